@@ -1,0 +1,126 @@
+/**
+ * The experiment config after parsing and validation (DESIGN §2): every default
+ * filled in, every length normalised to `{unit, value}`. Field names keep the
+ * YAML's snake_case, since this is the document users write, not a REST body.
+ */
+
+/** Units a length can be given in. `unitless` is a bare integer in YAML. */
+export type LengthUnit = "batches" | "records" | "epochs" | "unitless";
+
+export interface Length {
+  unit: LengthUnit;
+  value: number;
+}
+
+/** A hyperparameter's domain. Bare YAML values become `const`; plain mappings become `object`. */
+export type HyperparameterSpec =
+  | { type: "const"; val: HParamValue }
+  | { type: "int"; minval: number; maxval: number; count?: number }
+  | { type: "double"; minval: number; maxval: number; count?: number }
+  | { type: "log"; minval: number; maxval: number; base: number; count?: number }
+  | { type: "categorical"; vals: HParamValue[] }
+  | { type: "object"; fields: Record<string, HyperparameterSpec> };
+
+/** A sampled hyperparameter value: JSON, nested objects for nested specs. */
+export type HParamValue =
+  | string
+  | number
+  | boolean
+  | null
+  | HParamValue[]
+  | { [key: string]: HParamValue };
+
+export type HParams = Record<string, HParamValue>;
+
+export type AshaMode = "aggressive" | "standard" | "conservative";
+
+interface SearcherCommon {
+  metric: string;
+  smaller_is_better: boolean;
+  max_length: Length;
+}
+
+export interface SingleSearcherConfig extends SearcherCommon {
+  name: "single";
+}
+
+export interface RandomSearcherConfig extends SearcherCommon {
+  name: "random";
+  max_trials: number;
+  /** 0 = unlimited. */
+  max_concurrent_trials: number;
+}
+
+export interface GridSearcherConfig extends SearcherCommon {
+  name: "grid";
+  max_concurrent_trials: number;
+}
+
+export interface AsyncHalvingSearcherConfig extends SearcherCommon {
+  name: "async_halving";
+  num_rungs: number;
+  divisor: number;
+  max_trials: number;
+  max_concurrent_trials: number;
+  stop_once: boolean;
+}
+
+export interface AdaptiveAshaSearcherConfig extends SearcherCommon {
+  name: "adaptive_asha";
+  mode: AshaMode;
+  divisor: number;
+  max_rungs: number;
+  /** When given, overrides `mode`: the number of rungs of each bracket. */
+  bracket_rungs: number[] | null;
+  max_trials: number;
+  max_concurrent_trials: number;
+  stop_once: boolean;
+}
+
+export type SearcherConfig =
+  | SingleSearcherConfig
+  | RandomSearcherConfig
+  | GridSearcherConfig
+  | AsyncHalvingSearcherConfig
+  | AdaptiveAshaSearcherConfig;
+
+export type SearcherName = SearcherConfig["name"];
+
+export interface CheckpointStorageConfig {
+  type: "shared_fs";
+  /** Absolute, or relative to the master's data dir; null = `<data-dir>/checkpoints`. */
+  host_path: string | null;
+  save_experiment_best: number;
+  save_trial_best: number;
+  save_trial_latest: number;
+}
+
+export interface ResourcesConfig {
+  slots_per_trial: number;
+  /** Higher runs first and may preempt lower (1..99). */
+  priority: number;
+  /** Fair-share weight across experiments. */
+  weight: number;
+}
+
+export interface ExperimentConfig {
+  name: string;
+  description: string;
+  entrypoint: string;
+  hyperparameters: Record<string, HyperparameterSpec>;
+  searcher: SearcherConfig;
+  records_per_epoch: number | null;
+  global_batch_size: number | null;
+  min_validation_period: Length | null;
+  min_checkpoint_period: Length | null;
+  /** Batches between progress reports and preemption checks. */
+  scheduling_unit: number;
+  max_restarts: number;
+  /** Seconds a trial gets to checkpoint and exit after pause/cancel before it is killed. */
+  preemption_timeout: number;
+  checkpoint_policy: "best" | "all" | "none";
+  checkpoint_storage: CheckpointStorageConfig;
+  resources: ResourcesConfig;
+  reproducibility: { experiment_seed: number };
+  environment: { variables: Record<string, string> };
+}
