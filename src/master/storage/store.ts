@@ -1,0 +1,341 @@
+/**
+ * The one storage interface of the master (DESIGN §7). SQLite and PostgreSQL
+ * implement it and pass one conformance suite. Every method that changes more
+ * than one row is atomic on its own; callers that need several changes to land
+ * together (a state change and the searcher event reporting it) use
+ * `transaction`, whose callback gets a Store bound to the transaction.
+ */
+import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import type { RequestId, SearcherEvent } from "../../searcher/types.js";
+
+export type ExperimentState =
+  | "ACTIVE"
+  | "PAUSED"
+  | "STOPPING_COMPLETED"
+  | "STOPPING_CANCELED"
+  | "STOPPING_KILLED"
+  | "STOPPING_ERROR"
+  | "COMPLETED"
+  | "CANCELED"
+  | "ERROR";
+
+export type TrialState =
+  | "ACTIVE"
+  | "PAUSED"
+  | "STOPPING_COMPLETED"
+  | "STOPPING_CANCELED"
+  | "STOPPING_KILLED"
+  | "STOPPING_ERROR"
+  | "COMPLETED"
+  | "CANCELED"
+  | "ERROR";
+
+export type AllocationState = "PENDING" | "STARTING" | "RUNNING" | "TERMINATING" | "TERMINATED";
+
+export type MetricGroup = "training" | "validation";
+
+export interface UserRow {
+  id: number;
+  username: string;
+  /** scrypt hash `salt:hash` in hex, or null for token-only users. */
+  passwordHash: string | null;
+  admin: boolean;
+  createdAt: Date;
+}
+
+export interface ExperimentRow {
+  id: number;
+  name: string;
+  state: ExperimentState;
+  config: ExperimentConfig;
+  /** The YAML the user submitted, verbatim, or null when created from an object. */
+  configYaml: string | null;
+  workdir: string;
+  ownerId: number;
+  /** Experiment progress in [0,1], monotone. */
+  progress: number;
+  /** Best searcher metric seen among validations, in the config's direction. */
+  bestMetric: number | null;
+  /** Latest searcher snapshot (a shortcut: the event log is the truth), and how many events it covers. */
+  searcherSnapshot: string | null;
+  searcherSnapshotSeq: number;
+  createdAt: Date;
+  endedAt: Date | null;
+  /** Human-readable reason for ERROR / CANCELED. */
+  endReason: string | null;
+}
+
+export interface TrialRow {
+  id: number;
+  experimentId: number;
+  requestId: RequestId;
+  state: TrialState;
+  hparams: HParams;
+  trialSeed: number;
+  /** Crashes counted against max_restarts. */
+  restarts: number;
+  /** Increases with every new process run of the trial (crash restart, preemption, reschedule). */
+  runId: number;
+  /** The searcher sent Close: no more ops after the queued ones. */
+  closeRequested: boolean;
+  /** Absolute length of the last completed op (0 before any). */
+  completedLength: number;
+  /** Absolute length trained so far, as last reported (progress). */
+  lengthTrained: number;
+  latestCheckpointUuid: string | null;
+  latestValidation: number | null;
+  bestValidation: number | null;
+  createdAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+/** One `ValidateAfter` for one trial; ops of a trial are done in `seq` order. */
+export interface TrialOpRow {
+  trialId: number;
+  seq: number;
+  length: number;
+  completed: boolean;
+  searcherMetric: number | null;
+}
+
+export interface AllocationRow {
+  id: string;
+  trialId: number;
+  experimentId: number;
+  state: AllocationState;
+  runId: number;
+  slots: number;
+  /** sha256 hex of the allocation's bearer token. */
+  tokenHash: string;
+  preemptRequested: boolean;
+  preemptAcked: boolean;
+  /** Launcher-specific handle (pid, pgid, Slurm job id …) as JSON. */
+  launcherHandle: unknown;
+  exitCode: number | null;
+  exitReason: string | null;
+  createdAt: Date;
+  endedAt: Date | null;
+}
+
+export interface MetricReportInput {
+  group: MetricGroup;
+  stepsCompleted: number;
+  metrics: Record<string, number>;
+  reportTime: Date;
+}
+
+export interface MetricRow extends MetricReportInput {
+  /** Monotone id across all metric rows: the cursor for `after`. */
+  id: number;
+  trialId: number;
+  runId: number;
+}
+
+/** A report that clashes with a stored one for the same (trial, group, stepsCompleted). */
+export interface MetricConflict {
+  group: MetricGroup;
+  stepsCompleted: number;
+  stored: Record<string, number>;
+  reported: Record<string, number>;
+}
+
+export interface CheckpointRow {
+  uuid: string;
+  trialId: number;
+  experimentId: number;
+  runId: number;
+  stepsCompleted: number;
+  /** relative path → bytes */
+  resources: Record<string, number>;
+  metadata: Record<string, unknown>;
+  sizeBytes: number;
+  state: "ACTIVE" | "DELETED";
+  createdAt: Date;
+}
+
+export interface LogLine {
+  id: number;
+  trialId: number;
+  allocationId: string | null;
+  time: Date;
+  stream: "stdout" | "stderr" | "master";
+  line: string;
+}
+
+export interface TrialFilter {
+  experimentId: number;
+  states?: TrialState[];
+}
+
+export interface Store {
+  /** Runs `fn` in one transaction; everything it does through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  // users and tokens
+  createUser(input: {
+    username: string;
+    passwordHash: string | null;
+    admin: boolean;
+  }): Promise<UserRow>;
+  getUserByName(username: string): Promise<UserRow | null>;
+  getUser(id: number): Promise<UserRow | null>;
+  addUserToken(userId: number, tokenHash: string): Promise<void>;
+  /** The user owning a token, by the token's sha256 hex. */
+  findUserByTokenHash(tokenHash: string): Promise<UserRow | null>;
+
+  // experiments
+  createExperiment(input: {
+    name: string;
+    config: ExperimentConfig;
+    configYaml: string | null;
+    workdir: string;
+    ownerId: number;
+  }): Promise<ExperimentRow>;
+  getExperiment(id: number): Promise<ExperimentRow | null>;
+  listExperiments(filter?: { states?: ExperimentState[] }): Promise<ExperimentRow[]>;
+  updateExperiment(
+    id: number,
+    patch: Partial<
+      Pick<
+        ExperimentRow,
+        | "state"
+        | "progress"
+        | "bestMetric"
+        | "endedAt"
+        | "endReason"
+        | "searcherSnapshot"
+        | "searcherSnapshotSeq"
+      >
+    >,
+  ): Promise<void>;
+  /** Deletes the experiment and every row that belongs to it; returns its checkpoints (for file removal). */
+  deleteExperiment(id: number): Promise<CheckpointRow[]>;
+
+  // the searcher event log: seq is 1, 2, 3 … per experiment, gapless
+  appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number>;
+  /** Events with seq > afterSeq, in order. */
+  listSearcherEvents(
+    experimentId: number,
+    afterSeq?: number,
+  ): Promise<{ seq: number; event: SearcherEvent }[]>;
+
+  // trials
+  createTrial(input: {
+    experimentId: number;
+    requestId: RequestId;
+    hparams: HParams;
+    trialSeed: number;
+  }): Promise<TrialRow>;
+  getTrial(id: number): Promise<TrialRow | null>;
+  getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null>;
+  listTrials(filter: TrialFilter): Promise<TrialRow[]>;
+  updateTrial(
+    id: number,
+    patch: Partial<
+      Pick<
+        TrialRow,
+        | "state"
+        | "restarts"
+        | "runId"
+        | "closeRequested"
+        | "completedLength"
+        | "lengthTrained"
+        | "latestCheckpointUuid"
+        | "latestValidation"
+        | "bestValidation"
+        | "endedAt"
+        | "endReason"
+      >
+    >,
+  ): Promise<void>;
+
+  // trial operations
+  addTrialOp(trialId: number, length: number): Promise<TrialOpRow>;
+  /** The first op not yet completed, or null. */
+  getNextTrialOp(trialId: number): Promise<TrialOpRow | null>;
+  listTrialOps(trialId: number): Promise<TrialOpRow[]>;
+  completeTrialOp(trialId: number, seq: number, searcherMetric: number): Promise<void>;
+
+  // allocations
+  createAllocation(input: {
+    id: string;
+    trialId: number;
+    experimentId: number;
+    runId: number;
+    slots: number;
+    tokenHash: string;
+  }): Promise<AllocationRow>;
+  getAllocation(id: string): Promise<AllocationRow | null>;
+  /** Allocations not TERMINATED, optionally of one trial or one experiment. */
+  listLiveAllocations(filter?: {
+    trialId?: number;
+    experimentId?: number;
+  }): Promise<AllocationRow[]>;
+  listAllocations(trialId: number): Promise<AllocationRow[]>;
+  updateAllocation(
+    id: string,
+    patch: Partial<
+      Pick<
+        AllocationRow,
+        | "state"
+        | "preemptRequested"
+        | "preemptAcked"
+        | "launcherHandle"
+        | "exitCode"
+        | "exitReason"
+        | "endedAt"
+      >
+    >,
+  ): Promise<void>;
+
+  // metrics
+  /**
+   * Inserts a batch in one statement where possible. Idempotent per
+   * (trial, group, stepsCompleted) among visible rows: an identical repeat is
+   * skipped, a different value is returned as a conflict and nothing of the
+   * batch is written. One transaction, never one per row.
+   */
+  addMetrics(
+    trialId: number,
+    runId: number,
+    reports: MetricReportInput[],
+  ): Promise<{ inserted: number; conflicts: MetricConflict[] }>;
+  /** Hides rows of runs older than `runId` past `stepsCompleted` (a restart from a checkpoint at that step). */
+  hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number>;
+  /** Visible rows in id order, id > after, at most limit. */
+  listMetrics(query: {
+    trialId: number;
+    group?: MetricGroup;
+    after?: number;
+    limit: number;
+  }): Promise<MetricRow[]>;
+  /** Visible validation rows of every trial of an experiment, id > after, at most limit. */
+  listExperimentValidations(query: {
+    experimentId: number;
+    after?: number;
+    limit: number;
+  }): Promise<MetricRow[]>;
+
+  // checkpoints
+  addCheckpoint(
+    input: Omit<CheckpointRow, "state" | "createdAt" | "sizeBytes">,
+  ): Promise<CheckpointRow>;
+  getCheckpoint(uuid: string): Promise<CheckpointRow | null>;
+  listCheckpoints(filter: {
+    experimentId?: number;
+    trialId?: number;
+    includeDeleted?: boolean;
+  }): Promise<CheckpointRow[]>;
+  markCheckpointsDeleted(uuids: string[]): Promise<void>;
+
+  // logs
+  addLogs(lines: Omit<LogLine, "id">[]): Promise<void>;
+  listLogs(query: {
+    trialId: number;
+    after?: number;
+    limit: number;
+    tail?: number;
+  }): Promise<LogLine[]>;
+}
