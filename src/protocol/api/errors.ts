@@ -1,0 +1,54 @@
+/**
+ * Stable error codes of the REST API and the HTTP status each maps to. The
+ * master turns every `ApiError` into `{error: {code, message, details?}}` in
+ * one place; clients switch on `code`, never on the message.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_CONFIG: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  EXPERIMENT_NOT_FOUND: 404,
+  TRIAL_NOT_FOUND: 404,
+  ALLOCATION_NOT_FOUND: 404,
+  CHECKPOINT_NOT_FOUND: 404,
+  USER_EXISTS: 409,
+  STALE_ALLOCATION: 409,
+  METRIC_CONFLICT: 409,
+  OP_MISMATCH: 409,
+  INVALID_TRANSITION: 409,
+  CHECKPOINT_EXISTS: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error with a stable code; thrown anywhere in the master, mapped to HTTP once. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isErrorBody(x: unknown): x is ErrorBody {
+  if (typeof x !== "object" || x === null || !("error" in x)) return false;
+  const e = (x as { error: unknown }).error;
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}

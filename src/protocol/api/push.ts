@@ -1,0 +1,115 @@
+/**
+ * The push API a trial speaks (DESIGN §4). Lengths are absolute, in the
+ * experiment config's unit, so every call is idempotent and a restarted trial
+ * needs no searcher state.
+ */
+import { type Static, Type } from "typebox";
+import { FiniteNumber } from "./common.js";
+
+export const OperationQuery = Type.Object({
+  waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
+});
+
+/** `{op, completed:false}` = work now; `{op:null, completed:false}` = ask again; `{op:null, completed:true}` = closed. */
+export const OperationResponse = Type.Object({
+  op: Type.Union([Type.Object({ length: Type.Integer({ minimum: 1 }) }), Type.Null()]),
+  completed: Type.Boolean(),
+});
+export type OperationResponse = Static<typeof OperationResponse>;
+
+export const CompletedOperationBody = Type.Object(
+  {
+    op: Type.Object({ length: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    searcherMetric: FiniteNumber,
+  },
+  { additionalProperties: false },
+);
+export type CompletedOperationBody = Static<typeof CompletedOperationBody>;
+
+export const EarlyExitBody = Type.Object(
+  {
+    reason: Type.Union([
+      Type.Literal("INVALID_HP"),
+      Type.Literal("ERRORED"),
+      Type.Literal("USER_CANCELED"),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type EarlyExitBody = Static<typeof EarlyExitBody>;
+
+/** `progress`: the absolute length trained so far (inside the current op, so ≤ its length). */
+export const ProgressBody = Type.Object(
+  { progress: Type.Number({ minimum: 0, maximum: 1e15 }) },
+  { additionalProperties: false },
+);
+export type ProgressBody = Static<typeof ProgressBody>;
+
+export const MetricGroupSchema = Type.Union([Type.Literal("training"), Type.Literal("validation")]);
+
+export const MetricReport = Type.Object(
+  {
+    group: MetricGroupSchema,
+    stepsCompleted: Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 }),
+    metrics: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), FiniteNumber, {
+      maxProperties: 200,
+    }),
+    reportTime: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { additionalProperties: false },
+);
+export type MetricReport = Static<typeof MetricReport>;
+
+export const MetricsBody = Type.Object(
+  {
+    reports: Type.Array(MetricReport, { minItems: 1, maxItems: 10_000 }),
+    trialRunId: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type MetricsBody = Static<typeof MetricsBody>;
+
+export const MetricsResponse = Type.Object({ inserted: Type.Integer() });
+
+export const CheckpointBody = Type.Object(
+  {
+    uuid: Type.String({ pattern: "^[A-Za-z0-9-]{8,64}$" }),
+    trialId: Type.Integer({ minimum: 1 }),
+    stepsCompleted: Type.Integer({ minimum: 0 }),
+    resources: Type.Record(
+      Type.String({ minLength: 1, maxLength: 1024 }),
+      Type.Integer({ minimum: 0 }),
+    ),
+    metadata: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type CheckpointBody = Static<typeof CheckpointBody>;
+
+export const BestMetricResponse = Type.Object({ metric: Type.Union([FiniteNumber, Type.Null()]) });
+export type BestMetricResponse = Static<typeof BestMetricResponse>;
+
+export const PreemptionQuery = Type.Object({
+  timeoutSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
+});
+
+export const PreemptionResponse = Type.Object({ preempt: Type.Boolean() });
+export type PreemptionResponse = Static<typeof PreemptionResponse>;
+
+export const LogsBody = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object(
+        {
+          stream: Type.Union([Type.Literal("stdout"), Type.Literal("stderr")]),
+          line: Type.String({ maxLength: 65_536 }),
+          time: Type.Optional(Type.String({ format: "date-time" })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 10_000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LogsBody = Static<typeof LogsBody>;

@@ -1,0 +1,240 @@
+/**
+ * The user-facing API: experiments, trials, metrics, checkpoints, logs, users.
+ * The CLI and the web UI read these shapes; the master validates against them.
+ */
+import { type Static, Type } from "typebox";
+import { FiniteNumber } from "./common.js";
+import { MetricGroupSchema } from "./push.js";
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+export const ExperimentStateSchema = Type.Union(
+  [
+    "ACTIVE",
+    "PAUSED",
+    "STOPPING_COMPLETED",
+    "STOPPING_CANCELED",
+    "STOPPING_KILLED",
+    "STOPPING_ERROR",
+    "COMPLETED",
+    "CANCELED",
+    "ERROR",
+  ].map((s) => Type.Literal(s)),
+);
+export const TrialStateSchema = ExperimentStateSchema;
+
+export const CreateExperimentBody = Type.Object(
+  {
+    /** The config as an object, or `configYaml` as text: exactly one. */
+    config: Type.Optional(Type.Unknown()),
+    configYaml: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    /** Absolute directory the trials run in, on the master's machine. */
+    workdir: Type.String({ minLength: 1, maxLength: 4096 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    activate: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
+
+export const TrialCounts = Type.Record(Type.String(), Type.Integer());
+
+export const ExperimentSummary = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  state: ExperimentStateSchema,
+  searcher: Type.String(),
+  metric: Type.String(),
+  smallerIsBetter: Type.Boolean(),
+  progress: Type.Number(),
+  bestMetric: Nullable(Type.Number()),
+  trialCounts: TrialCounts,
+  createdAt: Type.String(),
+  endedAt: Nullable(Type.String()),
+  endReason: Nullable(Type.String()),
+});
+export type ExperimentSummary = Static<typeof ExperimentSummary>;
+
+export const ExperimentDetail = Type.Evaluate(
+  Type.Intersect([
+    ExperimentSummary,
+    Type.Object({
+      config: Type.Unknown(),
+      configYaml: Nullable(Type.String()),
+      workdir: Type.String(),
+      /** Seconds until done, estimated from progress; null when unknown. */
+      etaSeconds: Nullable(Type.Number()),
+    }),
+  ]),
+);
+export type ExperimentDetail = Static<typeof ExperimentDetail>;
+
+export const ExperimentListQuery = Type.Object({
+  state: Type.Optional(Type.String()),
+});
+
+export const ExperimentList = Type.Object({ experiments: Type.Array(ExperimentSummary) });
+export type ExperimentList = Static<typeof ExperimentList>;
+
+export const TrialSummary = Type.Object({
+  id: Type.Integer(),
+  experimentId: Type.Integer(),
+  requestId: Type.Integer(),
+  state: TrialStateSchema,
+  hparams: Type.Record(Type.String(), Type.Unknown()),
+  restarts: Type.Integer(),
+  runId: Type.Integer(),
+  /** Absolute length trained so far, in the config's unit. */
+  lengthTrained: Type.Number(),
+  /** Length of the op being worked on, or null. */
+  currentOpLength: Nullable(Type.Number()),
+  latestValidation: Nullable(Type.Number()),
+  bestValidation: Nullable(Type.Number()),
+  latestCheckpoint: Nullable(Type.String()),
+  running: Type.Boolean(),
+  createdAt: Type.String(),
+  endedAt: Nullable(Type.String()),
+  endReason: Nullable(Type.String()),
+});
+export type TrialSummary = Static<typeof TrialSummary>;
+
+export const TrialList = Type.Object({ trials: Type.Array(TrialSummary) });
+export type TrialList = Static<typeof TrialList>;
+
+export const AllocationSummary = Type.Object({
+  id: Type.String(),
+  state: Type.String(),
+  runId: Type.Integer(),
+  slots: Type.Integer(),
+  preemptRequested: Type.Boolean(),
+  exitCode: Nullable(Type.Integer()),
+  exitReason: Nullable(Type.String()),
+  createdAt: Type.String(),
+  endedAt: Nullable(Type.String()),
+});
+export type AllocationSummary = Static<typeof AllocationSummary>;
+
+export const TrialDetail = Type.Evaluate(
+  Type.Intersect([
+    TrialSummary,
+    Type.Object({
+      allocations: Type.Array(AllocationSummary),
+      ops: Type.Array(
+        Type.Object({
+          length: Type.Number(),
+          completed: Type.Boolean(),
+          searcherMetric: Nullable(Type.Number()),
+        }),
+      ),
+    }),
+  ]),
+);
+export type TrialDetail = Static<typeof TrialDetail>;
+
+export const MetricsQuery = Type.Object({
+  group: Type.Optional(MetricGroupSchema),
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+});
+
+export const MetricPoint = Type.Object({
+  id: Type.Integer(),
+  trialId: Type.Integer(),
+  group: MetricGroupSchema,
+  stepsCompleted: Type.Integer(),
+  runId: Type.Integer(),
+  metrics: Type.Record(Type.String(), FiniteNumber),
+  reportTime: Type.String(),
+});
+export type MetricPoint = Static<typeof MetricPoint>;
+
+/** `next` is the `after` cursor of the following page; null when this page was the last one so far. */
+export const MetricSeries = Type.Object({
+  metrics: Type.Array(MetricPoint),
+  next: Nullable(Type.Integer()),
+});
+export type MetricSeries = Static<typeof MetricSeries>;
+
+export const LogsQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  /** Long-poll: wait up to this many seconds for new lines when there are none. */
+  waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 60 })),
+});
+
+export const LogLineSchema = Type.Object({
+  id: Type.Integer(),
+  allocationId: Nullable(Type.String()),
+  time: Type.String(),
+  stream: Type.String(),
+  line: Type.String(),
+});
+export type LogLineSchema = Static<typeof LogLineSchema>;
+
+export const LogPage = Type.Object({
+  logs: Type.Array(LogLineSchema),
+  next: Nullable(Type.Integer()),
+});
+export type LogPage = Static<typeof LogPage>;
+
+export const CheckpointSchema = Type.Object({
+  uuid: Type.String(),
+  trialId: Type.Integer(),
+  experimentId: Type.Integer(),
+  runId: Type.Integer(),
+  stepsCompleted: Type.Integer(),
+  resources: Type.Record(Type.String(), Type.Integer()),
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  sizeBytes: Type.Integer(),
+  state: Type.String(),
+  validationMetric: Nullable(Type.Number()),
+  createdAt: Type.String(),
+});
+export type CheckpointSchema = Static<typeof CheckpointSchema>;
+
+export const CheckpointList = Type.Object({ checkpoints: Type.Array(CheckpointSchema) });
+export type CheckpointList = Static<typeof CheckpointList>;
+
+export const PreviewBody = Type.Object(
+  {
+    config: Type.Optional(Type.Unknown()),
+    configYaml: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    seed: Type.Optional(Type.Integer()),
+    metric: Type.Optional(Type.Union([Type.Literal("constant"), Type.Literal("random")])),
+  },
+  { additionalProperties: false },
+);
+export type PreviewBody = Static<typeof PreviewBody>;
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ pattern: "^[A-Za-z0-9_.-]{1,64}$" }),
+    password: Type.Optional(Type.String({ minLength: 8, maxLength: 1024 })),
+    admin: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  admin: Type.Boolean(),
+});
+export type UserSchema = Static<typeof UserSchema>;
+
+export const TokenResponse = Type.Object({ token: Type.String(), user: UserSchema });
+export type TokenResponse = Static<typeof TokenResponse>;
+
+export const HealthResponse = Type.Object({ status: Type.Literal("ok"), version: Type.String() });
