@@ -1,0 +1,235 @@
+/**
+ * Experiment config parsing (DESIGN §2): unknown input in, either a fully
+ * defaulted `ExperimentConfig` or every error found, each with its path.
+ * Pure (no IO, no `node:*`), so the web UI validates with the master's code.
+ * Never throws, whatever the input.
+ */
+import { LineCounter, parseDocument } from "yaml";
+import { childPath, describeValue, ErrorList, type ParseResult } from "./errors.js";
+import {
+  anyString,
+  getField,
+  integer,
+  nonEmptyString,
+  oneOf,
+  optional,
+  rejectUnknownFields,
+  required,
+} from "./fields.js";
+import { globalBatchSize, parseHyperparameters } from "./hyperparameters.js";
+import { checkLengthUnits, type LengthAt, lengthRule } from "./lengths.js";
+import { ALL_SEARCHER_FIELDS, parseSearcher } from "./searcher-config.js";
+import {
+  parseCheckpointStorage,
+  parseEnvironment,
+  parseReproducibility,
+  parseResources,
+} from "./sections.js";
+import type { ExperimentConfig, Length } from "./types.js";
+
+export interface ParseOptions {
+  /** The seed used when the config sets no `reproducibility.experiment_seed` (default 0). */
+  defaultSeed?: number;
+}
+
+export const TOP_LEVEL_FIELDS = [
+  "name",
+  "description",
+  "entrypoint",
+  "hyperparameters",
+  "searcher",
+  "records_per_epoch",
+  "min_validation_period",
+  "min_checkpoint_period",
+  "scheduling_unit",
+  "max_restarts",
+  "preemption_timeout",
+  "checkpoint_policy",
+  "checkpoint_storage",
+  "resources",
+  "reproducibility",
+  "environment",
+] as const;
+
+export const DEFAULT_NAME = "unnamed";
+
+/** Validates and normalises an experiment config given as plain data (parsed JSON or YAML). */
+export function parseExperimentConfig(input: unknown, options: ParseOptions = {}): ParseResult {
+  try {
+    return parseConfig(input, options);
+  } catch (err) {
+    // Only reachable for exotic JS input (throwing getters, proxies): parsed
+    // JSON and YAML are plain data, which the parser reads without throwing.
+    const reason = err instanceof Error ? err.message : String(err);
+    return {
+      ok: false,
+      errors: [{ path: "", message: `the config could not be read: ${reason}` }],
+    };
+  }
+}
+
+/**
+ * Parses YAML text, then validates it as `parseExperimentConfig` does. YAML
+ * syntax errors come back as errors with path "" and the line and column in
+ * the message. `<<` merge keys are allowed; duplicate keys are errors.
+ */
+export function parseExperimentConfigYaml(text: string, options: ParseOptions = {}): ParseResult {
+  if (typeof text !== "string") {
+    return {
+      ok: false,
+      errors: [{ path: "", message: `the config must be YAML text, got ${describeValue(text)}` }],
+    };
+  }
+  const lineCounter = new LineCounter();
+  let data: unknown;
+  try {
+    const doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+    });
+    if (doc.errors.length > 0) {
+      const errors = doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        const reason = e.message.split("\n")[0];
+        return { path: "", message: `YAML syntax error at line ${line}, column ${col}: ${reason}` };
+      });
+      return { ok: false, errors };
+    }
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return {
+      ok: false,
+      errors: [{ path: "", message: `the config is not valid YAML: ${reason}` }],
+    };
+  }
+  return parseExperimentConfig(data, options);
+}
+
+/** Explains top-level fields users put in the wrong place. */
+function topLevelHint(key: string): string | undefined {
+  if (key === "global_batch_size") {
+    return "unknown field; set it as a hyperparameter (hyperparameters.global_batch_size)";
+  }
+  if (ALL_SEARCHER_FIELDS.includes(key)) {
+    return `unknown field; did you mean "searcher.${key}"?`;
+  }
+  return undefined;
+}
+
+function parseConfig(input: unknown, options: ParseOptions): ParseResult {
+  const errors = new ErrorList();
+  if (input === undefined || input === null || typeof input !== "object" || Array.isArray(input)) {
+    errors.add("", `the config must be a mapping, got ${describeValue(input)}`);
+    return { ok: false, errors: errors.errors };
+  }
+  const m = input as Record<string, unknown>;
+  if (Object.prototype.toString.call(m) !== "[object Object]") {
+    errors.add("", `the config must be a mapping, got ${describeValue(input)}`);
+    return { ok: false, errors: errors.errors };
+  }
+  rejectUnknownFields(m, "", TOP_LEVEL_FIELDS, errors, topLevelHint);
+
+  const name = optional(m, "name", "", anyString, errors, DEFAULT_NAME);
+  const description = optional(m, "description", "", anyString, errors, "");
+  const entrypoint = required(m, "entrypoint", "", nonEmptyString, errors);
+  const hyperparameters = parseHyperparameters(
+    getField(m, "hyperparameters"),
+    "hyperparameters",
+    errors,
+  );
+  const searcher = parseSearcher(getField(m, "searcher"), "searcher", errors);
+  const records_per_epoch = optional(m, "records_per_epoch", "", integer({ min: 1 }), errors, null);
+  const min_validation_period = optional(m, "min_validation_period", "", lengthRule, errors, null);
+  const min_checkpoint_period = optional(m, "min_checkpoint_period", "", lengthRule, errors, null);
+  const scheduling_unit = optional(m, "scheduling_unit", "", integer({ min: 1 }), errors, 100);
+  const max_restarts = optional(m, "max_restarts", "", integer({ min: 0 }), errors, 5);
+  const preemption_timeout = optional(
+    m,
+    "preemption_timeout",
+    "",
+    integer({ min: 0 }),
+    errors,
+    300,
+  );
+  const checkpoint_policy = optional(
+    m,
+    "checkpoint_policy",
+    "",
+    oneOf(["best", "all", "none"]),
+    errors,
+    "best",
+  );
+  const checkpoint_storage = parseCheckpointStorage(
+    getField(m, "checkpoint_storage"),
+    "checkpoint_storage",
+    errors,
+  );
+  const resources = parseResources(getField(m, "resources"), "resources", errors);
+  const reproducibility = parseReproducibility(
+    getField(m, "reproducibility"),
+    "reproducibility",
+    errors,
+    options.defaultSeed ?? 0,
+  );
+  const environment = parseEnvironment(getField(m, "environment"), "environment", errors);
+
+  const global_batch_size = globalBatchSize(hyperparameters.specs, "hyperparameters", errors);
+
+  if (isGrid(getField(m, "searcher"))) {
+    for (const axis of hyperparameters.axesWithoutCount) {
+      errors.add(
+        childPath(axis, "count"),
+        "is required by the grid searcher (the number of points on this axis, an integer >= 1)",
+      );
+    }
+  }
+
+  const maxLength =
+    searcher === undefined
+      ? undefined
+      : { path: "searcher.max_length", length: searcher.max_length };
+  const periods: LengthAt[] = [];
+  const addPeriod = (path: string, length: Length | null) => {
+    if (length !== null) periods.push({ path, length });
+  };
+  addPeriod("min_validation_period", min_validation_period);
+  addPeriod("min_checkpoint_period", min_checkpoint_period);
+  checkLengthUnits(maxLength, periods, { records_per_epoch, global_batch_size }, errors);
+
+  if (errors.count > 0 || searcher === undefined || entrypoint === undefined) {
+    return { ok: false, errors: errors.errors };
+  }
+  const config: ExperimentConfig = {
+    name: name === "" ? DEFAULT_NAME : name,
+    description,
+    entrypoint,
+    hyperparameters: hyperparameters.specs,
+    searcher,
+    records_per_epoch,
+    global_batch_size,
+    min_validation_period,
+    min_checkpoint_period,
+    scheduling_unit,
+    max_restarts,
+    preemption_timeout,
+    checkpoint_policy,
+    checkpoint_storage,
+    resources,
+    reproducibility,
+    environment,
+  };
+  return { ok: true, config };
+}
+
+/** Whether the searcher is named grid; read from the raw input so a broken searcher still gets the check. */
+function isGrid(searcher: unknown): boolean {
+  return (
+    typeof searcher === "object" &&
+    searcher !== null &&
+    Object.hasOwn(searcher, "name") &&
+    (searcher as { name: unknown }).name === "grid"
+  );
+}

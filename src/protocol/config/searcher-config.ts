@@ -1,0 +1,163 @@
+/**
+ * The `searcher` section (DESIGN §2/§3). Each method accepts the common fields
+ * plus its own; a field that belongs to another method is an error naming the
+ * method it belongs to, as in Determined, so a half-edited config (switching
+ * `async_halving` to `random` but keeping `num_rungs`) never silently ignores input.
+ */
+import type { ErrorList } from "./errors.js";
+import {
+  boolean,
+  finiteNumber,
+  integer,
+  listOf,
+  nonEmptyString,
+  oneOf,
+  optional,
+  type Rule,
+  readMapping,
+  rejectUnknownFields,
+  required,
+} from "./fields.js";
+import { lengthRule } from "./lengths.js";
+import type { AshaMode, SearcherConfig, SearcherName } from "./types.js";
+
+export const SEARCHER_NAMES = [
+  "single",
+  "random",
+  "grid",
+  "async_halving",
+  "adaptive_asha",
+] as const satisfies readonly SearcherName[];
+
+export const ASHA_MODES = [
+  "aggressive",
+  "standard",
+  "conservative",
+] as const satisfies readonly AshaMode[];
+
+export const SEARCHER_DEFAULTS = {
+  smaller_is_better: true,
+  max_concurrent_trials: 16,
+  divisor: 4,
+  max_rungs: 5,
+  mode: "standard",
+  bracket_rungs: null,
+  stop_once: false,
+} as const;
+
+const COMMON_FIELDS = ["name", "metric", "smaller_is_better", "max_length"] as const;
+
+/** Fields each method takes besides the common ones. */
+const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
+  single: [],
+  random: ["max_trials", "max_concurrent_trials"],
+  grid: ["max_concurrent_trials"],
+  async_halving: ["num_rungs", "divisor", "max_trials", "max_concurrent_trials", "stop_once"],
+  adaptive_asha: [
+    "mode",
+    "divisor",
+    "max_rungs",
+    "bracket_rungs",
+    "max_trials",
+    "max_concurrent_trials",
+    "stop_once",
+  ],
+};
+
+/** Every field any searcher takes. */
+export const ALL_SEARCHER_FIELDS: readonly string[] = [
+  ...new Set([...COMMON_FIELDS, ...Object.values(METHOD_FIELDS).flat()]),
+];
+
+const atLeastOne = integer({ min: 1 });
+const name = oneOf(SEARCHER_NAMES);
+
+/**
+ * Reads `searcher`. Every present field is validated even when `name` is
+ * missing or wrong, so that all errors come out at once.
+ */
+export function parseSearcher(
+  value: unknown,
+  path: string,
+  errors: ErrorList,
+): SearcherConfig | undefined {
+  if (value === undefined || value === null) {
+    errors.add(path, "is required (a mapping with at least name, metric and max_length)");
+    return undefined;
+  }
+  const m = readMapping(value, path, errors);
+  if (m === undefined) return undefined;
+  const before = errors.count;
+
+  const method = required(m, "name", path, name, errors);
+  const allowed =
+    method === undefined ? ALL_SEARCHER_FIELDS : [...COMMON_FIELDS, ...METHOD_FIELDS[method]];
+  rejectUnknownFields(m, path, allowed, errors, (key) => {
+    if (method === undefined || !ALL_SEARCHER_FIELDS.includes(key)) return undefined;
+    const owners = SEARCHER_NAMES.filter((n) => METHOD_FIELDS[n].includes(key));
+    return `is not a field of the ${method} searcher (it is used by ${owners.join(", ")})`;
+  });
+  const by = method === undefined ? undefined : `the ${method} searcher`;
+
+  // A field of another method was reported above; its value is not read.
+  function own<T, D extends T | null>(key: string, rule: Rule<T>, fallback: D): T | D {
+    return allowed.includes(key) ? optional(m!, key, path, rule, errors, fallback) : fallback;
+  }
+  function ownRequired<T>(key: string, rule: Rule<T>): T | undefined {
+    return allowed.includes(key) ? required(m!, key, path, rule, errors, by) : undefined;
+  }
+
+  const metric = required(m, "metric", path, nonEmptyString, errors);
+  const smaller_is_better = own("smaller_is_better", boolean, SEARCHER_DEFAULTS.smaller_is_better);
+  const max_length = required(m, "max_length", path, lengthRule, errors);
+  const max_trials = ownRequired("max_trials", atLeastOne);
+  const num_rungs = ownRequired("num_rungs", atLeastOne);
+  const max_concurrent_trials = own(
+    "max_concurrent_trials",
+    integer({ min: 0 }),
+    SEARCHER_DEFAULTS.max_concurrent_trials,
+  );
+  const divisor = own("divisor", finiteNumber({ gt: 1 }), SEARCHER_DEFAULTS.divisor);
+  const max_rungs = own("max_rungs", atLeastOne, SEARCHER_DEFAULTS.max_rungs);
+  const mode = own("mode", oneOf(ASHA_MODES), SEARCHER_DEFAULTS.mode);
+  const bracket_rungs = own(
+    "bracket_rungs",
+    listOf(atLeastOne, { nonEmpty: true }),
+    SEARCHER_DEFAULTS.bracket_rungs,
+  );
+  const stop_once = own("stop_once", boolean, SEARCHER_DEFAULTS.stop_once);
+
+  if (errors.count !== before || method === undefined) return undefined;
+  if (metric === undefined || max_length === undefined) return undefined;
+  const common = { metric, smaller_is_better, max_length };
+  switch (method) {
+    case "single":
+      return { name: method, ...common };
+    case "random":
+      return { name: method, ...common, max_trials: max_trials!, max_concurrent_trials };
+    case "grid":
+      return { name: method, ...common, max_concurrent_trials };
+    case "async_halving":
+      return {
+        name: method,
+        ...common,
+        num_rungs: num_rungs!,
+        divisor,
+        max_trials: max_trials!,
+        max_concurrent_trials,
+        stop_once,
+      };
+    case "adaptive_asha":
+      return {
+        name: method,
+        ...common,
+        mode,
+        divisor,
+        max_rungs,
+        bracket_rungs,
+        max_trials: max_trials!,
+        max_concurrent_trials,
+        stop_once,
+      };
+  }
+}
