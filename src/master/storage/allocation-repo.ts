@@ -1,0 +1,124 @@
+/** Allocations: one per process run of a trial, with its fencing token's hash. */
+import { type Selectable, sql, type Updateable } from "kysely";
+import {
+  type Db,
+  fromBool,
+  fromDateOrNull,
+  toBool,
+  toDate,
+  toDateOrNull,
+  toJsonText,
+} from "./codec.js";
+import type { AllocationsTable } from "./schema.js";
+import type { AllocationRow, AllocationState, Store } from "./store.js";
+
+function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
+  return {
+    id: row.id,
+    trialId: row.trial_id,
+    experimentId: row.experiment_id,
+    state: row.state as AllocationState,
+    runId: row.run_id,
+    slots: row.slots,
+    tokenHash: row.token_hash,
+    preemptRequested: toBool(row.preempt_requested),
+    preemptAcked: toBool(row.preempt_acked),
+    launcherHandle: row.launcher_handle === null ? null : JSON.parse(row.launcher_handle),
+    exitCode: row.exit_code,
+    exitReason: row.exit_reason,
+    createdAt: toDate(row.created_at),
+    endedAt: toDateOrNull(row.ended_at),
+  };
+}
+
+export async function createAllocation(
+  db: Db,
+  now: number,
+  input: Parameters<Store["createAllocation"]>[0],
+): Promise<AllocationRow> {
+  const row = await db
+    .insertInto("allocations")
+    .values({
+      id: input.id,
+      trial_id: input.trialId,
+      experiment_id: input.experimentId,
+      state: "PENDING" satisfies AllocationState,
+      run_id: input.runId,
+      slots: input.slots,
+      token_hash: input.tokenHash,
+      preempt_requested: 0,
+      preempt_acked: 0,
+      launcher_handle: null,
+      exit_code: null,
+      exit_reason: null,
+      created_at: now,
+      ended_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAllocation(row);
+}
+
+export async function getAllocation(db: Db, id: string): Promise<AllocationRow | null> {
+  const row = await db
+    .selectFrom("allocations")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ? toAllocation(row) : null;
+}
+
+/** Oldest first. */
+export async function listLiveAllocations(
+  db: Db,
+  filter?: { trialId?: number; experimentId?: number },
+): Promise<AllocationRow[]> {
+  let query = db
+    .selectFrom("allocations")
+    .selectAll()
+    // A literal, so SQLite can use the partial index of live allocations.
+    .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
+    .orderBy("created_at")
+    .orderBy("run_id")
+    .orderBy("id");
+  if (filter?.trialId !== undefined) query = query.where("trial_id", "=", filter.trialId);
+  if (filter?.experimentId !== undefined) {
+    query = query.where("experiment_id", "=", filter.experimentId);
+  }
+  return (await query.execute()).map(toAllocation);
+}
+
+/** Every allocation of a trial, live or not, in run order. */
+export async function listAllocations(db: Db, trialId: number): Promise<AllocationRow[]> {
+  const rows = await db
+    .selectFrom("allocations")
+    .selectAll()
+    .where("trial_id", "=", trialId)
+    .orderBy("run_id")
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  return rows.map(toAllocation);
+}
+
+export async function updateAllocation(
+  db: Db,
+  id: string,
+  patch: Parameters<Store["updateAllocation"]>[1],
+): Promise<void> {
+  const set: Updateable<AllocationsTable> = {};
+  if (patch.state !== undefined) set.state = patch.state;
+  if (patch.preemptRequested !== undefined) {
+    set.preempt_requested = fromBool(patch.preemptRequested);
+  }
+  if (patch.preemptAcked !== undefined) set.preempt_acked = fromBool(patch.preemptAcked);
+  // `launcherHandle: undefined` is indistinguishable from "not given"; null clears it.
+  if (patch.launcherHandle !== undefined) {
+    set.launcher_handle = patch.launcherHandle === null ? null : toJsonText(patch.launcherHandle);
+  }
+  if (patch.exitCode !== undefined) set.exit_code = patch.exitCode;
+  if (patch.exitReason !== undefined) set.exit_reason = patch.exitReason;
+  if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable("allocations").set(set).where("id", "=", id).execute();
+}

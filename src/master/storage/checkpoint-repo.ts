@@ -1,0 +1,85 @@
+/** Checkpoint metadata; the bytes live in checkpoint storage. */
+import type { Selectable } from "kysely";
+import { chunks, type Db, toDate, toJsonText } from "./codec.js";
+import type { CheckpointsTable } from "./schema.js";
+import type { CheckpointRow, Store } from "./store.js";
+
+const UUIDS_PER_UPDATE = 500;
+
+export function toCheckpoint(row: Selectable<CheckpointsTable>): CheckpointRow {
+  return {
+    uuid: row.uuid,
+    trialId: row.trial_id,
+    experimentId: row.experiment_id,
+    runId: row.run_id,
+    stepsCompleted: row.steps_completed,
+    resources: JSON.parse(row.resources) as Record<string, number>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    sizeBytes: row.size_bytes,
+    state: row.state as CheckpointRow["state"],
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/** `sizeBytes` is the sum of the resources' sizes. */
+export async function addCheckpoint(
+  db: Db,
+  now: number,
+  input: Parameters<Store["addCheckpoint"]>[0],
+): Promise<CheckpointRow> {
+  const sizeBytes = Object.values(input.resources).reduce((sum, bytes) => sum + bytes, 0);
+  const row = await db
+    .insertInto("checkpoints")
+    .values({
+      uuid: input.uuid,
+      trial_id: input.trialId,
+      experiment_id: input.experimentId,
+      run_id: input.runId,
+      steps_completed: input.stepsCompleted,
+      resources: toJsonText(input.resources),
+      metadata: toJsonText(input.metadata),
+      size_bytes: sizeBytes,
+      state: "ACTIVE" satisfies CheckpointRow["state"],
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCheckpoint(row);
+}
+
+export async function getCheckpoint(db: Db, uuid: string): Promise<CheckpointRow | null> {
+  const row = await db
+    .selectFrom("checkpoints")
+    .selectAll()
+    .where("uuid", "=", uuid)
+    .executeTakeFirst();
+  return row ? toCheckpoint(row) : null;
+}
+
+/** In the order they were added; DELETED ones only when asked for. */
+export async function listCheckpoints(
+  db: Db,
+  filter: { experimentId?: number; trialId?: number; includeDeleted?: boolean },
+): Promise<CheckpointRow[]> {
+  let query = db.selectFrom("checkpoints").selectAll().orderBy("id");
+  if (filter.experimentId !== undefined) {
+    query = query.where("experiment_id", "=", filter.experimentId);
+  }
+  if (filter.trialId !== undefined) query = query.where("trial_id", "=", filter.trialId);
+  if (!filter.includeDeleted) {
+    query = query.where("state", "=", "ACTIVE" satisfies CheckpointRow["state"]);
+  }
+  return (await query.execute()).map(toCheckpoint);
+}
+
+/** Unknown uuids are ignored. Runs inside the caller's transaction. */
+export async function markCheckpointsDeleted(db: Db, uuids: string[]): Promise<void> {
+  for (const chunk of chunks(uuids, UUIDS_PER_UPDATE)) {
+    if (chunk.length === 0) continue;
+    await db
+      .updateTable("checkpoints")
+      .set({ state: "DELETED" satisfies CheckpointRow["state"] })
+      .where("uuid", "in", chunk)
+      .execute();
+  }
+}

@@ -1,0 +1,118 @@
+/** Experiments: create, read, patch, and delete with everything they own. */
+import type { Selectable, Updateable } from "kysely";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { toCheckpoint } from "./checkpoint-repo.js";
+import { type Db, fromDateOrNull, toDate, toDateOrNull } from "./codec.js";
+import type { ExperimentsTable } from "./schema.js";
+import type { CheckpointRow, ExperimentRow, ExperimentState, Store } from "./store.js";
+
+function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state as ExperimentState,
+    config: JSON.parse(row.config) as ExperimentConfig,
+    configYaml: row.config_yaml,
+    workdir: row.workdir,
+    ownerId: row.owner_id,
+    progress: row.progress,
+    bestMetric: row.best_metric,
+    searcherSnapshot: row.searcher_snapshot,
+    searcherSnapshotSeq: row.searcher_snapshot_seq,
+    createdAt: toDate(row.created_at),
+    endedAt: toDateOrNull(row.ended_at),
+    endReason: row.end_reason,
+  };
+}
+
+export async function createExperiment(
+  db: Db,
+  now: number,
+  input: Parameters<Store["createExperiment"]>[0],
+): Promise<ExperimentRow> {
+  const row = await db
+    .insertInto("experiments")
+    .values({
+      name: input.name,
+      state: "ACTIVE" satisfies ExperimentState,
+      config: JSON.stringify(input.config),
+      config_yaml: input.configYaml,
+      workdir: input.workdir,
+      owner_id: input.ownerId,
+      progress: 0,
+      best_metric: null,
+      searcher_snapshot: null,
+      searcher_snapshot_seq: 0,
+      last_event_seq: 0,
+      created_at: now,
+      ended_at: null,
+      end_reason: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toExperiment(row);
+}
+
+export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
+  const row = await db
+    .selectFrom("experiments")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ? toExperiment(row) : null;
+}
+
+export async function listExperiments(
+  db: Db,
+  filter?: { states?: ExperimentState[] },
+): Promise<ExperimentRow[]> {
+  let query = db.selectFrom("experiments").selectAll().orderBy("id");
+  if (filter?.states) {
+    if (filter.states.length === 0) return [];
+    query = query.where("state", "in", filter.states);
+  }
+  return (await query.execute()).map(toExperiment);
+}
+
+export async function updateExperiment(
+  db: Db,
+  id: number,
+  patch: Parameters<Store["updateExperiment"]>[1],
+): Promise<void> {
+  const set: Updateable<ExperimentsTable> = {};
+  if (patch.state !== undefined) set.state = patch.state;
+  if (patch.progress !== undefined) set.progress = patch.progress;
+  if (patch.bestMetric !== undefined) set.best_metric = patch.bestMetric;
+  if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
+  if (patch.endReason !== undefined) set.end_reason = patch.endReason;
+  if (patch.searcherSnapshot !== undefined) set.searcher_snapshot = patch.searcherSnapshot;
+  if (patch.searcherSnapshotSeq !== undefined) {
+    set.searcher_snapshot_seq = patch.searcherSnapshotSeq;
+  }
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable("experiments").set(set).where("id", "=", id).execute();
+}
+
+/**
+ * Deletes the experiment and, children first, every row that belongs to it.
+ * Runs inside the caller's transaction; returns the checkpoints (all states)
+ * so the caller can remove their files.
+ */
+export async function deleteExperiment(db: Db, id: number): Promise<CheckpointRow[]> {
+  const checkpoints = await db
+    .selectFrom("checkpoints")
+    .selectAll()
+    .where("experiment_id", "=", id)
+    .orderBy("id")
+    .execute();
+  const trialIds = db.selectFrom("trials").select("id").where("experiment_id", "=", id);
+  await db.deleteFrom("trial_logs").where("trial_id", "in", trialIds).execute();
+  await db.deleteFrom("metrics").where("trial_id", "in", trialIds).execute();
+  await db.deleteFrom("checkpoints").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("allocations").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("trial_ops").where("trial_id", "in", trialIds).execute();
+  await db.deleteFrom("trials").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("searcher_events").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("experiments").where("id", "=", id).execute();
+  return checkpoints.map(toCheckpoint);
+}

@@ -1,0 +1,299 @@
+/**
+ * `Store` on Kysely: one implementation for SQLite and PostgreSQL, since the
+ * schema uses only portable types. Each method delegates to the repo of its
+ * concept; this class adds transactions and the clock.
+ */
+import type { Kysely } from "kysely";
+import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import type { RequestId, SearcherEvent } from "../../searcher/types.js";
+import * as allocations from "./allocation-repo.js";
+import * as checkpoints from "./checkpoint-repo.js";
+import type { Db } from "./codec.js";
+import * as experiments from "./experiment-repo.js";
+import * as logs from "./log-repo.js";
+import * as metrics from "./metric-repo.js";
+import type { Database } from "./schema.js";
+import * as searcherEvents from "./searcher-event-repo.js";
+import type {
+  AllocationRow,
+  CheckpointRow,
+  ExperimentRow,
+  ExperimentState,
+  LogLine,
+  MetricConflict,
+  MetricGroup,
+  MetricReportInput,
+  MetricRow,
+  Store,
+  TrialFilter,
+  TrialOpRow,
+  TrialRow,
+  UserRow,
+} from "./store.js";
+import * as trialOps from "./trial-op-repo.js";
+import * as trials from "./trial-repo.js";
+import * as users from "./user-repo.js";
+
+export interface KyselyStoreOptions {
+  /** Source of every timestamp the store writes itself (`createdAt`). */
+  now?: () => Date;
+}
+
+export class KyselyStore implements Store {
+  readonly #db: Db;
+  readonly #now: () => Date;
+  /** Set on the store handed to a `transaction` callback. */
+  readonly #inTransaction: boolean;
+
+  constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}, inTransaction = false) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+    this.#inTransaction = inTransaction;
+  }
+
+  /**
+   * A nested call reuses the open transaction: `fn` gets this same store and
+   * its writes commit or roll back with the outermost transaction. Inside
+   * `fn` use only `tx`: on SQLite the outer store waits for the one
+   * connection, which `fn` itself holds.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.#inTransaction) return fn(this);
+    return this.#db
+      .transaction()
+      .execute((trx) => fn(new KyselyStore(trx, { now: this.#now }, true)));
+  }
+
+  /** Makes a multi-statement method atomic on its own, or part of the open transaction. */
+  #atomic<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    if (this.#inTransaction) return fn(this.#db);
+    return this.#db.transaction().execute(fn);
+  }
+
+  #nowMs(): number {
+    return this.#now().getTime();
+  }
+
+  async close(): Promise<void> {
+    if (this.#inTransaction) throw new Error("close the store, not a transaction of it");
+    await this.#db.destroy();
+  }
+
+  // users and tokens
+
+  createUser(input: {
+    username: string;
+    passwordHash: string | null;
+    admin: boolean;
+  }): Promise<UserRow> {
+    return users.createUser(this.#db, this.#nowMs(), input);
+  }
+
+  getUserByName(username: string): Promise<UserRow | null> {
+    return users.getUserByName(this.#db, username);
+  }
+
+  getUser(id: number): Promise<UserRow | null> {
+    return users.getUser(this.#db, id);
+  }
+
+  addUserToken(userId: number, tokenHash: string): Promise<void> {
+    return users.addUserToken(this.#db, this.#nowMs(), userId, tokenHash);
+  }
+
+  findUserByTokenHash(tokenHash: string): Promise<UserRow | null> {
+    return users.findUserByTokenHash(this.#db, tokenHash);
+  }
+
+  // experiments
+
+  createExperiment(input: {
+    name: string;
+    config: ExperimentConfig;
+    configYaml: string | null;
+    workdir: string;
+    ownerId: number;
+  }): Promise<ExperimentRow> {
+    return experiments.createExperiment(this.#db, this.#nowMs(), input);
+  }
+
+  getExperiment(id: number): Promise<ExperimentRow | null> {
+    return experiments.getExperiment(this.#db, id);
+  }
+
+  listExperiments(filter?: { states?: ExperimentState[] }): Promise<ExperimentRow[]> {
+    return experiments.listExperiments(this.#db, filter);
+  }
+
+  updateExperiment(id: number, patch: Parameters<Store["updateExperiment"]>[1]): Promise<void> {
+    return experiments.updateExperiment(this.#db, id, patch);
+  }
+
+  deleteExperiment(id: number): Promise<CheckpointRow[]> {
+    return this.#atomic((db) => experiments.deleteExperiment(db, id));
+  }
+
+  // the searcher event log
+
+  appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number> {
+    const now = this.#nowMs();
+    return this.#atomic((db) => searcherEvents.appendSearcherEvent(db, now, experimentId, event));
+  }
+
+  listSearcherEvents(
+    experimentId: number,
+    afterSeq?: number,
+  ): Promise<{ seq: number; event: SearcherEvent }[]> {
+    return searcherEvents.listSearcherEvents(this.#db, experimentId, afterSeq);
+  }
+
+  // trials
+
+  createTrial(input: {
+    experimentId: number;
+    requestId: RequestId;
+    hparams: HParams;
+    trialSeed: number;
+  }): Promise<TrialRow> {
+    return trials.createTrial(this.#db, this.#nowMs(), input);
+  }
+
+  getTrial(id: number): Promise<TrialRow | null> {
+    return trials.getTrial(this.#db, id);
+  }
+
+  getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null> {
+    return trials.getTrialByRequestId(this.#db, experimentId, requestId);
+  }
+
+  listTrials(filter: TrialFilter): Promise<TrialRow[]> {
+    return trials.listTrials(this.#db, filter);
+  }
+
+  updateTrial(id: number, patch: Parameters<Store["updateTrial"]>[1]): Promise<void> {
+    return trials.updateTrial(this.#db, id, patch);
+  }
+
+  // trial operations
+
+  addTrialOp(trialId: number, length: number): Promise<TrialOpRow> {
+    return this.#atomic((db) => trialOps.addTrialOp(db, trialId, length));
+  }
+
+  getNextTrialOp(trialId: number): Promise<TrialOpRow | null> {
+    return trialOps.getNextTrialOp(this.#db, trialId);
+  }
+
+  listTrialOps(trialId: number): Promise<TrialOpRow[]> {
+    return trialOps.listTrialOps(this.#db, trialId);
+  }
+
+  completeTrialOp(trialId: number, seq: number, searcherMetric: number): Promise<void> {
+    return trialOps.completeTrialOp(this.#db, trialId, seq, searcherMetric);
+  }
+
+  // allocations
+
+  createAllocation(input: {
+    id: string;
+    trialId: number;
+    experimentId: number;
+    runId: number;
+    slots: number;
+    tokenHash: string;
+  }): Promise<AllocationRow> {
+    return allocations.createAllocation(this.#db, this.#nowMs(), input);
+  }
+
+  getAllocation(id: string): Promise<AllocationRow | null> {
+    return allocations.getAllocation(this.#db, id);
+  }
+
+  listLiveAllocations(filter?: {
+    trialId?: number;
+    experimentId?: number;
+  }): Promise<AllocationRow[]> {
+    return allocations.listLiveAllocations(this.#db, filter);
+  }
+
+  listAllocations(trialId: number): Promise<AllocationRow[]> {
+    return allocations.listAllocations(this.#db, trialId);
+  }
+
+  updateAllocation(id: string, patch: Parameters<Store["updateAllocation"]>[1]): Promise<void> {
+    return allocations.updateAllocation(this.#db, id, patch);
+  }
+
+  // metrics
+
+  addMetrics(
+    trialId: number,
+    runId: number,
+    reports: MetricReportInput[],
+  ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
+    if (reports.length === 0) return Promise.resolve({ inserted: 0, conflicts: [] });
+    return this.#atomic((db) => metrics.addMetrics(db, trialId, runId, reports));
+  }
+
+  hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number> {
+    return metrics.hideMetricsAfter(this.#db, trialId, runId, stepsCompleted);
+  }
+
+  listMetrics(query: {
+    trialId: number;
+    group?: MetricGroup;
+    after?: number;
+    limit: number;
+  }): Promise<MetricRow[]> {
+    return metrics.listMetrics(this.#db, query);
+  }
+
+  listExperimentValidations(query: {
+    experimentId: number;
+    after?: number;
+    limit: number;
+  }): Promise<MetricRow[]> {
+    return metrics.listExperimentValidations(this.#db, query);
+  }
+
+  // checkpoints
+
+  addCheckpoint(
+    input: Omit<CheckpointRow, "state" | "createdAt" | "sizeBytes">,
+  ): Promise<CheckpointRow> {
+    return checkpoints.addCheckpoint(this.#db, this.#nowMs(), input);
+  }
+
+  getCheckpoint(uuid: string): Promise<CheckpointRow | null> {
+    return checkpoints.getCheckpoint(this.#db, uuid);
+  }
+
+  listCheckpoints(filter: {
+    experimentId?: number;
+    trialId?: number;
+    includeDeleted?: boolean;
+  }): Promise<CheckpointRow[]> {
+    return checkpoints.listCheckpoints(this.#db, filter);
+  }
+
+  markCheckpointsDeleted(uuids: string[]): Promise<void> {
+    if (uuids.length === 0) return Promise.resolve();
+    return this.#atomic((db) => checkpoints.markCheckpointsDeleted(db, uuids));
+  }
+
+  // logs
+
+  addLogs(lines: Omit<LogLine, "id">[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    return this.#atomic((db) => logs.addLogs(db, lines));
+  }
+
+  listLogs(query: {
+    trialId: number;
+    after?: number;
+    limit: number;
+    tail?: number;
+  }): Promise<LogLine[]> {
+    return logs.listLogs(this.#db, query);
+  }
+}

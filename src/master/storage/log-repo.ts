@@ -1,0 +1,57 @@
+/** Trial logs: lines in id order, read with cursors or from the tail. */
+import type { Selectable } from "kysely";
+import { chunks, type Db, fromDate, toDate } from "./codec.js";
+import type { TrialLogsTable } from "./schema.js";
+import type { LogLine } from "./store.js";
+
+/** 6 parameters a row. */
+const INSERT_CHUNK = 1000;
+
+function toLogLine(row: Selectable<TrialLogsTable>): LogLine {
+  return {
+    id: row.id,
+    trialId: row.trial_id,
+    allocationId: row.allocation_id,
+    time: toDate(row.time),
+    stream: row.stream as LogLine["stream"],
+    line: row.line,
+  };
+}
+
+/**
+ * Runs inside the caller's transaction. NUL characters, which PostgreSQL text
+ * cannot hold, become U+FFFD on both dialects so both store the same lines.
+ */
+export async function addLogs(db: Db, lines: Omit<LogLine, "id">[]): Promise<void> {
+  if (lines.length === 0) return;
+  const rows = lines.map((l) => ({
+    trial_id: l.trialId,
+    allocation_id: l.allocationId,
+    time: fromDate(l.time),
+    stream: l.stream,
+    line: l.line.includes("\0") ? l.line.replaceAll("\0", "\uFFFD") : l.line,
+  }));
+  for (const chunk of chunks(rows, INSERT_CHUNK)) {
+    await db.insertInto("trial_logs").values(chunk).execute();
+  }
+}
+
+/**
+ * Lines with id > after, oldest first, at most `limit`. With `tail`, the
+ * newest `tail` of those lines (still oldest first): what `logs --tail N` shows
+ * before it follows with `after` = the last id.
+ */
+export async function listLogs(
+  db: Db,
+  query: { trialId: number; after?: number; limit: number; tail?: number },
+): Promise<LogLine[]> {
+  const limit = query.tail === undefined ? query.limit : Math.min(query.limit, query.tail);
+  if (limit <= 0) return [];
+  let select = db.selectFrom("trial_logs").selectAll().where("trial_id", "=", query.trialId);
+  if (query.after !== undefined) select = select.where("id", ">", query.after);
+  if (query.tail === undefined) {
+    return (await select.orderBy("id").limit(limit).execute()).map(toLogLine);
+  }
+  const newest = await select.orderBy("id", "desc").limit(limit).execute();
+  return newest.reverse().map(toLogLine);
+}

@@ -1,0 +1,45 @@
+/**
+ * The per-experiment searcher event log. Seqs are handed out from a counter
+ * on the experiment row, bumped by an UPDATE: the row lock makes concurrent
+ * appends to one experiment take turns, so seqs are 1, 2, 3 … with no gap and
+ * no duplicate, and a rolled-back append gives its seq back.
+ */
+import type { SearcherEvent } from "../../searcher/types.js";
+import type { Db } from "./codec.js";
+
+/** Runs inside the caller's transaction. */
+export async function appendSearcherEvent(
+  db: Db,
+  now: number,
+  experimentId: number,
+  event: SearcherEvent,
+): Promise<number> {
+  const bumped = await db
+    .updateTable("experiments")
+    .set((eb) => ({ last_event_seq: eb("last_event_seq", "+", 1) }))
+    .where("id", "=", experimentId)
+    .returning("last_event_seq")
+    .executeTakeFirst();
+  if (!bumped) throw new Error(`experiment ${experimentId} not found`);
+  const seq = bumped.last_event_seq;
+  await db
+    .insertInto("searcher_events")
+    .values({ experiment_id: experimentId, seq, event: JSON.stringify(event), created_at: now })
+    .execute();
+  return seq;
+}
+
+export async function listSearcherEvents(
+  db: Db,
+  experimentId: number,
+  afterSeq = 0,
+): Promise<{ seq: number; event: SearcherEvent }[]> {
+  const rows = await db
+    .selectFrom("searcher_events")
+    .select(["seq", "event"])
+    .where("experiment_id", "=", experimentId)
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .execute();
+  return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as SearcherEvent }));
+}

@@ -1,0 +1,60 @@
+/**
+ * better-sqlite3 behind Kysely's `SqliteDatabase` seam, with a cache of
+ * prepared statements. Kysely prepares every query it runs; the master runs
+ * the same few statements over and over (a metric push is the same INSERT
+ * each time), and preparing costs more than running them.
+ */
+import BetterSqlite3 from "better-sqlite3";
+import type { SqliteDatabase, SqliteStatement } from "kysely";
+
+const CACHED_STATEMENTS = 256;
+
+export class CachingSqliteDatabase implements SqliteDatabase {
+  readonly #db: BetterSqlite3.Database;
+  /** Least recently used first. */
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+  }
+
+  prepare(sql: string): SqliteStatement {
+    let statement = this.#statements.get(sql);
+    if (statement) {
+      this.#statements.delete(sql);
+    } else {
+      statement = this.#db.prepare(sql);
+      if (this.#statements.size >= CACHED_STATEMENTS) {
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+    }
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+}
+
+/**
+ * Opens a database file (created if missing) or `:memory:`, set up for one
+ * writer process: WAL (readers never block the writer), NORMAL sync (durable
+ * at checkpoints, never corrupt), foreign keys enforced, and a busy timeout
+ * instead of instant SQLITE_BUSY when another process holds the lock.
+ */
+export function openSqlite(path: string): CachingSqliteDatabase {
+  const db = new BetterSqlite3(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new CachingSqliteDatabase(db);
+}

@@ -1,0 +1,116 @@
+/** Trials: one per searcher `create`, named by (experiment, requestId). */
+import type { Selectable, Updateable } from "kysely";
+import type { HParams } from "../../protocol/config/types.js";
+import type { RequestId } from "../../searcher/types.js";
+import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
+import type { TrialsTable } from "./schema.js";
+import type { Store, TrialFilter, TrialRow, TrialState } from "./store.js";
+
+function toTrial(row: Selectable<TrialsTable>): TrialRow {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    requestId: row.request_id,
+    state: row.state as TrialState,
+    hparams: JSON.parse(row.hparams) as HParams,
+    trialSeed: row.trial_seed,
+    restarts: row.restarts,
+    runId: row.run_id,
+    closeRequested: toBool(row.close_requested),
+    completedLength: row.completed_length,
+    lengthTrained: row.length_trained,
+    latestCheckpointUuid: row.latest_checkpoint_uuid,
+    latestValidation: row.latest_validation,
+    bestValidation: row.best_validation,
+    createdAt: toDate(row.created_at),
+    endedAt: toDateOrNull(row.ended_at),
+    endReason: row.end_reason,
+  };
+}
+
+export async function createTrial(
+  db: Db,
+  now: number,
+  input: Parameters<Store["createTrial"]>[0],
+): Promise<TrialRow> {
+  const row = await db
+    .insertInto("trials")
+    .values({
+      experiment_id: input.experimentId,
+      request_id: input.requestId,
+      state: "ACTIVE" satisfies TrialState,
+      hparams: JSON.stringify(input.hparams),
+      trial_seed: input.trialSeed,
+      restarts: 0,
+      run_id: 0,
+      close_requested: 0,
+      completed_length: 0,
+      length_trained: 0,
+      latest_checkpoint_uuid: null,
+      latest_validation: null,
+      best_validation: null,
+      last_op_seq: 0,
+      created_at: now,
+      ended_at: null,
+      end_reason: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTrial(row);
+}
+
+export async function getTrial(db: Db, id: number): Promise<TrialRow | null> {
+  const row = await db.selectFrom("trials").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toTrial(row) : null;
+}
+
+export async function getTrialByRequestId(
+  db: Db,
+  experimentId: number,
+  requestId: RequestId,
+): Promise<TrialRow | null> {
+  const row = await db
+    .selectFrom("trials")
+    .selectAll()
+    .where("experiment_id", "=", experimentId)
+    .where("request_id", "=", requestId)
+    .executeTakeFirst();
+  return row ? toTrial(row) : null;
+}
+
+/** In creation order (which is requestId order for one searcher). */
+export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
+  let query = db
+    .selectFrom("trials")
+    .selectAll()
+    .where("experiment_id", "=", filter.experimentId)
+    .orderBy("id");
+  if (filter.states) {
+    if (filter.states.length === 0) return [];
+    query = query.where("state", "in", filter.states);
+  }
+  return (await query.execute()).map(toTrial);
+}
+
+export async function updateTrial(
+  db: Db,
+  id: number,
+  patch: Parameters<Store["updateTrial"]>[1],
+): Promise<void> {
+  const set: Updateable<TrialsTable> = {};
+  if (patch.state !== undefined) set.state = patch.state;
+  if (patch.restarts !== undefined) set.restarts = patch.restarts;
+  if (patch.runId !== undefined) set.run_id = patch.runId;
+  if (patch.closeRequested !== undefined) set.close_requested = fromBool(patch.closeRequested);
+  if (patch.completedLength !== undefined) set.completed_length = patch.completedLength;
+  if (patch.lengthTrained !== undefined) set.length_trained = patch.lengthTrained;
+  if (patch.latestCheckpointUuid !== undefined) {
+    set.latest_checkpoint_uuid = patch.latestCheckpointUuid;
+  }
+  if (patch.latestValidation !== undefined) set.latest_validation = patch.latestValidation;
+  if (patch.bestValidation !== undefined) set.best_validation = patch.bestValidation;
+  if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
+  if (patch.endReason !== undefined) set.end_reason = patch.endReason;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable("trials").set(set).where("id", "=", id).execute();
+}
