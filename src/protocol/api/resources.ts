@@ -9,19 +9,17 @@ import { MetricGroupSchema } from "./push.js";
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
-export const ExperimentStateSchema = Type.Union(
-  [
-    "ACTIVE",
-    "PAUSED",
-    "STOPPING_COMPLETED",
-    "STOPPING_CANCELED",
-    "STOPPING_KILLED",
-    "STOPPING_ERROR",
-    "COMPLETED",
-    "CANCELED",
-    "ERROR",
-  ].map((s) => Type.Literal(s)),
-);
+export const ExperimentStateSchema = Type.Union([
+  Type.Literal("ACTIVE"),
+  Type.Literal("PAUSED"),
+  Type.Literal("STOPPING_COMPLETED"),
+  Type.Literal("STOPPING_CANCELED"),
+  Type.Literal("STOPPING_KILLED"),
+  Type.Literal("STOPPING_ERROR"),
+  Type.Literal("COMPLETED"),
+  Type.Literal("CANCELED"),
+  Type.Literal("ERROR"),
+]);
 export const TrialStateSchema = ExperimentStateSchema;
 
 export const CreateExperimentBody = Type.Object(

@@ -1,0 +1,84 @@
+/**
+ * What every part of the master shares: the store, the launcher, the notifier,
+ * the driver, and `transact`, the one way to change an experiment: under its
+ * lock, in one transaction, with effects released only after commit.
+ */
+import { ApiError } from "../../protocol/api/errors.js";
+import type { Launcher } from "../launcher/launcher.js";
+import type { ExperimentRow, Store } from "../storage/store.js";
+import { Effects } from "./effects.js";
+import { ExperimentDriver } from "./experiment-driver.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { Notifier } from "./notifier.js";
+
+export interface MasterOptions {
+  /** Where checkpoints of experiments without an absolute `host_path` live. */
+  checkpointRoot: string;
+  /** URL trials use to reach this master. */
+  masterUrl: string;
+  /** Seconds between a preemption request and a kill, overriding the config (tests). */
+  preemptionTimeoutSeconds?: number;
+  /** The clock (tests pass a fake one). */
+  now?: () => Date;
+}
+
+export interface Hooks {
+  /** Runs the scheduler soon (coalesced). */
+  schedule(): void;
+  /** Checks whether these experiments can finish now. */
+  finish(experimentIds: Iterable<number>): void;
+}
+
+export class MasterContext {
+  readonly notifier = new Notifier();
+  readonly driver: ExperimentDriver;
+  readonly locks = new KeyedLock();
+  hooks: Hooks = { schedule: () => {}, finish: () => {} };
+
+  constructor(
+    readonly store: Store,
+    readonly launcher: Launcher,
+    readonly options: MasterOptions,
+  ) {
+    this.driver = new ExperimentDriver(store);
+  }
+
+  now(): Date {
+    return this.options.now ? this.options.now() : new Date();
+  }
+
+  /**
+   * Runs `fn` under the experiment's lock in one transaction. `fn` gets the
+   * experiment as it is inside the transaction. Effects are released after
+   * commit; on failure the in-memory searcher is dropped and rebuilt on next use.
+   */
+  async transact<T>(
+    experimentId: number,
+    fn: (tx: Store, exp: ExperimentRow, effects: Effects) => Promise<T>,
+  ): Promise<T> {
+    return this.locks.run(experimentId, async () => {
+      const effects = new Effects();
+      let result: T;
+      try {
+        result = await this.store.transaction(async (tx) => {
+          const exp = await tx.getExperiment(experimentId);
+          if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
+          return fn(tx, exp, effects);
+        });
+      } catch (err) {
+        this.driver.forget(experimentId);
+        throw err;
+      }
+      this.release(effects);
+      return result;
+    });
+  }
+
+  /** Releases effects collected by a committed transaction. */
+  release(effects: Effects): void {
+    for (const f of effects.after) f();
+    for (const key of effects.notifyKeys) this.notifier.notify(key);
+    if (effects.finishCheck.size > 0) this.hooks.finish(effects.finishCheck);
+    if (effects.schedule) this.hooks.schedule();
+  }
+}

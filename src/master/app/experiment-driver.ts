@@ -1,0 +1,180 @@
+/**
+ * The experiment driver: the one place that feeds events to an experiment's
+ * searcher and applies the operations it answers with. Every event is
+ * appended to the experiment's event log in the same transaction as the
+ * change it reports, so replaying the log rebuilds the searcher exactly.
+ */
+import {
+  newSearcher,
+  restoreSearcher,
+  type SearcherState,
+  searcherProgress,
+  snapshotSearcher,
+  stepSearcher,
+} from "../../searcher/index.js";
+import { assertNever, type SearcherEvent, type SearcherOp } from "../../searcher/types.js";
+import type { ExperimentRow, Store } from "../storage/store.js";
+import { type Effects, experimentKey, opKey } from "./effects.js";
+
+/** Write a snapshot every this many events, so a restart replays a short tail. */
+const SNAPSHOT_EVERY = 200;
+
+interface Loaded {
+  state: SearcherState;
+  seq: number;
+  lastSnapshotSeq: number;
+}
+
+export class ExperimentDriver {
+  private readonly cache = new Map<number, Loaded>();
+
+  constructor(private readonly store: Store) {}
+
+  /** Rebuilds the searcher from the latest snapshot plus the events after it. */
+  private async load(tx: Store, exp: ExperimentRow): Promise<Loaded> {
+    const cached = this.cache.get(exp.id);
+    if (cached) return cached;
+    let state = exp.searcherSnapshot
+      ? restoreSearcher(exp.searcherSnapshot)
+      : newSearcher(exp.config);
+    let seq = exp.searcherSnapshot ? exp.searcherSnapshotSeq : 0;
+    for (const row of await tx.listSearcherEvents(exp.id, seq)) {
+      state = stepSearcher(exp.config, state, row.event).state;
+      seq = row.seq;
+    }
+    const loaded = {
+      state,
+      seq,
+      lastSnapshotSeq: exp.searcherSnapshot ? exp.searcherSnapshotSeq : 0,
+    };
+    this.cache.set(exp.id, loaded);
+    return loaded;
+  }
+
+  /** Drops the in-memory searcher (after a rolled-back transaction, or when the experiment ends). */
+  forget(experimentId: number): void {
+    this.cache.delete(experimentId);
+  }
+
+  /** The searcher's progress figure for the experiment, in [0, 1]. */
+  async progress(exp: ExperimentRow): Promise<number> {
+    const loaded = await this.load(this.store, exp);
+    return searcherProgress(loaded.state);
+  }
+
+  /**
+   * Feeds progress to the searcher without logging it: progress only moves the
+   * experiment's progress figure, which is stored as a monotone maximum.
+   */
+  async progressOnly(
+    exp: ExperimentRow,
+    event: SearcherEvent & { type: "trialProgress" },
+  ): Promise<number> {
+    const loaded = await this.load(this.store, exp);
+    loaded.state = stepSearcher(exp.config, loaded.state, event).state;
+    return searcherProgress(loaded.state);
+  }
+
+  /**
+   * Applies `event` and every event its operations cause (trialCreated after a
+   * create, trialClosed after a close of an idle trial), in order, inside `tx`.
+   * The caller holds the experiment's lock and owns the transaction.
+   */
+  async apply(
+    tx: Store,
+    exp: ExperimentRow,
+    event: SearcherEvent,
+    effects: Effects,
+  ): Promise<void> {
+    const loaded = await this.load(tx, exp);
+    // The cache is updated only after commit; a caller whose transaction fails calls `forget`.
+    let state: SearcherState = loaded.state;
+    let seq = loaded.seq;
+    const queue: SearcherEvent[] = [event];
+    let shutdown: (SearcherOp & { type: "shutdown" }) | null = null;
+    while (queue.length > 0) {
+      const ev = queue.shift()!;
+      seq = await tx.appendSearcherEvent(exp.id, ev);
+      const step = stepSearcher(exp.config, state, ev);
+      state = step.state;
+      for (const op of step.ops) {
+        const follow = await this.interpret(tx, exp, op, effects);
+        if (follow) queue.push(follow);
+        if (op.type === "shutdown") shutdown = op;
+      }
+    }
+    const progress = searcherProgress(state);
+    const patch: Parameters<Store["updateExperiment"]>[1] = {};
+    if (progress > exp.progress) patch.progress = progress;
+    const wantSnapshot = seq - loaded.lastSnapshotSeq >= SNAPSHOT_EVERY;
+    if (wantSnapshot) {
+      patch.searcherSnapshot = snapshotSearcher(state);
+      patch.searcherSnapshotSeq = seq;
+    }
+    if (shutdown && (exp.state === "ACTIVE" || exp.state === "PAUSED")) {
+      patch.state = shutdown.failure
+        ? "STOPPING_ERROR"
+        : shutdown.cancel
+          ? "STOPPING_CANCELED"
+          : "STOPPING_COMPLETED";
+      if (shutdown.failure) patch.endReason = "every trial failed";
+      effects.finishCheck.add(exp.id);
+    }
+    if (Object.keys(patch).length > 0) await tx.updateExperiment(exp.id, patch);
+    effects.notify(experimentKey(exp.id));
+    effects.after.push(() => {
+      loaded.state = state;
+      loaded.seq = seq;
+      if (wantSnapshot) loaded.lastSnapshotSeq = seq;
+    });
+  }
+
+  /** Applies one operation to the stored world; returns the event it causes, if any. */
+  private async interpret(
+    tx: Store,
+    exp: ExperimentRow,
+    op: SearcherOp,
+    effects: Effects,
+  ): Promise<SearcherEvent | null> {
+    switch (op.type) {
+      case "create": {
+        await tx.createTrial({
+          experimentId: exp.id,
+          requestId: op.requestId,
+          hparams: op.hparams,
+          trialSeed: op.trialSeed,
+        });
+        effects.schedule = true;
+        return { type: "trialCreated", requestId: op.requestId };
+      }
+      case "validateAfter": {
+        const trial = await tx.getTrialByRequestId(exp.id, op.requestId);
+        if (!trial)
+          throw new Error(`searcher asked trial ${op.requestId} to train, but it does not exist`);
+        await tx.addTrialOp(trial.id, op.length);
+        effects.notify(opKey(trial.id));
+        effects.schedule = true;
+        return null;
+      }
+      case "close": {
+        const trial = await tx.getTrialByRequestId(exp.id, op.requestId);
+        if (!trial) throw new Error(`searcher closed trial ${op.requestId}, but it does not exist`);
+        await tx.updateTrial(trial.id, { closeRequested: true });
+        effects.notify(opKey(trial.id));
+        // A trial with nothing left to do and no process running is finished right here.
+        const next = await tx.getNextTrialOp(trial.id);
+        const live = await tx.listLiveAllocations({ trialId: trial.id });
+        if (!next && live.length === 0 && (trial.state === "ACTIVE" || trial.state === "PAUSED")) {
+          await tx.updateTrial(trial.id, { state: "COMPLETED", endedAt: new Date() });
+          effects.finishCheck.add(exp.id);
+          return { type: "trialClosed", requestId: op.requestId };
+        }
+        return null;
+      }
+      case "shutdown":
+        return null;
+      default:
+        return assertNever(op);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * What users do to experiments: create, pause, activate, cancel, kill,
+ * delete — and how an experiment ends (its trials settled, its checkpoints
+ * collected by the keep rule).
+ */
+import { randomInt } from "node:crypto";
+import { isAbsolute } from "node:path";
+import { ApiError } from "../../protocol/api/errors.js";
+import type { CreateExperimentBody } from "../../protocol/api/resources.js";
+import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { checkpointsToKeep, type ExperimentAction, nextExperimentState } from "../domain/index.js";
+import type { ExperimentRow, ExperimentState, Store, TrialState } from "../storage/store.js";
+import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
+import type { MasterContext } from "./context.js";
+import { type Effects, experimentKey, opKey } from "./effects.js";
+import type { Supervisor } from "./supervisor.js";
+
+const TERMINAL: ExperimentState[] = ["COMPLETED", "CANCELED", "ERROR"];
+const STOPPED_TRIAL: Record<string, TrialState> = {
+  STOPPING_COMPLETED: "COMPLETED",
+  STOPPING_CANCELED: "CANCELED",
+  STOPPING_KILLED: "CANCELED",
+  STOPPING_ERROR: "ERROR",
+};
+
+/** Parses a config given as an object or YAML text; throws INVALID_CONFIG with every error. */
+export function configFromBody(
+  body: { config?: unknown; configYaml?: string },
+  defaultSeed?: number,
+): {
+  config: ExperimentConfig;
+  yaml: string | null;
+} {
+  if ((body.config === undefined) === (body.configYaml === undefined)) {
+    throw new ApiError(
+      "BAD_REQUEST",
+      "give exactly one of `config` (an object) or `configYaml` (text)",
+    );
+  }
+  const options = defaultSeed === undefined ? {} : { defaultSeed };
+  const result =
+    body.configYaml !== undefined
+      ? parseExperimentConfigYaml(body.configYaml, options)
+      : parseExperimentConfig(body.config, options);
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new ApiError(
+      "INVALID_CONFIG",
+      `invalid experiment config: ${result.errors.length} error(s)${first ? `; ${first.path || "(root)"}: ${first.message}` : ""}`,
+      { errors: result.errors },
+    );
+  }
+  return { config: result.config, yaml: body.configYaml ?? null };
+}
+
+export class ExperimentService {
+  constructor(
+    private readonly ctx: MasterContext,
+    private readonly supervisor: Supervisor,
+  ) {}
+
+  async get(id: number): Promise<ExperimentRow> {
+    const exp = await this.ctx.store.getExperiment(id);
+    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${id}`);
+    return exp;
+  }
+
+  /** Stores the experiment and starts its search, in one transaction. */
+  async create(body: CreateExperimentBody, ownerId: number): Promise<ExperimentRow> {
+    if (!isAbsolute(body.workdir))
+      throw new ApiError("BAD_REQUEST", `workdir must be an absolute path, got "${body.workdir}"`);
+    const raw = body.config as { reproducibility?: { experiment_seed?: unknown } } | undefined;
+    const seeded =
+      raw?.reproducibility?.experiment_seed !== undefined ||
+      /experiment_seed/.test(body.configYaml ?? "");
+    const { config, yaml } = configFromBody(body, seeded ? undefined : randomInt(0, 2 ** 31 - 1));
+    if (body.name) config.name = body.name;
+    const exp = await this.ctx.store.createExperiment({
+      name: config.name,
+      config,
+      configYaml: yaml,
+      workdir: body.workdir,
+      ownerId,
+    });
+    await this.ctx.transact(exp.id, async (tx, e, effects) => {
+      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+      if (body.activate === false) await this.transition(tx, e, "pause", effects);
+    });
+    return this.get(exp.id);
+  }
+
+  private async transition(
+    tx: Store,
+    exp: ExperimentRow,
+    action: ExperimentAction,
+    effects: Effects,
+  ): Promise<ExperimentState> {
+    const next = nextExperimentState(exp.state, action);
+    if (!next.ok)
+      throw new ApiError(
+        "INVALID_TRANSITION",
+        `experiment ${exp.id} is ${exp.state}: cannot ${action} it`,
+      );
+    if (next.state !== exp.state) {
+      await tx.updateExperiment(exp.id, {
+        state: next.state,
+        ...(TERMINAL.includes(next.state) ? { endedAt: this.ctx.now() } : {}),
+      });
+      exp.state = next.state;
+    }
+    effects.notify(experimentKey(exp.id));
+    return next.state;
+  }
+
+  async pause(id: number): Promise<ExperimentRow> {
+    await this.act(id, "pause", "PAUSED");
+    return this.get(id);
+  }
+
+  async activate(id: number): Promise<ExperimentRow> {
+    await this.ctx.transact(id, async (tx, exp, effects) => {
+      await this.transition(tx, exp, "activate", effects);
+      for (const t of await tx.listTrials({ experimentId: id, states: ["PAUSED"] })) {
+        await tx.updateTrial(t.id, { state: "ACTIVE" });
+      }
+      effects.schedule = true;
+    });
+    return this.get(id);
+  }
+
+  async cancel(id: number): Promise<ExperimentRow> {
+    await this.act(id, "cancel", null);
+    return this.get(id);
+  }
+
+  async kill(id: number): Promise<ExperimentRow> {
+    await this.ctx.transact(id, async (tx, exp, effects) => {
+      await this.transition(tx, exp, "kill", effects);
+      effects.finishCheck.add(id);
+    });
+    for (const a of await this.ctx.store.listLiveAllocations({ experimentId: id }))
+      await this.supervisor.kill(a);
+    return this.get(id);
+  }
+
+  /** Pause and cancel: running trials are told to checkpoint and exit, then killed after the timeout. */
+  private async act(
+    id: number,
+    action: "pause" | "cancel",
+    trialState: "PAUSED" | null,
+  ): Promise<void> {
+    let timeout = 300;
+    await this.ctx.transact(id, async (tx, exp, effects) => {
+      await this.transition(tx, exp, action, effects);
+      timeout = this.ctx.options.preemptionTimeoutSeconds ?? exp.config.preemption_timeout;
+      if (trialState) {
+        for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE"] })) {
+          await tx.updateTrial(t.id, { state: trialState });
+          effects.notify(opKey(t.id));
+        }
+      }
+      effects.finishCheck.add(id);
+    });
+    for (const a of await this.ctx.store.listLiveAllocations({ experimentId: id })) {
+      await this.supervisor.requestPreemption(a, timeout);
+    }
+  }
+
+  async delete(id: number): Promise<void> {
+    const exp = await this.get(id);
+    if (!TERMINAL.includes(exp.state)) {
+      throw new ApiError(
+        "INVALID_TRANSITION",
+        `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
+      );
+    }
+    const checkpoints = await this.ctx.store.deleteExperiment(id);
+    await removeCheckpointFiles(
+      checkpointDir(this.ctx, exp.config),
+      checkpoints.filter((c) => c.state === "ACTIVE").map((c) => c.uuid),
+    );
+    this.ctx.driver.forget(id);
+  }
+
+  /**
+   * An experiment that is stopping ends once no allocation of it is alive:
+   * unfinished trials take the end state, checkpoints are collected.
+   */
+  async finishIfDone(id: number): Promise<void> {
+    const exp = await this.ctx.store.getExperiment(id);
+    if (!exp?.state.startsWith("STOPPING")) return;
+    if ((await this.ctx.store.listLiveAllocations({ experimentId: id })).length > 0) return;
+    let ended = false;
+    await this.ctx.transact(id, async (tx, e, effects) => {
+      if (!e.state.startsWith("STOPPING")) return;
+      if ((await tx.listLiveAllocations({ experimentId: id })).length > 0) return;
+      const trialState = STOPPED_TRIAL[e.state] ?? "CANCELED";
+      for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE", "PAUSED"] })) {
+        await tx.updateTrial(t.id, { state: trialState, endedAt: this.ctx.now() });
+        effects.notify(opKey(t.id));
+      }
+      await this.transition(tx, e, "allTrialsStopped", effects);
+      ended = true;
+    });
+    if (ended) {
+      this.ctx.driver.forget(id);
+      await this.collectCheckpoints(id);
+    }
+  }
+
+  /** Keeps the union of experiment-best, trial-best and trial-latest; deletes the rest, files first. */
+  async collectCheckpoints(id: number): Promise<string[]> {
+    const exp = await this.get(id);
+    const checkpoints = await this.ctx.store.listCheckpoints({ experimentId: id });
+    const metricAt = await this.validationMetrics(id, exp.config.searcher.metric);
+    const policy = exp.config.checkpoint_storage;
+    const keep = checkpointsToKeep(
+      checkpoints.map((c) => ({
+        uuid: c.uuid,
+        trialId: c.trialId,
+        stepsCompleted: c.stepsCompleted,
+        validationMetric: metricAt.get(`${c.trialId}:${c.stepsCompleted}`) ?? null,
+      })),
+      {
+        saveExperimentBest: policy.save_experiment_best,
+        saveTrialBest: policy.save_trial_best,
+        saveTrialLatest: policy.save_trial_latest,
+      },
+      exp.config.searcher.smaller_is_better,
+    );
+    const drop = checkpoints.filter((c) => !keep.has(c.uuid)).map((c) => c.uuid);
+    await removeCheckpointFiles(checkpointDir(this.ctx, exp.config), drop);
+    await this.ctx.store.markCheckpointsDeleted(drop);
+    return drop;
+  }
+
+  /** `trialId:steps` → the searcher metric validated there (visible rows only). */
+  async validationMetrics(experimentId: number, metric: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    let after = 0;
+    for (;;) {
+      const page = await this.ctx.store.listExperimentValidations({
+        experimentId,
+        after,
+        limit: 5000,
+      });
+      for (const row of page) {
+        const v = row.metrics[metric];
+        if (v !== undefined) out.set(`${row.trialId}:${row.stepsCompleted}`, v);
+      }
+      if (page.length < 5000) return out;
+      after = page[page.length - 1]!.id;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Trial logs: lines captured by the launcher are buffered and written in
+ * batches (one insert per flush, not one per line), then followers are woken.
+ */
+import type { LogLine } from "../storage/store.js";
+import type { MasterContext } from "./context.js";
+import { logKey } from "./effects.js";
+
+const FLUSH_MS = 100;
+const FLUSH_LINES = 500;
+
+export class LogSink {
+  private buffer: Omit<LogLine, "id">[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly trialOf = new Map<string, number>();
+
+  constructor(private readonly ctx: MasterContext) {}
+
+  add(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
+    const trialId = this.trialOf.get(allocationId);
+    if (trialId === undefined) {
+      // First line of this allocation: learn its trial, then add.
+      void this.ctx.store.getAllocation(allocationId).then((a) => {
+        if (!a) return;
+        this.trialOf.set(allocationId, a.trialId);
+        this.push({ trialId: a.trialId, allocationId, time, stream, line });
+      });
+      return;
+    }
+    this.push({ trialId, allocationId, time, stream, line });
+  }
+
+  /** A line from the master itself about a trial (start failures, exits). */
+  master(trialId: number, allocationId: string | null, line: string): void {
+    this.push({ trialId, allocationId, time: this.ctx.now(), stream: "master", line });
+  }
+
+  /** Lines pushed by a trial over REST. */
+  addMany(lines: Omit<LogLine, "id">[]): void {
+    for (const l of lines) this.push(l);
+  }
+
+  private push(line: Omit<LogLine, "id">): void {
+    this.buffer.push(line);
+    if (this.buffer.length >= FLUSH_LINES) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is buffered; resolves when it is stored. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.ctx.store.addLogs(batch);
+      } catch (err) {
+        console.error("pushtune: could not store trial logs:", err);
+        return;
+      }
+      for (const id of new Set(batch.map((l) => l.trialId))) this.ctx.notifier.notify(logKey(id));
+    });
+    return this.flushing;
+  }
+}

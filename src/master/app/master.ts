@@ -1,0 +1,93 @@
+/**
+ * The master's core, without HTTP: storage, searcher driving, supervision and
+ * recovery wired together. `createMaster` is what `pushtune master`, the demo
+ * and the tests start.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Launcher } from "../launcher/launcher.js";
+import type { Store, UserRow } from "../storage/store.js";
+import { MasterContext, type MasterOptions } from "./context.js";
+import { ExperimentService } from "./experiment-service.js";
+import { PushService } from "./push-service.js";
+import { Supervisor } from "./supervisor.js";
+import { hashToken, newSecret } from "./tokens.js";
+
+export interface Master {
+  readonly ctx: MasterContext;
+  readonly store: Store;
+  readonly experiments: ExperimentService;
+  readonly push: PushService;
+  readonly supervisor: Supervisor;
+  /** Stops scheduling and waits for in-flight work; leaves trial processes to the launcher's close. */
+  close(): Promise<void>;
+}
+
+export async function createMaster(
+  store: Store,
+  launcher: Launcher,
+  options: MasterOptions,
+): Promise<Master> {
+  const ctx = new MasterContext(store, launcher, options);
+  const supervisor = new Supervisor(ctx);
+  const experiments = new ExperimentService(ctx, supervisor);
+  const push = new PushService(ctx);
+  ctx.hooks = {
+    schedule: () => supervisor.schedule(),
+    finish: (ids) => {
+      for (const id of ids)
+        void experiments.finishIfDone(id).catch((err) => console.error("pushtune:", err));
+    },
+  };
+  launcher.attach(supervisor);
+  await recover(ctx, supervisor, experiments);
+  return {
+    ctx,
+    store,
+    experiments,
+    push,
+    supervisor,
+    async close() {
+      await supervisor.close();
+      ctx.notifier.notifyAll();
+    },
+  };
+}
+
+/**
+ * After a restart: allocations a previous master left behind are re-adopted
+ * by the launcher where they still run, otherwise stopped and their trials
+ * rescheduled from their latest checkpoints without counting a restart.
+ * Searchers are rebuilt lazily from their event logs.
+ */
+async function recover(
+  ctx: MasterContext,
+  supervisor: Supervisor,
+  experiments: ExperimentService,
+): Promise<void> {
+  for (const a of await ctx.store.listLiveAllocations()) {
+    const outcome =
+      a.state === "PENDING" ? "stopped" : await ctx.launcher.recover(a.id, a.launcherHandle);
+    if (outcome === "stopped")
+      await supervisor.handleExit(a.id, { exitCode: null, signal: null, lost: true });
+  }
+  for (const exp of await ctx.store.listExperiments()) {
+    if (exp.state.startsWith("STOPPING")) await experiments.finishIfDone(exp.id);
+  }
+  supervisor.schedule();
+}
+
+/** Creates the `admin` user on first start and writes its token to `<dataDir>/admin.token` (0600). */
+export async function bootstrapAdmin(
+  store: Store,
+  dataDir: string,
+): Promise<{ user: UserRow; token: string | null }> {
+  const existing = await store.getUserByName("admin");
+  if (existing) return { user: existing, token: null };
+  const user = await store.createUser({ username: "admin", passwordHash: null, admin: true });
+  const token = newSecret();
+  await store.addUserToken(user.id, hashToken(token));
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(join(dataDir, "admin.token"), `${token}\n`, { mode: 0o600 });
+  return { user, token };
+}

@@ -1,0 +1,81 @@
+/**
+ * Who is calling: a user (by a user token) or one allocation of one trial (by
+ * the token issued for that allocation). Allocation tokens are fencing tokens:
+ * they write only for their own trial and only while their allocation is the
+ * trial's current one.
+ */
+import { ApiError } from "../../protocol/api/errors.js";
+import type { AllocationRow, Store, UserRow } from "../storage/store.js";
+import { allocationIdOf, hashToken, sameHash } from "./tokens.js";
+
+export type Principal =
+  | { kind: "user"; user: UserRow }
+  | { kind: "allocation"; allocation: AllocationRow };
+
+/** Resolves a bearer token, or throws UNAUTHENTICATED. */
+export async function authenticate(store: Store, token: string | undefined): Promise<Principal> {
+  if (!token)
+    throw new ApiError("UNAUTHENTICATED", "missing bearer token (Authorization: Bearer <token>)");
+  const hash = hashToken(token);
+  const allocationId = allocationIdOf(token);
+  if (allocationId) {
+    const allocation = await store.getAllocation(allocationId);
+    if (allocation && sameHash(allocation.tokenHash, hash))
+      return { kind: "allocation", allocation };
+    throw new ApiError("UNAUTHENTICATED", "invalid token");
+  }
+  const user = await store.findUserByTokenHash(hash);
+  if (!user) throw new ApiError("UNAUTHENTICATED", "invalid token");
+  return { kind: "user", user };
+}
+
+/**
+ * A push that writes for `trialId`: only that trial's current allocation may
+ * make it. Another trial's token is FORBIDDEN; a superseded or ended
+ * allocation of the same trial is STALE_ALLOCATION, so a zombie process can
+ * never write over its successor.
+ */
+export function requireTrialWriter(
+  principal: Principal,
+  trialId: number,
+  currentRunId: number,
+): AllocationRow {
+  if (principal.kind !== "allocation") {
+    throw new ApiError(
+      "FORBIDDEN",
+      "push calls take the token of the trial's own allocation, not a user token",
+    );
+  }
+  const a = principal.allocation;
+  if (a.trialId !== trialId)
+    throw new ApiError(
+      "FORBIDDEN",
+      `this token belongs to trial ${a.trialId}, not trial ${trialId}`,
+    );
+  if (a.state === "TERMINATED" || a.runId !== currentRunId) {
+    throw new ApiError(
+      "STALE_ALLOCATION",
+      `allocation ${a.id} of trial ${trialId} has been superseded`,
+      {
+        allocationId: a.id,
+      },
+    );
+  }
+  return a;
+}
+
+/** A read about `trialId`: any user, or that trial's own allocation. */
+export function requireTrialReader(principal: Principal, trialId: number): void {
+  if (principal.kind === "allocation" && principal.allocation.trialId !== trialId) {
+    throw new ApiError(
+      "FORBIDDEN",
+      `this token belongs to trial ${principal.allocation.trialId}, not trial ${trialId}`,
+    );
+  }
+}
+
+/** A user-only call. */
+export function requireUser(principal: Principal): UserRow {
+  if (principal.kind !== "user") throw new ApiError("FORBIDDEN", "this call needs a user token");
+  return principal.user;
+}

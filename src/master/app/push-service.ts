@@ -1,0 +1,273 @@
+/**
+ * The push calls a trial makes (DESIGN §4). Every call is idempotent: a trial
+ * whose request landed but whose answer was lost simply sends it again.
+ */
+
+import { ApiError } from "../../protocol/api/errors.js";
+import type {
+  CheckpointBody,
+  CompletedOperationBody,
+  EarlyExitBody,
+  MetricsBody,
+  OperationResponse,
+} from "../../protocol/api/push.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import type { AllocationRow, MetricReportInput, TrialRow } from "../storage/store.js";
+import type { MasterContext } from "./context.js";
+import { opKey, preemptKey } from "./effects.js";
+import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
+
+const isTerminalTrial = (t: TrialRow) =>
+  t.state === "COMPLETED" || t.state === "CANCELED" || t.state === "ERROR";
+
+export function better(config: ExperimentConfig, a: number, b: number | null): boolean {
+  if (b === null) return true;
+  return config.searcher.smaller_is_better ? a < b : a > b;
+}
+
+export class PushService {
+  constructor(private readonly ctx: MasterContext) {}
+
+  async trial(trialId: number): Promise<TrialRow> {
+    const trial = await this.ctx.store.getTrial(trialId);
+    if (!trial) throw new ApiError("TRIAL_NOT_FOUND", `no trial ${trialId}`);
+    return trial;
+  }
+
+  private async writer(
+    principal: Principal,
+    trialId: number,
+  ): Promise<{ trial: TrialRow; allocation: AllocationRow }> {
+    requireTrialReader(principal, trialId);
+    const trial = await this.trial(trialId);
+    const allocation = requireTrialWriter(principal, trialId, trial.runId);
+    return { trial, allocation };
+  }
+
+  /** The trial's next op; waits up to `waitSeconds` for one when none is decided yet. */
+  async operation(
+    principal: Principal,
+    trialId: number,
+    waitSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<OperationResponse> {
+    requireTrialReader(principal, trialId);
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const trial = await this.trial(trialId);
+      const next = await this.ctx.store.getNextTrialOp(trialId);
+      if (next) return { op: { length: next.length }, completed: false };
+      if (trial.closeRequested || isTerminalTrial(trial)) return { op: null, completed: true };
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return { op: null, completed: false };
+      // Also wake when this allocation is told to stop, so the trial can check preemption.
+      const woke = await this.ctx.notifier.wait(opKey(trialId), left, signal);
+      if (!woke) return { op: null, completed: false };
+    }
+  }
+
+  async completeOperation(
+    principal: Principal,
+    trialId: number,
+    body: CompletedOperationBody,
+  ): Promise<void> {
+    const { trial } = await this.writer(principal, trialId);
+    await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
+      const ops = await tx.listTrialOps(trialId);
+      const next = ops.find((o) => !o.completed);
+      if (!next) {
+        const done = ops.find((o) => o.completed && o.length === body.op.length);
+        if (done && done.searcherMetric === body.searcherMetric) return; // a retried completion
+        throw new ApiError("OP_MISMATCH", `trial ${trialId} has no operation to complete`, {
+          reported: body.op.length,
+        });
+      }
+      if (next.length !== body.op.length) {
+        throw new ApiError(
+          "OP_MISMATCH",
+          `trial ${trialId} is working on length ${next.length}, not ${body.op.length}`,
+          { expected: next.length, reported: body.op.length },
+        );
+      }
+      await tx.completeTrialOp(trialId, next.seq, body.searcherMetric);
+      const current = (await tx.getTrial(trialId))!;
+      await tx.updateTrial(trialId, {
+        completedLength: next.length,
+        lengthTrained: Math.max(current.lengthTrained, next.length),
+        latestValidation: body.searcherMetric,
+        ...(better(exp.config, body.searcherMetric, current.bestValidation)
+          ? { bestValidation: body.searcherMetric }
+          : {}),
+      });
+      if (better(exp.config, body.searcherMetric, exp.bestMetric)) {
+        await tx.updateExperiment(exp.id, { bestMetric: body.searcherMetric });
+      }
+      await this.ctx.driver.apply(
+        tx,
+        exp,
+        {
+          type: "validationCompleted",
+          requestId: trial.requestId,
+          metric: body.searcherMetric,
+          length: next.length,
+        },
+        effects,
+      );
+      // The slot picture changed: this trial may now be waiting for a promotion.
+      effects.schedule = true;
+    });
+  }
+
+  async earlyExit(principal: Principal, trialId: number, body: EarlyExitBody): Promise<void> {
+    const { trial } = await this.writer(principal, trialId);
+    await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
+      const current = (await tx.getTrial(trialId))!;
+      if (current.endReason?.startsWith("early exit")) return; // reported already
+      await tx.updateTrial(trialId, { endReason: `early exit: ${body.reason}` });
+      await this.ctx.driver.apply(
+        tx,
+        exp,
+        { type: "trialExitedEarly", requestId: trial.requestId, reason: body.reason },
+        effects,
+      );
+    });
+  }
+
+  async progress(principal: Principal, trialId: number, progress: number): Promise<void> {
+    const { trial } = await this.writer(principal, trialId);
+    await this.ctx.locks.run(trial.experimentId, async () => {
+      const exp = await this.ctx.store.getExperiment(trial.experimentId);
+      if (!exp) return;
+      if (progress > trial.lengthTrained)
+        await this.ctx.store.updateTrial(trialId, { lengthTrained: progress });
+      const p = await this.ctx.driver.progressOnly(exp, {
+        type: "trialProgress",
+        requestId: trial.requestId,
+        length: progress,
+      });
+      if (p > exp.progress) await this.ctx.store.updateExperiment(exp.id, { progress: p });
+    });
+  }
+
+  async metrics(principal: Principal, trialId: number, body: MetricsBody): Promise<number> {
+    const { trial, allocation } = await this.writer(principal, trialId);
+    if (body.trialRunId !== allocation.runId) {
+      throw new ApiError(
+        "STALE_ALLOCATION",
+        `run ${body.trialRunId} of trial ${trialId} has been superseded by run ${allocation.runId}`,
+      );
+    }
+    const now = this.ctx.now();
+    const reports: MetricReportInput[] = body.reports.map((r) => ({
+      group: r.group,
+      stepsCompleted: r.stepsCompleted,
+      metrics: r.metrics,
+      reportTime: r.reportTime ? new Date(r.reportTime) : now,
+    }));
+    const exp = await this.ctx.store.getExperiment(trial.experimentId);
+    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${trial.experimentId}`);
+    const name = exp.config.searcher.metric;
+    return this.ctx.store.transaction(async (tx) => {
+      const { inserted, conflicts } = await tx.addMetrics(trialId, allocation.runId, reports);
+      if (conflicts.length > 0) {
+        throw new ApiError(
+          "METRIC_CONFLICT",
+          `trial ${trialId} already has different ${conflicts[0]!.group} metrics at step ${conflicts[0]!.stepsCompleted}`,
+          { conflicts },
+        );
+      }
+      // Latest and best validation of the searcher metric, for listings.
+      let latest: { steps: number; value: number } | null = null;
+      let best = trial.bestValidation;
+      for (const r of reports) {
+        const v = r.group === "validation" ? r.metrics[name] : undefined;
+        if (v === undefined) continue;
+        if (!latest || r.stepsCompleted >= latest.steps)
+          latest = { steps: r.stepsCompleted, value: v };
+        if (better(exp.config, v, best)) best = v;
+      }
+      if (latest) {
+        await tx.updateTrial(trialId, { latestValidation: latest.value, bestValidation: best });
+        if (best !== null && better(exp.config, best, exp.bestMetric))
+          await tx.updateExperiment(exp.id, { bestMetric: best });
+      }
+      return inserted;
+    });
+  }
+
+  async checkpoint(principal: Principal, body: CheckpointBody): Promise<void> {
+    const { trial, allocation } = await this.writer(principal, body.trialId);
+    await this.ctx.store.transaction(async (tx) => {
+      const existing = await tx.getCheckpoint(body.uuid);
+      if (existing) {
+        const same =
+          existing.trialId === body.trialId &&
+          existing.stepsCompleted === body.stepsCompleted &&
+          JSON.stringify(existing.resources) === JSON.stringify(body.resources);
+        if (same) return;
+        throw new ApiError(
+          "CHECKPOINT_EXISTS",
+          `checkpoint ${body.uuid} is already registered with other contents`,
+        );
+      }
+      await tx.addCheckpoint({
+        uuid: body.uuid,
+        trialId: body.trialId,
+        experimentId: trial.experimentId,
+        runId: allocation.runId,
+        stepsCompleted: body.stepsCompleted,
+        resources: body.resources,
+        metadata: body.metadata,
+      });
+      await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
+    });
+  }
+
+  async bestValidation(principal: Principal, experimentId: number): Promise<number | null> {
+    if (principal.kind === "allocation" && principal.allocation.experimentId !== experimentId) {
+      throw new ApiError(
+        "FORBIDDEN",
+        `this token belongs to experiment ${principal.allocation.experimentId}`,
+      );
+    }
+    const exp = await this.ctx.store.getExperiment(experimentId);
+    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
+    return exp.bestMetric;
+  }
+
+  private async allocationFor(principal: Principal, allocationId: string): Promise<AllocationRow> {
+    if (principal.kind === "allocation" && principal.allocation.id !== allocationId) {
+      throw new ApiError("FORBIDDEN", "this token belongs to another allocation");
+    }
+    const a = await this.ctx.store.getAllocation(allocationId);
+    if (!a) throw new ApiError("ALLOCATION_NOT_FOUND", `no allocation ${allocationId}`);
+    return a;
+  }
+
+  /** Long poll: resolves as soon as the allocation is told to stop, or after the timeout. */
+  async preemption(
+    principal: Principal,
+    allocationId: string,
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    await this.allocationFor(principal, allocationId);
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      const a = await this.ctx.store.getAllocation(allocationId);
+      if (!a || a.preemptRequested || a.state === "TERMINATED") return true;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return false;
+      if (!(await this.ctx.notifier.wait(preemptKey(allocationId), left, signal))) return false;
+    }
+  }
+
+  async ackPreemption(principal: Principal, allocationId: string): Promise<void> {
+    const a = await this.allocationFor(principal, allocationId);
+    if (principal.kind !== "allocation")
+      throw new ApiError("FORBIDDEN", "only the allocation itself acknowledges preemption");
+    if (a.state === "TERMINATED")
+      throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
+    await this.ctx.store.updateAllocation(allocationId, { preemptAcked: true });
+  }
+}

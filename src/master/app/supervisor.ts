@@ -1,0 +1,361 @@
+/**
+ * The trial supervisor: gives slots to trials (the decision itself is the pure
+ * `decideSchedule`), starts allocations through the launcher, asks them to
+ * stop, and reads their exits (DESIGN §6, §8). It is driven by changes — a
+ * trial got an op, an allocation ended, an experiment was paused — never by a
+ * polling loop.
+ */
+import { randomUUID } from "node:crypto";
+import { classifyExit, decideAfterExit, decideSchedule } from "../domain/index.js";
+import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
+import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
+import { checkpointDir } from "./checkpoint-files.js";
+import type { MasterContext } from "./context.js";
+import type { Effects } from "./effects.js";
+import { opKey, preemptKey } from "./effects.js";
+import { LogSink } from "./log-sink.js";
+import { newAllocationToken } from "./tokens.js";
+
+const LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
+
+export class Supervisor implements LauncherEvents {
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private readonly killTimers = new Map<string, NodeJS.Timeout>();
+  private readonly killRequested = new Set<string>();
+  readonly logs: LogSink;
+  private closed = false;
+
+  constructor(private readonly ctx: MasterContext) {
+    this.logs = new LogSink(ctx);
+  }
+
+  /** Runs the scheduler soon; many calls in one tick cost one pass. */
+  schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.running.then(() => this.schedulePass()).catch((err) => this.report(err));
+    });
+  }
+
+  /** Resolves when every scheduling pass asked for so far has run. */
+  async idle(): Promise<void> {
+    while (this.scheduled) await new Promise((r) => setImmediate(r));
+    await this.running;
+  }
+
+  private report(err: unknown): void {
+    if (!this.closed) console.error("pushtune supervisor:", err);
+  }
+
+  private async schedulePass(): Promise<void> {
+    if (this.closed) return;
+    const { store } = this.ctx;
+    const experiments = await store.listExperiments({ states: ["ACTIVE"] });
+    const live = await store.listLiveAllocations();
+    const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
+    const waiting: { trialId: number; experimentId: number; slots: number; queuedSeq: number }[] =
+      [];
+    const holding: {
+      trialId: number;
+      experimentId: number;
+      slots: number;
+      waitingForPromotion: boolean;
+    }[] = [];
+    const trialsById = new Map<number, TrialRow>();
+    for (const exp of experiments) {
+      const slots = exp.config.resources.slots_per_trial;
+      for (const t of await store.listTrials({ experimentId: exp.id, states: ["ACTIVE"] })) {
+        trialsById.set(t.id, t);
+        const next = await store.getNextTrialOp(t.id);
+        const alloc = liveByTrial.get(t.id);
+        if (alloc) {
+          const promotionWait =
+            !next && !t.closeRequested && alloc.state === "RUNNING" && !alloc.preemptRequested;
+          holding.push({
+            trialId: t.id,
+            experimentId: exp.id,
+            slots: alloc.slots,
+            waitingForPromotion: promotionWait,
+          });
+        } else if (next) {
+          waiting.push({ trialId: t.id, experimentId: exp.id, slots, queuedSeq: t.requestId });
+        }
+      }
+    }
+    // Allocations of experiments that are no longer active still hold their slots until they end.
+    for (const a of live) {
+      if (!trialsById.has(a.trialId)) {
+        holding.push({
+          trialId: a.trialId,
+          experimentId: a.experimentId,
+          slots: a.slots,
+          waitingForPromotion: false,
+        });
+      }
+    }
+    const decision = decideSchedule({
+      totalSlots: this.ctx.launcher.totalSlots,
+      experiments: experiments.map((e) => ({
+        id: e.id,
+        priority: e.config.resources.priority,
+        weight: e.config.resources.weight,
+        maxConcurrentTrials:
+          "max_concurrent_trials" in e.config.searcher
+            ? e.config.searcher.max_concurrent_trials
+            : 1,
+        createdOrder: e.id,
+      })),
+      waiting,
+      holding,
+    });
+    for (const trialId of decision.preempt) {
+      const a = liveByTrial.get(trialId);
+      if (a && !a.preemptRequested)
+        await this.requestPreemption(a, this.ctx.options.preemptionTimeoutSeconds ?? 300);
+    }
+    const byId = new Map(experiments.map((e) => [e.id, e]));
+    for (const trialId of decision.start) {
+      const trial = trialsById.get(trialId);
+      const exp = trial && byId.get(trial.experimentId);
+      if (trial && exp) await this.start(exp, trial);
+    }
+  }
+
+  /** Creates an allocation for the trial (a new run) and launches it. */
+  private async start(exp: ExperimentRow, trial: TrialRow): Promise<void> {
+    const allocationId = randomUUID();
+    const { token, hash } = newAllocationToken(allocationId);
+    const started = await this.ctx.transact(exp.id, async (tx) => {
+      const t = await tx.getTrial(trial.id);
+      if (
+        !t ||
+        t.state !== "ACTIVE" ||
+        (await tx.listLiveAllocations({ trialId: t.id })).length > 0
+      )
+        return null;
+      const runId = t.runId + 1;
+      await tx.updateTrial(t.id, { runId });
+      const alloc = await tx.createAllocation({
+        id: allocationId,
+        trialId: t.id,
+        experimentId: exp.id,
+        runId,
+        slots: exp.config.resources.slots_per_trial,
+        tokenHash: hash,
+      });
+      // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
+      const ckpt = t.latestCheckpointUuid ? await tx.getCheckpoint(t.latestCheckpointUuid) : null;
+      await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
+      return { trial: t, alloc };
+    });
+    if (!started) return;
+    const { alloc } = started;
+    const env = this.trialEnv(exp, started.trial, alloc, token);
+    try {
+      await this.ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
+      const handle = await this.ctx.launcher.launch({
+        allocationId: alloc.id,
+        trialId: trial.id,
+        experimentId: exp.id,
+        workdir: exp.workdir,
+        entrypoint: exp.config.entrypoint,
+        env,
+        slots: alloc.slots,
+      });
+      await this.ctx.store.updateAllocation(alloc.id, {
+        state: "RUNNING",
+        launcherHandle: handle ?? null,
+      });
+    } catch (err) {
+      this.logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
+      await this.handleExit(alloc.id, { exitCode: 127, signal: null, lost: false });
+    }
+  }
+
+  private trialEnv(
+    exp: ExperimentRow,
+    trial: TrialRow,
+    alloc: AllocationRow,
+    token: string,
+  ): Record<string, string> {
+    return {
+      ...exp.config.environment.variables,
+      PUSHTUNE_MASTER: this.ctx.options.masterUrl,
+      PUSHTUNE_TOKEN: token,
+      PUSHTUNE_TRIAL_ID: String(trial.id),
+      PUSHTUNE_EXPERIMENT_ID: String(exp.id),
+      PUSHTUNE_ALLOCATION_ID: alloc.id,
+      PUSHTUNE_TRIAL_RUN_ID: String(alloc.runId),
+      PUSHTUNE_HPARAMS: JSON.stringify(trial.hparams),
+      PUSHTUNE_TRIAL_SEED: String(trial.trialSeed),
+      PUSHTUNE_LATEST_CHECKPOINT: trial.latestCheckpointUuid ?? "",
+      PUSHTUNE_CHECKPOINT_DIR: checkpointDir(this.ctx, exp.config),
+      PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(exp.config),
+    };
+  }
+
+  /** Tells an allocation to checkpoint and exit; kills it if it has not after `timeoutSeconds`. */
+  async requestPreemption(a: AllocationRow, timeoutSeconds: number): Promise<void> {
+    if (a.state === "TERMINATED") return;
+    if (!a.preemptRequested) {
+      await this.ctx.store.updateAllocation(a.id, { preemptRequested: true, state: "TERMINATING" });
+      this.ctx.notifier.notify(preemptKey(a.id));
+      this.ctx.notifier.notify(opKey(a.trialId));
+    }
+    if (!this.killTimers.has(a.id)) {
+      const timer = setTimeout(() => {
+        this.killTimers.delete(a.id);
+        void this.kill(a).catch((err) => this.report(err));
+      }, timeoutSeconds * 1000);
+      timer.unref();
+      this.killTimers.set(a.id, timer);
+    }
+  }
+
+  /** Stops an allocation's processes at once. */
+  async kill(a: AllocationRow): Promise<void> {
+    if (a.state === "TERMINATED") return;
+    this.killRequested.add(a.id);
+    const current = await this.ctx.store.getAllocation(a.id);
+    if (!current || current.state === "TERMINATED") return;
+    await this.ctx.launcher.kill(a.id, current.launcherHandle);
+  }
+
+  exited(allocationId: string, info: ExitInfo): void {
+    this.running = this.running
+      .then(() => this.handleExit(allocationId, info))
+      .catch((err) => this.report(err));
+  }
+
+  log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
+    this.logs.add(allocationId, stream, line, time);
+  }
+
+  /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
+  async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
+    const timer = this.killTimers.get(allocationId);
+    if (timer) clearTimeout(timer);
+    this.killTimers.delete(allocationId);
+    const killRequested = this.killRequested.delete(allocationId);
+    await this.logs.flush();
+    const a = await this.ctx.store.getAllocation(allocationId);
+    if (!a || a.state === "TERMINATED") return;
+    await this.ctx.transact(a.experimentId, async (tx, exp, effects) => {
+      const trial = (await tx.getTrial(a.trialId))!;
+      const next = await tx.getNextTrialOp(trial.id);
+      const kind = classifyExit({
+        exitCode: info.exitCode,
+        signal: info.signal,
+        preemptAcked: a.preemptAcked || (a.preemptRequested && info.exitCode === 0),
+        killRequested,
+        lostByInfrastructure: info.lost,
+        opsRemaining: next !== null,
+        closeRequested: trial.closeRequested,
+      });
+      const reason = describeExit(kind, info);
+      await tx.updateAllocation(a.id, {
+        state: "TERMINATED",
+        exitCode: info.exitCode,
+        exitReason: reason,
+        endedAt: this.ctx.now(),
+      });
+      effects.schedule = true;
+      effects.finishCheck.add(exp.id);
+      if (!LIVE_TRIAL.has(trial.state)) return;
+      const stopping =
+        exp.state.startsWith("STOPPING") || exp.state === "CANCELED" || exp.state === "COMPLETED";
+      if (stopping && kind !== "completed") return; // the experiment's end settles the trial
+      const decision = decideAfterExit(kind, {
+        restarts: trial.restarts,
+        maxRestarts: exp.config.max_restarts,
+      });
+      switch (decision.action) {
+        case "complete":
+          await this.closeTrial(tx, exp, trial, "COMPLETED", null, effects);
+          break;
+        case "exitedEarly": {
+          const reported = trial.endReason?.startsWith("early exit") ?? false;
+          if (!reported) {
+            await this.ctx.driver.apply(
+              tx,
+              exp,
+              { type: "trialExitedEarly", requestId: trial.requestId, reason: "USER_CANCELED" },
+              effects,
+            );
+          }
+          const errored = trial.endReason === "early exit: ERRORED";
+          await this.closeTrial(
+            tx,
+            exp,
+            trial,
+            errored ? "ERROR" : "COMPLETED",
+            trial.endReason ?? "exited before its work was done",
+            effects,
+          );
+          break;
+        }
+        case "restart":
+          await tx.updateTrial(trial.id, {
+            restarts: trial.restarts + (decision.countsRestart ? 1 : 0),
+          });
+          break;
+        case "error": {
+          const tail = await tx.listLogs({ trialId: trial.id, limit: 20, tail: 20 });
+          const lines = tail.map((l) => l.line).join("\n");
+          const why = `${reason}; failed ${trial.restarts + 1} times (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
+          await tx.updateTrial(trial.id, { restarts: trial.restarts + 1 });
+          await this.ctx.driver.apply(
+            tx,
+            exp,
+            { type: "trialExitedEarly", requestId: trial.requestId, reason: "ERRORED" },
+            effects,
+          );
+          await this.closeTrial(tx, exp, trial, "ERROR", why, effects);
+          break;
+        }
+        case "reschedule":
+        case "stop":
+          break;
+      }
+    });
+  }
+
+  /** Ends a trial and tells the searcher, in the caller's transaction. */
+  private async closeTrial(
+    tx: Store,
+    exp: ExperimentRow,
+    trial: TrialRow,
+    state: "COMPLETED" | "ERROR",
+    reason: string | null,
+    effects: Effects,
+  ): Promise<void> {
+    await tx.updateTrial(trial.id, { state, endedAt: this.ctx.now(), endReason: reason });
+    effects.notify(opKey(trial.id));
+    await this.ctx.driver.apply(
+      tx,
+      exp,
+      { type: "trialClosed", requestId: trial.requestId },
+      effects,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.killTimers.values()) clearTimeout(t);
+    this.killTimers.clear();
+    await this.running;
+    await this.logs.flush();
+  }
+}
+
+function describeExit(kind: string, info: ExitInfo): string {
+  const how = info.lost
+    ? "lost"
+    : info.signal
+      ? `killed by ${info.signal}`
+      : `exit code ${info.exitCode}`;
+  return `${kind} (${how})`;
+}

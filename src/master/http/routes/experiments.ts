@@ -1,0 +1,177 @@
+/** Experiments: create, list, get, act on, delete; their trials, checkpoints and validation curves. */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { CursorQuery, ErrorBodySchema, IdParams } from "../../../protocol/api/common.js";
+import { ApiError } from "../../../protocol/api/errors.js";
+import {
+  CheckpointList,
+  CreateExperimentBody,
+  ExperimentDetail,
+  ExperimentList,
+  ExperimentListQuery,
+  ExperimentStateSchema,
+  MetricSeries,
+  TrialList,
+} from "../../../protocol/api/resources.js";
+import type { Master } from "../../app/master.js";
+import { requireUser } from "../../app/principal.js";
+import type { ExperimentState } from "../../storage/store.js";
+import { checkpointView, experimentDetail, experimentSummary, metricPoint } from "../views.js";
+import { trialSummaries } from "./trials.js";
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+};
+const tags = ["experiments"];
+const STATES = new Set(ExperimentStateSchema.anyOf.map((s) => s.const as string));
+
+export async function experimentRoutes(base: FastifyInstance, master: Master): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { store } = master;
+  const detail = async (id: number) => {
+    const exp = await master.experiments.get(id);
+    return experimentDetail(exp, await store.listTrials({ experimentId: id }), master.ctx.now());
+  };
+
+  app.post(
+    "/experiments",
+    {
+      schema: { tags, body: CreateExperimentBody, response: { 201: ExperimentDetail, ...errors } },
+    },
+    async (req, reply) => {
+      const user = requireUser(req.principal);
+      const exp = await master.experiments.create(req.body, user.id);
+      return reply.status(201).send(await detail(exp.id));
+    },
+  );
+
+  app.get(
+    "/experiments",
+    {
+      schema: {
+        tags,
+        querystring: ExperimentListQuery,
+        response: { 200: ExperimentList, ...errors },
+      },
+    },
+    async (req) => {
+      requireUser(req.principal);
+      const states = req.query.state?.split(",").filter(Boolean);
+      for (const s of states ?? []) {
+        if (!STATES.has(s))
+          throw new ApiError(
+            "BAD_REQUEST",
+            `state: unknown state "${s}"; one of ${[...STATES].join(", ")}`,
+          );
+      }
+      const rows = await store.listExperiments(
+        states ? { states: states as ExperimentState[] } : {},
+      );
+      const experiments = [];
+      for (const exp of rows)
+        experiments.push(experimentSummary(exp, await store.listTrials({ experimentId: exp.id })));
+      return { experiments };
+    },
+  );
+
+  app.get(
+    "/experiments/:id",
+    { schema: { tags, params: IdParams, response: { 200: ExperimentDetail, ...errors } } },
+    async (req) => {
+      requireUser(req.principal);
+      return detail(req.params.id);
+    },
+  );
+
+  for (const action of ["pause", "activate", "cancel", "kill"] as const) {
+    app.post(
+      `/experiments/:id/${action}`,
+      {
+        schema: {
+          tags,
+          params: IdParams,
+          body: Type.Optional(Type.Object({})),
+          response: { 200: ExperimentDetail, ...errors },
+        },
+      },
+      async (req) => {
+        requireUser(req.principal);
+        await master.experiments[action](req.params.id);
+        return detail(req.params.id);
+      },
+    );
+  }
+
+  app.delete(
+    "/experiments/:id",
+    { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errors } } },
+    async (req, reply) => {
+      requireUser(req.principal);
+      await master.experiments.delete(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    "/experiments/:id/trials",
+    { schema: { tags, params: IdParams, response: { 200: TrialList, ...errors } } },
+    async (req) => {
+      requireUser(req.principal);
+      await master.experiments.get(req.params.id);
+      return {
+        trials: await trialSummaries(
+          master,
+          await store.listTrials({ experimentId: req.params.id }),
+        ),
+      };
+    },
+  );
+
+  app.get(
+    "/experiments/:id/checkpoints",
+    { schema: { tags, params: IdParams, response: { 200: CheckpointList, ...errors } } },
+    async (req) => {
+      requireUser(req.principal);
+      const exp = await master.experiments.get(req.params.id);
+      const metrics = await master.experiments.validationMetrics(
+        exp.id,
+        exp.config.searcher.metric,
+      );
+      const rows = await store.listCheckpoints({ experimentId: exp.id });
+      return {
+        checkpoints: rows.map((c) =>
+          checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
+        ),
+      };
+    },
+  );
+
+  app.get(
+    "/experiments/:id/validations",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: CursorQuery,
+        response: { 200: MetricSeries, ...errors },
+      },
+    },
+    async (req) => {
+      requireUser(req.principal);
+      await master.experiments.get(req.params.id);
+      const limit = req.query.limit ?? 1000;
+      const rows = await store.listExperimentValidations({
+        experimentId: req.params.id,
+        after: req.query.after ?? 0,
+        limit,
+      });
+      const last = rows[rows.length - 1];
+      return { metrics: rows.map(metricPoint), next: last ? last.id : (req.query.after ?? null) };
+    },
+  );
+}

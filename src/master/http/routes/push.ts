@@ -1,0 +1,175 @@
+/** The push API a trial speaks (DESIGN §4). */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import {
+  AllocationParams,
+  Empty,
+  ErrorBodySchema,
+  IdParams,
+} from "../../../protocol/api/common.js";
+import {
+  BestMetricResponse,
+  CheckpointBody,
+  CompletedOperationBody,
+  EarlyExitBody,
+  LogsBody,
+  MetricsBody,
+  MetricsResponse,
+  OperationQuery,
+  OperationResponse,
+  PreemptionQuery,
+  PreemptionResponse,
+  ProgressBody,
+} from "../../../protocol/api/push.js";
+import type { Master } from "../../app/master.js";
+import { requireTrialWriter } from "../../app/principal.js";
+import { clientGone } from "../server.js";
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+};
+const tags = ["push"];
+
+export async function pushRoutes(base: FastifyInstance, master: Master): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const push = master.push;
+
+  app.get(
+    "/trials/:id/searcher/operation",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: OperationQuery,
+        response: { 200: OperationResponse, ...errors },
+      },
+    },
+    async (req) =>
+      push.operation(req.principal, req.params.id, req.query.waitSeconds ?? 0, clientGone(req)),
+  );
+
+  app.post(
+    "/trials/:id/searcher/completed_operation",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: CompletedOperationBody,
+        response: { 200: Empty, ...errors },
+      },
+    },
+    async (req) => {
+      await push.completeOperation(req.principal, req.params.id, req.body);
+      return {};
+    },
+  );
+
+  app.post(
+    "/trials/:id/early_exit",
+    {
+      schema: { tags, params: IdParams, body: EarlyExitBody, response: { 200: Empty, ...errors } },
+    },
+    async (req) => {
+      await push.earlyExit(req.principal, req.params.id, req.body);
+      return {};
+    },
+  );
+
+  app.post(
+    "/trials/:id/progress",
+    { schema: { tags, params: IdParams, body: ProgressBody, response: { 200: Empty, ...errors } } },
+    async (req) => {
+      await push.progress(req.principal, req.params.id, req.body.progress);
+      return {};
+    },
+  );
+
+  app.post(
+    "/trials/:id/metrics",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: MetricsBody,
+        response: { 200: MetricsResponse, ...errors },
+      },
+    },
+    async (req) => ({ inserted: await push.metrics(req.principal, req.params.id, req.body) }),
+  );
+
+  app.post(
+    "/trials/:id/logs",
+    { schema: { tags, params: IdParams, body: LogsBody, response: { 200: Empty, ...errors } } },
+    async (req) => {
+      const trial = await push.trial(req.params.id);
+      const a = requireTrialWriter(req.principal, trial.id, trial.runId);
+      const now = master.ctx.now();
+      master.supervisor.logs.addMany(
+        req.body.lines.map((l) => ({
+          trialId: trial.id,
+          allocationId: a.id,
+          time: l.time ? new Date(l.time) : now,
+          stream: l.stream,
+          line: l.line,
+        })),
+      );
+      return {};
+    },
+  );
+
+  app.post(
+    "/checkpoints",
+    { schema: { tags, body: CheckpointBody, response: { 200: Empty, ...errors } } },
+    async (req) => {
+      await push.checkpoint(req.principal, req.body);
+      return {};
+    },
+  );
+
+  app.get(
+    "/experiments/:id/searcher/best_searcher_validation_metric",
+    { schema: { tags, params: IdParams, response: { 200: BestMetricResponse, ...errors } } },
+    async (req) => ({ metric: await push.bestValidation(req.principal, req.params.id) }),
+  );
+
+  app.get(
+    "/allocations/:id/signals/preemption",
+    {
+      schema: {
+        tags,
+        params: AllocationParams,
+        querystring: PreemptionQuery,
+        response: { 200: PreemptionResponse, ...errors },
+      },
+    },
+    async (req) => ({
+      preempt: await push.preemption(
+        req.principal,
+        req.params.id,
+        req.query.timeoutSeconds ?? 0,
+        clientGone(req),
+      ),
+    }),
+  );
+
+  app.post(
+    "/allocations/:id/signals/ack_preemption",
+    {
+      schema: {
+        tags,
+        params: AllocationParams,
+        body: Type.Optional(Empty),
+        response: { 200: Empty, ...errors },
+      },
+    },
+    async (req) => {
+      await push.ackPreemption(req.principal, req.params.id);
+      return {};
+    },
+  );
+}

@@ -1,0 +1,141 @@
+/** Trials as users see them: listings, details, metric series, logs, checkpoints. */
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { ErrorBodySchema, IdParams } from "../../../protocol/api/common.js";
+import type { TrialSummary } from "../../../protocol/api/resources.js";
+import {
+  CheckpointList,
+  LogPage,
+  LogsQuery,
+  MetricSeries,
+  MetricsQuery,
+  TrialDetail,
+} from "../../../protocol/api/resources.js";
+import { logKey } from "../../app/effects.js";
+import type { Master } from "../../app/master.js";
+import { requireTrialReader } from "../../app/principal.js";
+import type { TrialRow } from "../../storage/store.js";
+import { clientGone } from "../server.js";
+import { allocationSummary, checkpointView, logLine, metricPoint, trialSummary } from "../views.js";
+
+const errors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+};
+const tags = ["trials"];
+
+export async function trialSummaries(master: Master, trials: TrialRow[]): Promise<TrialSummary[]> {
+  const live = new Set((await master.store.listLiveAllocations()).map((a) => a.trialId));
+  const out: TrialSummary[] = [];
+  for (const t of trials) {
+    const next = await master.store.getNextTrialOp(t.id);
+    out.push(trialSummary(t, next ? next.length : null, live.has(t.id)));
+  }
+  return out;
+}
+
+export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { store } = master;
+
+  app.get(
+    "/trials/:id",
+    { schema: { tags, params: IdParams, response: { 200: TrialDetail, ...errors } } },
+    async (req) => {
+      requireTrialReader(req.principal, req.params.id);
+      const trial = await master.push.trial(req.params.id);
+      const [summary] = await trialSummaries(master, [trial]);
+      const allocations = (await store.listAllocations(trial.id)).map(allocationSummary);
+      const ops = (await store.listTrialOps(trial.id)).map((o) => ({
+        length: o.length,
+        completed: o.completed,
+        searcherMetric: o.searcherMetric,
+      }));
+      return { ...summary!, allocations, ops };
+    },
+  );
+
+  app.get(
+    "/trials/:id/metrics",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: MetricsQuery,
+        response: { 200: MetricSeries, ...errors },
+      },
+    },
+    async (req) => {
+      requireTrialReader(req.principal, req.params.id);
+      await master.push.trial(req.params.id);
+      const limit = req.query.limit ?? 1000;
+      const rows = await store.listMetrics({
+        trialId: req.params.id,
+        after: req.query.after ?? 0,
+        limit,
+        ...(req.query.group ? { group: req.query.group } : {}),
+      });
+      const last = rows[rows.length - 1];
+      return { metrics: rows.map(metricPoint), next: last ? last.id : (req.query.after ?? null) };
+    },
+  );
+
+  app.get(
+    "/trials/:id/logs",
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: LogsQuery,
+        response: { 200: LogPage, ...errors },
+      },
+    },
+    async (req) => {
+      requireTrialReader(req.principal, req.params.id);
+      await master.push.trial(req.params.id);
+      const q = req.query;
+      const read = () =>
+        store.listLogs({
+          trialId: req.params.id,
+          after: q.after ?? 0,
+          limit: q.limit ?? 1000,
+          ...(q.tail ? { tail: q.tail } : {}),
+        });
+      let rows = await read();
+      if (rows.length === 0 && q.waitSeconds) {
+        if (
+          await master.ctx.notifier.wait(
+            logKey(req.params.id),
+            q.waitSeconds * 1000,
+            clientGone(req),
+          )
+        )
+          rows = await read();
+      }
+      const last = rows[rows.length - 1];
+      return { logs: rows.map(logLine), next: last ? last.id : (q.after ?? null) };
+    },
+  );
+
+  app.get(
+    "/trials/:id/checkpoints",
+    { schema: { tags, params: IdParams, response: { 200: CheckpointList, ...errors } } },
+    async (req) => {
+      requireTrialReader(req.principal, req.params.id);
+      const trial = await master.push.trial(req.params.id);
+      const exp = await master.experiments.get(trial.experimentId);
+      const metrics = await master.experiments.validationMetrics(
+        exp.id,
+        exp.config.searcher.metric,
+      );
+      const rows = await store.listCheckpoints({ trialId: trial.id });
+      return {
+        checkpoints: rows.map((c) =>
+          checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
+        ),
+      };
+    },
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The master's HTTP face: fastify with TypeBox schemas from src/protocol as
+ * the single source for validation, types and OpenAPI; one auth hook; one
+ * error mapper.
+ */
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import type { TSchema } from "typebox";
+import { Compile } from "typebox/compile";
+import { Value } from "typebox/value";
+import type { Master } from "../app/master.js";
+import { authenticate, type Principal } from "../app/principal.js";
+import { installErrorHandling } from "./errors.js";
+import { experimentRoutes } from "./routes/experiments.js";
+import { pushRoutes } from "./routes/push.js";
+import { systemRoutes } from "./routes/system.js";
+import { trialRoutes } from "./routes/trials.js";
+import { userRoutes } from "./routes/users.js";
+
+export const VERSION = "0.1.0";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Routes that need no token (only /health and the UI's files). */
+    public?: boolean;
+  }
+}
+
+export type App = FastifyInstance & { withTypeProvider: FastifyInstance["withTypeProvider"] };
+
+export interface ServerOptions {
+  logger?: boolean;
+  /** Largest accepted body, bytes. */
+  bodyLimit?: number;
+}
+
+/**
+ * Bodies are validated strictly (no type coercion: "5" is not 5); path and
+ * query strings are converted first, since they arrive as text.
+ */
+function compileValidator({ schema, httpPart }: { schema: TSchema; httpPart?: string }) {
+  const check = Compile(schema);
+  const convert = httpPart !== "body";
+  return (data: unknown) => {
+    const value = convert ? Value.Convert(schema, data) : data;
+    if (check.Check(value)) return { value };
+    const errors = [...check.Errors(value)].slice(0, 10);
+    const error = Object.assign(
+      new Error(errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")),
+      {
+        validation: errors.map((e) => ({ ...e, instancePath: e.instancePath })),
+        validationContext: httpPart,
+      },
+    );
+    return { error };
+  };
+}
+
+export async function buildServer(
+  master: Master,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
+    // Long polls hold requests open; keep-alive connections are reused by trials.
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(compileValidator as never);
+  installErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: "pushtune master", version: VERSION },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.decorateRequest("principal", null as never);
+  app.addHook("onRequest", async (request: FastifyRequest) => {
+    if (request.routeOptions.config?.public) return;
+    if (!request.url.startsWith("/api/")) return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    request.principal = await authenticate(master.store, token);
+  });
+
+  await app.register(
+    async (api) => {
+      await systemRoutes(api, master);
+      await userRoutes(api, master);
+      await experimentRoutes(api, master);
+      await trialRoutes(api, master);
+      await pushRoutes(api, master);
+    },
+    { prefix: "/api/v1" },
+  );
+  return app;
+}
+
+/** An AbortSignal that fires when the client goes away (for long polls). */
+export function clientGone(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.once("close", () => {
+    if (!request.raw.complete || request.raw.destroyed) controller.abort();
+  });
+  request.socket.once("close", () => controller.abort());
+  return controller.signal;
+}

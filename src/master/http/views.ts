@@ -1,0 +1,137 @@
+/** Stored rows → the API's shapes (src/protocol/api). The one place that knows both. */
+import type {
+  AllocationSummary,
+  CheckpointSchema,
+  ExperimentDetail,
+  ExperimentSummary,
+  LogLineSchema,
+  MetricPoint,
+  TrialSummary,
+} from "../../protocol/api/resources.js";
+import type {
+  AllocationRow,
+  CheckpointRow,
+  ExperimentRow,
+  LogLine,
+  MetricRow,
+  TrialRow,
+} from "../storage/store.js";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function experimentSummary(exp: ExperimentRow, trials: TrialRow[]): ExperimentSummary {
+  const trialCounts: Record<string, number> = {};
+  for (const t of trials) trialCounts[t.state] = (trialCounts[t.state] ?? 0) + 1;
+  return {
+    id: exp.id,
+    name: exp.name,
+    state: exp.state,
+    searcher: exp.config.searcher.name,
+    metric: exp.config.searcher.metric,
+    smallerIsBetter: exp.config.searcher.smaller_is_better,
+    progress: exp.state === "COMPLETED" ? 1 : exp.progress,
+    bestMetric: exp.bestMetric,
+    trialCounts,
+    createdAt: exp.createdAt.toISOString(),
+    endedAt: iso(exp.endedAt),
+    endReason: exp.endReason,
+  };
+}
+
+export function experimentDetail(
+  exp: ExperimentRow,
+  trials: TrialRow[],
+  now: Date,
+): ExperimentDetail {
+  const summary = experimentSummary(exp, trials);
+  const elapsed = (now.getTime() - exp.createdAt.getTime()) / 1000;
+  const p = summary.progress;
+  const etaSeconds = exp.endedAt || p <= 0 ? (exp.endedAt ? 0 : null) : (elapsed * (1 - p)) / p;
+  return {
+    ...summary,
+    config: exp.config,
+    configYaml: exp.configYaml,
+    workdir: exp.workdir,
+    etaSeconds,
+  };
+}
+
+export function trialSummary(
+  t: TrialRow,
+  currentOpLength: number | null,
+  running: boolean,
+): TrialSummary {
+  return {
+    id: t.id,
+    experimentId: t.experimentId,
+    requestId: t.requestId,
+    state: t.state,
+    hparams: t.hparams,
+    restarts: t.restarts,
+    runId: t.runId,
+    lengthTrained: t.lengthTrained,
+    currentOpLength,
+    latestValidation: t.latestValidation,
+    bestValidation: t.bestValidation,
+    latestCheckpoint: t.latestCheckpointUuid,
+    running,
+    createdAt: t.createdAt.toISOString(),
+    endedAt: iso(t.endedAt),
+    endReason: t.endReason,
+  };
+}
+
+export function allocationSummary(a: AllocationRow): AllocationSummary {
+  return {
+    id: a.id,
+    state: a.state,
+    runId: a.runId,
+    slots: a.slots,
+    preemptRequested: a.preemptRequested,
+    exitCode: a.exitCode,
+    exitReason: a.exitReason,
+    createdAt: a.createdAt.toISOString(),
+    endedAt: iso(a.endedAt),
+  };
+}
+
+export function metricPoint(m: MetricRow): MetricPoint {
+  return {
+    id: m.id,
+    trialId: m.trialId,
+    group: m.group,
+    stepsCompleted: m.stepsCompleted,
+    runId: m.runId,
+    metrics: m.metrics,
+    reportTime: m.reportTime.toISOString(),
+  };
+}
+
+export function checkpointView(
+  c: CheckpointRow,
+  validationMetric: number | null,
+): CheckpointSchema {
+  return {
+    uuid: c.uuid,
+    trialId: c.trialId,
+    experimentId: c.experimentId,
+    runId: c.runId,
+    stepsCompleted: c.stepsCompleted,
+    resources: c.resources,
+    metadata: c.metadata,
+    sizeBytes: c.sizeBytes,
+    state: c.state,
+    validationMetric,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function logLine(l: LogLine): LogLineSchema {
+  return {
+    id: l.id,
+    allocationId: l.allocationId,
+    time: l.time.toISOString(),
+    stream: l.stream,
+    line: l.line,
+  };
+}

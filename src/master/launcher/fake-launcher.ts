@@ -1,0 +1,56 @@
+/**
+ * A launcher that starts nothing: tests play the trial's part over HTTP with
+ * the environment it was given, and end allocations with `exit`.
+ */
+import type { ExitInfo, Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
+
+export class FakeLauncher implements Launcher {
+  readonly launched: LaunchSpec[] = [];
+  readonly killed: string[] = [];
+  readonly live = new Map<string, LaunchSpec>();
+  private events: LauncherEvents | null = null;
+  private readonly listeners = new Set<(spec: LaunchSpec) => void>();
+
+  constructor(readonly totalSlots = 4) {}
+
+  attach(events: LauncherEvents): void {
+    this.events = events;
+  }
+
+  async launch(spec: LaunchSpec): Promise<unknown> {
+    this.launched.push(spec);
+    this.live.set(spec.allocationId, spec);
+    for (const l of this.listeners) l(spec);
+    return { fake: spec.allocationId };
+  }
+
+  async kill(allocationId: string): Promise<void> {
+    this.killed.push(allocationId);
+    if (this.live.has(allocationId))
+      this.exit(allocationId, { exitCode: null, signal: "SIGKILL", lost: false });
+  }
+
+  async recover(): Promise<"adopted" | "stopped"> {
+    return "stopped";
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  /** Ends a live allocation as if its process exited. */
+  exit(allocationId: string, info: Partial<ExitInfo> = {}): void {
+    if (!this.live.delete(allocationId)) return;
+    this.events?.exited(allocationId, { exitCode: 0, signal: null, lost: false, ...info });
+  }
+
+  log(allocationId: string, line: string, stream: "stdout" | "stderr" = "stdout"): void {
+    this.events?.log(allocationId, stream, line, new Date());
+  }
+
+  /** Calls `fn` for every launch from now on (and returns a function to stop). */
+  onLaunch(fn: (spec: LaunchSpec) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Where trial processes run. The master never reaches into a process: it asks
+ * a launcher to start an allocation with an environment, and hears back when
+ * it exits. Nothing here assumes child processes of the master, so a Slurm or
+ * Kubernetes launcher fits behind the same seam.
+ */
+
+export interface LaunchSpec {
+  allocationId: string;
+  trialId: number;
+  experimentId: number;
+  /** Directory the entrypoint runs in. */
+  workdir: string;
+  /** Shell command line, run as `sh -c`. */
+  entrypoint: string;
+  env: Record<string, string>;
+  slots: number;
+}
+
+export interface ExitInfo {
+  /** null when the process was ended by a signal or lost. */
+  exitCode: number | null;
+  signal: string | null;
+  /** The infrastructure lost it (node gone, launcher died): not the trial's fault. */
+  lost: boolean;
+}
+
+export interface LauncherEvents {
+  exited(allocationId: string, info: ExitInfo): void;
+  log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void;
+}
+
+export interface Launcher {
+  /** Slots this launcher's resource pool offers. */
+  readonly totalSlots: number;
+  /** Called once by the master before any launch. */
+  attach(events: LauncherEvents): void;
+  /** Starts an allocation; resolves with a JSON handle the master stores (pid, job id …). */
+  launch(spec: LaunchSpec): Promise<unknown>;
+  /** Stops an allocation's processes at once. Safe to call for one already gone. */
+  kill(allocationId: string, handle: unknown): Promise<void>;
+  /**
+   * After a master restart: an allocation recorded by a previous master.
+   * Returns "adopted" when it still runs and will report its exit here,
+   * "stopped" when it was stopped (or was already gone).
+   */
+  recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped">;
+  close(): Promise<void>;
+}
