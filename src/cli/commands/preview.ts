@@ -1,0 +1,61 @@
+/** `pushtune preview CONFIG`: the search's plan before a slot is spent. */
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { formatConfigErrors, parseExperimentConfigYaml } from "../../protocol/config/index.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { formatPreview, previewSearch } from "../../searcher/index.js";
+import { CliError } from "../errors.js";
+
+export async function readConfigFile(
+  path: string,
+): Promise<{ config: ExperimentConfig; text: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new CliError(
+      `cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      2,
+    );
+  }
+  const result = parseExperimentConfigYaml(text);
+  if (!result.ok)
+    throw new CliError(
+      `${path} is not a valid experiment config:\n${formatConfigErrors(result.errors)}`,
+      2,
+    );
+  return { config: result.config, text };
+}
+
+export function previewCommand(program: Command): void {
+  program
+    .command("preview")
+    .description("simulate a search and show which trials it would train, and how far")
+    .argument("<config>", "experiment config (YAML)")
+    .option("--json", "print the plan as JSON")
+    .option("--seed <n>", "seed for sampling hyperparameters (default: the config's)", parseIntArg)
+    .option("--metric <kind>", "synthetic metric: constant or random", "constant")
+    .action(async (path: string, opts: { json?: boolean; seed?: number; metric: string }) => {
+      if (opts.metric !== "constant" && opts.metric !== "random") {
+        throw new CliError(`--metric must be "constant" or "random", got "${opts.metric}"`, 2);
+      }
+      const { config } = await readConfigFile(path);
+      const result = previewSearch(config, {
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        metric: opts.metric,
+      });
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ trials: result.trials, totalLength: result.totalLength })}\n`,
+        );
+      } else {
+        process.stdout.write(`${formatPreview(config, result)}\n`);
+      }
+    });
+}
+
+export function parseIntArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new CliError(`expected an integer, got "${value}"`, 2);
+  return n;
+}
