@@ -23,8 +23,9 @@
  * experiment is stopping as canceled or killed or has ended CANCELED. Anything
  * else on a terminal state is refused.
  */
-import { assertNever } from "../../searcher/types.js";
+
 import type { ExperimentState } from "../storage/store.js";
+import { assertNever } from "./assert-never.js";
 import { isStopping, stopTowards, terminalOf } from "./run-state.js";
 import { accept, refuse, type TransitionResult } from "./transition.js";
 

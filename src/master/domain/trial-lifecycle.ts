@@ -1,0 +1,79 @@
+/**
+ * The trial lifecycle (DESIGN §6) as one transition function. A trial's
+ * processes are its allocations (allocation-lifecycle.ts); a crash or a
+ * preemption ends an allocation, not the trial.
+ *
+ * States (the union lives in storage/store.ts):
+ * - ACTIVE: wants to run: queued for slots, running, or parked holding no slot
+ *   while it waits for its next operation.
+ * - PAUSED: its experiment is paused; its process checkpoints and exits and it
+ *   is not scheduled until activated.
+ * - STOPPING_COMPLETED: the searcher closed it and its last operation is done;
+ *   its process exits on its own.
+ * - STOPPING_CANCELED: canceled; its process checkpoints and exits.
+ * - STOPPING_KILLED: killed; its process is stopped at once.
+ * - STOPPING_ERROR: failed for good (restarts used up, or it reported ERRORED);
+ *   its process, if any, is stopped at once.
+ * - COMPLETED, CANCELED, ERROR: terminal; a killed trial ends CANCELED.
+ *
+ * As for experiments, stops only get stronger (completed < canceled < killed <
+ * error) and repeating an action already in effect is accepted unchanged.
+ */
+
+import type { TrialState } from "../storage/store.js";
+import { assertNever } from "./assert-never.js";
+import { isStopping, stopTowards, terminalOf } from "./run-state.js";
+import { accept, refuse, type TransitionResult } from "./transition.js";
+
+export type TrialAction =
+  /** Its experiment was paused. */
+  | "pause"
+  /** Its experiment was activated. */
+  | "activate"
+  /** The searcher closed it and its last operation completed. */
+  | "close"
+  /** Stop gracefully, for good: the user canceled it or its experiment. */
+  | "cancel"
+  /** Stop at once: the user killed it or its experiment. */
+  | "kill"
+  /** It failed for good: more crashes than max_restarts, or it reported ERRORED. */
+  | "errored"
+  /** Its process is gone (or it had none). Ends a stopping trial; others stay. */
+  | "exited";
+
+const SUBJECT = "a trial";
+
+/** The state after `action`, or INVALID_TRANSITION when the action makes no sense in `state`. */
+export function nextTrialState(
+  state: TrialState,
+  action: TrialAction,
+): TransitionResult<TrialState> {
+  switch (action) {
+    case "pause":
+      return state === "ACTIVE" || state === "PAUSED"
+        ? accept("PAUSED")
+        : refuse(SUBJECT, action, state);
+    case "activate":
+      return state === "ACTIVE" || state === "PAUSED"
+        ? accept("ACTIVE")
+        : refuse(SUBJECT, action, state);
+    case "close":
+      return stopTowards(SUBJECT, action, state, "STOPPING_COMPLETED");
+    case "cancel":
+      if (state === "CANCELED") return accept(state);
+      return stopTowards(SUBJECT, action, state, "STOPPING_CANCELED");
+    case "kill":
+      if (state === "CANCELED") return accept(state);
+      return stopTowards(SUBJECT, action, state, "STOPPING_KILLED");
+    case "errored":
+      return stopTowards(SUBJECT, action, state, "STOPPING_ERROR");
+    case "exited":
+      // An ACTIVE trial whose process ended is rescheduled or restarted, and a
+      // PAUSED one waits for activate: only a stopping trial ends here.
+      if (isStopping(state)) return accept(terminalOf(state));
+      if (state === "ACTIVE" || state === "PAUSED") return accept(state);
+      return refuse(SUBJECT, "report the exit of", state);
+    default:
+      return assertNever(action);
+  }
+}
