@@ -161,7 +161,7 @@ function parseTypedSpec(
           : ["type", "minval", "maxval", "count"];
       rejectUnknownFields(spec, path, known, errors);
       const bound = type === "int" ? integerBound : numberBound;
-      const what = `a ${type} hyperparameter`;
+      const what = `${type === "int" ? "an" : "a"} ${type} hyperparameter`;
       const minval = required(spec, "minval", path, bound, errors, what);
       const maxval = required(spec, "maxval", path, bound, errors, what);
       const countValue = getField(spec, "count");
@@ -252,7 +252,10 @@ export function readHParamValue(
     const out: Record<string, HParamValue> = {};
     for (const key of Object.keys(value)) {
       const keyPath = childPath(path, key);
-      if (!checkKey(key, keyPath, errors, "a key")) continue;
+      if (key === RESERVED_KEY) {
+        errors.add(keyPath, `a key must not be "${RESERVED_KEY}"`);
+        continue;
+      }
       const item = readHParamValue(value[key], keyPath, errors, depth + 1);
       if (item !== undefined) out[key] = item;
     }

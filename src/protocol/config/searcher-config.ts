@@ -4,10 +4,11 @@
  * method it belongs to, as in Determined, so a half-edited config (switching
  * `async_halving` to `random` but keeping `num_rungs`) never silently ignores input.
  */
-import type { ErrorList } from "./errors.js";
+import { childPath, type ErrorList } from "./errors.js";
 import {
   boolean,
   finiteNumber,
+  getField,
   integer,
   listOf,
   nonEmptyString,
@@ -103,8 +104,12 @@ export function parseSearcher(
   function own<T, D extends T | null>(key: string, rule: Rule<T>, fallback: D): T | D {
     return allowed.includes(key) ? optional(m!, key, path, rule, errors, fallback) : fallback;
   }
+  // Without a valid name nobody requires a method's fields; present ones are still checked.
   function ownRequired<T>(key: string, rule: Rule<T>): T | undefined {
-    return allowed.includes(key) ? required(m!, key, path, rule, errors, by) : undefined;
+    if (!allowed.includes(key)) return undefined;
+    if (method !== undefined) return required(m!, key, path, rule, errors, by);
+    const value = getField(m!, key);
+    return value === undefined ? undefined : rule.read(value, childPath(path, key), errors);
   }
 
   const metric = required(m, "metric", path, nonEmptyString, errors);
