@@ -16,13 +16,21 @@ export type SearcherEvent =
   | { type: "trialCreated"; requestId: RequestId }
   /** `length` is the absolute length the validation was taken at (the op's length). */
   | { type: "validationCompleted"; requestId: RequestId; metric: number; length: number }
+  /** The trial is over: no further events are expected for it (a later `trialClosed` is ignored). */
   | { type: "trialExitedEarly"; requestId: RequestId; reason: ExitedReason }
   | { type: "trialClosed"; requestId: RequestId }
   /** How far the trial has trained, as an absolute length; feeds experiment progress only. */
   | { type: "trialProgress"; requestId: RequestId; length: number };
 
+export type CreateOp = {
+  type: "create";
+  requestId: RequestId;
+  hparams: HParams;
+  trialSeed: number;
+};
+
 export type SearcherOp =
-  | { type: "create"; requestId: RequestId; hparams: HParams; trialSeed: number }
+  | CreateOp
   /** Train until the trial's total length is `length` (config unit), then validate. */
   | { type: "validateAfter"; requestId: RequestId; length: number }
   /** The trial is done once its current op completes. */
@@ -40,10 +48,32 @@ export interface Step<S> {
   ops: SearcherOp[];
 }
 
-/** A search method: a pure reducer. No clock, no Math.random, no IO. */
+/** The events a search method sees; the wrapper (`searcher.ts`) handles the rest. */
+export type MethodEvent = Extract<
+  SearcherEvent,
+  { type: "initialize" | "validationCompleted" | "trialExitedEarly" }
+>;
+
+/** What a search method may use besides its own state. */
+export interface MethodContext {
+  readonly config: ExperimentConfig;
+  /** The searcher's generator; drawing from it advances the searcher state. */
+  readonly rng: RngState;
+  /**
+   * A `create` op for a new trial: the next request id, `hparams` (sampled from
+   * the config's hyperparameters when not given) and a trial seed.
+   */
+  newTrial(hparams?: HParams): CreateOp;
+}
+
+/**
+ * A search method: a reducer with no clock, no Math.random and no IO. `step`
+ * updates the state it is given and returns it: the wrapper only ever hands a
+ * method a state it owns, so `stepSearcher` stays a pure function.
+ */
 export interface SearchMethod<S> {
-  init(config: ExperimentConfig): Step<S>;
-  step(config: ExperimentConfig, state: S, event: SearcherEvent): Step<S>;
+  create(config: ExperimentConfig): S;
+  step(ctx: MethodContext, state: S, event: MethodEvent): Step<S>;
 }
 
 export function assertNever(x: never): never {

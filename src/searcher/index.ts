@@ -1,0 +1,44 @@
+/**
+ * `pushtune/searcher`: hyperparameter search as pure reducers (DESIGN §3).
+ *
+ * The master calls `stepSearcher` with `initialize` first and then with each
+ * event as it happens, persisting the events; `replaySearcher` rebuilds the
+ * state from them. Snapshots are a shortcut, not the source of truth.
+ */
+
+export {
+  adaptiveBracketRungs,
+  bracketMaxConcurrentTrials,
+  bracketMaxTrials,
+} from "./adaptive-brackets.js";
+export { rungLengths } from "./asha-bracket.js";
+export { SearcherEventError } from "./errors.js";
+export { formatLength, formatNumber, formatPreview } from "./format-preview.js";
+export { gridPoints, gridSize } from "./grid.js";
+export { sampleHParams } from "./hparams.js";
+export type {
+  PreviewBracket,
+  PreviewJson,
+  PreviewOptions,
+  PreviewResult,
+  PreviewRung,
+  PreviewTrial,
+} from "./preview.js";
+export { previewJson, previewSearch } from "./preview.js";
+export type { SearcherState, TrialRecord, TrialStatus } from "./searcher.js";
+export {
+  advanceSearcher,
+  newSearcher,
+  replaySearcher,
+  searcherProgress,
+  stepSearcher,
+} from "./searcher.js";
+export { restoreSearcher, SNAPSHOT_VERSION, snapshotSearcher } from "./snapshot.js";
+export type {
+  CreateOp,
+  ExitedReason,
+  RequestId,
+  SearcherEvent,
+  SearcherOp,
+  Step,
+} from "./types.js";

@@ -1,0 +1,319 @@
+/**
+ * The searcher: one wrapper around every search method, holding the rules
+ * they share (DESIGN §3, STYLE 4). It numbers trials, keeps what each trial
+ * is doing, drops late events for finished trials, shuts the search down once
+ * every trial is finished and the method wants no more, and turns trial
+ * progress into experiment progress.
+ *
+ * A trial is finished when it exits early or, after a `close` op, when
+ * `trialClosed` arrives. A `trialClosed` for a trial that was never asked to
+ * close (killed from outside) counts as a USER_CANCELED exit.
+ */
+import type { ExperimentConfig } from "../protocol/config/types.js";
+import { type AshaSearchState, ashaConstantMetricLength, ashaSearch } from "./asha-search.js";
+import { SearcherEventError } from "./errors.js";
+import { sampleHParams } from "./hparams.js";
+import { type PoolSearchState, poolSearch } from "./pool-search.js";
+import {
+  creditOp,
+  discardTrial,
+  endOp,
+  newProgress,
+  type ProgressState,
+  refreshProgress,
+  startOp,
+  trainTo,
+} from "./progress.js";
+import { nextTrialSeed, seedRng } from "./rng.js";
+import {
+  assertNever,
+  type ExitedReason,
+  type MethodContext,
+  type MethodEvent,
+  type RequestId,
+  type RngState,
+  type SearcherEvent,
+  type SearcherOp,
+  type Step,
+} from "./types.js";
+
+export type MethodState = PoolSearchState | AshaSearchState;
+
+/**
+ * open: created, not asked to close; closing: asked to close, waiting for
+ * `trialClosed`; closed / exited: finished.
+ */
+export type TrialStatus = "open" | "closing" | "closed" | "exited";
+
+export interface TrialRecord {
+  status: TrialStatus;
+  /** Length of the outstanding validateAfter, or null. */
+  op: number | null;
+  /** Length trained as far as the searcher knows (for progress). */
+  trained: number;
+}
+
+export interface SearcherState {
+  /** new: before `initialize`; running; shutdown: the search is over. */
+  phase: "new" | "running" | "shutdown";
+  rng: RngState;
+  nextRequestId: RequestId;
+  method: MethodState;
+  /** trials[requestId - 1]. */
+  trials: TrialRecord[];
+  /** Trials created and not finished. */
+  openTrials: number;
+  /** Trials that exited with ERRORED. */
+  failedTrials: number;
+  progress: ProgressState;
+}
+
+function plannedLength(config: ExperimentConfig, method: MethodState): number {
+  switch (method.kind) {
+    case "pool":
+      return method.target * config.searcher.max_length.value;
+    case "asha":
+      return ashaConstantMetricLength(method);
+    default:
+      return assertNever(method);
+  }
+}
+
+function createMethod(config: ExperimentConfig): MethodState {
+  switch (config.searcher.name) {
+    case "single":
+    case "random":
+    case "grid":
+      return poolSearch.create(config);
+    case "async_halving":
+    case "adaptive_asha":
+      return ashaSearch.create(config);
+    default:
+      return assertNever(config.searcher);
+  }
+}
+
+function stepMethod(ctx: MethodContext, method: MethodState, event: MethodEvent): SearcherOp[] {
+  switch (method.kind) {
+    case "pool":
+      return poolSearch.step(ctx, method, event).ops;
+    case "asha":
+      return ashaSearch.step(ctx, method, event).ops;
+    default:
+      return assertNever(method);
+  }
+}
+
+/** A searcher for `config`, before its `initialize` event. */
+export function newSearcher(config: ExperimentConfig): SearcherState {
+  const lengthValue = config.searcher.max_length.value;
+  if (!(lengthValue > 0)) {
+    throw new Error(`searcher.max_length: must be > 0, got ${lengthValue}`);
+  }
+  const method = createMethod(config);
+  return {
+    phase: "new",
+    rng: seedRng(config.reproducibility.experiment_seed),
+    nextRequestId: 1,
+    method,
+    trials: [],
+    openTrials: 0,
+    failedTrials: 0,
+    progress: newProgress(plannedLength(config, method)),
+  };
+}
+
+function trialOf(state: SearcherState, requestId: RequestId): TrialRecord {
+  const trial = Number.isInteger(requestId) ? state.trials[requestId - 1] : undefined;
+  if (trial === undefined) throw new SearcherEventError(`no trial with request id ${requestId}`);
+  return trial;
+}
+
+function internal(message: string): Error {
+  return new Error(`searcher invariant broken: ${message}`);
+}
+
+/** Records the method's ops in the trial table; every op must target a trial that can take it. */
+function applyOps(state: SearcherState, ops: SearcherOp[]): void {
+  for (const op of ops) {
+    switch (op.type) {
+      case "create":
+        if (op.requestId !== state.trials.length + 1)
+          throw internal(`create ${op.requestId} out of order`);
+        state.trials.push({ status: "open", op: null, trained: 0 });
+        state.openTrials++;
+        break;
+      case "validateAfter": {
+        const trial = state.trials[op.requestId - 1];
+        if (trial?.status !== "open" || trial.op !== null) {
+          throw internal(
+            `validateAfter for trial ${op.requestId} (${trial?.status}, op ${trial?.op})`,
+          );
+        }
+        startOp(state.progress, trial, op.length);
+        break;
+      }
+      case "close": {
+        const trial = state.trials[op.requestId - 1];
+        if (trial?.status !== "open")
+          throw internal(`close for trial ${op.requestId} (${trial?.status})`);
+        trial.status = "closing";
+        break;
+      }
+      case "shutdown":
+        throw internal("a search method asked for shutdown");
+      default:
+        assertNever(op);
+    }
+  }
+}
+
+function finishTrial(state: SearcherState, trial: TrialRecord, status: "closed" | "exited"): void {
+  trial.status = status;
+  state.openTrials--;
+}
+
+function exitTrial(
+  state: SearcherState,
+  ctx: MethodContext,
+  requestId: RequestId,
+  reason: ExitedReason,
+  status: "closed" | "exited",
+): SearcherOp[] {
+  const trial = trialOf(state, requestId);
+  if (reason === "ERRORED") state.failedTrials++;
+  // A closing trial with nothing left to do is only finishing; the method is done with it.
+  const methodCares = trial.op !== null || trial.status === "open";
+  if (reason === "INVALID_HP") discardTrial(state.progress, trial);
+  else creditOp(state.progress, trial);
+  finishTrial(state, trial, status);
+  if (!methodCares) return [];
+  return stepMethod(ctx, state.method, { type: "trialExitedEarly", requestId, reason });
+}
+
+function isFinished(trial: TrialRecord): boolean {
+  return trial.status === "closed" || trial.status === "exited";
+}
+
+function handle(state: SearcherState, ctx: MethodContext, event: SearcherEvent): SearcherOp[] {
+  switch (event.type) {
+    case "initialize":
+      state.phase = "running";
+      return stepMethod(ctx, state.method, event);
+    case "trialCreated":
+      trialOf(state, event.requestId);
+      return [];
+    case "trialProgress": {
+      const trial = trialOf(state, event.requestId);
+      if (!isFinished(trial)) trainTo(state.progress, trial, event.length);
+      return [];
+    }
+    case "validationCompleted": {
+      const trial = trialOf(state, event.requestId);
+      if (isFinished(trial)) return [];
+      if (trial.op === null) {
+        throw new SearcherEventError(
+          `trial ${event.requestId} reported a validation at ${event.length} but has no operation outstanding`,
+        );
+      }
+      if (trial.op !== event.length) {
+        throw new SearcherEventError(
+          `trial ${event.requestId} reported a validation at ${event.length} but its operation is validateAfter ${trial.op}`,
+        );
+      }
+      trainTo(state.progress, trial, event.length);
+      endOp(state.progress, trial);
+      return stepMethod(ctx, state.method, event);
+    }
+    case "trialExitedEarly": {
+      const trial = trialOf(state, event.requestId);
+      if (isFinished(trial)) return [];
+      return exitTrial(state, ctx, event.requestId, event.reason, "exited");
+    }
+    case "trialClosed": {
+      const trial = trialOf(state, event.requestId);
+      if (isFinished(trial)) return [];
+      if (trial.status === "closing" && trial.op === null) {
+        finishTrial(state, trial, "closed");
+        return [];
+      }
+      return exitTrial(state, ctx, event.requestId, "USER_CANCELED", "closed");
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+/**
+ * Applies `event` to `state`, changing it in place, and returns the ops.
+ * For callers that own the state outright (replay, simulation);
+ * `stepSearcher` is the pure version.
+ */
+export function advanceSearcher(
+  config: ExperimentConfig,
+  state: SearcherState,
+  event: SearcherEvent,
+): SearcherOp[] {
+  if (state.phase === "shutdown") {
+    if (event.type === "initialize")
+      throw new SearcherEventError("the searcher was already initialized");
+    return [];
+  }
+  if (state.phase === "new" && event.type !== "initialize") {
+    throw new SearcherEventError(`${event.type} before initialize`);
+  }
+  if (state.phase === "running" && event.type === "initialize") {
+    throw new SearcherEventError("the searcher was already initialized");
+  }
+  const ctx: MethodContext = {
+    config,
+    rng: state.rng,
+    newTrial(hparams) {
+      const requestId = state.nextRequestId++;
+      const chosen = hparams ?? sampleHParams(config.hyperparameters, state.rng);
+      return { type: "create", requestId, hparams: chosen, trialSeed: nextTrialSeed(state.rng) };
+    },
+  };
+  const ops = handle(state, ctx, event);
+  applyOps(state, ops);
+  if (state.openTrials === 0) {
+    const created = state.trials.length;
+    ops.push({
+      type: "shutdown",
+      cancel: false,
+      failure: created > 0 && state.failedTrials >= created,
+    });
+    state.phase = "shutdown";
+  }
+  refreshProgress(state.progress);
+  return ops;
+}
+
+/**
+ * The searcher's reducer: the state after `event` and the ops it calls for,
+ * in a deterministic order. `state` is not modified.
+ */
+export function stepSearcher(
+  config: ExperimentConfig,
+  state: SearcherState,
+  event: SearcherEvent,
+): Step<SearcherState> {
+  const next = structuredClone(state);
+  const ops = advanceSearcher(config, next, event);
+  return { state: next, ops };
+}
+
+/** Rebuilds a searcher by replaying its events in order (what the master does after a restart). */
+export function replaySearcher(
+  config: ExperimentConfig,
+  events: Iterable<SearcherEvent>,
+): SearcherState {
+  const state = newSearcher(config);
+  for (const event of events) advanceSearcher(config, state, event);
+  return state;
+}
+
+/** Experiment progress in [0, 1]: 0 at the start, never lower than before, 1 once shut down. */
+export function searcherProgress(state: SearcherState): number {
+  return state.phase === "shutdown" ? 1 : state.progress.value;
+}
