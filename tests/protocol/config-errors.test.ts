@@ -349,6 +349,16 @@ const cases: Case[] = [
     ],
   },
   {
+    title: "another tuner's type name suggests ours",
+    input: hp({ lr: { type: "loguniform", minval: -4, maxval: -1 } }),
+    errors: [["hyperparameters.lr.type", 'did you mean "log"?']],
+  },
+  {
+    title: "a group with a constant called type explains how to write it",
+    input: hp({ model: { type: "resnet", depth: 3 } }),
+    errors: [["hyperparameters.model.type", "written type: {type: const, val: …}"]],
+  },
+  {
     title: "a capitalised hyperparameter type suggests the lower-case one",
     input: hp({ h: { type: "Int", minval: 0, maxval: 1 } }),
     errors: [["hyperparameters.h.type", 'did you mean "int"?']],

@@ -34,6 +34,17 @@ const RESERVED_KEY = "__proto__";
 
 const SPEC_FIELDS = ["minval", "maxval", "count", "base", "vals", "val"];
 
+/** Type names from other tuners (Optuna, Ray Tune, W&B), mapped to ours. */
+const TYPE_ALIASES: Record<string, string> = {
+  float: "double",
+  uniform: "double",
+  integer: "int",
+  randint: "int",
+  loguniform: "log",
+  choice: "categorical",
+  constant: "const",
+};
+
 export interface ParsedHyperparameters {
   specs: Record<string, HyperparameterSpec>;
   /** Paths of int/double/log specs without `count`: grid axes the grid searcher cannot lay out. */
@@ -95,7 +106,7 @@ function parseSpec(
     const val = readHParamValue(value, path, walk.errors);
     return val === undefined ? undefined : { type: "const", val };
   }
-  if (typeof value.type === "string" && Object.hasOwn(value, "type")) {
+  if (Object.hasOwn(value, "type") && typeof value.type === "string") {
     return parseTypedSpec(value, value.type, path, walk);
   }
   if (depth + 1 >= MAX_DEPTH) {
@@ -202,12 +213,22 @@ function parseTypedSpec(
       const vals = required(spec, "vals", path, valsRule, errors, "a categorical hyperparameter");
       return vals === undefined || errors.count !== before ? undefined : { type, vals };
     }
-    default:
+    default: {
+      const alias = Object.hasOwn(TYPE_ALIASES, type) ? TYPE_ALIASES[type] : undefined;
+      const suggestion =
+        alias === undefined ? didYouMean(type, HYPERPARAMETER_TYPES) : `; did you mean "${alias}"?`;
+      // `{type: resnet, depth: 3}` is read as a spec; a constant called `type` needs the long form.
+      const inGroup = Object.keys(spec).some((k) => k !== "type" && !SPEC_FIELDS.includes(k));
+      const groupHint =
+        suggestion === "" && inGroup
+          ? `; a hyperparameter called type inside a group is written type: {type: const, val: …}`
+          : suggestion;
       errors.add(
         childPath(path, "type"),
-        `must be one of ${HYPERPARAMETER_TYPES.join(", ")}, got ${describeValue(type)}${didYouMean(type, HYPERPARAMETER_TYPES)}`,
+        `must be one of ${HYPERPARAMETER_TYPES.join(", ")}, got ${describeValue(type)}${groupHint}`,
       );
       return undefined;
+    }
   }
 }
 
