@@ -70,11 +70,8 @@ export class ExperimentService {
   async create(body: CreateExperimentBody, ownerId: number): Promise<ExperimentRow> {
     if (!isAbsolute(body.workdir))
       throw new ApiError("BAD_REQUEST", `workdir must be an absolute path, got "${body.workdir}"`);
-    const raw = body.config as { reproducibility?: { experiment_seed?: unknown } } | undefined;
-    const seeded =
-      raw?.reproducibility?.experiment_seed !== undefined ||
-      /experiment_seed/.test(body.configYaml ?? "");
-    const { config, yaml } = configFromBody(body, seeded ? undefined : randomInt(0, 2 ** 31 - 1));
+    // A config without a seed gets a random one, stored with it: the search is still replayable.
+    const { config, yaml } = configFromBody(body, randomInt(0, 2 ** 31 - 1));
     if (body.name) config.name = body.name;
     const exp = await this.ctx.store.createExperiment({
       name: config.name,

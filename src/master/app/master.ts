@@ -35,8 +35,7 @@ export async function createMaster(
   ctx.hooks = {
     schedule: () => supervisor.schedule(),
     finish: (ids) => {
-      for (const id of ids)
-        void experiments.finishIfDone(id).catch((err) => console.error("pushtune:", err));
+      for (const id of [...ids]) supervisor.enqueue(() => experiments.finishIfDone(id));
     },
   };
   launcher.attach(supervisor);

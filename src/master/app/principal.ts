@@ -20,9 +20,18 @@ export async function authenticate(store: Store, token: string | undefined): Pro
   const allocationId = allocationIdOf(token);
   if (allocationId) {
     const allocation = await store.getAllocation(allocationId);
-    if (allocation && sameHash(allocation.tokenHash, hash))
-      return { kind: "allocation", allocation };
-    throw new ApiError("UNAUTHENTICATED", "invalid token");
+    if (!allocation || !sameHash(allocation.tokenHash, hash)) {
+      throw new ApiError("UNAUTHENTICATED", "invalid token");
+    }
+    // An allocation ends before its trial gets another, so an ended one has been superseded.
+    if (allocation.state === "TERMINATED") {
+      throw new ApiError(
+        "STALE_ALLOCATION",
+        `allocation ${allocation.id} of trial ${allocation.trialId} has ended`,
+        { allocationId: allocation.id },
+      );
+    }
+    return { kind: "allocation", allocation };
   }
   const user = await store.findUserByTokenHash(hash);
   if (!user) throw new ApiError("UNAUTHENTICATED", "invalid token");
@@ -31,15 +40,11 @@ export async function authenticate(store: Store, token: string | undefined): Pro
 
 /**
  * A push that writes for `trialId`: only that trial's current allocation may
- * make it. Another trial's token is FORBIDDEN; a superseded or ended
- * allocation of the same trial is STALE_ALLOCATION, so a zombie process can
- * never write over its successor.
+ * make it. Another trial's token is FORBIDDEN; a superseded allocation was
+ * already refused by `authenticate` (STALE_ALLOCATION), so a zombie process
+ * can never write over its successor.
  */
-export function requireTrialWriter(
-  principal: Principal,
-  trialId: number,
-  currentRunId: number,
-): AllocationRow {
+export function requireTrialWriter(principal: Principal, trialId: number): AllocationRow {
   if (principal.kind !== "allocation") {
     throw new ApiError(
       "FORBIDDEN",
@@ -52,15 +57,6 @@ export function requireTrialWriter(
       "FORBIDDEN",
       `this token belongs to trial ${a.trialId}, not trial ${trialId}`,
     );
-  if (a.state === "TERMINATED" || a.runId !== currentRunId) {
-    throw new ApiError(
-      "STALE_ALLOCATION",
-      `allocation ${a.id} of trial ${trialId} has been superseded`,
-      {
-        allocationId: a.id,
-      },
-    );
-  }
   return a;
 }
 

@@ -38,9 +38,8 @@ export class PushService {
     principal: Principal,
     trialId: number,
   ): Promise<{ trial: TrialRow; allocation: AllocationRow }> {
-    requireTrialReader(principal, trialId);
+    const allocation = requireTrialWriter(principal, trialId);
     const trial = await this.trial(trialId);
-    const allocation = requireTrialWriter(principal, trialId, trial.runId);
     return { trial, allocation };
   }
 

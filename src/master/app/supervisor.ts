@@ -36,14 +36,23 @@ export class Supervisor implements LauncherEvents {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.running = this.running.then(() => this.schedulePass()).catch((err) => this.report(err));
+      this.enqueue(() => this.schedulePass());
     });
+  }
+
+  /** Runs `task` after the work queued before it (exits, scheduling passes, finishes). */
+  enqueue(task: () => Promise<void>): void {
+    this.running = this.running.then(task).catch((err) => this.report(err));
   }
 
   /** Resolves when every scheduling pass asked for so far has run. */
   async idle(): Promise<void> {
-    while (this.scheduled) await new Promise((r) => setImmediate(r));
-    await this.running;
+    for (;;) {
+      while (this.scheduled) await new Promise((r) => setImmediate(r));
+      const current = this.running;
+      await current;
+      if (current === this.running && !this.scheduled) return;
+    }
   }
 
   private report(err: unknown): void {
@@ -225,9 +234,7 @@ export class Supervisor implements LauncherEvents {
   }
 
   exited(allocationId: string, info: ExitInfo): void {
-    this.running = this.running
-      .then(() => this.handleExit(allocationId, info))
-      .catch((err) => this.report(err));
+    this.enqueue(() => this.handleExit(allocationId, info));
   }
 
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {

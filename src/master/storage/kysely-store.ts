@@ -12,7 +12,7 @@ import type { Db } from "./codec.js";
 import * as experiments from "./experiment-repo.js";
 import * as logs from "./log-repo.js";
 import * as metrics from "./metric-repo.js";
-import type { Database } from "./schema.js";
+import type { Database, Dialect } from "./schema.js";
 import * as searcherEvents from "./searcher-event-repo.js";
 import type {
   AllocationRow,
@@ -41,12 +41,19 @@ export interface KyselyStoreOptions {
 
 export class KyselyStore implements Store {
   readonly #db: Db;
+  readonly #dialect: Dialect;
   readonly #now: () => Date;
   /** Set on the store handed to a `transaction` callback. */
   readonly #inTransaction: boolean;
 
-  constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}, inTransaction = false) {
+  constructor(
+    db: Kysely<Database>,
+    dialect: Dialect,
+    options: KyselyStoreOptions = {},
+    inTransaction = false,
+  ) {
     this.#db = db;
+    this.#dialect = dialect;
     this.#now = options.now ?? (() => new Date());
     this.#inTransaction = inTransaction;
   }
@@ -61,7 +68,7 @@ export class KyselyStore implements Store {
     if (this.#inTransaction) return fn(this);
     return this.#db
       .transaction()
-      .execute((trx) => fn(new KyselyStore(trx, { now: this.#now }, true)));
+      .execute((trx) => fn(new KyselyStore(trx, this.#dialect, { now: this.#now }, true)));
   }
 
   /** Makes a multi-statement method atomic on its own, or part of the open transaction. */
@@ -231,8 +238,14 @@ export class KyselyStore implements Store {
     runId: number,
     reports: MetricReportInput[],
   ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
-    if (reports.length === 0) return Promise.resolve({ inserted: 0, conflicts: [] });
-    return this.#atomic((db) => metrics.addMetrics(db, trialId, runId, reports));
+    return metrics.addMetrics(
+      this.#db,
+      this.#dialect,
+      this.#inTransaction,
+      trialId,
+      runId,
+      reports,
+    );
   }
 
   hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number> {

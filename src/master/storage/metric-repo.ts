@@ -1,10 +1,11 @@
 /**
  * Training and validation metrics: the hot path of the master. A push of N
  * reports is one multi-row INSERT … ON CONFLICT DO NOTHING on the unique
- * index of visible rows; only reports that did not insert are read back and
- * compared, so the common case (all new) costs one statement.
+ * index of visible rows. When every row inserts (the common case) that is
+ * all; otherwise the stored rows at the batch's steps are read back and
+ * compared, and a conflict discards the whole batch.
  */
-import { type Selectable, sql } from "kysely";
+import { CompiledQuery, type Selectable, sql } from "kysely";
 import {
   chunks,
   count,
@@ -15,16 +16,17 @@ import {
   sameMetrics,
   toDate,
 } from "./codec.js";
-import type { IntBool, MetricsTable } from "./schema.js";
+import type { Dialect, IntBool, MetricsTable } from "./schema.js";
 import type { MetricConflict, MetricGroup, MetricReportInput, MetricRow } from "./store.js";
 
-/** 9 parameters a row: 9,000 a statement, far below either dialect's limit. */
+/** 7 parameters a row: 7,000 a statement, far below either dialect's limit. */
 const INSERT_CHUNK = 1000;
-/** Keys per lookup of stored rows. */
+/** Steps per lookup of stored rows. */
 const LOOKUP_CHUNK = 500;
 
 const VISIBLE = sql.lit<IntBool>(0);
 const HIDDEN = sql.lit<IntBool>(1);
+const GROUPS: readonly MetricGroup[] = ["training", "validation"];
 
 const metricColumns = [
   "id",
@@ -54,18 +56,120 @@ function stepKey(group: string, stepsCompleted: number): string {
   return `${group}:${stepsCompleted}`;
 }
 
+/** One row's parameters, in the column order of `insertSql`'s VALUES. */
+function rowParams(
+  trialId: number,
+  experimentId: number,
+  runId: number,
+  report: MetricReportInput,
+): unknown[] {
+  if (!GROUPS.includes(report.group)) throw new TypeError(`unknown metric group ${report.group}`);
+  return [
+    trialId,
+    experimentId,
+    runId,
+    report.group,
+    report.stepsCompleted,
+    encodeMetrics(report.metrics),
+    fromDate(report.reportTime),
+  ];
+}
+
 /**
- * Runs inside the caller's transaction. On a conflict the rows this call
- * inserted are deleted again before it returns, so nothing of the batch stays
- * even when the caller's transaction goes on and commits.
+ * The INSERT for `rows` rows, built once per dialect and size with Kysely and
+ * then reused as text: building a 50-row statement costs more than SQLite
+ * takes to run it.
+ */
+const insertSqlCache = new Map<string, string>();
+
+function insertSql(db: Db, dialect: Dialect, rows: unknown[][]): string {
+  const key = `${dialect}:${rows.length}`;
+  const cached = insertSqlCache.get(key);
+  if (cached !== undefined) return cached;
+  const compiled = db
+    .insertInto("metrics")
+    .values(
+      rows.map((p) => ({
+        trial_id: p[0] as number,
+        experiment_id: p[1] as number,
+        run_id: p[2] as number,
+        metric_group: p[3] as string,
+        steps_completed: p[4] as number,
+        metrics: p[5] as string,
+        report_time: p[6] as number,
+        hidden: VISIBLE,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(["trial_id", "metric_group", "steps_completed"])
+        .where("hidden", "=", VISIBLE)
+        .doNothing(),
+    )
+    .compile();
+  // The text is reused with parameters flattened by hand: check once that
+  // Kysely numbered them in the same order.
+  const flat = rows.flat();
+  if (
+    compiled.parameters.length !== flat.length ||
+    compiled.parameters.some((value, i) => value !== flat[i])
+  ) {
+    throw new Error("metric INSERT parameters are not in row-major column order");
+  }
+  insertSqlCache.set(key, compiled.sql);
+  return compiled.sql;
+}
+
+/**
+ * Atomic on its own: in its own transaction at the top level, under a
+ * savepoint inside the caller's transaction.
  */
 export async function addMetrics(
   db: Db,
+  dialect: Dialect,
+  inTransaction: boolean,
   trialId: number,
   runId: number,
   reports: MetricReportInput[],
 ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
   if (reports.length === 0) return { inserted: 0, conflicts: [] };
+  if (inTransaction) {
+    await sql`savepoint add_metrics`.execute(db);
+    const result = await insertOrConflict(db, dialect, trialId, runId, reports);
+    if (result.conflicts.length > 0) await sql`rollback to savepoint add_metrics`.execute(db);
+    await sql`release savepoint add_metrics`.execute(db);
+    return result;
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const result = await insertOrConflict(trx, dialect, trialId, runId, reports);
+      if (result.conflicts.length > 0) throw new DiscardBatch(result.conflicts);
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof DiscardBatch) return { inserted: 0, conflicts: err.conflicts };
+    throw err;
+  }
+}
+
+/** Rolls back a batch with conflicts; never escapes `addMetrics`. */
+class DiscardBatch extends Error {
+  constructor(readonly conflicts: MetricConflict[]) {
+    super("metric batch has conflicts");
+  }
+}
+
+/**
+ * Inserts what is new. With conflicts, `inserted` is 0 and the caller must
+ * discard what this did.
+ */
+async function insertOrConflict(
+  db: Db,
+  dialect: Dialect,
+  trialId: number,
+  runId: number,
+  reports: MetricReportInput[],
+): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
   const trial = await db
     .selectFrom("trials")
     .select("experiment_id")
@@ -73,48 +177,22 @@ export async function addMetrics(
     .executeTakeFirst();
   if (!trial) throw new Error(`trial ${trialId} not found`);
 
-  const rows = reports.map((report) => ({
-    trial_id: trialId,
-    experiment_id: trial.experiment_id,
-    run_id: runId,
-    metric_group: report.group,
-    steps_completed: report.stepsCompleted,
-    metrics: encodeMetrics(report.metrics),
-    report_time: fromDate(report.reportTime),
-    hidden: VISIBLE,
-  }));
-  const inserted: { id: number; metric_group: string; steps_completed: number }[] = [];
-  for (const chunk of chunks(rows, INSERT_CHUNK)) {
-    const returned = await db
-      .insertInto("metrics")
-      .values(chunk)
-      .onConflict((oc) =>
-        oc
-          .columns(["trial_id", "metric_group", "steps_completed"])
-          .where("hidden", "=", VISIBLE)
-          .doNothing(),
-      )
-      .returning(["id", "metric_group", "steps_completed"])
-      .execute();
-    inserted.push(...returned);
+  let inserted = 0;
+  for (const chunk of chunks(reports, INSERT_CHUNK)) {
+    const rows = chunk.map((r) => rowParams(trialId, trial.experiment_id, runId, r));
+    const result = await db.executeQuery(
+      CompiledQuery.raw(insertSql(db, dialect, rows), rows.flat()),
+    );
+    inserted += count(result.numAffectedRows);
   }
-  if (inserted.length === reports.length) return { inserted: inserted.length, conflicts: [] };
+  if (inserted === reports.length) return { inserted, conflicts: [] };
 
-  // Some reports hit a visible row (stored earlier, or earlier in this very
-  // batch). Each is an identical repeat (a no-op) or a conflict.
-  const insertedKeys = new Set(inserted.map((r) => stepKey(r.metric_group, r.steps_completed)));
-  const notInserted = reports.filter((r) => {
-    const key = stepKey(r.group, r.stepsCompleted);
-    if (insertedKeys.has(key)) {
-      // The first report of a step in this batch inserted; later ones with the same key did not.
-      insertedKeys.delete(key);
-      return false;
-    }
-    return true;
-  });
-  const stored = await storedVisible(db, trialId, notInserted);
+  // Some reports met a visible row, stored before or earlier in this batch.
+  // Each report is compared with the row now visible at its step: its own
+  // (it inserted), an identical one (a no-op repeat) or a different one.
+  const stored = await storedVisible(db, trialId, reports);
   const conflicts: MetricConflict[] = [];
-  for (const report of notInserted) {
+  for (const report of reports) {
     const current = stored.get(stepKey(report.group, report.stepsCompleted));
     if (current && !sameMetrics(current, report.metrics)) {
       conflicts.push({
@@ -125,14 +203,7 @@ export async function addMetrics(
       });
     }
   }
-  if (conflicts.length === 0) return { inserted: inserted.length, conflicts };
-  for (const ids of chunks(
-    inserted.map((r) => r.id),
-    LOOKUP_CHUNK,
-  )) {
-    await db.deleteFrom("metrics").where("id", "in", ids).execute();
-  }
-  return { inserted: 0, conflicts };
+  return conflicts.length > 0 ? { inserted: 0, conflicts } : { inserted, conflicts };
 }
 
 /** The visible stored metrics at the reports' steps, by `stepKey`. */
@@ -185,7 +256,11 @@ export async function listMetrics(
     .select(metricColumns)
     .where("trial_id", "=", query.trialId)
     .where("hidden", "=", VISIBLE);
-  if (query.group !== undefined) select = select.where("metric_group", "=", query.group);
+  if (query.group !== undefined) {
+    if (!GROUPS.includes(query.group)) throw new TypeError(`unknown metric group ${query.group}`);
+    // A literal, so a validation query can use the partial index of validations.
+    select = select.where("metric_group", "=", sql.lit(query.group));
+  }
   if (query.after !== undefined) select = select.where("id", ">", query.after);
   const rows = await select.orderBy("id").limit(query.limit).execute();
   return rows.map(toMetric);
@@ -200,7 +275,6 @@ export async function listExperimentValidations(
     .selectFrom("metrics")
     .select(metricColumns)
     .where("experiment_id", "=", query.experimentId)
-    // Literals, so both dialects use the partial index of validation rows.
     .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
     .where("hidden", "=", VISIBLE);
   if (query.after !== undefined) select = select.where("id", ">", query.after);

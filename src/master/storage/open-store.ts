@@ -94,5 +94,5 @@ export async function openStore(url: string, options: KyselyStoreOptions = {}): 
     const message = (err instanceof Error && err.message) || (code ? String(code) : String(err));
     throw new Error(`cannot open database ${redactUrl(url)}: ${message}`, { cause: err });
   }
-  return new KyselyStore(db, options);
+  return new KyselyStore(db, dialect, options);
 }

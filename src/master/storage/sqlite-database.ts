@@ -52,6 +52,7 @@ export function openSqlite(path: string): CachingSqliteDatabase {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    db.pragma("wal_autocheckpoint = 10000");
   } catch (err) {
     db.close();
     throw err;

@@ -106,8 +106,8 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
     "/trials/:id/logs",
     { schema: { tags, params: IdParams, body: LogsBody, response: { 200: Empty, ...errors } } },
     async (req) => {
+      const a = requireTrialWriter(req.principal, req.params.id);
       const trial = await push.trial(req.params.id);
-      const a = requireTrialWriter(req.principal, trial.id, trial.runId);
       const now = master.ctx.now();
       master.supervisor.logs.addMany(
         req.body.lines.map((l) => ({

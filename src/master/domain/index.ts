@@ -1,0 +1,43 @@
+/**
+ * The master's domain rules as pure functions (DESIGN §1): lifecycles,
+ * how an allocation's end is read, scheduling decisions, checkpoint GC
+ * selection and lease expiry. No IO, no clock, no randomness: callers pass in
+ * what they know (including `now`) and apply what comes back.
+ */
+export {
+  type AfterExit,
+  type AfterExitAction,
+  type AllocationAction,
+  classifyExit,
+  decideAfterExit,
+  type ExitInput,
+  type ExitKind,
+  nextAllocationState,
+} from "./allocation-lifecycle.js";
+export {
+  type CheckpointKeepPolicy,
+  checkpointKeepPolicyOf,
+  checkpointsToKeep,
+  type GcCheckpoint,
+} from "./checkpoint-gc.js";
+export { type ExperimentAction, nextExperimentState } from "./experiment-lifecycle.js";
+export { findExpired, type Lease } from "./leases.js";
+export {
+  isStopping,
+  isTerminal,
+  type RunState,
+  type StoppingState,
+  type TerminalState,
+  terminalOf,
+} from "./run-state.js";
+export {
+  decideSchedule,
+  type HoldingTrial,
+  type SchedulingDecision,
+  type SchedulingExperiment,
+  type SchedulingInput,
+  schedulingExperimentOf,
+  type WaitingTrial,
+} from "./scheduling.js";
+export type { TransitionResult } from "./transition.js";
+export { nextTrialState, type TrialAction } from "./trial-lifecycle.js";

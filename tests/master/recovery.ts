@@ -1,0 +1,52 @@
+/**
+ * Exact recovery: stopping the master after any step and starting it again on
+ * the same database ends the experiment with the same trials, hyperparameters
+ * and lengths as a run that was never stopped.
+ */
+import { expect } from "vitest";
+import { ashaConfig, syntheticLoss } from "./support/configs.js";
+import { startTestMaster } from "./support/harness.js";
+import { summarize, TrialPlayer, type TrialSummaryRow } from "./support/trial-player.js";
+
+async function run(
+  db: "sqlite" | "postgres",
+  stopAfter: number | null,
+): Promise<{ summary: TrialSummaryRow[]; steps: number }> {
+  const tm = await startTestMaster({ db, slots: 3 });
+  try {
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: ashaConfig(),
+      workdir: "/tmp",
+    });
+    const id = created.body.id;
+    const player = new TrialPlayer(tm, syntheticLoss);
+    if (stopAfter !== null) {
+      for (let i = 0; i < stopAfter; i++) if (!(await player.step())) break;
+      await tm.restart();
+    }
+    const state = await player.run(id);
+    expect(state).toBe("COMPLETED");
+    return { summary: await summarize(tm, id), steps: player.steps };
+  } finally {
+    await tm.close();
+  }
+}
+
+export async function checkRecoveryAtEveryStep(
+  db: "sqlite" | "postgres",
+  stride = 1,
+): Promise<void> {
+  const baseline = await run(db, null);
+  expect(baseline.summary.length).toBe(9);
+  expect(baseline.steps).toBeGreaterThan(15);
+  for (let k = 0; k <= baseline.steps; k += stride) {
+    const resumed = await run(db, k);
+    expect({
+      stoppedAfter: k,
+      summary: resumed.summary.map(({ state: _, ...rest }) => rest),
+    }).toEqual({
+      stoppedAfter: k,
+      summary: baseline.summary.map(({ state: _, ...rest }) => rest),
+    });
+  }
+}

@@ -1,0 +1,63 @@
+/** Small experiment configs for master tests, as plain objects (the API accepts YAML too). */
+export function ashaConfig(
+  overrides: Record<string, unknown> = {},
+  searcher: Record<string, unknown> = {},
+) {
+  return {
+    name: "asha-test",
+    entrypoint: "node train.js",
+    hyperparameters: {
+      lr: { type: "log", minval: -4, maxval: -1, base: 10 },
+      hidden: { type: "int", minval: 8, maxval: 64 },
+    },
+    searcher: {
+      name: "async_halving",
+      metric: "validation_loss",
+      smaller_is_better: true,
+      max_length: { batches: 900 },
+      num_rungs: 3,
+      divisor: 3,
+      max_trials: 9,
+      max_concurrent_trials: 3,
+      ...searcher,
+    },
+    reproducibility: { experiment_seed: 7 },
+    ...overrides,
+  };
+}
+
+export function adaptiveConfig(maxTrials: number) {
+  return {
+    name: "adaptive-test",
+    entrypoint: "node train.js",
+    hyperparameters: {
+      lr: { type: "log", minval: -4, maxval: -1, base: 10 },
+      dropout: { type: "double", minval: 0, maxval: 0.5 },
+      optimizer: { type: "categorical", vals: ["adam", "sgd"] },
+    },
+    searcher: {
+      name: "adaptive_asha",
+      metric: "validation_loss",
+      max_length: { batches: 1600 },
+      max_trials: maxTrials,
+      max_concurrent_trials: 6,
+      mode: "standard",
+      divisor: 4,
+      max_rungs: 3,
+    },
+    reproducibility: { experiment_seed: 11 },
+  };
+}
+
+/** A deterministic metric: better for lr near 1e-2 and for longer training. */
+export function syntheticLoss({
+  hparams,
+  length,
+}: {
+  hparams: Record<string, unknown>;
+  length: number;
+}): number {
+  const lr = Number(hparams.lr ?? 0.01);
+  const d = Math.log10(lr) + 2;
+  return Math.round((d * d + 1000 / (length + 100)) * 1e6) / 1e6;
+}

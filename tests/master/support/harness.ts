@@ -1,0 +1,114 @@
+/**
+ * A master in the test process: a real store (SQLite in a temp dir, or a fresh
+ * PostgreSQL database), the fake launcher, and the fastify app driven with
+ * `inject`. `restart()` closes the master and opens a new one on the same
+ * database, as a process restart would.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { bootstrapAdmin, createMaster, type Master } from "../../../src/master/app/master.js";
+import { buildServer } from "../../../src/master/http/server.js";
+import { FakeLauncher } from "../../../src/master/launcher/fake-launcher.js";
+import { openStore } from "../../../src/master/storage/open-store.js";
+import type { Store } from "../../../src/master/storage/store.js";
+import { createPostgresDatabase } from "./postgres.js";
+
+export interface Client {
+  get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
+  post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  del<T = unknown>(path: string): Promise<{ status: number; body: T }>;
+}
+
+export function client(app: () => FastifyInstance, token: string | null): Client {
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
+    const res = await app().inject({
+      method,
+      url: `/api/v1${path}`,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+  };
+  return {
+    get: (p) => call("GET", p),
+    post: (p, b) => call("POST", p, b ?? {}),
+    del: (p) => call("DELETE", p),
+  } as Client;
+}
+
+export interface TestMaster {
+  master: Master;
+  app: FastifyInstance;
+  launcher: FakeLauncher;
+  store: Store;
+  dataDir: string;
+  adminToken: string;
+  admin: Client;
+  as(token: string | null): Client;
+  /** Waits until scheduling, exits and finishes queued so far are done. */
+  settle(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestMaster(
+  options: { db?: "sqlite" | "postgres"; slots?: number; preemptionTimeoutSeconds?: number } = {},
+): Promise<TestMaster> {
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-test-"));
+  let dropDb: (() => Promise<void>) | null = null;
+  let url = join(dataDir, "pushtune.db");
+  if (options.db === "postgres") {
+    const pg = await createPostgresDatabase();
+    url = pg.url;
+    dropDb = pg.drop;
+  }
+  const open = async () => {
+    const store = await openStore(url);
+    const launcher = new FakeLauncher(options.slots ?? 4);
+    const master = await createMaster(store, launcher, {
+      checkpointRoot: join(dataDir, "checkpoints"),
+      masterUrl: "http://127.0.0.1:0",
+      ...(options.preemptionTimeoutSeconds === undefined
+        ? {}
+        : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
+    });
+    const app = await buildServer(master);
+    await app.ready();
+    return { store, launcher, master, app };
+  };
+  let parts = await open();
+  const boot = await bootstrapAdmin(parts.store, dataDir);
+  const adminToken = boot.token!;
+  const t: TestMaster = {
+    ...parts,
+    dataDir,
+    adminToken,
+    admin: client(() => t.app, adminToken),
+    as: (token) => client(() => t.app, token),
+    async settle() {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setImmediate(r));
+        await t.master.supervisor.idle();
+      }
+    },
+    async restart() {
+      await t.app.close();
+      await t.master.close();
+      await t.store.close();
+      parts = await open();
+      Object.assign(t, parts);
+      await t.settle();
+    },
+    async close() {
+      await t.app.close();
+      await t.master.close();
+      await t.store.close();
+      if (dropDb) await dropDb();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  await t.settle();
+  return t;
+}
