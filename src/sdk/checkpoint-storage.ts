@@ -1,0 +1,157 @@
+/**
+ * shared_fs checkpoint storage: checkpoint `<uuid>` is the directory
+ * `<root>/<uuid>/`. A checkpoint is written into `<root>/.tmp-<uuid>/`, synced,
+ * and renamed into place in one step; only then is it reported to the master.
+ * A crash half-way leaves a `.tmp-*` directory behind, never a partial
+ * checkpoint under its final name, and never a registered one.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+
+/** The file the SDK adds to every checkpoint; the rest of the directory is the user's. */
+export const METADATA_FILE = "metadata.json";
+
+export interface CheckpointMetadata {
+  uuid: string;
+  trialId: number;
+  stepsCompleted: number;
+  framework: "pushtune";
+  /** Whatever the trial passed to `store`, besides `stepsCompleted`. */
+  [key: string]: unknown;
+}
+
+export interface SavedCheckpoint {
+  uuid: string;
+  /** Every file's path relative to the checkpoint directory (always `/`-separated) → bytes. */
+  resources: Record<string, number>;
+  metadata: CheckpointMetadata;
+}
+
+export class CheckpointNotFoundError extends Error {
+  constructor(
+    readonly uuid: string,
+    dir: string,
+  ) {
+    super(`checkpoint ${uuid} not found in ${dir}`);
+    this.name = "CheckpointNotFoundError";
+  }
+}
+
+export class SharedFsStorage {
+  constructor(readonly root: string) {}
+
+  path(uuid: string): string {
+    return join(this.root, checkUuid(uuid));
+  }
+
+  /**
+   * Runs `writer` on a fresh directory and publishes it atomically as a new
+   * checkpoint. If `writer` throws, the temporary directory is removed and
+   * nothing is published.
+   */
+  async save(
+    info: { trialId: number; stepsCompleted: number; metadata: Record<string, unknown> },
+    writer: (dir: string) => Promise<void> | void,
+  ): Promise<SavedCheckpoint> {
+    const uuid = randomUUID();
+    const tmp = join(this.root, `.tmp-${uuid}`);
+    const metadata: CheckpointMetadata = {
+      ...info.metadata,
+      uuid,
+      trialId: info.trialId,
+      stepsCompleted: info.stepsCompleted,
+      framework: "pushtune",
+    };
+    await mkdir(tmp, { recursive: true });
+    try {
+      await writer(tmp);
+      await writeMetadata(tmp, metadata);
+      const resources = await syncTree(tmp);
+      await rename(tmp, this.path(uuid));
+      await syncDir(this.root);
+      return { uuid, resources, metadata };
+    } catch (error) {
+      await rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async metadata(uuid: string): Promise<CheckpointMetadata> {
+    const file = join(this.path(uuid), METADATA_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new CheckpointNotFoundError(uuid, this.root);
+      }
+      throw error;
+    }
+    return JSON.parse(text) as CheckpointMetadata;
+  }
+
+  /** Hands the checkpoint's directory (and its metadata) to `reader`. */
+  async restore<T>(
+    uuid: string,
+    reader: (dir: string, metadata: CheckpointMetadata) => Promise<T> | T,
+  ): Promise<T> {
+    const metadata = await this.metadata(uuid);
+    return reader(this.path(uuid), metadata);
+  }
+}
+
+async function writeMetadata(dir: string, metadata: CheckpointMetadata): Promise<void> {
+  try {
+    await writeFile(join(dir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`, {
+      flag: "wx",
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    throw new Error(`a checkpoint writer must not create ${METADATA_FILE}: the SDK writes it`);
+  }
+}
+
+function checkUuid(uuid: string): string {
+  if (!/^[A-Za-z0-9-]{8,64}$/.test(uuid)) throw new Error(`not a checkpoint uuid: "${uuid}"`);
+  return uuid;
+}
+
+/** fsyncs every file and directory under `dir`; returns the files' sizes by relative path. */
+async function syncTree(dir: string): Promise<Record<string, number>> {
+  const resources: Record<string, number> = {};
+  const walk = async (current: string): Promise<void> => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) {
+        await walk(full);
+        continue;
+      }
+      const info = await stat(full); // follows symlinks: the size is the content's
+      if (!info.isFile()) continue;
+      await syncFile(full);
+      resources[relative(dir, full).split(sep).join("/")] = info.size;
+    }
+    await syncDir(current);
+  };
+  await walk(dir);
+  return resources;
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Directory fsync makes a rename durable; some filesystems refuse it, which is fine. */
+async function syncDir(path: string): Promise<void> {
+  try {
+    await syncFile(path);
+  } catch {
+    // EISDIR/EPERM/EINVAL on filesystems without directory fsync.
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The core context (DESIGN §5): what a trial's own training loop uses to ask
+ * for work and push what it did. Every write is queued and sent in the
+ * background (`push-sender.ts`), so reporting never blocks training.
+ */
+import type { EarlyExitBody } from "../protocol/api/push.js";
+import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
+import { type BackoffOptions, defaultBackoff } from "./backoff.js";
+import { SharedFsStorage } from "./checkpoint-storage.js";
+import { Checkpoints } from "./checkpoints.js";
+import { type DryRunOptions, startDryRun } from "./dry-run.js";
+import { type Env, readTrialEnvironment, type TrialEnvironment } from "./environment.js";
+import { flushOnExitSignals } from "./exit-signals.js";
+import { checkMetrics, checkSteps, type MetricGroup, type Metrics } from "./metrics.js";
+import { Preemption } from "./preemption.js";
+import { PushApi } from "./push-api.js";
+import { PushSender } from "./push-sender.js";
+import { type SearcherOperation, searcherOperations } from "./searcher-operations.js";
+import { HttpTransport, type Transport } from "./transport.js";
+
+export interface InitOptions {
+  /** Where PUSHTUNE_* come from; `process.env` by default. */
+  env?: Env;
+  /** How to reach the master; HTTP to PUSHTUNE_MASTER by default (`FakeMaster` in tests). */
+  transport?: Transport;
+  /** Used when there is no master (PUSHTUNE_MASTER unset and no transport): a local dry run. */
+  dryRun?: DryRunOptions;
+  /** Retry timing of every call to the master. Default 100 ms doubling up to 5 s, with jitter. */
+  backoff?: Partial<BackoffOptions>;
+  /** How long each ask for the next operation lets the master wait for a decision. Default 30. */
+  operationWaitSeconds?: number;
+  /** How long each preemption long poll lets the master wait. Default 60. */
+  preemptionTimeoutSeconds?: number;
+  /** Flush pending reports on SIGTERM/SIGINT before exiting. Default true. */
+  handleExitSignals?: boolean;
+  /** Where the SDK's notices go (outages, dry-run reports). Default stderr. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Connects this process to its trial. Reads PUSHTUNE_*; when PUSHTUNE_MASTER is
+ * unset (and no transport is given) it starts a local dry run instead.
+ */
+export async function init(options: InitOptions = {}): Promise<Context> {
+  const env = options.env ?? process.env;
+  if (options.transport === undefined && !env.PUSHTUNE_MASTER) {
+    const dry = await startDryRun(env, options.dryRun ?? {}, options.log);
+    const { dryRun: _, ...rest } = options;
+    return new Context(readTrialEnvironment(dry.env), dry.transport, rest, true);
+  }
+  const trial = readTrialEnvironment(env);
+  const transport =
+    options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
+  return new Context(trial, transport, options, false);
+}
+
+export class Context {
+  readonly hparams: HParams;
+  readonly trialId: number;
+  readonly experimentId: number;
+  readonly allocationId: string;
+  /** Counts the runs of this trial: 1, then +1 after every restart. */
+  readonly runId: number;
+  readonly trialSeed: number;
+  readonly config: ExperimentConfig;
+  /** The checkpoint to resume from, or null for a fresh start. */
+  readonly latestCheckpoint: string | null;
+  readonly searcher: { operations(): AsyncGenerator<SearcherOperation, void, undefined> };
+  readonly train: TrainReports;
+  readonly checkpoint: Checkpoints;
+  readonly preempt: Preemption;
+
+  private readonly sender: PushSender;
+  private readonly closing = new AbortController();
+  private readonly unregisterExitSignals: () => void;
+  private closed: Promise<void> | null = null;
+
+  constructor(
+    trial: TrialEnvironment,
+    transport: Transport,
+    options: Omit<InitOptions, "env" | "transport" | "dryRun">,
+    /** True when no master is involved (a local dry run). */
+    readonly dryRun: boolean,
+  ) {
+    this.hparams = trial.hparams;
+    this.trialId = trial.trialId;
+    this.experimentId = trial.experimentId;
+    this.allocationId = trial.allocationId;
+    this.runId = trial.runId;
+    this.trialSeed = trial.trialSeed;
+    this.config = trial.config;
+    this.latestCheckpoint = trial.latestCheckpoint;
+
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const backoff = { ...defaultBackoff, ...options.backoff };
+    const api = new PushApi(transport, trial);
+    this.sender = new PushSender(api, {
+      backoff,
+      log,
+      onFatal: (error) => this.preempt.abort(error),
+    });
+    this.preempt = new Preemption(api, this.sender, this.closing.signal, {
+      timeoutSeconds: options.preemptionTimeoutSeconds ?? 60,
+      backoff,
+      minPollIntervalMs: 1000,
+      log,
+    });
+    this.train = new TrainReports(this.sender);
+    this.checkpoint = new Checkpoints(
+      new SharedFsStorage(trial.checkpointDir),
+      api,
+      this.sender,
+      backoff,
+    );
+    this.searcher = {
+      operations: () =>
+        searcherOperations(
+          api,
+          this.sender,
+          AbortSignal.any([this.preempt.signal, this.closing.signal]),
+          {
+            waitSeconds: options.operationWaitSeconds ?? 30,
+            backoff,
+            minAskIntervalMs: 1000,
+          },
+        ),
+    };
+    this.unregisterExitSignals =
+      options.handleExitSignals === false
+        ? () => undefined
+        : flushOnExitSignals(() => this.flush());
+  }
+
+  /** Resolves once everything reported so far reached the master; throws a refusal nobody saw yet. */
+  flush(): Promise<void> {
+    return this.sender.flush();
+  }
+
+  /** Stops asking the master anything, delivers everything still queued, then lets go. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing.abort();
+      try {
+        await this.sender.flush();
+      } finally {
+        this.unregisterExitSignals();
+      }
+    })();
+    return this.closed;
+  }
+}
+
+/** Metric and early-exit reports. Metrics are queued (they resolve at once), batched and retried. */
+export class TrainReports {
+  constructor(private readonly sender: PushSender) {}
+
+  async reportTrainingMetrics(steps: number, metrics: Metrics): Promise<void> {
+    this.report("training", steps, metrics);
+  }
+
+  async reportValidationMetrics(steps: number, metrics: Metrics): Promise<void> {
+    this.report("validation", steps, metrics);
+  }
+
+  /** The trial stops before finishing its operations. Resolves once the master has it. */
+  reportEarlyExit(reason: EarlyExitBody["reason"]): Promise<void> {
+    return this.sender.deliver({ kind: "earlyExit", body: { reason } });
+  }
+
+  private report(group: MetricGroup, steps: number, metrics: Metrics): void {
+    checkSteps(steps, `${group} metrics`);
+    const checked = checkMetrics(metrics, group, steps);
+    this.sender.push({
+      kind: "metrics",
+      reports: [
+        { group, stepsCompleted: steps, metrics: checked, reportTime: new Date().toISOString() },
+      ],
+      isolated: false,
+    });
+  }
+}

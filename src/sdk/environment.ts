@@ -1,0 +1,92 @@
+/** The trial's environment (DESIGN §4): everything the master tells a trial's process. */
+import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
+import { localExperimentConfig, parseExperimentConfig } from "./experiment-config.js";
+
+export type Env = Record<string, string | undefined>;
+
+export interface TrialEnvironment {
+  master: string;
+  token: string;
+  trialId: number;
+  experimentId: number;
+  allocationId: string;
+  runId: number;
+  hparams: HParams;
+  trialSeed: number;
+  /** The checkpoint to resume from, or null for a fresh start. */
+  latestCheckpoint: string | null;
+  /** shared_fs root: checkpoint `<uuid>` lives in `<checkpointDir>/<uuid>/`. */
+  checkpointDir: string;
+  config: ExperimentConfig;
+}
+
+/** Reads PUSHTUNE_*; reports every missing or malformed variable at once. */
+export function readTrialEnvironment(env: Env): TrialEnvironment {
+  const problems: string[] = [];
+  const text = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === "") problems.push(`${name} is not set`);
+    return value ?? "";
+  };
+  const int = (name: string, min: number): number => {
+    const value = text(name);
+    const n = Number(value);
+    if (value !== "" && (!Number.isSafeInteger(n) || n < min)) {
+      problems.push(`${name} must be an integer >= ${min}, got "${value}"`);
+    }
+    return n;
+  };
+  const json = <T>(name: string, parse: (raw: string) => T, fallback: T): T => {
+    const value = text(name);
+    if (value === "") return fallback;
+    try {
+      return parse(value);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return fallback;
+    }
+  };
+
+  const result: TrialEnvironment = {
+    master: text("PUSHTUNE_MASTER"),
+    token: text("PUSHTUNE_TOKEN"),
+    trialId: int("PUSHTUNE_TRIAL_ID", 1),
+    experimentId: int("PUSHTUNE_EXPERIMENT_ID", 1),
+    allocationId: text("PUSHTUNE_ALLOCATION_ID"),
+    runId: int("PUSHTUNE_TRIAL_RUN_ID", 1),
+    hparams: json("PUSHTUNE_HPARAMS", parseHParams, {}),
+    trialSeed: int("PUSHTUNE_TRIAL_SEED", 0),
+    latestCheckpoint: env.PUSHTUNE_LATEST_CHECKPOINT || null,
+    checkpointDir: text("PUSHTUNE_CHECKPOINT_DIR"),
+    config: json("PUSHTUNE_EXPERIMENT_CONFIG", parseExperimentConfig, localExperimentConfig()),
+  };
+  if (problems.length > 0) {
+    throw new Error(`pushtune: cannot start this trial: ${problems.join("; ")}`);
+  }
+  return result;
+}
+
+export function parseHParams(json: string): HParams {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("expected a JSON object of hyperparameters");
+  }
+  return value as HParams;
+}
+
+/** Every PUSHTUNE_* variable a trial gets, as a map (for launchers, fakes and dry runs). */
+export function trialEnvironmentVariables(t: TrialEnvironment): Record<string, string> {
+  return {
+    PUSHTUNE_MASTER: t.master,
+    PUSHTUNE_TOKEN: t.token,
+    PUSHTUNE_TRIAL_ID: String(t.trialId),
+    PUSHTUNE_EXPERIMENT_ID: String(t.experimentId),
+    PUSHTUNE_ALLOCATION_ID: t.allocationId,
+    PUSHTUNE_TRIAL_RUN_ID: String(t.runId),
+    PUSHTUNE_HPARAMS: JSON.stringify(t.hparams),
+    PUSHTUNE_TRIAL_SEED: String(t.trialSeed),
+    PUSHTUNE_LATEST_CHECKPOINT: t.latestCheckpoint ?? "",
+    PUSHTUNE_CHECKPOINT_DIR: t.checkpointDir,
+    PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(t.config),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The push API of DESIGN §4 as typed calls over a `Transport`. Answers are
+ * checked against the shared protocol schemas, so nothing untyped leaves here.
+ */
+import type { Static, TSchema } from "typebox";
+import { Value } from "typebox/value";
+import {
+  BestMetricResponse,
+  type CheckpointBody,
+  type CompletedOperationBody,
+  type EarlyExitBody,
+  type MetricReport,
+  type MetricsBody,
+  OperationResponse,
+  PreemptionResponse,
+  type ProgressBody,
+} from "../protocol/api/push.js";
+import { UnexpectedResponseError } from "./errors.js";
+import type { PushItem } from "./push-queue.js";
+import type { Transport } from "./transport.js";
+
+export interface TrialIdentity {
+  trialId: number;
+  experimentId: number;
+  allocationId: string;
+  runId: number;
+}
+
+/** Extra seconds a long poll's HTTP timeout gets beyond the wait the master was asked for. */
+const LONG_POLL_GRACE_MS = 15_000;
+
+export class PushApi {
+  constructor(
+    private readonly transport: Transport,
+    readonly identity: TrialIdentity,
+  ) {}
+
+  async operation(waitSeconds: number, signal?: AbortSignal): Promise<OperationResponse> {
+    const path = `/trials/${this.identity.trialId}/searcher/operation?waitSeconds=${waitSeconds}`;
+    const answer = await this.transport.request("GET", path, undefined, {
+      signal,
+      timeoutMs: waitSeconds * 1000 + LONG_POLL_GRACE_MS,
+    });
+    return checked(OperationResponse, answer, path);
+  }
+
+  /** Long poll: true once the master wants this allocation to stop. */
+  async preemption(timeoutSeconds: number, signal?: AbortSignal): Promise<boolean> {
+    const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/signals/preemption?timeoutSeconds=${timeoutSeconds}`;
+    const answer = await this.transport.request("GET", path, undefined, {
+      signal,
+      timeoutMs: timeoutSeconds * 1000 + LONG_POLL_GRACE_MS,
+    });
+    return checked(PreemptionResponse, answer, path).preempt;
+  }
+
+  async bestValidation(signal?: AbortSignal): Promise<number | null> {
+    const path = `/experiments/${this.identity.experimentId}/searcher/best_searcher_validation_metric`;
+    const answer = await this.transport.request("GET", path, undefined, { signal });
+    return checked(BestMetricResponse, answer, path).metric;
+  }
+
+  /** Sends one queued push; every write of the SDK goes through here. */
+  async send(item: PushItem): Promise<void> {
+    const trial = `/trials/${this.identity.trialId}`;
+    switch (item.kind) {
+      case "metrics":
+        await this.post(`${trial}/metrics`, this.metricsBody(item.reports));
+        return;
+      case "progress":
+        await this.post(`${trial}/progress`, { progress: item.progress } satisfies ProgressBody);
+        return;
+      case "completedOperation":
+        await this.post(
+          `${trial}/searcher/completed_operation`,
+          item.body satisfies CompletedOperationBody,
+        );
+        return;
+      case "earlyExit":
+        await this.post(`${trial}/early_exit`, item.body satisfies EarlyExitBody);
+        return;
+      case "checkpoint":
+        await this.post("/checkpoints", item.body satisfies CheckpointBody);
+        return;
+      case "ackPreemption":
+        await this.post(
+          `/allocations/${encodeURIComponent(this.identity.allocationId)}/signals/ack_preemption`,
+          {},
+        );
+        return;
+      default:
+        assertNever(item);
+    }
+  }
+
+  private metricsBody(reports: MetricReport[]): MetricsBody {
+    return { reports, trialRunId: this.identity.runId };
+  }
+
+  private async post(path: string, body: object): Promise<void> {
+    await this.transport.request("POST", path, body);
+  }
+}
+
+function checked<T extends TSchema>(schema: T, answer: unknown, path: string): Static<T> {
+  if (Value.Check(schema, answer)) return answer;
+  throw new UnexpectedResponseError(
+    `GET ${path}: unexpected answer ${JSON.stringify(answer)?.slice(0, 200)}`,
+    answer,
+  );
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(x)}`);
+}

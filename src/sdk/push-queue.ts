@@ -1,0 +1,212 @@
+/**
+ * What a trial pushes, and in which order, as a pure reducer:
+ * `(state, event) → {state, output}`. The driver (`push-sender.ts`) does the IO.
+ *
+ * Contract:
+ * - one request in flight at a time; everything else waits in `pending`, in order;
+ * - adjacent metric reports merge into one batch (the master stores a batch in
+ *   one transaction), up to `maxBatchReports`;
+ * - progress coalesces to its latest value, but never jumps over a barrier (an
+ *   operation completion, a checkpoint, an early exit, a preemption ack), so
+ *   progress for the next operation never reaches the master before the
+ *   completion of the previous one;
+ * - a barrier is sent only after everything queued before it was delivered, so
+ *   a validation metric always lands before the completion it justifies;
+ * - a failed attempt goes back to the head of the queue (merging with pending
+ *   metrics: metric pushes are idempotent, so resending a batch whose first
+ *   attempt landed is a no-op) and waits for a backoff timer.
+ */
+import type {
+  CheckpointBody,
+  CompletedOperationBody,
+  EarlyExitBody,
+  MetricReport,
+} from "../protocol/api/push.js";
+
+export type PushItem =
+  /** `isolated`: resent alone after the master refused the batch it was in. */
+  | { kind: "metrics"; reports: MetricReport[]; isolated: boolean }
+  | { kind: "progress"; progress: number }
+  | { kind: "completedOperation"; body: CompletedOperationBody }
+  | { kind: "earlyExit"; body: EarlyExitBody }
+  | { kind: "checkpoint"; body: CheckpointBody }
+  | { kind: "ackPreemption" };
+
+export interface QueuedPush {
+  item: PushItem;
+  /** Who waits for this push. For metrics, `tickets[i]` belongs to `reports[i]`. */
+  tickets: number[];
+  /** An earlier attempt failed without an answer, so it may have landed. */
+  retried: boolean;
+}
+
+export interface QueueState {
+  pending: QueuedPush[];
+  inFlight: QueuedPush | null;
+  /** Failed attempts in a row; 0 after a success. Drives the backoff. */
+  failures: number;
+  /** A backoff timer runs: nothing is sent until it elapses. */
+  backingOff: boolean;
+}
+
+export type QueueEvent =
+  | { type: "enqueue"; item: PushItem; ticket: number }
+  /** The in-flight request was delivered. */
+  | { type: "delivered" }
+  /** The in-flight request failed in a way worth retrying. */
+  | { type: "failedRetryable" }
+  | { type: "backoffElapsed" }
+  /** The master refused the in-flight request. `split`: resend its reports one by one instead. */
+  | { type: "refused"; error: Error; split: boolean }
+  /** Stop for good: every pending push fails with `error`. */
+  | { type: "abandon"; error: Error };
+
+export interface QueueOutput {
+  /** Send this now (it is the new in-flight request). */
+  send: QueuedPush | null;
+  /** Start a backoff timer for this many failures in a row. */
+  backoff: number | null;
+  /** These tickets are done: delivered when `error` is null, refused otherwise. */
+  settled: { tickets: number[]; error: Error | null } | null;
+}
+
+export const emptyQueue: QueueState = {
+  pending: [],
+  inFlight: null,
+  failures: 0,
+  backingOff: false,
+};
+
+export const DEFAULT_MAX_BATCH_REPORTS = 1000;
+
+export function isIdle(state: QueueState): boolean {
+  return state.inFlight === null && state.pending.length === 0;
+}
+
+export function reducePushQueue(
+  state: QueueState,
+  event: QueueEvent,
+  maxBatchReports: number = DEFAULT_MAX_BATCH_REPORTS,
+): { state: QueueState; output: QueueOutput } {
+  let next = state;
+  let backoff: number | null = null;
+  let settled: QueueOutput["settled"] = null;
+
+  switch (event.type) {
+    case "enqueue":
+      next = {
+        ...state,
+        pending: enqueue(state.pending, event.item, event.ticket, maxBatchReports),
+      };
+      break;
+    case "delivered":
+      if (state.inFlight === null) break;
+      settled = { tickets: state.inFlight.tickets, error: null };
+      next = { ...state, inFlight: null, failures: 0 };
+      break;
+    case "failedRetryable": {
+      if (state.inFlight === null) break;
+      const failed = { ...state.inFlight, retried: true };
+      const failures = state.failures + 1;
+      next = {
+        pending: requeue(failed, state.pending, maxBatchReports),
+        inFlight: null,
+        failures,
+        backingOff: true,
+      };
+      backoff = failures;
+      break;
+    }
+    case "backoffElapsed":
+      next = { ...state, backingOff: false };
+      break;
+    case "refused": {
+      const refused = state.inFlight;
+      if (refused === null) break;
+      if (event.split && refused.item.kind === "metrics" && refused.item.reports.length > 1) {
+        next = { ...state, inFlight: null, pending: [...isolate(refused), ...state.pending] };
+        break;
+      }
+      settled = { tickets: refused.tickets, error: event.error };
+      next = { ...state, inFlight: null, failures: 0 };
+      break;
+    }
+    case "abandon": {
+      const all = [...(state.inFlight?.tickets ?? []), ...state.pending.flatMap((p) => p.tickets)];
+      settled = { tickets: all, error: event.error };
+      next = emptyQueue;
+      break;
+    }
+  }
+
+  let send: QueuedPush | null = null;
+  const [head, ...rest] = next.pending;
+  if (next.inFlight === null && !next.backingOff && head !== undefined) {
+    send = head;
+    next = { ...next, inFlight: head, pending: rest };
+  }
+  return { state: next, output: { send, backoff, settled } };
+}
+
+function enqueue(
+  pending: QueuedPush[],
+  item: PushItem,
+  ticket: number,
+  maxBatchReports: number,
+): QueuedPush[] {
+  const last = pending.at(-1);
+  if (item.kind === "metrics" && last !== undefined && mergeable(last, item, maxBatchReports)) {
+    return [...pending.slice(0, -1), merge(last, { item, tickets: [ticket], retried: false })];
+  }
+  if (item.kind === "progress") {
+    const at = pending.findLastIndex((p) => p.item.kind === "progress");
+    const crossesBarrier = pending.slice(at + 1).some((p) => p.item.kind !== "metrics");
+    const previous = pending[at];
+    if (previous !== undefined && !crossesBarrier) {
+      const coalesced = { item, tickets: [...previous.tickets, ticket], retried: false };
+      return pending.map((p, i) => (i === at ? coalesced : p));
+    }
+  }
+  return [...pending, { item, tickets: [ticket], retried: false }];
+}
+
+/** Puts a failed push back in front, merged with the metrics behind it when it is a batch too. */
+function requeue(failed: QueuedPush, pending: QueuedPush[], maxBatchReports: number): QueuedPush[] {
+  const [head, ...rest] = pending;
+  if (
+    head !== undefined &&
+    head.item.kind === "metrics" &&
+    mergeable(failed, head.item, maxBatchReports)
+  ) {
+    return [merge(failed, head), ...rest];
+  }
+  return [failed, ...pending];
+}
+
+function mergeable(into: QueuedPush, item: PushItem, maxBatchReports: number): boolean {
+  return (
+    into.item.kind === "metrics" &&
+    item.kind === "metrics" &&
+    !into.item.isolated &&
+    !item.isolated &&
+    into.item.reports.length + item.reports.length <= maxBatchReports
+  );
+}
+
+function merge(a: QueuedPush, b: QueuedPush): QueuedPush {
+  if (a.item.kind !== "metrics" || b.item.kind !== "metrics") return a;
+  return {
+    item: { kind: "metrics", reports: [...a.item.reports, ...b.item.reports], isolated: false },
+    tickets: [...a.tickets, ...b.tickets],
+    retried: a.retried || b.retried,
+  };
+}
+
+function isolate(batch: QueuedPush): QueuedPush[] {
+  if (batch.item.kind !== "metrics") return [batch];
+  return batch.item.reports.map((report, i) => ({
+    item: { kind: "metrics", reports: [report], isolated: true },
+    tickets: batch.tickets.slice(i, i + 1),
+    retried: batch.retried,
+  }));
+}

@@ -1,0 +1,179 @@
+/**
+ * Drives the push queue: sends what the reducer says, retries with backoff for
+ * as long as the master is away (training goes on meanwhile), and settles the
+ * callers that wait for delivery.
+ *
+ * Exactly-once effect: a request that failed without an answer may have landed.
+ * Metric pushes are idempotent on the master (an identical repeat is a no-op), so
+ * they are simply resent. The other writes are not: a 409 answering the retry
+ * of one that may have landed means the first attempt did land.
+ */
+import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.js";
+import { isFatal, RequestError, RetryableError } from "./errors.js";
+import type { PushApi } from "./push-api.js";
+import {
+  DEFAULT_MAX_BATCH_REPORTS,
+  emptyQueue,
+  isIdle,
+  type PushItem,
+  type QueuedPush,
+  type QueueEvent,
+  type QueueState,
+  reducePushQueue,
+} from "./push-queue.js";
+
+export interface PushSenderOptions {
+  backoff?: BackoffOptions;
+  maxBatchReports?: number;
+  random?: () => number;
+  /** Where outage notices go (stderr by default, which the master captures as trial logs). */
+  log?: (line: string) => void;
+  /** Called once when the master refuses this allocation for good (fencing, bad token). */
+  onFatal?: (error: RequestError) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class PushSender {
+  private state: QueueState = emptyQueue;
+  private nextTicket = 1;
+  /** Callers waiting for delivery, by ticket; fire-and-forget pushes have none. */
+  private readonly waiters = new Map<number, Waiter>();
+  private idleWaiters: Array<() => void> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private retryAfterMs = 0;
+  /** The first refusal of a fire-and-forget push (or a fatal one); every later call throws it. */
+  private failure: Error | null = null;
+  private readonly backoff: BackoffOptions;
+  private readonly maxBatchReports: number;
+  private readonly random: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly api: PushApi,
+    private readonly options: PushSenderOptions = {},
+  ) {
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.maxBatchReports = options.maxBatchReports ?? DEFAULT_MAX_BATCH_REPORTS;
+    this.random = options.random ?? Math.random;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  /** Queues a push and returns at once. If the master refuses it, the next call throws. */
+  push(item: PushItem): void {
+    this.throwIfFailed();
+    this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
+  }
+
+  /** Queues a push and resolves once the master has it (or rejects with its refusal). */
+  deliver(item: PushItem): Promise<void> {
+    this.throwIfFailed();
+    const ticket = this.nextTicket++;
+    const delivered = new Promise<void>((resolve, reject) => {
+      this.waiters.set(ticket, { resolve, reject });
+    });
+    this.dispatch({ type: "enqueue", item, ticket });
+    return delivered;
+  }
+
+  /** Resolves once everything queued so far was delivered; throws a refusal that nobody saw. */
+  async flush(): Promise<void> {
+    if (!isIdle(this.state)) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    this.throwIfFailed();
+  }
+
+  /** How many pushes wait to be sent (the in-flight one included). */
+  get backlog(): number {
+    return this.state.pending.length + (this.state.inFlight === null ? 0 : 1);
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private dispatch(event: QueueEvent): void {
+    const { state, output } = reducePushQueue(this.state, event, this.maxBatchReports);
+    this.state = state;
+    if (output.settled !== null) this.settle(output.settled.tickets, output.settled.error);
+    if (output.backoff !== null) {
+      const delay = Math.max(
+        backoffDelay(output.backoff, this.backoff, this.random),
+        this.retryAfterMs,
+      );
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.dispatch({ type: "backoffElapsed" });
+      }, delay);
+    }
+    if (event.type === "abandon" && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (output.send !== null) void this.send(output.send);
+    if (isIdle(this.state)) {
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  private async send(push: QueuedPush): Promise<void> {
+    let event: QueueEvent;
+    try {
+      await this.api.send(push.item);
+      event = { type: "delivered" };
+    } catch (error) {
+      event = this.classify(error, push);
+    }
+    // Abandoned while in flight: its callers were already settled.
+    if (this.state.inFlight !== push) return;
+    if (event.type === "delivered" && this.state.failures > 0) {
+      this.log(
+        `pushtune: the master is reachable again (after ${this.state.failures} failed attempts)`,
+      );
+    }
+    this.dispatch(event);
+  }
+
+  private classify(error: unknown, push: QueuedPush): QueueEvent {
+    if (error instanceof RetryableError) {
+      this.retryAfterMs = error.retryAfterMs ?? 0;
+      if (this.state.failures === 0) {
+        this.log(
+          `pushtune: cannot reach the master (${error.message}); retrying, training goes on`,
+        );
+      }
+      return { type: "failedRetryable" };
+    }
+    if (isFatal(error)) {
+      this.failure ??= error;
+      this.options.onFatal?.(error);
+      return { type: "abandon", error };
+    }
+    const barrier = push.item.kind !== "metrics" && push.item.kind !== "progress";
+    if (error instanceof RequestError && error.status === 409 && barrier && push.retried) {
+      return { type: "delivered" };
+    }
+    const refusal = error instanceof Error ? error : new Error(String(error));
+    return { type: "refused", error: refusal, split: error instanceof RequestError };
+  }
+
+  private settle(tickets: number[], error: Error | null): void {
+    for (const ticket of tickets) {
+      const waiter = this.waiters.get(ticket);
+      this.waiters.delete(ticket);
+      if (waiter === undefined) {
+        if (error !== null) this.failure ??= error;
+      } else if (error === null) {
+        waiter.resolve();
+      } else {
+        waiter.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The trial's searcher operations: "train until the total length is N, then
+ * validate and report the searcher metric". Lengths are absolute, so a trial
+ * restarted from a checkpoint knows how far to go without any searcher state.
+ */
+import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
+import { InvalidReportError, RetryableError } from "./errors.js";
+import { checkFinite } from "./metrics.js";
+import type { PushApi } from "./push-api.js";
+import type { PushSender } from "./push-sender.js";
+
+export class SearcherOperation {
+  private state: "open" | "completing" | "completed" = "open";
+
+  constructor(
+    /** Train until the trial's total length is this (in the searcher's `max_length` unit). */
+    readonly length: number,
+    private readonly sender: PushSender,
+  ) {}
+
+  get completed(): boolean {
+    return this.state === "completed";
+  }
+
+  /** The absolute length trained so far. Queued and coalesced: never waits for the master. */
+  reportProgress(length: number): void {
+    checkFinite(length, "progress");
+    if (length < 0 || length > this.length) {
+      throw new InvalidReportError(
+        `progress ${length} is outside this operation (0 to ${this.length})`,
+      );
+    }
+    this.sender.push({ kind: "progress", progress: length });
+  }
+
+  /**
+   * Ends the operation with the searcher metric. Resolves once the master has
+   * it, after every metric reported before it.
+   */
+  async reportCompleted(searcherMetric: number): Promise<void> {
+    checkFinite(searcherMetric, "the searcher metric");
+    if (this.state !== "open") {
+      throw new InvalidReportError(`operation ${this.length} was already completed`);
+    }
+    this.state = "completing";
+    try {
+      await this.sender.deliver({
+        kind: "completedOperation",
+        body: { op: { length: this.length }, searcherMetric },
+      });
+      this.state = "completed";
+    } catch (error) {
+      this.state = "open";
+      throw error;
+    }
+  }
+}
+
+export interface OperationsOptions {
+  /** How long each ask lets the master wait for a decision (e.g. a promotion). */
+  waitSeconds: number;
+  backoff: BackoffOptions;
+  /** An empty answer that comes back sooner than this is followed by a pause. */
+  minAskIntervalMs: number;
+}
+
+/**
+ * Asks for operations until the master says the trial is closed, or until
+ * `stop` aborts (preemption, close). Each ask lets the master wait
+ * `waitSeconds` for a decision; network failures are retried with backoff.
+ */
+export async function* searcherOperations(
+  api: PushApi,
+  sender: PushSender,
+  stop: AbortSignal,
+  options: OperationsOptions,
+): AsyncGenerator<SearcherOperation, void, undefined> {
+  let failures = 0;
+  let lastCompleted = 0;
+  while (!stop.aborted) {
+    const asked = Date.now();
+    let answer: Awaited<ReturnType<PushApi["operation"]>>;
+    try {
+      answer = await api.operation(options.waitSeconds, stop);
+      failures = 0;
+    } catch (error) {
+      if (stop.aborted) return;
+      if (!(error instanceof RetryableError)) throw error;
+      failures += 1;
+      const waited = await sleep(backoffDelay(failures, options.backoff), stop).then(
+        () => true,
+        () => false,
+      );
+      if (!waited) return;
+      continue;
+    }
+    if (answer.completed) return;
+    // No decision yet, or the operation that was just completed (already done).
+    if (answer.op === null || answer.op.length <= lastCompleted) {
+      const early = options.minAskIntervalMs - (Date.now() - asked);
+      if (
+        early > 0 &&
+        !(await sleep(early, stop).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+      continue;
+    }
+    const op = new SearcherOperation(answer.op.length, sender);
+    yield op;
+    if (!op.completed) {
+      if (stop.aborted) return;
+      throw new InvalidReportError(
+        `operation ${op.length} was not completed: call op.reportCompleted(metric) before asking for the next one`,
+      );
+    }
+    lastCompleted = op.length;
+  }
+}

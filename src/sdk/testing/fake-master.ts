@@ -1,0 +1,384 @@
+/**
+ * An in-memory master behind the `Transport` seam: no server, no database. Use
+ * it to test trial code — `init({transport: fm, env: fm.env()})` — and assert on
+ * what the trial pushed. It follows the push API's rules: request bodies are
+ * checked against the protocol schemas, metric pushes are idempotent per
+ * (group, stepsCompleted) with conflicting values refused (METRIC_CONFLICT),
+ * a completion must match the current operation (OP_MISMATCH), a checkpoint
+ * must exist on disk before it is registered.
+ */
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Static, TSchema } from "typebox";
+import { Value } from "typebox/value";
+import type { ErrorCode } from "../../protocol/api/errors.js";
+import {
+  CheckpointBody,
+  CompletedOperationBody,
+  EarlyExitBody,
+  type MetricReport,
+  MetricsBody,
+  ProgressBody,
+} from "../../protocol/api/push.js";
+import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import { trialEnvironmentVariables } from "../environment.js";
+import { RequestError, RetryableError } from "../errors.js";
+import { type ConfigOverrides, localExperimentConfig } from "../experiment-config.js";
+import type { HttpMethod, RequestOptions, Transport } from "../transport.js";
+import { parsePushRoute } from "./push-routes.js";
+import { Waiters } from "./waiters.js";
+
+export interface FakeMasterOptions {
+  /** The operations' absolute lengths, in the config's unit, handed out in order. Default [100]. */
+  ops?: number[];
+  /** After the last op: true = the trial is closed; false = it waits (see `addOp`, `closeTrial`). Default true. */
+  closeAfterOps?: boolean;
+  hparams?: HParams;
+  /** A full config, or overrides of a local default one. */
+  config?: ConfigOverrides;
+  trialId?: number;
+  experimentId?: number;
+  allocationId?: string;
+  runId?: number;
+  trialSeed?: number;
+  /** The checkpoint the trial resumes from. */
+  latestCheckpoint?: string | null;
+  /** shared_fs root; a fresh temporary directory by default. */
+  checkpointDir?: string;
+  /** Ask the trial to stop once a metric report at or past this step arrives. */
+  preemptAt?: { afterMetricsSteps: number };
+  /** The next k requests fail with a retryable error (see `failNext`). */
+  failNextRequests?: number;
+  /** The best searcher metric of the other trials of the experiment. */
+  bestValidation?: number | null;
+  /** Called with every write the fake accepts, as it accepts it. */
+  onEvent?: (event: FakeMasterEvent) => void;
+}
+
+/** Every write the fake accepted, in order. */
+export type FakeMasterEvent =
+  | { type: "metrics"; report: MetricReport }
+  | { type: "progress"; progress: number }
+  | { type: "completedOperation"; length: number; searcherMetric: number }
+  | { type: "earlyExit"; reason: EarlyExitBody["reason"] }
+  | { type: "checkpoint"; checkpoint: CheckpointBody }
+  | { type: "ackPreemption" };
+
+export interface FakeRequest {
+  method: HttpMethod;
+  path: string;
+  /** "ok", "down", "failed" (an injected failure) or the error code answered. */
+  outcome: string;
+}
+
+export class FakeMaster implements Transport {
+  readonly events: FakeMasterEvent[] = [];
+  readonly requests: FakeRequest[] = [];
+  readonly config: ExperimentConfig;
+  readonly hparams: HParams;
+  readonly checkpointDir: string;
+
+  private readonly ops: number[];
+  private opIndex = 0;
+  private closed = false;
+  private preempted = false;
+  private isDown = false;
+  private failures: number;
+  private failAfterApplying = false;
+  private best: number | null;
+  private readonly stored = new Map<string, MetricReport>();
+  /** Asks for an operation, waiting for the searcher's decision. */
+  private readonly opWaiters = new Waiters();
+  /** Preemption long polls. */
+  private readonly preemptionWaiters = new Waiters();
+
+  constructor(private readonly options: FakeMasterOptions = {}) {
+    this.ops = [...(options.ops ?? [100])];
+    this.config = localExperimentConfig(options.config);
+    this.hparams = options.hparams ?? {};
+    this.checkpointDir =
+      options.checkpointDir ?? mkdtempSync(join(tmpdir(), "pushtune-fake-master-"));
+    this.failures = options.failNextRequests ?? 0;
+    this.best = options.bestValidation ?? null;
+  }
+
+  /** The PUSHTUNE_* environment of this trial, for `init({transport, env})`. */
+  env(): Record<string, string> {
+    return trialEnvironmentVariables({
+      master: "http://fake-master.invalid",
+      token: "fake-token",
+      trialId: this.trialId,
+      experimentId: this.options.experimentId ?? 1,
+      allocationId: this.allocationId,
+      runId: this.runId,
+      hparams: this.hparams,
+      trialSeed: this.options.trialSeed ?? 0,
+      latestCheckpoint: this.options.latestCheckpoint ?? null,
+      checkpointDir: this.checkpointDir,
+      config: this.config,
+    });
+  }
+
+  /** Stored metric reports (one per group and step), in arrival order. */
+  get metrics(): MetricReport[] {
+    return [...this.stored.values()];
+  }
+  get trainingMetrics(): MetricReport[] {
+    return this.metrics.filter((r) => r.group === "training");
+  }
+  get validationMetrics(): MetricReport[] {
+    return this.metrics.filter((r) => r.group === "validation");
+  }
+  /** Every progress value received, in order. */
+  get progress(): number[] {
+    return this.events.flatMap((e) => (e.type === "progress" ? [e.progress] : []));
+  }
+  get completedOperations(): { length: number; searcherMetric: number }[] {
+    return this.events.flatMap((e) =>
+      e.type === "completedOperation"
+        ? [{ length: e.length, searcherMetric: e.searcherMetric }]
+        : [],
+    );
+  }
+  get checkpoints(): CheckpointBody[] {
+    return this.events.flatMap((e) => (e.type === "checkpoint" ? [e.checkpoint] : []));
+  }
+  get earlyExits(): EarlyExitBody["reason"][] {
+    return this.events.flatMap((e) => (e.type === "earlyExit" ? [e.reason] : []));
+  }
+  get preemptionAcks(): number {
+    return this.events.filter((e) => e.type === "ackPreemption").length;
+  }
+  get isPreempted(): boolean {
+    return this.preempted;
+  }
+
+  /** Every request fails (retryably) until `up()`; waiting long polls fail at once. */
+  down(): void {
+    this.isDown = true;
+    const down = new RetryableError("fake master is down");
+    this.opWaiters.failAll(down);
+    this.preemptionWaiters.failAll(down);
+  }
+  up(): void {
+    this.isDown = false;
+  }
+  /** The next `count` requests fail retryably; `afterApplying`: each takes effect first (the answer is lost). */
+  failNext(count: number, options: { afterApplying?: boolean } = {}): void {
+    this.failures = count;
+    this.failAfterApplying = options.afterApplying ?? false;
+  }
+  /** Ask the trial to stop (pause, a higher-priority trial, a promotion wait that must give up its slot). */
+  preempt(): void {
+    this.preempted = true;
+    this.preemptionWaiters.wakeAll();
+    this.opWaiters.wakeAll();
+  }
+  /** The searcher decided on more work for this trial (a promotion). */
+  addOp(length: number): void {
+    this.ops.push(length);
+    this.opWaiters.wakeAll();
+  }
+  /** The searcher closed this trial: no more operations. */
+  closeTrial(): void {
+    this.closed = true;
+    this.opWaiters.wakeAll();
+  }
+
+  async request(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<unknown> {
+    await Promise.resolve(); // answers come asynchronously, as over a network
+    if (options.signal?.aborted) throw options.signal.reason;
+    const record = (outcome: string) => this.requests.push({ method, path, outcome });
+    if (this.isDown) {
+      record("down");
+      throw new RetryableError(`${method} ${path}: fake master is down`);
+    }
+    if (this.failures > 0) {
+      this.failures -= 1;
+      if (this.failAfterApplying)
+        await this.route(method, path, wire(body), options.signal).catch(() => undefined);
+      record("failed");
+      throw new RetryableError(`${method} ${path}: injected failure`);
+    }
+    try {
+      const answer = await this.route(method, path, wire(body), options.signal);
+      record("ok");
+      return wire(answer);
+    } catch (error) {
+      record(error instanceof RequestError ? error.code : "failed");
+      throw error;
+    }
+  }
+
+  private get trialId(): number {
+    return this.options.trialId ?? 1;
+  }
+  private get allocationId(): string {
+    return this.options.allocationId ?? "allocation-1";
+  }
+  private get runId(): number {
+    return this.options.runId ?? 1;
+  }
+  private get currentOp(): number | null {
+    return this.closed ? null : (this.ops[this.opIndex] ?? null);
+  }
+  private get trialClosed(): boolean {
+    return this.closed || ((this.options.closeAfterOps ?? true) && this.currentOp === null);
+  }
+
+  private async route(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const route = parsePushRoute(method, path);
+    if (route === null) return refuse("NOT_FOUND", `no route ${method} ${path}`);
+    if ("trialId" in route && route.trialId !== this.trialId) {
+      refuse("FORBIDDEN", `this token may only push for trial ${this.trialId}`);
+    }
+    if ("allocationId" in route && route.allocationId !== this.allocationId) {
+      refuse("STALE_ALLOCATION", `allocation ${route.allocationId} was superseded`);
+    }
+    switch (route.name) {
+      case "operation": {
+        if (this.currentOp === null && !this.trialClosed) {
+          await this.opWaiters.wait(route.waitSeconds * 1000, signal);
+        }
+        const op = this.currentOp;
+        return {
+          op: op === null ? null : { length: op },
+          completed: op === null && this.trialClosed,
+        };
+      }
+      case "completedOperation":
+        return this.completeOperation(checked(CompletedOperationBody, body));
+      case "earlyExit":
+        this.accept({ type: "earlyExit", reason: checked(EarlyExitBody, body).reason });
+        this.closeTrial();
+        return {};
+      case "progress":
+        return this.reportProgress(checked(ProgressBody, body));
+      case "metrics":
+        return this.storeMetrics(checked(MetricsBody, body));
+      case "checkpoints":
+        return this.registerCheckpoint(checked(CheckpointBody, body));
+      case "bestValidation":
+        if (route.experimentId !== (this.options.experimentId ?? 1)) {
+          refuse("FORBIDDEN", "another experiment");
+        }
+        return { metric: this.best };
+      case "preemption":
+        if (!this.preempted) await this.preemptionWaiters.wait(route.timeoutSeconds * 1000, signal);
+        return { preempt: this.preempted };
+      case "ackPreemption":
+        this.accept({ type: "ackPreemption" });
+        return {};
+    }
+  }
+
+  private reportProgress({ progress }: ProgressBody): unknown {
+    const op = this.currentOp;
+    if (op !== null && progress > op) {
+      refuse("BAD_REQUEST", `progress ${progress} is past the current operation (${op})`);
+    }
+    this.accept({ type: "progress", progress });
+    return {};
+  }
+
+  private completeOperation({ op, searcherMetric }: CompletedOperationBody): unknown {
+    if (op.length !== this.currentOp) {
+      refuse(
+        "OP_MISMATCH",
+        `completed ${op.length}, but the current operation is ${this.currentOp}`,
+      );
+    }
+    this.opIndex += 1;
+    this.noteSearcherMetric(searcherMetric);
+    this.accept({ type: "completedOperation", length: op.length, searcherMetric });
+    this.opWaiters.wakeAll();
+    return {};
+  }
+
+  /** One transaction: a conflict anywhere refuses the whole batch. */
+  private storeMetrics(body: MetricsBody): { inserted: number } {
+    if (body.trialRunId !== this.runId)
+      refuse("STALE_ALLOCATION", `run ${body.trialRunId} was superseded`);
+    const fresh: MetricReport[] = [];
+    for (const report of body.reports) {
+      const key = `${report.group}:${report.stepsCompleted}`;
+      const existing =
+        this.stored.get(key) ??
+        fresh.find((r) => r.group === report.group && r.stepsCompleted === report.stepsCompleted);
+      if (existing === undefined) fresh.push(report);
+      else if (!sameMetrics(existing.metrics, report.metrics)) {
+        refuse(
+          "METRIC_CONFLICT",
+          `${report.group} metrics at step ${report.stepsCompleted} differ from the ones stored`,
+          { group: report.group, stepsCompleted: report.stepsCompleted },
+        );
+      }
+    }
+    for (const report of fresh) {
+      this.stored.set(`${report.group}:${report.stepsCompleted}`, report);
+      if (report.group === "validation")
+        this.noteSearcherMetric(report.metrics[this.config.searcher.metric]);
+      this.accept({ type: "metrics", report });
+      const at = this.options.preemptAt?.afterMetricsSteps;
+      if (at !== undefined && report.stepsCompleted >= at) this.preempt();
+    }
+    return { inserted: fresh.length };
+  }
+
+  private registerCheckpoint(body: CheckpointBody): unknown {
+    if (body.trialId !== this.trialId) refuse("FORBIDDEN", "a checkpoint of another trial");
+    if (this.checkpoints.some((c) => c.uuid === body.uuid))
+      refuse("CHECKPOINT_EXISTS", `checkpoint ${body.uuid} exists`);
+    if (!existsSync(join(this.checkpointDir, body.uuid, "metadata.json"))) {
+      refuse("BAD_REQUEST", `checkpoint ${body.uuid} is not in ${this.checkpointDir}`);
+    }
+    this.accept({ type: "checkpoint", checkpoint: body });
+    return {};
+  }
+
+  private noteSearcherMetric(value: number | undefined): void {
+    if (value === undefined) return;
+    const better = this.config.searcher.smaller_is_better
+      ? value < (this.best ?? Infinity)
+      : value > (this.best ?? -Infinity);
+    if (better) this.best = value;
+  }
+
+  private accept(event: FakeMasterEvent): void {
+    this.events.push(event);
+    this.options.onEvent?.(event);
+  }
+}
+
+function refuse(code: ErrorCode, message: string, details?: unknown): never {
+  throw new RequestError(code, message, undefined, details);
+}
+
+function checked<T extends TSchema>(schema: T, body: unknown): Static<T> {
+  if (Value.Check(schema, body)) return body;
+  const problems = [...Value.Errors(schema, body)]
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || "/"} ${e.message}`);
+  return refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
+}
+
+function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+}
+
+/** What crosses a network: JSON (so NaN becomes null, and nobody shares objects). */
+function wire(x: unknown): unknown {
+  return x === undefined ? undefined : JSON.parse(JSON.stringify(x));
+}
