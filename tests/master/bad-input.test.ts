@@ -174,7 +174,14 @@ describe("bad input is refused with a 4xx and a clear error", () => {
     ],
     [
       "a body that is not JSON",
-      () => raw("POST", `/trials/${trialId}/progress`, "progress=3", token, "application/x-www-form-urlencoded"),
+      () =>
+        raw(
+          "POST",
+          `/trials/${trialId}/progress`,
+          "progress=3",
+          token,
+          "application/x-www-form-urlencoded",
+        ),
       415,
       "UNSUPPORTED_MEDIA_TYPE",
     ],

@@ -87,7 +87,6 @@ export class ExperimentDriver {
     effects: Effects,
   ): Promise<void> {
     const loaded = await this.load(tx, exp);
-    // The cache is updated only after commit; a caller whose transaction fails calls `forget`.
     let state: SearcherState = loaded.state;
     let seq = loaded.seq;
     const queue: SearcherEvent[] = [event];
@@ -122,11 +121,10 @@ export class ExperimentDriver {
     }
     if (Object.keys(patch).length > 0) await tx.updateExperiment(exp.id, patch);
     effects.notify(experimentKey(exp.id));
-    effects.after.push(() => {
-      loaded.state = state;
-      loaded.seq = seq;
-      if (wantSnapshot) loaded.lastSnapshotSeq = seq;
-    });
+    // Later steps in the same transaction build on this state; a rollback drops it (`forget`).
+    loaded.state = state;
+    loaded.seq = seq;
+    if (wantSnapshot) loaded.lastSnapshotSeq = seq;
   }
 
   /** Applies one operation to the stored world; returns the event it causes, if any. */

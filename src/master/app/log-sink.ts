@@ -17,17 +17,18 @@ export class LogSink {
 
   constructor(private readonly ctx: MasterContext) {}
 
+  /** Tells the sink whose lines an allocation's are; called before the allocation starts. */
+  register(allocationId: string, trialId: number): void {
+    this.trialOf.set(allocationId, trialId);
+  }
+
+  forget(allocationId: string): void {
+    this.trialOf.delete(allocationId);
+  }
+
   add(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
     const trialId = this.trialOf.get(allocationId);
-    if (trialId === undefined) {
-      // First line of this allocation: learn its trial, then add.
-      void this.ctx.store.getAllocation(allocationId).then((a) => {
-        if (!a) return;
-        this.trialOf.set(allocationId, a.trialId);
-        this.push({ trialId: a.trialId, allocationId, time, stream, line });
-      });
-      return;
-    }
+    if (trialId === undefined) return; // not an allocation of this master
     this.push({ trialId, allocationId, time, stream, line });
   }
 

@@ -88,6 +88,7 @@ export class Supervisor implements LauncherEvents {
             experimentId: exp.id,
             slots: alloc.slots,
             waitingForPromotion: promotionWait,
+            preemptRequested: alloc.preemptRequested,
           });
         } else if (next) {
           waiting.push({ trialId: t.id, experimentId: exp.id, slots, queuedSeq: t.requestId });
@@ -102,6 +103,7 @@ export class Supervisor implements LauncherEvents {
           experimentId: a.experimentId,
           slots: a.slots,
           waitingForPromotion: false,
+          preemptRequested: a.preemptRequested,
         });
       }
     }
@@ -125,11 +127,15 @@ export class Supervisor implements LauncherEvents {
       if (a && !a.preemptRequested)
         await this.requestPreemption(a, this.ctx.options.preemptionTimeoutSeconds ?? 300);
     }
+    // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
+    let free = this.ctx.launcher.totalSlots - live.reduce((n, a) => n + a.slots, 0);
     const byId = new Map(experiments.map((e) => [e.id, e]));
     for (const trialId of decision.start) {
       const trial = trialsById.get(trialId);
       const exp = trial && byId.get(trial.experimentId);
-      if (trial && exp) await this.start(exp, trial);
+      if (!trial || !exp || exp.config.resources.slots_per_trial > free) continue;
+      free -= exp.config.resources.slots_per_trial;
+      await this.start(exp, trial);
     }
   }
 
@@ -163,6 +169,7 @@ export class Supervisor implements LauncherEvents {
     if (!started) return;
     const { alloc } = started;
     const env = this.trialEnv(exp, started.trial, alloc, token);
+    this.logs.register(alloc.id, trial.id);
     try {
       await this.ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
       const handle = await this.ctx.launcher.launch({
@@ -248,6 +255,7 @@ export class Supervisor implements LauncherEvents {
     this.killTimers.delete(allocationId);
     const killRequested = this.killRequested.delete(allocationId);
     await this.logs.flush();
+    this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
     if (!a || a.state === "TERMINATED") return;
     await this.ctx.transact(a.experimentId, async (tx, exp, effects) => {
