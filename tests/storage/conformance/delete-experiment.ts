@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { expect, test } from "vitest";
+import type { ExperimentRow, Store } from "../../../src/master/storage/store.js";
+import { type ConformanceContext, newExperiment, newTrial, newUser } from "./context.js";
+
+/** An experiment with something in every table that can belong to it. */
+async function populated(store: Store, experiment: ExperimentRow) {
+  const trials = [await newTrial(store, experiment, 1), await newTrial(store, experiment, 2)];
+  await store.appendSearcherEvent(experiment.id, { type: "initialize" });
+  const checkpoints = [];
+  for (const trial of trials) {
+    await store.addTrialOp(trial.id, 100);
+    await store.createAllocation({
+      id: randomUUID(),
+      trialId: trial.id,
+      experimentId: experiment.id,
+      runId: 0,
+      slots: 1,
+      tokenHash: randomUUID(),
+    });
+    await store.addMetrics(trial.id, 0, [
+      { group: "training", stepsCompleted: 50, metrics: { loss: 1 }, reportTime: new Date() },
+      { group: "validation", stepsCompleted: 100, metrics: { loss: 1 }, reportTime: new Date() },
+    ]);
+    await store.addLogs([
+      { trialId: trial.id, allocationId: null, time: new Date(), stream: "stdout", line: "hi" },
+    ]);
+    checkpoints.push(
+      await store.addCheckpoint({
+        uuid: randomUUID(),
+        trialId: trial.id,
+        experimentId: experiment.id,
+        runId: 0,
+        stepsCompleted: 100,
+        resources: { "w.bin": 10 },
+        metadata: {},
+      }),
+    );
+  }
+  return { trials, checkpoints };
+}
+
+export function deleteExperimentTests(ctx: ConformanceContext): void {
+  test("deleting an experiment removes everything it owns and returns its checkpoints", async () => {
+    const { store } = ctx;
+    const user = await newUser(store);
+    const doomed = await newExperiment(store, user);
+    const kept = await newExperiment(store, user);
+    const gone = await populated(store, doomed);
+    const stays = await populated(store, kept);
+    await store.markCheckpointsDeleted([gone.checkpoints[0]!.uuid]);
+
+    const returned = await store.deleteExperiment(doomed.id);
+    expect(returned.map((c) => c.uuid)).toEqual(gone.checkpoints.map((c) => c.uuid));
+    expect(returned.map((c) => c.state)).toEqual(["DELETED", "ACTIVE"]);
+
+    expect(await store.getExperiment(doomed.id)).toBeNull();
+    expect(await store.listSearcherEvents(doomed.id)).toEqual([]);
+    expect(await store.listTrials({ experimentId: doomed.id })).toEqual([]);
+    expect(await store.listLiveAllocations({ experimentId: doomed.id })).toEqual([]);
+    expect(await store.listExperimentValidations({ experimentId: doomed.id, limit: 10 })).toEqual(
+      [],
+    );
+    expect(await store.listCheckpoints({ experimentId: doomed.id, includeDeleted: true })).toEqual(
+      [],
+    );
+    for (const trial of gone.trials) {
+      expect(await store.getTrial(trial.id)).toBeNull();
+      expect(await store.listTrialOps(trial.id)).toEqual([]);
+      expect(await store.listAllocations(trial.id)).toEqual([]);
+      expect(await store.listMetrics({ trialId: trial.id, limit: 10 })).toEqual([]);
+      expect(await store.listLogs({ trialId: trial.id, limit: 10 })).toEqual([]);
+    }
+    for (const checkpoint of gone.checkpoints) {
+      expect(await store.getCheckpoint(checkpoint.uuid)).toBeNull();
+    }
+
+    // The other experiment and the owner are untouched.
+    expect(await store.getUser(user.id)).not.toBeNull();
+    expect((await store.getExperiment(kept.id))?.id).toBe(kept.id);
+    expect(await store.listSearcherEvents(kept.id)).toHaveLength(1);
+    expect(await store.listTrials({ experimentId: kept.id })).toHaveLength(2);
+    expect(await store.listCheckpoints({ experimentId: kept.id })).toHaveLength(2);
+    expect(
+      await store.listExperimentValidations({ experimentId: kept.id, limit: 10 }),
+    ).toHaveLength(2);
+    for (const trial of stays.trials) {
+      expect(await store.listMetrics({ trialId: trial.id, limit: 10 })).toHaveLength(2);
+      expect(await store.listLogs({ trialId: trial.id, limit: 10 })).toHaveLength(1);
+      expect(await store.listAllocations(trial.id)).toHaveLength(1);
+      expect(await store.listTrialOps(trial.id)).toHaveLength(1);
+    }
+  });
+
+  test("deleting an empty or unknown experiment returns no checkpoints", async () => {
+    const { store } = ctx;
+    const empty = await newExperiment(store);
+    expect(await store.deleteExperiment(empty.id)).toEqual([]);
+    expect(await store.getExperiment(empty.id)).toBeNull();
+    expect(await store.deleteExperiment(987_654_321)).toEqual([]);
+  });
+
+  test("a deletion rolled back with its transaction removes nothing", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const { trials } = await populated(store, experiment);
+    await store
+      .transaction(async (tx) => {
+        await tx.deleteExperiment(experiment.id);
+        expect(await tx.getExperiment(experiment.id)).toBeNull();
+        throw new Error("changed my mind");
+      })
+      .catch(() => undefined);
+    expect(await store.getExperiment(experiment.id)).not.toBeNull();
+    expect(await store.listMetrics({ trialId: trials[0]!.id, limit: 10 })).toHaveLength(2);
+  });
+}

@@ -1,0 +1,131 @@
+import { expect, test } from "vitest";
+import { type ConformanceContext, newExperiment, newTrial, rejection } from "./context.js";
+import { trickyHParams } from "./experiments.js";
+
+export function trialTests(ctx: ConformanceContext): void {
+  test("a new trial is ACTIVE at run 0 with no restarts, ops, checkpoint or validation", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const before = Date.now();
+    const trial = await store.createTrial({
+      experimentId: experiment.id,
+      requestId: 3,
+      hparams: { lr: 0.1 },
+      trialSeed: 4_294_967_295,
+    });
+    expect(trial).toMatchObject({
+      experimentId: experiment.id,
+      requestId: 3,
+      state: "ACTIVE",
+      hparams: { lr: 0.1 },
+      trialSeed: 4_294_967_295,
+      restarts: 0,
+      runId: 0,
+      closeRequested: false,
+      completedLength: 0,
+      lengthTrained: 0,
+      latestCheckpointUuid: null,
+      latestValidation: null,
+      bestValidation: null,
+      endedAt: null,
+      endReason: null,
+    });
+    expect(trial.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(await store.getTrial(trial.id)).toEqual(trial);
+  });
+
+  test("hyperparameters round-trip exactly: nesting, unicode, extremes", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment, 1, trickyHParams);
+    expect((await store.getTrial(trial.id))?.hparams).toEqual(trickyHParams);
+    expect((await store.listTrials({ experimentId: experiment.id }))[0]?.hparams.control).toBe(
+      "tab\tnew\nline\u0000nul",
+    );
+  });
+
+  test("a trial is found by (experiment, requestId); requestIds repeat only across experiments", async () => {
+    const { store } = ctx;
+    const a = await newExperiment(store);
+    const b = await newExperiment(store);
+    const a1 = await newTrial(store, a, 1);
+    const b1 = await newTrial(store, b, 1);
+    expect(a1.id).not.toBe(b1.id);
+    expect(await store.getTrialByRequestId(a.id, 1)).toEqual(a1);
+    expect(await store.getTrialByRequestId(b.id, 1)).toEqual(b1);
+    expect(await store.getTrialByRequestId(a.id, 2)).toBeNull();
+    expect(await rejection(() => newTrial(store, a, 1))).toBeInstanceOf(Error);
+  });
+
+  test("an unknown trial is null, and a trial needs an existing experiment", async () => {
+    const { store } = ctx;
+    expect(await store.getTrial(987_654_321)).toBeNull();
+    const error = await rejection(() =>
+      store.createTrial({ experimentId: 987_654_321, requestId: 1, hparams: {}, trialSeed: 1 }),
+    );
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  test("an experiment's trials are listed in creation order and filtered by state", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    const t1 = await newTrial(store, experiment, 1);
+    const t2 = await newTrial(store, experiment, 2);
+    const t3 = await newTrial(store, experiment, 3);
+    await newTrial(store, other, 1);
+    await store.updateTrial(t2.id, { state: "COMPLETED" });
+    await store.updateTrial(t3.id, { state: "ERROR" });
+    const ids = async (states?: Parameters<typeof store.listTrials>[0]["states"]) =>
+      (await store.listTrials({ experimentId: experiment.id, states })).map((t) => t.id);
+    expect(await ids()).toEqual([t1.id, t2.id, t3.id]);
+    expect(await ids(["COMPLETED", "ERROR"])).toEqual([t2.id, t3.id]);
+    expect(await ids(["ACTIVE"])).toEqual([t1.id]);
+    expect(await ids([])).toEqual([]);
+  });
+
+  test("updateTrial changes only the fields in the patch", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment);
+    const endedAt = new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+    await store.updateTrial(trial.id, {
+      restarts: 2,
+      runId: 3,
+      closeRequested: true,
+      completedLength: 1000,
+      lengthTrained: 1234.5,
+      latestCheckpointUuid: "ckpt-1",
+      latestValidation: 0.5,
+      bestValidation: 0.25,
+    });
+    await store.updateTrial(trial.id, { lengthTrained: 1500 });
+    await store.updateTrial(trial.id, {});
+    expect(await store.getTrial(trial.id)).toEqual({
+      ...trial,
+      restarts: 2,
+      runId: 3,
+      closeRequested: true,
+      completedLength: 1000,
+      lengthTrained: 1500,
+      latestCheckpointUuid: "ckpt-1",
+      latestValidation: 0.5,
+      bestValidation: 0.25,
+    });
+    await store.updateTrial(trial.id, {
+      state: "ERROR",
+      endedAt,
+      endReason: "exceeded max_restarts",
+      closeRequested: false,
+      latestCheckpointUuid: null,
+    });
+    const ended = await store.getTrial(trial.id);
+    expect(ended).toMatchObject({
+      state: "ERROR",
+      endReason: "exceeded max_restarts",
+      closeRequested: false,
+      latestCheckpointUuid: null,
+    });
+    expect(ended?.endedAt?.getTime()).toBe(endedAt.getTime());
+  });
+}

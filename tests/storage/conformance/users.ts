@@ -1,0 +1,76 @@
+import { expect, test } from "vitest";
+import { type ConformanceContext, rejection, unique } from "./context.js";
+
+export function userTests(ctx: ConformanceContext): void {
+  test("a created user is found by id and by name with every field intact", async () => {
+    const { store } = ctx;
+    const before = Date.now();
+    const user = await store.createUser({
+      username: unique("ada"),
+      passwordHash: "00ff:abcdef",
+      admin: true,
+    });
+    expect(user.passwordHash).toBe("00ff:abcdef");
+    expect(user.admin).toBe(true);
+    expect(user.createdAt).toBeInstanceOf(Date);
+    expect(user.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(user.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await store.getUser(user.id)).toEqual(user);
+    expect(await store.getUserByName(user.username)).toEqual(user);
+  });
+
+  test("a token-only user has a null password hash and is not an admin unless asked", async () => {
+    const { store } = ctx;
+    const user = await store.createUser({
+      username: unique("bot"),
+      passwordHash: null,
+      admin: false,
+    });
+    expect(await store.getUser(user.id)).toMatchObject({ passwordHash: null, admin: false });
+  });
+
+  test("usernames are unique", async () => {
+    const { store } = ctx;
+    const username = unique("twin");
+    await store.createUser({ username, passwordHash: null, admin: false });
+    const error = await rejection(() =>
+      store.createUser({ username, passwordHash: null, admin: true }),
+    );
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  test("an unknown user id or name finds nobody", async () => {
+    const { store } = ctx;
+    expect(await store.getUser(987_654_321)).toBeNull();
+    expect(await store.getUserByName(unique("nobody"))).toBeNull();
+  });
+
+  test("a token hash finds the user who owns it, and a user may hold several", async () => {
+    const { store } = ctx;
+    const alice = await store.createUser({
+      username: unique("alice"),
+      passwordHash: null,
+      admin: false,
+    });
+    const bob = await store.createUser({
+      username: unique("bob"),
+      passwordHash: null,
+      admin: true,
+    });
+    const [a1, a2, b1] = [unique("a1"), unique("a2"), unique("b1")];
+    await store.addUserToken(alice.id, a1);
+    await store.addUserToken(alice.id, a2);
+    await store.addUserToken(bob.id, b1);
+    expect(await store.findUserByTokenHash(a1)).toEqual(alice);
+    expect(await store.findUserByTokenHash(a2)).toEqual(alice);
+    expect(await store.findUserByTokenHash(b1)).toEqual(bob);
+    expect(await store.findUserByTokenHash(unique("unknown"))).toBeNull();
+  });
+
+  test("a token for an unknown user is refused", async () => {
+    const { store } = ctx;
+    expect(await rejection(() => store.addUserToken(987_654_321, unique("t")))).toBeInstanceOf(
+      Error,
+    );
+  });
+}
