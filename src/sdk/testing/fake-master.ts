@@ -84,6 +84,7 @@ export class FakeMaster implements Transport {
   private closed = false;
   private preempted = false;
   private isDown = false;
+  private superseded = false;
   private failures: number;
   private failAfterApplying = false;
   private best: number | null;
@@ -185,6 +186,13 @@ export class FakeMaster implements Transport {
     this.closed = true;
     this.opWaiters.wakeAll();
   }
+  /** A newer allocation of this trial took over: everything this one sends is STALE_ALLOCATION. */
+  supersede(): void {
+    this.superseded = true;
+    const stale = new RequestError("STALE_ALLOCATION", "this allocation was superseded");
+    this.opWaiters.failAll(stale);
+    this.preemptionWaiters.failAll(stale);
+  }
 
   async request(
     method: HttpMethod,
@@ -198,6 +206,10 @@ export class FakeMaster implements Transport {
     if (this.isDown) {
       record("down");
       throw new RetryableError(`${method} ${path}: fake master is down`);
+    }
+    if (this.superseded) {
+      record("STALE_ALLOCATION");
+      refuse("STALE_ALLOCATION", `${method} ${path}: this allocation was superseded`);
     }
     if (this.failures > 0) {
       this.failures -= 1;

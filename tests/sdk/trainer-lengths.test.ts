@@ -1,0 +1,52 @@
+import { expect, test } from "vitest";
+import { FakeMaster } from "../../src/sdk/index.js";
+import { RecordingTrainer } from "./recording-trainer.js";
+import { openContext } from "./support.js";
+
+test("operations in epochs are trained as batches of records_per_epoch / global_batch_size", async () => {
+  const fm = new FakeMaster({
+    ops: [1, 3],
+    config: {
+      searcher: { max_length: { unit: "epochs", value: 3 } },
+      records_per_epoch: 1000,
+      global_batch_size: 100,
+      scheduling_unit: 5,
+      min_validation_period: { unit: "epochs", value: 1 },
+      min_checkpoint_period: { unit: "records", value: 1500 },
+      checkpoint_policy: "none",
+    },
+  });
+  const trainer = new RecordingTrainer();
+  const result = await trainer.fit({ ctx: await openContext(fm) });
+
+  expect(result.batches).toBe(30);
+  expect(trainer.evaluatedAt).toEqual([10, 20, 30]);
+  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([15, 30]);
+  // Operations are completed and progress reported in the searcher's unit, epochs.
+  expect(fm.completedOperations.map((o) => o.length)).toEqual([1, 3]);
+  expect(fm.progress).toContain(1);
+  expect(fm.progress.at(-1)).toBe(3);
+  expect(Math.max(...fm.progress)).toBeLessThanOrEqual(3);
+});
+
+test("records are rounded up to whole batches, with the batch size taken from the hyperparameters", async () => {
+  const fm = new FakeMaster({
+    ops: [1050],
+    hparams: { global_batch_size: 100 },
+    config: { searcher: { max_length: { unit: "records", value: 1050 } }, scheduling_unit: 4 },
+  });
+  const trainer = new RecordingTrainer();
+  const result = await trainer.fit({ ctx: await openContext(fm) });
+  expect(result.batches).toBe(11);
+  expect(fm.progress.at(-1)).toBe(1050);
+  expect(fm.completedOperations.map((o) => o.length)).toEqual([1050]);
+});
+
+test("epochs without records_per_epoch are refused with the field to set", async () => {
+  const fm = new FakeMaster({
+    ops: [1],
+    config: { searcher: { max_length: { unit: "epochs", value: 1 } }, global_batch_size: 32 },
+  });
+  const trainer = new RecordingTrainer();
+  await expect(trainer.fit({ ctx: await openContext(fm) })).rejects.toThrow(/records_per_epoch/);
+});
