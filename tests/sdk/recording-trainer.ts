@@ -46,4 +46,4 @@ export class RecordingTrainer extends Trainer {
   }
 }
 
-export const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
+export const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
