@@ -79,7 +79,8 @@ function describe(event: FakeMasterEvent): string {
       return `operation ${event.length} completed, searcher metric ${event.searcherMetric}`;
     case "checkpoint": {
       const { uuid, stepsCompleted, resources } = event.checkpoint;
-      return `checkpoint ${uuid} at step ${stepsCompleted} (${Object.keys(resources).length} files)`;
+      const files = Object.keys(resources).length;
+      return `checkpoint ${uuid} at step ${stepsCompleted} (${files} file${files === 1 ? "" : "s"})`;
     }
     case "earlyExit":
       return `early exit: ${event.reason}`;
