@@ -120,6 +120,23 @@ function insertSql(db: Db, dialect: Dialect, rows: unknown[][]): string {
   return compiled.sql;
 }
 
+const trialLookupSql = new Map<Dialect, string>();
+
+/** The trial's experiment, by a query whose SQL is built once (it runs once per push). */
+async function experimentOf(db: Db, dialect: Dialect, trialId: number): Promise<number> {
+  let text = trialLookupSql.get(dialect);
+  if (text === undefined) {
+    text = db.selectFrom("trials").select("experiment_id").where("id", "=", trialId).compile().sql;
+    trialLookupSql.set(dialect, text);
+  }
+  const { rows } = await db.executeQuery<{ experiment_id: number }>(
+    CompiledQuery.raw(text, [trialId]),
+  );
+  const trial = rows[0];
+  if (!trial) throw new Error(`trial ${trialId} not found`);
+  return trial.experiment_id;
+}
+
 /**
  * Atomic on its own: in its own transaction at the top level, under a
  * savepoint inside the caller's transaction.
@@ -170,16 +187,11 @@ async function insertOrConflict(
   runId: number,
   reports: MetricReportInput[],
 ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
-  const trial = await db
-    .selectFrom("trials")
-    .select("experiment_id")
-    .where("id", "=", trialId)
-    .executeTakeFirst();
-  if (!trial) throw new Error(`trial ${trialId} not found`);
+  const experimentId = await experimentOf(db, dialect, trialId);
 
   let inserted = 0;
   for (const chunk of chunks(reports, INSERT_CHUNK)) {
-    const rows = chunk.map((r) => rowParams(trialId, trial.experiment_id, runId, r));
+    const rows = chunk.map((r) => rowParams(trialId, experimentId, runId, r));
     const result = await db.executeQuery(
       CompiledQuery.raw(insertSql(db, dialect, rows), rows.flat()),
     );
