@@ -1,0 +1,48 @@
+import { expect, test } from "vitest";
+import { FakeMaster, init, localExperimentConfig } from "../../src/sdk/index.js";
+
+test("init() reads the trial's identity, hyperparameters and config from PUSHTUNE_*", async () => {
+  const fm = new FakeMaster({
+    trialId: 7,
+    experimentId: 3,
+    allocationId: "a/7.2",
+    runId: 2,
+    trialSeed: 99,
+    hparams: { lr: 0.01, model: { depth: 2 } },
+    latestCheckpoint: "3f2b6c1e-0000-4000-8000-000000000001",
+  });
+  const ctx = await init({ transport: fm, env: fm.env(), handleExitSignals: false });
+  expect(ctx).toMatchObject({
+    trialId: 7,
+    experimentId: 3,
+    allocationId: "a/7.2",
+    runId: 2,
+    trialSeed: 99,
+    hparams: { lr: 0.01, model: { depth: 2 } },
+    latestCheckpoint: "3f2b6c1e-0000-4000-8000-000000000001",
+    dryRun: false,
+  });
+  expect(ctx.config).toEqual(fm.config);
+  await ctx.close();
+});
+
+test("every missing or malformed variable is named at once", async () => {
+  const env = { PUSHTUNE_MASTER: "http://m:8080", PUSHTUNE_TRIAL_ID: "x", PUSHTUNE_HPARAMS: "[1]" };
+  const error = await init({ env, handleExitSignals: false }).then(
+    () => null,
+    (e: unknown) => e as Error,
+  );
+  expect(error?.message).toMatch(/PUSHTUNE_TOKEN is not set/);
+  expect(error?.message).toMatch(/PUSHTUNE_TRIAL_ID must be an integer >= 1, got "x"/);
+  expect(error?.message).toMatch(/PUSHTUNE_HPARAMS: expected a JSON object/);
+  expect(error?.message).toMatch(/PUSHTUNE_EXPERIMENT_CONFIG is not set/);
+});
+
+test("a config without the fields the SDK relies on is refused with their paths", async () => {
+  const fm = new FakeMaster();
+  const config = { ...localExperimentConfig(), searcher: { metric: 5 }, checkpoint_policy: "some" };
+  const env = { ...fm.env(), PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(config) };
+  await expect(init({ transport: fm, env, handleExitSignals: false })).rejects.toThrow(
+    /searcher.metric: expected a string.*searcher.max_length.*checkpoint_policy/,
+  );
+});
