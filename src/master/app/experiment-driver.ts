@@ -5,12 +5,12 @@
  * change it reports, so replaying the log rebuilds the searcher exactly.
  */
 import {
+  advanceSearcher,
   newSearcher,
   restoreSearcher,
   type SearcherState,
   searcherProgress,
   snapshotSearcher,
-  stepSearcher,
 } from "../../searcher/index.js";
 import { assertNever, type SearcherEvent, type SearcherOp } from "../../searcher/types.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
@@ -34,12 +34,12 @@ export class ExperimentDriver {
   private async load(tx: Store, exp: ExperimentRow): Promise<Loaded> {
     const cached = this.cache.get(exp.id);
     if (cached) return cached;
-    let state = exp.searcherSnapshot
+    const state = exp.searcherSnapshot
       ? restoreSearcher(exp.searcherSnapshot)
       : newSearcher(exp.config);
     let seq = exp.searcherSnapshot ? exp.searcherSnapshotSeq : 0;
     for (const row of await tx.listSearcherEvents(exp.id, seq)) {
-      state = stepSearcher(exp.config, state, row.event).state;
+      advanceSearcher(exp.config, state, row.event);
       seq = row.seq;
     }
     const loaded = {
@@ -71,7 +71,7 @@ export class ExperimentDriver {
     event: SearcherEvent & { type: "trialProgress" },
   ): Promise<number> {
     const loaded = await this.load(this.store, exp);
-    loaded.state = stepSearcher(exp.config, loaded.state, event).state;
+    advanceSearcher(exp.config, loaded.state, event);
     return searcherProgress(loaded.state);
   }
 
@@ -87,16 +87,15 @@ export class ExperimentDriver {
     effects: Effects,
   ): Promise<void> {
     const loaded = await this.load(tx, exp);
-    let state: SearcherState = loaded.state;
+    const state: SearcherState = loaded.state;
     let seq = loaded.seq;
     const queue: SearcherEvent[] = [event];
     let shutdown: (SearcherOp & { type: "shutdown" }) | null = null;
     while (queue.length > 0) {
       const ev = queue.shift()!;
       seq = await tx.appendSearcherEvent(exp.id, ev);
-      const step = stepSearcher(exp.config, state, ev);
-      state = step.state;
-      for (const op of step.ops) {
+      // In place: a transaction that fails drops this state (`forget`) and rebuilds it from the log.
+      for (const op of advanceSearcher(exp.config, state, ev)) {
         const follow = await this.interpret(tx, exp, op, effects);
         if (follow) queue.push(follow);
         if (op.type === "shutdown") shutdown = op;

@@ -12,7 +12,7 @@ import type {
   OperationResponse,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import type { AllocationRow, MetricReportInput, TrialRow } from "../storage/store.js";
+import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
@@ -26,6 +26,8 @@ export function better(config: ExperimentConfig, a: number, b: number | null): b
 }
 
 export class PushService {
+  private readonly configs = new Map<number, ExperimentConfig>();
+
   constructor(private readonly ctx: MasterContext) {}
 
   async trial(trialId: number): Promise<TrialRow> {
@@ -148,8 +150,23 @@ export class PushService {
     });
   }
 
+  /** An experiment's config; configs never change once stored, so they are cached. */
+  private async config(experimentId: number): Promise<ExperimentConfig> {
+    const cached = this.configs.get(experimentId);
+    if (cached) return cached;
+    const exp = await this.ctx.store.getExperiment(experimentId);
+    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
+    this.configs.set(experimentId, exp.config);
+    return exp.config;
+  }
+
+  /**
+   * One transaction per request. The hot path (training metrics) is a single
+   * batched insert; a batch carrying the searcher metric also updates the
+   * trial's latest and best validation in the same transaction.
+   */
   async metrics(principal: Principal, trialId: number, body: MetricsBody): Promise<number> {
-    const { trial, allocation } = await this.writer(principal, trialId);
+    const allocation = requireTrialWriter(principal, trialId);
     if (body.trialRunId !== allocation.runId) {
       throw new ApiError(
         "STALE_ALLOCATION",
@@ -163,33 +180,41 @@ export class PushService {
       metrics: r.metrics,
       reportTime: r.reportTime ? new Date(r.reportTime) : now,
     }));
-    const exp = await this.ctx.store.getExperiment(trial.experimentId);
-    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${trial.experimentId}`);
-    const name = exp.config.searcher.metric;
-    return this.ctx.store.transaction(async (tx) => {
-      const { inserted, conflicts } = await tx.addMetrics(trialId, allocation.runId, reports);
+    const config = await this.config(allocation.experimentId);
+    const name = config.searcher.metric;
+    let latest: { steps: number; value: number } | null = null;
+    for (const r of reports) {
+      const v = r.group === "validation" ? r.metrics[name] : undefined;
+      if (v !== undefined && (!latest || r.stepsCompleted >= latest.steps))
+        latest = { steps: r.stepsCompleted, value: v };
+    }
+    const insert = async (store: Store) => {
+      const { inserted, conflicts } = await store.addMetrics(trialId, allocation.runId, reports);
       if (conflicts.length > 0) {
+        const first = conflicts[0]!;
         throw new ApiError(
           "METRIC_CONFLICT",
-          `trial ${trialId} already has different ${conflicts[0]!.group} metrics at step ${conflicts[0]!.stepsCompleted}`,
+          `trial ${trialId} already has different ${first.group} metrics at step ${first.stepsCompleted}`,
           { conflicts },
         );
       }
-      // Latest and best validation of the searcher metric, for listings.
-      let latest: { steps: number; value: number } | null = null;
+      return inserted;
+    };
+    if (!latest) return insert(this.ctx.store);
+    const last = latest;
+    return this.ctx.store.transaction(async (tx) => {
+      const inserted = await insert(tx);
+      const trial = await tx.getTrial(trialId);
+      const exp = await tx.getExperiment(allocation.experimentId);
+      if (!trial || !exp) return inserted;
       let best = trial.bestValidation;
       for (const r of reports) {
         const v = r.group === "validation" ? r.metrics[name] : undefined;
-        if (v === undefined) continue;
-        if (!latest || r.stepsCompleted >= latest.steps)
-          latest = { steps: r.stepsCompleted, value: v };
-        if (better(exp.config, v, best)) best = v;
+        if (v !== undefined && better(config, v, best)) best = v;
       }
-      if (latest) {
-        await tx.updateTrial(trialId, { latestValidation: latest.value, bestValidation: best });
-        if (best !== null && better(exp.config, best, exp.bestMetric))
-          await tx.updateExperiment(exp.id, { bestMetric: best });
-      }
+      await tx.updateTrial(trialId, { latestValidation: last.value, bestValidation: best });
+      if (best !== null && better(config, best, exp.bestMetric))
+        await tx.updateExperiment(exp.id, { bestMetric: best });
       return inserted;
     });
   }

@@ -6,7 +6,13 @@
  * polling loop.
  */
 import { randomUUID } from "node:crypto";
-import { classifyExit, decideAfterExit, decideSchedule } from "../domain/index.js";
+import {
+  classifyExit,
+  decideAfterExit,
+  decideSchedule,
+  type HoldingTrial,
+  type WaitingTrial,
+} from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
@@ -65,14 +71,8 @@ export class Supervisor implements LauncherEvents {
     const experiments = await store.listExperiments({ states: ["ACTIVE"] });
     const live = await store.listLiveAllocations();
     const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
-    const waiting: { trialId: number; experimentId: number; slots: number; queuedSeq: number }[] =
-      [];
-    const holding: {
-      trialId: number;
-      experimentId: number;
-      slots: number;
-      waitingForPromotion: boolean;
-    }[] = [];
+    const waiting: WaitingTrial[] = [];
+    const holding: HoldingTrial[] = [];
     const trialsById = new Map<number, TrialRow>();
     for (const exp of experiments) {
       const slots = exp.config.resources.slots_per_trial;
