@@ -228,6 +228,34 @@ export function metricTests(ctx: ConformanceContext): void {
     expect(error).toBeInstanceOf(Error);
   });
 
+  test("concurrent identical pushes of the same steps store each step once", async () => {
+    const { store, trial } = await setup(ctx);
+    const batch = training([1, 2, 3, 4, 5]);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => store.addMetrics(trial.id, 0, batch)),
+    );
+    expect(results.reduce((sum, r) => sum + r.inserted, 0)).toBe(5);
+    expect(results.flatMap((r) => r.conflicts)).toEqual([]);
+    expect(await store.listMetrics({ trialId: trial.id, limit: 100 })).toHaveLength(5);
+  });
+
+  test("concurrent pushes to many trials all land", async () => {
+    const { store, experiment } = await setup(ctx);
+    const trials = [];
+    for (let i = 2; i <= 9; i++) trials.push(await newTrial(store, experiment, i));
+    const results = await Promise.all(
+      trials.flatMap((t) =>
+        [0, 1, 2].map((chunk) =>
+          store.addMetrics(t.id, 0, training([1, 2, 3, 4].map((s) => chunk * 10 + s))),
+        ),
+      ),
+    );
+    expect(results.every((r) => r.inserted === 4 && r.conflicts.length === 0)).toBe(true);
+    for (const t of trials) {
+      expect(await store.listMetrics({ trialId: t.id, limit: 100 })).toHaveLength(12);
+    }
+  });
+
   test("metric ids increase across trials in insertion order", async () => {
     const { store, experiment, trial } = await setup(ctx);
     const other = await newTrial(store, experiment, 2);
