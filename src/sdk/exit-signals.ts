@@ -10,26 +10,23 @@ const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 type Flush = () => Promise<void>;
 
 const flushes = new Set<Flush>();
-let deadlineMs = 10_000;
+/** Long enough to deliver a backlog, short enough to beat the launcher's kill after SIGTERM. */
+const FLUSH_DEADLINE_MS = 10_000;
 
 function onSignal(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   const pending = [...flushes].map((flush) => flush().catch(() => undefined));
   flushes.clear();
   process.stderr.write(`pushtune: ${signal}: delivering pending reports before exiting\n`);
-  const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());
   void Promise.race([Promise.all(pending), deadline]).finally(() => {
     // Someone else handles this signal: the exit is theirs to decide.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
 }
 
-/**
- * Runs `flush` (for at most `flushDeadlineMs`) if SIGTERM or SIGINT arrives.
- * Returns the function that unregisters it.
- */
-export function flushOnExitSignals(flush: Flush, flushDeadlineMs?: number): () => void {
-  if (flushDeadlineMs !== undefined) deadlineMs = flushDeadlineMs;
+/** Runs `flush` (for at most 10 s) if SIGTERM or SIGINT arrives. Returns the function that unregisters it. */
+export function flushOnExitSignals(flush: Flush): () => void {
   if (flushes.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
   flushes.add(flush);
   return () => {

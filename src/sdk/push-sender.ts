@@ -69,7 +69,7 @@ export class PushSender {
   }
 
   /** Queues a push and resolves once the master has it (or rejects with its refusal). */
-  deliver(item: PushItem): Promise<void> {
+  async deliver(item: PushItem): Promise<void> {
     this.throwIfFailed();
     const ticket = this.nextTicket++;
     const delivered = new Promise<void>((resolve, reject) => {

@@ -26,6 +26,7 @@ import { trialEnvironmentVariables } from "../environment.js";
 import { RequestError, RetryableError } from "../errors.js";
 import { type ConfigOverrides, localExperimentConfig } from "../experiment-config.js";
 import type { HttpMethod, RequestOptions, Transport } from "../transport.js";
+import { MetricLedger } from "./metric-ledger.js";
 import { parsePushRoute } from "./push-routes.js";
 import { Waiters } from "./waiters.js";
 
@@ -88,7 +89,7 @@ export class FakeMaster implements Transport {
   private failures: number;
   private failAfterApplying = false;
   private best: number | null;
-  private readonly stored = new Map<string, MetricReport>();
+  private readonly ledger = new MetricLedger();
   /** Asks for an operation, waiting for the searcher's decision. */
   private readonly opWaiters = new Waiters();
   /** Preemption long polls. */
@@ -123,7 +124,7 @@ export class FakeMaster implements Transport {
 
   /** Stored metric reports (one per group and step), in arrival order. */
   get metrics(): MetricReport[] {
-    return [...this.stored.values()];
+    return this.ledger.all;
   }
   get trainingMetrics(): MetricReport[] {
     return this.metrics.filter((r) => r.group === "training");
@@ -318,29 +319,15 @@ export class FakeMaster implements Transport {
     return {};
   }
 
-  /** One transaction: a conflict anywhere refuses the whole batch. */
   private storeMetrics(body: MetricsBody): { inserted: number } {
-    if (body.trialRunId !== this.runId)
+    if (body.trialRunId !== this.runId) {
       refuse("STALE_ALLOCATION", `run ${body.trialRunId} was superseded`);
-    const fresh: MetricReport[] = [];
-    for (const report of body.reports) {
-      const key = `${report.group}:${report.stepsCompleted}`;
-      const existing =
-        this.stored.get(key) ??
-        fresh.find((r) => r.group === report.group && r.stepsCompleted === report.stepsCompleted);
-      if (existing === undefined) fresh.push(report);
-      else if (!sameMetrics(existing.metrics, report.metrics)) {
-        refuse(
-          "METRIC_CONFLICT",
-          `${report.group} metrics at step ${report.stepsCompleted} differ from the ones stored`,
-          { group: report.group, stepsCompleted: report.stepsCompleted },
-        );
-      }
     }
+    const fresh = this.ledger.insert(body.reports);
     for (const report of fresh) {
-      this.stored.set(`${report.group}:${report.stepsCompleted}`, report);
-      if (report.group === "validation")
+      if (report.group === "validation") {
         this.noteSearcherMetric(report.metrics[this.config.searcher.metric]);
+      }
       this.accept({ type: "metrics", report });
       const at = this.options.preemptAt?.afterMetricsSteps;
       if (at !== undefined && report.stepsCompleted >= at) this.preempt();
@@ -383,11 +370,6 @@ function checked<T extends TSchema>(schema: T, body: unknown): Static<T> {
     .slice(0, 5)
     .map((e) => `${e.instancePath || "/"} ${e.message}`);
   return refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
-}
-
-function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }
 
 /** What crosses a network: JSON (so NaN becomes null, and nobody shares objects). */
