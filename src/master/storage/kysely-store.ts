@@ -191,6 +191,10 @@ export class KyselyStore implements Store {
     return trialOps.getNextTrialOp(this.#db, trialId);
   }
 
+  listNextTrialOps(experimentId: number): Promise<TrialOpRow[]> {
+    return trialOps.listNextTrialOps(this.#db, experimentId);
+  }
+
   listTrialOps(trialId: number): Promise<TrialOpRow[]> {
     return trialOps.listTrialOps(this.#db, trialId);
   }

@@ -27,6 +27,12 @@ const LOOKUP_CHUNK = 500;
 const VISIBLE = sql.lit<IntBool>(0);
 const HIDDEN = sql.lit<IntBool>(1);
 const GROUPS: readonly MetricGroup[] = ["training", "validation"];
+/**
+ * `metric_group IN ('training', 'validation')`: always true, but it lets a
+ * lookup by step use the unique index of visible steps instead of scanning
+ * every row of the trial.
+ */
+const ANY_GROUP = GROUPS.map((g) => sql.lit(g));
 
 const metricColumns = [
   "id",
@@ -231,6 +237,7 @@ async function storedVisible(
       .selectFrom("metrics")
       .select(["metric_group", "steps_completed", "metrics"])
       .where("trial_id", "=", trialId)
+      .where("metric_group", "in", ANY_GROUP)
       .where("hidden", "=", VISIBLE)
       .where("steps_completed", "in", chunk)
       .execute();
@@ -251,6 +258,7 @@ export async function hideMetricsAfter(
     .updateTable("metrics")
     .set({ hidden: HIDDEN })
     .where("trial_id", "=", trialId)
+    .where("metric_group", "in", ANY_GROUP)
     .where("hidden", "=", VISIBLE)
     .where("run_id", "<", runId)
     .where("steps_completed", ">", stepsCompleted)

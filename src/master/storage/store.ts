@@ -255,6 +255,8 @@ export interface Store {
   addTrialOp(trialId: number, length: number): Promise<TrialOpRow>;
   /** The first op not yet completed, or null. */
   getNextTrialOp(trialId: number): Promise<TrialOpRow | null>;
+  /** The first uncompleted op of every trial of the experiment that has one, by trial id. */
+  listNextTrialOps(experimentId: number): Promise<TrialOpRow[]>;
   listTrialOps(trialId: number): Promise<TrialOpRow[]>;
   completeTrialOp(trialId: number, seq: number, searcherMetric: number): Promise<void>;
 

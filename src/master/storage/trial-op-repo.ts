@@ -53,6 +53,23 @@ export async function getNextTrialOp(db: Db, trialId: number): Promise<TrialOpRo
   return row ? toTrialOp(row) : null;
 }
 
+/** The first uncompleted op of every trial of an experiment that has one (one query). */
+export async function listNextTrialOps(db: Db, experimentId: number): Promise<TrialOpRow[]> {
+  const rows = await db
+    .selectFrom("trial_ops")
+    .innerJoin("trials", "trials.id", "trial_ops.trial_id")
+    .selectAll("trial_ops")
+    .where("trials.experiment_id", "=", experimentId)
+    .where("trial_ops.completed", "=", fromBool(false))
+    .orderBy("trial_ops.trial_id")
+    .orderBy("trial_ops.seq")
+    .execute();
+  const out: TrialOpRow[] = [];
+  for (const row of rows)
+    if (out[out.length - 1]?.trialId !== row.trial_id) out.push(toTrialOp(row));
+  return out;
+}
+
 export async function listTrialOps(db: Db, trialId: number): Promise<TrialOpRow[]> {
   const rows = await db
     .selectFrom("trial_ops")
