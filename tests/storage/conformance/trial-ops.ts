@@ -40,6 +40,29 @@ export function trialOpTests(ctx: ConformanceContext): void {
     ]);
   });
 
+  test("the next op of every trial of an experiment comes in one list, by trial id", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const elsewhere = await newTrial(store, await newExperiment(store), 1);
+    const t1 = await newTrial(store, experiment, 1);
+    const t2 = await newTrial(store, experiment, 2);
+    const t3 = await newTrial(store, experiment, 3);
+    await newTrial(store, experiment, 4); // no ops yet
+    await store.addTrialOp(t1.id, 100);
+    await store.addTrialOp(t1.id, 400);
+    await store.completeTrialOp(t1.id, 1, 0.5);
+    await store.addTrialOp(t2.id, 100);
+    await store.addTrialOp(t2.id, 300);
+    await store.addTrialOp(t3.id, 100);
+    await store.completeTrialOp(t3.id, 1, 0.1);
+    await store.addTrialOp(elsewhere.id, 100);
+    expect(await store.listNextTrialOps(experiment.id)).toEqual([
+      { trialId: t1.id, seq: 2, length: 400, completed: false, searcherMetric: null },
+      { trialId: t2.id, seq: 1, length: 100, completed: false, searcherMetric: null },
+    ]);
+    expect(await store.listNextTrialOps(987_654_321)).toEqual([]);
+  });
+
   test("concurrent ops for one trial get distinct, gapless seqs", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
