@@ -130,8 +130,6 @@ export class PushSender {
     } catch (error) {
       event = this.classify(error, push);
     }
-    // Abandoned while in flight: its callers were already settled.
-    if (this.state.inFlight !== push) return;
     if (event.type === "delivered" && this.state.failures > 0) {
       this.log(
         `pushtune: the master is reachable again (after ${this.state.failures} failed attempts)`,
