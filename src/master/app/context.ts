@@ -25,6 +25,8 @@ export interface MasterOptions {
 export interface Hooks {
   /** Runs the scheduler soon (coalesced). */
   schedule(): void;
+  /** Runs the scheduler soon if trials wait for slots. */
+  scheduleIfContended(): void;
   /** Checks whether these experiments can finish now. */
   finish(experimentIds: Iterable<number>): void;
 }
@@ -33,7 +35,7 @@ export class MasterContext {
   readonly notifier = new Notifier();
   readonly driver: ExperimentDriver;
   readonly locks = new KeyedLock();
-  hooks: Hooks = { schedule: () => {}, finish: () => {} };
+  hooks: Hooks = { schedule: () => {}, scheduleIfContended: () => {}, finish: () => {} };
 
   constructor(
     readonly store: Store,
@@ -80,5 +82,6 @@ export class MasterContext {
     for (const key of effects.notifyKeys) this.notifier.notify(key);
     if (effects.finishCheck.size > 0) this.hooks.finish(effects.finishCheck);
     if (effects.schedule) this.hooks.schedule();
+    else if (effects.scheduleIfContended) this.hooks.scheduleIfContended();
   }
 }

@@ -7,6 +7,8 @@
 export class Effects {
   readonly notifyKeys = new Set<string>();
   schedule = false;
+  /** Schedule only if trials are waiting for slots (a trial may have started waiting for a promotion). */
+  scheduleIfContended = false;
   readonly finishCheck = new Set<number>();
   readonly after: (() => void)[] = [];
 

@@ -150,7 +150,8 @@ export class ExperimentDriver {
           throw new Error(`searcher asked trial ${op.requestId} to train, but it does not exist`);
         await tx.addTrialOp(trial.id, op.length);
         effects.notify(opKey(trial.id));
-        effects.schedule = true;
+        // A running trial picks the op up itself; a parked one needs a slot.
+        if ((await tx.listLiveAllocations({ trialId: trial.id })).length === 0) effects.schedule = true;
         return null;
       }
       case "close": {

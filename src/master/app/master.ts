@@ -34,6 +34,7 @@ export async function createMaster(
   const push = new PushService(ctx);
   ctx.hooks = {
     schedule: () => supervisor.schedule(),
+    scheduleIfContended: () => supervisor.scheduleIfContended(),
     finish: (ids) => {
       for (const id of [...ids]) supervisor.enqueue(() => experiments.finishIfDone(id));
     },

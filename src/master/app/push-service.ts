@@ -114,8 +114,8 @@ export class PushService {
         },
         effects,
       );
-      // The slot picture changed: this trial may now be waiting for a promotion.
-      effects.schedule = true;
+      // This trial may now be waiting for a promotion, and yield its slot to one who waits.
+      effects.scheduleIfContended = true;
     });
   }
 

@@ -26,6 +26,8 @@ const LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
 
 export class Supervisor implements LauncherEvents {
   private scheduled = false;
+  /** Whether the last pass left trials waiting for a slot. */
+  private contended = false;
   private running: Promise<void> = Promise.resolve();
   private readonly killTimers = new Map<string, NodeJS.Timeout>();
   private readonly killRequested = new Set<string>();
@@ -34,6 +36,14 @@ export class Supervisor implements LauncherEvents {
 
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
+  }
+
+  /**
+   * Runs the scheduler when trials wait for slots: a change that can only free
+   * a slot held by a promotion-waiter matters only then.
+   */
+  scheduleIfContended(): void {
+    if (this.contended) this.schedule();
   }
 
   /** Runs the scheduler soon; many calls in one tick cost one pass. */
@@ -76,9 +86,10 @@ export class Supervisor implements LauncherEvents {
     const trialsById = new Map<number, TrialRow>();
     for (const exp of experiments) {
       const slots = exp.config.resources.slots_per_trial;
+      const nextOps = new Map((await store.listNextTrialOps(exp.id)).map((o) => [o.trialId, o]));
       for (const t of await store.listTrials({ experimentId: exp.id, states: ["ACTIVE"] })) {
         trialsById.set(t.id, t);
-        const next = await store.getNextTrialOp(t.id);
+        const next = nextOps.get(t.id);
         const alloc = liveByTrial.get(t.id);
         if (alloc) {
           const promotionWait =
@@ -95,6 +106,7 @@ export class Supervisor implements LauncherEvents {
         }
       }
     }
+    this.contended = waiting.length > 0;
     // Allocations of experiments that are no longer active still hold their slots until they end.
     for (const a of live) {
       if (!trialsById.has(a.trialId)) {

@@ -5,7 +5,7 @@
  */
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
 import { Value } from "typebox/value";
@@ -104,12 +104,11 @@ export async function buildServer(
   return app;
 }
 
-/** An AbortSignal that fires when the client goes away (for long polls). */
-export function clientGone(request: FastifyRequest): AbortSignal {
+/** An AbortSignal that fires when the client goes away before the answer (for long polls). */
+export function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.once("close", () => {
-    if (!request.raw.complete || request.raw.destroyed) controller.abort();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) controller.abort();
   });
-  request.socket.once("close", () => controller.abort());
   return controller.signal;
 }

@@ -49,8 +49,8 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
         response: { 200: OperationResponse, ...errors },
       },
     },
-    async (req) =>
-      push.operation(req.principal, req.params.id, req.query.waitSeconds ?? 0, clientGone(req)),
+    async (req, reply) =>
+      push.operation(req.principal, req.params.id, req.query.waitSeconds ?? 0, clientGone(reply)),
   );
 
   app.post(
@@ -147,12 +147,12 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
         response: { 200: PreemptionResponse, ...errors },
       },
     },
-    async (req) => ({
+    async (req, reply) => ({
       preempt: await push.preemption(
         req.principal,
         req.params.id,
         req.query.timeoutSeconds ?? 0,
-        clientGone(req),
+        clientGone(reply),
       ),
     }),
   );

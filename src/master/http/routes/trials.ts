@@ -26,14 +26,15 @@ const errors = {
 };
 const tags = ["trials"];
 
+/** Trials with their current op and whether they run: a fixed number of queries per experiment. */
 export async function trialSummaries(master: Master, trials: TrialRow[]): Promise<TrialSummary[]> {
   const live = new Set((await master.store.listLiveAllocations()).map((a) => a.trialId));
-  const out: TrialSummary[] = [];
-  for (const t of trials) {
-    const next = await master.store.getNextTrialOp(t.id);
-    out.push(trialSummary(t, next ? next.length : null, live.has(t.id)));
+  const next = new Map<number, number>();
+  for (const experimentId of new Set(trials.map((t) => t.experimentId))) {
+    for (const op of await master.store.listNextTrialOps(experimentId))
+      next.set(op.trialId, op.length);
   }
-  return out;
+  return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.has(t.id)));
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -92,7 +93,7 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         response: { 200: LogPage, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       requireTrialReader(req.principal, req.params.id);
       await master.push.trial(req.params.id);
       const q = req.query;
@@ -109,7 +110,7 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
           await master.ctx.notifier.wait(
             logKey(req.params.id),
             q.waitSeconds * 1000,
-            clientGone(req),
+            clientGone(reply),
           )
         )
           rows = await read();
