@@ -12,7 +12,7 @@ import { type Env, parseHParams } from "./environment.js";
 import {
   type ConfigOverrides,
   localExperimentConfig,
-  parseExperimentConfig,
+  readExperimentConfig,
 } from "./experiment-config.js";
 import { FakeMaster, type FakeMasterEvent } from "./testing/fake-master.js";
 
@@ -36,7 +36,7 @@ export async function startDryRun(
 ): Promise<{ transport: FakeMaster; env: Record<string, string> }> {
   const print = options.print ?? log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const base = env.PUSHTUNE_EXPERIMENT_CONFIG
-    ? parseExperimentConfig(env.PUSHTUNE_EXPERIMENT_CONFIG)
+    ? readExperimentConfig(env.PUSHTUNE_EXPERIMENT_CONFIG)
     : localExperimentConfig(options.config);
   const maxLength: Length =
     typeof options.maxLength === "number"

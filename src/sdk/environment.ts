@@ -1,6 +1,6 @@
 /** The trial's environment (DESIGN §4): everything the master tells a trial's process. */
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
-import { localExperimentConfig, parseExperimentConfig } from "./experiment-config.js";
+import { localExperimentConfig, readExperimentConfig } from "./experiment-config.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -58,7 +58,7 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     trialSeed: int("PUSHTUNE_TRIAL_SEED", 0),
     latestCheckpoint: env.PUSHTUNE_LATEST_CHECKPOINT || null,
     checkpointDir: text("PUSHTUNE_CHECKPOINT_DIR"),
-    config: json("PUSHTUNE_EXPERIMENT_CONFIG", parseExperimentConfig, localExperimentConfig()),
+    config: json("PUSHTUNE_EXPERIMENT_CONFIG", readExperimentConfig, localExperimentConfig()),
   };
   if (problems.length > 0) {
     throw new Error(`pushtune: cannot start this trial: ${problems.join("; ")}`);

@@ -6,10 +6,10 @@ import { openContext } from "./support.js";
 test("operations in epochs are trained as batches of records_per_epoch / global_batch_size", async () => {
   const fm = new FakeMaster({
     ops: [1, 3],
+    hparams: { global_batch_size: 100 },
     config: {
       searcher: { max_length: { unit: "epochs", value: 3 } },
       records_per_epoch: 1000,
-      global_batch_size: 100,
       scheduling_unit: 5,
       min_validation_period: { unit: "epochs", value: 1 },
       min_checkpoint_period: { unit: "records", value: 1500 },
@@ -42,11 +42,11 @@ test("records are rounded up to whole batches, with the batch size taken from th
   expect(fm.completedOperations.map((o) => o.length)).toEqual([1050]);
 });
 
-test("epochs without records_per_epoch are refused with the field to set", async () => {
+test("a length in records without a global batch size is refused with the field to set", async () => {
   const fm = new FakeMaster({
-    ops: [1],
-    config: { searcher: { max_length: { unit: "epochs", value: 1 } }, global_batch_size: 32 },
+    ops: [500],
+    config: { searcher: { max_length: { unit: "records", value: 500 } } },
   });
   const trainer = new RecordingTrainer();
-  await expect(trainer.fit({ ctx: await openContext(fm) })).rejects.toThrow(/records_per_epoch/);
+  await expect(trainer.fit({ ctx: await openContext(fm) })).rejects.toThrow(/global_batch_size/);
 });

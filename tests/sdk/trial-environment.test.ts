@@ -38,11 +38,19 @@ test("every missing or malformed variable is named at once", async () => {
   expect(error?.message).toMatch(/PUSHTUNE_EXPERIMENT_CONFIG is not set/);
 });
 
-test("a config without the fields the SDK relies on is refused with their paths", async () => {
+test("a config the master's parser would refuse is refused with the fields' paths", async () => {
   const fm = new FakeMaster();
-  const config = { ...localExperimentConfig(), searcher: { metric: 5 }, checkpoint_policy: "some" };
+  const config = { ...localExperimentConfig(), scheduling_unit: 0, checkpoint_policy: "some" };
   const env = { ...fm.env(), PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(config) };
   await expect(init({ transport: fm, env, handleExitSignals: false })).rejects.toThrow(
-    /searcher.metric: expected a string.*searcher.max_length.*checkpoint_policy/,
+    /PUSHTUNE_EXPERIMENT_CONFIG: .*scheduling_unit: .*checkpoint_policy: /,
+  );
+});
+
+test("a config that is not a normalised experiment config is refused", async () => {
+  const fm = new FakeMaster();
+  const env = { ...fm.env(), PUSHTUNE_EXPERIMENT_CONFIG: '{"searcher": {"metric": 5}}' };
+  await expect(init({ transport: fm, env, handleExitSignals: false })).rejects.toThrow(
+    /PUSHTUNE_EXPERIMENT_CONFIG: not a normalised experiment config/,
   );
 });
