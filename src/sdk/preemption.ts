@@ -4,7 +4,7 @@
  * training loop and anything waiting on `signal` (a `sleep`, a data loader, the
  * wait for the next searcher operation) stops at once.
  */
-import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
+import { type BackoffOptions, backoffDelay, pause, sleep } from "./backoff.js";
 import { isFatal, PreemptedError, RetryableError } from "./errors.js";
 import type { PushApi } from "./push-api.js";
 import type { PushSender } from "./push-sender.js";
@@ -75,12 +75,12 @@ export class Preemption {
           return;
         }
         const early = this.options.minPollIntervalMs - (Date.now() - started);
-        if (early > 0) await sleep(early, stop);
+        if (early > 0) await pause(early, stop);
       } catch (error) {
         if (stop.aborted) return;
         if (error instanceof RetryableError) {
           failures += 1;
-          await sleep(backoffDelay(failures, this.options.backoff), stop).catch(() => undefined);
+          await pause(backoffDelay(failures, this.options.backoff), stop);
           continue;
         }
         if (isFatal(error)) {

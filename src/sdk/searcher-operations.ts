@@ -3,7 +3,8 @@
  * validate and report the searcher metric". Lengths are absolute, so a trial
  * restarted from a checkpoint knows how far to go without any searcher state.
  */
-import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
+import type { OperationResponse } from "../protocol/api/push.js";
+import { type BackoffOptions, backoffDelay, pause } from "./backoff.js";
 import { InvalidReportError, RetryableError } from "./errors.js";
 import { checkFinite } from "./metrics.js";
 import type { PushApi } from "./push-api.js";
@@ -79,7 +80,7 @@ export async function* searcherOperations(
   let lastCompleted = 0;
   while (!stop.aborted) {
     const asked = Date.now();
-    let answer: Awaited<ReturnType<PushApi["operation"]>>;
+    let answer: OperationResponse;
     try {
       answer = await api.operation(options.waitSeconds, stop);
       failures = 0;
@@ -87,25 +88,14 @@ export async function* searcherOperations(
       if (stop.aborted) return;
       if (!(error instanceof RetryableError)) throw error;
       failures += 1;
-      const waited = await sleep(backoffDelay(failures, options.backoff), stop).then(
-        () => true,
-        () => false,
-      );
-      if (!waited) return;
+      if (!(await pause(backoffDelay(failures, options.backoff), stop))) return;
       continue;
     }
     if (answer.completed) return;
     // No decision yet, or the operation that was just completed (already done).
     if (answer.op === null || answer.op.length <= lastCompleted) {
       const early = options.minAskIntervalMs - (Date.now() - asked);
-      if (
-        early > 0 &&
-        !(await sleep(early, stop).then(
-          () => true,
-          () => false,
-        ))
-      )
-        return;
+      if (early > 0 && !(await pause(early, stop))) return;
       continue;
     }
     const op = new SearcherOperation(answer.op.length, sender);
