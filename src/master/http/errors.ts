@@ -34,6 +34,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const api = error instanceof ApiError ? error : fromFastify(error);
     if (!api) {
       request.log.error({ err: error }, "unhandled error");
+      if (process.env.PUSHTUNE_DEBUG_ERRORS) console.error(error);
       const body: ErrorBody = {
         error: { code: "INTERNAL", message: "internal error; see the master's log" },
       };

@@ -86,20 +86,17 @@ export async function systemRoutes(base: FastifyInstance, master: Master): Promi
   /** One file of a checkpoint, by its relative path (the CLI downloads them one by one). */
   app.get(
     "/checkpoints/:uuid/files/*",
-    {
-      schema: {
-        tags: ["checkpoints"],
-        params: Type.Object({ uuid: Type.String(), "*": Type.String() }),
-      },
-    },
+    // No params schema: a "*" property trips the path-parameter converter; both are checked here.
+    { schema: { tags: ["checkpoints"] } },
     async (req, reply) => {
       requireUser(req.principal);
-      const c = await checkpoint(req.params.uuid);
-      const rel = normalize(req.params["*"]);
+      const params = req.params as { uuid: string; "*": string };
+      const c = await checkpoint(params.uuid);
+      const rel = normalize(params["*"]);
       if (c.state !== "ACTIVE")
         throw new ApiError("CHECKPOINT_NOT_FOUND", `checkpoint ${c.uuid} was deleted`);
       if (!(rel in c.resources) || rel.startsWith("..")) {
-        throw new ApiError("NOT_FOUND", `checkpoint ${c.uuid} has no file "${req.params["*"]}"`);
+        throw new ApiError("NOT_FOUND", `checkpoint ${c.uuid} has no file "${params["*"]}"`);
       }
       const exp = await master.experiments.get(c.experimentId);
       const path = join(checkpointDir(master.ctx, exp.config), c.uuid, rel);
