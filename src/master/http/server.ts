@@ -12,11 +12,13 @@ import { Value } from "typebox/value";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { installErrorHandling } from "./errors.js";
+import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { pushRoutes } from "./routes/push.js";
 import { systemRoutes } from "./routes/system.js";
 import { trialRoutes } from "./routes/trials.js";
 import { userRoutes } from "./routes/users.js";
+import { registerWebUi } from "./web-ui.js";
 
 export const VERSION = "0.1.0";
 
@@ -96,11 +98,13 @@ export async function buildServer(
       await systemRoutes(api, master);
       await userRoutes(api, master);
       await experimentRoutes(api, master);
+      await experimentChartRoutes(api, master);
       await trialRoutes(api, master);
       await pushRoutes(api, master);
     },
     { prefix: "/api/v1" },
   );
+  await registerWebUi(app);
   return app;
 }
 

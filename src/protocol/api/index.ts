@@ -1,3 +1,4 @@
+export * from "./charts.js";
 export * from "./common.js";
 export * from "./errors.js";
 export * from "./push.js";
