@@ -1,32 +1,67 @@
 /** The `pushtune` command's program: every subcommand, and the exit-status rules. */
 import { Command, CommanderError } from "commander";
+import { checkpointCommand } from "./commands/checkpoint.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { masterCommand } from "./commands/master.js";
 import { previewCommand } from "./commands/preview.js";
+import { trialCommand } from "./commands/trial.js";
+import { userCommand } from "./commands/user.js";
+import { CommandContext } from "./context.js";
 import { CliError } from "./errors.js";
+import { type Io, processIo } from "./io.js";
 
-export function buildProgram(): Command {
+export function buildProgram(ctx: CommandContext = new CommandContext(processIo())): Command {
   const program = new Command()
     .name("pushtune")
     .description("train and tune machine-learning models")
     .version("0.1.0")
+    .option(
+      "--master <url>",
+      "the master's URL (default: $PUSHTUNE_MASTER or http://127.0.0.1:8080)",
+    )
+    .option(
+      "--token <token>",
+      "API token (default: $PUSHTUNE_TOKEN, the saved login, or a local master's admin token)",
+    )
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.err(s),
+      getOutHelpWidth: () => ctx.io.columns() ?? 80,
+      getErrHelpWidth: () => ctx.io.columns() ?? 80,
+    });
   masterCommand(program);
   previewCommand(program);
+  experimentCommand(program, ctx);
+  trialCommand(program, ctx);
+  checkpointCommand(program, ctx);
+  userCommand(program, ctx);
+  // Subcommands stop with an exit code instead of calling process.exit, like the program.
+  const override = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI on `argv` (process.argv form) and returns the exit status:
+ * 0 ok, 1 failure, 2 usage error, 130 stopped by Ctrl-C.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const ctx = new CommandContext(io);
   try {
-    await buildProgram().parseAsync(argv);
-    return 0;
+    await buildProgram(ctx).parseAsync(argv);
+    return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof CliError) {
-      process.stderr.write(`pushtune: ${err.message}\n`);
+      io.err(`pushtune: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`pushtune: ${(err as Error).message ?? String(err)}\n`);
+    io.err(`pushtune: ${(err as Error).message ?? String(err)}\n`);
     return 1;
   }
 }

@@ -2,10 +2,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { bootstrapAdmin, createMaster } from "../../master/app/master.js";
-import { buildServer } from "../../master/http/server.js";
-import { LocalLauncher } from "../../master/launcher/local-launcher.js";
-import { openStore, redactUrl } from "../../master/storage/open-store.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
 
@@ -24,8 +20,19 @@ export interface MasterFlags {
   quiet?: boolean;
 }
 
-/** Starts a master in this process; used by `pushtune master` and the demo. */
+/**
+ * Starts a master in this process; used by `pushtune master` and the demo.
+ * The master's modules load here, not at startup, so the other commands start fast.
+ */
 export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
+  const [{ bootstrapAdmin, createMaster }, { buildServer }, { LocalLauncher }, storage] =
+    await Promise.all([
+      import("../../master/app/master.js"),
+      import("../../master/http/server.js"),
+      import("../../master/launcher/local-launcher.js"),
+      import("../../master/storage/open-store.js"),
+    ]);
+  const { openStore, redactUrl } = storage;
   const dataDir = resolve(flags.dataDir ?? defaultDataDir());
   await mkdir(dataDir, { recursive: true });
   const dbUrl = flags.db ?? join(dataDir, "pushtune.db");

@@ -1,0 +1,239 @@
+/**
+ * A typed client of the master's REST API (src/protocol/api), for the CLI.
+ * Every failure becomes a `CliError` that speaks to a person: which master
+ * could not be reached and how to start one, which id does not exist, every
+ * field error of a refused config.
+ */
+import type { ErrorBody } from "../protocol/api/errors.js";
+import { isErrorBody } from "../protocol/api/errors.js";
+import type {
+  CheckpointList,
+  CheckpointSchema,
+  CreateExperimentBody,
+  CreateUserBody,
+  ExperimentDetail,
+  ExperimentList,
+  LogPage,
+  TokenResponse,
+  TrialDetail,
+  TrialList,
+  UserSchema,
+} from "../protocol/api/resources.js";
+import type { ConfigError } from "../protocol/config/index.js";
+import { formatConfigErrors } from "../protocol/config/index.js";
+import { CliError } from "./errors.js";
+
+export type ExperimentAction = "pause" | "activate" | "cancel" | "kill";
+
+export interface LogQuery {
+  after?: number;
+  limit?: number;
+  tail?: number;
+  waitSeconds?: number;
+}
+
+/** A refusal by the master, with its stable code (commands may switch on it). */
+export class ApiFailure extends CliError {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+    exitCode: 1 | 2 = 1,
+  ) {
+    super(message, exitCode);
+    this.name = "ApiFailure";
+  }
+}
+
+type Method = "GET" | "POST" | "DELETE";
+
+export class MasterClient {
+  constructor(
+    readonly url: string,
+    private readonly token: string | null,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  createExperiment(body: CreateExperimentBody): Promise<ExperimentDetail> {
+    return this.json("POST", "/experiments", body);
+  }
+
+  /** Experiments in any of `states` (all of them when omitted). */
+  listExperiments(states?: readonly string[]): Promise<ExperimentList> {
+    const query = states ? `?state=${encodeURIComponent(states.join(","))}` : "";
+    return this.json("GET", `/experiments${query}`);
+  }
+
+  experiment(id: number, signal?: AbortSignal): Promise<ExperimentDetail> {
+    return this.json("GET", `/experiments/${id}`, undefined, signal);
+  }
+
+  act(id: number, action: ExperimentAction): Promise<ExperimentDetail> {
+    return this.json("POST", `/experiments/${id}/${action}`, {});
+  }
+
+  async deleteExperiment(id: number): Promise<void> {
+    await this.send("DELETE", `/experiments/${id}`);
+  }
+
+  trials(experimentId: number, signal?: AbortSignal): Promise<TrialList> {
+    return this.json("GET", `/experiments/${experimentId}/trials`, undefined, signal);
+  }
+
+  trial(id: number, signal?: AbortSignal): Promise<TrialDetail> {
+    return this.json("GET", `/trials/${id}`, undefined, signal);
+  }
+
+  logs(trialId: number, query: LogQuery, signal?: AbortSignal): Promise<LogPage> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.size > 0 ? `?${params}` : "";
+    return this.json("GET", `/trials/${trialId}/logs${qs}`, undefined, signal);
+  }
+
+  experimentCheckpoints(experimentId: number): Promise<CheckpointList> {
+    return this.json("GET", `/experiments/${experimentId}/checkpoints`);
+  }
+
+  trialCheckpoints(trialId: number): Promise<CheckpointList> {
+    return this.json("GET", `/trials/${trialId}/checkpoints`);
+  }
+
+  checkpoint(uuid: string): Promise<CheckpointSchema> {
+    return this.json("GET", `/checkpoints/${encodeURIComponent(uuid)}`);
+  }
+
+  /** One file of a checkpoint, as a byte stream. */
+  async checkpointFile(uuid: string, relativePath: string): Promise<ReadableStream<Uint8Array>> {
+    const encoded = relativePath.split("/").map(encodeURIComponent).join("/");
+    const res = await this.send("GET", `/checkpoints/${encodeURIComponent(uuid)}/files/${encoded}`);
+    if (!res.body) throw new CliError(`the master sent no bytes for ${relativePath}`);
+    return res.body;
+  }
+
+  createUser(body: CreateUserBody): Promise<TokenResponse> {
+    return this.json("POST", "/users", body);
+  }
+
+  login(username: string, password: string): Promise<TokenResponse> {
+    return this.json("POST", "/auth/login", { username, password });
+  }
+
+  me(): Promise<UserSchema> {
+    return this.json("GET", "/me");
+  }
+
+  private async json<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const res = await this.send(method, path, body, signal);
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CliError(`the master at ${this.url} sent something that is not JSON for ${path}`);
+    }
+  }
+
+  /** Sends one request; any answer but 2xx becomes an `ApiFailure`. */
+  private async send(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.url}/api/v1${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw unreachable(this.url, err);
+    }
+    if (res.ok) return res;
+    const text = await res.text().catch(() => "");
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not an API error body; described below by status
+    }
+    if (isErrorBody(parsed)) throw this.failure(parsed, res.status);
+    throw new ApiFailure(
+      `the master at ${this.url} answered ${res.status} ${res.statusText} to ${method} ${path}` +
+        (res.status === 404 ? " (is this a pushtune master?)" : ""),
+      "HTTP",
+      res.status,
+    );
+  }
+
+  private failure(body: ErrorBody, status: number): ApiFailure {
+    const { code, message, details } = body.error;
+    if (code === "INVALID_CONFIG") {
+      const errors = configErrors(details);
+      const lines = errors.length > 0 ? formatConfigErrors(errors) : message;
+      return new ApiFailure(
+        `the master refused the experiment config:\n${indent(lines)}`,
+        code,
+        status,
+        2,
+      );
+    }
+    if (code === "UNAUTHENTICATED") {
+      const hint = this.token
+        ? `the master at ${this.url} refused the token (${message})`
+        : `the master at ${this.url} needs a token`;
+      return new ApiFailure(
+        `${hint}.\nLog in with \`pushtune user login NAME\`, or give one with --token or PUSHTUNE_TOKEN.`,
+        code,
+        status,
+      );
+    }
+    return new ApiFailure(message, code, status);
+  }
+}
+
+function configErrors(details: unknown): ConfigError[] {
+  if (typeof details !== "object" || details === null || !("errors" in details)) return [];
+  const errors = (details as { errors: unknown }).errors;
+  if (!Array.isArray(errors)) return [];
+  return errors.filter(
+    (e): e is ConfigError =>
+      typeof e === "object" &&
+      e !== null &&
+      typeof (e as ConfigError).path === "string" &&
+      typeof (e as ConfigError).message === "string",
+  );
+}
+
+export function indent(text: string, by = "  "): string {
+  return text
+    .split("\n")
+    .map((line) => by + line)
+    .join("\n");
+}
+
+/** Why a request never got an answer, said for a person. */
+function unreachable(url: string, err: unknown): CliError {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const reason =
+    cause?.code === "ECONNREFUSED"
+      ? "connection refused"
+      : cause?.code === "ENOTFOUND"
+        ? "unknown host"
+        : (cause?.code ?? cause?.message ?? (err as Error).message ?? String(err));
+  return new CliError(
+    `cannot reach the master at ${url} (${reason}).\n` +
+      "Start one with `pushtune master`, or point at another with --master URL or PUSHTUNE_MASTER.",
+  );
+}

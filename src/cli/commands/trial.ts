@@ -1,0 +1,131 @@
+/** `pushtune trial …`: list an experiment's trials, describe one, read its logs. */
+import type { Command } from "commander";
+import type { LogLineSchema } from "../../protocol/api/resources.js";
+import type { MasterClient } from "../client.js";
+import type { GlobalFlags } from "../connection.js";
+import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
+import { usageError } from "../errors.js";
+import { asExperimentConfig, lengthUnit } from "../experiment-config.js";
+import { isEnded } from "../follow/render.js";
+import { describeTrial, sortTrials, trialTable } from "../format/trials.js";
+
+const PAGE = 1000;
+/** How long one logs long-poll waits for new lines before the trial's state is checked again. */
+const LOG_WAIT_SECONDS = 20;
+
+type Flags<T> = T & GlobalFlags;
+const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
+
+export function trialCommand(program: Command, ctx: CommandContext): void {
+  const trial = program.command("trial").alias("t").description("inspect trials and their logs");
+
+  trial
+    .command("list")
+    .alias("ls")
+    .description("list an experiment's trials, best first")
+    .argument("<experiment>", "experiment id")
+    .option(
+      "--sort <key>",
+      "the searcher metric (best value first, the default), latest, id, state, length or restarts",
+    )
+    .option("--json", "print the trials as JSON, in the same order")
+    .action(async (idText: string, _o, cmd: Command) => {
+      const id = parseId("experiment", idText);
+      const flags = flagsOf<{ sort?: string; json?: boolean }>(cmd);
+      const client = await ctx.connect(flags);
+      const e = await client.experiment(id);
+      const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
+      const trials = sortTrials((await client.trials(id)).trials, metric, flags.sort);
+      if (flags.json) return ctx.printJson({ trials });
+      if (trials.length === 0) return ctx.print(`experiment ${id} has no trials yet`);
+      ctx.print(trialTable(trials, metric, ctx.io.columns(), ctx.style));
+    });
+
+  trial
+    .command("describe")
+    .description("show a trial: hyperparameters, metrics, operations and runs")
+    .argument("<id>", "trial id")
+    .option("--json", "print the trial as JSON")
+    .action(async (idText: string, _o, cmd: Command) => {
+      const id = parseId("trial", idText);
+      const flags = flagsOf<{ json?: boolean }>(cmd);
+      const client = await ctx.connect(flags);
+      const t = await client.trial(id);
+      if (flags.json) return ctx.printJson(t);
+      const e = await client.experiment(t.experimentId);
+      const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
+      const unit = lengthUnit(asExperimentConfig(e.config));
+      ctx.print(describeTrial(t, metric, unit, ctx.io.columns(), ctx.style));
+    });
+
+  trial
+    .command("logs")
+    .description("print a trial's output (stdout and stderr, in order)")
+    .argument("<id>", "trial id")
+    .option("-f, --follow", "keep printing new lines until the trial ends")
+    .option("--tail <n>", "only the last n lines", parsePositiveInt("--tail"))
+    .action(async (idText: string, _o, cmd: Command) => {
+      const id = parseId("trial", idText);
+      const flags = flagsOf<{ follow?: boolean; tail?: number }>(cmd);
+      if (flags.tail !== undefined && flags.tail > 10_000)
+        throw usageError(`--tail must be at most 10000, got ${flags.tail}`);
+      const client = await ctx.connect(flags);
+      ctx.exitCode = await printLogs(ctx, client, id, flags);
+    });
+}
+
+async function printLogs(
+  ctx: CommandContext,
+  client: MasterClient,
+  id: number,
+  flags: { follow?: boolean; tail?: number },
+): Promise<number> {
+  const print = (lines: LogLineSchema[]) => {
+    if (lines.length > 0) ctx.io.out(`${lines.map((l) => l.line).join("\n")}\n`);
+  };
+  let after = 0;
+  if (flags.tail !== undefined) {
+    const page = await client.logs(id, { tail: flags.tail, limit: flags.tail });
+    print(page.logs);
+    after = page.next ?? 0;
+  } else {
+    for (;;) {
+      const page = await client.logs(id, { after, limit: PAGE });
+      print(page.logs);
+      after = page.next ?? after;
+      if (page.logs.length < PAGE) break;
+    }
+  }
+  if (!flags.follow) return 0;
+  const stop = new AbortController();
+  const dispose = ctx.io.onInterrupt(() => stop.abort());
+  const guard = <T>(p: Promise<T>) =>
+    p.catch((err: unknown) => {
+      if (stop.signal.aborted) return null;
+      throw err;
+    });
+  try {
+    let checkState = true;
+    while (!stop.signal.aborted) {
+      if (checkState) {
+        // Stop once the trial has ended and its last lines are out.
+        const t = await guard(client.trial(id, stop.signal));
+        if (t && isEnded(t.state) && !t.running) {
+          const rest = await client.logs(id, { after, limit: PAGE });
+          print(rest.logs);
+          return 0;
+        }
+      }
+      const page = await guard(
+        client.logs(id, { after, limit: PAGE, waitSeconds: LOG_WAIT_SECONDS }, stop.signal),
+      );
+      if (!page) break;
+      print(page.logs);
+      after = page.next ?? after;
+      checkState = page.logs.length === 0;
+    }
+    return 130;
+  } finally {
+    dispose();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `pushtune user create|login` and `pushtune token`. A login's token is saved
+ * per master URL in `<data-dir>/logins.json` (owner-only), so later commands
+ * against that master use it without flags.
+ */
+import type { Command } from "commander";
+import { type GlobalFlags, masterUrl, resolveToken, saveLogin } from "../connection.js";
+import type { CommandContext } from "../context.js";
+import { CliError, usageError } from "../errors.js";
+
+type Flags<T> = T & GlobalFlags;
+const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
+
+const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const MIN_PASSWORD = 8;
+
+export function userCommand(program: Command, ctx: CommandContext): void {
+  const user = program.command("user").description("create users and log in");
+
+  user
+    .command("create")
+    .description("create a user (admins only); prints the new user's first token")
+    .argument("<name>", "user name: letters, digits, _ . -")
+    .option("--password [password]", "give the user a password (asked for when no value is given)")
+    .option("--admin", "make the user an admin")
+    .option("--json", "print the user and token as JSON")
+    .action(async (name: string, _o, cmd: Command) => {
+      const flags = flagsOf<{ password?: string | true; admin?: boolean; json?: boolean }>(cmd);
+      checkUsername(name);
+      const password =
+        flags.password === undefined ? undefined : await readPassword(ctx, flags.password);
+      if (password !== undefined && password.length < MIN_PASSWORD)
+        throw usageError(`a password needs at least ${MIN_PASSWORD} characters`);
+      const client = await ctx.connect(flags);
+      const created = await client.createUser({
+        username: name,
+        ...(password === undefined ? {} : { password }),
+        ...(flags.admin ? { admin: true } : {}),
+      });
+      if (flags.json) return ctx.printJson(created);
+      ctx.print([
+        `created user ${created.user.username}${created.user.admin ? " (admin)" : ""}`,
+        `token: ${created.token}`,
+      ]);
+    });
+
+  user
+    .command("login")
+    .description("log in with a password; saves the token for this master and prints it")
+    .argument("<name>", "user name")
+    .option("--password <password>", "the password (default: asked for, or read from stdin)")
+    .option("--json", "print the user and token as JSON")
+    .action(async (name: string, _o, cmd: Command) => {
+      const flags = flagsOf<{ password?: string; json?: boolean }>(cmd);
+      const password = await readPassword(ctx, flags.password ?? true);
+      if (!password) throw usageError("no password given");
+      const client = await ctx.connect(flags);
+      const answer = await client.login(name, password);
+      const path = await saveLogin(ctx.io.env, client.url, {
+        username: answer.user.username,
+        token: answer.token,
+      });
+      if (flags.json) ctx.printJson(answer);
+      else ctx.print(answer.token);
+      ctx.io.err(`logged in as ${answer.user.username} at ${client.url}; token saved in ${path}\n`);
+    });
+
+  program
+    .command("token")
+    .description(
+      "print the token the CLI uses for the master (see --token, PUSHTUNE_TOKEN, user login)",
+    )
+    .action(async (_o, cmd: Command) => {
+      const flags = flagsOf<object>(cmd);
+      const url = masterUrl(flags, ctx.io.env);
+      const found = await resolveToken(url, flags, ctx.io.env);
+      if (!found)
+        throw new CliError(
+          `no token for the master at ${url}: log in with \`pushtune user login NAME\`, ` +
+            "or give one with --token or PUSHTUNE_TOKEN",
+        );
+      ctx.print(found.token);
+      if (ctx.io.isTTY) ctx.io.err(`(from ${found.source})\n`);
+    });
+}
+
+function checkUsername(name: string): void {
+  if (!USERNAME.test(name))
+    throw usageError(
+      `user name "${name}" may only have letters, digits, "_", "." and "-" (at most 64)`,
+    );
+}
+
+/** The password given on the command line, else asked for on a terminal, else stdin's first line. */
+async function readPassword(ctx: CommandContext, given: string | true): Promise<string> {
+  if (typeof given === "string") return given;
+  if (ctx.io.stdin.isTTY) {
+    try {
+      return await ctx.io.promptHidden("password: ");
+    } catch {
+      throw new CliError("interrupted", 130);
+    }
+  }
+  const text = await ctx.io.stdin.readAll();
+  return text.split(/\r?\n/)[0] ?? "";
+}

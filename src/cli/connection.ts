@@ -1,0 +1,106 @@
+/**
+ * Which master to talk to and with which token. The master: `--master`, then
+ * `PUSHTUNE_MASTER`, then http://127.0.0.1:8080. The token: `--token`, then
+ * `PUSHTUNE_TOKEN`, then the login saved for that master URL by
+ * `pushtune user login`, then — for a master on this machine — the admin
+ * token the master wrote into its data directory.
+ */
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { usageError } from "./errors.js";
+import { ADMIN_TOKEN_FILE, DEFAULT_MASTER, defaultDataDir, LOGINS_FILE } from "./paths.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface GlobalFlags {
+  master?: string;
+  token?: string;
+}
+
+export interface ResolvedToken {
+  token: string;
+  /** Where it came from, for a person: "--token", "PUSHTUNE_TOKEN", a file path. */
+  source: string;
+}
+
+/** The master's base URL without a trailing slash; a bare `host:port` gets `http://`. */
+export function masterUrl(flags: GlobalFlags, env: Env): string {
+  const given = flags.master ?? env.PUSHTUNE_MASTER ?? DEFAULT_MASTER;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : `http://${given}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw usageError(`the master URL "${given}" is not a URL (expected e.g. ${DEFAULT_MASTER})`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(`the master URL "${given}" must start with http:// or https://`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** A master on this machine, whose data directory the CLI can read. */
+export function isLocalMaster(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "[::1]" || host === "::1";
+}
+
+export interface SavedLogin {
+  username: string;
+  token: string;
+}
+
+interface LoginsFile {
+  version: 1;
+  logins: Record<string, SavedLogin>;
+}
+
+export function loginsPath(env: Env): string {
+  return join(defaultDataDir(env), LOGINS_FILE);
+}
+
+async function readLogins(env: Env): Promise<LoginsFile> {
+  const text = await readFile(loginsPath(env), "utf8").catch(() => null);
+  if (text === null) return { version: 1, logins: {} };
+  try {
+    const parsed = JSON.parse(text) as Partial<LoginsFile>;
+    const logins: Record<string, SavedLogin> = {};
+    for (const [url, login] of Object.entries(parsed.logins ?? {})) {
+      if (typeof login?.token === "string" && typeof login.username === "string")
+        logins[url] = { username: login.username, token: login.token };
+    }
+    return { version: 1, logins };
+  } catch {
+    return { version: 1, logins: {} };
+  }
+}
+
+/** Saves a login for one master URL; the file is readable by its owner only. */
+export async function saveLogin(env: Env, url: string, login: SavedLogin): Promise<string> {
+  const file = await readLogins(env);
+  file.logins[url] = login;
+  const path = loginsPath(env);
+  await mkdir(defaultDataDir(env), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, path);
+  return path;
+}
+
+export async function resolveToken(
+  url: string,
+  flags: GlobalFlags,
+  env: Env,
+): Promise<ResolvedToken | null> {
+  if (flags.token) return { token: flags.token, source: "--token" };
+  if (env.PUSHTUNE_TOKEN) return { token: env.PUSHTUNE_TOKEN, source: "PUSHTUNE_TOKEN" };
+  const saved = (await readLogins(env)).logins[url];
+  if (saved)
+    return { token: saved.token, source: `the login of ${saved.username} in ${loginsPath(env)}` };
+  if (isLocalMaster(url)) {
+    const path = join(defaultDataDir(env), ADMIN_TOKEN_FILE);
+    const token = (await readFile(path, "utf8").catch(() => "")).trim();
+    if (token) return { token, source: path };
+  }
+  return null;
+}

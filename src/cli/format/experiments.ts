@@ -1,0 +1,82 @@
+/** Experiments as a table (`experiment list`) and as a description (`experiment describe`). */
+import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/resources.js";
+import { formatLength } from "../../searcher/index.js";
+import { asExperimentConfig } from "../experiment-config.js";
+import { NO_STYLE, type Style, styleState } from "./style.js";
+import { type Column, renderFields, renderTable } from "./table.js";
+import { formatDuration, formatMetric, formatPercent, formatTime } from "./values.js";
+
+const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
+
+/** `done/total`, counting trials that ended whatever the reason. */
+export function trialProgress(counts: Record<string, number>): string {
+  let total = 0;
+  let done = 0;
+  for (const [state, n] of Object.entries(counts)) {
+    total += n;
+    if (ENDED.includes(state)) done += n;
+  }
+  return `${done}/${total}`;
+}
+
+export function experimentTable(
+  experiments: readonly ExperimentSummary[],
+  width: number | null,
+  style: Style = NO_STYLE,
+): string[] {
+  if (experiments.length === 0) return [];
+  const columns: Column<ExperimentSummary>[] = [
+    { header: "ID", value: (e) => String(e.id), align: "right" },
+    { header: "NAME", value: (e) => e.name, flex: true },
+    {
+      header: "STATE",
+      value: (e) => e.state,
+      color: (p, e, s) => styleState(s, e.state) + p.slice(e.state.length),
+    },
+    { header: "SEARCHER", value: (e) => e.searcher },
+    { header: "PROGRESS", value: (e) => formatPercent(e.progress), align: "right" },
+    { header: "TRIALS", value: (e) => trialProgress(e.trialCounts), align: "right" },
+    { header: "METRIC", value: (e) => e.metric, flex: true },
+    { header: "BEST", value: (e) => formatMetric(e.bestMetric), align: "right" },
+    { header: "CREATED", value: (e) => formatTime(e.createdAt) },
+  ];
+  return renderTable(
+    [...experiments].sort((a, b) => a.id - b.id),
+    columns,
+    { width, style },
+  );
+}
+
+export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE): string[] {
+  const config = asExperimentConfig(e.config);
+  const direction = e.smallerIsBetter ? "smaller is better" : "larger is better";
+  const counts = Object.entries(e.trialCounts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
+  const eta =
+    e.etaSeconds !== null && !ENDED.includes(e.state) && e.progress > 0
+      ? ` · ETA ${formatDuration(e.etaSeconds)}`
+      : "";
+  const fields: [string, string][] = [
+    ["id", String(e.id)],
+    ["name", e.name],
+    ["state", styleState(style, e.state)],
+    ["searcher", `${e.searcher} on ${e.metric} (${direction})`],
+  ];
+  if (config)
+    fields.push([
+      "max length",
+      formatLength(config.searcher.max_length.value, config.searcher.max_length.unit),
+    ]);
+  fields.push(
+    ["progress", `${formatPercent(e.progress)}${eta}`],
+    ["best", `${e.metric} ${formatMetric(e.bestMetric)}`],
+    ["trials", `${trialProgress(e.trialCounts)} done${counts ? ` (${counts})` : ""}`],
+    ["workdir", e.workdir],
+    ["created", formatTime(e.createdAt)],
+  );
+  if (e.endedAt)
+    fields.push(["ended", `${formatTime(e.endedAt)}${e.endReason ? ` (${e.endReason})` : ""}`]);
+  return renderFields(fields, style);
+}

@@ -1,0 +1,99 @@
+/**
+ * Plain-text tables that fit a width: columns keep their natural width when
+ * they can; otherwise the flexible ones (hyperparameters, names) shrink first,
+ * then the widest others, and cut cells end in "…".
+ */
+import { NO_STYLE, type Style } from "./style.js";
+
+export interface Column<R> {
+  header: string;
+  value(row: R): string;
+  align?: "left" | "right";
+  /** Shrinks before the other columns when the table is too wide. */
+  flex?: boolean;
+  /** Narrowest the column may get (default: 3 characters, or 8 for flex columns). */
+  min?: number;
+  /** Colours a cell; gets the padded text, so widths stay right. */
+  color?(padded: string, row: R, style: Style): string;
+}
+
+export interface TableOptions {
+  /** Total width to fit, or null for no limit. */
+  width: number | null;
+  style?: Style;
+}
+
+const GAP = 2;
+
+export function truncate(text: string, width: number): string {
+  if (text.length <= width) return text;
+  if (width <= 1) return text.slice(0, Math.max(width, 0));
+  return `${text.slice(0, width - 1)}…`;
+}
+
+/** Column widths: natural, then shrunk one character at a time until the table fits. */
+export function fitWidths(
+  natural: number[],
+  mins: number[],
+  flex: boolean[],
+  width: number | null,
+) {
+  const widths = [...natural];
+  if (width === null) return widths;
+  const total = () => widths.reduce((a, b) => a + b, 0) + GAP * Math.max(widths.length - 1, 0);
+  for (const flexPass of [true, false]) {
+    while (total() > width) {
+      let pick = -1;
+      for (let i = 0; i < widths.length; i++) {
+        if (flexPass && !flex[i]) continue;
+        if (widths[i]! <= mins[i]!) continue;
+        if (pick === -1 || widths[i]! > widths[pick]!) pick = i;
+      }
+      if (pick === -1) break;
+      widths[pick]!--;
+    }
+  }
+  return widths;
+}
+
+export function renderTable<R>(
+  rows: readonly R[],
+  columns: readonly Column<R>[],
+  options: TableOptions,
+): string[] {
+  const style = options.style ?? NO_STYLE;
+  const cells = rows.map((row) => columns.map((c) => c.value(row).replace(/\s*\n\s*/g, " ")));
+  const natural = columns.map((c, i) =>
+    Math.max(c.header.length, ...cells.map((r) => r[i]!.length)),
+  );
+  const mins = columns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? 8 : 3)));
+  const widths = fitWidths(
+    natural,
+    mins,
+    columns.map((c) => c.flex === true),
+    options.width,
+  );
+  const pad = (text: string, i: number) => {
+    const w = widths[i]!;
+    const cut = truncate(text, w);
+    return columns[i]!.align === "right" ? cut.padStart(w) : cut.padEnd(w);
+  };
+  const join = (parts: string[]) => parts.join(" ".repeat(GAP)).trimEnd();
+  const header = join(columns.map((c, i) => style.bold(pad(c.header, i))));
+  const body = cells.map((r, j) =>
+    join(
+      r.map((text, i) => {
+        const padded = pad(text, i);
+        const color = columns[i]!.color;
+        return color ? color(padded, rows[j]!, style) : padded;
+      }),
+    ),
+  );
+  return [header, ...body];
+}
+
+/** `key  value` lines with the keys aligned, for describe commands. */
+export function renderFields(fields: [string, string][], style: Style = NO_STYLE): string[] {
+  const w = Math.max(0, ...fields.map(([k]) => k.length));
+  return fields.map(([k, v]) => `${style.dim(k.padEnd(w))}  ${v}`);
+}
