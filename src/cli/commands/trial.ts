@@ -81,7 +81,7 @@ async function printLogs(
   flags: { follow?: boolean; tail?: number },
 ): Promise<number> {
   const print = (lines: LogLineSchema[]) => {
-    if (lines.length > 0) ctx.io.out(`${lines.map((l) => l.line).join("\n")}\n`);
+    if (lines.length > 0) ctx.io.out(`${lines.map(logText).join("\n")}\n`);
   };
   let after = 0;
   if (flags.tail !== undefined) {
@@ -128,4 +128,9 @@ async function printLogs(
   } finally {
     dispose();
   }
+}
+
+/** A trial's own lines as they were written; the master's notes about the trial are marked. */
+function logText(l: LogLineSchema): string {
+  return l.stream === "master" ? `[master] ${l.line}` : l.line;
 }
