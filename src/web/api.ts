@@ -1,0 +1,123 @@
+/**
+ * The UI's only way to the master: the public REST API, typed by the shapes
+ * in src/protocol. The token lives in sessionStorage, so it lasts as long as
+ * the tab and no longer.
+ */
+import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
+import type {
+  CheckpointList,
+  ExperimentDetail,
+  ExperimentList,
+  LogPage,
+  MetricSeries,
+  TokenResponse,
+  TrialDetail,
+  TrialList,
+  UserSchema,
+} from "../protocol/api/resources.js";
+
+const TOKEN_KEY = "pushtune.token";
+
+export function storedToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function storeToken(token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** An error answer of the API: its HTTP status and stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const unauthorizedListeners = new Set<() => void>();
+
+/** Called when the master refuses the token (401): the UI goes back to sign-in. */
+export function onUnauthorized(fn: () => void): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+}
+
+async function call<T>(
+  method: "GET" | "POST",
+  path: string,
+  options: { body?: unknown; signal?: AbortSignal; token?: string | null } = {},
+): Promise<T> {
+  const token = options.token === undefined ? storedToken() : options.token;
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`api/v1${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as ErrorBody;
+    const err = new ApiError(
+      res.status,
+      body.error?.code ?? "HTTP_ERROR",
+      body.error?.message ?? `${res.status} ${res.statusText}`,
+    );
+    if (res.status === 401 && token) for (const fn of unauthorizedListeners) fn();
+    throw err;
+  }
+  return (await res.json()) as T;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== "");
+  return entries.length
+    ? `?${entries.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join("&")}`
+    : "";
+};
+
+export type ExperimentAction = "pause" | "activate" | "cancel" | "kill";
+
+export const api = {
+  login: (username: string, password: string) =>
+    call<TokenResponse>("POST", "/auth/login", { body: { username, password }, token: null }),
+  me: (token?: string) => call<UserSchema>("GET", "/me", token ? { token } : {}),
+  experiments: (state?: string, signal?: AbortSignal) =>
+    call<ExperimentList>("GET", `/experiments${query({ state })}`, { signal }),
+  experiment: (id: number, signal?: AbortSignal) =>
+    call<ExperimentDetail>("GET", `/experiments/${id}`, { signal }),
+  act: (id: number, action: ExperimentAction) =>
+    call<ExperimentDetail>("POST", `/experiments/${id}/${action}`, { body: {} }),
+  trials: (experimentId: number, signal?: AbortSignal) =>
+    call<TrialList>("GET", `/experiments/${experimentId}/trials`, { signal }),
+  validationColumns: (experimentId: number, after: number, signal?: AbortSignal) =>
+    call<ValidationColumns>(
+      "GET",
+      `/experiments/${experimentId}/validation-columns${query({ after, limit: 100_000 })}`,
+      { signal },
+    ),
+  rungs: (experimentId: number, signal?: AbortSignal) =>
+    call<AshaRungs>("GET", `/experiments/${experimentId}/rungs`, { signal }),
+  trial: (id: number, signal?: AbortSignal) =>
+    call<TrialDetail>("GET", `/trials/${id}`, { signal }),
+  metrics: (trialId: number, after: number, signal?: AbortSignal) =>
+    call<MetricSeries>("GET", `/trials/${trialId}/metrics${query({ after, limit: 10_000 })}`, {
+      signal,
+    }),
+  logs: (
+    trialId: number,
+    params: { after?: number; tail?: number; waitSeconds?: number },
+    signal?: AbortSignal,
+  ) => call<LogPage>("GET", `/trials/${trialId}/logs${query(params)}`, { signal }),
+  checkpoints: (trialId: number, signal?: AbortSignal) =>
+    call<CheckpointList>("GET", `/trials/${trialId}/checkpoints`, { signal }),
+};

@@ -1,0 +1,83 @@
+/** The shell: who is signed in, the top bar, and which page the hash names. */
+import { useEffect, useState } from "preact/hooks";
+import type { UserSchema } from "../protocol/api/resources.js";
+import { api, onUnauthorized, storedToken, storeToken } from "./api.js";
+import { ExperimentPage } from "./pages/experiment-page.js";
+import { ExperimentsPage } from "./pages/experiments-page.js";
+import { SignInPage } from "./pages/sign-in-page.js";
+import { TrialPage } from "./pages/trial-page.js";
+import { href, navigate, useRoute } from "./router.js";
+
+export function App() {
+  const route = useRoute();
+  const [user, setUser] = useState<UserSchema | null>(null);
+  const [checking, setChecking] = useState(() => storedToken() !== null);
+
+  useEffect(() => {
+    const token = storedToken();
+    if (!token) return;
+    api
+      .me(token)
+      .then(setUser)
+      .catch(() => storeToken(null))
+      .finally(() => setChecking(false));
+  }, []);
+
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        storeToken(null);
+        setUser(null);
+      }),
+    [],
+  );
+
+  if (checking) return null;
+  if (!user)
+    return (
+      <SignInPage
+        onSignedIn={(u) => {
+          setUser(u);
+          if (route.page === "sign-in") navigate(href.experiments());
+        }}
+      />
+    );
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href={href.experiments()}>
+          <span class="logo">◢</span> pushtune
+        </a>
+        <nav>
+          <a href={href.experiments()} class={route.page === "experiments" ? "current" : ""}>
+            Experiments
+          </a>
+        </nav>
+        <span class="user">
+          {user.username}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              storeToken(null);
+              setUser(null);
+              navigate(href.signIn());
+            }}
+          >
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main>
+        {route.page === "experiment" ? (
+          <ExperimentPage id={route.id} key={`e${route.id}`} />
+        ) : route.page === "trial" ? (
+          <TrialPage id={route.id} key={`t${route.id}`} />
+        ) : (
+          <ExperimentsPage />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+/** Small pieces shared by the pages: state badges, progress bars, error notes. */
+import { stateClass, stateLabel } from "../format.js";
+
+export function StateBadge(props: { state: string; running?: boolean }) {
+  return (
+    <span class={`badge ${stateClass(props.state)}`} title={props.state}>
+      {props.running ? <span class="pulse" role="img" aria-label="running" /> : null}
+      {stateLabel(props.state)}
+    </span>
+  );
+}
+
+export function ProgressBar(props: { value: number; state?: string }) {
+  const pct = Math.max(0, Math.min(1, props.value)) * 100;
+  return (
+    <div
+      class={`progress ${props.state ? stateClass(props.state) : ""}`}
+      role="progressbar"
+      aria-valuenow={Math.round(pct)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
+      <div class="progress-fill" style={{ width: `${pct}%` }} />
+      <span class="progress-label">{pct.toFixed(pct < 10 && pct > 0 ? 1 : 0)}%</span>
+    </div>
+  );
+}
+
+export function ErrorNote(props: { error: Error | null }) {
+  if (!props.error) return null;
+  return (
+    <div class="error-note" role="alert">
+      {props.error.message}
+    </div>
+  );
+}
+
+/** Counts of trials by state, as small badges. */
+export function TrialCounts(props: { counts: Record<string, number> }) {
+  const entries = Object.entries(props.counts).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <span class="muted">none yet</span>;
+  return (
+    <span class="counts">
+      {entries.map(([state, n]) => (
+        <span key={state} class={`count ${stateClass(state)}`} title={state}>
+          {n} {stateLabel(state)}
+        </span>
+      ))}
+    </span>
+  );
+}

@@ -1,0 +1,147 @@
+/** Every trial's validation curve (searcher metric against length), the best one highlighted. */
+import { useState } from "preact/hooks";
+import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
+import { formatMetric } from "../format.js";
+import type { Curve, Curves } from "./curves.js";
+
+const BEST = "#ea580c";
+const HOVER = "#2563eb";
+
+function tracePath(ctx: CanvasRenderingContext2D, px: PixelMap, c: Curve) {
+  const n = c.steps.length;
+  if (n === 0) return;
+  ctx.moveTo(px.x(c.steps[0]!), px.y(c.values[0]!));
+  for (let i = 1; i < n; i++) ctx.lineTo(px.x(c.steps[i]!), px.y(c.values[i]!));
+}
+
+function strokeCurve(
+  ctx: CanvasRenderingContext2D,
+  px: PixelMap,
+  c: Curve | undefined,
+  color: string,
+  width: number,
+) {
+  if (!c) return;
+  ctx.beginPath();
+  tracePath(ctx, px, c);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width * px.ratio;
+  ctx.lineJoin = "round";
+  ctx.stroke();
+  ctx.fillStyle = color;
+  const r = (width + 1) * px.ratio;
+  for (let i = 0; i < c.steps.length; i++)
+    ctx.fillRect(px.x(c.steps[i]!) - r / 2, px.y(c.values[i]!) - r / 2, r, r);
+}
+
+interface Nearest {
+  trialId: number;
+  step: number;
+  value: number;
+  left: number;
+  top: number;
+}
+
+/** The point nearest the cursor within 10 CSS pixels, by a scan of every point. */
+function nearest(curves: Curves, at: HoverPoint, px: PixelMap): Nearest | null {
+  const r = px.ratio;
+  const cx = at.left * r + px.left;
+  const cy = at.top * r + px.top;
+  let best: Nearest | null = null;
+  let bestD = (10 * r) ** 2;
+  for (const [trialId, c] of curves.byTrial) {
+    for (let i = 0; i < c.steps.length; i++) {
+      const dx = px.x(c.steps[i]!) - cx;
+      if (dx * dx > bestD) continue;
+      const dy = px.y(c.values[i]!) - cy;
+      const d = dx * dx + dy * dy;
+      if (d < bestD) {
+        bestD = d;
+        best = {
+          trialId,
+          step: c.steps[i]!,
+          value: c.values[i]!,
+          left: (px.x(c.steps[i]!) - px.left) / r,
+          top: (px.y(c.values[i]!) - px.top) / r,
+        };
+      }
+    }
+  }
+  return best;
+}
+
+export function CurvesChart(props: {
+  curves: Curves;
+  metric: string;
+  bestTrialId: number | null;
+  /** A trial to highlight (hovered in the table). */
+  highlight: number | null;
+  logY: boolean;
+  onOpenTrial: (trialId: number) => void;
+  onDrawn?: (version: number) => void;
+}) {
+  const { curves, bestTrialId, highlight } = props;
+  const [hover, setHover] = useState<Nearest | null>(null);
+  const [offset, setOffset] = useState({ left: 0, top: 0 });
+  const count = curves.byTrial.size;
+  const alpha = count > 2000 ? 0.12 : count > 500 ? 0.2 : count > 100 ? 0.35 : 0.6;
+  const shown = hover?.trialId ?? highlight;
+
+  return (
+    <div class="curves" data-points={curves.points} data-trials={count}>
+      <CanvasPlot
+        x={{ label: "length" }}
+        y={{ label: props.metric, log: props.logY && curves.positive }}
+        xRange={curves.xRange}
+        yRange={curves.yRange}
+        height={320}
+        drawKey={`${curves.version}|${bestTrialId}|${alpha}`}
+        draw={(ctx, px) => {
+          ctx.beginPath();
+          for (const [id, c] of curves.byTrial) if (id !== bestTrialId) tracePath(ctx, px, c);
+          ctx.strokeStyle = `rgba(71, 85, 105, ${alpha})`;
+          ctx.lineWidth = px.ratio;
+          ctx.stroke();
+        }}
+        overlayKey={`${bestTrialId}|${shown}`}
+        overlay={(ctx, px) => {
+          if (bestTrialId !== null)
+            strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), BEST, 2.5);
+          if (shown !== null && shown !== undefined && shown !== bestTrialId)
+            strokeCurve(ctx, px, curves.byTrial.get(shown), HOVER, 2);
+        }}
+        onHover={(at, px) => {
+          const next = at && px ? nearest(curves, at, px) : null;
+          if (px) setOffset({ left: px.left / px.ratio, top: px.top / px.ratio });
+          setHover((old) =>
+            old?.trialId === next?.trialId && old?.step === next?.step ? old : next,
+          );
+        }}
+        onClick={() => {
+          if (hover) props.onOpenTrial(hover.trialId);
+        }}
+        onDrawn={() => props.onDrawn?.(curves.version)}
+      />
+      {hover && (
+        <div
+          class="tooltip"
+          style={{ left: `${hover.left + offset.left + 12}px`, top: `${hover.top + offset.top}px` }}
+        >
+          <b>trial {hover.trialId}</b>
+          <span>
+            length {hover.step} · {formatMetric(hover.value)}
+          </span>
+        </div>
+      )}
+      <div class="legend">
+        <span class="swatch" style={{ background: BEST }} /> best trial
+        {bestTrialId !== null ? ` ${bestTrialId}` : ""}
+        <span class="swatch" style={{ background: HOVER }} /> hovered
+        <span class="muted">
+          {count} trials · {curves.points.toLocaleString("en-US")} points · drag to zoom,
+          double-click to reset, click a curve to open its trial
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+/** Hyperparameters as flat columns: nested ones as `model.depth`. */
+import type { TrialSummary } from "../../protocol/api/resources.js";
+
+export type Flat = Record<string, unknown>;
+
+export function flatten(h: Record<string, unknown>, prefix = "", out: Flat = {}): Flat {
+  for (const [k, v] of Object.entries(h)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === "object" && !Array.isArray(v))
+      flatten(v as Record<string, unknown>, key, out);
+    else out[key] = v;
+  }
+  return out;
+}
+
+export interface HParamColumn {
+  key: string;
+  /** Every value is a number. */
+  numeric: boolean;
+  /** Sampled on a log scale (config type `log`). */
+  log: boolean;
+  /** Distinct values, sorted, when not numeric. */
+  categories: string[];
+  /** Only one value among all trials. */
+  constant: boolean;
+}
+
+/** The config's `hyperparameters` entry for a dotted key, if it says `type: log`. */
+function isLogInConfig(config: unknown, key: string): boolean {
+  let node: unknown =
+    config && typeof config === "object"
+      ? (config as { hyperparameters?: unknown }).hyperparameters
+      : undefined;
+  for (const part of key.split(".")) {
+    if (!node || typeof node !== "object") return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return !!node && typeof node === "object" && (node as { type?: unknown }).type === "log";
+}
+
+export function hparamColumns(flat: Flat[], config: unknown): HParamColumn[] {
+  const keys = new Map<string, Set<string>>();
+  const numeric = new Map<string, boolean>();
+  for (const h of flat) {
+    for (const [k, v] of Object.entries(h)) {
+      let set = keys.get(k);
+      if (!set) {
+        set = new Set();
+        keys.set(k, set);
+        numeric.set(k, true);
+      }
+      if (set.size < 1000) set.add(typeof v === "string" ? v : JSON.stringify(v));
+      if (typeof v !== "number") numeric.set(k, false);
+    }
+  }
+  return [...keys.entries()]
+    .map(([key, values]) => ({
+      key,
+      numeric: numeric.get(key) ?? false,
+      log: isLogInConfig(config, key),
+      categories: numeric.get(key) ? [] : [...values].sort(),
+      constant: values.size <= 1,
+    }))
+    .sort((a, b) => Number(a.constant) - Number(b.constant) || a.key.localeCompare(b.key));
+}
+
+/** The trial whose best validation is best in the search's direction. */
+export function bestTrial(trials: readonly TrialSummary[], smallerIsBetter: boolean) {
+  let best: TrialSummary | null = null;
+  for (const t of trials) {
+    if (t.bestValidation === null) continue;
+    if (
+      !best ||
+      (smallerIsBetter
+        ? t.bestValidation < best.bestValidation!
+        : t.bestValidation > best.bestValidation!)
+    )
+      best = t;
+  }
+  return best;
+}

@@ -1,0 +1,243 @@
+/**
+ * The trials of an experiment: hparams as columns, sortable and filterable,
+ * and virtualised: only the rows in view are in the DOM, so thousands of
+ * trials scroll as smoothly as ten.
+ */
+import type { ComponentChild } from "preact";
+import { useMemo, useState } from "preact/hooks";
+import type { TrialSummary } from "../../protocol/api/resources.js";
+import { StateBadge } from "../components/badges.js";
+import { formatMetric, formatValue, STATES, stateLabel } from "../format.js";
+import { href } from "../router.js";
+import { type Flat, flatten, type HParamColumn } from "./hparams.js";
+import { type FilterRow, parseFilter } from "./trial-filter.js";
+
+const ROW = 30;
+const VIEW = 440;
+const OVERSCAN = 8;
+
+interface Row extends FilterRow {
+  trial: TrialSummary;
+}
+
+interface Column {
+  key: string;
+  label: string;
+  width: number;
+  numeric: boolean;
+  value(row: Row): number | string | null;
+  cell(row: Row): ComponentChild;
+}
+
+type Sort = { key: string; desc: boolean };
+
+function compareValues(a: number | string | null, b: number | string | null): number {
+  if (a === null) return b === null ? 0 : 1;
+  if (b === null) return -1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+export function TrialsTable(props: {
+  trials: TrialSummary[];
+  hparams: HParamColumn[];
+  bestTrialId: number | null;
+  onHover: (trialId: number | null) => void;
+}) {
+  const { trials, hparams, bestTrialId } = props;
+  const [sort, setSort] = useState<Sort>({ key: "id", desc: false });
+  const [state, setState] = useState("");
+  const [filter, setFilter] = useState("");
+  const [scrollTop, setScrollTop] = useState(0);
+
+  const rows = useMemo<Row[]>(
+    () =>
+      trials.map((t) => ({
+        id: t.id,
+        state: t.state,
+        trial: t,
+        flat: flatten(t.hparams) as Flat,
+        extra: {
+          length: t.lengthTrained,
+          restarts: t.restarts,
+          latest: t.latestValidation,
+          best: t.bestValidation,
+        },
+      })),
+    [trials],
+  );
+
+  const columns = useMemo<Column[]>(() => {
+    const varying = hparams.filter((h) => !h.constant);
+    return [
+      {
+        key: "id",
+        label: "Trial",
+        width: 72,
+        numeric: true,
+        value: (r) => r.id,
+        cell: (r) => (
+          <a href={href.trial(r.id)}>
+            {r.id}
+            {r.id === bestTrialId ? " ★" : ""}
+          </a>
+        ),
+      },
+      {
+        key: "state",
+        label: "State",
+        width: 120,
+        numeric: false,
+        value: (r) => r.state,
+        cell: (r) => <StateBadge state={r.state} running={r.trial.running} />,
+      },
+      ...varying.map<Column>((h) => ({
+        key: `hp:${h.key}`,
+        label: h.key,
+        width: 112,
+        numeric: h.numeric,
+        value: (r) => {
+          const v = r.flat[h.key];
+          return typeof v === "number" || typeof v === "string" ? v : v == null ? null : String(v);
+        },
+        cell: (r) => formatValue(r.flat[h.key]),
+      })),
+      {
+        key: "length",
+        label: "Length",
+        width: 100,
+        numeric: true,
+        value: (r) => r.trial.lengthTrained,
+        cell: (r) =>
+          r.trial.currentOpLength !== null
+            ? `${r.trial.lengthTrained} / ${r.trial.currentOpLength}`
+            : String(r.trial.lengthTrained),
+      },
+      {
+        key: "restarts",
+        label: "Restarts",
+        width: 76,
+        numeric: true,
+        value: (r) => r.trial.restarts,
+        cell: (r) => String(r.trial.restarts),
+      },
+      {
+        key: "latest",
+        label: "Latest",
+        width: 96,
+        numeric: true,
+        value: (r) => r.trial.latestValidation,
+        cell: (r) => formatMetric(r.trial.latestValidation),
+      },
+      {
+        key: "best",
+        label: "Best",
+        width: 96,
+        numeric: true,
+        value: (r) => r.trial.bestValidation,
+        cell: (r) => formatMetric(r.trial.bestValidation),
+      },
+    ];
+  }, [hparams, bestTrialId]);
+
+  const shown = useMemo(() => {
+    const test = parseFilter(filter);
+    const col = columns.find((c) => c.key === sort.key) ?? columns[0]!;
+    const out = rows.filter((r) => (!state || r.state === state) && test(r));
+    out.sort((a, b) => {
+      const c = compareValues(col.value(a), col.value(b));
+      return (sort.desc ? -c : c) || a.id - b.id;
+    });
+    return out;
+  }, [rows, columns, sort, state, filter]);
+
+  const template = columns.map((c) => `${c.width}px`).join(" ");
+  const totalWidth = columns.reduce((s, c) => s + c.width, 0);
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(shown.length, Math.ceil((scrollTop + VIEW) / ROW) + OVERSCAN);
+  const constants = hparams.filter((h) => h.constant);
+
+  return (
+    <div class="trials-table">
+      <div class="toolbar">
+        <select
+          value={state}
+          onChange={(e) => setState(e.currentTarget.value)}
+          aria-label="Trial state"
+        >
+          <option value="">all states</option>
+          {STATES.map((s) => (
+            <option value={s} key={s}>
+              {stateLabel(s)}
+            </option>
+          ))}
+        </select>
+        <input
+          type="search"
+          class="filter"
+          placeholder="filter: adam  lr<0.01  best<0.3"
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+          aria-label="Filter trials"
+        />
+        <span class="muted">
+          {shown.length === rows.length
+            ? `${rows.length} trials`
+            : `${shown.length} of ${rows.length} trials`}
+        </span>
+        {constants.length > 0 && (
+          <span class="muted constants">
+            {constants
+              .map((h) => `${h.key} = ${formatValue(rows[0]?.flat[h.key] ?? "")}`)
+              .join(" · ")}
+          </span>
+        )}
+      </div>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: scrolling and hover only; the rows' links are the interactive part. */}
+      <div
+        class="vt"
+        style={{ height: `${VIEW}px` }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onMouseLeave={() => props.onHover(null)}
+      >
+        <div class="vt-head" style={{ gridTemplateColumns: template, width: `${totalWidth}px` }}>
+          {columns.map((c) => (
+            <button
+              type="button"
+              key={c.key}
+              class={`vt-th${c.numeric ? " num" : ""}${sort.key === c.key ? " sorted" : ""}`}
+              title={`sort by ${c.label}`}
+              onClick={() =>
+                setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))
+              }
+            >
+              {c.label}
+              {sort.key === c.key ? (sort.desc ? " ▾" : " ▴") : ""}
+            </button>
+          ))}
+        </div>
+        <div
+          class="vt-body"
+          style={{ height: `${shown.length * ROW}px`, width: `${totalWidth}px` }}
+          data-rows={shown.length}
+        >
+          {shown.slice(first, last).map((r, i) => (
+            // biome-ignore lint/a11y/noStaticElementInteractions: hover highlights the trial's curve; its link opens it.
+            <div
+              key={r.id}
+              class={`vt-row${r.id === bestTrialId ? " best" : ""}`}
+              style={{ gridTemplateColumns: template, top: `${(first + i) * ROW}px` }}
+              onMouseEnter={() => props.onHover(r.id)}
+            >
+              {columns.map((c) => (
+                <div key={c.key} class={`vt-td${c.numeric ? " num" : ""}`}>
+                  {c.cell(r)}
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,209 @@
+/**
+ * One experiment: state, progress and ETA; every trial's curve; the rungs of
+ * an ASHA search; the metric against each hyperparameter; the trials table;
+ * the config. Sets `data-ready` once the table and the curves are drawn.
+ */
+import { useMemo, useState } from "preact/hooks";
+import { api } from "../api.js";
+import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
+import { ExperimentActions } from "../components/experiment-actions.js";
+import { AshaView } from "../experiment/asha-view.js";
+import { CurvesChart } from "../experiment/curves-chart.js";
+import { HParamScatter } from "../experiment/hparam-scatter.js";
+import { bestTrial, flatten, hparamColumns } from "../experiment/hparams.js";
+import { TrialsTable } from "../experiment/trials-table.js";
+import { useCurves, useRungs, useTrials } from "../experiment/use-live-data.js";
+import { elapsedSeconds, formatDuration, formatMetric, formatTime, isTerminal } from "../format.js";
+import { useNow, usePoll } from "../hooks.js";
+import { href, navigate } from "../router.js";
+import { toYaml } from "../yaml.js";
+
+const ASHA = new Set(["async_halving", "adaptive_asha"]);
+
+export function ExperimentPage(props: { id: number }) {
+  const { id } = props;
+  const now = useNow();
+  const [actionError, setActionError] = useState<Error | null>(null);
+  const [highlight, setHighlight] = useState<number | null>(null);
+  const [logY, setLogY] = useState(false);
+  const [drawnVersion, setDrawnVersion] = useState(-1);
+
+  const detail = usePoll((signal) => api.experiment(id, signal), 2000, [id]);
+  const exp = detail.data;
+  const finished = !!exp && isTerminal(exp.state);
+  const curves = useCurves(id, finished);
+  const moved = exp
+    ? `${curves.version}|${exp.state}|${exp.progress}|${JSON.stringify(exp.trialCounts)}`
+    : "";
+  const trials = useTrials(id, moved);
+  const asha = !!exp && ASHA.has(exp.searcher);
+  const rungs = useRungs(id, moved, asha);
+
+  const list = trials.data ?? [];
+  const flat = useMemo(() => list.map((t) => flatten(t.hparams)), [list]);
+  const columns = useMemo(() => hparamColumns(flat, exp?.config), [flat, exp?.config]);
+  const best = useMemo(
+    () => (exp ? bestTrial(list, exp.smallerIsBetter) : null),
+    [list, exp?.smallerIsBetter],
+  );
+  const bestId = best?.id ?? null;
+
+  const ready =
+    !!exp &&
+    trials.data !== null &&
+    curves.complete &&
+    (curves.curves.points === 0 || drawnVersion >= curves.version);
+
+  if (!exp)
+    return (
+      <div class="page">
+        <ErrorNote error={detail.error} />
+        {!detail.error && <p class="muted">Loading experiment {id}…</p>}
+      </div>
+    );
+
+  const varying = columns.filter((c) => !c.constant);
+  return (
+    <div class="page experiment-page" data-ready={ready ? "true" : undefined}>
+      <div class="page-head">
+        <a href={href.experiments()} class="back">
+          ← Experiments
+        </a>
+        <h1>
+          <span class="muted">#{exp.id}</span> {exp.name}
+        </h1>
+        <StateBadge state={exp.state} />
+        <ExperimentActions
+          id={exp.id}
+          state={exp.state}
+          onDone={() => {
+            setActionError(null);
+            detail.refresh();
+          }}
+          onError={setActionError}
+        />
+      </div>
+      <ErrorNote error={actionError ?? detail.error ?? trials.error ?? curves.error} />
+      {exp.endReason && <p class="end-reason">{exp.endReason}</p>}
+
+      <div class="cards">
+        <div class="card wide">
+          <div class="card-label">Progress</div>
+          <ProgressBar value={exp.progress} state={exp.state} />
+          <div class="muted">
+            {finished
+              ? `ended ${formatTime(exp.endedAt)}`
+              : exp.state === "PAUSED"
+                ? "paused"
+                : `ETA ${formatDuration(exp.etaSeconds)}`}
+          </div>
+        </div>
+        <div class="card">
+          <div class="card-label">
+            Best {exp.metric} {exp.smallerIsBetter ? "↓" : "↑"}
+          </div>
+          <div class="card-value">{formatMetric(exp.bestMetric)}</div>
+          {bestId !== null && (
+            <a class="muted" href={href.trial(bestId)}>
+              trial {bestId}
+            </a>
+          )}
+        </div>
+        <div class="card">
+          <div class="card-label">Trials</div>
+          <TrialCounts counts={exp.trialCounts} />
+        </div>
+        <div class="card">
+          <div class="card-label">Searcher</div>
+          <div class="card-value small">{exp.searcher}</div>
+        </div>
+        <div class="card">
+          <div class="card-label">Started</div>
+          <div class="card-value small">{formatTime(exp.createdAt)}</div>
+          <div class="muted">{formatDuration(elapsedSeconds(exp.createdAt, exp.endedAt, now))}</div>
+        </div>
+      </div>
+
+      <div class={asha ? "row two" : "row"}>
+        <section class="panel">
+          <div class="panel-head">
+            <h2>Validation curves</h2>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={logY}
+                onChange={(e) => setLogY(e.currentTarget.checked)}
+              />
+              log scale
+            </label>
+          </div>
+          <CurvesChart
+            curves={curves.curves}
+            metric={exp.metric}
+            bestTrialId={bestId}
+            highlight={highlight}
+            logY={logY}
+            onOpenTrial={(trialId) => navigate(href.trial(trialId))}
+            onDrawn={setDrawnVersion}
+          />
+        </section>
+        {asha && (
+          <section class="panel">
+            <div class="panel-head">
+              <h2>Rungs</h2>
+            </div>
+            <AshaView rungs={rungs.data ?? []} bestTrialId={bestId} />
+          </section>
+        )}
+      </div>
+
+      {varying.length > 0 && (
+        <section class="panel">
+          <div class="panel-head">
+            <h2>{exp.metric} against each hyperparameter</h2>
+            <span class="muted">best validation of each trial</span>
+          </div>
+          <div class="scatters">
+            {varying.map((c) => (
+              <HParamScatter
+                key={c.key}
+                column={c}
+                trials={list}
+                flat={flat}
+                metric={exp.metric}
+                bestTrialId={bestId}
+                highlight={highlight}
+                logY={logY}
+              />
+            ))}
+          </div>
+        </section>
+      )}
+
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Trials</h2>
+        </div>
+        {trials.data === null ? (
+          <p class="muted">Loading trials…</p>
+        ) : (
+          <TrialsTable
+            trials={list}
+            hparams={columns}
+            bestTrialId={bestId}
+            onHover={setHighlight}
+          />
+        )}
+      </section>
+
+      <section class="panel">
+        <details>
+          <summary>
+            <h2 class="inline">Config</h2>
+          </summary>
+          <pre class="config">{exp.configYaml ?? toYaml(exp.config)}</pre>
+        </details>
+      </section>
+    </div>
+  );
+}

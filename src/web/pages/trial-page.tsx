@@ -1,0 +1,241 @@
+/**
+ * One trial: hparams, state, its searcher ops, the history of its runs
+ * (restarts, preemptions, exit reasons), metric charts, live logs and
+ * checkpoints.
+ */
+import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
+import { api } from "../api.js";
+import { ErrorNote, StateBadge } from "../components/badges.js";
+import { flatten } from "../experiment/hparams.js";
+import {
+  elapsedSeconds,
+  formatBytes,
+  formatDuration,
+  formatMetric,
+  formatTime,
+  formatValue,
+  isTerminal,
+} from "../format.js";
+import { useNow, usePoll } from "../hooks.js";
+import { href } from "../router.js";
+import { LogsPanel } from "../trial/logs-panel.js";
+import { MetricCharts } from "../trial/metric-charts.js";
+import { useTrialMetrics } from "../trial/use-metrics.js";
+
+function AllocationsTable(props: { allocations: AllocationSummary[]; now: number }) {
+  if (props.allocations.length === 0) return <p class="muted">Not started yet.</p>;
+  return (
+    <table class="table compact allocations">
+      <thead>
+        <tr>
+          <th class="num">Run</th>
+          <th>Allocation</th>
+          <th>State</th>
+          <th>Started</th>
+          <th class="num">Duration</th>
+          <th>Preempted</th>
+          <th class="num">Exit</th>
+          <th>Reason</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...props.allocations].reverse().map((a) => (
+          <tr key={a.id}>
+            <td class="num">{a.runId}</td>
+            <td class="mono">{a.id}</td>
+            <td>{a.state.toLowerCase()}</td>
+            <td>{formatTime(a.createdAt)}</td>
+            <td class="num">{formatDuration(elapsedSeconds(a.createdAt, a.endedAt, props.now))}</td>
+            <td>{a.preemptRequested ? "yes" : ""}</td>
+            <td class="num">{a.exitCode ?? ""}</td>
+            <td>{a.exitReason ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CheckpointsTable(props: { checkpoints: CheckpointSchema[] }) {
+  if (props.checkpoints.length === 0) return <p class="muted">No checkpoints yet.</p>;
+  return (
+    <table class="table compact checkpoints">
+      <thead>
+        <tr>
+          <th>UUID</th>
+          <th class="num">Steps</th>
+          <th class="num">Size</th>
+          <th class="num">Files</th>
+          <th class="num">Validation</th>
+          <th>State</th>
+          <th>Saved</th>
+          <th>Metadata</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...props.checkpoints].reverse().map((c) => (
+          <tr key={c.uuid} class={c.state === "DELETED" ? "deleted" : ""}>
+            <td class="mono" title={c.uuid}>
+              {c.uuid.slice(0, 8)}
+            </td>
+            <td class="num">{c.stepsCompleted}</td>
+            <td class="num">{formatBytes(c.sizeBytes)}</td>
+            <td class="num" title={Object.keys(c.resources).join("\n")}>
+              {Object.keys(c.resources).length}
+            </td>
+            <td class="num">{formatMetric(c.validationMetric)}</td>
+            <td>{c.state.toLowerCase()}</td>
+            <td>{formatTime(c.createdAt)}</td>
+            <td class="mono metadata">
+              {Object.keys(c.metadata).length ? JSON.stringify(c.metadata) : ""}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function TrialPage(props: { id: number }) {
+  const { id } = props;
+  const now = useNow();
+  const trial = usePoll((signal) => api.trial(id, signal), 2000, [id]);
+  const t = trial.data;
+  const finished = !!t && isTerminal(t.state);
+  const metrics = useTrialMetrics(id, finished);
+  const checkpoints = usePoll((signal) => api.checkpoints(id, signal), 5000, [id]);
+
+  if (!t)
+    return (
+      <div class="page">
+        <ErrorNote error={trial.error} />
+        {!trial.error && <p class="muted">Loading trial {id}…</p>}
+      </div>
+    );
+
+  const hparams = Object.entries(flatten(t.hparams));
+  return (
+    <div class="page trial-page" data-ready={metrics.complete ? "true" : undefined}>
+      <div class="page-head">
+        <a href={href.experiment(t.experimentId)} class="back">
+          ← Experiment {t.experimentId}
+        </a>
+        <h1>
+          Trial {t.id} <span class="muted">request {t.requestId}</span>
+        </h1>
+        <StateBadge state={t.state} running={t.running} />
+      </div>
+      <ErrorNote error={trial.error} />
+      {t.endReason && <p class="end-reason">{t.endReason}</p>}
+
+      <div class="cards">
+        <div class="card">
+          <div class="card-label">Length trained</div>
+          <div class="card-value">{t.lengthTrained}</div>
+          {t.currentOpLength !== null && <div class="muted">training to {t.currentOpLength}</div>}
+        </div>
+        <div class="card">
+          <div class="card-label">Latest validation</div>
+          <div class="card-value">{formatMetric(t.latestValidation)}</div>
+        </div>
+        <div class="card">
+          <div class="card-label">Best validation</div>
+          <div class="card-value">{formatMetric(t.bestValidation)}</div>
+        </div>
+        <div class="card">
+          <div class="card-label">Restarts / run</div>
+          <div class="card-value small">
+            {t.restarts} / {t.runId}
+          </div>
+        </div>
+        <div class="card">
+          <div class="card-label">Started</div>
+          <div class="card-value small">{formatTime(t.createdAt)}</div>
+          <div class="muted">{formatDuration(elapsedSeconds(t.createdAt, t.endedAt, now))}</div>
+        </div>
+      </div>
+
+      <div class="row two">
+        <section class="panel">
+          <div class="panel-head">
+            <h2>Hyperparameters</h2>
+          </div>
+          <table class="table compact kv">
+            <tbody>
+              {hparams.map(([k, v]) => (
+                <tr key={k}>
+                  <th>{k}</th>
+                  <td class="mono">{formatValue(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section class="panel">
+          <div class="panel-head">
+            <h2>Searcher operations</h2>
+          </div>
+          {t.ops.length === 0 ? (
+            <p class="muted">None yet.</p>
+          ) : (
+            <table class="table compact ops">
+              <thead>
+                <tr>
+                  <th class="num">Train to</th>
+                  <th>Status</th>
+                  <th class="num">Searcher metric</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.ops.map((op) => (
+                  <tr key={op.length}>
+                    <td class="num">{op.length}</td>
+                    <td>
+                      {op.completed
+                        ? "done"
+                        : t.currentOpLength === op.length
+                          ? "training"
+                          : "queued"}
+                    </td>
+                    <td class="num">{formatMetric(op.searcherMetric)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Metrics</h2>
+        </div>
+        <MetricCharts metrics={metrics} />
+      </section>
+
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Logs</h2>
+          <span class="muted">following</span>
+        </div>
+        <LogsPanel trialId={id} />
+      </section>
+
+      <div class="row two">
+        <section class="panel">
+          <div class="panel-head">
+            <h2>Runs</h2>
+          </div>
+          <AllocationsTable allocations={t.allocations} now={now} />
+        </section>
+        <section class="panel">
+          <div class="panel-head">
+            <h2>Checkpoints</h2>
+          </div>
+          <ErrorNote error={checkpoints.error} />
+          <CheckpointsTable checkpoints={checkpoints.data?.checkpoints ?? []} />
+        </section>
+      </div>
+    </div>
+  );
+}

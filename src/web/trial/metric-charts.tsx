@@ -1,0 +1,64 @@
+/** One small line chart per metric of a trial, training and validation apart. */
+import { useMemo } from "preact/hooks";
+import type uPlot from "uplot";
+import { type ChartOptions, UPlotChart } from "../components/uplot-chart.js";
+import type { Series, TrialMetrics } from "./use-metrics.js";
+
+const COLORS: Record<string, string> = { training: "#2563eb", validation: "#ea580c" };
+
+function MetricChart(props: { series: Series; version: number }) {
+  const { series } = props;
+  const color = COLORS[series.group] ?? "#475569";
+  const options = useMemo<ChartOptions>(
+    () => ({
+      legend: { show: true, live: true },
+      cursor: { drag: { x: true, y: false } },
+      scales: { x: { time: false } },
+      axes: [
+        { label: "steps", labelSize: 18, stroke: "#475569", grid: { stroke: "#e2e8f0" } },
+        { stroke: "#475569", grid: { stroke: "#e2e8f0" }, size: 56 },
+      ],
+      series: [
+        { label: "step" },
+        {
+          label: series.name,
+          stroke: color,
+          width: 2,
+          points: { show: series.steps.length < 60, size: 5, fill: color },
+        },
+      ],
+    }),
+    [series.name, color, series.steps.length < 60],
+  );
+  const data = useMemo<uPlot.AlignedData>(
+    () => [series.steps.slice(), series.values.slice()],
+    [series, props.version],
+  );
+  return (
+    <div
+      class="metric-chart"
+      data-points={series.steps.length}
+      data-metric={`${series.group}/${series.name}`}
+    >
+      <div class="metric-title">
+        <span class={`group ${series.group}`}>{series.group}</span> {series.name}
+      </div>
+      <UPlotChart options={options} data={data} height={200} />
+    </div>
+  );
+}
+
+export function MetricCharts(props: { metrics: TrialMetrics }) {
+  const all = [...props.metrics.series.values()].sort(
+    (a, b) => b.group.localeCompare(a.group) || a.name.localeCompare(b.name),
+  );
+  if (all.length === 0)
+    return <p class="muted">{props.metrics.complete ? "No metrics reported yet." : "Loading…"}</p>;
+  return (
+    <div class="metric-charts">
+      {all.map((s) => (
+        <MetricChart key={`${s.group}/${s.name}`} series={s} version={props.metrics.version} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/** Plain JSON data as YAML, for configs that were submitted as objects. */
+
+const PLAIN = /^[A-Za-z_][\w.\-/ ]*$/;
+const RESERVED = /^(true|false|null|yes|no|on|off|~)$/i;
+
+function scalar(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string")
+    return PLAIN.test(v) && !RESERVED.test(v) && v.trim() === v ? v : JSON.stringify(v);
+  return String(v);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+function inline(v: unknown): string | null {
+  if (Array.isArray(v))
+    return v.every((x) => !isObject(x) && !Array.isArray(x))
+      ? `[${v.map(scalar).join(", ")}]`
+      : null;
+  if (isObject(v)) return Object.keys(v).length === 0 ? "{}" : null;
+  return scalar(v);
+}
+
+export function toYaml(value: unknown, indent = ""): string {
+  if (!isObject(value) && !Array.isArray(value)) return `${indent}${scalar(value)}\n`;
+  let out = "";
+  const entries: [string | null, unknown][] = Array.isArray(value)
+    ? value.map((v) => [null, v])
+    : Object.entries(value);
+  for (const [key, v] of entries) {
+    const head = key === null ? `${indent}- ` : `${indent}${scalar(key)}:`;
+    const one = inline(v);
+    if (one !== null) out += `${head}${key === null ? "" : " "}${one}\n`;
+    else out += `${head}\n${toYaml(v, `${indent}  `)}`;
+  }
+  return out;
+}
