@@ -15,6 +15,7 @@ import type { ExperimentConfig } from "../../protocol/config/types.js";
 import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
+import { GroupCommit } from "./group-commit.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
 
 const isTerminalTrial = (t: TrialRow) =>
@@ -27,8 +28,11 @@ export function better(config: ExperimentConfig, a: number, b: number | null): b
 
 export class PushService {
   private readonly configs = new Map<number, ExperimentConfig>();
+  private readonly group: GroupCommit;
 
-  constructor(private readonly ctx: MasterContext) {}
+  constructor(private readonly ctx: MasterContext) {
+    this.group = new GroupCommit(ctx.store);
+  }
 
   async trial(trialId: number): Promise<TrialRow> {
     const trial = await this.ctx.store.getTrial(trialId);
@@ -200,7 +204,7 @@ export class PushService {
       }
       return inserted;
     };
-    if (!latest) return insert(this.ctx.store);
+    if (!latest) return this.group.submit(insert);
     const last = latest;
     return this.ctx.store.transaction(async (tx) => {
       const inserted = await insert(tx);

@@ -1,0 +1,64 @@
+/**
+ * Group commit: writes that arrive while the database is busy are applied
+ * together in one transaction, each in its own savepoint-like unit (the
+ * store's `addMetrics` rolls back only its own batch on a conflict). Many
+ * trials pushing at once then cost one commit per group, not one per request,
+ * and each request still gets its own answer.
+ */
+import type { Store } from "../storage/store.js";
+
+interface Pending<T> {
+  run: (tx: Store) => Promise<T>;
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommit {
+  private queue: Pending<unknown>[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly store: Store,
+    /** Largest number of writes in one transaction. */
+    private readonly maxGroup = 64,
+  ) {}
+
+  /** Runs `run` inside a shared transaction; resolves after that transaction commits. */
+  submit<T>(run: (tx: Store) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject } as Pending<unknown>);
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the requests already parsed in this turn of the event loop join the group.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, this.maxGroup);
+      const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+      try {
+        await this.store.transaction(async (tx) => {
+          for (const item of group) {
+            try {
+              outcomes.push({ ok: true, value: await item.run(tx) });
+            } catch (err) {
+              outcomes.push({ ok: false, err });
+            }
+          }
+        });
+      } catch (err) {
+        for (const item of group) item.reject(err);
+        continue;
+      }
+      group.forEach((item, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) item.resolve(o.value);
+        else item.reject(o.err);
+      });
+    }
+    this.flushing = false;
+  }
+}
