@@ -22,10 +22,15 @@ export function checkpointTable(
       flex: true,
       min: 6,
     },
-    { header: "FILES", value: (c) => String(Object.keys(c.resources).length), align: "right" },
+    {
+      header: "FILES",
+      value: (c) => String(Object.keys(c.resources).length),
+      align: "right",
+      optional: 2,
+    },
     { header: "SIZE", value: (c) => formatBytes(c.sizeBytes), align: "right" },
-    { header: "STATE", value: (c) => c.state },
-    { header: "CREATED", value: (c) => formatTime(c.createdAt) },
+    { header: "STATE", value: (c) => c.state, optional: 3 },
+    { header: "CREATED", value: (c) => formatTime(c.createdAt), optional: 1 },
   ];
   return renderTable(checkpoints, columns, { width, style });
 }

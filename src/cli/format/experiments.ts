@@ -33,12 +33,12 @@ export function experimentTable(
       value: (e) => e.state,
       color: (p, e, s) => styleState(s, e.state) + p.slice(e.state.length),
     },
-    { header: "SEARCHER", value: (e) => e.searcher },
+    { header: "SEARCHER", value: (e) => e.searcher, optional: 2 },
     { header: "PROGRESS", value: (e) => formatPercent(e.progress), align: "right" },
     { header: "TRIALS", value: (e) => trialProgress(e.trialCounts), align: "right" },
-    { header: "METRIC", value: (e) => e.metric, flex: true },
+    { header: "METRIC", value: (e) => e.metric, flex: true, optional: 3 },
     { header: "BEST", value: (e) => formatMetric(e.bestMetric), align: "right" },
-    { header: "CREATED", value: (e) => formatTime(e.createdAt) },
+    { header: "CREATED", value: (e) => formatTime(e.createdAt), optional: 1 },
   ];
   return renderTable(
     [...experiments].sort((a, b) => a.id - b.id),

@@ -1,7 +1,8 @@
 /**
  * Plain-text tables that fit a width: columns keep their natural width when
  * they can; otherwise the flexible ones (hyperparameters, names) shrink first,
- * then the widest others, and cut cells end in "…".
+ * then optional columns are left out, then the widest others shrink; cut
+ * cells end in "…".
  */
 import { NO_STYLE, type Style } from "./style.js";
 
@@ -13,6 +14,8 @@ export interface Column<R> {
   flex?: boolean;
   /** Narrowest the column may get (default: 3 characters, or 8 for flex columns). */
   min?: number;
+  /** Left out when the table does not fit; lower numbers go first. */
+  optional?: number;
   /** Colours a cell; gets the padded text, so widths stay right. */
   color?(padded: string, row: R, style: Style): string;
 }
@@ -58,21 +61,35 @@ export function fitWidths(
 
 export function renderTable<R>(
   rows: readonly R[],
-  columns: readonly Column<R>[],
+  allColumns: readonly Column<R>[],
   options: TableOptions,
 ): string[] {
   const style = options.style ?? NO_STYLE;
-  const cells = rows.map((row) => columns.map((c) => c.value(row).replace(/\s*\n\s*/g, " ")));
-  const natural = columns.map((c, i) =>
-    Math.max(c.header.length, ...cells.map((r) => r[i]!.length)),
+  const allCells = rows.map((row) => allColumns.map((c) => c.value(row).replace(/\s*\n\s*/g, " ")));
+  const natural = allColumns.map((c, i) =>
+    Math.max(c.header.length, ...allCells.map((r) => r[i]!.length)),
   );
-  const mins = columns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? 8 : 3)));
-  const widths = fitWidths(
-    natural,
-    mins,
-    columns.map((c) => c.flex === true),
-    options.width,
-  );
+  const mins = allColumns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? 8 : 3)));
+  const flex = allColumns.map((c) => c.flex === true);
+  // Leave out optional columns, in their order, while even shrunk flex columns do not fit.
+  const keep = allColumns.map(() => true);
+  const dropOrder = allColumns
+    .map((c, i) => ({ i, order: c.optional }))
+    .filter((d): d is { i: number; order: number } => d.order !== undefined)
+    .sort((a, b) => a.order - b.order);
+  const shrunkTotal = () =>
+    allColumns.reduce(
+      (sum, c, i) => (keep[i] ? sum + (c.flex ? mins[i]! : natural[i]!) + GAP : sum),
+      -GAP,
+    );
+  for (const d of dropOrder) {
+    if (options.width === null || shrunkTotal() <= options.width) break;
+    keep[d.i] = false;
+  }
+  const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
+  const columns = pick(allColumns);
+  const cells = allCells.map(pick);
+  const widths = fitWidths(pick(natural), pick(mins), pick(flex), options.width);
   const pad = (text: string, i: number) => {
     const w = widths[i]!;
     const cut = truncate(text, w);

@@ -95,9 +95,14 @@ export function trialTable(
       align: "right",
       min: 8,
     },
-    { header: "LATEST", value: (t) => formatMetric(t.latestValidation), align: "right" },
+    {
+      header: "LATEST",
+      value: (t) => formatMetric(t.latestValidation),
+      align: "right",
+      optional: 2,
+    },
     { header: "LENGTH", value: lengthCell, align: "right" },
-    { header: "RESTARTS", value: (t) => String(t.restarts), align: "right" },
+    { header: "RESTARTS", value: (t) => String(t.restarts), align: "right", optional: 1 },
     { header: "HPARAMS", value: (t) => formatHparams(pickHparams(t.hparams, varying)), flex: true },
   ];
   return renderTable(trials, columns, { width, style });
@@ -159,7 +164,7 @@ export function describeTrial(
           { header: "REASON", value: (a) => a.exitReason ?? "–", flex: true },
           { header: "STARTED", value: (a) => formatTime(a.createdAt) },
           { header: "ENDED", value: (a) => formatTime(a.endedAt) },
-          { header: "ALLOCATION", value: (a) => a.id, flex: true },
+          { header: "ALLOCATION", value: (a) => a.id, optional: 1 },
         ],
         { width, style },
       ),

@@ -16,6 +16,7 @@ export async function createExperiment(
     workdir: tm.dataDir,
   });
   if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+  await tm.settle();
   return res.body.id;
 }
 
