@@ -1,0 +1,192 @@
+/**
+ * A real master for end-to-end tests: `startMaster` (the same code as
+ * `pushtune master`) with the local launcher, a real database (SQLite in a
+ * temp data dir, or a fresh PostgreSQL database) and trials that are real
+ * `node train.js` processes importing the built SDK. `store` is a second
+ * connection to the same database, for what the REST API does not show
+ * (deleted checkpoints, launcher handles).
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startMaster } from "../../../src/cli/commands/master.js";
+import { openStore } from "../../../src/master/storage/open-store.js";
+import type { Store } from "../../../src/master/storage/store.js";
+import type {
+  CheckpointList,
+  ExperimentDetail,
+  MetricPoint,
+  MetricSeries,
+  TrialDetail,
+  TrialList,
+} from "../../../src/protocol/api/resources.js";
+import { createPostgresDatabase } from "../../master/support/postgres.js";
+import { ensureSdkBuilt } from "./build.js";
+
+export interface Cluster {
+  url: string;
+  dataDir: string;
+  /** `<dataDir>/checkpoints`: shared_fs root of configs without a host_path. */
+  checkpointRoot: string;
+  store: Store;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(
+  options: { slots: number; db?: "sqlite" | "postgres" } = { slots: 4 },
+): Promise<Cluster> {
+  await ensureSdkBuilt();
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-e2e-"));
+  let dbUrl = join(dataDir, "pushtune.db");
+  let dropDb = async () => {};
+  if (options.db === "postgres") {
+    const pg = await createPostgresDatabase();
+    dbUrl = pg.url;
+    dropDb = pg.drop;
+  }
+  const master = await startMaster({
+    dataDir,
+    db: dbUrl,
+    port: 0,
+    slots: options.slots,
+    quiet: true,
+  });
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const store = await openStore(dbUrl);
+  let closed = false;
+  return {
+    url: master.url,
+    dataDir,
+    checkpointRoot: join(dataDir, "checkpoints"),
+    store,
+    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(`${master.url}/api/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : null) as T;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await master.close();
+      await store.close();
+      await dropDb();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createExperiment(
+  c: Cluster,
+  config: Record<string, unknown>,
+  workdir: string,
+): Promise<number> {
+  return (await c.api<{ id: number }>("POST", "/experiments", { config, workdir })).id;
+}
+
+export function experiment(c: Cluster, id: number): Promise<ExperimentDetail> {
+  return c.api<ExperimentDetail>("GET", `/experiments/${id}`);
+}
+
+const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
+
+/** Waits for the experiment to end; returns its final state. */
+export async function waitForEnd(c: Cluster, id: number, seconds = 120): Promise<string> {
+  return waitFor(
+    `experiment ${id} to end`,
+    async () => {
+      const { state } = await experiment(c, id);
+      return ENDED.includes(state) ? state : null;
+    },
+    seconds,
+  );
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null>,
+  seconds = 60,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Every trial of the experiment with its ops and allocations, by request id. */
+export async function trialDetails(c: Cluster, id: number): Promise<TrialDetail[]> {
+  const { trials } = await c.api<TrialList>("GET", `/experiments/${id}/trials`);
+  const details = await Promise.all(
+    trials.map((t) => c.api<TrialDetail>("GET", `/trials/${t.id}`)),
+  );
+  return details.sort((a, b) => a.requestId - b.requestId);
+}
+
+/** A trial's visible metrics of one group, all pages. */
+export async function metricsOf(
+  c: Cluster,
+  trialId: number,
+  group: "training" | "validation",
+): Promise<MetricPoint[]> {
+  const out: MetricPoint[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await c.api<MetricSeries>(
+      "GET",
+      `/trials/${trialId}/metrics?group=${group}&after=${after}&limit=1000`,
+    );
+    out.push(...page.metrics);
+    if (page.metrics.length < 1000 || page.next === null) return out;
+    after = page.next;
+  }
+}
+
+export async function checkpointsOf(c: Cluster, trialId: number) {
+  return (await c.api<CheckpointList>("GET", `/trials/${trialId}/checkpoints`)).checkpoints;
+}
+
+export async function logsOf(c: Cluster, trialId: number): Promise<string[]> {
+  const page = await c.api<{ logs: { line: string }[] }>(
+    "GET",
+    `/trials/${trialId}/logs?limit=10000`,
+  );
+  return page.logs.map((l) => l.line);
+}
+
+/**
+ * What a search ended with, independent of timing: per trial, its hyperparameters,
+ * state, the ops it completed with their searcher metrics, and its validations.
+ */
+export async function searchResult(c: Cluster, id: number) {
+  const trials = await trialDetails(c, id);
+  const exp = await experiment(c, id);
+  return {
+    state: exp.state,
+    bestMetric: exp.bestMetric,
+    trials: await Promise.all(
+      trials.map(async (t) => ({
+        requestId: t.requestId,
+        hparams: t.hparams,
+        state: t.state,
+        endReason: t.endReason,
+        ops: t.ops.filter((o) => o.completed).map((o) => [o.length, o.searcherMetric]),
+        validations: (await metricsOf(c, t.id, "validation")).map((m) => [
+          m.stepsCompleted,
+          m.metrics,
+        ]),
+      })),
+    ),
+  };
+}
