@@ -11,6 +11,8 @@ export interface FakeIo extends Io {
   stderr: string;
   /** Presses Ctrl-C. */
   interrupt(): void;
+  /** Resolves once a command listens for Ctrl-C. */
+  listeningForInterrupt(): Promise<void>;
 }
 
 export interface FakeIoOptions {
@@ -43,6 +45,9 @@ export function fakeIo(options: FakeIoOptions = {}): FakeIo {
     },
     interrupt: () => {
       for (const h of [...handlers]) h();
+    },
+    async listeningForInterrupt() {
+      while (handlers.size === 0) await new Promise((r) => setTimeout(r, 10));
     },
     now: () => Date.now(),
     cwd: () => options.cwd ?? process.cwd(),
