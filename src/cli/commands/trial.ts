@@ -10,8 +10,12 @@ import { isEnded } from "../follow/render.js";
 import { describeTrial, sortTrials, trialTable } from "../format/trials.js";
 
 const PAGE = 1000;
-/** How long one logs long-poll waits for new lines before the trial's state is checked again. */
-const LOG_WAIT_SECONDS = 20;
+/**
+ * How long one logs long-poll waits for new lines before the trial's state is
+ * checked again: a trial's end wakes no log poll, so this bounds how late
+ * `logs --follow` notices it.
+ */
+const LOG_WAIT_SECONDS = 3;
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
