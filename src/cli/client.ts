@@ -168,7 +168,7 @@ export class MasterClient {
     } catch {
       // not an API error body; described below by status
     }
-    if (isErrorBody(parsed)) throw this.failure(parsed, res.status);
+    if (isErrorBody(parsed)) throw this.failure(parsed, res.status, path);
     throw new ApiFailure(
       `the master at ${this.url} answered ${res.status} ${res.statusText} to ${method} ${path}` +
         (res.status === 404 ? " (is this a pushtune master?)" : ""),
@@ -177,7 +177,7 @@ export class MasterClient {
     );
   }
 
-  private failure(body: ErrorBody, status: number): ApiFailure {
+  private failure(body: ErrorBody, status: number, path: string): ApiFailure {
     const { code, message, details } = body.error;
     if (code === "INVALID_CONFIG") {
       const errors = configErrors(details);
@@ -189,7 +189,7 @@ export class MasterClient {
         2,
       );
     }
-    if (code === "UNAUTHENTICATED") {
+    if (code === "UNAUTHENTICATED" && path !== "/auth/login") {
       const hint = this.token
         ? `the master at ${this.url} refused the token (${message})`
         : `the master at ${this.url} needs a token`;

@@ -4,9 +4,12 @@
  * own), stdout and stderr captured, and optional stdin text.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+/** tsx by absolute URL, so the child may run in any working directory. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface CliResult {
   code: number | null;
@@ -41,7 +44,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
-  const child = spawn(process.execPath, ["--import", "tsx", `${REPO}src/cli/main.ts`, ...args], {
+  const child = spawn(process.execPath, ["--import", TSX, `${REPO}src/cli/main.ts`, ...args], {
     cwd: options.cwd ?? REPO,
     env: cleanEnv(options.env ?? {}),
     stdio: ["pipe", "pipe", "pipe"],

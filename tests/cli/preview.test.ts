@@ -1,0 +1,54 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseJson, runCli } from "./support/run-cli.js";
+
+interface PreviewJson {
+  trials: { requestId: number; hparams: Record<string, unknown>; lengths: number[] }[];
+  totalLength: number;
+}
+
+describe.concurrent("pushtune preview", () => {
+  it("shows the asha example's plan: 12 trials, rungs of 12, 4 and 1, 26,000 batches", async () => {
+    const r = await runCli(["preview", "examples/configs/asha.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("async_halving: 12 trials");
+    expect(r.stdout).toContain("rung 1: 12 trials train to 1,000 batches");
+    expect(r.stdout).toContain("rung 2: 4 trials train to 3,000 batches");
+    expect(r.stdout).toContain("rung 3: 1 trial trains to 9,000 batches");
+    expect(r.stdout).toContain("total: 26,000 batches trained");
+  });
+
+  it("--json gives every trial's lengths and the total", async () => {
+    const r = await runCli(["preview", "examples/configs/asha.yaml", "--json"]);
+    expect(r.code).toBe(0);
+    const plan = parseJson<PreviewJson>(r);
+    expect(plan.totalLength).toBe(26_000);
+    expect(plan.trials).toHaveLength(12);
+    expect(plan.trials.map((t) => t.lengths.at(-1)).sort((a, b) => a! - b!)).toEqual([
+      ...Array(8).fill(1000),
+      ...Array(3).fill(3000),
+      9000,
+    ]);
+    expect(Object.keys(plan.trials[0]!.hparams).sort()).toEqual([
+      "dropout",
+      "global_batch_size",
+      "hidden",
+      "lr",
+    ]);
+  });
+
+  it("a bad config exits with 2 and names the field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pushtune-preview-"));
+    const path = join(dir, "bad.yaml");
+    await writeFile(
+      path,
+      "entrypoint: x\nsearcher: {name: async_halving, metric: loss, max_length: 100, divisor: one}\n",
+    );
+    const r = await runCli(["preview", path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("searcher.divisor");
+    expect(r.stdout).toBe("");
+  });
+});

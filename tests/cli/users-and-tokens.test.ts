@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ExperimentList, TokenResponse } from "../../src/protocol/api/resources.js";
+import { type CliMaster, startCliMaster } from "./support/cli-master.js";
+import { parseJson, runCli } from "./support/run-cli.js";
+
+let m: CliMaster;
+beforeAll(async () => {
+  m = await startCliMaster();
+});
+afterAll(async () => m.close());
+
+/** A fresh CLI home: no saved logins, no admin token. */
+async function freshHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "pushtune-home-"));
+}
+
+describe("users and tokens", () => {
+  it("user create prints the new user's token; --json gives the API's answer", async () => {
+    const r = await runCli(["user", "create", "carol", "--json"], { env: m.env });
+    expect(r.code).toBe(0);
+    const answer = parseJson<TokenResponse>(r);
+    expect(answer.user).toMatchObject({ username: "carol", admin: false });
+    expect(answer.token.length).toBeGreaterThan(10);
+    const human = await runCli(["user", "create", "dave", "--admin"], { env: m.env });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^created user dave \(admin\)\ntoken: \S+\n$/);
+  });
+
+  it("user login reads the password from stdin, prints the token and saves it for that master", async () => {
+    const created = await runCli(["user", "create", "alice", "--password", "correct-horse"], {
+      env: m.env,
+    });
+    expect(created.code).toBe(0);
+    const home = await freshHome();
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: home };
+    const login = await runCli(["user", "login", "alice"], { env, input: "correct-horse\n" });
+    expect(login.code).toBe(0);
+    const token = login.stdout.trim();
+    expect(token).toMatch(/^\S{16,}$/);
+    expect(login.stderr).toContain(`logged in as alice at ${m.url}`);
+    const file = join(home, "logins.json");
+    expect(((await stat(file)).mode & 0o777).toString(8)).toBe("600");
+    expect(JSON.parse(await readFile(file, "utf8")).logins[m.url]).toEqual({
+      username: "alice",
+      token,
+    });
+    // Later commands against that master use the saved token.
+    const printed = await runCli(["token"], { env });
+    expect(printed.stdout).toBe(`${token}\n`);
+    const list = await runCli(["experiment", "list", "--json"], { env });
+    expect(list.code).toBe(0);
+    expect(parseJson<ExperimentList>(list).experiments).toEqual([]);
+  });
+
+  it("a wrong password fails with the master's reason", async () => {
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: await freshHome() };
+    const r = await runCli(["user", "login", "admin", "--password", "not-it"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("pushtune: wrong user name or password\n");
+  });
+
+  it("a password shorter than 8 characters is a usage error", async () => {
+    const r = await runCli(["user", "create", "erin", "--password", "short"], { env: m.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("at least 8 characters");
+  });
+
+  it("only an admin creates users", async () => {
+    const bob = parseJson<TokenResponse>(
+      await runCli(["user", "create", "bob", "--json"], { env: m.env }),
+    );
+    const r = await runCli(["user", "create", "mallory"], {
+      env: { ...m.env, PUSHTUNE_TOKEN: bob.token },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("pushtune: only an admin creates users\n");
+  });
+
+  it("token prints --token, else PUSHTUNE_TOKEN, else a local master's admin token", async () => {
+    const flag = await runCli(["token", "--token", "from-flag"], { env: m.env });
+    expect(flag.stdout).toBe("from-flag\n");
+    const env = await runCli(["token"], { env: m.env });
+    expect(env.stdout).toBe(`${m.tm.adminToken}\n`);
+    const local = await runCli(["token"], {
+      env: { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir },
+    });
+    expect(local.stdout).toBe(`${m.tm.adminToken}\n`);
+    const list = await runCli(["experiment", "list"], {
+      env: { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir },
+    });
+    expect(list.code).toBe(0);
+  });
+
+  it("with no token at all, says how to get one", async () => {
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: await freshHome() };
+    const token = await runCli(["token"], { env });
+    expect(token.code).toBe(1);
+    expect(token.stderr).toContain(`no token for the master at ${m.url}`);
+    expect(token.stderr).toContain("pushtune user login NAME");
+    const list = await runCli(["experiment", "list"], { env });
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain(`the master at ${m.url} needs a token`);
+  });
+
+  it("a token the master does not know is refused with a hint", async () => {
+    const r = await runCli(["experiment", "list"], {
+      env: { ...m.env, PUSHTUNE_TOKEN: "not-a-real-token" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the master at ${m.url} refused the token (invalid token)`);
+    expect(r.stderr).toContain("pushtune user login NAME");
+  });
+});
