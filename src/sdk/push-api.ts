@@ -1,20 +1,18 @@
 /**
  * The push API of DESIGN §4 as typed calls over a `Transport`. Answers are
- * checked against the shared protocol schemas, so nothing untyped leaves here.
+ * checked to the shared protocol schemas (`answers.ts`), so nothing untyped
+ * leaves here.
  */
-import type { Static, TSchema } from "typebox";
-import { Value } from "typebox/value";
-import {
-  BestMetricResponse,
-  type CheckpointBody,
-  type CompletedOperationBody,
-  type EarlyExitBody,
-  type MetricReport,
-  type MetricsBody,
+import type {
+  CheckpointBody,
+  CompletedOperationBody,
+  EarlyExitBody,
+  MetricReport,
+  MetricsBody,
   OperationResponse,
-  PreemptionResponse,
-  type ProgressBody,
+  ProgressBody,
 } from "../protocol/api/push.js";
+import { isBestMetricResponse, isOperationResponse, isPreemptionResponse } from "./answers.js";
 import { UnexpectedResponseError } from "./errors.js";
 import type { PushItem } from "./push-queue.js";
 import type { Transport } from "./transport.js";
@@ -41,7 +39,7 @@ export class PushApi {
       signal,
       timeoutMs: waitSeconds * 1000 + LONG_POLL_GRACE_MS,
     });
-    return checked(OperationResponse, answer, path);
+    return checked(isOperationResponse, answer, path);
   }
 
   /** Long poll: true once the master wants this allocation to stop. */
@@ -51,13 +49,13 @@ export class PushApi {
       signal,
       timeoutMs: timeoutSeconds * 1000 + LONG_POLL_GRACE_MS,
     });
-    return checked(PreemptionResponse, answer, path).preempt;
+    return checked(isPreemptionResponse, answer, path).preempt;
   }
 
   async bestValidation(signal?: AbortSignal): Promise<number | null> {
     const path = `/experiments/${this.identity.experimentId}/searcher/best_searcher_validation_metric`;
     const answer = await this.transport.request("GET", path, undefined, { signal });
-    return checked(BestMetricResponse, answer, path).metric;
+    return checked(isBestMetricResponse, answer, path).metric;
   }
 
   /** Sends one queued push; every write of the SDK goes through here. */
@@ -102,8 +100,8 @@ export class PushApi {
   }
 }
 
-function checked<T extends TSchema>(schema: T, answer: unknown, path: string): Static<T> {
-  if (Value.Check(schema, answer)) return answer;
+function checked<T>(isValid: (x: unknown) => x is T, answer: unknown, path: string): T {
+  if (isValid(answer)) return answer;
   throw new UnexpectedResponseError(
     `GET ${path}: unexpected answer ${JSON.stringify(answer)?.slice(0, 200)}`,
     answer,

@@ -10,14 +10,12 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Static, TSchema } from "typebox";
-import { Value } from "typebox/value";
 import type { ErrorCode } from "../../protocol/api/errors.js";
-import {
+import type {
   CheckpointBody,
   CompletedOperationBody,
   EarlyExitBody,
-  type MetricReport,
+  MetricReport,
   MetricsBody,
   ProgressBody,
 } from "../../protocol/api/push.js";
@@ -26,6 +24,7 @@ import { trialEnvironmentVariables } from "../environment.js";
 import { RequestError, RetryableError } from "../errors.js";
 import { type ConfigOverrides, localExperimentConfig } from "../experiment-config.js";
 import type { HttpMethod, RequestOptions, Transport } from "../transport.js";
+import type { bodySchemas } from "./body-checks.js";
 import { MetricLedger } from "./metric-ledger.js";
 import { parsePushRoute } from "./push-routes.js";
 import { Waiters } from "./waiters.js";
@@ -271,17 +270,22 @@ export class FakeMaster implements Transport {
         };
       }
       case "completedOperation":
-        return this.completeOperation(checked(CompletedOperationBody, body));
+        return this.completeOperation(
+          await checked<CompletedOperationBody>("CompletedOperationBody", body),
+        );
       case "earlyExit":
-        this.accept({ type: "earlyExit", reason: checked(EarlyExitBody, body).reason });
+        this.accept({
+          type: "earlyExit",
+          reason: (await checked<EarlyExitBody>("EarlyExitBody", body)).reason,
+        });
         this.closeTrial();
         return {};
       case "progress":
-        return this.reportProgress(checked(ProgressBody, body));
+        return this.reportProgress(await checked<ProgressBody>("ProgressBody", body));
       case "metrics":
-        return this.storeMetrics(checked(MetricsBody, body));
+        return this.storeMetrics(await checked<MetricsBody>("MetricsBody", body));
       case "checkpoints":
-        return this.registerCheckpoint(checked(CheckpointBody, body));
+        return this.registerCheckpoint(await checked<CheckpointBody>("CheckpointBody", body));
       case "bestValidation":
         if (route.experimentId !== (this.options.experimentId ?? 1)) {
           refuse("FORBIDDEN", "another experiment");
@@ -360,16 +364,18 @@ export class FakeMaster implements Transport {
   }
 }
 
+type BodySchemas = typeof bodySchemas;
+
 function refuse(code: ErrorCode, message: string, details?: unknown): never {
   throw new RequestError(code, message, undefined, details);
 }
 
-function checked<T extends TSchema>(schema: T, body: unknown): Static<T> {
-  if (Value.Check(schema, body)) return body;
-  const problems = [...Value.Errors(schema, body)]
-    .slice(0, 5)
-    .map((e) => `${e.instancePath || "/"} ${e.message}`);
-  return refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
+/** Checks a request body against the protocol schema `name` (loaded on first use). */
+async function checked<T>(name: keyof BodySchemas, body: unknown): Promise<T> {
+  const { bodyProblems } = await import("./body-checks.js");
+  const problems = bodyProblems(name, body);
+  if (problems.length > 0) refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
+  return body as T;
 }
 
 /** What crosses a network: JSON (so NaN becomes null, and nobody shares objects). */

@@ -1,0 +1,110 @@
+/**
+ * Every trial process imports the SDK before its first batch, so what the
+ * import loads is paid once per trial. The protocol's schema library is
+ * hundreds of modules (about 0.3 s of CPU per process): the SDK checks the
+ * master's answers by hand instead, and the fake master loads the schemas on
+ * its first write only.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { Value } from "typebox/value";
+import { expect, test } from "vitest";
+import {
+  BestMetricResponse,
+  OperationResponse,
+  PreemptionResponse,
+} from "../../src/protocol/api/push.js";
+import {
+  isBestMetricResponse,
+  isOperationResponse,
+  isPreemptionResponse,
+} from "../../src/sdk/answers.js";
+
+const SDK = pathToFileURL(resolve(import.meta.dirname, "../../src/sdk/index.ts")).href;
+
+/** The modules a fresh node process loads to run `code`, as URLs. */
+async function modulesLoadedBy(code: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), "pushtune-imports-"));
+  try {
+    const log = join(dir, "loaded.txt");
+    const hook = join(dir, "hook.mjs");
+    await writeFile(
+      hook,
+      `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + "\\n");
+  return resolved;
+}`,
+    );
+    const register = join(dir, "register.mjs");
+    await writeFile(
+      register,
+      `import { register } from "node:module";
+register(${JSON.stringify(pathToFileURL(hook).href)});`,
+    );
+    await writeFile(log, "");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--import", register, "--input-type=module", "-e", code],
+      { stdio: ["ignore", "inherit", "inherit"] },
+    );
+    const exitCode = await new Promise((done) => child.on("exit", done));
+    expect(exitCode).toBe(0);
+    return (await readFile(log, "utf8")).split("\n").filter(Boolean);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const fromTypebox = (url: string) => url.includes("/node_modules/typebox/");
+
+test("importing the SDK loads no schema library; the fake master loads it on its first write", async () => {
+  const imported = await modulesLoadedBy(`await import(${JSON.stringify(SDK)});`);
+  expect(imported.some((url) => url.endsWith("/src/sdk/trainer.ts"))).toBe(true);
+  expect(imported.filter(fromTypebox)).toEqual([]);
+
+  const written = await modulesLoadedBy(`
+const { FakeMaster } = await import(${JSON.stringify(SDK)});
+const fm = new FakeMaster();
+await fm.request("POST", "/trials/1/progress", { progress: 1 });
+if (fm.events.length !== 1) throw new Error("the write was not accepted");`);
+  expect(written.some(fromTypebox)).toBe(true);
+});
+
+/** Values near the schemas' shapes, and anything else JSON can hold. */
+const answers = fc.oneof(
+  fc.jsonValue(),
+  fc.record({
+    op: fc.oneof(
+      fc.constant(null),
+      fc.record({ length: fc.oneof(fc.integer(), fc.double(), fc.string()) }),
+      fc.jsonValue(),
+    ),
+    completed: fc.oneof(fc.boolean(), fc.jsonValue()),
+  }),
+  fc.record({ preempt: fc.oneof(fc.boolean(), fc.jsonValue()) }, { requiredKeys: [] }),
+  fc.record(
+    { metric: fc.oneof(fc.constant(null), fc.double(), fc.integer(), fc.jsonValue()) },
+    { requiredKeys: [] },
+  ),
+);
+
+test.each([
+  ["OperationResponse", OperationResponse, isOperationResponse],
+  ["PreemptionResponse", PreemptionResponse, isPreemptionResponse],
+  ["BestMetricResponse", BestMetricResponse, isBestMetricResponse],
+] as const)(
+  "the SDK's check of %s accepts exactly what the protocol schema accepts",
+  (_, schema, check) => {
+    fc.assert(
+      fc.property(answers, (answer) => check(answer) === Value.Check(schema, answer)),
+      { numRuns: 2000 },
+    );
+    expect(check(Value.Create(schema))).toBe(true);
+  },
+);
