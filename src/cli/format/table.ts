@@ -93,7 +93,9 @@ export function renderTable<R>(
   const pad = (text: string, i: number) => {
     const w = widths[i]!;
     const cut = truncate(text, w);
-    return columns[i]!.align === "right" ? cut.padStart(w) : cut.padEnd(w);
+    if (columns[i]!.align === "right") return cut.padStart(w);
+    // The last column is not padded: no trailing blanks, styled or not.
+    return i === columns.length - 1 ? cut : cut.padEnd(w);
   };
   const join = (parts: string[]) => parts.join(" ".repeat(GAP)).trimEnd();
   const header = join(columns.map((c, i) => style.bold(pad(c.header, i))));
