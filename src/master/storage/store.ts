@@ -19,16 +19,8 @@ export type ExperimentState =
   | "CANCELED"
   | "ERROR";
 
-export type TrialState =
-  | "ACTIVE"
-  | "PAUSED"
-  | "STOPPING_COMPLETED"
-  | "STOPPING_CANCELED"
-  | "STOPPING_KILLED"
-  | "STOPPING_ERROR"
-  | "COMPLETED"
-  | "CANCELED"
-  | "ERROR";
+/** Trials go through the same states as experiments (DESIGN §6). */
+export type TrialState = ExperimentState;
 
 export type AllocationState = "PENDING" | "STARTING" | "RUNNING" | "TERMINATING" | "TERMINATED";
 

@@ -33,3 +33,12 @@ export const FiniteNumber = Type.Number({
 });
 
 export const Empty = Type.Object({});
+
+/** The error answers a route may give, for its OpenAPI entry. */
+export const ErrorResponses = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+};

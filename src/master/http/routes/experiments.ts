@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { CursorQuery, ErrorBodySchema, IdParams } from "../../../protocol/api/common.js";
+import { CursorQuery, ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import {
   CheckpointList,
@@ -20,13 +20,7 @@ import type { ExperimentState } from "../../storage/store.js";
 import { checkpointView, experimentDetail, experimentSummary, metricPoint } from "../views.js";
 import { trialSummaries } from "./trials.js";
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-};
+const errors = ErrorResponses;
 const tags = ["experiments"];
 const STATES = new Set(ExperimentStateSchema.anyOf.map((s) => s.const as string));
 

@@ -2,12 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import {
-  AllocationParams,
-  Empty,
-  ErrorBodySchema,
-  IdParams,
-} from "../../../protocol/api/common.js";
+import { AllocationParams, Empty, ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import {
   BestMetricResponse,
   CheckpointBody,
@@ -26,13 +21,7 @@ import type { Master } from "../../app/master.js";
 import { requireTrialWriter } from "../../app/principal.js";
 import { clientGone } from "../server.js";
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-};
+const errors = ErrorResponses;
 const tags = ["push"];
 
 export async function pushRoutes(base: FastifyInstance, master: Master): Promise<void> {

@@ -5,7 +5,7 @@ import { join, normalize } from "node:path";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { ErrorBodySchema, UuidParams } from "../../../protocol/api/common.js";
+import { ErrorResponses, UuidParams } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import { CheckpointSchema, HealthResponse, PreviewBody } from "../../../protocol/api/resources.js";
 import { previewSearch } from "../../../searcher/index.js";
@@ -16,12 +16,7 @@ import { requireUser } from "../../app/principal.js";
 import { VERSION } from "../server.js";
 import { checkpointView } from "../views.js";
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-};
+const errors = ErrorResponses;
 
 export async function systemRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

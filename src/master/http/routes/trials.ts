@@ -1,7 +1,7 @@
 /** Trials as users see them: listings, details, metric series, logs, checkpoints. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { ErrorBodySchema, IdParams } from "../../../protocol/api/common.js";
+import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import type { TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
@@ -18,12 +18,7 @@ import type { TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
 import { allocationSummary, checkpointView, logLine, metricPoint, trialSummary } from "../views.js";
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-};
+const errors = ErrorResponses;
 const tags = ["trials"];
 
 /** Trials with their current op and whether they run: a fixed number of queries per experiment. */

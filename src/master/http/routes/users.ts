@@ -1,7 +1,7 @@
 /** Users and their tokens. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { ErrorBodySchema } from "../../../protocol/api/common.js";
+import { ErrorResponses } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import {
   CreateUserBody,
@@ -14,12 +14,7 @@ import { requireUser } from "../../app/principal.js";
 import { hashPassword, hashToken, newSecret, verifyPassword } from "../../app/tokens.js";
 import type { UserRow } from "../../storage/store.js";
 
-const errors = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  409: ErrorBodySchema,
-};
+const errors = ErrorResponses;
 const tags = ["users"];
 const view = (u: UserRow) => ({ id: u.id, username: u.username, admin: u.admin });
 
