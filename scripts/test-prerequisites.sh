@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432 and
+# Chromium at /usr/bin/chromium. Starts or installs them where it can (as root
+# on Debian), and otherwise says what is missing.
+set -u
+
+if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  fi
+fi
+pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || echo "note: PostgreSQL is not answering on 127.0.0.1:5432; the *.postgres tests will fail" >&2
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Chromium for the browser tests (apt-get install chromium)…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+      echo "note: could not install Chromium; the *.browser tests will fail" >&2
+  else
+    echo "note: /usr/bin/chromium is missing (apt-get install chromium); the *.browser tests will fail" >&2
+  fi
+fi
+exit 0
