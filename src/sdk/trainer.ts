@@ -106,9 +106,10 @@ class WorkloadSequencer {
   }
 
   async run(): Promise<FitResult> {
-    await this.trainer.setup?.(this.ctx);
-    await this.restore();
     try {
+      // Hyperparameters a model cannot be built with are found in setup, most often.
+      await this.trainer.setup?.(this.ctx);
+      await this.restore();
       for await (const op of this.ctx.searcher.operations()) {
         const reached = await this.trainTo(this.lengths.opToBatches(op.length), op);
         if (!reached) return await this.stopForPreemption();

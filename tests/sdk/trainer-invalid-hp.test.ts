@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { FakeMaster, InvalidHPError } from "../../src/sdk/index.js";
+import { type Context, FakeMaster, InvalidHPError } from "../../src/sdk/index.js";
 import { RecordingTrainer } from "./recording-trainer.js";
 import { openContext } from "./support.js";
 
@@ -14,6 +14,19 @@ test("a trainer that finds its hyperparameters unusable exits early with INVALID
   expect(result).toEqual({ outcome: "exitedEarly", batches: 5 });
   expect(fm.earlyExits).toEqual(["INVALID_HP"]);
   expect(fm.completedOperations).toEqual([]);
+});
+
+test("hyperparameters found unusable while building the model in setup() exit early with INVALID_HP", async () => {
+  const fm = new FakeMaster({ ops: [100], hparams: { hidden: 4096 } });
+  const trainer = new (class extends RecordingTrainer {
+    setup(ctx: Context) {
+      if (Number(ctx.hparams.hidden) > 512) throw new InvalidHPError("4096 units do not fit");
+    }
+  })();
+  const result = await trainer.fit({ ctx: await openContext(fm) });
+  expect(result).toEqual({ outcome: "exitedEarly", batches: 0 });
+  expect(fm.earlyExits).toEqual(["INVALID_HP"]);
+  expect(trainer.trained).toEqual([]);
 });
 
 test("any other error of the trainer propagates, after what was reported is delivered", async () => {
