@@ -23,6 +23,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
       "--token <token>",
       "API token (default: $PUSHTUNE_TOKEN, the saved login, or a local master's admin token)",
     )
+    // Subcommands inherit these: errors throw (main turns them into exit codes), never exit.
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({
@@ -37,12 +38,6 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
   trialCommand(program, ctx);
   checkpointCommand(program, ctx);
   userCommand(program, ctx);
-  // Subcommands stop with an exit code instead of calling process.exit, like the program.
-  const override = (cmd: Command) => {
-    cmd.exitOverride();
-    cmd.commands.forEach(override);
-  };
-  override(program);
   return program;
 }
 

@@ -176,7 +176,10 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
 
   exp
     .command("follow")
-    .description("show live progress until the experiment ends (Ctrl-C stops following only)")
+    .description(
+      "show live progress until the experiment ends; exit 0 if it completed, 1 otherwise " +
+        "(Ctrl-C stops following, not the experiment)",
+    )
     .argument("<id>", "experiment id")
     .option("--interval <seconds>", "seconds between updates", parseSeconds("--interval"))
     .action(async (idText: string, _o, cmd: Command) => {
