@@ -102,7 +102,7 @@ export const api = {
   validationColumns: (experimentId: number, after: number, signal?: AbortSignal) =>
     call<ValidationColumns>(
       "GET",
-      `/experiments/${experimentId}/validation-columns${query({ after, limit: 100_000 })}`,
+      `/experiments/${experimentId}/validation-columns${query({ after, limit: 500_000 })}`,
       { signal },
     ),
   rungs: (experimentId: number, signal?: AbortSignal) =>

@@ -10,17 +10,14 @@ import { href, navigate, useRoute } from "./router.js";
 
 export function App() {
   const route = useRoute();
+  // With a stored token the page renders at once; /me names the user, and
+  // any 401 (from it or from the page's own calls) goes back to sign-in.
+  const [signedIn, setSignedIn] = useState(() => storedToken() !== null);
   const [user, setUser] = useState<UserSchema | null>(null);
-  const [checking, setChecking] = useState(() => storedToken() !== null);
 
   useEffect(() => {
     const token = storedToken();
-    if (!token) return;
-    api
-      .me(token)
-      .then(setUser)
-      .catch(() => storeToken(null))
-      .finally(() => setChecking(false));
+    if (token) api.me(token).then(setUser, () => undefined);
   }, []);
 
   useEffect(
@@ -28,16 +25,17 @@ export function App() {
       onUnauthorized(() => {
         storeToken(null);
         setUser(null);
+        setSignedIn(false);
       }),
     [],
   );
 
-  if (checking) return null;
-  if (!user)
+  if (!signedIn)
     return (
       <SignInPage
         onSignedIn={(u) => {
           setUser(u);
+          setSignedIn(true);
           if (route.page === "sign-in") navigate(href.experiments());
         }}
       />
@@ -55,13 +53,14 @@ export function App() {
           </a>
         </nav>
         <span class="user">
-          {user.username}
+          {user?.username}
           <button
             type="button"
             class="link"
             onClick={() => {
               storeToken(null);
               setUser(null);
+              setSignedIn(false);
               navigate(href.signIn());
             }}
           >

@@ -6,16 +6,17 @@ import { type Static, Type } from "typebox";
 
 export const ValidationColumnsQuery = Type.Object({
   after: Type.Optional(Type.Integer({ minimum: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
 });
 export type ValidationColumnsQuery = Static<typeof ValidationColumnsQuery>;
 
 /**
  * Visible validation rows of every trial of an experiment, in row-id order,
  * reduced to the searcher metric: point i is `(trialIds[i], steps[i],
- * values[i])`. Rows without the searcher metric are left out. Pass `next` as
- * `after` to get only newer rows; `more` is true when the page was full, so
- * the next one can be asked for at once.
+ * values[i])`, at most `limit` points (default 100,000). Rows without the
+ * searcher metric are left out. Pass `next` as `after` to get only newer
+ * rows; `more` is true when there are more right now, so the next page can be
+ * asked for at once.
  */
 export const ValidationColumns = Type.Object({
   metric: Type.String(),

@@ -46,12 +46,17 @@ function pixelMap(u: uPlot): PixelMap {
   };
 }
 
+const decade = (v: number) => (Math.abs(Math.log10(v) % 1) < 1e-9 ? v : null);
+
 function axis(spec: AxisSpec, side: "x" | "y"): uPlot.Axis {
   const a: uPlot.Axis = {
     label: spec.label,
     labelSize: 20,
     stroke: "#475569",
-    grid: { stroke: "#e2e8f0", width: 1 },
+    // A log axis splits at 1…9 × 10^k: gridlines only at the powers of ten.
+    grid: spec.log
+      ? { stroke: "#e2e8f0", width: 1, filter: (_u, splits) => splits.map(decade) }
+      : { stroke: "#e2e8f0", width: 1 },
     ticks: { stroke: "#cbd5e1", width: 1 },
     font: "11px system-ui, sans-serif",
     labelFont: "12px system-ui, sans-serif",

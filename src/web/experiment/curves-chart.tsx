@@ -6,6 +6,8 @@ import type { Curve, Curves } from "./curves.js";
 
 const BEST = "#ea580c";
 const HOVER = "#2563eb";
+/** Up to this many points, each is marked. */
+const DOTS = 3000;
 
 function tracePath(ctx: CanvasRenderingContext2D, px: PixelMap, c: Curve) {
   const n = c.steps.length;
@@ -84,7 +86,8 @@ export function CurvesChart(props: {
   const [hover, setHover] = useState<Nearest | null>(null);
   const [offset, setOffset] = useState({ left: 0, top: 0 });
   const count = curves.byTrial.size;
-  const alpha = count > 2000 ? 0.12 : count > 500 ? 0.2 : count > 100 ? 0.35 : 0.6;
+  // One stroke per curve, faint when there are many, so where curves crowd the band darkens.
+  const alpha = Math.max(0.035, Math.min(0.6, 12 / Math.max(1, count)));
   const shown = hover?.trialId ?? highlight;
 
   return (
@@ -97,11 +100,23 @@ export function CurvesChart(props: {
         height={320}
         drawKey={`${curves.version}|${bestTrialId}|${alpha}`}
         draw={(ctx, px) => {
-          ctx.beginPath();
-          for (const [id, c] of curves.byTrial) if (id !== bestTrialId) tracePath(ctx, px, c);
-          ctx.strokeStyle = `rgba(71, 85, 105, ${alpha})`;
+          ctx.strokeStyle = `rgba(51, 65, 85, ${alpha})`;
           ctx.lineWidth = px.ratio;
-          ctx.stroke();
+          for (const [id, c] of curves.byTrial) {
+            if (id === bestTrialId) continue;
+            ctx.beginPath();
+            tracePath(ctx, px, c);
+            ctx.stroke();
+          }
+          // Dots where points are few enough to see; a one-point curve is only its dot.
+          const dots = curves.points <= DOTS;
+          ctx.fillStyle = `rgba(51, 65, 85, ${Math.min(0.8, alpha * 1.5)})`;
+          const r = 3 * px.ratio;
+          for (const [id, c] of curves.byTrial) {
+            if (id === bestTrialId || (!dots && c.steps.length > 1)) continue;
+            for (let i = 0; i < c.steps.length; i++)
+              ctx.fillRect(px.x(c.steps[i]!) - r / 2, px.y(c.values[i]!) - r / 2, r, r);
+          }
         }}
         overlayKey={`${bestTrialId}|${shown}`}
         overlay={(ctx, px) => {

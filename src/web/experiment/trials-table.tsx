@@ -151,7 +151,7 @@ export function TrialsTable(props: {
     return out;
   }, [rows, columns, sort, state, filter]);
 
-  const template = columns.map((c) => `${c.width}px`).join(" ");
+  const template = columns.map((c) => `minmax(${c.width}px, 1fr)`).join(" ");
   const totalWidth = columns.reduce((s, c) => s + c.width, 0);
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
   const last = Math.min(shown.length, Math.ceil((scrollTop + VIEW) / ROW) + OVERSCAN);
@@ -200,7 +200,7 @@ export function TrialsTable(props: {
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onMouseLeave={() => props.onHover(null)}
       >
-        <div class="vt-head" style={{ gridTemplateColumns: template, width: `${totalWidth}px` }}>
+        <div class="vt-head" style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
           {columns.map((c) => (
             <button
               type="button"
@@ -218,7 +218,7 @@ export function TrialsTable(props: {
         </div>
         <div
           class="vt-body"
-          style={{ height: `${shown.length * ROW}px`, width: `${totalWidth}px` }}
+          style={{ height: `${shown.length * ROW}px`, minWidth: `${totalWidth}px` }}
           data-rows={shown.length}
         >
           {shown.slice(first, last).map((r, i) => (

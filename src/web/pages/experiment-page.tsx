@@ -3,7 +3,7 @@
  * an ASHA search; the metric against each hyperparameter; the trials table;
  * the config. Sets `data-ready` once the table and the curves are drawn.
  */
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
@@ -53,6 +53,10 @@ export function ExperimentPage(props: { id: number }) {
     trials.data !== null &&
     curves.complete &&
     (curves.curves.points === 0 || drawnVersion >= curves.version);
+
+  useEffect(() => {
+    if (ready) performance.mark("pushtune:experiment-ready");
+  }, [ready]);
 
   if (!exp)
     return (

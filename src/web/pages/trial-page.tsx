@@ -221,21 +221,24 @@ export function TrialPage(props: { id: number }) {
         <LogsPanel trialId={id} />
       </section>
 
-      <div class="row two">
-        <section class="panel">
-          <div class="panel-head">
-            <h2>Runs</h2>
-          </div>
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Runs</h2>
+          <span class="muted">restarts, preemptions and exits</span>
+        </div>
+        <div class="table-wrap">
           <AllocationsTable allocations={t.allocations} now={now} />
-        </section>
-        <section class="panel">
-          <div class="panel-head">
-            <h2>Checkpoints</h2>
-          </div>
-          <ErrorNote error={checkpoints.error} />
+        </div>
+      </section>
+      <section class="panel">
+        <div class="panel-head">
+          <h2>Checkpoints</h2>
+        </div>
+        <ErrorNote error={checkpoints.error} />
+        <div class="table-wrap">
           <CheckpointsTable checkpoints={checkpoints.data?.checkpoints ?? []} />
-        </section>
-      </div>
+        </div>
+      </section>
     </div>
   );
 }

@@ -5,8 +5,8 @@
  */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import type { AshaRung } from "../../../protocol/api/charts.js";
 import {
+  type AshaRung,
   AshaRungs,
   ValidationColumns,
   ValidationColumnsQuery,
@@ -15,6 +15,7 @@ import { ErrorBodySchema, IdParams } from "../../../protocol/api/common.js";
 import type { SearcherEvent } from "../../../searcher/types.js";
 import type { Master } from "../../app/master.js";
 import { requireUser } from "../../app/principal.js";
+import { columnsJson, ValidationColumnsCache } from "./validation-columns-cache.js";
 
 const errors = {
   400: ErrorBodySchema,
@@ -67,6 +68,7 @@ export function ashaRungs(
 export async function experimentChartRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = master;
+  const columns = new ValidationColumnsCache();
 
   app.get(
     "/experiments/:id/validation-columns",
@@ -78,32 +80,20 @@ export async function experimentChartRoutes(base: FastifyInstance, master: Maste
         response: { 200: ValidationColumns, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       requireUser(req.principal);
       const exp = await master.experiments.get(req.params.id);
       const metric = exp.config.searcher.metric;
-      const after = req.query.after ?? 0;
-      const limit = req.query.limit ?? 50_000;
-      const rows = await store.listExperimentValidations({ experimentId: exp.id, after, limit });
-      const trialIds: number[] = [];
-      const steps: number[] = [];
-      const values: number[] = [];
-      for (const row of rows) {
-        const value = row.metrics[metric];
-        if (value === undefined) continue;
-        trialIds.push(row.trialId);
-        steps.push(row.stepsCompleted);
-        values.push(value);
-      }
-      const last = rows[rows.length - 1];
-      return {
+      const page = await columns.page(
+        store,
+        exp.id,
         metric,
-        trialIds,
-        steps,
-        values,
-        next: last ? last.id : after,
-        more: rows.length === limit,
-      };
+        req.query.after ?? 0,
+        req.query.limit ?? 100_000,
+      );
+      // Already JSON (see columnsJson): fastify sends a string as it is.
+      const json = columnsJson(metric, page) as unknown as ValidationColumns;
+      return reply.type("application/json; charset=utf-8").send(json);
     },
   );
 
