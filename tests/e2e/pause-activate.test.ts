@@ -11,7 +11,7 @@
  */
 import { afterEach, expect, test } from "vitest";
 import type { TrialDetail } from "../../src/protocol/api/resources.js";
-import { SYNTHETIC_DIR } from "./support/build.js";
+import { CORE_API_DIR, SYNTHETIC_DIR } from "./support/build.js";
 import {
   type Cluster,
   checkpointsOf,
@@ -106,9 +106,10 @@ async function uninterruptedAndPaused(
   c: Cluster,
   config: ConfigInput,
   ready: (running: TrialDetail[]) => boolean,
+  workdir = SYNTHETIC_DIR,
 ) {
-  const baseline = await createExperiment(c, config, SYNTHETIC_DIR);
-  const id = await createExperiment(c, config, SYNTHETIC_DIR);
+  const baseline = await createExperiment(c, config, workdir);
+  const id = await createExperiment(c, config, workdir);
   const { stopSeconds, atPause } = await pauseAndActivate(c, id, ready);
   expect(await waitForEnd(c, id, 120)).toBe("COMPLETED");
   expect(await waitForEnd(c, baseline, 120)).toBe("COMPLETED");
@@ -120,10 +121,8 @@ async function uninterruptedAndPaused(
   };
 }
 
-test("a random search paused with four trials running stops within seconds and, activated, ends as an uninterrupted one", async () => {
-  cluster = await startCluster({ slots: 8 });
-  const c = cluster;
-  const config = withChanges(syntheticConfig("adaptive.yaml"), {
+const randomSearch = (trials: number) =>
+  withChanges(syntheticConfig("adaptive.yaml"), {
     name: "synthetic-random-paused",
     hyperparameters: {
       ...(syntheticConfig("adaptive.yaml").hyperparameters as object),
@@ -131,7 +130,7 @@ test("a random search paused with four trials running stops within seconds and, 
     },
     searcher: {
       name: "random",
-      max_trials: 8,
+      max_trials: trials,
       max_concurrent_trials: 4,
       max_length: batches(160),
       mode: undefined,
@@ -142,16 +141,36 @@ test("a random search paused with four trials running stops within seconds and, 
     min_checkpoint_period: batches(CHECKPOINT_PERIOD),
     scheduling_unit: 4,
   });
+
+const fourRunningPastForty = (running: TrialDetail[]) =>
+  running.length === 4 && running.every((t) => t.lengthTrained >= 40);
+
+test("a random search paused with four trials running stops within seconds and, activated, ends as an uninterrupted one", async () => {
+  cluster = await startCluster({ slots: 8 });
   const { stopSeconds, atPause, paused, baseline } = await uninterruptedAndPaused(
-    c,
-    config,
-    (running) => running.length === 4 && running.every((t) => t.lengthTrained >= 40),
+    cluster,
+    randomSearch(8),
+    fourRunningPastForty,
   );
   expect(atPause).toHaveLength(4);
   expect(stopSeconds).toBeLessThan(5);
-  await expectResumedFromCheckpoints(c, atPause);
+  await expectResumedFromCheckpoints(cluster, atPause);
   expect(paused).toEqual(baseline);
   expect(paused.trials).toHaveLength(8);
+}, 150_000);
+
+test("the core-API example's own preemption handling: paused, it checkpoints and exits; activated, it ends as an uninterrupted search", async () => {
+  cluster = await startCluster({ slots: 8 });
+  const { stopSeconds, atPause, paused, baseline } = await uninterruptedAndPaused(
+    cluster,
+    { ...randomSearch(4), name: "core-api-random-paused" },
+    fourRunningPastForty,
+    CORE_API_DIR,
+  );
+  expect(atPause).toHaveLength(4);
+  expect(stopSeconds).toBeLessThan(5);
+  await expectResumedFromCheckpoints(cluster, atPause);
+  expect(paused).toEqual(baseline);
 }, 150_000);
 
 test("an adaptive ASHA search paused in the middle ends with the same trials, lengths and metrics", async () => {
