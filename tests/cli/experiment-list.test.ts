@@ -42,12 +42,12 @@ describe.concurrent("experiment list", () => {
   });
 
   it("prints a table that fits the terminal, cutting long names and leaving out minor columns", async () => {
-    const r = await runCli(["experiment", "list", "--all"], { env: { ...m.env, COLUMNS: "70" } });
+    const r = await runCli(["experiment", "list", "--all"], { env: { ...m.env, COLUMNS: "80" } });
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^ID\s+NAME\s+STATE\s+PROGRESS\s+TRIALS\s+METRIC\s+BEST$/);
     expect(lines).toHaveLength(3);
-    for (const line of lines) expect(line.length).toBeLessThanOrEqual(70);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     expect(lines[1]).toContain("a-search-with");
     expect(lines[1]).toContain("…");
     expect(lines[2]).toContain("CANCELED");

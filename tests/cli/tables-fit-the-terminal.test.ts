@@ -47,6 +47,13 @@ describe("tables", () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(34);
   });
 
+  it("a flexible column keeps its min width while optional columns can be left out instead", () => {
+    const roomy = columns.map((c) => (c.header === "HPARAMS" ? { ...c, min: 30 } : c));
+    const lines = renderTable(rows, roomy, { width: 60 });
+    expect(lines[0]).toBe("ID  NAME                HPARAMS");
+    expect(lines[1]).toBe(" 1  short               lr=0.001 hidden=64 dropout=0.2 opti…");
+  });
+
   it("cut fixed columns last, when nothing else is left", () => {
     const lines = renderTable(rows, columns, { width: 24 });
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(24);

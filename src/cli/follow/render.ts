@@ -184,6 +184,7 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
         header: "HPARAMS",
         value: (t) => formatHparams(pickHparams(t.hparams, varying)),
         flex: true,
+        min: 20,
       },
     ];
     lines.push("");

@@ -20,7 +20,7 @@ export function checkpointTable(
       value: (c) => formatMetric(c.validationMetric),
       align: "right",
       flex: true,
-      min: 6,
+      min: 15,
     },
     {
       header: "FILES",

@@ -27,7 +27,7 @@ export function experimentTable(
   if (experiments.length === 0) return [];
   const columns: Column<ExperimentSummary>[] = [
     { header: "ID", value: (e) => String(e.id), align: "right" },
-    { header: "NAME", value: (e) => e.name, flex: true },
+    { header: "NAME", value: (e) => e.name, flex: true, min: 16 },
     {
       header: "STATE",
       value: (e) => e.state,
@@ -36,7 +36,7 @@ export function experimentTable(
     { header: "SEARCHER", value: (e) => e.searcher, optional: 2 },
     { header: "PROGRESS", value: (e) => formatPercent(e.progress), align: "right" },
     { header: "TRIALS", value: (e) => trialProgress(e.trialCounts), align: "right" },
-    { header: "METRIC", value: (e) => e.metric, flex: true, optional: 3 },
+    { header: "METRIC", value: (e) => e.metric, optional: 3 },
     { header: "BEST", value: (e) => formatMetric(e.bestMetric), align: "right" },
     { header: "CREATED", value: (e) => formatTime(e.createdAt), optional: 1 },
   ];

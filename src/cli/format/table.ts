@@ -1,8 +1,9 @@
 /**
- * Plain-text tables that fit a width: columns keep their natural width when
- * they can; otherwise the flexible ones (hyperparameters, names) shrink first,
- * then optional columns are left out, then the widest others shrink; cut
- * cells end in "…".
+ * Plain-text tables that fit a width. Columns keep their natural width when
+ * they can; otherwise, in order: flexible columns (hyperparameters, names)
+ * shrink to their `min`, optional columns are left out, flexible columns
+ * shrink further (to 8), and last the widest fixed columns shrink. Cut cells
+ * end in "…".
  */
 import { NO_STYLE, type Style } from "./style.js";
 
@@ -12,7 +13,10 @@ export interface Column<R> {
   align?: "left" | "right";
   /** Shrinks before the other columns when the table is too wide. */
   flex?: boolean;
-  /** Narrowest the column may get (default: 3 characters, or 8 for flex columns). */
+  /**
+   * A flexible column: the width it keeps before optional columns are left
+   * out (default 8). A fixed column: the narrowest it may get (default 3).
+   */
   min?: number;
   /** Left out when the table does not fit; lower numbers go first. */
   optional?: number;
@@ -34,22 +38,33 @@ export function truncate(text: string, width: number): string {
   return `${text.slice(0, width - 1)}…`;
 }
 
-/** Column widths: natural, then shrunk one character at a time until the table fits. */
-export function fitWidths(
-  natural: number[],
-  mins: number[],
-  flex: boolean[],
-  width: number | null,
-) {
-  const widths = [...natural];
+/** Flexible columns never get narrower than this, unless their content is. */
+const FLEX_FLOOR = 8;
+
+export interface WidthLimits {
+  natural: number[];
+  /** Flexible columns: the width kept while other ways to fit remain. */
+  soft: number[];
+  /** The narrowest each column may get. */
+  hard: number[];
+  flex: boolean[];
+}
+
+/** Column widths: natural, then shrunk one character at a time, widest first, until the table fits. */
+export function fitWidths(limits: WidthLimits, width: number | null): number[] {
+  const widths = [...limits.natural];
   if (width === null) return widths;
   const total = () => widths.reduce((a, b) => a + b, 0) + GAP * Math.max(widths.length - 1, 0);
-  for (const flexPass of [true, false]) {
+  const passes: { flex: boolean; floor: number[] }[] = [
+    { flex: true, floor: limits.soft },
+    { flex: true, floor: limits.hard },
+    { flex: false, floor: limits.hard },
+  ];
+  for (const pass of passes) {
     while (total() > width) {
       let pick = -1;
       for (let i = 0; i < widths.length; i++) {
-        if (flexPass && !flex[i]) continue;
-        if (widths[i]! <= mins[i]!) continue;
+        if (limits.flex[i] !== pass.flex || widths[i]! <= pass.floor[i]!) continue;
         if (pick === -1 || widths[i]! > widths[pick]!) pick = i;
       }
       if (pick === -1) break;
@@ -69,27 +84,31 @@ export function renderTable<R>(
   const natural = allColumns.map((c, i) =>
     Math.max(c.header.length, ...allCells.map((r) => r[i]!.length)),
   );
-  const mins = allColumns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? 8 : 3)));
   const flex = allColumns.map((c) => c.flex === true);
-  // Leave out optional columns, in their order, while even shrunk flex columns do not fit.
+  const soft = allColumns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? FLEX_FLOOR : 3)));
+  const hard = allColumns.map((c, i) => (c.flex ? Math.min(natural[i]!, FLEX_FLOOR) : soft[i]!));
+  // Leave out optional columns, in their order, while flexible columns at their soft width do not fit.
   const keep = allColumns.map(() => true);
   const dropOrder = allColumns
     .map((c, i) => ({ i, order: c.optional }))
     .filter((d): d is { i: number; order: number } => d.order !== undefined)
     .sort((a, b) => a.order - b.order);
-  const shrunkTotal = () =>
+  const softTotal = () =>
     allColumns.reduce(
-      (sum, c, i) => (keep[i] ? sum + (c.flex ? mins[i]! : natural[i]!) + GAP : sum),
+      (sum, c, i) => (keep[i] ? sum + (c.flex ? soft[i]! : natural[i]!) + GAP : sum),
       -GAP,
     );
   for (const d of dropOrder) {
-    if (options.width === null || shrunkTotal() <= options.width) break;
+    if (options.width === null || softTotal() <= options.width) break;
     keep[d.i] = false;
   }
   const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => keep[i]);
   const columns = pick(allColumns);
   const cells = allCells.map(pick);
-  const widths = fitWidths(pick(natural), pick(mins), pick(flex), options.width);
+  const widths = fitWidths(
+    { natural: pick(natural), soft: pick(soft), hard: pick(hard), flex: pick(flex) },
+    options.width,
+  );
   const pad = (text: string, i: number) => {
     const w = widths[i]!;
     const cut = truncate(text, w);

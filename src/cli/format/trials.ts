@@ -103,7 +103,12 @@ export function trialTable(
     },
     { header: "LENGTH", value: lengthCell, align: "right" },
     { header: "RESTARTS", value: (t) => String(t.restarts), align: "right", optional: 1 },
-    { header: "HPARAMS", value: (t) => formatHparams(pickHparams(t.hparams, varying)), flex: true },
+    {
+      header: "HPARAMS",
+      value: (t) => formatHparams(pickHparams(t.hparams, varying)),
+      flex: true,
+      min: 24,
+    },
   ];
   return renderTable(trials, columns, { width, style });
 }
