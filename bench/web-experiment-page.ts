@@ -7,9 +7,9 @@
  * times the two big API calls behind the page.
  */
 import { fileURLToPath } from "node:url";
-import { parseExperimentConfig } from "../src/protocol/config/index.js";
 import { launchBrowser, screenshot } from "../tests/web/support/browser.js";
 import { ensureWebBuilt } from "../tests/web/support/build-web.js";
+import { seedExperiment } from "../tests/web/support/seed-experiment.js";
 import { fmt, startBenchMaster } from "./support/bench-master.js";
 
 const TRIALS = Number(process.env.TRIALS ?? 5000);
@@ -24,97 +24,16 @@ const RESOURCE_TIMES = `[
   ...performance.getEntriesByName("pushtune:experiment-ready").map((e) => ({ name: "ready", from: Math.round(e.startTime), to: Math.round(e.startTime) })),
 ]`;
 
-/** A small deterministic generator, so every run stores the same search. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const config = {
-  name: "bench-5000",
-  entrypoint: "true",
-  hyperparameters: {
-    lr: { type: "log", minval: -4, maxval: -1, base: 10 },
-    dropout: { type: "double", minval: 0, maxval: 0.5 },
-    hidden: { type: "int", minval: 32, maxval: 512 },
-    optimizer: { type: "categorical", vals: ["adam", "sgd", "adamw"] },
-  },
-  searcher: {
-    name: "random",
-    metric: "validation_loss",
-    max_length: { batches: POINTS * 100 },
-    max_trials: TRIALS,
-  },
-};
-
 export async function run(): Promise<Record<string, number>> {
   await ensureWebBuilt();
   const bm = await startBenchMaster(4);
-  const store = bm.master.store;
-  const parsed = parseExperimentConfig(config);
-  if (!parsed.ok) throw new Error("bench config is invalid");
-  const owner = (await store.getUserByName("admin"))!;
-  const exp = await store.createExperiment({
-    name: config.name,
-    config: parsed.config,
-    configYaml: null,
-    workdir: "/tmp",
-    ownerId: owner.id,
-  });
-  const random = rng(42);
+  const owner = (await bm.master.store.getUserByName("admin"))!;
   const inserting = performance.now();
-  let best = Infinity;
-  for (let i = 1; i <= TRIALS; i++) {
-    const lr = 10 ** (-4 + 3 * random());
-    const hparams = {
-      lr,
-      dropout: 0.5 * random(),
-      hidden: 32 + Math.floor(480 * random()),
-      optimizer: ["adam", "sgd", "adamw"][Math.floor(3 * random())]!,
-    };
-    const t = await store.createTrial({
-      experimentId: exp.id,
-      requestId: i,
-      hparams,
-      trialSeed: i,
-    });
-    const d = Math.log10(lr) + 2;
-    const floor = 0.2 + 0.3 * d * d + 0.2 * hparams.dropout;
-    const reports = [];
-    let trialBest = Infinity;
-    let value = 0;
-    for (let k = 1; k <= POINTS; k++) {
-      value = floor + 2 / Math.sqrt(k) + 0.05 * random();
-      trialBest = Math.min(trialBest, value);
-      reports.push({
-        group: "validation" as const,
-        stepsCompleted: k * 100,
-        metrics: { validation_loss: value },
-        reportTime: new Date(),
-      });
-    }
-    await store.addMetrics(t.id, 1, reports);
-    await store.updateTrial(t.id, {
-      state: "COMPLETED",
-      lengthTrained: POINTS * 100,
-      completedLength: POINTS * 100,
-      latestValidation: value,
-      bestValidation: trialBest,
-      endedAt: new Date(),
-    });
-    best = Math.min(best, trialBest);
-  }
-  await store.updateExperiment(exp.id, {
-    state: "COMPLETED",
-    progress: 1,
-    bestMetric: best,
-    endedAt: new Date(),
+  const { experimentId } = await seedExperiment(bm.master.store, {
+    trials: TRIALS,
+    points: POINTS,
+    name: "bench-5000",
+    ownerId: owner.id,
   });
   const insertSeconds = (performance.now() - inserting) / 1000;
 
@@ -126,7 +45,7 @@ export async function run(): Promise<Record<string, number>> {
     for (let i = 0; i < RUNS; i++) {
       await browser.page.goto("about:blank");
       const started = performance.now();
-      await browser.page.goto(`${bm.url}/#/experiments/${exp.id}`);
+      await browser.page.goto(`${bm.url}/#/experiments/${experimentId}`);
       await browser.page.locator(".experiment-page[data-ready]").waitFor({ timeout: 60_000 });
       times.push(performance.now() - started);
       fetches.push(
@@ -157,8 +76,8 @@ export async function run(): Promise<Record<string, number>> {
     return { ms: performance.now() - started, bytes };
   };
   // Warm: the master has read every row once already.
-  const columns = await api(`/experiments/${exp.id}/validation-columns?limit=500000`);
-  const trials = await api(`/experiments/${exp.id}/trials`);
+  const columns = await api(`/experiments/${experimentId}/validation-columns?limit=500000`);
+  const trials = await api(`/experiments/${experimentId}/trials`);
 
   await bm.close();
 

@@ -15,7 +15,8 @@ export interface Polled<T> {
  */
 export function usePoll<T>(
   load: (signal: AbortSignal) => Promise<T>,
-  intervalMs: number,
+  /** A number, or one computed from the last answer (slower once a thing has ended). */
+  intervalMs: number | ((last: T) => number),
   deps: unknown[],
 ): Polled<T> {
   const [data, setData] = useState<T | null>(null);
@@ -26,6 +27,7 @@ export function usePoll<T>(
     let timer: ReturnType<typeof setTimeout> | undefined;
     let running = false;
     let again = false;
+    let last: T | undefined;
     const tick = async () => {
       clearTimeout(timer);
       if (running) {
@@ -36,6 +38,7 @@ export function usePoll<T>(
       try {
         const value = await load(controller.signal);
         if (controller.signal.aborted) return;
+        last = value;
         setData(value);
         setError(null);
       } catch (err) {
@@ -49,7 +52,9 @@ export function usePoll<T>(
         void tick();
         return;
       }
-      timer = setTimeout(whenVisible, intervalMs);
+      const wait =
+        typeof intervalMs === "number" ? intervalMs : last === undefined ? 2000 : intervalMs(last);
+      timer = setTimeout(whenVisible, wait);
     };
     const whenVisible = () => {
       if (document.visibilityState === "visible") void tick();

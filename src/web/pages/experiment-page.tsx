@@ -28,7 +28,11 @@ export function ExperimentPage(props: { id: number }) {
   const [logY, setLogY] = useState(false);
   const [drawnVersion, setDrawnVersion] = useState(-1);
 
-  const detail = usePoll((signal) => api.experiment(id, signal), 2000, [id]);
+  const detail = usePoll(
+    (signal) => api.experiment(id, signal),
+    (e) => (isTerminal(e.state) ? 15_000 : 2000),
+    [id],
+  );
   const exp = detail.data;
   const finished = !!exp && isTerminal(exp.state);
   const curves = useCurves(id, finished);
@@ -57,6 +61,9 @@ export function ExperimentPage(props: { id: number }) {
   useEffect(() => {
     if (ready) performance.mark("pushtune:experiment-ready");
   }, [ready]);
+  useEffect(() => {
+    if (exp) document.title = `${exp.name} · pushtune`;
+  }, [exp?.name]);
 
   if (!exp)
     return (

@@ -1,5 +1,5 @@
 /** Every experiment: state, progress, best metric, trial counts, times; pause, activate, cancel. */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
@@ -20,6 +20,9 @@ export function ExperimentsPage() {
   const list = usePoll((signal) => api.experiments(state || undefined, signal), 2000, [state]);
   const now = useNow();
   const experiments = list.data?.experiments ?? [];
+  useEffect(() => {
+    document.title = "Experiments · pushtune";
+  }, []);
 
   return (
     <div class="page experiments-page" data-ready={list.data ? "true" : undefined}>

@@ -3,6 +3,7 @@
  * (restarts, preemptions, exit reasons), metric charts, live logs and
  * checkpoints.
  */
+import { useEffect } from "preact/hooks";
 import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
@@ -99,11 +100,18 @@ function CheckpointsTable(props: { checkpoints: CheckpointSchema[] }) {
 export function TrialPage(props: { id: number }) {
   const { id } = props;
   const now = useNow();
-  const trial = usePoll((signal) => api.trial(id, signal), 2000, [id]);
+  const trial = usePoll(
+    (signal) => api.trial(id, signal),
+    (t) => (isTerminal(t.state) ? 15_000 : 2000),
+    [id],
+  );
   const t = trial.data;
   const finished = !!t && isTerminal(t.state);
   const metrics = useTrialMetrics(id, finished);
   const checkpoints = usePoll((signal) => api.checkpoints(id, signal), 5000, [id]);
+  useEffect(() => {
+    document.title = `Trial ${id} · pushtune`;
+  }, [id]);
 
   if (!t)
     return (

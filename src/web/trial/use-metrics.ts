@@ -1,5 +1,5 @@
 /** A trial's training and validation series, grown by the metrics cursor. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MetricPoint } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 
@@ -43,6 +43,8 @@ export function useTrialMetrics(trialId: number, finished: boolean): TrialMetric
     version: 0,
     complete: false,
   }));
+  const finishedRef = useRef(finished);
+  finishedRef.current = finished;
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
@@ -60,15 +62,22 @@ export function useTrialMetrics(trialId: number, finished: boolean): TrialMetric
           }
           after = page.next ?? after;
           if (page.metrics.length >= 10_000) continue;
+          const wasFinished = finishedRef.current;
           setState({ series, version, complete: true });
-          if (finished) return;
+          if (wasFinished) return;
         } catch {
           if (signal.aborted) return;
         }
-        await new Promise((r) => setTimeout(r, 2000));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 2000);
+          signal.addEventListener("abort", () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
       }
     })();
     return () => controller.abort();
-  }, [trialId, finished]);
+  }, [trialId]);
   return state;
 }

@@ -1,0 +1,56 @@
+/** Thousands of trials: the table keeps only the rows in view in the page, and sorts and filters them all. */
+import { afterEach, describe, expect, test } from "vitest";
+import { type Browser, launchBrowser } from "./support/browser.js";
+import { seedExperiment } from "./support/seed-experiment.js";
+import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+
+let tm: UiMaster | null = null;
+let browser: Browser | null = null;
+afterEach(async () => {
+  await browser?.close();
+  await tm?.close();
+  browser = tm = null;
+});
+
+const TRIALS = 2000;
+
+describe("the trials table", () => {
+  test("renders a window of rows, scrolls to the last trial, sorts by best and filters by hparams", async () => {
+    tm = await startUiMaster();
+    const owner = (await tm.store.getUserByName("admin"))!;
+    const { experimentId, bestTrialId } = await seedExperiment(tm.store, {
+      trials: TRIALS,
+      points: 5,
+      ownerId: owner.id,
+    });
+    browser = await launchBrowser({ token: tm.adminToken });
+    const { page } = browser;
+    await page.goto(`${tm.url}#/experiments/${experimentId}`);
+    await page.locator(".experiment-page[data-ready]").waitFor();
+    expect(await page.locator(".curves").getAttribute("data-trials")).toBe(String(TRIALS));
+
+    const rows = page.locator(".vt-row");
+    expect(await rows.count()).toBeLessThan(60);
+    expect(await page.locator(".vt-body").getAttribute("data-rows")).toBe(String(TRIALS));
+    await page.locator(".vt").hover();
+    await page.mouse.wheel(0, TRIALS * 40);
+    const trials = await tm.store.listTrials({ experimentId });
+    const lastId = Math.max(...trials.map((t) => t.id));
+    await rows.getByRole("link", { name: String(lastId), exact: true }).waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+
+    await page.mouse.wheel(0, -TRIALS * 40);
+    await page.getByRole("button", { name: "Best", exact: true }).click();
+    await expect.poll(() => rows.first().locator("a").textContent()).toBe(`${bestTrialId} ★`);
+
+    await page.getByLabel("Filter trials").fill("optimizer=sgd lr<0.001");
+    const expected = trials.filter(
+      (t) => t.hparams.optimizer === "sgd" && Number(t.hparams.lr) < 0.001,
+    ).length;
+    expect(expected).toBeGreaterThan(0);
+    await page.getByText(`${expected} of ${TRIALS} trials`).waitFor();
+
+    await page.getByLabel("Trial state").selectOption("ACTIVE");
+    await page.getByText(`0 of ${TRIALS} trials`).waitFor();
+  });
+});
