@@ -43,17 +43,17 @@ describe("a running experiment in the UI", () => {
 
     const trials = new LiveTrials(tm, curve);
     for (let i = 0; i < 6; i++) await trials.step();
-    await expect.poll(progress, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(progress, { timeout: 20_000 }).toBeGreaterThan(0);
 
     await row.getByRole("link", { name: "mlp-adaptive" }).click();
     const curves = page.locator(".curves");
     const points = async () => Number(await curves.getAttribute("data-points"));
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
     const before = await points();
     for (let i = 0; i < 4; i++) await trials.step();
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
     await page.locator(".vt-row").first().waitFor();
-    await expect.poll(() => page.locator(".rung").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator(".rung").count(), { timeout: 20_000 }).toBeGreaterThan(0);
 
     await trials.run(id);
     expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
@@ -61,7 +61,7 @@ describe("a running experiment in the UI", () => {
     await page.locator(".experiment-page[data-ready]").waitFor();
     const trialCount = (await tm.store.listTrials({ experimentId: id })).length;
     await expect
-      .poll(() => curves.getAttribute("data-trials"), { timeout: 10_000 })
+      .poll(() => curves.getAttribute("data-trials"), { timeout: 20_000 })
       .toBe(String(trialCount));
     await page.locator(".scatter").first().waitFor();
     await page.waitForTimeout(300);

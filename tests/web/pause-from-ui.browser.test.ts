@@ -60,7 +60,7 @@ describe("pause from the UI", () => {
 
     await row.getByRole("link", { name: "resnet-asha" }).click();
     await expect
-      .poll(() => page.locator(".vt-row .badge").allTextContents(), { timeout: 10_000 })
+      .poll(() => page.locator(".vt-row .badge").allTextContents(), { timeout: 20_000 })
       .toEqual(states.map(() => "paused"));
     await page.getByRole("link", { name: "← Experiments" }).click();
     await row.getByText("paused", { exact: true }).waitFor();

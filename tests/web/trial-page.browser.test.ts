@@ -40,28 +40,28 @@ describe("the trial page", () => {
 
     const validation = page.locator('.metric-chart[data-metric="validation/validation_loss"]');
     const points = async () => Number(await validation.getAttribute("data-points"));
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await validation.locator("canvas").count()).toBe(1);
     const training = page.locator('.metric-chart[data-metric="training/loss"]');
     expect(Number(await training.getAttribute("data-points"))).toBeGreaterThan(0);
     const before = await points();
     await trials.step();
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
 
     // Lines written now arrive through the open long poll.
     const logs = page.locator(".logs");
     await logs.getByText("step 100: loss").first().waitFor();
     tm.launcher.log(spec.allocationId, "epoch 3 finished in 12.5 s");
-    await logs.getByText("epoch 3 finished in 12.5 s").waitFor({ timeout: 5_000 });
+    await logs.getByText("epoch 3 finished in 12.5 s").waitFor({ timeout: 20_000 });
     const pushed = await tm.as(spec.env.PUSHTUNE_TOKEN!).post(`/trials/${trialId}/logs`, {
       lines: [{ stream: "stderr", line: "warning: learning rate is high" }],
     });
     expect(pushed.status).toBe(200);
-    await logs.getByText("warning: learning rate is high").waitFor({ timeout: 5_000 });
+    await logs.getByText("warning: learning rate is high").waitFor({ timeout: 20_000 });
 
     // The first op (300) ends with a checkpoint.
     for (let i = 0; i < 3; i++) await trials.step();
-    await page.locator(".checkpoints tbody tr").first().waitFor({ timeout: 10_000 });
+    await page.locator(".checkpoints tbody tr").first().waitFor({ timeout: 20_000 });
     await page.locator(".checkpoints").getByText("3.75 MB").first().waitFor();
     await page.locator(".allocations tbody tr").first().waitFor();
     await screenshot(page, "trial");

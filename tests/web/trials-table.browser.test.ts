@@ -41,7 +41,9 @@ describe("the trials table", () => {
 
     await page.mouse.wheel(0, -TRIALS * 40);
     await page.getByRole("button", { name: "Best", exact: true }).click();
-    await expect.poll(() => rows.first().locator("a").textContent()).toBe(`${bestTrialId} ★`);
+    await expect
+      .poll(() => rows.first().locator("a").textContent(), { timeout: 20_000 })
+      .toBe(`${bestTrialId} ★`);
 
     await page.getByLabel("Filter trials").fill("optimizer=sgd lr<0.001");
     const expected = trials.filter(

@@ -148,7 +148,8 @@ export function useRungs(experimentId: number, changeKey: string, enabled: boole
   return useReloadOnChange<AshaRung[]>(
     async (signal) => (enabled ? (await api.rungs(experimentId, signal)).rungs : []),
     changeKey,
-    () => 2000,
+    // The searcher's event log grows with every report: read it at most every few seconds.
+    () => 5000,
     [experimentId, enabled],
   );
 }

@@ -36,12 +36,11 @@ export function ExperimentPage(props: { id: number }) {
   const exp = detail.data;
   const finished = !!exp && isTerminal(exp.state);
   const curves = useCurves(id, finished);
-  const moved = exp
-    ? `${curves.version}|${exp.state}|${exp.progress}|${JSON.stringify(exp.trialCounts)}`
-    : "";
-  const trials = useTrials(id, moved);
+  // Rungs move only with validations and trial states; the table also with progress.
+  const validated = exp ? `${curves.version}|${exp.state}|${JSON.stringify(exp.trialCounts)}` : "";
+  const trials = useTrials(id, `${validated}|${exp?.progress}`);
   const asha = !!exp && ASHA.has(exp.searcher);
-  const rungs = useRungs(id, moved, asha);
+  const rungs = useRungs(id, validated, asha);
 
   const list = trials.data ?? [];
   const flat = useMemo(() => list.map((t) => flatten(t.hparams)), [list]);

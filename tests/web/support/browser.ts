@@ -46,7 +46,8 @@ export async function launchBrowser(
     });
   }
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  // Generous: CI runs every test file at once on few cores.
+  page.setDefaultTimeout(30_000);
   return {
     context,
     page,
