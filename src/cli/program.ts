@@ -1,6 +1,7 @@
 /** The `pushtune` command's program: every subcommand, and the exit-status rules. */
 import { Command, CommanderError } from "commander";
 import { checkpointCommand } from "./commands/checkpoint.js";
+import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { masterCommand } from "./commands/master.js";
 import { previewCommand } from "./commands/preview.js";
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
   trialCommand(program, ctx);
   checkpointCommand(program, ctx);
   userCommand(program, ctx);
+  demoCommand(program, ctx, (argv) => main(argv, ctx.io));
   return program;
 }
 
