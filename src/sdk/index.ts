@@ -21,6 +21,7 @@ export {
 } from "./errors.js";
 export type { ConfigOverrides } from "./experiment-config.js";
 export { localExperimentConfig } from "./experiment-config.js";
+export type { FetchedResponse, FetchLike } from "./http-request.js";
 export type { Metrics } from "./metrics.js";
 export type { Preemption } from "./preemption.js";
 export type { SearcherOperation } from "./searcher-operations.js";

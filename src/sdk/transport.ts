@@ -5,6 +5,7 @@
  */
 import { isErrorBody } from "../protocol/api/errors.js";
 import { codeForStatus, isErrorCode, RequestError, RetryableError } from "./errors.js";
+import { type FetchedResponse, type FetchLike, httpFetch } from "./http-request.js";
 
 export type HttpMethod = "GET" | "POST";
 
@@ -36,19 +37,19 @@ export interface HttpTransportOptions {
   token: string;
   /** Per-request timeout unless a request gives its own. Default 30 s. */
   timeoutMs?: number;
-  /** For tests; the global fetch (which keeps connections alive) by default. */
-  fetch?: typeof fetch;
+  /** For tests; `node:http` with kept-alive connections by default (the global fetch fits too). */
+  fetch?: FetchLike;
 }
 
 export class HttpTransport implements Transport {
   private readonly root: string;
   private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
+  private readonly fetchFn: FetchLike;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.root = `${options.master.replace(/\/+$/, "")}/api/v1`;
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = options.fetch ?? httpFetch;
   }
 
   async request(
@@ -65,13 +66,13 @@ export class HttpTransport implements Transport {
     };
     if (body !== undefined) headers["content-type"] = "application/json";
 
-    let response: Response;
+    let response: FetchedResponse;
     let text: string;
     try {
       response = await this.fetchFn(`${this.root}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal,
       });
       text = await response.text();

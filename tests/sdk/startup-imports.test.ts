@@ -3,7 +3,8 @@
  * import loads is paid once per trial. The protocol's schema library is
  * hundreds of modules (about 0.3 s of CPU per process): the SDK checks the
  * master's answers by hand instead, and the fake master loads the schemas on
- * its first write only.
+ * its first write only. The global fetch compiles undici on first use (about
+ * 50 ms of CPU): the transport uses node:http.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -74,6 +75,41 @@ const fm = new FakeMaster();
 await fm.request("POST", "/trials/1/progress", { progress: 1 });
 if (fm.events.length !== 1) throw new Error("the write was not accepted");`);
   expect(written.some(fromTypebox)).toBe(true);
+});
+
+test("the HTTP transport talks to the master without loading fetch (undici); the global fetch still fits", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "pushtune-transport-"));
+  try {
+    const script = join(dir, "requests.mts");
+    await writeFile(
+      script,
+      `import { createServer } from "node:http";
+import { HttpTransport } from ${JSON.stringify(SDK)};
+const server = createServer((req, res) => res.end(JSON.stringify({ path: req.url })));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const master = "http://127.0.0.1:" + server.address().port;
+const own = await new HttpTransport({ master, token: "t" }).request("GET", "/own");
+const loadedByOwn = process.moduleLoadList.some((m) => m.includes("undici"));
+const viaFetch = await new HttpTransport({ master, token: "t", fetch }).request("GET", "/fetch");
+server.close();
+console.log(JSON.stringify({ own, loadedByOwn, viaFetch }));`,
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    expect(await new Promise((done) => child.on("exit", done))).toBe(0);
+    expect(JSON.parse(out)).toEqual({
+      own: { path: "/api/v1/own" },
+      loadedByOwn: false,
+      viaFetch: { path: "/api/v1/fetch" },
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 /** Values near the schemas' shapes, and anything else JSON can hold. */
