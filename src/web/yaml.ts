@@ -24,6 +24,9 @@ function inline(v: unknown): string | null {
 
 export function toYaml(value: unknown, indent = ""): string {
   if (!isObject(value) && !Array.isArray(value)) return `${indent}${scalar(value)}\n`;
+  // An empty or flat document stays on one line ({} or [a, b]).
+  const whole = indent === "" ? inline(value) : null;
+  if (whole !== null) return `${whole}\n`;
   let out = "";
   const entries: [string | null, unknown][] = Array.isArray(value)
     ? value.map((v) => [null, v])
