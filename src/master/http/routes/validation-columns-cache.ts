@@ -2,8 +2,8 @@
  * Every experiment's searcher-metric validations, kept as columns in memory
  * once read: a page that opens a big experiment again, or another viewer of
  * it, costs one query for the rows newer than the cache instead of reading
- * every row again. Bounded by a total number of points, least recently used
- * experiment out first.
+ * every row again. Bounded by a total number of points (1M by default, about
+ * 32 MB), least recently used experiment out first.
  *
  * Rows are hidden by the master when a trial restarts from an earlier
  * checkpoint; the restarted run reports with a higher run id. When one such
@@ -111,7 +111,7 @@ export class ValidationColumnsCache {
   private readonly entries = new Map<number, Columns>();
 
   /** @param maxPoints points kept across all experiments; a bigger experiment is read but not kept. */
-  constructor(private readonly maxPoints = 2_000_000) {}
+  constructor(private readonly maxPoints = 1_000_000) {}
 
   /** Points with row id > `after`, at most `limit`, after reading what is new. */
   async page(
