@@ -1,4 +1,4 @@
-/** Thousands of trials: the table keeps only the rows in view in the page, and sorts and filters them all. */
+/** Thousands of trials: the table keeps only the rows in view in the page and sorts and filters them all; the curves name and open their trials. */
 import { afterEach, describe, expect, test } from "vitest";
 import { type Browser, launchBrowser } from "./support/browser.js";
 import { seedExperiment } from "./support/seed-experiment.js";
@@ -15,7 +15,7 @@ afterEach(async () => {
 const TRIALS = 2000;
 
 describe("the trials table", () => {
-  test("renders a window of rows, scrolls to the last trial, sorts by best and filters by hparams", async () => {
+  test("renders a window of rows, scrolls to the last trial, sorts by best, filters by hparams; a curve opens its trial", async () => {
     tm = await startUiMaster();
     const owner = (await tm.store.getUserByName("admin"))!;
     const { experimentId, bestTrialId } = await seedExperiment(tm.store, {
@@ -54,5 +54,19 @@ describe("the trials table", () => {
 
     await page.getByLabel("Trial state").selectOption("ACTIVE");
     await page.getByText(`0 of ${TRIALS} trials`).waitFor();
+
+    // Pointing at a curve names its trial; clicking opens it.
+    await page.locator(".curves").scrollIntoViewIfNeeded();
+    const plot = (await page.locator(".curves .u-over").boundingBox())!;
+    const tooltip = page.locator(".tooltip");
+    for (let i = 1; i < 40 && (await tooltip.count()) === 0; i++) {
+      await page.mouse.move(plot.x + plot.width / 2, plot.y + (plot.height * i) / 40);
+      await page.waitForTimeout(50);
+    }
+    const named = /trial (\d+)/.exec((await tooltip.textContent()) ?? "")?.[1];
+    expect(named).toBeDefined();
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.getByRole("heading", { name: `Trial ${named}` }).waitFor();
   });
 });

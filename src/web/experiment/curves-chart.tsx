@@ -1,5 +1,5 @@
 /** Every trial's validation curve (searcher metric against length), the best one highlighted. */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { formatMetric } from "../format.js";
 import type { Curve, Curves } from "./curves.js";
@@ -44,29 +44,53 @@ interface Nearest {
   top: number;
 }
 
-/** The point nearest the cursor within 10 CSS pixels, by a scan of every point. */
+/**
+ * The curve passing nearest the cursor (within 8 CSS pixels, measured
+ * vertically on its segment under the cursor, or to a lone point), and its
+ * point nearest the cursor's x.
+ */
 function nearest(curves: Curves, at: HoverPoint, px: PixelMap): Nearest | null {
   const r = px.ratio;
   const cx = at.left * r + px.left;
   const cy = at.top * r + px.top;
+  const reach = 8 * r;
   let best: Nearest | null = null;
-  let bestD = (10 * r) ** 2;
+  let bestD = reach;
   for (const [trialId, c] of curves.byTrial) {
-    for (let i = 0; i < c.steps.length; i++) {
-      const dx = px.x(c.steps[i]!) - cx;
-      if (dx * dx > bestD) continue;
-      const dy = px.y(c.values[i]!) - cy;
-      const d = dx * dx + dy * dy;
-      if (d < bestD) {
-        bestD = d;
-        best = {
-          trialId,
-          step: c.steps[i]!,
-          value: c.values[i]!,
-          left: (px.x(c.steps[i]!) - px.left) / r,
-          top: (px.y(c.values[i]!) - px.top) / r,
-        };
+    const n = c.steps.length;
+    if (n === 0) continue;
+    let xPrev = px.x(c.steps[0]!);
+    let yPrev = px.y(c.values[0]!);
+    let d = Math.hypot(xPrev - cx, yPrev - cy);
+    let at = 0;
+    for (let i = 1; i < n && xPrev <= cx + reach; i++) {
+      const x = px.x(c.steps[i]!);
+      const y = px.y(c.values[i]!);
+      if (x >= cx && xPrev <= cx && x > xPrev) {
+        const yAt = yPrev + ((y - yPrev) * (cx - xPrev)) / (x - xPrev);
+        const dy = Math.abs(yAt - cy);
+        if (dy < d) {
+          d = dy;
+          at = cx - xPrev < x - cx ? i - 1 : i;
+        }
       }
+      const dp = Math.hypot(x - cx, y - cy);
+      if (dp < d) {
+        d = dp;
+        at = i;
+      }
+      xPrev = x;
+      yPrev = y;
+    }
+    if (d < bestD) {
+      bestD = d;
+      best = {
+        trialId,
+        step: c.steps[at]!,
+        value: c.values[at]!,
+        left: (px.x(c.steps[at]!) - px.left) / r,
+        top: (px.y(c.values[at]!) - px.top) / r,
+      };
     }
   }
   return best;
@@ -85,6 +109,9 @@ export function CurvesChart(props: {
   const { curves, bestTrialId, highlight } = props;
   const [hover, setHover] = useState<Nearest | null>(null);
   const [offset, setOffset] = useState({ left: 0, top: 0 });
+  const pending = useRef<{ at: HoverPoint | null; px: PixelMap | null }>({ at: null, px: null });
+  const frame = useRef(0);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   const count = curves.byTrial.size;
   // One stroke per curve, faint when there are many, so where curves crowd the band darkens.
   const alpha = Math.max(0.035, Math.min(0.6, 12 / Math.max(1, count)));
@@ -126,11 +153,18 @@ export function CurvesChart(props: {
             strokeCurve(ctx, px, curves.byTrial.get(shown), HOVER, 2);
         }}
         onHover={(at, px) => {
-          const next = at && px ? nearest(curves, at, px) : null;
-          if (px) setOffset({ left: px.left / px.ratio, top: px.top / px.ratio });
-          setHover((old) =>
-            old?.trialId === next?.trialId && old?.step === next?.step ? old : next,
-          );
+          // At most one search per frame, however fast the mouse moves.
+          pending.current = { at, px };
+          if (frame.current) return;
+          frame.current = requestAnimationFrame(() => {
+            frame.current = 0;
+            const { at, px } = pending.current;
+            const next = at && px ? nearest(curves, at, px) : null;
+            if (px) setOffset({ left: px.left / px.ratio, top: px.top / px.ratio });
+            setHover((old) =>
+              old?.trialId === next?.trialId && old?.step === next?.step ? old : next,
+            );
+          });
         }}
         onClick={() => {
           if (hover) props.onOpenTrial(hover.trialId);
