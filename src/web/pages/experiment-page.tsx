@@ -44,7 +44,8 @@ export function ExperimentPage(props: { id: number }) {
 
   const list = trials.data ?? [];
   const flat = useMemo(() => list.map((t) => flatten(t.hparams)), [list]);
-  const columns = useMemo(() => hparamColumns(flat, exp?.config), [flat, exp?.config]);
+  // An experiment's config never changes: its id stands for it.
+  const columns = useMemo(() => hparamColumns(flat, exp?.config), [flat, exp?.id]);
   const best = useMemo(
     () => (exp ? bestTrial(list, exp.smallerIsBetter) : null),
     [list, exp?.smallerIsBetter],
