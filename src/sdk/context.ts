@@ -10,6 +10,7 @@ import { SharedFsStorage } from "./checkpoint-storage.js";
 import { Checkpoints } from "./checkpoints.js";
 import { type DryRunOptions, startDryRun } from "./dry-run.js";
 import { type Env, readTrialEnvironment, type TrialEnvironment } from "./environment.js";
+import { EventLoopTurns } from "./event-loop.js";
 import { flushOnExitSignals } from "./exit-signals.js";
 import { checkMetrics, checkSteps, type MetricGroup, type Metrics } from "./metrics.js";
 import { Preemption } from "./preemption.js";
@@ -150,16 +151,24 @@ export class Context {
   }
 }
 
-/** Metric and early-exit reports. Metrics are queued (they resolve at once), batched and retried. */
+/**
+ * Metric and early-exit reports. Metrics are queued, batched and retried; the
+ * promise resolves at once, after giving the event loop a turn every 10 ms so
+ * that a CPU-bound loop's reports are sent while it trains.
+ */
 export class TrainReports {
+  private readonly turns = new EventLoopTurns();
+
   constructor(private readonly sender: PushSender) {}
 
   async reportTrainingMetrics(steps: number, metrics: Metrics): Promise<void> {
     this.report("training", steps, metrics);
+    await this.turns.maybeYield();
   }
 
   async reportValidationMetrics(steps: number, metrics: Metrics): Promise<void> {
     this.report("validation", steps, metrics);
+    await this.turns.maybeYield();
   }
 
   /** The trial stops before finishing its operations. Resolves once the master has it. */

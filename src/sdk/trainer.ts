@@ -18,6 +18,7 @@
  */
 import { type Context, type InitOptions, init } from "./context.js";
 import { InvalidHPError, InvalidReportError, PreemptedError } from "./errors.js";
+import { EventLoopTurns } from "./event-loop.js";
 import { LengthConverter } from "./lengths.js";
 import { MetricWindow } from "./metric-window.js";
 import { checkSteps, type Metrics } from "./metrics.js";
@@ -89,6 +90,8 @@ class WorkloadSequencer {
   private lastValidation: { step: number; metrics: Metrics } | null = null;
   private lastCheckpoint: number | null = null;
   private readonly window = new MetricWindow();
+  /** Synchronous batches never let reports out or the preemption answer in: give them turns. */
+  private readonly turns = new EventLoopTurns();
   private readonly lengths: LengthConverter;
   private readonly schedulingUnit: number;
   private readonly validationPeriod: number | null;
@@ -141,6 +144,7 @@ class WorkloadSequencer {
         await this.validate();
       if (this.checkpointPeriod !== null && step % this.checkpointPeriod === 0)
         await this.checkpoint();
+      if (unitBoundary) await this.turns.maybeYield();
       if (unitBoundary && step < target && this.ctx.preempt.shouldPreempt()) return false;
     }
     return true;
