@@ -71,7 +71,7 @@ export function demoCommand(
       const minutes = ((Date.now() - started) / 60_000).toFixed(1);
       ctx.print([
         "",
-        `demo ${code === 0 ? "finished" : "stopped"} in ${minutes} min.`,
+        `demo ${code === 0 ? "finished" : "stopped"} in ${minutes} min; checkpoints are in ${join(flags.dataDir, "checkpoints")}/<uuid>.`,
         `look at it in the web UI: npx pushtune master --data-dir ${flags.dataDir}, then open http://127.0.0.1:8080`,
         `  (sign in with the token in ${join(flags.dataDir, "admin.token")})`,
         "run a master for real: npx pushtune master [--db postgres://user@host/db] [--data-dir DIR] [--slots N],",
