@@ -1,7 +1,12 @@
 /** An experiment created through the API appears in the UI and its progress and curves move live. */
 import { afterEach, describe, expect, test } from "vitest";
 import { adaptiveConfig } from "../master/support/configs.js";
-import { type Browser, launchBrowser, screenshot } from "./support/browser.js";
+import {
+  BROWSER_TEST_TIMEOUT,
+  type Browser,
+  launchBrowser,
+  screenshot,
+} from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
 import { startUiMaster, type UiMaster } from "./support/ui-master.js";
 
@@ -20,56 +25,62 @@ const curve = (h: Record<string, unknown>, steps: number) => {
 };
 
 describe("a running experiment in the UI", () => {
-  test("appears in the experiments table, and its progress and curves grow as trials report", async () => {
-    tm = await startUiMaster({ slots: 4 });
-    browser = await launchBrowser({ token: tm.adminToken });
-    const { page } = browser;
-    await page.goto(tm.url);
-    await page.getByText("No experiments yet").waitFor();
+  test(
+    "appears in the experiments table, and its progress and curves grow as trials report",
+    async () => {
+      tm = await startUiMaster({ slots: 4 });
+      browser = await launchBrowser({ token: tm.adminToken });
+      const { page } = browser;
+      await page.goto(tm.url);
+      await page.getByText("No experiments yet").waitFor();
 
-    const created = await tm.admin.post<{ id: number }>("/experiments", {
-      config: { ...adaptiveConfig(16), name: "mlp-adaptive" },
-      workdir: "/tmp",
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    await tm.settle();
-    const row = page.locator(`tr[data-experiment="${id}"]`);
-    await row.getByRole("link", { name: "mlp-adaptive" }).waitFor();
-    await row.getByText("active", { exact: true }).waitFor();
-    const progress = async () =>
-      Number(await row.getByRole("progressbar").getAttribute("aria-valuenow"));
-    expect(await progress()).toBe(0);
+      const created = await tm.admin.post<{ id: number }>("/experiments", {
+        config: { ...adaptiveConfig(16), name: "mlp-adaptive" },
+        workdir: "/tmp",
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      await tm.settle();
+      const row = page.locator(`tr[data-experiment="${id}"]`);
+      await row.getByRole("link", { name: "mlp-adaptive" }).waitFor();
+      await row.getByText("active", { exact: true }).waitFor();
+      const progress = async () =>
+        Number(await row.getByRole("progressbar").getAttribute("aria-valuenow"));
+      expect(await progress()).toBe(0);
 
-    const trials = new LiveTrials(tm, curve);
-    for (let i = 0; i < 6; i++) await trials.step();
-    await expect.poll(progress, { timeout: 20_000 }).toBeGreaterThan(0);
+      const trials = new LiveTrials(tm, curve);
+      for (let i = 0; i < 6; i++) await trials.step();
+      await expect.poll(progress, { timeout: 20_000 }).toBeGreaterThan(0);
 
-    await row.getByRole("link", { name: "mlp-adaptive" }).click();
-    const curves = page.locator(".curves");
-    const points = async () => Number(await curves.getAttribute("data-points"));
-    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
-    const before = await points();
-    for (let i = 0; i < 4; i++) await trials.step();
-    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
-    await page.locator(".vt-row").first().waitFor();
-    await expect.poll(() => page.locator(".rung").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await row.getByRole("link", { name: "mlp-adaptive" }).click();
+      const curves = page.locator(".curves");
+      const points = async () => Number(await curves.getAttribute("data-points"));
+      await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
+      const before = await points();
+      for (let i = 0; i < 4; i++) await trials.step();
+      await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
+      await page.locator(".vt-row").first().waitFor();
+      await expect
+        .poll(() => page.locator(".rung").count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
 
-    await trials.run(id);
-    expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
-    await page.locator(".page-head").getByText("completed", { exact: true }).waitFor();
-    await page.locator(".experiment-page[data-ready]").waitFor();
-    const trialCount = (await tm.store.listTrials({ experimentId: id })).length;
-    await expect
-      .poll(() => curves.getAttribute("data-trials"), { timeout: 20_000 })
-      .toBe(String(trialCount));
-    await page.locator(".scatter").first().waitFor();
-    await page.waitForTimeout(300);
-    await screenshot(page, "experiment");
+      await trials.run(id);
+      expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
+      await page.locator(".page-head").getByText("completed", { exact: true }).waitFor();
+      await page.locator(".experiment-page[data-ready]").waitFor();
+      const trialCount = (await tm.store.listTrials({ experimentId: id })).length;
+      await expect
+        .poll(() => curves.getAttribute("data-trials"), { timeout: 20_000 })
+        .toBe(String(trialCount));
+      await page.locator(".scatter").first().waitFor();
+      await page.waitForTimeout(300);
+      await screenshot(page, "experiment");
 
-    await page.getByRole("link", { name: "← Experiments" }).click();
-    await row.getByText("completed", { exact: true }).waitFor();
-    expect(await progress()).toBe(100);
-    await screenshot(page, "experiments");
-  });
+      await page.getByRole("link", { name: "← Experiments" }).click();
+      await row.getByText("completed", { exact: true }).waitFor();
+      expect(await progress()).toBe(100);
+      await screenshot(page, "experiments");
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

@@ -1,6 +1,11 @@
 /** Signing in to the web UI with a password or a token; the token lasts for the tab's session. */
 import { afterEach, describe, expect, test } from "vitest";
-import { type Browser, launchBrowser, screenshot } from "./support/browser.js";
+import {
+  BROWSER_TEST_TIMEOUT,
+  type Browser,
+  launchBrowser,
+  screenshot,
+} from "./support/browser.js";
 import { startUiMaster, type UiMaster } from "./support/ui-master.js";
 
 const TOKEN = `sessionStorage.getItem("pushtune.token")`;
@@ -14,51 +19,59 @@ afterEach(async () => {
 });
 
 describe("signing in", () => {
-  test("a user signs in with a password, stays signed in on reload, and signs out", async () => {
-    tm = await startUiMaster();
-    const created = await tm.admin.post("/users", { username: "ada", password: "correct horse" });
-    expect(created.status).toBe(201);
-    browser = await launchBrowser();
-    const { page } = browser;
-    await page.goto(tm.url);
-    await page.getByLabel("Username").waitFor();
-    await screenshot(page, "sign-in");
+  test(
+    "a user signs in with a password, stays signed in on reload, and signs out",
+    async () => {
+      tm = await startUiMaster();
+      const created = await tm.admin.post("/users", { username: "ada", password: "correct horse" });
+      expect(created.status).toBe(201);
+      browser = await launchBrowser();
+      const { page } = browser;
+      await page.goto(tm.url);
+      await page.getByLabel("Username").waitFor();
+      await screenshot(page, "sign-in");
 
-    await page.getByLabel("Username").fill("ada");
-    await page.getByLabel("Password").fill("wrong password");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("alert").getByText("Wrong username, password or token.").waitFor();
+      await page.getByLabel("Username").fill("ada");
+      await page.getByLabel("Password").fill("wrong password");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByRole("alert").getByText("Wrong username, password or token.").waitFor();
 
-    await page.getByLabel("Password").fill("correct horse");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "Experiments" }).waitFor();
-    await page.locator(".user").getByText("ada").waitFor();
-    expect(await page.evaluate(TOKEN)).toMatch(/\S{16,}/);
+      await page.getByLabel("Password").fill("correct horse");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByRole("heading", { name: "Experiments" }).waitFor();
+      await page.locator(".user").getByText("ada").waitFor();
+      expect(await page.evaluate(TOKEN)).toMatch(/\S{16,}/);
 
-    await page.reload();
-    await page.getByRole("heading", { name: "Experiments" }).waitFor();
+      await page.reload();
+      await page.getByRole("heading", { name: "Experiments" }).waitFor();
 
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByLabel("Username").waitFor();
-    expect(await page.evaluate(TOKEN)).toBeNull();
-  });
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("Username").waitFor();
+      expect(await page.evaluate(TOKEN)).toBeNull();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  test("a token signs in too, and a refused token goes back to the sign-in page", async () => {
-    tm = await startUiMaster();
-    browser = await launchBrowser();
-    const { page } = browser;
-    await page.goto(tm.url);
-    await page.getByLabel("Token").fill("not-a-token");
-    await page.getByRole("button", { name: "Sign in with token" }).click();
-    await page.getByRole("alert").waitFor();
+  test(
+    "a token signs in too, and a refused token goes back to the sign-in page",
+    async () => {
+      tm = await startUiMaster();
+      browser = await launchBrowser();
+      const { page } = browser;
+      await page.goto(tm.url);
+      await page.getByLabel("Token").fill("not-a-token");
+      await page.getByRole("button", { name: "Sign in with token" }).click();
+      await page.getByRole("alert").waitFor();
 
-    await page.getByLabel("Token").fill(tm.adminToken);
-    await page.getByRole("button", { name: "Sign in with token" }).click();
-    await page.getByRole("heading", { name: "Experiments" }).waitFor();
-    await page.getByText("No experiments yet").waitFor();
+      await page.getByLabel("Token").fill(tm.adminToken);
+      await page.getByRole("button", { name: "Sign in with token" }).click();
+      await page.getByRole("heading", { name: "Experiments" }).waitFor();
+      await page.getByText("No experiments yet").waitFor();
 
-    await page.evaluate(`sessionStorage.setItem("pushtune.token", "revoked")`);
-    await page.reload();
-    await page.getByLabel("Token").waitFor();
-  });
+      await page.evaluate(`sessionStorage.setItem("pushtune.token", "revoked")`);
+      await page.reload();
+      await page.getByLabel("Token").waitFor();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

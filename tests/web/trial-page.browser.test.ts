@@ -1,7 +1,12 @@
 /** A trial's page: its curve drawn from its metrics, and its logs following live. */
 import { afterEach, describe, expect, test } from "vitest";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
-import { type Browser, launchBrowser, screenshot } from "./support/browser.js";
+import {
+  BROWSER_TEST_TIMEOUT,
+  type Browser,
+  launchBrowser,
+  screenshot,
+} from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
 import { startUiMaster, type UiMaster } from "./support/ui-master.js";
 
@@ -17,53 +22,57 @@ const curve = (hparams: Record<string, unknown>, length: number) =>
   syntheticLoss({ hparams, length });
 
 describe("the trial page", () => {
-  test("shows the trial's curves, checkpoints and runs, and log lines as they are written", async () => {
-    tm = await startUiMaster({ slots: 2 });
-    const { body } = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig({}, { max_length: { batches: 2700 }, max_concurrent_trials: 2 }),
-      workdir: "/tmp",
-    });
-    await tm.settle();
-    const trials = new LiveTrials(tm, curve, 10, 50);
-    for (let i = 0; i < 3; i++) await trials.step();
-    const spec = [...tm.launcher.live.values()].sort((a, b) => a.trialId - b.trialId)[0]!;
-    const trialId = spec.trialId;
+  test(
+    "shows the trial's curves, checkpoints and runs, and log lines as they are written",
+    async () => {
+      tm = await startUiMaster({ slots: 2 });
+      const { body } = await tm.admin.post<{ id: number }>("/experiments", {
+        config: ashaConfig({}, { max_length: { batches: 2700 }, max_concurrent_trials: 2 }),
+        workdir: "/tmp",
+      });
+      await tm.settle();
+      const trials = new LiveTrials(tm, curve, 10, 50);
+      for (let i = 0; i < 3; i++) await trials.step();
+      const spec = [...tm.launcher.live.values()].sort((a, b) => a.trialId - b.trialId)[0]!;
+      const trialId = spec.trialId;
 
-    browser = await launchBrowser({ token: tm.adminToken });
-    const { page } = browser;
-    await page.goto(`${tm.url}#/experiments/${body.id}`);
-    await page
-      .locator(".vt-row")
-      .getByRole("link", { name: String(trialId), exact: true })
-      .click();
-    await page.getByRole("heading", { name: `Trial ${trialId}` }).waitFor();
+      browser = await launchBrowser({ token: tm.adminToken });
+      const { page } = browser;
+      await page.goto(`${tm.url}#/experiments/${body.id}`);
+      await page
+        .locator(".vt-row")
+        .getByRole("link", { name: String(trialId), exact: true })
+        .click();
+      await page.getByRole("heading", { name: `Trial ${trialId}` }).waitFor();
 
-    const validation = page.locator('.metric-chart[data-metric="validation/validation_loss"]');
-    const points = async () => Number(await validation.getAttribute("data-points"));
-    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
-    expect(await validation.locator("canvas").count()).toBe(1);
-    const training = page.locator('.metric-chart[data-metric="training/loss"]');
-    expect(Number(await training.getAttribute("data-points"))).toBeGreaterThan(0);
-    const before = await points();
-    await trials.step();
-    await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
+      const validation = page.locator('.metric-chart[data-metric="validation/validation_loss"]');
+      const points = async () => Number(await validation.getAttribute("data-points"));
+      await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await validation.locator("canvas").count()).toBe(1);
+      const training = page.locator('.metric-chart[data-metric="training/loss"]');
+      expect(Number(await training.getAttribute("data-points"))).toBeGreaterThan(0);
+      const before = await points();
+      await trials.step();
+      await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
 
-    // Lines written now arrive through the open long poll.
-    const logs = page.locator(".logs");
-    await logs.getByText("step 100: loss").first().waitFor();
-    tm.launcher.log(spec.allocationId, "epoch 3 finished in 12.5 s");
-    await logs.getByText("epoch 3 finished in 12.5 s").waitFor({ timeout: 20_000 });
-    const pushed = await tm.as(spec.env.PUSHTUNE_TOKEN!).post(`/trials/${trialId}/logs`, {
-      lines: [{ stream: "stderr", line: "warning: learning rate is high" }],
-    });
-    expect(pushed.status).toBe(200);
-    await logs.getByText("warning: learning rate is high").waitFor({ timeout: 20_000 });
+      // Lines written now arrive through the open long poll.
+      const logs = page.locator(".logs");
+      await logs.getByText("step 100: loss").first().waitFor();
+      tm.launcher.log(spec.allocationId, "epoch 3 finished in 12.5 s");
+      await logs.getByText("epoch 3 finished in 12.5 s").waitFor({ timeout: 20_000 });
+      const pushed = await tm.as(spec.env.PUSHTUNE_TOKEN!).post(`/trials/${trialId}/logs`, {
+        lines: [{ stream: "stderr", line: "warning: learning rate is high" }],
+      });
+      expect(pushed.status).toBe(200);
+      await logs.getByText("warning: learning rate is high").waitFor({ timeout: 20_000 });
 
-    // The first op (300) ends with a checkpoint.
-    for (let i = 0; i < 3; i++) await trials.step();
-    await page.locator(".checkpoints tbody tr").first().waitFor({ timeout: 20_000 });
-    await page.locator(".checkpoints").getByText("3.75 MB").first().waitFor();
-    await page.locator(".allocations tbody tr").first().waitFor();
-    await screenshot(page, "trial");
-  });
+      // The first op (300) ends with a checkpoint.
+      for (let i = 0; i < 3; i++) await trials.step();
+      await page.locator(".checkpoints tbody tr").first().waitFor({ timeout: 20_000 });
+      await page.locator(".checkpoints").getByText("3.75 MB").first().waitFor();
+      await page.locator(".allocations tbody tr").first().waitFor();
+      await screenshot(page, "trial");
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

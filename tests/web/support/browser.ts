@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Per browser test: `npm test` runs every file at once, Chromiums included, on few cores. */
+export const BROWSER_TEST_TIMEOUT = 180_000;
 const SHOTS = join(process.cwd(), "test-output", "screenshots");
 
 export interface Browser {
