@@ -153,8 +153,9 @@ export class Context {
 
 /**
  * Metric and early-exit reports. Metrics are queued, batched and retried; the
- * promise resolves at once, after giving the event loop a turn every 10 ms so
- * that a CPU-bound loop's reports are sent while it trains.
+ * promise resolves at once, after giving the event loop a turn every 100 ms
+ * (or when a full batch waits) so that a CPU-bound loop's reports are sent
+ * while it trains.
  */
 export class TrainReports {
   private readonly turns = new EventLoopTurns();
@@ -163,12 +164,12 @@ export class TrainReports {
 
   async reportTrainingMetrics(steps: number, metrics: Metrics): Promise<void> {
     this.report("training", steps, metrics);
-    await this.turns.maybeYield();
+    await this.turns.maybeYield(this.sender.fullBatchWaits);
   }
 
   async reportValidationMetrics(steps: number, metrics: Metrics): Promise<void> {
     this.report("validation", steps, metrics);
-    await this.turns.maybeYield();
+    await this.turns.maybeYield(this.sender.fullBatchWaits);
   }
 
   /** The trial stops before finishing its operations. Resolves once the master has it. */

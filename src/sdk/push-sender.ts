@@ -92,6 +92,14 @@ export class PushSender {
     return this.state.pending.length + (this.state.inFlight === null ? 0 : 1);
   }
 
+  /** A batch of metric reports as large as one request takes is waiting to be sent. */
+  get fullBatchWaits(): boolean {
+    let reports = 0;
+    for (const p of this.state.pending)
+      if (p.item.kind === "metrics") reports += p.item.reports.length;
+    return reports >= this.maxBatchReports;
+  }
+
   throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
   }

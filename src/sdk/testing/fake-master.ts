@@ -102,6 +102,8 @@ export class FakeMaster implements Transport {
       options.checkpointDir ?? mkdtempSync(join(tmpdir(), "pushtune-fake-master-"));
     this.failures = options.failNextRequests ?? 0;
     this.best = options.bestValidation ?? null;
+    // Load the schema checks now, in the background: only a fake master needs them.
+    void loadBodyChecks().catch(() => undefined);
   }
 
   /** The PUSHTUNE_* environment of this trial, for `init({transport, env})`. */
@@ -370,9 +372,15 @@ function refuse(code: ErrorCode, message: string, details?: unknown): never {
   throw new RequestError(code, message, undefined, details);
 }
 
-/** Checks a request body against the protocol schema `name` (loaded on first use). */
+let bodyChecks: Promise<typeof import("./body-checks.js")> | null = null;
+const loadBodyChecks = () => {
+  bodyChecks ??= import("./body-checks.js");
+  return bodyChecks;
+};
+
+/** Checks a request body against the protocol schema `name` (loaded by the first fake master). */
 async function checked<T>(name: keyof BodySchemas, body: unknown): Promise<T> {
-  const { bodyProblems } = await import("./body-checks.js");
+  const { bodyProblems } = await loadBodyChecks();
   const problems = bodyProblems(name, body);
   if (problems.length > 0) refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
   return body as T;
