@@ -1,0 +1,96 @@
+/**
+ * The model: a multilayer perceptron on 28×28 digits,
+ *
+ *   784 inputs → dense(hidden, relu) → dropout(dropout) → dense(10, softmax)
+ *
+ * built with tf.layers (so it evaluates, predicts and saves as any Keras-style
+ * model does) and trained with Adam(lr) on cross-entropy by `trainStep`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { IMAGE_SIZE, NUM_CLASSES } from "./data.js";
+
+/** A compiled model; weights are initialised from `seed`, dropout masks are not seeded. */
+export function buildModel({ lr, hidden, dropout, seed }) {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [IMAGE_SIZE],
+        units: hidden,
+        activation: "relu",
+        kernelInitializer: tf.initializers.heNormal({ seed }),
+      }),
+      tf.layers.dropout({ rate: dropout }),
+      tf.layers.dense({
+        units: NUM_CLASSES,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(lr),
+    loss: "categoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
+  return model;
+}
+
+/**
+ * `x · kernel`, whose gradient with respect to `kernel` is computed from `xT`,
+ * the batch already transposed. The WebAssembly backend multiplies by a
+ * transposed left operand in a plain loop, not with XNNPACK: for the first
+ * layer's weight gradient (xᵀ · dy, the biggest product of a step) that is
+ * three times slower than the whole rest of the step.
+ */
+const firstLayerProduct = tf.customGrad((x, xT, kernel) => ({
+  value: tf.matMul(x, kernel),
+  gradFunc: (dy) => [tf.zerosLike(x), tf.zerosLike(xT), tf.matMul(xT, dy)],
+}));
+
+/**
+ * One step of the model's own optimizer on a batch (tensors `images` [b, 784],
+ * `imagesT` [784, b], one-hot `labels` [b, 10]): what `model.trainOnBatch`
+ * does, with the first layer's gradient computed as above. The same variables
+ * in the same order, so the optimizer's state saves and restores as usual.
+ */
+export async function trainStep(model, { images, imagesT, labels }) {
+  const [dense1, dropout, dense2] = model.layers;
+  if (dense1.getConfig().activation !== "relu" || dense2.getConfig().activation !== "softmax") {
+    throw new Error("trainStep expects dense(relu) → dropout → dense(softmax)");
+  }
+  const rate = dropout.getConfig().rate;
+  const variables = model.trainableWeights.map((w) => w.read());
+  const [kernel1, bias1, kernel2, bias2] = variables;
+  let accuracy;
+  const loss = model.optimizer.minimize(
+    () => {
+      let hidden = tf.relu(tf.add(firstLayerProduct(images, imagesT, kernel1), bias1));
+      if (rate > 0) hidden = tf.dropout(hidden, rate);
+      const logits = tf.add(tf.matMul(hidden, kernel2), bias2);
+      const correct = tf.equal(tf.argMax(logits, 1), tf.argMax(labels, 1));
+      accuracy = tf.keep(tf.mean(tf.cast(correct, "float32")));
+      return tf.losses.softmaxCrossEntropy(labels, logits);
+    },
+    true,
+    variables,
+  );
+  const [lossValue, accuracyValue] = await Promise.all([loss.data(), accuracy.data()]);
+  tf.dispose([loss, accuracy]);
+  return { loss: lossValue[0], accuracy: accuracyValue[0] };
+}
+
+/** A whole split as tensors: images [n, 784] and one-hot labels [n, 10]. */
+export function splitTensors(split) {
+  return tf.tidy(() => ({
+    images: tf.tensor2d(split.images, [split.size, IMAGE_SIZE]),
+    labels: tf.oneHot(tf.tensor1d(split.labels, "int32"), NUM_CLASSES).toFloat(),
+  }));
+}
+
+/** Loss and accuracy on a split, as the trial reports them. */
+export async function evaluateModel(model, { images, labels }) {
+  const results = model.evaluate(images, labels, { batchSize: 500 });
+  const [loss, accuracy] = await Promise.all(results.map((t) => t.data()));
+  tf.dispose(results);
+  return { validation_loss: loss[0], validation_accuracy: accuracy[0] };
+}

@@ -1,0 +1,170 @@
+/**
+ * examples/mnist-tfjs as a user runs it: `node train.js` off the cluster, a
+ * resume from a checkpoint, and `smoke.yaml` on a real master whose trials are
+ * real processes training a TensorFlow.js model on MNIST digits. Needs the
+ * SDK built (`npm run build`): the example imports it as "pushtune".
+ */
+import { execFile } from "node:child_process";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeAll, expect, test } from "vitest";
+import { startMaster } from "../../src/cli/commands/master.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const EXAMPLE = join(ROOT, "examples/mnist-tfjs");
+const run = promisify(execFile);
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+beforeAll(async () => {
+  await access(join(ROOT, "dist/sdk/index.js")).catch(() => {
+    throw new Error("the example imports the built SDK: run `npm run build` first");
+  });
+});
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The environment of a shell with no master: every PUSHTUNE_* variable removed. */
+function offCluster(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("PUSHTUNE_")),
+  );
+  return { ...env, ...extra };
+}
+
+async function node(args: string[], env: NodeJS.ProcessEnv = offCluster()): Promise<string> {
+  const { stdout } = await run(process.execPath, args, { cwd: EXAMPLE, env });
+  return stdout;
+}
+
+/** `[dry run] validation metrics at step N: validation_loss=… validation_accuracy=…` */
+function validationAt(stdout: string, step: number): Record<string, number> {
+  const line = stdout
+    .split("\n")
+    .find((l) => l.startsWith(`[dry run] validation metrics at step ${step}:`));
+  if (!line) throw new Error(`no validation at step ${step} in:\n${stdout}`);
+  const pairs = [...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, Number(m[2])]);
+  return Object.fromEntries(pairs);
+}
+
+function checkpointAt(stdout: string, step: number): string {
+  const m = new RegExp(`\\[dry run\\] checkpoint (\\S+) at step ${step} `).exec(stdout);
+  if (!m) throw new Error(`no checkpoint at step ${step} in:\n${stdout}`);
+  return m[1]!;
+}
+
+test("off the cluster, `node train.js` trains one trial and prints its validation accuracy", async () => {
+  const stdout = await node(["train.js", "--batches", "100", "--validate-every", "50"]);
+  expect(stdout).toContain("[dry run] PUSHTUNE_MASTER is not set: one operation of 100 batches");
+  expect(stdout).toContain("[dry run] operation 100 completed");
+  const m = /mnist-tfjs: completed after 100 batches; validation accuracy (0\.\d+)/.exec(stdout);
+  expect(m, stdout).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(0.5);
+  expect(validationAt(stdout, 50).validation_accuracy).toBeGreaterThan(0.3);
+});
+
+test("a trial resumed from a checkpoint trains on to the same model as one that never stopped", async () => {
+  const dir = await tempDir("pushtune-mnist-resume-");
+  // No dropout: with the same batches and the optimizer's state restored, training is deterministic.
+  const args = ["train.js", "--batches", "200", "--checkpoint-every", "100", "--dropout", "0"];
+  const straight = await node(args, offCluster({ PUSHTUNE_CHECKPOINT_DIR: dir }));
+  const resumed = await node(
+    args,
+    offCluster({
+      PUSHTUNE_CHECKPOINT_DIR: dir,
+      PUSHTUNE_LATEST_CHECKPOINT: checkpointAt(straight, 100),
+    }),
+  );
+  expect(resumed).not.toContain("validation metrics at step 100:");
+  const expected = validationAt(straight, 200);
+  const got = validationAt(resumed, 200);
+  expect(got.validation_accuracy).toBe(expected.validation_accuracy);
+  expect(got.validation_loss).toBeCloseTo(expected.validation_loss!, 5);
+
+  // The checkpoint holds the weights that were evaluated: loaded and evaluated, the same numbers.
+  const saved = join(dir, checkpointAt(straight, 200));
+  const evaluated = JSON.parse(await node(["evaluate.js", saved]));
+  expect(evaluated.validation_accuracy).toBe(expected.validation_accuracy);
+  expect(evaluated.validation_loss).toBeCloseTo(expected.validation_loss!, 6);
+});
+
+interface Trial {
+  id: number;
+  state: string;
+  hparams: Record<string, unknown>;
+  bestValidation: number | null;
+}
+interface Checkpoint {
+  uuid: string;
+  stepsCompleted: number;
+  state: string;
+  validationMetric: number | null;
+}
+
+test("smoke.yaml on a real master: every trial completes, the best is far above chance, its checkpoint restores", async () => {
+  const dataDir = await tempDir("pushtune-mnist-master-");
+  const master = await startMaster({ dataDir, port: 0, slots: 2, quiet: true });
+  cleanup.push(() => master.close());
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${master.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  const configYaml = await readFile(join(EXAMPLE, "smoke.yaml"), "utf8");
+  const { id } = await api<{ id: number }>("POST", "/experiments", {
+    configYaml,
+    workdir: EXAMPLE,
+  });
+  let exp = { state: "ACTIVE", progress: 0 };
+  const deadline = Date.now() + 100_000;
+  while (!["COMPLETED", "CANCELED", "ERROR"].includes(exp.state) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    exp = await api("GET", `/experiments/${id}`);
+  }
+  const { trials } = await api<{ trials: Trial[] }>("GET", `/experiments/${id}/trials`);
+  const logs = async (trialId: number) =>
+    (await api<{ logs: { line: string }[] }>("GET", `/trials/${trialId}/logs?tail=20`)).logs
+      .map((l) => l.line)
+      .join("\n");
+  const failed = trials.filter((t) => t.state !== "COMPLETED");
+  expect(failed, failed.length > 0 ? await logs(failed[0]!.id) : "").toEqual([]);
+  expect(exp).toMatchObject({ state: "COMPLETED", progress: 1 });
+  expect(trials).toHaveLength(4);
+
+  const best = trials.reduce((a, b) => ((b.bestValidation ?? 0) > (a.bestValidation ?? 0) ? b : a));
+  expect(best.bestValidation).toBeGreaterThan(0.5);
+
+  // The best trial's best checkpoint, evaluated in a fresh process, gives the accuracy it reported.
+  const { checkpoints } = await api<{ checkpoints: Checkpoint[] }>(
+    "GET",
+    `/trials/${best.id}/checkpoints`,
+  );
+  const kept = checkpoints.filter((c) => c.state !== "DELETED" && c.validationMetric !== null);
+  const top = kept.reduce((a, b) =>
+    (b.validationMetric ?? 0) > (a.validationMetric ?? 0) ? b : a,
+  );
+  expect(top.validationMetric).toBe(best.bestValidation);
+  const evaluated = JSON.parse(
+    await node(["evaluate.js", join(dataDir, "checkpoints", top.uuid)]),
+  ) as { validation_accuracy: number };
+  expect(evaluated.validation_accuracy).toBe(top.validationMetric);
+}, 120_000);
