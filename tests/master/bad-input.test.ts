@@ -9,7 +9,6 @@ import { startTestMaster, type TestMaster } from "./support/harness.js";
 let tm: TestMaster;
 let trialId: number;
 let token: string;
-let allocationId: string;
 let runId: number;
 let experimentId: number;
 
@@ -24,7 +23,6 @@ beforeAll(async () => {
   const spec = [...tm.launcher.live.values()][0]!;
   trialId = spec.trialId;
   token = spec.env.PUSHTUNE_TOKEN!;
-  allocationId = spec.allocationId;
   runId = Number(spec.env.PUSHTUNE_TRIAL_RUN_ID);
 });
 afterAll(async () => tm.close());

@@ -151,7 +151,8 @@ export class ExperimentDriver {
         await tx.addTrialOp(trial.id, op.length);
         effects.notify(opKey(trial.id));
         // A running trial picks the op up itself; a parked one needs a slot.
-        if ((await tx.listLiveAllocations({ trialId: trial.id })).length === 0) effects.schedule = true;
+        if ((await tx.listLiveAllocations({ trialId: trial.id })).length === 0)
+          effects.schedule = true;
         return null;
       }
       case "close": {

@@ -157,12 +157,8 @@ export class Supervisor implements LauncherEvents {
     const { token, hash } = newAllocationToken(allocationId);
     const started = await this.ctx.transact(exp.id, async (tx) => {
       const t = await tx.getTrial(trial.id);
-      if (
-        !t ||
-        t.state !== "ACTIVE" ||
-        (await tx.listLiveAllocations({ trialId: t.id })).length > 0
-      )
-        return null;
+      if (t?.state !== "ACTIVE") return null;
+      if ((await tx.listLiveAllocations({ trialId: t.id })).length > 0) return null;
       const runId = t.runId + 1;
       await tx.updateTrial(t.id, { runId });
       const alloc = await tx.createAllocation({
