@@ -1,0 +1,198 @@
+/**
+ * SDK overhead: a training loop whose batches are about 1 ms of CPU each (a
+ * 40×40 matrix product repeated, calibrated at start; a small model on a CPU)
+ * reports its training metrics and progress after every batch, against the same
+ * loop reporting nothing. The trial is a real process of a real master (started
+ * here, with the local launcher), so reports cross real HTTP. The two loops
+ * alternate in rounds, so a slow spell of the machine hits both. Aim: < 2%.
+ *
+ *   npm run build && node --import tsx bench/sdk-overhead.ts
+ *   WORK_MS=5 BATCHES=2000 node --import tsx bench/sdk-overhead.ts   # bigger batches
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { startMaster } from "../src/cli/commands/master.js";
+import { fmt } from "./support/bench-master.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BATCHES = Number(process.env.BATCHES ?? 4000);
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+/** CPU per batch to calibrate to, in ms (1 ms: a small model on a CPU). */
+const WORK_MS = Number(process.env.WORK_MS ?? 1);
+interface Phase {
+  wallMs: number;
+  cpuMs: number;
+  /** Wall time inside the batches' work itself. */
+  workMs: number;
+}
+interface TrialResult {
+  workMsPerBatch: number;
+  plain: Phase[];
+  reporting: Phase[];
+}
+
+/**
+ * The trial, as plain JavaScript importing the built SDK (what a user runs):
+ * calibrates one "batch" (products of two 40×40 matrices) to about 1 ms of
+ * CPU, then alternates rounds of plain batches and reporting batches, and
+ * writes what it measured to SDK_OVERHEAD_RESULT.
+ */
+const TRIAL = `
+import { writeFile } from "node:fs/promises";
+import { init } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist/sdk/index.js")).href)};
+
+const N = 40;
+const ROUNDS = ${ROUNDS};
+const PER_ROUND = ${Math.floor(BATCHES / ROUNDS)};
+
+function work(a, b, c, reps) {
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < N; k++) sum += a[i * N + k] * b[k * N + j];
+        c[i * N + j] = sum * 1e-3;
+      }
+    }
+    a.set(c);
+  }
+  return c[0] + 1;
+}
+
+// Wall time spent inside work() itself, to tell a slower machine from SDK time.
+let inWork = 0;
+async function measure(run) {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  inWork = 0;
+  await run();
+  const used = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000, workMs: inWork };
+}
+
+const ctx = await init({ handleExitSignals: false });
+const a = new Float64Array(N * N).map((_, i) => (i % 7) / 7);
+const b = new Float64Array(N * N).map((_, i) => (i % 5) / 5);
+const c = new Float64Array(N * N);
+let reps = 1;
+for (;;) {
+  const started = process.cpuUsage();
+  for (let i = 0; i < 50; i++) work(a, b, c, reps);
+  const used = process.cpuUsage(started);
+  const perBatch = (used.user + used.system) / 1000 / 50;
+  if (perBatch >= ${WORK_MS}) break;
+  reps = Math.ceil(reps * Math.min(4, ${WORK_MS * 1.1} / Math.max(perBatch, 0.01)));
+}
+const result = { workMsPerBatch: 0, plain: [], reporting: [] };
+let steps = 0;
+// One loop for both kinds of round, so the JIT compiles them alike.
+async function train(op, batches, report) {
+  for (let i = 0; i < batches; i++) {
+    const started = performance.now();
+    const loss = work(a, b, c, reps);
+    inWork += performance.now() - started;
+    if (report) {
+      steps += 1;
+      await ctx.train.reportTrainingMetrics(steps, { loss });
+      if (steps % 100 === 0) op.reportProgress(steps);
+    }
+  }
+}
+for await (const op of ctx.searcher.operations()) {
+  await train(op, PER_ROUND, false); // warm-up, not measured
+  for (let round = 0; round < ROUNDS; round++) {
+    result.plain.push(await measure(() => train(op, PER_ROUND, false)));
+    result.reporting.push(await measure(() => train(op, PER_ROUND, true)));
+  }
+  await ctx.train.reportValidationMetrics(steps, { validation_loss: 1 });
+  await op.reportCompleted(1);
+}
+result.workMsPerBatch = result.plain.reduce((s, p) => s + p.cpuMs, 0) / (ROUNDS * PER_ROUND);
+await ctx.close();
+await writeFile(process.env.SDK_OVERHEAD_RESULT, JSON.stringify(result));
+`;
+
+export async function run(): Promise<Record<string, number>> {
+  if (!existsSync(join(ROOT, "dist/sdk/index.js"))) {
+    throw new Error("the trial imports the built SDK: run `npm run build` first");
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-sdk-"));
+  const master = await startMaster({ dataDir, port: 0, slots: 1, quiet: true });
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${master.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const resultFile = join(dataDir, "result.json");
+  await writeFile(join(dataDir, "trial.mjs"), TRIAL);
+  const perRound = Math.floor(BATCHES / ROUNDS);
+  const { id } = await api<{ id: number }>("POST", "/experiments", {
+    workdir: dataDir,
+    config: {
+      name: "sdk-overhead",
+      entrypoint: `node ${process.env.TRIAL_NODE_FLAGS ?? ""} trial.mjs`,
+      searcher: {
+        name: "single",
+        metric: "validation_loss",
+        max_length: { batches: perRound * ROUNDS },
+      },
+      environment: { variables: { SDK_OVERHEAD_RESULT: resultFile } },
+    },
+  });
+  let state = "ACTIVE";
+  while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
+    await new Promise((r) => setTimeout(r, 200));
+    state = (await api<{ state: string }>("GET", `/experiments/${id}`)).state;
+  }
+  const [trialRow] = (await api<{ trials: { id: number }[] }>("GET", `/experiments/${id}/trials`))
+    .trials;
+  const stored = await api<{ metrics: unknown[] }>(
+    "GET",
+    `/trials/${trialRow!.id}/metrics?group=training&limit=10000`,
+  );
+  const result = JSON.parse(await readFile(resultFile, "utf8")) as TrialResult;
+  await master.close();
+  await rm(dataDir, { recursive: true, force: true });
+
+  const total = (phases: Phase[], key: keyof Phase) => phases.reduce((s, p) => s + p[key], 0);
+  const overhead = (key: keyof Phase) =>
+    total(result.reporting, key) / total(result.plain, key) - 1;
+  const ratios = result.reporting.map((p, i) => p.wallMs / result.plain[i]!.wallMs - 1);
+  const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!;
+  const batches = perRound * ROUNDS;
+  const pct = (x: number) => `${fmt(x * 100, 2)}%`;
+  console.log(
+    `${fmt(batches)} batches of ${fmt(result.workMsPerBatch, 2)} ms CPU, metrics and progress reported after every batch (${state}, ${stored.metrics.length} training reports stored):`,
+  );
+  console.log(
+    `  overhead: wall ${pct(overhead("wallMs"))} (median of ${ROUNDS} rounds ${pct(median)}), CPU ${pct(overhead("cpuMs"))}   (aim < 2%)`,
+  );
+  const perBatchUs = (key: keyof Phase) =>
+    ((total(result.reporting, key) - total(result.plain, key)) / batches) * 1000;
+  console.log(
+    `  per reported batch: ${fmt(perBatchUs("cpuMs"), 1)} µs more CPU, ${fmt(perBatchUs("wallMs"), 1)} µs more wall time, ` +
+      `of which ${fmt(perBatchUs("workMs"), 1)} µs inside the batch's own work (a busier machine: the master serving the reports, caches)`,
+  );
+  return {
+    batches,
+    workMsPerBatch: result.workMsPerBatch,
+    wallOverhead: overhead("wallMs"),
+    workSlowdown: overhead("workMs"),
+    wallOverheadMedian: median,
+    cpuOverhead: overhead("cpuMs"),
+    reportsStored: stored.metrics.length,
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();

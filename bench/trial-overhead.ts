@@ -1,0 +1,170 @@
+/**
+ * Bookkeeping overhead of real trials: 200 trials of examples/synthetic, each
+ * shaped to sleep 0.5 s (5 batches of 100 ms, one op), on 10 slots, through a
+ * real master (`startMaster`: SQLite, the local launcher, `node train.js`
+ * processes importing the built SDK). Prints the wall time against the ideal
+ * (trials × 0.5 s / slots; aim < 1.10×), the time from `experiment create` to
+ * the first trial's first metric, and where each trial's extra time goes.
+ *
+ *   npm run build && node --import tsx bench/trial-overhead.ts
+ *   TRIALS=50 SLOTS=10 node --import tsx bench/trial-overhead.ts
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMaster } from "../src/cli/commands/master.js";
+import { openStore } from "../src/master/storage/open-store.js";
+import { fmt, percentile } from "./support/bench-master.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const TRIALS = Number(process.env.TRIALS ?? 200);
+const SLOTS = Number(process.env.SLOTS ?? 10);
+const BATCHES = 5;
+const SLEEP_MS = 100;
+const TRIAL_SECONDS = (BATCHES * SLEEP_MS) / 1000;
+/** TRIAL_CPU=1: also measure each trial process's CPU time (with /usr/bin/time). */
+const TRIAL_CPU = process.env.TRIAL_CPU === "1" && existsSync("/usr/bin/time");
+/** The examples folder the trials run in (another checkout's, to compare builds). */
+const WORKDIR = process.env.WORKDIR ?? join(ROOT, "examples/synthetic");
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+
+export async function run(): Promise<Record<string, number>> {
+  if (!existsSync(join(ROOT, "dist/sdk/index.js"))) {
+    throw new Error("trials import the built SDK: run `npm run build` first");
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
+  const master = await startMaster({ dataDir, port: 0, slots: SLOTS, quiet: true });
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const store = await openStore(join(dataDir, "pushtune.db"));
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${master.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  const config = {
+    name: "trial-overhead",
+    entrypoint: TRIAL_CPU ? `/usr/bin/time -f "trial cpu %U %S" node train.js` : "node train.js",
+    hyperparameters: {
+      lr: { type: "log", minval: -3, maxval: -1, base: 10 },
+      hidden: { type: "int", minval: 16, maxval: 256 },
+      optimizer: "adam",
+      sleep_ms: SLEEP_MS,
+    },
+    searcher: {
+      name: "random",
+      metric: "validation_loss",
+      max_length: { batches: BATCHES },
+      max_trials: TRIALS,
+      max_concurrent_trials: SLOTS,
+    },
+    scheduling_unit: 1,
+    reproducibility: { experiment_seed: 1 },
+  };
+  const cpuBefore = process.cpuUsage();
+  const created = Date.now();
+  const { id } = await api<{ id: number }>("POST", "/experiments", {
+    config,
+    workdir: WORKDIR,
+  });
+  let state = "ACTIVE";
+  while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
+    await new Promise((r) => setTimeout(r, 200));
+    state = (await api<{ state: string }>("GET", `/experiments/${id}`)).state;
+  }
+  const masterCpuUsage = process.cpuUsage(cpuBefore);
+  const masterCpu = (masterCpuUsage.user + masterCpuUsage.system) / 1000;
+  const exp = (await store.getExperiment(id))!;
+  const trials = await store.listTrials({ experimentId: id });
+  const wall = (exp.endedAt!.getTime() - created) / 1000;
+  const ideal = (TRIALS * TRIAL_SECONDS) / SLOTS;
+
+  // Per trial: launch → first line of the process (spawn, node, SDK import,
+  // init) → last training metric (the 0.5 s of work) → exit handled.
+  const startup: number[] = [];
+  const training: number[] = [];
+  const exit: number[] = [];
+  const lifetime: number[] = [];
+  const cpu: number[] = [];
+  let firstMetric = Number.POSITIVE_INFINITY;
+  for (const t of trials) {
+    const [alloc] = await store.listAllocations(t.id);
+    const lines = await store.listLogs({ trialId: t.id, limit: 100 });
+    const firstLine = lines[0];
+    const times = lines.map((l) => /^trial cpu ([\d.]+) ([\d.]+)$/.exec(l.line)).find(Boolean);
+    if (times) cpu.push((Number(times[1]) + Number(times[2])) * 1000);
+    const metrics = await store.listMetrics({ trialId: t.id, group: "training", limit: 100 });
+    if (!alloc?.endedAt || !firstLine || metrics.length === 0) continue;
+    const launched = alloc.createdAt.getTime();
+    const started = firstLine.time.getTime();
+    const lastMetric = metrics.at(-1)!.reportTime.getTime();
+    firstMetric = Math.min(firstMetric, metrics[0]!.reportTime.getTime());
+    startup.push(started - launched);
+    training.push(lastMetric - started);
+    exit.push(alloc.endedAt.getTime() - lastMetric);
+    lifetime.push(alloc.endedAt.getTime() - launched);
+  }
+  const busy = lifetime.reduce((a, b) => a + b, 0) / 1000;
+  const idle = wall * SLOTS - busy;
+  const ratio = wall / ideal;
+  const toFirstMetric = (firstMetric - created) / 1000;
+
+  console.log(
+    `${trials.length} trials (${state}) of ${TRIAL_SECONDS} s on ${SLOTS} slots: wall ${fmt(wall, 2)} s, ideal ${fmt(ideal, 2)} s → ${fmt(ratio, 3)}× (aim < 1.10×)`,
+  );
+  console.log(
+    `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${SLEEP_MS} ms)`,
+  );
+  console.log(
+    `  per trial, mean (p90) ms: launch → process up ${fmt(mean(startup), 0)} (${fmt(
+      percentile(
+        [...startup].sort((a, b) => a - b),
+        90,
+      ),
+      0,
+    )}), ` +
+      `work ${fmt(mean(training), 0)}, last metric → exit handled ${fmt(mean(exit), 0)} (${fmt(
+        percentile(
+          [...exit].sort((a, b) => a - b),
+          90,
+        ),
+        0,
+      )})`,
+  );
+  if (cpu.length > 0) {
+    console.log(
+      `  CPU per trial process: mean ${fmt(mean(cpu), 0)} ms; the master: ${fmt(masterCpu / trials.length, 0)} ms per trial`,
+    );
+  }
+  console.log(
+    `  slot time: ${fmt(busy, 1)} s held by trials, ${fmt(idle, 1)} s idle between them (${fmt((idle / Math.max(trials.length, 1)) * 1000, 0)} ms per trial)`,
+  );
+
+  await store.close();
+  await master.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return {
+    trials: trials.length,
+    wallSeconds: wall,
+    idealSeconds: ideal,
+    ratio,
+    toFirstMetricMs: toFirstMetric * 1000,
+    startupMs: mean(startup),
+    exitMs: mean(exit),
+    idleMsPerTrial: (idle / Math.max(trials.length, 1)) * 1000,
+    masterCpuMsPerTrial: masterCpu / Math.max(trials.length, 1),
+    ...(cpu.length > 0 ? { trialCpuMs: mean(cpu) } : {}),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();
