@@ -4,12 +4,10 @@
  * master's own parser. Off the master (dry runs, `FakeMaster`) the config is the
  * parser's defaults plus a few overrides.
  */
-import {
-  experimentConfigToInput,
-  formatConfigErrors,
-  type ParseResult,
-  parseExperimentConfig,
-} from "../protocol/config/index.js";
+// Direct imports, not the config index: a trial must not load the YAML parser.
+import { formatConfigErrors, type ParseResult } from "../protocol/config/errors.js";
+import { parseExperimentConfig } from "../protocol/config/parse.js";
+import { experimentConfigToInput } from "../protocol/config/to-input.js";
 import type { ExperimentConfig, SearcherConfig } from "../protocol/config/types.js";
 
 /** What a trial may want to set for a local run; everything else keeps its default. */

@@ -182,28 +182,30 @@ export class ExperimentService {
 
   /**
    * An experiment that is stopping ends once no allocation of it is alive:
-   * unfinished trials take the end state, checkpoints are collected.
+   * unfinished trials take the end state, checkpoints are collected, and only
+   * then is the experiment marked ended — so an ended experiment never shows
+   * checkpoints the keep rule drops. Each step is safe to repeat after a crash.
    */
   async finishIfDone(id: number): Promise<void> {
     const exp = await this.ctx.store.getExperiment(id);
     if (!exp?.state.startsWith("STOPPING")) return;
     if ((await this.ctx.store.listLiveAllocations({ experimentId: id })).length > 0) return;
-    let ended = false;
-    await this.ctx.transact(id, async (tx, e, effects) => {
-      if (!e.state.startsWith("STOPPING")) return;
-      if ((await tx.listLiveAllocations({ experimentId: id })).length > 0) return;
+    const settled = await this.ctx.transact(id, async (tx, e, effects) => {
+      if (!e.state.startsWith("STOPPING")) return false;
+      if ((await tx.listLiveAllocations({ experimentId: id })).length > 0) return false;
       const trialState = STOPPED_TRIAL[e.state] ?? "CANCELED";
       for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE", "PAUSED"] })) {
         await tx.updateTrial(t.id, { state: trialState, endedAt: this.ctx.now() });
         effects.notify(opKey(t.id));
       }
-      await this.transition(tx, e, "allTrialsStopped", effects);
-      ended = true;
+      return true;
     });
-    if (ended) {
-      this.ctx.driver.forget(id);
-      await this.collectCheckpoints(id);
-    }
+    if (!settled) return;
+    await this.collectCheckpoints(id);
+    await this.ctx.transact(id, async (tx, e, effects) => {
+      if (e.state.startsWith("STOPPING")) await this.transition(tx, e, "allTrialsStopped", effects);
+    });
+    this.ctx.driver.forget(id);
   }
 
   /** Keeps the union of experiment-best, trial-best and trial-latest; deletes the rest, files first. */

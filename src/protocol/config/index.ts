@@ -8,9 +8,9 @@ export {
   DEFAULT_NAME,
   type ParseOptions,
   parseExperimentConfig,
-  parseExperimentConfigYaml,
   TOP_LEVEL_FIELDS,
 } from "./parse.js";
+export { parseExperimentConfigYaml } from "./parse-yaml.js";
 export { ASHA_MODES, SEARCHER_DEFAULTS, SEARCHER_NAMES } from "./searcher-config.js";
 export { experimentConfigToInput, lengthToInput } from "./to-input.js";
 export type * from "./types.js";

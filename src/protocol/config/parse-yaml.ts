@@ -1,0 +1,47 @@
+/**
+ * YAML text → config. Kept apart from the parser itself so that code which
+ * only validates objects (a trial's SDK) never loads the YAML library.
+ */
+import { LineCounter, parseDocument } from "yaml";
+import { describeValue, type ParseResult } from "./errors.js";
+import { type ParseOptions, parseExperimentConfig } from "./parse.js";
+
+/**
+ * Parses YAML text, then validates it as `parseExperimentConfig` does. YAML
+ * syntax errors come back as errors with path "" and the line and column in
+ * the message. `<<` merge keys are allowed; duplicate keys are errors.
+ */
+export function parseExperimentConfigYaml(text: string, options: ParseOptions = {}): ParseResult {
+  if (typeof text !== "string") {
+    return {
+      ok: false,
+      errors: [{ path: "", message: `the config must be YAML text, got ${describeValue(text)}` }],
+    };
+  }
+  const lineCounter = new LineCounter();
+  let data: unknown;
+  try {
+    const doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+    });
+    if (doc.errors.length > 0) {
+      const errors = doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        const reason = e.message.split("\n")[0];
+        return { path: "", message: `YAML syntax error at line ${line}, column ${col}: ${reason}` };
+      });
+      return { ok: false, errors };
+    }
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    return {
+      ok: false,
+      errors: [{ path: "", message: `the config is not valid YAML: ${reason}` }],
+    };
+  }
+  return parseExperimentConfig(data, options);
+}
