@@ -1,15 +1,40 @@
 /**
- * Runs `pushtune` the way a user does: a child process `node --import tsx
- * src/cli/main.ts …` with a clean environment (no PUSHTUNE_* from the test's
- * own), stdout and stderr captured, and optional stdin text.
+ * Runs `pushtune` the way a user does: a child process running the built CLI
+ * (`node dist/cli/main.js …`, as `npm test` builds first; from source through
+ * tsx when the build is missing or older than the sources) with a clean
+ * environment (no PUSHTUNE_* from the test's own), stdout and stderr captured,
+ * and optional stdin text.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 /** tsx by absolute URL, so the child may run in any working directory. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The command line that starts the CLI: the build when it is current, else the sources. */
+const CLI: string[] = (() => {
+  const built = join(REPO, "dist/cli/main.js");
+  try {
+    if (statSync(built).mtimeMs >= newestSource(join(REPO, "src"))) return [built];
+  } catch {
+    // not built
+  }
+  return ["--import", TSX, `${REPO}src/cli/main.ts`];
+})();
 
 export interface CliResult {
   code: number | null;
@@ -44,7 +69,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
-  const child = spawn(process.execPath, ["--import", TSX, `${REPO}src/cli/main.ts`, ...args], {
+  const child = spawn(process.execPath, [...CLI, ...args], {
     cwd: options.cwd ?? REPO,
     env: cleanEnv(options.env ?? {}),
     stdio: ["pipe", "pipe", "pipe"],
