@@ -131,9 +131,9 @@ describe("validation columns cache", () => {
     let read = 0;
     const counting = new Proxy(s, {
       get(target, key, receiver) {
-        if (key === "listExperimentValidations")
-          return async (q: Parameters<Store["listExperimentValidations"]>[0]) => {
-            const rows = await target.listExperimentValidations(q);
+        if (key === "listExperimentValidationValues")
+          return async (q: Parameters<Store["listExperimentValidationValues"]>[0]) => {
+            const rows = await target.listExperimentValidationValues(q);
             read += rows.length;
             return rows;
           };

@@ -29,6 +29,7 @@ import type {
   TrialOpRow,
   TrialRow,
   UserRow,
+  ValidationValue,
 } from "./store.js";
 import * as trialOps from "./trial-op-repo.js";
 import * as trials from "./trial-repo.js";
@@ -263,6 +264,15 @@ export class KyselyStore implements Store {
     limit: number;
   }): Promise<MetricRow[]> {
     return metrics.listMetrics(this.#db, query);
+  }
+
+  listExperimentValidationValues(query: {
+    experimentId: number;
+    metric: string;
+    after?: number;
+    limit: number;
+  }): Promise<ValidationValue[]> {
+    return metrics.listExperimentValidationValues(this.#db, this.#dialect, query);
   }
 
   listExperimentValidations(query: {

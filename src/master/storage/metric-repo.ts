@@ -17,7 +17,13 @@ import {
   toDate,
 } from "./codec.js";
 import type { Dialect, IntBool, MetricsTable } from "./schema.js";
-import type { MetricConflict, MetricGroup, MetricReportInput, MetricRow } from "./store.js";
+import type {
+  MetricConflict,
+  MetricGroup,
+  MetricReportInput,
+  MetricRow,
+  ValidationValue,
+} from "./store.js";
 
 /** 7 parameters a row: 7,000 a statement, far below either dialect's limit. */
 const INSERT_CHUNK = 1000;
@@ -300,4 +306,36 @@ export async function listExperimentValidations(
   if (query.after !== undefined) select = select.where("id", ">", query.after);
   const rows = await select.orderBy("id").limit(query.limit).execute();
   return rows.map(toMetric);
+}
+
+/**
+ * One metric of every visible validation row of an experiment, id > after:
+ * just the numbers a chart needs, extracted by the database, so a page of a
+ * hundred thousand points is not a hundred thousand JSON parses.
+ */
+export async function listExperimentValidationValues(
+  db: Db,
+  dialect: Dialect,
+  query: { experimentId: number; metric: string; after?: number; limit: number },
+): Promise<ValidationValue[]> {
+  if (query.limit <= 0) return [];
+  const value =
+    dialect === "sqlite"
+      ? sql<unknown>`json_extract(metrics, ${`$."${query.metric.replace(/["\\]/g, (c) => `\\${c}`)}"`})`
+      : sql<unknown>`(metrics::json ->> ${query.metric})`;
+  let select = db
+    .selectFrom("metrics")
+    .select(["id", "trial_id", "run_id", "steps_completed", value.as("value")])
+    .where("experiment_id", "=", query.experimentId)
+    .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
+    .where("hidden", "=", VISIBLE);
+  if (query.after !== undefined) select = select.where("id", ">", query.after);
+  const rows = await select.orderBy("id").limit(query.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    trialId: r.trial_id,
+    runId: r.run_id,
+    stepsCompleted: r.steps_completed,
+    value: r.value === null || r.value === undefined ? null : Number(r.value),
+  }));
 }

@@ -132,6 +132,15 @@ export interface MetricConflict {
   reported: Record<string, number>;
 }
 
+/** One metric of one validation row, for charts. `value` is null when the row lacks the metric. */
+export interface ValidationValue {
+  id: number;
+  trialId: number;
+  runId: number;
+  stepsCompleted: number;
+  value: number | null;
+}
+
 export interface CheckpointRow {
   uuid: string;
   trialId: number;
@@ -306,6 +315,13 @@ export interface Store {
     limit: number;
   }): Promise<MetricRow[]>;
   /** Visible validation rows of every trial of an experiment, id > after, at most limit. */
+  /** Like listExperimentValidations, but only `metric`'s value of each row. */
+  listExperimentValidationValues(query: {
+    experimentId: number;
+    metric: string;
+    after?: number;
+    limit: number;
+  }): Promise<ValidationValue[]>;
   listExperimentValidations(query: {
     experimentId: number;
     after?: number;

@@ -218,4 +218,61 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
       [200, 1, { validation_loss: 0.01 }],
     ]);
   });
+
+  test("one metric of an experiment's validations reads as the full rows do, null where a row lacks it", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment);
+    const odd = 'acc "top-1" \\ ü';
+    await store.addMetrics(trial.id, 0, [
+      {
+        group: "validation",
+        stepsCompleted: 10,
+        metrics: { validation_loss: 0.5, [odd]: 0.9 },
+        reportTime: new Date(),
+      },
+      {
+        group: "validation",
+        stepsCompleted: 20,
+        metrics: { validation_loss: 0.25 },
+        reportTime: new Date(),
+      },
+      {
+        group: "training",
+        stepsCompleted: 30,
+        metrics: { validation_loss: 7 },
+        reportTime: new Date(),
+      },
+    ]);
+    await store.hideMetricsAfter(trial.id, 1, 15);
+    await store.addMetrics(trial.id, 1, reports("validation", [20], 2));
+    const full = await store.listExperimentValidations({ experimentId: experiment.id, limit: 10 });
+    const lean = await store.listExperimentValidationValues({
+      experimentId: experiment.id,
+      metric: "validation_loss",
+      limit: 10,
+    });
+    expect(lean).toEqual(
+      full.map((r) => ({
+        id: r.id,
+        trialId: r.trialId,
+        runId: r.runId,
+        stepsCompleted: r.stepsCompleted,
+        value: r.metrics.validation_loss,
+      })),
+    );
+    const named = await store.listExperimentValidationValues({
+      experimentId: experiment.id,
+      metric: odd,
+      limit: 10,
+    });
+    expect(named.map((r) => r.value)).toEqual([0.9, null]);
+    const after = await store.listExperimentValidationValues({
+      experimentId: experiment.id,
+      metric: "validation_loss",
+      after: lean[0]!.id,
+      limit: 10,
+    });
+    expect(after).toEqual(lean.slice(1));
+  });
 }

@@ -146,8 +146,9 @@ export class ValidationColumnsCache {
   private async refresh(store: Store, experimentId: number, cols: Columns): Promise<void> {
     const restarted = new Set<number>();
     for (;;) {
-      const rows = await store.listExperimentValidations({
+      const rows = await store.listExperimentValidationValues({
         experimentId,
+        metric: cols.metric,
         after: cols.lastId,
         limit: PAGE,
       });
@@ -155,8 +156,7 @@ export class ValidationColumnsCache {
         const run = cols.runs.get(r.trialId);
         if (run !== undefined && r.runId > run) restarted.add(r.trialId);
         if (run === undefined || r.runId > run) cols.runs.set(r.trialId, r.runId);
-        const value = r.metrics[cols.metric];
-        if (value !== undefined) cols.push(r.id, r.trialId, r.stepsCompleted, value);
+        if (r.value !== null) cols.push(r.id, r.trialId, r.stepsCompleted, r.value);
       }
       if (rows.length > 0) cols.lastId = rows[rows.length - 1]!.id;
       if (rows.length < PAGE) break;
