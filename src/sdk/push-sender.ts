@@ -30,7 +30,18 @@ export interface PushSenderOptions {
   log?: (line: string) => void;
   /** Called once when the master refuses this allocation for good (fencing, bad token). */
   onFatal?: (error: RequestError) => void;
+  /**
+   * Metric and progress pushes nobody waits for are queued at most this
+   * often; reports made meanwhile wait here and ride in one batch. A loop
+   * reporting every millisecond then costs a request per interval, not one
+   * per report. Anything that waits for delivery (a completion, a flush)
+   * releases them at once, in order.
+   */
+  minIntervalMs?: number;
 }
+
+/** Default pacing of fire-and-forget pushes. */
+export const DEFAULT_MIN_INTERVAL_MS = 200;
 
 interface Waiter {
   resolve: () => void;
@@ -51,6 +62,11 @@ export class PushSender {
   private readonly maxBatchReports: number;
   private readonly random: () => number;
   private readonly log: (line: string) => void;
+  private readonly minIntervalMs: number;
+  /** Paced pushes not yet queued, in order (the latest progress only). */
+  private paced: PushItem[] = [];
+  private pacedTimer: NodeJS.Timeout | null = null;
+  private lastPacedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly api: PushApi,
@@ -60,17 +76,48 @@ export class PushSender {
     this.maxBatchReports = options.maxBatchReports ?? DEFAULT_MAX_BATCH_REPORTS;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
   }
 
   /** Queues a push and returns at once. If the master refuses it, the next call throws. */
   push(item: PushItem): void {
     this.throwIfFailed();
+    if (item.kind === "metrics" || item.kind === "progress") {
+      const wait = this.lastPacedAt + this.minIntervalMs - Date.now();
+      if (wait > 0) {
+        this.pace(item, wait);
+        return;
+      }
+      this.releasePaced(); // earlier paced pushes go first
+      this.lastPacedAt = Date.now();
+    }
     this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
+  }
+
+  private pace(item: PushItem, wait: number): void {
+    if (item.kind === "progress") {
+      const at = this.paced.findLastIndex((p) => p.kind === "progress");
+      if (at >= 0) this.paced.splice(at, 1);
+    }
+    this.paced.push(item);
+    this.pacedTimer ??= setTimeout(() => this.releasePaced(), wait);
+  }
+
+  /** Queues the paced pushes now, in the order they were made. */
+  private releasePaced(): void {
+    if (this.pacedTimer !== null) clearTimeout(this.pacedTimer);
+    this.pacedTimer = null;
+    const items = this.paced;
+    if (items.length === 0) return;
+    this.paced = [];
+    this.lastPacedAt = Date.now();
+    for (const item of items) this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
   }
 
   /** Queues a push and resolves once the master has it (or rejects with its refusal). */
   async deliver(item: PushItem): Promise<void> {
     this.throwIfFailed();
+    this.releasePaced(); // what was reported before goes first
     const ticket = this.nextTicket++;
     const delivered = new Promise<void>((resolve, reject) => {
       this.waiters.set(ticket, { resolve, reject });
@@ -81,6 +128,7 @@ export class PushSender {
 
   /** Resolves once everything queued so far was delivered; throws a refusal that nobody saw. */
   async flush(): Promise<void> {
+    this.releasePaced();
     if (!isIdle(this.state)) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
@@ -89,7 +137,7 @@ export class PushSender {
 
   /** How many pushes wait to be sent (the in-flight one included). */
   get backlog(): number {
-    return this.state.pending.length + (this.state.inFlight === null ? 0 : 1);
+    return this.paced.length + this.state.pending.length + (this.state.inFlight === null ? 0 : 1);
   }
 
   /** A batch of metric reports as large as one request takes is waiting to be sent. */
