@@ -1,0 +1,317 @@
+/** Bad configs, part two: lengths, searcher fields, sections, YAML and whole-document errors. */
+import { type Case, cfg, hp } from "./config-builders.js";
+
+export const sectionCases: Case[] = [
+  {
+    title: "a period in records next to batches needs global_batch_size",
+    input: cfg({ hyperparameters: {}, min_checkpoint_period: { records: 640 } }),
+    errors: [["min_checkpoint_period", "is in records but searcher.max_length is in batches"]],
+  },
+  {
+    title: "a unitless period next to batches cannot be converted",
+    input: cfg({ min_validation_period: 10 }),
+    errors: [["min_validation_period", "a unitless length can only be used with unitless lengths"]],
+  },
+
+  // Hyperparameters.
+  {
+    title: "minval above maxval is reported on minval",
+    input: hp({ h: { type: "int", minval: 5, maxval: 1 } }),
+    errors: [["hyperparameters.h.minval", "must be <= maxval (1), got 5"]],
+  },
+  {
+    title: "minval above maxval in a nested hyperparameter has the nested path",
+    input: hp({ model: { depth: { type: "double", minval: 0.9, maxval: 0.1 } } }),
+    errors: [["hyperparameters.model.depth.minval", "must be <= maxval (0.1), got 0.9"]],
+  },
+  {
+    title: "a grid axis without count is required by the grid searcher",
+    input: cfg({
+      hyperparameters: {
+        lr: { type: "log", minval: -4, maxval: -1 },
+        model: { depth: { type: "int", minval: 1, maxval: 3 } },
+        opt: { type: "categorical", vals: ["a", "b"] },
+      },
+      searcher: { name: "grid", metric: "loss", max_length: { batches: 10 } },
+    }),
+    errors: [
+      ["hyperparameters.lr.count", "is required by the grid searcher"],
+      ["hyperparameters.model.depth.count", "is required by the grid searcher"],
+    ],
+  },
+  {
+    title: "an unknown hyperparameter type lists the valid ones",
+    input: hp({ lr: { type: "float", minval: 0, maxval: 1 } }),
+    errors: [
+      [
+        "hyperparameters.lr.type",
+        'must be one of const, int, double, log, categorical, got "float"',
+      ],
+    ],
+  },
+  {
+    title: "another tuner's type name suggests ours",
+    input: hp({ lr: { type: "loguniform", minval: -4, maxval: -1 } }),
+    errors: [["hyperparameters.lr.type", 'did you mean "log"?']],
+  },
+  {
+    title: "a group with a constant called type explains how to write it",
+    input: hp({ model: { type: "resnet", depth: 3 } }),
+    errors: [["hyperparameters.model.type", "written type: {type: const, val: …}"]],
+  },
+  {
+    title: "a capitalised hyperparameter type suggests the lower-case one",
+    input: hp({ h: { type: "Int", minval: 0, maxval: 1 } }),
+    errors: [["hyperparameters.h.type", 'did you mean "int"?']],
+  },
+  {
+    title: "a fractional int bound is not an integer",
+    input: hp({ h: { type: "int", minval: 1.5, maxval: 4 } }),
+    errors: [["hyperparameters.h.minval", "must be an integer, got 1.5"]],
+  },
+  {
+    title: "an int without maxval is incomplete",
+    input: hp({ h: { type: "int", minval: 1 } }),
+    errors: [["hyperparameters.h.maxval", "is required for an int hyperparameter"]],
+  },
+  {
+    title: "a zero count is rejected",
+    input: hp({ h: { type: "int", minval: 1, maxval: 4, count: 0 } }),
+    errors: [["hyperparameters.h.count", "must be an integer >= 1, got 0"]],
+  },
+  {
+    title: "an unknown field in a spec lists the spec's fields",
+    input: hp({ h: { type: "int", minval: 1, maxval: 4, step: 1 } }),
+    errors: [
+      ["hyperparameters.h.step", "unknown field; expected one of: type, minval, maxval, count"],
+    ],
+  },
+  {
+    title: "a log base of 1 is rejected",
+    input: hp({ lr: { type: "log", minval: -3, maxval: -1, base: 1 } }),
+    errors: [["hyperparameters.lr.base", "must be a number > 0 other than 1, got 1"]],
+  },
+  {
+    title: "a negative log base is rejected",
+    input: hp({ lr: { type: "log", minval: -3, maxval: -1, base: -2 } }),
+    errors: [["hyperparameters.lr.base", "got -2"]],
+  },
+  {
+    title: "a log exponent that overflows is rejected",
+    input: hp({ lr: { type: "log", minval: 1, maxval: 400 } }),
+    errors: [["hyperparameters.lr.maxval", "is finite and non-zero, got 400"]],
+  },
+  {
+    title: "an empty categorical has nothing to choose from",
+    input: hp({ opt: { type: "categorical", vals: [] } }),
+    errors: [["hyperparameters.opt.vals", "must be a non-empty list of values, got an empty list"]],
+  },
+  {
+    title: "categorical vals given as a string are not a list",
+    input: hp({ opt: { type: "categorical", vals: "adam" } }),
+    errors: [["hyperparameters.opt.vals", 'got "adam"']],
+  },
+  {
+    title: "a const without val is incomplete",
+    input: hp({ c: { type: "const" } }),
+    errors: [["hyperparameters.c.val", "is required for a const hyperparameter"]],
+  },
+  {
+    title: "a misspelt type next to spec fields is not silently a nested group",
+    input: hp({ h: { typ: "int", minval: 1, maxval: 4 } }),
+    errors: [["hyperparameters.h.typ", 'did you mean "type"?']],
+  },
+  {
+    title: "a non-positive global_batch_size constant is rejected",
+    input: cfg({ hyperparameters: { global_batch_size: 0 } }),
+    errors: [
+      [
+        "hyperparameters.global_batch_size",
+        "must be an integer >= 1 (it is the global batch size), got 0",
+      ],
+    ],
+  },
+
+  // Other sections.
+  {
+    title: "a priority above 99 is out of range",
+    input: cfg({ resources: { priority: 100 } }),
+    errors: [["resources.priority", "must be an integer between 1 and 99, got 100"]],
+  },
+  {
+    title: "a priority of 0 is out of range",
+    input: cfg({ resources: { priority: 0 } }),
+    errors: [["resources.priority", "must be an integer between 1 and 99, got 0"]],
+  },
+  {
+    title: "a zero weight is rejected",
+    input: cfg({ resources: { weight: 0 } }),
+    errors: [["resources.weight", "must be a number > 0, got 0"]],
+  },
+  {
+    title: "zero slots per trial is rejected",
+    input: cfg({ resources: { slots_per_trial: 0 } }),
+    errors: [["resources.slots_per_trial", "must be an integer >= 1, got 0"]],
+  },
+  {
+    title: "a negative save_trial_best is rejected",
+    input: cfg({ checkpoint_storage: { save_trial_best: -1 } }),
+    errors: [["checkpoint_storage.save_trial_best", "must be an integer >= 0, got -1"]],
+  },
+  {
+    title: "a checkpoint storage other than shared_fs is not supported",
+    input: cfg({ checkpoint_storage: { type: "s3" } }),
+    errors: [["checkpoint_storage.type", 'must be shared_fs, got "s3"']],
+  },
+  {
+    title: "a negative max_restarts is rejected",
+    input: cfg({ max_restarts: -1 }),
+    errors: [["max_restarts", "must be an integer >= 0, got -1"]],
+  },
+  {
+    title: "a zero scheduling_unit is rejected",
+    input: cfg({ scheduling_unit: 0 }),
+    errors: [["scheduling_unit", "must be an integer >= 1, got 0"]],
+  },
+  {
+    title: "an unknown checkpoint_policy lists the valid ones",
+    input: cfg({ checkpoint_policy: "latest" }),
+    errors: [["checkpoint_policy", 'must be one of best, all, none, got "latest"']],
+  },
+  {
+    title: "a negative experiment seed is rejected",
+    input: cfg({ reproducibility: { experiment_seed: -1 } }),
+    errors: [
+      ["reproducibility.experiment_seed", "must be an integer between 0 and 4294967295, got -1"],
+    ],
+  },
+  {
+    title: "a numeric name is not a string",
+    input: cfg({ name: 5 }),
+    errors: [["name", "must be a string, got 5"]],
+  },
+  {
+    title: "an environment variable name must be a shell name",
+    input: cfg({ environment: { variables: { "1X": "a" } } }),
+    errors: [['environment.variables["1X"]', "must be named with letters, digits and _"]],
+  },
+
+  // Wrong shapes.
+  {
+    title: "a searcher given as a list is not a mapping",
+    input: cfg({ searcher: ["random"] }),
+    errors: [["searcher", "must be a mapping, got a list"]],
+  },
+  {
+    title: "resources given as a string are not a mapping",
+    input: cfg({ resources: "big" }),
+    errors: [["resources", 'must be a mapping, got "big"']],
+  },
+  {
+    title: "hyperparameters given as a list are not a mapping",
+    input: cfg({ hyperparameters: ["lr"] }),
+    errors: [["hyperparameters", "must be a mapping, got a list"]],
+  },
+  {
+    title: "a top-level list is not a config",
+    input: [cfg()],
+    errors: [["", "the config must be a mapping, got a list"]],
+  },
+  {
+    title: "a top-level null is not a config",
+    input: null,
+    errors: [["", "the config must be a mapping, got null"]],
+  },
+  {
+    title: "a top-level number is not a config",
+    input: 42,
+    errors: [["", "the config must be a mapping, got 42"]],
+  },
+  {
+    title: "an empty YAML document is not a config",
+    input: "# nothing here\n",
+    errors: [["", "the config must be a mapping, got null"]],
+  },
+
+  // Non-finite numbers and prototype keys.
+  {
+    title: "NaN max_trials is not an integer",
+    input: cfg({}, { max_trials: Number.NaN }),
+    errors: [["searcher.max_trials", "must be an integer >= 1, got NaN"]],
+  },
+  {
+    title: "an infinite weight is not a finite number",
+    input: cfg({ resources: { weight: Number.POSITIVE_INFINITY } }),
+    errors: [["resources.weight", "must be a number > 0, got Infinity"]],
+  },
+  {
+    title: "a NaN constant cannot travel as JSON",
+    input: hp({ x: Number.NaN }),
+    errors: [["hyperparameters.x", "must be a finite number, got NaN"]],
+  },
+  {
+    title: "YAML .inf in a length is not an integer",
+    input: "entrypoint: x\nsearcher: {name: single, metric: m, max_length: {batches: .inf}}\n",
+    errors: [["searcher.max_length.batches", "got Infinity"]],
+  },
+  {
+    title: "a __proto__ key at the top level is an unknown field",
+    input: JSON.parse(`{"entrypoint": "x", "__proto__": {"polluted": true},
+      "searcher": {"name": "single", "metric": "m", "max_length": 5}}`),
+    errors: [["__proto__", "unknown field"]],
+  },
+  {
+    title: "a constructor key in the searcher is an unknown field",
+    input: cfg({}, { constructor: 1 }),
+    errors: [["searcher.constructor", "unknown field"]],
+  },
+  {
+    title: "a hyperparameter called __proto__ is rejected",
+    input: cfg({ hyperparameters: JSON.parse(`{"__proto__": 1}`) }),
+    errors: [["hyperparameters.__proto__", 'must not be "__proto__"']],
+  },
+
+  // YAML syntax.
+  {
+    title: "a YAML syntax error gives the line and column",
+    input: "entrypoint: x\nsearcher: {name: single\nmetric: m\n",
+    errors: [["", "YAML syntax error at line"]],
+  },
+  {
+    title: "a duplicate YAML key is an error",
+    input: "entrypoint: x\nentrypoint: y\nsearcher: {name: single, metric: m, max_length: 5}\n",
+    errors: [["", "YAML syntax error at line 2, column 1"]],
+  },
+
+  // All at once.
+  {
+    title: "several errors in different sections are reported together",
+    input: cfg(
+      {
+        entrypoint: undefined,
+        max_restart: 1,
+        hyperparameters: { h: { type: "int", minval: 3, maxval: 1 } },
+        resources: { priority: 150 },
+      },
+      { max_trials: "ten", num_rungs: 2, max_length: { batches: 1, records: 1 } },
+    ),
+    errors: [
+      ["entrypoint", "is required"],
+      ["max_restart", 'did you mean "max_restarts"?'],
+      ["hyperparameters.h.minval", "must be <= maxval (1), got 3"],
+      ["searcher.max_trials", 'got "ten"'],
+      ["searcher.num_rungs", "is not a field of the random searcher"],
+      ["searcher.max_length", "exactly one of batches, records, epochs"],
+      ["resources.priority", "got 150"],
+    ],
+  },
+  {
+    title: "fields are checked even when the searcher name is wrong",
+    input: cfg({}, { name: "bayes", max_trials: 0, metric: undefined }),
+    errors: [
+      ["searcher.name", 'got "bayes"'],
+      ["searcher.max_trials", "got 0"],
+      ["searcher.metric", "is required"],
+    ],
+  },
+];
