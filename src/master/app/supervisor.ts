@@ -28,6 +28,8 @@ export class Supervisor implements LauncherEvents {
   private scheduled = false;
   /** Whether the last pass left trials waiting for a slot. */
   private contended = false;
+  /** A scheduling pass is reading or applying right now. */
+  private passing = false;
   private running: Promise<void> = Promise.resolve();
   private readonly killTimers = new Map<string, NodeJS.Timeout>();
   private readonly killRequested = new Set<string>();
@@ -43,7 +45,8 @@ export class Supervisor implements LauncherEvents {
    * a slot held by a promotion-waiter matters only then.
    */
   scheduleIfContended(): void {
-    if (this.contended) this.schedule();
+    // A pass under way may have read the world before this change: it cannot vouch for it.
+    if (this.contended || this.passing) this.schedule();
   }
 
   /** Runs the scheduler soon; many calls in one tick cost one pass. */
@@ -77,6 +80,15 @@ export class Supervisor implements LauncherEvents {
 
   private async schedulePass(): Promise<void> {
     if (this.closed) return;
+    this.passing = true;
+    try {
+      await this.decideAndApply();
+    } finally {
+      this.passing = false;
+    }
+  }
+
+  private async decideAndApply(): Promise<void> {
     const { store } = this.ctx;
     const experiments = await store.listExperiments({ states: ["ACTIVE"] });
     const live = await store.listLiveAllocations();
