@@ -78,7 +78,6 @@ export class MasterContext {
 
   /** Releases effects collected by a committed transaction. */
   release(effects: Effects): void {
-    for (const f of effects.after) f();
     for (const key of effects.notifyKeys) this.notifier.notify(key);
     if (effects.finishCheck.size > 0) this.hooks.finish(effects.finishCheck);
     if (effects.schedule) this.hooks.schedule();

@@ -10,7 +10,6 @@ export class Effects {
   /** Schedule only if trials are waiting for slots (a trial may have started waiting for a promotion). */
   scheduleIfContended = false;
   readonly finishCheck = new Set<number>();
-  readonly after: (() => void)[] = [];
 
   notify(key: string): void {
     this.notifyKeys.add(key);

@@ -13,6 +13,7 @@ import {
   snapshotSearcher,
 } from "../../searcher/index.js";
 import { assertNever, type SearcherEvent, type SearcherOp } from "../../searcher/types.js";
+import { endedTrialState } from "../domain/index.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
 
@@ -164,7 +165,10 @@ export class ExperimentDriver {
         const next = await tx.getNextTrialOp(trial.id);
         const live = await tx.listLiveAllocations({ trialId: trial.id });
         if (!next && live.length === 0 && (trial.state === "ACTIVE" || trial.state === "PAUSED")) {
-          await tx.updateTrial(trial.id, { state: "COMPLETED", endedAt: new Date() });
+          await tx.updateTrial(trial.id, {
+            state: endedTrialState(trial.state, "close"),
+            endedAt: new Date(),
+          });
           effects.finishCheck.add(exp.id);
           return { type: "trialClosed", requestId: op.requestId };
         }

@@ -9,19 +9,26 @@ import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
 import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { checkpointsToKeep, type ExperimentAction, nextExperimentState } from "../domain/index.js";
-import type { ExperimentRow, ExperimentState, Store, TrialState } from "../storage/store.js";
+import {
+  checkpointsToKeep,
+  type ExperimentAction,
+  endedTrialState,
+  movedTrialState,
+  nextExperimentState,
+} from "../domain/index.js";
+import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
 import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
 import type { Supervisor } from "./supervisor.js";
 
 const TERMINAL: ExperimentState[] = ["COMPLETED", "CANCELED", "ERROR"];
-const STOPPED_TRIAL: Record<string, TrialState> = {
-  STOPPING_COMPLETED: "COMPLETED",
-  STOPPING_CANCELED: "CANCELED",
-  STOPPING_KILLED: "CANCELED",
-  STOPPING_ERROR: "ERROR",
+/** How the trials left of a stopping experiment end. */
+const TRIAL_STOP: Record<string, "close" | "cancel" | "kill" | "errored"> = {
+  STOPPING_COMPLETED: "close",
+  STOPPING_CANCELED: "cancel",
+  STOPPING_KILLED: "kill",
+  STOPPING_ERROR: "errored",
 };
 
 /** Parses a config given as an object or YAML text; throws INVALID_CONFIG with every error. */
@@ -119,7 +126,7 @@ export class ExperimentService {
     await this.ctx.transact(id, async (tx, exp, effects) => {
       await this.transition(tx, exp, "activate", effects);
       for (const t of await tx.listTrials({ experimentId: id, states: ["PAUSED"] })) {
-        await tx.updateTrial(t.id, { state: "ACTIVE" });
+        await tx.updateTrial(t.id, { state: movedTrialState(t.state, "activate") });
       }
       effects.schedule = true;
     });
@@ -153,7 +160,7 @@ export class ExperimentService {
       timeout = this.ctx.options.preemptionTimeoutSeconds ?? exp.config.preemption_timeout;
       if (trialState) {
         for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE"] })) {
-          await tx.updateTrial(t.id, { state: trialState });
+          await tx.updateTrial(t.id, { state: movedTrialState(t.state, "pause") });
           effects.notify(opKey(t.id));
         }
       }
@@ -193,9 +200,12 @@ export class ExperimentService {
     const settled = await this.ctx.transact(id, async (tx, e, effects) => {
       if (!e.state.startsWith("STOPPING")) return false;
       if ((await tx.listLiveAllocations({ experimentId: id })).length > 0) return false;
-      const trialState = STOPPED_TRIAL[e.state] ?? "CANCELED";
+      const how = TRIAL_STOP[e.state] ?? "cancel";
       for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE", "PAUSED"] })) {
-        await tx.updateTrial(t.id, { state: trialState, endedAt: this.ctx.now() });
+        await tx.updateTrial(t.id, {
+          state: endedTrialState(t.state, how),
+          endedAt: this.ctx.now(),
+        });
         effects.notify(opKey(t.id));
       }
       return true;

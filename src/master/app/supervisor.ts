@@ -10,6 +10,7 @@ import {
   classifyExit,
   decideAfterExit,
   decideSchedule,
+  endedTrialState,
   type HoldingTrial,
   type WaitingTrial,
 } from "../domain/index.js";
@@ -309,7 +310,7 @@ export class Supervisor implements LauncherEvents {
       });
       switch (decision.action) {
         case "complete":
-          await this.closeTrial(tx, exp, trial, "COMPLETED", null, effects);
+          await this.closeTrial(tx, exp, trial, "close", null, effects);
           break;
         case "exitedEarly": {
           const reported = trial.endReason?.startsWith("early exit") ?? false;
@@ -326,7 +327,7 @@ export class Supervisor implements LauncherEvents {
             tx,
             exp,
             trial,
-            errored ? "ERROR" : "COMPLETED",
+            errored ? "errored" : "close",
             trial.endReason ?? "exited before its work was done",
             effects,
           );
@@ -348,7 +349,7 @@ export class Supervisor implements LauncherEvents {
             { type: "trialExitedEarly", requestId: trial.requestId, reason: "ERRORED" },
             effects,
           );
-          await this.closeTrial(tx, exp, trial, "ERROR", why, effects);
+          await this.closeTrial(tx, exp, trial, "errored", why, effects);
           break;
         }
         case "reschedule":
@@ -363,10 +364,11 @@ export class Supervisor implements LauncherEvents {
     tx: Store,
     exp: ExperimentRow,
     trial: TrialRow,
-    state: "COMPLETED" | "ERROR",
+    how: "close" | "errored",
     reason: string | null,
     effects: Effects,
   ): Promise<void> {
+    const state = endedTrialState(trial.state, how);
     await tx.updateTrial(trial.id, { state, endedAt: this.ctx.now(), endReason: reason });
     effects.notify(opKey(trial.id));
     await this.ctx.driver.apply(

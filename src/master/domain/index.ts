@@ -40,4 +40,9 @@ export {
   type WaitingTrial,
 } from "./scheduling.js";
 export type { TransitionResult } from "./transition.js";
-export { nextTrialState, type TrialAction } from "./trial-lifecycle.js";
+export {
+  endedTrialState,
+  movedTrialState,
+  nextTrialState,
+  type TrialAction,
+} from "./trial-lifecycle.js";

@@ -77,3 +77,25 @@ export function nextTrialState(
       return assertNever(action);
   }
 }
+
+/**
+ * The state of a trial that ends now, with no process left: `how` starts its
+ * stop and `exited` completes it. Throws on a trial that cannot end that way,
+ * which is a bug in the caller, not bad input.
+ */
+export function endedTrialState(
+  state: TrialState,
+  how: "close" | "cancel" | "kill" | "errored",
+): TrialState {
+  const stopping = nextTrialState(state, how);
+  const ended = stopping.ok ? nextTrialState(stopping.state, "exited") : stopping;
+  if (!ended.ok) throw new Error(ended.message);
+  return ended.state;
+}
+
+/** `nextTrialState` for callers that only make valid moves: throws otherwise. */
+export function movedTrialState(state: TrialState, action: "pause" | "activate"): TrialState {
+  const next = nextTrialState(state, action);
+  if (!next.ok) throw new Error(next.message);
+  return next.state;
+}
