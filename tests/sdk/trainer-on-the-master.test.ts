@@ -4,6 +4,7 @@
  * store, scheduler and routes, driven in-process through fastify's inject).
  */
 import { expect, test } from "vitest";
+import { isTerminal, type RunState } from "../../src/master/domain/run-state.js";
 import { isErrorBody } from "../../src/protocol/api/errors.js";
 import { init, RequestError, RetryableError, type Transport } from "../../src/sdk/index.js";
 import { ashaConfig } from "../master/support/configs.js";
@@ -69,8 +70,9 @@ test("the Trainer plays every trial of an async halving experiment on the real m
       workdir: "/tmp",
     });
     expect(created.status).toBe(201);
+    // The experiment passes through STOPPING_COMPLETED while the last allocations exit.
     let exp = { state: "ACTIVE", progress: 0, trialCounts: {} };
-    for (let i = 0; i < 600 && exp.state === "ACTIVE"; i++) {
+    for (let i = 0; i < 600 && !isTerminal(exp.state as RunState); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       exp = (await tm.admin.get<typeof exp>(`/experiments/${created.body.id}`)).body;
     }
