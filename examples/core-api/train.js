@@ -7,21 +7,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { init } from "pushtune";
-import { DEFAULT_HPARAMS, parseHParams, SyntheticModel } from "../synthetic/model.js";
+import { DRY_RUN, parseHParams, SyntheticModel } from "../synthetic/model.js";
 
-const batches = (value) => ({ unit: "batches", value });
-
-const ctx = await init({
-  dryRun: {
-    hparams: DEFAULT_HPARAMS,
-    maxLength: 100,
-    config: {
-      min_validation_period: batches(25),
-      min_checkpoint_period: batches(50),
-      scheduling_unit: 10,
-    },
-  },
-});
+const ctx = await init({ dryRun: DRY_RUN });
 try {
   await run();
 } finally {

@@ -18,6 +18,19 @@ export const MAX_HIDDEN = 512;
 /** Hyperparameters used when none are given (a dry run). */
 export const DEFAULT_HPARAMS = { lr: 0.01, hidden: 128, optimizer: "adam" };
 
+const batches = (value) => ({ unit: "batches", value });
+
+/** `node train.js` with no master: 100 batches of the default hyperparameters (`init`'s `dryRun`). */
+export const DRY_RUN = {
+  hparams: DEFAULT_HPARAMS,
+  maxLength: 100,
+  config: {
+    min_validation_period: batches(25),
+    min_checkpoint_period: batches(50),
+    scheduling_unit: 10,
+  },
+};
+
 /**
  * @typedef {{ lr: number, hidden: number, optimizer: string }} SyntheticHParams
  * @typedef {{ w: number }} ModelState

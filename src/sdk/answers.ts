@@ -1,12 +1,13 @@
 /**
  * Checks of the master's answers to the SDK's reads. They accept exactly what
- * the protocol schemas `OperationResponse`, `PreemptionResponse` and
- * `BestMetricResponse` accept (a test holds them to it), written out by hand
+ * the protocol schemas `OperationResponse`, `PreemptionResponse`,
+ * `BestMetricResponse` and `NextTrialResponse` accept (a test holds them to it), written out by hand
  * so that a trial starts without loading the schema library: its hundreds of
  * modules cost every trial process about 0.3 s of CPU before its first batch.
  */
 import type {
   BestMetricResponse,
+  NextTrialResponse,
   OperationResponse,
   PreemptionResponse,
 } from "../protocol/api/push.js";
@@ -31,4 +32,10 @@ export function isPreemptionResponse(x: unknown): x is PreemptionResponse {
 
 export function isBestMetricResponse(x: unknown): x is BestMetricResponse {
   return isObject(x) && "metric" in x && (x.metric === null || isFiniteNumber(x.metric));
+}
+
+export function isNextTrialResponse(x: unknown): x is NextTrialResponse {
+  if (!isObject(x) || !("env" in x)) return false;
+  if (x.env === null) return true;
+  return isObject(x.env) && Object.values(x.env).every((v) => typeof v === "string");
 }

@@ -86,5 +86,7 @@ function describe(event: FakeMasterEvent): string {
       return `early exit: ${event.reason}`;
     case "ackPreemption":
       return "preemption acknowledged";
+    case "nextTrial":
+      return "asked for a next trial: a dry run has one";
   }
 }

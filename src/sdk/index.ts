@@ -1,7 +1,8 @@
 /**
  * pushtune: what a trial imports. The core context (`init`) for any training
- * loop, the `Trainer` for those who would rather fill in a class, and
- * `FakeMaster` to test either without a server.
+ * loop, the `Trainer` for those who would rather fill in a class, `trials()`
+ * to run trial after trial in one process, and `FakeMaster` to test any of
+ * them without a server.
  */
 export type { BackoffOptions } from "./backoff.js";
 export type { CheckpointMetadata } from "./checkpoint-storage.js";
@@ -31,3 +32,4 @@ export type { FitOptions, FitResult, TrainerHooks } from "./trainer.js";
 export { runTrainer, Trainer } from "./trainer.js";
 export type { HttpMethod, HttpTransportOptions, RequestOptions, Transport } from "./transport.js";
 export { HttpTransport } from "./transport.js";
+export { trials } from "./trials.js";

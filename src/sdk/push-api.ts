@@ -12,7 +12,12 @@ import type {
   OperationResponse,
   ProgressBody,
 } from "../protocol/api/push.js";
-import { isBestMetricResponse, isOperationResponse, isPreemptionResponse } from "./answers.js";
+import {
+  isBestMetricResponse,
+  isNextTrialResponse,
+  isOperationResponse,
+  isPreemptionResponse,
+} from "./answers.js";
 import { UnexpectedResponseError } from "./errors.js";
 import type { PushItem } from "./push-queue.js";
 import type { Transport } from "./transport.js";
@@ -56,6 +61,16 @@ export class PushApi {
     const path = `/experiments/${this.identity.experimentId}/searcher/best_searcher_validation_metric`;
     const answer = await this.transport.request("GET", path, undefined, { signal });
     return checked(isBestMetricResponse, answer, path).metric;
+  }
+
+  /**
+   * This allocation's trial is done and its process can take another: the
+   * environment of the next trial it runs, or null when there is none.
+   */
+  async nextTrial(): Promise<Record<string, string> | null> {
+    const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/next_trial`;
+    const answer = await this.transport.request("POST", path, {});
+    return checked(isNextTrialResponse, answer, path).env;
   }
 
   /** Sends one queued push; every write of the SDK goes through here. */
@@ -103,7 +118,7 @@ export class PushApi {
 function checked<T>(isValid: (x: unknown) => x is T, answer: unknown, path: string): T {
   if (isValid(answer)) return answer;
   throw new UnexpectedResponseError(
-    `GET ${path}: unexpected answer ${JSON.stringify(answer)?.slice(0, 200)}`,
+    `${path}: unexpected answer ${JSON.stringify(answer)?.slice(0, 200)}`,
     answer,
   );
 }

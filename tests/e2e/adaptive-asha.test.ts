@@ -4,20 +4,16 @@
  * exactly the lengths the searcher plans, and after the experiment ends the
  * checkpoints left (rows and files) are those the keep policy names.
  */
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { SYNTHETIC_DIR } from "./support/build.js";
-import { type Cluster, createExperiment, startCluster, waitForEnd } from "./support/cluster.js";
+import { clustersClosedAfterEach, createExperiment, waitForEnd } from "./support/cluster.js";
 import { syntheticConfig } from "./support/configs.js";
 import { expectCheckpointsKeptByPolicy, expectPlannedRungs } from "./support/search-checks.js";
 
-let cluster: Cluster | null = null;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = null;
-});
+const startCluster = clustersClosedAfterEach();
 
 test("an adaptive ASHA search of 16 synthetic trials trains the planned rungs and keeps the checkpoints its policy names", async () => {
-  cluster = await startCluster({ slots: 4 });
+  const cluster = await startCluster({ slots: 4 });
   const id = await createExperiment(cluster, syntheticConfig("adaptive.yaml"), SYNTHETIC_DIR);
   expect(await waitForEnd(cluster, id, 150)).toBe("COMPLETED");
   const validations = await expectPlannedRungs(cluster, id);

@@ -6,20 +6,16 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { parse } from "yaml";
 import { CORE_API_DIR } from "./support/build.js";
-import { type Cluster, createExperiment, startCluster, waitForEnd } from "./support/cluster.js";
+import { clustersClosedAfterEach, createExperiment, waitForEnd } from "./support/cluster.js";
 import { expectCheckpointsKeptByPolicy, expectPlannedRungs } from "./support/search-checks.js";
 
-let cluster: Cluster | null = null;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = null;
-});
+const startCluster = clustersClosedAfterEach();
 
 test("an adaptive ASHA search of the core-API example on PostgreSQL trains the planned rungs and keeps the checkpoints its policy names", async () => {
-  cluster = await startCluster({ slots: 4, db: "postgres" });
+  const cluster = await startCluster({ slots: 4, db: "postgres" });
   const config = parse(readFileSync(join(CORE_API_DIR, "adaptive.yaml"), "utf8"));
   const id = await createExperiment(cluster, config, CORE_API_DIR);
   expect(await waitForEnd(cluster, id, 150)).toBe("COMPLETED");

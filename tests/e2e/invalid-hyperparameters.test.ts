@@ -4,22 +4,17 @@
  * exits early with INVALID_HP, is not counted, and the searcher samples a
  * replacement, so the search still trains max_trials usable trials.
  */
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { CORE_API_DIR, SYNTHETIC_DIR } from "./support/build.js";
 import {
-  type Cluster,
+  clustersClosedAfterEach,
   createExperiment,
-  startCluster,
   trialDetails,
   waitForEnd,
 } from "./support/cluster.js";
 import { batches, syntheticConfig, withChanges } from "./support/configs.js";
 
-let cluster: Cluster | null = null;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = null;
-});
+const startCluster = clustersClosedAfterEach();
 
 const MAX_TRIALS = 6;
 const base = withChanges(syntheticConfig("adaptive.yaml"), {
@@ -61,7 +56,7 @@ test.each([
 ])(
   "%s replaces a trial that exits early with INVALID_HP",
   async (_, workdir, searcher, rungs) => {
-    cluster = await startCluster({ slots: 3 });
+    const cluster = await startCluster({ slots: 3 });
     const c = cluster;
     const { mode: _m, max_rungs: _r, divisor: _d, ...rest } = base.searcher;
     const config = { ...base, searcher: { ...rest, ...searcher } };

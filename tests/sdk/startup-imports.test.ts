@@ -16,11 +16,13 @@ import { Value } from "typebox/value";
 import { expect, test } from "vitest";
 import {
   BestMetricResponse,
+  NextTrialResponse,
   OperationResponse,
   PreemptionResponse,
 } from "../../src/protocol/api/push.js";
 import {
   isBestMetricResponse,
+  isNextTrialResponse,
   isOperationResponse,
   isPreemptionResponse,
 } from "../../src/sdk/answers.js";
@@ -128,12 +130,24 @@ const answers = fc.oneof(
     { metric: fc.oneof(fc.constant(null), fc.double(), fc.integer(), fc.jsonValue()) },
     { requiredKeys: [] },
   ),
+  fc.record(
+    {
+      env: fc.oneof(
+        fc.constant(null),
+        fc.dictionary(fc.string(), fc.string()),
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.jsonValue())),
+        fc.jsonValue(),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 test.each([
   ["OperationResponse", OperationResponse, isOperationResponse],
   ["PreemptionResponse", PreemptionResponse, isPreemptionResponse],
   ["BestMetricResponse", BestMetricResponse, isBestMetricResponse],
+  ["NextTrialResponse", NextTrialResponse, isNextTrialResponse],
 ] as const)(
   "the SDK's check of %s accepts exactly what the protocol schema accepts",
   (_, schema, check) => {

@@ -5,33 +5,11 @@
  */
 import { expect, test } from "vitest";
 import { isTerminal, type RunState } from "../../src/master/domain/run-state.js";
-import { isErrorBody } from "../../src/protocol/api/errors.js";
-import { init, RequestError, RetryableError, type Transport } from "../../src/sdk/index.js";
+import { init } from "../../src/sdk/index.js";
 import { ashaConfig } from "../master/support/configs.js";
-import { startTestMaster, type TestMaster } from "../master/support/harness.js";
+import { startTestMaster } from "../master/support/harness.js";
+import { injectTransport } from "./inject-transport.js";
 import { RecordingTrainer } from "./recording-trainer.js";
-
-/** The SDK's transport over fastify's inject: the master's real routes, no sockets. */
-function injectTransport(tm: TestMaster, token: string): Transport {
-  return {
-    async request(method, path, body, options) {
-      if (options?.signal?.aborted) throw options.signal.reason;
-      const res = await tm.app.inject({
-        method,
-        url: `/api/v1${path}`,
-        headers: { authorization: `Bearer ${token}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      const json: unknown = res.body ? JSON.parse(res.body) : null;
-      if (res.statusCode < 300) return json;
-      if (res.statusCode === 429 || res.statusCode >= 500) {
-        throw new RetryableError(res.body, res.statusCode);
-      }
-      if (!isErrorBody(json)) throw new Error(`${res.statusCode}: ${res.body}`);
-      throw new RequestError(json.error.code, json.error.message, res.statusCode);
-    },
-  };
-}
 
 interface Run {
   resumedFrom: string | null;
@@ -50,7 +28,7 @@ test("the Trainer plays every trial of an async halving experiment on the real m
           validation: (steps) => ({ validation_loss: 1 / steps + spec.trialId / 1000 }),
         });
         const ctx = await init({
-          transport: injectTransport(tm, spec.env.PUSHTUNE_TOKEN ?? ""),
+          transport: injectTransport(tm, () => spec.env.PUSHTUNE_TOKEN ?? ""),
           env: spec.env,
           handleExitSignals: false,
           log: () => {},

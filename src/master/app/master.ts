@@ -31,7 +31,7 @@ export async function createMaster(
   const ctx = new MasterContext(store, launcher, options);
   const supervisor = new Supervisor(ctx);
   const experiments = new ExperimentService(ctx, supervisor);
-  const push = new PushService(ctx);
+  const push = new PushService(ctx, supervisor);
   ctx.hooks = {
     schedule: () => supervisor.schedule(),
     scheduleIfContended: () => supervisor.scheduleIfContended(),

@@ -12,8 +12,16 @@ export type Principal =
   | { kind: "user"; user: UserRow }
   | { kind: "allocation"; allocation: AllocationRow };
 
-/** Resolves a bearer token, or throws UNAUTHENTICATED. */
-export async function authenticate(store: Store, token: string | undefined): Promise<Principal> {
+/**
+ * Resolves a bearer token, or throws UNAUTHENTICATED. An ended allocation's
+ * token is STALE_ALLOCATION unless `allowEnded` (the one call that may
+ * repeat after the allocation ended: asking for the next trial).
+ */
+export async function authenticate(
+  store: Store,
+  token: string | undefined,
+  options: { allowEnded?: boolean } = {},
+): Promise<Principal> {
   if (!token)
     throw new ApiError("UNAUTHENTICATED", "missing bearer token (Authorization: Bearer <token>)");
   const hash = hashToken(token);
@@ -24,7 +32,7 @@ export async function authenticate(store: Store, token: string | undefined): Pro
       throw new ApiError("UNAUTHENTICATED", "invalid token");
     }
     // An allocation ends before its trial gets another, so an ended one has been superseded.
-    if (allocation.state === "TERMINATED") {
+    if (allocation.state === "TERMINATED" && !options.allowEnded) {
       throw new ApiError(
         "STALE_ALLOCATION",
         `allocation ${allocation.id} of trial ${allocation.trialId} has ended`,

@@ -9,6 +9,7 @@ import type {
   CompletedOperationBody,
   EarlyExitBody,
   MetricsBody,
+  NextTrialResponse,
   OperationResponse,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
@@ -17,6 +18,7 @@ import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import { GroupCommit } from "./group-commit.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
+import type { Supervisor } from "./supervisor.js";
 
 const isTerminalTrial = (t: TrialRow) =>
   t.state === "COMPLETED" || t.state === "CANCELED" || t.state === "ERROR";
@@ -26,11 +28,24 @@ export function better(config: ExperimentConfig, a: number, b: number | null): b
   return config.searcher.smaller_is_better ? a < b : a > b;
 }
 
+/** How many answers to `next_trial` are kept for asks that are retried. */
+const KEPT_HANDOVERS = 1000;
+
 export class PushService {
   private readonly configs = new Map<number, ExperimentConfig>();
   private readonly group: GroupCommit;
+  /**
+   * Answers to `next_trial` by the allocation that asked. A retried ask (its
+   * answer was lost on the way) gets the same trial and token: only the
+   * process holding the ended allocation's token can ask, so it is the one
+   * that runs the trial it was given.
+   */
+  private readonly handovers = new Map<string, Promise<NextTrialResponse>>();
 
-  constructor(private readonly ctx: MasterContext) {
+  constructor(
+    private readonly ctx: MasterContext,
+    private readonly supervisor: Supervisor,
+  ) {
     this.group = new GroupCommit(ctx.store);
   }
 
@@ -288,6 +303,25 @@ export class PushService {
       if (left <= 0 || signal?.aborted) return false;
       if (!(await this.ctx.notifier.wait(preemptKey(allocationId), left, signal))) return false;
     }
+  }
+
+  /** The allocation's trial is done and its process can take another (see `Supervisor.nextTrial`). */
+  async nextTrial(principal: Principal, allocationId: string): Promise<NextTrialResponse> {
+    const a = await this.allocationFor(principal, allocationId);
+    if (principal.kind !== "allocation")
+      throw new ApiError("FORBIDDEN", "only the allocation itself asks for its next trial");
+    const earlier = this.handovers.get(allocationId);
+    if (earlier) return earlier;
+    if (a.state === "TERMINATED")
+      throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
+    const answer = this.supervisor.nextTrial(allocationId).then((env) => ({ env }));
+    this.handovers.set(allocationId, answer);
+    answer.catch(() => this.handovers.delete(allocationId));
+    for (const key of this.handovers.keys()) {
+      if (this.handovers.size <= KEPT_HANDOVERS) break;
+      this.handovers.delete(key);
+    }
+    return answer;
   }
 
   async ackPreemption(principal: Principal, allocationId: string): Promise<void> {

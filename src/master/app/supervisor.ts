@@ -56,7 +56,9 @@ export class Supervisor implements LauncherEvents {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.enqueue(() => this.schedulePass());
+      this.enqueue(async () => {
+        await this.schedulePass();
+      });
     });
   }
 
@@ -79,17 +81,47 @@ export class Supervisor implements LauncherEvents {
     if (!this.closed) console.error("pushtune supervisor:", err);
   }
 
-  private async schedulePass(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * An allocation's process finished its trial and offers to run another
+   * (`trials()` in the SDK). Its allocation ends as if the process had exited
+   * 0; then, if the scheduler starts a trial of the same experiment on the
+   * slots it held, that trial's new allocation runs in this process instead of
+   * a new one. Resolves with that trial's environment, or null: the process
+   * should exit.
+   */
+  nextTrial(allocationId: string): Promise<Record<string, string> | null> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(async () => {
+        try {
+          const from = await this.ctx.store.getAllocation(allocationId);
+          if (!from || from.state === "TERMINATED") return resolve(null);
+          await this.ctx.launcher.settleOutput?.(allocationId);
+          await this.handleExit(allocationId, {
+            exitCode: 0,
+            signal: null,
+            lost: false,
+            askedForNext: true,
+          });
+          resolve(this.ctx.launcher.handOver ? await this.schedulePass(from) : null);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  /** A scheduling pass; with `offer`, a trial it starts may take over that ended allocation's process. */
+  private async schedulePass(offer?: AllocationRow): Promise<Record<string, string> | null> {
+    if (this.closed) return null;
     this.passing = true;
     try {
-      await this.decideAndApply();
+      return await this.decideAndApply(offer);
     } finally {
       this.passing = false;
     }
   }
 
-  private async decideAndApply(): Promise<void> {
+  private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {
     const { store } = this.ctx;
     const experiments = await store.listExperiments({ states: ["ACTIVE"] });
     const live = await store.listLiveAllocations();
@@ -155,17 +187,31 @@ export class Supervisor implements LauncherEvents {
     // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
     let free = this.ctx.launcher.totalSlots - live.reduce((n, a) => n + a.slots, 0);
     const byId = new Map(experiments.map((e) => [e.id, e]));
+    let handedOver: Record<string, string> | null = null;
     for (const trialId of decision.start) {
       const trial = trialsById.get(trialId);
       const exp = trial && byId.get(trial.experimentId);
-      if (!trial || !exp || exp.config.resources.slots_per_trial > free) continue;
-      free -= exp.config.resources.slots_per_trial;
-      await this.start(exp, trial);
+      const slots = exp?.config.resources.slots_per_trial ?? 0;
+      if (!trial || !exp || slots > free) continue;
+      free -= slots;
+      const takesOffer =
+        offer && handedOver === null && offer.experimentId === exp.id && offer.slots === slots;
+      const env = await this.start(exp, trial, takesOffer ? offer : undefined);
+      if (takesOffer) handedOver = env;
     }
+    return handedOver;
   }
 
-  /** Creates an allocation for the trial (a new run) and launches it. */
-  private async start(exp: ExperimentRow, trial: TrialRow): Promise<void> {
+  /**
+   * Creates an allocation for the trial (a new run) and launches it, or hands
+   * it the process of the ended allocation `from`. Returns its environment,
+   * or null when it did not start.
+   */
+  private async start(
+    exp: ExperimentRow,
+    trial: TrialRow,
+    from?: AllocationRow,
+  ): Promise<Record<string, string> | null> {
     const allocationId = randomUUID();
     const { token, hash } = newAllocationToken(allocationId);
     const started = await this.ctx.transact(exp.id, async (tx) => {
@@ -187,28 +233,38 @@ export class Supervisor implements LauncherEvents {
       await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
       return { trial: t, alloc };
     });
-    if (!started) return;
+    if (!started) return null;
     const { alloc } = started;
     const env = this.trialEnv(exp, started.trial, alloc, token);
+    const spec = {
+      allocationId: alloc.id,
+      trialId: trial.id,
+      experimentId: exp.id,
+      workdir: exp.workdir,
+      entrypoint: exp.config.entrypoint,
+      env,
+      slots: alloc.slots,
+    };
     this.logs.register(alloc.id, trial.id);
     try {
       await this.ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
-      const handle = await this.ctx.launcher.launch({
-        allocationId: alloc.id,
-        trialId: trial.id,
-        experimentId: exp.id,
-        workdir: exp.workdir,
-        entrypoint: exp.config.entrypoint,
-        env,
-        slots: alloc.slots,
-      });
+      const handle = from
+        ? this.ctx.launcher.handOver?.(from.id, spec)
+        : await this.ctx.launcher.launch(spec);
+      if (from && !handle) {
+        // The process went away after asking: the trial waits for the next launch.
+        await this.handleExit(alloc.id, { exitCode: null, signal: null, lost: true });
+        return null;
+      }
       await this.ctx.store.updateAllocation(alloc.id, {
         state: "RUNNING",
         launcherHandle: handle ?? null,
       });
+      return env;
     } catch (err) {
       this.logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
       await this.handleExit(alloc.id, { exitCode: 127, signal: null, lost: false });
+      return null;
     }
   }
 
@@ -389,10 +445,12 @@ export class Supervisor implements LauncherEvents {
 }
 
 function describeExit(kind: string, info: ExitInfo): string {
-  const how = info.lost
-    ? "lost"
-    : info.signal
-      ? `killed by ${info.signal}`
-      : `exit code ${info.exitCode}`;
+  const how = info.askedForNext
+    ? "its process asked for the next trial"
+    : info.lost
+      ? "lost"
+      : info.signal
+        ? `killed by ${info.signal}`
+        : `exit code ${info.exitCode}`;
   return `${kind} (${how})`;
 }

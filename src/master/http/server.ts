@@ -29,6 +29,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes that need no token (only /health and the UI's files). */
     public?: boolean;
+    /** Routes that an ended allocation's token may still call. */
+    endedAllocation?: boolean;
   }
 }
 
@@ -90,7 +92,9 @@ export async function buildServer(
     if (!request.url.startsWith("/api/")) return;
     const header = request.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
-    request.principal = await authenticate(master.store, token);
+    request.principal = await authenticate(master.store, token, {
+      allowEnded: request.routeOptions.config?.endedAllocation === true,
+    });
   });
 
   await app.register(

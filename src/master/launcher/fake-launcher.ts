@@ -7,6 +7,8 @@ import type { ExitInfo, Launcher, LauncherEvents, LaunchSpec } from "./launcher.
 export class FakeLauncher implements Launcher {
   readonly launched: LaunchSpec[] = [];
   readonly killed: string[] = [];
+  /** Allocations that a live one's process took on instead of a launch, as [from, to]. */
+  readonly handedOver: [string, string][] = [];
   readonly live = new Map<string, LaunchSpec>();
   private events: LauncherEvents | null = null;
   private readonly listeners = new Set<(spec: LaunchSpec) => void>();
@@ -28,6 +30,13 @@ export class FakeLauncher implements Launcher {
     this.killed.push(allocationId);
     if (this.live.has(allocationId))
       this.exit(allocationId, { exitCode: null, signal: "SIGKILL", lost: false });
+  }
+
+  handOver(from: string, to: LaunchSpec): unknown {
+    if (!this.live.delete(from)) return null;
+    this.live.set(to.allocationId, to);
+    this.handedOver.push([from, to.allocationId]);
+    return { fake: to.allocationId };
   }
 
   async recover(): Promise<"adopted" | "stopped"> {

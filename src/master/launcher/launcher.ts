@@ -23,6 +23,8 @@ export interface ExitInfo {
   signal: string | null;
   /** The infrastructure lost it (node gone, launcher died): not the trial's fault. */
   lost: boolean;
+  /** The process did not exit: it finished its trial and asked for another. */
+  askedForNext?: boolean;
 }
 
 export interface LauncherEvents {
@@ -45,5 +47,18 @@ export interface Launcher {
    * "stopped" when it was stopped (or was already gone).
    */
   recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped">;
+  /**
+   * The process of allocation `from`, which has finished its trial and asked
+   * for another, now runs allocation `to`: its logs and its exit are `to`'s
+   * from here on. Returns `to`'s handle, or null when that process is gone.
+   * Launchers whose processes cannot take another trial leave it out.
+   */
+  handOver?(from: string, to: LaunchSpec): unknown;
+  /**
+   * Resolves once the log lines the allocation's process wrote before asking
+   * for its next trial have been reported, so that none is counted as the
+   * next trial's. Only launchers with `handOver` need it.
+   */
+  settleOutput?(allocationId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -15,6 +15,13 @@ interface Handle {
   startedAt: number;
 }
 
+/** A live process and the allocation it runs now (it may take trial after trial). */
+interface Child {
+  process: ChildProcess;
+  handle: Handle;
+  allocationId: string;
+}
+
 export interface LocalLauncherOptions {
   slots?: number;
   /** Extra environment for every trial (PATH, NODE_OPTIONS …). Defaults to the master's own. */
@@ -24,7 +31,8 @@ export interface LocalLauncherOptions {
 export class LocalLauncher implements Launcher {
   readonly totalSlots: number;
   private events: LauncherEvents | null = null;
-  private readonly children = new Map<string, ChildProcess>();
+  /** By the allocation each process runs now. */
+  private readonly children = new Map<string, Child>();
   private readonly baseEnv: NodeJS.ProcessEnv;
 
   constructor(options: LocalLauncherOptions = {}) {
@@ -47,26 +55,49 @@ export class LocalLauncher implements Launcher {
       child.once("spawn", () => resolve(child.pid!));
       child.once("error", reject);
     });
-    this.children.set(spec.allocationId, child);
+    const entry: Child = {
+      process: child,
+      handle: { pid, startedAt: processStartTime(pid) ?? 0 },
+      allocationId: spec.allocationId,
+    };
+    this.children.set(spec.allocationId, entry);
     const streams: Promise<void>[] = [];
     for (const stream of ["stdout", "stderr"] as const) {
       const lines = createInterface({ input: child[stream]!, crlfDelay: Number.POSITIVE_INFINITY });
-      lines.on("line", (line) => this.events?.log(spec.allocationId, stream, line, new Date()));
+      lines.on("line", (line) => this.events?.log(entry.allocationId, stream, line, new Date()));
       streams.push(new Promise((resolve) => lines.once("close", resolve)));
     }
     child.once("exit", (code, signal) => {
       // Report the exit only after the last lines are read.
       void Promise.all(streams).then(() => {
-        this.children.delete(spec.allocationId);
-        this.events?.exited(spec.allocationId, { exitCode: code, signal, lost: false });
+        this.children.delete(entry.allocationId);
+        this.events?.exited(entry.allocationId, { exitCode: code, signal, lost: false });
       });
     });
-    return { pid, startedAt: processStartTime(pid) ?? 0 };
+    return entry.handle;
+  }
+
+  /**
+   * The process wrote its last lines to its pipes before it sent its ask, but
+   * the ask may be handled first, without the event loop ever polling the
+   * pipes between (SQLite answers in microtasks). Two turns of the loop let it
+   * read what was already there.
+   */
+  async settleOutput(): Promise<void> {
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  handOver(from: string, to: LaunchSpec): Handle | null {
+    const entry = this.children.get(from);
+    if (!entry || entry.process.exitCode !== null || entry.process.signalCode !== null) return null;
+    this.children.delete(from);
+    entry.allocationId = to.allocationId;
+    this.children.set(to.allocationId, entry);
+    return entry.handle;
   }
 
   async kill(allocationId: string, handle: unknown): Promise<void> {
-    const child = this.children.get(allocationId);
-    const pid = child?.pid ?? (handle as Handle | null)?.pid;
+    const pid = this.children.get(allocationId)?.handle.pid ?? (handle as Handle | null)?.pid;
     if (!pid) return;
     try {
       process.kill(-pid, "SIGKILL");
@@ -94,7 +125,7 @@ export class LocalLauncher implements Launcher {
   async close(): Promise<void> {
     for (const child of this.children.values()) {
       try {
-        process.kill(-child.pid!, "SIGKILL");
+        process.kill(-child.handle.pid, "SIGKILL");
       } catch {
         // already gone
       }

@@ -96,6 +96,16 @@ export const PreemptionQuery = Type.Object({
 export const PreemptionResponse = Type.Object({ preempt: Type.Boolean() });
 export type PreemptionResponse = Static<typeof PreemptionResponse>;
 
+/**
+ * The answer to a trial process that finished its trial and can take another:
+ * the PUSHTUNE_* environment of the trial it now runs (with a new token), or
+ * null when there is none for it and it should exit.
+ */
+export const NextTrialResponse = Type.Object({
+  env: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+});
+export type NextTrialResponse = Static<typeof NextTrialResponse>;
+
 export const LogsBody = Type.Object(
   {
     lines: Type.Array(

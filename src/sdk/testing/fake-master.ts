@@ -63,7 +63,8 @@ export type FakeMasterEvent =
   | { type: "completedOperation"; length: number; searcherMetric: number }
   | { type: "earlyExit"; reason: EarlyExitBody["reason"] }
   | { type: "checkpoint"; checkpoint: CheckpointBody }
-  | { type: "ackPreemption" };
+  | { type: "ackPreemption" }
+  | { type: "nextTrial" };
 
 export interface FakeRequest {
   method: HttpMethod;
@@ -299,6 +300,10 @@ export class FakeMaster implements Transport {
       case "ackPreemption":
         this.accept({ type: "ackPreemption" });
         return {};
+      case "nextTrial":
+        // A fake master plays one trial: there is never a next one.
+        this.accept({ type: "nextTrial" });
+        return { env: null };
     }
   }
 

@@ -10,7 +10,8 @@ export type PushRoute =
   | { name: "checkpoints" }
   | { name: "bestValidation"; experimentId: number }
   | { name: "preemption"; allocationId: string; timeoutSeconds: number }
-  | { name: "ackPreemption"; allocationId: string };
+  | { name: "ackPreemption"; allocationId: string }
+  | { name: "nextTrial"; allocationId: string };
 
 const TRIAL_WRITES = {
   "searcher/completed_operation": "completedOperation",
@@ -42,6 +43,10 @@ export function parsePushRoute(method: HttpMethod, path: string): PushRoute | nu
   if (method === "POST" && p === "/checkpoints") return { name: "checkpoints" };
   const best = /^\/experiments\/(\d+)\/searcher\/best_searcher_validation_metric$/.exec(p);
   if (method === "GET" && best) return { name: "bestValidation", experimentId: Number(best[1]) };
+  const next = /^\/allocations\/([^/]+)\/next_trial$/.exec(p);
+  if (method === "POST" && next) {
+    return { name: "nextTrial", allocationId: decodeURIComponent(next[1] ?? "") };
+  }
   const signal = /^\/allocations\/([^/]+)\/signals\/(preemption|ack_preemption)$/.exec(p);
   if (signal) {
     const allocationId = decodeURIComponent(signal[1] ?? "");

@@ -9,6 +9,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { startMaster } from "../../../src/cli/commands/master.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
 import type { Store } from "../../../src/master/storage/store.js";
@@ -81,6 +82,19 @@ export async function startCluster(
       await dropDb();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** `startCluster` for a test file: every cluster a test starts is closed after it. */
+export function clustersClosedAfterEach(): typeof startCluster {
+  const started: Cluster[] = [];
+  afterEach(async () => {
+    for (const c of started.splice(0)) await c.close();
+  });
+  return async (options) => {
+    const c = await startCluster(options);
+    started.push(c);
+    return c;
   };
 }
 

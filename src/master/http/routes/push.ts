@@ -11,6 +11,7 @@ import {
   LogsBody,
   MetricsBody,
   MetricsResponse,
+  NextTrialResponse,
   OperationQuery,
   OperationResponse,
   PreemptionQuery,
@@ -160,5 +161,20 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
       await push.ackPreemption(req.principal, req.params.id);
       return {};
     },
+  );
+
+  app.post(
+    "/allocations/:id/next_trial",
+    {
+      config: { endedAllocation: true },
+      schema: {
+        tags,
+        summary: "The allocation's trial is done; its process asks for another trial to run",
+        params: AllocationParams,
+        body: Type.Optional(Empty),
+        response: { 200: NextTrialResponse, ...errors },
+      },
+    },
+    async (req) => push.nextTrial(req.principal, req.params.id),
   );
 }

@@ -1,0 +1,70 @@
+/**
+ * `trials()`: the synthetic example runs trial after trial in one process,
+ * asking the master for the next when one is done. The same random search
+ * run by the core-API example (a process per trial) ends with the same
+ * trials and metrics, while the synthetic one starts a process per slot.
+ */
+import { expect, test } from "vitest";
+import { CORE_API_DIR, SYNTHETIC_DIR } from "./support/build.js";
+import {
+  type Cluster,
+  clustersClosedAfterEach,
+  createExperiment,
+  logsOf,
+  searchResult,
+  trialDetails,
+  waitForEnd,
+} from "./support/cluster.js";
+import { batches, syntheticConfig, withChanges } from "./support/configs.js";
+
+const startCluster = clustersClosedAfterEach();
+
+const randomSearch = withChanges(syntheticConfig("adaptive.yaml"), {
+  name: "trial-after-trial",
+  searcher: {
+    name: "random",
+    max_trials: 6,
+    max_concurrent_trials: 2,
+    max_length: batches(40),
+    mode: undefined,
+    divisor: undefined,
+    max_rungs: undefined,
+  },
+  min_validation_period: batches(20),
+  min_checkpoint_period: batches(20),
+  scheduling_unit: 5,
+});
+
+/** The processes that ran an experiment's trials: distinct launcher handles (pid and start time). */
+async function processesOf(c: Cluster, id: number): Promise<Set<string>> {
+  const handles = new Set<string>();
+  for (const t of await trialDetails(c, id)) {
+    for (const a of await c.store.listAllocations(t.id))
+      handles.add(JSON.stringify(a.launcherHandle));
+  }
+  return handles;
+}
+
+test("one process per slot runs a whole random search, with the results of a process per trial", async () => {
+  const cluster = await startCluster({ slots: 2 });
+  const c = cluster;
+  const reused = await createExperiment(c, randomSearch, SYNTHETIC_DIR);
+  expect(await waitForEnd(c, reused)).toBe("COMPLETED");
+  const separate = await createExperiment(c, randomSearch, CORE_API_DIR);
+  expect(await waitForEnd(c, separate)).toBe("COMPLETED");
+
+  expect(await searchResult(c, reused)).toEqual(await searchResult(c, separate));
+  expect((await processesOf(c, reused)).size).toBe(2);
+  expect((await processesOf(c, separate)).size).toBe(6);
+
+  for (const t of await trialDetails(c, reused)) {
+    expect(t.state).toBe("COMPLETED");
+    expect(t.restarts).toBe(0);
+    expect(t.allocations.map((a) => a.exitReason)).toEqual([
+      "completed (its process asked for the next trial)",
+    ]);
+    // Each trial's logs are its own, though its process ran others before or after it.
+    const ends = (await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l));
+    expect(ends).toEqual([`trial ${t.id}: completed after 40 batches`]);
+  }
+}, 120_000);

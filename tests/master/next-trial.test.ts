@@ -1,0 +1,170 @@
+/**
+ * A trial process that finished its trial asks for the next one
+ * (`POST /allocations/{id}/next_trial`): the master ends its allocation as an
+ * exit 0 would, and hands the process the next waiting trial of the same
+ * experiment instead of launching a new one.
+ */
+import { afterEach, expect, test } from "vitest";
+import type { LaunchSpec } from "../../src/master/launcher/launcher.js";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { running, TrialHandle } from "./support/trial.js";
+
+let tm: TestMaster;
+afterEach(async () => tm?.close());
+
+const randomConfig = (maxTrials: number) => ({
+  name: "next-trial",
+  entrypoint: "node train.js",
+  hyperparameters: { lr: { type: "log", minval: -4, maxval: -1, base: 10 } },
+  searcher: {
+    name: "random",
+    metric: "validation_loss",
+    max_length: { batches: 100 },
+    max_trials: maxTrials,
+    max_concurrent_trials: 2,
+  },
+  reproducibility: { experiment_seed: 3 },
+});
+
+async function experiment(maxTrials: number, slots: number) {
+  tm = await startTestMaster({ slots, preemptionTimeoutSeconds: 0.3 });
+  const res = await tm.admin.post<{ id: number }>("/experiments", {
+    config: randomConfig(maxTrials),
+    workdir: "/tmp",
+  });
+  expect(res.status).toBe(201);
+  await tm.settle();
+  return res.body.id;
+}
+
+type NextTrial = { env: Record<string, string> | null };
+
+/** Asks for the next trial as the process running `spec` would. */
+async function askNext(spec: LaunchSpec) {
+  const res = await tm
+    .as(spec.env.PUSHTUNE_TOKEN!)
+    .post<NextTrial>(`/allocations/${spec.allocationId}/next_trial`);
+  await tm.settle();
+  return res;
+}
+
+/** The spec the process now runs under, as `trials()` builds it from the answer. */
+function handedTo(spec: LaunchSpec, env: Record<string, string>): LaunchSpec {
+  return {
+    ...spec,
+    env,
+    trialId: Number(env.PUSHTUNE_TRIAL_ID),
+    allocationId: env.PUSHTUNE_ALLOCATION_ID!,
+  };
+}
+
+test("one process runs trial after trial of its experiment, then exits when none is left", async () => {
+  const id = await experiment(3, 1);
+  let spec = running(tm)[0]!;
+  const pids = new Set<string>();
+  const seen: number[] = [];
+  for (;;) {
+    const t = new TrialHandle(tm, spec);
+    seen.push(t.id);
+    expect((await t.op()).op).toEqual({ length: 100 });
+    expect((await t.complete(100, 0.5 + t.id / 10)).status).toBe(200);
+    const next = await askNext(spec);
+    expect(next.status).toBe(200);
+    const [trialAfter] = await tm.store.listTrials({ experimentId: id });
+    expect(trialAfter).toBeDefined();
+    const ended = await tm.store.getAllocation(spec.allocationId);
+    expect(ended).toMatchObject({ state: "TERMINATED", exitCode: 0 });
+    expect(ended?.exitReason).toBe("completed (its process asked for the next trial)");
+    pids.add(JSON.stringify(ended?.launcherHandle ?? null));
+    if (next.body.env === null) {
+      tm.launcher.exit(spec.allocationId); // the process is not live any more: nothing happens
+      break;
+    }
+    const env = next.body.env;
+    expect(env.PUSHTUNE_TOKEN).not.toBe(spec.env.PUSHTUNE_TOKEN);
+    expect(env.PUSHTUNE_EXPERIMENT_ID).toBe(String(id));
+    expect(env.PUSHTUNE_TRIAL_RUN_ID).toBe("1");
+    expect(JSON.parse(env.PUSHTUNE_HPARAMS!)).toHaveProperty("lr");
+    // The old token writes nothing any more: it belongs to an ended allocation.
+    const stale = await new TrialHandle(tm, spec).metrics("training", 100, { loss: 1 });
+    expect(stale.status).toBe(409);
+    spec = handedTo(spec, env);
+    expect(running(tm).map((s) => s.allocationId)).toEqual([spec.allocationId]);
+  }
+  expect(seen).toEqual([1, 2, 3]);
+  expect(tm.launcher.launched).toHaveLength(1);
+  expect(tm.launcher.handedOver).toHaveLength(2);
+  await tm.settle();
+  const exp = (await tm.admin.get<{ state: string }>(`/experiments/${id}`)).body;
+  expect(exp.state).toBe("COMPLETED");
+  const trials = await tm.store.listTrials({ experimentId: id });
+  expect(trials.map((t) => [t.state, t.restarts])).toEqual([
+    ["COMPLETED", 0],
+    ["COMPLETED", 0],
+    ["COMPLETED", 0],
+  ]);
+});
+
+test("an ask repeated after its answer was lost gets the same trial and token", async () => {
+  await experiment(3, 1);
+  const first = running(tm)[0]!;
+  const t = new TrialHandle(tm, first);
+  await t.complete(100, 0.4);
+  const answer = await askNext(first);
+  const again = await askNext(first);
+  expect(again).toEqual(answer);
+  expect(answer.body.env?.PUSHTUNE_TRIAL_ID).toBe("2");
+  expect(tm.launcher.handedOver).toHaveLength(1);
+  // The token handed over twice is the one that works.
+  const next = new TrialHandle(tm, handedTo(first, answer.body.env!));
+  expect((await next.op()).op).toEqual({ length: 100 });
+});
+
+test("a paused experiment's trial that asks gets nothing, and activate launches a new process", async () => {
+  const id = await experiment(3, 1);
+  const spec = running(tm)[0]!;
+  expect((await tm.admin.post(`/experiments/${id}/pause`)).status).toBe(200);
+  const t = new TrialHandle(tm, spec);
+  expect(await t.preempted()).toBe(true);
+  await t.api.post(`/allocations/${spec.allocationId}/signals/ack_preemption`);
+  const next = await askNext(spec);
+  expect(next).toEqual({ status: 200, body: { env: null } });
+  tm.launcher.exit(spec.allocationId);
+  await tm.settle();
+  const [paused] = await tm.store.listTrials({ experimentId: id });
+  expect(paused).toMatchObject({ state: "PAUSED", restarts: 0 });
+  await tm.admin.post(`/experiments/${id}/activate`);
+  await tm.settle();
+  expect(tm.launcher.launched).toHaveLength(2);
+  expect(running(tm)[0]?.env.PUSHTUNE_TRIAL_RUN_ID).toBe("2");
+});
+
+test("a trial that asks before its work is done is heard as an early exit, like an exit 0", async () => {
+  const id = await experiment(2, 1);
+  const spec = running(tm)[0]!;
+  const next = await askNext(spec);
+  expect(next.body.env?.PUSHTUNE_TRIAL_ID).toBe("2");
+  const [first] = await tm.store.listTrials({ experimentId: id });
+  expect(first).toMatchObject({ state: "COMPLETED", endReason: "exited before its work was done" });
+});
+
+test("only the allocation itself may ask, and a launcher that cannot hand over answers null", async () => {
+  await experiment(3, 2);
+  const [a, b] = running(tm);
+  const asUser = await tm.admin.post(`/allocations/${a!.allocationId}/next_trial`);
+  expect(asUser.status).toBe(403);
+  const asOther = await tm
+    .as(b!.env.PUSHTUNE_TOKEN!)
+    .post(`/allocations/${a!.allocationId}/next_trial`);
+  expect(asOther.status).toBe(403);
+  const killed = a!;
+  await tm.launcher.kill(killed.allocationId);
+  await tm.settle();
+  expect((await askNext(killed)).status).toBe(409);
+
+  Object.defineProperty(tm.launcher, "handOver", { value: undefined });
+  const t = new TrialHandle(tm, b!);
+  await t.complete(100, 0.3);
+  expect((await askNext(b!)).body).toEqual({ env: null });
+  expect(tm.launcher.handedOver).toHaveLength(0);
+});

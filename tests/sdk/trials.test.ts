@@ -1,0 +1,108 @@
+/**
+ * `trials()`: one process, trial after trial. Each context is closed (its
+ * reports delivered) before the master is asked for the next trial; the
+ * environment follows the trial being run; off-cluster there is one trial.
+ */
+import { expect, test } from "vitest";
+import { FakeMaster, trials } from "../../src/sdk/index.js";
+import { startTestMaster } from "../master/support/harness.js";
+import { injectTransport } from "./inject-transport.js";
+import { RecordingTrainer } from "./recording-trainer.js";
+import { fastBackoff } from "./support.js";
+
+const quiet = { handleExitSignals: false, backoff: fastBackoff, log: () => {} } as const;
+
+test("each trial's reports are delivered before the next trial is asked for; a fake master has one", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const seen: number[] = [];
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    seen.push(ctx.trialId);
+    fm.down(); // nothing gets through until the context is closed
+    for (let step = 1; step <= 10; step++) await ctx.train.reportTrainingMetrics(step, { loss: 1 });
+    setTimeout(() => fm.up(), 20);
+  }
+  expect(seen).toEqual([Number(fm.env().PUSHTUNE_TRIAL_ID)]);
+  const kinds = fm.events.map((e) => e.type);
+  expect(kinds.filter((k) => k === "metrics")).toHaveLength(10);
+  expect(kinds.at(-1)).toBe("nextTrial");
+});
+
+test("a loop body that throws closes its context and asks for no other trial", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const run = async () => {
+    for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+      await ctx.train.reportTrainingMetrics(1, { loss: 1 });
+      throw new Error("the model diverged");
+    }
+  };
+  await expect(run()).rejects.toThrow("the model diverged");
+  expect(fm.events.map((e) => e.type)).toEqual(["metrics"]);
+});
+
+test("off the cluster there is one trial, the dry run", async () => {
+  const lines: string[] = [];
+  const seen: boolean[] = [];
+  for await (const ctx of trials({
+    env: {},
+    handleExitSignals: false,
+    log: (line) => lines.push(line),
+    dryRun: { hparams: { lr: 0.1 }, maxLength: 5 },
+  })) {
+    seen.push(ctx.dryRun);
+    await new RecordingTrainer().fit({ ctx });
+  }
+  expect(seen).toEqual([true]);
+  expect(lines.some((l) => l.includes("operation 5 completed"))).toBe(true);
+});
+
+test("on the master, one process plays every trial of a random search", async () => {
+  const tm = await startTestMaster({ slots: 1 });
+  try {
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: {
+        name: "one-process",
+        entrypoint: "node train.js",
+        hyperparameters: { lr: { type: "double", minval: 0.001, maxval: 0.1 } },
+        searcher: {
+          name: "random",
+          metric: "validation_loss",
+          max_length: { batches: 20 },
+          max_trials: 3,
+        },
+        min_validation_period: { batches: 10 },
+      },
+      workdir: "/tmp",
+    });
+    await tm.settle();
+    const [spec] = tm.launcher.launched;
+    const env = { ...spec!.env };
+    const trained: [number, number][] = [];
+    for await (const ctx of trials({
+      ...quiet,
+      env,
+      transport: injectTransport(tm, () => env.PUSHTUNE_TOKEN ?? ""),
+    })) {
+      expect(ctx.trialId).toBe(Number(env.PUSHTUNE_TRIAL_ID));
+      const trainer = new RecordingTrainer();
+      const result = await trainer.fit({ ctx });
+      expect(result.outcome).toBe("completed");
+      trained.push([ctx.trialId, trainer.trained.length]);
+    }
+    // The process ends its last trial by exiting.
+    tm.launcher.exit(env.PUSHTUNE_ALLOCATION_ID!);
+    await tm.settle();
+
+    expect(trained).toEqual([
+      [1, 20],
+      [2, 20],
+      [3, 20],
+    ]);
+    expect(tm.launcher.launched).toHaveLength(1);
+    const exp = await tm.admin.get<{ state: string; trialCounts: Record<string, number> }>(
+      `/experiments/${created.body.id}`,
+    );
+    expect(exp.body).toMatchObject({ state: "COMPLETED", trialCounts: { COMPLETED: 3 } });
+  } finally {
+    await tm.close();
+  }
+});
