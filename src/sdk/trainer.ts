@@ -113,11 +113,18 @@ class WorkloadSequencer {
       // Hyperparameters a model cannot be built with are found in setup, most often.
       await this.trainer.setup?.(this.ctx);
       await this.restore();
+      // The checkpoint policy's verdict on an operation's last validation waits for the next
+      // operation: if the trial ends instead, it is checkpointed anyway, and nobody waits for
+      // the master's best metric between the trial's last report and its end.
+      let undecided: Metrics | null = null;
       for await (const op of this.ctx.searcher.operations()) {
+        if (undecided !== null && (await this.policyWantsCheckpoint(undecided)))
+          await this.checkpoint();
         const reached = await this.trainTo(this.lengths.opToBatches(op.length), op);
         if (!reached) return await this.stopForPreemption();
-        const metrics = await this.validate();
+        const metrics = await this.validate({ decidePolicy: false });
         await op.reportCompleted(this.searcherMetric(metrics));
+        undecided = metrics;
       }
     } catch (error) {
       if (!(error instanceof InvalidHPError)) throw error;
@@ -138,9 +145,11 @@ class WorkloadSequencer {
       const unitBoundary = step % this.schedulingUnit === 0;
       if (unitBoundary || step === target) {
         await this.reportTraining();
-        op.reportProgress(this.lengths.progress(step, op.length));
+        // At the target the operation's completion, which follows, says as much.
+        if (step < target) op.reportProgress(this.lengths.progress(step, op.length));
       }
-      if (this.validationPeriod !== null && step % this.validationPeriod === 0)
+      // At the target the operation's own validation follows.
+      if (this.validationPeriod !== null && step % this.validationPeriod === 0 && step < target)
         await this.validate();
       if (this.checkpointPeriod !== null && step % this.checkpointPeriod === 0)
         await this.checkpoint();
@@ -155,13 +164,13 @@ class WorkloadSequencer {
     if (means !== null) await this.ctx.train.reportTrainingMetrics(this.batches, means);
   }
 
-  /** Validates at the current step (once), then checkpoints if the policy says so. */
-  private async validate(): Promise<Metrics> {
+  /** Validates at the current step (once), then checkpoints if the policy says so (unless told not to decide yet). */
+  private async validate({ decidePolicy } = { decidePolicy: true }): Promise<Metrics> {
     if (this.lastValidation?.step === this.batches) return this.lastValidation.metrics;
     const metrics = await this.trainer.evaluate();
     await this.ctx.train.reportValidationMetrics(this.batches, metrics);
     this.lastValidation = { step: this.batches, metrics };
-    if (await this.policyWantsCheckpoint(metrics)) await this.checkpoint();
+    if (decidePolicy && (await this.policyWantsCheckpoint(metrics))) await this.checkpoint();
     return metrics;
   }
 

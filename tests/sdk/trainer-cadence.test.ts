@@ -33,10 +33,11 @@ test("the trainer validates, checkpoints and reports on a fixed schedule across 
     { length: 35, searcherMetric: 1 / 36 },
     { length: 100, searcherMetric: 1 / 101 },
   ]);
-  // Progress only grows, and each operation's last value reached the master before its completion.
+  // Progress at scheduling units within an operation (coalesced while queued, so only
+  // growing); the operation's completion stands for its end.
   expect(fm.progress).toEqual([...fm.progress].sort((a, b) => a - b));
-  expect(fm.progress).toContain(35);
-  expect(fm.progress.at(-1)).toBe(100);
+  expect(fm.progress.length).toBeGreaterThan(0);
+  expect(fm.progress.every((p) => p % 10 === 0 && p < 100)).toBe(true);
 });
 
 test("a validation at an operation's end that falls on the period is taken once", async () => {
