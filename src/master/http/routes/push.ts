@@ -50,12 +50,13 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
         tags,
         params: IdParams,
         body: CompletedOperationBody,
-        response: { 200: Empty, ...errors },
+        // What asking for the next operation at once would answer: saves the trial that ask.
+        response: { 200: OperationResponse, ...errors },
       },
     },
     async (req) => {
       await push.completeOperation(req.principal, req.params.id, req.body);
-      return {};
+      return push.operation(req.principal, req.params.id, 0);
     },
   );
 
