@@ -7,14 +7,15 @@
  * validation split, and `save`/`load` for checkpoints; the master decides how
  * long each trial trains and which ones go on.
  *
- * With a master: the master starts this file with PUSHTUNE_* set.
- * Without one, `node train.js [--batches N] [--lr X] [--hidden N] [--dropout X] …`
+ * With a master: the master starts this file with PUSHTUNE_* set, and the
+ * process runs trial after trial (`trials()`), so TensorFlow.js and the
+ * digits are loaded once, not for every trial. Without one, `node train.js [--batches N] [--lr X] [--hidden N] [--dropout X] …`
  * trains one trial here (a dry run) and prints what it would report.
  */
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { InvalidHPError, Trainer } from "pushtune";
+import { InvalidHPError, Trainer, trials } from "pushtune";
 import { loadModel, saveModel } from "./checkpoint.js";
 import { BatchSampler, IMAGE_SIZE, loadMnist, NUM_CLASSES } from "./data.js";
 import { buildModel, evaluateModel, splitTensors, trainStep } from "./model.js";
@@ -25,10 +26,17 @@ class MnistTrainer extends Trainer {
     if (!(await tf.setBackend("wasm")))
       throw new Error("mnist-tfjs: the wasm backend did not start");
     const { global_batch_size: batchSize, lr, hidden, dropout } = readHParams(ctx.hparams);
-    const { train, validation } = await loadMnist();
+    const { train, validation } = await mnist();
     this.sampler = new BatchSampler(train, batchSize, ctx.trialSeed);
     this.validation = splitTensors(validation);
     this.model = buildModel({ lr, hidden, dropout, seed: ctx.trialSeed });
+  }
+
+  /** Frees what this trial's tensors hold, so that the process can run the next one. */
+  dispose() {
+    tf.dispose(this.validation);
+    this.model?.optimizer.dispose(); // passed to compile(), so the model does not own it
+    this.model?.dispose();
   }
 
   async trainBatch(batchIndex) {
@@ -63,9 +71,17 @@ class MnistTrainer extends Trainer {
 
   async load(dir) {
     const restored = await loadModel(dir);
+    this.model.optimizer.dispose();
     this.model.dispose();
     this.model = restored;
   }
+}
+
+/** The digits, loaded once per process (the split is the same for every trial). */
+let digits = null;
+function mnist() {
+  digits ??= loadMnist();
+  return digits;
 }
 
 /** The hyperparameters this trial needs; a config that lacks one is a bug to report, not to tune. */
@@ -113,9 +129,15 @@ function dryRunOptions() {
   };
 }
 
-const trainer = new MnistTrainer();
-const { outcome, batches } = await trainer.fit({ init: { dryRun: dryRunOptions() } });
-const accuracy = trainer.lastValidation?.validation_accuracy;
-console.log(
-  `mnist-tfjs: ${outcome} after ${batches} batches; validation accuracy ${accuracy?.toFixed(4) ?? "n/a"}`,
-);
+for await (const ctx of trials({ dryRun: dryRunOptions() })) {
+  const trainer = new MnistTrainer();
+  try {
+    const { outcome, batches } = await trainer.fit({ ctx });
+    const accuracy = trainer.lastValidation?.validation_accuracy;
+    console.log(
+      `mnist-tfjs: ${outcome} after ${batches} batches; validation accuracy ${accuracy?.toFixed(4) ?? "n/a"}`,
+    );
+  } finally {
+    trainer.dispose();
+  }
+}
