@@ -88,9 +88,9 @@ export class PushSender {
         this.pace(item, wait);
         return;
       }
-      this.releasePaced(); // earlier paced pushes go first
       this.lastPacedAt = Date.now();
     }
+    this.releasePaced(); // earlier paced pushes go first
     this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
   }
 
