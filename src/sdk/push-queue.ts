@@ -50,7 +50,8 @@ export interface QueueState {
 }
 
 export type QueueEvent =
-  | { type: "enqueue"; item: PushItem; ticket: number }
+  /** `tickets`: one per report of a metrics batch, else one. */
+  | { type: "enqueue"; item: PushItem; tickets: number[] }
   /** The in-flight request was delivered. */
   | { type: "delivered" }
   /** The in-flight request failed in a way worth retrying. */
@@ -96,7 +97,7 @@ export function reducePushQueue(
     case "enqueue":
       next = {
         ...state,
-        pending: enqueue(state.pending, event.item, event.ticket, maxBatchReports),
+        pending: enqueue(state.pending, event.item, event.tickets, maxBatchReports),
       };
       break;
     case "delivered":
@@ -151,23 +152,23 @@ export function reducePushQueue(
 function enqueue(
   pending: QueuedPush[],
   item: PushItem,
-  ticket: number,
+  tickets: number[],
   maxBatchReports: number,
 ): QueuedPush[] {
   const last = pending.at(-1);
   if (item.kind === "metrics" && last !== undefined && mergeable(last, item, maxBatchReports)) {
-    return [...pending.slice(0, -1), merge(last, { item, tickets: [ticket], retried: false })];
+    return [...pending.slice(0, -1), merge(last, { item, tickets, retried: false })];
   }
   if (item.kind === "progress") {
     const at = pending.findLastIndex((p) => p.item.kind === "progress");
     const crossesBarrier = pending.slice(at + 1).some((p) => p.item.kind !== "metrics");
     const previous = pending[at];
     if (previous !== undefined && !crossesBarrier) {
-      const coalesced = { item, tickets: [...previous.tickets, ticket], retried: false };
+      const coalesced = { item, tickets: [...previous.tickets, ...tickets], retried: false };
       return pending.map((p, i) => (i === at ? coalesced : p));
     }
   }
-  return [...pending, { item, tickets: [ticket], retried: false }];
+  return [...pending, { item, tickets, retried: false }];
 }
 
 /** Puts a failed push back in front, merged with the metrics behind it when it is a batch too. */

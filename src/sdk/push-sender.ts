@@ -10,6 +10,7 @@
  */
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.js";
 import { isFatal, RequestError, RetryableError } from "./errors.js";
+import { isPaced, type PacedItem, PacedPushes } from "./paced-pushes.js";
 import type { PushApi } from "./push-api.js";
 import {
   DEFAULT_MAX_BATCH_REPORTS,
@@ -63,8 +64,8 @@ export class PushSender {
   private readonly random: () => number;
   private readonly log: (line: string) => void;
   private readonly minIntervalMs: number;
-  /** Paced pushes not yet queued, in order (the latest progress only). */
-  private paced: PushItem[] = [];
+  /** Paced pushes not yet queued. */
+  private readonly paced: PacedPushes;
   private pacedTimer: NodeJS.Timeout | null = null;
   private lastPacedAt = Number.NEGATIVE_INFINITY;
 
@@ -77,12 +78,13 @@ export class PushSender {
     this.random = options.random ?? Math.random;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+    this.paced = new PacedPushes(this.maxBatchReports);
   }
 
   /** Queues a push and returns at once. If the master refuses it, the next call throws. */
   push(item: PushItem): void {
     this.throwIfFailed();
-    if (item.kind === "metrics" || item.kind === "progress") {
+    if (isPaced(item)) {
       const wait = this.lastPacedAt + this.minIntervalMs - Date.now();
       if (wait > 0) {
         this.pace(item, wait);
@@ -91,38 +93,35 @@ export class PushSender {
       this.lastPacedAt = Date.now();
     }
     this.releasePaced(); // earlier paced pushes go first
-    this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
+    this.enqueue(item);
   }
 
-  private pace(item: PushItem, wait: number): void {
-    if (item.kind === "progress") {
-      const at = this.paced.findLastIndex((p) => p.kind === "progress");
-      if (at >= 0) this.paced.splice(at, 1);
-    }
-    this.paced.push(item);
+  private pace(item: PacedItem, wait: number): void {
+    this.paced.add(item);
     this.pacedTimer ??= setTimeout(() => this.releasePaced(), wait);
   }
 
-  /** Queues the paced pushes now, in the order they were made. */
+  /** Queues the paced pushes now, in their order. */
   private releasePaced(): void {
     if (this.pacedTimer !== null) clearTimeout(this.pacedTimer);
     this.pacedTimer = null;
-    const items = this.paced;
-    if (items.length === 0) return;
-    this.paced = [];
+    if (this.paced.empty) return;
     this.lastPacedAt = Date.now();
-    for (const item of items) this.dispatch({ type: "enqueue", item, ticket: this.nextTicket++ });
+    for (const item of this.paced.take()) this.enqueue(item);
   }
 
-  /** Queues a push and resolves once the master has it (or rejects with its refusal). */
-  async deliver(item: PushItem): Promise<void> {
+  /**
+   * Queues a push that is not a batch of reports and resolves once the master
+   * has it (or rejects with its refusal).
+   */
+  async deliver(item: Exclude<PushItem, { kind: "metrics" }>): Promise<void> {
     this.throwIfFailed();
     this.releasePaced(); // what was reported before goes first
     const ticket = this.nextTicket++;
     const delivered = new Promise<void>((resolve, reject) => {
       this.waiters.set(ticket, { resolve, reject });
     });
-    this.dispatch({ type: "enqueue", item, ticket });
+    this.enqueue(item, [ticket]);
     return delivered;
   }
 
@@ -135,11 +134,6 @@ export class PushSender {
     this.throwIfFailed();
   }
 
-  /** How many pushes wait to be sent (the in-flight one included). */
-  get backlog(): number {
-    return this.paced.length + this.state.pending.length + (this.state.inFlight === null ? 0 : 1);
-  }
-
   /** A batch of metric reports as large as one request takes is waiting to be sent. */
   get fullBatchWaits(): boolean {
     let reports = 0;
@@ -150,6 +144,17 @@ export class PushSender {
 
   throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
+  }
+
+  /** Queues `item`, with fresh tickets unless given: one per report of a batch, else one. */
+  private enqueue(item: PushItem, tickets = this.newTickets(reportCount(item))): void {
+    this.dispatch({ type: "enqueue", item, tickets });
+  }
+
+  private newTickets(count: number): number[] {
+    const tickets: number[] = [];
+    for (let i = 0; i < count; i++) tickets.push(this.nextTicket++);
+    return tickets;
   }
 
   private dispatch(event: QueueEvent): void {
@@ -230,4 +235,8 @@ export class PushSender {
       }
     }
   }
+}
+
+function reportCount(item: PushItem): number {
+  return item.kind === "metrics" ? item.reports.length : 1;
 }

@@ -36,7 +36,7 @@ function run(events: QueueEvent[], from: QueueState = emptyQueue, max?: number) 
 }
 
 let ticket = 0;
-const enqueue = (item: PushItem): QueueEvent => ({ type: "enqueue", item, ticket: ++ticket });
+const enqueue = (item: PushItem): QueueEvent => ({ type: "enqueue", item, tickets: [++ticket] });
 
 describe("the push queue reducer", () => {
   test("the first push is sent at once and only one request is ever in flight", () => {
