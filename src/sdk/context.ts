@@ -12,7 +12,8 @@ import { type DryRunOptions, startDryRun } from "./dry-run.js";
 import { type Env, readTrialEnvironment, type TrialEnvironment } from "./environment.js";
 import { EventLoopTurns } from "./event-loop.js";
 import { flushOnExitSignals } from "./exit-signals.js";
-import { checkMetrics, checkSteps, type MetricGroup, type Metrics } from "./metrics.js";
+import { isoTime } from "./iso-time.js";
+import { checkReport, type MetricGroup, type Metrics } from "./metrics.js";
 import { Preemption } from "./preemption.js";
 import { PushApi } from "./push-api.js";
 import { PushSender } from "./push-sender.js";
@@ -178,12 +179,11 @@ export class TrainReports {
   }
 
   private report(group: MetricGroup, steps: number, metrics: Metrics): void {
-    checkSteps(steps, `${group} metrics`);
-    const checked = checkMetrics(metrics, group, steps);
+    const checked = checkReport(group, steps, metrics);
     this.sender.push({
       kind: "metrics",
       reports: [
-        { group, stepsCompleted: steps, metrics: checked, reportTime: new Date().toISOString() },
+        { group, stepsCompleted: steps, metrics: checked, reportTime: isoTime(Date.now()) },
       ],
       isolated: false,
     });

@@ -13,35 +13,46 @@ const MAX_METRICS = 200;
 const MAX_NAME_LENGTH = 200;
 
 export function checkSteps(steps: number, what: string): number {
-  if (!Number.isSafeInteger(steps) || steps < 0) {
-    throw new InvalidReportError(`${what}: steps must be an integer >= 0, got ${String(steps)}`);
-  }
+  if (!isSteps(steps)) throw stepsError(what, steps);
   return steps;
 }
 
-/** Returns a copy of `metrics` (later changes by the caller do not reach the queue). */
-export function checkMetrics(metrics: unknown, group: MetricGroup, steps: number): Metrics {
-  const where = `${group} metrics at step ${steps}`;
+/**
+ * Checks one metrics report and returns a copy of its metrics (later changes
+ * by the caller do not reach the queue). Runs for every report of a training
+ * loop, so error messages are built only when they are thrown.
+ */
+export function checkReport(group: MetricGroup, steps: number, metrics: unknown): Metrics {
+  if (!isSteps(steps)) throw stepsError(`${group} metrics`, steps);
+  const invalid = (problem: string) =>
+    new InvalidReportError(`${group} metrics at step ${steps}: ${problem}`);
   if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) {
-    throw new InvalidReportError(`${where}: expected an object of numbers, got ${typeof metrics}`);
+    throw invalid(`expected an object of numbers, got ${typeof metrics}`);
   }
-  const entries = Object.entries(metrics);
-  if (entries.length > MAX_METRICS) {
-    throw new InvalidReportError(`${where}: ${entries.length} metrics, at most ${MAX_METRICS}`);
+  const names = Object.keys(metrics);
+  if (names.length > MAX_METRICS) {
+    throw invalid(`${names.length} metrics, at most ${MAX_METRICS}`);
   }
   const copy: Metrics = {};
-  for (const [name, value] of entries) {
+  for (const name of names) {
+    const value: unknown = (metrics as Record<string, unknown>)[name];
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-      throw new InvalidReportError(`${where}: metric names must have 1 to 200 characters`);
+      throw invalid("metric names must have 1 to 200 characters");
     }
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new InvalidReportError(
-        `${where}: metric "${name}" is ${String(value)}; only finite numbers can be reported`,
-      );
+      throw invalid(`metric "${name}" is ${String(value)}; only finite numbers can be reported`);
     }
     copy[name] = value;
   }
   return copy;
+}
+
+function isSteps(steps: number): boolean {
+  return Number.isSafeInteger(steps) && steps >= 0;
+}
+
+function stepsError(what: string, steps: number): InvalidReportError {
+  return new InvalidReportError(`${what}: steps must be an integer >= 0, got ${String(steps)}`);
 }
 
 export function checkFinite(value: number, what: string): number {

@@ -85,6 +85,11 @@ export class PushSender {
   push(item: PushItem): void {
     this.throwIfFailed();
     if (isPaced(item)) {
+      // A release is already due: no need to read the clock (once per report otherwise).
+      if (this.pacedTimer !== null) {
+        this.paced.add(item);
+        return;
+      }
       const wait = this.lastPacedAt + this.minIntervalMs - Date.now();
       if (wait > 0) {
         this.pace(item, wait);
