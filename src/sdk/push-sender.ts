@@ -32,11 +32,11 @@ export interface PushSenderOptions {
   /** Called once when the master refuses this allocation for good (fencing, bad token). */
   onFatal?: (error: RequestError) => void;
   /**
-   * Metric and progress pushes nobody waits for are queued at most this
-   * often; reports made meanwhile wait here and ride in one batch. A loop
+   * Metric and progress pushes nobody waits for are queued by a timer at most
+   * this often; reports made meanwhile wait here and ride in one batch. A loop
    * reporting every millisecond then costs a request per interval, not one
-   * per report. Anything that waits for delivery (a completion, a flush)
-   * releases them at once, in order.
+   * per report. Anything else that is pushed or waits for delivery (a
+   * checkpoint, a completion, a flush) releases them at once, in order.
    */
   minIntervalMs?: number;
 }
@@ -85,25 +85,24 @@ export class PushSender {
   push(item: PushItem): void {
     this.throwIfFailed();
     if (isPaced(item)) {
-      // A release is already due: no need to read the clock (once per report otherwise).
-      if (this.pacedTimer !== null) {
-        this.paced.add(item);
-        return;
-      }
-      const wait = this.lastPacedAt + this.minIntervalMs - Date.now();
-      if (wait > 0) {
-        this.pace(item, wait);
-        return;
-      }
-      this.lastPacedAt = Date.now();
+      this.pace(item);
+      return;
     }
     this.releasePaced(); // earlier paced pushes go first
     this.enqueue(item);
   }
 
-  private pace(item: PacedItem, wait: number): void {
+  /**
+   * Holds `item` until a timer releases what is held, at most once per
+   * interval. Even the first report after a quiet spell waits for that timer:
+   * a loop that never lets the event loop turn could not get it onto the wire
+   * any sooner, and the reports made until its turn then ride along.
+   */
+  private pace(item: PacedItem): void {
     this.paced.add(item);
-    this.pacedTimer ??= setTimeout(() => this.releasePaced(), wait);
+    if (this.pacedTimer !== null) return;
+    const wait = Math.max(0, this.lastPacedAt + this.minIntervalMs - Date.now());
+    this.pacedTimer = setTimeout(() => this.releasePaced(), wait);
   }
 
   /** Queues the paced pushes now, in their order. */

@@ -16,7 +16,7 @@ test("metrics reported before a checkpoint reach the master before it", async ()
   const fm = new FakeMaster({ ops: [100] });
   const ctx = await openContext(fm);
   for await (const op of ctx.searcher.operations()) {
-    // The first report goes out at once; the next ones are held back by pacing.
+    // Held back by pacing until the checkpoint releases them.
     for (let step = 1; step <= 3; step++)
       await ctx.train.reportTrainingMetrics(step, { loss: step });
     await ctx.checkpoint.store({ stepsCompleted: 3 }, () => undefined);
@@ -32,7 +32,7 @@ test("metrics reported before a checkpoint reach the master before it", async ()
 test("paced reports go out in full batches, in order, with the latest progress after them", async () => {
   const fm = new FakeMaster();
   const api = new PushApi(fm, readTrialEnvironment(fm.env()));
-  // One pacing interval for the whole test: everything after the first push is held.
+  // Released by the flush: nothing is sent before.
   const sender = new PushSender(api, { minIntervalMs: 60_000, maxBatchReports: 4 });
   for (let steps = 1; steps <= 11; steps++) {
     sender.push({ kind: "metrics", reports: [report(steps)], isolated: false });
@@ -40,10 +40,25 @@ test("paced reports go out in full batches, in order, with the latest progress a
   }
   await sender.flush();
   const paths = fm.requests.map((r) => r.path.split("/").at(-1));
-  // The first report at once; then 2–5, 6–9, 10–11; then the progress.
-  expect(paths).toEqual(["metrics", "metrics", "metrics", "metrics", "progress"]);
+  // 1–4, 5–8, 9–11, then the progress.
+  expect(paths).toEqual(["metrics", "metrics", "metrics", "progress"]);
   expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual([
     1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ]);
   expect(fm.progress).toEqual([9]);
+});
+
+test("the first report after a quiet spell goes out at the next turn, later ones once the interval is over", async () => {
+  const fm = new FakeMaster();
+  const api = new PushApi(fm, readTrialEnvironment(fm.env()));
+  const sender = new PushSender(api, { minIntervalMs: 60_000 });
+  const nextTurns = () => new Promise((resolve) => setTimeout(resolve, 10));
+  sender.push({ kind: "metrics", reports: [report(1)], isolated: false });
+  await nextTurns();
+  expect(fm.trainingMetrics).toHaveLength(1);
+  sender.push({ kind: "metrics", reports: [report(2)], isolated: false });
+  await nextTurns();
+  expect(fm.trainingMetrics).toHaveLength(1); // held until the interval is over
+  await sender.flush();
+  expect(fm.trainingMetrics).toHaveLength(2);
 });
