@@ -33,6 +33,9 @@ export interface TrialIdentity {
 const LONG_POLL_GRACE_MS = 15_000;
 
 export class PushApi {
+  /** What the master answered the last completion it took: the operation an ask would get next. */
+  private afterCompletion: { length: number; answer: OperationResponse } | null = null;
+
   constructor(
     private readonly transport: Transport,
     readonly identity: TrialIdentity,
@@ -45,6 +48,19 @@ export class PushApi {
       timeoutMs: waitSeconds * 1000 + LONG_POLL_GRACE_MS,
     });
     return checked(isOperationResponse, answer, path);
+  }
+
+  /**
+   * The master's answer to the completion of operation `length`, when it
+   * decided there (the next operation, or the trial's end): an ask for the
+   * next operation need not be sent. Taken once.
+   */
+  takeDecisionAfterCompletion(length: number): OperationResponse | null {
+    const known = this.afterCompletion;
+    if (known === null || known.length !== length) return null;
+    this.afterCompletion = null;
+    const { answer } = known;
+    return answer.completed || (answer.op !== null && answer.op.length > length) ? answer : null;
   }
 
   /** Long poll: true once the master wants this allocation to stop. */
@@ -83,12 +99,18 @@ export class PushApi {
       case "progress":
         await this.post(`${trial}/progress`, { progress: item.progress } satisfies ProgressBody);
         return;
-      case "completedOperation":
-        await this.post(
+      case "completedOperation": {
+        const answer = await this.transport.request(
+          "POST",
           `${trial}/searcher/completed_operation`,
           item.body satisfies CompletedOperationBody,
         );
+        // A master that answers nothing here is asked, as before.
+        this.afterCompletion = isOperationResponse(answer)
+          ? { length: item.body.op.length, answer }
+          : null;
         return;
+      }
       case "earlyExit":
         await this.post(`${trial}/early_exit`, item.body satisfies EarlyExitBody);
         return;

@@ -3,7 +3,6 @@
  * validate and report the searcher metric". Lengths are absolute, so a trial
  * restarted from a checkpoint knows how far to go without any searcher state.
  */
-import type { OperationResponse } from "../protocol/api/push.js";
 import { type BackoffOptions, backoffDelay, pause } from "./backoff.js";
 import { InvalidReportError, RetryableError } from "./errors.js";
 import { checkFinite } from "./metrics.js";
@@ -80,16 +79,19 @@ export async function* searcherOperations(
   let lastCompleted = 0;
   while (!stop.aborted) {
     const asked = Date.now();
-    let answer: OperationResponse;
-    try {
-      answer = await api.operation(options.waitSeconds, stop);
-      failures = 0;
-    } catch (error) {
-      if (stop.aborted) return;
-      if (!(error instanceof RetryableError)) throw error;
-      failures += 1;
-      if (!(await pause(backoffDelay(failures, options.backoff), stop))) return;
-      continue;
+    // The completion's own answer, when the master decided there, saves an ask.
+    let answer = api.takeDecisionAfterCompletion(lastCompleted);
+    if (answer === null) {
+      try {
+        answer = await api.operation(options.waitSeconds, stop);
+        failures = 0;
+      } catch (error) {
+        if (stop.aborted) return;
+        if (!(error instanceof RetryableError)) throw error;
+        failures += 1;
+        if (!(await pause(backoffDelay(failures, options.backoff), stop))) return;
+        continue;
+      }
     }
     if (answer.completed) return;
     // No decision yet, or the operation that was just completed (already done).

@@ -266,11 +266,7 @@ export class FakeMaster implements Transport {
         if (this.currentOp === null && !this.trialClosed) {
           await this.opWaiters.wait(route.waitSeconds * 1000, signal);
         }
-        const op = this.currentOp;
-        return {
-          op: op === null ? null : { length: op },
-          completed: op === null && this.trialClosed,
-        };
+        return this.operationAnswer();
       }
       case "completedOperation":
         return this.completeOperation(
@@ -327,7 +323,13 @@ export class FakeMaster implements Transport {
     this.noteSearcherMetric(searcherMetric);
     this.accept({ type: "completedOperation", length: op.length, searcherMetric });
     this.opWaiters.wakeAll();
-    return {};
+    // As the master does: what an ask for the next operation would answer now.
+    return this.operationAnswer();
+  }
+
+  private operationAnswer(): { op: { length: number } | null; completed: boolean } {
+    const op = this.currentOp;
+    return { op: op === null ? null : { length: op }, completed: op === null && this.trialClosed };
   }
 
   private storeMetrics(body: MetricsBody): { inserted: number } {
