@@ -9,7 +9,9 @@
  * - progress coalesces to its latest value, but never jumps over a barrier (an
  *   operation completion, a checkpoint, an early exit, a preemption ack), so
  *   progress for the next operation never reaches the master before the
- *   completion of the previous one;
+ *   completion of the previous one; a completion absorbs the progress pending
+ *   since the last barrier (it stands for its operation's end), and the
+ *   reports around that progress merge;
  * - a barrier is sent only after everything queued before it was delivered, so
  *   a validation metric always lands before the completion it justifies;
  * - a failed attempt goes back to the head of the queue (merging with pending
@@ -159,6 +161,10 @@ function enqueue(
   if (item.kind === "metrics" && last !== undefined && mergeable(last, item, maxBatchReports)) {
     return [...pending.slice(0, -1), merge(last, { item, tickets, retried: false })];
   }
+  if (item.kind === "completedOperation") {
+    const absorbed = withoutProgress(pending, maxBatchReports);
+    return [...absorbed.kept, { item, tickets: [...absorbed.tickets, ...tickets], retried: false }];
+  }
   if (item.kind === "progress") {
     const at = pending.findLastIndex((p) => p.item.kind === "progress");
     const crossesBarrier = pending.slice(at + 1).some((p) => p.item.kind !== "metrics");
@@ -169,6 +175,29 @@ function enqueue(
     }
   }
   return [...pending, { item, tickets, retried: false }];
+}
+
+/**
+ * `pending` without the progress queued since its last barrier, the reports
+ * around it merged; and the tickets of the progress taken out, whose callers
+ * then wait for what replaces it.
+ */
+function withoutProgress(
+  pending: QueuedPush[],
+  maxBatchReports: number,
+): { kept: QueuedPush[]; tickets: number[] } {
+  const from =
+    pending.findLastIndex((p) => p.item.kind !== "metrics" && p.item.kind !== "progress") + 1;
+  const kept = pending.slice(0, from);
+  const tickets: number[] = [];
+  for (const p of pending.slice(from)) {
+    const last = kept.at(-1);
+    if (p.item.kind === "progress") tickets.push(...p.tickets);
+    else if (kept.length > from && last !== undefined && mergeable(last, p.item, maxBatchReports))
+      kept[kept.length - 1] = merge(last, p);
+    else kept.push(p);
+  }
+  return { kept, tickets };
 }
 
 /** Puts a failed push back in front, merged with the metrics behind it when it is a batch too. */

@@ -87,15 +87,36 @@ describe("the push queue reducer", () => {
   test("progress never jumps over an operation's completion", () => {
     const { state } = run([
       enqueue(metrics(1)),
-      enqueue(progress(100)),
       enqueue(completed(100)),
       enqueue(progress(150)),
+      enqueue(completed(200)),
+      enqueue(progress(250)),
     ]);
     expect(state.pending.map((p) => p.item)).toEqual([
-      progress(100),
       completed(100),
-      progress(150),
+      completed(200),
+      progress(250),
     ]);
+  });
+
+  test("a completion absorbs the progress queued before it, and the reports around it merge", () => {
+    const first = run([
+      enqueue(metrics(1)),
+      enqueue(metrics(2)),
+      enqueue(progress(40)),
+      enqueue(metrics(3)),
+      enqueue(completed(50)),
+    ]);
+    expect(first.state.pending.map((p) => p.item)).toEqual([
+      { kind: "metrics", reports: [report(2), report(3)], isolated: false },
+      completed(50),
+    ]);
+    // The progress's caller is settled with the completion.
+    const after = run(
+      [{ type: "delivered" }, { type: "delivered" }, { type: "delivered" }],
+      first.state,
+    );
+    expect(after.outputs[2]?.settled?.tickets).toHaveLength(2);
   });
 
   test("a completion is sent only after every metric queued before it was delivered", () => {

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { FakeMaster } from "../../src/sdk/index.js";
+import { type ConfigOverrides, FakeMaster, localExperimentConfig } from "../../src/sdk/index.js";
+import { LengthConverter } from "../../src/sdk/lengths.js";
 import { RecordingTrainer } from "./recording-trainer.js";
 import { openContext } from "./support.js";
 
@@ -39,8 +40,12 @@ test("records are rounded up to whole batches, with the batch size taken from th
   const trainer = new RecordingTrainer();
   const result = await trainer.fit({ ctx: await openContext(fm) });
   expect(result.batches).toBe(11);
-  expect(fm.progress.length).toBeGreaterThan(0);
-  expect(fm.progress.every((p) => p === 400 || p === 800)).toBe(true);
+  // Progress in records, capped at the operation's length (11 batches of 100 are 1,100 records).
+  const config = localExperimentConfig({
+    searcher: { max_length: { unit: "records", value: 1050 } },
+  } as ConfigOverrides);
+  const lengths = new LengthConverter(config, { global_batch_size: 100 });
+  expect([4, 8, 11].map((b) => lengths.progress(b, 1050))).toEqual([400, 800, 1050]);
   expect(fm.completedOperations.map((o) => o.length)).toEqual([1050]);
 });
 
