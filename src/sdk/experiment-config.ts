@@ -34,8 +34,16 @@ export function localExperimentConfig(overrides: ConfigOverrides = {}): Experime
   return checked(parseExperimentConfig(experimentConfigToInput(merged)));
 }
 
-/** Reads PUSHTUNE_EXPERIMENT_CONFIG: the normalised config, as JSON. */
+/** The last config read, for a process that runs trial after trial of one experiment. */
+let lastRead: { json: string; config: ExperimentConfig } | null = null;
+
+/** Reads PUSHTUNE_EXPERIMENT_CONFIG: the normalised config, as JSON. Each call gets its own copy. */
 export function readExperimentConfig(json: string): ExperimentConfig {
+  if (lastRead?.json !== json) lastRead = { json, config: parseNormalisedConfig(json) };
+  return structuredClone(lastRead.config);
+}
+
+function parseNormalisedConfig(json: string): ExperimentConfig {
   let input: Record<string, unknown>;
   try {
     input = experimentConfigToInput(JSON.parse(json) as ExperimentConfig);

@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { readExperimentConfig } from "../../src/sdk/experiment-config.js";
 import { FakeMaster, init, localExperimentConfig } from "../../src/sdk/index.js";
 
 test("init() reads the trial's identity, hyperparameters and config from PUSHTUNE_*", async () => {
@@ -53,4 +54,13 @@ test("a config that is not a normalised experiment config is refused", async () 
   await expect(init({ transport: fm, env, handleExitSignals: false })).rejects.toThrow(
     /PUSHTUNE_EXPERIMENT_CONFIG: not a normalised experiment config/,
   );
+});
+
+test("a config read again (the next trial of a process) is an equal, separate copy", () => {
+  const json = JSON.stringify(localExperimentConfig({ scheduling_unit: 7 }));
+  const first = readExperimentConfig(json);
+  (first as { scheduling_unit: number }).scheduling_unit = 99;
+  const second = readExperimentConfig(json);
+  expect(second.scheduling_unit).toBe(7);
+  expect(second).not.toBe(readExperimentConfig(json));
 });
