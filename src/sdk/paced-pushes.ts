@@ -19,7 +19,7 @@ export function isPaced(item: PushItem): item is PacedItem {
 
 export class PacedPushes {
   /** In order; each holds at most `maxBatchReports`. */
-  private batches: MetricReport[][] = [];
+  private readonly batches: MetricReport[][] = [];
   private progress: number | null = null;
 
   constructor(private readonly maxBatchReports: number) {}
@@ -45,7 +45,10 @@ export class PacedPushes {
       isolated: false,
     }));
     if (this.progress !== null) items.push({ kind: "progress", progress: this.progress });
-    this.batches = [];
+    // Emptied in place, not replaced: a fresh array starts with another
+    // elements kind, and the optimised report path would be thrown away
+    // (deoptimised) the first time it met one.
+    this.batches.length = 0;
     this.progress = null;
     return items;
   }
