@@ -9,9 +9,9 @@
  * - progress coalesces to its latest value, but never jumps over a barrier (an
  *   operation completion, a checkpoint, an early exit, a preemption ack), so
  *   progress for the next operation never reaches the master before the
- *   completion of the previous one; a completion absorbs the progress pending
- *   since the last barrier (it stands for its operation's end), and the
- *   reports around that progress merge;
+ *   completion of the previous one; a completion supersedes the progress
+ *   pending since the last barrier (it stands for its operation's end): that
+ *   progress is settled as done, and the reports around it merge;
  * - a barrier is sent only after everything queued before it was delivered, so
  *   a validation metric always lands before the completion it justifies;
  * - a failed attempt goes back to the head of the queue (merging with pending
@@ -96,12 +96,19 @@ export function reducePushQueue(
   let settled: QueueOutput["settled"] = null;
 
   switch (event.type) {
-    case "enqueue":
+    case "enqueue": {
+      // A completion supersedes the progress queued before it: those pushes are done.
+      const absorbed =
+        event.item.kind === "completedOperation"
+          ? withoutProgress(state.pending, maxBatchReports)
+          : { kept: state.pending, tickets: [] };
       next = {
         ...state,
-        pending: enqueue(state.pending, event.item, event.tickets, maxBatchReports),
+        pending: enqueue(absorbed.kept, event.item, event.tickets, maxBatchReports),
       };
+      if (absorbed.tickets.length > 0) settled = { tickets: absorbed.tickets, error: null };
       break;
+    }
     case "delivered":
       if (state.inFlight === null) break;
       settled = { tickets: state.inFlight.tickets, error: null };
@@ -160,10 +167,6 @@ function enqueue(
   const last = pending.at(-1);
   if (item.kind === "metrics" && last !== undefined && mergeable(last, item, maxBatchReports)) {
     return [...pending.slice(0, -1), merge(last, { item, tickets, retried: false })];
-  }
-  if (item.kind === "completedOperation") {
-    const absorbed = withoutProgress(pending, maxBatchReports);
-    return [...absorbed.kept, { item, tickets: [...absorbed.tickets, ...tickets], retried: false }];
   }
   if (item.kind === "progress") {
     const at = pending.findLastIndex((p) => p.item.kind === "progress");

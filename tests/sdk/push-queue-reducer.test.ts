@@ -111,12 +111,14 @@ describe("the push queue reducer", () => {
       { kind: "metrics", reports: [report(2), report(3)], isolated: false },
       completed(50),
     ]);
-    // The progress's caller is settled with the completion.
-    const after = run(
-      [{ type: "delivered" }, { type: "delivered" }, { type: "delivered" }],
-      first.state,
+    // The progress is done at once: a refusal of the completion is the completion's alone.
+    expect(first.outputs[4]?.settled).toEqual({ tickets: [expect.any(Number)], error: null });
+    const sent = run([{ type: "delivered" }, { type: "delivered" }], first.state);
+    const refused = run(
+      [{ type: "refused", error: new Error("OP_MISMATCH"), split: true }],
+      sent.state,
     );
-    expect(after.outputs[2]?.settled?.tickets).toHaveLength(2);
+    expect(refused.outputs[0]?.settled?.tickets).toHaveLength(1);
   });
 
   test("a completion is sent only after every metric queued before it was delivered", () => {
@@ -198,8 +200,8 @@ describe("the push queue reducer", () => {
     const error = new Error("stale");
     const { state, outputs } = run([
       enqueue(metrics(1)),
-      enqueue(progress(5)),
       enqueue(completed(10)),
+      enqueue(progress(15)),
       { type: "abandon", error },
     ]);
     expect(outputs[3]?.settled).toEqual({ tickets: expect.any(Array), error });
