@@ -63,6 +63,11 @@ export class PushApi {
     return answer.completed || (answer.op !== null && answer.op.length > length) ? answer : null;
   }
 
+  /** Whether the master answered the completion of operation `length` with the trial's end. */
+  completionEndedTrial(length: number): boolean {
+    return this.afterCompletion?.length === length && this.afterCompletion.answer.completed;
+  }
+
   /** Long poll: true once the master wants this allocation to stop. */
   async preemption(timeoutSeconds: number, signal?: AbortSignal): Promise<boolean> {
     const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/signals/preemption?timeoutSeconds=${timeoutSeconds}`;

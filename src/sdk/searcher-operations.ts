@@ -16,10 +16,16 @@ export class SearcherOperation {
     /** Train until the trial's total length is this (in the searcher's `max_length` unit). */
     readonly length: number,
     private readonly sender: PushSender,
+    private readonly api: PushApi,
   ) {}
 
   get completed(): boolean {
     return this.state === "completed";
+  }
+
+  /** Completed, and the master answered that the trial has no operation after this one. */
+  get endsTrial(): boolean {
+    return this.completed && this.api.completionEndedTrial(this.length);
   }
 
   /** The absolute length trained so far. Queued and coalesced: never waits for the master. */
@@ -100,7 +106,7 @@ export async function* searcherOperations(
       if (early > 0 && !(await pause(early, stop))) return;
       continue;
     }
-    const op = new SearcherOperation(answer.op.length, sender);
+    const op = new SearcherOperation(answer.op.length, sender, api);
     yield op;
     if (!op.completed) {
       if (stop.aborted) return;

@@ -113,18 +113,16 @@ class WorkloadSequencer {
       // Hyperparameters a model cannot be built with are found in setup, most often.
       await this.trainer.setup?.(this.ctx);
       await this.restore();
-      // The checkpoint policy's verdict on an operation's last validation waits for the next
-      // operation: if the trial ends instead, it is checkpointed anyway, and nobody waits for
-      // the master's best metric between the trial's last report and its end.
-      let undecided: Metrics | null = null;
       for await (const op of this.ctx.searcher.operations()) {
-        if (undecided !== null && (await this.policyWantsCheckpoint(undecided)))
-          await this.checkpoint();
         const reached = await this.trainTo(this.lengths.opToBatches(op.length), op);
         if (!reached) return await this.stopForPreemption();
         const metrics = await this.validate({ decidePolicy: false });
         await op.reportCompleted(this.searcherMetric(metrics));
-        undecided = metrics;
+        // The policy weighs the operation's validation once the master has its completion
+        // (the experiment's best then counts it), unless the trial ends here: its end is
+        // checkpointed anyway, so nobody waits for the best metric between its last report
+        // and its end. A trial that goes on, or waits for a promotion, is checkpointed now.
+        if (!op.endsTrial && (await this.policyWantsCheckpoint(metrics))) await this.checkpoint();
       }
     } catch (error) {
       if (!(error instanceof InvalidHPError)) throw error;

@@ -13,12 +13,15 @@
  *
  * Every trial gets a fresh context and should get fresh state: build models
  * inside the loop. Between trials the PUSHTUNE_* variables of `env`
- * (`process.env` by default) are those of the current trial. Off-cluster it
- * yields the one dry-run context.
+ * (`process.env` by default) are those of the current trial; a `transport`
+ * given in the options serves every trial, so it must authenticate with the
+ * current `env.PUSHTUNE_TOKEN`. Off-cluster it yields the one dry-run context.
  */
+
+import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { readTrialEnvironment } from "./environment.js";
-import { RequestError } from "./errors.js";
+import { RequestError, RetryableError } from "./errors.js";
 import { PushApi } from "./push-api.js";
 import { HttpTransport } from "./transport.js";
 
@@ -33,7 +36,10 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     const transport =
       options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
     yield* once(await init({ ...options, env, transport }));
-    const next = await askForNextTrial(new PushApi(transport, trial));
+    const next = await askForNextTrial(new PushApi(transport, trial), {
+      ...defaultBackoff,
+      ...options.backoff,
+    });
     if (next === null) return;
     Object.assign(env, next);
   }
@@ -50,13 +56,21 @@ async function* once(ctx: Context): AsyncGenerator<Context, void, undefined> {
 
 /**
  * Null when there is no next trial, or when the master refuses the ask (the
- * allocation was stopped meanwhile): either way this process is done.
+ * allocation was stopped meanwhile): either way this process is done. An ask
+ * that got no answer is repeated until it gets one: the master may have
+ * handed this process a trial already, and answers a repeated ask the same.
  */
-async function askForNextTrial(api: PushApi): Promise<Record<string, string> | null> {
-  try {
-    return await api.nextTrial();
-  } catch (error) {
-    if (error instanceof RequestError) return null;
-    throw error;
+async function askForNextTrial(
+  api: PushApi,
+  backoff: BackoffOptions,
+): Promise<Record<string, string> | null> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await api.nextTrial();
+    } catch (error) {
+      if (error instanceof RequestError) return null;
+      if (!(error instanceof RetryableError)) throw error;
+      await sleep(backoffDelay(failures, backoff));
+    }
   }
 }

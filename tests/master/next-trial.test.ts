@@ -61,7 +61,6 @@ function handedTo(spec: LaunchSpec, env: Record<string, string>): LaunchSpec {
 test("one process runs trial after trial of its experiment, then exits when none is left", async () => {
   const id = await experiment(3, 1);
   let spec = running(tm)[0]!;
-  const pids = new Set<string>();
   const seen: number[] = [];
   for (;;) {
     const t = new TrialHandle(tm, spec);
@@ -70,12 +69,11 @@ test("one process runs trial after trial of its experiment, then exits when none
     expect((await t.complete(100, 0.5 + t.id / 10)).status).toBe(200);
     const next = await askNext(spec);
     expect(next.status).toBe(200);
-    const [trialAfter] = await tm.store.listTrials({ experimentId: id });
-    expect(trialAfter).toBeDefined();
+    const done = await tm.store.getTrial(t.id);
+    expect(done?.state).toBe("COMPLETED");
     const ended = await tm.store.getAllocation(spec.allocationId);
     expect(ended).toMatchObject({ state: "TERMINATED", exitCode: 0 });
     expect(ended?.exitReason).toBe("completed (its process asked for the next trial)");
-    pids.add(JSON.stringify(ended?.launcherHandle ?? null));
     if (next.body.env === null) {
       tm.launcher.exit(spec.allocationId); // the process is not live any more: nothing happens
       break;
@@ -167,4 +165,28 @@ test("only the allocation itself may ask, and a launcher that cannot hand over a
   await t.complete(100, 0.3);
   expect((await askNext(b!)).body).toEqual({ env: null });
   expect(tm.launcher.handedOver).toHaveLength(0);
+});
+
+test("a process told there is no next trial keeps its slots until it has exited", async () => {
+  tm = await startTestMaster({ slots: 1, preemptionTimeoutSeconds: 0.3 });
+  const single = {
+    ...randomConfig(1),
+    searcher: { name: "single", metric: "validation_loss", max_length: { batches: 100 } },
+  };
+  await tm.admin.post("/experiments", { config: single, workdir: "/tmp" });
+  await tm.admin.post("/experiments", { config: randomConfig(1), workdir: "/tmp" });
+  await tm.settle();
+  const [spec] = running(tm);
+  expect(spec?.experimentId).toBe(1);
+  await new TrialHandle(tm, spec!).complete(100, 0.5);
+  // Experiment 2's trial waits, but not in this process: it is another experiment's.
+  expect((await askNext(spec!)).body).toEqual({ env: null });
+  tm.launcher.log(spec!.allocationId, "cleaning up after the loop");
+  await tm.settle();
+  expect(tm.launcher.launched).toHaveLength(1);
+  tm.launcher.exit(spec!.allocationId);
+  await tm.settle();
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([1, 2]);
+  const lines = await tm.store.listLogs({ trialId: spec!.trialId, limit: 10 });
+  expect(lines.map((l) => l.line)).toContain("cleaning up after the loop");
 });

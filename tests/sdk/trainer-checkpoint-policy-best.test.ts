@@ -43,3 +43,18 @@ test("with checkpoint_policy best and larger-is-better, the comparison is revers
   await trainer.fit({ ctx: await openContext(fm) });
   expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([20, 30]);
 });
+
+test("an operation the trial goes on from is weighed right after its completion; its last is not", async () => {
+  const fm = new FakeMaster({
+    ops: [30, 60],
+    config: { ...config, min_validation_period: null },
+    bestValidation: 0.6,
+  });
+  const trainer = new RecordingTrainer({ validation: (steps) => ({ validation_loss: 1 / steps }) });
+  await trainer.fit({ ctx: await openContext(fm) });
+  // 30: 1/30 beats 0.6, checkpointed before op 60 trains; 60: the trial's end.
+  expect(trainer.savedAt).toEqual([30, 60]);
+  expect(
+    fm.requests.filter((r) => r.path.includes("best_searcher_validation_metric")),
+  ).toHaveLength(1);
+});

@@ -27,6 +27,19 @@ test("each trial's reports are delivered before the next trial is asked for; a f
   expect(kinds.at(-1)).toBe("nextTrial");
 });
 
+test("an ask whose answer is lost is asked again", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  let asked = 0;
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    await ctx.train.reportTrainingMetrics(1, { loss: 1 });
+    await ctx.flush();
+    fm.failNext(2, { afterApplying: true }); // the ask lands twice, its answers are lost
+    asked += 1;
+  }
+  expect(asked).toBe(1);
+  expect(fm.events.filter((e) => e.type === "nextTrial")).toHaveLength(3);
+});
+
 test("a loop body that throws closes its context and asks for no other trial", async () => {
   const fm = new FakeMaster({ ops: [10] });
   const run = async () => {

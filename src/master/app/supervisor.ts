@@ -34,6 +34,11 @@ export class Supervisor implements LauncherEvents {
   private running: Promise<void> = Promise.resolve();
   private readonly killTimers = new Map<string, NodeJS.Timeout>();
   private readonly killRequested = new Set<string>();
+  /**
+   * Processes that asked for a next trial, got none, and have not exited yet:
+   * their allocation has ended, but they hold their slots until they are gone.
+   */
+  private readonly lingering = new Map<string, number>();
   readonly logs: LogSink;
   private closed = false;
 
@@ -102,7 +107,13 @@ export class Supervisor implements LauncherEvents {
             lost: false,
             askedForNext: true,
           });
-          resolve(this.ctx.launcher.handOver ? await this.schedulePass(from) : null);
+          const env = this.ctx.launcher.handOver ? await this.schedulePass(from) : null;
+          if (env === null) {
+            // The process exits on its own now: its slots and its last lines are still its trial's.
+            this.lingering.set(allocationId, from.slots);
+            this.logs.register(allocationId, from.trialId);
+          }
+          resolve(env);
         } catch (err) {
           reject(err);
         }
@@ -164,8 +175,11 @@ export class Supervisor implements LauncherEvents {
         });
       }
     }
+    let lingeringSlots = 0;
+    for (const slots of this.lingering.values()) lingeringSlots += slots;
+    const totalSlots = this.ctx.launcher.totalSlots - lingeringSlots;
     const decision = decideSchedule({
-      totalSlots: this.ctx.launcher.totalSlots,
+      totalSlots,
       experiments: experiments.map((e) => ({
         id: e.id,
         priority: e.config.resources.priority,
@@ -185,19 +199,29 @@ export class Supervisor implements LauncherEvents {
         await this.requestPreemption(a, this.ctx.options.preemptionTimeoutSeconds ?? 300);
     }
     // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
-    let free = this.ctx.launcher.totalSlots - live.reduce((n, a) => n + a.slots, 0);
+    let free = totalSlots - live.reduce((n, a) => n + a.slots, 0);
     const byId = new Map(experiments.map((e) => [e.id, e]));
     let handedOver: Record<string, string> | null = null;
+    let offered = offer;
     for (const trialId of decision.start) {
       const trial = trialsById.get(trialId);
       const exp = trial && byId.get(trial.experimentId);
       const slots = exp?.config.resources.slots_per_trial ?? 0;
-      if (!trial || !exp || slots > free) continue;
+      const from =
+        exp && offered?.experimentId === exp.id && offered.slots === slots ? offered : undefined;
+      // The offered process's slots are its own until it takes a trial or exits.
+      const reserved = from ? 0 : (offered?.slots ?? 0);
+      if (!trial || !exp || slots > free - reserved) continue;
       free -= slots;
-      const takesOffer =
-        offer && handedOver === null && offer.experimentId === exp.id && offer.slots === slots;
-      const env = await this.start(exp, trial, takesOffer ? offer : undefined);
-      if (takesOffer) handedOver = env;
+      if (from) offered = undefined; // one try: a process gone is gone for the next trial too
+      try {
+        const env = await this.start(exp, trial, from);
+        if (from) handedOver = env;
+      } catch (err) {
+        // One trial that cannot start must not stop the others, nor lose a handover made.
+        this.report(err);
+        this.schedule();
+      }
     }
     return handedOver;
   }
@@ -214,7 +238,9 @@ export class Supervisor implements LauncherEvents {
   ): Promise<Record<string, string> | null> {
     const allocationId = randomUUID();
     const { token, hash } = newAllocationToken(allocationId);
-    const started = await this.ctx.transact(exp.id, async (tx) => {
+    const started = await this.ctx.transact(exp.id, async (tx, current) => {
+      // Paused, cancelled or killed since this pass read it: start nothing.
+      if (current.state !== "ACTIVE") return null;
       const t = await tx.getTrial(trial.id);
       if (t?.state !== "ACTIVE") return null;
       if ((await tx.listLiveAllocations({ trialId: t.id })).length > 0) return null;
@@ -291,8 +317,10 @@ export class Supervisor implements LauncherEvents {
   }
 
   /** Tells an allocation to checkpoint and exit; kills it if it has not after `timeoutSeconds`. */
-  async requestPreemption(a: AllocationRow, timeoutSeconds: number): Promise<void> {
-    if (a.state === "TERMINATED") return;
+  async requestPreemption(listed: AllocationRow, timeoutSeconds: number): Promise<void> {
+    // The row may be older than an end since (a process that asked for its next trial).
+    const a = await this.ctx.store.getAllocation(listed.id);
+    if (!a || a.state === "TERMINATED") return;
     if (!a.preemptRequested) {
       await this.ctx.store.updateAllocation(a.id, { preemptRequested: true, state: "TERMINATING" });
       this.ctx.notifier.notify(preemptKey(a.id));
@@ -331,6 +359,7 @@ export class Supervisor implements LauncherEvents {
     if (timer) clearTimeout(timer);
     this.killTimers.delete(allocationId);
     const killRequested = this.killRequested.delete(allocationId);
+    if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);

@@ -99,6 +99,10 @@ export class LocalLauncher implements Launcher {
   async kill(allocationId: string, handle: unknown): Promise<void> {
     const pid = this.children.get(allocationId)?.handle.pid ?? (handle as Handle | null)?.pid;
     if (!pid) return;
+    // That process runs another allocation now (it took the next trial): not this one's to kill.
+    for (const child of this.children.values()) {
+      if (child.handle.pid === pid && child.allocationId !== allocationId) return;
+    }
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
