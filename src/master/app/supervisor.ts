@@ -6,24 +6,17 @@
  * polling loop.
  */
 import { randomUUID } from "node:crypto";
-import {
-  classifyExit,
-  decideAfterExit,
-  decideSchedule,
-  endedTrialState,
-  type HoldingTrial,
-  type WaitingTrial,
-} from "../domain/index.js";
+import { decideSchedule, type HoldingTrial, type WaitingTrial } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
-import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
+import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
-import type { Effects } from "./effects.js";
 import { opKey, preemptKey } from "./effects.js";
+import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
 import { newAllocationToken } from "./tokens.js";
 
-const LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
+const _LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
 
 export class Supervisor implements LauncherEvents {
   private scheduled = false;
@@ -364,104 +357,7 @@ export class Supervisor implements LauncherEvents {
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
     if (!a || a.state === "TERMINATED") return;
-    await this.ctx.transact(a.experimentId, async (tx, exp, effects) => {
-      const trial = (await tx.getTrial(a.trialId))!;
-      const next = await tx.getNextTrialOp(trial.id);
-      const kind = classifyExit({
-        exitCode: info.exitCode,
-        signal: info.signal,
-        preemptAcked: a.preemptAcked || (a.preemptRequested && info.exitCode === 0),
-        killRequested,
-        lostByInfrastructure: info.lost,
-        opsRemaining: next !== null,
-        closeRequested: trial.closeRequested,
-      });
-      const reason = describeExit(kind, info);
-      await tx.updateAllocation(a.id, {
-        state: "TERMINATED",
-        exitCode: info.exitCode,
-        exitReason: reason,
-        endedAt: this.ctx.now(),
-      });
-      effects.schedule = true;
-      effects.finishCheck.add(exp.id);
-      if (!LIVE_TRIAL.has(trial.state)) return;
-      const stopping =
-        exp.state.startsWith("STOPPING") || exp.state === "CANCELED" || exp.state === "COMPLETED";
-      if (stopping && kind !== "completed") return; // the experiment's end settles the trial
-      const decision = decideAfterExit(kind, {
-        restarts: trial.restarts,
-        maxRestarts: exp.config.max_restarts,
-      });
-      switch (decision.action) {
-        case "complete":
-          await this.closeTrial(tx, exp, trial, "close", null, effects);
-          break;
-        case "exitedEarly": {
-          const reported = trial.endReason?.startsWith("early exit") ?? false;
-          if (!reported) {
-            await this.ctx.driver.apply(
-              tx,
-              exp,
-              { type: "trialExitedEarly", requestId: trial.requestId, reason: "USER_CANCELED" },
-              effects,
-            );
-          }
-          const errored = trial.endReason === "early exit: ERRORED";
-          await this.closeTrial(
-            tx,
-            exp,
-            trial,
-            errored ? "errored" : "close",
-            trial.endReason ?? "exited before its work was done",
-            effects,
-          );
-          break;
-        }
-        case "restart":
-          await tx.updateTrial(trial.id, {
-            restarts: trial.restarts + (decision.countsRestart ? 1 : 0),
-          });
-          break;
-        case "error": {
-          const tail = await tx.listLogs({ trialId: trial.id, limit: 20, tail: 20 });
-          const lines = tail.map((l) => l.line).join("\n");
-          const why = `${reason}; failed ${trial.restarts + 1} times (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
-          await tx.updateTrial(trial.id, { restarts: trial.restarts + 1 });
-          await this.ctx.driver.apply(
-            tx,
-            exp,
-            { type: "trialExitedEarly", requestId: trial.requestId, reason: "ERRORED" },
-            effects,
-          );
-          await this.closeTrial(tx, exp, trial, "errored", why, effects);
-          break;
-        }
-        case "reschedule":
-        case "stop":
-          break;
-      }
-    });
-  }
-
-  /** Ends a trial and tells the searcher, in the caller's transaction. */
-  private async closeTrial(
-    tx: Store,
-    exp: ExperimentRow,
-    trial: TrialRow,
-    how: "close" | "errored",
-    reason: string | null,
-    effects: Effects,
-  ): Promise<void> {
-    const state = endedTrialState(trial.state, how);
-    await tx.updateTrial(trial.id, { state, endedAt: this.ctx.now(), endReason: reason });
-    effects.notify(opKey(trial.id));
-    await this.ctx.driver.apply(
-      tx,
-      exp,
-      { type: "trialClosed", requestId: trial.requestId },
-      effects,
-    );
+    await settleExit(this.ctx, a, info, killRequested);
   }
 
   async close(): Promise<void> {
@@ -471,15 +367,4 @@ export class Supervisor implements LauncherEvents {
     await this.running;
     await this.logs.flush();
   }
-}
-
-function describeExit(kind: string, info: ExitInfo): string {
-  const how = info.askedForNext
-    ? "its process asked for the next trial"
-    : info.lost
-      ? "lost"
-      : info.signal
-        ? `killed by ${info.signal}`
-        : `exit code ${info.exitCode}`;
-  return `${kind} (${how})`;
 }
