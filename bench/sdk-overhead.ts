@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { MasterClient, type Method } from "../src/cli/client.js";
 import { startMaster } from "../src/cli/commands/master.js";
 import { fmt } from "./support/bench-master.js";
 
@@ -137,18 +138,9 @@ export async function run(): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-sdk-"));
   const master = await startMaster({ dataDir, port: 0, slots: 1, quiet: true });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${master.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const client = new MasterClient(master.url, token);
+  const api = <T>(method: Method, path: string, body?: unknown) =>
+    client.request<T>(method, path, body);
   const resultFile = join(dataDir, "result.json");
   await writeFile(join(dataDir, "trial.mjs"), TRIAL);
   const perRound = Math.floor(BATCHES / ROUNDS);

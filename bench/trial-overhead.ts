@@ -16,6 +16,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MasterClient, type Method } from "../src/cli/client.js";
 import { startMaster } from "../src/cli/commands/master.js";
 import { openStore } from "../src/master/storage/open-store.js";
 import { fmt, percentile } from "./support/bench-master.js";
@@ -67,18 +68,9 @@ export async function run(): Promise<Record<string, number>> {
   const master = await startMaster({ dataDir, port: 0, slots: SLOTS, quiet: true });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
   const store = await openStore(join(dataDir, "pushtune.db"));
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${master.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const client = new MasterClient(master.url, token);
+  const api = <T>(method: Method, path: string, body?: unknown) =>
+    client.request<T>(method, path, body);
 
   const config = {
     name: "trial-overhead",

@@ -45,7 +45,7 @@ export class ApiFailure extends CliError {
   }
 }
 
-type Method = "GET" | "POST" | "DELETE";
+export type Method = "GET" | "POST" | "DELETE";
 
 export class MasterClient {
   constructor(
@@ -55,21 +55,21 @@ export class MasterClient {
   ) {}
 
   createExperiment(body: CreateExperimentBody): Promise<ExperimentDetail> {
-    return this.json("POST", "/experiments", body);
+    return this.request("POST", "/experiments", body);
   }
 
   /** Experiments in any of `states` (all of them when omitted). */
   listExperiments(states?: readonly string[]): Promise<ExperimentList> {
     const query = states ? `?state=${encodeURIComponent(states.join(","))}` : "";
-    return this.json("GET", `/experiments${query}`);
+    return this.request("GET", `/experiments${query}`);
   }
 
   experiment(id: number, signal?: AbortSignal): Promise<ExperimentDetail> {
-    return this.json("GET", `/experiments/${id}`, undefined, signal);
+    return this.request("GET", `/experiments/${id}`, undefined, signal);
   }
 
   act(id: number, action: ExperimentAction): Promise<ExperimentDetail> {
-    return this.json("POST", `/experiments/${id}/${action}`, {});
+    return this.request("POST", `/experiments/${id}/${action}`, {});
   }
 
   async deleteExperiment(id: number): Promise<void> {
@@ -77,30 +77,30 @@ export class MasterClient {
   }
 
   trials(experimentId: number, signal?: AbortSignal): Promise<TrialList> {
-    return this.json("GET", `/experiments/${experimentId}/trials`, undefined, signal);
+    return this.request("GET", `/experiments/${experimentId}/trials`, undefined, signal);
   }
 
   trial(id: number, signal?: AbortSignal): Promise<TrialDetail> {
-    return this.json("GET", `/trials/${id}`, undefined, signal);
+    return this.request("GET", `/trials/${id}`, undefined, signal);
   }
 
   logs(trialId: number, query: LogQuery, signal?: AbortSignal): Promise<LogPage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.size > 0 ? `?${params}` : "";
-    return this.json("GET", `/trials/${trialId}/logs${qs}`, undefined, signal);
+    return this.request("GET", `/trials/${trialId}/logs${qs}`, undefined, signal);
   }
 
   experimentCheckpoints(experimentId: number): Promise<CheckpointList> {
-    return this.json("GET", `/experiments/${experimentId}/checkpoints`);
+    return this.request("GET", `/experiments/${experimentId}/checkpoints`);
   }
 
   trialCheckpoints(trialId: number): Promise<CheckpointList> {
-    return this.json("GET", `/trials/${trialId}/checkpoints`);
+    return this.request("GET", `/trials/${trialId}/checkpoints`);
   }
 
   checkpoint(uuid: string): Promise<CheckpointSchema> {
-    return this.json("GET", `/checkpoints/${encodeURIComponent(uuid)}`);
+    return this.request("GET", `/checkpoints/${encodeURIComponent(uuid)}`);
   }
 
   /** One file of a checkpoint, as a byte stream. */
@@ -112,25 +112,22 @@ export class MasterClient {
   }
 
   createUser(body: CreateUserBody): Promise<TokenResponse> {
-    return this.json("POST", "/users", body);
+    return this.request("POST", "/users", body);
   }
 
   login(username: string, password: string): Promise<TokenResponse> {
-    return this.json("POST", "/auth/login", { username, password });
+    return this.request("POST", "/auth/login", { username, password });
   }
 
   me(): Promise<UserSchema> {
-    return this.json("GET", "/me");
+    return this.request("GET", "/me");
   }
 
-  private async json<T>(
-    method: Method,
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<T> {
+  /** Any call of the API, answered as JSON (null for an empty answer); a failure throws `ApiFailure`. */
+  async request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const res = await this.send(method, path, body, signal);
     const text = await res.text();
+    if (text === "") return null as T;
     try {
       return JSON.parse(text) as T;
     } catch {

@@ -4,12 +4,14 @@
  * real processes training a TensorFlow.js model on MNIST digits. Needs the
  * SDK built (`npm run build`): the example imports it as "pushtune".
  */
+
 import { execFile } from "node:child_process";
 import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, expect, test } from "vitest";
+import { MasterClient, type Method } from "../../src/cli/client.js";
 import { startMaster } from "../../src/cli/commands/master.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -115,19 +117,9 @@ test("smoke.yaml on a real master: every trial completes, the best is far above 
   const master = await startMaster({ dataDir, port: 0, slots: 2, quiet: true });
   cleanup.push(() => master.close());
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${master.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await res.json()) as T;
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const client = new MasterClient(master.url, token);
+  const api = <T>(method: Method, path: string, body?: unknown) =>
+    client.request<T>(method, path, body);
 
   const configYaml = await readFile(join(EXAMPLE, "smoke.yaml"), "utf8");
   const { id } = await api<{ id: number }>("POST", "/experiments", {

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
+import { MasterClient, type Method } from "../../../src/cli/client.js";
 import { startMaster } from "../../../src/cli/commands/master.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
 import type { Store } from "../../../src/master/storage/store.js";
@@ -55,25 +56,15 @@ export async function startCluster(
   });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
   const store = await openStore(dbUrl);
+  const client = new MasterClient(master.url, token);
   let closed = false;
   return {
     url: master.url,
     dataDir,
     checkpointRoot: join(dataDir, "checkpoints"),
     store,
-    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${master.url}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : null) as T;
-    },
+    api: <T>(method: string, path: string, body?: unknown) =>
+      client.request<T>(method as Method, path, body),
     async close() {
       if (closed) return;
       closed = true;
