@@ -16,8 +16,6 @@ import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
 import { newAllocationToken } from "./tokens.js";
 
-const _LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
-
 export class Supervisor implements LauncherEvents {
   private scheduled = false;
   /** Whether the last pass left trials waiting for a slot. */
