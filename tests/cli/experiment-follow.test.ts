@@ -12,8 +12,10 @@ beforeAll(async () => {
 });
 afterAll(async () => m.close());
 
+// A line ends with an ETA while the experiment is ACTIVE and with its state otherwise
+// (e.g. STOPPING_COMPLETED while the last allocations exit).
 const LINE =
-  /^progress \d+% · \d+ running · \d+\/9 done · best validation_loss (–|[\d.e-]+ \(trial \d+\))( · eta \S+)?$/;
+  /^progress \d+% · \d+ running · \d+\/9 done · best validation_loss (–|[\d.e-]+ \(trial \d+\))( · eta \S+| · [A-Z_]+)?$/;
 
 describe("experiment follow without a terminal", () => {
   it("prints progress lines, then the best trial, its hparams, metric and checkpoint path", async () => {
