@@ -29,17 +29,30 @@ export interface TrialIdentity {
   runId: number;
 }
 
+export interface NextTrial {
+  env: Record<string, string>;
+  operation: OperationResponse | null;
+}
+
 /** Extra seconds a long poll's HTTP timeout gets beyond the wait the master was asked for. */
 const LONG_POLL_GRACE_MS = 15_000;
 
 export class PushApi {
-  /** What the master answered the last completion it took: the operation an ask would get next. */
-  private afterCompletion: { length: number; answer: OperationResponse } | null = null;
+  /**
+   * What an ask for the next operation would get, as the master already
+   * answered it: to the completion of operation `length`, or (length 0) with
+   * the handover that gave this process the trial.
+   */
+  private afterCompletion: { length: number; answer: OperationResponse } | null;
 
   constructor(
     private readonly transport: Transport,
     readonly identity: TrialIdentity,
-  ) {}
+    /** The trial's operation as the master gave it with the trial, if it did. */
+    firstOperation: OperationResponse | null = null,
+  ) {
+    this.afterCompletion = firstOperation && { length: 0, answer: firstOperation };
+  }
 
   async operation(waitSeconds: number, signal?: AbortSignal): Promise<OperationResponse> {
     const path = `/trials/${this.identity.trialId}/searcher/operation?waitSeconds=${waitSeconds}`;
@@ -86,29 +99,57 @@ export class PushApi {
 
   /**
    * This allocation's trial is done and its process can take another: the
-   * environment of the next trial it runs, or null when there is none.
+   * environment of the next trial it runs (and its operation, when the master
+   * says), or null when there is none.
    */
-  async nextTrial(): Promise<Record<string, string> | null> {
+  async nextTrial(): Promise<NextTrial | null> {
     const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/next_trial`;
-    const answer = await this.transport.request("POST", path, {});
-    return checked(isNextTrialResponse, answer, path).env;
+    const answer = checked(
+      isNextTrialResponse,
+      await this.transport.request("POST", path, {}),
+      path,
+    );
+    return answer.env === null ? null : { env: answer.env, operation: answer.operation ?? null };
   }
 
-  /** Sends one queued push; every write of the SDK goes through here. */
-  async send(item: PushItem): Promise<void> {
+  /**
+   * Sends one request: a queued push, or two that ride together (a metrics
+   * batch and the progress or completion next to it, `rideTogether`). Every
+   * write of the SDK goes through here.
+   */
+  async send(items: PushItem[]): Promise<void> {
+    const [first, second] = items;
+    if (first === undefined) return;
+    if (second === undefined) return this.sendOne(first, null);
+    const [batch, item] = first.kind === "metrics" ? [first, second] : [second, first];
+    if (
+      items.length > 2 ||
+      batch.kind !== "metrics" ||
+      (item.kind !== "progress" && item.kind !== "completedOperation")
+    ) {
+      throw new Error(`one request cannot carry ${items.map((i) => i.kind).join(" and ")}`);
+    }
+    return this.sendOne(item, this.metricsBody(batch.reports));
+  }
+
+  /** Sends `item`; `metrics`: reports the master stores first, in the same request. */
+  private async sendOne(item: PushItem, metrics: MetricsBody | null): Promise<void> {
     const trial = `/trials/${this.identity.trialId}`;
     switch (item.kind) {
       case "metrics":
         await this.post(`${trial}/metrics`, this.metricsBody(item.reports));
         return;
       case "progress":
-        await this.post(`${trial}/progress`, { progress: item.progress } satisfies ProgressBody);
+        if (metrics) await this.post(`${trial}/metrics`, { ...metrics, progress: item.progress });
+        else
+          await this.post(`${trial}/progress`, { progress: item.progress } satisfies ProgressBody);
         return;
       case "completedOperation": {
+        const body: CompletedOperationBody = metrics ? { ...item.body, metrics } : item.body;
         const answer = await this.transport.request(
           "POST",
           `${trial}/searcher/completed_operation`,
-          item.body satisfies CompletedOperationBody,
+          body,
         );
         // A master that answers nothing here is asked, as before.
         this.afterCompletion = isOperationResponse(answer)

@@ -14,6 +14,11 @@
  *   progress is settled as done, and the reports around it merge;
  * - a barrier is sent only after everything queued before it was delivered, so
  *   a validation metric always lands before the completion it justifies;
+ * - two pushes at the head of the queue that one request can carry ride
+ *   together (`rideTogether`): a metrics batch and the progress or completion
+ *   that follows it, which the master applies after the reports. If the
+ *   master refuses the pair, each part goes again on its own, so that a
+ *   refusal belongs to the push it is about;
  * - a failed attempt goes back to the head of the queue (merging with pending
  *   metrics: metric pushes are idempotent, so resending a batch whose first
  *   attempt landed is a no-op) and waits for a backoff timer.
@@ -40,11 +45,14 @@ export interface QueuedPush {
   tickets: number[];
   /** An earlier attempt failed without an answer, so it may have landed. */
   retried: boolean;
+  /** Sent in a request of its own: the master refused a request it shared with another push. */
+  alone?: true;
 }
 
 export interface QueueState {
   pending: QueuedPush[];
-  inFlight: QueuedPush | null;
+  /** The pushes of the request in flight: one, or two that ride together. */
+  inFlight: QueuedPush[] | null;
   /** Failed attempts in a row; 0 after a success. Drives the backoff. */
   failures: number;
   /** A backoff timer runs: nothing is sent until it elapses. */
@@ -53,7 +61,7 @@ export interface QueueState {
 
 export type QueueEvent =
   /** `tickets`: one per report of a metrics batch, else one. */
-  | { type: "enqueue"; item: PushItem; tickets: number[] }
+  | { type: "enqueue"; pushes: { item: PushItem; tickets: number[] }[] }
   /** The in-flight request was delivered. */
   | { type: "delivered" }
   /** The in-flight request failed in a way worth retrying. */
@@ -65,8 +73,8 @@ export type QueueEvent =
   | { type: "abandon"; error: Error };
 
 export interface QueueOutput {
-  /** Send this now (it is the new in-flight request). */
-  send: QueuedPush | null;
+  /** Send these now, in one request (they are the new in-flight request). */
+  send: QueuedPush[] | null;
   /** Start a backoff timer for this many failures in a row. */
   backoff: number | null;
   /** These tickets are done: delivered when `error` is null, refused otherwise. */
@@ -97,33 +105,34 @@ export function reducePushQueue(
 
   switch (event.type) {
     case "enqueue": {
-      // A completion supersedes the progress queued before it: those pushes are done.
-      const absorbed =
-        event.item.kind === "completedOperation"
-          ? withoutProgress(state.pending, maxBatchReports)
-          : { kept: state.pending, tickets: [] };
-      next = {
-        ...state,
-        pending: enqueue(absorbed.kept, event.item, event.tickets, maxBatchReports),
-      };
-      if (absorbed.tickets.length > 0) settled = { tickets: absorbed.tickets, error: null };
+      // Queued together before anything is sent, so that pushes made at once can ride together.
+      let pending = state.pending;
+      const done: number[] = [];
+      for (const { item, tickets } of event.pushes) {
+        // A completion supersedes the progress queued before it: those pushes are done.
+        const absorbed =
+          item.kind === "completedOperation"
+            ? withoutProgress(pending, maxBatchReports)
+            : { kept: pending, tickets: [] };
+        pending = enqueue(absorbed.kept, item, tickets, maxBatchReports);
+        done.push(...absorbed.tickets);
+      }
+      next = { ...state, pending };
+      if (done.length > 0) settled = { tickets: done, error: null };
       break;
     }
     case "delivered":
       if (state.inFlight === null) break;
-      settled = { tickets: state.inFlight.tickets, error: null };
+      settled = { tickets: state.inFlight.flatMap((p) => p.tickets), error: null };
       next = { ...state, inFlight: null, failures: 0 };
       break;
     case "failedRetryable": {
       if (state.inFlight === null) break;
-      const failed = { ...state.inFlight, retried: true };
+      let pending = state.pending;
+      for (const p of state.inFlight.toReversed())
+        pending = requeue({ ...p, retried: true }, pending, maxBatchReports);
       const failures = state.failures + 1;
-      next = {
-        pending: requeue(failed, state.pending, maxBatchReports),
-        inFlight: null,
-        failures,
-        backingOff: true,
-      };
+      next = { pending, inFlight: null, failures, backingOff: true };
       backoff = failures;
       break;
     }
@@ -131,8 +140,14 @@ export function reducePushQueue(
       next = { ...state, backingOff: false };
       break;
     case "refused": {
-      const refused = state.inFlight;
-      if (refused === null) break;
+      if (state.inFlight === null) break;
+      const [refused, ...rest] = state.inFlight;
+      if (refused === undefined) break;
+      if (rest.length > 0) {
+        const alone = state.inFlight.map((p): QueuedPush => ({ ...p, alone: true }));
+        next = { ...state, inFlight: null, pending: [...alone, ...state.pending] };
+        break;
+      }
       if (event.split && refused.item.kind === "metrics" && refused.item.reports.length > 1) {
         next = { ...state, inFlight: null, pending: [...isolate(refused), ...state.pending] };
         break;
@@ -142,20 +157,35 @@ export function reducePushQueue(
       break;
     }
     case "abandon": {
-      const all = [...(state.inFlight?.tickets ?? []), ...state.pending.flatMap((p) => p.tickets)];
+      const all = [...(state.inFlight ?? []), ...state.pending].flatMap((p) => p.tickets);
       settled = { tickets: all, error: event.error };
       next = emptyQueue;
       break;
     }
   }
 
-  let send: QueuedPush | null = null;
-  const [head, ...rest] = next.pending;
+  let send: QueuedPush[] | null = null;
+  const [head, second] = next.pending;
   if (next.inFlight === null && !next.backingOff && head !== undefined) {
-    send = head;
-    next = { ...next, inFlight: head, pending: rest };
+    send = second !== undefined && rideTogether(head, second) ? [head, second] : [head];
+    next = { ...next, inFlight: send, pending: next.pending.slice(send.length) };
   }
   return { state: next, output: { send, backoff, settled } };
+}
+
+/**
+ * Whether two pushes next to each other go in one request: a metrics batch
+ * with the progress or the operation completion right after it (progress
+ * may also come first: it moves past metrics freely). The master stores the
+ * reports, then applies the other.
+ */
+export function rideTogether(first: QueuedPush, second: QueuedPush): boolean {
+  if (first.alone || second.alone) return false;
+  const [a, b] = [first.item, second.item];
+  if (a.kind === "metrics") {
+    return !a.isolated && (b.kind === "progress" || b.kind === "completedOperation");
+  }
+  return a.kind === "progress" && b.kind === "metrics" && !b.isolated;
 }
 
 function enqueue(
@@ -232,6 +262,7 @@ function merge(a: QueuedPush, b: QueuedPush): QueuedPush {
     item: { kind: "metrics", reports: [...a.item.reports, ...b.item.reports], isolated: false },
     tickets: [...a.tickets, ...b.tickets],
     retried: a.retried || b.retried,
+    ...(a.alone || b.alone ? { alone: true as const } : {}),
   };
 }
 

@@ -94,8 +94,8 @@ export class PushSender {
       this.pace(item);
       return;
     }
-    this.releasePaced(); // earlier paced pushes go first
-    this.enqueue(item);
+    // Earlier paced pushes go first.
+    this.enqueue([...this.takePaced(), item].map((i) => this.withTickets(i)));
   }
 
   /**
@@ -113,11 +113,17 @@ export class PushSender {
 
   /** Queues the paced pushes now, in their order. */
   private releasePaced(): void {
+    const items = this.takePaced();
+    if (items.length > 0) this.enqueue(items.map((i) => this.withTickets(i)));
+  }
+
+  /** The paced pushes, taken out to be queued now. */
+  private takePaced(): PacedItem[] {
     if (this.pacedTimer !== null) clearTimeout(this.pacedTimer);
     this.pacedTimer = null;
-    if (this.paced.empty) return;
+    if (this.paced.empty) return [];
     this.lastPacedAt = Date.now();
-    for (const item of this.paced.take()) this.enqueue(item);
+    return this.paced.take();
   }
 
   /**
@@ -126,12 +132,13 @@ export class PushSender {
    */
   async deliver(item: Exclude<PushItem, { kind: "metrics" }>): Promise<void> {
     this.throwIfFailed();
-    this.releasePaced(); // what was reported before goes first
     const ticket = this.nextTicket++;
     const delivered = new Promise<void>((resolve, reject) => {
       this.waiters.set(ticket, { resolve, reject });
     });
-    this.enqueue(item, [ticket]);
+    // What was reported before goes first, queued with it (so they may ride together).
+    const earlier = this.takePaced().map((i) => this.withTickets(i));
+    this.enqueue([...earlier, { item, tickets: [ticket] }]);
     return delivered;
   }
 
@@ -156,9 +163,13 @@ export class PushSender {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Queues `item`, with fresh tickets unless given: one per report of a batch, else one. */
-  private enqueue(item: PushItem, tickets = this.newTickets(reportCount(item))): void {
-    this.dispatch({ type: "enqueue", item, tickets });
+  private enqueue(pushes: { item: PushItem; tickets: number[] }[]): void {
+    this.dispatch({ type: "enqueue", pushes });
+  }
+
+  /** `item` with fresh tickets: one per report of a batch, else one. */
+  private withTickets(item: PushItem): { item: PushItem; tickets: number[] } {
+    return { item, tickets: this.newTickets(reportCount(item)) };
   }
 
   private newTickets(count: number): number[] {
@@ -193,10 +204,10 @@ export class PushSender {
     }
   }
 
-  private async send(push: QueuedPush): Promise<void> {
+  private async send(push: QueuedPush[]): Promise<void> {
     let event: QueueEvent;
     try {
-      await this.api.send(push.item);
+      await this.api.send(push.map((p) => p.item));
       event = { type: "delivered" };
     } catch (error) {
       event = this.classify(error, push);
@@ -209,7 +220,7 @@ export class PushSender {
     this.dispatch(event);
   }
 
-  private classify(error: unknown, push: QueuedPush): QueueEvent {
+  private classify(error: unknown, push: QueuedPush[]): QueueEvent {
     if (error instanceof RetryableError) {
       this.retryAfterMs = error.retryAfterMs ?? 0;
       if (this.state.failures === 0) {
@@ -224,8 +235,18 @@ export class PushSender {
       this.options.onFatal?.(error);
       return { type: "abandon", error };
     }
-    const barrier = push.item.kind !== "metrics" && push.item.kind !== "progress";
-    if (error instanceof RequestError && error.status === 409 && barrier && push.retried) {
+    // A lone barrier's retry refused as a conflict: its first attempt landed. (A pair
+    // that is refused goes again part by part, and the parts are judged then.)
+    const [only, other] = push;
+    const barrier =
+      only !== undefined && only.item.kind !== "metrics" && only.item.kind !== "progress";
+    if (
+      error instanceof RequestError &&
+      error.status === 409 &&
+      other === undefined &&
+      barrier &&
+      only.retried
+    ) {
       return { type: "delivered" };
     }
     const refusal = error instanceof Error ? error : new Error(String(error));

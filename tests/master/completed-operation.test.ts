@@ -49,3 +49,71 @@ test("a completion with more to train answers the next operation", async () => {
     body: { op: { length: 900 }, completed: false },
   });
 });
+
+test("a completion may carry the metrics push before it: stored first, in the same request", async () => {
+  const [t] = await trials(ashaConfig());
+  if (!t) throw new Error("no trial running");
+  const metrics = {
+    trialRunId: t.runId,
+    reports: [
+      { group: "training", stepsCompleted: 100, metrics: { loss: 0.7 } },
+      { group: "validation", stepsCompleted: 100, metrics: { validation_loss: 0.5 } },
+    ],
+  };
+  const done = await t.api.post(`/trials/${t.id}/searcher/completed_operation`, {
+    op: { length: 100 },
+    searcherMetric: 0.5,
+    metrics,
+  });
+  expect(done).toEqual({ status: 200, body: { op: null, completed: false } });
+  const stored = await tm.store.listMetrics({ trialId: t.id, limit: 10 });
+  expect(stored.map((m) => [m.group, m.stepsCompleted])).toEqual([
+    ["training", 100],
+    ["validation", 100],
+  ]);
+  const trial = await tm.store.getTrial(t.id);
+  expect(trial).toMatchObject({ latestValidation: 0.5, bestValidation: 0.5 });
+  // The retry of a request that landed is a no-op.
+  expect(
+    await t.api.post(`/trials/${t.id}/searcher/completed_operation`, {
+      op: { length: 100 },
+      searcherMetric: 0.5,
+      metrics,
+    }),
+  ).toEqual(done);
+});
+
+test("a completion whose metrics conflict with stored ones is refused whole", async () => {
+  const [t] = await trials(ashaConfig());
+  if (!t) throw new Error("no trial running");
+  expect((await t.metrics("validation", 100, { validation_loss: 0.5 })).status).toBe(200);
+  const refused = await t.api.post<{ error: { code: string } }>(
+    `/trials/${t.id}/searcher/completed_operation`,
+    {
+      op: { length: 100 },
+      searcherMetric: 0.4,
+      metrics: {
+        trialRunId: t.runId,
+        reports: [{ group: "validation", stepsCompleted: 100, metrics: { validation_loss: 0.4 } }],
+      },
+    },
+  );
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.code).toBe("METRIC_CONFLICT");
+  // The operation is still open.
+  expect(await t.op()).toEqual({ op: { length: 100 }, completed: false });
+});
+
+test("a metrics push may carry progress, applied after its reports", async () => {
+  const [t] = await trials(ashaConfig());
+  if (!t) throw new Error("no trial running");
+  const res = await t.api.post(`/trials/${t.id}/metrics`, {
+    trialRunId: t.runId,
+    reports: [{ group: "training", stepsCompleted: 40, metrics: { loss: 0.9 } }],
+    progress: 40,
+  });
+  expect(res).toEqual({ status: 200, body: { inserted: 1 } });
+  expect(await tm.store.getTrial(t.id)).toMatchObject({ lengthTrained: 40 });
+  const exp = await tm.store.getExperiment(t.spec.experimentId);
+  expect(exp?.progress).toBeGreaterThan(0);
+});

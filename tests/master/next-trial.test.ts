@@ -37,7 +37,10 @@ async function experiment(maxTrials: number, slots: number) {
   return res.body.id;
 }
 
-type NextTrial = { env: Record<string, string> | null };
+type NextTrial = {
+  env: Record<string, string> | null;
+  operation?: { op: { length: number } | null; completed: boolean };
+};
 
 /** Asks for the next trial as the process running `spec` would. */
 async function askNext(spec: LaunchSpec) {
@@ -75,9 +78,12 @@ test("one process runs trial after trial of its experiment, then exits when none
     expect(ended).toMatchObject({ state: "TERMINATED", exitCode: 0 });
     expect(ended?.exitReason).toBe("completed (its process asked for the next trial)");
     if (next.body.env === null) {
+      expect(next.body.operation).toBeUndefined();
       tm.launcher.exit(spec.allocationId); // the process is not live any more: nothing happens
       break;
     }
+    // The answer carries what the next trial's first ask would get.
+    expect(next.body.operation).toEqual({ op: { length: 100 }, completed: false });
     const env = next.body.env;
     expect(env.PUSHTUNE_TOKEN).not.toBe(spec.env.PUSHTUNE_TOKEN);
     expect(env.PUSHTUNE_EXPERIMENT_ID).toBe(String(id));

@@ -36,7 +36,10 @@ function run(events: QueueEvent[], from: QueueState = emptyQueue, max?: number) 
 }
 
 let ticket = 0;
-const enqueue = (item: PushItem): QueueEvent => ({ type: "enqueue", item, tickets: [++ticket] });
+const enqueue = (item: PushItem): QueueEvent => ({
+  type: "enqueue",
+  pushes: [{ item, tickets: [++ticket] }],
+});
 
 describe("the push queue reducer", () => {
   test("the first push is sent at once and only one request is ever in flight", () => {
@@ -45,8 +48,12 @@ describe("the push queue reducer", () => {
       enqueue(metrics(2)),
       enqueue(progress(2)),
     ]);
-    expect(outputs.map((o) => o.send?.item.kind ?? null)).toEqual(["metrics", null, null]);
-    expect(state.inFlight?.item).toEqual(metrics(1));
+    expect(outputs.map((o) => o.send?.map((p) => p.item.kind).join("+") ?? null)).toEqual([
+      "metrics",
+      null,
+      null,
+    ]);
+    expect(state.inFlight?.map((p) => p.item)).toEqual([metrics(1)]);
     expect(state.pending).toHaveLength(2);
   });
 
@@ -80,8 +87,11 @@ describe("the push queue reducer", () => {
       enqueue(progress(20)),
     ]);
     expect(first.state.pending.map((p) => p.item)).toEqual([progress(20), metrics(2)]);
+    // Progress and the reports next to it go in one request.
     const after = run([{ type: "delivered" }, { type: "delivered" }], first.state);
-    expect(after.outputs[1]?.settled?.tickets).toHaveLength(2);
+    expect(after.outputs[0]?.send?.map((p) => p.item)).toEqual([progress(20), metrics(2)]);
+    expect(after.outputs[1]?.settled?.tickets).toHaveLength(3);
+    expect(after.state.inFlight).toBeNull();
   });
 
   test("progress never jumps over an operation's completion", () => {
@@ -113,15 +123,31 @@ describe("the push queue reducer", () => {
     ]);
     // The progress is done at once: a refusal of the completion is the completion's alone.
     expect(first.outputs[4]?.settled).toEqual({ tickets: [expect.any(Number)], error: null });
-    const sent = run([{ type: "delivered" }, { type: "delivered" }], first.state);
+    const error = new Error("OP_MISMATCH");
     const refused = run(
-      [{ type: "refused", error: new Error("OP_MISMATCH"), split: true }],
-      sent.state,
+      [
+        { type: "delivered" }, // the first report; the batch and the completion go together
+        { type: "refused", error, split: true }, // the pair: each part goes again alone
+        { type: "delivered" }, // the batch
+        { type: "refused", error, split: true }, // the completion
+      ],
+      first.state,
     );
-    expect(refused.outputs[0]?.settled?.tickets).toHaveLength(1);
+    expect(refused.outputs.map((o) => o.send?.map((p) => p.item.kind).join("+") ?? null)).toEqual([
+      "metrics+completedOperation",
+      "metrics",
+      "completedOperation",
+      null,
+    ]);
+    expect(refused.outputs[1]?.settled).toBeNull();
+    expect(refused.outputs[2]?.settled).toEqual({
+      tickets: [expect.any(Number), expect.any(Number)],
+      error: null,
+    });
+    expect(refused.outputs[3]?.settled).toEqual({ tickets: [expect.any(Number)], error });
   });
 
-  test("a completion is sent only after every metric queued before it was delivered", () => {
+  test("a completion never goes before the metrics queued before it: it waits, or rides with them", () => {
     const { outputs } = run([
       enqueue(metrics(100)),
       enqueue(completed(100)),
@@ -130,12 +156,12 @@ describe("the push queue reducer", () => {
       { type: "delivered" },
       { type: "delivered" },
     ]);
-    expect(outputs.map((o) => o.send?.item.kind ?? null)).toEqual([
+    expect(outputs.map((o) => o.send?.map((p) => p.item.kind).join("+") ?? null)).toEqual([
       "metrics",
       null,
       null,
-      "metrics",
-      "completedOperation",
+      "metrics+completedOperation",
+      null,
       null,
     ]);
   });
@@ -152,7 +178,7 @@ describe("the push queue reducer", () => {
     expect(state.pending).toHaveLength(1);
     expect(state.pending[0]?.retried).toBe(true);
     const resumed = run([{ type: "backoffElapsed" }], state);
-    expect(resumed.outputs[0]?.send?.item).toEqual({
+    expect(resumed.outputs[0]?.send?.[0]?.item).toEqual({
       kind: "metrics",
       reports: [report(1), report(2), report(3)],
       isolated: false,
@@ -183,7 +209,7 @@ describe("the push queue reducer", () => {
     const error = new Error("conflict");
     const split = run([{ type: "refused", error, split: true }], state);
     expect(split.outputs[0]?.settled).toBeNull();
-    expect(split.outputs[0]?.send?.item).toEqual({
+    expect(split.outputs[0]?.send?.[0]?.item).toEqual({
       kind: "metrics",
       reports: [report(1)],
       isolated: true,
@@ -194,6 +220,77 @@ describe("the push queue reducer", () => {
     );
     expect(refused.outputs[1]?.settled?.error).toBe(error);
     expect(refused.state.inFlight).toBeNull();
+  });
+
+  test("only a metrics batch rides with the progress or the completion next to it", () => {
+    const checkpoint: PushItem = {
+      kind: "checkpoint",
+      body: { uuid: "c-00000001", trialId: 1, stepsCompleted: 1, resources: {}, metadata: {} },
+    };
+    const { outputs } = run([
+      enqueue(checkpoint),
+      enqueue(metrics(1)),
+      enqueue(progress(1)),
+      { type: "delivered" },
+      enqueue(checkpoint),
+      enqueue(completed(1)),
+      { type: "delivered" },
+      { type: "delivered" },
+      enqueue(metrics(2)),
+      enqueue(checkpoint),
+      { type: "delivered" },
+      { type: "delivered" },
+    ]);
+    expect(outputs.map((o) => o.send?.map((p) => p.item.kind).join("+") ?? null)).toEqual([
+      "checkpoint",
+      null,
+      null,
+      "metrics+progress",
+      null,
+      null,
+      "checkpoint",
+      "completedOperation",
+      null,
+      null,
+      "metrics",
+      "checkpoint",
+    ]);
+  });
+
+  test("pushes queued at once on an idle queue can ride together", () => {
+    const together = (...items: PushItem[]): QueueEvent => ({
+      type: "enqueue",
+      pushes: items.map((item) => ({ item, tickets: [++ticket] })),
+    });
+    const { outputs } = run([
+      together(metrics(1), progress(1)),
+      { type: "delivered" },
+      together(metrics(2), metrics(3), progress(3), completed(3)),
+    ]);
+    expect(outputs[0]?.send?.map((p) => p.item)).toEqual([metrics(1), progress(1)]);
+    // The completion absorbed the progress; the reports merged into one batch that rides with it.
+    expect(outputs[2]?.settled?.tickets).toHaveLength(1);
+    expect(outputs[2]?.send?.map((p) => p.item)).toEqual([
+      { kind: "metrics", reports: [report(2), report(3)], isolated: false },
+      completed(3),
+    ]);
+  });
+
+  test("a pair that failed without an answer goes again together, both marked as retried", () => {
+    const { state, outputs } = run([
+      enqueue(metrics(1)),
+      enqueue(metrics(2)),
+      enqueue(completed(2)),
+      { type: "delivered" },
+      { type: "failedRetryable" },
+      { type: "backoffElapsed" },
+    ]);
+    expect(outputs[3]?.send?.map((p) => p.item)).toEqual([metrics(2), completed(2)]);
+    expect(outputs[5]?.send?.map((p) => [p.item.kind, p.retried])).toEqual([
+      ["metrics", true],
+      ["completedOperation", true],
+    ]);
+    expect(state.pending).toEqual([]);
   });
 
   test("abandoning settles every push, in flight and pending, with the error", () => {

@@ -90,10 +90,17 @@ test("on the master, one process plays every trial of a random search", async ()
     const [spec] = tm.launcher.launched;
     const env = { ...spec!.env };
     const trained: [number, number][] = [];
+    const transport = injectTransport(tm, () => env.PUSHTUNE_TOKEN ?? "");
+    const asks: string[] = [];
     for await (const ctx of trials({
       ...quiet,
       env,
-      transport: injectTransport(tm, () => env.PUSHTUNE_TOKEN ?? ""),
+      transport: {
+        request(method, path, body, options) {
+          if (path.includes("/searcher/operation")) asks.push(path);
+          return transport.request(method, path, body, options);
+        },
+      },
     })) {
       expect(ctx.trialId).toBe(Number(env.PUSHTUNE_TRIAL_ID));
       const trainer = new RecordingTrainer();
@@ -111,6 +118,9 @@ test("on the master, one process plays every trial of a random search", async ()
       [3, 20],
     ]);
     expect(tm.launcher.launched).toHaveLength(1);
+    // The first trial asks for its operation; the others got theirs with the handover,
+    // and each trial's completion answered that it ends.
+    expect(asks).toEqual(["/trials/1/searcher/operation?waitSeconds=30"]);
     const exp = await tm.admin.get<{ state: string; trialCounts: Record<string, number> }>(
       `/experiments/${created.body.id}`,
     );

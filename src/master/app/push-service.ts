@@ -74,16 +74,22 @@ export class PushService {
     requireTrialReader(principal, trialId);
     const deadline = Date.now() + waitSeconds * 1000;
     for (;;) {
-      const trial = await this.trial(trialId);
-      const next = await this.ctx.store.getNextTrialOp(trialId);
-      if (next) return { op: { length: next.length }, completed: false };
-      if (trial.closeRequested || isTerminalTrial(trial)) return { op: null, completed: true };
+      const now = await this.operationNow(trialId);
+      if (now.op !== null || now.completed) return now;
       const left = deadline - Date.now();
       if (left <= 0 || signal?.aborted) return { op: null, completed: false };
       // Also wake when this allocation is told to stop, so the trial can check preemption.
       const woke = await this.ctx.notifier.wait(opKey(trialId), left, signal);
       if (!woke) return { op: null, completed: false };
     }
+  }
+
+  /** What the trial's next op is right now: an op, closed, or nothing decided yet. */
+  private async operationNow(trialId: number): Promise<OperationResponse> {
+    const trial = await this.trial(trialId);
+    const next = await this.ctx.store.getNextTrialOp(trialId);
+    if (next) return { op: { length: next.length }, completed: false };
+    return { op: null, completed: trial.closeRequested || isTerminalTrial(trial) };
   }
 
   async completeOperation(
@@ -167,6 +173,17 @@ export class PushService {
       });
       if (p > exp.progress) await this.ctx.store.updateExperiment(exp.id, { progress: p });
     });
+  }
+
+  /** A metrics push, then the progress it carries (if any). */
+  async metricsAndProgress(
+    principal: Principal,
+    trialId: number,
+    body: MetricsBody,
+  ): Promise<number> {
+    const inserted = await this.metrics(principal, trialId, body);
+    if (body.progress !== undefined) await this.progress(principal, trialId, body.progress);
+    return inserted;
   }
 
   /** An experiment's config; configs never change once stored, so they are cached. */
@@ -314,7 +331,13 @@ export class PushService {
     if (earlier) return earlier;
     if (a.state === "TERMINATED")
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
-    const answer = this.supervisor.nextTrial(allocationId).then((env) => ({ env }));
+    const answer = this.supervisor
+      .nextTrial(allocationId)
+      .then(async (env): Promise<NextTrialResponse> => {
+        if (env === null) return { env };
+        const operation = await this.operationNow(Number(env.PUSHTUNE_TRIAL_ID));
+        return { env, operation };
+      });
     this.handovers.set(allocationId, answer);
     answer.catch(() => this.handovers.delete(allocationId));
     for (const key of this.handovers.keys()) {

@@ -17,15 +17,6 @@ export const OperationResponse = Type.Object({
 });
 export type OperationResponse = Static<typeof OperationResponse>;
 
-export const CompletedOperationBody = Type.Object(
-  {
-    op: Type.Object({ length: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-    searcherMetric: FiniteNumber,
-  },
-  { additionalProperties: false },
-);
-export type CompletedOperationBody = Static<typeof CompletedOperationBody>;
-
 export const EarlyExitBody = Type.Object(
   {
     reason: Type.Union([
@@ -60,14 +51,27 @@ export const MetricReport = Type.Object(
 );
 export type MetricReport = Static<typeof MetricReport>;
 
+/** `progress`: what `POST …/progress` would report, applied after the reports (one request for both). */
 export const MetricsBody = Type.Object(
   {
     reports: Type.Array(MetricReport, { minItems: 1, maxItems: 10_000 }),
     trialRunId: Type.Integer({ minimum: 1 }),
+    progress: Type.Optional(ProgressBody.properties.progress),
   },
   { additionalProperties: false },
 );
 export type MetricsBody = Static<typeof MetricsBody>;
+
+/** `metrics`: a metrics push the master stores before the completion (one request for both). */
+export const CompletedOperationBody = Type.Object(
+  {
+    op: Type.Object({ length: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    searcherMetric: FiniteNumber,
+    metrics: Type.Optional(MetricsBody),
+  },
+  { additionalProperties: false },
+);
+export type CompletedOperationBody = Static<typeof CompletedOperationBody>;
 
 export const MetricsResponse = Type.Object({ inserted: Type.Integer() });
 
@@ -99,10 +103,12 @@ export type PreemptionResponse = Static<typeof PreemptionResponse>;
 /**
  * The answer to a trial process that finished its trial and can take another:
  * the PUSHTUNE_* environment of the trial it now runs (with a new token), or
- * null when there is none for it and it should exit.
+ * null when there is none for it and it should exit; with a trial, what
+ * asking for that trial's operation would answer now (saving that ask).
  */
 export const NextTrialResponse = Type.Object({
   env: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+  operation: Type.Optional(OperationResponse),
 });
 export type NextTrialResponse = Static<typeof NextTrialResponse>;
 

@@ -312,7 +312,8 @@ export class FakeMaster implements Transport {
     return {};
   }
 
-  private completeOperation({ op, searcherMetric }: CompletedOperationBody): unknown {
+  private completeOperation({ op, searcherMetric, metrics }: CompletedOperationBody): unknown {
+    if (metrics) this.storeMetrics(metrics);
     if (op.length !== this.currentOp) {
       refuse(
         "OP_MISMATCH",
@@ -332,6 +333,7 @@ export class FakeMaster implements Transport {
     return { op: op === null ? null : { length: op }, completed: op === null && this.trialClosed };
   }
 
+  /** Stores the reports, then takes the progress the push carries, as the master does. */
   private storeMetrics(body: MetricsBody): { inserted: number } {
     if (body.trialRunId !== this.runId) {
       refuse("STALE_ALLOCATION", `run ${body.trialRunId} was superseded`);
@@ -345,6 +347,7 @@ export class FakeMaster implements Transport {
       const at = this.options.preemptAt?.afterMetricsSteps;
       if (at !== undefined && report.stepsCompleted >= at) this.preempt();
     }
+    if (body.progress !== undefined) this.reportProgress({ progress: body.progress });
     return { inserted: fresh.length };
   }
 

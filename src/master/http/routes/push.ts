@@ -55,7 +55,9 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
       },
     },
     async (req) => {
-      await push.completeOperation(req.principal, req.params.id, req.body);
+      const { metrics, ...completion } = req.body;
+      if (metrics) await push.metricsAndProgress(req.principal, req.params.id, metrics);
+      await push.completeOperation(req.principal, req.params.id, completion);
       return push.operation(req.principal, req.params.id, 0);
     },
   );
@@ -90,7 +92,9 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
         response: { 200: MetricsResponse, ...errors },
       },
     },
-    async (req) => ({ inserted: await push.metrics(req.principal, req.params.id, req.body) }),
+    async (req) => ({
+      inserted: await push.metricsAndProgress(req.principal, req.params.id, req.body),
+    }),
   );
 
   app.post(
