@@ -15,6 +15,8 @@ export class SyntheticTrainer extends Trainer {
   /** Batches trained so far, over the whole trial (restored from checkpoints). */
   batches = 0;
   sleepMs = 0;
+  /** When this run's first paced batch started, and how many it has trained since. */
+  pace = { start: 0, batches: 0 };
 
   /** @param {import("pushtune").Context} ctx */
   setup(ctx) {
@@ -30,7 +32,7 @@ export class SyntheticTrainer extends Trainer {
 
   /** @param {number} batchIndex */
   async trainBatch(batchIndex) {
-    if (this.sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, this.sleepMs));
+    if (this.sleepMs > 0) await this.#paceBatch();
     const loss = this.#model().trainBatch(batchIndex);
     this.batches = batchIndex + 1;
     return { loss };
@@ -53,6 +55,19 @@ export class SyntheticTrainer extends Trainer {
     this.#model().state = { w: state.w };
     this.batches = state.batches;
     console.log(`restored the model at batch ${this.batches}`);
+  }
+
+  /**
+   * Sleeps to the end of this batch's slot in a steady schedule of `sleepMs`
+   * per batch: a timer fires a little late, and one sleep per batch would add
+   * that lateness up, so `n` batches take `n × sleepMs`, as a model training
+   * at a steady rate would.
+   */
+  async #paceBatch() {
+    if (this.pace.batches === 0) this.pace.start = performance.now();
+    this.pace.batches += 1;
+    const wait = this.pace.start + this.pace.batches * this.sleepMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   #model() {

@@ -85,13 +85,14 @@ export class Supervisor implements LauncherEvents {
    * a new one. Resolves with that trial's environment, or null: the process
    * should exit.
    */
-  nextTrial(allocationId: string): Promise<Record<string, string> | null> {
+  async nextTrial(allocationId: string): Promise<Record<string, string> | null> {
+    // Outside the queue: reading the process's last lines need not hold up other work.
+    await this.ctx.launcher.settleOutput?.(allocationId);
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
           const from = await this.ctx.store.getAllocation(allocationId);
           if (!from || from.state === "TERMINATED") return resolve(null);
-          await this.ctx.launcher.settleOutput?.(allocationId);
           await this.handleExit(allocationId, {
             exitCode: 0,
             signal: null,
