@@ -225,6 +225,25 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Every scheduling pass reads each active experiment's live trials and open operations;
+    // without these it read every trial the experiment ever had.
+    version: 2,
+    async up(db) {
+      const s = db.schema;
+      await s
+        .createIndex("trials_experiment_state")
+        .on("trials")
+        .columns(["experiment_id", "state"])
+        .execute();
+      await s
+        .createIndex("trial_ops_open")
+        .on("trial_ops")
+        .columns(["trial_id", "seq"])
+        .where(sql.ref("completed"), "=", sql.lit(0))
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -3,10 +3,16 @@
  * counter on the trial row (bumped under its row lock), so they are 1, 2, 3 …
  * per trial even when ops are added concurrently.
  */
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { type Db, fromBool, toBool } from "./codec.js";
 import type { TrialOpsTable } from "./schema.js";
 import type { TrialOpRow } from "./store.js";
+
+/**
+ * `completed = 0` written as a literal, not a parameter: only then can SQLite
+ * use the partial index `trial_ops_open` (…where completed = 0).
+ */
+const OPEN = sql.lit(fromBool(false));
 
 function toTrialOp(row: Selectable<TrialOpsTable>): TrialOpRow {
   return {
@@ -46,7 +52,7 @@ export async function getNextTrialOp(db: Db, trialId: number): Promise<TrialOpRo
     .selectFrom("trial_ops")
     .selectAll()
     .where("trial_id", "=", trialId)
-    .where("completed", "=", fromBool(false))
+    .where("completed", "=", OPEN)
     .orderBy("seq")
     .limit(1)
     .executeTakeFirst();
@@ -55,12 +61,15 @@ export async function getNextTrialOp(db: Db, trialId: number): Promise<TrialOpRo
 
 /** The first uncompleted op of every trial of an experiment that has one (one query). */
 export async function listNextTrialOps(db: Db, experimentId: number): Promise<TrialOpRow[]> {
+  // From the few open operations (index trial_ops_open) to their trials, not from every
+  // trial the experiment ever had: SQLite keeps a cross join's order as written.
   const rows = await db
     .selectFrom("trial_ops")
-    .innerJoin("trials", "trials.id", "trial_ops.trial_id")
+    .crossJoin("trials")
     .selectAll("trial_ops")
+    .whereRef("trials.id", "=", "trial_ops.trial_id")
     .where("trials.experiment_id", "=", experimentId)
-    .where("trial_ops.completed", "=", fromBool(false))
+    .where("trial_ops.completed", "=", OPEN)
     .orderBy("trial_ops.trial_id")
     .orderBy("trial_ops.seq")
     .execute();

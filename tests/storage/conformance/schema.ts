@@ -4,6 +4,27 @@ import { SCHEMA_VERSION, SchemaTooNewError } from "../../../src/master/storage/m
 import { connect, openStore } from "../../../src/master/storage/open-store.js";
 import { type ConformanceContext, newUser, rejection } from "./context.js";
 
+const SCHEDULING_INDEXES = ["trial_ops_open", "trials_experiment_state"];
+
+/** The names of those indexes the database has. */
+async function schedulingIndexes(url: string): Promise<string[]> {
+  const { db, dialect } = connect(url);
+  try {
+    const { rows } =
+      dialect === "sqlite"
+        ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(
+            db,
+          )
+        : await sql<{ name: string }>`select indexname as name from pg_indexes`.execute(db);
+    return rows
+      .map((r) => r.name)
+      .filter((n) => SCHEDULING_INDEXES.includes(n))
+      .sort();
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function setSchemaVersion(url: string, version: number): Promise<void> {
   const { db } = connect(url);
   try {
@@ -24,6 +45,26 @@ export function schemaTests(ctx: ConformanceContext): void {
       await third.close();
     } finally {
       await again.close();
+    }
+  });
+
+  test("a database of schema version 1 is brought up to date, its data kept", async () => {
+    const { store, fixture } = ctx;
+    const user = await newUser(store);
+    expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+    const { db } = connect(fixture.url);
+    try {
+      for (const name of SCHEDULING_INDEXES) await db.schema.dropIndex(name).execute();
+    } finally {
+      await db.destroy();
+    }
+    await setSchemaVersion(fixture.url, 1);
+    const upgraded = await openStore(fixture.url);
+    try {
+      expect(await upgraded.getUser(user.id)).toEqual(user);
+      expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+    } finally {
+      await upgraded.close();
     }
   });
 
