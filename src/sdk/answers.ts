@@ -36,7 +36,6 @@ export function isBestMetricResponse(x: unknown): x is BestMetricResponse {
 
 export function isNextTrialResponse(x: unknown): x is NextTrialResponse {
   if (!isObject(x) || !("env" in x)) return false;
-  if (x.operation !== undefined && !isOperationResponse(x.operation)) return false;
   if (x.env === null) return true;
   return isObject(x.env) && Object.values(x.env).every((v) => typeof v === "string");
 }

@@ -3,7 +3,7 @@
  * for work and push what it did. Every write is queued and sent in the
  * background (`push-sender.ts`), so reporting never blocks training.
  */
-import type { EarlyExitBody, OperationResponse } from "../protocol/api/push.js";
+import type { EarlyExitBody } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
 import { type BackoffOptions, defaultBackoff } from "./backoff.js";
 import { SharedFsStorage } from "./checkpoint-storage.js";
@@ -43,15 +43,7 @@ export interface InitOptions {
  * Connects this process to its trial. Reads PUSHTUNE_*; when PUSHTUNE_MASTER is
  * unset (and no transport is given) it starts a local dry run instead.
  */
-export function init(options: InitOptions = {}): Promise<Context> {
-  return connect(options, null);
-}
-
-/** `init`, with the trial's operation when the master already gave it (`trials()`). */
-export async function connect(
-  options: InitOptions,
-  firstOperation: OperationResponse | null,
-): Promise<Context> {
+export async function init(options: InitOptions = {}): Promise<Context> {
   const env = options.env ?? process.env;
   if (options.transport === undefined && !env.PUSHTUNE_MASTER) {
     const dry = await startDryRun(env, options.dryRun ?? {}, options.log);
@@ -59,9 +51,11 @@ export async function connect(
     return new Context(readTrialEnvironment(dry.env), dry.transport, rest, true);
   }
   const trial = readTrialEnvironment(env);
+  // Taken once: a later context in this process, or a process it starts, asks the master.
+  delete env.PUSHTUNE_OPERATION;
   const transport =
     options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
-  return new Context(trial, transport, options, false, firstOperation);
+  return new Context(trial, transport, options, false);
 }
 
 export class Context {
@@ -91,7 +85,6 @@ export class Context {
     options: Omit<InitOptions, "env" | "transport" | "dryRun">,
     /** True when no master is involved (a local dry run). */
     readonly dryRun: boolean,
-    firstOperation: OperationResponse | null = null,
   ) {
     this.hparams = trial.hparams;
     this.trialId = trial.trialId;
@@ -104,7 +97,7 @@ export class Context {
 
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const backoff = { ...defaultBackoff, ...options.backoff };
-    const api = new PushApi(transport, trial, firstOperation);
+    const api = new PushApi(transport, trial, trial.operation);
     this.sender = new PushSender(api, {
       backoff,
       log,

@@ -1,5 +1,7 @@
 /** The trial's environment (DESIGN §4): everything the master tells a trial's process. */
+import type { OperationResponse } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
+import { isOperationResponse } from "./answers.js";
 import { localExperimentConfig, readExperimentConfig } from "./experiment-config.js";
 
 export type Env = Record<string, string | undefined>;
@@ -18,6 +20,11 @@ export interface TrialEnvironment {
   /** shared_fs root: checkpoint `<uuid>` lives in `<checkpointDir>/<uuid>/`. */
   checkpointDir: string;
   config: ExperimentConfig;
+  /**
+   * PUSHTUNE_OPERATION: what asking for the trial's operation answered when
+   * the master started it, so that the trial need not ask; null: ask.
+   */
+  operation: OperationResponse | null;
 }
 
 /** Reads PUSHTUNE_*; reports every missing or malformed variable at once. */
@@ -59,11 +66,23 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     latestCheckpoint: env.PUSHTUNE_LATEST_CHECKPOINT || null,
     checkpointDir: text("PUSHTUNE_CHECKPOINT_DIR"),
     config: json("PUSHTUNE_EXPERIMENT_CONFIG", readExperimentConfig, localExperimentConfig()),
+    operation: readOperation(env.PUSHTUNE_OPERATION),
   };
   if (problems.length > 0) {
     throw new Error(`pushtune: cannot start this trial: ${problems.join("; ")}`);
   }
   return result;
+}
+
+/** A hint, not an order: anything but a well-formed answer means "ask". */
+function readOperation(raw: string | undefined): OperationResponse | null {
+  if (!raw) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return isOperationResponse(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 export function parseHParams(json: string): HParams {
@@ -88,5 +107,6 @@ export function trialEnvironmentVariables(t: TrialEnvironment): Record<string, s
     PUSHTUNE_LATEST_CHECKPOINT: t.latestCheckpoint ?? "",
     PUSHTUNE_CHECKPOINT_DIR: t.checkpointDir,
     PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(t.config),
+    ...(t.operation ? { PUSHTUNE_OPERATION: JSON.stringify(t.operation) } : {}),
   };
 }

@@ -29,19 +29,14 @@ export interface TrialIdentity {
   runId: number;
 }
 
-export interface NextTrial {
-  env: Record<string, string>;
-  operation: OperationResponse | null;
-}
-
 /** Extra seconds a long poll's HTTP timeout gets beyond the wait the master was asked for. */
 const LONG_POLL_GRACE_MS = 15_000;
 
 export class PushApi {
   /**
    * What an ask for the next operation would get, as the master already
-   * answered it: to the completion of operation `length`, or (length 0) with
-   * the handover that gave this process the trial.
+   * answered it: to the completion of operation `length`, or (length 0) when
+   * it started the trial (PUSHTUNE_OPERATION).
    */
   private afterCompletion: { length: number; answer: OperationResponse } | null;
 
@@ -99,17 +94,11 @@ export class PushApi {
 
   /**
    * This allocation's trial is done and its process can take another: the
-   * environment of the next trial it runs (and its operation, when the master
-   * says), or null when there is none.
+   * environment of the next trial it runs, or null when there is none.
    */
-  async nextTrial(): Promise<NextTrial | null> {
+  async nextTrial(): Promise<Record<string, string> | null> {
     const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/next_trial`;
-    const answer = checked(
-      isNextTrialResponse,
-      await this.transport.request("POST", path, {}),
-      path,
-    );
-    return answer.env === null ? null : { env: answer.env, operation: answer.operation ?? null };
+    return checked(isNextTrialResponse, await this.transport.request("POST", path, {}), path).env;
   }
 
   /**

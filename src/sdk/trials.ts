@@ -19,10 +19,10 @@
  */
 
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
-import { type Context, connect, type InitOptions, init } from "./context.js";
+import { type Context, type InitOptions, init } from "./context.js";
 import { readTrialEnvironment } from "./environment.js";
 import { RequestError, RetryableError } from "./errors.js";
-import { type NextTrial, PushApi } from "./push-api.js";
+import { PushApi } from "./push-api.js";
 import { HttpTransport } from "./transport.js";
 
 export async function* trials(options: InitOptions = {}): AsyncGenerator<Context, void, undefined> {
@@ -31,19 +31,17 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     yield* once(await init(options));
     return;
   }
-  let firstOperation: NextTrial["operation"] = null;
   for (;;) {
     const trial = readTrialEnvironment(env);
     const transport =
       options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
-    yield* once(await connect({ ...options, env, transport }, firstOperation));
+    yield* once(await init({ ...options, env, transport }));
     const next = await askForNextTrial(new PushApi(transport, trial), {
       ...defaultBackoff,
       ...options.backoff,
     });
     if (next === null) return;
-    Object.assign(env, next.env);
-    firstOperation = next.operation;
+    Object.assign(env, next);
   }
 }
 
@@ -62,7 +60,10 @@ async function* once(ctx: Context): AsyncGenerator<Context, void, undefined> {
  * that got no answer is repeated until it gets one: the master may have
  * handed this process a trial already, and answers a repeated ask the same.
  */
-async function askForNextTrial(api: PushApi, backoff: BackoffOptions): Promise<NextTrial | null> {
+async function askForNextTrial(
+  api: PushApi,
+  backoff: BackoffOptions,
+): Promise<Record<string, string> | null> {
   for (let failures = 1; ; failures++) {
     try {
       return await api.nextTrial();

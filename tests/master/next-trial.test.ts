@@ -37,10 +37,7 @@ async function experiment(maxTrials: number, slots: number) {
   return res.body.id;
 }
 
-type NextTrial = {
-  env: Record<string, string> | null;
-  operation?: { op: { length: number } | null; completed: boolean };
-};
+type NextTrial = { env: Record<string, string> | null };
 
 /** Asks for the next trial as the process running `spec` would. */
 async function askNext(spec: LaunchSpec) {
@@ -64,6 +61,11 @@ function handedTo(spec: LaunchSpec, env: Record<string, string>): LaunchSpec {
 test("one process runs trial after trial of its experiment, then exits when none is left", async () => {
   const id = await experiment(3, 1);
   let spec = running(tm)[0]!;
+  // A launched trial is told its operation too.
+  expect(JSON.parse(spec.env.PUSHTUNE_OPERATION!)).toEqual({
+    op: { length: 100 },
+    completed: false,
+  });
   const seen: number[] = [];
   for (;;) {
     const t = new TrialHandle(tm, spec);
@@ -78,12 +80,14 @@ test("one process runs trial after trial of its experiment, then exits when none
     expect(ended).toMatchObject({ state: "TERMINATED", exitCode: 0 });
     expect(ended?.exitReason).toBe("completed (its process asked for the next trial)");
     if (next.body.env === null) {
-      expect(next.body.operation).toBeUndefined();
       tm.launcher.exit(spec.allocationId); // the process is not live any more: nothing happens
       break;
     }
-    // The answer carries what the next trial's first ask would get.
-    expect(next.body.operation).toEqual({ op: { length: 100 }, completed: false });
+    // The environment says what the next trial's first ask would get.
+    expect(JSON.parse(next.body.env.PUSHTUNE_OPERATION!)).toEqual({
+      op: { length: 100 },
+      completed: false,
+    });
     const env = next.body.env;
     expect(env.PUSHTUNE_TOKEN).not.toBe(spec.env.PUSHTUNE_TOKEN);
     expect(env.PUSHTUNE_EXPERIMENT_ID).toBe(String(id));

@@ -64,3 +64,29 @@ test("a config read again (the next trial of a process) is an equal, separate co
   expect(second.scheduling_unit).toBe(7);
   expect(second).not.toBe(readExperimentConfig(json));
 });
+
+test("PUSHTUNE_OPERATION saves the first ask; it is taken once, and a malformed one means ask", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const env: Record<string, string | undefined> = {
+    ...fm.env(),
+    PUSHTUNE_OPERATION: JSON.stringify({ op: { length: 10 }, completed: false }),
+  };
+  const ctx = await init({ transport: fm, env, handleExitSignals: false });
+  expect(env.PUSHTUNE_OPERATION).toBeUndefined();
+  const lengths: number[] = [];
+  for await (const op of ctx.searcher.operations()) {
+    lengths.push(op.length);
+    await op.reportCompleted(0.5);
+  }
+  await ctx.close();
+  expect(lengths).toEqual([10]);
+  expect(fm.requests.filter((r) => r.path.includes("/searcher/operation"))).toEqual([]);
+
+  const asked = new FakeMaster({ ops: [10] });
+  const bad = { ...asked.env(), PUSHTUNE_OPERATION: '{"op": {"length": -1}}' };
+  const again = await init({ transport: asked, env: bad, handleExitSignals: false });
+  for await (const op of again.searcher.operations()) await op.reportCompleted(0.5);
+  await again.close();
+  expect(asked.completedOperations.map((o) => o.length)).toEqual([10]);
+  expect(asked.requests.filter((r) => r.path.includes("/searcher/operation"))).toHaveLength(1);
+});

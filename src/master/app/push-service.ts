@@ -331,13 +331,7 @@ export class PushService {
     if (earlier) return earlier;
     if (a.state === "TERMINATED")
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
-    const answer = this.supervisor
-      .nextTrial(allocationId)
-      .then(async (env): Promise<NextTrialResponse> => {
-        if (env === null) return { env };
-        const operation = await this.operationNow(Number(env.PUSHTUNE_TRIAL_ID));
-        return { env, operation };
-      });
+    const answer = this.supervisor.nextTrial(allocationId).then((env) => ({ env }));
     this.handovers.set(allocationId, answer);
     answer.catch(() => this.handovers.delete(allocationId));
     for (const key of this.handovers.keys()) {

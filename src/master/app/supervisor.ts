@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { decideSchedule, type HoldingTrial, type WaitingTrial } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
-import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
+import type { AllocationRow, ExperimentRow, TrialOpRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
@@ -249,11 +249,11 @@ export class Supervisor implements LauncherEvents {
       // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
       const ckpt = t.latestCheckpointUuid ? await tx.getCheckpoint(t.latestCheckpointUuid) : null;
       await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
-      return { trial: t, alloc };
+      return { trial: t, alloc, op: await tx.getNextTrialOp(t.id) };
     });
     if (!started) return null;
     const { alloc } = started;
-    const env = this.trialEnv(exp, started.trial, alloc, token);
+    const env = this.trialEnv(exp, started.trial, alloc, token, started.op);
     const spec = {
       allocationId: alloc.id,
       trialId: trial.id,
@@ -286,11 +286,13 @@ export class Supervisor implements LauncherEvents {
     }
   }
 
+  /** `op`: the trial's next operation as it starts, told to it so that it need not ask. */
   private trialEnv(
     exp: ExperimentRow,
     trial: TrialRow,
     alloc: AllocationRow,
     token: string,
+    op: TrialOpRow | null,
   ): Record<string, string> {
     return {
       ...exp.config.environment.variables,
@@ -305,6 +307,9 @@ export class Supervisor implements LauncherEvents {
       PUSHTUNE_LATEST_CHECKPOINT: trial.latestCheckpointUuid ?? "",
       PUSHTUNE_CHECKPOINT_DIR: checkpointDir(this.ctx, exp.config),
       PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(exp.config),
+      ...(op
+        ? { PUSHTUNE_OPERATION: JSON.stringify({ op: { length: op.length }, completed: false }) }
+        : {}),
     };
   }
 

@@ -103,12 +103,10 @@ export type PreemptionResponse = Static<typeof PreemptionResponse>;
 /**
  * The answer to a trial process that finished its trial and can take another:
  * the PUSHTUNE_* environment of the trial it now runs (with a new token), or
- * null when there is none for it and it should exit; with a trial, what
- * asking for that trial's operation would answer now (saving that ask).
+ * null when there is none for it and it should exit.
  */
 export const NextTrialResponse = Type.Object({
   env: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
-  operation: Type.Optional(OperationResponse),
 });
 export type NextTrialResponse = Static<typeof NextTrialResponse>;
 

@@ -121,6 +121,8 @@ export class FakeMaster implements Transport {
       latestCheckpoint: this.options.latestCheckpoint ?? null,
       checkpointDir: this.checkpointDir,
       config: this.config,
+      // The trial asks for its operation, so tests see each ask.
+      operation: null,
     });
   }
 
