@@ -51,7 +51,7 @@ interface TrialResult {
  */
 const TRIAL = `
 import { writeFile } from "node:fs/promises";
-import { init } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist/sdk/index.js")).href)};
+import { init } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist/sdk-bundle/index.js")).href)};
 
 const N = 40;
 const ROUNDS = ${ROUNDS};
@@ -132,7 +132,7 @@ await writeFile(process.env.SDK_OVERHEAD_RESULT, JSON.stringify(result));
 `;
 
 export async function run(): Promise<Record<string, number>> {
-  if (!existsSync(join(ROOT, "dist/sdk/index.js"))) {
+  if (!existsSync(join(ROOT, "dist/sdk-bundle/index.js"))) {
     throw new Error("the trial imports the built SDK: run `npm run build` first");
   }
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-sdk-"));

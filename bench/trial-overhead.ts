@@ -58,7 +58,7 @@ const DROP_CA_CERTS =
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
 export async function run(): Promise<Record<string, number>> {
-  if (!existsSync(join(ROOT, "dist/sdk/index.js"))) {
+  if (!existsSync(join(ROOT, "dist/sdk-bundle/index.js"))) {
     throw new Error("trials import the built SDK: run `npm run build` first");
   }
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));

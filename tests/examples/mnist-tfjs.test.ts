@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 beforeAll(async () => {
-  await access(join(ROOT, "dist/sdk/index.js")).catch(() => {
+  await access(join(ROOT, "dist/sdk-bundle/index.js")).catch(() => {
     throw new Error("the example imports the built SDK: run `npm run build` first");
   });
 });

@@ -26,6 +26,7 @@ import {
   isOperationResponse,
   isPreemptionResponse,
 } from "../../src/sdk/answers.js";
+import { ensureSdkBuilt } from "../e2e/support/build.js";
 
 const SDK = pathToFileURL(resolve(import.meta.dirname, "../../src/sdk/index.ts")).href;
 
@@ -77,6 +78,22 @@ const fm = new FakeMaster();
 await fm.request("POST", "/trials/1/progress", { progress: 1 });
 if (fm.events.length !== 1) throw new Error("the write was not accepted");`);
   expect(written.some(fromTypebox)).toBe(true);
+});
+
+test("a trial's `import … from \"pushtune\"` loads one built module, the fake master's checks a second", async () => {
+  await ensureSdkBuilt();
+  const ownFiles = (urls: string[]) =>
+    urls.filter((url) => url.startsWith("file:") && !url.includes("/node_modules/"));
+  const imported = await modulesLoadedBy(`await import("pushtune");`);
+  expect(ownFiles(imported).map((url) => url.split("/dist/")[1])).toEqual(["sdk-bundle/index.js"]);
+
+  const written = await modulesLoadedBy(`
+const { FakeMaster } = await import("pushtune");
+await new FakeMaster().request("POST", "/trials/1/progress", { progress: 1 });`);
+  expect(ownFiles(written).map((url) => url.split("/dist/")[1])).toEqual([
+    "sdk-bundle/index.js",
+    "sdk-bundle/body-checks.js",
+  ]);
 });
 
 test("the HTTP transport talks to the master without loading fetch (undici); the global fetch still fits", async () => {

@@ -1,6 +1,6 @@
 /**
  * Trials import the SDK as `pushtune`, which resolves to the built
- * `dist/sdk/index.js`. `npm test` builds before it runs the tests; a direct
+ * `dist/sdk-bundle/index.js`. `npm test` builds before it runs the tests; a direct
  * `vitest run tests/e2e` builds here when dist is missing or older than the
  * sources it comes from. Test files run in parallel: one builds, the others
  * wait on a lock directory.
@@ -14,7 +14,7 @@ export const ROOT = resolve(import.meta.dirname, "../../..");
 export const SYNTHETIC_DIR = join(ROOT, "examples/synthetic");
 export const CORE_API_DIR = join(ROOT, "examples/core-api");
 
-const BUILT = join(ROOT, "dist/sdk/index.js");
+const BUILT = join(ROOT, "dist/sdk-bundle/index.js");
 const SOURCES = ["src/sdk", "src/protocol"].map((d) => join(ROOT, d));
 const LOCK = join(ROOT, "dist/.e2e-build-lock");
 
