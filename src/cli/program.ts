@@ -39,7 +39,9 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
   trialCommand(program, ctx);
   checkpointCommand(program, ctx);
   userCommand(program, ctx);
-  demoCommand(program, ctx, (argv) => main(argv, ctx.io));
+  demoCommand(program, ctx, (argv, env) =>
+    main(argv, { ...ctx.io, env: { ...ctx.io.env, ...env } }),
+  );
   return program;
 }
 

@@ -23,7 +23,8 @@ interface DemoFlags {
 export function demoCommand(
   program: Command,
   ctx: CommandContext,
-  run: (argv: string[]) => Promise<number>,
+  /** Runs another command; `env` adds to the environment it sees. */
+  run: (argv: string[], env: Record<string, string>) => Promise<number>,
 ): void {
   program
     .command("demo")
@@ -52,19 +53,23 @@ export function demoCommand(
       ]);
       let code = 1;
       try {
-        code = await run([
-          "node",
-          "pushtune",
-          "--master",
-          master.url,
-          "--token",
-          token,
-          "experiment",
-          "create",
-          config,
-          workdir,
-          "--follow",
-        ]);
+        code = await run(
+          [
+            "node",
+            "pushtune",
+            "--master",
+            master.url,
+            "--token",
+            token,
+            "experiment",
+            "create",
+            config,
+            workdir,
+            "--follow",
+            // The demo master's data dir: where the follow finds the best checkpoint's files.
+          ],
+          { PUSHTUNE_DATA_DIR: master.dataDir },
+        );
       } finally {
         await master.close();
       }
