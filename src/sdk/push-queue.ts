@@ -12,8 +12,10 @@
  *   completion of the previous one; a completion supersedes the progress
  *   pending since the last barrier (it stands for its operation's end): that
  *   progress is settled as done, and the reports around it merge;
- * - a barrier is sent only after everything queued before it was delivered, so
- *   a validation metric always lands before the completion it justifies;
+ * - a barrier is sent only after everything queued before it was delivered (or
+ *   rides in one request behind the metrics just before it, which the master
+ *   stores first), so a validation metric always lands before the completion
+ *   it justifies;
  * - two pushes at the head of the queue that one request can carry ride
  *   together (`rideTogether`): a metrics batch and the progress or completion
  *   that follows it, which the master applies after the reports. If the
@@ -144,8 +146,9 @@ export function reducePushQueue(
       const [refused, ...rest] = state.inFlight;
       if (refused === undefined) break;
       if (rest.length > 0) {
+        // A refusal is an answer: the master is reachable.
         const alone = state.inFlight.map((p): QueuedPush => ({ ...p, alone: true }));
-        next = { ...state, inFlight: null, pending: [...alone, ...state.pending] };
+        next = { ...state, inFlight: null, pending: [...alone, ...state.pending], failures: 0 };
         break;
       }
       if (event.split && refused.item.kind === "metrics" && refused.item.reports.length > 1) {

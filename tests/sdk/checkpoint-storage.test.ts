@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
 import { CheckpointNotFoundError, FakeMaster } from "../../src/sdk/index.js";
 import { openContext } from "./support.js";
@@ -96,4 +99,46 @@ test("restoring an unknown checkpoint fails clearly", async () => {
   await expect(
     ctx.checkpoint.restore("00000000-0000-4000-8000-000000000000", () => 1),
   ).rejects.toBeInstanceOf(CheckpointNotFoundError);
+});
+
+test("a checkpoint of more files than the process may hold open is saved, its files in path order", async () => {
+  // A child process with a limit of 256 descriptors saves 1,000 files: syncing them all at
+  // once would fail with EMFILE.
+  const root = await mkdtemp(join(tmpdir(), "pushtune-many-files-"));
+  try {
+    const storage = pathToFileURL(
+      resolve(import.meta.dirname, "../../src/sdk/checkpoint-storage.ts"),
+    );
+    const script = `
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+const { SharedFsStorage } = await import(${JSON.stringify(storage.href)});
+const saved = await new SharedFsStorage(${JSON.stringify(root)}).save(
+  { trialId: 1, stepsCompleted: 1, metadata: {} },
+  (dir) => { for (let i = 0; i < 1000; i++) writeFileSync(join(dir, "shard-" + String(i).padStart(4, "0")), "x"); },
+);
+console.log(JSON.stringify(Object.keys(saved.resources)));`;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    const child = spawn(
+      "sh",
+      [
+        "-c",
+        'ulimit -n 256 && exec "$0" --import "$1" --input-type=module -e "$2"',
+        process.execPath,
+        tsx,
+        script,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    expect(await new Promise((done) => child.on("exit", done))).toBe(0);
+    const names = JSON.parse(out) as string[];
+    expect(names).toHaveLength(1001);
+    expect(names).toEqual([...names].sort());
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

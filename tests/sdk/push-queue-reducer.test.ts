@@ -276,6 +276,22 @@ describe("the push queue reducer", () => {
     ]);
   });
 
+  test("a refused pair resets the count of failures in a row: the master answered", () => {
+    const { state } = run([
+      enqueue(metrics(1)),
+      enqueue(completed(1)),
+      { type: "failedRetryable" },
+      { type: "backoffElapsed" },
+      { type: "refused", error: new Error("conflict"), split: true },
+    ]);
+    expect(state.failures).toBe(0);
+    // Each part goes again on its own, the metrics first.
+    expect(state.inFlight?.map((p) => [p.item.kind, p.alone])).toEqual([["metrics", true]]);
+    expect(state.pending.map((p) => [p.item.kind, p.alone])).toEqual([
+      ["completedOperation", true],
+    ]);
+  });
+
   test("a pair that failed without an answer goes again together, both marked as retried", () => {
     const { state, outputs } = run([
       enqueue(metrics(1)),
