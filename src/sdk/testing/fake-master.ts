@@ -10,7 +10,6 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ErrorCode } from "../../protocol/api/errors.js";
 import type {
   CheckpointBody,
   CompletedOperationBody,
@@ -24,9 +23,9 @@ import { trialEnvironmentVariables } from "../environment.js";
 import { RequestError, RetryableError } from "../errors.js";
 import { type ConfigOverrides, localExperimentConfig } from "../experiment-config.js";
 import type { HttpMethod, RequestOptions, Transport } from "../transport.js";
-import type { bodySchemas } from "./body-checks.js";
 import { MetricLedger } from "./metric-ledger.js";
 import { parsePushRoute } from "./push-routes.js";
+import { checked, loadBodyChecks, refuse } from "./request-checks.js";
 import { Waiters } from "./waiters.js";
 
 export interface FakeMasterOptions {
@@ -376,26 +375,6 @@ export class FakeMaster implements Transport {
     this.events.push(event);
     this.options.onEvent?.(event);
   }
-}
-
-type BodySchemas = typeof bodySchemas;
-
-function refuse(code: ErrorCode, message: string, details?: unknown): never {
-  throw new RequestError(code, message, undefined, details);
-}
-
-let bodyChecks: Promise<typeof import("./body-checks.js")> | null = null;
-const loadBodyChecks = () => {
-  bodyChecks ??= import("./body-checks.js");
-  return bodyChecks;
-};
-
-/** Checks a request body against the protocol schema `name` (loaded by the first fake master). */
-async function checked<T>(name: keyof BodySchemas, body: unknown): Promise<T> {
-  const { bodyProblems } = await loadBodyChecks();
-  const problems = bodyProblems(name, body);
-  if (problems.length > 0) refuse("BAD_REQUEST", `invalid body: ${problems.join("; ")}`);
-  return body as T;
 }
 
 /** What crosses a network: JSON (so NaN becomes null, and nobody shares objects). */
