@@ -8,7 +8,7 @@
  * The SDK's own steps are small metadata operations, done synchronously: each
  * costs microseconds, where a trip through libuv's thread pool costs a tenth
  * of a millisecond or more. Only the fsyncs of the files, which take as long
- * as the files are large, run in the background (all at once).
+ * as the files are large, run in the background (several at a time).
  */
 import { randomUUID } from "node:crypto";
 import {

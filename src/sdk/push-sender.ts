@@ -94,8 +94,7 @@ export class PushSender {
       this.pace(item);
       return;
     }
-    // Earlier paced pushes go first.
-    this.enqueue([...this.takePaced(), item].map((i) => this.withTickets(i)));
+    this.enqueueAfterPaced(this.withTickets(item));
   }
 
   /**
@@ -113,17 +112,21 @@ export class PushSender {
 
   /** Queues the paced pushes now, in their order. */
   private releasePaced(): void {
-    const items = this.takePaced();
-    if (items.length > 0) this.enqueue(items.map((i) => this.withTickets(i)));
+    this.enqueueAfterPaced();
   }
 
-  /** The paced pushes, taken out to be queued now. */
-  private takePaced(): PacedItem[] {
+  /**
+   * Queues the paced pushes, then `pushes`, in one event: what was reported
+   * before goes first, and pushes made at once may ride together.
+   */
+  private enqueueAfterPaced(...pushes: { item: PushItem; tickets: number[] }[]): void {
     if (this.pacedTimer !== null) clearTimeout(this.pacedTimer);
     this.pacedTimer = null;
-    if (this.paced.empty) return [];
-    this.lastPacedAt = Date.now();
-    return this.paced.take();
+    const earlier = this.paced.empty ? [] : this.paced.take().map((i) => this.withTickets(i));
+    if (earlier.length > 0) this.lastPacedAt = Date.now();
+    if (earlier.length + pushes.length > 0) {
+      this.dispatch({ type: "enqueue", pushes: [...earlier, ...pushes] });
+    }
   }
 
   /**
@@ -136,9 +139,7 @@ export class PushSender {
     const delivered = new Promise<void>((resolve, reject) => {
       this.waiters.set(ticket, { resolve, reject });
     });
-    // What was reported before goes first, queued with it (so they may ride together).
-    const earlier = this.takePaced().map((i) => this.withTickets(i));
-    this.enqueue([...earlier, { item, tickets: [ticket] }]);
+    this.enqueueAfterPaced({ item, tickets: [ticket] });
     return delivered;
   }
 
@@ -161,10 +162,6 @@ export class PushSender {
 
   throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
-  }
-
-  private enqueue(pushes: { item: PushItem; tickets: number[] }[]): void {
-    this.dispatch({ type: "enqueue", pushes });
   }
 
   /** `item` with fresh tickets: one per report of a batch, else one. */

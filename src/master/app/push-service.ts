@@ -74,22 +74,16 @@ export class PushService {
     requireTrialReader(principal, trialId);
     const deadline = Date.now() + waitSeconds * 1000;
     for (;;) {
-      const now = await this.operationNow(trialId);
-      if (now.op !== null || now.completed) return now;
+      const trial = await this.trial(trialId);
+      const next = await this.ctx.store.getNextTrialOp(trialId);
+      if (next) return { op: { length: next.length }, completed: false };
+      if (trial.closeRequested || isTerminalTrial(trial)) return { op: null, completed: true };
       const left = deadline - Date.now();
       if (left <= 0 || signal?.aborted) return { op: null, completed: false };
       // Also wake when this allocation is told to stop, so the trial can check preemption.
       const woke = await this.ctx.notifier.wait(opKey(trialId), left, signal);
       if (!woke) return { op: null, completed: false };
     }
-  }
-
-  /** What the trial's next op is right now: an op, closed, or nothing decided yet. */
-  private async operationNow(trialId: number): Promise<OperationResponse> {
-    const trial = await this.trial(trialId);
-    const next = await this.ctx.store.getNextTrialOp(trialId);
-    if (next) return { op: { length: next.length }, completed: false };
-    return { op: null, completed: trial.closeRequested || isTerminalTrial(trial) };
   }
 
   async completeOperation(
