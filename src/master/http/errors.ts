@@ -29,29 +29,48 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
+/**
+ * Every error answer carries the request's id (`error.requestId`, and the
+ * `x-request-id` header on every answer). Every 5xx is logged as one JSON
+ * line with that id, the route, the error's message and its stack, so the id
+ * a user reports finds the cause in the master's log.
+ */
 export function installErrorHandling(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const api = error instanceof ApiError ? error : fromFastify(error);
-    if (!api) {
-      request.log.error({ err: error }, "unhandled error");
-      if (process.env.PUSHTUNE_DEBUG_ERRORS) console.error(error);
-      const body: ErrorBody = {
-        error: { code: "INTERNAL", message: "internal error; see the master's log" },
-      };
-      return reply.status(500).send(body);
+    const api =
+      (error instanceof ApiError ? error : fromFastify(error)) ??
+      new ApiError("INTERNAL", "internal error; see the master's log for this request id");
+    if (api.status >= 500) {
+      request.log.error(
+        {
+          err: error,
+          route: `${request.method} ${request.routeOptions.url ?? request.url}`,
+          url: request.url,
+          status: api.status,
+        },
+        error.message,
+      );
     }
     const body: ErrorBody = {
       error: {
         code: api.code,
         message: api.message,
         ...(api.details === undefined ? {} : { details: api.details }),
+        requestId: String(request.id),
       },
     };
     return reply.status(api.status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     const body: ErrorBody = {
-      error: { code: "NOT_FOUND", message: `no route ${request.method} ${request.url}` },
+      error: {
+        code: "NOT_FOUND",
+        message: `no route ${request.method} ${request.url}`,
+        requestId: String(request.id),
+      },
     };
     return reply.status(404).send(body);
   });

@@ -3,15 +3,21 @@
  * the single source for validation, types and OpenAPI; one auth hook; one
  * error mapper.
  */
+
+import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { TSchema } from "typebox";
-import { Compile } from "typebox/compile";
-import { Value } from "typebox/value";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
+import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { installErrorHandling } from "./errors.js";
+import { compileValidator } from "./request-validation.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { pushRoutes } from "./routes/push.js";
@@ -37,31 +43,14 @@ declare module "fastify" {
 export type App = FastifyInstance & { withTypeProvider: FastifyInstance["withTypeProvider"] };
 
 export interface ServerOptions {
-  logger?: boolean;
+  /**
+   * Where the master logs (one JSON line per entry): by default pino on
+   * stderr. Requests are not logged one by one; every 5xx is, with its
+   * request id.
+   */
+  log?: Logger;
   /** Largest accepted body, bytes. */
   bodyLimit?: number;
-}
-
-/**
- * Bodies are validated strictly (no type coercion: "5" is not 5); path and
- * query strings are converted first, since they arrive as text.
- */
-function compileValidator({ schema, httpPart }: { schema: TSchema; httpPart?: string }) {
-  const check = Compile(schema);
-  const convert = httpPart !== "body";
-  return (data: unknown) => {
-    const value = convert ? Value.Convert(schema, data) : data;
-    if (check.Check(value)) return { value };
-    const errors = [...check.Errors(value)].slice(0, 10);
-    const error = Object.assign(
-      new Error(errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")),
-      {
-        validation: errors.map((e) => ({ ...e, instancePath: e.instancePath })),
-        validationContext: httpPart,
-      },
-    );
-    return { error };
-  };
 }
 
 export async function buildServer(
@@ -69,7 +58,11 @@ export async function buildServer(
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    loggerInstance: (options.log ?? pino(pino.destination(2))) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // A fresh id per request, never one the client chose: it is what a 5xx's log line is found by.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
     // Long polls hold requests open; keep-alive connections are reused by trials.
     keepAliveTimeout: 65_000,
@@ -91,7 +84,9 @@ export async function buildServer(
     if (request.routeOptions.config?.public) return;
     if (!request.url.startsWith("/api/")) return;
     const header = request.headers.authorization;
-    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    // The scheme is case-insensitive (RFC 7235 §2.1): "bearer" and "BEARER" are "Bearer".
+    const match = header?.match(/^bearer +(\S.*)$/i);
+    const token = match ? match[1]!.trim() : undefined;
     request.principal = await authenticate(master.store, token, {
       allowEnded: request.routeOptions.config?.endedAllocation === true,
     });

@@ -3,9 +3,10 @@
  * object per point, so thousands of trials' curves travel in a few pages.
  */
 import { type Static, Type } from "typebox";
+import { Cursor } from "./common.js";
 
 export const ValidationColumnsQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  after: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
 });
 export type ValidationColumnsQuery = Static<typeof ValidationColumnsQuery>;

@@ -6,12 +6,35 @@ export const ErrorBodySchema = Type.Object(
       code: Type.String(),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
+      /** The id the master logged this request under (also the `x-request-id` header). */
+      requestId: Type.Optional(Type.String()),
     }),
   },
   { $id: "ErrorBody" },
 );
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 }) });
+/**
+ * Integer bounds are what both stores hold: bigint columns are read back as
+ * JavaScript numbers, exact only up to 2^53 - 1 (open-store.ts refuses
+ * anything larger), and PostgreSQL `integer` columns (run ids, ids as
+ * the API takes them) hold up to 2^31 - 1. A value past them is a 400, never a
+ * database error.
+ */
+export const MAX_STORED_INTEGER = Number.MAX_SAFE_INTEGER;
+export const MAX_ID = 2 ** 31 - 1;
+
+/** A count, length or size the master stores: 0 (or `minimum`) up to 2^53 - 1. */
+export const StoredInteger = (minimum = 0) =>
+  Type.Integer({ minimum, maximum: MAX_STORED_INTEGER });
+
+/** An experiment, trial or user id, or a run number: a positive integer up to 2^31 - 1. */
+export const RowId = Type.Integer({ minimum: 1, maximum: MAX_ID });
+
+/** A paging cursor: the id of the last row seen (0 = from the start). */
+export const Cursor = StoredInteger(0);
+
+/** In a path, a decimal spelling only: `/trials/1.5` and `/trials/0x10` are 400. */
+export const IdParams = Type.Object({ id: RowId });
 export type IdParams = Static<typeof IdParams>;
 
 export const AllocationParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -22,7 +45,7 @@ export type UuidParams = Static<typeof UuidParams>;
 
 /** Cursor paging: rows with id > after, at most limit. `next` is the cursor for the following page. */
 export const CursorQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  after: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
 });
 

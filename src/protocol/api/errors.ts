@@ -28,7 +28,8 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
+  /** `requestId`: the id the master logged the request under (also its `x-request-id` header). */
+  error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
 }
 
 /** An error with a stable code; thrown anywhere in the master, mapped to HTTP once. */

@@ -4,7 +4,7 @@
  * needs no searcher state.
  */
 import { type Static, Type } from "typebox";
-import { FiniteNumber } from "./common.js";
+import { FiniteNumber, MAX_STORED_INTEGER, RowId, StoredInteger } from "./common.js";
 
 export const OperationQuery = Type.Object({
   waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
@@ -41,7 +41,7 @@ export const MetricGroupSchema = Type.Union([Type.Literal("training"), Type.Lite
 export const MetricReport = Type.Object(
   {
     group: MetricGroupSchema,
-    stepsCompleted: Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 }),
+    stepsCompleted: StoredInteger(0),
     metrics: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), FiniteNumber, {
       maxProperties: 200,
     }),
@@ -55,7 +55,7 @@ export type MetricReport = Static<typeof MetricReport>;
 export const MetricsBody = Type.Object(
   {
     reports: Type.Array(MetricReport, { minItems: 1, maxItems: 10_000 }),
-    trialRunId: Type.Integer({ minimum: 1 }),
+    trialRunId: RowId,
     progress: Type.Optional(ProgressBody.properties.progress),
   },
   { additionalProperties: false },
@@ -65,7 +65,7 @@ export type MetricsBody = Static<typeof MetricsBody>;
 /** `metrics`: a metrics push the master stores before the completion (one request for both). */
 export const CompletedOperationBody = Type.Object(
   {
-    op: Type.Object({ length: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    op: Type.Object({ length: StoredInteger(1) }, { additionalProperties: false }),
     searcherMetric: FiniteNumber,
     metrics: Type.Optional(MetricsBody),
   },
@@ -75,16 +75,23 @@ export type CompletedOperationBody = Static<typeof CompletedOperationBody>;
 
 export const MetricsResponse = Type.Object({ inserted: Type.Integer() });
 
+/** Largest checkpoint metadata, as JSON text. */
+export const MAX_CHECKPOINT_METADATA_BYTES = 256 * 1024;
+
+/** Largest total size of a checkpoint's files (the sum of `resources`). */
+export const MAX_CHECKPOINT_BYTES = MAX_STORED_INTEGER;
+
 export const CheckpointBody = Type.Object(
   {
     uuid: Type.String({ pattern: "^[A-Za-z0-9-]{8,64}$" }),
-    trialId: Type.Integer({ minimum: 1 }),
-    stepsCompleted: Type.Integer({ minimum: 0 }),
-    resources: Type.Record(
-      Type.String({ minLength: 1, maxLength: 1024 }),
-      Type.Integer({ minimum: 0 }),
-    ),
-    metadata: Type.Record(Type.String(), Type.Unknown()),
+    trialId: RowId,
+    stepsCompleted: StoredInteger(0),
+    /** File sizes in bytes; their sum (the checkpoint's size) is bounded as each one is. */
+    resources: Type.Record(Type.String({ minLength: 1, maxLength: 1024 }), StoredInteger(0), {
+      maxProperties: 100_000,
+    }),
+    /** Free-form; at most `MAX_CHECKPOINT_METADATA_BYTES` as JSON, nested at most 32 deep like any body. */
+    metadata: Type.Record(Type.String(), Type.Unknown(), { maxProperties: 1000 }),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,7 @@
  * The CLI and the web UI read these shapes; the master validates against them.
  */
 import { type Static, Type } from "typebox";
-import { FiniteNumber } from "./common.js";
+import { Cursor, FiniteNumber } from "./common.js";
 import { MetricGroupSchema } from "./push.js";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
@@ -132,7 +132,7 @@ export type TrialDetail = Static<typeof TrialDetail>;
 
 export const MetricsQuery = Type.Object({
   group: Type.Optional(MetricGroupSchema),
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  after: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
 });
 
@@ -155,7 +155,7 @@ export const MetricSeries = Type.Object({
 export type MetricSeries = Static<typeof MetricSeries>;
 
 export const LogsQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  after: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   /** Long-poll: wait up to this many seconds for new lines when there are none. */

@@ -3,12 +3,15 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { AllocationParams, Empty, ErrorResponses, IdParams } from "../../../protocol/api/common.js";
+import { ApiError } from "../../../protocol/api/errors.js";
 import {
   BestMetricResponse,
   CheckpointBody,
   CompletedOperationBody,
   EarlyExitBody,
   LogsBody,
+  MAX_CHECKPOINT_BYTES,
+  MAX_CHECKPOINT_METADATA_BYTES,
   MetricsBody,
   MetricsResponse,
   NextTrialResponse,
@@ -23,6 +26,22 @@ import { requireTrialWriter } from "../../app/principal.js";
 import { clientGone } from "../server.js";
 
 const errors = ErrorResponses;
+
+/** What the schema cannot say about a checkpoint: its total size and its metadata's size. */
+function checkCheckpointSize(body: CheckpointBody): void {
+  const total = Object.values(body.resources).reduce((sum, bytes) => sum + bytes, 0);
+  if (total > MAX_CHECKPOINT_BYTES)
+    throw new ApiError(
+      "BAD_REQUEST",
+      `body/resources: the files' sizes add up to more than ${MAX_CHECKPOINT_BYTES} bytes`,
+    );
+  const metadata = Buffer.byteLength(JSON.stringify(body.metadata));
+  if (metadata > MAX_CHECKPOINT_METADATA_BYTES)
+    throw new ApiError(
+      "BAD_REQUEST",
+      `body/metadata: ${metadata} bytes of JSON, more than the ${MAX_CHECKPOINT_METADATA_BYTES} allowed`,
+    );
+}
 const tags = ["push"];
 
 export async function pushRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -121,6 +140,7 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
     "/checkpoints",
     { schema: { tags, body: CheckpointBody, response: { 200: Empty, ...errors } } },
     async (req) => {
+      checkCheckpointSize(req.body);
       await push.checkpoint(req.principal, req.body);
       return {};
     },

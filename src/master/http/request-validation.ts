@@ -1,0 +1,110 @@
+/**
+ * How every request is checked against its TypeBox schema, in one place:
+ *
+ * - Bodies are validated strictly (no type coercion: "5" is not 5).
+ * - Path and query strings arrive as text and are converted first, but only
+ *   from their plain decimal spelling: an integer is `0` or digits without a
+ *   leading zero (so `/trials/1.5`, `/trials/0x10` and `/trials/010` are 400,
+ *   not trials 1, 16 and 10), a number is a decimal with an optional exponent,
+ *   a boolean is `true` or `false`. Anything else stays text and fails the check.
+ * - After the schema, what no schema keyword can say: no string anywhere
+ *   (values or keys) holds a NUL character (PostgreSQL cannot store one, and
+ *   a key with one is never what a user meant), and no JSON value nests
+ *   deeper than `MAX_JSON_DEPTH`.
+ */
+import type { TSchema } from "typebox";
+import { Compile } from "typebox/compile";
+
+/** Deepest nesting of arrays and objects any request may carry (a body's top level is depth 1). */
+export const MAX_JSON_DEPTH = 32;
+
+const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+const NUMBER_TEXT = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+interface Issue {
+  instancePath: string;
+  message: string;
+}
+
+/** Converts one text value by the JSON type its schema names; text it cannot read stays text. */
+function fromText(schema: TSchema | undefined, text: unknown): unknown {
+  if (typeof text !== "string" || !schema) return text;
+  const type = (schema as { type?: unknown }).type;
+  if (type === "integer" && INTEGER_TEXT.test(text)) return Number(text);
+  if (type === "number" && NUMBER_TEXT.test(text)) return Number(text);
+  if (type === "boolean" && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
+/** Path parameters and query strings: an object of text values, converted property by property. */
+function convertText(schema: TSchema, data: unknown): unknown {
+  if (typeof data !== "object" || data === null) return data;
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    out[key] = Object.hasOwn(properties, key) ? fromText(properties[key], value) : value;
+  }
+  return out;
+}
+
+const pointer = (path: string, key: string | number) =>
+  `${path}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
+
+/**
+ * The first NUL character or too-deep nesting in a JSON value, or null.
+ * Iterative, so a value nested thousands deep cannot exhaust the stack here.
+ */
+export function jsonValueIssue(value: unknown): Issue | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: "", depth: 1 }];
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return { instancePath: path, message: "must not contain NUL" };
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > MAX_JSON_DEPTH) {
+      return {
+        instancePath: path,
+        message: `must not nest deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+      };
+    }
+    if (Array.isArray(v)) {
+      for (const [i, item] of v.entries())
+        stack.push({ value: item, path: pointer(path, i), depth: depth + 1 });
+      continue;
+    }
+    for (const [key, item] of Object.entries(v)) {
+      if (key.includes("\u0000"))
+        return { instancePath: path, message: "must not have a key containing NUL" };
+      stack.push({ value: item, path: pointer(path, key), depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+function validationError(issues: Issue[], httpPart: string | undefined): Error {
+  return Object.assign(
+    new Error(issues.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")),
+    { validation: issues, validationContext: httpPart },
+  );
+}
+
+/** fastify's validator compiler: one compiled TypeBox checker per route part. */
+export function compileValidator({ schema, httpPart }: { schema: TSchema; httpPart?: string }) {
+  const check = Compile(schema);
+  const fromUrl = httpPart !== "body";
+  return (data: unknown) => {
+    // The walk comes first: the schema check recurses, and a value that is too deep is refused anyway.
+    const early = jsonValueIssue(data);
+    if (early) return { error: validationError([early], httpPart) };
+    const value = fromUrl ? convertText(schema, data) : data;
+    if (!check.Check(value)) {
+      const issues = [...check.Errors(value)]
+        .slice(0, 10)
+        .map((e) => ({ ...e, instancePath: e.instancePath }));
+      return { error: validationError(issues, httpPart) };
+    }
+    return { value };
+  };
+}

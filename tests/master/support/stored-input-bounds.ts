@@ -1,0 +1,203 @@
+/**
+ * Input at the edges of what a store can hold is refused with a 400 naming
+ * the field, on either store, and leaves nothing behind: integers past 2^53
+ * (or past 2^31 where a column is `integer`), NUL characters, JSON nested
+ * thousands deep. Run by one test file per store.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ashaConfig } from "./configs.js";
+import { startTestMaster, type TestMaster } from "./harness.js";
+
+interface Answer {
+  status: number;
+  body: { error?: { code: string; message: string } };
+}
+
+export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
+  let tm: TestMaster;
+  let trialId: number;
+  let token: string;
+
+  beforeAll(async () => {
+    tm = await startTestMaster({ db, slots: 1 });
+    await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
+    await tm.settle();
+    const spec = [...tm.launcher.live.values()][0]!;
+    trialId = spec.trialId;
+    token = spec.env.PUSHTUNE_TOKEN!;
+  });
+  afterAll(async () => tm?.close());
+
+  async function send(method: "GET" | "POST", url: string, payload?: string, auth?: string) {
+    const res = await tm.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: {
+        ...(auth === undefined ? {} : { authorization: `Bearer ${auth}` }),
+        ...(payload === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(payload === undefined ? {} : { payload }),
+    });
+    return { status: res.statusCode, body: res.json() } as Answer;
+  }
+
+  const checkpoint = (fields: string) =>
+    `{"uuid":"bound-${Math.random().toString(16).slice(2, 10)}","trialId":${trialId},"stepsCompleted":10,"resources":{"a.bin":1},"metadata":{},${fields}}`;
+
+  const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
+
+  const cases: [string, () => Promise<Answer>, string][] = [
+    ...["1152921504606846976", "9223372036854775808", "1e308"].flatMap(
+      (n): [string, () => Promise<Answer>, string][] => [
+        [
+          `checkpoint stepsCompleted ${n}`,
+          () => send("POST", "/checkpoints", checkpoint(`"stepsCompleted":${n}`), token),
+          "stepsCompleted",
+        ],
+        [
+          `checkpoint resource size ${n}`,
+          () => send("POST", "/checkpoints", checkpoint(`"resources":{"a.bin":${n}}`), token),
+          "resources",
+        ],
+      ],
+    ),
+    [
+      "checkpoint resources that add up past 2^53",
+      () =>
+        send(
+          "POST",
+          "/checkpoints",
+          checkpoint(`"resources":{"a":${2 ** 52},"b":${2 ** 52},"c":${2 ** 52}}`),
+          token,
+        ),
+      "resources",
+    ],
+    [
+      "a metrics report with a run id past 2^31",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/metrics`,
+          `{"trialRunId":${2 ** 40},"reports":[{"group":"training","stepsCompleted":1,"metrics":{"loss":1}}]}`,
+          token,
+        ),
+      "trialRunId",
+    ],
+    [
+      "validations after 1e23",
+      () =>
+        send(
+          "GET",
+          "/experiments/1/validations?after=100000000000000000000000",
+          undefined,
+          tm.adminToken,
+        ),
+      "after",
+    ],
+    [
+      "metrics after 1e23",
+      () => send("GET", `/trials/${trialId}/metrics?after=1e23`, undefined, tm.adminToken),
+      "after",
+    ],
+    [
+      "a NUL in an experiment name",
+      () =>
+        send(
+          "POST",
+          "/experiments",
+          JSON.stringify({ config: ashaConfig({ name: "a\u0000b" }), workdir: "/tmp" }),
+          tm.adminToken,
+        ),
+      "name",
+    ],
+    [
+      "a NUL in the name given beside the config",
+      () =>
+        send(
+          "POST",
+          "/experiments",
+          JSON.stringify({ config: ashaConfig(), workdir: "/tmp", name: "x\u0000" }),
+          tm.adminToken,
+        ),
+      "name",
+    ],
+    [
+      "a NUL in a login user name, with no token",
+      () =>
+        send(
+          "POST",
+          "/auth/login",
+          JSON.stringify({ username: "ad\u0000min", password: "xxxxxxxx" }),
+        ),
+      "username",
+    ],
+    [
+      "a NUL in a checkpoint uuid",
+      () => send("GET", "/checkpoints/%00", undefined, tm.adminToken),
+      "uuid",
+    ],
+    [
+      "a NUL in a metric name",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/metrics`,
+          `{"trialRunId":1,"reports":[{"group":"training","stepsCompleted":1,"metrics":{"lo\\u0000ss":1}}]}`,
+          token,
+        ),
+      "metrics",
+    ],
+    [
+      "checkpoint metadata nested 4,500 deep",
+      () => send("POST", "/checkpoints", checkpoint(`"metadata":{"x":${deep(4500)}}`), token),
+      "metadata",
+    ],
+    [
+      "checkpoint metadata nested 40 deep",
+      () => send("POST", "/checkpoints", checkpoint(`"metadata":{"x":${deep(40)}}`), token),
+      "metadata",
+    ],
+    [
+      "checkpoint metadata of a megabyte",
+      () =>
+        send(
+          "POST",
+          "/checkpoints",
+          checkpoint(`"metadata":{"x":"${"m".repeat(1024 * 1024)}"}`),
+          token,
+        ),
+      "metadata",
+    ],
+  ];
+
+  describe(`on ${db}, input past what the store holds is a 400 naming the field`, () => {
+    test.each(cases)("%s", async (_name, call, field) => {
+      const res = await call();
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error?.code).toBe("BAD_REQUEST");
+      expect(res.body.error?.message).toContain(field);
+    });
+
+    test("nothing was stored, and the store still answers", async () => {
+      expect((await tm.store.listCheckpoints({ trialId })).length).toBe(0);
+      const list = await tm.admin.get<{ experiments: { name: string }[] }>("/experiments");
+      expect(list.status).toBe(200);
+      expect(list.body.experiments.map((e) => e.name)).toEqual(["asha-test"]);
+    });
+
+    test("metadata nested 32 deep and sizes up to 2^53 - 1 are accepted", async () => {
+      const res = await send(
+        "POST",
+        "/checkpoints",
+        checkpoint(
+          `"stepsCompleted":${2 ** 53 - 1},"resources":{"a.bin":${2 ** 53 - 1}},"metadata":{"x":${deep(30)}}`,
+        ),
+        token,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const [c] = await tm.store.listCheckpoints({ trialId });
+      expect(c!.stepsCompleted).toBe(2 ** 53 - 1);
+      expect(c!.sizeBytes).toBe(2 ** 53 - 1);
+    });
+  });
+}
