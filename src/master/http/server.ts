@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from "fastify";
 import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
@@ -59,7 +60,7 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.log ?? pino(pino.destination(2))) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A fresh id per request, never one the client chose: it is what a 5xx's log line is found by.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
