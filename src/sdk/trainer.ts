@@ -16,6 +16,7 @@
  *   before stopping for preemption, never twice at one step;
  * - resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken.
  */
+import { ownValue } from "../protocol/own-value.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { InvalidHPError, InvalidReportError, PreemptedError } from "./errors.js";
 import { EventLoopTurns } from "./event-loop.js";
@@ -223,7 +224,7 @@ class WorkloadSequencer {
 
   private searcherMetric(metrics: Metrics): number {
     const name = this.ctx.config.searcher.metric;
-    const value = metrics[name];
+    const value = ownValue(metrics, name);
     if (typeof value !== "number") {
       throw new InvalidReportError(
         `evaluate() must return the searcher's metric "${name}"; it returned ${JSON.stringify(Object.keys(metrics))}`,

@@ -9,6 +9,7 @@ import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
 import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { ownValue } from "../../protocol/own-value.js";
 import {
   checkpointsToKeep,
   type ExperimentAction,
@@ -255,7 +256,7 @@ export class ExperimentService {
         limit: 5000,
       });
       for (const row of page) {
-        const v = row.metrics[metric];
+        const v = ownValue(row.metrics, metric);
         if (v !== undefined) out.set(`${row.trialId}:${row.stepsCompleted}`, v);
       }
       if (page.length < 5000) return out;

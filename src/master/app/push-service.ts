@@ -13,6 +13,7 @@ import type {
   OperationResponse,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { ownValue } from "../../protocol/own-value.js";
 import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
@@ -214,7 +215,7 @@ export class PushService {
     const name = config.searcher.metric;
     let latest: { steps: number; value: number } | null = null;
     for (const r of reports) {
-      const v = r.group === "validation" ? r.metrics[name] : undefined;
+      const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
       if (v !== undefined && (!latest || r.stepsCompleted >= latest.steps))
         latest = { steps: r.stepsCompleted, value: v };
     }
@@ -239,7 +240,7 @@ export class PushService {
       if (!trial || !exp) return inserted;
       let best = trial.bestValidation;
       for (const r of reports) {
-        const v = r.group === "validation" ? r.metrics[name] : undefined;
+        const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
         if (v !== undefined && better(config, v, best)) best = v;
       }
       await tx.updateTrial(trialId, { latestValidation: last.value, bestValidation: best });

@@ -19,6 +19,7 @@ import type {
   ProgressBody,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import { ownValue } from "../../protocol/own-value.js";
 import { trialEnvironmentVariables } from "../environment.js";
 import { RequestError, RetryableError } from "../errors.js";
 import { type ConfigOverrides, localExperimentConfig } from "../experiment-config.js";
@@ -342,7 +343,7 @@ export class FakeMaster implements Transport {
     const fresh = this.ledger.insert(body.reports);
     for (const report of fresh) {
       if (report.group === "validation") {
-        this.noteSearcherMetric(report.metrics[this.config.searcher.metric]);
+        this.noteSearcherMetric(ownValue(report.metrics, this.config.searcher.metric));
       }
       this.accept({ type: "metrics", report });
       const at = this.options.preemptAt?.afterMetricsSteps;

@@ -3,6 +3,7 @@
  * hold. `lr<0.01`, `hidden>=64`, `optimizer=adam`, `best<0.3` compare a
  * column; any other word must appear in the trial's id, state or hparams.
  */
+import { ownValue } from "../../protocol/own-value.js";
 import type { Flat } from "./hparams.js";
 
 export interface FilterRow {
@@ -40,7 +41,11 @@ function word(w: string): Test {
     const [, key, op, raw] = m as unknown as [string, string, string, string];
     const num = Number(raw);
     return (row) => {
-      const v = key in row.flat ? row.flat[key] : key === "id" ? row.id : row.extra[key];
+      const v = Object.hasOwn(row.flat, key)
+        ? row.flat[key]
+        : key === "id"
+          ? row.id
+          : ownValue(row.extra, key);
       if (v === undefined || v === null) return false;
       if (typeof v === "number" && Number.isFinite(num)) return compare(op, v, num);
       const text = typeof v === "string" ? v : JSON.stringify(v);

@@ -90,7 +90,7 @@ export async function systemRoutes(base: FastifyInstance, master: Master): Promi
       const rel = normalize(params["*"]);
       if (c.state !== "ACTIVE")
         throw new ApiError("CHECKPOINT_NOT_FOUND", `checkpoint ${c.uuid} was deleted`);
-      if (!(rel in c.resources) || rel.startsWith("..")) {
+      if (!Object.hasOwn(c.resources, rel) || rel.startsWith("..")) {
         throw new ApiError("NOT_FOUND", `checkpoint ${c.uuid} has no file "${params["*"]}"`);
       }
       const exp = await master.experiments.get(c.experimentId);

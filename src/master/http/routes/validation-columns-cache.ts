@@ -10,6 +10,8 @@
  * row arrives, that trial's rows are read again from the store, so the
  * cache never keeps a hidden row once the new run has reported.
  */
+
+import { ownValue } from "../../../protocol/own-value.js";
 import type { MetricRow, Store } from "../../storage/store.js";
 
 const PAGE = 100_000;
@@ -60,7 +62,9 @@ class Columns {
 
   /** Replaces one trial's points by `rows` (its visible rows up to lastId), keeping id order. */
   replaceTrial(trialId: number, rows: MetricRow[]): void {
-    const fresh = rows.filter((r) => r.id <= this.lastId && r.metrics[this.metric] !== undefined);
+    const fresh = rows.filter(
+      (r) => r.id <= this.lastId && ownValue(r.metrics, this.metric) !== undefined,
+    );
     const old = {
       ids: this.ids,
       trialIds: this.trialIds,
@@ -84,7 +88,7 @@ class Columns {
   }
 
   private pushRow(r: MetricRow): void {
-    this.push(r.id, r.trialId, r.stepsCompleted, r.metrics[this.metric]!);
+    this.push(r.id, r.trialId, r.stepsCompleted, ownValue(r.metrics, this.metric)!);
   }
 }
 
