@@ -51,6 +51,26 @@ export function integer(bounds: { min?: number; max?: number } = {}): Rule<numbe
   );
 }
 
+/**
+ * A number rule with an upper bound that is a limit of pushtune's rather than
+ * part of the value's meaning: a valid value past it is reported as
+ * `must be at most <max>, got <value>`, anything else as `base` reports it.
+ */
+export function atMost(base: Rule<number>, max: number): Rule<number> {
+  return {
+    expected: base.expected,
+    read(value, path, errors) {
+      const read = base.read(value, path, errors);
+      if (read === undefined || read <= max) return read;
+      errors.add(
+        path,
+        `must be at most ${max.toLocaleString("en-US")}, got ${describeValue(value)}`,
+      );
+      return undefined;
+    },
+  };
+}
+
 /** A finite number; `gt` is a strict lower bound. */
 export function finiteNumber(bounds: { gt?: number } = {}): Rule<number> {
   const { gt } = bounds;
@@ -91,13 +111,20 @@ export function oneOf<const T extends string>(values: readonly T[]): Rule<T> {
 }
 
 /** A list whose every element passes `element`; empty lists are rejected when `nonEmpty`. */
-export function listOf<T>(element: Rule<T>, options: { nonEmpty?: boolean } = {}): Rule<T[]> {
+export function listOf<T>(
+  element: Rule<T>,
+  options: { nonEmpty?: boolean; maxItems?: number } = {},
+): Rule<T[]> {
   const expected = `a ${options.nonEmpty ? "non-empty " : ""}list of ${plural(element.expected)}`;
   return {
     expected,
     read(value, path, errors) {
       if (!Array.isArray(value) || (options.nonEmpty && value.length === 0)) {
         errors.add(path, `must be ${expected}, got ${describeValue(value)}`);
+        return undefined;
+      }
+      if (options.maxItems !== undefined && value.length > options.maxItems) {
+        errors.add(path, `must have at most ${options.maxItems} items, got ${value.length}`);
         return undefined;
       }
       const before = errors.count;

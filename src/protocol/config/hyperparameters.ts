@@ -11,6 +11,7 @@
 import { didYouMean, suggest } from "./did-you-mean.js";
 import { childPath, describeValue, type ErrorList, indexPath, isMapping } from "./errors.js";
 import {
+  atMost,
   finiteNumber,
   getField,
   integer,
@@ -22,6 +23,7 @@ import {
   rejectUnknownFields,
   required,
 } from "./fields.js";
+import { MAX_GRID_COUNT } from "./limits.js";
 import type { HParamValue, HyperparameterSpec } from "./types.js";
 
 export const HYPERPARAMETER_TYPES = ["const", "int", "double", "log", "categorical"] as const;
@@ -133,7 +135,7 @@ function reportMisspeltType(mapping: Mapping, path: string, errors: ErrorList): 
 
 const integerBound = integer();
 const numberBound = finiteNumber();
-const countRule = integer({ min: 1 });
+const countRule = atMost(integer({ min: 1 }), MAX_GRID_COUNT);
 const baseRule: Rule<number> = {
   expected: "a number > 0 other than 1",
   read(value, path, errors) {

@@ -17,6 +17,7 @@ import {
 } from "./fields.js";
 import { globalBatchSize, parseHyperparameters } from "./hyperparameters.js";
 import { checkLengthUnits, type LengthAt, lengthRule } from "./lengths.js";
+import { checkGridSize } from "./limits.js";
 import { ALL_SEARCHER_FIELDS, parseSearcher } from "./searcher-config.js";
 import {
   parseCheckpointStorage,
@@ -144,6 +145,7 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
         "is required by the grid searcher (the number of points on this axis, an integer >= 1)",
       );
     }
+    checkGridSize(hyperparameters.specs, errors);
   }
 
   const maxLength =

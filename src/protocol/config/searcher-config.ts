@@ -6,6 +6,7 @@
  */
 import { childPath, type ErrorList } from "./errors.js";
 import {
+  atMost,
   boolean,
   finiteNumber,
   getField,
@@ -20,6 +21,7 @@ import {
   required,
 } from "./fields.js";
 import { lengthRule } from "./lengths.js";
+import { MAX_RUNGS, MAX_TRIALS } from "./limits.js";
 import type { AshaMode, SearcherConfig, SearcherName } from "./types.js";
 
 export const SEARCHER_NAMES = [
@@ -70,7 +72,8 @@ export const ALL_SEARCHER_FIELDS: readonly string[] = [
   ...new Set([...COMMON_FIELDS, ...Object.values(METHOD_FIELDS).flat()]),
 ];
 
-const atLeastOne = integer({ min: 1 });
+const trialCount = atMost(integer({ min: 1 }), MAX_TRIALS);
+const rungCount = atMost(integer({ min: 1 }), MAX_RUNGS);
 const name = oneOf(SEARCHER_NAMES);
 
 /**
@@ -115,19 +118,19 @@ export function parseSearcher(
   const metric = required(m, "metric", path, nonEmptyString, errors);
   const smaller_is_better = own("smaller_is_better", boolean, SEARCHER_DEFAULTS.smaller_is_better);
   const max_length = required(m, "max_length", path, lengthRule, errors);
-  const max_trials = ownRequired("max_trials", atLeastOne);
-  const num_rungs = ownRequired("num_rungs", atLeastOne);
+  const max_trials = ownRequired("max_trials", trialCount);
+  const num_rungs = ownRequired("num_rungs", rungCount);
   const max_concurrent_trials = own(
     "max_concurrent_trials",
     integer({ min: 0 }),
     SEARCHER_DEFAULTS.max_concurrent_trials,
   );
   const divisor = own("divisor", finiteNumber({ gt: 1 }), SEARCHER_DEFAULTS.divisor);
-  const max_rungs = own("max_rungs", atLeastOne, SEARCHER_DEFAULTS.max_rungs);
+  const max_rungs = own("max_rungs", rungCount, SEARCHER_DEFAULTS.max_rungs);
   const mode = own("mode", oneOf(ASHA_MODES), SEARCHER_DEFAULTS.mode);
   const bracket_rungs = own(
     "bracket_rungs",
-    listOf(atLeastOne, { nonEmpty: true }),
+    listOf(rungCount, { nonEmpty: true, maxItems: MAX_RUNGS }),
     SEARCHER_DEFAULTS.bracket_rungs,
   );
   const stop_once = own("stop_once", boolean, SEARCHER_DEFAULTS.stop_once);
