@@ -51,4 +51,24 @@ describe.concurrent("pushtune preview", () => {
     expect(r.stderr).toContain("searcher.divisor");
     expect(r.stdout).toBe("");
   });
+
+  it("a search past pushtune's limits is refused before it is simulated, naming the fields", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pushtune-preview-"));
+    const path = join(dir, "huge.yaml");
+    await writeFile(
+      path,
+      [
+        "entrypoint: x",
+        "hyperparameters:",
+        "  a: {type: int, minval: 0, maxval: 1000000, count: 100000}",
+        "  b: {type: double, minval: 0, maxval: 1, count: 100000}",
+        "searcher: {name: grid, metric: loss, max_length: 100}",
+        "",
+      ].join("\n"),
+    );
+    const r = await runCli(["preview", path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a (100,000) × b (100,000) = 10,000,000,000 points");
+    expect(r.stdout).toBe("");
+  });
 });

@@ -7,8 +7,6 @@ import { randomInt } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
-import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
-import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { ownValue } from "../../protocol/own-value.js";
 import {
   checkpointsToKeep,
@@ -19,6 +17,7 @@ import {
 } from "../domain/index.js";
 import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
 import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
+import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
 import type { Supervisor } from "./supervisor.js";
@@ -32,35 +31,7 @@ const TRIAL_STOP: Record<string, "close" | "cancel" | "kill" | "errored"> = {
   STOPPING_ERROR: "errored",
 };
 
-/** Parses a config given as an object or YAML text; throws INVALID_CONFIG with every error. */
-export function configFromBody(
-  body: { config?: unknown; configYaml?: string },
-  defaultSeed?: number,
-): {
-  config: ExperimentConfig;
-  yaml: string | null;
-} {
-  if ((body.config === undefined) === (body.configYaml === undefined)) {
-    throw new ApiError(
-      "BAD_REQUEST",
-      "give exactly one of `config` (an object) or `configYaml` (text)",
-    );
-  }
-  const options = defaultSeed === undefined ? {} : { defaultSeed };
-  const result =
-    body.configYaml !== undefined
-      ? parseExperimentConfigYaml(body.configYaml, options)
-      : parseExperimentConfig(body.config, options);
-  if (!result.ok) {
-    const first = result.errors[0];
-    throw new ApiError(
-      "INVALID_CONFIG",
-      `invalid experiment config: ${result.errors.length} error(s)${first ? `; ${first.path || "(root)"}: ${first.message}` : ""}`,
-      { errors: result.errors },
-    );
-  }
-  return { config: result.config, yaml: body.configYaml ?? null };
-}
+export { configFromBody } from "./config-from-body.js";
 
 export class ExperimentService {
   constructor(

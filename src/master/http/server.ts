@@ -17,6 +17,7 @@ import Fastify, {
 import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
+import { PureWorkPool } from "../app/pure-work-pool.js";
 import { installErrorHandling } from "./errors.js";
 import { compileValidator } from "./request-validation.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
@@ -52,6 +53,8 @@ export interface ServerOptions {
   log?: Logger;
   /** Largest accepted body, bytes. */
   bodyLimit?: number;
+  /** Milliseconds a search preview may run (in a worker thread) before it is stopped. */
+  previewBudgetMs?: number;
 }
 
 export async function buildServer(
@@ -93,9 +96,12 @@ export async function buildServer(
     });
   });
 
+  const pureWork = new PureWorkPool({ budgetMs: options.previewBudgetMs ?? 20_000 });
+  app.addHook("onClose", async () => pureWork.close());
+
   await app.register(
     async (api) => {
-      await systemRoutes(api, master);
+      await systemRoutes(api, master, pureWork);
       await userRoutes(api, master);
       await experimentRoutes(api, master);
       await experimentChartRoutes(api, master);

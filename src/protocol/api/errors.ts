@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   CHECKPOINT_EXISTS: 409,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Valid, but more work than one request may take (a preview past its time or memory budget). */
+  TOO_MUCH_WORK: 422,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;

@@ -8,17 +8,20 @@ import { Type } from "typebox";
 import { ErrorResponses, UuidParams } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import { CheckpointSchema, HealthResponse, PreviewBody } from "../../../protocol/api/resources.js";
-import { previewSearch } from "../../../searcher/index.js";
 import { checkpointDir } from "../../app/checkpoint-files.js";
-import { configFromBody } from "../../app/experiment-service.js";
 import type { Master } from "../../app/master.js";
 import { requireUser } from "../../app/principal.js";
+import type { PureWorkPool } from "../../app/pure-work-pool.js";
 import { VERSION } from "../server.js";
 import { checkpointView } from "../views.js";
 
 const errors = ErrorResponses;
 
-export async function systemRoutes(base: FastifyInstance, master: Master): Promise<void> {
+export async function systemRoutes(
+  base: FastifyInstance,
+  master: Master,
+  pureWork: PureWorkPool,
+): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -41,13 +44,11 @@ export async function systemRoutes(base: FastifyInstance, master: Master): Promi
         response: { 200: Type.Unknown(), ...errors },
       },
     },
-    async (req) => {
+    // A preview simulates the whole search: it runs in a worker thread, within a time budget.
+    async (req, reply) => {
       requireUser(req.principal);
-      const { config } = configFromBody(req.body);
-      return previewSearch(config, {
-        ...(req.body.seed === undefined ? {} : { seed: req.body.seed }),
-        metric: req.body.metric ?? "constant",
-      });
+      const json = await pureWork.run({ kind: "preview", body: req.body });
+      return reply.type("application/json").send(json);
     },
   );
 

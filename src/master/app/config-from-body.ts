@@ -1,0 +1,37 @@
+/**
+ * An experiment config as a request carries it (an object, or YAML text),
+ * parsed. Pure, so it can also run off the event loop (pure-work-worker.ts).
+ */
+import { ApiError } from "../../protocol/api/errors.js";
+import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+
+/** Parses a config given as an object or YAML text; throws INVALID_CONFIG with every error. */
+export function configFromBody(
+  body: { config?: unknown; configYaml?: string },
+  defaultSeed?: number,
+): {
+  config: ExperimentConfig;
+  yaml: string | null;
+} {
+  if ((body.config === undefined) === (body.configYaml === undefined)) {
+    throw new ApiError(
+      "BAD_REQUEST",
+      "give exactly one of `config` (an object) or `configYaml` (text)",
+    );
+  }
+  const options = defaultSeed === undefined ? {} : { defaultSeed };
+  const result =
+    body.configYaml !== undefined
+      ? parseExperimentConfigYaml(body.configYaml, options)
+      : parseExperimentConfig(body.config, options);
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new ApiError(
+      "INVALID_CONFIG",
+      `invalid experiment config: ${result.errors.length} error(s)${first ? `; ${first.path || "(root)"}: ${first.message}` : ""}`,
+      { errors: result.errors },
+    );
+  }
+  return { config: result.config, yaml: body.configYaml ?? null };
+}
