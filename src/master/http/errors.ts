@@ -3,7 +3,7 @@
  * `{error: {code, message, details?}}` with a 4xx for anything the caller
  * did wrong. Route handlers never build error bodies themselves.
  */
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type ErrorBody, type ErrorCode } from "../../protocol/api/errors.js";
 
 function fromFastify(err: FastifyError): ApiError | null {
@@ -74,4 +74,24 @@ export function installErrorHandling(app: FastifyInstance): void {
     };
     return reply.status(404).send(body);
   });
+}
+
+/**
+ * Errors the router raises before a route is found (a path that is not valid
+ * percent-encoding, a path parameter past the router's length limit): the
+ * same typed body and request id as every other error.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const api =
+    error.code === "FST_ERR_MAX_PARAM_LENGTH"
+      ? new ApiError("URL_TOO_LONG", "a path parameter is too long")
+      : new ApiError("BAD_REQUEST", `the URL is not valid: ${error.message}`);
+  const body: ErrorBody = {
+    error: { code: api.code, message: api.message, requestId: String(request.id) },
+  };
+  void reply.header("x-request-id", request.id).status(api.status).send(body);
 }

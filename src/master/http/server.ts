@@ -18,7 +18,7 @@ import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
-import { installErrorHandling } from "./errors.js";
+import { frameworkErrors, installErrorHandling } from "./errors.js";
 import { compileValidator } from "./request-validation.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
@@ -67,6 +67,7 @@ export async function buildServer(
     // A fresh id per request, never one the client chose: it is what a 5xx's log line is found by.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    frameworkErrors,
     bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
     // Long polls hold requests open; keep-alive connections are reused by trials.
     keepAliveTimeout: 65_000,

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   INVALID_TRANSITION: 409,
   CHECKPOINT_EXISTS: 409,
   BODY_TOO_LARGE: 413,
+  URL_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** Valid, but more work than one request may take (a preview past its time or memory budget). */
   TOO_MUCH_WORK: 422,

@@ -44,6 +44,8 @@ export interface TestMaster {
   launcher: FakeLauncher;
   store: Store;
   dataDir: string;
+  /** The database: a SQLite file path or a PostgreSQL URL. */
+  dbUrl: string;
   adminToken: string;
   admin: Client;
   as(token: string | null): Client;
@@ -84,6 +86,7 @@ export async function startTestMaster(
   const t: TestMaster = {
     ...parts,
     dataDir,
+    dbUrl: url,
     adminToken,
     admin: client(() => t.app, adminToken),
     as: (token) => client(() => t.app, token),
