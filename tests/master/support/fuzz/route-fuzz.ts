@@ -233,7 +233,6 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
             const what = `${c.route.method} ${url(c)} ${c.body === undefined ? "" : toJson(c.body).slice(0, 300)}`;
             if (res === "hang") throw new Error(`no answer within ${HANG_MS} ms: ${what}`);
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-            console.log("401", c.token, c.route.path, res.body.slice(0, 150));
             if (res.statusCode >= 500)
               throw new Error(`${res.statusCode} for ${what}: ${res.body}`);
             if (res.statusCode >= 400) {
