@@ -43,6 +43,12 @@ export type AllocationParams = Static<typeof AllocationParams>;
 export const UuidParams = Type.Object({ uuid: Type.String({ minLength: 1, maxLength: 64 }) });
 export type UuidParams = Static<typeof UuidParams>;
 
+/** A checkpoint's file: `*` is its path relative to the checkpoint. */
+export const CheckpointFileParams = Type.Object({
+  uuid: UuidParams.properties.uuid,
+  "*": Type.String({ minLength: 1, maxLength: 4096 }),
+});
+
 /** Cursor paging: rows with id > after, at most limit. `next` is the cursor for the following page. */
 export const CursorQuery = Type.Object({
   after: Type.Optional(Cursor),

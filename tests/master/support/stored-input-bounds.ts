@@ -137,6 +137,11 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
       "uuid",
     ],
     [
+      "a NUL in the checkpoint uuid of a file download",
+      () => send("GET", "/checkpoints/a%00b/files/weights.bin", undefined, tm.adminToken),
+      "uuid",
+    ],
+    [
       "a NUL in a metric name",
       () =>
         send(

@@ -5,7 +5,7 @@ import { join, normalize } from "node:path";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { ErrorResponses, UuidParams } from "../../../protocol/api/common.js";
+import { CheckpointFileParams, ErrorResponses, UuidParams } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import { CheckpointSchema, HealthResponse, PreviewBody } from "../../../protocol/api/resources.js";
 import { checkpointDir } from "../../app/checkpoint-files.js";
@@ -82,11 +82,10 @@ export async function systemRoutes(
   /** One file of a checkpoint, by its relative path (the CLI downloads them one by one). */
   app.get(
     "/checkpoints/:uuid/files/*",
-    // No params schema: a "*" property trips the path-parameter converter; both are checked here.
-    { schema: { tags: ["checkpoints"] } },
+    { schema: { tags: ["checkpoints"], params: CheckpointFileParams } },
     async (req, reply) => {
       requireUser(req.principal);
-      const params = req.params as { uuid: string; "*": string };
+      const params = req.params;
       const c = await checkpoint(params.uuid);
       const rel = normalize(params["*"]);
       if (c.state !== "ACTIVE")

@@ -44,12 +44,22 @@ interface Case {
   token: "admin" | "trial";
 }
 
-const RUNS = Number(process.env.PUSHTUNE_FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.PUSHTUNE_FUZZ_RUNS ?? 3000);
 const SEED = Number(process.env.PUSHTUNE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const HANG_MS = 2000;
 
-/** A search small enough that creating it costs little, with its seed fixed. */
-const smallConfig = ashaConfig({}, { max_trials: 3, num_rungs: 2, max_concurrent_trials: 2 });
+/** An id path parameter that names a running trial (or its experiment), chosen when the case is sent. */
+const RUNNING = "running";
+
+/**
+ * A search small enough that creating it costs little, ranked by a metric
+ * named like an Object.prototype member: reports without it must be handled
+ * like reports without any other searcher metric.
+ */
+const smallConfig = ashaConfig(
+  {},
+  { metric: "constructor", max_trials: 3, num_rungs: 2, max_concurrent_trials: 2 },
+);
 
 /** Text a path parameter or query value may arrive as when it is wrong. */
 const wrongText: fc.Arbitrary<string> = fc.oneof(
@@ -98,7 +108,11 @@ function caseArbitrary(route: Route, hints: Hints): fc.Arbitrary<Case> {
     const hint =
       p.schema.type === "string" || p.in === "query"
         ? hints[p.name]
-        : fc.oneof(fc.integer({ min: 1, max: 40 }), schemaArbitrary(p.schema));
+        : fc.oneof(
+            { weight: 3, arbitrary: fc.constant(RUNNING) },
+            { weight: 2, arbitrary: fc.integer({ min: 1, max: 40 }) },
+            { weight: 1, arbitrary: schemaArbitrary(p.schema) },
+          );
     return (hint ?? schemaArbitrary(p.schema)).map((v) => String(v));
   };
   const part = (where: "path" | "query") =>
@@ -187,18 +201,46 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
    * experiment starts some, so that trial calls keep getting past auth.
    */
   async function trialToken(c: Case): Promise<string> {
-    if (tm.launcher.live.size === 0) {
-      await tm.admin.post("/experiments", { config: smallConfig, workdir: "/tmp" });
-      await tm.settle();
-    }
-    const live = [...tm.launcher.live.values()];
+    const live = await running();
     const own = live.find(
       (s) => String(s.trialId) === c.params.id || s.allocationId === c.params.id,
     );
     return (own ?? live[0])?.env.PUSHTUNE_TOKEN ?? firstTrialToken;
   }
 
-  async function send(c: Case) {
+  /**
+   * Trials whose allocation is current. A process whose allocation has ended
+   * (told to exit: `next_trial` answered none) exits here, as it would. When
+   * no trial is left, a new experiment starts some.
+   */
+  async function running() {
+    const current = async () => {
+      const specs = [...tm.launcher.live.values()];
+      const rows = await Promise.all(specs.map((s) => tm.store.getAllocation(s.allocationId)));
+      const ended = specs.filter((_, i) => !rows[i] || rows[i]!.state === "TERMINATED");
+      for (const s of ended) tm.launcher.exit(s.allocationId, { exitCode: 0 });
+      if (ended.length > 0) await tm.settle();
+      return specs.filter((s) => !ended.includes(s));
+    };
+    let live = await current();
+    if (live.length === 0) {
+      await tm.admin.post("/experiments", { config: smallConfig, workdir: "/tmp" });
+      await tm.settle();
+      live = await current();
+    }
+    return live;
+  }
+
+  /** The case with a RUNNING id replaced by a running trial's (or its experiment's) id. */
+  async function resolved(c: Case): Promise<Case> {
+    if (c.params.id !== RUNNING) return c;
+    const [spec] = await running();
+    const id = c.route.path.startsWith("/api/v1/experiments/") ? spec?.experimentId : spec?.trialId;
+    return { ...c, params: { ...c.params, id: String(id ?? 1) } };
+  }
+
+  async function send(unresolved: Case) {
+    const c = await resolved(unresolved);
     const payload = c.body === undefined ? undefined : toJson(c.body);
     const token = c.token === "admin" ? tm.adminToken : await trialToken(c);
     const answer = tm.app.inject({
@@ -215,7 +257,7 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
       timer = setTimeout(() => resolve("hang"), HANG_MS);
     });
     const res = await Promise.race([answer, hang]).finally(() => clearTimeout(timer));
-    return res;
+    return { res, c };
   }
 
   describe(`on ${db}, requests built from the OpenAPI document and then broken`, () => {
@@ -228,8 +270,8 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
       const cases = fc.oneof(...routes.map((r) => caseArbitrary(r, hints)));
       try {
         await fc.assert(
-          fc.asyncProperty(cases, async (c) => {
-            const res = await send(c);
+          fc.asyncProperty(cases, async (generated) => {
+            const { res, c } = await send(generated);
             const what = `${c.route.method} ${url(c)} ${c.body === undefined ? "" : toJson(c.body).slice(0, 300)}`;
             if (res === "hang") throw new Error(`no answer within ${HANG_MS} ms: ${what}`);
             statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
