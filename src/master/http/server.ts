@@ -47,8 +47,8 @@ export type App = FastifyInstance & { withTypeProvider: FastifyInstance["withTyp
 export interface ServerOptions {
   /**
    * Where the master logs (one JSON line per entry): by default pino on
-   * stderr. Requests are not logged one by one; every 5xx is, with its
-   * request id.
+   * stderr, warnings and errors only. Requests are not logged one by one;
+   * every 5xx is, with its request id.
    */
   log?: Logger;
   /** Largest accepted body, bytes. */
@@ -62,7 +62,8 @@ export async function buildServer(
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: (options.log ?? pino(pino.destination(2))) as FastifyBaseLogger,
+    loggerInstance: (options.log ??
+      pino({ level: "warn" }, pino.destination(2))) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // A fresh id per request, never one the client chose: it is what a 5xx's log line is found by.
     genReqId: () => randomUUID(),
