@@ -14,6 +14,7 @@ const base: ExitInput = {
   lostByInfrastructure: false,
   opsRemaining: true,
   closeRequested: false,
+  earlyExitReported: false,
 };
 
 describe("how an allocation's end is read", () => {
@@ -31,12 +32,25 @@ describe("how an allocation's end is read", () => {
     ).toBe("completed");
   });
 
-  test("a trial that exited 0 with ops left and nobody asking exited early", () => {
-    expect(classifyExit(base)).toBe("exitedEarly");
+  test("a trial that exited 0 in the middle of its op, no early exit reported, is unfinished", () => {
+    expect(classifyExit(base)).toBe("unfinished");
   });
 
-  test("a trial that exited 0 with its op complete but not closed exited early", () => {
-    expect(classifyExit({ ...base, opsRemaining: false })).toBe("exitedEarly");
+  test("a trial that reported an early exit and exited 0 exited early, work left or not", () => {
+    expect(classifyExit({ ...base, earlyExitReported: true })).toBe("exitedEarly");
+    expect(classifyExit({ ...base, earlyExitReported: true, opsRemaining: false })).toBe(
+      "exitedEarly",
+    );
+  });
+
+  test("a trial that exited 0 with its op complete but not closed released its slot", () => {
+    expect(classifyExit({ ...base, opsRemaining: false })).toBe("released");
+  });
+
+  test("an exit 0 after a preemption ack is a preemption, even with the op open", () => {
+    expect(classifyExit({ ...base, preemptAcked: true, earlyExitReported: true })).toBe(
+      "preempted",
+    );
   });
 
   test("a non-zero exit code is a crash", () => {
@@ -75,6 +89,13 @@ describe("what follows an allocation's end", () => {
     });
   });
 
+  test("a trial that released its slot between ops is rescheduled without counting a restart", () => {
+    expect(decideAfterExit("released", counts)).toEqual({
+      action: "reschedule",
+      countsRestart: false,
+    });
+  });
+
   test("a trial lost to the infrastructure is rescheduled without counting a restart", () => {
     expect(decideAfterExit("lost", counts)).toEqual({ action: "reschedule", countsRestart: false });
   });
@@ -86,7 +107,7 @@ describe("what follows an allocation's end", () => {
     });
   });
 
-  test("a trial that exited early is reported to the searcher", () => {
+  test("a trial that exited early ends as it told the searcher", () => {
     expect(decideAfterExit("exitedEarly", counts)).toEqual({
       action: "exitedEarly",
       countsRestart: false,
@@ -100,6 +121,17 @@ describe("what follows an allocation's end", () => {
   test("a crash within max_restarts restarts the trial and counts", () => {
     expect(decideAfterExit("crashed", { restarts: 1, maxRestarts: 2 })).toEqual({
       action: "restart",
+      countsRestart: true,
+    });
+  });
+
+  test("an unfinished exit 0 is a failure like a crash: restarted within max_restarts, counted", () => {
+    expect(decideAfterExit("unfinished", { restarts: 1, maxRestarts: 2 })).toEqual({
+      action: "restart",
+      countsRestart: true,
+    });
+    expect(decideAfterExit("unfinished", { restarts: 2, maxRestarts: 2 })).toEqual({
+      action: "error",
       countsRestart: true,
     });
   });

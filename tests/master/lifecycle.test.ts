@@ -127,15 +127,59 @@ describe("how an exit is read", () => {
     expect(await state(id)).toBe("ACTIVE");
   });
 
-  test("exiting 0 with work left tells the searcher the trial exited early", async () => {
-    const id = await experiment();
+  test("exiting 0 in the middle of an op is a failure: a new run from the latest checkpoint, counted", async () => {
+    const id = await experiment(ashaConfig({ max_restarts: 1 }));
     const t = trial(tm, running(tm)[0]!.trialId);
     await t.exit(0);
     const row = (await tm.store.getTrial(t.id))!;
-    expect(row.state).toBe("COMPLETED");
-    expect(row.endReason).toMatch(/exited before/);
+    expect(row).toMatchObject({ state: "ACTIVE", restarts: 1, endReason: null });
+    expect(trial(tm, t.id).runId).toBe(t.runId + 1);
     const events = await tm.store.listSearcherEvents(id);
-    expect(events.map((e) => e.event.type)).toContain("trialExitedEarly");
+    expect(events.map((e) => e.event.type)).not.toContain("trialExitedEarly");
+    // Past max_restarts it is an error, as a crash is.
+    await trial(tm, t.id).exit(0);
+    const ended = (await tm.store.getTrial(t.id))!;
+    expect(ended.state).toBe("ERROR");
+    expect(ended.endReason).toMatch(
+      /^unfinished \(exit code 0\); failed 2 times \(max_restarts 1\)/,
+    );
+  });
+
+  test("exiting 0 after reporting an early exit ends the trial as reported", async () => {
+    const id = await experiment();
+    const t = trial(tm, running(tm)[0]!.trialId);
+    expect((await t.api.post(`/trials/${t.id}/early_exit`, { reason: "INVALID_HP" })).status).toBe(
+      200,
+    );
+    await t.exit(0);
+    const row = (await tm.store.getTrial(t.id))!;
+    expect(row).toMatchObject({
+      state: "COMPLETED",
+      restarts: 0,
+      endReason: "early exit: INVALID_HP",
+    });
+    const events = await tm.store.listSearcherEvents(id);
+    expect(events.filter((e) => e.event.type === "trialExitedEarly")).toHaveLength(1);
+  });
+
+  test("exiting 0 while waiting for a promotion gives the slot back; the promotion starts a new run", async () => {
+    // Divisor 2, 2 trials, 1 slot: the first finishes its rung, exits, and the second runs.
+    await experiment(
+      ashaConfig({}, { max_trials: 2, max_concurrent_trials: 2, divisor: 2, num_rungs: 2 }),
+      1,
+    );
+    const first = trial(tm, running(tm)[0]!.trialId);
+    await first.complete((await first.op()).op!.length, 0.1);
+    await first.exit(0);
+    expect((await tm.store.getTrial(first.id))!).toMatchObject({ state: "ACTIVE", restarts: 0 });
+    const second = trial(tm, running(tm)[0]!.trialId);
+    expect(second.id).not.toBe(first.id);
+    await second.complete((await second.op()).op!.length, 0.9);
+    await second.exit(0);
+    // The better first trial is promoted and starts again, not counted as a failure.
+    const again = trial(tm, first.id);
+    expect(again.runId).toBe(first.runId + 1);
+    expect((await tm.store.getTrial(first.id))!.restarts).toBe(0);
   });
 
   test("an infrastructure loss reschedules without counting a restart", async () => {

@@ -147,13 +147,14 @@ test("a paused experiment's trial that asks gets nothing, and activate launches 
   expect(running(tm)[0]?.env.PUSHTUNE_TRIAL_RUN_ID).toBe("2");
 });
 
-test("a trial that asks before its work is done is heard as an early exit, like an exit 0", async () => {
+test("a trial that asks before its work is done failed, like an exit 0 in the middle of an op", async () => {
   const id = await experiment(2, 1);
   const spec = running(tm)[0]!;
-  const next = await askNext(spec);
-  expect(next.body.env?.PUSHTUNE_TRIAL_ID).toBe("2");
+  await askNext(spec);
   const [first] = await tm.store.listTrials({ experimentId: id });
-  expect(first).toMatchObject({ state: "COMPLETED", endReason: "exited before its work was done" });
+  expect(first).toMatchObject({ state: "ACTIVE", restarts: 1, endReason: null });
+  const events = await tm.store.listSearcherEvents(id);
+  expect(events.map((e) => e.event.type)).not.toContain("trialExitedEarly");
 });
 
 test("only the allocation itself may ask, and a launcher that cannot hand over answers null", async () => {

@@ -1,7 +1,8 @@
 /**
  * How an allocation's end is read (DESIGN §6), in one transaction: the exit
  * is classified, the allocation closed with its reason, and the trial
- * completed, heard as exiting early, restarted or ended in ERROR. The
+ * completed, closed after its reported early exit, requeued, restarted or
+ * ended in ERROR. The
  * supervisor calls it once the allocation's timers and logs are settled.
  */
 import { classifyExit, decideAfterExit, endedTrialState } from "../domain/index.js";
@@ -31,6 +32,7 @@ export async function settleExit(
       lostByInfrastructure: info.lost,
       opsRemaining: next !== null,
       closeRequested: trial.closeRequested,
+      earlyExitReported: trial.endReason?.startsWith("early exit") ?? false,
     });
     const reason = describeExit(kind, info);
     await tx.updateAllocation(a.id, {
@@ -54,15 +56,7 @@ export async function settleExit(
         await closeTrial(ctx, tx, exp, trial, "close", null, effects);
         break;
       case "exitedEarly": {
-        const reported = trial.endReason?.startsWith("early exit") ?? false;
-        if (!reported) {
-          await ctx.driver.apply(
-            tx,
-            exp,
-            { type: "trialExitedEarly", requestId: trial.requestId, reason: "USER_CANCELED" },
-            effects,
-          );
-        }
+        // The searcher heard trialExitedEarly when the trial reported it.
         const errored = trial.endReason === "early exit: ERRORED";
         await closeTrial(
           ctx,
@@ -70,7 +64,7 @@ export async function settleExit(
           exp,
           trial,
           errored ? "errored" : "close",
-          trial.endReason ?? "exited before its work was done",
+          trial.endReason,
           effects,
         );
         break;

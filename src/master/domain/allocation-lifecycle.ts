@@ -76,6 +76,8 @@ export interface ExitInput {
   opsRemaining: boolean;
   /** The searcher closed the trial. */
   closeRequested: boolean;
+  /** The trial told the master it stops early (`POST /trials/{id}/early_exit`). */
+  earlyExitReported: boolean;
 }
 
 export type ExitKind =
@@ -83,8 +85,15 @@ export type ExitKind =
   | "preempted"
   /** Exited 0 with all its work done and the trial closed. */
   | "completed"
-  /** Exited 0 with work left, unasked: the searcher hears trialExitedEarly. */
+  /** Exited 0 after reporting an early exit: the searcher has heard it. */
   | "exitedEarly"
+  /**
+   * Exited 0 between operations: its op complete, the trial neither closed
+   * nor asked to stop (it waits for a promotion). It gave its slot back.
+   */
+  | "released"
+  /** Exited 0 in the middle of its op without reporting an early exit: a failure. */
+  | "unfinished"
   /** Non-zero exit code or a signal nobody asked for. */
   | "crashed"
   /** Stopped by the master's own kill. */
@@ -97,7 +106,11 @@ export type ExitKind =
  * knows best to what the process says: a lost process tells nothing about the
  * trial; a kill explains any exit code; a clean exit with all work done is a
  * completion even if a preemption was acked on the way; a clean exit after an
- * ack is a preemption; any other clean exit is early; the rest are crashes.
+ * ack is a preemption; after a reported early exit it is that early exit.
+ * A clean exit is never taken as "done" on its own: in the middle of an op it
+ * is a failure (a trial that lost its master, a loop that returned too soon),
+ * between ops it only gives the slot back, as Determined reads a trial that
+ * exits while waiting for a promotion. The rest are crashes.
  */
 export function classifyExit(input: ExitInput): ExitKind {
   if (input.lostByInfrastructure) return "lost";
@@ -106,7 +119,8 @@ export function classifyExit(input: ExitInput): ExitKind {
   if (!clean) return "crashed";
   if (!input.opsRemaining && input.closeRequested) return "completed";
   if (input.preemptAcked) return "preempted";
-  return "exitedEarly";
+  if (input.earlyExitReported) return "exitedEarly";
+  return input.opsRemaining ? "unfinished" : "released";
 }
 
 export type AfterExitAction =
@@ -114,7 +128,7 @@ export type AfterExitAction =
   | "reschedule"
   /** The trial is done: it ends COMPLETED. */
   | "complete"
-  /** Tell the searcher trialExitedEarly. */
+  /** The trial ends as it told the searcher (trialExitedEarly). */
   | "exitedEarly"
   /** Start a new run (runId + 1) from the latest checkpoint. */
   | "restart"
@@ -130,10 +144,10 @@ export interface AfterExit {
 }
 
 /**
- * What follows an allocation's end. Crashes count against `max_restarts`; the
- * crash that makes the count exceed it is the last one and ends the trial in
- * ERROR. Preemptions, losses and kills never count: they are not the trial's
- * fault.
+ * What follows an allocation's end. Crashes and unfinished exits count
+ * against `max_restarts`; the failure that makes the count exceed it is the
+ * last one and ends the trial in ERROR. Preemptions, released slots, losses
+ * and kills never count: they are not the trial's fault.
  */
 export function decideAfterExit(
   kind: ExitKind,
@@ -141,6 +155,7 @@ export function decideAfterExit(
 ): AfterExit {
   switch (kind) {
     case "preempted":
+    case "released":
     case "lost":
       return { action: "reschedule", countsRestart: false };
     case "completed":
@@ -150,6 +165,7 @@ export function decideAfterExit(
     case "killed":
       return { action: "stop", countsRestart: false };
     case "crashed":
+    case "unfinished":
       return counts.restarts + 1 > counts.maxRestarts
         ? { action: "error", countsRestart: true }
         : { action: "restart", countsRestart: true };
