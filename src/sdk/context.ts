@@ -9,7 +9,13 @@ import { type BackoffOptions, defaultBackoff } from "./backoff.js";
 import { SharedFsStorage } from "./checkpoint-storage.js";
 import { Checkpoints } from "./checkpoints.js";
 import { type DryRunOptions, startDryRun } from "./dry-run.js";
-import { type Env, readTrialEnvironment, type TrialEnvironment } from "./environment.js";
+import {
+  type Env,
+  isOffCluster,
+  readTrialEnvironment,
+  type TrialEnvironment,
+  trialEnvironmentOrExit,
+} from "./environment.js";
 import { EventLoopTurns } from "./event-loop.js";
 import { flushOnExitSignals } from "./exit-signals.js";
 import { isoTime } from "./iso-time.js";
@@ -25,7 +31,10 @@ export interface InitOptions {
   env?: Env;
   /** How to reach the master; HTTP to PUSHTUNE_MASTER by default (`FakeMaster` in tests). */
   transport?: Transport;
-  /** Used when there is no master (PUSHTUNE_MASTER unset and no transport): a local dry run. */
+  /**
+   * Used off the cluster (neither PUSHTUNE_MASTER nor PUSHTUNE_TRIAL_ID set, and
+   * no transport): a local dry run.
+   */
   dryRun?: DryRunOptions;
   /** Retry timing of every call to the master. Default 100 ms doubling up to 5 s, with jitter. */
   backoff?: Partial<BackoffOptions>;
@@ -40,17 +49,20 @@ export interface InitOptions {
 }
 
 /**
- * Connects this process to its trial. Reads PUSHTUNE_*; when PUSHTUNE_MASTER is
- * unset (and no transport is given) it starts a local dry run instead.
+ * Connects this process to its trial. Reads PUSHTUNE_*; off the cluster (no
+ * master, no trial, no transport given) it starts a local dry run instead. A
+ * trial whose environment is unusable (say, no PUSHTUNE_MASTER) is an error:
+ * thrown for an `env` passed in, one line on stderr and exit 1 for the
+ * process's own.
  */
 export async function init(options: InitOptions = {}): Promise<Context> {
   const env = options.env ?? process.env;
-  if (options.transport === undefined && !env.PUSHTUNE_MASTER) {
+  if (options.transport === undefined && isOffCluster(env)) {
     const dry = await startDryRun(env, options.dryRun ?? {}, options.log);
     const { dryRun: _, ...rest } = options;
     return new Context(readTrialEnvironment(dry.env), dry.transport, rest, true);
   }
-  const trial = readTrialEnvironment(env);
+  const trial = trialEnvironmentOrExit(env, env === process.env);
   // Taken once: a later context in this process, or a process it starts, asks the master.
   delete env.PUSHTUNE_OPERATION;
   const transport =

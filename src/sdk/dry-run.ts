@@ -1,6 +1,7 @@
 /**
- * Off the cluster (PUSHTUNE_MASTER unset), `init()` runs the trial against an
- * in-memory master: one operation of the config's `max_length`, every report
+ * Off the cluster (neither PUSHTUNE_MASTER nor PUSHTUNE_TRIAL_ID set),
+ * `init()` runs the trial against an in-memory master: one operation of the
+ * config's `max_length`, every report
  * printed to stdout as a line, checkpoints written to a temporary directory.
  * So `node train.js` is enough to debug a trial.
  */

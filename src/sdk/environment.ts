@@ -2,6 +2,7 @@
 import type { OperationResponse } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
 import { isOperationResponse } from "./answers.js";
+import { TrialEnvironmentError } from "./errors.js";
 import { localExperimentConfig, readExperimentConfig } from "./experiment-config.js";
 
 export type Env = Record<string, string | undefined>;
@@ -27,7 +28,20 @@ export interface TrialEnvironment {
   operation: OperationResponse | null;
 }
 
-/** Reads PUSHTUNE_*; reports every missing or malformed variable at once. */
+/**
+ * Whether this process runs off the cluster: no master and no trial. A
+ * process that has a PUSHTUNE_TRIAL_ID was started as a trial, and a trial
+ * without its master's URL is an error, never a dry run: it would "train"
+ * on its own, exit 0 and look done.
+ */
+export function isOffCluster(env: Env): boolean {
+  return !env.PUSHTUNE_MASTER && !env.PUSHTUNE_TRIAL_ID;
+}
+
+/**
+ * Reads PUSHTUNE_*; reports every missing or malformed variable at once
+ * (a TrialEnvironmentError).
+ */
 export function readTrialEnvironment(env: Env): TrialEnvironment {
   const problems: string[] = [];
   const text = (name: string): string => {
@@ -54,8 +68,16 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     }
   };
 
+  const url = (name: string): string => {
+    const value = text(name);
+    if (value !== "" && !isHttpUrl(value)) {
+      problems.push(`${name} must be the master's http:// or https:// URL, got "${value}"`);
+    }
+    return value;
+  };
+
   const result: TrialEnvironment = {
-    master: text("PUSHTUNE_MASTER"),
+    master: url("PUSHTUNE_MASTER"),
     token: text("PUSHTUNE_TOKEN"),
     trialId: int("PUSHTUNE_TRIAL_ID", 1),
     experimentId: int("PUSHTUNE_EXPERIMENT_ID", 1),
@@ -69,9 +91,35 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     operation: readOperation(env.PUSHTUNE_OPERATION),
   };
   if (problems.length > 0) {
-    throw new Error(`pushtune: cannot start this trial: ${problems.join("; ")}`);
+    throw new TrialEnvironmentError(`pushtune: cannot start this trial: ${problems.join("; ")}`);
   }
   return result;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol, host } = new URL(value);
+    return (protocol === "http:" || protocol === "https:") && host !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `readTrialEnvironment` for the SDK's entry points. When the environment is
+ * the process's own, an unusable one ends the process at once with one line
+ * on stderr and exit status 1: it was started as a trial and cannot be one,
+ * and a stack trace would only bury the reason in the trial's logs. An
+ * environment passed in (tests, embedding) gets the error thrown instead.
+ */
+export function trialEnvironmentOrExit(env: Env, ownProcess: boolean): TrialEnvironment {
+  try {
+    return readTrialEnvironment(env);
+  } catch (error) {
+    if (!ownProcess || !(error instanceof TrialEnvironmentError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 /** A hint, not an order: anything but a well-formed answer means "ask". */

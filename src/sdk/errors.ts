@@ -105,3 +105,14 @@ export function codeForStatus(status: number): ErrorCode {
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === "string" && Object.hasOwn(ERROR_STATUS, code);
 }
+
+/**
+ * This process cannot be the trial it was started as: a PUSHTUNE_* variable
+ * is missing or malformed (for example no usable PUSHTUNE_MASTER).
+ */
+export class TrialEnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrialEnvironmentError";
+  }
+}

@@ -18,6 +18,7 @@ export {
   PreemptedError,
   RequestError,
   RetryableError,
+  TrialEnvironmentError,
   UnexpectedResponseError,
 } from "./errors.js";
 export type { ConfigOverrides } from "./experiment-config.js";

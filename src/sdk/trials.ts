@@ -20,19 +20,19 @@
 
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
-import { readTrialEnvironment } from "./environment.js";
+import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
 import { RequestError, RetryableError } from "./errors.js";
 import { PushApi } from "./push-api.js";
 import { HttpTransport } from "./transport.js";
 
 export async function* trials(options: InitOptions = {}): AsyncGenerator<Context, void, undefined> {
   const env = options.env ?? process.env;
-  if (options.transport === undefined && !env.PUSHTUNE_MASTER) {
+  if (options.transport === undefined && isOffCluster(env)) {
     yield* once(await init(options));
     return;
   }
   for (;;) {
-    const trial = readTrialEnvironment(env);
+    const trial = trialEnvironmentOrExit(env, env === process.env);
     const transport =
       options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
     yield* once(await init({ ...options, env, transport }));
