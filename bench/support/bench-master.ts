@@ -21,15 +21,13 @@ export async function startBenchMaster(slots: number): Promise<BenchMaster> {
   const dir = await mkdtemp(join(tmpdir(), "pushtune-bench-"));
   const store = await openStore(join(dir, "pushtune.db"));
   const launcher = new FakeLauncher(slots);
-  const master = await createMaster(store, launcher, {
-    checkpointRoot: join(dir, "ckpt"),
-    masterUrl: "",
-  });
+  const master = createMaster(store, launcher, { checkpointRoot: join(dir, "ckpt") });
   const { token } = await bootstrapAdmin(store, dir);
   const app = await buildServer(master);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  await master.start(url);
   const post = async (path: string, body: unknown, auth = token!) => {
     const res = await fetch(`${url}/api/v1${path}`, {
       method: "POST",

@@ -14,8 +14,6 @@ import { Notifier } from "./notifier.js";
 export interface MasterOptions {
   /** Where checkpoints of experiments without an absolute `host_path` live. */
   checkpointRoot: string;
-  /** URL trials use to reach this master. */
-  masterUrl: string;
   /** Seconds between a preemption request and a kill, overriding the config (tests). */
   preemptionTimeoutSeconds?: number;
   /** The clock (tests pass a fake one). */
@@ -36,6 +34,7 @@ export class MasterContext {
   readonly driver: ExperimentDriver;
   readonly locks = new KeyedLock();
   hooks: Hooks = { schedule: () => {}, scheduleIfContended: () => {}, finish: () => {} };
+  #masterUrl: string | null = null;
 
   constructor(
     readonly store: Store,
@@ -43,6 +42,30 @@ export class MasterContext {
     readonly options: MasterOptions,
   ) {
     this.driver = new ExperimentDriver(store);
+  }
+
+  /**
+   * The URL trials use to reach this master. Known only once the API
+   * listens; reading it before is a bug, and throws rather than hand a trial
+   * an empty address.
+   */
+  get masterUrl(): string {
+    if (this.#masterUrl === null) throw new Error("the master's URL is not known yet");
+    return this.#masterUrl;
+  }
+
+  /** Sets the URL trials are told; it must be an http(s) URL with a host. */
+  setMasterUrl(url: string): void {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.host === "") {
+      throw new Error(`the master's URL must be an http(s) URL, got "${url}"`);
+    }
+    this.#masterUrl = url;
   }
 
   now(): Date {

@@ -1,7 +1,8 @@
 /**
  * The master's core, without HTTP: storage, searcher driving, supervision and
  * recovery wired together. `createMaster` is what `pushtune master`, the demo
- * and the tests start.
+ * and the tests build; `start` recovers and launches, once the master's URL
+ * is known.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -19,15 +20,24 @@ export interface Master {
   readonly experiments: ExperimentService;
   readonly push: PushService;
   readonly supervisor: Supervisor;
+  /**
+   * Recovers what a previous master left behind, then starts scheduling:
+   * trials launched from here on are told `url` (an http(s) URL). Call it
+   * once the API listens at `url`; before it, nothing is launched.
+   */
+  start(url: string): Promise<void>;
+  /**
+   * Asks every running trial to checkpoint and exit, launches nothing more,
+   * and waits until they have exited; those still running after
+   * `graceSeconds` are killed. Their trials resume from their latest
+   * checkpoints under the next master, with no restart counted.
+   */
+  drain(graceSeconds: number): Promise<void>;
   /** Stops scheduling and waits for in-flight work; leaves trial processes to the launcher's close. */
   close(): Promise<void>;
 }
 
-export async function createMaster(
-  store: Store,
-  launcher: Launcher,
-  options: MasterOptions,
-): Promise<Master> {
+export function createMaster(store: Store, launcher: Launcher, options: MasterOptions): Master {
   const ctx = new MasterContext(store, launcher, options);
   const supervisor = new Supervisor(ctx);
   const experiments = new ExperimentService(ctx, supervisor);
@@ -40,13 +50,18 @@ export async function createMaster(
     },
   };
   launcher.attach(supervisor);
-  await recover(ctx, supervisor, experiments);
   return {
     ctx,
     store,
     experiments,
     push,
     supervisor,
+    async start(url) {
+      ctx.setMasterUrl(url);
+      await recover(ctx, supervisor, experiments);
+      supervisor.open();
+    },
+    drain: (graceSeconds) => supervisor.drain(graceSeconds),
     async close() {
       await supervisor.close();
       ctx.notifier.notifyAll();
@@ -74,7 +89,6 @@ async function recover(
   for (const exp of await ctx.store.listExperiments()) {
     if (exp.state.startsWith("STOPPING")) await experiments.finishIfDone(exp.id);
   }
-  supervisor.schedule();
 }
 
 /** Creates the `admin` user on first start and writes its token to `<dataDir>/admin.token` (0600). */

@@ -16,7 +16,21 @@ import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
 import { newAllocationToken } from "./tokens.js";
 
+/** How long a drain waits past its grace for the exits of the processes it killed. */
+const DRAIN_KILL_SETTLE_MS = 5_000;
+
+/**
+ * - starting: exits are read (recovery), nothing is launched yet: the
+ *   master's URL may not be known.
+ * - running: scheduling and launching.
+ * - draining: the master is stopping: trials are asked to checkpoint and
+ *   exit, exits are read, nothing is launched.
+ * - closed: nothing is done any more.
+ */
+type SupervisorPhase = "starting" | "running" | "draining" | "closed";
+
 export class Supervisor implements LauncherEvents {
+  private phase: SupervisorPhase = "starting";
   private scheduled = false;
   /** Whether the last pass left trials waiting for a slot. */
   private contended = false;
@@ -31,7 +45,8 @@ export class Supervisor implements LauncherEvents {
    */
   private readonly lingering = new Map<string, number>();
   readonly logs: LogSink;
-  private closed = false;
+  /** Called after each exit is read (a drain waits on them). */
+  private readonly exitListeners = new Set<() => void>();
 
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
@@ -46,9 +61,16 @@ export class Supervisor implements LauncherEvents {
     if (this.contended || this.passing) this.schedule();
   }
 
+  /** Starts scheduling and launching (the master's URL is known now), with a pass at once. */
+  open(): void {
+    if (this.phase !== "starting") return;
+    this.phase = "running";
+    this.schedule();
+  }
+
   /** Runs the scheduler soon; many calls in one tick cost one pass. */
   schedule(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.phase !== "running") return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -74,7 +96,7 @@ export class Supervisor implements LauncherEvents {
   }
 
   private report(err: unknown): void {
-    if (!this.closed) console.error("pushtune supervisor:", err);
+    if (this.phase !== "closed") console.error("pushtune supervisor:", err);
   }
 
   /**
@@ -115,7 +137,7 @@ export class Supervisor implements LauncherEvents {
 
   /** A scheduling pass; with `offer`, a trial it starts may take over that ended allocation's process. */
   private async schedulePass(offer?: AllocationRow): Promise<Record<string, string> | null> {
-    if (this.closed) return null;
+    if (this.phase !== "running") return null;
     this.passing = true;
     try {
       return await this.decideAndApply(offer);
@@ -126,6 +148,8 @@ export class Supervisor implements LauncherEvents {
 
   private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {
     const { store } = this.ctx;
+    // Read before anything is written: a pass that could not tell trials its URL does nothing.
+    const masterUrl = this.ctx.masterUrl;
     const experiments = await store.listExperiments({ states: ["ACTIVE"] });
     const live = await store.listLiveAllocations();
     const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
@@ -207,7 +231,7 @@ export class Supervisor implements LauncherEvents {
       free -= slots;
       if (from) offered = undefined; // one try: a process gone is gone for the next trial too
       try {
-        const env = await this.start(exp, trial, from);
+        const env = await this.start(exp, trial, masterUrl, from);
         if (from) handedOver = env;
       } catch (err) {
         // One trial that cannot start must not stop the others, nor lose a handover made.
@@ -226,6 +250,7 @@ export class Supervisor implements LauncherEvents {
   private async start(
     exp: ExperimentRow,
     trial: TrialRow,
+    masterUrl: string,
     from?: AllocationRow,
   ): Promise<Record<string, string> | null> {
     const allocationId = randomUUID();
@@ -253,7 +278,7 @@ export class Supervisor implements LauncherEvents {
     });
     if (!started) return null;
     const { alloc } = started;
-    const env = this.trialEnv(exp, started.trial, alloc, token, started.op);
+    const env = this.trialEnv(exp, started.trial, alloc, token, started.op, masterUrl);
     const spec = {
       allocationId: alloc.id,
       trialId: trial.id,
@@ -293,10 +318,11 @@ export class Supervisor implements LauncherEvents {
     alloc: AllocationRow,
     token: string,
     op: TrialOpRow | null,
+    masterUrl: string,
   ): Record<string, string> {
     return {
       ...exp.config.environment.variables,
-      PUSHTUNE_MASTER: this.ctx.options.masterUrl,
+      PUSHTUNE_MASTER: masterUrl,
       PUSHTUNE_TOKEN: token,
       PUSHTUNE_TRIAL_ID: String(trial.id),
       PUSHTUNE_EXPERIMENT_ID: String(exp.id),
@@ -360,12 +386,46 @@ export class Supervisor implements LauncherEvents {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
-    if (!a || a.state === "TERMINATED") return;
-    await settleExit(this.ctx, a, info, killRequested);
+    if (a && a.state !== "TERMINATED") await settleExit(this.ctx, a, info, killRequested);
+    for (const listener of this.exitListeners) listener();
+  }
+
+  /**
+   * Stops launching, asks every live allocation to checkpoint and exit
+   * (killed after `graceSeconds`), and resolves once all have exited, or a
+   * little after the kills when some never report back.
+   */
+  async drain(graceSeconds: number): Promise<void> {
+    if (this.phase === "starting" || this.phase === "running") this.phase = "draining";
+    await this.running;
+    for (const a of await this.ctx.store.listLiveAllocations()) {
+      await this.requestPreemption(a, graceSeconds);
+    }
+    const deadline = Date.now() + graceSeconds * 1000 + DRAIN_KILL_SETTLE_MS;
+    for (;;) {
+      const live = (await this.ctx.store.listLiveAllocations()).length + this.lingering.size;
+      const left = deadline - Date.now();
+      if (live === 0 || left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.exitListeners.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.exitListeners.add(done);
+      });
+      await this.running;
+    }
+  }
+
+  /** During a drain: kills every live allocation now instead of waiting for its grace. */
+  async killLive(): Promise<void> {
+    for (const a of await this.ctx.store.listLiveAllocations()) await this.kill(a);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.phase = "closed";
     for (const t of this.killTimers.values()) clearTimeout(t);
     this.killTimers.clear();
     await this.running;

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
+import { preparePrivateSqliteFile } from "./data-dir.js";
 import { KyselyStore, type KyselyStoreOptions } from "./kysely-store.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import type { Database, Dialect } from "./schema.js";
@@ -42,7 +43,8 @@ const pgTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig["getTypeParser"],
 };
 
-function sqlitePath(url: string): string | null {
+/** The file (or `:memory:`) of a SQLite URL; null for any other database. */
+export function sqlitePath(url: string): string | null {
   if (url === ":memory:") return url;
   if (url.startsWith("sqlite://")) return url.slice("sqlite://".length);
   if (url.startsWith("sqlite:")) return url.slice("sqlite:".length);
@@ -73,7 +75,10 @@ export function connect(url: string): DatabaseConnection {
       `unsupported database URL ${redactUrl(url)}: use postgres://…, sqlite:/path/file.db or a file path`,
     );
   }
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true });
+    preparePrivateSqliteFile(path);
+  }
   const database = openSqlite(path);
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
@@ -83,16 +88,17 @@ export function connect(url: string): DatabaseConnection {
 
 /** Opens, migrates and returns the store; the caller closes it. */
 export async function openStore(url: string, options: KyselyStoreOptions = {}): Promise<Store> {
-  const { db, dialect } = connect(url);
+  let connection: DatabaseConnection | null = null;
   try {
-    await migrate(db, dialect);
+    connection = connect(url);
+    await migrate(connection.db, connection.dialect);
   } catch (err) {
-    await db.destroy().catch(() => {});
+    await connection?.db.destroy().catch(() => {});
     if (err instanceof SchemaTooNewError) throw err;
     // A refused connection can be an AggregateError with an empty message.
     const code = (err as { code?: unknown }).code;
     const message = (err instanceof Error && err.message) || (code ? String(code) : String(err));
     throw new Error(`cannot open database ${redactUrl(url)}: ${message}`, { cause: err });
   }
-  return new KyselyStore(db, dialect, options);
+  return new KyselyStore(connection.db, connection.dialect, options);
 }

@@ -43,11 +43,17 @@ export class CachingSqliteDatabase implements SqliteDatabase {
  * Opens a database file (created if missing) or `:memory:`, set up for one
  * writer process: WAL (readers never block the writer), NORMAL sync (durable
  * at checkpoints, never corrupt), foreign keys enforced, and a busy timeout
- * instead of instant SQLITE_BUSY when another process holds the lock.
+ * instead of instant SQLITE_BUSY when another process holds the lock. A
+ * damaged file is refused here (`PRAGMA quick_check`), with the first problem
+ * found, rather than answering errors to every later query.
  */
 export function openSqlite(path: string): CachingSqliteDatabase {
   const db = new BetterSqlite3(path);
   try {
+    const [first] = db.pragma("quick_check(1)") as { quick_check: string }[];
+    if (first && first.quick_check !== "ok") {
+      throw new Error(`the file is damaged (${first.quick_check.replaceAll("\n", "; ")})`);
+    }
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");

@@ -69,15 +69,16 @@ export async function startTestMaster(
   const open = async () => {
     const store = await openStore(url);
     const launcher = new FakeLauncher(options.slots ?? 4);
-    const master = await createMaster(store, launcher, {
+    const master = createMaster(store, launcher, {
       checkpointRoot: join(dataDir, "checkpoints"),
-      masterUrl: "http://127.0.0.1:0",
       ...(options.preemptionTimeoutSeconds === undefined
         ? {}
         : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
     });
     const app = await buildServer(master);
     await app.ready();
+    // Driven with inject: trials are told an address nothing listens on.
+    await master.start("http://127.0.0.1:1");
     return { store, launcher, master, app };
   };
   let parts = await open();

@@ -1,0 +1,53 @@
+/**
+ * The master's data dir: its database (SQLite by default), checkpoints and
+ * admin token. It is private to the master's OS user (0700, its files 0600),
+ * and a data dir that has been used is never silently taken for a new one.
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** Files whose presence shows that a master has run on a data dir. */
+const USED_EVIDENCE = ["admin.token", "checkpoints"];
+
+/** Creates the data dir if needed and makes it private (0700). */
+export function preparePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const token = join(dir, "admin.token");
+  if (existsSync(token)) chmodSync(token, 0o600);
+}
+
+/**
+ * Makes a SQLite database file private before SQLite opens it: an existing
+ * file and its -wal and -shm are set to 0600; a missing one is created empty
+ * with 0600, which SQLite then gives its -wal and -shm too.
+ */
+export function preparePrivateSqliteFile(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
+/**
+ * Refuses a SQLite database that is missing or empty in a data dir that has
+ * been used (an admin token or checkpoints are there): it was lost or
+ * truncated, and starting would write a new admin token over a history that
+ * is gone. Throws one line saying so; touches nothing.
+ */
+export function refuseLostDatabase(dataDir: string, dbPath: string): void {
+  const evidence = USED_EVIDENCE.filter((name) => existsSync(join(dataDir, name)));
+  if (evidence.length === 0) return;
+  let size: number | null = null;
+  try {
+    size = statSync(dbPath).size;
+  } catch {
+    size = null;
+  }
+  if (size !== null && size > 0) return;
+  const what = size === null ? "is missing" : "is empty (0 bytes)";
+  throw new Error(
+    `database ${dbPath} ${what}, but ${dataDir} has been used (${evidence.join(", ")}): ` +
+      "restore the database from a backup, or start with a new data dir",
+  );
+}
