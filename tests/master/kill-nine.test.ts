@@ -52,7 +52,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, seconds = 1
 
 async function start(dataDir: string) {
   const m = await startMasterProcess(dataDir, ["--slots", "1"]);
-  cleanup.push(() => m.kill());
+  cleanup.push(async () => {
+    await m.kill();
+  });
   return m;
 }
 

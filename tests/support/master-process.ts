@@ -7,6 +7,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 export interface MasterProcess {
   url: string;
+  port: number;
   token: string;
   child: ChildProcess;
   output: () => string;
@@ -15,13 +16,14 @@ export interface MasterProcess {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** `api` for a call that must succeed: its body, or an error naming the status. */
+  call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Sends `signal` and resolves with the exit code (null: ended by a signal). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startMasterProcess(
-  dataDir: string,
-  args: string[] = [],
-): Promise<MasterProcess> {
+/** `pushtune master --data-dir <dataDir> --port 0 <args>` as a child process of the test. */
+function spawnMaster(dataDir: string, args: string[]) {
   const child = spawn(
     process.execPath,
     [
@@ -44,41 +46,74 @@ export async function startMasterProcess(
   child.stderr!.on("data", (d) => {
     out += d;
   });
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function startMasterProcess(
+  dataDir: string,
+  args: string[] = [],
+): Promise<MasterProcess> {
+  const { child, output, exited } = spawnMaster(dataDir, args);
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`master did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => fail(new Error(`master did not start:\n${output()}`)), 30_000);
     const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on (http:\/\/\S+)/.exec(output());
       if (m) {
         clearTimeout(timer);
         ok(m[1]!);
       }
     };
     child.stdout!.on("data", check);
-    child.once("exit", (code) => fail(new Error(`master exited with ${code}:\n${out}`)));
+    void exited.then((code) => fail(new Error(`master exited with ${code}:\n${output()}`)));
   });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const api: MasterProcess["api"] = async (method, path, body) => {
+    const res = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
   return {
     url,
+    port: Number(new URL(url).port),
     token,
     child,
-    output: () => out,
-    async api(method, path, body) {
-      const res = await fetch(`${url}/api/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { "content-type": "application/json" } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
+    output,
+    api,
+    async call<T>(method: string, path: string, body?: unknown) {
+      const res = await api<T>(method, path, body);
+      if (res.status >= 400) {
+        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      return res.body;
     },
     async kill(signal = "SIGTERM") {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once("exit", r));
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      await gone;
+      return exited;
     },
   };
+}
+
+/**
+ * Runs a master that is expected not to start: resolves with its exit code
+ * and everything it printed, once it has exited (killed after `seconds`).
+ */
+export async function runRefusedMaster(
+  dataDir: string,
+  args: string[] = [],
+  seconds = 30,
+): Promise<{ code: number | null; output: string }> {
+  const { child, output, exited } = spawnMaster(dataDir, args);
+  const timer = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
+  const code = await exited;
+  clearTimeout(timer);
+  return { code, output: output() };
 }

@@ -1,5 +1,5 @@
 /** `pushtune master`: runs a master with its REST API and web UI. */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
@@ -65,8 +65,15 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   const dbUrl = flags.db ?? join(dataDir, "pushtune.db");
   const sqliteFile = sqlitePath(dbUrl);
   const dirHold = await holds.holdDataDir(dataDir);
+  // The database's own hold: PostgreSQL's advisory lock, or a SQLite file's directory when it
+  // lies outside the data dir (two data dirs must not share one database either).
+  const dbDir = sqliteFile && sqliteFile !== ":memory:" ? dirname(resolve(sqliteFile)) : null;
   const dbHold =
-    sqliteFile === null ? await holds.holdPostgres(dbUrl).catch(releasing(dirHold)) : null;
+    sqliteFile === null
+      ? await holds.holdPostgres(dbUrl).catch(releasing(dirHold))
+      : dbDir !== null && dbDir !== dataDir
+        ? await holds.holdDataDir(dbDir).catch(releasing(dirHold))
+        : null;
   const release = async () => {
     await dbHold?.release();
     await dirHold.release();

@@ -25,6 +25,9 @@ import type {
 import { createPostgresDatabase } from "../../master/support/postgres.js";
 import { ensureSdkBuilt } from "./build.js";
 
+/** What the helpers below need of a master: its REST API, answering the body or throwing. */
+export type ApiClient = Pick<Cluster, "api">;
+
 export interface Cluster {
   url: string;
   dataDir: string;
@@ -90,21 +93,21 @@ export function clustersClosedAfterEach(): typeof startCluster {
 }
 
 export async function createExperiment(
-  c: Cluster,
+  c: ApiClient,
   config: Record<string, unknown>,
   workdir: string,
 ): Promise<number> {
   return (await c.api<{ id: number }>("POST", "/experiments", { config, workdir })).id;
 }
 
-export function experiment(c: Cluster, id: number): Promise<ExperimentDetail> {
+export function experiment(c: ApiClient, id: number): Promise<ExperimentDetail> {
   return c.api<ExperimentDetail>("GET", `/experiments/${id}`);
 }
 
 const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
 
 /** Waits for the experiment to end; returns its final state. */
-export async function waitForEnd(c: Cluster, id: number, seconds = 120): Promise<string> {
+export async function waitForEnd(c: ApiClient, id: number, seconds = 120): Promise<string> {
   return waitFor(
     `experiment ${id} to end`,
     async () => {
@@ -131,7 +134,7 @@ export async function waitFor<T>(
 }
 
 /** Every trial of the experiment with its ops and allocations, by request id. */
-export async function trialDetails(c: Cluster, id: number): Promise<TrialDetail[]> {
+export async function trialDetails(c: ApiClient, id: number): Promise<TrialDetail[]> {
   const { trials } = await c.api<TrialList>("GET", `/experiments/${id}/trials`);
   const details = await Promise.all(
     trials.map((t) => c.api<TrialDetail>("GET", `/trials/${t.id}`)),
@@ -141,7 +144,7 @@ export async function trialDetails(c: Cluster, id: number): Promise<TrialDetail[
 
 /** A trial's visible metrics of one group, all pages. */
 export async function metricsOf(
-  c: Cluster,
+  c: ApiClient,
   trialId: number,
   group: "training" | "validation",
 ): Promise<MetricPoint[]> {
@@ -158,11 +161,11 @@ export async function metricsOf(
   }
 }
 
-export async function checkpointsOf(c: Cluster, trialId: number) {
+export async function checkpointsOf(c: ApiClient, trialId: number) {
   return (await c.api<CheckpointList>("GET", `/trials/${trialId}/checkpoints`)).checkpoints;
 }
 
-export async function logsOf(c: Cluster, trialId: number): Promise<string[]> {
+export async function logsOf(c: ApiClient, trialId: number): Promise<string[]> {
   const page = await c.api<{ logs: { line: string }[] }>(
     "GET",
     `/trials/${trialId}/logs?limit=10000`,
@@ -174,7 +177,7 @@ export async function logsOf(c: Cluster, trialId: number): Promise<string[]> {
  * What a search ended with, independent of timing: per trial, its hyperparameters,
  * state, the ops it completed with their searcher metrics, and its validations.
  */
-export async function searchResult(c: Cluster, id: number) {
+export async function searchResult(c: ApiClient, id: number) {
   const trials = await trialDetails(c, id);
   const exp = await experiment(c, id);
   return {

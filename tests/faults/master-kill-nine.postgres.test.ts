@@ -1,0 +1,6 @@
+import { test } from "vitest";
+import { killNineUnderLoad } from "./support/kill-nine-under-load.js";
+
+test("a master killed with -9 at random moments under load on PostgreSQL loses no trial, no metric and no URL, and a second master is refused", async () => {
+  await killNineUnderLoad("postgres");
+}, 180_000);
