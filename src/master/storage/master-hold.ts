@@ -14,7 +14,7 @@
  *   that connection ends; a master that loses it hears so (`lost`) and must stop.
  */
 import { writeFileSync } from "node:fs";
-import { readFile, rename } from "node:fs/promises";
+import { readFile, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -88,7 +88,9 @@ export async function holdDataDir(dataDir: string): Promise<MasterHold> {
     announce: (port) => write(self(port)),
     lost: new Promise<string>(() => {}),
     async release() {
-      if (lock.open) lock.close();
+      if (!lock.open) return;
+      await rm(holderFile, { force: true });
+      lock.close();
     },
   };
 }
