@@ -125,7 +125,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
       lost: dbHold?.lost ?? new Promise<string>(() => {}),
       close(graceSeconds = 0) {
         if (closing) {
-          if (graceSeconds === 0) void master.supervisor.killLive();
+          if (graceSeconds === 0) void master.supervisor.killLive().catch(() => {});
           return closing;
         }
         closing = (async () => {

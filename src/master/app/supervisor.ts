@@ -421,6 +421,7 @@ export class Supervisor implements LauncherEvents {
 
   /** During a drain: kills every live allocation now instead of waiting for its grace. */
   async killLive(): Promise<void> {
+    if (this.phase !== "draining") return;
     for (const a of await this.ctx.store.listLiveAllocations()) await this.kill(a);
   }
 

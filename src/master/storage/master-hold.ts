@@ -70,7 +70,7 @@ export async function holdDataDir(dataDir: string): Promise<MasterHold> {
   const holderFile = join(dataDir, HOLDER_FILE);
   try {
     lock.pragma("busy_timeout = 0");
-    lock.pragma("journal_mode = OFF"); // the file is only locked, never written
+    lock.pragma("journal_mode = MEMORY"); // the file is only locked, never written: no journal file
     // A write transaction left open: SQLite keeps its RESERVED lock until it ends.
     lock.exec("BEGIN IMMEDIATE");
   } catch (err) {
