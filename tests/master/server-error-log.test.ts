@@ -42,9 +42,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "pushtune-log-"));
   store = await openStore(join(dataDir, "pushtune.db"));
   token = (await bootstrapAdmin(store, dataDir)).token!;
-  master = await createMaster(failingStore(store), new FakeLauncher(1), {
+  master = createMaster(failingStore(store), new FakeLauncher(1), {
     checkpointRoot: join(dataDir, "checkpoints"),
-    masterUrl: "http://127.0.0.1:0",
   });
   const sink = new Writable({
     write(chunk, _enc, done) {
