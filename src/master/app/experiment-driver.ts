@@ -20,6 +20,17 @@ import { type Effects, experimentKey, opKey } from "./effects.js";
 /** Write a snapshot every this many events, so a restart replays a short tail. */
 const SNAPSHOT_EVERY = 200;
 
+/**
+ * Longest stretch of applying operations before the event loop gets a turn.
+ * A search that creates every trial at once (`max_concurrent_trials: 0`)
+ * applies hundreds of thousands of operations in one transaction; SQLite's
+ * queries run synchronously, so without these turns no other request would be
+ * answered until the transaction commits.
+ */
+const MAX_STRETCH_MS = 20;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Loaded {
   state: SearcherState;
   seq: number;
@@ -92,11 +103,16 @@ export class ExperimentDriver {
     let seq = loaded.seq;
     const queue: SearcherEvent[] = [event];
     let shutdown: (SearcherOp & { type: "shutdown" }) | null = null;
+    let stretchStart = performance.now();
     while (queue.length > 0) {
       const ev = queue.shift()!;
       seq = await tx.appendSearcherEvent(exp.id, ev);
       // In place: a transaction that fails drops this state (`forget`) and rebuilds it from the log.
       for (const op of advanceSearcher(exp.config, state, ev)) {
+        if (performance.now() - stretchStart > MAX_STRETCH_MS) {
+          await nextTurn();
+          stretchStart = performance.now();
+        }
         const follow = await this.interpret(tx, exp, op, effects);
         if (follow) queue.push(follow);
         if (op.type === "shutdown") shutdown = op;
