@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => tm.close());
 
-const TRIALS = 20_000;
+const TRIALS = 10_000;
 
 describe("an experiment that creates all its trials at once", () => {
   test(`the master keeps answering /health while ${TRIALS.toLocaleString("en")} trials are created`, async () => {
