@@ -83,3 +83,26 @@ export function requireUser(principal: Principal): UserRow {
   if (principal.kind !== "user") throw new ApiError("FORBIDDEN", "this call needs a user token");
   return principal.user;
 }
+
+/**
+ * A change to an experiment (pause, activate, cancel, kill, delete, …): its
+ * owner or an admin. Everyone may read every experiment (Determined's
+ * default); only changes are the owner's.
+ */
+export function requireExperimentOwner(
+  principal: Principal,
+  exp: { id: number; ownerId: number },
+): UserRow {
+  const user = requireUser(principal);
+  if (!mayChange(user, exp))
+    throw new ApiError(
+      "FORBIDDEN",
+      `experiment ${exp.id} belongs to another user: only its owner or an admin may change it`,
+    );
+  return user;
+}
+
+/** Whether `user` owns `exp` or is an admin: who may change it and see its secrets. */
+export function mayChange(user: UserRow, exp: { ownerId: number }): boolean {
+  return user.admin || user.id === exp.ownerId;
+}

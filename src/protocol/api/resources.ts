@@ -42,6 +42,8 @@ export const ExperimentSummary = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   state: ExperimentStateSchema,
+  /** The user who created it: only they and admins may change it; everyone may read it. */
+  owner: Type.Object({ id: Type.Integer(), username: Type.String() }),
   searcher: Type.String(),
   metric: Type.String(),
   smallerIsBetter: Type.Boolean(),
@@ -58,8 +60,15 @@ export const ExperimentDetail = Type.Evaluate(
   Type.Intersect([
     ExperimentSummary,
     Type.Object({
+      /**
+       * The config. For a caller who is neither the owner nor an admin the
+       * values of `environment.variables` are replaced by "[redacted]" (the
+       * names are kept) and `configYaml` is null when there are any.
+       */
       config: Type.Unknown(),
       configYaml: Nullable(Type.String()),
+      /** True when `environment.variables` were redacted for this caller. */
+      variablesRedacted: Type.Boolean(),
       workdir: Type.String(),
       /** Seconds until done, estimated from progress; null when unknown. */
       etaSeconds: Nullable(Type.Number()),
