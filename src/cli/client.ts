@@ -14,6 +14,7 @@ import type {
   ExperimentDetail,
   ExperimentList,
   LogPage,
+  RevokeResponse,
   TokenResponse,
   TrialDetail,
   TrialList,
@@ -117,6 +118,15 @@ export class MasterClient {
 
   login(username: string, password: string): Promise<TokenResponse> {
     return this.request("POST", "/auth/login", { username, password });
+  }
+
+  /** Revokes the token this client calls with. */
+  async logout(): Promise<void> {
+    await this.request("POST", "/auth/logout", {});
+  }
+
+  revokeTokens(username: string): Promise<RevokeResponse> {
+    return this.request("POST", `/users/${encodeURIComponent(username)}/revoke_tokens`, {});
   }
 
   me(): Promise<UserSchema> {

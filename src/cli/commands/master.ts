@@ -2,6 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { CliError } from "../errors.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
 
@@ -17,6 +18,8 @@ export interface MasterFlags {
   host?: string;
   port?: number;
   slots?: number;
+  /** Days a user token from a login lasts (default 30). */
+  tokenTtlDays?: number;
   quiet?: boolean;
 }
 
@@ -33,6 +36,8 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
       import("../../master/storage/open-store.js"),
     ]);
   const { openStore, redactUrl } = storage;
+  if (flags.tokenTtlDays !== undefined && flags.tokenTtlDays < 1)
+    throw new CliError(`--token-ttl-days must be at least 1, got ${flags.tokenTtlDays}`, 2);
   const dataDir = resolve(flags.dataDir ?? defaultDataDir());
   await mkdir(dataDir, { recursive: true });
   const dbUrl = flags.db ?? join(dataDir, "pushtune.db");
@@ -41,7 +46,12 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   const host = flags.host ?? "127.0.0.1";
   const launcher = new LocalLauncher(flags.slots === undefined ? {} : { slots: flags.slots });
   // The port is known only after listen when 0 is asked for; trials get the final URL.
-  const options = { checkpointRoot: join(dataDir, "checkpoints"), masterUrl: "" };
+  const options = {
+    checkpointRoot: join(dataDir, "checkpoints"),
+    masterUrl: "",
+    adminTokenFile: join(dataDir, "admin.token"),
+    ...(flags.tokenTtlDays === undefined ? {} : { tokenTtlMs: flags.tokenTtlDays * 86_400_000 }),
+  };
   const master = await createMaster(store, launcher, options);
   const app = await buildServer(master);
   await app.listen({ host, port: flags.port ?? 8080 });
@@ -86,6 +96,11 @@ export function masterCommand(program: Command): void {
     .option(
       "--slots <n>",
       "trial slots of the local launcher (default: number of CPUs)",
+      parseIntArg,
+    )
+    .option(
+      "--token-ttl-days <n>",
+      "days a user token from a login or user creation lasts (default 30)",
       parseIntArg,
     )
     .action(async (flags: MasterFlags) => {

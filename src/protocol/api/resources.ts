@@ -241,7 +241,22 @@ export const UserSchema = Type.Object({
 });
 export type UserSchema = Static<typeof UserSchema>;
 
-export const TokenResponse = Type.Object({ token: Type.String(), user: UserSchema });
+export const TokenResponse = Type.Object({
+  token: Type.String(),
+  user: UserSchema,
+  /** When the token stops working (ISO 8601); log in again for a new one. */
+  expiresAt: Type.String(),
+});
 export type TokenResponse = Static<typeof TokenResponse>;
+
+export const UsernameParams = Type.Object({
+  username: Type.String({ pattern: "^[A-Za-z0-9_.-]{1,64}$" }),
+});
+
+export const RevokeResponse = Type.Object({
+  /** Tokens revoked by this call (ones revoked before are not counted). */
+  revoked: Type.Integer(),
+});
+export type RevokeResponse = Static<typeof RevokeResponse>;
 
 export const HealthResponse = Type.Object({ status: Type.Literal("ok"), version: Type.String() });

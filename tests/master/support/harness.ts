@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { MasterOptions } from "../../../src/master/app/context.js";
 import { bootstrapAdmin, createMaster, type Master } from "../../../src/master/app/master.js";
 import { buildServer } from "../../../src/master/http/server.js";
 import { FakeLauncher } from "../../../src/master/launcher/fake-launcher.js";
@@ -56,7 +57,13 @@ export interface TestMaster {
 }
 
 export async function startTestMaster(
-  options: { db?: "sqlite" | "postgres"; slots?: number; preemptionTimeoutSeconds?: number } = {},
+  options: {
+    db?: "sqlite" | "postgres";
+    slots?: number;
+    preemptionTimeoutSeconds?: number;
+    /** More master options: a clock, the token lifetime, the admin token's file (given the data dir). */
+    master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
+  } = {},
 ): Promise<TestMaster> {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-test-"));
   let dropDb: (() => Promise<void>) | null = null;
@@ -75,6 +82,7 @@ export async function startTestMaster(
       ...(options.preemptionTimeoutSeconds === undefined
         ? {}
         : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
+      ...(typeof options.master === "function" ? options.master(dataDir) : options.master),
     });
     const app = await buildServer(master);
     await app.ready();
