@@ -196,7 +196,9 @@ export class MasterClient {
         2,
       );
     }
-    if (code === "UNAUTHENTICATED" && path !== "/auth/login") {
+    const refused =
+      code === "UNAUTHENTICATED" || code === "TOKEN_EXPIRED" || code === "TOKEN_REVOKED";
+    if (refused && path !== "/auth/login") {
       const hint = this.token
         ? `the master at ${this.url} refused the token (${message})`
         : `the master at ${this.url} needs a token`;
