@@ -30,7 +30,11 @@ export function client(app: () => FastifyInstance, token: string | null): Client
       headers: token ? { authorization: `Bearer ${token}` } : {},
       ...(body === undefined ? {} : { payload: body as object }),
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+    const json = String(res.headers["content-type"] ?? "").startsWith("application/json");
+    return {
+      status: res.statusCode,
+      body: res.body ? (json ? JSON.parse(res.body) : res.body) : null,
+    };
   };
   return {
     get: (p) => call("GET", p),
