@@ -23,11 +23,20 @@ export interface MasterFlags {
   quiet?: boolean;
 }
 
+/** A token lifetime past this is no expiry at all; 100 years also keeps dates representable. */
+const MAX_TOKEN_TTL_DAYS = 36_500;
+
 /**
  * Starts a master in this process; used by `pushtune master` and the demo.
  * The master's modules load here, not at startup, so the other commands start fast.
  */
 export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
+  const ttl = flags.tokenTtlDays;
+  if (ttl !== undefined && !(ttl >= 1 && ttl <= MAX_TOKEN_TTL_DAYS))
+    throw new CliError(
+      `--token-ttl-days must be between 1 and ${MAX_TOKEN_TTL_DAYS}, got ${ttl}`,
+      2,
+    );
   const [{ bootstrapAdmin, createMaster }, { buildServer }, { LocalLauncher }, storage] =
     await Promise.all([
       import("../../master/app/master.js"),
@@ -36,8 +45,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
       import("../../master/storage/open-store.js"),
     ]);
   const { openStore, redactUrl } = storage;
-  if (flags.tokenTtlDays !== undefined && flags.tokenTtlDays < 1)
-    throw new CliError(`--token-ttl-days must be at least 1, got ${flags.tokenTtlDays}`, 2);
+
   const dataDir = resolve(flags.dataDir ?? defaultDataDir());
   await mkdir(dataDir, { recursive: true });
   const dbUrl = flags.db ?? join(dataDir, "pushtune.db");
