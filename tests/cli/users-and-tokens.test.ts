@@ -145,4 +145,12 @@ describe("users and tokens", () => {
     });
     expect(after.code).toBe(1);
   });
+
+  it("user logout will not revoke a local master's first admin token", async () => {
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir };
+    const r = await runCli(["user", "logout"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is the master's first admin token");
+    expect((await runCli(["experiment", "list"], { env })).code).toBe(0);
+  });
 });

@@ -13,6 +13,7 @@ import {
 } from "../connection.js";
 import type { CommandContext } from "../context.js";
 import { CliError, usageError } from "../errors.js";
+import { ADMIN_TOKEN_FILE } from "../paths.js";
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
@@ -76,9 +77,17 @@ export function userCommand(program: Command, ctx: CommandContext): void {
     .description("revoke the token the CLI uses for this master and forget its saved login")
     .action(async (_o, cmd: Command) => {
       const flags = flagsOf<object>(cmd);
+      const url = masterUrl(flags, ctx.io.env);
+      const found = await resolveToken(url, flags, ctx.io.env);
+      // Revoking it while no admin has a password would leave nobody able to act as an admin.
+      if (found?.source.endsWith(ADMIN_TOKEN_FILE))
+        throw usageError(
+          `the token in ${found.source} is the master's first admin token: it is revoked when ` +
+            "an admin logs in with a password (`pushtune user create NAME --admin --password`, " +
+            "then `pushtune user login NAME`)",
+        );
       const client = await ctx.connect(flags);
       await client.logout();
-      const found = await resolveToken(client.url, flags, ctx.io.env);
       const forgot = found?.source.startsWith("the login of")
         ? await forgetLogin(ctx.io.env, client.url)
         : false;
