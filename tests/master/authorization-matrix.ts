@@ -390,7 +390,9 @@ export function authorizationMatrix(db: "sqlite" | "postgres"): void {
         // A GET changes nothing, so its callers share one scene; any other call gets a fresh one each.
         let shared: Awaited<ReturnType<typeof scene>> | null = null;
         for (const caller of CALLERS) {
-          const cell = route.startsWith("GET ") ? (shared ??= await scene()) : await scene();
+          if (route.startsWith("GET ") && !shared) shared = await scene();
+          const cell: Awaited<ReturnType<typeof scene>> =
+            route.startsWith("GET ") && shared ? shared : await scene();
           seen[caller] = (await row.call(tm.as(cell.tokens[caller]), cell.scene)).status;
           if (cell !== shared) await cell.cleanUp();
         }
