@@ -14,6 +14,7 @@ import type {
   ExperimentDetail,
   ExperimentList,
   LogPage,
+  RevokeResponse,
   TokenResponse,
   TrialDetail,
   TrialList,
@@ -119,6 +120,15 @@ export class MasterClient {
     return this.request("POST", "/auth/login", { username, password });
   }
 
+  /** Revokes the token this client calls with. */
+  async logout(): Promise<void> {
+    await this.request("POST", "/auth/logout", {});
+  }
+
+  revokeTokens(username: string): Promise<RevokeResponse> {
+    return this.request("POST", `/users/${encodeURIComponent(username)}/revoke_tokens`, {});
+  }
+
   me(): Promise<UserSchema> {
     return this.request("GET", "/me");
   }
@@ -186,7 +196,9 @@ export class MasterClient {
         2,
       );
     }
-    if (code === "UNAUTHENTICATED" && path !== "/auth/login") {
+    const refused =
+      code === "UNAUTHENTICATED" || code === "TOKEN_EXPIRED" || code === "TOKEN_REVOKED";
+    if (refused && path !== "/auth/login") {
       const hint = this.token
         ? `the master at ${this.url} refused the token (${message})`
         : `the master at ${this.url} needs a token`;

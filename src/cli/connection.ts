@@ -78,6 +78,19 @@ async function readLogins(env: Env): Promise<LoginsFile> {
 export async function saveLogin(env: Env, url: string, login: SavedLogin): Promise<string> {
   const file = await readLogins(env);
   file.logins[url] = login;
+  return writeLogins(env, file);
+}
+
+/** Forgets the login saved for one master URL; false when there was none. */
+export async function forgetLogin(env: Env, url: string): Promise<boolean> {
+  const file = await readLogins(env);
+  if (!file.logins[url]) return false;
+  delete file.logins[url];
+  await writeLogins(env, file);
+  return true;
+}
+
+async function writeLogins(env: Env, file: LoginsFile): Promise<string> {
   const path = loginsPath(env);
   await mkdir(defaultDataDir(env), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;

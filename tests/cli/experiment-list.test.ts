@@ -58,7 +58,7 @@ describe.concurrent("experiment list", () => {
     const r = await runCli(["experiment", "list"], { env: m.env });
     expect(r.stdout).toContain("a-search-with-a-rather-long-name-indeed");
     expect(r.stdout).toMatch(
-      /^ID\s+NAME\s+STATE\s+SEARCHER\s+PROGRESS\s+TRIALS\s+METRIC\s+BEST\s+CREATED$/m,
+      /^ID\s+NAME\s+STATE\s+OWNER\s+SEARCHER\s+PROGRESS\s+TRIALS\s+METRIC\s+BEST\s+CREATED$/m,
     );
   });
 });

@@ -113,4 +113,44 @@ describe("users and tokens", () => {
     expect(r.stderr).toContain(`the master at ${m.url} refused the token (invalid token)`);
     expect(r.stderr).toContain("pushtune user login NAME");
   });
+
+  it("user logout revokes the saved login's token and forgets it", async () => {
+    await runCli(["user", "create", "gina", "--password", "correct-horse"], { env: m.env });
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: await freshHome() };
+    const login = await runCli(["user", "login", "gina"], { env, input: "correct-horse\n" });
+    const token = login.stdout.trim();
+    const out = await runCli(["user", "logout"], { env });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain("token revoked");
+    expect((await runCli(["token"], { env })).code).toBe(1);
+    const reused = await runCli(["experiment", "list"], { env: { ...env, PUSHTUNE_TOKEN: token } });
+    expect(reused.code).toBe(1);
+    expect(reused.stderr).toContain("revoked");
+    expect(reused.stderr).toContain("pushtune user login NAME");
+  });
+
+  it("user revoke revokes every token of a user (admins only)", async () => {
+    const created = parseJson<TokenResponse>(
+      await runCli(["user", "create", "hank", "--json"], { env: m.env }),
+    );
+    const denied = await runCli(["user", "revoke", "admin"], {
+      env: { ...m.env, PUSHTUNE_TOKEN: created.token },
+    });
+    expect(denied.code).toBe(1);
+    const r = await runCli(["user", "revoke", "hank"], { env: m.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("revoked 1 token of hank\n");
+    const after = await runCli(["experiment", "list"], {
+      env: { ...m.env, PUSHTUNE_TOKEN: created.token },
+    });
+    expect(after.code).toBe(1);
+  });
+
+  it("user logout will not revoke a local master's first admin token", async () => {
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir };
+    const r = await runCli(["user", "logout"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is the master's first admin token");
+    expect((await runCli(["experiment", "list"], { env })).code).toBe(0);
+  });
 });

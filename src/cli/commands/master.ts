@@ -1,6 +1,7 @@
 /** `pushtune master`: runs a master with its REST API and web UI. */
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
+import { CliError } from "../errors.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
 
@@ -25,12 +26,17 @@ export interface MasterFlags {
   host?: string;
   port?: number;
   slots?: number;
+  /** Days a user token from a login lasts (default 30). */
+  tokenTtlDays?: number;
   quiet?: boolean;
   stopTimeout?: number;
 }
 
 /** Seconds trials get to checkpoint and exit when `pushtune master` is asked to stop. */
 export const DEFAULT_STOP_TIMEOUT = 30;
+
+/** A token lifetime past this is no expiry at all; 100 years also keeps dates representable. */
+const MAX_TOKEN_TTL_DAYS = 36_500;
 
 /**
  * Starts a master in this process; used by `pushtune master` and the demo.
@@ -44,6 +50,12 @@ export const DEFAULT_STOP_TIMEOUT = 30;
  * API listens; only then are trials recovered and launched.
  */
 export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
+  const ttl = flags.tokenTtlDays;
+  if (ttl !== undefined && !(ttl >= 1 && ttl <= MAX_TOKEN_TTL_DAYS))
+    throw new CliError(
+      `--token-ttl-days must be between 1 and ${MAX_TOKEN_TTL_DAYS}, got ${ttl}`,
+      2,
+    );
   const [
     { bootstrapAdmin, createMaster },
     { buildServer },
@@ -92,7 +104,11 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     const host = flags.host ?? "127.0.0.1";
     const launcher = new LocalLauncher(flags.slots === undefined ? {} : { slots: flags.slots });
     cleanups.push(() => launcher.close());
-    const master = createMaster(store, launcher, { checkpointRoot: join(dataDir, "checkpoints") });
+    const master = createMaster(store, launcher, {
+      checkpointRoot: join(dataDir, "checkpoints"),
+      adminTokenFile: join(dataDir, "admin.token"),
+      ...(ttl === undefined ? {} : { tokenTtlMs: ttl * 86_400_000 }),
+    });
     cleanups.push(() => master.close());
     const app = await buildServer(master);
     cleanups.push(() => app.close());
@@ -178,6 +194,11 @@ export function masterCommand(program: Command): void {
       "on SIGTERM or SIGINT, seconds trials get to checkpoint and exit before they are killed",
       parseIntArg,
       DEFAULT_STOP_TIMEOUT,
+    )
+    .option(
+      "--token-ttl-days <n>",
+      "days a user token from a login or user creation lasts (default 30)",
+      parseIntArg,
     )
     .action(async (flags: MasterFlags) => {
       const running = await startMaster(flags);

@@ -1,12 +1,19 @@
 /**
- * `pushtune user create|login` and `pushtune token`. A login's token is saved
+ * `pushtune user create|login|logout|revoke` and `pushtune token`. A login's token is saved
  * per master URL in `<data-dir>/logins.json` (owner-only), so later commands
  * against that master use it without flags.
  */
 import type { Command } from "commander";
-import { type GlobalFlags, masterUrl, resolveToken, saveLogin } from "../connection.js";
+import {
+  forgetLogin,
+  type GlobalFlags,
+  masterUrl,
+  resolveToken,
+  saveLogin,
+} from "../connection.js";
 import type { CommandContext } from "../context.js";
 import { CliError, usageError } from "../errors.js";
+import { ADMIN_TOKEN_FILE } from "../paths.js";
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
@@ -63,6 +70,44 @@ export function userCommand(program: Command, ctx: CommandContext): void {
       if (flags.json) ctx.printJson(answer);
       else ctx.print(answer.token);
       ctx.io.err(`logged in as ${answer.user.username} at ${client.url}; token saved in ${path}\n`);
+    });
+
+  user
+    .command("logout")
+    .description("revoke the token the CLI uses for this master and forget its saved login")
+    .action(async (_o, cmd: Command) => {
+      const flags = flagsOf<object>(cmd);
+      const url = masterUrl(flags, ctx.io.env);
+      const found = await resolveToken(url, flags, ctx.io.env);
+      // Revoking it while no admin has a password would leave nobody able to act as an admin.
+      if (found?.source.endsWith(ADMIN_TOKEN_FILE))
+        throw usageError(
+          `the token in ${found.source} is the master's first admin token: it is revoked when ` +
+            "an admin logs in with a password (`pushtune user create NAME --admin --password`, " +
+            "then `pushtune user login NAME`)",
+        );
+      const client = await ctx.connect(flags);
+      await client.logout();
+      const forgot = found?.source.startsWith("the login of")
+        ? await forgetLogin(ctx.io.env, client.url)
+        : false;
+      ctx.io.err(
+        `token revoked at ${client.url}${forgot ? "; its saved login is forgotten" : ""}\n`,
+      );
+    });
+
+  user
+    .command("revoke")
+    .description("revoke every token of a user (admins only); they log in again for a new one")
+    .argument("<name>", "user name")
+    .option("--json", "print the answer as JSON")
+    .action(async (name: string, _o, cmd: Command) => {
+      const flags = flagsOf<{ json?: boolean }>(cmd);
+      checkUsername(name);
+      const client = await ctx.connect(flags);
+      const answer = await client.revokeTokens(name);
+      if (flags.json) return ctx.printJson(answer);
+      ctx.print(`revoked ${answer.revoked} token${answer.revoked === 1 ? "" : "s"} of ${name}`);
     });
 
   program

@@ -33,6 +33,7 @@ export function experimentTable(
       value: (e) => e.state,
       color: (p, e, s) => styleState(s, e.state) + p.slice(e.state.length),
     },
+    { header: "OWNER", value: (e) => e.owner.username, optional: 2 },
     { header: "SEARCHER", value: (e) => e.searcher, optional: 2 },
     { header: "PROGRESS", value: (e) => formatPercent(e.progress), align: "right" },
     { header: "TRIALS", value: (e) => trialProgress(e.trialCounts), align: "right" },
@@ -62,6 +63,7 @@ export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE)
     ["id", String(e.id)],
     ["name", e.name],
     ["state", styleState(style, e.state)],
+    ["owner", e.owner.username],
     ["searcher", `${e.searcher} on ${e.metric} (${direction})`],
   ];
   if (config)

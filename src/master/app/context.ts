@@ -11,11 +11,21 @@ import { ExperimentDriver } from "./experiment-driver.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Notifier } from "./notifier.js";
 
+/** A user token's lifetime unless the master is told otherwise: 30 days. */
+export const DEFAULT_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+
 export interface MasterOptions {
   /** Where checkpoints of experiments without an absolute `host_path` live. */
   checkpointRoot: string;
   /** Seconds between a preemption request and a kill, overriding the config (tests). */
   preemptionTimeoutSeconds?: number;
+  /**
+   * The first admin token's file (`<data-dir>/admin.token`): revoked and
+   * removed when an admin first logs in with a password. Unset: never.
+   */
+  adminTokenFile?: string;
+  /** How long a user token issued at login or user creation lasts; default 30 days. */
+  tokenTtlMs?: number;
   /** The clock (tests pass a fake one). */
   now?: () => Date;
 }
@@ -70,6 +80,11 @@ export class MasterContext {
 
   now(): Date {
     return this.options.now ? this.options.now() : new Date();
+  }
+
+  /** When a user token issued now expires. */
+  tokenExpiry(): Date {
+    return new Date(this.now().getTime() + (this.options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS));
   }
 
   /**

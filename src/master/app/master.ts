@@ -4,7 +4,7 @@
  * and the tests build; `start` recovers and launches, once the master's URL
  * is known.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Launcher } from "../launcher/launcher.js";
 import type { Store, UserRow } from "../storage/store.js";
@@ -91,7 +91,15 @@ async function recover(
   }
 }
 
-/** Creates the `admin` user on first start and writes its token to `<dataDir>/admin.token` (0600). */
+/** The first admin token's file in the data directory. */
+export const ADMIN_TOKEN_FILE = "admin.token";
+
+/**
+ * Creates the `admin` user on first start and writes its token to
+ * `<dataDir>/admin.token` (0600). The token does not expire: it is a
+ * first-login secret, revoked and its file removed by `retireAdminToken`
+ * once an admin logs in with a password.
+ */
 export async function bootstrapAdmin(
   store: Store,
   dataDir: string,
@@ -100,8 +108,22 @@ export async function bootstrapAdmin(
   if (existing) return { user: existing, token: null };
   const user = await store.createUser({ username: "admin", passwordHash: null, admin: true });
   const token = newSecret();
-  await store.addUserToken(user.id, hashToken(token));
+  await store.addUserToken(user.id, hashToken(token), null);
   await mkdir(dataDir, { recursive: true });
-  await writeFile(join(dataDir, "admin.token"), `${token}\n`, { mode: 0o600 });
+  await writeFile(join(dataDir, ADMIN_TOKEN_FILE), `${token}\n`, { mode: 0o600 });
   return { user, token };
+}
+
+/**
+ * An admin has logged in with a password: the first admin token is no longer
+ * needed, so it is revoked and its file removed. Every trial runs as the
+ * master's OS user and could read that file; from here on there is nothing
+ * in the data directory that acts as a credential. No-op once done.
+ */
+export async function retireAdminToken(store: Store, file: string): Promise<boolean> {
+  const token = (await readFile(file, "utf8").catch(() => "")).trim();
+  if (!token) return false;
+  await store.revokeUserToken(hashToken(token));
+  await rm(file, { force: true });
+  return true;
 }

@@ -9,18 +9,19 @@ import type { AllocationRow, Store, UserRow } from "../storage/store.js";
 import { allocationIdOf, hashToken, sameHash } from "./tokens.js";
 
 export type Principal =
-  | { kind: "user"; user: UserRow }
+  | { kind: "user"; user: UserRow; tokenHash: string }
   | { kind: "allocation"; allocation: AllocationRow };
 
 /**
  * Resolves a bearer token, or throws UNAUTHENTICATED. An ended allocation's
  * token is STALE_ALLOCATION unless `allowEnded` (the one call that may
- * repeat after the allocation ended: asking for the next trial).
+ * repeat after the allocation ended: asking for the next trial). A user token
+ * revoked is TOKEN_REVOKED, one past its expiry at `now` TOKEN_EXPIRED.
  */
 export async function authenticate(
   store: Store,
   token: string | undefined,
-  options: { allowEnded?: boolean } = {},
+  options: { allowEnded?: boolean; now: Date },
 ): Promise<Principal> {
   if (!token)
     throw new ApiError("UNAUTHENTICATED", "missing bearer token (Authorization: Bearer <token>)");
@@ -41,9 +42,16 @@ export async function authenticate(
     }
     return { kind: "allocation", allocation };
   }
-  const user = await store.findUserByTokenHash(hash);
-  if (!user) throw new ApiError("UNAUTHENTICATED", "invalid token");
-  return { kind: "user", user };
+  const found = await store.findUserToken(hash);
+  if (!found) throw new ApiError("UNAUTHENTICATED", "invalid token");
+  if (found.revokedAt)
+    throw new ApiError("TOKEN_REVOKED", "this token was revoked; log in again for a new one");
+  if (found.expiresAt && found.expiresAt.getTime() <= options.now.getTime())
+    throw new ApiError(
+      "TOKEN_EXPIRED",
+      `this token expired at ${found.expiresAt.toISOString()}; log in again for a new one`,
+    );
+  return { kind: "user", user: found.user, tokenHash: hash };
 }
 
 /**
@@ -82,4 +90,27 @@ export function requireTrialReader(principal: Principal, trialId: number): void 
 export function requireUser(principal: Principal): UserRow {
   if (principal.kind !== "user") throw new ApiError("FORBIDDEN", "this call needs a user token");
   return principal.user;
+}
+
+/**
+ * A change to an experiment (pause, activate, cancel, kill, delete, …): its
+ * owner or an admin. Everyone may read every experiment (Determined's
+ * default); only changes are the owner's.
+ */
+export function requireExperimentOwner(
+  principal: Principal,
+  exp: { id: number; ownerId: number },
+): UserRow {
+  const user = requireUser(principal);
+  if (!mayChange(user, exp))
+    throw new ApiError(
+      "FORBIDDEN",
+      `experiment ${exp.id} belongs to another user: only its owner or an admin may change it`,
+    );
+  return user;
+}
+
+/** Whether `user` owns `exp` or is an admin: who may change it and see its secrets. */
+export function mayChange(user: UserRow, exp: { ownerId: number }): boolean {
+  return user.admin || user.id === exp.ownerId;
 }

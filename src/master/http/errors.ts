@@ -29,6 +29,14 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
+/** Seconds a throttled caller should wait, from the error's `retryAfterSeconds` detail. */
+function retryAfter(api: ApiError): number | null {
+  const d = api.details as { retryAfterSeconds?: unknown } | undefined;
+  return api.status === 429 && typeof d?.retryAfterSeconds === "number"
+    ? d.retryAfterSeconds
+    : null;
+}
+
 /**
  * Every error answer carries the request's id (`error.requestId`, and the
  * `x-request-id` header on every answer). Every 5xx is logged as one JSON
@@ -62,6 +70,8 @@ export function installErrorHandling(app: FastifyInstance): void {
         requestId: String(request.id),
       },
     };
+    const retry = retryAfter(api);
+    if (retry !== null) reply.header("retry-after", String(retry));
     return reply.status(api.status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

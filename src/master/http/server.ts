@@ -95,6 +95,7 @@ export async function buildServer(
     const token = match ? match[1]!.trim() : undefined;
     request.principal = await authenticate(master.store, token, {
       allowEnded: request.routeOptions.config?.endedAllocation === true,
+      now: master.ctx.now(),
     });
   });
 

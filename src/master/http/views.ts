@@ -19,13 +19,27 @@ import type {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function experimentSummary(exp: ExperimentRow, trials: TrialRow[]): ExperimentSummary {
+/** Who owns an experiment, as the API shows it. */
+export interface OwnerView {
+  id: number;
+  username: string;
+}
+
+/** What a redacted environment variable's value reads as. */
+export const REDACTED = "[redacted]";
+
+export function experimentSummary(
+  exp: ExperimentRow,
+  trials: TrialRow[],
+  owner: OwnerView,
+): ExperimentSummary {
   const trialCounts: Record<string, number> = {};
   for (const t of trials) trialCounts[t.state] = (trialCounts[t.state] ?? 0) + 1;
   return {
     id: exp.id,
     name: exp.name,
     state: exp.state,
+    owner,
     searcher: exp.config.searcher.name,
     metric: exp.config.searcher.metric,
     smallerIsBetter: exp.config.searcher.smaller_is_better,
@@ -42,17 +56,37 @@ export function experimentDetail(
   exp: ExperimentRow,
   trials: TrialRow[],
   now: Date,
+  owner: OwnerView,
+  /** Whether the caller may see `environment.variables` (the owner, an admin, the trial itself). */
+  showVariables: boolean,
 ): ExperimentDetail {
-  const summary = experimentSummary(exp, trials);
+  const summary = experimentSummary(exp, trials, owner);
   const elapsed = (now.getTime() - exp.createdAt.getTime()) / 1000;
   const p = summary.progress;
   const etaSeconds = exp.endedAt || p <= 0 ? (exp.endedAt ? 0 : null) : (elapsed * (1 - p)) / p;
   return {
     ...summary,
-    config: exp.config,
-    configYaml: exp.configYaml,
+    ...configView(exp, showVariables),
     workdir: exp.workdir,
     etaSeconds,
+  };
+}
+
+/**
+ * The config as a caller may see it: environment variables often carry
+ * credentials (API keys, bucket secrets), so only their names are shown to a
+ * caller who may not see them, and the YAML, which holds the same values in
+ * places anchors and merges make hard to find, is withheld.
+ */
+function configView(exp: ExperimentRow, showVariables: boolean) {
+  const variables = exp.config.environment.variables;
+  const redact = !showVariables && Object.keys(variables).length > 0;
+  if (!redact) return { config: exp.config, configYaml: exp.configYaml, variablesRedacted: false };
+  const hidden = Object.fromEntries(Object.keys(variables).map((k) => [k, REDACTED]));
+  return {
+    config: { ...exp.config, environment: { ...exp.config.environment, variables: hidden } },
+    configYaml: null,
+    variablesRedacted: true,
   };
 }
 

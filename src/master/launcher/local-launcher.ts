@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
+import { inheritedEnv } from "./trial-env.js";
 
 interface Handle {
   pid: number;
@@ -24,7 +25,10 @@ interface Child {
 
 export interface LocalLauncherOptions {
   slots?: number;
-  /** Extra environment for every trial (PATH, NODE_OPTIONS …). Defaults to the master's own. */
+  /**
+   * The environment trials inherit from, through `inheritedEnv`'s allow-list
+   * (PATH, HOME, locale, …). Defaults to the master's own.
+   */
   baseEnv?: NodeJS.ProcessEnv;
 }
 
@@ -33,11 +37,11 @@ export class LocalLauncher implements Launcher {
   private events: LauncherEvents | null = null;
   /** By the allocation each process runs now. */
   private readonly children = new Map<string, Child>();
-  private readonly baseEnv: NodeJS.ProcessEnv;
+  private readonly baseEnv: Record<string, string>;
 
   constructor(options: LocalLauncherOptions = {}) {
     this.totalSlots = options.slots ?? availableParallelism();
-    this.baseEnv = options.baseEnv ?? process.env;
+    this.baseEnv = inheritedEnv(options.baseEnv ?? process.env);
   }
 
   attach(events: LauncherEvents): void {

@@ -29,6 +29,7 @@ import type {
   TrialOpRow,
   TrialRow,
   UserRow,
+  UserTokenRow,
   ValidationValue,
 } from "./store.js";
 import * as trialOps from "./trial-op-repo.js";
@@ -105,12 +106,20 @@ export class KyselyStore implements Store {
     return users.getUser(this.#db, id);
   }
 
-  addUserToken(userId: number, tokenHash: string): Promise<void> {
-    return users.addUserToken(this.#db, this.#nowMs(), userId, tokenHash);
+  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<void> {
+    return users.addUserToken(this.#db, this.#nowMs(), userId, tokenHash, expiresAt);
   }
 
-  findUserByTokenHash(tokenHash: string): Promise<UserRow | null> {
-    return users.findUserByTokenHash(this.#db, tokenHash);
+  findUserToken(tokenHash: string): Promise<UserTokenRow | null> {
+    return users.findUserToken(this.#db, tokenHash);
+  }
+
+  revokeUserToken(tokenHash: string): Promise<boolean> {
+    return users.revokeUserTokens(this.#db, this.#nowMs(), { tokenHash }).then((n) => n > 0);
+  }
+
+  revokeUserTokens(userId: number): Promise<number> {
+    return users.revokeUserTokens(this.#db, this.#nowMs(), { userId });
   }
 
   // experiments

@@ -244,6 +244,15 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // User tokens expire and can be revoked. Tokens issued before have no expiry (null)
+    // until they are revoked; new ones get the master's token lifetime.
+    version: 3,
+    async up(db) {
+      await db.schema.alterTable("user_tokens").addColumn("expires_at", "bigint").execute();
+      await db.schema.alterTable("user_tokens").addColumn("revoked_at", "bigint").execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -36,6 +36,10 @@ export interface UserTokensTable {
   token_hash: string;
   user_id: number;
   created_at: EpochMs;
+  /** When the token stops working; null: never (the first admin token, older tokens). */
+  expires_at: EpochMs | null;
+  /** When it was revoked (logout, or an admin); null while it is not. */
+  revoked_at: EpochMs | null;
 }
 
 export interface ExperimentsTable {

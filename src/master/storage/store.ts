@@ -169,6 +169,12 @@ export interface TrialFilter {
   states?: TrialState[];
 }
 
+export interface UserTokenRow {
+  user: UserRow;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
 export interface Store {
   /** Runs `fn` in one transaction; everything it does through `tx` commits or rolls back together. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
@@ -182,9 +188,14 @@ export interface Store {
   }): Promise<UserRow>;
   getUserByName(username: string): Promise<UserRow | null>;
   getUser(id: number): Promise<UserRow | null>;
-  addUserToken(userId: number, tokenHash: string): Promise<void>;
-  /** The user owning a token, by the token's sha256 hex. */
-  findUserByTokenHash(tokenHash: string): Promise<UserRow | null>;
+  /** Stores a token's hash; `expiresAt` null: it never expires (it may still be revoked). */
+  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<void>;
+  /** A token by its sha256 hex, with its user, whether or not it still works. */
+  findUserToken(tokenHash: string): Promise<UserTokenRow | null>;
+  /** Revokes one token; false when there is no such token or it was revoked already. */
+  revokeUserToken(tokenHash: string): Promise<boolean>;
+  /** Revokes every token of a user that is not revoked yet; returns how many. */
+  revokeUserTokens(userId: number): Promise<number>;
 
   // experiments
   createExperiment(input: {

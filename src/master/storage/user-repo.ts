@@ -1,8 +1,8 @@
 /** Users and their API tokens. */
 import type { Selectable } from "kysely";
-import { type Db, fromBool, toBool, toDate } from "./codec.js";
+import { type Db, fromBool, toBool, toDate, toDateOrNull } from "./codec.js";
 import type { UsersTable } from "./schema.js";
-import type { UserRow } from "./store.js";
+import type { UserRow, UserTokenRow } from "./store.js";
 
 function toUser(row: Selectable<UsersTable>): UserRow {
   return {
@@ -51,19 +51,52 @@ export async function addUserToken(
   now: number,
   userId: number,
   tokenHash: string,
+  expiresAt: Date | null,
 ): Promise<void> {
   await db
     .insertInto("user_tokens")
-    .values({ token_hash: tokenHash, user_id: userId, created_at: now })
+    .values({
+      token_hash: tokenHash,
+      user_id: userId,
+      created_at: now,
+      expires_at: expiresAt ? expiresAt.getTime() : null,
+      revoked_at: null,
+    })
     .execute();
 }
 
-export async function findUserByTokenHash(db: Db, tokenHash: string): Promise<UserRow | null> {
+export async function findUserToken(db: Db, tokenHash: string): Promise<UserTokenRow | null> {
   const row = await db
     .selectFrom("user_tokens")
     .innerJoin("users", "users.id", "user_tokens.user_id")
     .selectAll("users")
+    .select(["user_tokens.expires_at", "user_tokens.revoked_at"])
     .where("user_tokens.token_hash", "=", tokenHash)
     .executeTakeFirst();
-  return row ? toUser(row) : null;
+  if (!row) return null;
+  const { expires_at, revoked_at, ...user } = row;
+  return {
+    user: toUser(user),
+    expiresAt: toDateOrNull(expires_at),
+    revokedAt: toDateOrNull(revoked_at),
+  };
+}
+
+/** Revokes one token or all of a user's that are not revoked yet; returns how many. */
+export async function revokeUserTokens(
+  db: Db,
+  now: number,
+  which: { tokenHash: string } | { userId: number },
+): Promise<number> {
+  const result = await db
+    .updateTable("user_tokens")
+    .set({ revoked_at: now })
+    .where((eb) =>
+      "tokenHash" in which
+        ? eb("token_hash", "=", which.tokenHash)
+        : eb("user_id", "=", which.userId),
+    )
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

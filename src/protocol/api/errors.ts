@@ -7,8 +7,13 @@ export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   INVALID_CONFIG: 400,
   UNAUTHENTICATED: 401,
+  /** A user token past its expiry: log in again. */
+  TOKEN_EXPIRED: 401,
+  /** A user token revoked by a logout or by an admin. */
+  TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
   EXPERIMENT_NOT_FOUND: 404,
   TRIAL_NOT_FOUND: 404,
   ALLOCATION_NOT_FOUND: 404,
@@ -24,6 +29,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** Valid, but more work than one request may take (a preview past its time or memory budget). */
   TOO_MUCH_WORK: 422,
+  /** Too many failed logins; `Retry-After` says when to try again. */
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;

@@ -42,6 +42,8 @@ export const ExperimentSummary = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   state: ExperimentStateSchema,
+  /** The user who created it: only they and admins may change it; everyone may read it. */
+  owner: Type.Object({ id: Type.Integer(), username: Type.String() }),
   searcher: Type.String(),
   metric: Type.String(),
   smallerIsBetter: Type.Boolean(),
@@ -58,8 +60,15 @@ export const ExperimentDetail = Type.Evaluate(
   Type.Intersect([
     ExperimentSummary,
     Type.Object({
+      /**
+       * The config. For a caller who is neither the owner nor an admin the
+       * values of `environment.variables` are replaced by "[redacted]" (the
+       * names are kept) and `configYaml` is null when there are any.
+       */
       config: Type.Unknown(),
       configYaml: Nullable(Type.String()),
+      /** True when `environment.variables` were redacted for this caller. */
+      variablesRedacted: Type.Boolean(),
       workdir: Type.String(),
       /** Seconds until done, estimated from progress; null when unknown. */
       etaSeconds: Nullable(Type.Number()),
@@ -232,7 +241,22 @@ export const UserSchema = Type.Object({
 });
 export type UserSchema = Static<typeof UserSchema>;
 
-export const TokenResponse = Type.Object({ token: Type.String(), user: UserSchema });
+export const TokenResponse = Type.Object({
+  token: Type.String(),
+  user: UserSchema,
+  /** When the token stops working (ISO 8601); log in again for a new one. */
+  expiresAt: Type.String(),
+});
 export type TokenResponse = Static<typeof TokenResponse>;
+
+export const UsernameParams = Type.Object({
+  username: Type.String({ pattern: "^[A-Za-z0-9_.-]{1,64}$" }),
+});
+
+export const RevokeResponse = Type.Object({
+  /** Tokens revoked by this call (ones revoked before are not counted). */
+  revoked: Type.Integer(),
+});
+export type RevokeResponse = Static<typeof RevokeResponse>;
 
 export const HealthResponse = Type.Object({ status: Type.Literal("ok"), version: Type.String() });

@@ -129,6 +129,10 @@ export function ExperimentPage(props: { id: number }) {
           <div class="card-value small">{exp.searcher}</div>
         </div>
         <div class="card">
+          <div class="card-label">Owner</div>
+          <div class="card-value small">{exp.owner.username}</div>
+        </div>
+        <div class="card">
           <div class="card-label">Started</div>
           <div class="card-value small">{formatTime(exp.createdAt)}</div>
           <div class="muted">{formatDuration(elapsedSeconds(exp.createdAt, exp.endedAt, now))}</div>

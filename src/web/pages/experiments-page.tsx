@@ -72,7 +72,9 @@ export function ExperimentsPage() {
                   <td class="num">{e.id}</td>
                   <td>
                     <a href={href.experiment(e.id)}>{e.name}</a>
-                    <div class="muted small">{e.searcher}</div>
+                    <div class="muted small">
+                      {e.searcher} · {e.owner.username}
+                    </div>
                   </td>
                   <td>
                     <StateBadge state={e.state} />

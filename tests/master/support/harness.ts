@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { MasterOptions } from "../../../src/master/app/context.js";
 import { bootstrapAdmin, createMaster, type Master } from "../../../src/master/app/master.js";
 import { buildServer } from "../../../src/master/http/server.js";
 import { FakeLauncher } from "../../../src/master/launcher/fake-launcher.js";
@@ -29,7 +30,11 @@ export function client(app: () => FastifyInstance, token: string | null): Client
       headers: token ? { authorization: `Bearer ${token}` } : {},
       ...(body === undefined ? {} : { payload: body as object }),
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null };
+    const json = String(res.headers["content-type"] ?? "").startsWith("application/json");
+    return {
+      status: res.statusCode,
+      body: res.body ? (json ? JSON.parse(res.body) : res.body) : null,
+    };
   };
   return {
     get: (p) => call("GET", p),
@@ -56,7 +61,13 @@ export interface TestMaster {
 }
 
 export async function startTestMaster(
-  options: { db?: "sqlite" | "postgres"; slots?: number; preemptionTimeoutSeconds?: number } = {},
+  options: {
+    db?: "sqlite" | "postgres";
+    slots?: number;
+    preemptionTimeoutSeconds?: number;
+    /** More master options: a clock, the token lifetime, the admin token's file (given the data dir). */
+    master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
+  } = {},
 ): Promise<TestMaster> {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-test-"));
   let dropDb: (() => Promise<void>) | null = null;
@@ -74,6 +85,7 @@ export async function startTestMaster(
       ...(options.preemptionTimeoutSeconds === undefined
         ? {}
         : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
+      ...(typeof options.master === "function" ? options.master(dataDir) : options.master),
     });
     const app = await buildServer(master);
     await app.ready();

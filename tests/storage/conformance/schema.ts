@@ -55,6 +55,9 @@ export function schemaTests(ctx: ConformanceContext): void {
     const { db } = connect(fixture.url);
     try {
       for (const name of SCHEDULING_INDEXES) await db.schema.dropIndex(name).execute();
+      // What version 3 added: token expiry and revocation.
+      for (const column of ["expires_at", "revoked_at"])
+        await db.schema.alterTable("user_tokens").dropColumn(column).execute();
     } finally {
       await db.destroy();
     }

@@ -58,19 +58,41 @@ export function userTests(ctx: ConformanceContext): void {
       admin: true,
     });
     const [a1, a2, b1] = [unique("a1"), unique("a2"), unique("b1")];
-    await store.addUserToken(alice.id, a1);
-    await store.addUserToken(alice.id, a2);
-    await store.addUserToken(bob.id, b1);
-    expect(await store.findUserByTokenHash(a1)).toEqual(alice);
-    expect(await store.findUserByTokenHash(a2)).toEqual(alice);
-    expect(await store.findUserByTokenHash(b1)).toEqual(bob);
-    expect(await store.findUserByTokenHash(unique("unknown"))).toBeNull();
+    await store.addUserToken(alice.id, a1, null);
+    await store.addUserToken(alice.id, a2, null);
+    await store.addUserToken(bob.id, b1, null);
+    expect((await store.findUserToken(a1))?.user).toEqual(alice);
+    expect((await store.findUserToken(a2))?.user).toEqual(alice);
+    expect((await store.findUserToken(b1))?.user).toEqual(bob);
+    expect(await store.findUserToken(unique("unknown"))).toBeNull();
+  });
+
+  test("a token keeps its expiry, and revoking marks it once", async () => {
+    const { store } = ctx;
+    const carol = await store.createUser({
+      username: unique("carol"),
+      passwordHash: null,
+      admin: false,
+    });
+    const [t1, t2, t3] = [unique("t1"), unique("t2"), unique("t3")];
+    const expiry = new Date("2031-05-06T07:08:09.000Z");
+    await store.addUserToken(carol.id, t1, expiry);
+    await store.addUserToken(carol.id, t2, null);
+    await store.addUserToken(carol.id, t3, null);
+    expect(await store.findUserToken(t1)).toMatchObject({ expiresAt: expiry, revokedAt: null });
+    expect(await store.revokeUserToken(t1)).toBe(true);
+    expect(await store.revokeUserToken(t1)).toBe(false);
+    expect((await store.findUserToken(t1))?.revokedAt).toBeInstanceOf(Date);
+    // t1 is revoked already: the others are counted.
+    expect(await store.revokeUserTokens(carol.id)).toBe(2);
+    expect((await store.findUserToken(t3))?.revokedAt).toBeInstanceOf(Date);
+    expect(await store.revokeUserTokens(carol.id)).toBe(0);
   });
 
   test("a token for an unknown user is refused", async () => {
     const { store } = ctx;
-    expect(await rejection(() => store.addUserToken(987_654_321, unique("t")))).toBeInstanceOf(
-      Error,
-    );
+    expect(
+      await rejection(() => store.addUserToken(987_654_321, unique("t"), null)),
+    ).toBeInstanceOf(Error);
   });
 }

@@ -15,9 +15,20 @@ import {
   TrialList,
 } from "../../../protocol/api/resources.js";
 import type { Master } from "../../app/master.js";
-import { requireUser } from "../../app/principal.js";
+import {
+  mayChange,
+  type Principal,
+  requireExperimentOwner,
+  requireUser,
+} from "../../app/principal.js";
 import type { ExperimentState } from "../../storage/store.js";
-import { checkpointView, experimentDetail, experimentSummary, metricPoint } from "../views.js";
+import {
+  checkpointView,
+  experimentDetail,
+  experimentSummary,
+  metricPoint,
+  type OwnerView,
+} from "../views.js";
 import { trialSummaries } from "./trials.js";
 
 const errors = ErrorResponses;
@@ -27,9 +38,28 @@ const STATES = new Set(ExperimentStateSchema.anyOf.map((s) => s.const as string)
 export async function experimentRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = master;
-  const detail = async (id: number) => {
+  /** Owners by id, read once per request. */
+  const owners = () => {
+    const seen = new Map<number, Promise<OwnerView>>();
+    return (id: number) => {
+      let owner = seen.get(id);
+      if (!owner) {
+        owner = store.getUser(id).then((u) => ({ id, username: u?.username ?? `#${id}` }));
+        seen.set(id, owner);
+      }
+      return owner;
+    };
+  };
+  const detail = async (id: number, principal: Principal) => {
     const exp = await master.experiments.get(id);
-    return experimentDetail(exp, await store.listTrials({ experimentId: id }), master.ctx.now());
+    const showVariables = principal.kind === "user" && mayChange(principal.user, exp);
+    return experimentDetail(
+      exp,
+      await store.listTrials({ experimentId: id }),
+      master.ctx.now(),
+      await owners()(exp.ownerId),
+      showVariables,
+    );
   };
 
   app.post(
@@ -40,7 +70,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     async (req, reply) => {
       const user = requireUser(req.principal);
       const exp = await master.experiments.create(req.body, user.id);
-      return reply.status(201).send(await detail(exp.id));
+      return reply.status(201).send(await detail(exp.id, req.principal));
     },
   );
 
@@ -66,9 +96,12 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
       const rows = await store.listExperiments(
         states ? { states: states as ExperimentState[] } : {},
       );
+      const owner = owners();
       const experiments = [];
-      for (const exp of rows)
-        experiments.push(experimentSummary(exp, await store.listTrials({ experimentId: exp.id })));
+      for (const exp of rows) {
+        const trials = await store.listTrials({ experimentId: exp.id });
+        experiments.push(experimentSummary(exp, trials, await owner(exp.ownerId)));
+      }
       return { experiments };
     },
   );
@@ -78,7 +111,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     { schema: { tags, params: IdParams, response: { 200: ExperimentDetail, ...errors } } },
     async (req) => {
       requireUser(req.principal);
-      return detail(req.params.id);
+      return detail(req.params.id, req.principal);
     },
   );
 
@@ -94,9 +127,9 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
         },
       },
       async (req) => {
-        requireUser(req.principal);
+        requireExperimentOwner(req.principal, await master.experiments.get(req.params.id));
         await master.experiments[action](req.params.id);
-        return detail(req.params.id);
+        return detail(req.params.id, req.principal);
       },
     );
   }
@@ -105,7 +138,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     "/experiments/:id",
     { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errors } } },
     async (req, reply) => {
-      requireUser(req.principal);
+      requireExperimentOwner(req.principal, await master.experiments.get(req.params.id));
       await master.experiments.delete(req.params.id);
       return reply.status(204).send(null);
     },

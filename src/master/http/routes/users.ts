@@ -1,15 +1,19 @@
-/** Users and their tokens. */
+/** Users and their tokens: create, log in and out, revoke. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { ErrorResponses } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
 import {
   CreateUserBody,
   LoginBody,
+  RevokeResponse,
   TokenResponse,
+  UsernameParams,
   UserSchema,
 } from "../../../protocol/api/resources.js";
-import type { Master } from "../../app/master.js";
+import { LoginThrottle } from "../../app/login-throttle.js";
+import { type Master, retireAdminToken } from "../../app/master.js";
 import { requireUser } from "../../app/principal.js";
 import { hashPassword, hashToken, newSecret, verifyPassword } from "../../app/tokens.js";
 import type { UserRow } from "../../storage/store.js";
@@ -20,12 +24,21 @@ const view = (u: UserRow) => ({ id: u.id, username: u.username, admin: u.admin }
 
 export async function userRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const { store } = master;
+  const { store, ctx } = master;
+  const throttle = new LoginThrottle();
 
+  /** A new token for `user`, lasting the master's token lifetime. */
   const issue = async (user: UserRow) => {
     const token = newSecret();
-    await store.addUserToken(user.id, hashToken(token));
-    return { token, user: view(user) };
+    const expiresAt = ctx.tokenExpiry();
+    await store.addUserToken(user.id, hashToken(token), expiresAt);
+    return { token, user: view(user), expiresAt: expiresAt.toISOString() };
+  };
+
+  const requireAdmin = (principal: Parameters<typeof requireUser>[0], what: string) => {
+    const me = requireUser(principal);
+    if (!me.admin) throw new ApiError("FORBIDDEN", `only an admin ${what}`);
+    return me;
   };
 
   /** An admin creates a user; the answer carries the new user's first token. */
@@ -33,8 +46,7 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     "/users",
     { schema: { tags, body: CreateUserBody, response: { 201: TokenResponse, ...errors } } },
     async (req, reply) => {
-      const me = requireUser(req.principal);
-      if (!me.admin) throw new ApiError("FORBIDDEN", "only an admin creates users");
+      requireAdmin(req.principal, "creates users");
       if (await store.getUserByName(req.body.username)) {
         throw new ApiError("USER_EXISTS", `user "${req.body.username}" exists already`);
       }
@@ -47,7 +59,12 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
   );
 
-  /** Password login: a new token for the user. */
+  /**
+   * Password login: a new token for the user. Failed logins are throttled per
+   * user name and per client address (429 TOO_MANY_REQUESTS with
+   * Retry-After). An admin's first password login retires the first admin
+   * token (see `retireAdminToken`).
+   */
   app.post(
     "/auth/login",
     {
@@ -55,12 +72,59 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
       schema: { tags, body: LoginBody, response: { 200: TokenResponse, ...errors } },
     },
     async (req) => {
-      const user = await store.getUserByName(req.body.username);
-      const ok = user?.passwordHash
-        ? await verifyPassword(req.body.password, user.passwordHash)
-        : false;
-      if (!user || !ok) throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
-      return issue(user);
+      const { username, password } = req.body;
+      const wait = throttle.retryAfterSeconds(username, req.ip, ctx.now().getTime());
+      if (wait > 0)
+        throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; try again in ${wait} s`, {
+          retryAfterSeconds: wait,
+        });
+      const user = await store.getUserByName(username);
+      const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : false;
+      if (!user || !ok) {
+        throttle.failed(username, req.ip, ctx.now().getTime());
+        throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
+      }
+      throttle.succeeded(username);
+      const answer = await issue(user);
+      if (user.admin && ctx.options.adminTokenFile)
+        await retireAdminToken(store, ctx.options.adminTokenFile);
+      return answer;
+    },
+  );
+
+  /** Revokes the token this call is made with. */
+  app.post(
+    "/auth/logout",
+    {
+      schema: {
+        tags,
+        body: Type.Optional(Type.Object({})),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireUser(req.principal);
+      if (req.principal.kind === "user") await store.revokeUserToken(req.principal.tokenHash);
+      return reply.status(204).send(null);
+    },
+  );
+
+  /** An admin revokes every token of a user (the user logs in again for a new one). */
+  app.post(
+    "/users/:username/revoke_tokens",
+    {
+      schema: {
+        tags,
+        params: UsernameParams,
+        body: Type.Optional(Type.Object({})),
+        response: { 200: RevokeResponse, ...errors },
+      },
+    },
+    async (req) => {
+      requireAdmin(req.principal, "revokes a user's tokens");
+      const user = await store.getUserByName(req.params.username);
+      if (!user) throw new ApiError("USER_NOT_FOUND", `no user "${req.params.username}"`);
+      return { revoked: await store.revokeUserTokens(user.id) };
     },
   );
 

@@ -16,6 +16,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
+import { hashToken, newSecret } from "../../../../src/master/app/tokens.js";
 import { ashaConfig } from "../configs.js";
 import { startTestMaster, type TestMaster } from "../harness.js";
 import { breakAt, breakage, toJson, wrongValue } from "./breakage.js";
@@ -239,10 +240,21 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
     return { ...c, params: { ...c.params, id: String(id ?? 1) } };
   }
 
+  /**
+   * A fresh admin token per case: a case may be a logout, which revokes the
+   * token it is made with, and the checks afterwards need the harness's own.
+   */
+  async function adminToken(): Promise<string> {
+    const admin = await tm.store.getUserByName("admin");
+    const token = newSecret();
+    await tm.store.addUserToken(admin!.id, hashToken(token), null);
+    return token;
+  }
+
   async function send(unresolved: Case) {
     const c = await resolved(unresolved);
     const payload = c.body === undefined ? undefined : toJson(c.body);
-    const token = c.token === "admin" ? tm.adminToken : await trialToken(c);
+    const token = c.token === "admin" ? await adminToken() : await trialToken(c);
     const answer = tm.app.inject({
       method: c.route.method as "GET",
       url: url(c),

@@ -1,0 +1,3 @@
+import { authorizationMatrix } from "./authorization-matrix.js";
+
+authorizationMatrix("postgres");
