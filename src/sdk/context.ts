@@ -138,6 +138,7 @@ export class Context {
             waitSeconds: options.operationWaitSeconds ?? 30,
             backoff,
             minAskIntervalMs: 1000,
+            onPreempt: () => this.preempt.preempted(),
           },
         ),
     };

@@ -129,7 +129,7 @@ export class ExperimentService {
     let timeout = 300;
     await this.ctx.transact(id, async (tx, exp, effects) => {
       await this.transition(tx, exp, action, effects);
-      timeout = this.ctx.options.preemptionTimeoutSeconds ?? exp.config.preemption_timeout;
+      timeout = this.supervisor.preemptionTimeout(exp.config);
       if (trialState) {
         for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE"] })) {
           await tx.updateTrial(t.id, { state: movedTrialState(t.state, "pause") });

@@ -244,6 +244,16 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // When an allocation was told to stop: how long a trial has been ignoring its preemption.
+    version: 3,
+    async up(db) {
+      await db.schema
+        .alterTable("allocations")
+        .addColumn("preempt_requested_at", "bigint")
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -55,6 +55,8 @@ export function schemaTests(ctx: ConformanceContext): void {
     const { db } = connect(fixture.url);
     try {
       for (const name of SCHEDULING_INDEXES) await db.schema.dropIndex(name).execute();
+      // Version 3's column.
+      await db.schema.alterTable("allocations").dropColumn("preempt_requested_at").execute();
     } finally {
       await db.destroy();
     }
@@ -63,6 +65,12 @@ export function schemaTests(ctx: ConformanceContext): void {
     try {
       expect(await upgraded.getUser(user.id)).toEqual(user);
       expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+      const { db: after } = connect(fixture.url);
+      try {
+        await sql`select preempt_requested_at from allocations`.execute(after);
+      } finally {
+        await after.destroy();
+      }
     } finally {
       await upgraded.close();
     }
