@@ -60,8 +60,9 @@ export class ExperimentService {
       ownerId,
     });
     await this.ctx.transact(exp.id, async (tx, e, effects) => {
-      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+      // Paused before the search starts, so that its first trials are created PAUSED.
       if (body.activate === false) await this.transition(tx, e, "pause", effects);
+      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
     });
     return this.get(exp.id);
   }
