@@ -13,6 +13,9 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The longest duration in seconds a single timer holds (about 24.8 days): the bound of duration fields. */
 export const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
+/** The longest a long poll (`waitSeconds`, `timeoutSeconds`) may ask the master to wait. */
+export const MAX_LONG_POLL_SECONDS = 600;
+
 export interface LongTimeout {
   /** Stops the timer; `fn` will not run. Safe to call more than once. */
   clear(): void;

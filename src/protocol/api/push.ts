@@ -6,6 +6,11 @@
 import { type Static, Type } from "typebox";
 import { FiniteNumber, MAX_STORED_INTEGER, RowId, StoredInteger } from "./common.js";
 
+/**
+ * Long polls wait at most 600 s (`MAX_LONG_POLL_SECONDS` of ../timers.ts, which the SDK
+ * checks; spelled out here so that the SDK's lazily loaded schema checks import nothing
+ * of its main module).
+ */
 export const OperationQuery = Type.Object({
   waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
 });
