@@ -1,7 +1,12 @@
 /** The trials table and the trial page show a trial whose process ignores a request to stop. */
 import { afterEach, expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
-import { BROWSER_TEST_TIMEOUT, type Browser, launchBrowser } from "./support/browser.js";
+import {
+  BROWSER_TEST_TIMEOUT,
+  type Browser,
+  launchBrowser,
+  screenshot,
+} from "./support/browser.js";
 import { startUiMaster, type UiMaster } from "./support/ui-master.js";
 
 let tm: UiMaster | null = null;
@@ -35,10 +40,11 @@ test(
         has: page.getByRole("link", { name: String(trialId), exact: true }),
       });
     await row(spec!.trialId)
-      .getByText(/ignoring preemption for 4\d s/)
+      .getByRole("img", { name: /ignoring preemption for 4\d s/ })
       .waitFor();
     // Told to stop just now: not (yet) ignoring it.
     expect(await row(other!.trialId).locator(".ignoring-preemption").count()).toBe(0);
+    await screenshot(page, "trials-table-ignoring-preemption");
 
     await page.goto(`${tm.url}#/trials/${spec!.trialId}`);
     await page.getByRole("heading", { name: `Trial ${spec!.trialId}` }).waitFor();
@@ -46,6 +52,7 @@ test(
       .locator(".page-head")
       .getByText(/ignoring preemption for 4\d s/)
       .waitFor();
+    await screenshot(page, "trial-page-ignoring-preemption");
   },
   BROWSER_TEST_TIMEOUT,
 );

@@ -5,11 +5,13 @@ import { stateClass, stateLabel } from "../format.js";
  * A state; `ignoringPreemptionSeconds` (from the trial's view) marks a process
  * that has been ignoring a request to stop: it gets SIGTERM after a grace
  * period and SIGKILL at the end of the experiment's preemption timeout.
+ * `compact` (table cells) shows only "⚠ 45 s", the whole note as its label.
  */
 export function StateBadge(props: {
   state: string;
   running?: boolean;
   ignoringPreemptionSeconds?: number | null;
+  compact?: boolean;
 }) {
   const ignoring = props.ignoringPreemptionSeconds;
   const badge = (
@@ -25,9 +27,11 @@ export function StateBadge(props: {
       {badge}
       <span
         class="ignoring-preemption"
-        title={`Told to stop ${ignoring} s ago and not acknowledged: it gets SIGTERM after a grace period and SIGKILL at the preemption timeout`}
+        role="img"
+        aria-label={what}
+        title={`${what}: told to stop ${ignoring} s ago and not acknowledged, it gets SIGTERM after a grace period and SIGKILL at the preemption timeout`}
       >
-        {what}
+        {props.compact ? `⚠ ${ignoring} s` : what}
       </span>
     </span>
   );

@@ -94,6 +94,7 @@ export function TrialsTable(props: {
             state={r.state}
             running={r.trial.running}
             ignoringPreemptionSeconds={r.trial.ignoringPreemptionSeconds}
+            compact
           />
         ),
       },
