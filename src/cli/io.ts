@@ -4,6 +4,7 @@
  * `Io` from `main`, so the same code runs as the real `pushtune` process and
  * in-process in tests with captured output.
  */
+import { setLongTimeout } from "../protocol/timers.js";
 
 export interface Io {
   out(text: string): void;
@@ -85,9 +86,9 @@ function promptHidden(question: string): Promise<string> {
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(finish, ms);
+    const timer = setLongTimeout(finish, ms);
     function finish() {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", finish);
       resolve();
     }

@@ -22,6 +22,7 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === "number" && Num
 
 export function isOperationResponse(x: unknown): x is OperationResponse {
   if (!isObject(x) || typeof x.completed !== "boolean") return false;
+  if (x.preempt !== undefined && typeof x.preempt !== "boolean") return false;
   if (x.op === null) return true;
   return isObject(x.op) && Number.isInteger(x.op.length) && (x.op.length as number) >= 1;
 }

@@ -1,4 +1,5 @@
 /** Retry timing shared by every loop of the SDK that talks to the master. */
+import { setLongTimeout } from "../protocol/timers.js";
 
 export interface BackoffOptions {
   /** Delay after the first failure. Default 100 ms. */
@@ -32,10 +33,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      timer.clear();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);

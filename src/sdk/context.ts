@@ -5,6 +5,7 @@
  */
 import type { EarlyExitBody } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
+import { MAX_LONG_POLL_SECONDS } from "../protocol/timers.js";
 import { type BackoffOptions, defaultBackoff } from "./backoff.js";
 import { SharedFsStorage } from "./checkpoint-storage.js";
 import { Checkpoints } from "./checkpoints.js";
@@ -56,6 +57,8 @@ export interface InitOptions {
  * process's own.
  */
 export async function init(options: InitOptions = {}): Promise<Context> {
+  checkLongPollSeconds(options.operationWaitSeconds, "operationWaitSeconds");
+  checkLongPollSeconds(options.preemptionTimeoutSeconds, "preemptionTimeoutSeconds");
   const env = options.env ?? process.env;
   if (options.transport === undefined && isOffCluster(env)) {
     const dry = await startDryRun(env, options.dryRun ?? {}, options.log);
@@ -68,6 +71,16 @@ export async function init(options: InitOptions = {}): Promise<Context> {
   const transport =
     options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
   return new Context(trial, transport, options, false);
+}
+
+/** A long poll's wait, as the master takes it: 0 to `MAX_LONG_POLL_SECONDS`. */
+function checkLongPollSeconds(value: number | undefined, name: string): void {
+  if (value === undefined) return;
+  if (!(Number.isFinite(value) && value >= 0 && value <= MAX_LONG_POLL_SECONDS)) {
+    throw new RangeError(
+      `init: ${name} must be a number of seconds from 0 to ${MAX_LONG_POLL_SECONDS}, got ${value}`,
+    );
+  }
 }
 
 export class Context {
@@ -138,6 +151,7 @@ export class Context {
             waitSeconds: options.operationWaitSeconds ?? 30,
             backoff,
             minAskIntervalMs: 1000,
+            onPreempt: () => this.preempt.preempted(),
           },
         ),
     };

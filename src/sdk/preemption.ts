@@ -1,6 +1,7 @@
 /**
  * Preemption as an `AbortSignal`: a background long poll on the allocation's
- * preemption endpoint flips it, so `shouldPreempt()` costs nothing in a
+ * preemption endpoint flips it (and so does an operation answer that says
+ * `preempt: true`), so `shouldPreempt()` costs nothing in a
  * training loop and anything waiting on `signal` (a `sleep`, a data loader, the
  * wait for the next searcher operation) stops at once.
  */
@@ -49,6 +50,11 @@ export class Preemption {
   /** Tells the master the trial stops because it was asked to; resolves once the master has it. */
   acknowledge(): Promise<void> {
     return this.sender.deliver({ kind: "ackPreemption" });
+  }
+
+  /** The master said to stop in another answer (the operation's): as if the long poll had. */
+  preempted(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new PreemptedError());
   }
 
   /** Stops the trial's work for another reason (the master refused this allocation for good). */

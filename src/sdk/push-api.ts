@@ -68,7 +68,8 @@ export class PushApi {
     if (known === null || known.length !== length) return null;
     this.afterCompletion = null;
     const { answer } = known;
-    return answer.completed || (answer.op !== null && answer.op.length > length) ? answer : null;
+    const decided = answer.completed || answer.preempt === true;
+    return decided || (answer.op !== null && answer.op.length > length) ? answer : null;
   }
 
   /** Whether the master answered the completion of operation `length` with the trial's end. */

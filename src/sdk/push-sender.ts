@@ -8,6 +8,7 @@
  * they are simply resent. The other writes are not: a 409 answering the retry
  * of one that may have landed means the first attempt did land.
  */
+import { type LongTimeout, setLongTimeout } from "../protocol/timers.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.js";
 import { isFatal, RequestError, RetryableError } from "./errors.js";
 import { isPaced, type PacedItem, PacedPushes } from "./paced-pushes.js";
@@ -61,7 +62,7 @@ export class PushSender {
   /** Callers waiting for delivery, by ticket; fire-and-forget pushes have none. */
   private readonly waiters = new Map<number, Waiter>();
   private idleWaiters: Array<() => void> = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: LongTimeout | null = null;
   private retryAfterMs = 0;
   /** The first refusal of a fire-and-forget push (or a fatal one); every later call throws it. */
   private failure: Error | null = null;
@@ -72,7 +73,7 @@ export class PushSender {
   private readonly minIntervalMs: number;
   /** Paced pushes not yet queued. */
   private readonly paced: PacedPushes;
-  private pacedTimer: NodeJS.Timeout | null = null;
+  private pacedTimer: LongTimeout | null = null;
   private lastPacedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -107,7 +108,7 @@ export class PushSender {
     this.paced.add(item);
     if (this.pacedTimer !== null) return;
     const wait = Math.max(0, this.lastPacedAt + this.minIntervalMs - Date.now());
-    this.pacedTimer = setTimeout(() => this.releasePaced(), wait);
+    this.pacedTimer = setLongTimeout(() => this.releasePaced(), wait);
   }
 
   /** Queues the paced pushes now, in their order. */
@@ -120,7 +121,7 @@ export class PushSender {
    * before goes first, and pushes made at once may ride together.
    */
   private enqueueAfterPaced(...pushes: { item: PushItem; tickets: number[] }[]): void {
-    if (this.pacedTimer !== null) clearTimeout(this.pacedTimer);
+    this.pacedTimer?.clear();
     this.pacedTimer = null;
     const earlier = this.paced.empty ? [] : this.paced.take().map((i) => this.withTickets(i));
     if (earlier.length > 0) this.lastPacedAt = Date.now();
@@ -184,13 +185,13 @@ export class PushSender {
         backoffDelay(output.backoff, this.backoff, this.random),
         this.retryAfterMs,
       );
-      this.timer = setTimeout(() => {
+      this.timer = setLongTimeout(() => {
         this.timer = null;
         this.dispatch({ type: "backoffElapsed" });
       }, delay);
     }
     if (event.type === "abandon" && this.timer !== null) {
-      clearTimeout(this.timer);
+      this.timer.clear();
       this.timer = null;
     }
     if (output.send !== null) void this.send(output.send);

@@ -68,12 +68,15 @@ export interface OperationsOptions {
   backoff: BackoffOptions;
   /** An empty answer that comes back sooner than this is followed by a pause. */
   minAskIntervalMs: number;
+  /** The master answered `preempt: true`: the trial must checkpoint, acknowledge and exit. */
+  onPreempt: () => void;
 }
 
 /**
- * Asks for operations until the master says the trial is closed, or until
- * `stop` aborts (preemption, close). Each ask lets the master wait
- * `waitSeconds` for a decision; network failures are retried with backoff.
+ * Asks for operations until the master says the trial is closed, or that
+ * it must stop (`preempt: true`, handed to `onPreempt`), or until `stop`
+ * aborts (preemption, close). Each ask lets the master wait `waitSeconds` for
+ * a decision; network failures are retried with backoff.
  */
 export async function* searcherOperations(
   api: PushApi,
@@ -100,6 +103,10 @@ export async function* searcherOperations(
       }
     }
     if (answer.completed) return;
+    if (answer.preempt === true) {
+      options.onPreempt();
+      return;
+    }
     // No decision yet, or the operation that was just completed (already done).
     if (answer.op === null || answer.op.length <= lastCompleted) {
       const early = options.minAskIntervalMs - (Date.now() - asked);

@@ -4,6 +4,7 @@
  * tested without a server.
  */
 import { isErrorBody } from "../protocol/api/errors.js";
+import { clampTimerMs } from "../protocol/timers.js";
 import { codeForStatus, isErrorCode, RequestError, RetryableError } from "./errors.js";
 import { type FetchedResponse, type FetchLike, httpFetch } from "./http-request.js";
 
@@ -58,7 +59,7 @@ export class HttpTransport implements Transport {
     body?: unknown,
     options: RequestOptions = {},
   ): Promise<unknown> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs);
+    const timeout = AbortSignal.timeout(clampTimerMs(options.timeoutMs ?? this.timeoutMs));
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.token}`,

@@ -74,6 +74,18 @@ export function lengthCell(t: TrialSummary): string {
     : `${formatCount(t.lengthTrained)}/${formatCount(t.currentOpLength)}`;
 }
 
+/** "ignoring preemption for 45 s" while the trial's process ignores a request to stop. */
+export function ignoringPreemption(t: TrialSummary): string | null {
+  const seconds = t.ignoringPreemptionSeconds;
+  return seconds === null || seconds === undefined ? null : `ignoring preemption for ${seconds} s`;
+}
+
+function runningNote(t: TrialSummary): string {
+  if (!t.running) return "";
+  const ignoring = ignoringPreemption(t);
+  return ignoring ? ` (running, ${ignoring})` : " (running)";
+}
+
 export function trialTable(
   trials: readonly TrialSummary[],
   metric: MetricInfo,
@@ -86,7 +98,10 @@ export function trialTable(
     { header: "ID", value: (t) => String(t.id), align: "right" },
     {
       header: "STATE",
-      value: (t) => (t.running ? `${t.state}*` : t.state),
+      value: (t) => {
+        const ignoring = ignoringPreemption(t);
+        return `${t.state}${t.running ? "*" : ""}${ignoring ? ` (${ignoring})` : ""}`;
+      },
       color: (p, t, s) => styleState(s, t.state) + p.slice(t.state.length),
     },
     {
@@ -123,7 +138,7 @@ export function describeTrial(
   const fields: [string, string][] = [
     ["id", String(t.id)],
     ["experiment", String(t.experimentId)],
-    ["state", `${styleState(style, t.state)}${t.running ? " (running)" : ""}`],
+    ["state", `${styleState(style, t.state)}${runningNote(t)}`],
     ["hparams", formatHparams(t.hparams)],
     ["trained", formatLength(t.lengthTrained, unit)],
     [

@@ -13,7 +13,7 @@ import {
   snapshotSearcher,
 } from "../../searcher/index.js";
 import { assertNever, type SearcherEvent, type SearcherOp } from "../../searcher/types.js";
-import { endedTrialState } from "../domain/index.js";
+import { endedTrialState, movedTrialState } from "../domain/index.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
 
@@ -152,12 +152,15 @@ export class ExperimentDriver {
   ): Promise<SearcherEvent | null> {
     switch (op.type) {
       case "create": {
-        await tx.createTrial({
+        const trial = await tx.createTrial({
           experimentId: exp.id,
           requestId: op.requestId,
           hparams: op.hparams,
           trialSeed: op.trialSeed,
         });
+        // A trial of a paused experiment is paused too; activate moves it on with the rest.
+        if (exp.state === "PAUSED")
+          await tx.updateTrial(trial.id, { state: movedTrialState(trial.state, "pause") });
         effects.schedule = true;
         return { type: "trialCreated", requestId: op.requestId };
       }

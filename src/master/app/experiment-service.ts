@@ -60,8 +60,9 @@ export class ExperimentService {
       ownerId,
     });
     await this.ctx.transact(exp.id, async (tx, e, effects) => {
-      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+      // Paused before the search starts, so that its first trials are created PAUSED.
       if (body.activate === false) await this.transition(tx, e, "pause", effects);
+      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
     });
     return this.get(exp.id);
   }
@@ -129,7 +130,7 @@ export class ExperimentService {
     let timeout = 300;
     await this.ctx.transact(id, async (tx, exp, effects) => {
       await this.transition(tx, exp, action, effects);
-      timeout = this.ctx.options.preemptionTimeoutSeconds ?? exp.config.preemption_timeout;
+      timeout = this.supervisor.preemptionTimeout(exp.config);
       if (trialState) {
         for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE"] })) {
           await tx.updateTrial(t.id, { state: movedTrialState(t.state, "pause") });

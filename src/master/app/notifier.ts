@@ -4,6 +4,8 @@
  * waiter of that key at once. A thousand waiters are a thousand closures and
  * timers, nothing more.
  */
+import { setLongTimeout } from "../../protocol/timers.js";
+
 export class Notifier {
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -20,7 +22,7 @@ export class Notifier {
         this.waiters.set(key, set);
       }
       const done = (notified: boolean) => {
-        clearTimeout(timer);
+        timer.clear();
         signal?.removeEventListener("abort", onAbort);
         const s = this.waiters.get(key);
         if (s) {
@@ -31,7 +33,7 @@ export class Notifier {
       };
       const wake = () => done(true);
       const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const timer = setLongTimeout(() => done(false), timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       set.add(wake);
     });

@@ -65,7 +65,11 @@ export class PushService {
     return { trial, allocation };
   }
 
-  /** The trial's next op; waits up to `waitSeconds` for one when none is decided yet. */
+  /**
+   * The trial's next op; waits up to `waitSeconds` for one when none is
+   * decided yet. A preempted allocation gets `preempt: true` instead of work,
+   * at once or as soon as it is told to stop.
+   */
   async operation(
     principal: Principal,
     trialId: number,
@@ -77,14 +81,27 @@ export class PushService {
     for (;;) {
       const trial = await this.trial(trialId);
       const next = await this.ctx.store.getNextTrialOp(trialId);
+      if (!next && (trial.closeRequested || isTerminalTrial(trial)))
+        return { op: null, completed: true };
+      if (await this.preempted(principal, trialId))
+        return { op: null, completed: false, preempt: true };
       if (next) return { op: { length: next.length }, completed: false };
-      if (trial.closeRequested || isTerminalTrial(trial)) return { op: null, completed: true };
       const left = deadline - Date.now();
       if (left <= 0 || signal?.aborted) return { op: null, completed: false };
-      // Also wake when this allocation is told to stop, so the trial can check preemption.
+      // Wakes on a new op, a close, and on this allocation being told to stop.
       const woke = await this.ctx.notifier.wait(opKey(trialId), left, signal);
       if (!woke) return { op: null, completed: false };
     }
+  }
+
+  /** Whether the asking allocation (for a user: the trial's live one) has been told to stop. */
+  private async preempted(principal: Principal, trialId: number): Promise<boolean> {
+    if (principal.kind === "allocation") {
+      const a = await this.ctx.store.getAllocation(principal.allocation.id);
+      return !a || a.preemptRequested || a.state === "TERMINATED";
+    }
+    const live = await this.ctx.store.listLiveAllocations({ trialId });
+    return live.some((a) => a.preemptRequested);
   }
 
   async completeOperation(

@@ -6,7 +6,14 @@
  * polling loop.
  */
 import { randomUUID } from "node:crypto";
-import { decideSchedule, type HoldingTrial, type WaitingTrial } from "../domain/index.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { type LongTimeout, setLongTimeout } from "../../protocol/timers.js";
+import {
+  decideSchedule,
+  type HoldingTrial,
+  preemptionSchedule,
+  type WaitingTrial,
+} from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, TrialOpRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
@@ -37,7 +44,8 @@ export class Supervisor implements LauncherEvents {
   /** A scheduling pass is reading or applying right now. */
   private passing = false;
   private running: Promise<void> = Promise.resolve();
-  private readonly killTimers = new Map<string, NodeJS.Timeout>();
+  /** The SIGTERM and SIGKILL timers of each allocation told to stop (`preemptionSchedule`). */
+  private readonly preemptTimers = new Map<string, LongTimeout[]>();
   private readonly killRequested = new Set<string>();
   /**
    * Processes that asked for a next trial, got none, and have not exited yet:
@@ -211,8 +219,9 @@ export class Supervisor implements LauncherEvents {
     });
     for (const trialId of decision.preempt) {
       const a = liveByTrial.get(trialId);
-      if (a && !a.preemptRequested)
-        await this.requestPreemption(a, this.ctx.options.preemptionTimeoutSeconds ?? 300);
+      const config = a && experiments.find((e) => e.id === a.experimentId)?.config;
+      if (a && config && !a.preemptRequested)
+        await this.requestPreemption(a, this.preemptionTimeout(config));
     }
     // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
     let free = totalSlots - live.reduce((n, a) => n + a.slots, 0);
@@ -339,24 +348,64 @@ export class Supervisor implements LauncherEvents {
     };
   }
 
-  /** Tells an allocation to checkpoint and exit; kills it if it has not after `timeoutSeconds`. */
+  /** Seconds a preempted trial of this experiment gets before it is killed. */
+  preemptionTimeout(config: ExperimentConfig): number {
+    return this.ctx.options.preemptionTimeoutSeconds ?? config.preemption_timeout;
+  }
+
+  /**
+   * Tells an allocation to checkpoint and exit: its operation answer and its
+   * preemption signal say `preempt: true` from now on. If its processes have
+   * not exited after the grace period they get SIGTERM, and at the end of
+   * `timeoutSeconds` SIGKILL (`preemptionSchedule`).
+   */
   async requestPreemption(listed: AllocationRow, timeoutSeconds: number): Promise<void> {
     // The row may be older than an end since (a process that asked for its next trial).
     const a = await this.ctx.store.getAllocation(listed.id);
     if (!a || a.state === "TERMINATED") return;
     if (!a.preemptRequested) {
-      await this.ctx.store.updateAllocation(a.id, { preemptRequested: true, state: "TERMINATING" });
+      await this.ctx.store.updateAllocation(a.id, {
+        preemptRequested: true,
+        preemptRequestedAt: this.ctx.now(),
+        state: "TERMINATING",
+      });
       this.ctx.notifier.notify(preemptKey(a.id));
       this.ctx.notifier.notify(opKey(a.trialId));
     }
-    if (!this.killTimers.has(a.id)) {
-      const timer = setTimeout(() => {
-        this.killTimers.delete(a.id);
+    if (this.preemptTimers.has(a.id)) return;
+    const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
+    const timers = [
+      setLongTimeout(() => {
+        this.preemptTimers.delete(a.id);
         void this.kill(a).catch((err) => this.report(err));
-      }, timeoutSeconds * 1000);
-      timer.unref();
-      this.killTimers.set(a.id, timer);
+      }, killAfterMs).unref(),
+    ];
+    if (terminateAfterMs < killAfterMs) {
+      const seconds = Math.round(terminateAfterMs / 1000);
+      timers.push(
+        setLongTimeout(() => {
+          void this.terminate(a, seconds).catch((err) => this.report(err));
+        }, terminateAfterMs).unref(),
+      );
     }
+    this.preemptTimers.set(a.id, timers);
+  }
+
+  /** SIGTERM for a preempted allocation still running after its grace period. */
+  private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
+    const current = await this.ctx.store.getAllocation(a.id);
+    if (!current || current.state === "TERMINATED") return;
+    this.logs.master(
+      a.trialId,
+      a.id,
+      `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
+    );
+    await this.ctx.launcher.terminate(a.id, current.launcherHandle);
+  }
+
+  private clearPreemptTimers(allocationId: string): void {
+    for (const timer of this.preemptTimers.get(allocationId) ?? []) timer.clear();
+    this.preemptTimers.delete(allocationId);
   }
 
   /** Stops an allocation's processes at once. */
@@ -378,9 +427,7 @@ export class Supervisor implements LauncherEvents {
 
   /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
   async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
-    const timer = this.killTimers.get(allocationId);
-    if (timer) clearTimeout(timer);
-    this.killTimers.delete(allocationId);
+    this.clearPreemptTimers(allocationId);
     const killRequested = this.killRequested.delete(allocationId);
     if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
     await this.logs.flush();
@@ -408,11 +455,11 @@ export class Supervisor implements LauncherEvents {
       if (live === 0 || left <= 0) return;
       await new Promise<void>((resolve) => {
         const done = () => {
-          clearTimeout(timer);
+          timer.clear();
           this.exitListeners.delete(done);
           resolve();
         };
-        const timer = setTimeout(done, left);
+        const timer = setLongTimeout(done, left);
         this.exitListeners.add(done);
       });
       await this.running;
@@ -427,8 +474,7 @@ export class Supervisor implements LauncherEvents {
 
   async close(): Promise<void> {
     this.phase = "closed";
-    for (const t of this.killTimers.values()) clearTimeout(t);
-    this.killTimers.clear();
+    for (const id of [...this.preemptTimers.keys()]) this.clearPreemptTimers(id);
     await this.running;
     await this.logs.flush();
   }

@@ -21,7 +21,14 @@ export {
   type GcCheckpoint,
 } from "./checkpoint-gc.js";
 export { type ExperimentAction, nextExperimentState } from "./experiment-lifecycle.js";
-export { findExpired, type Lease } from "./leases.js";
+export {
+  findExpired,
+  ignoredPreemptionSeconds,
+  type Lease,
+  MAX_PREEMPTION_GRACE_MS,
+  PREEMPTION_IGNORED_AFTER_MS,
+  preemptionSchedule,
+} from "./leases.js";
 export {
   isStopping,
   isTerminal,

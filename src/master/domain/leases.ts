@@ -26,3 +26,40 @@ export function findExpired(now: number, leases: readonly Lease[]): string[] {
     .sort(([idA, a], [idB, b]) => a - b || (idA < idB ? -1 : idA > idB ? 1 : 0))
     .map(([id]) => id);
 }
+
+/** At most this long a preempted trial is asked only over the API before it also gets SIGTERM. */
+export const MAX_PREEMPTION_GRACE_MS = 60_000;
+
+/** A trial that has not acknowledged its preemption this long after it was asked is ignoring it. */
+export const PREEMPTION_IGNORED_AFTER_MS = 10_000;
+
+/**
+ * When a preempted allocation's processes are signalled, in milliseconds
+ * after the request. First it is asked over the API (the operation answer and
+ * the preemption long poll say `preempt: true`); after a grace period of half
+ * the timeout, at most a minute, it gets SIGTERM (the SDK delivers what is
+ * queued and exits; a program may checkpoint on it); at the end of the whole
+ * timeout, SIGKILL.
+ */
+export function preemptionSchedule(timeoutSeconds: number): {
+  terminateAfterMs: number;
+  killAfterMs: number;
+} {
+  const killAfterMs = Math.max(0, timeoutSeconds * 1000);
+  return { terminateAfterMs: Math.min(killAfterMs / 2, MAX_PREEMPTION_GRACE_MS), killAfterMs };
+}
+
+/**
+ * How long a live allocation has been ignoring its preemption, in whole
+ * seconds: asked to stop at `requestedAt`, not acknowledged, for at least
+ * `PREEMPTION_IGNORED_AFTER_MS`. Null when it is not ignoring one.
+ */
+export function ignoredPreemptionSeconds(
+  now: number,
+  allocation: { preemptRequestedAt: number | null; preemptAcked: boolean },
+): number | null {
+  const { preemptRequestedAt, preemptAcked } = allocation;
+  if (preemptRequestedAt === null || preemptAcked) return null;
+  const waited = now - preemptRequestedAt;
+  return waited >= PREEMPTION_IGNORED_AFTER_MS ? Math.floor(waited / 1000) : null;
+}

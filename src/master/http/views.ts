@@ -8,6 +8,7 @@ import type {
   MetricPoint,
   TrialSummary,
 } from "../../protocol/api/resources.js";
+import { ignoredPreemptionSeconds } from "../domain/index.js";
 import type {
   AllocationRow,
   CheckpointRow,
@@ -90,10 +91,12 @@ function configView(exp: ExperimentRow, showVariables: boolean) {
   };
 }
 
+/** `live`: the trial's running allocation, if any; `now` dates how long it has ignored a preemption. */
 export function trialSummary(
   t: TrialRow,
   currentOpLength: number | null,
-  running: boolean,
+  live: AllocationRow | undefined,
+  now: Date,
 ): TrialSummary {
   return {
     id: t.id,
@@ -108,7 +111,13 @@ export function trialSummary(
     latestValidation: t.latestValidation,
     bestValidation: t.bestValidation,
     latestCheckpoint: t.latestCheckpointUuid,
-    running,
+    running: live !== undefined,
+    ignoringPreemptionSeconds: live
+      ? ignoredPreemptionSeconds(now.getTime(), {
+          preemptRequestedAt: live.preemptRequestedAt?.getTime() ?? null,
+          preemptAcked: live.preemptAcked,
+        })
+      : null,
     createdAt: t.createdAt.toISOString(),
     endedAt: iso(t.endedAt),
     endReason: t.endReason,

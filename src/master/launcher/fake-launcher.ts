@@ -7,6 +7,8 @@ import type { ExitInfo, Launcher, LauncherEvents, LaunchSpec } from "./launcher.
 export class FakeLauncher implements Launcher {
   readonly launched: LaunchSpec[] = [];
   readonly killed: string[] = [];
+  /** Allocations sent SIGTERM; a fake process does not exit on it (tests call `exit`). */
+  readonly terminated: string[] = [];
   /** Allocations that a live one's process took on instead of a launch, as [from, to]. */
   readonly handedOver: [string, string][] = [];
   readonly live = new Map<string, LaunchSpec>();
@@ -24,6 +26,10 @@ export class FakeLauncher implements Launcher {
     this.live.set(spec.allocationId, spec);
     for (const l of this.listeners) l(spec);
     return { fake: spec.allocationId };
+  }
+
+  async terminate(allocationId: string): Promise<void> {
+    if (this.live.has(allocationId)) this.terminated.push(allocationId);
   }
 
   async kill(allocationId: string): Promise<void> {

@@ -39,7 +39,12 @@ export interface Launcher {
   attach(events: LauncherEvents): void;
   /** Starts an allocation; resolves with a JSON handle the master stores (pid, job id …). */
   launch(spec: LaunchSpec): Promise<unknown>;
-  /** Stops an allocation's processes at once. Safe to call for one already gone. */
+  /**
+   * Asks an allocation's processes to stop (SIGTERM): they may deliver what
+   * they hold and exit. Safe to call for one already gone.
+   */
+  terminate(allocationId: string, handle: unknown): Promise<void>;
+  /** Stops an allocation's processes at once (SIGKILL). Safe to call for one already gone. */
   kill(allocationId: string, handle: unknown): Promise<void>;
   /**
    * After a master restart: an allocation recorded by a previous master.

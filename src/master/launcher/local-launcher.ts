@@ -100,15 +100,24 @@ export class LocalLauncher implements Launcher {
     return entry.handle;
   }
 
+  async terminate(allocationId: string, handle: unknown): Promise<void> {
+    this.signal(allocationId, handle, "SIGTERM");
+  }
+
   async kill(allocationId: string, handle: unknown): Promise<void> {
+    this.signal(allocationId, handle, "SIGKILL");
+  }
+
+  /** Signals the allocation's process group, unless its process runs another allocation now. */
+  private signal(allocationId: string, handle: unknown, signal: NodeJS.Signals): void {
     const pid = this.children.get(allocationId)?.handle.pid ?? (handle as Handle | null)?.pid;
     if (!pid) return;
-    // That process runs another allocation now (it took the next trial): not this one's to kill.
+    // That process runs another allocation now (it took the next trial): not this one's to stop.
     for (const child of this.children.values()) {
       if (child.handle.pid === pid && child.allocationId !== allocationId) return;
     }
     try {
-      process.kill(-pid, "SIGKILL");
+      process.kill(-pid, signal);
     } catch {
       // already gone
     }

@@ -22,6 +22,7 @@ function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
     slots: row.slots,
     tokenHash: row.token_hash,
     preemptRequested: toBool(row.preempt_requested),
+    preemptRequestedAt: toDateOrNull(row.preempt_requested_at),
     preemptAcked: toBool(row.preempt_acked),
     launcherHandle: row.launcher_handle === null ? null : JSON.parse(row.launcher_handle),
     exitCode: row.exit_code,
@@ -47,6 +48,7 @@ export async function createAllocation(
       slots: input.slots,
       token_hash: input.tokenHash,
       preempt_requested: 0,
+      preempt_requested_at: null,
       preempt_acked: 0,
       launcher_handle: null,
       exit_code: null,
@@ -110,6 +112,9 @@ export async function updateAllocation(
   if (patch.state !== undefined) set.state = patch.state;
   if (patch.preemptRequested !== undefined) {
     set.preempt_requested = fromBool(patch.preemptRequested);
+  }
+  if (patch.preemptRequestedAt !== undefined) {
+    set.preempt_requested_at = fromDateOrNull(patch.preemptRequestedAt);
   }
   if (patch.preemptAcked !== undefined) set.preempt_acked = fromBool(patch.preemptAcked);
   // `launcherHandle: undefined` is indistinguishable from "not given"; null clears it.

@@ -253,6 +253,16 @@ const MIGRATIONS: Migration[] = [
       await db.schema.alterTable("user_tokens").addColumn("revoked_at", "bigint").execute();
     },
   },
+  {
+    // When an allocation was told to stop: how long a trial has been ignoring its preemption.
+    version: 4,
+    async up(db) {
+      await db.schema
+        .alterTable("allocations")
+        .addColumn("preempt_requested_at", "bigint")
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -108,6 +108,8 @@ export interface AllocationsTable {
   slots: number;
   token_hash: string;
   preempt_requested: IntBool;
+  /** When `preempt_requested` was set; null before (and in rows older than the column). */
+  preempt_requested_at: EpochMs | null;
   preempt_acked: IntBool;
   /** JSON, or null. */
   launcher_handle: string | null;

@@ -101,6 +101,8 @@ export interface AllocationRow {
   /** sha256 hex of the allocation's bearer token. */
   tokenHash: string;
   preemptRequested: boolean;
+  /** When the allocation was told to stop (null if it was not, or before this was recorded). */
+  preemptRequestedAt: Date | null;
   preemptAcked: boolean;
   /** Launcher-specific handle (pid, pgid, Slurm job id …) as JSON. */
   launcherHandle: unknown;
@@ -295,6 +297,7 @@ export interface Store {
         AllocationRow,
         | "state"
         | "preemptRequested"
+        | "preemptRequestedAt"
         | "preemptAcked"
         | "launcherHandle"
         | "exitCode"

@@ -6,14 +6,27 @@
 import { type Static, Type } from "typebox";
 import { FiniteNumber, MAX_STORED_INTEGER, RowId, StoredInteger } from "./common.js";
 
+/**
+ * Long polls wait at most 600 s (`MAX_LONG_POLL_SECONDS` of ../timers.ts, which the SDK
+ * checks; spelled out here so that the SDK's lazily loaded schema checks import nothing
+ * of its main module).
+ */
 export const OperationQuery = Type.Object({
   waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600 })),
 });
 
-/** `{op, completed:false}` = work now; `{op:null, completed:false}` = ask again; `{op:null, completed:true}` = closed. */
+/**
+ * `{op, completed:false}` = work now; `{op:null, completed:false}` = ask again;
+ * `{op:null, completed:true}` = closed. `preempt: true` = this allocation has
+ * been asked to stop (pause, cancel, its slots wanted by another trial): it
+ * comes with `op: null`, and the trial checkpoints, acknowledges
+ * (`ack_preemption`) and exits, so the operation loop alone is a complete
+ * protocol. `preempt` is sent only when true.
+ */
 export const OperationResponse = Type.Object({
   op: Type.Union([Type.Object({ length: Type.Integer({ minimum: 1 }) }), Type.Null()]),
   completed: Type.Boolean(),
+  preempt: Type.Optional(Type.Boolean()),
 });
 export type OperationResponse = Static<typeof OperationResponse>;
 

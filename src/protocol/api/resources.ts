@@ -100,6 +100,12 @@ export const TrialSummary = Type.Object({
   bestValidation: Nullable(Type.Number()),
   latestCheckpoint: Nullable(Type.String()),
   running: Type.Boolean(),
+  /**
+   * Seconds the trial's process has been ignoring a request to stop (told to,
+   * not acknowledged, for at least 10 s); null when it is not. It gets SIGTERM
+   * after a grace period and SIGKILL at the end of `preemption_timeout`.
+   */
+  ignoringPreemptionSeconds: Nullable(Type.Integer({ minimum: 0 })),
   createdAt: Type.String(),
   endedAt: Nullable(Type.String()),
   endReason: Nullable(Type.String()),

@@ -6,6 +6,8 @@
  * Every field is read with `Object.hasOwn`, so keys such as `constructor` or
  * `__proto__` are only ever the user's own (and then unknown) fields.
  */
+
+import { MAX_TIMER_SECONDS } from "../timers.js";
 import { didYouMean } from "./did-you-mean.js";
 import { childPath, describeValue, type ErrorList, indexPath, isMapping } from "./errors.js";
 
@@ -70,6 +72,12 @@ export function atMost(base: Rule<number>, max: number): Rule<number> {
     },
   };
 }
+
+/**
+ * A duration in whole seconds, at most what one timer of the master holds
+ * (`MAX_TIMER_SECONDS`, about 24.8 days): longer would not mean longer.
+ */
+export const durationSeconds: Rule<number> = atMost(integer({ min: 0 }), MAX_TIMER_SECONDS);
 
 /** A finite number; `gt` is a strict lower bound. */
 export function finiteNumber(bounds: { gt?: number } = {}): Rule<number> {

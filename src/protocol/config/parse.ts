@@ -7,6 +7,7 @@
 import { childPath, describeValue, ErrorList, type ParseResult } from "./errors.js";
 import {
   anyString,
+  durationSeconds,
   getField,
   integer,
   nonEmptyString,
@@ -106,14 +107,7 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
   const min_checkpoint_period = optional(m, "min_checkpoint_period", "", lengthRule, errors, null);
   const scheduling_unit = optional(m, "scheduling_unit", "", integer({ min: 1 }), errors, 100);
   const max_restarts = optional(m, "max_restarts", "", integer({ min: 0 }), errors, 5);
-  const preemption_timeout = optional(
-    m,
-    "preemption_timeout",
-    "",
-    integer({ min: 0 }),
-    errors,
-    300,
-  );
+  const preemption_timeout = optional(m, "preemption_timeout", "", durationSeconds, errors, 300);
   const checkpoint_policy = optional(
     m,
     "checkpoint_policy",

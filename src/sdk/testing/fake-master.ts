@@ -16,6 +16,7 @@ import type {
   EarlyExitBody,
   MetricReport,
   MetricsBody,
+  OperationResponse,
   ProgressBody,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
@@ -265,7 +266,7 @@ export class FakeMaster implements Transport {
     }
     switch (route.name) {
       case "operation": {
-        if (this.currentOp === null && !this.trialClosed) {
+        if (this.currentOp === null && !this.trialClosed && !this.preempted) {
           await this.opWaiters.wait(route.waitSeconds * 1000, signal);
         }
         return this.operationAnswer();
@@ -330,9 +331,12 @@ export class FakeMaster implements Transport {
     return this.operationAnswer();
   }
 
-  private operationAnswer(): { op: { length: number } | null; completed: boolean } {
+  /** As the master answers: a closed trial is completed; a preempted one gets no work, but `preempt`. */
+  private operationAnswer(): OperationResponse {
     const op = this.currentOp;
-    return { op: op === null ? null : { length: op }, completed: op === null && this.trialClosed };
+    if (op === null && this.trialClosed) return { op: null, completed: true };
+    if (this.preempted) return { op: null, completed: false, preempt: true };
+    return { op: op === null ? null : { length: op }, completed: false };
   }
 
   /** Stores the reports, then takes the progress the push carries, as the master does. */

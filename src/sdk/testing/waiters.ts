@@ -1,4 +1,5 @@
 /** Long polls of the fake master: each waits for a change, its timeout, or its caller giving up. */
+import { setLongTimeout } from "../../protocol/timers.js";
 
 interface Waiter {
   wake: () => void;
@@ -16,7 +17,7 @@ export class Waiters {
         return;
       }
       const done = () => {
-        clearTimeout(timer);
+        timer.clear();
         signal?.removeEventListener("abort", onAbort);
         this.waiting.delete(waiter);
       };
@@ -31,7 +32,7 @@ export class Waiters {
         },
       };
       const onAbort = () => waiter.fail(signal?.reason);
-      const timer = setTimeout(waiter.wake, ms);
+      const timer = setLongTimeout(waiter.wake, ms);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiting.add(waiter);
     });

@@ -1,11 +1,38 @@
 /** Small pieces shared by the pages: state badges, progress bars, error notes. */
 import { stateClass, stateLabel } from "../format.js";
 
-export function StateBadge(props: { state: string; running?: boolean }) {
-  return (
+/**
+ * A state; `ignoringPreemptionSeconds` (from the trial's view) marks a process
+ * that has been ignoring a request to stop: it gets SIGTERM after a grace
+ * period and SIGKILL at the end of the experiment's preemption timeout.
+ * `compact` (table cells) shows only "⚠ 45 s", the whole note as its label.
+ */
+export function StateBadge(props: {
+  state: string;
+  running?: boolean;
+  ignoringPreemptionSeconds?: number | null;
+  compact?: boolean;
+}) {
+  const ignoring = props.ignoringPreemptionSeconds;
+  const badge = (
     <span class={`badge ${stateClass(props.state)}`} title={props.state}>
       {props.running ? <span class="pulse" role="img" aria-label="running" /> : null}
       {stateLabel(props.state)}
+    </span>
+  );
+  if (ignoring === null || ignoring === undefined) return badge;
+  const what = `ignoring preemption for ${ignoring} s`;
+  return (
+    <span class="state-with-note">
+      {badge}
+      <span
+        class="ignoring-preemption"
+        role="img"
+        aria-label={what}
+        title={`${what}: told to stop ${ignoring} s ago and not acknowledged, it gets SIGTERM after a grace period and SIGKILL at the preemption timeout`}
+      >
+        {props.compact ? `⚠ ${ignoring} s` : what}
+      </span>
     </span>
   );
 }

@@ -89,7 +89,14 @@ export function TrialsTable(props: {
         width: 120,
         numeric: false,
         value: (r) => r.state,
-        cell: (r) => <StateBadge state={r.state} running={r.trial.running} />,
+        cell: (r) => (
+          <StateBadge
+            state={r.state}
+            running={r.trial.running}
+            ignoringPreemptionSeconds={r.trial.ignoringPreemptionSeconds}
+            compact
+          />
+        ),
       },
       ...varying.map<Column>((h) => ({
         key: `hp:${h.key}`,

@@ -131,7 +131,11 @@ export function TrialPage(props: { id: number }) {
         <h1>
           Trial {t.id} <span class="muted">request {t.requestId}</span>
         </h1>
-        <StateBadge state={t.state} running={t.running} />
+        <StateBadge
+          state={t.state}
+          running={t.running}
+          ignoringPreemptionSeconds={t.ignoringPreemptionSeconds}
+        />
       </div>
       <ErrorNote error={trial.error} />
       {t.endReason && <p class="end-reason">{t.endReason}</p>}

@@ -74,6 +74,7 @@ export function trial(overrides: Partial<TrialSummary> = {}): TrialSummary {
     bestValidation: null,
     latestCheckpoint: null,
     running: false,
+    ignoringPreemptionSeconds: null,
     createdAt: "2026-01-01T10:00:00.000Z",
     endedAt: null,
     endReason: null,

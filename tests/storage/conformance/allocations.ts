@@ -36,6 +36,7 @@ export function allocationTests(ctx: ConformanceContext): void {
       slots: 2,
       tokenHash: "ab".repeat(32),
       preemptRequested: false,
+      preemptRequestedAt: null,
       preemptAcked: false,
       launcherHandle: null,
       exitCode: null,
@@ -83,13 +84,18 @@ export function allocationTests(ctx: ConformanceContext): void {
     const allocation = await newAllocation(store, trial);
     const handle = { kind: "local", pid: 4242, pgid: 4242, host: "node-ü", argv: ["node", "x.js"] };
     await store.updateAllocation(allocation.id, { state: "RUNNING", launcherHandle: handle });
-    await store.updateAllocation(allocation.id, { preemptRequested: true });
+    const askedAt = new Date(Date.UTC(2029, 5, 1, 12, 0, 0, 250));
+    await store.updateAllocation(allocation.id, {
+      preemptRequested: true,
+      preemptRequestedAt: askedAt,
+    });
     await store.updateAllocation(allocation.id, {});
     expect(await store.getAllocation(allocation.id)).toEqual({
       ...allocation,
       state: "RUNNING",
       launcherHandle: handle,
       preemptRequested: true,
+      preemptRequestedAt: askedAt,
     });
     const endedAt = new Date(Date.UTC(2029, 11, 31, 23, 59, 59, 999));
     await store.updateAllocation(allocation.id, {

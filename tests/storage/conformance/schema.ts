@@ -58,6 +58,8 @@ export function schemaTests(ctx: ConformanceContext): void {
       // What version 3 added: token expiry and revocation.
       for (const column of ["expires_at", "revoked_at"])
         await db.schema.alterTable("user_tokens").dropColumn(column).execute();
+      // Version 4's column.
+      await db.schema.alterTable("allocations").dropColumn("preempt_requested_at").execute();
     } finally {
       await db.destroy();
     }
@@ -66,6 +68,12 @@ export function schemaTests(ctx: ConformanceContext): void {
     try {
       expect(await upgraded.getUser(user.id)).toEqual(user);
       expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+      const { db: after } = connect(fixture.url);
+      try {
+        await sql`select preempt_requested_at from allocations`.execute(after);
+      } finally {
+        await after.destroy();
+      }
     } finally {
       await upgraded.close();
     }

@@ -23,13 +23,14 @@ const tags = ["trials"];
 
 /** Trials with their current op and whether they run: a fixed number of queries per experiment. */
 export async function trialSummaries(master: Master, trials: TrialRow[]): Promise<TrialSummary[]> {
-  const live = new Set((await master.store.listLiveAllocations()).map((a) => a.trialId));
+  const live = new Map((await master.store.listLiveAllocations()).map((a) => [a.trialId, a]));
   const next = new Map<number, number>();
   for (const experimentId of new Set(trials.map((t) => t.experimentId))) {
     for (const op of await master.store.listNextTrialOps(experimentId))
       next.set(op.trialId, op.length);
   }
-  return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.has(t.id)));
+  const now = master.ctx.now();
+  return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.get(t.id), now));
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {

@@ -1,0 +1,58 @@
+/** The trials table and the trial page show a trial whose process ignores a request to stop. */
+import { afterEach, expect, test } from "vitest";
+import { ashaConfig } from "../master/support/configs.js";
+import {
+  BROWSER_TEST_TIMEOUT,
+  type Browser,
+  launchBrowser,
+  screenshot,
+} from "./support/browser.js";
+import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+
+let tm: UiMaster | null = null;
+let browser: Browser | null = null;
+afterEach(async () => {
+  await browser?.close();
+  await tm?.close();
+  browser = tm = null;
+});
+
+test(
+  "a trial told to stop 45 s ago that has not acknowledged shows it is ignoring its preemption",
+  async () => {
+    tm = await startUiMaster({ slots: 4 });
+    const { body } = await tm.admin.post<{ id: number }>("/experiments", {
+      config: ashaConfig(),
+      workdir: "/tmp",
+    });
+    await tm.settle();
+    const [spec, other] = [...tm.launcher.live.values()].sort((a, b) => a.trialId - b.trialId);
+    await tm.admin.post(`/experiments/${body.id}/pause`);
+    await tm.store.updateAllocation(spec!.allocationId, {
+      preemptRequestedAt: new Date(Date.now() - 45_000),
+    });
+
+    browser = await launchBrowser({ token: tm.adminToken });
+    const { page } = browser;
+    await page.goto(`${tm.url}#/experiments/${body.id}`);
+    const row = (trialId: number) =>
+      page.locator(".vt-row").filter({
+        has: page.getByRole("link", { name: String(trialId), exact: true }),
+      });
+    await row(spec!.trialId)
+      .getByRole("img", { name: /ignoring preemption for 4\d s/ })
+      .waitFor();
+    // Told to stop just now: not (yet) ignoring it.
+    expect(await row(other!.trialId).locator(".ignoring-preemption").count()).toBe(0);
+    await screenshot(page, "trials-table-ignoring-preemption");
+
+    await page.goto(`${tm.url}#/trials/${spec!.trialId}`);
+    await page.getByRole("heading", { name: `Trial ${spec!.trialId}` }).waitFor();
+    await page
+      .locator(".page-head")
+      .getByText(/ignoring preemption for 4\d s/)
+      .waitFor();
+    await screenshot(page, "trial-page-ignoring-preemption");
+  },
+  BROWSER_TEST_TIMEOUT,
+);
