@@ -59,6 +59,13 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
   );
 
+  /** A hash no password matches, made once, for logins with an unknown name. */
+  let decoy: Promise<string> | null = null;
+  const decoyHash = () => {
+    decoy ??= hashPassword(newSecret());
+    return decoy;
+  };
+
   /**
    * Password login: a new token for the user. Failed logins are throttled per
    * user name and per client address (429 TOO_MANY_REQUESTS with
@@ -79,7 +86,9 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
           retryAfterSeconds: wait,
         });
       const user = await store.getUserByName(username);
-      const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : false;
+      // An unknown name costs the same scrypt as a known one: the answer's time tells nothing.
+      const stored = user?.passwordHash ?? (await decoyHash());
+      const ok = (await verifyPassword(password, stored)) && !!user?.passwordHash;
       if (!user || !ok) {
         throttle.failed(username, req.ip, ctx.now().getTime());
         throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
