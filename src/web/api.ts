@@ -22,9 +22,23 @@ export function storedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function storeToken(token: string | null): void {
+/** Set when the token came from a password sign-in: this tab owns it, so signing out revokes it. */
+const OWN_TOKEN_KEY = "pushtune.token.own";
+
+/** `own`: the token was issued to this tab by a password sign-in (a pasted one is someone's to keep). */
+export function storeToken(token: string | null, own = false): void {
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
+  if (token && own) sessionStorage.setItem(OWN_TOKEN_KEY, "1");
+  else sessionStorage.removeItem(OWN_TOKEN_KEY);
+}
+
+/** Forgets the token; one this tab got from a password sign-in is revoked on the master too. */
+export async function signOut(): Promise<void> {
+  const token = storedToken();
+  const own = sessionStorage.getItem(OWN_TOKEN_KEY) === "1";
+  storeToken(null);
+  if (token && own) await call("POST", "/auth/logout", { body: {}, token }).catch(() => undefined);
 }
 
 /** An error answer of the API: its HTTP status and stable code. */
@@ -75,7 +89,7 @@ async function call<T>(
     if (res.status === 401 && token) for (const fn of unauthorizedListeners) fn();
     throw err;
   }
-  return (await res.json()) as T;
+  return (res.status === 204 ? null : await res.json()) as T;
 }
 
 const query = (params: Record<string, string | number | undefined>) => {

@@ -1,7 +1,7 @@
 /** The shell: who is signed in, the top bar, and which page the hash names. */
 import { useEffect, useState } from "preact/hooks";
 import type { UserSchema } from "../protocol/api/resources.js";
-import { api, onUnauthorized, storedToken, storeToken } from "./api.js";
+import { api, onUnauthorized, signOut, storedToken, storeToken } from "./api.js";
 import { ExperimentPage } from "./pages/experiment-page.js";
 import { ExperimentsPage } from "./pages/experiments-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
@@ -58,7 +58,7 @@ export function App() {
             type="button"
             class="link"
             onClick={() => {
-              storeToken(null);
+              void signOut();
               setUser(null);
               setSignedIn(false);
               navigate(href.signIn());

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe("signing in", () => {
   test(
-    "a user signs in with a password, stays signed in on reload, and signs out",
+    "a user signs in with a password, stays signed in on reload, and signs out, which revokes the token",
     async () => {
       tm = await startUiMaster();
       const created = await tm.admin.post("/users", { username: "ada", password: "correct horse" });
@@ -44,10 +44,15 @@ describe("signing in", () => {
 
       await page.reload();
       await page.getByRole("heading", { name: "Experiments" }).waitFor();
+      const token = (await page.evaluate(TOKEN)) as string;
 
+      // Signing out revokes the token this tab got from the password sign-in.
+      const loggedOut = page.waitForResponse((r) => r.url().endsWith("/auth/logout"));
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByLabel("Username").waitFor();
       expect(await page.evaluate(TOKEN)).toBeNull();
+      expect((await loggedOut).status()).toBe(204);
+      expect((await tm.as(token).get("/me")).status).toBe(401);
     },
     BROWSER_TEST_TIMEOUT,
   );
@@ -67,6 +72,11 @@ describe("signing in", () => {
       await page.getByRole("button", { name: "Sign in with token" }).click();
       await page.getByRole("heading", { name: "Experiments" }).waitFor();
       await page.getByText("No experiments yet").waitFor();
+
+      // A pasted token is not this tab's to revoke: signing out leaves it valid.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("Token").waitFor();
+      expect((await tm.admin.get("/me")).status).toBe(200);
 
       await page.evaluate(`sessionStorage.setItem("pushtune.token", "revoked")`);
       await page.reload();

@@ -10,12 +10,13 @@ export function SignInPage(props: { onSignedIn: (user: UserSchema) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const attempt = async (fn: () => Promise<{ token: string; user: UserSchema }>) => {
+  /** `own`: a password sign-in, whose token this tab may revoke when it signs out. */
+  const attempt = async (fn: () => Promise<{ token: string; user: UserSchema }>, own = false) => {
     setBusy(true);
     setError(null);
     try {
       const res = await fn();
-      storeToken(res.token);
+      storeToken(res.token, own);
       props.onSignedIn(res.user);
     } catch (err) {
       setError(
@@ -39,7 +40,7 @@ export function SignInPage(props: { onSignedIn: (user: UserSchema) => void }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void attempt(() => api.login(username, password));
+            void attempt(() => api.login(username, password), true);
           }}
         >
           <label>
