@@ -11,7 +11,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { bootstrapAdmin } from "../../src/master/app/master.js";
 import { openStore } from "../../src/master/storage/open-store.js";
-import { runRefusedMaster } from "../support/master-process.js";
+import { runRefusedMaster, startMasterProcess } from "../support/master-process.js";
 
 let root: string;
 let pristine: string;
@@ -123,3 +123,26 @@ test.each(damages)(
   },
   60_000,
 );
+
+test("a lost database is refused after the first admin token was retired and no checkpoint written", async () => {
+  const dir = join(root, "retired-token");
+  const master = await startMasterProcess(dir);
+  await master.call("POST", "/users", { username: "root", password: "correct-horse", admin: true });
+  const login = await fetch(`${master.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "root", password: "correct-horse" }),
+  });
+  expect(login.status).toBe(200);
+  expect(await master.kill("SIGTERM")).toBe(0);
+  const left = await readdir(dir);
+  expect(left).not.toContain("admin.token");
+  expect(left).not.toContain("checkpoints");
+  await rm(join(dir, "pushtune.db"));
+  const { code, output } = await runRefusedMaster(dir);
+  expect(code).toBe(1);
+  expect(output.trimEnd()).toMatch(
+    /^pushtune: database .* is missing, but .* has been used \(master\.lock\)/,
+  );
+  expect(await readdir(dir)).not.toContain("admin.token");
+}, 60_000);

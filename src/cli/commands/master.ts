@@ -76,6 +76,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   dataDirs.preparePrivateDir(dataDir);
   const dbUrl = flags.db ?? join(dataDir, "pushtune.db");
   const sqliteFile = sqlitePath(dbUrl);
+  const evidence = dataDirs.usedEvidence(dataDir);
   const dirHold = await holds.holdDataDir(dataDir);
   // The database's own hold: PostgreSQL's advisory lock, or a SQLite file's directory when it
   // lies outside the data dir (two data dirs must not share one database either).
@@ -96,7 +97,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   };
   try {
     if (sqliteFile !== null && sqliteFile !== ":memory:") {
-      dataDirs.refuseLostDatabase(dataDir, resolve(sqliteFile));
+      dataDirs.refuseLostDatabase(dataDir, resolve(sqliteFile), evidence);
     }
     const store = await openStore(dbUrl);
     cleanups.push(() => store.close());

@@ -6,8 +6,18 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-/** Files whose presence shows that a master has run on a data dir. */
-const USED_EVIDENCE = ["admin.token", "checkpoints"];
+/**
+ * Files whose presence shows that a master has run on a data dir. The admin
+ * token is removed at the first admin password login and checkpoints may
+ * never have been written, so the hold's lock file counts too — as found
+ * before this master takes its hold.
+ */
+const USED_EVIDENCE = ["admin.token", "checkpoints", "master.lock"];
+
+/** What shows that a master has run on `dataDir`; read it before taking the hold. */
+export function usedEvidence(dataDir: string): string[] {
+  return USED_EVIDENCE.filter((name) => existsSync(join(dataDir, name)));
+}
 
 /** Creates the data dir if needed and makes it private (0700). */
 export function preparePrivateDir(dir: string): void {
@@ -31,12 +41,11 @@ export function preparePrivateSqliteFile(path: string): void {
 
 /**
  * Refuses a SQLite database that is missing or empty in a data dir that has
- * been used (an admin token or checkpoints are there): it was lost or
- * truncated, and starting would write a new admin token over a history that
- * is gone. Throws one line saying so; touches nothing.
+ * been used (`evidence`, from `usedEvidence`): it was lost or truncated, and
+ * starting would write a new admin token over a history that is gone. Throws
+ * one line saying so; touches nothing.
  */
-export function refuseLostDatabase(dataDir: string, dbPath: string): void {
-  const evidence = USED_EVIDENCE.filter((name) => existsSync(join(dataDir, name)));
+export function refuseLostDatabase(dataDir: string, dbPath: string, evidence: string[]): void {
   if (evidence.length === 0) return;
   let size: number | null = null;
   try {
