@@ -17,6 +17,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { nextFloat, seedRng } from "../../../src/searcher/rng.js";
 import { ensureSdkBuilt, SYNTHETIC_DIR } from "../../e2e/support/build.js";
 import {
   type ApiClient,
@@ -40,25 +41,15 @@ const UNIT = 10;
 const VALIDATION_PERIOD = 50;
 const KILLS = 3;
 
-/** A small seeded generator (mulberry32): the kill moments of a run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function killNineUnderLoad(db: "sqlite" | "postgres"): Promise<void> {
   await ensureSdkBuilt();
   const seed = Number(process.env.PUSHTUNE_FAULTS_SEED ?? randomInt(2 ** 31));
   console.log(`faults (${db}): seed ${seed}; PUSHTUNE_FAULTS_SEED=${seed} repeats this run`);
-  const random = seededRandom(seed);
+  // The searcher's own seeded generator: the kill moments of a run.
+  const rng = seedRng(seed);
+  const random = () => nextFloat(rng);
   const cleanups: (() => Promise<unknown>)[] = [];
   const scratch = await mkdtemp(join(tmpdir(), "pushtune-faults-"));
   cleanups.push(() => rm(scratch, { recursive: true, force: true, maxRetries: 5 }));
