@@ -118,7 +118,21 @@ export async function killNineUnderLoad(db: "sqlite" | "postgres"): Promise<void
     }
     expect(kills, `seed ${seed}: the search ended before ${KILLS} kills`).toBe(KILLS);
 
-    expect(await waitForEnd(client(), id, 120)).toBe("COMPLETED");
+    const ended = await waitForEnd(client(), id, 120).catch(async (err: Error) => {
+      // What was left undone, to tell a lost trial from a slow machine.
+      const left = (await trialDetails(client(), id)).map((t) => ({
+        id: t.id,
+        state: t.state,
+        running: t.running,
+        restarts: t.restarts,
+        ops: t.ops,
+        allocations: t.allocations,
+      }));
+      throw new Error(
+        `seed ${seed}: ${err.message}\ntrials: ${JSON.stringify(left)}\nmaster output:\n${m.output().slice(-4000)}`,
+      );
+    });
+    expect(ended).toBe("COMPLETED");
     const trials = await trialDetails(client(), id);
     expect(trials).toHaveLength(TRIALS);
     const steps = (from: number, every: number) =>
