@@ -72,10 +72,19 @@ describe("how an allocation's end is read", () => {
     expect(classifyExit({ ...base, exitCode: 0, killRequested: true })).toBe("killed");
   });
 
-  test("a process lost with its node was lost, whatever else is known", () => {
+  test("a process lost with its node was lost, whatever else is known of the process", () => {
     expect(
       classifyExit({ ...base, exitCode: null, lostByInfrastructure: true, killRequested: true }),
     ).toBe("lost");
+  });
+
+  test("a trial with all its work done and closed completed, however its process ended", () => {
+    const done = { ...base, opsRemaining: false, closeRequested: true };
+    expect(classifyExit({ ...done, exitCode: null, lostByInfrastructure: true })).toBe("completed");
+    expect(classifyExit({ ...done, exitCode: null, signal: "SIGKILL", killRequested: true })).toBe(
+      "completed",
+    );
+    expect(classifyExit({ ...done, exitCode: 1 })).toBe("completed");
   });
 });
 

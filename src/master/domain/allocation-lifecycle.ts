@@ -103,9 +103,11 @@ export type ExitKind =
 
 /**
  * Reads an allocation's end (DESIGN §6). The checks go from what the master
- * knows best to what the process says: a lost process tells nothing about the
- * trial; a kill explains any exit code; a clean exit with all work done is a
- * completion even if a preemption was acked on the way; a clean exit after an
+ * knows best to what the process says: a trial with all its work done and
+ * closed by the searcher is complete however its process ended (lost with a
+ * master killed before it exited, killed, crashed on its way out), even if a
+ * preemption was acked on the way; a lost process tells nothing more about the
+ * trial; a kill explains any exit code; a clean exit after an
  * ack is a preemption; after a reported early exit it is that early exit.
  * A clean exit is never taken as "done" on its own: in the middle of an op it
  * is a failure (a trial that lost its master, a loop that returned too soon),
@@ -113,11 +115,14 @@ export type ExitKind =
  * exits while waiting for a promotion. The rest are crashes.
  */
 export function classifyExit(input: ExitInput): ExitKind {
+  // The master itself recorded every op completed and the searcher's close: the
+  // trial is done whatever became of its process. Read as anything else it would
+  // be queued again with no op to run, and its experiment would never end.
+  if (!input.opsRemaining && input.closeRequested) return "completed";
   if (input.lostByInfrastructure) return "lost";
   if (input.killRequested) return "killed";
   const clean = input.exitCode === 0 && input.signal === null;
   if (!clean) return "crashed";
-  if (!input.opsRemaining && input.closeRequested) return "completed";
   if (input.preemptAcked) return "preempted";
   if (input.earlyExitReported) return "exitedEarly";
   return input.opsRemaining ? "unfinished" : "released";
