@@ -89,10 +89,11 @@ test("a trial resumed from a checkpoint trains on to the same model as one that 
   expect(resumed).not.toContain("validation metrics at step 100:");
   const expected = validationAt(straight, 200);
   const got = validationAt(resumed, 200);
-  // The same model up to float32's last bits: the validation loss agrees to four decimals,
-  // and at most one of the 2,000 validation digits that sits on a decision boundary may
-  // fall the other way (a loaded CI machine once saw 0.9280 against 0.9285).
-  expect(got.validation_loss).toBeCloseTo(expected.validation_loss!, 4);
+  // The same model up to float32's last bits: the validation loss agrees to within 5e-4
+  // (runs have differed by 1.4e-4; a resume that loses the optimizer's state is off by
+  // about 0.014), and at most one of the 2,000 validation digits that sits on a decision
+  // boundary may fall the other way (a loaded CI machine once saw 0.9280 against 0.9285).
+  expect(got.validation_loss).toBeCloseTo(expected.validation_loss!, 3);
   expect(Math.abs(got.validation_accuracy! - expected.validation_accuracy!)).toBeLessThanOrEqual(
     1 / 2000 + 1e-6,
   );
