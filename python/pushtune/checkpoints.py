@@ -1,0 +1,187 @@
+"""Checkpoints as a trial sees them: write files into a directory, get a uuid back.
+
+shared_fs storage, the same layout as the TypeScript SDK's (so either SDK reads
+the other's checkpoints): checkpoint ``<uuid>`` is the directory
+``<root>/<uuid>/`` with the SDK's ``metadata.json`` beside the user's files. A
+checkpoint is written into ``<root>/.tmp-<uuid>/``, synced, and renamed into
+place in one step; only then is its report queued for the master. A crash
+half-way leaves a ``.tmp-*`` directory behind, never a partial checkpoint under
+its final name, and never a registered one."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import time
+import uuid as _uuid
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, TypeVar
+
+from .backoff import Backoff
+from .errors import CheckpointNotFoundError, RetryableError
+from .metrics import check_steps
+from .push_api import PushApi
+from .push_sender import PushSender
+
+METADATA_FILE = "metadata.json"
+#: How long ``get_best_validation`` keeps retrying while the master is unreachable.
+BEST_VALIDATION_DEADLINE = 10.0
+
+T = TypeVar("T")
+
+
+class Checkpoints:
+    def __init__(
+        self,
+        root: str,
+        api: PushApi,
+        sender: PushSender,
+        backoff: Backoff,
+        latest: Optional[str],
+    ) -> None:
+        self.root = Path(root)
+        self._api = api
+        self._sender = sender
+        self._backoff = backoff
+        self._latest = latest
+        #: The uuid of the last checkpoint this context stored.
+        self.last_stored: Optional[str] = None
+
+    @contextlib.contextmanager
+    def store_path(self, metadata: Mapping[str, Any]) -> Iterator[Path]:
+        """Yields a fresh directory to write the checkpoint's files into. When the
+        block ends the SDK adds ``metadata.json``, publishes the directory
+        atomically and queues its report (``last_stored`` is its uuid). If the block
+        raises, nothing is published. ``metadata`` must hold ``steps_completed``:
+        the batches (or the length in the searcher's unit) trained so far."""
+        fields = dict(metadata)
+        steps = fields.pop("steps_completed", fields.pop("stepsCompleted", None))
+        steps = check_steps(steps, "checkpoint metadata steps_completed")
+        self._sender.raise_if_failed()
+        uuid = str(_uuid.uuid4())
+        tmp = self.root / f".tmp-{uuid}"
+        tmp.mkdir(parents=True)
+        try:
+            yield tmp
+            document = {
+                **fields,
+                "uuid": uuid,
+                "trialId": self._api.identity.trial_id,
+                "stepsCompleted": steps,
+                "framework": "pushtune",
+            }
+            _write_metadata(tmp, document)
+            resources = _sync_tree(tmp)
+            os.rename(tmp, self.root / uuid)
+            _sync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        body = {
+            "uuid": uuid,
+            "trialId": self._api.identity.trial_id,
+            "stepsCompleted": steps,
+            "resources": resources,
+            "metadata": document,
+        }
+        self._sender.push({"kind": "checkpoint", "body": body})
+        self.last_stored = uuid
+
+    def store(self, metadata: Mapping[str, Any], writer: Callable[[Path], Any]) -> str:
+        """``store_path`` with a function that writes the files; returns the new uuid."""
+        with self.store_path(metadata) as path:
+            writer(path)
+        assert self.last_stored is not None
+        return self.last_stored
+
+    @contextlib.contextmanager
+    def restore_path(self, uuid: Optional[str] = None) -> Iterator[Path]:
+        """Yields the directory of checkpoint ``uuid`` (by default the one this trial
+        resumes from, PUSHTUNE_LATEST_CHECKPOINT)."""
+        yield self.path(self._which(uuid))
+
+    def read_metadata(self, uuid: Optional[str] = None) -> Dict[str, Any]:
+        """The checkpoint's metadata: what was passed to ``store_path`` and the SDK's
+        fields (``uuid``, ``trialId``, ``stepsCompleted``, also as ``steps_completed``)."""
+        which = self._which(uuid)
+        try:
+            text = (self.path(which) / METADATA_FILE).read_text("utf-8")
+        except FileNotFoundError:
+            raise CheckpointNotFoundError(which, str(self.root)) from None
+        document: Dict[str, Any] = json.loads(text)
+        document.setdefault("steps_completed", document.get("stepsCompleted"))
+        return document
+
+    def path(self, uuid: str) -> Path:
+        if not re.fullmatch(r"[A-Za-z0-9-]{8,64}", uuid):
+            raise ValueError(f'not a checkpoint uuid: "{uuid}"')
+        path = self.root / uuid
+        if not path.is_dir():
+            raise CheckpointNotFoundError(uuid, str(self.root))
+        return path
+
+    def get_best_validation(self) -> Optional[float]:
+        """The best searcher metric validated so far in the whole experiment, or None.
+        Retries for a few seconds if the master is unreachable, then raises."""
+        deadline = time.monotonic() + BEST_VALIDATION_DEADLINE
+        failures = 0
+        while True:
+            try:
+                return self._api.best_validation()
+            except RetryableError:
+                failures += 1
+                delay = self._backoff.delay(failures)
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+
+    def _which(self, uuid: Optional[str]) -> str:
+        which = uuid or self._latest
+        if which is None:
+            raise CheckpointNotFoundError("(latest)", str(self.root))
+        return which
+
+
+def _write_metadata(directory: Path, document: Mapping[str, Any]) -> None:
+    try:
+        with open(directory / METADATA_FILE, "x", encoding="utf-8") as f:
+            f.write(json.dumps(document, indent=2) + "\n")
+    except FileExistsError:
+        raise ValueError(f"a checkpoint must not contain {METADATA_FILE}: the SDK writes it") from None
+
+
+def _sync_tree(directory: Path) -> Dict[str, int]:
+    """fsyncs every file and directory under ``directory`` (each directory after
+    its files); returns the files' sizes by relative ``/``-separated path."""
+    resources: Dict[str, int] = {}
+    for current, dirs, files in os.walk(directory, topdown=False):
+        for name in files:
+            full = os.path.join(current, name)
+            if not os.path.isfile(full):
+                continue
+            fd = os.open(full, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            relative = os.path.relpath(full, directory).replace(os.sep, "/")
+            resources[relative] = os.path.getsize(full)
+        _sync_dir(Path(current))
+    return dict(sorted(resources.items()))
+
+
+def _sync_dir(path: Path) -> None:
+    """A directory fsync makes a rename durable; some filesystems refuse it, which is fine."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,243 @@
+"""The core context (DESIGN §5): what a trial's own training loop uses to ask for
+work and push what it did. Every write is queued and sent by a background
+thread (``push_sender.py``), so reporting never blocks training."""
+
+from __future__ import annotations
+
+import atexit
+import operator
+import os
+import sys
+import threading
+import time
+import weakref
+from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optional
+
+from .backoff import DEFAULT_BACKOFF, Backoff
+from .checkpoints import Checkpoints
+from .environment import TrialEnvironment, is_off_cluster, read_trial_environment, trial_environment_or_exit
+from .errors import PreemptedError
+from .exit_signals import FLUSH_DEADLINE, on_sigterm
+from .metrics import check_report
+from .preemption import Preemption
+from .push_api import PushApi, TrialIdentity
+from .push_sender import PushSender
+from .searcher import SearcherOperation, searcher_operations
+from .stop_signal import StopSignal, any_of
+from .transport import HttpTransport, Transport
+
+#: The longest wait a long poll may ask the master for.
+MAX_LONG_POLL_SECONDS = 600
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def init(
+    *,
+    env: Optional[MutableMapping[str, str]] = None,
+    transport: Optional[Transport] = None,
+    dry_run: Optional[Mapping[str, Any]] = None,
+    backoff: Backoff = DEFAULT_BACKOFF,
+    operation_wait_seconds: float = 30,
+    preemption_timeout_seconds: float = 60,
+    handle_sigterm: bool = True,
+    log: Callable[[str], None] = _stderr,
+) -> "Context":
+    """Connects this process to its trial. Reads PUSHTUNE_* (``os.environ`` unless
+    ``env`` is given); off the cluster (no master, no trial, no transport) it starts
+    a local dry run instead. A trial whose environment is unusable (say, no
+    PUSHTUNE_MASTER) is an error: raised for an ``env`` passed in, one line on
+    stderr and exit status 1 for the process's own.
+
+    ``dry_run``: options of the local dry run (``hparams``, ``max_length``,
+    ``config``, ``checkpoint_dir``, ``print``)."""
+    _check_long_poll(operation_wait_seconds, "operation_wait_seconds")
+    _check_long_poll(preemption_timeout_seconds, "preemption_timeout_seconds")
+    own = env is None
+    environ: MutableMapping[str, str] = os.environ if env is None else env
+    options = dict(
+        backoff=backoff,
+        operation_wait_seconds=operation_wait_seconds,
+        preemption_timeout_seconds=preemption_timeout_seconds,
+        handle_sigterm=handle_sigterm,
+        log=log,
+    )
+    if transport is None and is_off_cluster(environ):
+        from .dry_run import start_dry_run
+
+        fake, variables = start_dry_run(environ, dict(dry_run or {}), log)
+        return Context(read_trial_environment(variables), fake, dry_run=True, **options)  # type: ignore[arg-type]
+    trial = trial_environment_or_exit(environ, own)
+    # Taken once: a later context in this process, or a process it starts, asks the master.
+    environ.pop("PUSHTUNE_OPERATION", None)
+    if transport is None:
+        transport = HttpTransport(trial.master, trial.token)
+    return Context(trial, transport, dry_run=False, **options)  # type: ignore[arg-type]
+
+
+def _check_long_poll(value: float, name: str) -> None:
+    if not (isinstance(value, (int, float)) and 0 <= value <= MAX_LONG_POLL_SECONDS):
+        raise ValueError(f"init: {name} must be a number of seconds from 0 to {MAX_LONG_POLL_SECONDS}, got {value!r}")
+
+
+class Context:
+    """One trial's connection to the master. Use it as a context manager (or call
+    ``close()``): leaving it delivers everything still queued."""
+
+    def __init__(
+        self,
+        trial: TrialEnvironment,
+        transport: Transport,
+        *,
+        dry_run: bool,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        operation_wait_seconds: float = 30,
+        preemption_timeout_seconds: float = 60,
+        handle_sigterm: bool = True,
+        log: Callable[[str], None] = _stderr,
+        min_report_interval: float = 1.0,
+        min_ask_interval: float = 1.0,
+    ) -> None:
+        self.hparams: Dict[str, Any] = trial.hparams
+        self.trial_id = trial.trial_id
+        self.experiment_id = trial.experiment_id
+        self.allocation_id = trial.allocation_id
+        #: Counts the runs of this trial: 1, then +1 after every restart.
+        self.run_id = trial.run_id
+        self.trial_seed = trial.trial_seed
+        self.config: Dict[str, Any] = trial.config
+        #: The checkpoint to resume from, or None for a fresh start.
+        self.latest_checkpoint = trial.latest_checkpoint
+        #: True when no master is involved (a local dry run).
+        self.dry_run = dry_run
+
+        self._closing = StopSignal()
+        self._closed = False
+        self._lock = threading.Lock()
+        api = PushApi(
+            transport,
+            TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id),
+            trial.operation,
+        )
+        self._sender = PushSender(
+            api,
+            backoff=backoff,
+            log=log,
+            on_fatal=lambda error: self.preempt.abort(error),
+            min_interval=min_report_interval,
+        )
+        self.preempt = Preemption(
+            api, self._sender, self._closing, preemption_timeout_seconds, backoff, min_ask_interval, log
+        )
+        self.train = TrainReports(self._sender)
+        self.checkpoint = Checkpoints(trial.checkpoint_dir, api, self._sender, backoff, trial.latest_checkpoint)
+        self.searcher = _Searcher(
+            lambda: searcher_operations(
+                api,
+                self._sender,
+                any_of(self.preempt.signal, self._closing),
+                operation_wait_seconds,
+                backoff,
+                min_ask_interval,
+                lambda: self.preempt.preempted(),
+            )
+        )
+        self._unregister_sigterm = (
+            on_sigterm(lambda: self.preempt.preempted("SIGTERM"), self.flush)
+            if handle_sigterm
+            else (lambda: None)
+        )
+        _open_contexts.add(self)
+
+    def flush(self, timeout: Optional[float] = None) -> bool:
+        """Waits until everything reported so far reached the master (True), or
+        ``timeout`` seconds passed (False); raises a refusal nobody saw yet."""
+        return self._sender.flush(timeout)
+
+    def close(self, timeout: Optional[float] = None) -> bool:
+        """Stops asking the master anything and delivers everything still queued
+        (waiting at most ``timeout`` seconds, if given). Safe to call twice."""
+        with self._lock:
+            first = not self._closed
+            self._closed = True
+        if first:
+            self._closing.fire(RuntimeError("the context was closed"))
+            self._unregister_sigterm()
+            _open_contexts.discard(self)
+        try:
+            return self._sender.flush(timeout)
+        finally:
+            self._sender.stop()
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        if kind is None:
+            self.close()
+            return
+        # Leaving on an error: what was reported still goes, for a bounded time,
+        # and the error is the one the caller sees.
+        try:
+            self.close(FLUSH_DEADLINE)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def __repr__(self) -> str:
+        return f"Context(trial_id={self.trial_id}, allocation_id={self.allocation_id!r}, dry_run={self.dry_run})"
+
+
+class _Searcher:
+    def __init__(self, operations: Callable[[], Iterator[SearcherOperation]]) -> None:
+        self._operations = operations
+
+    def operations(self) -> Iterator[SearcherOperation]:
+        """The trial's operations, one at a time; ends when the trial is closed or must stop."""
+        return self._operations()
+
+
+class TrainReports:
+    """Metric and early-exit reports. Metrics are queued, batched and retried by the
+    sender thread; the calls return at once."""
+
+    def __init__(self, sender: PushSender) -> None:
+        self._sender = sender
+
+    def report_training_metrics(self, steps: int, metrics: Mapping[str, Any]) -> None:
+        self._report("training", steps, metrics)
+
+    def report_validation_metrics(self, steps: int, metrics: Mapping[str, Any]) -> None:
+        self._report("validation", steps, metrics)
+
+    def report_early_exit(self, reason: str) -> None:
+        """The trial stops before finishing its operations (``INVALID_HP``, ``ERRORED``,
+        ``USER_CANCELED``). Returns once the master has it."""
+        if reason not in ("INVALID_HP", "ERRORED", "USER_CANCELED"):
+            raise ValueError(f"early exit reason must be INVALID_HP, ERRORED or USER_CANCELED, got {reason!r}")
+        self._sender.deliver({"kind": "earlyExit", "body": {"reason": reason}})
+
+    def _report(self, group: str, steps: int, metrics: Mapping[str, Any]) -> None:
+        checked = check_report(group, steps, metrics)
+        self._sender.push_report(
+            {"group": group, "stepsCompleted": operator.index(steps), "metrics": checked, "reportTime": time.time()}
+        )
+
+
+# Contexts still open when the interpreter exits deliver what they hold, for a bounded time.
+_open_contexts: "weakref.WeakSet[Context]" = weakref.WeakSet()
+
+
+def _flush_at_exit() -> None:
+    deadline = time.monotonic() + FLUSH_DEADLINE
+    for ctx in list(_open_contexts):
+        try:
+            ctx.close(max(0.0, deadline - time.monotonic()))
+        except Exception as error:  # noqa: BLE001 - the interpreter is going away
+            _stderr(f"pushtune: at exit: {error}")
+
+
+atexit.register(_flush_at_exit)
+
+__all__ = ["Context", "TrainReports", "init", "PreemptedError"]

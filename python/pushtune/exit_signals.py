@@ -1,0 +1,97 @@
+"""SIGTERM while a context is open is a preemption: the launcher (or Slurm, or a
+user) wants the process gone, so the trial checkpoints and exits as if the
+master had asked (``should_preempt()`` turns true, every SDK wait ends). A
+second SIGTERM, or one that comes while no context is open, delivers what is
+queued (for at most 10 s) and ends the process with the signal's default
+action. Installed only from the main thread (Python's rule for handlers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any, Callable, List, Optional
+
+#: Long enough to deliver a backlog, short enough to beat the launcher's kill.
+FLUSH_DEADLINE = 10.0
+
+
+class _Registration:
+    def __init__(self, on_term: Callable[[], None], flush: Callable[[float], Any]) -> None:
+        self.on_term = on_term
+        self.flush = flush
+
+
+_registered: List[_Registration] = []
+_previous: Any = None
+_installed = False
+_terms = 0
+
+
+def _handler(signum: int, frame: Any) -> None:
+    global _terms
+    _terms += 1
+    if _terms == 1 and _registered:
+        print("pushtune: SIGTERM: stopping as for a preemption (checkpoint, then exit)", file=sys.stderr, flush=True)
+        for r in list(_registered):
+            r.on_term()
+        return
+    print("pushtune: SIGTERM: delivering pending reports before exiting", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + FLUSH_DEADLINE
+    for r in list(_registered):
+        try:
+            r.flush(max(0.0, deadline - time.monotonic()))
+        except Exception:  # noqa: BLE001 - the process ends anyway
+            pass
+    _uninstall()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _uninstall() -> None:
+    global _installed, _previous
+    if _installed:
+        try:
+            signal.signal(signal.SIGTERM, _previous if _previous is not None else signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
+    _installed = False
+    _previous = None
+
+
+def on_sigterm(on_term: Callable[[], None], flush: Callable[[float], Any]) -> Callable[[], None]:
+    """Calls ``on_term`` at the first SIGTERM (and ``flush`` at the second); returns the
+    function that unregisters them. Does nothing off the main thread or where a
+    program installed its own SIGTERM handler."""
+    global _installed, _previous
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    if not _installed:
+        current = signal.getsignal(signal.SIGTERM)
+        if current not in (signal.SIG_DFL, None) and current is not _handler:
+            return lambda: None  # the program handles SIGTERM itself
+        _previous = current
+        signal.signal(signal.SIGTERM, _handler)
+        _installed = True
+    registration = _Registration(on_term, flush)
+    _registered.append(registration)
+
+    def unregister() -> None:
+        if registration in _registered:
+            _registered.remove(registration)
+        if not _registered and threading.current_thread() is threading.main_thread():
+            _uninstall()
+
+    return unregister
+
+
+def _reset_for_fork() -> None:  # pragma: no cover - a forked child starts clean
+    global _terms
+    _terms = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_for_fork)
+

@@ -1,0 +1,107 @@
+"""Preemption as a stop signal: a background long poll on the allocation's
+preemption endpoint fires it (and so does an operation answer that says
+``preempt: true``, and SIGTERM), so ``should_preempt()`` costs nothing in a
+training loop and every wait of the SDK stops at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable, Optional
+
+from .backoff import Backoff
+from .errors import PreemptedError, RetryableError, is_fatal
+from .push_api import PushApi
+from .push_sender import PushSender
+from .stop_signal import StopSignal, any_of
+
+
+class Preemption:
+    def __init__(
+        self,
+        api: PushApi,
+        sender: PushSender,
+        closed: StopSignal,
+        timeout_seconds: float,
+        backoff: Backoff,
+        min_poll_interval: float,
+        log: Callable[[str], None],
+    ) -> None:
+        self._api = api
+        self._sender = sender
+        self._closed = closed
+        self._timeout = timeout_seconds
+        self._backoff = backoff
+        self._min_interval = min_poll_interval
+        self._log = log
+        self._signal = StopSignal()
+        self._polling = False
+        self._lock = threading.Lock()
+
+    @property
+    def signal(self) -> StopSignal:
+        """Fires (with a ``PreemptedError``) once the master asks this trial to stop, or
+        with the master's refusal when this allocation is superseded."""
+        self._start_polling()
+        return self._signal
+
+    def should_preempt(self) -> bool:
+        """True once the trial must stop: checkpoint, ``acknowledge()``, exit."""
+        return self.signal.fired
+
+    @property
+    def reason(self) -> Optional[BaseException]:
+        return self._signal.reason
+
+    def sleep(self, seconds: float) -> None:
+        """Waits ``seconds``; raises the preemption as soon as it comes."""
+        if not self.signal.sleep(seconds):
+            raise self._signal.reason or PreemptedError()
+
+    def acknowledge(self) -> None:
+        """Tells the master the trial stops because it was asked to; returns once the master has it."""
+        self._sender.deliver({"kind": "ackPreemption"})
+
+    def preempted(self, message: str = "") -> None:
+        """Told to stop in another way (an operation's answer, SIGTERM): as if the long poll had."""
+        self._signal.fire(PreemptedError(message))
+
+    def abort(self, reason: BaseException) -> None:
+        """Stops the trial's work for another reason (the master refused this allocation for good)."""
+        self._signal.fire(reason)
+
+    def _start_polling(self) -> None:
+        with self._lock:
+            if self._polling or self._closed.fired:
+                return
+            self._polling = True
+        threading.Thread(target=self._poll, name="pushtune-preemption", daemon=True).start()
+
+    def _poll(self) -> None:
+        stop = any_of(self._closed, self._signal)
+        failures = 0
+        while not stop.fired:
+            started = time.monotonic()
+            try:
+                preempt = self._api.preemption(self._timeout)
+            except RetryableError:
+                failures += 1
+                stop.sleep(self._backoff.delay(failures))
+                continue
+            except Exception as error:  # noqa: BLE001 - reported, polling ends
+                if stop.fired:
+                    return
+                if is_fatal(error):
+                    self.abort(error)
+                else:
+                    self._log(f"pushtune: preemption checks stopped: {error}")
+                return
+            failures = 0
+            if stop.fired:
+                return  # an answer after close is nobody's business
+            if preempt:
+                self._signal.fire(PreemptedError())
+                return
+            early = self._min_interval - (time.monotonic() - started)
+            if early > 0:
+                stop.sleep(early)

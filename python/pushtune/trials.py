@@ -1,0 +1,69 @@
+"""One process, trial after trial. Starting Python, importing a framework and
+loading a dataset cost a second or more each time; ``trials()`` pays them once.
+It yields the context of the trial this process was started for; when the loop
+body is done with it, closes it (delivering everything reported), tells the
+master the trial's work is over, and yields the next trial of the same
+experiment that the master gives this process, until there is none::
+
+    data = load_dataset()               # once per process
+    for ctx in pushtune.trials():
+        MyTrial(data).fit(ctx=ctx)      # a fresh model per trial
+
+Between trials the PUSHTUNE_* variables of ``env`` (``os.environ`` by default)
+are those of the current trial. Off the cluster it yields the one dry-run
+context."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Dict, Iterator, MutableMapping, Optional
+
+from .backoff import DEFAULT_BACKOFF, Backoff
+from .context import Context, init
+from .environment import is_off_cluster, trial_environment_or_exit
+from .errors import RequestError, RetryableError
+from .push_api import PushApi, TrialIdentity
+from .transport import HttpTransport, Transport
+
+
+def trials(
+    *,
+    env: Optional[MutableMapping[str, str]] = None,
+    transport: Optional[Transport] = None,
+    **options: Any,
+) -> Iterator[Context]:
+    """Yields one context per trial this process runs (see the module's docs).
+    ``transport``, if given, serves every trial (tests); ``options`` go to ``init``."""
+    own = env is None
+    environ: MutableMapping[str, str] = os.environ if env is None else env
+    backoff: Backoff = options.get("backoff", DEFAULT_BACKOFF)
+    if transport is None and is_off_cluster(environ):
+        with init(env=None if own else environ, **options) as ctx:
+            yield ctx
+        return
+    while True:
+        trial = trial_environment_or_exit(environ, own)
+        link = transport if transport is not None else HttpTransport(trial.master, trial.token)
+        with init(env=None if own else environ, transport=link, **options) as ctx:
+            yield ctx
+        identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
+        following = _ask_for_next_trial(PushApi(link, identity), backoff)
+        if following is None:
+            return
+        environ.update(following)
+
+
+def _ask_for_next_trial(api: PushApi, backoff: Backoff) -> Optional[Dict[str, str]]:
+    """None when there is no next trial, or when the master refuses the ask (the
+    allocation was stopped meanwhile): either way this process is done. An ask
+    that got no answer is repeated: the master answers a repeated ask the same."""
+    failures = 0
+    while True:
+        try:
+            return api.next_trial()
+        except RequestError:
+            return None
+        except RetryableError:
+            failures += 1
+            time.sleep(backoff.delay(failures))
