@@ -72,9 +72,12 @@ def init(
     trial = trial_environment_or_exit(environ, own)
     # Taken once: a later context in this process, or a process it starts, asks the master.
     environ.pop("PUSHTUNE_OPERATION", None)
-    if transport is None:
-        transport = HttpTransport(trial.master, trial.token)
-    return Context(trial, transport, dry_run=False, **options)  # type: ignore[arg-type]
+    if transport is not None:
+        return Context(trial, transport, dry_run=False, **options)  # type: ignore[arg-type]
+    http = HttpTransport(trial.master, trial.token)
+    ctx = Context(trial, http, dry_run=False, **options)  # type: ignore[arg-type]
+    ctx._on_close = http.close
+    return ctx
 
 
 def _check_long_poll(value: float, name: str) -> None:
@@ -115,6 +118,8 @@ class Context:
 
         self._closing = StopSignal()
         self._closed = False
+        #: Run after the last delivery: closes a transport this context opened.
+        self._on_close: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         api = PushApi(
             transport,
@@ -129,7 +134,14 @@ class Context:
             min_interval=min_report_interval,
         )
         self.preempt = Preemption(
-            api, self._sender, self._closing, preemption_timeout_seconds, backoff, min_ask_interval, log
+            api,
+            self._sender,
+            self._closing,
+            preemption_timeout_seconds,
+            backoff,
+            min_ask_interval,
+            log,
+            on_fatal=self._refused_for_good,
         )
         self.train = TrainReports(self._sender)
         self.checkpoint = Checkpoints(trial.checkpoint_dir, api, self._sender, backoff, trial.latest_checkpoint)
@@ -142,6 +154,7 @@ class Context:
                 backoff,
                 min_ask_interval,
                 lambda: self.preempt.preempted(),
+                self._refused_for_good,
             )
         )
         self._unregister_sigterm = (
@@ -150,6 +163,12 @@ class Context:
             else (lambda: None)
         )
         _open_contexts.add(self)
+
+    def _refused_for_good(self, error: BaseException) -> None:
+        """STALE_ALLOCATION, UNAUTHENTICATED or FORBIDDEN on any call: the queue is
+        dropped, the preemption fires with the error, and every later call raises it."""
+        self._sender.fail(error)
+        self.preempt.abort(error)
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Waits until everything reported so far reached the master (True), or
@@ -170,6 +189,8 @@ class Context:
             return self._sender.flush(timeout)
         finally:
             self._sender.stop()
+            if first:
+                self._on_close()
 
     def __enter__(self) -> "Context":
         return self

@@ -26,6 +26,7 @@ class Preemption:
         backoff: Backoff,
         min_poll_interval: float,
         log: Callable[[str], None],
+        on_fatal: Optional[Callable[[BaseException], None]] = None,
     ) -> None:
         self._api = api
         self._sender = sender
@@ -34,6 +35,7 @@ class Preemption:
         self._backoff = backoff
         self._min_interval = min_poll_interval
         self._log = log
+        self._on_fatal = on_fatal or self.abort
         self._signal = StopSignal()
         self._polling = False
         self._lock = threading.Lock()
@@ -92,7 +94,7 @@ class Preemption:
                 if stop.fired:
                     return
                 if is_fatal(error):
-                    self.abort(error)
+                    self._on_fatal(error)
                 else:
                     self._log(f"pushtune: preemption checks stopped: {error}")
                 return

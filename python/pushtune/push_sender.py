@@ -139,6 +139,14 @@ class PushSender:
             self._raise_if_failed()
             return True
 
+    def fail(self, error: BaseException) -> None:
+        """The master refused this allocation for good (heard elsewhere, e.g. by the
+        preemption poll): drop the queue, and every later call raises ``error``."""
+        with self._cond:
+            if self._failure is None:
+                self._failure = error
+            self._dispatch(("abandon", error))
+
     def stop(self) -> None:
         """Lets the sender thread end once the queue is idle (after a flush)."""
         with self._cond:

@@ -8,7 +8,7 @@ import time
 from typing import Callable, Iterator
 
 from .backoff import Backoff
-from .errors import InvalidReportError, RetryableError
+from .errors import InvalidReportError, RetryableError, is_fatal
 from .metrics import check_finite
 from .push_api import PushApi
 from .push_sender import PushSender
@@ -67,6 +67,7 @@ def searcher_operations(
     backoff: Backoff,
     min_ask_interval: float,
     on_preempt: Callable[[], None],
+    on_fatal: Callable[[BaseException], None] = lambda error: None,
 ) -> Iterator[SearcherOperation]:
     """Asks for operations until the master says the trial is closed, or that it must
     stop (``preempt: true``, handed to ``on_preempt``), or until ``stop`` fires
@@ -89,6 +90,10 @@ def searcher_operations(
                 if not stop.sleep(backoff.delay(failures)):
                     return
                 continue
+            except Exception as error:
+                if is_fatal(error):
+                    on_fatal(error)
+                raise
         if answer["completed"]:
             return
         if answer.get("preempt") is True:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import socket
 import threading
+import weakref
 import time
 from typing import Any, Optional
 from urllib.parse import urlsplit
@@ -46,6 +48,7 @@ class HttpTransport:
         self._token = token
         self._timeout = timeout
         self._local = threading.local()
+        self._connections: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()
 
     def request(
         self, method: str, path: str, body: Any = None, timeout: Optional[float] = None
@@ -99,6 +102,17 @@ class HttpTransport:
             return response.status, _retry_after(response.getheader("retry-after")), text
         raise AssertionError("unreachable")
 
+    def close(self) -> None:
+        """Closes every kept-alive connection (a long poll still waiting on one ends)."""
+        for connection in list(self._connections):
+            sock = connection.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            connection.close()
+
     def _connection(self, wait: float) -> http.client.HTTPConnection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
@@ -106,6 +120,7 @@ class HttpTransport:
             connection = cls(self._host, self._port, timeout=wait)
             self._local.connection = connection
             self._local.used = False
+            self._connections.add(connection)
         connection.timeout = wait
         if connection.sock is not None:
             connection.sock.settimeout(wait)

@@ -49,6 +49,8 @@ def trials(
             yield ctx
         identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
         following = _ask_for_next_trial(PushApi(link, identity), backoff)
+        if transport is None:
+            link.close()  # type: ignore[union-attr]
         if following is None:
             return
         environ.update(following)

@@ -1,0 +1,146 @@
+"""What the SDK's tests share: a FakeMaster served over real HTTP, a recording
+transport, and running a trial script in a child process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import pushtune
+from pushtune.environment import read_trial_environment
+from pushtune.errors import RequestError, RetryableError
+from pushtune.testing import FakeMaster
+
+PYTHON_DIR = Path(__file__).resolve().parent.parent
+FAST = pushtune.Backoff(initial=0.01, maximum=0.05)
+
+
+def open_context(fm: Any, env: Optional[Dict[str, str]] = None, **options: Any) -> pushtune.Context:
+    """A context on ``fm`` (any transport) with fast retries and no SIGTERM handler;
+    ``options`` go to ``Context`` (``min_report_interval``, ``min_ask_interval``…)."""
+    options.setdefault("backoff", FAST)
+    options.setdefault("handle_sigterm", False)
+    trial = read_trial_environment(env if env is not None else fm.env())
+    return pushtune.Context(trial, fm, dry_run=False, **options)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+class Scripted:
+    """A transport that answers from a script: each request is given to ``answer``,
+    which returns a value or raises; every request is recorded."""
+
+    def __init__(self, answer: Callable[[str, str, Any], Any]) -> None:
+        self.answer = answer
+        self.calls: List[Tuple[str, str, Any]] = []
+        self.lock = threading.Lock()
+
+    def request(self, method: str, path: str, body: Any = None, timeout: Optional[float] = None) -> Any:
+        with self.lock:
+            self.calls.append((method, path, body))
+        return self.answer(method, path, body)
+
+    def paths(self) -> List[str]:
+        with self.lock:
+            return [p for _, p, _ in self.calls]
+
+
+class HttpFakeMaster:
+    """A FakeMaster behind a real HTTP server on 127.0.0.1. ``status_override``
+    lets a test answer the next requests with a given status and body."""
+
+    def __init__(self, fm: FakeMaster, token: str = "fake-token") -> None:
+        self.fm = fm
+        self.token = token
+        self.received: List[str] = []
+        self.overrides: List[Tuple[int, Dict[str, str], Any]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                outer._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                outer._handle(self, "POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def env(self) -> Dict[str, str]:
+        return {**self.fm.env(), "PUSHTUNE_MASTER": self.url, "PUSHTUNE_TOKEN": self.token}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
+        length = int(h.headers.get("content-length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        path = h.path
+        self.received.append(f"{method} {path}")
+        prefix = "/api/v1"
+        if h.headers.get("authorization") != f"Bearer {self.token}":
+            return self._send(h, 401, {"error": {"code": "UNAUTHENTICATED", "message": "bad token"}})
+        if self.overrides:
+            status, headers, body = self.overrides.pop(0)
+            return self._send(h, status, body, headers)
+        try:
+            answer = self.fm.request(method, path[len(prefix) :], json.loads(raw) if raw else None)
+        except RetryableError as error:
+            return self._send(h, 503, {"error": {"code": "UNAVAILABLE", "message": str(error)}})
+        except RequestError as error:
+            return self._send(h, error.status, {"error": {"code": error.code, "message": str(error)}})
+        self._send(h, 200, answer if answer is not None else {})
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, status: int, body: Any, headers: Optional[Dict[str, str]] = None) -> None:
+        data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+        h.send_response(status)
+        h.send_header("content-type", "application/json")
+        h.send_header("content-length", str(len(data)))
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.end_headers()
+        h.wfile.write(data)
+
+
+def run_script(code: str, env: Dict[str, str], timeout: float = 60.0, **kwargs: Any) -> subprocess.Popen:
+    """Starts ``python -c code`` with ``env`` on top of a minimal environment and the SDK importable."""
+    full = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(PYTHON_DIR),
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )

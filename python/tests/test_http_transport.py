@@ -1,0 +1,77 @@
+"""HTTP: errors the master answers, and what is retried."""
+
+import json
+import unittest
+
+import pushtune
+from pushtune.errors import RequestError, RetryableError
+from pushtune.testing import FakeMaster
+from pushtune.transport import HttpTransport
+
+from .support import HttpFakeMaster, open_context
+
+
+class HttpTransportTest(unittest.TestCase):
+    def setUp(self):
+        self.fm = FakeMaster(ops=[10])
+        self.server = HttpFakeMaster(self.fm)
+        self.addCleanup(self.server.close)
+        self.transport = HttpTransport(self.server.url, "fake-token")
+        self.addCleanup(self.transport.close)
+
+    def test_answers_are_json_and_the_connection_is_kept(self):
+        path = "/experiments/1/searcher/best_searcher_validation_metric"
+        self.assertEqual(self.transport.request("GET", path), {"metric": None})
+        self.assertEqual(self.transport.request("GET", path), {"metric": None})
+        self.assertEqual(self.server.received, [f"GET /api/v1{path}"] * 2)
+
+    def test_a_4xx_is_a_request_error_with_the_master_s_code(self):
+        with self.assertRaises(RequestError) as caught:
+            self.transport.request("POST", "/trials/2/progress", {"progress": 1})
+        self.assertEqual((caught.exception.status, caught.exception.code), (403, "FORBIDDEN"))
+        self.server.overrides.append((404, {}, b"not json"))
+        with self.assertRaises(RequestError) as caught:
+            self.transport.request("GET", "/nowhere")
+        self.assertEqual(caught.exception.code, "NOT_FOUND")
+
+    def test_429_and_5xx_are_retryable_and_retry_after_is_read(self):
+        self.server.overrides.append((429, {"retry-after": "2"}, {"error": {"code": "TOO_MANY_REQUESTS", "message": "slow down"}}))
+        with self.assertRaises(RetryableError) as caught:
+            self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
+        self.assertEqual((caught.exception.status, caught.exception.retry_after), (429, 2.0))
+        self.server.overrides.append((502, {}, {}))
+        with self.assertRaises(RetryableError):
+            self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
+
+    def test_an_unreachable_master_is_retryable(self):
+        self.server.close()
+        with self.assertRaises(RetryableError) as caught:
+            self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
+        self.assertIsNone(caught.exception.status)
+
+    def test_a_wrong_token_stops_the_trial_like_a_stale_allocation(self):
+        env = {**self.server.env(), "PUSHTUNE_TOKEN": "wrong"}
+        wrong = HttpTransport(self.server.url, "wrong")
+        self.addCleanup(wrong.close)
+        ctx = open_context(wrong, env=env)
+        ctx.train.report_training_metrics(1, {"loss": 1.0})
+        with self.assertRaises(RequestError) as caught:
+            ctx.flush()
+        self.assertEqual(caught.exception.code, "UNAUTHENTICATED")
+        self.assertTrue(ctx.preempt.should_preempt())
+        with self.assertRaises(RequestError):
+            ctx.close()
+
+    def test_a_trial_on_http_reports_delivers_and_completes(self):
+        with pushtune.init(env=dict(self.server.env()), handle_sigterm=False) as ctx:
+            for op in ctx.searcher.operations():
+                for step in range(1, op.length + 1):
+                    ctx.train.report_training_metrics(step, {"loss": 1.0})
+                ctx.train.report_validation_metrics(op.length, {"validation_loss": 0.1})
+                op.report_completed(0.1)
+        self.assertEqual(len(self.fm.training_metrics), 10)
+        self.assertEqual(self.fm.completed_operations, [{"length": 10, "searcher_metric": 0.1}])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,88 @@
+"""Preemption: a background long poll, a superseded allocation, SIGTERM."""
+
+import signal
+import time
+import unittest
+
+import pushtune
+from pushtune.errors import RequestError
+from pushtune.testing import FakeMaster
+
+from .support import HttpFakeMaster, open_context, run_script, wait_until
+
+
+class PreemptionTest(unittest.TestCase):
+    def test_the_background_long_poll_turns_should_preempt_true_while_the_loop_trains(self):
+        fm = FakeMaster(ops=[10**6])
+        with open_context(fm) as ctx:
+            op = next(iter(ctx.searcher.operations()))
+            self.assertFalse(ctx.preempt.should_preempt())
+            fm.preempt()
+            steps = 0
+            while not ctx.preempt.should_preempt():
+                steps += 1
+                time.sleep(0.001)
+                self.assertLess(steps, 10_000, "the preemption was never heard")
+            ctx.preempt.acknowledge()
+        self.assertEqual(fm.preemption_acks, 1)
+        self.assertLess(steps, op.length)
+
+    def test_a_superseded_allocation_stops_training_at_once(self):
+        fm = FakeMaster(ops=[100])
+        ctx = open_context(fm)
+        op = next(iter(ctx.searcher.operations()))
+        fm.supersede()
+        ctx.train.report_training_metrics(1, {"loss": 1.0})
+        wait_until(ctx.preempt.should_preempt, what="the refusal to stop the trial")
+        self.assertIsInstance(ctx.preempt.reason, RequestError)
+        self.assertEqual(ctx.preempt.reason.code, "STALE_ALLOCATION")
+        with self.assertRaises(RequestError):
+            ctx.train.report_training_metrics(2, {"loss": 1.0})
+        with self.assertRaises(RequestError):
+            op.report_completed(0.5)
+        with self.assertRaises(RequestError):
+            ctx.close()
+
+    def test_sigterm_is_a_preemption_the_trial_checkpoints_acknowledges_and_exits_0(self):
+        fm = FakeMaster(ops=[10**6])
+        server = HttpFakeMaster(fm)
+        self.addCleanup(server.close)
+        code = """
+import sys, time, pushtune
+with pushtune.init() as ctx:
+    steps = 0
+    for op in ctx.searcher.operations():
+        while steps < op.length and not ctx.preempt.should_preempt():
+            steps += 1
+            ctx.train.report_training_metrics(steps, {"loss": 1.0})
+            if steps == 50:
+                print("training", flush=True)
+            time.sleep(0.001)
+        break
+    with ctx.checkpoint.store_path({"steps_completed": steps}) as path:
+        (path / "state").write_text(str(steps))
+    ctx.preempt.acknowledge()
+print("exited cleanly", flush=True)
+"""
+        child = run_script(code, server.env())
+        self.assertEqual(child.stdout.readline().strip(), "training")
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=30)
+        self.assertEqual(child.returncode, 0, err)
+        self.assertIn("exited cleanly", out)
+        self.assertIn("SIGTERM", err)
+        self.assertEqual(fm.preemption_acks, 1)
+        self.assertEqual(len(fm.checkpoints), 1)
+        steps = fm.checkpoints[0]["stepsCompleted"]
+        self.assertEqual(len(fm.training_metrics), steps)  # everything reported was delivered
+
+    def test_preempt_sleep_raises_as_soon_as_the_preemption_comes(self):
+        fm = FakeMaster(ops=[10])
+        with open_context(fm) as ctx:
+            fm.preempt()
+            with self.assertRaises(pushtune.PreemptedError):
+                ctx.preempt.sleep(600)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,57 @@
+"""trials(): trial after trial in one process."""
+
+import json
+import unittest
+
+import pushtune
+from pushtune.testing import FakeMaster
+
+from .support import Scripted
+
+
+class TrialsTest(unittest.TestCase):
+    def test_a_process_runs_the_trials_the_master_hands_it_one_after_another(self):
+        first = FakeMaster(ops=[5], trial_id=1, allocation_id="a-1", hparams={"lr": 0.1})
+        second = FakeMaster(ops=[5], trial_id=2, allocation_id="a-2", hparams={"lr": 0.2})
+        handed = []
+
+        def answer(method, path, body):
+            if path.endswith("/next_trial"):
+                if "/a-1/" in path:
+                    handed.append(2)
+                    return {"env": {**second.env(), "PUSHTUNE_OPERATION": json.dumps({"op": {"length": 5}, "completed": False})}}
+                return {"env": None}
+            return (first if "/trials/1/" in path or "/a-1/" in path else second).request(method, path, body)
+
+        env = dict(first.env())
+        seen = []
+        for ctx in pushtune.trials(env=env, transport=Scripted(answer), handle_sigterm=False):
+            seen.append((ctx.trial_id, ctx.hparams["lr"], env["PUSHTUNE_TRIAL_ID"]))
+            for op in ctx.searcher.operations():
+                ctx.train.report_validation_metrics(op.length, {"validation_loss": ctx.hparams["lr"]})
+                op.report_completed(ctx.hparams["lr"])
+        self.assertEqual(seen, [(1, 0.1, "1"), (2, 0.2, "2")])
+        self.assertEqual(handed, [2])
+        # Each trial's reports were delivered before the next one started.
+        self.assertEqual(first.completed_operations, [{"length": 5, "searcher_metric": 0.1}])
+        self.assertEqual(second.completed_operations, [{"length": 5, "searcher_metric": 0.2}])
+        self.assertEqual(len(first.validation_metrics), 1)
+
+    def test_a_refused_ask_for_the_next_trial_ends_the_loop(self):
+        fm = FakeMaster(ops=[5])
+
+        def answer(method, path, body):
+            if path.endswith("/next_trial"):
+                raise pushtune.RequestError("STALE_ALLOCATION", "ended", 409)
+            return fm.request(method, path, body)
+
+        count = 0
+        for ctx in pushtune.trials(env=dict(fm.env()), transport=Scripted(answer), handle_sigterm=False):
+            count += 1
+            for op in ctx.searcher.operations():
+                op.report_completed(1.0)
+        self.assertEqual(count, 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
