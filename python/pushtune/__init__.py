@@ -1,5 +1,6 @@
 """pushtune: what a Python trial imports. The core context (``init``) for any
-training loop, ``trials()`` to run trial after trial in one process, and
+training loop, the ``Trainer`` for those who would rather fill in a class,
+``trials()`` to run trial after trial in one process, and
 ``pushtune.testing.FakeMaster`` to test trial code without a server."""
 
 from .backoff import Backoff
@@ -18,6 +19,7 @@ from .errors import (
 )
 from .preemption import Preemption
 from .searcher import SearcherOperation
+from .trainer import FitResult, Trainer
 from .transport import HttpTransport, Transport
 from .trials import trials
 
@@ -28,6 +30,7 @@ __all__ = [
     "CheckpointNotFoundError",
     "Checkpoints",
     "Context",
+    "FitResult",
     "HttpTransport",
     "InvalidHP",
     "InvalidReportError",
@@ -39,6 +42,7 @@ __all__ = [
     "RetryableError",
     "SearcherOperation",
     "TrainReports",
+    "Trainer",
     "Transport",
     "TrialEnvironmentError",
     "UnexpectedResponseError",

@@ -15,6 +15,9 @@
  *   is at least as good as the experiment's best), at the end of the trial and
  *   before stopping for preemption, never twice at one step;
  * - resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken.
+ *
+ * The Python SDK's Trainer follows the same rules: both are held to one table
+ * of cases, tests/sdk/trainer-cases.json.
  */
 import { ownValue } from "../protocol/own-value.js";
 import { type Context, type InitOptions, init } from "./context.js";

@@ -1,9 +1,11 @@
 /** A Trainer that records what the sequencer asked of it, for assertions. */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Metrics, Trainer } from "../../src/sdk/index.js";
+import { type Context, type Metrics, Trainer } from "../../src/sdk/index.js";
 
 export interface RecordingTrainerOptions {
+  /** Runs as `setup` (to find the hyperparameters unusable). */
+  onSetup?: (ctx: Context) => void | Promise<void>;
   /** Runs before each batch (to inject outages, preemptions, delays). */
   onBatch?: (batchIndex: number) => void | Promise<void>;
   /** The validation metrics at a step; default `validation_loss = 1 / (1 + steps)`. */
@@ -20,6 +22,10 @@ export class RecordingTrainer extends Trainer {
 
   constructor(private readonly options: RecordingTrainerOptions = {}) {
     super();
+  }
+
+  async setup(ctx: Context): Promise<void> {
+    await this.options.onSetup?.(ctx);
   }
 
   async trainBatch(batchIndex: number): Promise<Metrics> {
