@@ -13,6 +13,12 @@ from .experiment_config import ExperimentConfig, local_experiment_config, read_e
 
 Env = MutableMapping[str, str]
 
+#: What a user whose trial cannot start should know.
+_WHAT_TO_DO = (
+    " (a master sets every PUSHTUNE_* variable when it starts a trial;"
+    " without PUSHTUNE_TRIAL_ID and PUSHTUNE_MASTER the script runs a local dry run)"
+)
+
 
 @dataclass
 class TrialEnvironment:
@@ -104,7 +110,7 @@ def read_trial_environment(env: Mapping[str, str]) -> TrialEnvironment:
         operation=_read_operation(env.get("PUSHTUNE_OPERATION")),
     )
     if problems:
-        raise TrialEnvironmentError(f"pushtune: cannot start this trial: {'; '.join(problems)}")
+        raise TrialEnvironmentError(f"pushtune: cannot start this trial: {'; '.join(problems)}{_WHAT_TO_DO}")
     return result
 
 

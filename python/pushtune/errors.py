@@ -31,7 +31,8 @@ class RequestError(PushtuneError):
     """The master answered 4xx with a stable code: this request will never succeed as it is."""
 
     def __init__(self, code: str, message: str, status: int, details: Any = None) -> None:
-        super().__init__(message)
+        hint = _WHAT_TO_DO.get(code)
+        super().__init__(f"{message} ({code}: {hint})" if hint else f"{message} ({code})")
         self.code = code
         self.status = status
         self.details = details
@@ -71,6 +72,15 @@ class CheckpointNotFoundError(PushtuneError, FileNotFoundError):
         super().__init__(f"checkpoint {uuid} not found in {root}")
         self.uuid = uuid
 
+
+#: What a refusal means for the trial, by code.
+_WHAT_TO_DO = {
+    "STALE_ALLOCATION": "a newer run of this trial took over, so this process must stop; the master goes on with the trial",
+    "UNAUTHENTICATED": "the master does not accept PUSHTUNE_TOKEN; a trial must use the token its master gave it",
+    "FORBIDDEN": "a trial's token may only report for its own trial",
+    "METRIC_CONFLICT": "this step was reported before with other values; after a restart, report the same values again",
+    "OP_MISMATCH": "complete the operation the master handed out, with its length",
+}
 
 #: Codes after which this process must stop pushing for good: its token is wrong,
 #: or a newer allocation of the trial superseded it (a fencing token).

@@ -45,6 +45,7 @@ class HttpTransport:
         self._host = parts.hostname
         self._port = parts.port
         self._root = f"{parts.path}/api/v1"
+        self._base = f"{parts.scheme}://{parts.netloc}{self._root}"
         self._token = token
         self._timeout = timeout
         self._local = threading.local()
@@ -64,7 +65,9 @@ class HttpTransport:
         except (OSError, http.client.HTTPException) as error:
             self._drop_connection()
             what = "timed out" if isinstance(error, TimeoutError) else "failed"
-            raise RetryableError(f"{method} {path} {what}: {error or type(error).__name__}") from None
+            raise RetryableError(
+                f"{method} {self._base}{path} {what}: {error or type(error).__name__}"
+            ) from None
 
         answer = _parse_json(text)
         if 200 <= status < 300:

@@ -43,11 +43,19 @@ class HttpTransportTest(unittest.TestCase):
         with self.assertRaises(RetryableError):
             self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
 
-    def test_an_unreachable_master_is_retryable(self):
+    def test_an_unreachable_master_is_retryable_and_named_by_its_url(self):
         self.server.close()
         with self.assertRaises(RetryableError) as caught:
             self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
         self.assertIsNone(caught.exception.status)
+        self.assertIn(f"{self.server.url}/api/v1/experiments/1/", str(caught.exception))
+
+    def test_a_refusal_says_what_it_means_for_the_trial(self):
+        self.fm.supersede()
+        with self.assertRaises(RequestError) as caught:
+            self.transport.request("POST", "/trials/1/progress", {"progress": 1})
+        self.assertEqual(caught.exception.code, "STALE_ALLOCATION")
+        self.assertIn("a newer run of this trial took over, so this process must stop", str(caught.exception))
 
     def test_a_wrong_token_stops_the_trial_like_a_stale_allocation(self):
         env = {**self.server.env(), "PUSHTUNE_TOKEN": "wrong"}

@@ -7,6 +7,10 @@ import { localExperimentConfig, readExperimentConfig } from "./experiment-config
 
 export type Env = Record<string, string | undefined>;
 
+/** What a user whose trial cannot start should know. */
+const WHAT_TO_DO =
+  " (a master sets every PUSHTUNE_* variable when it starts a trial; without PUSHTUNE_TRIAL_ID and PUSHTUNE_MASTER the script runs a local dry run)";
+
 export interface TrialEnvironment {
   master: string;
   token: string;
@@ -91,7 +95,9 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     operation: readOperation(env.PUSHTUNE_OPERATION),
   };
   if (problems.length > 0) {
-    throw new TrialEnvironmentError(`pushtune: cannot start this trial: ${problems.join("; ")}`);
+    throw new TrialEnvironmentError(
+      `pushtune: cannot start this trial: ${problems.join("; ")}${WHAT_TO_DO}`,
+    );
   }
   return result;
 }
