@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432 and
-# Chromium at /usr/bin/chromium. Starts or installs them where it can (as root
-# on Debian), and otherwise says what is missing.
+# What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432,
+# Chromium at /usr/bin/chromium, and NumPy, scikit-learn and PyTorch for
+# /usr/bin/python3 (the Python examples' trials). Starts or installs them where
+# it can (as root on Debian), and otherwise says what is missing.
 set -u
 
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
@@ -19,6 +20,16 @@ if [ ! -x /usr/bin/chromium ]; then
       echo "note: could not install Chromium; the *.browser tests will fail" >&2
   else
     echo "note: /usr/bin/chromium is missing (apt-get install chromium); the *.browser tests will fail" >&2
+  fi
+fi
+PYTHON_PACKAGES="python3-numpy python3-sklearn python3-torch"
+if ! /usr/bin/python3 -c 'import numpy, sklearn, torch' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing NumPy, scikit-learn and PyTorch for the Python examples (apt-get install $PYTHON_PACKAGES)…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PYTHON_PACKAGES >/dev/null) ||
+      echo "note: could not install $PYTHON_PACKAGES; the Python examples' tests will fail" >&2
+  else
+    echo "note: /usr/bin/python3 cannot import numpy, sklearn and torch (apt-get install $PYTHON_PACKAGES); the Python examples' tests will fail" >&2
   fi
 fi
 exit 0
