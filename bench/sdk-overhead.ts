@@ -11,13 +11,9 @@
  *   WARMUP_ROUNDS=1 …   # rounds of each kind run before measuring (default 8)
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { MasterClient, type Method } from "../src/cli/client.js";
-import { startMaster } from "../src/cli/commands/master.js";
-import { fmt } from "./support/bench-master.js";
+import { measureSdkOverhead } from "./support/sdk-overhead-run.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BATCHES = Number(process.env.BATCHES ?? 4000);
@@ -31,17 +27,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const WARMUP_ROUNDS = Number(process.env.WARMUP_ROUNDS ?? 8);
 /** CPU per batch to calibrate to, in ms (1 ms: a small model on a CPU). */
 const WORK_MS = Number(process.env.WORK_MS ?? 1);
-interface Phase {
-  wallMs: number;
-  cpuMs: number;
-  /** Wall time inside the batches' work itself. */
-  workMs: number;
-}
-interface TrialResult {
-  workMsPerBatch: number;
-  plain: Phase[];
-  reporting: Phase[];
-}
 
 /**
  * The trial, as plain JavaScript importing the built SDK (what a user runs):
@@ -135,71 +120,13 @@ export async function run(): Promise<Record<string, number>> {
   if (!existsSync(join(ROOT, "dist/sdk-bundle/index.js"))) {
     throw new Error("the trial imports the built SDK: run `npm run build` first");
   }
-  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-sdk-"));
-  const master = await startMaster({ dataDir, port: 0, slots: 1, quiet: true });
-  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
-  const client = new MasterClient(master.url, token);
-  const api = <T>(method: Method, path: string, body?: unknown) =>
-    client.request<T>(method, path, body);
-  const resultFile = join(dataDir, "result.json");
-  await writeFile(join(dataDir, "trial.mjs"), TRIAL);
-  const perRound = Math.floor(BATCHES / ROUNDS);
-  const { id } = await api<{ id: number }>("POST", "/experiments", {
-    workdir: dataDir,
-    config: {
-      name: "sdk-overhead",
-      entrypoint: `node ${process.env.TRIAL_NODE_FLAGS ?? ""} trial.mjs`,
-      searcher: {
-        name: "single",
-        metric: "validation_loss",
-        max_length: { batches: perRound * (ROUNDS + WARMUP_ROUNDS) }, // the warm-up reports too
-      },
-      environment: { variables: { SDK_OVERHEAD_RESULT: resultFile } },
-    },
+  return measureSdkOverhead({
+    files: { "trial.mjs": TRIAL },
+    entrypoint: `node ${process.env.TRIAL_NODE_FLAGS ?? ""} trial.mjs`,
+    rounds: ROUNDS,
+    warmupRounds: WARMUP_ROUNDS,
+    perRound: Math.floor(BATCHES / ROUNDS),
   });
-  let state = "ACTIVE";
-  while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
-    await new Promise((r) => setTimeout(r, 200));
-    state = (await api<{ state: string }>("GET", `/experiments/${id}`)).state;
-  }
-  const [trialRow] = (await api<{ trials: { id: number }[] }>("GET", `/experiments/${id}/trials`))
-    .trials;
-  const stored = await api<{ metrics: unknown[] }>(
-    "GET",
-    `/trials/${trialRow!.id}/metrics?group=training&limit=10000`,
-  );
-  const result = JSON.parse(await readFile(resultFile, "utf8")) as TrialResult;
-  await master.close();
-  await rm(dataDir, { recursive: true, force: true });
-
-  const total = (phases: Phase[], key: keyof Phase) => phases.reduce((s, p) => s + p[key], 0);
-  const overhead = (key: keyof Phase) =>
-    total(result.reporting, key) / total(result.plain, key) - 1;
-  const ratios = result.reporting.map((p, i) => p.wallMs / result.plain[i]!.wallMs - 1);
-  const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)]!;
-  const batches = perRound * ROUNDS;
-  const pct = (x: number) => `${fmt(x * 100, 2)}%`;
-  console.log(
-    `${fmt(batches)} batches of ${fmt(result.workMsPerBatch, 2)} ms CPU, training metrics reported after every batch, progress every 100 (${state}, ${stored.metrics.length} training reports stored, the warm-up's included):`,
-  );
-  console.log(
-    `  overhead: wall ${pct(overhead("wallMs"))} (median of ${ROUNDS} rounds ${pct(median)}), CPU ${pct(overhead("cpuMs"))}   (aim < 2%)`,
-  );
-  const perBatchUs = (key: keyof Phase) =>
-    ((total(result.reporting, key) - total(result.plain, key)) / batches) * 1000;
-  console.log(
-    `  per reported batch: ${fmt(perBatchUs("cpuMs"), 1)} µs more CPU, ${fmt(perBatchUs("wallMs"), 1)} µs more wall time, ` +
-      `of which ${fmt(perBatchUs("workMs"), 1)} µs inside the batch's own work (a busier machine: the master serving the reports, caches)`,
-  );
-  return {
-    batches,
-    workMsPerBatch: result.workMsPerBatch,
-    wallOverhead: overhead("wallMs"),
-    workSlowdown: overhead("workMs"),
-    wallOverheadMedian: median,
-    cpuOverhead: overhead("cpuMs"),
-    reportsStored: stored.metrics.length,
-  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();

@@ -1,0 +1,181 @@
+/**
+ * The harness of the trial-overhead benchmarks (one per SDK): TRIALS trials,
+ * each shaped to sleep 0.5 s (5 batches of 100 ms, one op), on SLOTS slots,
+ * through a real master (`startMaster`: SQLite, the local launcher, real trial
+ * processes, each running trial after trial). Prints the wall time against the
+ * ideal (trials × 0.5 s / slots; aim < 1.10×), the time from `experiment
+ * create` to the first trial's first metric, where each trial's extra time
+ * goes, and the CPU spent per trial by the master and by the trial processes.
+ *
+ * A trial must print a line as it starts (its first log line marks the end of
+ * its start-up) and report a training metric after every batch.
+ */
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MasterClient, type Method } from "../../src/cli/client.js";
+import { startMaster } from "../../src/cli/commands/master.js";
+import { openStore } from "../../src/master/storage/open-store.js";
+import { fmt, percentile } from "./bench-master.js";
+
+export const BATCHES = 5;
+export const SLEEP_MS = 100;
+const TRIAL_SECONDS = (BATCHES * SLEEP_MS) / 1000;
+
+export interface TrialOverheadRun {
+  trials: number;
+  slots: number;
+  /** Runs one trial after another in each process; its hyperparameter `sleep_ms` is the sleep per batch. */
+  entrypoint: string;
+  workdir: string;
+  /** Environment of the trials. */
+  variables?: Record<string, string>;
+  /** Printed under the first line: how the trials were started, when it matters. */
+  notes?: string[];
+}
+
+/** Linux's USER_HZ: the unit of /proc's CPU times. */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU time of this process's waited-for children (the trial processes), in
+ * ms: fields cutime and cstime of /proc/self/stat. Null where there is no /proc.
+ */
+function childrenCpuMs(): number | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+const p90 = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    90,
+  );
+
+export async function measureTrialOverhead(
+  options: TrialOverheadRun,
+): Promise<Record<string, number>> {
+  const { trials: TRIALS, slots: SLOTS } = options;
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
+  const master = await startMaster({ dataDir, port: 0, slots: SLOTS, quiet: true });
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const store = await openStore(join(dataDir, "pushtune.db"));
+  const client = new MasterClient(master.url, token);
+  const api = <T>(method: Method, path: string, body?: unknown) =>
+    client.request<T>(method, path, body);
+
+  const config = {
+    name: "trial-overhead",
+    entrypoint: options.entrypoint,
+    hyperparameters: {
+      lr: { type: "log", minval: -3, maxval: -1, base: 10 },
+      hidden: { type: "int", minval: 16, maxval: 256 },
+      optimizer: "adam",
+      sleep_ms: SLEEP_MS,
+    },
+    searcher: {
+      name: "random",
+      metric: "validation_loss",
+      max_length: { batches: BATCHES },
+      max_trials: TRIALS,
+      max_concurrent_trials: SLOTS,
+    },
+    scheduling_unit: 1,
+    reproducibility: { experiment_seed: 1 },
+    environment: { variables: options.variables ?? {} },
+  };
+  const cpuBefore = process.cpuUsage();
+  const childrenBefore = childrenCpuMs();
+  const created = Date.now();
+  const { id } = await api<{ id: number }>("POST", "/experiments", {
+    config,
+    workdir: options.workdir,
+  });
+  let state = "ACTIVE";
+  // Polled once a second: the wall time is the experiment's own end time, and the
+  // master measured should not spend its CPU on the bench's questions.
+  while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
+    await new Promise((r) => setTimeout(r, 1000));
+    state = (await api<{ state: string }>("GET", `/experiments/${id}`)).state;
+  }
+  const masterCpuUsage = process.cpuUsage(cpuBefore);
+  // The last trial processes exit just after their last answer; their CPU counts once reaped.
+  await new Promise((r) => setTimeout(r, 500));
+  const childrenAfter = childrenCpuMs();
+  const masterCpu = (masterCpuUsage.user + masterCpuUsage.system) / 1000;
+  const exp = (await store.getExperiment(id))!;
+  const trials = await store.listTrials({ experimentId: id });
+  const wall = (exp.endedAt!.getTime() - created) / 1000;
+  const ideal = (TRIALS * TRIAL_SECONDS) / SLOTS;
+
+  // Per trial: launch → first line of the process (spawn, the runtime, SDK import,
+  // init) → last training metric (the 0.5 s of work) → exit handled.
+  const startup: number[] = [];
+  const training: number[] = [];
+  const exit: number[] = [];
+  const lifetime: number[] = [];
+  let firstMetric = Number.POSITIVE_INFINITY;
+  for (const t of trials) {
+    const [alloc] = await store.listAllocations(t.id);
+    const lines = await store.listLogs({ trialId: t.id, limit: 100 });
+    const firstLine = lines[0];
+    const metrics = await store.listMetrics({ trialId: t.id, group: "training", limit: 100 });
+    if (!alloc?.endedAt || !firstLine || metrics.length === 0) continue;
+    const launched = alloc.createdAt.getTime();
+    const started = firstLine.time.getTime();
+    const lastMetric = metrics.at(-1)!.reportTime.getTime();
+    firstMetric = Math.min(firstMetric, metrics[0]!.reportTime.getTime());
+    startup.push(started - launched);
+    training.push(lastMetric - started);
+    exit.push(alloc.endedAt.getTime() - lastMetric);
+    lifetime.push(alloc.endedAt.getTime() - launched);
+  }
+  const busy = lifetime.reduce((a, b) => a + b, 0) / 1000;
+  const idle = wall * SLOTS - busy;
+  const ratio = wall / ideal;
+  const toFirstMetric = (firstMetric - created) / 1000;
+
+  console.log(
+    `${trials.length} trials (${state}) of ${TRIAL_SECONDS} s on ${SLOTS} slots: wall ${fmt(wall, 2)} s, ideal ${fmt(ideal, 2)} s → ${fmt(ratio, 3)}× (aim < 1.10×)`,
+  );
+  for (const note of options.notes ?? []) console.log(`  (${note})`);
+  console.log(
+    `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${SLEEP_MS} ms)`,
+  );
+  console.log(
+    `  per trial, mean (p90) ms: launch → process up ${fmt(mean(startup), 0)} (${fmt(p90(startup), 0)}), ` +
+      `work ${fmt(mean(training), 0)}, last metric → exit handled ${fmt(mean(exit), 0)} (${fmt(p90(exit), 0)})`,
+  );
+  const trialCpu =
+    childrenAfter === null || childrenBefore === null ? null : childrenAfter - childrenBefore;
+  console.log(
+    `  CPU per trial: the master ${fmt(masterCpu / trials.length, 1)} ms` +
+      (trialCpu === null ? "" : `, the trial processes ${fmt(trialCpu / trials.length, 1)} ms`),
+  );
+  console.log(
+    `  slot time: ${fmt(busy, 1)} s held by trials, ${fmt(idle, 1)} s idle between them (${fmt((idle / Math.max(trials.length, 1)) * 1000, 0)} ms per trial)`,
+  );
+
+  await store.close();
+  await master.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return {
+    trials: trials.length,
+    wallSeconds: wall,
+    idealSeconds: ideal,
+    ratio,
+    toFirstMetricMs: toFirstMetric * 1000,
+    startupMs: mean(startup),
+    exitMs: mean(exit),
+    idleMsPerTrial: (idle / Math.max(trials.length, 1)) * 1000,
+    masterCpuMsPerTrial: masterCpu / Math.max(trials.length, 1),
+    ...(trialCpu === null ? {} : { trialCpuMsPerTrial: trialCpu / Math.max(trials.length, 1) }),
+  };
+}
