@@ -7,10 +7,10 @@
 import { expect, test } from "vitest";
 import { CORE_API_DIR, SYNTHETIC_DIR } from "./support/build.js";
 import {
-  type Cluster,
   clustersClosedAfterEach,
   createExperiment,
   logsOf,
+  processesOf,
   searchResult,
   trialDetails,
   waitForEnd,
@@ -34,16 +34,6 @@ const randomSearch = withChanges(syntheticConfig("adaptive.yaml"), {
   min_checkpoint_period: batches(20),
   scheduling_unit: 5,
 });
-
-/** The processes that ran an experiment's trials: distinct launcher handles (pid and start time). */
-async function processesOf(c: Cluster, id: number): Promise<Set<string>> {
-  const handles = new Set<string>();
-  for (const t of await trialDetails(c, id)) {
-    for (const a of await c.store.listAllocations(t.id))
-      handles.add(JSON.stringify(a.launcherHandle));
-  }
-  return handles;
-}
 
 test("one process per slot runs a whole random search, with the results of a process per trial", async () => {
   const cluster = await startCluster({ slots: 2 });

@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeAll, expect, test } from "vitest";
 import { MasterClient, type Method } from "../../src/cli/client.js";
 import { startMaster } from "../../src/cli/commands/master.js";
+import { checkpointAt, offCluster, validationAt } from "./support/dry-run-output.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const EXAMPLE = join(ROOT, "examples/mnist-tfjs");
@@ -35,33 +36,9 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-/** The environment of a shell with no master: every PUSHTUNE_* variable removed. */
-function offCluster(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("PUSHTUNE_")),
-  );
-  return { ...env, ...extra };
-}
-
 async function node(args: string[], env: NodeJS.ProcessEnv = offCluster()): Promise<string> {
   const { stdout } = await run(process.execPath, args, { cwd: EXAMPLE, env });
   return stdout;
-}
-
-/** `[dry run] validation metrics at step N: validation_loss=… validation_accuracy=…` */
-function validationAt(stdout: string, step: number): Record<string, number> {
-  const line = stdout
-    .split("\n")
-    .find((l) => l.startsWith(`[dry run] validation metrics at step ${step}:`));
-  if (!line) throw new Error(`no validation at step ${step} in:\n${stdout}`);
-  const pairs = [...line.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, Number(m[2])]);
-  return Object.fromEntries(pairs);
-}
-
-function checkpointAt(stdout: string, step: number): string {
-  const m = new RegExp(`\\[dry run\\] checkpoint (\\S+) at step ${step} `).exec(stdout);
-  if (!m) throw new Error(`no checkpoint at step ${step} in:\n${stdout}`);
-  return m[1]!;
 }
 
 test("off the cluster, `node train.js` trains one trial and prints its validation accuracy", async () => {

@@ -161,6 +161,16 @@ export async function metricsOf(
   }
 }
 
+/** The processes that ran an experiment's trials: distinct launcher handles (pid and start time). */
+export async function processesOf(c: Cluster, id: number): Promise<Set<string>> {
+  const handles = new Set<string>();
+  for (const t of await trialDetails(c, id)) {
+    for (const a of await c.store.listAllocations(t.id))
+      handles.add(JSON.stringify(a.launcherHandle));
+  }
+  return handles;
+}
+
 export async function checkpointsOf(c: ApiClient, trialId: number) {
   return (await c.api<CheckpointList>("GET", `/trials/${trialId}/checkpoints`)).checkpoints;
 }

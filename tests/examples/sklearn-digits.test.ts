@@ -1,0 +1,69 @@
+/**
+ * examples/sklearn-digits as a user runs it: `python3 train.py` off the
+ * cluster, a resume from one of its pickled checkpoints, and its adaptive ASHA
+ * search on a real master whose trials are /usr/bin/python3 processes running
+ * trial after trial (`pushtune.trials()`).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import {
+  clustersClosedAfterEach,
+  createExperiment,
+  logsOf,
+  processesOf,
+  trialDetails,
+  waitForEnd,
+} from "../e2e/support/cluster.js";
+import { expectPlannedRungs } from "../e2e/support/search-checks.js";
+import { checkpointAt, validationAt } from "./support/dry-run-output.js";
+import { dryRun, exampleConfig, exampleDir, processesEnded } from "./support/python-example.js";
+
+const EXAMPLE = "sklearn-digits";
+const startCluster = clustersClosedAfterEach();
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+test("off the cluster, `python3 train.py` trains one trial and prints its validation accuracy", async () => {
+  const stdout = await dryRun(EXAMPLE, ["--epochs", "20"]);
+  expect(stdout).toContain("[dry run] PUSHTUNE_MASTER is not set: one operation of 20 batches");
+  expect(stdout).toContain("[dry run] operation 20 completed");
+  const m = /sklearn-digits: completed after 20 epochs; validation accuracy (0\.\d+)/.exec(stdout);
+  expect(m, stdout).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(0.9);
+});
+
+test("a trial resumed from a pickled checkpoint trains on to the same model as one that never stopped", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "pushtune-sklearn-resume-"));
+  dirs.push(dir);
+  const args = ["--epochs", "20", "--checkpoint-every", "10"];
+  const straight = await dryRun(EXAMPLE, args, { PUSHTUNE_CHECKPOINT_DIR: dir });
+  const resumed = await dryRun(EXAMPLE, args, {
+    PUSHTUNE_CHECKPOINT_DIR: dir,
+    PUSHTUNE_LATEST_CHECKPOINT: checkpointAt(straight, 10),
+  });
+  expect(resumed).toContain("resumed at epoch 10");
+  expect(resumed).not.toContain("validation metrics at step 10:");
+  // The epochs' order comes from the seed and the epoch, Adam's state is in the pickle:
+  // the same float64 arithmetic, to the last bit.
+  expect(validationAt(resumed, 20)).toEqual(validationAt(straight, 20));
+});
+
+test("experiment.yaml on a real master: its adaptive ASHA search of 24 trials trains the planned rungs and finds a model far above chance", async () => {
+  const cluster = await startCluster({ slots: 2 });
+  const config = exampleConfig(EXAMPLE);
+  const id = await createExperiment(cluster, config, exampleDir(EXAMPLE));
+  const state = await waitForEnd(cluster, id, 150);
+  const trials = await trialDetails(cluster, id);
+  const failed = trials.find((t) => t.state !== "COMPLETED");
+  expect(state, failed && (await logsOf(cluster, failed.id)).join("\n")).toBe("COMPLETED");
+  const validations = await expectPlannedRungs(cluster, id);
+  const best = Math.min(...validations.values());
+  expect(best).toBeLessThan(0.3); // chance is ln 10 ≈ 2.3
+  // The trials ran trial after trial in a few processes, not one process per trial.
+  expect((await processesOf(cluster, id)).size).toBeLessThan(trials.length);
+  for (const a of await processesEnded(cluster, id)) expect(a.exitCode, a.exitReason!).toBe(0);
+}, 180_000);
