@@ -8,17 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import {
-  clustersClosedAfterEach,
-  createExperiment,
-  logsOf,
-  processesOf,
-  trialDetails,
-  waitForEnd,
-} from "../e2e/support/cluster.js";
-import { expectPlannedRungs } from "../e2e/support/search-checks.js";
+import { clustersClosedAfterEach } from "../e2e/support/cluster.js";
 import { checkpointAt, validationAt } from "./support/dry-run-output.js";
-import { dryRun, exampleConfig, exampleDir, processesEnded } from "./support/python-example.js";
+import { dryRun, expectExampleSearch } from "./support/python-example.js";
 
 const EXAMPLE = "sklearn-digits";
 const startCluster = clustersClosedAfterEach();
@@ -53,17 +45,5 @@ test("a trial resumed from a pickled checkpoint trains on to the same model as o
 });
 
 test("experiment.yaml on a real master: its adaptive ASHA search of 24 trials trains the planned rungs and finds a model far above chance", async () => {
-  const cluster = await startCluster({ slots: 2 });
-  const config = exampleConfig(EXAMPLE);
-  const id = await createExperiment(cluster, config, exampleDir(EXAMPLE));
-  const state = await waitForEnd(cluster, id, 150);
-  const trials = await trialDetails(cluster, id);
-  const failed = trials.find((t) => t.state !== "COMPLETED");
-  expect(state, failed && (await logsOf(cluster, failed.id)).join("\n")).toBe("COMPLETED");
-  const validations = await expectPlannedRungs(cluster, id);
-  const best = Math.min(...validations.values());
-  expect(best).toBeLessThan(0.3); // chance is ln 10 ≈ 2.3
-  // The trials ran trial after trial in a few processes, not one process per trial.
-  expect((await processesOf(cluster, id)).size).toBeLessThan(trials.length);
-  for (const a of await processesEnded(cluster, id)) expect(a.exitCode, a.exitReason!).toBe(0);
+  await expectExampleSearch(await startCluster({ slots: 2 }), EXAMPLE);
 }, 180_000);

@@ -10,9 +10,18 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { expect } from "vitest";
 import { parse } from "yaml";
-import { type Cluster, trialDetails, waitFor } from "../../e2e/support/cluster.js";
+import {
+  type Cluster,
+  logsOf,
+  processesOf,
+  trialDetails,
+  waitFor,
+  waitForEnd,
+} from "../../e2e/support/cluster.js";
 import type { ConfigInput } from "../../e2e/support/configs.js";
+import { expectPlannedRungs } from "../../e2e/support/search-checks.js";
 import { offCluster } from "./dry-run-output.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -52,4 +61,27 @@ export async function processesEnded(c: Cluster, id: number) {
     },
     30,
   );
+}
+
+/**
+ * The example's experiment.yaml on `c`, as `pushtune experiment create` runs
+ * it: every trial completes, the search trains its planned rungs, the best
+ * validation loss is far below chance (ln 10 ≈ 2.3), a few processes ran the
+ * trials one after another, and each exited 0.
+ */
+export async function expectExampleSearch(c: Cluster, name: string): Promise<void> {
+  const id = (
+    await c.api<{ id: number }>("POST", "/experiments", {
+      configYaml: readFileSync(join(exampleDir(name), "experiment.yaml"), "utf8"),
+      workdir: exampleDir(name),
+    })
+  ).id;
+  const state = await waitForEnd(c, id, 150);
+  const trials = await trialDetails(c, id);
+  const failed = trials.find((t) => t.state !== "COMPLETED");
+  expect(state, failed && (await logsOf(c, failed.id)).join("\n")).toBe("COMPLETED");
+  const validations = await expectPlannedRungs(c, id);
+  expect(Math.min(...validations.values())).toBeLessThan(0.3);
+  expect((await processesOf(c, id)).size).toBeLessThan(trials.length);
+  for (const a of await processesEnded(c, id)) expect(a.exitCode, a.exitReason!).toBe(0);
 }
