@@ -12,10 +12,10 @@
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PYTHON, PYTHON_SDK, requirePython } from "./support/python.js";
 import { measureSdkOverhead } from "./support/sdk-overhead-run.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const BATCHES = Number(process.env.BATCHES ?? 4000);
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
 /** Unmeasured rounds of each kind first: the first connection to the master, warm caches. */
@@ -24,6 +24,7 @@ const WARMUP_ROUNDS = Number(process.env.WARMUP_ROUNDS ?? 2);
 const WORK_MS = Number(process.env.WORK_MS ?? 1);
 
 export async function run(): Promise<Record<string, number>> {
+  requirePython();
   const perRound = Math.floor(BATCHES / ROUNDS);
   return measureSdkOverhead({
     entrypoint: `${PYTHON} ${join(ROOT, "bench/support/sdk_overhead_trial.py")}`,
@@ -31,7 +32,7 @@ export async function run(): Promise<Record<string, number>> {
     warmupRounds: WARMUP_ROUNDS,
     perRound,
     variables: {
-      PYTHONPATH: join(ROOT, "python"),
+      PYTHONPATH: PYTHON_SDK,
       ROUNDS: String(ROUNDS),
       WARMUP_ROUNDS: String(WARMUP_ROUNDS),
       PER_ROUND: String(perRound),

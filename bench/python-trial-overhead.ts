@@ -12,18 +12,19 @@
  */
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PYTHON, PYTHON_SDK, requirePython } from "./support/python.js";
 import { measureTrialOverhead } from "./support/trial-overhead-run.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 
 export async function run(): Promise<Record<string, number>> {
+  requirePython();
   return measureTrialOverhead({
     trials: Number(process.env.TRIALS ?? 200),
     slots: Number(process.env.SLOTS ?? 10),
     entrypoint: `${PYTHON} sleep_trial.py`,
     workdir: join(ROOT, "bench/support"),
-    variables: { PYTHONPATH: join(ROOT, "python") },
+    variables: { PYTHONPATH: PYTHON_SDK },
   });
 }
 
