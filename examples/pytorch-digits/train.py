@@ -25,7 +25,6 @@ import argparse
 import math
 import pathlib
 from dataclasses import dataclass
-from typing import Tuple
 
 import numpy as np
 import torch
@@ -37,9 +36,7 @@ from torch import nn
 import pushtune
 
 CHECKPOINT_FILE = "checkpoint.pt"
-
-
-Examples = Tuple[torch.Tensor, torch.Tensor]  # images (N×1×8×8, in [0, 1]) and their labels
+Examples = tuple[torch.Tensor, torch.Tensor]  # images (N×1×8×8, in [0, 1]) and their labels
 
 
 def load_split() -> tuple[Examples, Examples]:
