@@ -45,7 +45,8 @@ test("a PyTorch trial paused mid-operation and activated ends with the validatio
     "the trial in the middle of its operation",
     async () => {
       const [t] = await trialDetails(c, id);
-      return t?.running && t.lengthTrained >= 100 && t.lengthTrained <= LENGTH / 2 ? t : null;
+      // Its first progress report (the SDK sends the first at once, then one a second).
+      return t?.running && t.lengthTrained > 0 ? t : null;
     },
     90,
     20,
@@ -69,6 +70,7 @@ test("a PyTorch trial paused mid-operation and activated ends with the validatio
   )!;
   // The Trainer checkpointed where it stopped, in the middle of the operation.
   expect(checkpoint.stepsCompleted).toBe(pausedAt);
+  expect(pausedAt).toBeGreaterThan(0);
   expect(pausedAt).toBeLessThan(LENGTH);
 
   await c.api("POST", `/experiments/${id}/activate`, {});
@@ -86,8 +88,8 @@ test("a PyTorch trial paused mid-operation and activated ends with the validatio
   const got = await final(resumed!.id);
   // Single-threaded float32 on the CPU: runs have agreed to the last bit. 5e-6 leaves room
   // for a kernel that rounds differently in a new process, and is far below what a resume
-  // that loses state is off by at 3,000 batches (the dropout generator's: 1.3e-2; Adam's
-  // moments: 2.9e-2).
+  // that loses state is off by at 3,000 batches (the dropout generator's: 8e-3 to 1.3e-2;
+  // Adam's moments: 2.9e-2).
   expect(got.validation_loss).toBeCloseTo(expected.validation_loss!, 5);
   expect(got.validation_accuracy).toBe(expected.validation_accuracy);
 }, 180_000);
