@@ -22,10 +22,10 @@ import {
 } from "../../e2e/support/cluster.js";
 import type { ConfigInput } from "../../e2e/support/configs.js";
 import { expectPlannedRungs } from "../../e2e/support/search-checks.js";
+import { PYTHON, PYTHON_DIR } from "../../python/interpreter.js";
 import { offCluster } from "./dry-run-output.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
-export const PYTHON = "/usr/bin/python3";
 
 export const exampleDir = (name: string) => join(ROOT, "examples", name);
 
@@ -42,7 +42,7 @@ export async function dryRun(
 ): Promise<string> {
   const { stdout } = await promisify(execFile)(PYTHON, ["train.py", ...args], {
     cwd: exampleDir(name),
-    env: offCluster({ PYTHONPATH: join(ROOT, "python"), ...env }),
+    env: offCluster({ PYTHONPATH: PYTHON_DIR, ...env }),
   });
   return stdout;
 }
