@@ -118,6 +118,7 @@ def run_trial(ctx: pushtune.Context, digits: Digits) -> str:
         return "sklearn-digits: invalid hyperparameters"
     config = ctx.config
     in_epochs(config["searcher"]["max_length"])  # lengths must be in batches
+    metric = config["searcher"]["metric"]  # validation_loss in experiment.yaml; validation_accuracy would do
     scheduling_unit = max(1, int(config["scheduling_unit"]))
     validation_period = in_epochs(config.get("min_validation_period"))
     checkpoint_period = in_epochs(config.get("min_checkpoint_period"))
@@ -173,7 +174,7 @@ def run_trial(ctx: pushtune.Context, digits: Digits) -> str:
                 checkpoint()
         if epochs < op.length:
             break  # told to stop in the middle of the op
-        op.report_completed(validation()["validation_loss"])
+        op.report_completed(validation()[metric])
     if losses:
         ctx.train.report_training_metrics(epochs, {"loss": sum(losses) / len(losses)})
     # Closed, or told to stop (pause, or another trial needs the slot): keep what was trained.
