@@ -1,0 +1,59 @@
+/**
+ * Operations to absolute lengths: in an async_halving search (two trials,
+ * rungs at 10 and 20 batches), each trial trains to each op's absolute
+ * length, reports progress, training and validation metrics on the way and
+ * completes the op with the validation at its length; the better trial is
+ * promoted and trains on from 10 to 20 without starting over.
+ */
+import { describe, expect, test } from "vitest";
+import { batches } from "../e2e/support/configs.js";
+import { COMPLETED, contractRows, type ExperimentRows, expectedTrial } from "./support/rows.js";
+import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { SDKS } from "./support/sdks.js";
+
+const cluster = sharedCluster();
+
+const scenario = {
+  name: "absolute-lengths",
+  hyperparameters: { scale: { type: "int", minval: 1, maxval: 9 } },
+  searcher: {
+    name: "async_halving",
+    max_length: batches(20),
+    max_trials: 2,
+    max_concurrent_trials: 2,
+    num_rungs: 2,
+    divisor: 2,
+  },
+};
+
+// The seed draws scale 6 and scale 2; the smaller loss (scale 2) is promoted.
+const expected: ExperimentRows = {
+  state: "COMPLETED",
+  trials: [
+    expectedTrial({
+      hparams: { scale: 6 },
+      lengthTrained: 10,
+      ops: [10],
+      runs: [COMPLETED],
+      training: { 1: [5, 10] },
+      validation: { 1: [10] },
+      checkpoints: { 1: [10] },
+    }),
+    expectedTrial({
+      hparams: { scale: 2 },
+      lengthTrained: 20,
+      ops: [10, 20],
+      runs: [COMPLETED],
+      training: { 1: [5, 10, 15, 20] },
+      validation: { 1: [10, 20] },
+      checkpoints: { 1: [10, 20] },
+    }),
+  ],
+};
+
+describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
+  test("a trial trains to each operation's absolute length, reports its progress and metrics, and completes each op", async () => {
+    const id = await runToCompletion(cluster(), sdk, scenario);
+    expect(await contractRows(cluster(), id)).toEqual(expected);
+  });
+});

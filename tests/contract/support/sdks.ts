@@ -1,0 +1,39 @@
+/**
+ * The SDKs the contract suite runs: each has one trial script
+ * (`tests/contract/trials/`) that covers every scenario, and what its process
+ * needs from the experiment's `environment.variables` (the master passes none
+ * of its own environment through beyond PATH, HOME and the locale).
+ */
+import { join } from "node:path";
+import { ROOT } from "../../e2e/support/build.js";
+
+export const TRIALS_DIR = join(ROOT, "tests/contract/trials");
+
+export interface Sdk {
+  name: "typescript" | "python";
+  /** The trial's command line, run by the master in `TRIALS_DIR`. */
+  entrypoint: string;
+  /** The same, for the test to start a trial process itself. */
+  command: [string, ...string[]];
+  variables: Record<string, string>;
+}
+
+const PYTHON = "/usr/bin/python3";
+
+export const TYPESCRIPT: Sdk = {
+  name: "typescript",
+  entrypoint: "node contract-trial.mjs",
+  command: [process.execPath, join(TRIALS_DIR, "contract-trial.mjs")],
+  variables: {},
+};
+
+export const PYTHON_SDK: Sdk = {
+  name: "python",
+  entrypoint: `${PYTHON} contract_trial.py`,
+  command: [PYTHON, join(TRIALS_DIR, "contract_trial.py")],
+  // The package from this checkout; output line by line, as the TypeScript trial's.
+  variables: { PYTHONPATH: join(ROOT, "python"), PYTHONUNBUFFERED: "1" },
+};
+
+/** `describe.each(SDKS)`: every scenario once per SDK. */
+export const SDKS: [string, Sdk][] = [TYPESCRIPT].map((sdk) => [sdk.name, sdk]);
