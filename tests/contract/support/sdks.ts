@@ -36,4 +36,4 @@ export const PYTHON_SDK: Sdk = {
 };
 
 /** `describe.each(SDKS)`: every scenario once per SDK. */
-export const SDKS: [string, Sdk][] = [TYPESCRIPT].map((sdk) => [sdk.name, sdk]);
+export const SDKS: [string, Sdk][] = [TYPESCRIPT, PYTHON_SDK].map((sdk) => [sdk.name, sdk]);
