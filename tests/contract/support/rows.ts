@@ -24,11 +24,18 @@ export interface TrialRows {
   /** Visible metrics: [steps, run id, metrics]. */
   training: [number, number, Metrics][];
   validation: [number, number, Metrics][];
-  /** Every checkpoint registered: [steps, run id]. */
-  checkpoints: [number, number][];
+  /** Every checkpoint registered, in step order. */
+  checkpoints: CheckpointRow[];
   /** Where each run resumed, by the trial's own account ("resumed at step N" in its logs). */
   resumedAt: number[];
 }
+
+/**
+ * [steps, run id, its files, its metadata]; in the metadata `uuid` and
+ * `trialId` are true when they name the checkpoint's own (the SDKs write the
+ * same metadata file, so either reads the other's checkpoints).
+ */
+export type CheckpointRow = [number, number, string[], Record<string, unknown>];
 
 export interface ExperimentRows {
   state: string;
@@ -55,7 +62,18 @@ export async function contractRows(c: Cluster, id: number): Promise<ExperimentRo
         validation: await metricRows(t.id, "validation"),
         checkpoints: checkpoints
           .filter((k) => k.trialId === t.id)
-          .map((k): [number, number] => [k.stepsCompleted, k.runId])
+          .map(
+            (k): CheckpointRow => [
+              k.stepsCompleted,
+              k.runId,
+              Object.keys(k.resources).sort(),
+              {
+                ...k.metadata,
+                uuid: k.metadata.uuid === k.uuid,
+                trialId: k.metadata.trialId === k.trialId,
+              },
+            ],
+          )
           .sort((a, b) => a[0] - b[0] || a[1] - b[1]),
         resumedAt: (await logsOf(c, t.id)).flatMap((line) => {
           const m = /^resumed at step (\d+)$/.exec(line);
@@ -107,7 +125,12 @@ export function expectedTrial(t: ExpectedTrial): TrialRows {
       run,
       { validation_loss: validationLoss(scale, s) },
     ]),
-    checkpoints: byStep(t.checkpoints),
+    checkpoints: byStep(t.checkpoints).map(([s, run]) => [
+      s,
+      run,
+      ["metadata.json", "state.json"],
+      { uuid: true, trialId: true, stepsCompleted: s, framework: "pushtune" },
+    ]),
     resumedAt: t.resumedAt ?? [],
   };
 }

@@ -10,7 +10,7 @@ import { ROOT } from "../../e2e/support/build.js";
 export const TRIALS_DIR = join(ROOT, "tests/contract/trials");
 
 export interface Sdk {
-  name: "typescript" | "python";
+  name: string;
   /** The trial's command line, run by the master in `TRIALS_DIR`. */
   entrypoint: string;
   /** The same, for the test to start a trial process itself. */
@@ -37,3 +37,16 @@ export const PYTHON_SDK: Sdk = {
 
 /** `describe.each(SDKS)`: every scenario once per SDK. */
 export const SDKS: [string, Sdk][] = [TYPESCRIPT, PYTHON_SDK].map((sdk) => [sdk.name, sdk]);
+
+/**
+ * `first` for a trial's first run, `then` for every later one: a trial
+ * restarted under the other SDK, resuming from a checkpoint it did not write.
+ */
+export function handedOver(first: Sdk, then: Sdk): Sdk {
+  return {
+    name: `${first.name}-then-${then.name}`,
+    entrypoint: `if [ "$PUSHTUNE_TRIAL_RUN_ID" = 1 ]; then ${first.entrypoint}; else exec ${then.entrypoint}; fi`,
+    command: first.command,
+    variables: { ...first.variables, ...then.variables },
+  };
+}
