@@ -59,8 +59,8 @@ describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
     expect(paused).toEqual({
       state: "PAUSED",
       trials: [
-        ["PAUSED", 0, [PREEMPTED]],
-        ["PAUSED", 0, [PREEMPTED]],
+        ["PAUSED", 0, 0, [PREEMPTED]],
+        ["PAUSED", 5, 0, [PREEMPTED]],
       ],
     });
     expect(await contractRows(cluster(), id)).toEqual(expected);

@@ -42,7 +42,7 @@ describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
     const id = await runToCompletion(cluster(), sdk, scenario, async (id) => {
       paused = await pauseAndActivate(cluster(), id, 1);
     });
-    expect(paused).toEqual({ state: "PAUSED", trials: [["PAUSED", 0, [PREEMPTED]]] });
+    expect(paused).toEqual({ state: "PAUSED", trials: [["PAUSED", 10, 0, [PREEMPTED]]] });
     expect(await contractRows(cluster(), id)).toEqual(expected);
   });
 });

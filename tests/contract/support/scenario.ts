@@ -104,8 +104,8 @@ async function waitForHolds(c: Cluster, id: number, count: number): Promise<void
 /**
  * Once `holding` trials hold, pauses the experiment and, once none of its
  * trials runs, activates it again. Returns what the experiment and each
- * trial were while paused: the state, and per trial its restarts and the exit
- * reasons of its runs.
+ * trial were while paused: the state, and per trial its state, the length
+ * its progress reports reached, its restarts and the exit reasons of its runs.
  */
 export async function pauseAndActivate(c: Cluster, id: number, holding: number) {
   await waitForHolds(c, id, holding);
@@ -121,7 +121,12 @@ export async function pauseAndActivate(c: Cluster, id: number, holding: number) 
   );
   const paused = {
     state: (await experiment(c, id)).state,
-    trials: trials.map((t) => [t.state, t.restarts, t.allocations.map((a) => a.exitReason)]),
+    trials: trials.map((t) => [
+      t.state,
+      t.lengthTrained,
+      t.restarts,
+      t.allocations.map((a) => a.exitReason),
+    ]),
   };
   await c.api("POST", `/experiments/${id}/activate`, {});
   return paused;
