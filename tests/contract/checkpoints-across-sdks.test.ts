@@ -8,13 +8,13 @@ import { describe, expect, test } from "vitest";
 import { restartedOnce, restartedOnceRows } from "./support/restarted-once.js";
 import { contractRows } from "./support/rows.js";
 import { runToCompletion, sharedCluster } from "./support/scenario.js";
-import { handedOver, PYTHON_SDK, TYPESCRIPT } from "./support/sdks.js";
+import { handedOver, PYTHON_SDK, TYPESCRIPT_SDK } from "./support/sdks.js";
 
 const cluster = sharedCluster();
 
 describe.concurrent.each([
-  ["typescript, then python", handedOver(TYPESCRIPT, PYTHON_SDK)],
-  ["python, then typescript", handedOver(PYTHON_SDK, TYPESCRIPT)],
+  ["typescript, then python", handedOver(TYPESCRIPT_SDK, PYTHON_SDK)],
+  ["python, then typescript", handedOver(PYTHON_SDK, TYPESCRIPT_SDK)],
 ])("%s", (_, sdks) => {
   test("a trial restarted under the other SDK resumes from the checkpoint the first one wrote", async () => {
     const id = await runToCompletion(cluster(), sdks, restartedOnce);

@@ -20,7 +20,7 @@ export interface Sdk {
 
 const PYTHON = "/usr/bin/python3";
 
-export const TYPESCRIPT: Sdk = {
+export const TYPESCRIPT_SDK: Sdk = {
   name: "typescript",
   entrypoint: "node contract-trial.mjs",
   command: [process.execPath, join(TRIALS_DIR, "contract-trial.mjs")],
@@ -36,7 +36,7 @@ export const PYTHON_SDK: Sdk = {
 };
 
 /** `describe.each(SDKS)`: every scenario once per SDK. */
-export const SDKS: [string, Sdk][] = [TYPESCRIPT, PYTHON_SDK].map((sdk) => [sdk.name, sdk]);
+export const SDKS: [string, Sdk][] = [TYPESCRIPT_SDK, PYTHON_SDK].map((sdk) => [sdk.name, sdk]);
 
 /**
  * `first` for a trial's first run, `then` for every later one: a trial
@@ -46,7 +46,7 @@ export function handedOver(first: Sdk, then: Sdk): Sdk {
   return {
     name: `${first.name}-then-${then.name}`,
     entrypoint: `if [ "$PUSHTUNE_TRIAL_RUN_ID" = 1 ]; then ${first.entrypoint}; else exec ${then.entrypoint}; fi`,
-    command: first.command,
+    command: first.command, // a process the test starts is a first run
     variables: { ...first.variables, ...then.variables },
   };
 }
