@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import { restartedOnce, restartedOnceRows } from "./support/restarted-once.js";
 import { contractRows } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { handedOver, PYTHON_SDK, TYPESCRIPT_SDK } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -16,8 +16,12 @@ describe.concurrent.each([
   ["typescript, then python", handedOver(TYPESCRIPT_SDK, PYTHON_SDK)],
   ["python, then typescript", handedOver(PYTHON_SDK, TYPESCRIPT_SDK)],
 ])("%s", (_, sdks) => {
-  test("a trial restarted under the other SDK resumes from the checkpoint the first one wrote", async () => {
-    const id = await runToCompletion(cluster(), sdks, restartedOnce);
-    expect(await contractRows(cluster(), id)).toEqual(restartedOnceRows);
-  });
+  test(
+    "a trial restarted under the other SDK resumes from the checkpoint the first one wrote",
+    async () => {
+      const id = await runToCompletion(cluster(), sdks, restartedOnce);
+      expect(await contractRows(cluster(), id)).toEqual(restartedOnceRows);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

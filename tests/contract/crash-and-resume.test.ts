@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { COMPLETED, contractRows, type ExperimentRows, expectedTrial } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -38,8 +38,12 @@ const expected: ExperimentRows = {
 };
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a trial that crashes resumes from its latest checkpoint and does not train again what it covers", async () => {
-    const id = await runToCompletion(cluster(), sdk, scenario);
-    expect(await contractRows(cluster(), id)).toEqual(expected);
-  });
+  test(
+    "a trial that crashes resumes from its latest checkpoint and does not train again what it covers",
+    async () => {
+      const id = await runToCompletion(cluster(), sdk, scenario);
+      expect(await contractRows(cluster(), id)).toEqual(expected);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

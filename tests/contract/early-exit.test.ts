@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { COMPLETED, contractRows, type ExperimentRows, expectedTrial } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -42,8 +42,12 @@ const expected: ExperimentRows = {
 };
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a trial that exits early with INVALID_HP ends with that reason and stores nothing", async () => {
-    const id = await runToCompletion(cluster(), sdk, scenario);
-    expect(await contractRows(cluster(), id)).toEqual(expected);
-  });
+  test(
+    "a trial that exits early with INVALID_HP ends with that reason and stores nothing",
+    async () => {
+      const id = await runToCompletion(cluster(), sdk, scenario);
+      expect(await contractRows(cluster(), id)).toEqual(expected);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

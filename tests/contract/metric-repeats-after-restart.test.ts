@@ -10,18 +10,22 @@ import { describe, expect, test } from "vitest";
 import { logsOf, trialDetails } from "../e2e/support/cluster.js";
 import { restartedOnce, restartedOnceRows } from "./support/restarted-once.js";
 import { contractRows } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("metrics reported again after a restart from an earlier checkpoint are stored once and fail nothing", async () => {
-    const c = cluster();
-    const id = await runToCompletion(c, sdk, restartedOnce);
-    expect(await contractRows(c, id)).toEqual(restartedOnceRows);
-    // The first run's reports up to 20 had reached the master when it crashed.
-    const [t] = await trialDetails(c, id);
-    expect(await logsOf(c, t!.id)).toContain("crashing at step 20");
-  });
+  test(
+    "metrics reported again after a restart from an earlier checkpoint are stored once and fail nothing",
+    async () => {
+      const c = cluster();
+      const id = await runToCompletion(c, sdk, restartedOnce);
+      expect(await contractRows(c, id)).toEqual(restartedOnceRows);
+      // The first run's reports up to 20 had reached the master when it crashed.
+      const [t] = await trialDetails(c, id);
+      expect(await logsOf(c, t!.id)).toContain("crashing at step 20");
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -8,7 +8,7 @@
 import { describe, expect, test } from "vitest";
 import { batches } from "../e2e/support/configs.js";
 import { COMPLETED, contractRows, type ExperimentRows, expectedTrial } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -52,8 +52,12 @@ const expected: ExperimentRows = {
 };
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a trial trains to each operation's absolute length, reports its progress and metrics, and completes each op", async () => {
-    const id = await runToCompletion(cluster(), sdk, scenario);
-    expect(await contractRows(cluster(), id)).toEqual(expected);
-  });
+  test(
+    "a trial trains to each operation's absolute length, reports its progress and metrics, and completes each op",
+    async () => {
+      const id = await runToCompletion(cluster(), sdk, scenario);
+      expect(await contractRows(cluster(), id)).toEqual(expected);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

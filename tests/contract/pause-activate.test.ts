@@ -14,7 +14,12 @@ import {
   expectedTrial,
   PREEMPTED,
 } from "./support/rows.js";
-import { pauseAndActivate, runToCompletion, sharedCluster } from "./support/scenario.js";
+import {
+  pauseAndActivate,
+  runToCompletion,
+  SCENARIO_TIMEOUT_MS,
+  sharedCluster,
+} from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -51,18 +56,22 @@ const expected: ExperimentRows = {
 };
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a paused experiment stops its trials, and activated, each resumes from what it checkpointed and finishes", async () => {
-    let paused: unknown;
-    const id = await runToCompletion(cluster(), sdk, scenario, async (id) => {
-      paused = await pauseAndActivate(cluster(), id, 2);
-    });
-    expect(paused).toEqual({
-      state: "PAUSED",
-      trials: [
-        ["PAUSED", 0, 0, [PREEMPTED]],
-        ["PAUSED", 5, 0, [PREEMPTED]],
-      ],
-    });
-    expect(await contractRows(cluster(), id)).toEqual(expected);
-  });
+  test(
+    "a paused experiment stops its trials, and activated, each resumes from what it checkpointed and finishes",
+    async () => {
+      let paused: unknown;
+      const id = await runToCompletion(cluster(), sdk, scenario, async (id) => {
+        paused = await pauseAndActivate(cluster(), id, 2);
+      });
+      expect(paused).toEqual({
+        state: "PAUSED",
+        trials: [
+          ["PAUSED", 0, 0, [PREEMPTED]],
+          ["PAUSED", 5, 0, [PREEMPTED]],
+        ],
+      });
+      expect(await contractRows(cluster(), id)).toEqual(expected);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

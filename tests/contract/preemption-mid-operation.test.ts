@@ -13,7 +13,12 @@ import {
   expectedTrial,
   PREEMPTED,
 } from "./support/rows.js";
-import { pauseAndActivate, runToCompletion, sharedCluster } from "./support/scenario.js";
+import {
+  pauseAndActivate,
+  runToCompletion,
+  SCENARIO_TIMEOUT_MS,
+  sharedCluster,
+} from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -37,12 +42,16 @@ const expected: ExperimentRows = {
 };
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a trial preempted in the middle of an operation checkpoints, acknowledges, exits and later finishes from that checkpoint", async () => {
-    let paused: unknown;
-    const id = await runToCompletion(cluster(), sdk, scenario, async (id) => {
-      paused = await pauseAndActivate(cluster(), id, 1);
-    });
-    expect(paused).toEqual({ state: "PAUSED", trials: [["PAUSED", 10, 0, [PREEMPTED]]] });
-    expect(await contractRows(cluster(), id)).toEqual(expected);
-  });
+  test(
+    "a trial preempted in the middle of an operation checkpoints, acknowledges, exits and later finishes from that checkpoint",
+    async () => {
+      let paused: unknown;
+      const id = await runToCompletion(cluster(), sdk, scenario, async (id) => {
+        paused = await pauseAndActivate(cluster(), id, 1);
+      });
+      expect(paused).toEqual({ state: "PAUSED", trials: [["PAUSED", 10, 0, [PREEMPTED]]] });
+      expect(await contractRows(cluster(), id)).toEqual(expected);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { restartedOnce, restartedOnceRows } from "./support/restarted-once.js";
 import { contractRows } from "./support/rows.js";
-import { runToCompletion, sharedCluster } from "./support/scenario.js";
+import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS, type Sdk } from "./support/sdks.js";
 
 const cluster = sharedCluster();
@@ -39,29 +39,33 @@ function runTrial(sdk: Sdk, env: Record<string, string>) {
 }
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
-  test("a superseded allocation is refused with STALE_ALLOCATION, its SDK stops training at once and nothing it sends is stored", async () => {
-    const c = cluster();
-    const envDir = await mkdtemp(join(tmpdir(), "pushtune-contract-"));
-    envDirs.push(envDir);
-    const id = await runToCompletion(c, sdk, {
-      ...restartedOnce,
-      variables: { CONTRACT_ENV_DIR: envDir },
-    });
-    expect(await contractRows(c, id)).toEqual(restartedOnceRows);
+  test(
+    "a superseded allocation is refused with STALE_ALLOCATION, its SDK stops training at once and nothing it sends is stored",
+    async () => {
+      const c = cluster();
+      const envDir = await mkdtemp(join(tmpdir(), "pushtune-contract-"));
+      envDirs.push(envDir);
+      const id = await runToCompletion(c, sdk, {
+        ...restartedOnce,
+        variables: { CONTRACT_ENV_DIR: envDir },
+      });
+      expect(await contractRows(c, id)).toEqual(restartedOnceRows);
 
-    const firstRun = JSON.parse(await readFile(join(envDir, "run-1.json"), "utf8"));
-    const zombie = await runTrial(sdk, {
-      PATH: process.env.PATH ?? "",
-      ...sdk.variables,
-      ...firstRun,
-      CONTRACT_STEP_MS: String(ZOMBIE_STEP_MS),
-    });
-    expect(zombie.code, zombie.output).not.toBe(0);
-    const stopped = /stopped at step (\d+): STALE_ALLOCATION 409/.exec(zombie.output);
-    expect(stopped, zombie.output).not.toBeNull();
-    // Stopped by the first refusal, before its first report was due (let alone its
-    // first checkpoint at 10, which would stop it anyway).
-    expect(Number(stopped![1])).toBeLessThan(5);
-    expect(await contractRows(c, id)).toEqual(restartedOnceRows);
-  });
+      const firstRun = JSON.parse(await readFile(join(envDir, "run-1.json"), "utf8"));
+      const zombie = await runTrial(sdk, {
+        PATH: process.env.PATH ?? "",
+        ...sdk.variables,
+        ...firstRun,
+        CONTRACT_STEP_MS: String(ZOMBIE_STEP_MS),
+      });
+      expect(zombie.code, zombie.output).not.toBe(0);
+      const stopped = /stopped at step (\d+): STALE_ALLOCATION 409/.exec(zombie.output);
+      expect(stopped, zombie.output).not.toBeNull();
+      // Stopped by the first refusal, before its first report was due (let alone its
+      // first checkpoint at 10, which would stop it anyway).
+      expect(Number(stopped![1])).toBeLessThan(5);
+      expect(await contractRows(c, id)).toEqual(restartedOnceRows);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

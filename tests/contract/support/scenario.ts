@@ -18,6 +18,9 @@ import {
 import { batches } from "../../e2e/support/configs.js";
 import { type Sdk, TRIALS_DIR } from "./sdks.js";
 
+/** Each scenario takes a few seconds; a machine busy with other tests may take many times that. */
+export const SCENARIO_TIMEOUT_MS = 120_000;
+
 /** One master for the test file; its tests run their experiments side by side. */
 export function sharedCluster(slots = 6): () => Cluster {
   let cluster: Cluster | undefined;
