@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { ROOT } from "../../e2e/support/build.js";
+import { PYTHON, PYTHON_DIR } from "../../python/interpreter.js";
 
 export const TRIALS_DIR = join(ROOT, "tests/contract/trials");
 
@@ -17,8 +18,6 @@ export interface Sdk {
   command: [string, ...string[]];
   variables: Record<string, string>;
 }
-
-const PYTHON = "/usr/bin/python3";
 
 export const TYPESCRIPT_SDK: Sdk = {
   name: "typescript",
@@ -32,7 +31,7 @@ export const PYTHON_SDK: Sdk = {
   entrypoint: `${PYTHON} contract_trial.py`,
   command: [PYTHON, join(TRIALS_DIR, "contract_trial.py")],
   // The package from this checkout; output line by line, as the TypeScript trial's.
-  variables: { PYTHONPATH: join(ROOT, "python"), PYTHONUNBUFFERED: "1" },
+  variables: { PYTHONPATH: PYTHON_DIR, PYTHONUNBUFFERED: "1" },
 };
 
 /** `describe.each(SDKS)`: every scenario once per SDK. */
