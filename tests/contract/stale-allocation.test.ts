@@ -2,8 +2,9 @@
  * A superseded allocation: a trial's first run crashes at step 20 and its
  * second run finishes the trial. The first run's process started again (its
  * PUSHTUNE_* environment, its allocation's token) is a zombie: every call it
- * makes is refused with 409 STALE_ALLOCATION, its SDK stops its training at
- * once and it fails, and the database holds exactly what it held before.
+ * makes, a long poll or a write, is refused with 409 STALE_ALLOCATION, its
+ * SDK stops its training at once and it fails, and the database holds
+ * exactly what it held before.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -52,10 +53,9 @@ describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
       expect(await contractRows(c, id)).toEqual(restartedOnceRows);
 
       const firstRun = JSON.parse(await readFile(join(envDir, "run-1.json"), "utf8"));
+      const zombieEnv = { PATH: process.env.PATH ?? "", ...sdk.variables, ...firstRun };
       const zombie = await runTrial(sdk, {
-        PATH: process.env.PATH ?? "",
-        ...sdk.variables,
-        ...firstRun,
+        ...zombieEnv,
         CONTRACT_STEP_MS: String(ZOMBIE_STEP_MS),
       });
       expect(zombie.code, zombie.output).not.toBe(0);
@@ -64,6 +64,16 @@ describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
       // Stopped by the first refusal, before its first report was due (let alone its
       // first checkpoint at 10, which would stop it anyway).
       expect(Number(stopped![1])).toBeLessThan(5);
+      expect(await contractRows(c, id)).toEqual(restartedOnceRows);
+
+      // A zombie whose first call is a write (an early exit, for hyperparameters that
+      // cannot work) has it refused the same way, and the trial's end reason stays.
+      const writer = await runTrial(sdk, {
+        ...zombieEnv,
+        PUSHTUNE_HPARAMS: JSON.stringify({ scale: 0 }),
+      });
+      expect(writer.code, writer.output).not.toBe(0);
+      expect(writer.output).toContain("stopped at step 0: STALE_ALLOCATION 409");
       expect(await contractRows(c, id)).toEqual(restartedOnceRows);
     },
     SCENARIO_TIMEOUT_MS,
