@@ -33,6 +33,7 @@ const expected: ExperimentRows = {
       lengthTrained: 30,
       ops: [30],
       runs: [PREEMPTED, COMPLETED],
+      acknowledged: [1],
       training: { 1: [5, 10], 2: [15, 20, 25, 30] },
       validation: { 1: [10], 2: [20, 30] },
       checkpoints: { 1: [10, 13], 2: [20, 30] },

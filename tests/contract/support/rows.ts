@@ -21,6 +21,8 @@ export interface TrialRows {
   ops: [number, number | null][];
   /** Each run's allocation, by run id: its exit reason. */
   runs: (string | null)[];
+  /** The runs that acknowledged a preemption. */
+  acknowledged: number[];
   /** Visible metrics: [steps, run id, metrics]. */
   training: [number, number, Metrics][];
   validation: [number, number, Metrics][];
@@ -58,6 +60,10 @@ export async function contractRows(c: Cluster, id: number): Promise<ExperimentRo
         lengthTrained: t.lengthTrained,
         ops: t.ops.filter((o) => o.completed).map((o) => [o.length, o.searcherMetric]),
         runs: [...t.allocations].sort((a, b) => a.runId - b.runId).map((a) => a.exitReason),
+        acknowledged: (await c.store.listAllocations(t.id))
+          .filter((a) => a.preemptAcked)
+          .map((a) => a.runId)
+          .sort((a, b) => a - b),
         training: await metricRows(t.id, "training"),
         validation: await metricRows(t.id, "validation"),
         checkpoints: checkpoints
@@ -97,6 +103,7 @@ export interface ExpectedTrial {
   /** Lengths of the completed ops; each one's searcher metric is the validation there. */
   ops: number[];
   runs: string[];
+  acknowledged?: number[];
   training: StepsByRun;
   validation: StepsByRun;
   checkpoints: StepsByRun;
@@ -119,6 +126,7 @@ export function expectedTrial(t: ExpectedTrial): TrialRows {
     lengthTrained: t.lengthTrained,
     ops: t.ops.map((length) => [length, validationLoss(scale, length)]),
     runs: t.runs,
+    acknowledged: t.acknowledged ?? [],
     training: byStep(t.training).map(([s, run]) => [s, run, { loss: trainingLoss(scale, s) }]),
     validation: byStep(t.validation).map(([s, run]) => [
       s,
