@@ -4,37 +4,48 @@
  * length, reports progress, training and validation metrics on the way and
  * completes the op with the validation at its length; the better trial is
  * promoted and trains on from 10 to 20 without starting over.
+ *
+ * Run one trial at a time, the first trial completes its rung and waits for a
+ * promotion; the second needs its slot, so the master tells the first to
+ * stop. It acknowledges and exits 0 (its checkpoint at 10 is already there),
+ * and is closed without running again; no restart is counted.
  */
 import { describe, expect, test } from "vitest";
 import { batches } from "../e2e/support/configs.js";
-import { COMPLETED, contractRows, type ExperimentRows, expectedTrial } from "./support/rows.js";
+import {
+  COMPLETED,
+  contractRows,
+  type ExperimentRows,
+  expectedTrial,
+  PREEMPTED,
+} from "./support/rows.js";
 import { runToCompletion, SCENARIO_TIMEOUT_MS, sharedCluster } from "./support/scenario.js";
 import { SDKS } from "./support/sdks.js";
 
 const cluster = sharedCluster();
 
-const scenario = {
-  name: "absolute-lengths",
+const search = (concurrentTrials: number) => ({
+  name: `absolute-lengths-${concurrentTrials}`,
   hyperparameters: { scale: { type: "int", minval: 1, maxval: 9 } },
   searcher: {
     name: "async_halving",
     max_length: batches(20),
     max_trials: 2,
-    max_concurrent_trials: 2,
+    max_concurrent_trials: concurrentTrials,
     num_rungs: 2,
     divisor: 2,
   },
-};
+});
 
 // The seed draws scale 6 and scale 2; the smaller loss (scale 2) is promoted.
-const expected: ExperimentRows = {
+const rows = (notPromoted: { runs: string[]; acknowledged: number[] }): ExperimentRows => ({
   state: "COMPLETED",
   trials: [
     expectedTrial({
       hparams: { scale: 6 },
       lengthTrained: 10,
       ops: [10],
-      runs: [COMPLETED],
+      ...notPromoted,
       training: { 1: [5, 10] },
       validation: { 1: [10] },
       checkpoints: { 1: [10] },
@@ -49,14 +60,27 @@ const expected: ExperimentRows = {
       checkpoints: { 1: [10, 20] },
     }),
   ],
-};
+});
 
 describe.concurrent.each(SDKS)("%s trial", (_, sdk) => {
   test(
     "a trial trains to each operation's absolute length, reports its progress and metrics, and completes each op",
     async () => {
-      const id = await runToCompletion(cluster(), sdk, scenario);
-      expect(await contractRows(cluster(), id)).toEqual(expected);
+      const id = await runToCompletion(cluster(), sdk, search(2));
+      expect(await contractRows(cluster(), id)).toEqual(
+        rows({ runs: [COMPLETED], acknowledged: [] }),
+      );
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+
+  test(
+    "a trial waiting for a promotion gives its slot up when another trial needs it",
+    async () => {
+      const id = await runToCompletion(cluster(), sdk, search(1));
+      expect(await contractRows(cluster(), id)).toEqual(
+        rows({ runs: [PREEMPTED], acknowledged: [1] }),
+      );
     },
     SCENARIO_TIMEOUT_MS,
   );
