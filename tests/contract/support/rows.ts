@@ -2,8 +2,9 @@
  * The contract: what the database holds after a scenario, as a table. A
  * scenario states its expected table once; the TypeScript and the Python
  * trial must each leave exactly that table behind. Rows come from the REST
- * API (visible metrics, trials, ops, allocations) and the store (every
- * checkpoint registered, also those collected since).
+ * API (visible metrics, trials, ops, allocations, logs) and the store
+ * (every checkpoint registered, also those collected since; which runs
+ * acknowledged a preemption).
  */
 import type { Cluster } from "../../e2e/support/cluster.js";
 import { experiment, logsOf, metricsOf, trialDetails } from "../../e2e/support/cluster.js";
