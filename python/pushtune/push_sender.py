@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .errors import RequestError, RetryableError, is_fatal
+from .long_waits import bounded
 from .push_api import PushApi
 from .push_queue import (
     DEFAULT_MAX_BATCH_REPORTS,
@@ -135,7 +136,7 @@ class PushSender:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
-                self._cond.wait(left)
+                self._cond.wait(bounded(left))
             self._raise_if_failed()
             return True
 
@@ -252,7 +253,7 @@ class PushSender:
             if self._stopping and self._paced_due is None and is_idle(self._state):
                 return None
             due = [t for t in (self._paced_due, self._backoff_until) if t is not None]
-            self._cond.wait(min(due) - now if due else None)
+            self._cond.wait(bounded(min(due) - now) if due else None)
 
     def _send(self, push: Tuple[QueuedPush, ...]) -> None:
         try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, List, Optional
 
+from .long_waits import bounded
+
 
 class StopSignal:
     def __init__(self) -> None:
@@ -35,11 +37,11 @@ class StopSignal:
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Waits up to ``timeout`` seconds; True if the signal fired."""
-        return self._event.wait(timeout)
+        return self._event.wait(bounded(timeout))
 
     def sleep(self, seconds: float) -> bool:
         """Sleeps ``seconds``; True if it slept through, False if the signal fired first."""
-        return not self._event.wait(max(0.0, seconds))
+        return not self._event.wait(bounded(seconds))
 
     def listen(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Calls ``listener`` once when the signal fires (at once if it has); returns the unsubscribe."""

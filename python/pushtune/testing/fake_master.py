@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..environment import TrialEnvironment, trial_environment_variables
 from ..errors import RequestError, RetryableError
+from ..long_waits import bounded
 from ..experiment_config import local_experiment_config
 
 _STATUS = {
@@ -240,7 +241,7 @@ class FakeMaster:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            self._cond.wait(left)
+            self._cond.wait(bounded(left))
             if self._down:
                 raise RetryableError("fake master is down")
             if self._superseded:
