@@ -9,15 +9,10 @@ import http.client
 import json
 import socket
 import threading
-import weakref
 import time
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional, Protocol, Set, Tuple
 from urllib.parse import urlsplit
 
-try:  # Protocol is in typing from Python 3.8.
-    from typing import Protocol
-except ImportError:  # pragma: no cover
-    Protocol = object  # type: ignore[assignment,misc]
 
 from .errors import RequestError, RetryableError, code_for_status
 
@@ -34,8 +29,10 @@ class Transport(Protocol):
 
 
 class HttpTransport:
-    """REST over ``http.client``, one kept-alive connection per thread (the SDK's
-    threads each have one conversation at a time with the master)."""
+    """REST over ``http.client``. Kept-alive connections are pooled, not tied to
+    a thread: a request takes an idle one (or opens one) and gives it back, so
+    the short-lived threads that wait for the master's answers share a few
+    connections instead of leaving a socket behind each."""
 
     def __init__(self, master: str, token: str, timeout: float = 30.0) -> None:
         parts = urlsplit(master.rstrip("/"))
@@ -48,8 +45,12 @@ class HttpTransport:
         self._base = f"{parts.scheme}://{parts.netloc}{self._root}"
         self._token = token
         self._timeout = timeout
-        self._local = threading.local()
-        self._connections: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()
+        self._lock = threading.Lock()
+        #: Connections that carried a request and wait for the next one.
+        self._idle: List[http.client.HTTPConnection] = []
+        #: Every open connection, idle or busy: what ``close`` closes.
+        self._open: Set[http.client.HTTPConnection] = set()
+        self._closed = False
 
     def request(
         self, method: str, path: str, body: Any = None, timeout: Optional[float] = None
@@ -63,8 +64,9 @@ class HttpTransport:
         try:
             status, retry_after, text = self._exchange(method, path, payload, headers, wait)
         except (OSError, http.client.HTTPException) as error:
-            self._drop_connection()
-            what = "timed out" if isinstance(error, TimeoutError) else "failed"
+            # socket.timeout is a TimeoutError only from Python 3.10 on.
+            timed_out = isinstance(error, (TimeoutError, socket.timeout))
+            what = "timed out" if timed_out else "failed"
             raise RetryableError(
                 f"{method} {self._base}{path} {what}: {error or type(error).__name__}"
             ) from None
@@ -84,30 +86,41 @@ class HttpTransport:
         details = error_body.get("details") if error_body else None
         raise RequestError(code, f"{method} {path}: {message}", status, details)
 
-    def _exchange(self, method, path, payload, headers, wait):  # type: ignore[no-untyped-def]
+    def _exchange(
+        self, method: str, path: str, payload: Optional[bytes], headers: Dict[str, str], wait: float
+    ) -> Tuple[int, Optional[float], str]:
         # A kept-alive connection the master closed meanwhile fails at once: that
         # one request is tried once more on a fresh connection.
         for attempt in (1, 2):
-            connection = self._connection(wait)
-            reused = getattr(self._local, "used", False)
+            connection, reused = self._take(wait)
             try:
                 connection.request(method, self._root + path, body=payload, headers=headers)
                 response = connection.getresponse()
                 text = response.read().decode("utf-8", "replace")
             except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
-                self._drop_connection()
+                self._discard(connection)
                 if attempt == 2 or not reused:
                     raise
                 continue
-            self._local.used = True
+            except BaseException:
+                self._discard(connection)
+                raise
             if response.getheader("connection", "").lower() == "close":
-                self._drop_connection()
+                self._discard(connection)
+            else:
+                self._give_back(connection)
             return response.status, _retry_after(response.getheader("retry-after")), text
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Closes every kept-alive connection (a long poll still waiting on one ends)."""
-        for connection in list(self._connections):
+        """Closes every kept-alive connection (a long poll still waiting on one ends);
+        a request still under way closes its connection when it ends."""
+        with self._lock:
+            self._closed = True
+            connections = list(self._open)
+            self._open.clear()
+            self._idle.clear()
+        for connection in connections:
             sock = connection.sock
             if sock is not None:
                 try:
@@ -116,25 +129,40 @@ class HttpTransport:
                     pass
             connection.close()
 
-    def _connection(self, wait: float) -> http.client.HTTPConnection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-            connection = cls(self._host, self._port, timeout=wait)
-            self._local.connection = connection
-            self._local.used = False
-            self._connections.add(connection)
+    @property
+    def open_connections(self) -> int:
+        """Connections open now, idle or carrying a request."""
+        with self._lock:
+            return len(self._open)
+
+    def _take(self, wait: float) -> Tuple[http.client.HTTPConnection, bool]:
+        """An idle connection (True: it carried a request before) or a new one."""
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+                connection = cls(self._host, self._port, timeout=wait)
+                reused = False
+            else:
+                reused = True
+            self._open.add(connection)
         connection.timeout = wait
         if connection.sock is not None:
             connection.sock.settimeout(wait)
-        return connection
+        return connection, reused
 
-    def _drop_connection(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = None
-        self._local.used = False
-        if connection is not None:
-            connection.close()
+    def _give_back(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            if not self._closed and connection in self._open:
+                self._idle.append(connection)
+                return
+            self._open.discard(connection)
+        connection.close()
+
+    def _discard(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._open.discard(connection)
+        connection.close()
 
 
 def _parse_json(text: str) -> Any:

@@ -66,6 +66,8 @@ class HttpFakeMaster:
         self.fm = fm
         self.token = token
         self.received: List[str] = []
+        #: The client address of each request, in order: one per connection the SDK opened.
+        self.peers: List[Tuple[str, int]] = []
         self.overrides: List[Tuple[int, Dict[str, str], Any]] = []
         outer = self
 
@@ -102,6 +104,7 @@ class HttpFakeMaster:
         raw = h.rfile.read(length) if length else b""
         path = h.path
         self.received.append(f"{method} {path}")
+        self.peers.append(h.client_address)
         prefix = "/api/v1"
         if h.headers.get("authorization") != f"Bearer {self.token}":
             return self._send(h, 401, {"error": {"code": "UNAUTHENTICATED", "message": "bad token"}})
