@@ -44,13 +44,18 @@ def trials(
         return
     while True:
         trial = trial_environment_or_exit(environ, own)
-        link = transport if transport is not None else HttpTransport(trial.master, trial.token)
-        with init(env=None if own else environ, transport=link, **options) as ctx:
-            yield ctx
-        identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
-        following = _ask_for_next_trial(PushApi(link, identity), backoff)
-        if transport is None:
-            link.close()  # type: ignore[union-attr]
+        opened = HttpTransport(trial.master, trial.token) if transport is None else None
+        link: Transport = transport if opened is None else opened
+        try:
+            with init(env=None if own else environ, transport=link, **options) as ctx:
+                yield ctx
+            identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
+            following = _ask_for_next_trial(PushApi(link, identity), backoff)
+        finally:
+            # However the loop ends (a break, an error in its body): the long polls
+            # still waiting on this trial's connections end, and no socket is left.
+            if opened is not None:
+                opened.close()
         if following is None:
             return
         environ.update(following)
