@@ -262,9 +262,11 @@ class PushSender:
         except Exception as error:  # noqa: BLE001 - every failure is classified
             event = self._classify(error, push)
         with self._cond:
-            if event[0] == "delivered" and self._state.failures > 0:
-                self._log(f"pushtune: the master is reachable again (after {self._state.failures} failed attempts)")
+            recovered_after = self._state.failures if event[0] == "delivered" else 0
             self._dispatch(event)
+        # Written with the lock released: a slow log never holds up the trial's reports.
+        if recovered_after > 0:
+            self._log(f"pushtune: the master is reachable again (after {recovered_after} failed attempts)")
 
     def _classify(self, error: Exception, push: Tuple[QueuedPush, ...]) -> Tuple[Any, ...]:
         if isinstance(error, RetryableError):
