@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import shutil
@@ -57,7 +58,7 @@ class Checkpoints:
         atomically and queues its report (``last_stored`` is its uuid). If the block
         raises, nothing is published. ``metadata`` must hold ``steps_completed``:
         the batches (or the length in the searcher's unit) trained so far."""
-        fields = dict(metadata)
+        fields: Dict[str, Any] = _as_json(dict(metadata))
         steps = fields.pop("steps_completed", fields.pop("stepsCompleted", None))
         steps = check_steps(steps, "checkpoint metadata steps_completed")
         self._sender.raise_if_failed()
@@ -145,10 +146,23 @@ class Checkpoints:
         return which
 
 
+def _as_json(value: Any) -> Any:
+    """``value`` as the TypeScript SDK's ``JSON.stringify`` writes it: a float JSON
+    cannot hold (NaN, infinity) becomes None (null), tuples become lists. Then
+    the metadata file is JSON either SDK reads, and the master takes its report."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(item) for item in value]
+    return value
+
+
 def _write_metadata(directory: Path, document: Mapping[str, Any]) -> None:
     try:
         with open(directory / METADATA_FILE, "x", encoding="utf-8") as f:
-            f.write(json.dumps(document, indent=2) + "\n")
+            f.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
     except FileExistsError:
         raise ValueError(f"a checkpoint must not contain {METADATA_FILE}: the SDK writes it") from None
 
