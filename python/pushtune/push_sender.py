@@ -266,13 +266,21 @@ class PushSender:
             self._dispatch(event)
         # Written with the lock released: a slow log never holds up the trial's reports.
         if recovered_after > 0:
-            self._log(f"pushtune: the master is reachable again (after {recovered_after} failed attempts)")
+            self._say(f"pushtune: the master is reachable again (after {recovered_after} failed attempts)")
+
+    def _say(self, line: str) -> None:
+        """Writes a notice to the log. A log that cannot be written (stderr closed, a
+        broken pipe) loses the notice; it must not end the thread that sends the pushes."""
+        try:
+            self._log(line)
+        except Exception:  # noqa: BLE001 - nowhere left to report it
+            pass
 
     def _classify(self, error: Exception, push: Tuple[QueuedPush, ...]) -> Tuple[Any, ...]:
         if isinstance(error, RetryableError):
             self._retry_after = error.retry_after or 0.0
             if self._state.failures == 0:
-                self._log(f"pushtune: cannot reach the master ({error}); retrying, training goes on")
+                self._say(f"pushtune: cannot reach the master ({error}); retrying, training goes on")
             return ("failed_retryable",)
         if is_fatal(error):
             assert isinstance(error, RequestError)
