@@ -19,7 +19,7 @@ class Backoff:
         half random, so many trials retrying after one master restart spread out
         without any of them retrying at once. ``failures`` counts from 1."""
         exponent = min(max(failures - 1, 0), 30)
-        capped = min(self.maximum, self.initial * 2**exponent)
+        capped = min(self.maximum, self.initial * 2.0**exponent)
         return capped / 2 + random() * (capped / 2)
 
 

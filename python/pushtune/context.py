@@ -57,25 +57,31 @@ def init(
     _check_long_poll(preemption_timeout_seconds, "preemption_timeout_seconds")
     own = env is None
     environ: MutableMapping[str, str] = os.environ if env is None else env
-    options = dict(
-        backoff=backoff,
-        operation_wait_seconds=operation_wait_seconds,
-        preemption_timeout_seconds=preemption_timeout_seconds,
-        handle_sigterm=handle_sigterm,
-        log=log,
-    )
+
+    def context(trial: TrialEnvironment, link: Transport, dry: bool) -> Context:
+        return Context(
+            trial,
+            link,
+            dry_run=dry,
+            backoff=backoff,
+            operation_wait_seconds=operation_wait_seconds,
+            preemption_timeout_seconds=preemption_timeout_seconds,
+            handle_sigterm=handle_sigterm,
+            log=log,
+        )
+
     if transport is None and is_off_cluster(environ):
         from .dry_run import start_dry_run
 
         fake, variables = start_dry_run(environ, dict(dry_run or {}), log)
-        return Context(read_trial_environment(variables), fake, dry_run=True, **options)  # type: ignore[arg-type]
+        return context(read_trial_environment(variables), fake, True)
     trial = trial_environment_or_exit(environ, own)
     # Taken once: a later context in this process, or a process it starts, asks the master.
     environ.pop("PUSHTUNE_OPERATION", None)
     if transport is not None:
-        return Context(trial, transport, dry_run=False, **options)  # type: ignore[arg-type]
+        return context(trial, transport, False)
     http = HttpTransport(trial.master, trial.token)
-    ctx = Context(trial, http, dry_run=False, **options)  # type: ignore[arg-type]
+    ctx = context(trial, http, False)
     ctx._on_close = http.close
     return ctx
 

@@ -7,7 +7,7 @@ Conversions round up, so a trial never trains less than it was asked to."""
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 
 class LengthConverter:
@@ -20,11 +20,11 @@ class LengthConverter:
         """A length (``{"unit", "value"}``) in batches; ``field`` names it in errors."""
         unit, value = length["unit"], length["value"]
         if unit in ("batches", "unitless"):
-            return math.ceil(value)
+            return int(math.ceil(value))
         if unit == "records":
-            return math.ceil(value / self._batch_size(field))
+            return int(math.ceil(value / self._batch_size(field)))
         if unit == "epochs":
-            return math.ceil((value * self._records_per_epoch(field)) / self._batch_size(field))
+            return int(math.ceil((value * self._records_per_epoch(field)) / self._batch_size(field)))
         raise ValueError(f"{field}: unknown length unit {unit!r}")
 
     def op_to_batches(self, op_length: float) -> int:
@@ -43,7 +43,7 @@ class LengthConverter:
         return min(value, op_length)
 
     def _batch_size(self, field: str) -> float:
-        size = self._config.get("global_batch_size")
+        size: Optional[float] = self._config.get("global_batch_size")
         if size is None:
             from_hparams = self._hparams.get("global_batch_size")
             size = from_hparams if _is_number(from_hparams) else None
@@ -54,7 +54,7 @@ class LengthConverter:
         return size
 
     def _records_per_epoch(self, field: str) -> float:
-        records = self._config.get("records_per_epoch")
+        records: Optional[float] = self._config.get("records_per_epoch")
         if records is None or not records > 0:
             raise ValueError(f"{field} is in epochs: set records_per_epoch in the experiment config")
         return records

@@ -3,7 +3,7 @@ per metric for every window of batches instead of one row per batch."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import InvalidReportError
 from .metrics import Metrics, check_finite
@@ -11,7 +11,7 @@ from .metrics import Metrics, check_finite
 
 class MetricWindow:
     def __init__(self) -> None:
-        self._sums: Dict[str, list] = {}
+        self._sums: Dict[str, List[float]] = {}
 
     def add(self, metrics: Any, batch_index: int) -> None:
         """Adds one batch's metrics; ``batch_index`` names the batch in errors."""

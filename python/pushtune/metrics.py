@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import operator
 from numbers import Real
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
 from .errors import InvalidReportError
 
@@ -54,7 +54,7 @@ def check_finite(value: Any, what: str) -> float:
     return number
 
 
-def _number(value: Any) -> Any:
+def _number(value: Any) -> Optional[float]:
     """A finite float from an int, a float, or a numpy/torch scalar; None otherwise."""
     if isinstance(value, bool):
         return None

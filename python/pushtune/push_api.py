@@ -51,7 +51,8 @@ class PushApi:
     def operation(self, wait_seconds: float) -> Dict[str, Any]:
         path = f"/trials/{self.identity.trial_id}/searcher/operation?waitSeconds={_seconds(wait_seconds)}"
         answer = self.transport.request("GET", path, None, wait_seconds + LONG_POLL_GRACE)
-        return _checked(is_operation_response, answer, path)
+        checked: Dict[str, Any] = _checked(is_operation_response, answer, path)
+        return checked
 
     def take_decision_after_completion(self, length: int) -> Optional[Dict[str, Any]]:
         """The master's answer to the completion of operation ``length``, when it decided
@@ -78,13 +79,15 @@ class PushApi:
 
     def best_validation(self) -> Optional[float]:
         path = f"/experiments/{self.identity.experiment_id}/searcher/best_searcher_validation_metric"
-        return _checked(is_best_metric_response, self.transport.request("GET", path), path)["metric"]
+        metric: Optional[float] = _checked(is_best_metric_response, self.transport.request("GET", path), path)["metric"]
+        return metric
 
     def next_trial(self) -> Optional[Dict[str, str]]:
         """This allocation's trial is done and its process can take another: the
         environment of the next trial it runs, or None when there is none."""
         path = f"/allocations/{self._allocation}/next_trial"
-        return _checked(is_next_trial_response, self.transport.request("POST", path, {}), path)["env"]
+        env: Optional[Dict[str, str]] = _checked(is_next_trial_response, self.transport.request("POST", path, {}), path)["env"]
+        return env
 
     def send(self, items: Sequence[Item]) -> None:
         """Sends one request: a queued push, or two that ride together (a metrics batch

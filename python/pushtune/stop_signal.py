@@ -61,9 +61,17 @@ class StopSignal:
 def any_of(*signals: StopSignal) -> StopSignal:
     """A signal that fires with the first of ``signals`` to fire."""
     combined = StopSignal()
+
+    def forward(source: StopSignal) -> Callable[[], None]:
+        return lambda: _fire(combined, source.reason or RuntimeError("stopped"))
+
     for s in signals:
-        s.listen(lambda s=s: combined.fire(s.reason or RuntimeError("stopped")))
+        s.listen(forward(s))
     return combined
+
+
+def _fire(signal: StopSignal, reason: BaseException) -> None:
+    signal.fire(reason)
 
 
 class Stopped(Exception):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import abc
 import math
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple, Optional
+from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
 from .context import Context, init
 from .errors import InvalidHP, InvalidReportError, PreemptedError
@@ -91,7 +91,7 @@ class _WorkloadSequencer:
         self._trainer = trainer
         self._ctx = ctx
         self._batches = 0
-        self._last_validation: Optional[tuple] = None  # (step, metrics)
+        self._last_validation: Optional[Tuple[int, Mapping[str, Any]]] = None  # (step, metrics)
         self._last_checkpoint: Optional[int] = None
         self._window = MetricWindow()
         config = ctx.config

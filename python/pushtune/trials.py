@@ -44,8 +44,12 @@ def trials(
         return
     while True:
         trial = trial_environment_or_exit(environ, own)
-        opened = HttpTransport(trial.master, trial.token) if transport is None else None
-        link: Transport = transport if opened is None else opened
+        opened: Optional[HttpTransport] = None
+        if transport is None:
+            opened = HttpTransport(trial.master, trial.token)
+            link: Transport = opened
+        else:
+            link = transport
         try:
             with init(env=None if own else environ, transport=link, **options) as ctx:
                 yield ctx

@@ -14,7 +14,7 @@ import re
 import tempfile
 import threading
 import time
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..environment import TrialEnvironment, trial_environment_variables
@@ -68,7 +68,7 @@ class FakeMaster:
         #: Every write the fake accepted, in order: dicts with a ``type``.
         self.events: List[Dict[str, Any]] = []
         #: Every request: ``(method, path, outcome)``; outcome "ok", "down", "failed" or the error code.
-        self.requests: List[tuple] = []
+        self.requests: List[Tuple[str, str, str]] = []
         self._ops = list(ops if ops is not None else [100])
         self._close_after_ops = close_after_ops
         self._trial_id = trial_id
@@ -87,7 +87,7 @@ class FakeMaster:
         self._superseded = False
         self._failures = 0
         self._fail_after_applying = False
-        self._metrics: Dict[tuple, Dict[str, Any]] = {}
+        self._metrics: Dict[Tuple[str, int], Dict[str, Any]] = {}
         self._cond = threading.Condition()
 
     def env(self) -> Dict[str, str]:
@@ -250,7 +250,10 @@ class FakeMaster:
     def _route(self, method: str, path: str, body: Any) -> Any:
         url = urlsplit(path)
         query = parse_qs(url.query)
-        seconds = lambda name: float(query.get(name, ["0"])[0])  # noqa: E731
+
+        def seconds(name: str) -> float:
+            return float(query.get(name, ["0"])[0])
+
         p = url.path
         m = re.fullmatch(r"/trials/(\d+)/(searcher/operation|searcher/completed_operation|early_exit|progress|metrics)", p)
         if m:
@@ -328,7 +331,7 @@ class FakeMaster:
     def _store_metrics(self, body: Dict[str, Any]) -> Dict[str, Any]:
         if body["trialRunId"] != self._run_id:
             _refuse("STALE_ALLOCATION", f"run {body['trialRunId']} was superseded")
-        fresh: Dict[tuple, Dict[str, Any]] = {}
+        fresh: Dict[Tuple[str, int], Dict[str, Any]] = {}
         for report in body["reports"]:
             key = (report["group"], report["stepsCompleted"])
             existing = self._metrics.get(key) or fresh.get(key)
