@@ -5,6 +5,17 @@
 # it can (as root on Debian), and otherwise says what is missing.
 set -u
 
+# The Python SDK's type check (tests/python/python-sdk-types.test.ts) runs Debian's mypy.
+if ! /usr/bin/python3 -m mypy --version >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing mypy for the Python SDK's type check (apt-get install mypy)…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mypy >/dev/null) ||
+      echo "note: could not install mypy; the Python SDK's type check will fail" >&2
+  else
+    echo "note: mypy is missing (apt-get install mypy); the Python SDK's type check will fail" >&2
+  fi
+fi
+
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
