@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432,
 # Chromium at /usr/bin/chromium, and NumPy, scikit-learn and PyTorch for
-# /usr/bin/python3 (the Python examples' trials). Starts or installs them where
+# /usr/bin/python3 (the Python examples' trials) and mypy (the Python SDK's
+# type check). Starts or installs them where
 # it can (as root on Debian), and otherwise says what is missing.
 set -u
 
-# The Python SDK's type check (tests/python/python-sdk-types.test.ts) runs Debian's mypy.
-if ! /usr/bin/python3 -m mypy --version >/dev/null 2>&1; then
+# Installs the Debian packages $1 (space-separated; as root, with apt-get) or
+# says that $2 will fail without them.
+apt_install_missing() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing mypy for the Python SDK's type check (apt-get install mypy)…"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mypy >/dev/null) ||
-      echo "note: could not install mypy; the Python SDK's type check will fail" >&2
+    echo "installing $1 for $2 (apt-get install $1)…"
+    # shellcheck disable=SC2086 # $1 is a list of packages
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $1 >/dev/null) ||
+      echo "note: could not install $1; $2 will fail" >&2
   else
-    echo "note: mypy is missing (apt-get install mypy); the Python SDK's type check will fail" >&2
+    echo "note: missing $1 (apt-get install $1); $2 will fail" >&2
   fi
-fi
+}
+
+# The Python SDK's type check (tests/python/python-sdk-types.test.ts) runs Debian's mypy.
+/usr/bin/python3 -m mypy --version >/dev/null 2>&1 || apt_install_missing mypy "the Python SDK's type check"
 
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
@@ -24,23 +30,7 @@ if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; the
 fi
 pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || echo "note: PostgreSQL is not answering on 127.0.0.1:5432; the *.postgres tests will fail" >&2
 
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing Chromium for the browser tests (apt-get install chromium)…"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
-      echo "note: could not install Chromium; the *.browser tests will fail" >&2
-  else
-    echo "note: /usr/bin/chromium is missing (apt-get install chromium); the *.browser tests will fail" >&2
-  fi
-fi
-PYTHON_PACKAGES="python3-numpy python3-sklearn python3-torch"
-if ! /usr/bin/python3 -c 'import numpy, sklearn, torch' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing NumPy, scikit-learn and PyTorch for the Python examples (apt-get install $PYTHON_PACKAGES)…"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PYTHON_PACKAGES >/dev/null) ||
-      echo "note: could not install $PYTHON_PACKAGES; the Python examples' tests will fail" >&2
-  else
-    echo "note: /usr/bin/python3 cannot import numpy, sklearn and torch (apt-get install $PYTHON_PACKAGES); the Python examples' tests will fail" >&2
-  fi
-fi
+[ -x /usr/bin/chromium ] || apt_install_missing chromium "the *.browser tests"
+/usr/bin/python3 -c 'import numpy, sklearn, torch' 2>/dev/null ||
+  apt_install_missing "python3-numpy python3-sklearn python3-torch" "the Python examples' tests"
 exit 0
