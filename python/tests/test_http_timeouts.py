@@ -23,7 +23,7 @@ class HttpTimeoutsTest(unittest.TestCase):
         path = f"/allocations/{fm.env()['PUSHTUNE_ALLOCATION_ID']}/signals/preemption?timeoutSeconds=60"
         with self.assertRaises(RetryableError) as caught:
             transport.request("GET", path, None, 0.2)
-        self.assertIn(f"GET {path} timed out", str(caught.exception))
+        self.assertIn(f"/api/v1{path} timed out", str(caught.exception))
         self.assertIsNone(caught.exception.status)
 
 
