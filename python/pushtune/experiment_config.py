@@ -74,7 +74,7 @@ def normalise_length(length: Any, field: str) -> Dict[str, Any]:
             ((unit, value),) = length.items()
             if unit in _UNITS:
                 return {"unit": unit, "value": value}
-    raise ValueError(f"{field}: expected a length such as {{batches: 100}}, got {length!r}")
+    raise ValueError(f"{field}: expected a length such as {{'batches': 100}}, got {length!r}")
 
 
 def read_experiment_config(text: str) -> ExperimentConfig:
