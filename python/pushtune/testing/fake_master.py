@@ -80,6 +80,9 @@ class FakeMaster:
         self._preempt_at = preempt_at_steps
         self._best = best_validation
         self._on_event = on_event
+        #: Accepted, not yet handed to ``on_event``; and the lock that keeps them in order.
+        self._unannounced: List[Dict[str, Any]] = []
+        self._announcing = threading.Lock()
         self._op_index = 0
         self._closed = False
         self._preempted = False
@@ -198,6 +201,12 @@ class FakeMaster:
     # The transport.
 
     def request(self, method: str, path: str, body: Any = None, timeout: Optional[float] = None) -> Any:
+        try:
+            return self._serve(method, path, body)
+        finally:
+            self._announce()
+
+    def _serve(self, method: str, path: str, body: Any) -> Any:
         wire_body = None if body is None else json.loads(json.dumps(body, allow_nan=False))
         with self._cond:
             if self._down:
@@ -376,5 +385,16 @@ class FakeMaster:
 
     def _accept(self, event: Dict[str, Any]) -> None:
         self.events.append(event)
-        if self._on_event is not None:
-            self._on_event(event)
+        self._unannounced.append(event)
+
+    # After the lock.
+
+    def _announce(self) -> None:
+        """Hands the events accepted so far to ``on_event``, in order, with the
+        master's lock released (``on_event`` may print, and printing may block)."""
+        with self._announcing:
+            with self._cond:
+                events, self._unannounced = self._unannounced, []
+            if self._on_event is not None:
+                for event in events:
+                    self._on_event(event)
