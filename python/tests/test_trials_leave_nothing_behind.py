@@ -27,9 +27,9 @@ class TrialsLeaveNothingBehindTest(unittest.TestCase):
             lambda: any("/signals/preemption" in r for r in self.server.received),
             what="the preemption long poll",
         )
-        loop.close()  # as a `break` out of the loop does
         started = [t for t in threading.enumerate() if t not in before and t.name.startswith("pushtune")]
-        self.assertTrue(started)
+        self.assertIn("pushtune-preemption", [t.name for t in started])
+        loop.close()  # as a `break` out of the loop does
         for thread in started:
             # Far below the poll's ten minutes: it ends because its connection closed.
             thread.join(60)
