@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import selectors
 import socket
 import threading
 import time
@@ -89,8 +90,11 @@ class HttpTransport:
     def _exchange(
         self, method: str, path: str, payload: Optional[bytes], headers: Dict[str, str], wait: float
     ) -> Tuple[int, Optional[float], str]:
-        # A kept-alive connection the master closed meanwhile fails at once: that
-        # one request is tried once more on a fresh connection.
+        # A kept-alive connection the master closed while it was idle is left
+        # (``_take``). One that closes under a request fails at once: a GET is
+        # tried once more on a fresh connection; a write is not, since the master
+        # may have applied it: the push queue resends it as a retry, whose 409
+        # then counts as delivered.
         for attempt in (1, 2):
             connection, reused = self._take(wait)
             try:
@@ -99,7 +103,7 @@ class HttpTransport:
                 text = response.read().decode("utf-8", "replace")
             except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
                 self._discard(connection)
-                if attempt == 2 or not reused:
+                if attempt == 2 or not reused or method != "GET":
                     raise
                 continue
             except BaseException:
@@ -139,6 +143,10 @@ class HttpTransport:
         """An idle connection (True: it carried a request before) or a new one."""
         with self._lock:
             connection = self._idle.pop() if self._idle else None
+            while connection is not None and _closed_by_peer(connection):
+                self._open.discard(connection)
+                connection.close()
+                connection = self._idle.pop() if self._idle else None
             if connection is None:
                 cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
                 connection = cls(self._host, self._port, timeout=wait)
@@ -163,6 +171,20 @@ class HttpTransport:
         with self._lock:
             self._open.discard(connection)
         connection.close()
+
+
+def _closed_by_peer(connection: http.client.HTTPConnection) -> bool:
+    """Whether an idle kept-alive connection was closed by the master: between two
+    requests nothing is ever there to read, except the end of the stream."""
+    sock = connection.sock
+    if sock is None:
+        return True
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(sock, selectors.EVENT_READ)
+            return bool(selector.select(0))
+    except (OSError, ValueError):
+        return True
 
 
 def _parse_json(text: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -69,6 +70,12 @@ class HttpFakeMaster:
         #: The client address of each request, in order: one per connection the SDK opened.
         self.peers: List[Tuple[str, int]] = []
         self.overrides: List[Tuple[int, Dict[str, str], Any]] = []
+        #: The next this many requests are applied, then their connection closes unanswered.
+        self.lose_answers = 0
+        #: The next this many requests are answered, then their connection closes (an idle timeout).
+        self.hang_up_after_answers = 0
+        #: Set once a connection was closed by one of the two above.
+        self.hung_up = threading.Event()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -117,7 +124,19 @@ class HttpFakeMaster:
             return self._send(h, 503, {"error": {"code": "UNAVAILABLE", "message": str(error)}})
         except RequestError as error:
             return self._send(h, error.status, {"error": {"code": error.code, "message": str(error)}})
+        if self.lose_answers > 0:
+            self.lose_answers -= 1
+            return self._hang_up(h)
         self._send(h, 200, answer if answer is not None else {})
+        if self.hang_up_after_answers > 0:
+            self.hang_up_after_answers -= 1
+            self._hang_up(h)
+
+    def _hang_up(self, h: BaseHTTPRequestHandler) -> None:
+        h.wfile.flush()
+        h.close_connection = True
+        h.connection.shutdown(socket.SHUT_RDWR)
+        self.hung_up.set()
 
     @staticmethod
     def _send(h: BaseHTTPRequestHandler, status: int, body: Any, headers: Optional[Dict[str, str]] = None) -> None:
