@@ -267,4 +267,15 @@ def _flush_at_exit() -> None:
 
 atexit.register(_flush_at_exit)
 
+
+def _forget_in_child() -> None:
+    """A forked child is not the trial: at its exit it delivers nothing of its
+    parent's (its parent does), and its copy of a lock a sender thread held at
+    the fork could never be released there."""
+    _open_contexts.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
 __all__ = ["Context", "TrainReports", "init", "PreemptedError"]

@@ -88,8 +88,11 @@ def on_sigterm(on_term: Callable[[], None], flush: Callable[[float], Any]) -> Ca
 
 
 def _reset_for_fork() -> None:  # pragma: no cover - a forked child starts clean
+    """A forked child is not the trial: a SIGTERM ends it without touching its
+    parent's contexts (which it only has copies of)."""
     global _terms
     _terms = 0
+    _registered.clear()
 
 
 if hasattr(os, "register_at_fork"):
