@@ -1,0 +1,45 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { ExperimentConfig } from "../../src/protocol/config/types.js";
+import { nextFloat, seedRng } from "../../src/searcher/rng.js";
+import { simulate } from "../../src/searcher/simulate.js";
+import { snapshotSearcher } from "../../src/searcher/snapshot.js";
+import { adaptiveAsha, asyncHalving, batches, experimentConfig } from "./support/config.js";
+
+/**
+ * The fingerprint of a whole run: every op and the snapshot after every event,
+ * hashed. The expected values were recorded before samplers existed, so an
+ * ASHA search without `sampler` (or with `sampler: random`) is the search it
+ * always was, bit for bit, snapshots included.
+ */
+function fingerprint(config: ExperimentConfig): string {
+  const metric = seedRng(3, 1);
+  const hash = createHash("sha256");
+  simulate(config, {
+    report: () => nextFloat(metric),
+    afterEvent(state, event, ops) {
+      hash.update(JSON.stringify(event));
+      hash.update(JSON.stringify(ops));
+      hash.update(snapshotSearcher(state));
+      return undefined;
+    },
+  });
+  return hash.digest("hex").slice(0, 16);
+}
+
+describe("ASHA with the default sampler", () => {
+  const adaptive = adaptiveAsha({
+    max_length: batches(6400),
+    max_trials: 40,
+    max_concurrent_trials: 5,
+  });
+  const stopping = asyncHalving({ max_length: batches(900), max_trials: 20, stop_once: true });
+
+  it("runs adaptive ASHA exactly as before samplers existed", () => {
+    expect(fingerprint(experimentConfig(adaptive))).toBe("2aa93ca53e4314ab");
+  });
+
+  it("runs async_halving by stopping exactly as before samplers existed", () => {
+    expect(fingerprint(experimentConfig(stopping))).toBe("4030c023740eed83");
+  });
+});
