@@ -5,7 +5,10 @@
  * which bracket created each trial and routes the trial's events there, so no
  * renumbering is needed. Brackets create trials in bracket order; with
  * max_concurrent_trials > 0 the brackets together never have more trials busy
- * than that, even when there are more brackets than slots.
+ * than that, even when there are more brackets than slots. With `sampler: tpe`
+ * new trials are sampled from a TPE model of the results by rung length
+ * (`tpe-sampler.ts`); without it the state has no model, so it is exactly
+ * what it was before samplers existed.
  */
 import type {
   AdaptiveAshaSearcherConfig,
@@ -20,6 +23,7 @@ import { constantMetricLength, makeBracket } from "./asha-bracket.js";
 import { promotionCloseOut, promotionExit, promotionValidation } from "./asha-promotion.js";
 import { type AshaBracketState, fillBracket, newBracketState } from "./asha-state.js";
 import { stoppingExit, stoppingValidation } from "./asha-stopping.js";
+import { newTpeModel, observeTpe, type TpeModelState, tpeSampling } from "./tpe-sampler.js";
 import {
   assertNever,
   type MethodContext,
@@ -40,6 +44,8 @@ export interface AshaSearchState {
   brackets: AshaBracketState[];
   /** bracketOf[requestId - 1]: the bracket that created the trial. */
   bracketOf: number[];
+  /** sampler tpe only: the model new trials are sampled from. */
+  tpe?: TpeModelState;
 }
 
 export function newAshaSearchState(config: AshaSearchConfig, maxLength: number): AshaSearchState {
@@ -53,13 +59,13 @@ export function newAshaSearchState(config: AshaSearchConfig, maxLength: number):
       s.max_concurrent_trials,
       s.stop_once,
     );
-    return {
+    return withModel(s, {
       kind: "asha",
       smallerIsBetter: s.smaller_is_better,
       maxConcurrent: 0,
       brackets: [newBracketState(params)],
       bracketOf: [],
-    };
+    });
   }
   const rungs = adaptiveBracketRungs(s, maxLength);
   const trials = bracketMaxTrials(s.max_trials, s.divisor, rungs);
@@ -69,13 +75,17 @@ export function newAshaSearchState(config: AshaSearchConfig, maxLength: number):
       makeBracket(maxLength, numRungs, s.divisor, trials[i]!, concurrent[i]!, s.stop_once),
     ),
   );
-  return {
+  return withModel(s, {
     kind: "asha",
     smallerIsBetter: s.smaller_is_better,
     maxConcurrent: s.max_concurrent_trials,
     brackets,
     bracketOf: [],
-  };
+  });
+}
+
+function withModel(config: AshaSearchConfig, state: AshaSearchState): AshaSearchState {
+  return config.sampler === "tpe" ? { ...state, tpe: newTpeModel() } : state;
 }
 
 /** The bracket (0-based) that created a trial. */
@@ -90,7 +100,8 @@ export function ashaConstantMetricLength(state: AshaSearchState): number {
   return state.brackets.reduce((sum, b) => sum + constantMetricLength(b.params), 0);
 }
 
-function fillAll(state: AshaSearchState, ctx: MethodContext, ops: SearcherOp[]): void {
+function fillAll(state: AshaSearchState, methodCtx: MethodContext, ops: SearcherOp[]): void {
+  const ctx = tpeSampling(methodCtx, state.tpe);
   let budget = Number.POSITIVE_INFINITY;
   if (state.maxConcurrent > 0) {
     const busy = state.brackets.reduce((n, b) => n + b.pending, 0);
@@ -109,6 +120,7 @@ function fillAll(state: AshaSearchState, ctx: MethodContext, ops: SearcherOp[]):
 
 function step(ctx: MethodContext, state: AshaSearchState, event: MethodEvent) {
   const ops: SearcherOp[] = [];
+  observeTpe(state.tpe, event, state.smallerIsBetter);
   switch (event.type) {
     case "initialize":
       fillAll(state, ctx, ops);

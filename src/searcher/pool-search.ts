@@ -1,13 +1,16 @@
 /**
- * `single`, `random` and `grid`: independent trials, each trained once to
+ * `single`, `random`, `grid` and `tpe`: independent trials, each trained once to
  * max_length and closed. Each trial is created with its whole plan —
  * `create`, `validateAfter(max_length)`, `close` — so it exits as soon as its
  * validation is done. At most max_concurrent_trials are busy at once (0 = no
  * limit; single has one trial). A random-search trial that exits with
  * INVALID_HP is replaced by a fresh sample and doesn't count toward
- * max_trials; any other early exit counts as a finished trial.
+ * max_trials; any other early exit counts as a finished trial. TPE is random
+ * search whose new trials are sampled from a model of the results so far
+ * (`tpe-sampler.ts`), kept in the state; its INVALID_HP trials are replaced too.
  */
 import { gridAxes, gridPointOf, gridSize } from "./grid.js";
+import { newTpeModel, observeTpe, type TpeModelState, tpeSampling } from "./tpe-sampler.js";
 import {
   assertNever,
   type MethodContext,
@@ -18,7 +21,7 @@ import {
 
 export interface PoolSearchState {
   kind: "pool";
-  source: "single" | "random" | "grid";
+  source: "single" | "random" | "grid" | "tpe";
   /** Trials that must finish: 1, max_trials, or the number of grid points. */
   target: number;
   /** Trials created that count toward `target`. */
@@ -29,9 +32,12 @@ export interface PoolSearchState {
   pending: number;
   /** 0 = no limit. */
   concurrency: number;
+  /** tpe only: the model new trials are sampled from. */
+  tpe?: TpeModelState;
 }
 
-function fill(state: PoolSearchState, ctx: MethodContext, ops: SearcherOp[]): void {
+function fill(state: PoolSearchState, methodCtx: MethodContext, ops: SearcherOp[]): void {
+  const ctx = tpeSampling(methodCtx, state.tpe);
   const axes = state.source === "grid" ? gridAxes(ctx.config.hyperparameters) : null;
   const length = ctx.config.searcher.max_length.value;
   while (
@@ -52,6 +58,7 @@ function fill(state: PoolSearchState, ctx: MethodContext, ops: SearcherOp[]): vo
 
 function step(ctx: MethodContext, state: PoolSearchState, event: MethodEvent) {
   const ops: SearcherOp[] = [];
+  observeTpe(state.tpe, event, ctx.config.searcher.smaller_is_better);
   switch (event.type) {
     case "initialize":
       break;
@@ -60,7 +67,9 @@ function step(ctx: MethodContext, state: PoolSearchState, event: MethodEvent) {
       break;
     case "trialExitedEarly":
       state.pending--;
-      if (event.reason === "INVALID_HP" && state.source === "random") state.counted--;
+      if (event.reason === "INVALID_HP" && (state.source === "random" || state.source === "tpe")) {
+        state.counted--;
+      }
       break;
     default:
       assertNever(event);
@@ -102,6 +111,17 @@ export const poolSearch: SearchMethod<PoolSearchState> = {
           created: 0,
           pending: 0,
           concurrency: s.max_concurrent_trials,
+        };
+      case "tpe":
+        return {
+          kind: "pool",
+          source: "tpe",
+          target: s.max_trials,
+          counted: 0,
+          created: 0,
+          pending: 0,
+          concurrency: s.max_concurrent_trials,
+          tpe: newTpeModel(),
         };
       default:
         throw new Error(`poolSearch cannot run searcher ${s.name}`);

@@ -84,6 +84,7 @@ function createMethod(config: ExperimentConfig): MethodState {
     case "single":
     case "random":
     case "grid":
+    case "tpe":
       return poolSearch.create(config);
     case "async_halving":
     case "adaptive_asha":

@@ -4,7 +4,7 @@
  * method it belongs to, as in Determined, so a half-edited config (switching
  * `async_halving` to `random` but keeping `num_rungs`) never silently ignores input.
  */
-import { childPath, type ErrorList } from "./errors.js";
+import { childPath, describeValue, type ErrorList } from "./errors.js";
 import {
   atMost,
   boolean,
@@ -21,8 +21,15 @@ import {
   required,
 } from "./fields.js";
 import { lengthRule } from "./lengths.js";
-import { MAX_RUNGS, MAX_TRIALS } from "./limits.js";
-import type { AshaMode, SearcherConfig, SearcherName } from "./types.js";
+import { MAX_EI_CANDIDATES, MAX_RUNGS, MAX_TRIALS } from "./limits.js";
+import type {
+  AshaMode,
+  AshaSampling,
+  SamplerName,
+  SearcherConfig,
+  SearcherName,
+  TpeSettings,
+} from "./types.js";
 
 export const SEARCHER_NAMES = [
   "single",
@@ -30,7 +37,10 @@ export const SEARCHER_NAMES = [
   "grid",
   "async_halving",
   "adaptive_asha",
+  "tpe",
 ] as const satisfies readonly SearcherName[];
+
+export const SAMPLER_NAMES = ["random", "tpe"] as const satisfies readonly SamplerName[];
 
 export const ASHA_MODES = [
   "aggressive",
@@ -46,7 +56,16 @@ export const SEARCHER_DEFAULTS = {
   mode: "standard",
   bracket_rungs: null,
   stop_once: false,
+  sampler: "random",
+  // Optuna's TPESampler defaults; gamma 0.1 is the fraction of its default_gamma.
+  n_startup_trials: 10,
+  gamma: 0.1,
+  n_ei_candidates: 24,
 } as const;
+
+/** The fields that tune TPE: the tpe searcher's, and ASHA's with `sampler: tpe`. */
+const TPE_FIELDS = ["n_startup_trials", "gamma", "n_ei_candidates"] as const;
+const ASHA_SAMPLER_FIELDS = ["sampler", ...TPE_FIELDS] as const;
 
 const COMMON_FIELDS = ["name", "metric", "smaller_is_better", "max_length"] as const;
 
@@ -55,7 +74,14 @@ const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
   single: [],
   random: ["max_trials", "max_concurrent_trials"],
   grid: ["max_concurrent_trials"],
-  async_halving: ["num_rungs", "divisor", "max_trials", "max_concurrent_trials", "stop_once"],
+  async_halving: [
+    "num_rungs",
+    "divisor",
+    "max_trials",
+    "max_concurrent_trials",
+    "stop_once",
+    ...ASHA_SAMPLER_FIELDS,
+  ],
   adaptive_asha: [
     "mode",
     "divisor",
@@ -64,7 +90,9 @@ const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
     "max_trials",
     "max_concurrent_trials",
     "stop_once",
+    ...ASHA_SAMPLER_FIELDS,
   ],
+  tpe: ["max_trials", "max_concurrent_trials", ...TPE_FIELDS],
 };
 
 /** Every field any searcher takes. */
@@ -73,8 +101,18 @@ export const ALL_SEARCHER_FIELDS: readonly string[] = [
 ];
 
 const trialCount = atMost(integer({ min: 1 }), MAX_TRIALS);
+const trialCount0 = atMost(integer({ min: 0 }), MAX_TRIALS);
 const rungCount = atMost(integer({ min: 1 }), MAX_RUNGS);
 const name = oneOf(SEARCHER_NAMES);
+const candidateCount = atMost(integer({ min: 1 }), MAX_EI_CANDIDATES);
+const gammaRule: Rule<number> = {
+  expected: "a number > 0 and <= 1",
+  read(value, path, errors) {
+    if (typeof value === "number" && value > 0 && value <= 1) return value;
+    errors.add(path, `must be a number > 0 and <= 1, got ${describeValue(value)}`);
+    return undefined;
+  },
+};
 
 /**
  * Reads `searcher`. Every present field is validated even when `name` is
@@ -134,6 +172,26 @@ export function parseSearcher(
     SEARCHER_DEFAULTS.bracket_rungs,
   );
   const stop_once = own("stop_once", boolean, SEARCHER_DEFAULTS.stop_once);
+  const sampler = own("sampler", oneOf(SAMPLER_NAMES), SEARCHER_DEFAULTS.sampler);
+  const tpe: TpeSettings = {
+    n_startup_trials: own("n_startup_trials", trialCount0, SEARCHER_DEFAULTS.n_startup_trials),
+    gamma: own("gamma", gammaRule, SEARCHER_DEFAULTS.gamma),
+    n_ei_candidates: own("n_ei_candidates", candidateCount, SEARCHER_DEFAULTS.n_ei_candidates),
+  };
+  // ASHA reads the TPE settings only with `sampler: tpe`; given without it, they would be ignored.
+  const samples = method === "tpe" || sampler === "tpe";
+  if (!samples && allowed.includes("sampler")) {
+    for (const key of TPE_FIELDS) {
+      if (getField(m, key) !== undefined) {
+        errors.add(
+          childPath(path, key),
+          "is used only with sampler: tpe (set searcher.sampler: tpe)",
+        );
+      }
+    }
+  }
+  // Present only when not random, so an ASHA config reads as it did before samplers existed.
+  const sampling: AshaSampling = sampler === "tpe" ? { sampler, ...tpe } : {};
 
   if (errors.count !== before || method === undefined) return undefined;
   if (metric === undefined || max_length === undefined) return undefined;
@@ -154,6 +212,7 @@ export function parseSearcher(
         max_trials: max_trials!,
         max_concurrent_trials,
         stop_once,
+        ...sampling,
       };
     case "adaptive_asha":
       return {
@@ -166,6 +225,9 @@ export function parseSearcher(
         max_trials: max_trials!,
         max_concurrent_trials,
         stop_once,
+        ...sampling,
       };
+    case "tpe":
+      return { name: method, ...common, max_trials: max_trials!, max_concurrent_trials, ...tpe };
   }
 }

@@ -56,7 +56,38 @@ export interface GridSearcherConfig extends SearcherCommon {
   max_concurrent_trials: number;
 }
 
-export interface AsyncHalvingSearcherConfig extends SearcherCommon {
+/**
+ * The Tree-structured Parzen Estimator's settings (Optuna's names and defaults).
+ * The good results are the best min(ceil(gamma * n), 25) of n.
+ */
+export interface TpeSettings {
+  /** Results needed before the model is used; trials before that are sampled at random. */
+  n_startup_trials: number;
+  /** The fraction of results that count as good, in (0, 1]; at most 25 results are good. */
+  gamma: number;
+  /** Candidates drawn from the good model per hyperparameter; the best ratio l(x)/g(x) wins. */
+  n_ei_candidates: number;
+}
+
+export interface TpeSearcherConfig extends SearcherCommon, TpeSettings {
+  name: "tpe";
+  max_trials: number;
+  /** 0 = unlimited. */
+  max_concurrent_trials: number;
+}
+
+/** How an ASHA search samples the hyperparameters of new trials. */
+export type SamplerName = "random" | "tpe";
+
+/**
+ * ASHA's sampler. Absent means `random` (and configs stored before samplers
+ * existed have none); with `tpe` the parser sets every TPE setting.
+ */
+export interface AshaSampling extends Partial<TpeSettings> {
+  sampler?: SamplerName;
+}
+
+export interface AsyncHalvingSearcherConfig extends SearcherCommon, AshaSampling {
   name: "async_halving";
   num_rungs: number;
   divisor: number;
@@ -65,7 +96,7 @@ export interface AsyncHalvingSearcherConfig extends SearcherCommon {
   stop_once: boolean;
 }
 
-export interface AdaptiveAshaSearcherConfig extends SearcherCommon {
+export interface AdaptiveAshaSearcherConfig extends SearcherCommon, AshaSampling {
   name: "adaptive_asha";
   mode: AshaMode;
   divisor: number;
@@ -82,7 +113,8 @@ export type SearcherConfig =
   | RandomSearcherConfig
   | GridSearcherConfig
   | AsyncHalvingSearcherConfig
-  | AdaptiveAshaSearcherConfig;
+  | AdaptiveAshaSearcherConfig
+  | TpeSearcherConfig;
 
 export type SearcherName = SearcherConfig["name"];
 

@@ -1,0 +1,184 @@
+/**
+ * TPE as a sampler of new trials' hyperparameters (Bergstra et al. 2011, in
+ * the manner of Optuna's independent TPESampler), for the `tpe` searcher and
+ * for ASHA with `sampler: tpe`.
+ *
+ * The model is what the searcher state keeps: each trial's hyperparameters as
+ * coordinates (`tpe-space.ts`) and the (normalised: smaller is better) metrics
+ * trials reported, by length. To sample, it takes the results at the longest
+ * length that has at least max(n_startup_trials, 1) of them — for ASHA, the
+ * highest rung with enough results, falling back to lower rungs (BOHB's rule);
+ * with none, the trial is sampled at random exactly as random search does.
+ * The best min(ceil(gamma * n), 25) results are good, the rest bad. For each
+ * varying hyperparameter, independently and in the config's order, it fits a
+ * Parzen estimator l to the good values and g to the bad ones, draws
+ * n_ei_candidates values from l and keeps the one with the highest l(x)/g(x)
+ * (the first on ties).
+ *
+ * Early exits carry no metric and are not results; a trial that exits with
+ * INVALID_HP is forgotten. All randomness comes from the searcher's generator.
+ */
+import { SEARCHER_DEFAULTS } from "../protocol/config/searcher-config.js";
+import type { HParams, SearcherConfig, TpeSettings } from "../protocol/config/types.js";
+import { normaliseMetric } from "./asha-state.js";
+import { logParzenDensity, parzenEstimator, sampleParzen } from "./parzen-estimator.js";
+import { axisDomain, decodeHParams, encodeHParams, type TpeAxis, tpeAxes } from "./tpe-space.js";
+import type { MethodContext, MethodEvent, RequestId, RngState } from "./types.js";
+
+/** The results reported at one length, in the order they came: [requestId, metric]. */
+export interface TpeRung {
+  length: number;
+  results: [RequestId, number][];
+}
+
+export interface TpeModelState {
+  /** points[requestId - 1]: the trial's coordinates; null once it is forgotten (INVALID_HP). */
+  points: (number[] | null)[];
+  /** Shortest length first. */
+  rungs: TpeRung[];
+}
+
+/** The good set is at most this many results (Optuna's default gamma). */
+export const MAX_GOOD_RESULTS = 25;
+
+export function newTpeModel(): TpeModelState {
+  return { points: [], rungs: [] };
+}
+
+/** The TPE settings of a searcher that samples with TPE, else null. */
+export function tpeSettingsOf(searcher: SearcherConfig): TpeSettings | null {
+  if (searcher.name === "tpe") return searcher;
+  if (searcher.name !== "async_halving" && searcher.name !== "adaptive_asha") return null;
+  if (searcher.sampler !== "tpe") return null;
+  const {
+    n_startup_trials = SEARCHER_DEFAULTS.n_startup_trials,
+    gamma = SEARCHER_DEFAULTS.gamma,
+    n_ei_candidates = SEARCHER_DEFAULTS.n_ei_candidates,
+  } = searcher;
+  return { n_startup_trials, gamma, n_ei_candidates };
+}
+
+/** Records a trial's (normalised) metric at `length`. */
+function recordResult(
+  model: TpeModelState,
+  requestId: RequestId,
+  length: number,
+  metric: number,
+): void {
+  if (!model.points[requestId - 1]) return;
+  let rung = model.rungs.find((r) => r.length === length);
+  if (rung === undefined) {
+    rung = { length, results: [] };
+    model.rungs.push(rung);
+    model.rungs.sort((a, b) => a.length - b.length);
+  }
+  rung.results.push([requestId, metric]);
+}
+
+/** Forgets a trial and its results (its hyperparameters were invalid). */
+function forgetTrial(model: TpeModelState, requestId: RequestId): void {
+  if (requestId - 1 < model.points.length) model.points[requestId - 1] = null;
+  for (const rung of model.rungs) rung.results = rung.results.filter(([id]) => id !== requestId);
+}
+
+/**
+ * What the model learns from a method event: a validation is a result, an
+ * INVALID_HP exit forgets the trial; other events teach it nothing.
+ */
+export function observeTpe(
+  model: TpeModelState | undefined,
+  event: MethodEvent,
+  smallerIsBetter: boolean,
+): void {
+  if (model === undefined) return;
+  if (event.type === "validationCompleted") {
+    const metric = normaliseMetric(event.metric, smallerIsBetter);
+    recordResult(model, event.requestId, event.length, metric);
+  } else if (event.type === "trialExitedEarly" && event.reason === "INVALID_HP") {
+    forgetTrial(model, event.requestId);
+  }
+}
+
+/** The results to model: the longest length with enough of them, or null (sample at random). */
+function modelledResults(model: TpeModelState, settings: TpeSettings): TpeRung | null {
+  const needed = Math.max(settings.n_startup_trials, 1);
+  for (let k = model.rungs.length - 1; k >= 0; k--) {
+    if (model.rungs[k]!.results.length >= needed) return model.rungs[k]!;
+  }
+  return null;
+}
+
+/** Best first; ties in report order. */
+function splitResults(rung: TpeRung, gamma: number): { good: RequestId[]; bad: RequestId[] } {
+  const ranked = rung.results
+    .map(([id, metric], order) => ({ id, metric, order }))
+    .sort((a, b) => a.metric - b.metric || a.order - b.order);
+  const n = Math.min(Math.ceil(gamma * ranked.length), MAX_GOOD_RESULTS);
+  // Weights age by trial order, so each set is listed oldest trial first.
+  const byTrial = (ids: RequestId[]) => ids.sort((a, b) => a - b);
+  return {
+    good: byTrial(ranked.slice(0, n).map((r) => r.id)),
+    bad: byTrial(ranked.slice(n).map((r) => r.id)),
+  };
+}
+
+function sampleAxis(
+  axis: TpeAxis,
+  good: number[],
+  bad: number[],
+  candidates: number,
+  rng: RngState,
+) {
+  const domain = axisDomain(axis);
+  if (domain.kind === "numeric" && !(domain.high > domain.low)) return domain.low;
+  const l = parzenEstimator(domain, good);
+  const g = parzenEstimator(domain, bad);
+  let best = 0;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < candidates; i++) {
+    const x = sampleParzen(l, rng);
+    const score = logParzenDensity(l, x) - logParzenDensity(g, x);
+    if (i === 0 || score > bestScore) {
+      best = x;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Hyperparameters for a new trial from the model, or null when it has too few results. */
+export function suggestTpe(
+  ctx: MethodContext,
+  model: TpeModelState,
+  settings: TpeSettings,
+): HParams | null {
+  const rung = modelledResults(model, settings);
+  if (rung === null) return null;
+  const { good, bad } = splitResults(rung, settings.gamma);
+  const specs = ctx.config.hyperparameters;
+  const coords = tpeAxes(specs).map((axis, j) => {
+    const values = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]![j]!);
+    return sampleAxis(axis, values(good), values(bad), settings.n_ei_candidates, ctx.rng);
+  });
+  return decodeHParams(specs, coords);
+}
+
+/**
+ * The context new trials are created with: with a model (and TPE settings),
+ * `ctx` with a `newTrial` that samples from the model when it is not given
+ * hyperparameters and records every new trial's coordinates; else `ctx`.
+ */
+export function tpeSampling(ctx: MethodContext, model: TpeModelState | undefined): MethodContext {
+  const settings = tpeSettingsOf(ctx.config.searcher);
+  if (model === undefined || settings === null) return ctx;
+  return {
+    config: ctx.config,
+    rng: ctx.rng,
+    newTrial(hparams) {
+      const create = ctx.newTrial(hparams ?? suggestTpe(ctx, model, settings) ?? undefined);
+      const axes = tpeAxes(ctx.config.hyperparameters);
+      model.points[create.requestId - 1] = encodeHParams(axes, create.hparams);
+      return create;
+    },
+  };
+}
