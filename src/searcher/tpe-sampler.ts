@@ -9,7 +9,9 @@
  * length that has at least max(n_startup_trials, 1) of them — for ASHA, the
  * highest rung with enough results, falling back to lower rungs (BOHB's rule);
  * with none, the trial is sampled at random exactly as random search does.
- * The best min(ceil(gamma * n), 25) results are good, the rest bad. For each
+ * Trials are ranked by their results at that length, those stopped before it
+ * after them (see `rankTrials`); the best min(ceil(gamma * n), 25) of the n
+ * trials with a result are good, the rest bad. For each
  * varying hyperparameter, independently and in the config's order, it fits a
  * Parzen estimator l to the good values and g to the bad ones, draws
  * n_ei_candidates values from l and keeps the one with the highest l(x)/g(x)
@@ -100,7 +102,7 @@ export function observeTpe(
 }
 
 /** The results to model: the longest length with enough of them, or null (sample at random). */
-function modelledResults(model: TpeModelState, settings: TpeSettings): TpeRung | null {
+export function tpeModelledRung(model: TpeModelState, settings: TpeSettings): TpeRung | null {
   const needed = Math.max(settings.n_startup_trials, 1);
   for (let k = model.rungs.length - 1; k >= 0; k--) {
     if (model.rungs[k]!.results.length >= needed) return model.rungs[k]!;
@@ -108,13 +110,53 @@ function modelledResults(model: TpeModelState, settings: TpeSettings): TpeRung |
   return null;
 }
 
-/** Best first; ties in report order. */
-function splitResults(rung: TpeRung, gamma: number): { good: RequestId[]; bad: RequestId[] } {
-  const ranked = rung.results
-    .map(([id, metric], order) => ({ id, metric, order }))
-    .sort((a, b) => a.metric - b.metric || a.order - b.order);
+interface Ranked {
+  id: RequestId;
+  /** 0: reached the modelled length; 1: stopped before it. */
+  tier: number;
+  /** The length the metric was taken at. */
+  length: number;
+  metric: number;
+}
+
+/**
+ * Every trial with a result, best first: those that reached the modelled
+ * length L by their metric at the shortest length >= L, then those stopped
+ * before it, the ones that got further first, each by its metric at its
+ * longest length (as Optuna ranks pruned trials after complete ones). Ties go
+ * to the older trial. Without the stopped trials, a high rung would hold only
+ * trials already selected for being good, and g would be fitted to them.
+ */
+function rankTrials(model: TpeModelState, modelled: number): Ranked[] {
+  const best = new Map<RequestId, Ranked>();
+  for (const rung of model.rungs) {
+    const tier = rung.length >= modelled ? 0 : 1;
+    for (const [id, metric] of rung.results) {
+      const seen = best.get(id);
+      // Rungs go shortest first: a later one is longer, so below L it replaces, from L on it is kept.
+      if (seen === undefined || seen.tier === 1) {
+        best.set(id, { id, tier, length: rung.length, metric });
+      }
+    }
+  }
+  return [...best.values()].sort(
+    (a, b) =>
+      a.tier - b.tier ||
+      (a.tier === 1 ? b.length - a.length : 0) ||
+      a.metric - b.metric ||
+      a.id - b.id,
+  );
+}
+
+/** The best min(ceil(gamma * n), 25) trials are good, the others bad; each set oldest first. */
+function splitResults(
+  model: TpeModelState,
+  modelled: number,
+  gamma: number,
+): { good: RequestId[]; bad: RequestId[] } {
+  const ranked = rankTrials(model, modelled);
   const n = Math.min(Math.ceil(gamma * ranked.length), MAX_GOOD_RESULTS);
-  // Weights age by trial order, so each set is listed oldest trial first.
+  // Weights age by trial order.
   const byTrial = (ids: RequestId[]) => ids.sort((a, b) => a - b);
   return {
     good: byTrial(ranked.slice(0, n).map((r) => r.id)),
@@ -152,9 +194,9 @@ export function suggestTpe(
   model: TpeModelState,
   settings: TpeSettings,
 ): HParams | null {
-  const rung = modelledResults(model, settings);
+  const rung = tpeModelledRung(model, settings);
   if (rung === null) return null;
-  const { good, bad } = splitResults(rung, settings.gamma);
+  const { good, bad } = splitResults(model, rung.length, settings.gamma);
   const specs = ctx.config.hyperparameters;
   const coords = tpeAxes(specs).map((axis, j) => {
     const values = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]![j]!);

@@ -12,6 +12,7 @@ import type {
   RandomSearcherConfig,
   SearcherConfig,
   SingleSearcherConfig,
+  TpeSearcherConfig,
 } from "../../../src/protocol/config/types.js";
 
 export const defaultHParams: Record<string, HyperparameterSpec> = {
@@ -104,3 +105,32 @@ export function adaptiveAsha(
     ...fields,
   };
 }
+
+export function tpe(fields: Partial<TpeSearcherConfig> = {}): TpeSearcherConfig {
+  return {
+    ...common,
+    name: "tpe",
+    max_trials: 8,
+    max_concurrent_trials: 16,
+    n_startup_trials: 10,
+    gamma: 0.1,
+    n_ei_candidates: 24,
+    ...fields,
+  };
+}
+
+/** Every kind of hyperparameter: double, log, int, categorical, nested and const. */
+export const everyKindHParams: Record<string, HyperparameterSpec> = {
+  dropout: { type: "double", minval: 0.1, maxval: 0.5 },
+  lr: { type: "log", minval: -4, maxval: -1, base: 10 },
+  units: { type: "int", minval: 2, maxval: 6 },
+  optimizer: { type: "categorical", vals: ["adam", "sgd", { name: "rmsprop", rho: 0.9 }] },
+  model: {
+    type: "object",
+    fields: {
+      depth: { type: "int", minval: 1, maxval: 3 },
+      activation: { type: "const", val: "relu" },
+    },
+  },
+  batch: { type: "const", val: 64 },
+};

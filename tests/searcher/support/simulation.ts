@@ -11,7 +11,7 @@
  * state, so anything a snapshot loses shows up in the plan.
  */
 import { expect } from "vitest";
-import type { ExperimentConfig } from "../../../src/protocol/config/types.js";
+import type { ExperimentConfig, HParams } from "../../../src/protocol/config/types.js";
 import {
   type SimulationResult,
   simulate,
@@ -41,12 +41,12 @@ export function expandPlan(plan: Plan): Plan {
 
 export function runTable(
   config: ExperimentConfig,
-  report: (requestId: number, length: number) => TrialOutcome,
+  report: (requestId: number, length: number, hparams: HParams) => TrialOutcome,
 ): TableRun {
   const events: SearcherEvent[] = [];
   const ops: SearcherOp[][] = [];
   const result = simulate(config, {
-    report: ({ requestId, length }) => report(requestId, length),
+    report: ({ requestId, length, hparams }) => report(requestId, length, hparams),
     afterEvent(state, event, stepOps) {
       events.push(event);
       ops.push(stepOps);
@@ -68,7 +68,7 @@ export function runTable(
 /** Runs the table and checks the plan. */
 export function expectPlan(
   config: ExperimentConfig,
-  report: (requestId: number, length: number) => TrialOutcome,
+  report: (requestId: number, length: number, hparams: HParams) => TrialOutcome,
   expected: Plan,
 ): TableRun {
   const run = runTable(config, report);
