@@ -42,4 +42,21 @@ describe("ASHA with the default sampler", () => {
   it("runs async_halving by stopping exactly as before samplers existed", () => {
     expect(fingerprint(experimentConfig(stopping))).toBe("4030c023740eed83");
   });
+
+  it("is the same search when sampler: random is spelled out", () => {
+    expect(fingerprint(experimentConfig({ ...adaptive, sampler: "random" }))).toBe(
+      "2aa93ca53e4314ab",
+    );
+  });
+
+  it("differs with sampler: tpe (the fingerprint sees the sampling)", () => {
+    const tpe = {
+      ...adaptive,
+      sampler: "tpe",
+      n_startup_trials: 10,
+      gamma: 0.1,
+      n_ei_candidates: 24,
+    } as const;
+    expect(fingerprint(experimentConfig(tpe))).not.toBe("2aa93ca53e4314ab");
+  });
 });

@@ -180,7 +180,7 @@ export function parseSearcher(
   };
   // ASHA reads the TPE settings only with `sampler: tpe`; given without it, they would be ignored.
   const samples = method === "tpe" || sampler === "tpe";
-  if (!samples && allowed.includes("sampler")) {
+  if (!samples && method !== undefined && allowed.includes("sampler")) {
     for (const key of TPE_FIELDS) {
       if (getField(m, key) !== undefined) {
         errors.add(

@@ -22,7 +22,10 @@ export const fieldCases: Case[] = [
     title: "a missing searcher name is required",
     input: cfg({}, { name: undefined }),
     errors: [
-      ["searcher.name", "is required (one of single, random, grid, async_halving, adaptive_asha)"],
+      [
+        "searcher.name",
+        "is required (one of single, random, grid, async_halving, adaptive_asha, tpe)",
+      ],
     ],
   },
   {
@@ -58,7 +61,7 @@ export const fieldCases: Case[] = [
     errors: [
       [
         "searcher.name",
-        'must be one of single, random, grid, async_halving, adaptive_asha, got "asha"',
+        'must be one of single, random, grid, async_halving, adaptive_asha, tpe, got "asha"',
       ],
     ],
   },
@@ -149,7 +152,7 @@ export const fieldCases: Case[] = [
     errors: [
       [
         "searcher.max_concurrent_trials",
-        "is not a field of the single searcher (it is used by random, grid, async_halving, adaptive_asha)",
+        "is not a field of the single searcher (it is used by random, grid, async_halving, adaptive_asha, tpe)",
       ],
     ],
   },

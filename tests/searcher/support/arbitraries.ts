@@ -92,3 +92,56 @@ export const experiment: fc.Arbitrary<ExperimentConfig> = fc
   .map(({ searcher, hparams, seed }) =>
     experimentConfig(searcher, { hyperparameters: hparams, seed }),
   );
+
+const tpeSettings = fc.record({
+  n_startup_trials: fc.integer({ min: 0, max: 4 }),
+  gamma: fc.constantFrom(0.1, 0.25, 1),
+  n_ei_candidates: fc.integer({ min: 1, max: 8 }),
+});
+
+/** Searches that sample with TPE: the tpe searcher, and both ASHA methods with sampler: tpe. */
+export const tpeSearcherConfig: fc.Arbitrary<SearcherConfig> = fc.oneof(
+  fc
+    .record({
+      c: common,
+      max_trials: fc.integer({ min: 1, max: 12 }),
+      mct: concurrency,
+      tpe: tpeSettings,
+    })
+    .map(({ c, max_trials, mct, tpe }) => ({
+      ...c,
+      ...tpe,
+      name: "tpe" as const,
+      max_trials,
+      max_concurrent_trials: mct,
+    })),
+  fc
+    .record({ asha: searcherConfig, tpe: tpeSettings })
+    .filter(({ asha }) => asha.name === "async_halving" || asha.name === "adaptive_asha")
+    .map(({ asha, tpe }) => ({ ...asha, ...tpe, sampler: "tpe" as const })),
+);
+
+/** Every kind of hyperparameter TPE models, nested and constant ones included. */
+const tpeHParams: fc.Arbitrary<Record<string, HyperparameterSpec>> = fc.record({
+  a: fc.constant({ type: "double" as const, minval: 0, maxval: 1 }),
+  b: fc.constant({ type: "log" as const, minval: -3, maxval: 0, base: 10 }),
+  c: fc.record({
+    type: fc.constant("int" as const),
+    minval: fc.integer({ min: -3, max: 0 }),
+    maxval: fc.integer({ min: 0, max: 3 }),
+  }),
+  d: fc.constant({ type: "categorical" as const, vals: ["x", 2, { y: true }] }),
+  e: fc.constant({
+    type: "object" as const,
+    fields: {
+      f: { type: "double" as const, minval: 2, maxval: 2 },
+      g: { type: "const" as const, val: 7 },
+    },
+  }),
+});
+
+export const tpeExperiment: fc.Arbitrary<ExperimentConfig> = fc
+  .record({ searcher: tpeSearcherConfig, hparams: tpeHParams, seed: fc.integer() })
+  .map(({ searcher, hparams, seed }) =>
+    experimentConfig(searcher, { hyperparameters: hparams, seed }),
+  );
