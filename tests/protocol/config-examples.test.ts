@@ -18,6 +18,7 @@ describe("the example configs", () => {
     ["grid.yaml", "grid"],
     ["random.yaml", "random"],
     ["single.yaml", "single"],
+    ["tpe.yaml", "tpe"],
   ])("%s parses as a %s search", (file, method) => {
     const config = parseExample(file);
     expect(config.searcher.name).toBe(method);
