@@ -11,11 +11,12 @@ import { summarize, TrialPlayer, type TrialSummaryRow } from "./support/trial-pl
 async function run(
   db: "sqlite" | "postgres",
   stopAfter: number | null,
+  config: Record<string, unknown>,
 ): Promise<{ summary: TrialSummaryRow[]; steps: number }> {
   const tm = await startTestMaster({ db, slots: 3 });
   try {
     const created = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig(),
+      config,
       workdir: "/tmp",
     });
     const id = created.body.id;
@@ -35,12 +36,13 @@ async function run(
 export async function checkRecoveryAtEveryStep(
   db: "sqlite" | "postgres",
   stride = 1,
+  config: Record<string, unknown> = ashaConfig(),
 ): Promise<void> {
-  const baseline = await run(db, null);
+  const baseline = await run(db, null, config);
   expect(baseline.summary.length).toBe(9);
   expect(baseline.steps).toBeGreaterThan(15);
   for (let k = 0; k <= baseline.steps; k += stride) {
-    const resumed = await run(db, k);
+    const resumed = await run(db, k, config);
     expect({
       stoppedAfter: k,
       summary: resumed.summary.map(({ state: _, ...rest }) => rest),
