@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { ExperimentConfig } from "../src/protocol/config/types.js";
 import { previewSearch } from "../src/searcher/index.js";
 
-function config(maxTrials: number, maxConcurrent: number): ExperimentConfig {
+export function config(maxTrials: number, maxConcurrent: number): ExperimentConfig {
   return {
     name: "bench-adaptive-asha",
     description: "",

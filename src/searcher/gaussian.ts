@@ -63,13 +63,3 @@ export function standardNormalMass(a: number, b: number): number {
   if (b <= 0) return 0.5 * (erfc(-b * k) - erfc(-a * k));
   return 1 - 0.5 * (erfc(-a * k) + erfc(b * k));
 }
-
-/** log(sum(exp(xs))), without overflow; -Infinity for an empty list. */
-export function logSumExp(xs: readonly number[]): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const x of xs) if (x > max) max = x;
-  if (max === Number.NEGATIVE_INFINITY) return max;
-  let sum = 0;
-  for (const x of xs) sum += Math.exp(x - max);
-  return max + Math.log(sum);
-}

@@ -15,7 +15,7 @@
  * the oldest n - 25 ramp up linearly from 1/n and the newest 25 weigh 1.
  * Estimators are built, used and dropped within one step: nothing here is state.
  */
-import { logNormalDensity, logSumExp, standardNormal, standardNormalMass } from "./gaussian.js";
+import { logNormalDensity, standardNormal, standardNormalMass } from "./gaussian.js";
 import { nextFloat } from "./rng.js";
 import type { RngState } from "./types.js";
 
@@ -37,7 +37,11 @@ export type ParzenEstimator =
       domain: Extract<ParzenDomain, { kind: "numeric" }>;
       mus: number[];
       sigmas: number[];
-      /** log(weight / truncated mass) of each component. */
+      /**
+       * log of each component's density factor: weight / (truncated mass *
+       * sigma * sqrt(2 pi)), so its log density at x is
+       * logScale - ((x - mu) / sigma)^2 / 2.
+       */
       logScale: number[];
       /** Cumulative weights, for picking a component. */
       cumulative: number[];
@@ -103,7 +107,8 @@ export function parzenEstimator(domain: ParzenDomain, observations: number[]): P
   sigmas[mus.length - 1] = range;
   const logScale = mus.map((mu, i) => {
     const s = sigmas[i]!;
-    return Math.log(weights[i]!) - Math.log(standardNormalMass((low - mu) / s, (high - mu) / s));
+    const mass = standardNormalMass((low - mu) / s, (high - mu) / s);
+    return Math.log(weights[i]!) - Math.log(mass) + logNormalDensity(mu, mu, s);
   });
   return { kind: "numeric", domain, mus, sigmas, logScale, cumulative: cumulativeOf(weights) };
 }
@@ -124,6 +129,9 @@ function pick(rng: RngState, cumulative: number[]): number {
   const i = cumulative.findIndex((c) => u < c);
   return i === -1 ? cumulative.length - 1 : i;
 }
+
+/** A term this far (in log) below the largest adds less than 1e-17 of it: not worth an exp. */
+const NEGLIGIBLE = 40;
 
 /** Draws attempted from a component before a value is clamped into the range (never in practice). */
 const MAX_REJECTIONS = 64;
@@ -156,9 +164,19 @@ export function sampleParzen(estimator: ParzenEstimator, rng: RngState): number 
  */
 export function logParzenDensity(estimator: ParzenEstimator, x: number): number {
   if (estimator.kind === "categorical") return Math.log(estimator.probabilities[x]!);
-  return logSumExp(
-    estimator.mus.map(
-      (mu, i) => estimator.logScale[i]! + logNormalDensity(x, mu, estimator.sigmas[i]!),
-    ),
-  );
+  const { mus, sigmas, logScale } = estimator;
+  // log(sum(exp(terms))) in one pass, skipping terms below 1e-17 of the largest so far.
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  for (let i = 0; i < mus.length; i++) {
+    const z = (x - mus[i]!) / sigmas[i]!;
+    const term = logScale[i]! - 0.5 * z * z;
+    if (term <= max) {
+      if (term > max - NEGLIGIBLE) sum += Math.exp(term - max);
+    } else {
+      sum = sum * Math.exp(max - term) + 1;
+      max = term;
+    }
+  }
+  return max + Math.log(sum);
 }
