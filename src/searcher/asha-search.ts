@@ -7,8 +7,7 @@
  * max_concurrent_trials > 0 the brackets together never have more trials busy
  * than that, even when there are more brackets than slots. With `sampler: tpe`
  * new trials are sampled from a TPE model of the results by rung length
- * (`tpe-sampler.ts`); without it the state has no model, so it is exactly
- * what it was before samplers existed.
+ * (`tpe-sampler.ts`); with the random sampler the state holds no model at all.
  */
 import type {
   AdaptiveAshaSearcherConfig,

@@ -11,11 +11,11 @@
  * with none, the trial is sampled at random exactly as random search does.
  * Trials are ranked by their results at that length, those stopped before it
  * after them (see `rankTrials`); the best min(ceil(gamma * n), 25) of the n
- * trials with a result are good, the rest bad. For each
- * varying hyperparameter, independently and in the config's order, it fits a
- * Parzen estimator l to the good values and g to the bad ones, draws
- * n_ei_candidates values from l and keeps the one with the highest l(x)/g(x)
- * (the first on ties).
+ * trials with a result are good, the rest bad. For each varying
+ * hyperparameter, independently and in the config's order, it fits a Parzen
+ * estimator l to the good values and g to the bad ones, draws n_ei_candidates
+ * values from l and keeps the one with the highest l(x)/g(x) (the first on
+ * ties).
  *
  * Early exits carry no metric and are not results; a trial that exits with
  * INVALID_HP is forgotten. All randomness comes from the searcher's generator.

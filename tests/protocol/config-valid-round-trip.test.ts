@@ -103,6 +103,32 @@ const searcher = fc.oneof(
     },
     { requiredKeys: ["name", "max_trials"] },
   ),
+  fc.record(
+    {
+      name: fc.constant("tpe"),
+      max_trials: fc.integer({ min: 1, max: 100 }),
+      n_startup_trials: fc.integer({ min: 0, max: 20 }),
+      gamma: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      n_ei_candidates: fc.integer({ min: 1, max: 100 }),
+    },
+    { requiredKeys: ["name", "max_trials"] },
+  ),
+  fc
+    .record(
+      {
+        name: fc.constantFrom("async_halving", "adaptive_asha"),
+        num_rungs: fc.integer({ min: 1, max: 6 }),
+        max_trials: fc.integer({ min: 1, max: 100 }),
+        sampler: fc.constant("tpe"),
+        gamma: fc.double({ min: 0.01, max: 1, noNaN: true }),
+      },
+      { requiredKeys: ["name", "num_rungs", "max_trials", "sampler"] },
+    )
+    .map((s) => {
+      if (s.name === "async_halving") return s;
+      const { num_rungs: _, ...rest } = s;
+      return rest;
+    }),
 );
 
 /** Valid input configs: lengths share one unit, and epochs come with records_per_epoch. */

@@ -101,7 +101,7 @@ export const ALL_SEARCHER_FIELDS: readonly string[] = [
 ];
 
 const trialCount = atMost(integer({ min: 1 }), MAX_TRIALS);
-const trialCount0 = atMost(integer({ min: 0 }), MAX_TRIALS);
+const startupCount = atMost(integer({ min: 0 }), MAX_TRIALS);
 const rungCount = atMost(integer({ min: 1 }), MAX_RUNGS);
 const name = oneOf(SEARCHER_NAMES);
 const candidateCount = atMost(integer({ min: 1 }), MAX_EI_CANDIDATES);
@@ -174,7 +174,7 @@ export function parseSearcher(
   const stop_once = own("stop_once", boolean, SEARCHER_DEFAULTS.stop_once);
   const sampler = own("sampler", oneOf(SAMPLER_NAMES), SEARCHER_DEFAULTS.sampler);
   const tpe: TpeSettings = {
-    n_startup_trials: own("n_startup_trials", trialCount0, SEARCHER_DEFAULTS.n_startup_trials),
+    n_startup_trials: own("n_startup_trials", startupCount, SEARCHER_DEFAULTS.n_startup_trials),
     gamma: own("gamma", gammaRule, SEARCHER_DEFAULTS.gamma),
     n_ei_candidates: own("n_ei_candidates", candidateCount, SEARCHER_DEFAULTS.n_ei_candidates),
   };
@@ -190,7 +190,7 @@ export function parseSearcher(
       }
     }
   }
-  // Present only when not random, so an ASHA config reads as it did before samplers existed.
+  // Absent for random, the default: configs stored without a sampler and new ones read alike.
   const sampling: AshaSampling = sampler === "tpe" ? { sampler, ...tpe } : {};
 
   if (errors.count !== before || method === undefined) return undefined;
