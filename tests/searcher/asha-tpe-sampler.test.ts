@@ -64,6 +64,12 @@ describe("ASHA with sampler: tpe", () => {
     expect(mean(dropout(creates(tpe)))).toBeLessThan(mean(dropout(creates(random))) - 0.1);
   });
 
+  it("gives the same trials for the same seed and other trials for another seed", () => {
+    const seeded = (seed: number) => ({ ...tpe, reproducibility: { experiment_seed: seed } });
+    expect(creates(seeded(5))).toEqual(creates(seeded(5)));
+    expect(creates(seeded(5)).slice(10)).not.toEqual(creates(seeded(6)).slice(10));
+  });
+
   it("runs adaptive ASHA's brackets from one model", () => {
     const config = experimentConfig(
       { ...adaptiveAsha({ max_length: batches(1600), max_trials: 24 }), ...withTpe },
