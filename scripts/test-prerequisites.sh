@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432,
 # Chromium at /usr/bin/chromium, and NumPy, scikit-learn and PyTorch for
-# /usr/bin/python3 (the Python examples' trials) and mypy (the Python SDK's
-# type check). Starts or installs them where
+# /usr/bin/python3 (the Python examples' trials), mypy (the Python SDK's
+# type check) and Slurm with munge (the *.slurm tests start a cluster of one). Starts or installs them where
 # it can (as root on Debian), and otherwise says what is missing.
 set -u
 
@@ -30,6 +30,9 @@ if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; the
 fi
 pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || echo "note: PostgreSQL is not answering on 127.0.0.1:5432; the *.postgres tests will fail" >&2
 
+# The *.slurm tests start their own cluster of one (tests/support/slurm-cluster.ts), as root.
+[ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && [ -x /usr/bin/sbatch ] && [ -x /usr/sbin/munged ] ||
+  apt_install_missing "slurmctld slurmd slurm-client munge" "the *.slurm tests"
 [ -x /usr/bin/chromium ] || apt_install_missing chromium "the *.browser tests"
 /usr/bin/python3 -c 'import numpy, sklearn, torch' 2>/dev/null ||
   apt_install_missing "python3-numpy python3-sklearn python3-torch" "the Python examples' tests"

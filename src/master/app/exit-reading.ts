@@ -29,7 +29,7 @@ export async function settleExit(
       signal: info.signal,
       preemptAcked: a.preemptAcked || (a.preemptRequested && info.exitCode === 0),
       killRequested,
-      lostByInfrastructure: info.lost,
+      lostByInfrastructure: info.lost || info.endedByCluster !== undefined,
       opsRemaining: next !== null,
       closeRequested: trial.closeRequested,
       earlyExitReported: trial.endReason?.startsWith("early exit") ?? false,
@@ -114,10 +114,12 @@ export async function closeTrial(
 function describeExit(kind: string, info: ExitInfo): string {
   const how = info.askedForNext
     ? "its process asked for the next trial"
-    : info.lost
-      ? "lost"
-      : info.signal
-        ? `killed by ${info.signal}`
-        : `exit code ${info.exitCode}`;
+    : info.endedByCluster !== undefined
+      ? `ended by the cluster: ${info.endedByCluster}`
+      : info.lost
+        ? "lost"
+        : info.signal
+          ? `killed by ${info.signal}`
+          : `exit code ${info.exitCode}`;
   return `${kind} (${how})`;
 }

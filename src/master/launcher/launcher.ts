@@ -25,6 +25,13 @@ export interface ExitInfo {
   lost: boolean;
   /** The process did not exit: it finished its trial and asked for another. */
   askedForNext?: boolean;
+  /**
+   * The cluster ended it (a time limit, a preemption, a node failure, a cancel
+   * by someone other than the master), named as the cluster names it: not the
+   * trial's fault, so it is rescheduled from its latest checkpoint without
+   * counting a restart, whatever its exit code.
+   */
+  endedByCluster?: string;
 }
 
 export interface LauncherEvents {
@@ -44,12 +51,17 @@ export interface Launcher {
    * they hold and exit. Safe to call for one already gone.
    */
   terminate(allocationId: string, handle: unknown): Promise<void>;
-  /** Stops an allocation's processes at once (SIGKILL). Safe to call for one already gone. */
+  /**
+   * Stops an allocation's processes at once (SIGKILL; a Slurm job is
+   * cancelled, which gives them SIGTERM and SIGKILL after the cluster's
+   * `KillWait`). Safe to call for one already gone.
+   */
   kill(allocationId: string, handle: unknown): Promise<void>;
   /**
    * After a master restart: an allocation recorded by a previous master.
-   * Returns "adopted" when it still runs and will report its exit here,
-   * "stopped" when it was stopped (or was already gone).
+   * Returns "adopted" when it still runs, or has ended in a way the launcher
+   * can still read, and will report its exit here; "stopped" when it was
+   * stopped (or was already gone, its end unknown).
    */
   recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped">;
   /**

@@ -1,0 +1,42 @@
+/**
+ * How the Slurm launcher runs Slurm's commands (`sbatch`, `squeue`,
+ * `scancel`, `scontrol`): a seam, so that tests can count or answer the calls.
+ * Arguments go to the program as they are, never through a shell.
+ */
+import { execFile } from "node:child_process";
+
+export interface CommandResult {
+  /** The exit code; non-zero (or -1 when it could not run) is a failure the caller reads. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type CommandRunner = (command: string, args: readonly string[]) => Promise<CommandResult>;
+
+/** A call that takes longer is given up (Slurm's controller is down or stuck). */
+const TIMEOUT_MS = 60_000;
+
+/** Runs commands as child processes of the master, with `env` (default: the master's own). */
+export function execRunner(env: NodeJS.ProcessEnv = process.env): CommandRunner {
+  return (command, args) =>
+    new Promise((resolve) => {
+      execFile(
+        command,
+        args,
+        { env, timeout: TIMEOUT_MS, maxBuffer: 512 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+          resolve({ code, stdout: String(stdout), stderr: String(stderr || (err?.message ?? "")) });
+        },
+      );
+    });
+}
+
+/** The result's output, or an error naming the command and what it printed. */
+export function succeeded(command: string, result: CommandResult): string {
+  if (result.code === 0) return result.stdout;
+  throw new Error(
+    `${command} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+  );
+}

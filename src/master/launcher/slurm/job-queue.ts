@@ -1,0 +1,67 @@
+/**
+ * Reading Slurm's view of jobs: `squeue --json` for all of this user's jobs
+ * at once (Slurm remembers finished ones for `MinJobAge`, 300 s by default),
+ * and `scontrol show job` for one it no longer lists.
+ */
+import type { SlurmJobState } from "./job-end.js";
+
+interface SqueueJob {
+  job_id?: number;
+  /** A string in Slurm 22.05, a list of flags from 23.02 on. */
+  job_state?: string | string[];
+  /** A wait status in 22.05; an object from 23.02 on. */
+  exit_code?:
+    | number
+    | {
+        return_code?: number | { number?: number };
+        signal?: { id?: number | { number?: number } };
+      };
+}
+
+/** Jobs by id, from `squeue --json` output. */
+export function parseSqueue(json: string): Map<string, SlurmJobState> {
+  const out = new Map<string, SlurmJobState>();
+  const parsed = JSON.parse(json) as { jobs?: SqueueJob[] };
+  for (const job of parsed.jobs ?? []) {
+    if (job.job_id === undefined) continue;
+    const state = Array.isArray(job.job_state) ? (job.job_state[0] ?? "") : (job.job_state ?? "");
+    out.set(String(job.job_id), { state, waitStatus: waitStatus(job.exit_code) });
+  }
+  return out;
+}
+
+function waitStatus(exit: SqueueJob["exit_code"]): number | null {
+  if (exit === undefined) return null;
+  if (typeof exit === "number") return exit;
+  const code = numberOf(exit.return_code) ?? 0;
+  const signal = numberOf(exit.signal?.id) ?? 0;
+  return (code << 8) | signal;
+}
+
+function numberOf(v: number | { number?: number } | undefined): number | undefined {
+  return typeof v === "number" ? v : v?.number;
+}
+
+/** A job from `scontrol show job <id>` output (`JobState=…`, `ExitCode=code:signal`). */
+export function parseScontrolJob(text: string): SlurmJobState | null {
+  const state = /\bJobState=(\S+)/.exec(text)?.[1];
+  if (!state) return null;
+  const exit = /\bExitCode=(\d+):(\d+)/.exec(text);
+  return {
+    state,
+    waitStatus: exit ? (Number(exit[1]) << 8) | Number(exit[2]) : null,
+  };
+}
+
+/**
+ * The wait before the next `squeue`: never less than `minMs` (one call a
+ * second at most, however many jobs run), twice as long as the last call took
+ * when Slurm is slow, and doubling after each failure up to `maxMs`.
+ */
+export function nextPollDelay(
+  last: { ok: boolean; tookMs: number; delayMs: number },
+  limits: { minMs: number; maxMs: number },
+): number {
+  const wanted = last.ok ? Math.max(limits.minMs, 2 * last.tookMs) : 2 * last.delayMs;
+  return Math.min(limits.maxMs, Math.max(limits.minMs, wanted));
+}

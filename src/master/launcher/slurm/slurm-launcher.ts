@@ -1,0 +1,348 @@
+/**
+ * The Slurm launcher: each allocation is one `sbatch` job that runs the
+ * entrypoint in the experiment's workdir with the trial's environment (read
+ * from a 0600 file, never from a command line). The master follows its jobs
+ * with one `squeue --json` for all of them, at most once a second and less
+ * often while Slurm is slow or down, and tails the output files the jobs write
+ * on the shared file system. Jobs do not depend on the master: one that
+ * restarts adopts the jobs still queued or running and reads the end of those
+ * that finished meanwhile from their exit records.
+ */
+import { join } from "node:path";
+import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
+import { inheritedEnv } from "../trial-env.js";
+import { type CommandRunner, execRunner, succeeded } from "./command-runner.js";
+import { FileTail } from "./file-tail.js";
+import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
+import {
+  type JobFiles,
+  jobFiles,
+  readExitRecord,
+  readTailOffsets,
+  writeJobFiles,
+  writeTailOffsets,
+} from "./job-files.js";
+import { nextPollDelay, parseScontrolJob, parseSqueue } from "./job-queue.js";
+
+/** What the master stores for a job: plain JSON. */
+export interface SlurmHandle {
+  jobId: string;
+  /** The job's directory (its environment, script, output and exit record). */
+  dir: string;
+}
+
+export interface SlurmLauncherOptions {
+  /** Slots of the pool: CPUs, or GPUs when `slotType` is "gpu". */
+  slots: number;
+  /** A directory the master and the compute nodes share: each job gets one under it. */
+  jobsDir: string;
+  /** What a slot is: `--cpus-per-task` (default) or `--gres=gpu:N`. */
+  slotType?: "cpu" | "gpu";
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** `sbatch --time`, as Slurm reads it ("4:00:00", "2-00:00:00"). */
+  timeLimit?: string;
+  /** More `sbatch` options, passed as they are. */
+  sbatchArgs?: readonly string[];
+  /** Seconds before its time limit a job's trial is sent SIGTERM to checkpoint (default 60). */
+  warningSeconds?: number;
+  /** The environment trials inherit from, through `inheritedEnv`. Defaults to the master's own. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Runs Slurm's commands (default: child processes with the master's environment). */
+  runCommand?: CommandRunner;
+  /** Least time between two `squeue` calls (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Most time between two `squeue` calls while Slurm fails (default 30 s). */
+  maxPollIntervalMs?: number;
+  /** Time between two reads of the jobs' output files (default 250 ms). */
+  tailIntervalMs?: number;
+}
+
+/** A job this master follows, under the allocation it runs now. */
+interface Job {
+  allocationId: string;
+  handle: SlurmHandle;
+  files: JobFiles;
+  stdout: FileTail;
+  stderr: FileTail;
+  requested: Requested;
+  /** Its end is being read: it takes no other allocation. */
+  ending: boolean;
+}
+
+export class SlurmLauncher implements Launcher {
+  readonly totalSlots: number;
+  private events: LauncherEvents | null = null;
+  /** By the allocation each job runs now. */
+  private readonly jobs = new Map<string, Job>();
+  private readonly run: CommandRunner;
+  private readonly baseEnv: Record<string, string>;
+  private readonly minPollMs: number;
+  private readonly maxPollMs: number;
+  private pollDelay: number;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private tailTimer: NodeJS.Timeout | null = null;
+  /** The last `squeue` answer and when it came; one call in flight at most. */
+  private queue: { at: number; jobs: Map<string, SlurmJobState> } | null = null;
+  private queueCall: Promise<Map<string, SlurmJobState>> | null = null;
+  /** Output reads and exits, one at a time, so that no line is read twice or after its exit. */
+  private work: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: SlurmLauncherOptions) {
+    this.totalSlots = options.slots;
+    this.run = options.runCommand ?? execRunner();
+    this.baseEnv = inheritedEnv(options.baseEnv ?? process.env);
+    this.minPollMs = options.pollIntervalMs ?? 1000;
+    this.maxPollMs = options.maxPollIntervalMs ?? 30_000;
+    this.pollDelay = this.minPollMs;
+  }
+
+  attach(events: LauncherEvents): void {
+    this.events = events;
+  }
+
+  async launch(spec: LaunchSpec): Promise<SlurmHandle> {
+    const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
+    await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
+    const out = succeeded(
+      "sbatch",
+      await this.run("sbatch", [...this.sbatchArgs(spec, files), files.script]),
+    );
+    // `--parsable` prints "<id>" or "<id>;<cluster>".
+    const jobId = out.trim().split(";")[0]!;
+    if (!/^\d+$/.test(jobId)) throw new Error(`sbatch printed no job id: ${out.trim()}`);
+    const handle = { jobId, dir: files.dir };
+    this.follow(spec.allocationId, handle, { stdout: 0, stderr: 0 });
+    return handle;
+  }
+
+  private sbatchArgs(spec: LaunchSpec, files: JobFiles): string[] {
+    const o = this.options;
+    const run = spec.env.PUSHTUNE_TRIAL_RUN_ID ?? "0";
+    return [
+      "--parsable",
+      `--job-name=pushtune-${spec.experimentId}-${spec.trialId}-${run}`,
+      `--chdir=${spec.workdir}`,
+      `--output=${files.stdout}`,
+      `--error=${files.stderr}`,
+      "--open-mode=append",
+      // The environment comes from the job's 0600 file, not from the master's.
+      "--export=NONE",
+      "--nodes=1",
+      "--ntasks=1",
+      o.slotType === "gpu" ? `--gres=gpu:${spec.slots}` : `--cpus-per-task=${spec.slots}`,
+      // Only the batch shell, which passes it on once: the trial checkpoints before the end.
+      `--signal=B:TERM@${o.warningSeconds ?? 60}`,
+      // The master reschedules a job the cluster ended; Slurm must not run it again on its own.
+      "--no-requeue",
+      ...(o.partition ? [`--partition=${o.partition}`] : []),
+      ...(o.account ? [`--account=${o.account}`] : []),
+      ...(o.qos ? [`--qos=${o.qos}`] : []),
+      ...(o.timeLimit ? [`--time=${o.timeLimit}`] : []),
+      ...(o.sbatchArgs ?? []),
+    ];
+  }
+
+  private follow(
+    allocationId: string,
+    handle: SlurmHandle,
+    offsets: { stdout: number; stderr: number },
+  ): void {
+    const files = jobFiles(handle.dir);
+    this.jobs.set(allocationId, {
+      allocationId,
+      handle,
+      files,
+      stdout: new FileTail(files.stdout, offsets.stdout),
+      stderr: new FileTail(files.stderr, offsets.stderr),
+      requested: { terminate: false, kill: false },
+      ending: false,
+    });
+    if (this.closed) return;
+    this.pollTimer ??= this.schedulePoll(this.minPollMs);
+    if (!this.tailTimer) {
+      this.tailTimer = setInterval(() => {
+        void this.serially(() => this.readAllOutput());
+      }, this.options.tailIntervalMs ?? 250);
+      this.tailTimer.unref();
+    }
+  }
+
+  /** Reads the output of the allocation's job so far (its lines before asking for the next trial). */
+  settleOutput(allocationId: string): Promise<void> {
+    return this.serially(async () => {
+      const job = this.jobs.get(allocationId);
+      if (job) await this.readOutput(job, false);
+    });
+  }
+
+  /** The job goes on as allocation `to`: its later lines and its exit are `to`'s. */
+  handOver(from: string, to: LaunchSpec): SlurmHandle | null {
+    const job = this.jobs.get(from);
+    if (!job || job.ending) return null;
+    this.jobs.delete(from);
+    job.allocationId = to.allocationId;
+    job.requested = { terminate: false, kill: false };
+    this.jobs.set(to.allocationId, job);
+    const run = to.env.PUSHTUNE_TRIAL_RUN_ID ?? "0";
+    // Only a name, for people reading squeue: nothing depends on it.
+    void this.run("scontrol", [
+      "update",
+      `JobId=${job.handle.jobId}`,
+      `JobName=pushtune-${to.experimentId}-${to.trialId}-${run}`,
+    ]);
+    return job.handle;
+  }
+
+  async terminate(allocationId: string, handle: unknown): Promise<void> {
+    const jobId = this.jobIdOf(allocationId, handle, "terminate");
+    if (!jobId) return;
+    const signalled = await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
+    // A job still queued has no process to signal: it is cancelled, having done nothing.
+    if (signalled.code !== 0 && /pending/i.test(signalled.stderr))
+      await this.run("scancel", [jobId]);
+  }
+
+  async kill(allocationId: string, handle: unknown): Promise<void> {
+    const jobId = this.jobIdOf(allocationId, handle, "kill");
+    if (!jobId) return;
+    await this.run("scancel", [jobId]);
+  }
+
+  /** The job of an allocation, noting what was asked of it; null for one whose job runs another now. */
+  private jobIdOf(allocationId: string, handle: unknown, what: keyof Requested): string | null {
+    const job = this.jobs.get(allocationId);
+    if (job) {
+      job.requested[what] = true;
+      return job.handle.jobId;
+    }
+    const id = asHandle(handle)?.jobId;
+    if (!id) return null;
+    for (const other of this.jobs.values()) if (other.handle.jobId === id) return null;
+    return id;
+  }
+
+  async recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
+    const h = asHandle(handle);
+    if (!h) return "stopped";
+    const files = jobFiles(h.dir);
+    const known =
+      (await this.queueJobs().catch(() => new Map<string, SlurmJobState>())).get(h.jobId) ??
+      (await this.forgottenJob(h.jobId));
+    const record = known ? null : await readExitRecord(files);
+    if (!known && !record) return "stopped";
+    // Running or not, its end is read by the next poll, and its logs go on from where they were.
+    this.follow(allocationId, h, await readTailOffsets(files));
+    return "adopted";
+  }
+
+  async close(): Promise<void> {
+    // Jobs keep running without the master: the next one adopts them.
+    this.closed = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.tailTimer) clearInterval(this.tailTimer);
+    this.pollTimer = this.tailTimer = null;
+    await this.work;
+    this.jobs.clear();
+  }
+
+  private schedulePoll(delayMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => void this.poll(), delayMs);
+    timer.unref();
+    return timer;
+  }
+
+  /** One look at the queue: the jobs that ended are read and reported. */
+  private async poll(): Promise<void> {
+    const started = Date.now();
+    let ok = true;
+    try {
+      const queue = await this.queueJobs();
+      for (const job of [...this.jobs.values()]) {
+        if (job.ending) continue;
+        const state = queue.get(job.handle.jobId) ?? (await this.forgottenJob(job.handle.jobId));
+        if (state && !ENDED_STATES.has(state.state)) continue;
+        job.ending = true;
+        await this.serially(() => this.finish(job, state));
+      }
+    } catch {
+      ok = false; // Slurm is slow or down: try again later
+    }
+    this.pollDelay = nextPollDelay(
+      { ok, tookMs: Date.now() - started, delayMs: this.pollDelay },
+      { minMs: this.minPollMs, maxMs: this.maxPollMs },
+    );
+    this.pollTimer = this.closed || this.jobs.size === 0 ? null : this.schedulePoll(this.pollDelay);
+  }
+
+  /**
+   * All of this user's jobs, from one `squeue --json`; an answer younger than
+   * the poll interval is reused, so no caller makes Slurm answer more often.
+   */
+  private queueJobs(): Promise<Map<string, SlurmJobState>> {
+    if (this.queueCall) return this.queueCall;
+    if (this.queue && Date.now() - this.queue.at < this.minPollMs)
+      return Promise.resolve(this.queue.jobs);
+    this.queueCall = (async () => {
+      try {
+        const jobs = parseSqueue(succeeded("squeue", await this.run("squeue", ["--json", "--me"])));
+        this.queue = { at: Date.now(), jobs };
+        return jobs;
+      } finally {
+        this.queueCall = null;
+      }
+    })();
+    return this.queueCall;
+  }
+
+  /** A job squeue does not list: `scontrol` may still remember it; null when Slurm does not. */
+  private async forgottenJob(jobId: string): Promise<SlurmJobState | null> {
+    const shown = await this.run("scontrol", ["show", "job", jobId]);
+    if (shown.code !== 0) {
+      if (/invalid job id/i.test(shown.stderr)) return null;
+      throw new Error(`scontrol show job ${jobId}: ${shown.stderr.trim()}`);
+    }
+    return parseScontrolJob(shown.stdout);
+  }
+
+  /** The job is over: its last lines, then its exit. */
+  private async finish(job: Job, state: SlurmJobState | null): Promise<void> {
+    await this.readOutput(job, true);
+    const info = jobExit(state, await readExitRecord(job.files), job.requested);
+    this.jobs.delete(job.allocationId);
+    this.events?.exited(job.allocationId, info);
+  }
+
+  private async readAllOutput(): Promise<void> {
+    for (const job of [...this.jobs.values()]) if (!job.ending) await this.readOutput(job, false);
+  }
+
+  private async readOutput(job: Job, final: boolean): Promise<void> {
+    const before = job.stdout.offset + job.stderr.offset;
+    for (const stream of ["stdout", "stderr"] as const) {
+      for (const line of await job[stream].read(final))
+        this.events?.log(job.allocationId, stream, line, new Date());
+    }
+    if (job.stdout.offset + job.stderr.offset !== before) {
+      await writeTailOffsets(job.files, {
+        stdout: job.stdout.offset,
+        stderr: job.stderr.offset,
+      }).catch(() => {});
+    }
+  }
+
+  private serially(fn: () => Promise<void>): Promise<void> {
+    const next = this.work.then(fn).catch(() => {});
+    this.work = next;
+    return next;
+  }
+}
+
+function asHandle(handle: unknown): SlurmHandle | null {
+  const h = handle as Partial<SlurmHandle> | null;
+  return h && typeof h.jobId === "string" && typeof h.dir === "string"
+    ? { jobId: h.jobId, dir: h.dir }
+    : null;
+}
