@@ -15,24 +15,14 @@ import {
   trialDetails,
   waitForEnd,
 } from "./support/cluster.js";
-import { batches, syntheticConfig, withChanges } from "./support/configs.js";
+import { syntheticRandomSearch } from "./support/configs.js";
 
 const startCluster = clustersClosedAfterEach();
 
-const randomSearch = withChanges(syntheticConfig("adaptive.yaml"), {
-  name: "trial-after-trial",
-  searcher: {
-    name: "random",
-    max_trials: 6,
-    max_concurrent_trials: 2,
-    max_length: batches(40),
-    mode: undefined,
-    divisor: undefined,
-    max_rungs: undefined,
-  },
-  min_validation_period: batches(20),
-  min_checkpoint_period: batches(20),
-  scheduling_unit: 5,
+const randomSearch = syntheticRandomSearch("trial-after-trial", {
+  trials: 6,
+  concurrent: 2,
+  length: 40,
 });
 
 test("one process per slot runs a whole random search, with the results of a process per trial", async () => {

@@ -12,7 +12,7 @@ import { createServer } from "node:net";
 import { availableParallelism, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type CommandRunner, execRunner } from "../../src/master/launcher/slurm/command-runner.js";
 
 const run = promisify(execFile);
@@ -122,6 +122,8 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         return 0;
       }
     });
+    // Jobs outlive the daemons (their slurmstepd goes on): cancel them first.
+    await cancelAllJobs(env);
     await run("scontrol", ["shutdown"], { env }).catch(() => {});
     for (const pid of [...daemons, ...pids]) await waitGone(pid, daemons.includes(pid));
     await rm(dir, { recursive: true, force: true });
@@ -140,6 +142,16 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
     throw err;
   }
   return { dir, env, runCommand, slurm, stop };
+}
+
+/** Cancels every job of the cluster and waits (a few seconds at most) until none is left. */
+export async function cancelAllJobs(env: NodeJS.ProcessEnv): Promise<void> {
+  await run("scancel", ["--me"], { env }).catch(() => {});
+  for (let i = 0; i < 100; i++) {
+    const left = await run("squeue", ["--me", "-h", "-t", "PD,R,CG,S"], { env }).catch(() => null);
+    if (left === null || left.stdout.trim() === "") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Waits for `pid` to end; `gently`: it was asked to already (else it is sent SIGTERM). */
@@ -170,6 +182,10 @@ export function slurmClusterForFile(): () => SlurmCluster {
   let cluster: SlurmCluster | null = null;
   beforeAll(async () => {
     cluster = await startSlurmCluster();
+  });
+  afterEach(async () => {
+    // A test that failed half-way leaves no job to hold the node's CPUs for the next.
+    if (cluster) await cancelAllJobs(cluster.env);
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -1,6 +1,7 @@
 /** `pushtune master`: runs a master with its REST API and web UI. */
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
+import type { Launcher } from "../../master/launcher/launcher.js";
 import { CliError } from "../errors.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
@@ -30,6 +31,11 @@ export interface MasterFlags {
   tokenTtlDays?: number;
   quiet?: boolean;
   stopTimeout?: number;
+  /**
+   * Where trials run instead of the local launcher (`slots` is then the
+   * launcher's own); the master closes it when it stops.
+   */
+  launcher?: Launcher;
 }
 
 /** Seconds trials get to checkpoint and exit when `pushtune master` is asked to stop. */
@@ -103,7 +109,8 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     cleanups.push(() => store.close());
     const { token } = await bootstrapAdmin(store, dataDir);
     const host = flags.host ?? "127.0.0.1";
-    const launcher = new LocalLauncher(flags.slots === undefined ? {} : { slots: flags.slots });
+    const launcher =
+      flags.launcher ?? new LocalLauncher(flags.slots === undefined ? {} : { slots: flags.slots });
     cleanups.push(() => launcher.close());
     const master = createMaster(store, launcher, {
       checkpointRoot: join(dataDir, "checkpoints"),

@@ -81,6 +81,8 @@ async function recover(
   experiments: ExperimentService,
 ): Promise<void> {
   for (const a of await ctx.store.listLiveAllocations()) {
+    // An adopted job's lines, from where the old master stopped reading, are its trial's.
+    supervisor.logs.register(a.id, a.trialId);
     const outcome =
       a.state === "PENDING" ? "stopped" : await ctx.launcher.recover(a.id, a.launcherHandle);
     if (outcome === "stopped")

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { MasterClient, type Method } from "../../../src/cli/client.js";
 import { startMaster } from "../../../src/cli/commands/master.js";
+import type { Launcher } from "../../../src/master/launcher/launcher.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
 import type { Store } from "../../../src/master/storage/store.js";
 import type {
@@ -38,9 +39,14 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(
-  options: { slots: number; db?: "sqlite" | "postgres" } = { slots: 4 },
-): Promise<Cluster> {
+export interface ClusterOptions {
+  slots: number;
+  db?: "sqlite" | "postgres";
+  /** Where trials run instead of the local launcher, made for the master's data dir. */
+  launcher?: (dataDir: string) => Launcher;
+}
+
+export async function startCluster(options: ClusterOptions = { slots: 4 }): Promise<Cluster> {
   await ensureSdkBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-e2e-"));
   let dbUrl = join(dataDir, "pushtune.db");
@@ -56,6 +62,7 @@ export async function startCluster(
     port: 0,
     slots: options.slots,
     quiet: true,
+    ...(options.launcher ? { launcher: options.launcher(dataDir) } : {}),
   });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
   const store = await openStore(dbUrl);

@@ -21,3 +21,29 @@ export function withChanges(
 }
 
 export const batches = (n: number) => ({ batches: n });
+
+/**
+ * A random search over the synthetic example's `adaptive.yaml` space: `trials`
+ * trials of `length` batches, `concurrent` at a time, each validated and
+ * checkpointed halfway and at its end.
+ */
+export function syntheticRandomSearch(
+  name: string,
+  { trials, concurrent, length }: { trials: number; concurrent: number; length: number },
+): ConfigInput {
+  return withChanges(syntheticConfig("adaptive.yaml"), {
+    name,
+    searcher: {
+      name: "random",
+      max_trials: trials,
+      max_concurrent_trials: concurrent,
+      max_length: batches(length),
+      mode: undefined,
+      divisor: undefined,
+      max_rungs: undefined,
+    },
+    min_validation_period: batches(length / 2),
+    min_checkpoint_period: batches(length / 2),
+    scheduling_unit: 5,
+  });
+}
