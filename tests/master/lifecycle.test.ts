@@ -190,6 +190,22 @@ describe("how an exit is read", () => {
     expect((await tm.store.getTrial(t.id))!.restarts).toBe(0);
     expect(trial(tm, t.id).runId).toBe(t.runId + 1);
   });
+
+  test("a process the cluster ended (a time limit, a preemption) is rescheduled without counting a restart, whatever its exit", async () => {
+    await experiment();
+    const t = trial(tm, running(tm)[0]!.trialId);
+    tm.launcher.exit(t.spec.allocationId, {
+      exitCode: null,
+      signal: "SIGKILL",
+      endedByCluster: "TIMEOUT",
+    });
+    await tm.settle();
+    expect((await tm.store.getTrial(t.id))!.restarts).toBe(0);
+    expect((await tm.store.getAllocation(t.spec.allocationId))!.exitReason).toBe(
+      "lost (ended by the cluster: TIMEOUT)",
+    );
+    expect(trial(tm, t.id).runId).toBe(t.runId + 1);
+  });
 });
 
 describe("waiting for a promotion", () => {
