@@ -106,7 +106,13 @@ test("a job runs in its workdir with the trial's environment, and its token is o
   const token = `secret-${Date.now()}`;
   const s = await spec(
     `pwd; echo "token=$PUSHTUNE_TOKEN"; echo "answer=$ANSWER"; echo ready; ${awaitFile("go")}; exit 3`,
-    { PUSHTUNE_TOKEN: token, ANSWER: "it's 42" },
+    {
+      PUSHTUNE_TOKEN: token,
+      ANSWER: "it's 42",
+      PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify({
+        resources: { slurm: { time_limit: "10", sbatch_args: ["--comment=from the experiment"] } },
+      }),
+    },
   );
   const handle = (await launcher.launch(s)) as SlurmHandle;
   expect(JSON.parse(JSON.stringify(handle))).toEqual(handle);
@@ -115,6 +121,8 @@ test("a job runs in its workdir with the trial's environment, and its token is o
   const squeue = await cluster().slurm("squeue", "--json");
   const shown = await cluster().slurm("scontrol", "show", "job", handle.jobId);
   expect(shown).toContain(`JobName=pushtune-7-${s.trialId}-2`);
+  expect(shown).toContain("TimeLimit=00:10:00");
+  expect(shown).toContain("Comment=from the experiment");
   for (const text of [ps, squeue, shown]) expect(text).not.toContain(token);
   await writeFile(join(s.workdir, "go"), "");
   expect(await exit(s.allocationId)).toEqual({ exitCode: 3, signal: null, lost: false });

@@ -15,6 +15,7 @@ import {
   readMapping,
   rejectUnknownFields,
 } from "./fields.js";
+import { parseSlurmResources } from "./slurm-resources.js";
 import type { CheckpointStorageConfig, ResourcesConfig } from "./types.js";
 
 /** Reads an optional section: absent or null is `{}` (all defaults). */
@@ -48,11 +49,13 @@ export function parseCheckpointStorage(
 
 export function parseResources(value: unknown, path: string, errors: ErrorList): ResourcesConfig {
   const m = section(value, path, errors);
-  rejectUnknownFields(m, path, ["slots_per_trial", "priority", "weight"], errors);
+  rejectUnknownFields(m, path, ["slots_per_trial", "priority", "weight", "slurm"], errors);
+  const slurm = parseSlurmResources(getField(m, "slurm"), childPath(path, "slurm"), errors);
   return {
     slots_per_trial: optional(m, "slots_per_trial", path, integer({ min: 1 }), errors, 1),
     priority: optional(m, "priority", path, integer({ min: 1, max: 99 }), errors, 50),
     weight: optional(m, "weight", path, finiteNumber({ gt: 0 }), errors, 1),
+    ...(slurm ? { slurm } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * filled in, every length normalised to `{unit, value}`. Field names keep the
  * YAML's snake_case, since this is the document users write, not a REST body.
  */
+import type { SlurmResourcesConfig } from "./slurm-resources.js";
 
 /** Units a length can be given in. `unitless` is a bare integer in YAML. */
 export type LengthUnit = "batches" | "records" | "epochs" | "unitless";
@@ -133,6 +134,8 @@ export interface ResourcesConfig {
   priority: number;
   /** Fair-share weight across experiments. */
   weight: number;
+  /** What each trial asks of a Slurm cluster, over the pool's settings; absent when not set. */
+  slurm?: SlurmResourcesConfig;
 }
 
 export interface ExperimentConfig {

@@ -154,6 +154,16 @@ export const sectionCases: Case[] = [
     errors: [["resources.slots_per_trial", "must be an integer >= 1, got 0"]],
   },
   {
+    title: "a Slurm option the launcher sets itself is refused",
+    input: cfg({ resources: { slurm: { sbatch_args: ["--mem=4G", "--export=ALL"] } } }),
+    errors: [["resources.slurm.sbatch_args[1]", `--export is set by pushtune, got "--export=ALL"`]],
+  },
+  {
+    title: "an unknown field of resources.slurm is named",
+    input: cfg({ resources: { slurm: { partitions: "gpu" } } }),
+    errors: [["resources.slurm.partitions", "unknown field"]],
+  },
+  {
     title: "a negative save_trial_best is rejected",
     input: cfg({ checkpoint_storage: { save_trial_best: -1 } }),
     errors: [["checkpoint_storage.save_trial_best", "must be an integer >= 0, got -1"]],

@@ -23,6 +23,7 @@ import {
   writeTailOffsets,
 } from "./job-files.js";
 import { nextPollDelay, parseScontrolJob, parseSqueue } from "./job-queue.js";
+import { jobName, type SlurmPoolSettings, sbatchArgs } from "./sbatch-args.js";
 
 /** What the master stores for a job: plain JSON. */
 export interface SlurmHandle {
@@ -31,22 +32,11 @@ export interface SlurmHandle {
   dir: string;
 }
 
-export interface SlurmLauncherOptions {
+export interface SlurmLauncherOptions extends SlurmPoolSettings {
   /** Slots of the pool: CPUs, or GPUs when `slotType` is "gpu". */
   slots: number;
   /** A directory the master and the compute nodes share: each job gets one under it. */
   jobsDir: string;
-  /** What a slot is: `--cpus-per-task` (default) or `--gres=gpu:N`. */
-  slotType?: "cpu" | "gpu";
-  partition?: string;
-  account?: string;
-  qos?: string;
-  /** `sbatch --time`, as Slurm reads it ("4:00:00", "2-00:00:00"). */
-  timeLimit?: string;
-  /** More `sbatch` options, passed as they are. */
-  sbatchArgs?: readonly string[];
-  /** Seconds before its time limit a job's trial is sent SIGTERM to checkpoint (default 60). */
-  warningSeconds?: number;
   /** The environment trials inherit from, through `inheritedEnv`. Defaults to the master's own. */
   baseEnv?: NodeJS.ProcessEnv;
   /** Runs Slurm's commands (default: child processes with the master's environment). */
@@ -108,7 +98,7 @@ export class SlurmLauncher implements Launcher {
     await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
     const out = succeeded(
       "sbatch",
-      await this.run("sbatch", [...this.sbatchArgs(spec, files), files.script]),
+      await this.run("sbatch", [...sbatchArgs(spec, files, this.options), files.script]),
     );
     // `--parsable` prints "<id>" or "<id>;<cluster>".
     const jobId = out.trim().split(";")[0]!;
@@ -116,33 +106,6 @@ export class SlurmLauncher implements Launcher {
     const handle = { jobId, dir: files.dir };
     this.follow(spec.allocationId, handle, { stdout: 0, stderr: 0 });
     return handle;
-  }
-
-  private sbatchArgs(spec: LaunchSpec, files: JobFiles): string[] {
-    const o = this.options;
-    const run = spec.env.PUSHTUNE_TRIAL_RUN_ID ?? "0";
-    return [
-      "--parsable",
-      `--job-name=pushtune-${spec.experimentId}-${spec.trialId}-${run}`,
-      `--chdir=${spec.workdir}`,
-      `--output=${files.stdout}`,
-      `--error=${files.stderr}`,
-      "--open-mode=append",
-      // The environment comes from the job's 0600 file, not from the master's.
-      "--export=NONE",
-      "--nodes=1",
-      "--ntasks=1",
-      o.slotType === "gpu" ? `--gres=gpu:${spec.slots}` : `--cpus-per-task=${spec.slots}`,
-      // Only the batch shell, which passes it on once: the trial checkpoints before the end.
-      `--signal=B:TERM@${o.warningSeconds ?? 60}`,
-      // The master reschedules a job the cluster ended; Slurm must not run it again on its own.
-      "--no-requeue",
-      ...(o.partition ? [`--partition=${o.partition}`] : []),
-      ...(o.account ? [`--account=${o.account}`] : []),
-      ...(o.qos ? [`--qos=${o.qos}`] : []),
-      ...(o.timeLimit ? [`--time=${o.timeLimit}`] : []),
-      ...(o.sbatchArgs ?? []),
-    ];
   }
 
   private follow(
@@ -186,13 +149,8 @@ export class SlurmLauncher implements Launcher {
     job.allocationId = to.allocationId;
     job.requested = { terminate: false, kill: false };
     this.jobs.set(to.allocationId, job);
-    const run = to.env.PUSHTUNE_TRIAL_RUN_ID ?? "0";
     // Only a name, for people reading squeue: nothing depends on it.
-    void this.run("scontrol", [
-      "update",
-      `JobId=${job.handle.jobId}`,
-      `JobName=pushtune-${to.experimentId}-${to.trialId}-${run}`,
-    ]);
+    void this.run("scontrol", ["update", `JobId=${job.handle.jobId}`, `JobName=${jobName(to)}`]);
     return job.handle;
   }
 

@@ -1,0 +1,95 @@
+/**
+ * `resources.slurm`: what an experiment asks of a Slurm cluster for each of
+ * its trials, over the pool's own settings. A master whose trials are not
+ * Slurm jobs ignores it.
+ */
+import { describeValue, type ErrorList } from "./errors.js";
+import {
+  listOf,
+  type Mapping,
+  nonEmptyString,
+  optional,
+  type Rule,
+  readMapping,
+  rejectUnknownFields,
+} from "./fields.js";
+
+export interface SlurmResourcesConfig {
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** `sbatch --time`, as Slurm reads it ("4:00:00", "2-00:00:00"). */
+  time_limit?: string;
+  /** More `sbatch` options, passed as they are after the pool's. */
+  sbatch_args?: string[];
+}
+
+/**
+ * Options the launcher sets itself: how a job gets its environment, where
+ * its output goes, its name and its signals. An experiment that set them
+ * would break what the master reads of its jobs (or pass the master's own
+ * environment to them).
+ */
+export const RESERVED_SBATCH_OPTIONS: readonly string[] = [
+  "--export",
+  "--export-file",
+  "--output",
+  "-o",
+  "--error",
+  "-e",
+  "--open-mode",
+  "--chdir",
+  "-D",
+  "--job-name",
+  "-J",
+  "--signal",
+  "--requeue",
+  "--no-requeue",
+  "--parsable",
+  "--wrap",
+  "--array",
+  "-a",
+];
+
+/** The option an argument sets ("--export=ALL" sets "--export"), or null for a value. */
+function optionOf(arg: string): string | null {
+  if (!arg.startsWith("-")) return null;
+  return arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
+}
+
+const sbatchArg: Rule<string> = {
+  expected: "an sbatch option",
+  read(value, path, errors) {
+    const arg = nonEmptyString.read(value, path, errors);
+    if (arg === undefined) return undefined;
+    const option = optionOf(arg);
+    if (option !== null && RESERVED_SBATCH_OPTIONS.includes(option)) {
+      errors.add(path, `${option} is set by pushtune, got ${describeValue(arg)}`);
+      return undefined;
+    }
+    return arg;
+  },
+};
+
+export function parseSlurmResources(
+  value: unknown,
+  path: string,
+  errors: ErrorList,
+): SlurmResourcesConfig | undefined {
+  if (value === undefined) return undefined;
+  const m: Mapping = readMapping(value, path, errors) ?? {};
+  rejectUnknownFields(
+    m,
+    path,
+    ["partition", "account", "qos", "time_limit", "sbatch_args"],
+    errors,
+  );
+  const out: SlurmResourcesConfig = {};
+  for (const name of ["partition", "account", "qos", "time_limit"] as const) {
+    const v = optional(m, name, path, nonEmptyString, errors, null);
+    if (v !== null) out[name] = v;
+  }
+  const args = optional(m, "sbatch_args", path, listOf(sbatchArg), errors, null);
+  if (args !== null) out.sbatch_args = args;
+  return out;
+}
