@@ -12,7 +12,11 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import type { ExitInfo, LaunchSpec } from "../../src/master/launcher/launcher.js";
 import type { CommandRunner } from "../../src/master/launcher/slurm/command-runner.js";
-import { type SlurmHandle, SlurmLauncher } from "../../src/master/launcher/slurm/slurm-launcher.js";
+import {
+  type SlurmHandle,
+  SlurmLauncher,
+  type SlurmLauncherOptions,
+} from "../../src/master/launcher/slurm/slurm-launcher.js";
 import { slurmClusterForFile } from "../support/slurm-cluster.js";
 
 const cluster = slurmClusterForFile();
@@ -24,13 +28,13 @@ interface Line {
 }
 
 /** A launcher on the test cluster that records what it reports. */
-async function launcherWithEvents(runCommand?: CommandRunner) {
+async function launcherWithEvents(options: Partial<SlurmLauncherOptions> = {}) {
   const c = cluster();
-  const jobsDir = join(c.dir, "jobs");
   const launcher = new SlurmLauncher({
     slots: 2,
-    jobsDir,
-    runCommand: runCommand ?? c.runCommand,
+    jobsDir: join(c.dir, "jobs"),
+    runCommand: c.runCommand,
+    ...options,
   });
   const lines: Line[] = [];
   const exits = new Map<string, ExitInfo>();
@@ -124,6 +128,7 @@ test("a job runs in its workdir with the trial's environment, and its token is o
   expect(shown).toContain("TimeLimit=00:10:00");
   expect(shown).toContain("Comment=from the experiment");
   for (const text of [ps, squeue, shown]) expect(text).not.toContain(token);
+  expect(existsSync(join(handle.dir, "env"))).toBe(false); // read, then removed
   await writeFile(join(s.workdir, "go"), "");
   expect(await exit(s.allocationId)).toEqual({ exitCode: 3, signal: null, lost: false });
   expect(linesOf(s.allocationId)).toEqual([s.workdir, `token=${token}`, "answer=it's 42", "ready"]);
@@ -154,6 +159,24 @@ test("terminate sends SIGTERM that the trial handles before it exits on its own"
   await launcher.terminate(s.allocationId, handle);
   expect(await exit(s.allocationId)).toEqual({ exitCode: 0, signal: null, lost: false });
   expect(linesOf(s.allocationId)).toEqual(["ready", "got TERM"]);
+  await launcher.close();
+});
+
+test("terminating a job still queued cancels it", async () => {
+  const { launcher, exit } = await launcherWithEvents({ sbatchArgs: ["--begin=now+600"] });
+  const s = await spec("echo never");
+  const handle = (await launcher.launch(s)) as SlurmHandle;
+  await launcher.terminate(s.allocationId, handle);
+  expect(await exit(s.allocationId)).toMatchObject({ exitCode: null, lost: false });
+  expect(await cluster().slurm("scontrol", "show", "job", handle.jobId)).toContain(
+    "JobState=CANCELLED",
+  );
+  await launcher.close();
+});
+
+test("a job Slurm refuses does not launch, and says why", async () => {
+  const { launcher } = await launcherWithEvents({ partition: "no-such-partition" });
+  await expect(launcher.launch(await spec("true"))).rejects.toThrow(/invalid partition/i);
   await launcher.close();
 });
 
@@ -260,7 +283,7 @@ test("squeue is asked at most once a second, however many jobs run", async () =>
     if (command === "squeue") calls.push(performance.now());
     return cluster().runCommand(command, args);
   };
-  const { launcher, exit } = await launcherWithEvents(counting);
+  const { launcher, exit } = await launcherWithEvents({ runCommand: counting });
   const specs = await Promise.all([1, 2, 3, 4].map(() => spec("sleep 1")));
   for (const s of specs) await launcher.launch(s);
   for (const s of specs) await exit(s.allocationId);

@@ -3,8 +3,8 @@
  * the master and the compute nodes share:
  *
  * - `env` (0600): the trial's environment, token included. The batch script
- *   reads it, so no secret is ever on a command line that `ps` or `squeue`
- *   shows.
+ *   reads it and removes it, so no secret is ever on a command line that `ps`
+ *   or `squeue` shows, nor left on disk once the job runs.
  * - `job.sh`: the batch script (below).
  * - `stdout.log`, `stderr.log`: what the trial writes, tailed by the master.
  * - `exit`: how the trial ended, written by the batch script; it outlives
@@ -72,7 +72,7 @@ export function batchScript(files: JobFiles, entrypoint: string): string {
 set -a
 . ${dir}/env
 set +a
-rm -f ${dir}/exit
+rm -f ${dir}/env ${dir}/exit
 term=0
 child=
 trap 'term=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM

@@ -157,10 +157,11 @@ export class SlurmLauncher implements Launcher {
   async terminate(allocationId: string, handle: unknown): Promise<void> {
     const jobId = this.jobIdOf(allocationId, handle, "terminate");
     if (!jobId) return;
-    const signalled = await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
-    // A job still queued has no process to signal: it is cancelled, having done nothing.
-    if (signalled.code !== 0 && /pending/i.test(signalled.stderr))
-      await this.run("scancel", [jobId]);
+    // A job still queued (or not yet seen in the queue) has no process to signal, and
+    // `scancel --signal` would wait for it to start: it is cancelled, having done little.
+    const state = (await this.queueJobs().catch(() => null))?.get(jobId)?.state;
+    if (state === undefined || state === "PENDING") await this.run("scancel", [jobId]);
+    else await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
   }
 
   async kill(allocationId: string, handle: unknown): Promise<void> {
