@@ -187,11 +187,9 @@ export class SlurmLauncher implements Launcher {
     const h = asHandle(handle);
     if (!h) return "stopped";
     const files = jobFiles(h.dir);
-    const known =
-      (await this.queueJobs().catch(() => new Map<string, SlurmJobState>())).get(h.jobId) ??
-      (await this.forgottenJob(h.jobId));
-    const record = known ? null : await readExitRecord(files);
-    if (!known && !record) return "stopped";
+    // Slurm out of reach says nothing of the job: it is followed until Slurm answers.
+    const known = await this.lookUp(h.jobId).catch(() => "unreachable" as const);
+    if (known === null && !(await readExitRecord(files))) return "stopped";
     // Running or not, its end is read by the next poll, and its logs go on from where they were.
     this.follow(allocationId, h, await readTailOffsets(files));
     return "adopted";
@@ -218,10 +216,10 @@ export class SlurmLauncher implements Launcher {
     const started = Date.now();
     let ok = true;
     try {
-      const queue = await this.queueJobs();
       for (const job of [...this.jobs.values()]) {
         if (job.ending) continue;
-        const state = queue.get(job.handle.jobId) ?? (await this.forgottenJob(job.handle.jobId));
+        const state = await this.lookUp(job.handle.jobId);
+        if (this.closed) return;
         if (state && !ENDED_STATES.has(state.state)) continue;
         job.ending = true;
         await this.serially(() => this.finish(job, state));
@@ -254,6 +252,11 @@ export class SlurmLauncher implements Launcher {
       }
     })();
     return this.queueCall;
+  }
+
+  /** What Slurm says of a job: from the shared `squeue` answer, else from `scontrol`. */
+  private async lookUp(jobId: string): Promise<SlurmJobState | null> {
+    return (await this.queueJobs()).get(jobId) ?? (await this.forgottenJob(jobId));
   }
 
   /** A job squeue does not list: `scontrol` may still remember it; null when Slurm does not. */
