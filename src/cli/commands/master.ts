@@ -14,8 +14,10 @@ export interface RunningMaster {
   /**
    * Stops the master. With `graceSeconds` > 0 its trials are first asked to
    * checkpoint and exit, and killed only after that long; with 0 (the
-   * default) they are killed at once. Either way the next master on the same
-   * database resumes them from their latest checkpoints, no restart counted.
+   * default) the launcher is closed at once: the local one kills its trials,
+   * a Slurm one leaves its jobs running for the next master to adopt. Either
+   * way the next master on the same database resumes what is not running
+   * from its latest checkpoint, no restart counted.
    * A call while a graceful stop is under way with 0 cuts the grace short.
    */
   close(graceSeconds?: number): Promise<void>;
