@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import type { ExitInfo, LaunchSpec } from "../../src/master/launcher/launcher.js";
@@ -207,6 +208,17 @@ test("a job the cluster signals (its time limit near, or preempted) ends as the 
     endedByCluster: "SIGTERM from the cluster",
   });
   expect(linesOf(s.allocationId)).toContain("got TERM");
+  await launcher.close();
+});
+
+test("a job preempted by the cluster ends as the cluster's doing", async () => {
+  // The job takes every CPU of the node in the preemptible partition; a job in "high" needs one.
+  const { launcher, exit, line } = await launcherWithEvents({ partition: "low" });
+  const s = { ...(await spec(TRAPS_TERM)), slots: availableParallelism() };
+  await launcher.launch(s);
+  await line(s.allocationId, "ready");
+  await cluster().slurm("sbatch", "--partition=high", "--cpus-per-task=1", "--wrap", "sleep 1");
+  expect(await exit(s.allocationId)).toMatchObject({ endedByCluster: "PREEMPTED", lost: false });
   await launcher.close();
 });
 

@@ -106,7 +106,12 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 KillWait=2
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=${availableParallelism()} RealMemory=${memoryMb} State=UNKNOWN
-PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+# Jobs in "low" are cancelled for jobs in "high" (preemption); "debug" is never preempted.
+PreemptType=preempt/partition_prio
+PreemptMode=CANCEL
+PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP PreemptMode=OFF
+PartitionName=low Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=1 PreemptMode=CANCEL
+PartitionName=high Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=2 PreemptMode=OFF
 `,
   );
   const env = { ...process.env, SLURM_CONF: conf };
