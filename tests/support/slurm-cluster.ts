@@ -104,7 +104,7 @@ SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-KillWait=2
+KillWait=1
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=${availableParallelism()} RealMemory=${memoryMb} State=UNKNOWN
 # Jobs in "low" are cancelled for jobs in "high" (preemption); "debug" is never preempted.
 PreemptType=preempt/partition_prio
