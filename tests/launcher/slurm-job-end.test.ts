@@ -68,6 +68,13 @@ describe("a job's end", () => {
     expect(jobExit(cancelled, null, none).endedByCluster).toBe("CANCELLED");
   });
 
+  test("a job cancelled while queued never ran: it is lost, unless the master killed it", () => {
+    const cancelled = { state: "CANCELLED", waitStatus: 0 };
+    const queued = { terminate: true, kill: false, cancelledQueued: true };
+    expect(jobExit(cancelled, null, queued)).toEqual({ exitCode: null, signal: null, lost: true });
+    expect(jobExit(cancelled, null, { ...queued, kill: true }).lost).toBe(false);
+  });
+
   test("running out of memory is the trial's own failure", () => {
     expect(jobExit({ state: "OUT_OF_MEMORY", waitStatus: 9 }, null, none)).toEqual({
       exitCode: null,

@@ -163,12 +163,12 @@ test("terminate sends SIGTERM that the trial handles before it exits on its own"
   await launcher.close();
 });
 
-test("terminating a job still queued cancels it", async () => {
+test("terminating a job still queued cancels it, and it is lost rather than failed", async () => {
   const { launcher, exit } = await launcherWithEvents({ sbatchArgs: ["--begin=now+600"] });
   const s = await spec("echo never");
   const handle = (await launcher.launch(s)) as SlurmHandle;
   await launcher.terminate(s.allocationId, handle);
-  expect(await exit(s.allocationId)).toMatchObject({ exitCode: null, lost: false });
+  expect(await exit(s.allocationId)).toEqual({ exitCode: null, signal: null, lost: true });
   expect(await cluster().slurm("scontrol", "show", "job", handle.jobId)).toContain(
     "JobState=CANCELLED",
   );

@@ -50,6 +50,8 @@ const CLUSTER_ENDS: ReadonlySet<string> = new Set([
 export interface Requested {
   terminate: boolean;
   kill: boolean;
+  /** A terminate found the job still queued and cancelled it. */
+  cancelledQueued?: boolean;
 }
 
 export function jobExit(
@@ -57,6 +59,9 @@ export function jobExit(
   record: ExitRecord | null,
   requested: Requested,
 ): ExitInfo {
+  // It never ran (no record): nothing the trial did, so it is rescheduled as a loss, not a crash.
+  if (requested.cancelledQueued && !requested.kill && !record)
+    return { exitCode: null, signal: null, lost: true };
   const asked = requested.terminate || requested.kill;
   let endedByCluster: string | undefined;
   if (slurm && CLUSTER_ENDS.has(slurm.state)) endedByCluster = slurm.state;

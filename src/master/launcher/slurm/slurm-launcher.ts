@@ -160,8 +160,11 @@ export class SlurmLauncher implements Launcher {
     // A job still queued (or not yet seen in the queue) has no process to signal, and
     // `scancel --signal` would wait for it to start: it is cancelled, having done little.
     const state = (await this.queueJobs().catch(() => null))?.get(jobId)?.state;
-    if (state === undefined || state === "PENDING") await this.run("scancel", [jobId]);
-    else await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
+    if (state === undefined || state === "PENDING") {
+      const job = this.jobs.get(allocationId);
+      if (job) job.requested.cancelledQueued = true;
+      await this.run("scancel", [jobId]);
+    } else await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
   }
 
   async kill(allocationId: string, handle: unknown): Promise<void> {
@@ -171,7 +174,11 @@ export class SlurmLauncher implements Launcher {
   }
 
   /** The job of an allocation, noting what was asked of it; null for one whose job runs another now. */
-  private jobIdOf(allocationId: string, handle: unknown, what: keyof Requested): string | null {
+  private jobIdOf(
+    allocationId: string,
+    handle: unknown,
+    what: "terminate" | "kill",
+  ): string | null {
     const job = this.jobs.get(allocationId);
     if (job) {
       job.requested[what] = true;
