@@ -44,7 +44,7 @@ test("a trial whose job the cluster preempts resumes from its checkpoint, no res
     const [t] = await trialDetails(c, id);
     return t?.latestCheckpoint ? t : null;
   });
-  await slurm().slurm("sbatch", "--partition=high", "--cpus-per-task=1", "--wrap", "sleep 1");
+  await slurm().preemptLow();
   expect(await waitForEnd(c, id, 60)).toBe("COMPLETED");
   const [t] = await trialDetails(c, id);
   expect(t!.restarts).toBe(0);

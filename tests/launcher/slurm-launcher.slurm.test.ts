@@ -217,7 +217,7 @@ test("a job preempted by the cluster ends as the cluster's doing", async () => {
   const s = { ...(await spec(TRAPS_TERM)), slots: availableParallelism() };
   await launcher.launch(s);
   await line(s.allocationId, "ready");
-  await cluster().slurm("sbatch", "--partition=high", "--cpus-per-task=1", "--wrap", "sleep 1");
+  await cluster().preemptLow();
   expect(await exit(s.allocationId)).toMatchObject({ endedByCluster: "PREEMPTED", lost: false });
   await launcher.close();
 });

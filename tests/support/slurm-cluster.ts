@@ -26,6 +26,8 @@ export interface SlurmCluster {
   runCommand: CommandRunner;
   /** Runs one command against this cluster and returns its stdout (throws on failure). */
   slurm(command: string, ...args: string[]): Promise<string>;
+  /** Submits a short job of one CPU to "high", which preempts the jobs of "low" it needs the CPU of. */
+  preemptLow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,7 +148,17 @@ PartitionName=high Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=2 Pree
     await stop().catch(() => {});
     throw err;
   }
-  return { dir, env, runCommand, slurm, stop };
+  const preemptLow = async () => {
+    await slurm(
+      "sbatch",
+      "--partition=high",
+      "--cpus-per-task=1",
+      "--output=/dev/null",
+      "--wrap",
+      "sleep 1",
+    );
+  };
+  return { dir, env, runCommand, slurm, preemptLow, stop };
 }
 
 /** Cancels every job of the cluster and waits (a few seconds at most) until none is left. */
