@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules: PostgreSQL on 127.0.0.1:5432,
-# Chromium at /usr/bin/chromium, and NumPy, scikit-learn and PyTorch for
-# /usr/bin/python3 (the Python examples' trials), mypy (the Python SDK's
-# type check) and Slurm with munge (the *.slurm tests start a cluster of one). Starts or installs them where
-# it can (as root on Debian), and otherwise says what is missing.
+# Chromium at /usr/bin/chromium, NumPy, scikit-learn and PyTorch for
+# /usr/bin/python3 (the Python examples' trials), mypy (the Python SDK's type
+# check), and Slurm's daemons and client with munge (the *.slurm tests start a
+# cluster of one). Starts or installs them where it can (as root on Debian),
+# and otherwise says what is missing.
 set -u
 
 # Installs the Debian packages $1 (space-separated; as root, with apt-get) or
