@@ -3,7 +3,7 @@
  * to its longest interval), and goes on as before once it answers. Slurm is
  * played by a command runner that fails `squeue` a few times.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -27,9 +27,10 @@ test("each failed squeue doubles the wait before the next, up to the longest", a
     const jobs = [{ job_id: 42, job_state: "COMPLETED", exit_code: 0 }];
     return { code: 0, stdout: JSON.stringify({ jobs }), stderr: "" };
   };
+  const jobsDir = await mkdtemp(join(tmpdir(), "pushtune-slurm-backoff-"));
   const launcher = new SlurmLauncher({
     slots: 1,
-    jobsDir: await mkdtemp(join(tmpdir(), "pushtune-slurm-backoff-")),
+    jobsDir,
     runCommand,
     pollIntervalMs: 50,
     maxPollIntervalMs: 400,
@@ -53,4 +54,5 @@ test("each failed squeue doubles the wait before the next, up to the longest", a
   expect(gaps).toHaveLength(waits.length);
   for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(waits[i]! - 5);
   await launcher.close();
+  await rm(jobsDir, { recursive: true, force: true });
 });
