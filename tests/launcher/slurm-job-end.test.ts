@@ -58,14 +58,21 @@ describe("a job's end", () => {
     ).toBeUndefined();
   });
 
-  test("a cancel is the master's kill when it asked, the cluster's otherwise", () => {
+  test("a cancel is the master's kill when it asked, a failure of the run otherwise", () => {
     const cancelled = { state: "CANCELLED", waitStatus: 0 };
     expect(jobExit(cancelled, null, { terminate: false, kill: true })).toEqual({
       exitCode: null,
       signal: "SIGKILL",
       lost: false,
     });
-    expect(jobExit(cancelled, null, none).endedByCluster).toBe("CANCELLED");
+    // The trial exited 0 after the SIGTERM of an outside scancel: still not a clean end.
+    const cleanExit = { status: 0, terminated: true };
+    expect(jobExit(cancelled, cleanExit, none)).toEqual({
+      exitCode: null,
+      signal: "SIGTERM",
+      lost: false,
+    });
+    expect(jobExit(cancelled, null, none).endedByCluster).toBeUndefined();
   });
 
   test("a job cancelled while queued never ran: it is lost, unless the master killed it", () => {

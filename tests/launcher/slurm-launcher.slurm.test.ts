@@ -222,13 +222,16 @@ test("a job preempted by the cluster ends as the cluster's doing", async () => {
   await launcher.close();
 });
 
-test("a job cancelled by someone other than the master ends as the cluster's doing", async () => {
+test("a job cancelled by someone other than the master ends as a failure of its run", async () => {
   const { launcher, exit, line } = await launcherWithEvents();
   const s = await spec(`echo ready; ${awaitFile("never")}`);
   const handle = (await launcher.launch(s)) as SlurmHandle;
   await line(s.allocationId, "ready");
   await cluster().slurm("scancel", handle.jobId);
-  expect(await exit(s.allocationId)).toMatchObject({ endedByCluster: "CANCELLED", lost: false });
+  const ended = await exit(s.allocationId);
+  expect(ended).toMatchObject({ exitCode: null, lost: false });
+  expect(ended.signal).not.toBeNull();
+  expect(ended.endedByCluster).toBeUndefined();
   await launcher.close();
 });
 

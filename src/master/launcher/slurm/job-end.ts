@@ -5,10 +5,12 @@
  * and wait status (the script itself was killed), else the job is lost.
  *
  * A job ended by the cluster is not the trial's fault: Slurm's time limit,
- * preemption, a node failure, a deadline, or a cancel nobody at the master
- * asked for. So is a trial that exited after a SIGTERM the master did not
- * send: Slurm sent it (`--signal=B:TERM@…`) ahead of a time limit or a
- * preemption, and the trial stopped as for a preemption.
+ * preemption, a node failure or a deadline. So is a trial that exited after a
+ * SIGTERM the master did not send, in a job Slurm does not call cancelled:
+ * Slurm sent it (`--signal=B:TERM@…`) ahead of a time limit or a preemption,
+ * and the trial stopped as for a preemption. A cancel nobody at the master
+ * asked for (an `scancel` from outside) is a failure: the run counts against
+ * `max_restarts` and the trial restarts from its latest checkpoint.
  */
 import { constants } from "node:os";
 import type { ExitInfo } from "../launcher.js";
@@ -63,9 +65,15 @@ export function jobExit(
   if (requested.cancelledQueued && !requested.kill && !record)
     return { exitCode: null, signal: null, lost: true };
   const asked = requested.terminate || requested.kill;
+  // Someone cancelled the job from outside (scancel): a failure of the trial's run,
+  // counted and restarted from its checkpoint, however cleanly the trial stopped.
+  if (slurm?.state === "CANCELLED" && !asked) {
+    const status = record?.status ?? null;
+    const signal = status !== null && status > 128 ? signalName(status - 128) : "SIGTERM";
+    return { exitCode: null, signal, lost: false };
+  }
   let endedByCluster: string | undefined;
   if (slurm && CLUSTER_ENDS.has(slurm.state)) endedByCluster = slurm.state;
-  else if (slurm?.state === "CANCELLED" && !asked) endedByCluster = "CANCELLED";
   else if (record?.terminated && !asked) endedByCluster = "SIGTERM from the cluster";
   const cluster = endedByCluster === undefined ? {} : { endedByCluster };
   if (record) {
