@@ -11,13 +11,8 @@
  * its start-up) and report a training metric after every batch.
  */
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { MasterClient, type Method } from "../../src/cli/client.js";
-import { startMaster } from "../../src/cli/commands/master.js";
-import { openStore } from "../../src/master/storage/open-store.js";
 import { fmt, percentile } from "./bench-master.js";
+import { startRealMaster } from "./real-master.js";
 
 export const BATCHES = 5;
 export const SLEEP_MS = 100;
@@ -63,13 +58,8 @@ export async function measureTrialOverhead(
   options: TrialOverheadRun,
 ): Promise<Record<string, number>> {
   const { trials: TRIALS, slots: SLOTS } = options;
-  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
-  const master = await startMaster({ dataDir, port: 0, slots: SLOTS, quiet: true });
-  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
-  const store = await openStore(join(dataDir, "pushtune.db"));
-  const client = new MasterClient(master.url, token);
-  const api = <T>(method: Method, path: string, body?: unknown) =>
-    client.request<T>(method, path, body);
+  const master = await startRealMaster(SLOTS);
+  const { store } = master;
 
   const config = {
     name: "trial-overhead",
@@ -93,18 +83,8 @@ export async function measureTrialOverhead(
   };
   const cpuBefore = process.cpuUsage();
   const childrenBefore = childrenCpuMs();
-  const created = Date.now();
-  const { id } = await api<{ id: number }>("POST", "/experiments", {
-    config,
-    workdir: options.workdir,
-  });
-  let state = "ACTIVE";
-  // Polled once a second: the wall time is the experiment's own end time, and the
-  // master measured should not spend its CPU on the bench's questions.
-  while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
-    await new Promise((r) => setTimeout(r, 1000));
-    state = (await api<{ state: string }>("GET", `/experiments/${id}`)).state;
-  }
+  const { id, created } = await master.create(config, options.workdir);
+  const state = await master.waitForEnd(id);
   const masterCpuUsage = process.cpuUsage(cpuBefore);
   // The last trial processes exit just after their last answer; their CPU counts once reaped.
   await new Promise((r) => setTimeout(r, 500));
@@ -163,9 +143,7 @@ export async function measureTrialOverhead(
     `  slot time: ${fmt(busy, 1)} s held by trials, ${fmt(idle, 1)} s idle between them (${fmt((idle / Math.max(trials.length, 1)) * 1000, 0)} ms per trial)`,
   );
 
-  await store.close();
   await master.close();
-  await rm(dataDir, { recursive: true, force: true });
   return {
     trials: trials.length,
     wallSeconds: wall,

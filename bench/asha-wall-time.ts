@@ -1,0 +1,61 @@
+/**
+ * Wall time of ASHA against random search on trials with a realistic start
+ * cost: random search, async_halving (promoting, and with `stop_once`) and
+ * adaptive_asha with the same seed on 2 slots, through a real master and real
+ * trial processes — scikit-learn's digits (examples/sklearn-digits, one batch
+ * = one epoch, /usr/bin/python3) and, with WORKLOADS=sklearn,mnist, the
+ * TensorFlow.js MNIST example (needs `npm run build`). The aim: each ASHA
+ * method's wall time ≤ random's × its share of random's compute × 1.5.
+ *
+ *   node --import tsx bench/asha-wall-time.ts
+ *   METHODS=random,async_halving SLOTS=2 node --import tsx bench/asha-wall-time.ts
+ */
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PYTHON, PYTHON_SDK, requirePython } from "./support/python.js";
+import {
+  METHODS,
+  type Method,
+  type MethodFigures,
+  measureSearchWallTime,
+  type Workload,
+} from "./support/search-wall-time-run.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+const WORKLOADS: Record<string, () => Workload> = {
+  sklearn: () => {
+    requirePython();
+    return {
+      name: "sklearn-digits",
+      entrypoint: `${PYTHON} train.py`,
+      workdir: join(ROOT, "examples/sklearn-digits"),
+      hyperparameters: {
+        lr: { type: "log", minval: -3.5, maxval: -1, base: 10 },
+        alpha: { type: "log", minval: -6, maxval: -1, base: 10 },
+        width: { type: "int", minval: 16, maxval: 256 },
+      },
+      maxLength: 81,
+      trials: 108,
+      variables: { PYTHONPATH: PYTHON_SDK, PYTHONUNBUFFERED: "1" },
+    };
+  },
+};
+
+export async function run(): Promise<Record<string, MethodFigures[]>> {
+  const methods = (process.env.METHODS?.split(",") ?? METHODS) as Method[];
+  const out: Record<string, MethodFigures[]> = {};
+  for (const name of (process.env.WORKLOADS ?? "sklearn").split(",")) {
+    const workload = WORKLOADS[name];
+    if (!workload) throw new Error(`WORKLOADS: no workload ${name} (${Object.keys(WORKLOADS)})`);
+    out[name] = await measureSearchWallTime({
+      workload: workload(),
+      slots: Number(process.env.SLOTS ?? 2),
+      seed: Number(process.env.SEED ?? 11),
+      methods,
+    });
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();

@@ -1,0 +1,57 @@
+/**
+ * A real master for the benchmarks that run real trial processes
+ * (`startMaster`: SQLite in a temporary data directory, the local launcher),
+ * with a second handle on its database to read what the trials did.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MasterClient } from "../../src/cli/client.js";
+import { startMaster } from "../../src/cli/commands/master.js";
+import { openStore } from "../../src/master/storage/open-store.js";
+import type { Store } from "../../src/master/storage/store.js";
+
+export interface RealMaster {
+  store: Store;
+  /** Creates an experiment; resolves with its id and the time it was created (ms). */
+  create(config: unknown, workdir: string): Promise<{ id: number; created: number }>;
+  /**
+   * Resolves with the experiment's final state. Polled once a second: its wall
+   * time is the experiment's own end time, and the master measured should not
+   * spend its CPU on the bench's questions.
+   */
+  waitForEnd(id: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startRealMaster(slots: number): Promise<RealMaster> {
+  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
+  const master = await startMaster({ dataDir, port: 0, slots, quiet: true });
+  const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
+  const store = await openStore(join(dataDir, "pushtune.db"));
+  const client = new MasterClient(master.url, token);
+  return {
+    store,
+    async create(config, workdir) {
+      const created = Date.now();
+      const { id } = await client.request<{ id: number }>("POST", "/experiments", {
+        config,
+        workdir,
+      });
+      return { id, created };
+    },
+    async waitForEnd(id) {
+      let state = "ACTIVE";
+      while (!["COMPLETED", "ERROR", "CANCELED"].includes(state)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        state = (await client.request<{ state: string }>("GET", `/experiments/${id}`)).state;
+      }
+      return state;
+    },
+    async close() {
+      await store.close();
+      await master.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The harness of the search wall-time benchmarks: one workload (a trial
+ * program and its hyperparameters) searched by random search and by the
+ * ASHA methods with the same seed, one after another, each through a real
+ * master on SLOTS slots. For each method it prints the compute (length
+ * trained, summed over trials), its share of random search's, the compute
+ * spent until the best validation so far reached random search's final best,
+ * the wall time, the process starts (distinct launcher handles), the
+ * allocations and the preemptions, and the ratio against the aim:
+ * wall ≤ random's wall × the share of its compute × 1.5.
+ *
+ * The trial must report a training metric at every `scheduling_unit` (so the
+ * compute at each moment can be read back) and validate at the end of each op.
+ */
+import { fmt } from "./bench-master.js";
+import { startRealMaster } from "./real-master.js";
+
+export const METHODS = ["random", "async_halving", "stop_once", "adaptive_asha"] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface Workload {
+  name: string;
+  entrypoint: string;
+  workdir: string;
+  hyperparameters: Record<string, unknown>;
+  /** In batches. */
+  maxLength: number;
+  /** ASHA's trials; random search gets a quarter of them (27 against 108 with 5 rungs of divisor 3). */
+  trials: number;
+  variables?: Record<string, string>;
+}
+
+export interface MethodFigures {
+  method: Method;
+  state: string;
+  trials: number;
+  compute: number;
+  /** null: the best validation never reached random search's final best. */
+  computeToRandomBest: number | null;
+  secondsToRandomBest: number | null;
+  best: number;
+  wallSeconds: number;
+  processStarts: number;
+  allocations: number;
+  preemptions: number;
+}
+
+const METRIC = "validation_loss";
+
+function searcher(method: Method, w: Workload, slots: number): Record<string, unknown> {
+  const common = { metric: METRIC, smaller_is_better: true, max_length: { batches: w.maxLength } };
+  switch (method) {
+    case "random":
+      return {
+        ...common,
+        name: "random",
+        max_trials: Math.max(1, Math.round(w.trials / 4)),
+        max_concurrent_trials: slots,
+      };
+    case "async_halving":
+    case "stop_once":
+      return {
+        ...common,
+        name: "async_halving",
+        num_rungs: 5,
+        divisor: 3,
+        max_trials: w.trials,
+        stop_once: method === "stop_once",
+      };
+    case "adaptive_asha":
+      return {
+        ...common,
+        name: "adaptive_asha",
+        max_rungs: 5,
+        divisor: 3,
+        max_trials: w.trials,
+        mode: "standard",
+      };
+  }
+}
+
+interface TrialEvent {
+  time: number;
+  trialId: number;
+  /** A training report: the trial's length trained. */
+  steps?: number;
+  /** A validation: the searcher metric. */
+  value?: number;
+}
+
+/** The compute spent (and the time) when the best validation so far first reached `target`. */
+function untilBest(
+  events: readonly TrialEvent[],
+  target: number,
+): { compute: number; time: number } | null {
+  const trained = new Map<number, number>();
+  let compute = 0;
+  for (const e of events) {
+    if (e.steps !== undefined) {
+      const before = trained.get(e.trialId) ?? 0;
+      compute += Math.max(0, e.steps - before);
+      trained.set(e.trialId, Math.max(e.steps, before));
+    } else if (e.value !== undefined && e.value <= target) {
+      return { compute, time: e.time };
+    }
+  }
+  return null;
+}
+
+async function runMethod(
+  method: Method,
+  w: Workload,
+  slots: number,
+  seed: number,
+  /** null for random search itself, measured against its own best. */
+  randomBest: number | null,
+): Promise<MethodFigures> {
+  const master = await startRealMaster(slots);
+  const { store } = master;
+  try {
+    const config = {
+      name: `wall-${w.name}-${method}`,
+      entrypoint: w.entrypoint,
+      hyperparameters: w.hyperparameters,
+      searcher: searcher(method, w, slots),
+      scheduling_unit: 1,
+      checkpoint_storage: {
+        type: "shared_fs",
+        save_experiment_best: 0,
+        save_trial_best: 1,
+        save_trial_latest: 1,
+      },
+      reproducibility: { experiment_seed: seed },
+      environment: { variables: w.variables ?? {} },
+    };
+    const { id, created } = await master.create(config, w.workdir);
+    const state = await master.waitForEnd(id);
+    const exp = (await store.getExperiment(id))!;
+    const trials = await store.listTrials({ experimentId: id });
+
+    // Every trial's progress and validations in time order: the compute at each validation.
+    const events: TrialEvent[] = [];
+    const handles = new Set<string>();
+    let allocations = 0;
+    let preemptions = 0;
+    for (const t of trials) {
+      for (const a of await store.listAllocations(t.id)) {
+        allocations++;
+        if (a.preemptRequested) preemptions++;
+        if (a.launcherHandle !== null) handles.add(JSON.stringify(a.launcherHandle));
+      }
+      for (const m of await store.listMetrics({ trialId: t.id, limit: 100_000 })) {
+        const time = m.reportTime.getTime();
+        if (m.group === "training") events.push({ time, trialId: t.id, steps: m.stepsCompleted });
+        else if (METRIC in m.metrics)
+          events.push({ time, trialId: t.id, value: m.metrics[METRIC] });
+      }
+    }
+    events.sort((a, b) => a.time - b.time);
+    const values = events.flatMap((e) => (e.value === undefined ? [] : [e.value]));
+    const best = Math.min(...values);
+    const reached = untilBest(events, randomBest ?? best);
+    return {
+      method,
+      state,
+      trials: trials.length,
+      compute: trials.reduce((n, t) => n + t.lengthTrained, 0),
+      computeToRandomBest: reached?.compute ?? null,
+      secondsToRandomBest: reached ? (reached.time - created) / 1000 : null,
+      best,
+      wallSeconds: (exp.endedAt!.getTime() - created) / 1000,
+      processStarts: handles.size,
+      allocations,
+      preemptions,
+    };
+  } finally {
+    await master.close();
+  }
+}
+
+export interface SearchWallTimeRun {
+  workload: Workload;
+  slots: number;
+  seed: number;
+  /** Random search always runs first: every other method is measured against it. */
+  methods: readonly Method[];
+}
+
+export async function measureSearchWallTime(options: SearchWallTimeRun): Promise<MethodFigures[]> {
+  const { workload: w, slots, seed } = options;
+  console.log(
+    `${w.name}: max_length ${w.maxLength} batches, ${w.trials} ASHA trials (5 rungs, divisor 3), seed ${seed}, ${slots} slots`,
+  );
+  const random = await runMethod("random", w, slots, seed, null);
+  const all = [random];
+  for (const method of options.methods) {
+    if (method !== "random") all.push(await runMethod(method, w, slots, seed, random.best));
+  }
+  for (const f of all) {
+    const share = f.compute / random.compute;
+    const aim = f.wallSeconds / (random.wallSeconds * share * 1.5);
+    const toBest =
+      f.computeToRandomBest === null
+        ? `never (best ${fmt(f.best, 4)} > ${fmt(random.best, 4)})`
+        : `${fmt(f.computeToRandomBest)} (at ${fmt(f.secondsToRandomBest!, 1)} s)`;
+    console.log(
+      `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
+        `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s; ` +
+        `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions; ` +
+        `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1)`,
+    );
+  }
+  return all;
+}
