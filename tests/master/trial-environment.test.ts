@@ -1,10 +1,12 @@
 /**
  * A trial process started by the local launcher sees an allow-list of the
- * master's environment, its own PUSHTUNE_* variables and its experiment's
- * variables — never the rest of what the master was started with.
+ * master's environment, its own PUSHTUNE_* variables, thread counts sized to
+ * its slots and its experiment's variables — never the rest of what the
+ * master was started with.
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { LocalLauncher } from "../../src/master/launcher/local-launcher.js";
+import { THREAD_COUNT_NAMES } from "../../src/master/launcher/trial-env.js";
 
 let launcher: LocalLauncher | null = null;
 afterEach(async () => {
@@ -16,8 +18,9 @@ afterEach(async () => {
 async function trialSees(
   masterEnv: NodeJS.ProcessEnv,
   trialEnv: Record<string, string>,
+  slots = 1,
 ): Promise<Map<string, string>> {
-  launcher = new LocalLauncher({ slots: 1, baseEnv: masterEnv });
+  launcher = new LocalLauncher({ slots: 4, baseEnv: masterEnv });
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) =>
     launcher!.attach({
@@ -32,7 +35,7 @@ async function trialSees(
     workdir: "/tmp",
     entrypoint: "env",
     env: trialEnv,
-    slots: 1,
+    slots,
   });
   await exited;
   const seen = new Map<string, string>();
@@ -83,5 +86,21 @@ describe("a trial's environment", () => {
     expect(seen.get("HOME")).toBe("/home/trial");
     expect(seen.get("MY_FLAG")).toBe("on");
     expect(seen.get("PUSHTUNE_MASTER")).toBe("http://127.0.0.1:1");
+  });
+
+  test("the numerical libraries' thread pools are sized to the trial's slots", async () => {
+    const seen = await trialSees({ PATH: process.env.PATH, OMP_NUM_THREADS: "8" }, {}, 2);
+    for (const name of THREAD_COUNT_NAMES) expect(seen.get(name), name).toBe("2");
+  });
+
+  test("thread counts the experiment sets win, and its OMP_NUM_THREADS sizes the other libraries", async () => {
+    const seen = await trialSees(
+      { PATH: process.env.PATH },
+      { OMP_NUM_THREADS: "3", MKL_NUM_THREADS: "5" },
+      2,
+    );
+    expect(seen.get("OMP_NUM_THREADS")).toBe("3");
+    expect(seen.get("MKL_NUM_THREADS")).toBe("5");
+    expect(seen.get("OPENBLAS_NUM_THREADS")).toBe("3");
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
-import { inheritedEnv } from "./trial-env.js";
+import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
 
 interface Handle {
   pid: number;
@@ -51,7 +51,8 @@ export class LocalLauncher implements Launcher {
   async launch(spec: LaunchSpec): Promise<Handle> {
     const child = spawn("sh", ["-c", spec.entrypoint], {
       cwd: spec.workdir,
-      env: { ...this.baseEnv, ...spec.env },
+      // Thread pools sized to the trial's slots unless its experiment sizes them.
+      env: { ...this.baseEnv, ...threadCountDefaults(spec.slots, spec.env), ...spec.env },
       detached: true, // its own process group: `kill(-pid)` reaches the whole tree
       stdio: ["ignore", "pipe", "pipe"],
     });
