@@ -30,8 +30,8 @@ test("a completion that closes the trial answers completed, also when it is retr
   expect(await t.complete(50, 0.25)).toEqual(done);
 });
 
-test("a completion that leaves a trial waiting for a promotion answers no decision yet", async () => {
-  const [t] = await trials(ashaConfig());
+test("a completion that leaves a trial waiting for a promotion, with nobody waiting for its slot, answers no decision yet", async () => {
+  const [t] = await trials(ashaConfig({}, { max_trials: 3 }), 3);
   if (!t) throw new Error("no trial running");
   const done = await t.complete(100, 0.5);
   expect(done).toEqual({ status: 200, body: { op: null, completed: false } });
@@ -51,7 +51,7 @@ test("a completion with more to train answers the next operation", async () => {
 });
 
 test("a completion may carry the metrics push before it: stored first, in the same request", async () => {
-  const [t] = await trials(ashaConfig());
+  const [t] = await trials(ashaConfig({}, { max_trials: 3 }), 3);
   if (!t) throw new Error("no trial running");
   const metrics = {
     trialRunId: t.runId,
@@ -73,8 +73,7 @@ test("a completion may carry the metrics push before it: stored first, in the sa
   ]);
   const trial = await tm.store.getTrial(t.id);
   expect(trial).toMatchObject({ latestValidation: 0.5, bestValidation: 0.5 });
-  // The retry of a request that landed is a no-op (by now the trial, waiting for a
-  // promotion on the only slot, may also be told to give that slot up).
+  // The retry of a request that landed is a no-op.
   expect(
     await t.api.post(`/trials/${t.id}/searcher/completed_operation`, {
       op: { length: 100 },

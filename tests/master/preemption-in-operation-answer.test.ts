@@ -11,10 +11,10 @@ import { running, TrialHandle } from "./support/trial.js";
 let tm: TestMaster;
 afterEach(async () => tm?.close());
 
-async function start(slots: number) {
+async function start(slots: number, searcher: Record<string, unknown> = {}) {
   tm = await startTestMaster({ slots });
   const res = await tm.admin.post<{ id: number }>("/experiments", {
-    config: ashaConfig(),
+    config: ashaConfig({}, searcher),
     workdir: "/tmp",
   });
   expect(res.status).toBe(201);
@@ -32,8 +32,15 @@ test("a trial waiting for a promotion is told in its operation answer to give up
   expect(await t!.op()).toEqual(stop);
 });
 
+test("the completion's answer itself tells a trial that must wait for a promotion to give up the slot another trial waits for", async () => {
+  const { trials } = await start(1);
+  const [t] = trials;
+  expect((await t!.complete(100, 0.5)).body).toEqual(stop);
+});
+
 test("a long poll for an operation wakes with preempt as soon as the experiment is paused", async () => {
-  const { id, trials } = await start(4);
+  // Every trial has its slot: nobody waits for one.
+  const { id, trials } = await start(4, { max_trials: 3 });
   const [t] = trials;
   // Its op done and slots to spare: it waits for a promotion, holding its slot.
   expect((await t!.complete(100, 0.5)).body).toEqual({ op: null, completed: false });

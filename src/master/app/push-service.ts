@@ -154,6 +154,8 @@ export class PushService {
       // This trial may now be waiting for a promotion, and yield its slot to one who waits.
       effects.scheduleIfContended = true;
     });
+    // Waiting for a promotion: the answer to this completion says whether to give the slot up.
+    if (!(await this.ctx.store.getNextTrialOp(trialId))) await this.supervisor.passIfContended();
   }
 
   async earlyExit(principal: Principal, trialId: number, body: EarlyExitBody): Promise<void> {

@@ -69,6 +69,22 @@ export class Supervisor implements LauncherEvents {
     if (this.contended || this.passing) this.schedule();
   }
 
+  /**
+   * Resolves once a scheduling pass that read the world after this call has
+   * run, when trials wait for slots (at once otherwise). A trial that has just
+   * completed its op and waits for a promotion awaits it before it is
+   * answered, so that the completion's answer itself tells it to give up the
+   * slot another trial needs: no wait for a pass, no second request.
+   */
+  async passIfContended(): Promise<void> {
+    if (!(this.contended || this.passing)) return;
+    this.schedule();
+    await this.nextPass?.promise;
+  }
+
+  /** The pass `schedule` has asked for and not yet run: resolved once it has. */
+  private nextPass: { promise: Promise<void>; resolve: () => void } | null = null;
+
   /** Starts scheduling and launching (the master's URL is known now), with a pass at once. */
   open(): void {
     if (this.phase !== "starting") return;
@@ -80,10 +96,18 @@ export class Supervisor implements LauncherEvents {
   schedule(): void {
     if (this.scheduled || this.phase !== "running") return;
     this.scheduled = true;
+    let resolve!: () => void;
+    const pass = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    this.nextPass = pass;
     setImmediate(() => {
       this.scheduled = false;
+      if (this.nextPass === pass) this.nextPass = null;
       this.enqueue(async () => {
-        await this.schedulePass();
+        try {
+          await this.schedulePass();
+        } finally {
+          pass.resolve();
+        }
       });
     });
   }
