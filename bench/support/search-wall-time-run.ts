@@ -6,7 +6,8 @@
  * trained, summed over trials), its share of random search's, the compute
  * spent until the best validation so far reached random search's final best,
  * the wall time, the process starts (distinct launcher handles), the
- * allocations and the preemptions, and the ratio against the aim:
+ * allocations and the preemptions (and the slot time per allocation beyond
+ * what its compute takes at random search's pace), and the ratio against the aim:
  * wall ≤ random's wall × the share of its compute × 1.5.
  *
  * The trial must report a training metric at every `scheduling_unit` (so the
@@ -43,6 +44,8 @@ export interface MethodFigures {
   processStarts: number;
   allocations: number;
   preemptions: number;
+  /** CPU time of the master (this process) while the experiment ran. */
+  masterCpuSeconds: number;
 }
 
 const METRIC = "validation_loss";
@@ -133,8 +136,10 @@ async function runMethod(
       reproducibility: { experiment_seed: seed },
       environment: { variables: w.variables ?? {} },
     };
+    const cpuBefore = process.cpuUsage();
     const { id, created } = await master.create(config, w.workdir);
     const state = await master.waitForEnd(id);
+    const cpu = process.cpuUsage(cpuBefore);
     const exp = (await store.getExperiment(id))!;
     const trials = await store.listTrials({ experimentId: id });
 
@@ -172,6 +177,7 @@ async function runMethod(
       processStarts: handles.size,
       allocations,
       preemptions,
+      masterCpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   } finally {
     await master.close();
@@ -196,8 +202,12 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
   for (const method of options.methods) {
     if (method !== "random") all.push(await runMethod(method, w, slots, seed, random.best));
   }
+  // Random search's slot time per unit of compute: what a batch costs with almost no handovers.
+  const perUnit = (random.wallSeconds * slots) / random.compute;
   for (const f of all) {
     const share = f.compute / random.compute;
+    // Slot time beyond the compute at random search's pace, per allocation: the cost of a handover.
+    const perAllocation = ((f.wallSeconds * slots - f.compute * perUnit) / f.allocations) * 1000;
     const aim = f.wallSeconds / (random.wallSeconds * share * 1.5);
     const toBest =
       f.computeToRandomBest === null
@@ -206,7 +216,9 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
     console.log(
       `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
         `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s; ` +
-        `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions; ` +
+        `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
+        `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, ` +
+        `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
         `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1)`,
     );
   }
