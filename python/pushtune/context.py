@@ -159,7 +159,7 @@ class Context:
                 operation_wait_seconds,
                 backoff,
                 min_ask_interval,
-                lambda: self.preempt.preempted(),
+                self.preempt.told_by_master,
                 self._refused_for_good,
             )
         )
@@ -181,9 +181,11 @@ class Context:
         ``timeout`` seconds passed (False); raises a refusal nobody saw yet."""
         return self._sender.flush(timeout)
 
-    def close(self, timeout: Optional[float] = None) -> bool:
+    def close(self, timeout: Optional[float] = None, *, asking_for_next_trial: bool = False) -> bool:
         """Stops asking the master anything and delivers everything still queued
-        (waiting at most ``timeout`` seconds, if given). Safe to call twice."""
+        (waiting at most ``timeout`` seconds, if given). Safe to call twice.
+        ``asking_for_next_trial`` (``trials()``): the process asks for its next trial
+        next, which stands for an acknowledgement ``preempt.acknowledge()`` kept back."""
         with self._lock:
             first = not self._closed
             self._closed = True
@@ -192,6 +194,8 @@ class Context:
             self._unregister_sigterm()
             _open_contexts.discard(self)
         try:
+            if first and not asking_for_next_trial:
+                self.preempt.deliver_deferred_ack()
             return self._sender.flush(timeout)
         finally:
             self._sender.stop()

@@ -39,6 +39,11 @@ class Preemption:
         self._signal = StopSignal()
         self._polling = False
         self._lock = threading.Lock()
+        #: The master itself asked this allocation to stop (the long poll or an operation's answer).
+        self._asked_by_master = False
+        #: Set by ``trials()``: this process asks for its next trial once the context closes.
+        self.defer_ack = False
+        self._ack_deferred = False
 
     @property
     def signal(self) -> StopSignal:
@@ -61,11 +66,32 @@ class Preemption:
             raise self._signal.reason or PreemptedError()
 
     def acknowledge(self) -> None:
-        """Tells the master the trial stops because it was asked to; returns once the master has it."""
+        """Tells the master the trial stops because it was asked to; returns once the master has it.
+
+        In a process running trial after trial (``trials()``), when the master asked for the stop,
+        the acknowledgement waits for the context to close: the process then asks for its next
+        trial, which tells the master the same (an allocation told to stop that asks for its next
+        trial has stopped as asked), so no request is spent on it. Closed in any other way (the
+        loop body raised), the context sends it then."""
+        if self.defer_ack and self._asked_by_master:
+            self._ack_deferred = True
+            return
         self._sender.deliver({"kind": "ackPreemption"})
 
+    def deliver_deferred_ack(self) -> None:
+        """Sends an acknowledgement ``acknowledge()`` kept back, if any (the context closes without
+        asking for a next trial)."""
+        if self._ack_deferred:
+            self._ack_deferred = False
+            self._sender.deliver({"kind": "ackPreemption"})
+
+    def told_by_master(self) -> None:
+        """The master asked this allocation to stop (an operation's answer said so)."""
+        self._asked_by_master = True
+        self._signal.fire(PreemptedError())
+
     def preempted(self, message: str = "") -> None:
-        """Told to stop in another way (an operation's answer, SIGTERM): as if the long poll had."""
+        """Told to stop in another way (SIGTERM): as if the long poll had."""
         self._signal.fire(PreemptedError(message))
 
     def abort(self, reason: BaseException) -> None:
@@ -102,7 +128,7 @@ class Preemption:
             if stop.fired:
                 return  # an answer after close is nobody's business
             if preempt:
-                self._signal.fire(PreemptedError())
+                self.told_by_master()
                 return
             early = self._min_interval - (time.monotonic() - started)
             if early > 0:

@@ -52,7 +52,10 @@ def trials(
             link = transport
         try:
             with init(env=None if own else environ, transport=link, **options) as ctx:
+                ctx.preempt.defer_ack = True
                 yield ctx
+                # Asking for the next trial tells the master the stop it asked for was acknowledged.
+                ctx.close(asking_for_next_trial=True)
             identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
             following = _ask_for_next_trial(PushApi(link, identity), backoff)
         finally:

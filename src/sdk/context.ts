@@ -166,11 +166,17 @@ export class Context {
     return this.sender.flush();
   }
 
-  /** Stops asking the master anything, delivers everything still queued, then lets go. */
-  close(): Promise<void> {
+  /**
+   * Stops asking the master anything, delivers everything still queued, then
+   * lets go. `askingForNextTrial` (`trials()`): the process asks for its next
+   * trial next, which stands for an acknowledgement `preempt.acknowledge()`
+   * kept back. Only the first call counts.
+   */
+  close(options: { askingForNextTrial?: boolean } = {}): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();
       try {
+        if (!options.askingForNextTrial) await this.preempt.deliverDeferredAck();
         await this.sender.flush();
       } finally {
         this.unregisterExitSignals();

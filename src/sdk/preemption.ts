@@ -22,6 +22,9 @@ export interface PreemptionOptions {
 export class Preemption {
   private readonly controller = new AbortController();
   private polling = false;
+  /** Set by `trials()`: this process asks for its next trial once the context closes. */
+  deferAck = false;
+  private ackDeferred = false;
 
   constructor(
     private readonly api: PushApi,
@@ -47,9 +50,28 @@ export class Preemption {
     return sleep(ms, this.signal);
   }
 
-  /** Tells the master the trial stops because it was asked to; resolves once the master has it. */
+  /**
+   * Tells the master the trial stops because it was asked to; resolves once
+   * the master has it. In a process running trial after trial (`trials()`),
+   * when the master asked for the stop, the acknowledgement waits for the
+   * context to close: the process then asks for its next trial, which tells
+   * the master the same (an allocation told to stop that asks for its next
+   * trial has stopped as asked), so no request is spent on it. Closed in any
+   * other way (the loop body threw or broke off), the context sends it then.
+   */
   acknowledge(): Promise<void> {
+    if (this.deferAck && this.controller.signal.reason instanceof PreemptedError) {
+      this.ackDeferred = true;
+      return Promise.resolve();
+    }
     return this.sender.deliver({ kind: "ackPreemption" });
+  }
+
+  /** Sends an acknowledgement `acknowledge()` kept back, if any. */
+  async deliverDeferredAck(): Promise<void> {
+    if (!this.ackDeferred) return;
+    this.ackDeferred = false;
+    await this.sender.deliver({ kind: "ackPreemption" });
   }
 
   /** The master said to stop in another answer (the operation's): as if the long poll had. */

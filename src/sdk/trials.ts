@@ -35,7 +35,9 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     const trial = trialEnvironmentOrExit(env, env === process.env);
     const transport =
       options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
-    yield* once(await init({ ...options, env, transport }));
+    const ctx = await init({ ...options, env, transport });
+    ctx.preempt.deferAck = true;
+    yield* once(ctx, { askingForNextTrial: true });
     const next = await askForNextTrial(new PushApi(transport, trial), {
       ...defaultBackoff,
       ...options.backoff,
@@ -45,10 +47,17 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
   }
 }
 
-/** Yields `ctx` and closes it however the loop body ends. */
-async function* once(ctx: Context): AsyncGenerator<Context, void, undefined> {
+/**
+ * Yields `ctx` and closes it however the loop body ends; `then` is how it
+ * closes when the body ends normally (the process asks for its next trial).
+ */
+async function* once(
+  ctx: Context,
+  then: { askingForNextTrial?: boolean } = {},
+): AsyncGenerator<Context, void, undefined> {
   try {
     yield ctx;
+    await ctx.close(then);
   } finally {
     await ctx.close();
   }

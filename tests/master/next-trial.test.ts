@@ -147,6 +147,18 @@ test("a paused experiment's trial that asks gets nothing, and activate launches 
   expect(running(tm)[0]?.env.PUSHTUNE_TRIAL_RUN_ID).toBe("2");
 });
 
+test("a trial told to stop in the middle of its op that asks for its next trial has stopped as asked, with no acknowledgement of its own", async () => {
+  const id = await experiment(3, 1);
+  const spec = running(tm)[0]!;
+  await tm.admin.post(`/experiments/${id}/pause`);
+  expect(await new TrialHandle(tm, spec).preempted()).toBe(true);
+  expect(await askNext(spec)).toEqual({ status: 200, body: { env: null } });
+  tm.launcher.exit(spec.allocationId);
+  await tm.settle();
+  const [paused] = await tm.store.listTrials({ experimentId: id });
+  expect(paused).toMatchObject({ state: "PAUSED", restarts: 0 });
+});
+
 test("a trial that asks before its work is done failed, like an exit 0 in the middle of an op", async () => {
   const id = await experiment(2, 1);
   const spec = running(tm)[0]!;

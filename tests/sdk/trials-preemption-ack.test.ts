@@ -1,0 +1,52 @@
+/**
+ * `trials()`: a trial the master told to stop acknowledges by asking for the
+ * next trial (the master reads the ask as the acknowledgement), not by a
+ * request of its own; a trial that leaves the loop otherwise still sends it.
+ */
+import { expect, test } from "vitest";
+import { type Context, FakeMaster, init, trials } from "../../src/sdk/index.js";
+import { fastBackoff } from "./support.js";
+
+const quiet = { handleExitSignals: false, backoff: fastBackoff, log: () => {} } as const;
+
+/** A master that has asked the trial's allocation to stop before it started. */
+function toldToStop(): FakeMaster {
+  const fm = new FakeMaster({ ops: [10] });
+  fm.preempt();
+  return fm;
+}
+
+/** Follows its operations until told to stop, then acknowledges, as a trial does. */
+async function stoppedTrial(ctx: Context): Promise<void> {
+  for await (const op of ctx.searcher.operations()) await op.reportCompleted(1);
+  expect(ctx.preempt.shouldPreempt()).toBe(true);
+  await ctx.preempt.acknowledge();
+}
+
+test("a trial told to stop by the master acknowledges by asking for the next trial", async () => {
+  const fm = toldToStop();
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    await stoppedTrial(ctx);
+  }
+  const kinds = fm.events.map((e) => e.type);
+  expect(kinds.at(-1)).toBe("nextTrial");
+  expect(fm.preemptionAcks).toBe(0);
+});
+
+test("a trial that leaves the loop after acknowledging still sends the acknowledgement", async () => {
+  const fm = toldToStop();
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    await stoppedTrial(ctx);
+    break;
+  }
+  expect(fm.preemptionAcks).toBe(1);
+  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
+});
+
+test("a context of its own sends the acknowledgement at once", async () => {
+  const fm = toldToStop();
+  const ctx = await init({ ...quiet, transport: fm, env: fm.env() });
+  await stoppedTrial(ctx);
+  expect(fm.preemptionAcks).toBe(1);
+  await ctx.close();
+});
