@@ -10,6 +10,7 @@
  *   node --import tsx bench/asha-wall-time.ts
  *   METHODS=random,async_halving SLOTS=2 node --import tsx bench/asha-wall-time.ts
  */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PYTHON, PYTHON_SDK, requirePython } from "./support/python.js";
@@ -38,6 +39,24 @@ const WORKLOADS: Record<string, () => Workload> = {
       maxLength: 81,
       trials: 108,
       variables: { PYTHONPATH: PYTHON_SDK, PYTHONUNBUFFERED: "1" },
+    };
+  },
+  mnist: () => {
+    if (!existsSync(join(ROOT, "dist/sdk-bundle/index.js"))) {
+      throw new Error("the mnist-tfjs trials import the built SDK: run `npm run build` first");
+    }
+    return {
+      name: "mnist-tfjs",
+      entrypoint: "node train.js",
+      workdir: join(ROOT, "examples/mnist-tfjs"),
+      hyperparameters: {
+        global_batch_size: 64,
+        lr: { type: "log", minval: -3, maxval: -2, base: 10 },
+        hidden: { type: "int", minval: 32, maxval: 128 },
+        dropout: { type: "double", minval: 0, maxval: 0.2 },
+      },
+      maxLength: 81,
+      trials: 108,
     };
   },
 };
