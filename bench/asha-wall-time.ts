@@ -11,7 +11,10 @@
  * batches, on one core; scikit-learn's 360 about 1 ms).
  *
  *   node --import tsx bench/asha-wall-time.ts
- *   METHODS=random,async_halving SLOTS=2 node --import tsx bench/asha-wall-time.ts
+ *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
+ *
+ * Each method runs ROUNDS times (default 3), interleaved with the others; its
+ * figures are those of its median run.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -75,6 +78,7 @@ export async function run(): Promise<Record<string, MethodFigures[]>> {
       slots: Number(process.env.SLOTS ?? 2),
       seed: Number(process.env.SEED ?? 11),
       methods,
+      rounds: Number(process.env.ROUNDS ?? 3),
     });
   }
   return out;

@@ -190,18 +190,45 @@ export interface SearchWallTimeRun {
   seed: number;
   /** Random search always runs first: every other method is measured against it. */
   methods: readonly Method[];
+  /**
+   * Rounds of every method, one method after another in each (so a change in
+   * the machine's load falls on all of them); each method's figures are those
+   * of its run with the median wall time.
+   */
+  rounds?: number;
+}
+
+/** The range of the wall times, when there was more than one run. */
+function spread(runs: MethodFigures[]): string {
+  if (runs.length < 2) return "";
+  const walls = runs.map((r) => r.wallSeconds);
+  return ` (${fmt(Math.min(...walls), 1)}–${fmt(Math.max(...walls), 1)})`;
+}
+
+/** The run with the median wall time (the lower median of an even count). */
+function medianRun(runs: MethodFigures[]): MethodFigures {
+  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 export async function measureSearchWallTime(options: SearchWallTimeRun): Promise<MethodFigures[]> {
   const { workload: w, slots, seed } = options;
+  const rounds = Math.max(1, options.rounds ?? 1);
   console.log(
-    `${w.name}: max_length ${w.maxLength} batches, ${w.trials} ASHA trials (5 rungs, divisor 3), seed ${seed}, ${slots} slots`,
+    `${w.name}: max_length ${w.maxLength} batches, ${w.trials} ASHA trials (5 rungs, divisor 3), seed ${seed}, ${slots} slots` +
+      (rounds > 1 ? `, median of ${rounds} rounds` : ""),
   );
-  const random = await runMethod("random", w, slots, seed, null);
-  const all = [random];
-  for (const method of options.methods) {
-    if (method !== "random") all.push(await runMethod(method, w, slots, seed, random.best));
+  const methods: Method[] = ["random", ...options.methods.filter((m) => m !== "random")];
+  const runs = new Map<Method, MethodFigures[]>(methods.map((m) => [m, []]));
+  for (let round = 0; round < rounds; round++) {
+    const random = await runMethod("random", w, slots, seed, null);
+    runs.get("random")!.push(random);
+    for (const method of methods.slice(1)) {
+      runs.get(method)!.push(await runMethod(method, w, slots, seed, random.best));
+    }
   }
+  const all = methods.map((m) => medianRun(runs.get(m)!));
+  const random = all[0]!;
   // Random search's slot time per unit of compute: what a batch costs with almost no handovers.
   const perUnit = (random.wallSeconds * slots) / random.compute;
   for (const f of all) {
@@ -215,7 +242,7 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
         : `${fmt(f.computeToRandomBest)} (at ${fmt(f.secondsToRandomBest!, 1)} s)`;
     console.log(
       `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
-        `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s; ` +
+        `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s${spread(runs.get(f.method)!)}; ` +
         `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
         `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, ` +
         `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
