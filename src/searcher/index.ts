@@ -25,6 +25,7 @@ export type {
   PreviewTrial,
 } from "./preview.js";
 export { previewJson, previewSearch } from "./preview.js";
+export { promotionRanks } from "./promotion-ranks.js";
 export type { SearcherState, TrialRecord, TrialStatus } from "./searcher.js";
 export {
   advanceSearcher,

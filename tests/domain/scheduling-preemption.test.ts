@@ -130,6 +130,26 @@ describe("trials waiting for a promotion", () => {
     ).toEqual({ start: [31], preempt: [21] });
   });
 
+  test.each([
+    { case: "the one least likely to be promoted", ranks: [3, 0] },
+    { case: "one the searcher does not rank, before one it ranks", ranks: [undefined, 5] },
+  ])("of an experiment's promotion-waiters, $case gives its slot up first", ({ ranks }) => {
+    const [worse, better] = ranks.map((promotionRank) =>
+      promotionRank === undefined ? {} : { promotionRank },
+    );
+    expect(
+      decideSchedule({
+        totalSlots: 2,
+        experiments: [exp(1)],
+        waiting: waiting([13]),
+        holding: [
+          ...holding([11], { waitingForPromotion: true, ...worse }),
+          ...holding([12], { waitingForPromotion: true, ...better }),
+        ],
+      }),
+    ).toEqual({ start: [13], preempt: [11] });
+  });
+
   test("a trial already told to preempt is the first to give its slot up", () => {
     expect(
       decideSchedule({

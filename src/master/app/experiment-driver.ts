@@ -7,12 +7,18 @@
 import {
   advanceSearcher,
   newSearcher,
+  promotionRanks,
   restoreSearcher,
   type SearcherState,
   searcherProgress,
   snapshotSearcher,
 } from "../../searcher/index.js";
-import { assertNever, type SearcherEvent, type SearcherOp } from "../../searcher/types.js";
+import {
+  assertNever,
+  type RequestId,
+  type SearcherEvent,
+  type SearcherOp,
+} from "../../searcher/types.js";
 import { endedTrialState, movedTrialState } from "../domain/index.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
@@ -72,6 +78,17 @@ export class ExperimentDriver {
   async progress(exp: ExperimentRow): Promise<number> {
     const loaded = await this.load(this.store, exp);
     return searcherProgress(loaded.state);
+  }
+
+  /**
+   * Where these trials of the experiment stand in line for a promotion
+   * (`promotionRanks`), from the searcher in memory; none when it is not
+   * loaded. Changes nothing: in particular it never loads the searcher, which
+   * outside the experiment's lock could race a transaction that does.
+   */
+  promotionRanks(experimentId: number, requestIds: readonly RequestId[]): Map<RequestId, number> {
+    const loaded = this.cache.get(experimentId);
+    return loaded ? promotionRanks(loaded.state, requestIds) : new Map();
   }
 
   /**

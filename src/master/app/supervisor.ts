@@ -211,6 +211,7 @@ export class Supervisor implements LauncherEvents {
       }
     }
     this.contended = waiting.length > 0;
+    if (this.contended) this.rankPromotionWaiters(experiments, holding, trialsById);
     // Allocations of experiments that are no longer active still hold their slots until they end.
     for (const a of live) {
       if (!trialsById.has(a.trialId)) {
@@ -273,6 +274,29 @@ export class Supervisor implements LauncherEvents {
       }
     }
     return handedOver;
+  }
+
+  /**
+   * Gives the promotion-waiters of each experiment with more than one their
+   * place in line for a promotion, as its searcher sees it, so that the one
+   * least likely to be promoted is the first to give its slot up. Only asked
+   * when trials wait for slots: otherwise nobody gives a slot up.
+   */
+  private rankPromotionWaiters(
+    experiments: readonly ExperimentRow[],
+    holding: HoldingTrial[],
+    trialsById: ReadonlyMap<number, TrialRow>,
+  ): void {
+    for (const exp of experiments) {
+      const waiters = holding.filter((h) => h.experimentId === exp.id && h.waitingForPromotion);
+      if (waiters.length < 2) continue;
+      const requestIds = waiters.map((h) => trialsById.get(h.trialId)!.requestId);
+      const ranks = this.ctx.driver.promotionRanks(exp.id, requestIds);
+      waiters.forEach((h, i) => {
+        const rank = ranks.get(requestIds[i]!);
+        if (rank !== undefined) h.promotionRank = rank;
+      });
+    }
   }
 
   /**

@@ -16,7 +16,8 @@
  *    it. A holder that does not fit ends its experiment's turn as well.
  * 3. Last come the holders that are not working: first those passed over in
  *    step 2, then trials waiting for a promotion (idle, holding a slot until
- *    their next operation comes), then trials already told to preempt. Each
+ *    their next operation comes; within an experiment those likelier to be
+ *    promoted first, by `promotionRank`), then trials already told to preempt. Each
  *    keeps its slots if they are still free and, when its experiment starts a
  *    trial in this pass, if the experiment stays within maxConcurrentTrials.
  * 4. Holders that were not served are preempted.
@@ -64,6 +65,13 @@ export interface HoldingTrial {
   waitingForPromotion: boolean;
   /** Already told to preempt: its slots are in use until it exits, and it is the first to give them up. */
   preemptRequested?: boolean;
+  /**
+   * Waiting for a promotion: how many results of its rung that are not yet
+   * promoted rank better (0 = promoted next), as the searcher sees it. Among
+   * promotion-waiters of one experiment the worst placed gives its slots up
+   * first; one without a rank comes after those with one.
+   */
+  promotionRank?: number;
 }
 
 export interface SchedulingInput {
@@ -165,7 +173,11 @@ export function decideSchedule(input: SchedulingInput): SchedulingDecision {
   const rankOf = (t: HoldingTrial) => lanes.get(t.experimentId)!.rank;
   const inServiceOrder = (a: HoldingTrial, b: HoldingTrial) =>
     rankOf(a) - rankOf(b) || byTrialId(a, b);
-  const promotionWaiters = idle.filter((t) => !t.preemptRequested).sort(inServiceOrder);
+  const promotionOrder = (a: HoldingTrial, b: HoldingTrial) =>
+    rankOf(a) - rankOf(b) ||
+    (a.promotionRank ?? Number.POSITIVE_INFINITY) - (b.promotionRank ?? Number.POSITIVE_INFINITY) ||
+    byTrialId(a, b);
+  const promotionWaiters = idle.filter((t) => !t.preemptRequested).sort(promotionOrder);
   const leaving = idle.filter((t) => t.preemptRequested).sort(inServiceOrder);
   for (const t of [...passedOver.sort(inServiceOrder), ...promotionWaiters, ...leaving]) {
     const lane = lanes.get(t.experimentId)!;
