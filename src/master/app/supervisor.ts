@@ -7,20 +7,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { type LongTimeout, setLongTimeout } from "../../protocol/timers.js";
-import {
-  decideSchedule,
-  type HoldingTrial,
-  preemptionSchedule,
-  type WaitingTrial,
-} from "../domain/index.js";
+import { setLongTimeout } from "../../protocol/timers.js";
+import { decideSchedule, schedulingExperimentOf } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, TrialOpRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
-import { opKey, preemptKey } from "./effects.js";
 import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
+import { readSchedulingState } from "./scheduling-state.js";
+import { StopRequests } from "./stop-requests.js";
 import { newAllocationToken } from "./tokens.js";
 
 /** How long a drain waits past its grace for the exits of the processes it killed. */
@@ -44,9 +40,6 @@ export class Supervisor implements LauncherEvents {
   /** A scheduling pass is reading or applying right now. */
   private passing = false;
   private running: Promise<void> = Promise.resolve();
-  /** The SIGTERM and SIGKILL timers of each allocation told to stop (`preemptionSchedule`). */
-  private readonly preemptTimers = new Map<string, LongTimeout[]>();
-  private readonly killRequested = new Set<string>();
   /**
    * Processes that asked for a next trial, got none, and have not exited yet:
    * their allocation has ended, but they hold their slots until they are gone.
@@ -56,8 +49,11 @@ export class Supervisor implements LauncherEvents {
   /** Called after each exit is read (a drain waits on them). */
   private readonly exitListeners = new Set<() => void>();
 
+  private readonly stops: StopRequests;
+
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
+    this.stops = new StopRequests(ctx, this.logs, (err) => this.report(err));
   }
 
   /**
@@ -179,66 +175,17 @@ export class Supervisor implements LauncherEvents {
   }
 
   private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {
-    const { store } = this.ctx;
     // Read before anything is written: a pass that could not tell trials its URL does nothing.
     const masterUrl = this.ctx.masterUrl;
-    const experiments = await store.listExperiments({ states: ["ACTIVE"] });
-    const live = await store.listLiveAllocations();
-    const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
-    const waiting: WaitingTrial[] = [];
-    const holding: HoldingTrial[] = [];
-    const trialsById = new Map<number, TrialRow>();
-    for (const exp of experiments) {
-      const slots = exp.config.resources.slots_per_trial;
-      const nextOps = new Map((await store.listNextTrialOps(exp.id)).map((o) => [o.trialId, o]));
-      for (const t of await store.listTrials({ experimentId: exp.id, states: ["ACTIVE"] })) {
-        trialsById.set(t.id, t);
-        const next = nextOps.get(t.id);
-        const alloc = liveByTrial.get(t.id);
-        if (alloc) {
-          const promotionWait =
-            !next && !t.closeRequested && alloc.state === "RUNNING" && !alloc.preemptRequested;
-          holding.push({
-            trialId: t.id,
-            experimentId: exp.id,
-            slots: alloc.slots,
-            waitingForPromotion: promotionWait,
-            preemptRequested: alloc.preemptRequested,
-          });
-        } else if (next) {
-          waiting.push({ trialId: t.id, experimentId: exp.id, slots, queuedSeq: t.requestId });
-        }
-      }
-    }
+    const { experiments, live, liveByTrial, trialsById, waiting, holding } =
+      await readSchedulingState(this.ctx);
     this.contended = waiting.length > 0;
-    if (this.contended) this.rankPromotionWaiters(experiments, holding, trialsById);
-    // Allocations of experiments that are no longer active still hold their slots until they end.
-    for (const a of live) {
-      if (!trialsById.has(a.trialId)) {
-        holding.push({
-          trialId: a.trialId,
-          experimentId: a.experimentId,
-          slots: a.slots,
-          waitingForPromotion: false,
-          preemptRequested: a.preemptRequested,
-        });
-      }
-    }
     let lingeringSlots = 0;
     for (const slots of this.lingering.values()) lingeringSlots += slots;
     const totalSlots = this.ctx.launcher.totalSlots - lingeringSlots;
     const decision = decideSchedule({
       totalSlots,
-      experiments: experiments.map((e) => ({
-        id: e.id,
-        priority: e.config.resources.priority,
-        weight: e.config.resources.weight,
-        maxConcurrentTrials:
-          "max_concurrent_trials" in e.config.searcher
-            ? e.config.searcher.max_concurrent_trials
-            : 1,
-        createdOrder: e.id,
-      })),
+      experiments: experiments.map(schedulingExperimentOf),
       waiting,
       holding,
     });
@@ -274,29 +221,6 @@ export class Supervisor implements LauncherEvents {
       }
     }
     return handedOver;
-  }
-
-  /**
-   * Gives the promotion-waiters of each experiment with more than one their
-   * place in line for a promotion, as its searcher sees it, so that the one
-   * least likely to be promoted is the first to give its slot up. Only asked
-   * when trials wait for slots: otherwise nobody gives a slot up.
-   */
-  private rankPromotionWaiters(
-    experiments: readonly ExperimentRow[],
-    holding: HoldingTrial[],
-    trialsById: ReadonlyMap<number, TrialRow>,
-  ): void {
-    for (const exp of experiments) {
-      const waiters = holding.filter((h) => h.experimentId === exp.id && h.waitingForPromotion);
-      if (waiters.length < 2) continue;
-      const requestIds = waiters.map((h) => trialsById.get(h.trialId)!.requestId);
-      const ranks = this.ctx.driver.promotionRanks(exp.id, requestIds);
-      waiters.forEach((h, i) => {
-        const rank = ranks.get(requestIds[i]!);
-        if (rank !== undefined) h.promotionRank = rank;
-      });
-    }
   }
 
   /**
@@ -402,67 +326,16 @@ export class Supervisor implements LauncherEvents {
   }
 
   /**
-   * Tells an allocation to checkpoint and exit: its operation answer and its
-   * preemption signal say `preempt: true` from now on. If its processes have
-   * not exited after the grace period they get SIGTERM, and at the end of
-   * `timeoutSeconds` SIGKILL (`preemptionSchedule`).
+   * Tells an allocation to checkpoint and exit; SIGTERM and SIGKILL follow if
+   * it does not (`StopRequests`).
    */
-  async requestPreemption(listed: AllocationRow, timeoutSeconds: number): Promise<void> {
-    // The row may be older than an end since (a process that asked for its next trial).
-    const a = await this.ctx.store.getAllocation(listed.id);
-    if (!a || a.state === "TERMINATED") return;
-    if (!a.preemptRequested) {
-      await this.ctx.store.updateAllocation(a.id, {
-        preemptRequested: true,
-        preemptRequestedAt: this.ctx.now(),
-        state: "TERMINATING",
-      });
-      this.ctx.notifier.notify(preemptKey(a.id));
-      this.ctx.notifier.notify(opKey(a.trialId));
-    }
-    if (this.preemptTimers.has(a.id)) return;
-    const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
-    const timers = [
-      setLongTimeout(() => {
-        this.preemptTimers.delete(a.id);
-        void this.kill(a).catch((err) => this.report(err));
-      }, killAfterMs).unref(),
-    ];
-    if (terminateAfterMs < killAfterMs) {
-      const seconds = Math.round(terminateAfterMs / 1000);
-      timers.push(
-        setLongTimeout(() => {
-          void this.terminate(a, seconds).catch((err) => this.report(err));
-        }, terminateAfterMs).unref(),
-      );
-    }
-    this.preemptTimers.set(a.id, timers);
-  }
-
-  /** SIGTERM for a preempted allocation still running after its grace period. */
-  private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
-    const current = await this.ctx.store.getAllocation(a.id);
-    if (!current || current.state === "TERMINATED") return;
-    this.logs.master(
-      a.trialId,
-      a.id,
-      `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
-    );
-    await this.ctx.launcher.terminate(a.id, current.launcherHandle);
-  }
-
-  private clearPreemptTimers(allocationId: string): void {
-    for (const timer of this.preemptTimers.get(allocationId) ?? []) timer.clear();
-    this.preemptTimers.delete(allocationId);
+  requestPreemption(a: AllocationRow, timeoutSeconds: number): Promise<void> {
+    return this.stops.preempt(a, timeoutSeconds);
   }
 
   /** Stops an allocation's processes at once. */
-  async kill(a: AllocationRow): Promise<void> {
-    if (a.state === "TERMINATED") return;
-    this.killRequested.add(a.id);
-    const current = await this.ctx.store.getAllocation(a.id);
-    if (!current || current.state === "TERMINATED") return;
-    await this.ctx.launcher.kill(a.id, current.launcherHandle);
+  kill(a: AllocationRow): Promise<void> {
+    return this.stops.kill(a);
   }
 
   exited(allocationId: string, info: ExitInfo): void {
@@ -475,8 +348,7 @@ export class Supervisor implements LauncherEvents {
 
   /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
   async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
-    this.clearPreemptTimers(allocationId);
-    const killRequested = this.killRequested.delete(allocationId);
+    const killRequested = this.stops.ended(allocationId);
     if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
     await this.logs.flush();
     this.logs.forget(allocationId);
@@ -522,7 +394,7 @@ export class Supervisor implements LauncherEvents {
 
   async close(): Promise<void> {
     this.phase = "closed";
-    for (const id of [...this.preemptTimers.keys()]) this.clearPreemptTimers(id);
+    this.stops.clear();
     await this.running;
     await this.logs.flush();
   }

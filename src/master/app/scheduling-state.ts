@@ -1,0 +1,89 @@
+/**
+ * What a scheduling pass decides on, read from the store: the active
+ * experiments, the live allocations, the trials waiting for slots and the
+ * trials holding them (`decideSchedule`'s input). Read before anything is
+ * written, in one go.
+ */
+import type { HoldingTrial, WaitingTrial } from "../domain/index.js";
+import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
+import type { MasterContext } from "./context.js";
+
+export interface SchedulingState {
+  experiments: ExperimentRow[];
+  live: AllocationRow[];
+  liveByTrial: Map<number, AllocationRow>;
+  /** The active trials of the active experiments. */
+  trialsById: Map<number, TrialRow>;
+  waiting: WaitingTrial[];
+  holding: HoldingTrial[];
+}
+
+export async function readSchedulingState(ctx: MasterContext): Promise<SchedulingState> {
+  const { store } = ctx;
+  const experiments = await store.listExperiments({ states: ["ACTIVE"] });
+  const live = await store.listLiveAllocations();
+  const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
+  const waiting: WaitingTrial[] = [];
+  const holding: HoldingTrial[] = [];
+  const trialsById = new Map<number, TrialRow>();
+  for (const exp of experiments) {
+    const slots = exp.config.resources.slots_per_trial;
+    const nextOps = new Map((await store.listNextTrialOps(exp.id)).map((o) => [o.trialId, o]));
+    for (const t of await store.listTrials({ experimentId: exp.id, states: ["ACTIVE"] })) {
+      trialsById.set(t.id, t);
+      const next = nextOps.get(t.id);
+      const alloc = liveByTrial.get(t.id);
+      if (alloc) {
+        const promotionWait =
+          !next && !t.closeRequested && alloc.state === "RUNNING" && !alloc.preemptRequested;
+        holding.push({
+          trialId: t.id,
+          experimentId: exp.id,
+          slots: alloc.slots,
+          waitingForPromotion: promotionWait,
+          preemptRequested: alloc.preemptRequested,
+        });
+      } else if (next) {
+        waiting.push({ trialId: t.id, experimentId: exp.id, slots, queuedSeq: t.requestId });
+      }
+    }
+  }
+  // Only when trials wait for slots does anybody give a slot up.
+  if (waiting.length > 0) rankPromotionWaiters(ctx, experiments, holding, trialsById);
+  // Allocations of experiments that are no longer active still hold their slots until they end.
+  for (const a of live) {
+    if (!trialsById.has(a.trialId)) {
+      holding.push({
+        trialId: a.trialId,
+        experimentId: a.experimentId,
+        slots: a.slots,
+        waitingForPromotion: false,
+        preemptRequested: a.preemptRequested,
+      });
+    }
+  }
+  return { experiments, live, liveByTrial, trialsById, waiting, holding };
+}
+
+/**
+ * Gives the promotion-waiters of each experiment with more than one their
+ * place in line for a promotion, as its searcher sees it, so that the one
+ * least likely to be promoted is the first to give its slot up.
+ */
+function rankPromotionWaiters(
+  ctx: MasterContext,
+  experiments: readonly ExperimentRow[],
+  holding: HoldingTrial[],
+  trialsById: ReadonlyMap<number, TrialRow>,
+): void {
+  for (const exp of experiments) {
+    const waiters = holding.filter((h) => h.experimentId === exp.id && h.waitingForPromotion);
+    if (waiters.length < 2) continue;
+    const requestIds = waiters.map((h) => trialsById.get(h.trialId)!.requestId);
+    const ranks = ctx.driver.promotionRanks(exp.id, requestIds);
+    waiters.forEach((h, i) => {
+      const rank = ranks.get(requestIds[i]!);
+      if (rank !== undefined) h.promotionRank = rank;
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * How the master asks an allocation to stop, and what it remembers of having
+ * asked: a preemption marks the allocation (its operation answer and
+ * preemption signal say `preempt: true` from then on), then, if its
+ * processes are still there, SIGTERM after the grace period and SIGKILL at
+ * the end of the timeout (`preemptionSchedule`). A kill is remembered so the
+ * exit it causes is read as one. The timers live in memory: a restarted
+ * master tells its live allocations to stop again where it must.
+ */
+import { type LongTimeout, setLongTimeout } from "../../protocol/timers.js";
+import { preemptionSchedule } from "../domain/index.js";
+import type { AllocationRow } from "../storage/store.js";
+import type { MasterContext } from "./context.js";
+import { opKey, preemptKey } from "./effects.js";
+import type { LogSink } from "./log-sink.js";
+
+export class StopRequests {
+  /** The SIGTERM and SIGKILL timers of each allocation told to stop. */
+  private readonly timers = new Map<string, LongTimeout[]>();
+  private readonly killRequested = new Set<string>();
+
+  constructor(
+    private readonly ctx: MasterContext,
+    private readonly logs: LogSink,
+    private readonly report: (err: unknown) => void,
+  ) {}
+
+  /**
+   * Tells an allocation to checkpoint and exit; SIGTERM after the grace
+   * period, SIGKILL at the end of `timeoutSeconds`, if it is still running.
+   */
+  async preempt(listed: AllocationRow, timeoutSeconds: number): Promise<void> {
+    // The row may be older than an end since (a process that asked for its next trial).
+    const a = await this.ctx.store.getAllocation(listed.id);
+    if (!a || a.state === "TERMINATED") return;
+    if (!a.preemptRequested) {
+      await this.ctx.store.updateAllocation(a.id, {
+        preemptRequested: true,
+        preemptRequestedAt: this.ctx.now(),
+        state: "TERMINATING",
+      });
+      this.ctx.notifier.notify(preemptKey(a.id));
+      this.ctx.notifier.notify(opKey(a.trialId));
+    }
+    if (this.timers.has(a.id)) return;
+    const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
+    const timers = [
+      setLongTimeout(() => {
+        this.timers.delete(a.id);
+        void this.kill(a).catch((err) => this.report(err));
+      }, killAfterMs).unref(),
+    ];
+    if (terminateAfterMs < killAfterMs) {
+      const seconds = Math.round(terminateAfterMs / 1000);
+      timers.push(
+        setLongTimeout(() => {
+          void this.terminate(a, seconds).catch((err) => this.report(err));
+        }, terminateAfterMs).unref(),
+      );
+    }
+    this.timers.set(a.id, timers);
+  }
+
+  /** Stops an allocation's processes at once. */
+  async kill(a: AllocationRow): Promise<void> {
+    if (a.state === "TERMINATED") return;
+    this.killRequested.add(a.id);
+    const current = await this.ctx.store.getAllocation(a.id);
+    if (!current || current.state === "TERMINATED") return;
+    await this.ctx.launcher.kill(a.id, current.launcherHandle);
+  }
+
+  /** The allocation ended: forgets its timers; true when the master had killed it. */
+  ended(allocationId: string): boolean {
+    this.clearTimers(allocationId);
+    return this.killRequested.delete(allocationId);
+  }
+
+  /** Stops every timer (the master is closing). */
+  clear(): void {
+    for (const id of [...this.timers.keys()]) this.clearTimers(id);
+  }
+
+  /** SIGTERM for a preempted allocation still running after its grace period. */
+  private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
+    const current = await this.ctx.store.getAllocation(a.id);
+    if (!current || current.state === "TERMINATED") return;
+    this.logs.master(
+      a.trialId,
+      a.id,
+      `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
+    );
+    await this.ctx.launcher.terminate(a.id, current.launcherHandle);
+  }
+
+  private clearTimers(allocationId: string): void {
+    for (const timer of this.timers.get(allocationId) ?? []) timer.clear();
+    this.timers.delete(allocationId);
+  }
+}
