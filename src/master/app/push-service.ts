@@ -154,11 +154,14 @@ export class PushService {
       // This trial may now be waiting for a promotion, and yield its slot to one who waits.
       effects.scheduleIfContended = true;
     });
-    // Waiting for a promotion (no op, not closed): the answer to this completion says whether
-    // to give the slot up. A closed trial's answer is final without a pass.
-    const after = await this.trial(trialId);
-    if (!after.closeRequested && !(await this.ctx.store.getNextTrialOp(trialId)))
-      await this.supervisor.passIfContended();
+    // Waiting for a promotion (no op, not closed) while trials wait for slots: the answer to
+    // this completion says whether to give the slot up. A closed trial's answer is final
+    // without a pass, and nobody reads the trial again when no trial waits.
+    await this.supervisor.passIfContended(
+      async () =>
+        !(await this.trial(trialId)).closeRequested &&
+        !(await this.ctx.store.getNextTrialOp(trialId)),
+    );
   }
 
   async earlyExit(principal: Principal, trialId: number, body: EarlyExitBody): Promise<void> {

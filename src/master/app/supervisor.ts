@@ -71,9 +71,10 @@ export class Supervisor implements LauncherEvents {
    * completed its op and waits for a promotion awaits it before it is
    * answered, so that the completion's answer itself tells it to give up the
    * slot another trial needs: no wait for a pass, no second request.
+   * `needed` is asked only when trials wait (it may read the store).
    */
-  async passIfContended(): Promise<void> {
-    if (!(this.contended || this.passing)) return;
+  async passIfContended(needed: () => Promise<boolean> = async () => true): Promise<void> {
+    if (!(this.contended || this.passing) || !(await needed())) return;
     this.schedule();
     await this.nextPass?.promise;
   }
