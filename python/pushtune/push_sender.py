@@ -154,10 +154,6 @@ class PushSender:
             self._stopping = True
             self._cond.notify_all()
 
-    @property
-    def failure(self) -> Optional[BaseException]:
-        return self._failure
-
     def raise_if_failed(self) -> None:
         with self._cond:
             self._raise_if_failed()
