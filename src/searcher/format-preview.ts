@@ -51,11 +51,17 @@ export function formatPreview(config: ExperimentConfig, result: PreviewResult): 
     }
     bracket.rungs.forEach((rung, k) => {
       const verb = rung.trials === 1 ? "trains" : "train";
-      const label = bracket.rungs.length > 1 ? `rung ${k + 1}: ` : "";
+      const stage = config.searcher.name === "pbt" ? "round" : "rung";
+      const label = bracket.rungs.length > 1 ? `${stage} ${k + 1}: ` : "";
       lines.push(
         `${indent}${label}${plural(rung.trials, "trial", "trials")} ${verb} to ${formatLength(rung.length, unit)}`,
       );
     });
+  }
+  const warm = result.trials.filter((t) => t.checkpoint !== undefined).length;
+  if (warm > 0) {
+    const verb = warm === 1 ? "starts" : "start";
+    lines.push(`  ${plural(warm, "trial", "trials")} ${verb} from a parent's checkpoint`);
   }
   lines.push(`total: ${formatLength(result.totalLength, unit)} trained`);
   return `${lines.join("\n")}\n`;

@@ -9,7 +9,7 @@ import { ashaBracketOf } from "./asha-search.js";
 import { nextFloat, seedRng } from "./rng.js";
 import type { SearcherState } from "./searcher.js";
 import { simulate } from "./simulate.js";
-import type { RequestId } from "./types.js";
+import type { RequestId, WarmStart } from "./types.js";
 
 export interface PreviewOptions {
   /** Seed for the search and the random metric; defaults to reproducibility.experiment_seed. */
@@ -22,6 +22,8 @@ export interface PreviewTrial {
   hparams: HParams;
   /** The lengths the trial trains to, in order (absolute, in the config's unit). */
   lengths: number[];
+  /** pbt: the trial starts from this trial's checkpoint, at this length. */
+  checkpoint?: WarmStart;
 }
 
 export interface PreviewRung {
@@ -58,6 +60,7 @@ function summarise(
   if (method.kind === "pool") {
     return [{ bracket: 0, rungs: [{ length: maxLength, trials: trials.length }] }];
   }
+  if (method.kind === "pbt") return [{ bracket: 0, rungs: pbtRounds(trials) }];
   const counts = method.brackets.map((b) => b.params.lengths.map(() => 0));
   for (const trial of trials) {
     const reached = trial.lengths[trial.lengths.length - 1];
@@ -74,6 +77,17 @@ function summarise(
   }));
 }
 
+/** pbt: one "rung" per round, the trials that train through it. */
+function pbtRounds(trials: PreviewTrial[]): PreviewRung[] {
+  const counts = new Map<number, number>();
+  for (const trial of trials) {
+    for (const length of trial.lengths) counts.set(length, (counts.get(length) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([length, count]) => ({ length, trials: count }));
+}
+
 export function previewSearch(
   config: ExperimentConfig,
   options: PreviewOptions = {},
@@ -88,13 +102,16 @@ export function previewSearch(
   const { state, trials } = simulate(seeded, {
     report: () => (random ? nextFloat(metricRng) : 0),
   });
-  const previewTrials = trials.map(({ requestId, hparams, lengths }) => ({
+  const previewTrials = trials.map(({ requestId, hparams, lengths, checkpoint }) => ({
     requestId,
     hparams,
     lengths,
+    ...(checkpoint ? { checkpoint } : {}),
   }));
+  // A warm-started trial trains only past the checkpoint it starts from.
   const totalLength = previewTrials.reduce(
-    (sum, t) => sum + (t.lengths[t.lengths.length - 1] ?? 0),
+    (sum, t) =>
+      sum + Math.max(0, (t.lengths[t.lengths.length - 1] ?? 0) - (t.checkpoint?.length ?? 0)),
     0,
   );
   return {

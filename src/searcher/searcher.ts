@@ -13,6 +13,7 @@ import type { ExperimentConfig } from "../protocol/config/types.js";
 import { type AshaSearchState, ashaConstantMetricLength, ashaSearch } from "./asha-search.js";
 import { SearcherEventError } from "./errors.js";
 import { sampleHParams } from "./hparams.js";
+import { type PbtSearchState, pbtPlannedLength, pbtSearch } from "./pbt-search.js";
 import { type PoolSearchState, poolSearch } from "./pool-search.js";
 import {
   creditOp,
@@ -37,7 +38,7 @@ import {
   type Step,
 } from "./types.js";
 
-export type MethodState = PoolSearchState | AshaSearchState;
+export type MethodState = PoolSearchState | AshaSearchState | PbtSearchState;
 
 /**
  * open: created, not asked to close; closing: asked to close, waiting for
@@ -74,6 +75,8 @@ function plannedLength(config: ExperimentConfig, method: MethodState): number {
       return method.target * config.searcher.max_length.value;
     case "asha":
       return ashaConstantMetricLength(method);
+    case "pbt":
+      return config.searcher.name === "pbt" ? pbtPlannedLength(config.searcher) : 0;
     default:
       return assertNever(method);
   }
@@ -89,6 +92,8 @@ function createMethod(config: ExperimentConfig): MethodState {
     case "async_halving":
     case "adaptive_asha":
       return ashaSearch.create(config);
+    case "pbt":
+      return pbtSearch.create(config);
     default:
       return assertNever(config.searcher);
   }
@@ -100,6 +105,8 @@ function stepMethod(ctx: MethodContext, method: MethodState, event: MethodEvent)
       return poolSearch.step(ctx, method, event).ops;
     case "asha":
       return ashaSearch.step(ctx, method, event).ops;
+    case "pbt":
+      return pbtSearch.step(ctx, method, event).ops;
     default:
       return assertNever(method);
   }
@@ -141,7 +148,8 @@ function applyOps(state: SearcherState, ops: SearcherOp[]): void {
       case "create":
         if (op.requestId !== state.trials.length + 1)
           throw internal(`create ${op.requestId} out of order`);
-        state.trials.push({ status: "open", op: null, trained: 0 });
+        // A warm-started trial has trained as far as the checkpoint it starts from.
+        state.trials.push({ status: "open", op: null, trained: op.checkpoint?.length ?? 0 });
         state.openTrials++;
         break;
       case "validateAfter": {

@@ -7,7 +7,7 @@
  */
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
 import { advanceSearcher, newSearcher, type SearcherState } from "./searcher.js";
-import type { ExitedReason, RequestId, SearcherEvent, SearcherOp } from "./types.js";
+import type { ExitedReason, RequestId, SearcherEvent, SearcherOp, WarmStart } from "./types.js";
 
 /** A metric, or an early exit instead of a validation. */
 export type TrialOutcome = number | { exit: ExitedReason };
@@ -18,6 +18,8 @@ export interface SimulatedTrial {
   /** The lengths the trial validated at, in order. */
   lengths: number[];
   exited: ExitedReason | null;
+  /** pbt: where the trial starts from. */
+  checkpoint?: WarmStart;
 }
 
 export interface SimulationOptions {
@@ -81,6 +83,7 @@ export function simulate(config: ExperimentConfig, options: SimulationOptions): 
             op: null,
             closing: false,
             closeQueued: false,
+            ...(op.checkpoint ? { checkpoint: op.checkpoint } : {}),
           });
           queue.push({ type: "trialCreated", requestId: op.requestId });
           break;
@@ -131,11 +134,12 @@ export function simulate(config: ExperimentConfig, options: SimulationOptions): 
 
   return {
     state,
-    trials: trials.map(({ requestId, hparams, lengths, exited }) => ({
+    trials: trials.map(({ requestId, hparams, lengths, exited, checkpoint }) => ({
       requestId,
       hparams,
       lengths,
       exited,
+      ...(checkpoint ? { checkpoint } : {}),
     })),
   };
 }

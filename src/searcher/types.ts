@@ -27,7 +27,18 @@ export type CreateOp = {
   requestId: RequestId;
   hparams: HParams;
   trialSeed: number;
+  /**
+   * Warm start (pbt): the trial starts from the latest checkpoint of trial
+   * `requestId`, taken when it had trained to `length`, and trains on from
+   * there with its own hparams. The master resolves the checkpoint.
+   */
+  checkpoint?: WarmStart;
 };
+
+export interface WarmStart {
+  requestId: RequestId;
+  length: number;
+}
 
 export type SearcherOp =
   | CreateOp

@@ -15,6 +15,11 @@ export const MAX_GRID_POINTS = 100_000;
 export const MAX_GRID_COUNT = 100_000;
 /** Most rungs of an ASHA bracket (`num_rungs`, `max_rungs`, each of `bracket_rungs`) and most brackets. */
 export const MAX_RUNGS = 100;
+/**
+ * Most rounds of a pbt search (`searcher.num_rounds`); `population_size ×
+ * num_rounds`, which bounds the trials it creates, is at most MAX_TRIALS too.
+ */
+export const MAX_ROUNDS = 10_000;
 /** Most candidates TPE draws per hyperparameter (`searcher.n_ei_candidates`). */
 export const MAX_EI_CANDIDATES = 10_000;
 

@@ -145,7 +145,9 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
   const maxLength =
     searcher === undefined
       ? undefined
-      : { path: "searcher.max_length", length: searcher.max_length };
+      : searcher.name === "pbt"
+        ? { path: "searcher.length_per_round", length: searcher.length_per_round }
+        : { path: "searcher.max_length", length: searcher.max_length };
   const periods: LengthAt[] = [];
   const addPeriod = (path: string, length: Length | null) => {
     if (length !== null) periods.push({ path, length });

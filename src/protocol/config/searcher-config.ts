@@ -22,6 +22,7 @@ import {
 } from "./fields.js";
 import { lengthRule } from "./lengths.js";
 import { MAX_EI_CANDIDATES, MAX_RUNGS, MAX_TRIALS } from "./limits.js";
+import { PBT_FIELDS, readPbtFields } from "./pbt-config.js";
 import type {
   AshaMode,
   AshaSampling,
@@ -38,6 +39,7 @@ export const SEARCHER_NAMES = [
   "async_halving",
   "adaptive_asha",
   "tpe",
+  "pbt",
 ] as const satisfies readonly SearcherName[];
 
 export const SAMPLER_NAMES = ["random", "tpe"] as const satisfies readonly SamplerName[];
@@ -93,6 +95,7 @@ const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
     ...ASHA_SAMPLER_FIELDS,
   ],
   tpe: ["max_trials", "max_concurrent_trials", ...TPE_FIELDS],
+  pbt: PBT_FIELDS,
 };
 
 /** Every field any searcher takes. */
@@ -155,7 +158,11 @@ export function parseSearcher(
 
   const metric = required(m, "metric", path, nonEmptyString, errors);
   const smaller_is_better = own("smaller_is_better", boolean, SEARCHER_DEFAULTS.smaller_is_better);
-  const max_length = required(m, "max_length", path, lengthRule, errors);
+  // pbt derives max_length from its rounds.
+  const max_length =
+    method === "pbt"
+      ? optional(m, "max_length", path, lengthRule, errors, null)
+      : required(m, "max_length", path, lengthRule, errors);
   const max_trials = ownRequired("max_trials", trialCount);
   const num_rungs = ownRequired("num_rungs", rungCount);
   const max_concurrent_trials = own(
@@ -193,8 +200,12 @@ export function parseSearcher(
   // Absent for random, the default: configs stored without a sampler and new ones read alike.
   const sampling: AshaSampling = sampler === "tpe" ? { sampler, ...tpe } : {};
 
+  const pbt = method === "pbt" ? readPbtFields(m, path, max_length ?? null, errors) : undefined;
+
   if (errors.count !== before || method === undefined) return undefined;
   if (metric === undefined || max_length === undefined) return undefined;
+  if (method === "pbt") return { name: method, metric, smaller_is_better, ...pbt! };
+  if (max_length === null) return undefined;
   const common = { metric, smaller_is_better, max_length };
   switch (method) {
     case "single":

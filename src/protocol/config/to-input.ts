@@ -4,7 +4,7 @@
  * result gives back an equal config, so this is what to show as "the effective
  * config" or to store next to an experiment.
  */
-import type { ExperimentConfig, HyperparameterSpec, Length } from "./types.js";
+import type { ExperimentConfig, HyperparameterSpec, Length, SearcherConfig } from "./types.js";
 
 export function lengthToInput(length: Length): number | Record<string, number> {
   return length.unit === "unitless" ? length.value : { [length.unit]: length.value };
@@ -21,6 +21,15 @@ export function hyperparameterToInput(spec: HyperparameterSpec): unknown {
   return out;
 }
 
+function searcherToInput(searcher: SearcherConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...searcher,
+    max_length: lengthToInput(searcher.max_length),
+  };
+  if (searcher.name === "pbt") out.length_per_round = lengthToInput(searcher.length_per_round);
+  return out;
+}
+
 export function experimentConfigToInput(config: ExperimentConfig): Record<string, unknown> {
   const hyperparameters: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(config.hyperparameters)) {
@@ -31,7 +40,7 @@ export function experimentConfigToInput(config: ExperimentConfig): Record<string
     description: config.description,
     entrypoint: config.entrypoint,
     hyperparameters,
-    searcher: { ...config.searcher, max_length: lengthToInput(config.searcher.max_length) },
+    searcher: searcherToInput(config.searcher),
     records_per_epoch: config.records_per_epoch,
     min_validation_period:
       config.min_validation_period === null ? null : lengthToInput(config.min_validation_period),

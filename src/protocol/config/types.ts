@@ -109,13 +109,29 @@ export interface AdaptiveAshaSearcherConfig extends SearcherCommon, AshaSampling
   stop_once: boolean;
 }
 
+/**
+ * Population-based training (Determined's fields). `max_length` is
+ * `num_rounds × length_per_round`, the most any trial's lineage trains.
+ */
+export interface PbtSearcherConfig extends SearcherCommon {
+  name: "pbt";
+  population_size: number;
+  num_rounds: number;
+  length_per_round: Length;
+  /** After each round the worst `floor(truncate_fraction × population_size)` trials are replaced. */
+  replace_function: { truncate_fraction: number };
+  /** How a replacement's hyperparameters are drawn from its parent's. */
+  explore_function: { resample_probability: number; perturb_factor: number };
+}
+
 export type SearcherConfig =
   | SingleSearcherConfig
   | RandomSearcherConfig
   | GridSearcherConfig
   | AsyncHalvingSearcherConfig
   | AdaptiveAshaSearcherConfig
-  | TpeSearcherConfig;
+  | TpeSearcherConfig
+  | PbtSearcherConfig;
 
 export type SearcherName = SearcherConfig["name"];
 

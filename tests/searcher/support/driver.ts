@@ -54,6 +54,7 @@ export interface DriveResult {
 
 function concurrencyLimit(config: ExperimentConfig): number {
   const s = config.searcher;
+  if (s.name === "pbt") return s.population_size;
   return s.name === "single" ? 1 : s.max_concurrent_trials;
 }
 
@@ -78,7 +79,13 @@ export function drive(
       switch (op.type) {
         case "create":
           expect(op.requestId).toBe(trials.length + 1);
-          trials.push({ announced: false, op: null, trained: 0, closing: false, finished: false });
+          trials.push({
+            announced: false,
+            op: null,
+            trained: op.checkpoint?.length ?? 0,
+            closing: false,
+            finished: false,
+          });
           break;
         case "validateAfter": {
           const t = trials[op.requestId - 1];
