@@ -18,6 +18,7 @@ import {
   type RequestId,
   type SearcherEvent,
   type SearcherOp,
+  type WarmStart,
 } from "../../searcher/types.js";
 import { endedTrialState, movedTrialState } from "../domain/index.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
@@ -36,6 +37,25 @@ const SNAPSHOT_EVERY = 200;
 const MAX_STRETCH_MS = 20;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Where a warm-started trial starts: its parent's latest checkpoint now. The
+ * Trainer checkpoints at the end of every pbt round before reporting it, so
+ * that is the checkpoint the round was judged at; a parent that never
+ * checkpointed leaves the trial to start from scratch (it then trains the
+ * whole length). Stored with the trial, so a replay never resolves it again.
+ */
+async function warmStartOf(
+  tx: Store,
+  exp: ExperimentRow,
+  from: WarmStart,
+): Promise<{ parentTrialId: number; checkpointUuid: string | null }> {
+  const parent = await tx.getTrialByRequestId(exp.id, from.requestId);
+  if (!parent) {
+    throw new Error(`searcher copied trial ${from.requestId}, but it does not exist`);
+  }
+  return { parentTrialId: parent.id, checkpointUuid: parent.latestCheckpointUuid };
+}
 
 interface Loaded {
   state: SearcherState;
@@ -174,6 +194,7 @@ export class ExperimentDriver {
           requestId: op.requestId,
           hparams: op.hparams,
           trialSeed: op.trialSeed,
+          ...(op.checkpoint ? { warmStart: await warmStartOf(tx, exp, op.checkpoint) } : {}),
         });
         // A trial of a paused experiment is paused too; activate moves it on with the rest.
         if (exp.state === "PAUSED")

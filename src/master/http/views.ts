@@ -111,6 +111,8 @@ export function trialSummary(
     latestValidation: t.latestValidation,
     bestValidation: t.bestValidation,
     latestCheckpoint: t.latestCheckpointUuid,
+    parentTrialId: t.parentTrialId,
+    warmStartCheckpoint: t.warmStartCheckpointUuid,
     running: live !== undefined,
     ignoringPreemptionSeconds: live
       ? ignoredPreemptionSeconds(now.getTime(), {

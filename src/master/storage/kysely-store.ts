@@ -166,12 +166,7 @@ export class KyselyStore implements Store {
 
   // trials
 
-  createTrial(input: {
-    experimentId: number;
-    requestId: RequestId;
-    hparams: HParams;
-    trialSeed: number;
-  }): Promise<TrialRow> {
+  createTrial(input: Parameters<Store["createTrial"]>[0]): Promise<TrialRow> {
     return trials.createTrial(this.#db, this.#nowMs(), input);
   }
 

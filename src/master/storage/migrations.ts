@@ -263,6 +263,18 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // A trial that population-based training started from another trial's checkpoint:
+    // the trial it replaced a worse one with, and the checkpoint it started from.
+    version: 5,
+    async up(db) {
+      await db.schema.alterTable("trials").addColumn("parent_trial_id", "bigint").execute();
+      await db.schema
+        .alterTable("trials")
+        .addColumn("warm_start_checkpoint_uuid", "text")
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

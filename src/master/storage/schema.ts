@@ -82,6 +82,9 @@ export interface TrialsTable {
   completed_length: number;
   length_trained: number;
   latest_checkpoint_uuid: string | null;
+  /** pbt: the trial this one was copied from, and the checkpoint it started from. */
+  parent_trial_id: number | null;
+  warm_start_checkpoint_uuid: string | null;
   latest_validation: number | null;
   best_validation: number | null;
   /** Seq of the newest trial op: bumped under the row lock to hand out the next one. */

@@ -75,6 +75,10 @@ export interface TrialRow {
   /** Absolute length trained so far, as last reported (progress). */
   lengthTrained: number;
   latestCheckpointUuid: string | null;
+  /** pbt: the trial this one was copied from (null for a trial sampled afresh). */
+  parentTrialId: number | null;
+  /** The checkpoint of the parent the trial started from (null: it started from scratch). */
+  warmStartCheckpointUuid: string | null;
   latestValidation: number | null;
   bestValidation: number | null;
   createdAt: Date;
@@ -241,6 +245,8 @@ export interface Store {
     requestId: RequestId;
     hparams: HParams;
     trialSeed: number;
+    /** A warm start: the parent trial and its checkpoint, which is also the trial's latest. */
+    warmStart?: { parentTrialId: number; checkpointUuid: string | null };
   }): Promise<TrialRow>;
   getTrial(id: number): Promise<TrialRow | null>;
   getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null>;

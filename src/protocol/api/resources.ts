@@ -99,6 +99,10 @@ export const TrialSummary = Type.Object({
   latestValidation: Nullable(Type.Number()),
   bestValidation: Nullable(Type.Number()),
   latestCheckpoint: Nullable(Type.String()),
+  /** pbt: the trial this one was copied from, or null. */
+  parentTrialId: Nullable(Type.Integer()),
+  /** pbt: the parent's checkpoint this trial started from (null: it started from scratch). */
+  warmStartCheckpoint: Nullable(Type.String()),
   running: Type.Boolean(),
   /**
    * Seconds the trial's process has been ignoring a request to stop (told to,

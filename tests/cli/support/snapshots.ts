@@ -73,6 +73,8 @@ export function trial(overrides: Partial<TrialSummary> = {}): TrialSummary {
     latestValidation: null,
     bestValidation: null,
     latestCheckpoint: null,
+    parentTrialId: null,
+    warmStartCheckpoint: null,
     running: false,
     ignoringPreemptionSeconds: null,
     createdAt: "2026-01-01T10:00:00.000Z",

@@ -60,6 +60,9 @@ export function schemaTests(ctx: ConformanceContext): void {
         await db.schema.alterTable("user_tokens").dropColumn(column).execute();
       // Version 4's column.
       await db.schema.alterTable("allocations").dropColumn("preempt_requested_at").execute();
+      // Version 5's: where a warm-started trial came from.
+      for (const column of ["parent_trial_id", "warm_start_checkpoint_uuid"])
+        await db.schema.alterTable("trials").dropColumn(column).execute();
     } finally {
       await db.destroy();
     }
@@ -71,6 +74,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       const { db: after } = connect(fixture.url);
       try {
         await sql`select preempt_requested_at from allocations`.execute(after);
+        await sql`select parent_trial_id, warm_start_checkpoint_uuid from trials`.execute(after);
       } finally {
         await after.destroy();
       }

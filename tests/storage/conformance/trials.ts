@@ -25,6 +25,8 @@ export function trialTests(ctx: ConformanceContext): void {
       completedLength: 0,
       lengthTrained: 0,
       latestCheckpointUuid: null,
+      parentTrialId: null,
+      warmStartCheckpointUuid: null,
       latestValidation: null,
       bestValidation: null,
       endedAt: null,
@@ -32,6 +34,32 @@ export function trialTests(ctx: ConformanceContext): void {
     });
     expect(trial.createdAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(await store.getTrial(trial.id)).toEqual(trial);
+  });
+
+  test("a warm-started trial records its parent and starts with the parent's checkpoint as its latest", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const parent = await newTrial(store, experiment, 1);
+    const warm = await store.createTrial({
+      experimentId: experiment.id,
+      requestId: 2,
+      hparams: { lr: 0.2 },
+      trialSeed: 5,
+      warmStart: { parentTrialId: parent.id, checkpointUuid: "parent-ckpt" },
+    });
+    expect(warm).toMatchObject({
+      parentTrialId: parent.id,
+      warmStartCheckpointUuid: "parent-ckpt",
+      latestCheckpointUuid: "parent-ckpt",
+    });
+    expect(await store.getTrial(warm.id)).toEqual(warm);
+    // Its own checkpoints replace the latest; where it started from stays.
+    await store.updateTrial(warm.id, { latestCheckpointUuid: "own-ckpt" });
+    expect(await store.getTrial(warm.id)).toMatchObject({
+      parentTrialId: parent.id,
+      warmStartCheckpointUuid: "parent-ckpt",
+      latestCheckpointUuid: "own-ckpt",
+    });
   });
 
   test("hyperparameters round-trip exactly: nesting, unicode, extremes", async () => {
