@@ -4,7 +4,7 @@
  * concept; this class adds transactions and the clock.
  */
 import type { Kysely } from "kysely";
-import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
 import type { RequestId, SearcherEvent } from "../../searcher/types.js";
 import * as allocations from "./allocation-repo.js";
 import * as checkpoints from "./checkpoint-repo.js";
