@@ -15,7 +15,12 @@ same schedule):
   validation when ``checkpoint_policy`` says so (``all``: always; ``best``: when
   it is at least as good as the experiment's best), at the end of the trial and
   before stopping for preemption, never twice at one step;
-- resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken."""
+- in a pbt search, checkpoints at the end of every operation (a round) before
+  reporting it, whatever ``checkpoint_policy`` says: once the round is judged, a
+  new trial may start from this one's latest checkpoint;
+- resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken. A trial that
+  pbt started from its parent's checkpoint resumes from that one: the parent's
+  model state and step count, with the trial's own hparams."""
 
 from __future__ import annotations
 
@@ -109,6 +114,9 @@ class _WorkloadSequencer:
                 if not self._train_to(self._lengths.op_to_batches(op.length), op):
                     return self._stop_for_preemption()
                 metrics = self._validate(decide_policy=False)
+                # Queued before the completion, so the master has it when the round is judged.
+                if self._ctx.config["searcher"]["name"] == "pbt":
+                    self._checkpoint()
                 op.report_completed(self._searcher_metric(metrics))
                 # The policy weighs the operation's validation once the master has its completion
                 # (the experiment's best then counts it), unless the trial ends here: its end is

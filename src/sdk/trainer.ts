@@ -14,7 +14,12 @@
  *   validation when `checkpoint_policy` says so (`all`: always; `best`: when it
  *   is at least as good as the experiment's best), at the end of the trial and
  *   before stopping for preemption, never twice at one step;
- * - resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken.
+ * - in a pbt search, checkpoints at the end of every operation (a round)
+ *   before reporting it, whatever `checkpoint_policy` says: once the round is
+ *   judged, a new trial may start from this one's latest checkpoint;
+ * - resumes from PUSHTUNE_LATEST_CHECKPOINT at the step it was taken. A trial
+ *   that pbt started from its parent's checkpoint resumes from that one: the
+ *   parent's model state and step count, with the trial's own hparams.
  *
  * The Python SDK's Trainer follows the same rules: both are held to one table
  * of cases, tests/sdk/trainer-cases.json.
@@ -121,6 +126,8 @@ class WorkloadSequencer {
         const reached = await this.trainTo(this.lengths.opToBatches(op.length), op);
         if (!reached) return await this.stopForPreemption();
         const metrics = await this.validate({ decidePolicy: false });
+        // Queued before the completion, so the master has it when the round is judged.
+        if (this.ctx.config.searcher.name === "pbt") await this.checkpoint();
         await op.reportCompleted(this.searcherMetric(metrics));
         // The policy weighs the operation's validation once the master has its completion
         // (the experiment's best then counts it), unless the trial ends here: its end is
