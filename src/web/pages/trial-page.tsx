@@ -165,6 +165,19 @@ export function TrialPage(props: { id: number }) {
           <div class="card-value small">{formatTime(t.createdAt)}</div>
           <div class="muted">{formatDuration(elapsedSeconds(t.createdAt, t.endedAt, now))}</div>
         </div>
+        {t.parentTrialId !== null && (
+          <div class="card parent">
+            <div class="card-label">Copied from</div>
+            <div class="card-value small">
+              <a href={href.trial(t.parentTrialId)}>Trial {t.parentTrialId}</a>
+            </div>
+            <div class="muted mono" title={t.warmStartCheckpoint ?? undefined}>
+              {t.warmStartCheckpoint
+                ? `checkpoint ${t.warmStartCheckpoint.slice(0, 8)}`
+                : "started from scratch"}
+            </div>
+          </div>
+        )}
       </div>
 
       <div class="row two">
