@@ -19,6 +19,7 @@ describe("the example configs", () => {
     ["random.yaml", "random"],
     ["single.yaml", "single"],
     ["tpe.yaml", "tpe"],
+    ["pbt.yaml", "pbt"],
   ])("%s parses as a %s search", (file, method) => {
     const config = parseExample(file);
     expect(config.searcher.name).toBe(method);
