@@ -37,9 +37,10 @@ export async function checkRecoveryAtEveryStep(
   db: "sqlite" | "postgres",
   stride = 1,
   config: Record<string, unknown> = ashaConfig(),
+  expectedTrials = 9,
 ): Promise<void> {
   const baseline = await run(db, null, config);
-  expect(baseline.summary.length).toBe(9);
+  expect(baseline.summary.length).toBe(expectedTrials);
   expect(baseline.steps).toBeGreaterThan(15);
   for (let k = 0; k <= baseline.steps; k += stride) {
     const resumed = await run(db, k, config);
