@@ -1,6 +1,6 @@
 /** A trial that population-based training copied from another links to its parent. */
 import { afterEach, expect, test } from "vitest";
-import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
+import { pbtConfig, syntheticLoss } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, type Browser, launchBrowser } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
 import { startUiMaster, type UiMaster } from "./support/ui-master.js";
@@ -17,21 +17,14 @@ test(
   "a pbt trial's page links to the trial it was copied from, and a sampled trial's page names none",
   async () => {
     tm = await startUiMaster({ slots: 2 });
-    const searcher = {
-      name: "pbt",
-      max_length: undefined,
-      num_rungs: undefined,
-      divisor: undefined,
-      max_trials: undefined,
-      max_concurrent_trials: undefined,
-      population_size: 2,
-      num_rounds: 2,
-      length_per_round: { batches: 100 },
-      replace_function: { truncate_fraction: 0.5 },
-      explore_function: { resample_probability: 0, perturb_factor: 0.2 },
-    };
     const { body } = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig({}, searcher),
+      config: pbtConfig({
+        population_size: 2,
+        num_rounds: 2,
+        length_per_round: { batches: 100 },
+        replace_function: { truncate_fraction: 0.5 },
+        explore_function: { resample_probability: 0, perturb_factor: 0.2 },
+      }),
       workdir: "/tmp",
     });
     await tm.settle();

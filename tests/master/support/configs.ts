@@ -61,3 +61,23 @@ export function syntheticLoss({
   const d = Math.log10(lr) + 2;
   return Math.round((d * d + 1000 / (length + 100)) * 1e6) / 1e6;
 }
+
+/** `ashaConfig`'s experiment with a pbt search instead: `population_size` trials, 3 rounds of 300 batches. */
+export function pbtConfig(searcher: Record<string, unknown> = {}) {
+  const { searcher: asha, ...rest } = ashaConfig();
+  return {
+    ...rest,
+    name: "pbt-test",
+    searcher: {
+      name: "pbt",
+      metric: asha.metric,
+      smaller_is_better: asha.smaller_is_better,
+      population_size: 4,
+      num_rounds: 3,
+      length_per_round: { batches: 300 },
+      replace_function: { truncate_fraction: 0.25 },
+      explore_function: { resample_probability: 0.3, perturb_factor: 0.2 },
+      ...searcher,
+    },
+  };
+}
