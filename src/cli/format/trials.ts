@@ -151,6 +151,12 @@ export function describeTrial(
     ["checkpoint", t.latestCheckpoint ?? "–"],
     ["created", formatTime(t.createdAt)],
   ];
+  // pbt: the trial this one was copied from, and where it started.
+  if (t.parentTrialId !== null)
+    fields.splice(fields.length - 1, 0, [
+      "copied from",
+      `trial ${t.parentTrialId} (${t.warmStartCheckpoint ? `checkpoint ${t.warmStartCheckpoint}` : "from scratch"})`,
+    ]);
   if (t.endedAt)
     fields.push(["ended", `${formatTime(t.endedAt)}${t.endReason ? ` (${t.endReason})` : ""}`]);
   const lines = renderFields(fields, style);
