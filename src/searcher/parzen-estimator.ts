@@ -65,24 +65,48 @@ function normalised(weights: number[]): number[] {
   return weights.map((w) => w / total);
 }
 
-/** Bandwidths of `mus` (observations, prior last) in [low, high], before clipping. */
+/** The first index of `sorted` (ascending) whose value is not below `x`. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Bandwidths of `mus` (observations, prior last) in [low, high], before
+ * clipping: each is the larger gap to its neighbours in the order of (value,
+ * index). The values are sorted alone (a typed array sorts fast); a value's
+ * place is where its value starts plus how many earlier indices hold the same
+ * value, so equal values take their places in index order.
+ */
 function bandwidths(mus: number[], low: number, high: number): number[] {
-  const order = mus.map((_, i) => i).sort((a, b) => mus[a]! - mus[b]! || a - b);
-  const ends = [low, ...order.map((i) => mus[i]!), high];
   const m = mus.length;
-  const sorted: number[] = [];
-  for (let j = 0; j < m; j++) {
-    sorted.push(Math.max(ends[j + 1]! - ends[j]!, ends[j + 2]! - ends[j + 1]!));
-  }
-  // The range ends are not data: the outermost points take the gap on their inner side.
-  if (m >= 2) {
-    sorted[0] = ends[2]! - ends[1]!;
-    sorted[m - 1] = ends[m]! - ends[m - 1]!;
-  }
+  const sorted = Float64Array.from(mus).sort();
+  // gaps[j]: the gap below sorted[j], with the range's ends beyond the first and last.
+  const gaps = new Float64Array(m + 1);
+  gaps[0] = sorted[0]! - low;
+  for (let j = 1; j < m; j++) gaps[j] = sorted[j]! - sorted[j - 1]!;
+  gaps[m] = high - sorted[m - 1]!;
   const out = new Array<number>(m);
-  order.forEach((i, j) => {
-    out[i] = sorted[j]!;
-  });
+  const seen = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    const x = mus[i]!;
+    let place = lowerBound(sorted, x);
+    if (place + 1 < m && sorted[place + 1] === x) {
+      const before = seen.get(x) ?? 0;
+      seen.set(x, before + 1);
+      place += before;
+    }
+    // The range ends are not data: the outermost points take the gap on their inner side.
+    if (m >= 2 && place === 0) out[i] = gaps[1]!;
+    else if (m >= 2 && place === m - 1) out[i] = gaps[m - 1]!;
+    else out[i] = Math.max(gaps[place]!, gaps[place + 1]!);
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@
  * highest rung with enough results, falling back to lower rungs (BOHB's rule);
  * with none, the trial is sampled at random exactly as random search does.
  * Trials are ranked by their results at that length, those stopped before it
- * after them (see `rankTrials`); the best min(ceil(gamma * n), 25) of the n
+ * after them (see `tpe-split.ts`); the best min(ceil(gamma * n), 25) of the n
  * trials with a result are good, the rest bad. For each varying
  * hyperparameter, independently and in the config's order, it fits a Parzen
  * estimator l to the good values and g to the bad ones, draws n_ei_candidates
@@ -25,13 +25,10 @@ import type { HParams, SearcherConfig, TpeSettings } from "../protocol/config/ty
 import { normaliseMetric } from "./asha-state.js";
 import { logParzenDensity, parzenEstimator, sampleParzen } from "./parzen-estimator.js";
 import { axisDomain, decodeHParams, encodeHParams, type TpeAxis, tpeAxes } from "./tpe-space.js";
+import { splitResults, type TpeRung } from "./tpe-split.js";
 import type { MethodContext, MethodEvent, RequestId, RngState } from "./types.js";
 
-/** The results reported at one length, in the order they came: [requestId, metric]. */
-export interface TpeRung {
-  length: number;
-  results: [RequestId, number][];
-}
+export type { TpeRung } from "./tpe-split.js";
 
 export interface TpeModelState {
   /** points[requestId - 1]: the trial's coordinates; null once it is forgotten (INVALID_HP). */
@@ -39,9 +36,6 @@ export interface TpeModelState {
   /** Shortest length first. */
   rungs: TpeRung[];
 }
-
-/** The good set is at most this many results (Optuna's default gamma). */
-export const MAX_GOOD_RESULTS = 25;
 
 export function newTpeModel(): TpeModelState {
   return { points: [], rungs: [] };
@@ -110,60 +104,6 @@ export function tpeModelledRung(model: TpeModelState, settings: TpeSettings): Tp
   return null;
 }
 
-interface Ranked {
-  id: RequestId;
-  /** 0: reached the modelled length; 1: stopped before it. */
-  tier: number;
-  /** The length the metric was taken at. */
-  length: number;
-  metric: number;
-}
-
-/**
- * Every trial with a result, best first: those that reached the modelled
- * length L by their metric at the shortest length >= L, then those stopped
- * before it, the ones that got further first, each by its metric at its
- * longest length (as Optuna ranks pruned trials after complete ones). Ties go
- * to the older trial. Without the stopped trials, a high rung would hold only
- * trials already selected for being good, and g would be fitted to them.
- */
-function rankTrials(model: TpeModelState, modelled: number): Ranked[] {
-  const best = new Map<RequestId, Ranked>();
-  for (const rung of model.rungs) {
-    const tier = rung.length >= modelled ? 0 : 1;
-    for (const [id, metric] of rung.results) {
-      const seen = best.get(id);
-      // Rungs go shortest first: a later one is longer, so below L it replaces, from L on it is kept.
-      if (seen === undefined || seen.tier === 1) {
-        best.set(id, { id, tier, length: rung.length, metric });
-      }
-    }
-  }
-  return [...best.values()].sort(
-    (a, b) =>
-      a.tier - b.tier ||
-      (a.tier === 1 ? b.length - a.length : 0) ||
-      a.metric - b.metric ||
-      a.id - b.id,
-  );
-}
-
-/** The best min(ceil(gamma * n), 25) trials are good, the others bad; each set oldest first. */
-function splitResults(
-  model: TpeModelState,
-  modelled: number,
-  gamma: number,
-): { good: RequestId[]; bad: RequestId[] } {
-  const ranked = rankTrials(model, modelled);
-  const n = Math.min(Math.ceil(gamma * ranked.length), MAX_GOOD_RESULTS);
-  // Weights age by trial order.
-  const byTrial = (ids: RequestId[]) => ids.sort((a, b) => a - b);
-  return {
-    good: byTrial(ranked.slice(0, n).map((r) => r.id)),
-    bad: byTrial(ranked.slice(n).map((r) => r.id)),
-  };
-}
-
 function sampleAxis(
   axis: TpeAxis,
   good: number[],
@@ -196,7 +136,7 @@ export function suggestTpe(
 ): HParams | null {
   const rung = tpeModelledRung(model, settings);
   if (rung === null) return null;
-  const { good, bad } = splitResults(model, rung.length, settings.gamma);
+  const { good, bad } = splitResults(model.rungs, rung.length, settings.gamma, model.points.length);
   const specs = ctx.config.hyperparameters;
   const coords = tpeAxes(specs).map((axis, j) => {
     const values = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]![j]!);
