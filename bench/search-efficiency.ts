@@ -78,7 +78,32 @@ export const METHODS: Method[] = [
     name: "adaptive ASHA+TPE",
     searcher: (m) => ({ ...adaptive(m), sampler: "tpe", ...TPE }),
   },
+  // Not the aims' settings: rungs at 2, 7, 21 and 64 epochs, the best third promoted.
+  { name: "ASHA divisor 3", searcher: (m) => ({ ...halving(m), divisor: 3 }) },
+  {
+    name: "ASHA+TPE divisor 3",
+    searcher: (m) => ({ ...halving(m), divisor: 3, sampler: "tpe", ...TPE }),
+  },
 ];
+
+function ranks(xs: number[]): number[] {
+  const out = new Array<number>(xs.length);
+  xs.map((x, i) => [x, i] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .forEach(([, i], rank) => {
+      out[i] = rank;
+    });
+  return out;
+}
+
+/** Spearman's rank correlation (ties broken by index). */
+function spearman(a: number[], b: number[]): number {
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  const d2 = ra.reduce((sum, r, i) => sum + (r - rb[i]!) ** 2, 0);
+  return 1 - (6 * d2) / (n * (n * n - 1));
+}
 
 function experiment(curves: LearningCurves, searcher: SearcherConfig, seed: number) {
   const base = baseConfig(TRIALS, SLOTS);
@@ -192,10 +217,17 @@ export function run(): MethodFigures[] {
     `search efficiency on ${curves.points} recorded learning curves of ${curves.epochs} epochs ` +
       `(${curves.source}); ${count} seeds, ${SLOTS} trials at a time.\n` +
       "  A trial validated after L epochs reports the recorded validation loss after epoch L of the grid point\n" +
-      "  nearest its hyperparameters (lr and alpha by exponent, width by value). Compute = epochs trained, summed in\n" +
+      "  nearest its hyperparameters (lr and alpha by exponent, width by value): trials near one grid point replay\n" +
+      "  its one curve, without the noise another trial seed would add. Compute = epochs trained, summed in\n" +
       "  the order validations are reported; 'to reach' = compute until a validation is as good as random search's\n" +
       "  final best for that seed (a '+' marks a mean counting a whole run where it never was); ratio = to reach over\n" +
       "  random's to reach.",
+  );
+  const final = curves.lossesAt(curves.epochs);
+  const early = [1, 2, 4, 16].map((e) => `${e}: ${spearman(curves.lossesAt(e), final).toFixed(2)}`);
+  console.log(
+    `  How well a short run ranks the grid points by their final loss (Spearman's rho, after epochs ${early.join(", ")}):\n` +
+      "  ASHA's lowest rungs (1 and 4 epochs with divisor 4) stop most trials on a weak signal.",
   );
   const figures = measure(seeds);
   for (const f of figures) console.log(describe(f, count));

@@ -35,8 +35,8 @@ export interface LearningCurves {
   hyperparameters: Record<string, HyperparameterSpec>;
   /** The recorded validation loss of the grid point nearest `hparams` after `epochs` epochs. */
   validation(hparams: HParams, epochs: number): number;
-  /** The best validation loss any grid point reaches after `epochs` epochs. */
-  bestAt(epochs: number): number;
+  /** Every grid point's validation loss after `epochs` epochs. */
+  lossesAt(epochs: number): number[];
 }
 
 const FILE = new URL("../data/digits-curves.json", import.meta.url);
@@ -86,6 +86,6 @@ export function loadLearningCurves(): LearningCurves {
     points: file.curves.length,
     hyperparameters: Object.fromEntries(names.map((name, k) => [name, specOf(axes[k]!)])),
     validation: (hparams, epochs) => at(file.curves[indexOf(hparams)]!, epochs),
-    bestAt: (epochs) => Math.min(...file.curves.map((curve) => at(curve, epochs))),
+    lossesAt: (epochs) => file.curves.map((curve) => at(curve, epochs)),
   };
 }
