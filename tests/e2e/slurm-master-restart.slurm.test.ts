@@ -4,14 +4,13 @@
  * pushing to it; the trial completes in its first run, its logs whole.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { MasterClient, type Method } from "../../src/cli/client.js";
 import { type RunningMaster, startMaster } from "../../src/cli/commands/master.js";
 import { SlurmLauncher } from "../../src/master/launcher/slurm/slurm-launcher.js";
-import { slurmClusterForFile } from "../support/slurm-cluster.js";
+import { freePort, slurmClusterForFile } from "../support/slurm-cluster.js";
 import { ensureSdkBuilt, SYNTHETIC_DIR } from "./support/build.js";
 import {
   type ApiClient,
@@ -28,15 +27,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A master on `port` whose trials are jobs of the test cluster. */
 async function master(dataDir: string, port: number): Promise<RunningMaster> {

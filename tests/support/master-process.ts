@@ -22,23 +22,30 @@ export interface MasterProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `pushtune master --data-dir <dataDir> --port 0 <args>` as a child process of the test. */
-function spawnMaster(dataDir: string, args: string[]) {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(ROOT, "src/cli/main.ts"),
-      "master",
-      "--data-dir",
-      dataDir,
-      "--port",
-      "0",
-      ...args,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
-  );
+/** How to run a master other than `pushtune master` (a script that starts one its own way). */
+export interface MasterCommand {
+  /** A TypeScript file and its arguments, run with tsx instead of the CLI. */
+  script: string[];
+  /** Added to the test's environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `pushtune master --data-dir <dataDir> --port 0 <args>` (or `command`) as a child process of the test. */
+function spawnMaster(dataDir: string, args: string[], command?: MasterCommand) {
+  const argv = command?.script ?? [
+    join(ROOT, "src/cli/main.ts"),
+    "master",
+    "--data-dir",
+    dataDir,
+    "--port",
+    "0",
+    ...args,
+  ];
+  const child = spawn(process.execPath, ["--import", "tsx", ...argv], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...command?.env, NO_COLOR: "1" },
+  });
   let out = "";
   child.stdout!.on("data", (d) => {
     out += d;
@@ -53,8 +60,9 @@ function spawnMaster(dataDir: string, args: string[]) {
 export async function startMasterProcess(
   dataDir: string,
   args: string[] = [],
+  command?: MasterCommand,
 ): Promise<MasterProcess> {
-  const { child, output, exited } = spawnMaster(dataDir, args);
+  const { child, output, exited } = spawnMaster(dataDir, args, command);
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`master did not start:\n${output()}`)), 30_000);
     const check = () => {

@@ -40,7 +40,8 @@ export function slurmInstalled(): boolean {
   );
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nobody listens on now (for a master that must come back on the same address). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
