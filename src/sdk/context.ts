@@ -18,7 +18,7 @@ import {
   trialEnvironmentOrExit,
 } from "./environment.js";
 import { EventLoopTurns } from "./event-loop.js";
-import { flushOnExitSignals } from "./exit-signals.js";
+import { handleExitSignals } from "./exit-signals.js";
 import { isoTime } from "./iso-time.js";
 import { checkReport, type MetricGroup, type Metrics } from "./metrics.js";
 import { Preemption } from "./preemption.js";
@@ -43,7 +43,11 @@ export interface InitOptions {
   operationWaitSeconds?: number;
   /** How long each preemption long poll lets the master wait. Default 60. */
   preemptionTimeoutSeconds?: number;
-  /** Flush pending reports on SIGTERM/SIGINT before exiting. Default true. */
+  /**
+   * SIGTERM is a preemption for a trial that watches for one (the trial
+   * checkpoints and exits); a second SIGTERM, or SIGINT, delivers pending
+   * reports and ends the process (`exit-signals.ts`). Default true.
+   */
   handleExitSignals?: boolean;
   /** Where the SDK's notices go (outages, dry-run reports). Default stderr. */
   log?: (line: string) => void;
@@ -151,14 +155,18 @@ export class Context {
             waitSeconds: options.operationWaitSeconds ?? 30,
             backoff,
             minAskIntervalMs: 1000,
-            onPreempt: () => this.preempt.preempted(),
+            onPreempt: () => this.preempt.preempted("master"),
           },
         ),
     };
     this.unregisterExitSignals =
       options.handleExitSignals === false
         ? () => undefined
-        : flushOnExitSignals(() => this.flush());
+        : handleExitSignals({
+            flush: () => this.flush(),
+            canPreempt: () => this.preempt.watchedAndRunning(),
+            preempt: () => this.preempt.preempted("SIGTERM"),
+          });
   }
 
   /** Resolves once everything reported so far reached the master; throws a refusal nobody saw yet. */

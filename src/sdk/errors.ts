@@ -54,8 +54,13 @@ export class InvalidReportError extends Error {
 
 /** The reason `ctx.preempt.signal` aborts with when the master asks the trial to stop. */
 export class PreemptedError extends Error {
-  constructor() {
-    super("the master asked this trial to stop (preemption): checkpoint and exit");
+  /** `by`: the master asked, or the process was sent SIGTERM (Slurm's time limit or preemption). */
+  constructor(by: "master" | "SIGTERM" = "master") {
+    super(
+      by === "master"
+        ? "the master asked this trial to stop (preemption): checkpoint and exit"
+        : "the process was sent SIGTERM (preemption): checkpoint and exit",
+    );
     this.name = "PreemptedError";
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Preemption as an `AbortSignal`: a background long poll on the allocation's
- * preemption endpoint flips it (and so does an operation answer that says
- * `preempt: true`), so `shouldPreempt()` costs nothing in a
+ * preemption endpoint flips it (and so do an operation answer that says
+ * `preempt: true` and a SIGTERM, `exit-signals.ts`), so `shouldPreempt()` costs nothing in a
  * training loop and anything waiting on `signal` (a `sleep`, a data loader, the
  * wait for the next searcher operation) stops at once.
  */
@@ -22,6 +22,10 @@ export interface PreemptionOptions {
 export class Preemption {
   private readonly controller = new AbortController();
   private polling = false;
+  /** The trial looked at its preemption: it stops when told to. */
+  private watched = false;
+  /** Who told the trial to stop, once someone has. */
+  private stoppedBy: "master" | "SIGTERM" | null = null;
   /** Set by `trials()`: this process asks for its next trial once the context closes. */
   deferAck = false;
   private ackDeferred = false;
@@ -36,6 +40,7 @@ export class Preemption {
 
   /** Aborts (with a `PreemptedError`) once the master asks this trial to stop. */
   get signal(): AbortSignal {
+    this.watched = true;
     this.startPolling();
     return this.controller.signal;
   }
@@ -60,7 +65,7 @@ export class Preemption {
    * other way (the loop body threw or broke off), the context sends it then.
    */
   acknowledge(): Promise<void> {
-    if (this.deferAck && this.controller.signal.reason instanceof PreemptedError) {
+    if (this.deferAck && this.stoppedBy === "master") {
       this.ackDeferred = true;
       return Promise.resolve();
     }
@@ -74,9 +79,25 @@ export class Preemption {
     await this.sender.deliver({ kind: "ackPreemption" });
   }
 
-  /** The master said to stop in another answer (the operation's): as if the long poll had. */
-  preempted(): void {
-    if (!this.controller.signal.aborted) this.controller.abort(new PreemptedError());
+  /**
+   * Told to stop in another way than the long poll: by the master in an
+   * operation's answer, or by a SIGTERM (the process is wanted gone: it
+   * takes no next trial).
+   */
+  preempted(by: "master" | "SIGTERM"): void {
+    if (this.controller.signal.aborted) return;
+    this.stoppedBy = by;
+    this.controller.abort(new PreemptedError(by));
+  }
+
+  /** True once a SIGTERM stopped the trial: its process must end, not take another trial. */
+  get stoppedBySignal(): boolean {
+    return this.stoppedBy === "SIGTERM";
+  }
+
+  /** Whether a stop now would be heard: the trial watches its preemption, and was not stopped yet. */
+  watchedAndRunning(): boolean {
+    return this.watched && !this.controller.signal.aborted;
   }
 
   /** Stops the trial's work for another reason (the master refused this allocation for good). */
@@ -99,7 +120,7 @@ export class Preemption {
         const preempt = await this.api.preemption(this.options.timeoutSeconds, stop);
         failures = 0;
         if (preempt) {
-          this.controller.abort(new PreemptedError());
+          this.preempted("master");
           return;
         }
         const early = this.options.minPollIntervalMs - (Date.now() - started);

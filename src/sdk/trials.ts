@@ -38,6 +38,8 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     const ctx = await init({ ...options, env, transport });
     ctx.preempt.deferAck = true;
     yield* once(ctx, { askingForNextTrial: true });
+    // Sent SIGTERM, the process is wanted gone: it takes no other trial.
+    if (ctx.preempt.stoppedBySignal) return;
     const next = await askForNextTrial(new PushApi(transport, trial), {
       ...defaultBackoff,
       ...options.backoff,

@@ -1,3 +1,11 @@
+/**
+ * What SIGTERM does to a trial process that does not stop by itself: what it
+ * reported reaches the master before the process ends, whether it never
+ * looks at preemption (it ends at the first SIGTERM), was told to stop by the
+ * master and goes on (it ends at the first SIGTERM), or goes on after a
+ * SIGTERM it took as a preemption (its reports are sent at once; the next
+ * SIGTERM ends it).
+ */
 import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,13 +14,11 @@ import { expect, onTestFinished, test } from "vitest";
 import { FakeMaster } from "../../src/sdk/index.js";
 import { HttpFakeMaster } from "./http-fake-master.js";
 
-test("on SIGTERM a trial delivers what it still holds, then exits by that signal", async () => {
-  const fm = new FakeMaster();
-  const master = new HttpFakeMaster(fm);
-  await master.start();
-  onTestFinished(() => master.stop());
-  fm.down(); // answers 503: every report stays queued in the trial
-
+/**
+ * A trial process that reports 20 training steps, runs `then` (its last
+ * word printed as `ready`), and never ends by itself.
+ */
+async function trialProcess(master: HttpFakeMaster, then: string) {
   const dir = await mkdtemp(join(tmpdir(), "pushtune-sigterm-"));
   const script = join(dir, "trial.mts");
   await writeFile(
@@ -20,6 +26,7 @@ test("on SIGTERM a trial delivers what it still holds, then exits by that signal
     `import { init } from ${JSON.stringify(resolve("src/sdk/index.ts"))};
 const ctx = await init({ backoff: { initialMs: 20, maxMs: 100 }, log: () => {} });
 for (let step = 1; step <= 20; step++) await ctx.train.reportTrainingMetrics(step, { loss: step });
+${then}
 console.log("ready");
 setInterval(() => {}, 1000); // a training loop that never ends by itself
 `,
@@ -27,6 +34,9 @@ setInterval(() => {}, 1000); // a training loop that never ends by itself
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...master.env() },
     cwd: resolve("."),
+  });
+  onTestFinished(() => {
+    child.kill("SIGKILL");
   });
   const exited = new Promise<NodeJS.Signals | null>((done) =>
     child.on("exit", (_code, signal) => done(signal)),
@@ -36,12 +46,56 @@ setInterval(() => {}, 1000); // a training loop that never ends by itself
       if (chunk.toString().includes("ready")) ready();
     });
   });
+  return { child, exited };
+}
+
+async function fakeMaster(): Promise<{ fm: FakeMaster; master: HttpFakeMaster }> {
+  const fm = new FakeMaster();
+  const master = new HttpFakeMaster(fm);
+  await master.start();
+  onTestFinished(() => master.stop());
+  return { fm, master };
+}
+
+const allSteps = Array.from({ length: 20 }, (_, i) => i + 1);
+
+test("on SIGTERM a trial that never looks at preemption delivers what it still holds, then exits by that signal", async () => {
+  const { fm, master } = await fakeMaster();
+  fm.down(); // answers 503: every report stays queued in the trial
+  const { child, exited } = await trialProcess(master, "");
   expect(fm.trainingMetrics).toHaveLength(0);
 
   child.kill("SIGTERM");
   setTimeout(() => fm.up(), 300);
   expect(await exited).toBe("SIGTERM");
-  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(
-    Array.from({ length: 20 }, (_, i) => i + 1),
+  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
+});
+
+test("a trial the master told to stop that still runs at SIGTERM delivers what it holds, then exits by that signal", async () => {
+  const { fm, master } = await fakeMaster();
+  fm.preempt();
+  const { child, exited } = await trialProcess(
+    master,
+    `while (!ctx.preempt.shouldPreempt()) await new Promise((r) => setTimeout(r, 10));`,
   );
+  fm.down();
+  child.kill("SIGTERM");
+  setTimeout(() => fm.up(), 300);
+  expect(await exited).toBe("SIGTERM");
+  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
+});
+
+test("a trial that goes on after a SIGTERM taken as a preemption has delivered its reports; the next SIGTERM ends it", async () => {
+  const { fm, master } = await fakeMaster();
+  fm.down();
+  // It watches for preemption (so SIGTERM is one), and ignores it.
+  const { child, exited } = await trialProcess(master, "ctx.preempt.shouldPreempt();");
+  child.kill("SIGTERM");
+  setTimeout(() => fm.up(), 300);
+  while (fm.trainingMetrics.length < 20) await new Promise((r) => setTimeout(r, 20));
+  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
+  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
+
+  child.kill("SIGTERM");
+  expect(await exited).toBe("SIGTERM");
 });
