@@ -136,6 +136,20 @@ test("a job runs in its workdir with the trial's environment, and its token is o
   await launcher.close();
 });
 
+test("a job's thread pools are sized to its CPUs unless its experiment sizes them", async () => {
+  const { launcher, exit, linesOf } = await launcherWithEvents();
+  const show = `echo "$OMP_NUM_THREADS $OPENBLAS_NUM_THREADS $MKL_NUM_THREADS $NUMEXPR_NUM_THREADS $VECLIB_MAXIMUM_THREADS"`;
+  const two = { ...(await spec(show)), slots: 2 };
+  const sized = await spec(show, { OMP_NUM_THREADS: "3", MKL_NUM_THREADS: "5" });
+  const mklOnly = { ...(await spec(show, { MKL_NUM_THREADS: "5" })), slots: 2 };
+  for (const s of [two, sized, mklOnly]) await launcher.launch(s);
+  for (const s of [two, sized, mklOnly]) await exit(s.allocationId);
+  expect(linesOf(two.allocationId)).toEqual(["2 2 2 2 2"]);
+  expect(linesOf(sized.allocationId)).toEqual(["3 3 5 3 3"]);
+  expect(linesOf(mklOnly.allocationId)).toEqual(["2 2 5 2 2"]);
+  await launcher.close();
+});
+
 test("what a job writes to stdout and stderr arrives as log lines of each stream", async () => {
   const { launcher, exit, lines } = await launcherWithEvents();
   const s = await spec(`echo out; echo err >&2; printf 'no newline'`);
@@ -160,6 +174,19 @@ test("terminate sends SIGTERM that the trial handles before it exits on its own"
   await launcher.terminate(s.allocationId, handle);
   expect(await exit(s.allocationId)).toEqual({ exitCode: 0, signal: null, lost: false });
   expect(linesOf(s.allocationId)).toEqual(["ready", "got TERM"]);
+  await launcher.close();
+});
+
+test("SIGTERM reaches the program the entrypoint runs, which ends the job with its own status", async () => {
+  const { launcher, exit, line, linesOf } = await launcherWithEvents();
+  // A program under the entrypoint's shell (as `node train.js` is), taking its time to stop.
+  const program = `trap 'sleep 0.5; echo stopped; exit 7' TERM; echo ready; while :; do sleep 0.1; done`;
+  const s = await spec(`sh -c ${JSON.stringify(program)}; echo "not reached"`);
+  const handle = await launcher.launch(s);
+  await line(s.allocationId, "ready");
+  await launcher.terminate(s.allocationId, handle);
+  expect(await exit(s.allocationId)).toEqual({ exitCode: 7, signal: null, lost: false });
+  expect(linesOf(s.allocationId)).toEqual(["ready", "stopped"]);
   await launcher.close();
 });
 

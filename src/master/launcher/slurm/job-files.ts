@@ -14,6 +14,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { THREAD_COUNT_NAMES } from "../trial-env.js";
 
 export interface JobFiles {
   dir: string;
@@ -59,11 +60,35 @@ export function shellQuote(value: string): string {
 }
 
 /**
+ * The thread pools of a job's trial are sized to the CPUs Slurm gave the job
+ * (`--cpus-per-task`, else all of the node's that it holds), as the local
+ * launcher sizes them to a trial's slots (`threadCountDefaults`): the
+ * experiment's own `environment.variables` win, and its `OMP_NUM_THREADS`
+ * sizes them all. Shell lines, run after the environment file is read.
+ */
+function threadCountLines(): string {
+  const [omp, ...others] = THREAD_COUNT_NAMES;
+  return [
+    `${omp}="\${${omp}:-\${SLURM_CPUS_PER_TASK:-\${SLURM_CPUS_ON_NODE:-1}}}"`,
+    ...others.map((name) => `${name}="\${${name}:-$${omp}}"`),
+    `export ${THREAD_COUNT_NAMES.join(" ")}`,
+  ].join("\n");
+}
+
+/**
  * The batch script. Slurm signals this shell alone (`--signal=B:TERM@…` near
  * the time limit or on preemption, `scancel --batch --signal=TERM` from the
- * master): it passes SIGTERM on to the trial exactly once and waits for it to
- * end, however many signals interrupt the wait (a reaped child no longer
- * answers `kill -0`, a zombie still does).
+ * master): it passes SIGTERM on to the trial and waits for it to end, however
+ * many signals interrupt the wait (a reaped child no longer answers `kill -0`,
+ * a zombie still does).
+ *
+ * The entrypoint runs under `sh -c` in a process group of its own (`setsid`),
+ * and SIGTERM goes to the whole group, so it reaches the trial's program
+ * itself and not only the shell around it (`sh -c` does not exec its last
+ * command). That shell, told to stop, lets the command it runs finish and
+ * exits with its status (`trap 'exit $?' TERM`), so the exit record holds
+ * the trial's own end: 0 after it checkpointed and stopped as for a
+ * preemption, 128 + n when a signal ended it.
  */
 export function batchScript(files: JobFiles, entrypoint: string): string {
   const dir = shellQuote(files.dir);
@@ -72,13 +97,15 @@ export function batchScript(files: JobFiles, entrypoint: string): string {
 set -a
 . ${dir}/env
 set +a
+${threadCountLines()}
 rm -f ${dir}/env ${dir}/exit
 term=0
 child=
-trap 'term=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM
-sh -c ${shellQuote(entrypoint)} </dev/null &
+trap 'term=1; [ -n "$child" ] && kill -s TERM -- "-$child" 2>/dev/null' TERM
+setsid sh -c ${shellQuote(`trap 'exit $?' TERM
+${entrypoint}`)} </dev/null &
 child=$!
-[ "$term" = 1 ] && kill -TERM "$child" 2>/dev/null
+[ "$term" = 1 ] && kill -s TERM -- "-$child" 2>/dev/null
 while :; do
   wait "$child"
   status=$?
