@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MasterClient } from "../../src/cli/client.js";
 import { startMaster } from "../../src/cli/commands/master.js";
+import type { Launcher } from "../../src/master/launcher/launcher.js";
 import { openStore } from "../../src/master/storage/open-store.js";
 import type { Store } from "../../src/master/storage/store.js";
 
@@ -24,9 +25,19 @@ export interface RealMaster {
   close(): Promise<void>;
 }
 
-export async function startRealMaster(slots: number): Promise<RealMaster> {
+/** `launcher`: where trials run instead of the local launcher, made for the master's data dir. */
+export async function startRealMaster(
+  slots: number,
+  launcher?: (dataDir: string) => Launcher,
+): Promise<RealMaster> {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
-  const master = await startMaster({ dataDir, port: 0, slots, quiet: true });
+  const master = await startMaster({
+    dataDir,
+    port: 0,
+    slots,
+    quiet: true,
+    ...(launcher ? { launcher: launcher(dataDir) } : {}),
+  });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
   const store = await openStore(join(dataDir, "pushtune.db"));
   const client = new MasterClient(master.url, token);

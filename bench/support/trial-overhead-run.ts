@@ -11,12 +11,12 @@
  * its start-up) and report a training metric after every batch.
  */
 import { readFileSync } from "node:fs";
+import type { Launcher } from "../../src/master/launcher/launcher.js";
 import { fmt, percentile } from "./bench-master.js";
 import { startRealMaster } from "./real-master.js";
 
 export const BATCHES = 5;
 export const SLEEP_MS = 100;
-const TRIAL_SECONDS = (BATCHES * SLEEP_MS) / 1000;
 
 export interface TrialOverheadRun {
   trials: number;
@@ -28,6 +28,10 @@ export interface TrialOverheadRun {
   variables?: Record<string, string>;
   /** Printed under the first line: how the trials were started, when it matters. */
   notes?: string[];
+  /** Sleep per batch (default 100 ms: trials of 0.5 s). */
+  sleepMs?: number;
+  /** Where trials run instead of the local launcher, made for the master's data dir. */
+  launcher?: (dataDir: string) => Launcher;
 }
 
 /** Linux's USER_HZ: the unit of /proc's CPU times. */
@@ -58,7 +62,9 @@ export async function measureTrialOverhead(
   options: TrialOverheadRun,
 ): Promise<Record<string, number>> {
   const { trials: TRIALS, slots: SLOTS } = options;
-  const master = await startRealMaster(SLOTS);
+  const sleepMs = options.sleepMs ?? SLEEP_MS;
+  const TRIAL_SECONDS = (BATCHES * sleepMs) / 1000;
+  const master = await startRealMaster(SLOTS, options.launcher);
   const { store } = master;
 
   const config = {
@@ -68,7 +74,7 @@ export async function measureTrialOverhead(
       lr: { type: "log", minval: -3, maxval: -1, base: 10 },
       hidden: { type: "int", minval: 16, maxval: 256 },
       optimizer: "adam",
-      sleep_ms: SLEEP_MS,
+      sleep_ms: sleepMs,
     },
     searcher: {
       name: "random",
@@ -127,7 +133,7 @@ export async function measureTrialOverhead(
   );
   for (const note of options.notes ?? []) console.log(`  (${note})`);
   console.log(
-    `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${SLEEP_MS} ms)`,
+    `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${sleepMs} ms)`,
   );
   console.log(
     `  per trial, mean (p90) ms: launch → process up ${fmt(mean(startup), 0)} (${fmt(p90(startup), 0)}), ` +
