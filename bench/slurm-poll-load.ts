@@ -31,9 +31,9 @@ export async function run(): Promise<Record<string, number>> {
   const cluster = await startSlurmCluster({ cpus: jobs });
   const dataDir = await mkdtemp(join(cluster.dir, "bench-"));
   let calls: string[] = [];
-  const counting: CommandRunner = (command, args) => {
+  const counting: CommandRunner = (command, args, options) => {
     calls.push(command);
-    return cluster.runCommand(command, args);
+    return cluster.runCommand(command, args, options);
   };
   const launcher = slurmLauncherOn(cluster, jobs, dataDir, counting);
   const ended = new Set<string>();

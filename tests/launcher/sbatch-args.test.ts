@@ -38,7 +38,7 @@ test("a job is named after its experiment, trial and run, and runs in the workdi
       "--chdir=/work/exp",
       "--output=/shared/jobs/a1/stdout.log",
       "--error=/shared/jobs/a1/stderr.log",
-      "--export=NONE",
+      "--export=ALL",
       "--cpus-per-task=2",
       "--signal=B:TERM@60",
       "--no-requeue",

@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import type { ExitInfo, LaunchSpec } from "../../src/master/launcher/launcher.js";
-import type { CommandRunner } from "../../src/master/launcher/slurm/command-runner.js";
+import { type CommandRunner, execRunner } from "../../src/master/launcher/slurm/command-runner.js";
 import {
   type SlurmHandle,
   SlurmLauncher,
@@ -147,6 +147,17 @@ test("a job's thread pools are sized to its CPUs unless its experiment sizes the
   expect(linesOf(two.allocationId)).toEqual(["2 2 2 2 2"]);
   expect(linesOf(sized.allocationId)).toEqual(["3 3 5 3 3"]);
   expect(linesOf(mklOnly.allocationId)).toEqual(["2 2 5 2 2"]);
+  await launcher.close();
+});
+
+test("of the master's environment a job gets only what a trial inherits, and starts without loading a login environment", async () => {
+  const runCommand = execRunner({ ...cluster().env, CLOUD_SECRET: "s3cr3t" });
+  const baseEnv = { ...process.env, CLOUD_SECRET: "s3cr3t" };
+  const { launcher, exit, linesOf } = await launcherWithEvents({ runCommand, baseEnv });
+  const s = await spec(`echo "secret=$CLOUD_SECRET"; echo "path=$PATH"`);
+  await launcher.launch(s);
+  await exit(s.allocationId);
+  expect(linesOf(s.allocationId)).toEqual(["secret=", `path=${process.env.PATH}`]);
   await launcher.close();
 });
 
@@ -321,9 +332,9 @@ test("a job that takes the next trial runs it as the new allocation: its later l
 
 test("squeue is asked at most once a second, however many jobs run", async () => {
   const calls: number[] = [];
-  const counting: CommandRunner = (command, args) => {
+  const counting: CommandRunner = (command, args, options) => {
     if (command === "squeue") calls.push(performance.now());
-    return cluster().runCommand(command, args);
+    return cluster().runCommand(command, args, options);
   };
   const { launcher, exit } = await launcherWithEvents({ runCommand: counting });
   const specs = await Promise.all([1, 2, 3, 4].map(() => spec("sleep 1")));

@@ -12,19 +12,42 @@ export interface CommandResult {
   stderr: string;
 }
 
-export type CommandRunner = (command: string, args: readonly string[]) => Promise<CommandResult>;
+export interface CommandOptions {
+  /**
+   * The command's environment instead of the runner's, which only lends it
+   * Slurm's own settings (`SLURM_*`, `SBATCH_*`: where the cluster's
+   * configuration is, a site's defaults).
+   */
+  env?: Record<string, string>;
+}
+
+export type CommandRunner = (
+  command: string,
+  args: readonly string[],
+  options?: CommandOptions,
+) => Promise<CommandResult>;
+
+const SLURM_PREFIXES = ["SLURM_", "SBATCH_"];
+
+/** Slurm's settings in `env`. */
+function slurmSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => SLURM_PREFIXES.some((p) => name.startsWith(p))),
+  );
+}
 
 /** A call that takes longer is given up (Slurm's controller is down or stuck). */
 const TIMEOUT_MS = 60_000;
 
 /** Runs commands as child processes of the master, with `env` (default: the master's own). */
 export function execRunner(env: NodeJS.ProcessEnv = process.env): CommandRunner {
-  return (command, args) =>
+  return (command, args, options = {}) =>
     new Promise((resolve) => {
+      const own = options.env ? { ...slurmSettings(env), ...options.env } : env;
       execFile(
         command,
         args,
-        { env, timeout: TIMEOUT_MS, maxBuffer: 512 * 1024 * 1024 },
+        { env: own, timeout: TIMEOUT_MS, maxBuffer: 512 * 1024 * 1024 },
         (err, stdout, stderr) => {
           const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
           resolve({ code, stdout: String(stdout), stderr: String(stderr || (err?.message ?? "")) });

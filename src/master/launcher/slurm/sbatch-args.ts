@@ -1,7 +1,12 @@
 /**
  * The `sbatch` command line of an allocation's job. It carries no secret:
- * the environment comes from the job's 0600 file (`--export=NONE`), so `ps`
- * and `squeue` show nothing a trial must keep to itself.
+ * the trial's own variables come from the job's 0600 file, so `ps` and
+ * `squeue` show nothing a trial must keep to itself. The job starts with
+ * `sbatch`'s environment (`--export=ALL`), which the launcher gives only
+ * what a trial inherits (PATH, HOME, locale: `inheritedEnv`) and Slurm's
+ * settings. Not `--export=NONE` nor a list of names: with those, slurmd
+ * loads the user's login environment (`su -`) before every job, which
+ * delays each start by seconds.
  */
 import type { SlurmResourcesConfig } from "../../../protocol/config/slurm-resources.js";
 import type { LaunchSpec } from "../launcher.js";
@@ -52,7 +57,7 @@ export function sbatchArgs(spec: LaunchSpec, files: JobFiles, pool: SlurmPoolSet
     `--output=${files.stdout}`,
     `--error=${files.stderr}`,
     "--open-mode=append",
-    "--export=NONE",
+    "--export=ALL",
     "--nodes=1",
     "--ntasks=1",
     pool.slotType === "gpu" ? `--gres=gpu:${spec.slots}` : `--cpus-per-task=${spec.slots}`,

@@ -98,7 +98,10 @@ export class SlurmLauncher implements Launcher {
     await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
     const out = succeeded(
       "sbatch",
-      await this.run("sbatch", [...sbatchArgs(spec, files, this.options), files.script]),
+      // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
+      await this.run("sbatch", [...sbatchArgs(spec, files, this.options), files.script], {
+        env: this.baseEnv,
+      }),
     );
     // `--parsable` prints "<id>" or "<id>;<cluster>".
     const jobId = out.trim().split(";")[0]!;
