@@ -50,8 +50,7 @@ export async function run(): Promise<Record<string, number>> {
       env: {},
       slots: 1,
     }));
-    const handles = [];
-    for (const spec of specs) handles.push(await launcher.launch(spec));
+    for (const spec of specs) await launcher.launch(spec);
     for (;;) {
       const running = await cluster.slurm("squeue", "--me", "-h", "-t", "R", "-o", "%i");
       if (running.trim().split("\n").filter(Boolean).length >= jobs) break;
@@ -72,9 +71,9 @@ export async function run(): Promise<Record<string, number>> {
         `${fmt(perMinute / jobs, 2)} per job a minute (aim: one squeue for all jobs, at most 60 a minute)`,
     );
     if (ended.size > 0) console.log(`  (${ended.size} jobs ended early)`);
-    for (const [i, spec] of specs.entries()) await launcher.kill(spec.allocationId, handles[i]);
     return { jobs, callsPerMinute: perMinute, squeuePerMinute: squeue };
   } finally {
+    // The jobs are cancelled all at once with the cluster.
     await launcher.close();
     await cluster.stop();
     await rm(dataDir, { recursive: true, force: true });
