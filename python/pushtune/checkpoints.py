@@ -16,10 +16,11 @@ import math
 import os
 import re
 import shutil
+import threading
 import time
 import uuid as _uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, TypeVar
 
 from .backoff import Backoff
 from .errors import CheckpointNotFoundError, RetryableError
@@ -168,23 +169,72 @@ def _write_metadata(directory: Path, document: Mapping[str, Any]) -> None:
 
 
 def _sync_tree(directory: Path) -> Dict[str, int]:
-    """fsyncs every file and directory under ``directory`` (each directory after
-    its files); returns the files' sizes by relative ``/``-separated path."""
+    """fsyncs every file and directory under ``directory``, all at once; returns the
+    files' sizes by relative ``/``-separated path. Every fsync has returned when this
+    does, so the tree is as durable as when they ran one by one, but they share the
+    filesystem's journal commits: a model file, the metadata file and their
+    directory synced one after another cost three disk round trips, at once about one."""
     resources: Dict[str, int] = {}
-    for current, dirs, files in os.walk(directory, topdown=False):
+    paths: List[str] = []
+    for current, _dirs, files in os.walk(directory):
         for name in files:
             full = os.path.join(current, name)
             if not os.path.isfile(full):
                 continue
-            fd = os.open(full, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            paths.append(full)
             relative = os.path.relpath(full, directory).replace(os.sep, "/")
             resources[relative] = os.path.getsize(full)
-        _sync_dir(Path(current))
+        paths.append(current)
+    _fsync_all(paths)
     return dict(sorted(resources.items()))
+
+
+#: How many fsyncs run at once: each holds a file descriptor and a thread meanwhile.
+SYNC_CONCURRENCY = 8
+
+
+def _fsync_all(paths: List[str]) -> None:
+    """fsyncs ``paths`` (files, and directories where the filesystem allows it)
+    on up to ``SYNC_CONCURRENCY`` threads, this one among them; raises the first
+    failure once all are done."""
+    pending = list(reversed(paths))
+    lock = threading.Lock()
+    errors: List[BaseException] = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not pending or errors:
+                    return
+                path = pending.pop()
+            try:
+                _fsync(path)
+            except BaseException as error:  # noqa: BLE001 - raised by the caller's thread
+                with lock:
+                    errors.append(error)
+
+    helpers = [
+        threading.Thread(target=work, name="pushtune-fsync", daemon=True)
+        for _ in range(min(SYNC_CONCURRENCY, len(paths)) - 1)
+    ]
+    for helper in helpers:
+        helper.start()
+    work()
+    for helper in helpers:
+        helper.join()
+    if errors:
+        raise errors[0]
+
+
+def _fsync(path: str) -> None:
+    if os.path.isdir(path):
+        _sync_dir(Path(path))
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sync_dir(path: Path) -> None:
