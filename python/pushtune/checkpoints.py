@@ -43,12 +43,16 @@ class Checkpoints:
         sender: PushSender,
         backoff: Backoff,
         latest: Optional[str],
+        hold_back: Callable[[], bool] = lambda: False,
     ) -> None:
         self.root = Path(root)
         self._api = api
         self._sender = sender
         self._backoff = backoff
         self._latest = latest
+        self._hold_back = hold_back
+        #: A published checkpoint's report kept back for the ask for the next trial.
+        self._held: Optional[Dict[str, Any]] = None
         #: The uuid of the last checkpoint this context stored.
         self.last_stored: Optional[str] = None
 
@@ -89,8 +93,24 @@ class Checkpoints:
             "resources": resources,
             "metadata": document,
         }
-        self._sender.push({"kind": "checkpoint", "body": body})
+        if self._hold_back():
+            # Told to stop in a process that asks for its next trial next: the ask carries it.
+            self.release_held()
+            self._held = body
+        else:
+            self._sender.push({"kind": "checkpoint", "body": body})
         self.last_stored = uuid
+
+    def take_held(self) -> Optional[Dict[str, Any]]:
+        """The report of a checkpoint kept back for the ask for the next trial, if any; taken once."""
+        held, self._held = self._held, None
+        return held
+
+    def release_held(self) -> None:
+        """Queues the report of a checkpoint kept back, if any (no ask for a next trial will carry it)."""
+        held = self.take_held()
+        if held is not None:
+            self._sender.push({"kind": "checkpoint", "body": held})
 
     def store(self, metadata: Mapping[str, Any], writer: Callable[[Path], Any]) -> str:
         """``store_path`` with a function that writes the files; returns the new uuid."""

@@ -150,7 +150,14 @@ class Context:
             on_fatal=self._refused_for_good,
         )
         self.train = TrainReports(self._sender)
-        self.checkpoint = Checkpoints(trial.checkpoint_dir, api, self._sender, backoff, trial.latest_checkpoint)
+        self.checkpoint = Checkpoints(
+            trial.checkpoint_dir,
+            api,
+            self._sender,
+            backoff,
+            trial.latest_checkpoint,
+            hold_back=lambda: self.preempt.acknowledges_by_asking,
+        )
         self.searcher = _Searcher(
             lambda: searcher_operations(
                 api,
@@ -185,7 +192,8 @@ class Context:
         """Stops asking the master anything and delivers everything still queued
         (waiting at most ``timeout`` seconds, if given). Safe to call twice.
         ``asking_for_next_trial`` (``trials()``): the process asks for its next trial
-        next, which stands for an acknowledgement ``preempt.acknowledge()`` kept back."""
+        next, which stands for an acknowledgement ``preempt.acknowledge()`` kept back
+        and carries the checkpoint report kept back with it (``checkpoint.take_held()``)."""
         with self._lock:
             first = not self._closed
             self._closed = True
@@ -195,6 +203,8 @@ class Context:
             _open_contexts.discard(self)
         try:
             if first and not asking_for_next_trial:
+                # The checkpoint before the acknowledgement: the trial resumes from it.
+                self.checkpoint.release_held()
                 self.preempt.deliver_deferred_ack()
             return self._sender.flush(timeout)
         finally:

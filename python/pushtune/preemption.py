@@ -73,10 +73,16 @@ class Preemption:
         trial, which tells the master the same (an allocation told to stop that asks for its next
         trial has stopped as asked), so no request is spent on it. Closed in any other way (the
         loop body raised), the context sends it then."""
-        if self.defer_ack and self._asked_by_master:
+        if self.acknowledges_by_asking:
             self._ack_deferred = True
             return
         self._sender.deliver({"kind": "ackPreemption"})
+
+    @property
+    def acknowledges_by_asking(self) -> bool:
+        """The master asked for the stop and this process asks for its next trial once the
+        context closes: that ask acknowledges, and carries the trial's last checkpoint."""
+        return self.defer_ack and self._asked_by_master
 
     def deliver_deferred_ack(self) -> None:
         """Sends an acknowledgement ``acknowledge()`` kept back, if any (the context closes without

@@ -82,11 +82,13 @@ class PushApi:
         metric: Optional[float] = _checked(is_best_metric_response, self.transport.request("GET", path), path)["metric"]
         return metric
 
-    def next_trial(self) -> Optional[Dict[str, str]]:
+    def next_trial(self, checkpoint: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, str]]:
         """This allocation's trial is done and its process can take another: the
-        environment of the next trial it runs, or None when there is none."""
+        environment of the next trial it runs, or None when there is none.
+        ``checkpoint``: the report of the trial's last checkpoint, registered first."""
         path = f"/allocations/{self._allocation}/next_trial"
-        env: Optional[Dict[str, str]] = _checked(is_next_trial_response, self.transport.request("POST", path, {}), path)["env"]
+        body = {} if checkpoint is None else {"checkpoint": checkpoint}
+        env: Optional[Dict[str, str]] = _checked(is_next_trial_response, self.transport.request("POST", path, body), path)["env"]
         return env
 
     def send(self, items: Sequence[Item]) -> None:

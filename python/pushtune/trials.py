@@ -54,10 +54,11 @@ def trials(
             with init(env=None if own else environ, transport=link, **options) as ctx:
                 ctx.preempt.defer_ack = True
                 yield ctx
-                # Asking for the next trial tells the master the stop it asked for was acknowledged.
+                # Asking for the next trial tells the master the stop it asked for was acknowledged,
+                # and registers the checkpoint taken for it: one request for the three.
                 ctx.close(asking_for_next_trial=True)
             identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
-            following = _ask_for_next_trial(PushApi(link, identity), backoff)
+            following = _ask_for_next_trial(PushApi(link, identity), backoff, ctx.checkpoint.take_held())
         finally:
             # However the loop ends (a break, an error in its body): the long polls
             # still waiting on this trial's connections end, and no socket is left.
@@ -68,14 +69,17 @@ def trials(
         environ.update(following)
 
 
-def _ask_for_next_trial(api: PushApi, backoff: Backoff) -> Optional[Dict[str, str]]:
+def _ask_for_next_trial(
+    api: PushApi, backoff: Backoff, checkpoint: Optional[Dict[str, Any]]
+) -> Optional[Dict[str, str]]:
     """None when there is no next trial, or when the master refuses the ask (the
     allocation was stopped meanwhile): either way this process is done. An ask
-    that got no answer is repeated: the master answers a repeated ask the same."""
+    that got no answer is repeated: the master answers a repeated ask the same,
+    and registers the same ``checkpoint`` once."""
     failures = 0
     while True:
         try:
-            return api.next_trial()
+            return api.next_trial(checkpoint)
         except RequestError:
             return None
         except RetryableError:

@@ -17,11 +17,13 @@ def told_to_stop():
     return fm
 
 
-def stopped_trial(ctx):
-    """Trains until told to stop, then acknowledges, as a trial does."""
+def stopped_trial(ctx, checkpoint=False):
+    """Trains until told to stop, then (checkpoints and) acknowledges, as a trial does."""
     for op in ctx.searcher.operations():
         op.report_completed(1.0)
     assert ctx.preempt.should_preempt()
+    if checkpoint:
+        ctx.checkpoint.store({"steps_completed": 4}, lambda path: (path / "w").write_text("4"))
     ctx.preempt.acknowledge()
 
 
@@ -53,6 +55,36 @@ class TrialsPreemptionAckTest(unittest.TestCase):
             stopped_trial(ctx)
             break
         self.assertEqual(fm.preemption_acks, 1)
+
+    def test_the_checkpoint_of_a_trial_told_to_stop_is_registered_by_the_ask_for_the_next_trial(self):
+        fm = told_to_stop()
+        asks = []
+
+        def answer(method, path, body):
+            if path.endswith("/next_trial"):
+                asks.append(body)
+                return fm.request(method, path, body)
+            if path == "/checkpoints":
+                raise AssertionError("the ask for the next trial carries the checkpoint")
+            return fm.request(method, path, body)
+
+        for ctx in pushtune.trials(env=dict(fm.env()), transport=Scripted(answer), handle_sigterm=False):
+            stopped_trial(ctx, checkpoint=True)
+            uuid = ctx.checkpoint.last_stored
+        (ask,) = asks
+        self.assertEqual(ask["checkpoint"]["uuid"], uuid)
+        self.assertEqual([c["uuid"] for c in fm.checkpoints], [uuid])
+        self.assertEqual(fm.preemption_acks, 0)
+
+    def test_a_trial_that_leaves_the_loop_after_checkpointing_registers_it_before_its_acknowledgement(self):
+        fm = told_to_stop()
+        for ctx in pushtune.trials(env=dict(fm.env()), transport=fm, handle_sigterm=False):
+            stopped_trial(ctx, checkpoint=True)
+            uuid = ctx.checkpoint.last_stored
+            break
+        self.assertEqual([c["uuid"] for c in fm.checkpoints], [uuid])
+        kinds = [e["type"] for e in fm.events if e["type"] in ("checkpoint", "ackPreemption")]
+        self.assertEqual(kinds, ["checkpoint", "ackPreemption"])
 
     def test_a_context_of_its_own_sends_the_acknowledgement_at_once(self):
         fm = told_to_stop()

@@ -40,10 +40,10 @@ async function experiment(maxTrials: number, slots: number) {
 type NextTrial = { env: Record<string, string> | null };
 
 /** Asks for the next trial as the process running `spec` would. */
-async function askNext(spec: LaunchSpec) {
+async function askNext(spec: LaunchSpec, body?: unknown) {
   const res = await tm
     .as(spec.env.PUSHTUNE_TOKEN!)
-    .post<NextTrial>(`/allocations/${spec.allocationId}/next_trial`);
+    .post<NextTrial>(`/allocations/${spec.allocationId}/next_trial`, body);
   await tm.settle();
   return res;
 }
@@ -157,6 +157,35 @@ test("a trial told to stop in the middle of its op that asks for its next trial 
   await tm.settle();
   const [paused] = await tm.store.listTrials({ experimentId: id });
   expect(paused).toMatchObject({ state: "PAUSED", restarts: 0 });
+});
+
+test("a trial told to stop that asks with its checkpoint is registered first and resumed from it", async () => {
+  const id = await experiment(3, 1);
+  const spec = running(tm)[0]!;
+  await tm.admin.post(`/experiments/${id}/pause`);
+  expect(await new TrialHandle(tm, spec).preempted()).toBe(true);
+  const checkpoint = {
+    uuid: "6f1c2d3e-0000-4000-8000-000000000001",
+    trialId: spec.trialId,
+    stepsCompleted: 40,
+    resources: { "model.bin": 3 },
+    metadata: {},
+  };
+  const bad = await askNext(spec, { checkpoint: { ...checkpoint, stepsCompleted: -1 } });
+  expect(bad.status).toBe(400);
+  expect(await tm.store.getAllocation(spec.allocationId)).toMatchObject({ state: "TERMINATING" });
+  expect(await askNext(spec, { checkpoint })).toEqual({ status: 200, body: { env: null } });
+  // A repeated ask gets the same answer and registers nothing twice.
+  expect(await askNext(spec, { checkpoint })).toEqual({ status: 200, body: { env: null } });
+  expect(await tm.store.getTrial(spec.trialId)).toMatchObject({
+    latestCheckpointUuid: checkpoint.uuid,
+  });
+  expect(await tm.store.listCheckpoints({ trialId: spec.trialId })).toHaveLength(1);
+  tm.launcher.exit(spec.allocationId);
+  await tm.settle();
+  await tm.admin.post(`/experiments/${id}/activate`);
+  await tm.settle();
+  expect(running(tm)[0]?.env.PUSHTUNE_LATEST_CHECKPOINT).toBe(checkpoint.uuid);
 });
 
 test("a trial that asks before its work is done failed, like an exit 0 in the middle of an op", async () => {

@@ -305,6 +305,8 @@ class FakeMaster:
                 self._accept({"type": "ackPreemption"})
                 return {}
             if method == "POST" and what == "next_trial":
+                if (body or {}).get("checkpoint") is not None:
+                    self._register_checkpoint(body["checkpoint"])
                 # A fake master plays one trial: there is never a next one.
                 self._accept({"type": "nextTrial"})
                 return {"env": None}

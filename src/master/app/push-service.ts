@@ -342,8 +342,16 @@ export class PushService {
     }
   }
 
-  /** The allocation's trial is done and its process can take another (see `Supervisor.nextTrial`). */
-  async nextTrial(principal: Principal, allocationId: string): Promise<NextTrialResponse> {
+  /**
+   * The allocation's trial is done and its process can take another (see
+   * `Supervisor.nextTrial`). `checkpoint`, the trial's last, is registered
+   * first: the trial is rescheduled from it.
+   */
+  async nextTrial(
+    principal: Principal,
+    allocationId: string,
+    checkpoint?: CheckpointBody,
+  ): Promise<NextTrialResponse> {
     const a = await this.allocationFor(principal, allocationId);
     if (principal.kind !== "allocation")
       throw new ApiError("FORBIDDEN", "only the allocation itself asks for its next trial");
@@ -351,7 +359,11 @@ export class PushService {
     if (earlier) return earlier;
     if (a.state === "TERMINATED")
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
-    const answer = this.supervisor.nextTrial(allocationId).then((env) => ({ env }));
+    // Kept at once: an ask repeated meanwhile gets this answer, not a second handover.
+    const answer = (async () => {
+      if (checkpoint) await this.checkpoint(principal, checkpoint);
+      return { env: await this.supervisor.nextTrial(allocationId) };
+    })();
     this.handovers.set(allocationId, answer);
     answer.catch(() => this.handovers.delete(allocationId));
     for (const key of this.handovers.keys()) {

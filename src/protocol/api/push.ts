@@ -110,6 +110,17 @@ export const CheckpointBody = Type.Object(
 );
 export type CheckpointBody = Static<typeof CheckpointBody>;
 
+/**
+ * A trial process asking for its next trial. `checkpoint`: the checkpoint it
+ * took last, registered before its allocation ends (as `POST /checkpoints`
+ * would, one request fewer): a trial told to stop checkpoints, then asks.
+ */
+export const NextTrialBody = Type.Object(
+  { checkpoint: Type.Optional(CheckpointBody) },
+  { additionalProperties: false },
+);
+export type NextTrialBody = Static<typeof NextTrialBody>;
+
 export const BestMetricResponse = Type.Object({ metric: Type.Union([FiniteNumber, Type.Null()]) });
 export type BestMetricResponse = Static<typeof BestMetricResponse>;
 

@@ -14,6 +14,7 @@ import {
   MAX_CHECKPOINT_METADATA_BYTES,
   MetricsBody,
   MetricsResponse,
+  NextTrialBody,
   NextTrialResponse,
   OperationQuery,
   OperationResponse,
@@ -196,10 +197,13 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
         tags,
         summary: "The allocation's trial is done; its process asks for another trial to run",
         params: AllocationParams,
-        body: Type.Optional(Empty),
+        body: Type.Optional(NextTrialBody),
         response: { 200: NextTrialResponse, ...errors },
       },
     },
-    async (req) => push.nextTrial(req.principal, req.params.id),
+    async (req) => {
+      if (req.body?.checkpoint) checkCheckpointSize(req.body.checkpoint);
+      return push.nextTrial(req.principal, req.params.id, req.body?.checkpoint);
+    },
   );
 }
