@@ -3,6 +3,8 @@
  * back. The files are published atomically first; the report to the master is
  * queued after that, so the trial never waits for the master to keep training.
  */
+
+import type { CheckpointBody } from "../protocol/api/push.js";
 import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
 import type { CheckpointMetadata, SharedFsStorage } from "./checkpoint-storage.js";
 import { RetryableError } from "./errors.js";
@@ -17,11 +19,16 @@ export type CheckpointReader<T> = (dir: string, metadata: CheckpointMetadata) =>
 const BEST_VALIDATION_DEADLINE_MS = 10_000;
 
 export class Checkpoints {
+  /** A published checkpoint's report kept back for the ask for the next trial. */
+  private held: CheckpointBody | null = null;
+
   constructor(
     private readonly storage: SharedFsStorage,
     private readonly api: PushApi,
     private readonly sender: PushSender,
     private readonly backoff: BackoffOptions,
+    /** Whether a report is kept back now (a trial told to stop in a process that asks next). */
+    private readonly holdBack: () => boolean = () => false,
   ) {}
 
   /** The shared_fs root the checkpoints live in. */
@@ -43,17 +50,34 @@ export class Checkpoints {
     this.sender.throwIfFailed();
     const trialId = this.api.identity.trialId;
     const saved = await this.storage.save({ trialId, stepsCompleted, metadata: rest }, writer);
-    this.sender.push({
-      kind: "checkpoint",
-      body: {
-        uuid: saved.uuid,
-        trialId,
-        stepsCompleted,
-        resources: saved.resources,
-        metadata: saved.metadata,
-      },
-    });
+    const body: CheckpointBody = {
+      uuid: saved.uuid,
+      trialId,
+      stepsCompleted,
+      resources: saved.resources,
+      metadata: saved.metadata,
+    };
+    if (this.holdBack()) {
+      // Told to stop in a process that asks for its next trial next: the ask carries it.
+      this.releaseHeld();
+      this.held = body;
+    } else {
+      this.sender.push({ kind: "checkpoint", body });
+    }
     return saved.uuid;
+  }
+
+  /** The report of a checkpoint kept back for the ask for the next trial, if any; taken once. */
+  takeHeld(): CheckpointBody | null {
+    const held = this.held;
+    this.held = null;
+    return held;
+  }
+
+  /** Queues the report of a checkpoint kept back, if any (no ask for a next trial will carry it). */
+  releaseHeld(): void {
+    const held = this.takeHeld();
+    if (held) this.sender.push({ kind: "checkpoint", body: held });
   }
 
   /** Gives `reader` the directory of checkpoint `uuid` (and its metadata); resolves with its result. */

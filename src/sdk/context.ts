@@ -144,6 +144,7 @@ export class Context {
       api,
       this.sender,
       backoff,
+      () => this.preempt.acknowledgesByAsking,
     );
     this.searcher = {
       operations: () =>
@@ -178,13 +179,18 @@ export class Context {
    * Stops asking the master anything, delivers everything still queued, then
    * lets go. `askingForNextTrial` (`trials()`): the process asks for its next
    * trial next, which stands for an acknowledgement `preempt.acknowledge()`
-   * kept back. Only the first call counts.
+   * kept back and carries the checkpoint report kept back with it
+   * (`checkpoint.takeHeld()`). Only the first call counts.
    */
   close(options: { askingForNextTrial?: boolean } = {}): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();
       try {
-        if (!options.askingForNextTrial) await this.preempt.deliverDeferredAck();
+        if (!options.askingForNextTrial) {
+          // The checkpoint before the acknowledgement: the trial resumes from it.
+          this.checkpoint.releaseHeld();
+          await this.preempt.deliverDeferredAck();
+        }
         await this.sender.flush();
       } finally {
         this.unregisterExitSignals();

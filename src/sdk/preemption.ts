@@ -65,11 +65,20 @@ export class Preemption {
    * other way (the loop body threw or broke off), the context sends it then.
    */
   acknowledge(): Promise<void> {
-    if (this.deferAck && this.stoppedBy === "master") {
+    if (this.acknowledgesByAsking) {
       this.ackDeferred = true;
       return Promise.resolve();
     }
     return this.sender.deliver({ kind: "ackPreemption" });
+  }
+
+  /**
+   * The master asked for the stop and this process asks for its next trial
+   * once the context closes: that ask acknowledges, and carries the trial's
+   * last checkpoint.
+   */
+  get acknowledgesByAsking(): boolean {
+    return this.deferAck && this.stoppedBy === "master";
   }
 
   /** Sends an acknowledgement `acknowledge()` kept back, if any. */

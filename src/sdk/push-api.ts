@@ -96,10 +96,12 @@ export class PushApi {
   /**
    * This allocation's trial is done and its process can take another: the
    * environment of the next trial it runs, or null when there is none.
+   * `checkpoint`: the report of the trial's last checkpoint, registered first.
    */
-  async nextTrial(): Promise<Record<string, string> | null> {
+  async nextTrial(checkpoint?: CheckpointBody): Promise<Record<string, string> | null> {
     const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/next_trial`;
-    return checked(isNextTrialResponse, await this.transport.request("POST", path, {}), path).env;
+    const body = checkpoint ? { checkpoint } : {};
+    return checked(isNextTrialResponse, await this.transport.request("POST", path, body), path).env;
   }
 
   /**

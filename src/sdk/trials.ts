@@ -18,6 +18,7 @@
  * current `env.PUSHTUNE_TOKEN`. Off-cluster it yields the one dry-run context.
  */
 
+import type { CheckpointBody } from "../protocol/api/push.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
@@ -40,10 +41,12 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     yield* once(ctx, { askingForNextTrial: true });
     // Sent SIGTERM, the process is wanted gone: it takes no other trial.
     if (ctx.preempt.stoppedBySignal) return;
-    const next = await askForNextTrial(new PushApi(transport, trial), {
-      ...defaultBackoff,
-      ...options.backoff,
-    });
+    // The ask acknowledges a stop the master asked for and registers the checkpoint taken for it.
+    const next = await askForNextTrial(
+      new PushApi(transport, trial),
+      { ...defaultBackoff, ...options.backoff },
+      ctx.checkpoint.takeHeld() ?? undefined,
+    );
     if (next === null) return;
     Object.assign(env, next);
   }
@@ -74,10 +77,11 @@ async function* once(
 async function askForNextTrial(
   api: PushApi,
   backoff: BackoffOptions,
+  checkpoint: CheckpointBody | undefined,
 ): Promise<Record<string, string> | null> {
   for (let failures = 1; ; failures++) {
     try {
-      return await api.nextTrial();
+      return await api.nextTrial(checkpoint);
     } catch (error) {
       if (error instanceof RequestError) return null;
       if (!(error instanceof RetryableError)) throw error;

@@ -3,6 +3,8 @@
  * next trial (the master reads the ask as the acknowledgement), not by a
  * request of its own; a trial that leaves the loop otherwise still sends it.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect, test } from "vitest";
 import { type Context, FakeMaster, init, trials } from "../../src/sdk/index.js";
 import { fastBackoff } from "./support.js";
@@ -16,11 +18,17 @@ function toldToStop(): FakeMaster {
   return fm;
 }
 
-/** Follows its operations until told to stop, then acknowledges, as a trial does. */
-async function stoppedTrial(ctx: Context): Promise<void> {
+/** Follows its operations until told to stop, then (checkpoints and) acknowledges, as a trial does. */
+async function stoppedTrial(ctx: Context, checkpoint = false): Promise<string | null> {
   for await (const op of ctx.searcher.operations()) await op.reportCompleted(1);
   expect(ctx.preempt.shouldPreempt()).toBe(true);
+  const uuid = checkpoint
+    ? await ctx.checkpoint.store({ stepsCompleted: 4 }, (dir) =>
+        writeFile(join(dir, "w.json"), "4"),
+      )
+    : null;
   await ctx.preempt.acknowledge();
+  return uuid;
 }
 
 test("a trial told to stop by the master acknowledges by asking for the next trial", async () => {
@@ -41,6 +49,28 @@ test("a trial that leaves the loop after acknowledging still sends the acknowled
   }
   expect(fm.preemptionAcks).toBe(1);
   expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
+});
+
+test("the checkpoint of a trial told to stop is registered by the ask for the next trial", async () => {
+  const fm = toldToStop();
+  const uuids: (string | null)[] = [];
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    uuids.push(await stoppedTrial(ctx, true));
+  }
+  expect(fm.checkpoints.map((c) => c.uuid)).toEqual(uuids);
+  expect(fm.requests.map((r) => r.path)).not.toContain("/checkpoints");
+  expect(fm.events.map((e) => e.type).slice(-2)).toEqual(["checkpoint", "nextTrial"]);
+  expect(fm.preemptionAcks).toBe(0);
+});
+
+test("a trial that leaves the loop after checkpointing registers it before its acknowledgement", async () => {
+  const fm = toldToStop();
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    await stoppedTrial(ctx, true);
+    break;
+  }
+  const kinds = fm.events.map((e) => e.type).filter((t) => t !== "completedOperation");
+  expect(kinds).toEqual(["checkpoint", "ackPreemption"]);
 });
 
 test("a context of its own sends the acknowledgement at once", async () => {

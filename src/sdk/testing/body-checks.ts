@@ -9,6 +9,7 @@ import {
   CompletedOperationBody,
   EarlyExitBody,
   MetricsBody,
+  NextTrialBody,
   ProgressBody,
 } from "../../protocol/api/push.js";
 
@@ -17,6 +18,7 @@ export const bodySchemas = {
   CompletedOperationBody,
   EarlyExitBody,
   MetricsBody,
+  NextTrialBody,
   ProgressBody,
 };
 

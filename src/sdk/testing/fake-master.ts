@@ -16,6 +16,7 @@ import type {
   EarlyExitBody,
   MetricReport,
   MetricsBody,
+  NextTrialBody,
   OperationResponse,
   ProgressBody,
 } from "../../protocol/api/push.js";
@@ -299,10 +300,13 @@ export class FakeMaster implements Transport {
       case "ackPreemption":
         this.accept({ type: "ackPreemption" });
         return {};
-      case "nextTrial":
+      case "nextTrial": {
+        const { checkpoint } = await checked<NextTrialBody>("NextTrialBody", body ?? {});
+        if (checkpoint) this.registerCheckpoint(checkpoint);
         // A fake master plays one trial: there is never a next one.
         this.accept({ type: "nextTrial" });
         return { env: null };
+      }
     }
   }
 
