@@ -12,6 +12,7 @@ const page = (rows: [number, number, number][], next: number, more = false) => (
   trialIds: rows.map((r) => r[0]),
   steps: rows.map((r) => r[1]),
   values: rows.map((r) => r[2]),
+  times: rows.map((r) => r[1] * 10),
   next,
   more,
 });
@@ -32,7 +33,7 @@ describe("curves from validation pages", () => {
     appendColumns(c, page([[1, 200, 0.5]], 9));
     expect(c.cursor).toBe(9);
     expect(c.points).toBe(3);
-    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.5] });
+    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.5], times: [1000, 2000] });
     expect(c.xRange).toEqual([100, 200]);
     expect(c.yRange).toEqual([0.5, 0.9]);
     const version = c.version;
@@ -55,7 +56,7 @@ describe("curves from validation pages", () => {
       ),
     );
     appendColumns(c, page([[1, 200, 0.75]], 4));
-    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.75] });
+    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.75], times: [1000, 2000] });
     expect(c.points).toBe(2);
     expect(c.yRange).toEqual([0.75, 0.9]);
   });

@@ -70,6 +70,7 @@ describe("validation columns cache", () => {
       trialIds: new Float64Array([1, 2]),
       steps: new Float64Array([100, 2 ** 40]),
       values: new Float64Array([0.1 + 0.2, -1.5e-300]),
+      times: new Float64Array([1_700_000_000_000, 1_700_000_000_123]),
       next: 17,
       more: false,
     };
@@ -78,6 +79,7 @@ describe("validation columns cache", () => {
       trialIds: [1, 2],
       steps: [100, 2 ** 40],
       values: [0.1 + 0.2, -1.5e-300],
+      times: [1_700_000_000_000, 1_700_000_000_123],
       next: 17,
       more: false,
     });

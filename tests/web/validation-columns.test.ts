@@ -33,6 +33,7 @@ describe("validation columns", () => {
     expect(c.trialIds).toEqual(rows.map((r) => r.trialId));
     expect(c.steps).toEqual(rows.map((r) => r.stepsCompleted));
     expect(c.values).toEqual(rows.map((r) => r.metrics.validation_loss));
+    expect(c.times).toEqual(rows.map((r) => r.reportTime.getTime()));
     expect(c.next).toBe(rows[rows.length - 1]!.id);
   });
 
@@ -58,7 +59,14 @@ describe("validation columns", () => {
     const empty = (
       await tm.admin.get<ValidationColumns>(`/experiments/${id}/validation-columns?after=${after}`)
     ).body;
-    expect(empty).toMatchObject({ trialIds: [], steps: [], values: [], next: after, more: false });
+    expect(empty).toMatchObject({
+      trialIds: [],
+      steps: [],
+      values: [],
+      times: [],
+      next: after,
+      more: false,
+    });
   });
 
   test("rows without the searcher metric are left out but still move the cursor", async () => {

@@ -325,7 +325,7 @@ export async function listExperimentValidationValues(
       : sql<unknown>`(metrics::json ->> ${query.metric})`;
   let select = db
     .selectFrom("metrics")
-    .select(["id", "trial_id", "run_id", "steps_completed", value.as("value")])
+    .select(["id", "trial_id", "run_id", "steps_completed", "report_time", value.as("value")])
     .where("experiment_id", "=", query.experimentId)
     .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
     .where("hidden", "=", VISIBLE);
@@ -337,5 +337,6 @@ export async function listExperimentValidationValues(
     runId: r.run_id,
     stepsCompleted: r.steps_completed,
     value: r.value === null || r.value === undefined ? null : Number(r.value),
+    reportTime: Number(r.report_time),
   }));
 }

@@ -145,6 +145,8 @@ export interface ValidationValue {
   runId: number;
   stepsCompleted: number;
   value: number | null;
+  /** When the trial reported it, in milliseconds since the epoch. */
+  reportTime: number;
 }
 
 export interface CheckpointRow {

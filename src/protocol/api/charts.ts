@@ -14,8 +14,9 @@ export type ValidationColumnsQuery = Static<typeof ValidationColumnsQuery>;
 /**
  * Visible validation rows of every trial of an experiment, in row-id order,
  * reduced to the searcher metric: point i is `(trialIds[i], steps[i],
- * values[i])`, at most `limit` points (default 100,000). Rows without the
- * searcher metric are left out. Pass `next` as `after` to get only newer
+ * values[i])`, reported at `times[i]` (milliseconds since the epoch), at most
+ * `limit` points (default 100,000). Rows without the searcher metric are left
+ * out. Pass `next` as `after` to get only newer
  * rows; `more` is true when there are more right now, so the next page can be
  * asked for at once.
  */
@@ -24,6 +25,7 @@ export const ValidationColumns = Type.Object({
   trialIds: Type.Array(Type.Integer()),
   steps: Type.Array(Type.Integer()),
   values: Type.Array(Type.Number()),
+  times: Type.Array(Type.Integer()),
   next: Type.Integer(),
   more: Type.Boolean(),
 });

@@ -1,6 +1,7 @@
 /** Every trial's validation curve (searcher metric against length), the best one highlighted. */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
+import { useFrameHover } from "../components/use-frame-hover.js";
 import { formatMetric } from "../format.js";
 import type { Curve, Curves } from "./curves.js";
 
@@ -49,7 +50,12 @@ interface Nearest {
  * vertically on its segment under the cursor, or to a lone point), and its
  * point nearest the cursor's x.
  */
-function nearest(curves: Curves, at: HoverPoint, px: PixelMap): Nearest | null {
+function nearest(
+  curves: Curves,
+  at: HoverPoint,
+  px: PixelMap,
+  hidden: (id: number) => boolean,
+): Nearest | null {
   const r = px.ratio;
   const cx = at.left * r + px.left;
   const cy = at.top * r + px.top;
@@ -58,7 +64,7 @@ function nearest(curves: Curves, at: HoverPoint, px: PixelMap): Nearest | null {
   let bestD = reach;
   for (const [trialId, c] of curves.byTrial) {
     const n = c.steps.length;
-    if (n === 0) continue;
+    if (n === 0 || hidden(trialId)) continue;
     let xPrev = px.x(c.steps[0]!);
     let yPrev = px.y(c.values[0]!);
     let d = Math.hypot(xPrev - cx, yPrev - cy);
@@ -103,34 +109,45 @@ export function CurvesChart(props: {
   /** A trial to highlight (hovered in the table). */
   highlight: number | null;
   logY: boolean;
+  /** Only these trials' curves are drawn (a brush); all when null or absent. */
+  visible?: ReadonlySet<number> | null;
   onOpenTrial: (trialId: number) => void;
   onDrawn?: (version: number) => void;
 }) {
   const { curves, bestTrialId, highlight } = props;
+  const visible = props.visible ?? null;
+  const hidden = (id: number) => visible !== null && !visible.has(id);
   const [hover, setHover] = useState<Nearest | null>(null);
   const [offset, setOffset] = useState({ left: 0, top: 0 });
-  const pending = useRef<{ at: HoverPoint | null; px: PixelMap | null }>({ at: null, px: null });
-  const frame = useRef(0);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
-  const count = curves.byTrial.size;
+  const count = visible?.size ?? curves.byTrial.size;
   // One stroke per curve, faint when there are many, so where curves crowd the band darkens.
   const alpha = Math.max(0.035, Math.min(0.6, 12 / Math.max(1, count)));
   const shown = hover?.trialId ?? highlight;
+  const onHover = useFrameHover((at, px) => {
+    const next = at && px ? nearest(curves, at, px, hidden) : null;
+    if (px) setOffset({ left: px.left / px.ratio, top: px.top / px.ratio });
+    setHover((old) => (old?.trialId === next?.trialId && old?.step === next?.step ? old : next));
+  });
 
   return (
-    <div class="curves" data-points={curves.points} data-trials={count}>
+    <div
+      class="curves"
+      data-points={curves.points}
+      data-trials={curves.byTrial.size}
+      data-shown={count}
+    >
       <CanvasPlot
         x={{ label: "length" }}
         y={{ label: props.metric, log: props.logY && curves.positive }}
         xRange={curves.xRange}
         yRange={curves.yRange}
         height={320}
-        drawKey={`${curves.version}|${bestTrialId}|${alpha}`}
+        drawKey={`${curves.version}|${bestTrialId}|${alpha}|${visible === null ? "" : [...visible].join(",")}`}
         draw={(ctx, px) => {
           ctx.strokeStyle = `rgba(51, 65, 85, ${alpha})`;
           ctx.lineWidth = px.ratio;
           for (const [id, c] of curves.byTrial) {
-            if (id === bestTrialId) continue;
+            if (id === bestTrialId || hidden(id)) continue;
             ctx.beginPath();
             tracePath(ctx, px, c);
             ctx.stroke();
@@ -140,32 +157,19 @@ export function CurvesChart(props: {
           ctx.fillStyle = `rgba(51, 65, 85, ${Math.min(0.8, alpha * 1.5)})`;
           const r = 3 * px.ratio;
           for (const [id, c] of curves.byTrial) {
-            if (id === bestTrialId || (!dots && c.steps.length > 1)) continue;
+            if (id === bestTrialId || hidden(id) || (!dots && c.steps.length > 1)) continue;
             for (let i = 0; i < c.steps.length; i++)
               ctx.fillRect(px.x(c.steps[i]!) - r / 2, px.y(c.values[i]!) - r / 2, r, r);
           }
         }}
         overlayKey={`${bestTrialId}|${shown}`}
         overlay={(ctx, px) => {
-          if (bestTrialId !== null)
+          if (bestTrialId !== null && !hidden(bestTrialId))
             strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), BEST, 2.5);
           if (shown !== null && shown !== undefined && shown !== bestTrialId)
             strokeCurve(ctx, px, curves.byTrial.get(shown), HOVER, 2);
         }}
-        onHover={(at, px) => {
-          // At most one search per frame, however fast the mouse moves.
-          pending.current = { at, px };
-          if (frame.current) return;
-          frame.current = requestAnimationFrame(() => {
-            frame.current = 0;
-            const { at, px } = pending.current;
-            const next = at && px ? nearest(curves, at, px) : null;
-            if (px) setOffset({ left: px.left / px.ratio, top: px.top / px.ratio });
-            setHover((old) =>
-              old?.trialId === next?.trialId && old?.step === next?.step ? old : next,
-            );
-          });
-        }}
+        onHover={onHover}
         onClick={() => {
           if (hover) props.onOpenTrial(hover.trialId);
         }}

@@ -8,6 +8,8 @@ import type { ValidationColumns } from "../../protocol/api/charts.js";
 export interface Curve {
   steps: number[];
   values: number[];
+  /** When each point was reported, in ms since the epoch. */
+  times: number[];
 }
 
 export interface Curves {
@@ -53,7 +55,7 @@ export function appendColumns(curves: Curves, page: ValidationColumns): Curves {
     const value = page.values[i]!;
     let c = curves.byTrial.get(id);
     if (!c) {
-      c = { steps: [], values: [] };
+      c = { steps: [], values: [], times: [] };
       curves.byTrial.set(id, c);
     }
     const last = c.steps.length - 1;
@@ -61,11 +63,12 @@ export function appendColumns(curves: Curves, page: ValidationColumns): Curves {
       let keep = last;
       while (keep >= 0 && c.steps[keep]! >= step) keep--;
       curves.points -= last - keep;
-      c.steps.length = c.values.length = keep + 1;
+      c.steps.length = c.values.length = c.times.length = keep + 1;
       trimmed = true;
     }
     c.steps.push(step);
     c.values.push(value);
+    c.times.push(page.times[i]!);
     curves.points++;
     if (step < x0) x0 = step;
     if (step > x1) x1 = step;

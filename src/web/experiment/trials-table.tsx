@@ -43,6 +43,9 @@ export function TrialsTable(props: {
   hparams: HParamColumn[];
   bestTrialId: number | null;
   onHover: (trialId: number | null) => void;
+  /** Trials picked for comparison; with `onSelect`, a first column of checkboxes picks them. */
+  selected?: readonly number[];
+  onSelect?: (trialId: number) => void;
 }) {
   const { trials, hparams, bestTrialId } = props;
   const [sort, setSort] = useState<Sort>({ key: "id", desc: false });
@@ -67,9 +70,30 @@ export function TrialsTable(props: {
     [trials],
   );
 
+  const { selected, onSelect } = props;
   const columns = useMemo<Column[]>(() => {
     const varying = hparams.filter((h) => !h.constant);
+    const pick: Column[] = onSelect
+      ? [
+          {
+            key: "compare",
+            label: "⇄",
+            width: 36,
+            numeric: false,
+            value: (r) => (selected?.includes(r.id) ? 0 : 1),
+            cell: (r) => (
+              <input
+                type="checkbox"
+                aria-label={`compare trial ${r.id}`}
+                checked={selected?.includes(r.id) ?? false}
+                onChange={() => onSelect(r.id)}
+              />
+            ),
+          },
+        ]
+      : [];
     return [
+      ...pick,
       {
         key: "id",
         label: "Trial",
@@ -145,7 +169,7 @@ export function TrialsTable(props: {
         cell: (r) => formatMetric(r.trial.bestValidation),
       },
     ];
-  }, [hparams, bestTrialId]);
+  }, [hparams, bestTrialId, selected, onSelect]);
 
   const shown = useMemo(() => {
     const test = parseFilter(filter);

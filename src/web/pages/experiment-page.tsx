@@ -7,11 +7,13 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
+import { AnalysisPanels } from "../experiment/analysis-panels.js";
 import { AshaView } from "../experiment/asha-view.js";
 import { CurvesChart } from "../experiment/curves-chart.js";
 import { HParamScatter } from "../experiment/hparam-scatter.js";
 import { bestTrial, flatten, hparamColumns } from "../experiment/hparams.js";
 import { TrialsTable } from "../experiment/trials-table.js";
+import { useAnalysis } from "../experiment/use-analysis.js";
 import { useCurves, useRungs, useTrials } from "../experiment/use-live-data.js";
 import { elapsedSeconds, formatDuration, formatMetric, formatTime, isTerminal } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
@@ -51,6 +53,7 @@ export function ExperimentPage(props: { id: number }) {
     [list, exp?.smallerIsBetter],
   );
   const bestId = best?.id ?? null;
+  const analysis = useAnalysis(list, flat, columns, exp?.metric ?? "");
 
   const ready =
     !!exp &&
@@ -158,6 +161,7 @@ export function ExperimentPage(props: { id: number }) {
             bestTrialId={bestId}
             highlight={highlight}
             logY={logY}
+            visible={analysis.visible}
             onOpenTrial={(trialId) => navigate(href.trial(trialId))}
             onDrawn={setDrawnVersion}
           />
@@ -171,6 +175,16 @@ export function ExperimentPage(props: { id: number }) {
           </section>
         )}
       </div>
+
+      <AnalysisPanels
+        analysis={analysis}
+        trials={list}
+        curves={curves.curves}
+        metric={exp.metric}
+        smallerIsBetter={exp.smallerIsBetter}
+        bestTrialId={bestId}
+        logY={logY}
+      />
 
       {varying.length > 0 && (
         <section class="panel">
@@ -203,10 +217,12 @@ export function ExperimentPage(props: { id: number }) {
           <p class="muted">Loading trials…</p>
         ) : (
           <TrialsTable
-            trials={list}
+            trials={analysis.shown}
             hparams={columns}
             bestTrialId={bestId}
             onHover={setHighlight}
+            selected={analysis.selected}
+            onSelect={analysis.toggleSelected}
           />
         )}
       </section>

@@ -259,6 +259,7 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
         runId: r.runId,
         stepsCompleted: r.stepsCompleted,
         value: r.metrics.validation_loss,
+        reportTime: r.reportTime.getTime(),
       })),
     );
     const named = await store.listExperimentValidationValues({
