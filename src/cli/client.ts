@@ -4,6 +4,7 @@
  * could not be reached and how to start one, which id does not exist, every
  * field error of a refused config.
  */
+import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
 import type { ErrorBody } from "../protocol/api/errors.js";
 import { isErrorBody } from "../protocol/api/errors.js";
 import type {
@@ -14,6 +15,7 @@ import type {
   ExperimentDetail,
   ExperimentList,
   LogPage,
+  MetricSeries,
   RevokeResponse,
   TokenResponse,
   TrialDetail,
@@ -83,6 +85,24 @@ export class MasterClient {
 
   trial(id: number, signal?: AbortSignal): Promise<TrialDetail> {
     return this.request("GET", `/trials/${id}`, undefined, signal);
+  }
+
+  /** One page of every trial's searcher-metric validations, as columns. */
+  validationColumns(experimentId: number, after: number): Promise<ValidationColumns> {
+    return this.request(
+      "GET",
+      `/experiments/${experimentId}/validation-columns?after=${after}&limit=500000`,
+    );
+  }
+
+  rungs(experimentId: number): Promise<AshaRungs> {
+    return this.request("GET", `/experiments/${experimentId}/rungs`);
+  }
+
+  metrics(trialId: number, query: { group?: string; after?: number }): Promise<MetricSeries> {
+    const params = new URLSearchParams({ limit: "10000" });
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return this.request("GET", `/trials/${trialId}/metrics?${params}`);
   }
 
   logs(trialId: number, query: LogQuery, signal?: AbortSignal): Promise<LogPage> {

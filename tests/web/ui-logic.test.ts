@@ -33,7 +33,11 @@ describe("curves from validation pages", () => {
     appendColumns(c, page([[1, 200, 0.5]], 9));
     expect(c.cursor).toBe(9);
     expect(c.points).toBe(3);
-    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.5], times: [1000, 2000] });
+    expect(c.byTrial.get(1)).toEqual({
+      steps: [100, 200],
+      values: [0.9, 0.5],
+      times: [1000, 2000],
+    });
     expect(c.xRange).toEqual([100, 200]);
     expect(c.yRange).toEqual([0.5, 0.9]);
     const version = c.version;
@@ -56,7 +60,11 @@ describe("curves from validation pages", () => {
       ),
     );
     appendColumns(c, page([[1, 200, 0.75]], 4));
-    expect(c.byTrial.get(1)).toEqual({ steps: [100, 200], values: [0.9, 0.75], times: [1000, 2000] });
+    expect(c.byTrial.get(1)).toEqual({
+      steps: [100, 200],
+      values: [0.9, 0.75],
+      times: [1000, 2000],
+    });
     expect(c.points).toBe(2);
     expect(c.yRange).toEqual([0.75, 0.9]);
   });

@@ -6,8 +6,10 @@ import type { ExperimentAction } from "../client.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parseSeconds } from "../context.js";
 import { usageError } from "../errors.js";
+import { loadSummary, summaryJson } from "../experiment-summary.js";
 import { followExperiment } from "../follow/follow.js";
 import { isEnded } from "../follow/render.js";
+import { describeSummary } from "../format/experiment-summary.js";
 import { describeExperiment, experimentTable } from "../format/experiments.js";
 import { styleState } from "../format/style.js";
 import { sortTrials, trialTable } from "../format/trials.js";
@@ -101,18 +103,25 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
 
   exp
     .command("describe")
-    .description("show an experiment and its trials")
+    .description(
+      "show an experiment: state, progress, best trial, rungs, optimization history and its trials",
+    )
     .argument("<id>", "experiment id")
-    .option("--json", "print the experiment as JSON")
+    .option(
+      "--json",
+      "print the experiment as JSON, with bestTrial, rungs and optimizationHistory added",
+    )
     .action(async (idText: string, _o, cmd: Command) => {
       const id = parseId("experiment", idText);
       const flags = flagsOf<JsonFlag>(cmd);
       const client = await ctx.connect(flags);
       const e = await client.experiment(id);
-      if (flags.json) return ctx.printJson(e);
-      const { trials } = await client.trials(id);
+      const summary = await loadSummary(client, e);
+      if (flags.json) return ctx.printJson({ ...e, ...summaryJson(summary) });
+      const { trials } = summary;
       const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
       const lines = describeExperiment(e, ctx.style);
+      lines.push(...describeSummary(summary, e.metric, ctx.io.columns(), ctx.style));
       if (trials.length > 0) {
         lines.push("");
         lines.push(...trialTable(sortTrials(trials, metric), metric, ctx.io.columns(), ctx.style));

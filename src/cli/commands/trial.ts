@@ -7,9 +7,11 @@ import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { usageError } from "../errors.js";
 import { asExperimentConfig, lengthUnit } from "../experiment-config.js";
 import { isEnded } from "../follow/render.js";
+import { type ComparedTrial, compareRows, compareTable } from "../format/trial-compare.js";
 import { describeTrial, sortTrials, trialTable } from "../format/trials.js";
 
 const PAGE = 1000;
+const PAGE_METRICS = 10_000;
 /**
  * How long one logs long-poll waits for new lines before the trial's state is
  * checked again: a trial's end wakes no log poll, so this bounds how late
@@ -60,6 +62,29 @@ export function trialCommand(program: Command, ctx: CommandContext): void {
       const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
       const unit = lengthUnit(asExperimentConfig(e.config));
       ctx.print(describeTrial(t, metric, unit, ctx.io.columns(), ctx.style));
+    });
+
+  trial
+    .command("compare")
+    .description("show trials side by side: hyperparameters (≠ where they differ) and best metrics")
+    .argument("<ids...>", "two or more trial ids")
+    .option(
+      "--json",
+      "print the trials, their metrics at their best validation and the differing hyperparameters as JSON",
+    )
+    .action(async (idTexts: string[], _o, cmd: Command) => {
+      const ids = idTexts.map((t) => parseId("trial", t));
+      if (ids.length < 2) throw usageError("compare needs at least two trial ids");
+      const flags = flagsOf<{ json?: boolean }>(cmd);
+      const client = await ctx.connect(flags);
+      const compared = await loadCompared(client, ids);
+      const rows = compareRows(compared);
+      if (flags.json)
+        return ctx.printJson({
+          trials: compared.map((c) => ({ ...c.trial, metric: c.metric, atBest: c.atBest })),
+          differing: rows.filter((r) => r.differs).map((r) => r.field),
+        });
+      ctx.print(compareTable(compared, ctx.io.columns(), ctx.style));
     });
 
   trial
@@ -137,4 +162,37 @@ async function printLogs(
 /** A trial's own lines as they were written; the master's notes about the trial are marked. */
 function logText(l: LogLineSchema): string {
   return l.stream === "master" ? `[master] ${l.line}` : l.line;
+}
+
+/** Each trial with its experiment's metric and every validation metric of its best report. */
+async function loadCompared(client: MasterClient, ids: number[]): Promise<ComparedTrial[]> {
+  const trials = await Promise.all(ids.map((id) => client.trial(id)));
+  const experiments = new Map(
+    await Promise.all(
+      [...new Set(trials.map((t) => t.experimentId))].map(
+        async (id) => [id, await client.experiment(id)] as const,
+      ),
+    ),
+  );
+  return Promise.all(
+    trials.map(async (trial) => {
+      const e = experiments.get(trial.experimentId)!;
+      let atBest: Record<string, number> = {};
+      let best: number | null = null;
+      for (let after = 0; ; ) {
+        const page = await client.metrics(trial.id, { group: "validation", after });
+        for (const row of page.metrics) {
+          const v = row.metrics[e.metric];
+          if (v === undefined) continue;
+          if (best === null || (e.smallerIsBetter ? v < best : v > best)) {
+            best = v;
+            atBest = row.metrics;
+          }
+        }
+        if (page.next === null || page.metrics.length < PAGE_METRICS) break;
+        after = page.next;
+      }
+      return { trial, metric: e.metric, smallerIsBetter: e.smallerIsBetter, atBest };
+    }),
+  );
 }

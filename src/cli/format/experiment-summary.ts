@@ -1,0 +1,56 @@
+/** `experiment describe`'s best trial, rungs and optimization history, as text. */
+import type { ExperimentSummary } from "../experiment-summary.js";
+import { NO_STYLE, type Style } from "./style.js";
+import { renderFields, renderTable } from "./table.js";
+import { historyPlot } from "./text-plot.js";
+import { formatCount, formatHparams, formatMetric } from "./values.js";
+
+export function describeSummary(
+  s: ExperimentSummary,
+  metric: string,
+  width: number | null,
+  style: Style = NO_STYLE,
+): string[] {
+  const lines: string[] = [];
+  const best = s.bestTrial;
+  if (best) {
+    lines.push("", style.bold("best trial"));
+    lines.push(
+      ...renderFields(
+        [
+          ["trial", `${best.id} (${best.state})`],
+          [`best ${metric}`, formatMetric(best.bestValidation)],
+          ["trained", formatCount(best.lengthTrained)],
+          ["hparams", formatHparams(best.hparams)],
+        ],
+        style,
+      ),
+    );
+  }
+  if (s.rungs && s.rungs.length > 0) {
+    lines.push("", style.bold("rungs"));
+    lines.push(
+      ...renderTable(
+        s.rungs.map((r, k) => ({ ...r, k })),
+        [
+          { header: "RUNG", value: (r) => String(r.k + 1), align: "right" },
+          { header: "LENGTH", value: (r) => formatCount(r.length), align: "right" },
+          { header: "REACHED", value: (r) => String(r.reached.length), align: "right" },
+          { header: "PROMOTED", value: (r) => String(r.promoted.length), align: "right" },
+        ],
+        { width, style },
+      ),
+    );
+  }
+  const h = s.history;
+  if (h.values.length > 0) {
+    lines.push(
+      "",
+      style.bold("optimization history"),
+      `best ${metric} so far (*) and each validation (·) against the total length trained; ` +
+        `${h.improvements.length} improvements over ${h.values.length} validations`,
+    );
+    lines.push(...historyPlot(h, { width: Math.min(72, width ?? 72), height: 8 }));
+  }
+  return lines;
+}
