@@ -95,6 +95,7 @@ export function OptimizationHistoryView(props: {
     return best;
   };
 
+  const xLabel = axis === "compute" ? "total length trained" : `wall time (${unit.label})`;
   const onHover = useFrameHover((at, px) => {
     if (!at || !px) return setHover(null);
     offset.current = { left: px.left / px.ratio, top: px.top / px.ratio };
@@ -113,7 +114,12 @@ export function OptimizationHistoryView(props: {
   });
 
   return (
-    <div class="history" data-points={n} data-improvements={h.improvements.length}>
+    <div
+      class="history"
+      data-points={n}
+      data-improvements={h.improvements.length}
+      data-x-label={xLabel}
+    >
       <div class="history-axis" role="radiogroup" aria-label="history x axis">
         {(["compute", "time"] as const).map((a) => (
           <label key={a} class="check">
@@ -123,7 +129,7 @@ export function OptimizationHistoryView(props: {
         ))}
       </div>
       <CanvasPlot
-        x={{ label: axis === "compute" ? "total length trained" : `wall time (${unit.label})` }}
+        x={{ label: xLabel }}
         y={{ label: props.metric, log: props.logY && positive }}
         xRange={xRange}
         yRange={yRange}

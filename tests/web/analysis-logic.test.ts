@@ -1,0 +1,129 @@
+/** The analysis views' pure parts: optimization history, the parallel-coordinates brush, importance. */
+import { describe, expect, test } from "vitest";
+import { optimizationHistory } from "../../src/protocol/analysis/optimization-history.js";
+import {
+  type Axis,
+  brushMask,
+  buildAxes,
+  formatBrush,
+  parseBrush,
+  roundRange,
+} from "../../src/web/experiment/brush.js";
+import { hparamColumns } from "../../src/web/experiment/hparams.js";
+import { importances, ranks } from "../../src/web/experiment/importance.js";
+import { seeded } from "./support/seed-experiment.js";
+
+describe("optimization history", () => {
+  test("sorts by report time, counts each trial's furthest length once, and steps the best down", () => {
+    // [trial, step, value, time]; trial 1 restarts from 100 and validates 200 again.
+    const rows = [
+      [1, 100, 0.9, 10],
+      [2, 100, 0.7, 20],
+      [1, 200, 0.8, 30],
+      [2, 200, 0.75, 15 + 30],
+      [1, 150, 0.85, 47],
+      [1, 200, 0.6, 50],
+      [3, 100, 0.65, 25],
+    ];
+    const h = optimizationHistory(
+      {
+        trialIds: rows.map((r) => r[0]!),
+        steps: rows.map((r) => r[1]!),
+        values: rows.map((r) => r[2]!),
+        times: rows.map((r) => r[3]!),
+      },
+      true,
+    );
+    expect(Array.from(h.times)).toEqual([10, 20, 25, 30, 45, 47, 50]);
+    expect(Array.from(h.trialIds)).toEqual([1, 2, 3, 1, 2, 1, 1]);
+    expect(Array.from(h.compute)).toEqual([100, 200, 300, 400, 500, 500, 500]);
+    expect(Array.from(h.best)).toEqual([0.9, 0.7, 0.65, 0.65, 0.65, 0.65, 0.6]);
+    expect(h.improvements).toEqual([0, 1, 2, 6]);
+    const up = optimizationHistory(
+      { trialIds: [1, 2], steps: [1, 1], values: [1, 2], times: [1, 2] },
+      false,
+    );
+    expect(h.improvements.length).toBeGreaterThan(0);
+    expect(Array.from(up.best)).toEqual([1, 2]);
+  });
+});
+
+function trialsOf(
+  hparams: Record<string, unknown>[],
+  metric: (h: Record<string, unknown>) => number | null,
+) {
+  return hparams.map((h, i) => ({
+    id: i + 1,
+    hparams: h,
+    bestValidation: metric(h),
+  })) as unknown as Parameters<typeof buildAxes>[0];
+}
+
+describe("the parallel-coordinates brush", () => {
+  const hparams = [
+    { lr: 0.001, opt: "adam" },
+    { lr: 0.01, opt: "sgd" },
+    { lr: 0.1, opt: "adam" },
+    { lr: 0.05, opt: "a,b|c" },
+  ];
+  const config = { hyperparameters: { lr: { type: "log" }, opt: { type: "categorical" } } };
+  const trials = trialsOf(hparams, (h) => (h.opt === "sgd" ? null : Number(h.lr) * 10));
+  const axes = buildAxes(trials, hparams, hparamColumns(hparams, config), "loss");
+
+  test("has one axis per varying hyperparameter, log and categorical ones, and the metric last", () => {
+    expect(axes.map((a) => [a.key, a.kind])).toEqual([
+      ["lr", "log"],
+      ["opt", "categorical"],
+      ["loss", "linear"],
+    ]);
+    expect(Number.isNaN(axes[2]!.values[1]!)).toBe(true);
+  });
+
+  test("keeps trials inside every brushed range and category; a trial without a value fails its axis", () => {
+    const brush = parseBrush("lr:0.005..0.2,opt:=adam|a%2Cb%7Cc");
+    expect(Array.from(brushMask(axes, brush))).toEqual([0, 0, 1, 1]);
+    expect(Array.from(brushMask(axes, parseBrush("loss:..0.6")))).toEqual([1, 0, 0, 1]);
+    expect(Array.from(brushMask(axes, parseBrush("")))).toEqual([1, 1, 1, 1]);
+  });
+
+  test("reads back what it writes, ignores what it cannot read, and rounds ends outwards", () => {
+    const text = "lr:0.005..0.2,opt:=adam|a%2Cb%7Cc,loss:..0.6";
+    expect(formatBrush(parseBrush(text))).toBe(text);
+    expect([...parseBrush("lr:abc..1,:1..2,x:3..,y").keys()]).toEqual(["x"]);
+    expect(roundRange(0.0123456, 0.98765432)).toEqual({ lo: 0.01234, hi: 0.9877 });
+  });
+});
+
+describe("hyperparameter importance", () => {
+  test("ranks ties by their mean rank", () => {
+    expect(Array.from(ranks([3, 1, 3, 2]))).toEqual([2.5, 0, 2.5, 1]);
+  });
+
+  test("credits the hyperparameter the metric depends on, and about nothing to noise", () => {
+    const random = seeded(7);
+    const hparams = Array.from({ length: 400 }, () => ({
+      lr: 10 ** (-4 + 3 * random()),
+      dropout: 0.5 * random(),
+      noise: random(),
+      opt: ["adam", "sgd"][Math.floor(2 * random())]!,
+    }));
+    const metric = (h: Record<string, unknown>) => {
+      const d = Math.log10(Number(h.lr)) + 2;
+      return d * d + 0.3 * Number(h.dropout) + (h.opt === "sgd" ? 0.2 : 0) + 0.05 * random();
+    };
+    const config = { hyperparameters: { lr: { type: "log" } } };
+    const axes: Axis[] = buildAxes(
+      trialsOf(hparams, metric),
+      hparams,
+      hparamColumns(hparams, config),
+      "m",
+    );
+    const rows = importances(axes, "m");
+    expect(rows.map((r) => r.key)).toEqual(["lr", "opt", "dropout", "noise"]);
+    expect(rows[0]!.explained).toBeGreaterThan(0.5);
+    // Ten bins of pure noise explain (10 - 1) / (400 - 1) ≈ 2% by chance; ω² takes that out.
+    expect(rows.find((r) => r.key === "noise")!.explained).toBeLessThan(0.01);
+    expect(rows.find((r) => r.key === "dropout")!.rho).toBeGreaterThan(0);
+    expect(rows.find((r) => r.key === "opt")!.rho).toBeNull();
+  });
+});
