@@ -11,6 +11,7 @@ import { launchBrowser, screenshot } from "../tests/web/support/browser.js";
 import { ensureWebBuilt } from "../tests/web/support/build-web.js";
 import { seedExperiment } from "../tests/web/support/seed-experiment.js";
 import { fmt, startBenchMaster } from "./support/bench-master.js";
+import { timeViews } from "./support/time-views.js";
 
 const TRIALS = Number(process.env.TRIALS ?? 5000);
 const POINTS = 50;
@@ -39,6 +40,7 @@ export async function run(): Promise<Record<string, number>> {
 
   const browser = await launchBrowser({ token: bm.token });
   let browserDone = false;
+  let views: Record<string, number> = {};
   const times: number[] = [];
   const fetches: { name: string; from: number; to: number }[][] = [];
   try {
@@ -62,6 +64,7 @@ export async function run(): Promise<Record<string, number>> {
     if (points !== TRIALS * POINTS || curves !== TRIALS)
       throw new Error(`page shows ${curves} curves with ${points} points`);
     await screenshot(browser.page, "experiment-5000-trials");
+    views = await timeViews(browser.page);
     browserDone = true;
   } finally {
     await browser.close();
@@ -111,11 +114,15 @@ export async function run(): Promise<Record<string, number>> {
   console.log(
     `  store read of all ${fmt(TRIALS * POINTS)} validation rows  ${fmt(storeMs)} ms (the first view's floor)`,
   );
+  console.log("  analysis views (ms in the page; aim < 1,000 each):");
+  for (const [name, ms] of Object.entries(views))
+    console.log(`    ${name.padEnd(58)} ${fmt(ms)} ms`);
   for (const [i, run] of fetches.entries())
     console.log(
       `  run ${i + 1}, ms after navigation: ${run.map((f) => (f.name === "ready" ? `ready ${f.to}` : `${f.name} ${f.from}–${f.to}`)).join(", ")}`,
     );
   return {
+    ...Object.fromEntries(Object.entries(views).map(([k, v]) => [`view ${k}`, v])),
     firstMs: first,
     medianMs: median,
     columnsMs: columns.ms,

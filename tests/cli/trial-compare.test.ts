@@ -14,7 +14,8 @@ beforeAll(async () => {
   const id = await createExperiment(m.tm);
   await new TrialPlayer(m.tm, syntheticLoss).run(id);
   const { trials } = (await m.tm.admin.get<TrialList>(`/experiments/${id}/trials`)).body;
-  [a, b] = trials;
+  a = trials[0]!;
+  b = trials[1]!;
 });
 afterAll(async () => m.close());
 

@@ -39,6 +39,17 @@ describe("optimization history", () => {
     expect(Array.from(h.compute)).toEqual([100, 200, 300, 400, 500, 500, 500]);
     expect(Array.from(h.best)).toEqual([0.9, 0.7, 0.65, 0.65, 0.65, 0.65, 0.6]);
     expect(h.improvements).toEqual([0, 1, 2, 6]);
+    // Times that are not whole milliseconds are sorted the slow way, to the same order.
+    const frac = optimizationHistory(
+      {
+        trialIds: rows.map((r) => r[0]!),
+        steps: rows.map((r) => r[1]!),
+        values: rows.map((r) => r[2]!),
+        times: rows.map((r) => r[3]! + 0.5),
+      },
+      true,
+    );
+    expect(Array.from(frac.trialIds)).toEqual(Array.from(h.trialIds));
     const up = optimizationHistory(
       { trialIds: [1, 2], steps: [1, 1], values: [1, 2], times: [1, 2] },
       false,

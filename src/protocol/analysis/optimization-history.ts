@@ -43,7 +43,7 @@ export function optimizationHistory(
     if (i > 0 && points.times[i]! < points.times[i - 1]!) sorted = false;
   }
   // Columns come in row order, which is report order but for writes that raced: sort only then.
-  if (!sorted) order.sort((a, b) => points.times[a]! - points.times[b]! || a - b);
+  if (!sorted) sortByTime(order, points.times);
   const out: OptimizationHistory = {
     trialIds: new Float64Array(n),
     values: new Float64Array(n),
@@ -76,4 +76,29 @@ export function optimizationHistory(
     out.best[k] = best;
   }
   return out;
+}
+
+/**
+ * Indices in time order, ties in index order. Times within about a year of
+ * each other are packed with their index into one number each and sorted
+ * natively, many times faster than a comparator over 250,000 points.
+ */
+function sortByTime(order: Uint32Array, times: ArrayLike<number>): void {
+  const n = order.length;
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    t0 = Math.min(t0, times[i]!);
+    t1 = Math.max(t1, times[i]!);
+  }
+  const slots = 2 ** Math.ceil(Math.log2(n + 1));
+  const exact = Number.isInteger(t0) && Number.isInteger(t1) && (t1 - t0 + 1) * slots < 2 ** 53;
+  if (!exact) {
+    order.sort((a, b) => times[a]! - times[b]! || a - b);
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (times[i]! - t0) * slots + i;
+  keys.sort();
+  for (let k = 0; k < n; k++) order[k] = keys[k]! % slots;
 }

@@ -42,7 +42,6 @@ export function AnalysisPanels(props: {
         <section class="panel" data-view="importance">
           <div class="panel-head">
             <h2>Hyperparameter importance</h2>
-            <span class="muted">rank variance explained, one at a time</span>
           </div>
           <ImportanceView axes={a.axes} metric={metric} smallerIsBetter={props.smallerIsBetter} />
         </section>

@@ -3,7 +3,7 @@
  * chart per metric, one colour per trial), and their hyperparameters in a
  * table with the rows that differ marked.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { CanvasPlot } from "../components/canvas-plot.js";
@@ -15,17 +15,23 @@ import { cssColor, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
 
 const PAGE = 10_000;
 
-/** Every metric series of each trial, read once per trial (page by page) and kept while it stays picked. */
-function useSeries(ids: readonly number[], version: string) {
+/**
+ * Every metric series of each trial, read page by page; a trial is read
+ * again only when its `versions` entry changes (it trained further), so
+ * picking one more trial reads only that one.
+ */
+function useSeries(ids: readonly number[], versions: readonly string[]) {
+  const cache = useRef(new Map<number, { version: string; series: Map<string, Series> }>());
   const [loaded, setLoaded] = useState<Map<number, Map<string, Series>>>(new Map());
   const [error, setError] = useState<Error | null>(null);
+  const key = ids.map((id, i) => `${id}:${versions[i]}`).join(",");
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
     void (async () => {
-      const next = new Map<number, Map<string, Series>>();
       try {
-        for (const id of ids) {
+        for (const [i, id] of ids.entries()) {
+          if (cache.current.get(id)?.version === versions[i]) continue;
           const series = new Map<string, Series>();
           for (let after = 0; ; ) {
             const page = await api.metrics(id, after, signal);
@@ -33,18 +39,17 @@ function useSeries(ids: readonly number[], version: string) {
             if (page.next === null || page.metrics.length < PAGE) break;
             after = page.next;
           }
-          next.set(id, series);
+          cache.current.set(id, { version: versions[i]!, series });
         }
-        if (!signal.aborted) {
-          setLoaded(next);
-          setError(null);
-        }
+        if (signal.aborted) return;
+        setLoaded(new Map(ids.map((id) => [id, cache.current.get(id)!.series])));
+        setError(null);
       } catch (err) {
         if (!signal.aborted) setError(err instanceof Error ? err : new Error(String(err)));
       }
     })();
     return () => controller.abort();
-  }, [ids.join(","), version]);
+  }, [key]);
   return { loaded, error };
 }
 
@@ -117,8 +122,8 @@ export function CompareTrials(props: {
   const byId = useMemo(() => new Map(props.trials.map((t) => [t.id, t])), [props.trials]);
   const picked = ids.map((id) => byId.get(id));
   // Reload a trial's series when it trained further.
-  const version = picked.map((t) => `${t?.lengthTrained}:${t?.state}`).join(",");
-  const { loaded, error } = useSeries(ids, version);
+  const versions = picked.map((t) => `${t?.lengthTrained}:${t?.state}`);
+  const { loaded, error } = useSeries(ids, versions);
   const names = useMemo(() => {
     const all = new Set<string>();
     for (const series of loaded.values()) for (const key of series.keys()) all.add(key);

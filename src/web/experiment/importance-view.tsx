@@ -2,6 +2,7 @@
 import { useMemo } from "preact/hooks";
 import type { Axis } from "./brush.js";
 import { importances } from "./importance.js";
+import { timed } from "./timing.js";
 
 export function ImportanceView(props: {
   axes: readonly Axis[];
@@ -9,7 +10,7 @@ export function ImportanceView(props: {
   smallerIsBetter: boolean;
 }) {
   const { axes, metric } = props;
-  const rows = useMemo(() => importances(axes, metric), [axes, metric]);
+  const rows = useMemo(() => timed("importance", () => importances(axes, metric)), [axes, metric]);
   const n = rows[0]?.n ?? 0;
   if (rows.length === 0) return <p class="muted">No hyperparameter varies between trials.</p>;
   if (n < 5)

@@ -14,7 +14,9 @@ import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas
 import { useFrameHover } from "../components/use-frame-hover.js";
 import { formatMetric, formatNumber } from "../format.js";
 import type { Curves } from "./curves.js";
+import { drawDots } from "./dot-layer.js";
 import { cssColor, rgba, useColorScheme } from "./plot-colors.js";
+import { timed } from "./timing.js";
 
 type XAxis = "compute" | "time";
 
@@ -55,7 +57,7 @@ export function OptimizationHistoryView(props: {
   const [axis, setAxis] = useState<XAxis>("compute");
   const scheme = useColorScheme();
   const h = useMemo(
-    () => historyOf(curves, smallerIsBetter),
+    () => timed("history", () => historyOf(curves, smallerIsBetter)),
     [curves.version, curves, smallerIsBetter],
   );
   const n = h.values.length;
@@ -113,6 +115,29 @@ export function OptimizationHistoryView(props: {
     );
   });
 
+  const drawHistory = (ctx: CanvasRenderingContext2D, px: PixelMap) => {
+    const el = document.documentElement;
+    drawDots(ctx, px, xs, h.values, cssColor("--hist-point", el), n > 5000 ? 0.25 : 0.55);
+    const r = 3 * px.ratio;
+    if (last < 0) return;
+    // The best so far holds from each improvement to the next, and on to the last point.
+    ctx.strokeStyle = rgba(cssColor("--best", el));
+    ctx.lineWidth = 2 * px.ratio;
+    ctx.beginPath();
+    h.improvements.forEach((k, j) => {
+      const x = px.x(xs[k]!);
+      const y = px.y(h.values[k]!);
+      if (j === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, px.y(h.values[h.improvements[j - 1]!]!));
+      ctx.lineTo(x, y);
+    });
+    ctx.lineTo(px.x(xs[n - 1]!), px.y(h.values[last]!));
+    ctx.stroke();
+    ctx.fillStyle = rgba(cssColor("--best", el));
+    for (const k of h.improvements)
+      ctx.fillRect(px.x(xs[k]!) - r, px.y(h.values[k]!) - r, 2 * r, 2 * r);
+  };
+
   return (
     <div
       class="history"
@@ -135,30 +160,7 @@ export function OptimizationHistoryView(props: {
         yRange={yRange}
         height={260}
         drawKey={`${curves.version}|${axis}|${scheme}|${smallerIsBetter}`}
-        draw={(ctx, px) => {
-          const el = document.documentElement;
-          ctx.fillStyle = rgba(cssColor("--hist-point", el), n > 5000 ? 0.25 : 0.55);
-          const r = 3 * px.ratio;
-          for (let k = 0; k < n; k++)
-            ctx.fillRect(px.x(xs[k]!) - r / 2, px.y(h.values[k]!) - r / 2, r, r);
-          if (last < 0) return;
-          // The best so far holds from each improvement to the next, and on to the last point.
-          ctx.strokeStyle = rgba(cssColor("--best", el));
-          ctx.lineWidth = 2 * px.ratio;
-          ctx.beginPath();
-          h.improvements.forEach((k, j) => {
-            const x = px.x(xs[k]!);
-            const y = px.y(h.values[k]!);
-            if (j === 0) ctx.moveTo(x, y);
-            else ctx.lineTo(x, px.y(h.values[h.improvements[j - 1]!]!));
-            ctx.lineTo(x, y);
-          });
-          ctx.lineTo(px.x(xs[n - 1]!), px.y(h.values[last]!));
-          ctx.stroke();
-          ctx.fillStyle = rgba(cssColor("--best", el));
-          for (const k of h.improvements)
-            ctx.fillRect(px.x(xs[k]!) - r, px.y(h.values[k]!) - r, 2 * r, 2 * r);
-        }}
+        draw={(ctx, px) => timed("history-draw", () => drawHistory(ctx, px))}
         overlayKey={hover?.k}
         overlay={(ctx, px) => {
           if (!hover) return;

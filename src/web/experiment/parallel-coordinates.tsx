@@ -133,6 +133,7 @@ export function ParallelCoordinates(props: {
   useEffect(() => {
     const ctx = setup(base.current);
     if (!ctx || !metric || width === 0) return;
+    const start = performance.now();
     const el = base.current!;
     const n = ids.length;
     const alpha = Math.max(0.06, Math.min(0.7, 12 / Math.sqrt(Math.max(1, n))));
@@ -204,6 +205,7 @@ export function ParallelCoordinates(props: {
         ctx.fillText(label, tx, y);
       }
     });
+    performance.measure("pushtune:parallel-coordinates-draw", { start, end: performance.now() });
   }, [axes, ids, g, brush, mask, width, scheme, props.smallerIsBetter]);
 
   // Highlights: the best trial, the trials picked for comparison, the hovered one, a brush being drawn.

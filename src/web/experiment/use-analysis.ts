@@ -7,6 +7,7 @@ import { useCallback, useMemo } from "preact/hooks";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { type AxisBrush, brushMask, buildAxes, formatBrush, parseBrush } from "./brush.js";
 import type { Flat, HParamColumn } from "./hparams.js";
+import { timed } from "./timing.js";
 import { useUrlParam } from "./url-state.js";
 
 /** Most trials compared at once: beyond this the overlaid curves are unreadable. */
@@ -21,14 +22,14 @@ export function useAnalysis(
   const [brushText, setBrushText] = useUrlParam("brush");
   const [compareText, setCompareText] = useUrlParam("compare");
   const axes = useMemo(
-    () => buildAxes(trials, flat, columns, metric),
+    () => timed("axes", () => buildAxes(trials, flat, columns, metric)),
     [trials, flat, columns, metric],
   );
   const brush = useMemo(() => parseBrush(brushText), [brushText]);
   const filtered = useMemo(() => {
     const active = axes.some((a) => brush.has(a.key));
     if (!active) return { mask: null, shown: trials, visible: null };
-    const mask = brushMask(axes, brush);
+    const mask = timed("brush", () => brushMask(axes, brush));
     const shown = trials.filter((_, i) => mask[i] === 1);
     return { mask, shown, visible: new Set(shown.map((t) => t.id)) };
   }, [axes, brush, trials]);
