@@ -1,8 +1,8 @@
 /**
  * Times the experiment page's analysis views once the page is ready: the
- * work each did to show the whole experiment (its `pushtune:*` performance
- * measures, from the page's last load), then one interaction each, from the
- * event to the frame after the page settled.
+ * work each last did to show the whole experiment (its `pushtune:*`
+ * performance measures), then one interaction each, from the event to the
+ * frame after the page settled.
  */
 import type { Page } from "playwright-core";
 

@@ -12,6 +12,7 @@ import { useWidth } from "../hooks.js";
 import type { Axis, AxisBrush, Brush } from "./brush.js";
 import { roundRange } from "./brush.js";
 import { cssColor, mix, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
+import { mark } from "./timing.js";
 
 const HEIGHT = 300;
 const TOP = 16;
@@ -205,7 +206,7 @@ export function ParallelCoordinates(props: {
         ctx.fillText(label, tx, y);
       }
     });
-    performance.measure("pushtune:parallel-coordinates-draw", { start, end: performance.now() });
+    mark("parallel-coordinates-draw", start);
   }, [axes, ids, g, brush, mask, width, scheme, props.smallerIsBetter]);
 
   // Highlights: the best trial, the trials picked for comparison, the hovered one, a brush being drawn.
