@@ -24,7 +24,7 @@ export type {
   PreviewRung,
   PreviewTrial,
 } from "./preview.js";
-export { previewJson, previewSearch } from "./preview.js";
+export { previewJson, previewSearch, previewUnavailable } from "./preview.js";
 export { promotionRanks } from "./promotion-ranks.js";
 export type { SearcherState, TrialRecord, TrialStatus } from "./searcher.js";
 export {

@@ -51,16 +51,32 @@ export interface PreviewJson {
   totalLength: number;
 }
 
+/**
+ * Why the search cannot be simulated, or null when it can. A custom search's
+ * operations come from the user's own process at run time, so there is no
+ * plan to show before it runs.
+ */
+export function previewUnavailable(config: ExperimentConfig): string | null {
+  if (config.searcher.name !== "custom") return null;
+  return (
+    "searcher.name: custom cannot be previewed: its trials and lengths are decided at run time " +
+    "by your own search process (a SearchRunner), which pushtune cannot simulate. The config is " +
+    "valid; to see a plan, preview the search method on its own (for instance by driving it " +
+    "with made-up validation results)"
+  );
+}
+
 function summarise(
   state: SearcherState,
   trials: PreviewTrial[],
   maxLength: number,
 ): PreviewBracket[] {
   const method = state.method;
-  if (method.kind === "pool") {
+  if (method.kind === "pbt") return [{ bracket: 0, rungs: pbtRounds(trials) }];
+  // A custom search is never simulated (`previewUnavailable`); pool searches train to the end.
+  if (method.kind !== "asha") {
     return [{ bracket: 0, rungs: [{ length: maxLength, trials: trials.length }] }];
   }
-  if (method.kind === "pbt") return [{ bracket: 0, rungs: pbtRounds(trials) }];
   const counts = method.brackets.map((b) => b.params.lengths.map(() => 0));
   for (const trial of trials) {
     const reached = trial.lengths[trial.lengths.length - 1];
@@ -92,6 +108,8 @@ export function previewSearch(
   config: ExperimentConfig,
   options: PreviewOptions = {},
 ): PreviewResult {
+  const unavailable = previewUnavailable(config);
+  if (unavailable !== null) throw new Error(unavailable);
   const seed = options.seed ?? config.reproducibility.experiment_seed;
   const seeded: ExperimentConfig =
     seed === config.reproducibility.experiment_seed

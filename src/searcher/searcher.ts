@@ -11,6 +11,7 @@
  */
 import type { ExperimentConfig } from "../protocol/config/types.js";
 import { type AshaSearchState, ashaConstantMetricLength, ashaSearch } from "./asha-search.js";
+import { type CustomSearchState, customSearch, postedOperations } from "./custom-search.js";
 import { SearcherEventError } from "./errors.js";
 import { sampleHParams } from "./hparams.js";
 import { type PbtSearchState, pbtPlannedLength, pbtSearch } from "./pbt-search.js";
@@ -38,7 +39,7 @@ import {
   type Step,
 } from "./types.js";
 
-export type MethodState = PoolSearchState | AshaSearchState | PbtSearchState;
+export type MethodState = PoolSearchState | AshaSearchState | PbtSearchState | CustomSearchState;
 
 /**
  * open: created, not asked to close; closing: asked to close, waiting for
@@ -77,6 +78,8 @@ function plannedLength(config: ExperimentConfig, method: MethodState): number {
       return ashaConstantMetricLength(method);
     case "pbt":
       return config.searcher.name === "pbt" ? pbtPlannedLength(config.searcher) : 0;
+    case "custom":
+      return 0;
     default:
       return assertNever(method);
   }
@@ -94,6 +97,8 @@ function createMethod(config: ExperimentConfig): MethodState {
       return ashaSearch.create(config);
     case "pbt":
       return pbtSearch.create(config);
+    case "custom":
+      return customSearch.create(config);
     default:
       return assertNever(config.searcher);
   }
@@ -107,6 +112,8 @@ function stepMethod(ctx: MethodContext, method: MethodState, event: MethodEvent)
       return ashaSearch.step(ctx, method, event).ops;
     case "pbt":
       return pbtSearch.step(ctx, method, event).ops;
+    case "custom":
+      return customSearch.step(ctx, method, event).ops;
     default:
       return assertNever(method);
   }
@@ -170,7 +177,10 @@ function applyOps(state: SearcherState, ops: SearcherOp[]): void {
         break;
       }
       case "shutdown":
-        throw internal("a search method asked for shutdown");
+        // Only a custom search process ends a search itself; the wrapper ends the others.
+        if (state.method.kind !== "custom") throw internal("a search method asked for shutdown");
+        state.phase = "shutdown";
+        break;
       default:
         assertNever(op);
     }
@@ -248,6 +258,17 @@ function handle(state: SearcherState, ctx: MethodContext, event: SearcherEvent):
       }
       return exitTrial(state, ctx, event.requestId, "USER_CANCELED", "closed");
     }
+    case "operationsPosted":
+      if (state.method.kind !== "custom")
+        throw new SearcherEventError("operations can be posted only to a custom searcher");
+      return postedOperations(
+        ctx,
+        state.method,
+        state.trials,
+        state.nextRequestId,
+        event.triggeredBy,
+        event.operations,
+      );
     default:
       return assertNever(event);
   }
@@ -285,7 +306,8 @@ export function advanceSearcher(
   };
   const ops = handle(state, ctx, event);
   applyOps(state, ops);
-  if (state.openTrials === 0) {
+  // A custom search ends when its process posts Shutdown, not when it has no trials open.
+  if (state.openTrials === 0 && state.method.kind !== "custom") {
     const created = state.trials.length;
     ops.push({
       type: "shutdown",
@@ -324,5 +346,7 @@ export function replaySearcher(
 
 /** Experiment progress in [0, 1]: 0 at the start, never lower than before, 1 once shut down. */
 export function searcherProgress(state: SearcherState): number {
-  return state.phase === "shutdown" ? 1 : state.progress.value;
+  if (state.phase === "shutdown") return 1;
+  // A custom search's progress is what its process reports (stored on the experiment).
+  return state.method.kind === "custom" ? 0 : state.progress.value;
 }

@@ -20,7 +20,12 @@ export type SearcherEvent =
   | { type: "trialExitedEarly"; requestId: RequestId; reason: ExitedReason }
   | { type: "trialClosed"; requestId: RequestId }
   /** How far the trial has trained, as an absolute length; feeds experiment progress only. */
-  | { type: "trialProgress"; requestId: RequestId; length: number };
+  | { type: "trialProgress"; requestId: RequestId; length: number }
+  /**
+   * Custom searcher only: the operations a user's search process posted having
+   * seen the events up to seq `triggeredBy` of the experiment's event log.
+   */
+  | { type: "operationsPosted"; triggeredBy: number; operations: PostedOperation[] };
 
 export type CreateOp = {
   type: "create";
@@ -45,6 +50,17 @@ export type SearcherOp =
   /** Train until the trial's total length is `length` (config unit), then validate. */
   | { type: "validateAfter"; requestId: RequestId; length: number }
   /** The trial is done once its current op completes. */
+  | { type: "close"; requestId: RequestId }
+  | { type: "shutdown"; cancel: boolean; failure: boolean };
+
+/**
+ * An operation as a custom search process posts it. A create names the
+ * request id the trial will get (the next one), so later operations in the
+ * same post can refer to it; the master draws the trial seed.
+ */
+export type PostedOperation =
+  | { type: "create"; requestId: RequestId; hparams: HParams }
+  | { type: "validateAfter"; requestId: RequestId; length: number }
   | { type: "close"; requestId: RequestId }
   | { type: "shutdown"; cancel: boolean; failure: boolean };
 

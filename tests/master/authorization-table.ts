@@ -230,6 +230,20 @@ export const ROWS: Record<string, Row> = {
       c.get(`/experiments/${x.experimentId}/searcher/best_searcher_validation_metric`),
     expect: trialRead,
   },
+  // A custom search process is the owner's: only the owner or an admin reads its events and posts.
+  "GET /experiments/{id}/searcher/events": {
+    call: (c, x) => c.get(`/experiments/${x.experimentId}/searcher/events?after=0`),
+    expect: ownerOnly,
+  },
+  // The scene's experiment runs ASHA, so a caller allowed to post is told it is not custom.
+  "POST /experiments/{id}/searcher/operations": {
+    call: (c, x) =>
+      c.post(`/experiments/${x.experimentId}/searcher/operations`, {
+        lastEventId: 1,
+        operations: [{ type: "shutdown" }],
+      }),
+    expect: { ...ownerOnly, owner: 409, admin: 409 },
+  },
   "GET /allocations/{id}/signals/preemption": {
     call: (c, x) => c.get(`/allocations/${x.allocationId}/signals/preemption?timeoutSeconds=0`),
     expect: trialRead,

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatConfigErrors, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { formatPreview, previewSearch } from "../../searcher/index.js";
+import { formatPreview, previewSearch, previewUnavailable } from "../../searcher/index.js";
 import { CliError } from "../errors.js";
 
 export async function readConfigFile(
@@ -40,6 +40,9 @@ export function previewCommand(program: Command): void {
         throw new CliError(`--metric must be "constant" or "random", got "${opts.metric}"`, 2);
       }
       const { config } = await readConfigFile(path);
+      // Exit 1, not 0: no plan is printed, and a script reading --json must not take it for one.
+      const unavailable = previewUnavailable(config);
+      if (unavailable !== null) throw new CliError(unavailable, 1);
       const result = previewSearch(config, {
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
         metric: opts.metric,

@@ -94,6 +94,14 @@ export class ExperimentDriver {
     this.cache.delete(experimentId);
   }
 
+  /**
+   * The searcher as it stands inside `tx`, to read only (the caller holds the
+   * experiment's lock): `apply` is the one way to change it.
+   */
+  async searcher(tx: Store, exp: ExperimentRow): Promise<Readonly<SearcherState>> {
+    return (await this.load(tx, exp)).state;
+  }
+
   /** The searcher's progress figure for the experiment, in [0, 1]. */
   async progress(exp: ExperimentRow): Promise<number> {
     const loaded = await this.load(this.store, exp);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Launcher } from "../launcher/launcher.js";
 import type { Store, UserRow } from "../storage/store.js";
 import { MasterContext, type MasterOptions } from "./context.js";
+import { CustomSearcherService } from "./custom-searcher-service.js";
 import { ExperimentService } from "./experiment-service.js";
 import { PushService } from "./push-service.js";
 import { Supervisor } from "./supervisor.js";
@@ -19,6 +20,8 @@ export interface Master {
   readonly store: Store;
   readonly experiments: ExperimentService;
   readonly push: PushService;
+  /** A custom searcher's events and operations, for the user's search process. */
+  readonly customSearcher: CustomSearcherService;
   readonly supervisor: Supervisor;
   /**
    * Recovers what a previous master left behind, then starts scheduling:
@@ -55,6 +58,7 @@ export function createMaster(store: Store, launcher: Launcher, options: MasterOp
     store,
     experiments,
     push,
+    customSearcher: new CustomSearcherService(ctx),
     supervisor,
     async start(url) {
       ctx.setMasterUrl(url);

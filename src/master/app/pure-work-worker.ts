@@ -7,7 +7,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { ApiError } from "../../protocol/api/errors.js";
-import { previewSearch } from "../../searcher/index.js";
+import { previewSearch, previewUnavailable } from "../../searcher/index.js";
 import { configFromBody } from "./config-from-body.js";
 import type { PureTask, PureTaskAnswer } from "./pure-work-pool.js";
 
@@ -15,6 +15,8 @@ function run(task: PureTask): string {
   switch (task.kind) {
     case "preview": {
       const { config } = configFromBody(task.body);
+      const unavailable = previewUnavailable(config);
+      if (unavailable !== null) throw new ApiError("PREVIEW_UNAVAILABLE", unavailable);
       const result = previewSearch(config, {
         ...(task.body.seed === undefined ? {} : { seed: task.body.seed }),
         metric: task.body.metric ?? "constant",

@@ -181,6 +181,9 @@ export class PushService {
 
   async progress(principal: Principal, trialId: number, progress: number): Promise<void> {
     const { trial } = await this.writer(principal, trialId);
+    const config = await this.config(trial.experimentId);
+    // A custom search process is told of progress: there it is an event of the log.
+    if (config.searcher.name === "custom") return this.loggedProgress(trial, progress);
     await this.ctx.locks.run(trial.experimentId, async () => {
       const exp = await this.ctx.store.getExperiment(trial.experimentId);
       if (!exp) return;
@@ -192,6 +195,21 @@ export class PushService {
         length: progress,
       });
       if (p > exp.progress) await this.ctx.store.updateExperiment(exp.id, { progress: p });
+    });
+  }
+
+  /** Progress of a custom searcher's trial: logged, when it is further than the trial had got. */
+  private async loggedProgress(trial: TrialRow, progress: number): Promise<void> {
+    await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
+      const current = (await tx.getTrial(trial.id))!;
+      if (!(progress > current.lengthTrained) || isTerminalTrial(current)) return;
+      await tx.updateTrial(trial.id, { lengthTrained: progress });
+      const event = {
+        type: "trialProgress" as const,
+        requestId: trial.requestId,
+        length: progress,
+      };
+      await this.ctx.driver.apply(tx, exp, event, effects);
     });
   }
 

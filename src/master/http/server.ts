@@ -20,6 +20,7 @@ import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
 import { frameworkErrors, installErrorHandling } from "./errors.js";
 import { compileValidator } from "./request-validation.js";
+import { customSearcherRoutes } from "./routes/custom-searcher.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { pushRoutes } from "./routes/push.js";
@@ -110,6 +111,7 @@ export async function buildServer(
       await experimentChartRoutes(api, master);
       await trialRoutes(api, master);
       await pushRoutes(api, master);
+      await customSearcherRoutes(api, master);
     },
     { prefix: "/api/v1" },
   );

@@ -24,11 +24,21 @@ export const ERROR_STATUS = {
   OP_MISMATCH: 409,
   INVALID_TRANSITION: 409,
   CHECKPOINT_EXISTS: 409,
+  /** Operations posted for a searcher event that was already answered otherwise, or is past. */
+  STALE_SEARCHER_EVENT: 409,
+  /** Operations posted to an experiment whose search is over (Shutdown, or the experiment ended). */
+  SEARCH_OVER: 409,
+  /** Operations posted to an experiment whose searcher is not `custom`. */
+  NOT_CUSTOM_SEARCHER: 409,
+  /** Posted searcher operations that cannot apply (unknown trial, length, hyperparameters). */
+  INVALID_OPERATION: 400,
   BODY_TOO_LARGE: 413,
   URL_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** Valid, but more work than one request may take (a preview past its time or memory budget). */
   TOO_MUCH_WORK: 422,
+  /** A valid config whose search cannot be simulated (a custom searcher). */
+  PREVIEW_UNAVAILABLE: 422,
   /** Too many failed logins; `Retry-After` says when to try again. */
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,

@@ -40,6 +40,7 @@ export const SEARCHER_NAMES = [
   "adaptive_asha",
   "tpe",
   "pbt",
+  "custom",
 ] as const satisfies readonly SearcherName[];
 
 export const SAMPLER_NAMES = ["random", "tpe"] as const satisfies readonly SamplerName[];
@@ -96,6 +97,7 @@ const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
   ],
   tpe: ["max_trials", "max_concurrent_trials", ...TPE_FIELDS],
   pbt: PBT_FIELDS,
+  custom: [],
 };
 
 /** Every field any searcher takes. */
@@ -240,5 +242,7 @@ export function parseSearcher(
       };
     case "tpe":
       return { name: method, ...common, max_trials: max_trials!, max_concurrent_trials, ...tpe };
+    case "custom":
+      return { name: method, ...common };
   }
 }

@@ -124,6 +124,14 @@ export interface PbtSearcherConfig extends SearcherCommon {
   explore_function: { resample_probability: number; perturb_factor: number };
 }
 
+/**
+ * The search is a user's own process that reads the experiment's searcher
+ * events and posts operations over REST (`/experiments/{id}/searcher/...`).
+ */
+export interface CustomSearcherConfig extends SearcherCommon {
+  name: "custom";
+}
+
 export type SearcherConfig =
   | SingleSearcherConfig
   | RandomSearcherConfig
@@ -131,7 +139,8 @@ export type SearcherConfig =
   | AsyncHalvingSearcherConfig
   | AdaptiveAshaSearcherConfig
   | TpeSearcherConfig
-  | PbtSearcherConfig;
+  | PbtSearcherConfig
+  | CustomSearcherConfig;
 
 export type SearcherName = SearcherConfig["name"];
 

@@ -26,6 +26,20 @@ export function ashaConfig(
   };
 }
 
+/** A custom searcher's experiment: a search process posts its operations. */
+export function customConfig() {
+  return {
+    name: "custom-test",
+    entrypoint: "node train.js",
+    hyperparameters: {
+      lr: { type: "log", minval: -4, maxval: -1, base: 10 },
+      layers: { type: "int", minval: 1, maxval: 4 },
+      opt: { type: "categorical", vals: ["adam", "sgd"] },
+    },
+    searcher: { name: "custom", metric: "validation_loss", max_length: { batches: 1000 } },
+  };
+}
+
 export function adaptiveConfig(maxTrials: number) {
   return {
     name: "adaptive-test",

@@ -55,7 +55,7 @@ export interface DriveResult {
 function concurrencyLimit(config: ExperimentConfig): number {
   const s = config.searcher;
   if (s.name === "pbt") return s.population_size;
-  return s.name === "single" ? 1 : s.max_concurrent_trials;
+  return "max_concurrent_trials" in s ? s.max_concurrent_trials : 1;
 }
 
 export function drive(

@@ -1,0 +1,231 @@
+/**
+ * A custom searcher driven over REST: the search process reads the
+ * experiment's searcher events and posts operations; posts are fenced by the
+ * last event seen, repeats are no-ops, bad operations are 4xx naming what was
+ * wrong, and the whole exchange survives a master restart.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { customConfig } from "./support/configs.js";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { trial } from "./support/trial.js";
+
+interface Event {
+  id: number;
+  type: string;
+  requestId?: number;
+  metric?: number;
+  length?: number;
+  operations: unknown[] | null;
+}
+interface EventsAnswer {
+  events: Event[];
+  searchOver: boolean;
+  experimentState: string;
+}
+
+let tm: TestMaster;
+let id: number;
+
+async function events(after = 0, waitSeconds = 0) {
+  const res = await tm.admin.get<EventsAnswer>(
+    `/experiments/${id}/searcher/events?after=${after}&waitSeconds=${waitSeconds}`,
+  );
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+const post = (body: Record<string, unknown>) =>
+  tm.admin.post<{ applied?: boolean; error?: { code: string; message: string } }>(
+    `/experiments/${id}/searcher/operations`,
+    body,
+  );
+
+const hp = (lr: number) => ({ lr, layers: 2, opt: "adam" });
+
+beforeEach(async () => {
+  tm = await startTestMaster({ slots: 4 });
+  const created = await tm.admin.post<{ id: number }>("/experiments", {
+    config: customConfig(),
+    workdir: "/tmp",
+  });
+  expect(created.status).toBe(201);
+  id = created.body.id;
+  await tm.settle();
+});
+afterEach(async () => tm.close());
+
+describe("a custom searcher over REST", () => {
+  test("the search starts with initialOperations and creates no trial on its own", async () => {
+    const first = await events();
+    expect(first.events).toEqual([{ id: 1, type: "initialOperations", operations: null }]);
+    expect(first.searchOver).toBe(false);
+    expect(await tm.store.listTrials({ experimentId: id })).toEqual([]);
+  });
+
+  test("posted operations create and train trials, and Shutdown completes the experiment", async () => {
+    const ops = [
+      { type: "create", requestId: 1, hparams: hp(0.01) },
+      { type: "validateAfter", requestId: 1, length: 100 },
+    ];
+    expect((await post({ lastEventId: 1, operations: ops, progress: 0.1 })).body).toEqual({
+      applied: true,
+    });
+    await tm.settle();
+    const page = await events(1);
+    expect(page.events.map((e) => [e.type, e.requestId])).toEqual([["trialCreated", 1]]);
+    const t = trial(tm, (await tm.store.listTrials({ experimentId: id }))[0]!.id);
+    expect(await t.op()).toEqual({ op: { length: 100 }, completed: false });
+    // A long poll answers the moment the trial's progress and validation are logged.
+    const waiting = events(page.events[0]!.id, 30);
+    await t.api.post(`/trials/${t.id}/progress`, { progress: 60 });
+    const progressed = await waiting;
+    expect(progressed.events.map((e) => [e.type, e.length])).toEqual([["trialProgress", 60]]);
+    expect((await t.complete(100, 0.5)).status).toBe(200);
+    const validated = (await events(progressed.events[0]!.id)).events;
+    expect(validated).toMatchObject([
+      { type: "validationCompleted", requestId: 1, metric: 0.5, length: 100 },
+    ]);
+    const last = validated[0]!.id;
+    const done = await post({ lastEventId: last, operations: [{ type: "shutdown" }] });
+    expect(done.body).toEqual({ applied: true });
+    expect(await t.op()).toEqual({ op: null, completed: true });
+    await t.exit(0);
+    const end = await events(last);
+    expect(end.events.map((e) => e.type)).toEqual(["trialClosed"]);
+    expect(end.searchOver).toBe(true);
+    expect(end.experimentState).toBe("COMPLETED");
+    const exp = await tm.store.getExperiment(id);
+    expect(exp?.progress).toBe(1);
+  });
+
+  test("a repeated post is a no-op and a different answer to an answered event is refused", async () => {
+    const ops = [{ type: "create", requestId: 1, hparams: hp(0.01) }];
+    expect((await post({ lastEventId: 1, operations: ops })).body).toEqual({ applied: true });
+    expect((await post({ lastEventId: 1, operations: ops })).body).toEqual({ applied: false });
+    const other = await post({
+      lastEventId: 1,
+      operations: [{ type: "create", requestId: 2, hparams: hp(0.001) }],
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.error?.code).toBe("STALE_SEARCHER_EVENT");
+    expect(await tm.store.listTrials({ experimentId: id })).toHaveLength(1);
+    // The events show what was accepted in answer to each.
+    expect((await events()).events[0]).toEqual({
+      id: 1,
+      type: "initialOperations",
+      operations: ops,
+    });
+  });
+
+  test("a post for an event before the last one answered is stale", async () => {
+    await post({
+      lastEventId: 1,
+      operations: [{ type: "create", requestId: 1, hparams: hp(0.01) }],
+    });
+    await tm.settle();
+    const created = (await events(1)).events[0]!;
+    const next = [{ type: "create", requestId: 2, hparams: hp(0.02) }];
+    expect((await post({ lastEventId: created.id, operations: next })).status).toBe(200);
+    const stale = await post({
+      lastEventId: 1,
+      operations: [{ type: "close", requestId: 1 }],
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error?.code).toBe("STALE_SEARCHER_EVENT");
+  });
+
+  test("bad operations are refused with every problem named, and change nothing", async () => {
+    const res = await post({
+      lastEventId: 1,
+      operations: [
+        { type: "create", requestId: 3, hparams: { lr: 5, layers: 2.5, opt: "rmsprop", extra: 1 } },
+        { type: "validateAfter", requestId: 3, length: 5000 },
+        { type: "close", requestId: 9 },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.code).toBe("INVALID_OPERATION");
+    const message = res.body.error!.message;
+    for (const part of [
+      "operations[0].requestId: must be 1, the next request id",
+      "operations[0].hparams.lr: must be a number from 10^-4 to 10^-1, got 5",
+      "operations[0].hparams.layers: must be an integer in [1, 4]",
+      'operations[0].hparams.opt: must be one of ["adam","sgd"]',
+      "operations[0].hparams.extra: not a hyperparameter of this experiment",
+      "operations[1].length: 5000 is beyond searcher.max_length (1000 batches)",
+      "operations[2].requestId: no trial with request id 9",
+    ])
+      expect(message).toContain(part);
+    expect(await tm.store.listTrials({ experimentId: id })).toEqual([]);
+    const unknownEvent = await post({ lastEventId: 99, operations: [{ type: "shutdown" }] });
+    expect(unknownEvent.status).toBe(400);
+    expect(unknownEvent.body.error?.message).toContain("lastEventId: 99");
+    const later = await post({ lastEventId: 1, operations: [], progress: 2 });
+    expect(later.status).toBe(400);
+  });
+
+  test("a second validateAfter before the first is reported is refused", async () => {
+    const ops = [
+      { type: "create", requestId: 1, hparams: hp(0.01) },
+      { type: "validateAfter", requestId: 1, length: 100 },
+      { type: "validateAfter", requestId: 1, length: 200 },
+    ];
+    const res = await post({ lastEventId: 1, operations: ops });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toContain("operations[2]: trial 1 is still training to 100");
+  });
+
+  test("after Shutdown the search takes no more operations", async () => {
+    await post({ lastEventId: 1, operations: [{ type: "shutdown" }] });
+    await tm.settle();
+    const res = await post({
+      lastEventId: 1,
+      operations: [{ type: "create", requestId: 1, hparams: hp(0.01) }],
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error?.code).toBe("STALE_SEARCHER_EVENT");
+    const page = await events();
+    expect(page.searchOver).toBe(true);
+    expect(page.experimentState).toBe("COMPLETED");
+  });
+
+  test("operations go only to a custom searcher", async () => {
+    const other = await tm.admin.post<{ id: number }>("/experiments", {
+      config: { ...customConfig(), searcher: { name: "single", metric: "m", max_length: 10 } },
+      workdir: "/tmp",
+    });
+    const res = await tm.admin.post<{ error: { code: string } }>(
+      `/experiments/${other.body.id}/searcher/operations`,
+      { lastEventId: 1, operations: [{ type: "shutdown" }] },
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("NOT_CUSTOM_SEARCHER");
+  });
+
+  test("after a master restart the searcher is replayed: answered events stay answered", async () => {
+    const ops = [
+      { type: "create", requestId: 1, hparams: hp(0.01) },
+      { type: "validateAfter", requestId: 1, length: 100 },
+    ];
+    await post({ lastEventId: 1, operations: ops });
+    await tm.restart();
+    expect((await post({ lastEventId: 1, operations: ops })).body).toEqual({ applied: false });
+    const page = await events();
+    expect(page.events.map((e) => [e.id, e.type, e.operations !== null])).toEqual([
+      [1, "initialOperations", true],
+      [3, "trialCreated", false],
+    ]);
+    const t = trial(tm, (await tm.store.listTrials({ experimentId: id }))[0]!.id);
+    expect(await t.op()).toEqual({ op: { length: 100 }, completed: false });
+    expect((await t.complete(100, 0.25)).status).toBe(200);
+    const validated = (await events(3)).events[0]!;
+    const more = [
+      { type: "create", requestId: 2, hparams: hp(0.02) },
+      { type: "validateAfter", requestId: 1, length: 300 },
+    ];
+    expect((await post({ lastEventId: validated.id, operations: more })).body).toEqual({
+      applied: true,
+    });
+    expect(await tm.store.listTrials({ experimentId: id })).toHaveLength(2);
+  });
+});
