@@ -26,6 +26,15 @@ export { localExperimentConfig } from "./experiment-config.js";
 export type { FetchedResponse, FetchLike } from "./http-request.js";
 export type { Metrics } from "./metrics.js";
 export type { Preemption } from "./preemption.js";
+export type {
+  CreateOperation,
+  ExitedReason,
+  SearchMethod,
+  SearchOperation,
+  SearchRunnerOptions,
+  SearchState,
+} from "./search-runner.js";
+export { NondeterministicSearchError, SearchRunner } from "./search-runner.js";
 export type { SearcherOperation } from "./searcher-operations.js";
 export type { FakeMasterEvent, FakeMasterOptions, FakeRequest } from "./testing/fake-master.js";
 export { FakeMaster } from "./testing/fake-master.js";

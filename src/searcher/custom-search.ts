@@ -10,6 +10,8 @@
  * searcher operations. A Shutdown closes the trials still open (they finish
  * the operation they have, then end), so the experiment can complete.
  */
+
+import { canonicalJson } from "../protocol/canonical-json.js";
 import type {
   ExperimentConfig,
   HParams,
@@ -42,18 +44,6 @@ export interface KnownTrial {
   status: "open" | "closing" | "closed" | "exited";
   op: number | null;
   trained: number;
-}
-
-/** JSON with object keys sorted: equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const show = (v: unknown) => JSON.stringify(v);

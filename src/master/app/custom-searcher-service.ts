@@ -19,8 +19,9 @@ import type {
   SearcherOperation,
 } from "../../protocol/api/custom-searcher.js";
 import { ApiError } from "../../protocol/api/errors.js";
+import { canonicalJson } from "../../protocol/canonical-json.js";
 import type { HParams } from "../../protocol/config/types.js";
-import { canonicalJson, checkOperations } from "../../searcher/custom-search.js";
+import { checkOperations } from "../../searcher/custom-search.js";
 import { BEFORE_SHUTDOWN_MAX } from "../../searcher/progress.js";
 import { assertNever, type PostedOperation, type SearcherEvent } from "../../searcher/types.js";
 import type { ExperimentRow, Store } from "../storage/store.js";

@@ -24,7 +24,7 @@ export const fieldCases: Case[] = [
     errors: [
       [
         "searcher.name",
-        "is required (one of single, random, grid, async_halving, adaptive_asha, tpe, pbt)",
+        "is required (one of single, random, grid, async_halving, adaptive_asha, tpe, pbt, custom)",
       ],
     ],
   },
@@ -61,7 +61,7 @@ export const fieldCases: Case[] = [
     errors: [
       [
         "searcher.name",
-        'must be one of single, random, grid, async_halving, adaptive_asha, tpe, pbt, got "asha"',
+        'must be one of single, random, grid, async_halving, adaptive_asha, tpe, pbt, custom, got "asha"',
       ],
     ],
   },

@@ -1,0 +1,189 @@
+/**
+ * The SDK's SearchRunner against the real master: a user's SearchMethod runs
+ * a search to the end, and a runner that dies at any point (before a post is
+ * sent, or after it landed but before its answer came back) is replaced by a
+ * fresh one that neither repeats nor loses an operation.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { SearchMethod, SearchOperation, SearchState, Transport } from "../../src/sdk/index.js";
+import { NondeterministicSearchError, SearchRunner } from "../../src/sdk/index.js";
+import { customConfig } from "../master/support/configs.js";
+import { startTestMaster, type TestMaster } from "../master/support/harness.js";
+import { summarize, TrialPlayer, type TrialSummaryRow } from "../master/support/trial-player.js";
+import { injectTransport } from "./inject-transport.js";
+
+const LRS = [0.001, 0.003, 0.01, 0.03];
+
+/** Successive halving by hand: 4 trials to 100, the best 2 to 300, the best to 1000. */
+class Halving implements SearchMethod {
+  private readonly results = new Map<number, Map<number, number>>();
+  private readonly rungs = [100, 300, 1000];
+
+  initialOperations(state: SearchState): SearchOperation[] {
+    return LRS.flatMap((lr) => {
+      const create = state.create({ lr, layers: 2, opt: "adam" });
+      return [create, { type: "validateAfter", requestId: create.requestId, length: 100 }];
+    });
+  }
+  onTrialCreated(): SearchOperation[] {
+    return [];
+  }
+  onValidationCompleted(
+    _s: SearchState,
+    requestId: number,
+    metric: number,
+    length: number,
+  ): SearchOperation[] {
+    const rung = this.results.get(length) ?? new Map<number, number>();
+    this.results.set(length, rung);
+    rung.set(requestId, metric);
+    const k = this.rungs.indexOf(length);
+    const size = LRS.length / 2 ** k;
+    if (rung.size < size) return [];
+    const ranked = [...rung].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    const keep = k + 1 < this.rungs.length ? ranked.slice(0, size / 2) : [];
+    return [
+      ...keep.map((id) => ({
+        type: "validateAfter" as const,
+        requestId: id,
+        length: this.rungs[k + 1]!,
+      })),
+      ...ranked
+        .filter((id) => !keep.includes(id))
+        .map((id) => ({ type: "close" as const, requestId: id })),
+    ];
+  }
+  onTrialClosed(state: SearchState): SearchOperation[] {
+    return state.trialsClosed.size === LRS.length ? [{ type: "shutdown" }] : [];
+  }
+  onTrialExitedEarly(): SearchOperation[] {
+    return [];
+  }
+  progress(state: SearchState): number {
+    return state.trialsClosed.size / LRS.length;
+  }
+}
+
+class Crash extends Error {}
+
+/** A transport that dies at one POST: before sending it, or once it landed. */
+function dying(inner: Transport, at: number, landed: boolean): Transport {
+  let posts = 0;
+  return {
+    async request(method, path, body, options) {
+      if (method === "POST" && ++posts === at) {
+        if (landed) await inner.request(method, path, body, options);
+        throw new Crash(`died at post ${at}`);
+      }
+      return inner.request(method, path, body, options);
+    },
+  };
+}
+
+let tm: TestMaster;
+beforeEach(async () => {
+  tm = await startTestMaster({ slots: 4 });
+});
+afterEach(async () => tm.close());
+
+const loss = ({ hparams, length }: { hparams: Record<string, unknown>; length: number }) =>
+  Math.abs(Math.log10(Number(hparams.lr)) + 2) + 100 / length;
+
+/**
+ * Runs a search with runners that die at the given posts, each replaced by a
+ * fresh runner with a fresh method; returns what the experiment did.
+ */
+async function search(deaths: { at: number; landed: boolean }[]) {
+  const created = await tm.admin.post<{ id: number }>("/experiments", {
+    config: customConfig(),
+    workdir: "/tmp",
+  });
+  const id = created.body.id;
+  const transport = injectTransport(tm, () => tm.adminToken);
+  const player = new TrialPlayer(tm, loss);
+  let runs = 0;
+  let final: string | null = null;
+  const runners = (async () => {
+    for (const death of [...deaths, null]) {
+      runs++;
+      const t = death ? dying(transport, death.at, death.landed) : transport;
+      const runner = new SearchRunner(new Halving(), {
+        experimentId: id,
+        transport: t,
+        waitSeconds: 0.05,
+      });
+      try {
+        final = await runner.run();
+        return;
+      } catch (err) {
+        if (!(err instanceof Crash)) throw err;
+      }
+    }
+  })();
+  let failed: unknown = null;
+  runners.catch((err) => {
+    failed = err;
+  });
+  // Bounded in idle turns, not time: a search that stops moving fails instead of hanging.
+  for (let idle = 0; final === null && failed === null; ) {
+    if (await player.step()) idle = 0;
+    else if (++idle > 2000) throw new Error("the search stopped moving before it ended");
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  if (failed) throw failed;
+  await runners;
+  const page = await tm.admin.get<{ events: { operations: unknown[] | null }[] }>(
+    `/experiments/${id}/searcher/events?after=0`,
+  );
+  const operations = page.body.events.flatMap((e) => e.operations ?? []);
+  return { final, runs, operations, trials: await summarize(tm, id) };
+}
+
+describe("SearchRunner", () => {
+  let baseline: { operations: unknown[]; trials: TrialSummaryRow[] };
+
+  beforeEach(async () => {
+    if (!baseline) baseline = await search([]);
+  });
+
+  test("runs a SearchMethod to the end of the search", async () => {
+    const { final, trials } = await search([]);
+    expect(final).toBe("COMPLETED");
+    expect(trials.map((t) => t.lengths)).toEqual([[100], [100], [100, 300, 1000], [100, 300]]);
+    expect(trials.every((t) => t.state === "COMPLETED")).toBe(true);
+  });
+
+  for (const [at, landed] of [
+    [1, false],
+    [1, true],
+    [2, true],
+    [3, false],
+    [4, true],
+  ] as const) {
+    test(`a runner that dies at post ${at} ${landed ? "after it landed" : "before sending it"} is replaced without repeating or losing an operation`, async () => {
+      const run = await search([{ at, landed }]);
+      expect(run.runs).toBe(2);
+      expect(run.final).toBe("COMPLETED");
+      expect(run.operations).toEqual(baseline.operations);
+      expect(run.trials.map(({ state: _, ...t }) => t)).toEqual(
+        baseline.trials.map(({ state: _, ...t }) => t),
+      );
+    });
+  }
+
+  test("a method that decides differently on replay is stopped with a clear error", async () => {
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: customConfig(),
+      workdir: "/tmp",
+    });
+    const id = created.body.id;
+    const transport = injectTransport(tm, () => tm.adminToken);
+    await tm.admin.post(`/experiments/${id}/searcher/operations`, {
+      lastEventId: 1,
+      operations: [{ type: "create", requestId: 1, hparams: { lr: 0.05, layers: 1, opt: "sgd" } }],
+    });
+    const runner = new SearchRunner(new Halving(), { experimentId: id, transport, waitSeconds: 0 });
+    await expect(runner.run()).rejects.toThrow(NondeterministicSearchError);
+    await expect(runner.run()).rejects.toThrow("for event 1 (initialOperations)");
+  });
+});
