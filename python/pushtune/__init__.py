@@ -18,6 +18,15 @@ from .errors import (
     UnexpectedResponseError,
 )
 from .preemption import Preemption
+from .search_runner import (
+    NondeterministicSearchError,
+    SearchMethod,
+    SearchRunner,
+    SearchState,
+    close,
+    shutdown,
+    validate_after,
+)
 from .searcher import SearcherOperation
 from .trainer import FitResult, Trainer
 from .transport import HttpTransport, Transport
@@ -35,17 +44,24 @@ __all__ = [
     "InvalidHP",
     "InvalidReportError",
     "METADATA_FILE",
+    "NondeterministicSearchError",
     "PreemptedError",
     "Preemption",
     "PushtuneError",
     "RequestError",
     "RetryableError",
+    "SearchMethod",
+    "SearchRunner",
+    "SearchState",
     "SearcherOperation",
     "TrainReports",
     "Trainer",
     "Transport",
     "TrialEnvironmentError",
     "UnexpectedResponseError",
+    "close",
     "init",
+    "shutdown",
     "trials",
+    "validate_after",
 ]
