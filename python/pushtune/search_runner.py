@@ -173,7 +173,7 @@ class SearchRunner:
                 state._created += sum(1 for op in ops if op["type"] == "create")
                 state._next_request_id = state._created + 1
                 after = int(event["id"])
-            if page["searchOver"] and not events:
+            if page["ended"] and not events:
                 return str(page["experimentState"])
 
     def _decide(self, event: Dict[str, Any]) -> List[Operation]:

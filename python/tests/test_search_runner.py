@@ -68,7 +68,13 @@ class FakeCustomMaster:
         if method == "GET":
             after = int(path.split("after=")[1].split("&")[0])
             events = [e for e in self.events if e["id"] > after]
-            return {"events": events, "searchOver": self.over, "experimentState": "COMPLETED" if self.over else "ACTIVE"}
+            ended = self.over and not self.open
+            return {
+                "events": events,
+                "searchOver": self.over,
+                "ended": ended,
+                "experimentState": "COMPLETED" if ended else "STOPPING_COMPLETED" if self.over else "ACTIVE",
+            }
         event_id, ops = body["lastEventId"], body["operations"]
         if event_id <= self.last_answered:
             if self.events[event_id - 1]["operations"] == ops:
@@ -93,6 +99,9 @@ class FakeCustomMaster:
                 self._emit({"type": "trialClosed", "requestId": op["requestId"]})
             else:
                 self.over = True
+                for rid in list(self.open):
+                    self.open.remove(rid)
+                    self._emit({"type": "trialClosed", "requestId": rid})
         return {"applied": True}
 
 

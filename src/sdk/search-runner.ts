@@ -161,7 +161,7 @@ export class SearchRunner {
         this.state.nextRequestId = this.state.created + 1;
         after = event.id;
       }
-      if (page.searchOver && page.events.length === 0) return page.experimentState;
+      if (page.ended && page.events.length === 0) return page.experimentState;
     }
   }
 

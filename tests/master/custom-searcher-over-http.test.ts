@@ -20,6 +20,7 @@ interface Event {
 interface EventsAnswer {
   events: Event[];
   searchOver: boolean;
+  ended: boolean;
   experimentState: string;
 }
 
@@ -93,6 +94,7 @@ describe("a custom searcher over REST", () => {
     const end = await events(last);
     expect(end.events.map((e) => e.type)).toEqual(["trialClosed"]);
     expect(end.searchOver).toBe(true);
+    expect(end.ended).toBe(true);
     expect(end.experimentState).toBe("COMPLETED");
     const exp = await tm.store.getExperiment(id);
     expect(exp?.progress).toBe(1);

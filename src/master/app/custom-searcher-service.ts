@@ -32,6 +32,7 @@ import { type Principal, requireExperimentOwner } from "./principal.js";
 const DEFAULT_LIMIT = 1000;
 
 const searchGoesOn = (exp: ExperimentRow) => exp.state === "ACTIVE" || exp.state === "PAUSED";
+const ended = (exp: ExperimentRow) => ["COMPLETED", "CANCELED", "ERROR"].includes(exp.state);
 
 /** A posted operation with its defaults filled in, as the searcher logs it. */
 function posted(op: SearcherOperation): PostedOperation {
@@ -102,7 +103,7 @@ export class CustomSearcherService {
 
   /**
    * Events after `after`, each with the operations accepted in answer to it.
-   * With none yet and the search going on, waits up to `waitSeconds` and
+   * With none yet and the experiment not ended, waits up to `waitSeconds` and
    * answers the moment one is logged.
    */
   async events(
@@ -142,8 +143,13 @@ export class CustomSearcherService {
           byId.set(row.seq, event);
         }
       }
-      const answer = { events, searchOver: !searchGoesOn(exp), experimentState: exp.state };
-      if (events.length > 0 || answer.searchOver || Date.now() >= deadline || signal?.aborted) {
+      const answer = {
+        events,
+        searchOver: !searchGoesOn(exp),
+        ended: ended(exp),
+        experimentState: exp.state,
+      };
+      if (events.length > 0 || answer.ended || Date.now() >= deadline || signal?.aborted) {
         stopParking();
         signal?.removeEventListener("abort", stopParking);
         return answer;

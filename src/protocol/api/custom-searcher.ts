@@ -117,6 +117,12 @@ export const SearcherEventsResponse = Type.Object({
    * are still readable.
    */
   searchOver: Type.Boolean(),
+  /**
+   * The experiment has ended (COMPLETED, CANCELED or ERROR): no event will
+   * follow. A search process reads on until then (after a Shutdown, the
+   * trials' last events still come) and then exits.
+   */
+  ended: Type.Boolean(),
   experimentState: Type.String(),
 });
 export type SearcherEventsResponse = Static<typeof SearcherEventsResponse>;

@@ -1,0 +1,114 @@
+/**
+ * examples/custom-searcher as a user runs it: the experiment on a real master,
+ * its search process `node search.js <id>` killed with SIGKILL in the middle
+ * of the search and started again. Every operation is applied once: none is
+ * repeated, none is lost, and the experiment completes.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { ROOT } from "../e2e/support/build.js";
+import { clustersClosedAfterEach, waitFor, waitForEnd } from "../e2e/support/cluster.js";
+
+const DIR = join(ROOT, "examples/custom-searcher");
+const startCluster = clustersClosedAfterEach();
+
+interface SearchProcess {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function startSearch(url: string, token: string, id: number): SearchProcess {
+  const child = spawn(process.execPath, ["search.js", String(id)], {
+    cwd: DIR,
+    env: { ...process.env, PUSHTUNE_MASTER: url, PUSHTUNE_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let rest = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split("\n");
+    rest = parts.pop()!;
+    lines.push(...parts);
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("close", (code) => {
+      if (rest) lines.push(rest);
+      if (stderr) lines.push(`stderr: ${stderr}`);
+      resolve(code);
+    }),
+  );
+  return { child, lines, exited };
+}
+
+type Op = { type: string; requestId?: number; length?: number };
+
+test("search.js killed with SIGKILL mid-search and started again applies every operation once, and the experiment completes", async () => {
+  const c = await startCluster({ slots: 4 });
+  const token = (await readFile(join(c.dataDir, "admin.token"), "utf8")).trim();
+  const configYaml = await readFile(join(DIR, "experiment.yaml"), "utf8");
+  const { id } = await c.api<{ id: number }>("POST", "/experiments", { configYaml, workdir: DIR });
+
+  const first = startSearch(c.url, token, id);
+  // Killed once three trials have reported their first rung: in the middle of the search.
+  await waitFor(
+    "three validations seen by the first search process",
+    async () =>
+      first.lines.filter((l) => /^event \d+ validationCompleted/.test(l)).length >= 3 ? true : null,
+    120,
+  );
+  first.child.kill("SIGKILL");
+  await first.exited;
+  expect(first.lines.join("\n")).not.toContain("search over");
+
+  const second = startSearch(c.url, token, id);
+  expect(await second.exited, second.lines.join("\n")).toBe(0);
+  expect(second.lines.some((l) => l.startsWith("replayed 1 initialOperations"))).toBe(true);
+  expect(second.lines.at(-1)).toBe(`search over: experiment ${id} is COMPLETED`);
+  expect(await waitForEnd(c, id)).toBe("COMPLETED");
+
+  // What the master accepted, in answer to each event: the plan, each operation once.
+  const { events } = await c.api<{ events: { operations: Op[] | null }[] }>(
+    "GET",
+    `/experiments/${id}/searcher/events?after=0&limit=10000`,
+  );
+  const ops = events.flatMap((e) => e.operations ?? []);
+  const of = (type: string) => ops.filter((o) => o.type === type);
+  expect(of("create").map((o) => o.requestId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  const validations = of("validateAfter").map((o) => `${o.requestId}@${o.length}`);
+  expect(new Set(validations).size).toBe(validations.length);
+  const perLength = (n: number) => of("validateAfter").filter((o) => o.length === n).length;
+  expect([perLength(32), perLength(128), perLength(256)]).toEqual([8, 4, 2]);
+  expect(
+    of("close")
+      .map((o) => o.requestId)
+      .sort((a, b) => a! - b!),
+  ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(of("shutdown")).toHaveLength(1);
+
+  // And the trials trained exactly that: 4 to 32, 2 to 128, 2 to 256.
+  const trials = await c.store.listTrials({ experimentId: id });
+  const reached = await Promise.all(
+    trials.map(async (t) => {
+      const done = (await c.store.listTrialOps(t.id)).filter((o) => o.completed);
+      return done.map((o) => o.length).join(",");
+    }),
+  );
+  expect(reached.sort()).toEqual([
+    "32",
+    "32",
+    "32",
+    "32",
+    "32,128",
+    "32,128",
+    "32,128,256",
+    "32,128,256",
+  ]);
+  expect(trials.every((t) => t.state === "COMPLETED")).toBe(true);
+}, 240_000);
