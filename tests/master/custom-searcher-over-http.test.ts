@@ -191,6 +191,16 @@ describe("a custom searcher over REST", () => {
     expect(page.experimentState).toBe("COMPLETED");
   });
 
+  test("a preview of a custom searcher says why there is none", async () => {
+    const res = await tm.admin.post<{ error: { code: string; message: string } }>(
+      "/searcher/preview",
+      { config: customConfig() },
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("PREVIEW_UNAVAILABLE");
+    expect(res.body.error.message).toContain("searcher.name: custom cannot be previewed");
+  });
+
   test("operations go only to a custom searcher", async () => {
     const other = await tm.admin.post<{ id: number }>("/experiments", {
       config: { ...customConfig(), searcher: { name: "single", metric: "m", max_length: 10 } },
