@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { ROOT } from "../e2e/support/build.js";
 import { clustersClosedAfterEach, waitFor, waitForEnd } from "../e2e/support/cluster.js";
+import { PYTHON, PYTHON_DIR } from "../python/interpreter.js";
 
 const DIR = join(ROOT, "examples/custom-searcher");
 const startCluster = clustersClosedAfterEach();
@@ -20,10 +21,24 @@ interface SearchProcess {
   exited: Promise<number | null>;
 }
 
-function startSearch(url: string, token: string, id: number): SearchProcess {
-  const child = spawn(process.execPath, ["search.js", String(id)], {
+/** `node search.js` or `python3 search.py`: the same search method in each SDK. */
+const COMMANDS = {
+  "search.js": [process.execPath, "search.js"],
+  "search.py": [PYTHON, "search.py"],
+} as const;
+type Script = keyof typeof COMMANDS;
+
+function startSearch(script: Script, url: string, token: string, id: number): SearchProcess {
+  const [command, file] = COMMANDS[script];
+  const child = spawn(command, [file, String(id)], {
     cwd: DIR,
-    env: { ...process.env, PUSHTUNE_MASTER: url, PUSHTUNE_TOKEN: token },
+    env: {
+      ...process.env,
+      PUSHTUNE_MASTER: url,
+      PUSHTUNE_TOKEN: token,
+      PYTHONPATH: PYTHON_DIR,
+      PYTHONDONTWRITEBYTECODE: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
@@ -49,66 +64,73 @@ function startSearch(url: string, token: string, id: number): SearchProcess {
 
 type Op = { type: string; requestId?: number; length?: number };
 
-test("search.js killed with SIGKILL mid-search and started again applies every operation once, and the experiment completes", async () => {
-  const c = await startCluster({ slots: 4 });
-  const token = (await readFile(join(c.dataDir, "admin.token"), "utf8")).trim();
-  const configYaml = await readFile(join(DIR, "experiment.yaml"), "utf8");
-  const { id } = await c.api<{ id: number }>("POST", "/experiments", { configYaml, workdir: DIR });
+for (const script of Object.keys(COMMANDS) as Script[]) {
+  test(`${script} killed with SIGKILL mid-search and started again applies every operation once, and the experiment completes`, async () => {
+    const c = await startCluster({ slots: 4 });
+    const token = (await readFile(join(c.dataDir, "admin.token"), "utf8")).trim();
+    const configYaml = await readFile(join(DIR, "experiment.yaml"), "utf8");
+    const { id } = await c.api<{ id: number }>("POST", "/experiments", {
+      configYaml,
+      workdir: DIR,
+    });
 
-  const first = startSearch(c.url, token, id);
-  // Killed once three trials have reported their first rung: in the middle of the search.
-  await waitFor(
-    "three validations seen by the first search process",
-    async () =>
-      first.lines.filter((l) => /^event \d+ validationCompleted/.test(l)).length >= 3 ? true : null,
-    120,
-  );
-  first.child.kill("SIGKILL");
-  await first.exited;
-  expect(first.lines.join("\n")).not.toContain("search over");
+    const first = startSearch(script, c.url, token, id);
+    // Killed once three trials have reported their first rung: in the middle of the search.
+    await waitFor(
+      "three validations seen by the first search process",
+      async () =>
+        first.lines.filter((l) => /^event \d+ validationCompleted/.test(l)).length >= 3
+          ? true
+          : null,
+      120,
+    );
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(first.lines.join("\n")).not.toContain("search over");
 
-  const second = startSearch(c.url, token, id);
-  expect(await second.exited, second.lines.join("\n")).toBe(0);
-  expect(second.lines.some((l) => l.startsWith("replayed 1 initialOperations"))).toBe(true);
-  expect(second.lines.at(-1)).toBe(`search over: experiment ${id} is COMPLETED`);
-  expect(await waitForEnd(c, id)).toBe("COMPLETED");
+    const second = startSearch(script, c.url, token, id);
+    expect(await second.exited, second.lines.join("\n")).toBe(0);
+    expect(second.lines.some((l) => l.startsWith("replayed 1 initialOperations"))).toBe(true);
+    expect(second.lines.at(-1)).toBe(`search over: experiment ${id} is COMPLETED`);
+    expect(await waitForEnd(c, id)).toBe("COMPLETED");
 
-  // What the master accepted, in answer to each event: the plan, each operation once.
-  const { events } = await c.api<{ events: { operations: Op[] | null }[] }>(
-    "GET",
-    `/experiments/${id}/searcher/events?after=0&limit=10000`,
-  );
-  const ops = events.flatMap((e) => e.operations ?? []);
-  const of = (type: string) => ops.filter((o) => o.type === type);
-  expect(of("create").map((o) => o.requestId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-  const validations = of("validateAfter").map((o) => `${o.requestId}@${o.length}`);
-  expect(new Set(validations).size).toBe(validations.length);
-  const perLength = (n: number) => of("validateAfter").filter((o) => o.length === n).length;
-  expect([perLength(32), perLength(128), perLength(256)]).toEqual([8, 4, 2]);
-  expect(
-    of("close")
-      .map((o) => o.requestId)
-      .sort((a, b) => a! - b!),
-  ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-  expect(of("shutdown")).toHaveLength(1);
+    // What the master accepted, in answer to each event: the plan, each operation once.
+    const { events } = await c.api<{ events: { operations: Op[] | null }[] }>(
+      "GET",
+      `/experiments/${id}/searcher/events?after=0&limit=10000`,
+    );
+    const ops = events.flatMap((e) => e.operations ?? []);
+    const of = (type: string) => ops.filter((o) => o.type === type);
+    expect(of("create").map((o) => o.requestId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const validations = of("validateAfter").map((o) => `${o.requestId}@${o.length}`);
+    expect(new Set(validations).size).toBe(validations.length);
+    const perLength = (n: number) => of("validateAfter").filter((o) => o.length === n).length;
+    expect([perLength(32), perLength(128), perLength(256)]).toEqual([8, 4, 2]);
+    expect(
+      of("close")
+        .map((o) => o.requestId)
+        .sort((a, b) => a! - b!),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(of("shutdown")).toHaveLength(1);
 
-  // And the trials trained exactly that: 4 to 32, 2 to 128, 2 to 256.
-  const trials = await c.store.listTrials({ experimentId: id });
-  const reached = await Promise.all(
-    trials.map(async (t) => {
-      const done = (await c.store.listTrialOps(t.id)).filter((o) => o.completed);
-      return done.map((o) => o.length).join(",");
-    }),
-  );
-  expect(reached.sort()).toEqual([
-    "32",
-    "32",
-    "32",
-    "32",
-    "32,128",
-    "32,128",
-    "32,128,256",
-    "32,128,256",
-  ]);
-  expect(trials.every((t) => t.state === "COMPLETED")).toBe(true);
-}, 240_000);
+    // And the trials trained exactly that: 4 to 32, 2 to 128, 2 to 256.
+    const trials = await c.store.listTrials({ experimentId: id });
+    const reached = await Promise.all(
+      trials.map(async (t) => {
+        const done = (await c.store.listTrialOps(t.id)).filter((o) => o.completed);
+        return done.map((o) => o.length).join(",");
+      }),
+    );
+    expect(reached.sort()).toEqual([
+      "32",
+      "32",
+      "32",
+      "32",
+      "32,128",
+      "32,128",
+      "32,128,256",
+      "32,128,256",
+    ]);
+    expect(trials.every((t) => t.state === "COMPLETED")).toBe(true);
+  }, 240_000);
+}
