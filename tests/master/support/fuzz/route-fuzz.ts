@@ -183,6 +183,9 @@ export function describeRouteFuzz(db: "sqlite" | "postgres"): void {
       resources: { "a.bin": 3 },
       metadata: {},
     });
+    // The preview runs in a worker thread whose first start is slow on a loaded machine: start
+    // it here, so that a hang the fuzz reports is the route's, not the thread's start.
+    await tm.admin.post("/searcher/preview", { config: smallConfig });
     hints = hintsFor({
       allocations: [...tm.launcher.live.values()].map((s) => s.allocationId),
       uuids: [uuid],
