@@ -1,10 +1,12 @@
 /**
- * What every part of the master shares: the store, the launcher, the notifier,
+ * What every part of the master shares: the store, the resource pools and
+ * their launchers, the notifier,
  * the driver, and `transact`, the one way to change an experiment: under its
  * lock, in one transaction, with effects released only after commit.
  */
 import { ApiError } from "../../protocol/api/errors.js";
 import type { Launcher } from "../launcher/launcher.js";
+import type { ResourcePool, ResourcePools } from "../launcher/resource-pools.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { Effects } from "./effects.js";
 import { ExperimentDriver } from "./experiment-driver.js";
@@ -48,10 +50,28 @@ export class MasterContext {
 
   constructor(
     readonly store: Store,
-    readonly launcher: Launcher,
+    readonly pools: ResourcePools,
     readonly options: MasterOptions,
   ) {
     this.driver = new ExperimentDriver(store);
+  }
+
+  /** The pool an experiment runs in: its `resources.resource_pool`, else the default pool. */
+  poolNameOf(exp: { config: { resources: { resource_pool?: string } } }): string {
+    return exp.config.resources.resource_pool ?? this.pools.default.name;
+  }
+
+  /**
+   * The launcher of an allocation's pool; undefined when this master has no
+   * such pool any more (its config changed since the allocation started).
+   */
+  launcherOf(a: { resourcePool: string }): Launcher | undefined {
+    return this.pools.get(a.resourcePool)?.launcher;
+  }
+
+  /** The pool by name, if this master has it. */
+  pool(name: string): ResourcePool | undefined {
+    return this.pools.get(name);
   }
 
   /**

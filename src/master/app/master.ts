@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Launcher } from "../launcher/launcher.js";
+import { ResourcePools } from "../launcher/resource-pools.js";
 import type { Store, UserRow } from "../storage/store.js";
 import { MasterContext, type MasterOptions } from "./context.js";
 import { CustomSearcherService } from "./custom-searcher-service.js";
@@ -40,8 +41,14 @@ export interface Master {
   close(): Promise<void>;
 }
 
-export function createMaster(store: Store, launcher: Launcher, options: MasterOptions): Master {
-  const ctx = new MasterContext(store, launcher, options);
+/** `launcher` alone is one pool, "default". */
+export function createMaster(
+  store: Store,
+  launcher: Launcher | ResourcePools,
+  options: MasterOptions,
+): Master {
+  const pools = launcher instanceof ResourcePools ? launcher : ResourcePools.single(launcher);
+  const ctx = new MasterContext(store, pools, options);
   const supervisor = new Supervisor(ctx);
   const experiments = new ExperimentService(ctx, supervisor);
   const push = new PushService(ctx, supervisor);
@@ -52,7 +59,7 @@ export function createMaster(store: Store, launcher: Launcher, options: MasterOp
       for (const id of [...ids]) supervisor.enqueue(() => experiments.finishIfDone(id));
     },
   };
-  launcher.attach(supervisor);
+  pools.attach(supervisor);
   return {
     ctx,
     store,
@@ -87,8 +94,12 @@ async function recover(
   for (const a of await ctx.store.listLiveAllocations()) {
     // An adopted job's lines, from where the old master stopped reading, are its trial's.
     supervisor.logs.register(a.id, a.trialId);
+    // An allocation of a pool this master no longer has cannot be reached: it is lost.
+    const launcher = ctx.launcherOf(a);
     const outcome =
-      a.state === "PENDING" ? "stopped" : await ctx.launcher.recover(a.id, a.launcherHandle);
+      a.state === "PENDING" || !launcher
+        ? "stopped"
+        : await launcher.recover(a.id, a.launcherHandle);
     if (outcome === "stopped")
       await supervisor.handleExit(a.id, { exitCode: null, signal: null, lost: true });
   }

@@ -4,7 +4,12 @@
  * trials holding them (`decideSchedule`'s input). Read before anything is
  * written, in one go.
  */
-import type { HoldingTrial, WaitingTrial } from "../domain/index.js";
+import {
+  type HoldingTrial,
+  type SchedulingInput,
+  schedulingExperimentOf,
+  type WaitingTrial,
+} from "../domain/index.js";
 import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 
@@ -86,4 +91,31 @@ function rankPromotionWaiters(
       if (rank !== undefined) h.promotionRank = rank;
     });
   }
+}
+
+/**
+ * One resource pool's part of the state: its slots (less `unavailable`, held
+ * by processes on their way out), the experiments that run in it, their
+ * waiting trials, and the trials holding slots of it.
+ */
+export function poolSchedulingInput(
+  ctx: MasterContext,
+  state: SchedulingState,
+  pool: { name: string; totalSlots: number },
+  unavailable: number,
+): { input: SchedulingInput; live: AllocationRow[]; experiments: ExperimentRow[] } {
+  const experiments = state.experiments.filter((e) => ctx.poolNameOf(e) === pool.name);
+  const ids = new Set(experiments.map((e) => e.id));
+  const live = state.live.filter((a) => a.resourcePool === pool.name);
+  const holders = new Set(live.map((a) => a.trialId));
+  return {
+    input: {
+      totalSlots: pool.totalSlots - unavailable,
+      experiments: experiments.map(schedulingExperimentOf),
+      waiting: state.waiting.filter((t) => ids.has(t.experimentId)),
+      holding: state.holding.filter((t) => holders.has(t.trialId)),
+    },
+    live,
+    experiments,
+  };
 }

@@ -67,7 +67,7 @@ export class StopRequests {
     this.killRequested.add(a.id);
     const current = await this.ctx.store.getAllocation(a.id);
     if (!current || current.state === "TERMINATED") return;
-    await this.ctx.launcher.kill(a.id, current.launcherHandle);
+    await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
   }
 
   /** The allocation ended: forgets its timers; true when the master had killed it. */
@@ -90,7 +90,7 @@ export class StopRequests {
       a.id,
       `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
     );
-    await this.ctx.launcher.terminate(a.id, current.launcherHandle);
+    await this.ctx.launcherOf(current)?.terminate(a.id, current.launcherHandle);
   }
 
   private clearTimers(allocationId: string): void {

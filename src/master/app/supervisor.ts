@@ -8,14 +8,19 @@
 import { randomUUID } from "node:crypto";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { setLongTimeout } from "../../protocol/timers.js";
-import { decideSchedule, schedulingExperimentOf } from "../domain/index.js";
+import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
+import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow, ExperimentRow, TrialOpRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
-import { readSchedulingState } from "./scheduling-state.js";
+import {
+  poolSchedulingInput,
+  readSchedulingState,
+  type SchedulingState,
+} from "./scheduling-state.js";
 import { StopRequests } from "./stop-requests.js";
 import { newAllocationToken } from "./tokens.js";
 
@@ -42,9 +47,9 @@ export class Supervisor implements LauncherEvents {
   private running: Promise<void> = Promise.resolve();
   /**
    * Processes that asked for a next trial, got none, and have not exited yet:
-   * their allocation has ended, but they hold their slots until they are gone.
+   * their allocation has ended, but they hold their slots (of their pool) until they are gone.
    */
-  private readonly lingering = new Map<string, number>();
+  private readonly lingering = new Map<string, { slots: number; pool: string }>();
   readonly logs: LogSink;
   /** Called after each exit is read (a drain waits on them). */
   private readonly exitListeners = new Set<() => void>();
@@ -138,7 +143,8 @@ export class Supervisor implements LauncherEvents {
    */
   async nextTrial(allocationId: string): Promise<Record<string, string> | null> {
     // Outside the queue: reading the process's last lines need not hold up other work.
-    await this.ctx.launcher.settleOutput?.(allocationId);
+    const asking = await this.ctx.store.getAllocation(allocationId);
+    if (asking) await this.ctx.launcherOf(asking)?.settleOutput?.(allocationId);
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
@@ -150,10 +156,10 @@ export class Supervisor implements LauncherEvents {
             lost: false,
             askedForNext: true,
           });
-          const env = this.ctx.launcher.handOver ? await this.schedulePass(from) : null;
+          const env = this.ctx.launcherOf(from)?.handOver ? await this.schedulePass(from) : null;
           if (env === null) {
             // The process exits on its own now: its slots and its last lines are still its trial's.
-            this.lingering.set(allocationId, from.slots);
+            this.lingering.set(allocationId, { slots: from.slots, pool: from.resourcePool });
             this.logs.register(allocationId, from.trialId);
           }
           resolve(env);
@@ -178,31 +184,46 @@ export class Supervisor implements LauncherEvents {
   private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {
     // Read before anything is written: a pass that could not tell trials its URL does nothing.
     const masterUrl = this.ctx.masterUrl;
-    const { experiments, live, liveByTrial, trialsById, waiting, holding } =
-      await readSchedulingState(this.ctx);
-    this.contended = waiting.length > 0;
+    const state = await readSchedulingState(this.ctx);
+    this.contended = state.waiting.length > 0;
+    let handedOver: Record<string, string> | null = null;
+    // Each pool is decided on its own: its slots, its experiments, its priorities and shares.
+    for (const pool of this.ctx.pools.all) {
+      const offered = offer?.resourcePool === pool.name ? offer : undefined;
+      const env = await this.decideForPool(pool, state, masterUrl, offered);
+      if (env) handedOver = env;
+    }
+    return handedOver;
+  }
+
+  private async decideForPool(
+    pool: ResourcePool,
+    state: SchedulingState,
+    masterUrl: string,
+    offer: AllocationRow | undefined,
+  ): Promise<Record<string, string> | null> {
     let lingeringSlots = 0;
-    for (const slots of this.lingering.values()) lingeringSlots += slots;
-    const totalSlots = this.ctx.launcher.totalSlots - lingeringSlots;
-    const decision = decideSchedule({
-      totalSlots,
-      experiments: experiments.map(schedulingExperimentOf),
-      waiting,
-      holding,
-    });
+    for (const l of this.lingering.values()) if (l.pool === pool.name) lingeringSlots += l.slots;
+    const { input, live, experiments } = poolSchedulingInput(
+      this.ctx,
+      state,
+      { name: pool.name, totalSlots: pool.launcher.totalSlots },
+      lingeringSlots,
+    );
+    const decision = decideSchedule(input);
     for (const trialId of decision.preempt) {
-      const a = liveByTrial.get(trialId);
-      const config = a && experiments.find((e) => e.id === a.experimentId)?.config;
+      const a = state.liveByTrial.get(trialId);
+      const config = a && state.experiments.find((e) => e.id === a.experimentId)?.config;
       if (a && config && !a.preemptRequested)
         await this.requestPreemption(a, this.preemptionTimeout(config));
     }
     // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
-    let free = totalSlots - live.reduce((n, a) => n + a.slots, 0);
+    let free = input.totalSlots - live.reduce((n, a) => n + a.slots, 0);
     const byId = new Map(experiments.map((e) => [e.id, e]));
     let handedOver: Record<string, string> | null = null;
     let offered = offer;
     for (const trialId of decision.start) {
-      const trial = trialsById.get(trialId);
+      const trial = state.trialsById.get(trialId);
       const exp = trial && byId.get(trial.experimentId);
       const slots = exp?.config.resources.slots_per_trial ?? 0;
       const from =
@@ -213,7 +234,7 @@ export class Supervisor implements LauncherEvents {
       free -= slots;
       if (from) offered = undefined; // one try: a process gone is gone for the next trial too
       try {
-        const env = await this.start(exp, trial, masterUrl, from);
+        const env = await this.start(pool, exp, trial, masterUrl, from);
         if (from) handedOver = env;
       } catch (err) {
         // One trial that cannot start must not stop the others, nor lose a handover made.
@@ -230,6 +251,7 @@ export class Supervisor implements LauncherEvents {
    * or null when it did not start.
    */
   private async start(
+    pool: ResourcePool,
     exp: ExperimentRow,
     trial: TrialRow,
     masterUrl: string,
@@ -251,6 +273,7 @@ export class Supervisor implements LauncherEvents {
         experimentId: exp.id,
         runId,
         slots: exp.config.resources.slots_per_trial,
+        resourcePool: pool.name,
         tokenHash: hash,
       });
       // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
@@ -274,8 +297,8 @@ export class Supervisor implements LauncherEvents {
     try {
       await this.ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
       const handle = from
-        ? this.ctx.launcher.handOver?.(from.id, spec)
-        : await this.ctx.launcher.launch(spec);
+        ? pool.launcher.handOver?.(from.id, spec)
+        : await pool.launcher.launch(spec);
       if (from && !handle) {
         // The process went away after asking: the trial waits for the next launch.
         await this.handleExit(alloc.id, { exitCode: null, signal: null, lost: true });

@@ -12,14 +12,16 @@
  * 2. Within an experiment, trials already holding slots come first (by trial
  *    id), then waiting trials in FIFO order (queuedSeq). A waiting trial that
  *    does not fit in the slots left, or would take the experiment past
- *    maxConcurrentTrials, ends the experiment's turn: later trials wait behind
- *    it. A holder that does not fit ends its experiment's turn as well.
+ *    maxConcurrentTrials or its maxSlots, ends the experiment's turn: later
+ *    trials wait behind it. A holder that does not fit (in the slots left or
+ *    under maxSlots) ends its experiment's turn as well.
  * 3. Last come the holders that are not working: first those passed over in
  *    step 2, then trials waiting for a promotion (idle, holding a slot until
  *    their next operation comes; within an experiment those likelier to be
  *    promoted first, by `promotionRank`), then trials already told to preempt. Each
- *    keeps its slots if they are still free and, when its experiment starts a
- *    trial in this pass, if the experiment stays within maxConcurrentTrials.
+ *    keeps its slots if they are still free, if its experiment stays within
+ *    maxSlots and, when its experiment starts a trial in this pass, within
+ *    maxConcurrentTrials.
  * 4. Holders that were not served are preempted.
  *
  * Hence: a promotion-waiter gives up its slot as soon as any trial that can
@@ -31,6 +33,9 @@
  * The decision is a target: a started trial owns its slots from now on, but
  * where it displaced others those slots are free only once they have exited.
  * Holders of experiments not listed keep their slots and are never preempted.
+ *
+ * One pass decides for one resource pool: its slots, the experiments that run
+ * in it and their trials.
  */
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 
@@ -42,6 +47,8 @@ export interface SchedulingExperiment {
   weight: number;
   /** Most trials running at once; 0 = unlimited. */
   maxConcurrentTrials: number;
+  /** Most slots its trials hold at once (`resources.max_slots`); absent or 0 = unlimited. */
+  maxSlots?: number;
   /** Any number that grows with creation time: the older experiment wins ties. */
   createdOrder: number;
 }
@@ -99,6 +106,7 @@ export function schedulingExperimentOf(experiment: {
     priority: resources.priority,
     weight: resources.weight,
     maxConcurrentTrials: "max_concurrent_trials" in searcher ? searcher.max_concurrent_trials : 0,
+    ...(resources.max_slots ? { maxSlots: resources.max_slots } : {}),
     createdOrder: experiment.id,
   };
 }
@@ -115,6 +123,8 @@ interface Lane {
   given: number;
   /** Trials that hold or get slots so far. */
   running: number;
+  /** Slots those trials hold or get. */
+  used: number;
   started: number;
 }
 
@@ -148,10 +158,11 @@ export function decideSchedule(input: SchedulingInput): SchedulingDecision {
       const lane = contenders.reduce((best, l) => (servedBefore(l, best) ? l : best));
       const t = lane.queue[lane.next]!;
       const holds = "waitingForPromotion" in t;
-      const capped = !holds && atConcurrencyLimit(lane);
+      const capped = (!holds && atConcurrencyLimit(lane)) || overSlotCap(lane, t.slots);
       if (!capped && t.slots <= free) {
         free -= t.slots;
         lane.given += t.slots;
+        lane.used += t.slots;
         lane.running += 1;
         lane.next += 1;
         if (!holds) {
@@ -181,9 +192,11 @@ export function decideSchedule(input: SchedulingInput): SchedulingDecision {
   const leaving = idle.filter((t) => t.preemptRequested).sort(inServiceOrder);
   for (const t of [...passedOver.sort(inServiceOrder), ...promotionWaiters, ...leaving]) {
     const lane = lanes.get(t.experimentId)!;
-    const withinLimit = lane.started === 0 || !atConcurrencyLimit(lane);
+    const withinLimit =
+      (lane.started === 0 || !atConcurrencyLimit(lane)) && !overSlotCap(lane, t.slots);
     if (withinLimit && t.slots <= free) {
       free -= t.slots;
+      lane.used += t.slots;
       lane.running += 1;
     } else {
       preempt.push(t.trialId);
@@ -206,6 +219,7 @@ function makeLanes(experiments: readonly SchedulingExperiment[]): Map<number, La
       next: 0,
       given: 0,
       running: 0,
+      used: 0,
       started: 0,
     });
   }
@@ -249,6 +263,12 @@ function usableWeight(weight: number): number {
 function atConcurrencyLimit(lane: Lane): boolean {
   const limit = lane.exp.maxConcurrentTrials;
   return limit > 0 && lane.running >= limit;
+}
+
+/** Whether `slots` more would take the lane past its experiment's maxSlots. */
+function overSlotCap(lane: Lane, slots: number): boolean {
+  const cap = lane.exp.maxSlots ?? 0;
+  return cap > 0 && lane.used + slots > cap;
 }
 
 function byTrialId(a: { trialId: number }, b: { trialId: number }): number {

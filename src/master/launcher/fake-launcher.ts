@@ -5,6 +5,7 @@
 import type { ExitInfo, Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
 
 export class FakeLauncher implements Launcher {
+  readonly kind = "fake";
   readonly launched: LaunchSpec[] = [];
   readonly killed: string[] = [];
   /** Allocations sent SIGTERM; a fake process does not exit on it (tests call `exit`). */

@@ -42,6 +42,8 @@ export interface LauncherEvents {
 export interface Launcher {
   /** Slots this launcher's resource pool offers. */
   readonly totalSlots: number;
+  /** What it runs trials as, for people: "local", "slurm". */
+  readonly kind?: string;
   /** Called once by the master before any launch. */
   attach(events: LauncherEvents): void;
   /** Starts an allocation; resolves with a JSON handle the master stores (pid, job id …). */

@@ -34,6 +34,7 @@ export interface LocalLauncherOptions {
 
 export class LocalLauncher implements Launcher {
   readonly totalSlots: number;
+  readonly kind = "local";
   private events: LauncherEvents | null = null;
   /** By the allocation each process runs now. */
   private readonly children = new Map<string, Child>();

@@ -275,6 +275,16 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // The resource pool an allocation runs in: after a restart its launcher is that pool's.
+    version: 6,
+    async up(db) {
+      await db.schema
+        .alterTable("allocations")
+        .addColumn("resource_pool", "text", (c) => c.notNull().defaultTo("default"))
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

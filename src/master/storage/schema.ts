@@ -109,6 +109,8 @@ export interface AllocationsTable {
   state: string;
   run_id: number;
   slots: number;
+  /** The resource pool it runs in ("default" in rows older than the column). */
+  resource_pool: string;
   token_hash: string;
   preempt_requested: IntBool;
   /** When `preempt_requested` was set; null before (and in rows older than the column). */

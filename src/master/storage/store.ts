@@ -102,6 +102,8 @@ export interface AllocationRow {
   state: AllocationState;
   runId: number;
   slots: number;
+  /** The resource pool whose launcher runs it. */
+  resourcePool: string;
   /** sha256 hex of the allocation's bearer token. */
   tokenHash: string;
   preemptRequested: boolean;
@@ -289,6 +291,8 @@ export interface Store {
     experimentId: number;
     runId: number;
     slots: number;
+    /** Default "default". */
+    resourcePool?: string;
     tokenHash: string;
   }): Promise<AllocationRow>;
   getAllocation(id: string): Promise<AllocationRow | null>;

@@ -3,7 +3,7 @@
  * only validates objects (a trial's SDK) never loads the YAML library.
  */
 import { LineCounter, parseDocument } from "yaml";
-import { describeValue, type ParseResult } from "./errors.js";
+import { type ConfigError, describeValue, type ParseResult } from "./errors.js";
 import { type ParseOptions, parseExperimentConfig } from "./parse.js";
 
 /**
@@ -12,14 +12,25 @@ import { type ParseOptions, parseExperimentConfig } from "./parse.js";
  * the message. `<<` merge keys are allowed; duplicate keys are errors.
  */
 export function parseExperimentConfigYaml(text: string, options: ParseOptions = {}): ParseResult {
+  const read = readYaml(text, "the config");
+  return read.ok ? parseExperimentConfig(read.data, options) : read;
+}
+
+/**
+ * YAML text as plain data, or its syntax errors (path "", with line and
+ * column). `what` names the document in messages ("the config").
+ */
+export function readYaml(
+  text: string,
+  what: string,
+): { ok: true; data: unknown } | { ok: false; errors: ConfigError[] } {
   if (typeof text !== "string") {
     return {
       ok: false,
-      errors: [{ path: "", message: `the config must be YAML text, got ${describeValue(text)}` }],
+      errors: [{ path: "", message: `${what} must be YAML text, got ${describeValue(text)}` }],
     };
   }
   const lineCounter = new LineCounter();
-  let data: unknown;
   try {
     const doc = parseDocument(text, {
       lineCounter,
@@ -35,13 +46,9 @@ export function parseExperimentConfigYaml(text: string, options: ParseOptions = 
       });
       return { ok: false, errors };
     }
-    data = doc.toJS({ maxAliasCount: 100 });
+    return { ok: true, data: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    return {
-      ok: false,
-      errors: [{ path: "", message: `the config is not valid YAML: ${reason}` }],
-    };
+    return { ok: false, errors: [{ path: "", message: `${what} is not valid YAML: ${reason}` }] };
   }
-  return parseExperimentConfig(data, options);
 }

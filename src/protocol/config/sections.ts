@@ -49,10 +49,27 @@ export function parseCheckpointStorage(
 
 export function parseResources(value: unknown, path: string, errors: ErrorList): ResourcesConfig {
   const m = section(value, path, errors);
-  rejectUnknownFields(m, path, ["slots_per_trial", "priority", "weight", "slurm"], errors);
+  rejectUnknownFields(
+    m,
+    path,
+    ["resource_pool", "slots_per_trial", "max_slots", "priority", "weight", "slurm"],
+    errors,
+  );
   const slurm = parseSlurmResources(getField(m, "slurm"), childPath(path, "slurm"), errors);
+  // Which pools exist only the master knows: it checks the name when it creates the experiment.
+  const pool = optional(m, "resource_pool", path, nonEmptyString, errors, null);
+  const slotsPerTrial = optional(m, "slots_per_trial", path, integer({ min: 1 }), errors, 1);
+  const maxSlots = optional(m, "max_slots", path, integer({ min: 1 }), errors, null);
+  if (maxSlots !== null && maxSlots < slotsPerTrial) {
+    errors.add(
+      childPath(path, "max_slots"),
+      `must be at least resources.slots_per_trial (${slotsPerTrial}), or no trial could run, got ${maxSlots}`,
+    );
+  }
   return {
-    slots_per_trial: optional(m, "slots_per_trial", path, integer({ min: 1 }), errors, 1),
+    ...(pool === null ? {} : { resource_pool: pool }),
+    slots_per_trial: slotsPerTrial,
+    ...(maxSlots === null ? {} : { max_slots: maxSlots }),
     priority: optional(m, "priority", path, integer({ min: 1, max: 99 }), errors, 50),
     weight: optional(m, "weight", path, finiteNumber({ gt: 0 }), errors, 1),
     ...(slurm ? { slurm } : {}),

@@ -71,19 +71,21 @@ const sbatchArg: Rule<string> = {
   },
 };
 
-export function parseSlurmResources(
-  value: unknown,
+/** The fields a pool's and an experiment's Slurm settings share. */
+export const SLURM_OPTION_FIELDS = [
+  "partition",
+  "account",
+  "qos",
+  "time_limit",
+  "sbatch_args",
+] as const;
+
+/** Reads `SLURM_OPTION_FIELDS` of a mapping (other keys are the caller's to check). */
+export function readSlurmOptions(
+  m: Mapping,
   path: string,
   errors: ErrorList,
-): SlurmResourcesConfig | undefined {
-  if (value === undefined) return undefined;
-  const m: Mapping = readMapping(value, path, errors) ?? {};
-  rejectUnknownFields(
-    m,
-    path,
-    ["partition", "account", "qos", "time_limit", "sbatch_args"],
-    errors,
-  );
+): SlurmResourcesConfig {
   const out: SlurmResourcesConfig = {};
   for (const name of ["partition", "account", "qos", "time_limit"] as const) {
     const v = optional(m, name, path, nonEmptyString, errors, null);
@@ -92,4 +94,15 @@ export function parseSlurmResources(
   const args = optional(m, "sbatch_args", path, listOf(sbatchArg), errors, null);
   if (args !== null) out.sbatch_args = args;
   return out;
+}
+
+export function parseSlurmResources(
+  value: unknown,
+  path: string,
+  errors: ErrorList,
+): SlurmResourcesConfig | undefined {
+  if (value === undefined) return undefined;
+  const m: Mapping = readMapping(value, path, errors) ?? {};
+  rejectUnknownFields(m, path, SLURM_OPTION_FIELDS, errors);
+  return readSlurmOptions(m, path, errors);
 }

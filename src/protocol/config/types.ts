@@ -154,7 +154,14 @@ export interface CheckpointStorageConfig {
 }
 
 export interface ResourcesConfig {
+  /**
+   * The master's resource pool its trials run in; absent: the master's
+   * default pool (the master fills it in when it creates the experiment).
+   */
+  resource_pool?: string;
   slots_per_trial: number;
+  /** Most slots its trials hold at once; absent: no cap but the pool's. */
+  max_slots?: number;
   /** Higher runs first and may preempt lower (1..99). */
   priority: number;
   /** Fair-share weight across experiments. */

@@ -26,6 +26,7 @@ export function allocationTests(ctx: ConformanceContext): void {
       experimentId: experiment.id,
       runId: 4,
       slots: 2,
+      resourcePool: "gpu",
       tokenHash: "ab".repeat(32),
     });
     expect(allocation).toMatchObject({
@@ -34,6 +35,7 @@ export function allocationTests(ctx: ConformanceContext): void {
       state: "PENDING",
       runId: 4,
       slots: 2,
+      resourcePool: "gpu",
       tokenHash: "ab".repeat(32),
       preemptRequested: false,
       preemptRequestedAt: null,
@@ -46,6 +48,15 @@ export function allocationTests(ctx: ConformanceContext): void {
     expect(allocation.createdAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(await store.getAllocation(allocation.id)).toEqual(allocation);
     expect(await store.getAllocation("no-such-allocation")).toBeNull();
+  });
+
+  test("an allocation given no resource pool is in the default one", async () => {
+    const allocation = await newAllocation(
+      ctx.store,
+      await newTrial(ctx.store, await newExperiment(ctx.store)),
+    );
+    expect(allocation.resourcePool).toBe("default");
+    expect((await ctx.store.getAllocation(allocation.id))?.resourcePool).toBe("default");
   });
 
   test("allocation ids are unique and an allocation needs an existing trial", async () => {

@@ -63,6 +63,8 @@ export function schemaTests(ctx: ConformanceContext): void {
       // Version 5's: where a warm-started trial came from.
       for (const column of ["parent_trial_id", "warm_start_checkpoint_uuid"])
         await db.schema.alterTable("trials").dropColumn(column).execute();
+      // Version 6's column.
+      await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
     } finally {
       await db.destroy();
     }
@@ -73,7 +75,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
       const { db: after } = connect(fixture.url);
       try {
-        await sql`select preempt_requested_at from allocations`.execute(after);
+        await sql`select preempt_requested_at, resource_pool from allocations`.execute(after);
         await sql`select parent_trial_id, warm_start_checkpoint_uuid from trials`.execute(after);
       } finally {
         await after.destroy();

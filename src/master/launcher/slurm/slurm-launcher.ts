@@ -63,6 +63,7 @@ interface Job {
 
 export class SlurmLauncher implements Launcher {
   readonly totalSlots: number;
+  readonly kind = "slurm";
   private events: LauncherEvents | null = null;
   /** By the allocation each job runs now. */
   private readonly jobs = new Map<string, Job>();
