@@ -119,6 +119,7 @@ export const ROWS: Record<string, Row> = {
     expect: adminOnly,
   },
   "GET /me": { call: (c) => c.get("/me"), expect: userRead },
+  "GET /resource-pools": { call: (c) => c.get("/resource-pools"), expect: userRead },
   "POST /experiments": {
     call: (c) => c.post("/experiments", { config: ashaConfig(), workdir: "/tmp" }),
     expect: { ...userRead, otherUser: 201, owner: 201, admin: 201 },

@@ -1,13 +1,23 @@
 /** `pushtune master`: runs a master with its REST API and web UI. */
+import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
+import {
+  DEFAULT_POOLS,
+  type MasterConfig,
+  type PoolConfig,
+} from "../../master/config/master-config.js";
 import type { Launcher } from "../../master/launcher/launcher.js";
+import type { CommandRunner } from "../../master/launcher/slurm/command-runner.js";
 import { CliError } from "../errors.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
 
 export interface RunningMaster {
+  /** Where this machine reaches the API. */
   url: string;
+  /** The URL trials are told to reach the master at. */
+  advertisedUrl: string;
   dataDir: string;
   /** Resolves with a reason if the master loses its hold on the database; it must stop then. */
   lost: Promise<string>;
@@ -24,20 +34,72 @@ export interface RunningMaster {
 }
 
 export interface MasterFlags {
+  /** A master config file (YAML); the other flags override what it sets. */
+  config?: string;
   db?: string;
   dataDir?: string;
   host?: string;
   port?: number;
+  /** The URL trials use to reach the master (default: from the host and port). */
+  advertisedUrl?: string;
+  /** Slots of the default pool. */
   slots?: number;
   /** Days a user token from a login lasts (default 30). */
   tokenTtlDays?: number;
   quiet?: boolean;
   stopTimeout?: number;
   /**
-   * Where trials run instead of the local launcher (`slots` is then the
-   * launcher's own); the master closes it when it stops.
+   * Where the default pool's trials run instead of the launcher its config
+   * names (`slots` is then the launcher's own); the master closes it when it stops.
    */
   launcher?: Launcher;
+  /** Runs Slurm's commands for the Slurm pools (default: with the master's environment). */
+  runSlurmCommand?: CommandRunner;
+}
+
+/**
+ * The flags over the config file over the defaults. Without a file or its
+ * `resource_pools`: one local pool, "default".
+ */
+async function settings(flags: MasterFlags) {
+  // Loaded here: the YAML reader is not every command's to load.
+  const file: MasterConfig = flags.config
+    ? (await import("../master-config-file.js")).readMasterConfigFile(flags.config)
+    : {};
+  if (flags.advertisedUrl !== undefined && !isHttpUrl(flags.advertisedUrl))
+    throw new CliError(
+      `--advertised-url must be an http(s) URL with a host, got "${flags.advertisedUrl}"`,
+      2,
+    );
+  return {
+    db: flags.db ?? file.db,
+    dataDir: flags.dataDir ?? file.data_dir,
+    host: flags.host ?? file.host ?? "127.0.0.1",
+    port: flags.port ?? file.port ?? 8080,
+    advertisedUrl: flags.advertisedUrl ?? file.advertised_url,
+    pools: file.resource_pools ?? DEFAULT_POOLS,
+  };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return /^https?:$/.test(url.protocol) && url.host !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The URL trials are told when none is configured: the host listened on; for
+ * a wildcard host, this machine's name when some trials run elsewhere (a
+ * Slurm pool), else the loopback address.
+ */
+function defaultAdvertisedUrl(host: string, port: number, pools: readonly PoolConfig[]): string {
+  const wildcard = host === "0.0.0.0" || host === "::";
+  const remote = pools.some((p) => p.launcher !== "local");
+  const name = wildcard ? (remote ? hostname() : "127.0.0.1") : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 /** Seconds trials get to checkpoint and exit when `pushtune master` is asked to stop. */
@@ -58,6 +120,7 @@ const MAX_TOKEN_TTL_DAYS = 36_500;
  * API listens; only then are trials recovered and launched.
  */
 export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
+  const given = await settings(flags);
   const ttl = flags.tokenTtlDays;
   if (ttl !== undefined && !(ttl >= 1 && ttl <= MAX_TOKEN_TTL_DAYS))
     throw new CliError(
@@ -67,22 +130,22 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   const [
     { bootstrapAdmin, createMaster },
     { buildServer },
-    { LocalLauncher },
+    { buildResourcePools },
     storage,
     dataDirs,
     holds,
   ] = await Promise.all([
     import("../../master/app/master.js"),
     import("../../master/http/server.js"),
-    import("../../master/launcher/local-launcher.js"),
+    import("../../master/launcher/pool-launchers.js"),
     import("../../master/storage/open-store.js"),
     import("../../master/storage/data-dir.js"),
     import("../../master/storage/master-hold.js"),
   ]);
   const { openStore, redactUrl, sqlitePath } = storage;
-  const dataDir = resolve(flags.dataDir ?? defaultDataDir());
+  const dataDir = resolve(given.dataDir ?? defaultDataDir());
   dataDirs.preparePrivateDir(dataDir);
-  const dbUrl = flags.db ?? join(dataDir, "pushtune.db");
+  const dbUrl = given.db ?? join(dataDir, "pushtune.db");
   const sqliteFile = sqlitePath(dbUrl);
   const evidence = dataDirs.usedEvidence(dataDir);
   const dirHold = await holds.holdDataDir(dataDir);
@@ -110,11 +173,15 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     const store = await openStore(dbUrl);
     cleanups.push(() => store.close());
     const { token } = await bootstrapAdmin(store, dataDir);
-    const host = flags.host ?? "127.0.0.1";
-    const launcher =
-      flags.launcher ?? new LocalLauncher(flags.slots === undefined ? {} : { slots: flags.slots });
-    cleanups.push(() => launcher.close());
-    const master = createMaster(store, launcher, {
+    const { host } = given;
+    const pools = buildResourcePools(given.pools, {
+      dataDir,
+      ...(flags.slots === undefined ? {} : { defaultSlots: flags.slots }),
+      ...(flags.launcher ? { defaultLauncher: flags.launcher } : {}),
+      ...(flags.runSlurmCommand ? { runSlurmCommand: flags.runSlurmCommand } : {}),
+    });
+    cleanups.push(() => pools.close());
+    const master = createMaster(store, pools, {
       checkpointRoot: join(dataDir, "checkpoints"),
       adminTokenFile: join(dataDir, "admin.token"),
       ...(ttl === undefined ? {} : { tokenTtlMs: ttl * 86_400_000 }),
@@ -122,7 +189,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     cleanups.push(() => master.close());
     const app = await buildServer(master);
     cleanups.push(() => app.close());
-    const wanted = flags.port ?? 8080;
+    const wanted = given.port;
     try {
       await app.listen({ host, port: wanted });
     } catch (err) {
@@ -132,13 +199,19 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     const port = typeof address === "object" && address ? address.port : wanted;
     const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
     const url = `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+    const advertisedUrl = given.advertisedUrl ?? defaultAdvertisedUrl(host, port, given.pools);
     await dirHold.announce(port);
     await dbHold?.announce(port);
-    await master.start(url);
+    await master.start(advertisedUrl);
     if (!flags.quiet) {
+      const poolList = pools.all
+        .map((p) => `${p.name}: ${p.kind}, ${p.launcher.totalSlots} slots`)
+        .join("; ");
       process.stdout.write(
-        `pushtune master listening on ${url} (database ${redactUrl(dbUrl)}, ${launcher.totalSlots} slots)\n`,
+        `pushtune master listening on ${url} (database ${redactUrl(dbUrl)}; pools ${poolList})\n`,
       );
+      if (advertisedUrl !== url)
+        process.stdout.write(`trials reach the master at ${advertisedUrl}\n`);
       if (token)
         process.stdout.write(
           `created user admin; its token is in ${join(dataDir, "admin.token")}\n`,
@@ -147,6 +220,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     let closing: Promise<void> | null = null;
     return {
       url,
+      advertisedUrl,
       dataDir,
       lost: dbHold?.lost ?? new Promise<string>(() => {}),
       close(graceSeconds = 0) {
@@ -159,7 +233,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
           if (graceSeconds > 0) await master.drain(graceSeconds);
           await app.close();
           await master.close();
-          await launcher.close();
+          await pools.close();
           await store.close();
           await release();
         })();
@@ -185,6 +259,10 @@ export function masterCommand(program: Command): void {
     .command("master")
     .description("run a master: searcher, scheduler, REST API and web UI")
     .option(
+      "--config <file>",
+      "master config (YAML): db, data_dir, host, port, advertised_url, resource_pools; flags override it",
+    )
+    .option(
       "--db <url>",
       "database: a SQLite file path or postgres://… (default <data-dir>/pushtune.db)",
     )
@@ -192,11 +270,15 @@ export function masterCommand(program: Command): void {
       "--data-dir <dir>",
       "where the database, checkpoints and admin token live (default ~/.pushtune)",
     )
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on", parseIntArg, 8080)
+    .option("--host <host>", "address to listen on (default 127.0.0.1)")
+    .option("--port <port>", "port to listen on (default 8080)", parseIntArg)
+    .option(
+      "--advertised-url <url>",
+      "the URL trials use to reach the master (default: from --host and --port)",
+    )
     .option(
       "--slots <n>",
-      "trial slots of the local launcher (default: number of CPUs)",
+      "trial slots of the default pool (default: its config's, or the number of CPUs)",
       parseIntArg,
     )
     .option(

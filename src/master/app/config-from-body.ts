@@ -3,6 +3,7 @@
  * parsed. Pure, so it can also run off the event loop (pure-work-worker.ts).
  */
 import { ApiError } from "../../protocol/api/errors.js";
+import type { ConfigError } from "../../protocol/config/errors.js";
 import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 
@@ -25,13 +26,16 @@ export function configFromBody(
     body.configYaml !== undefined
       ? parseExperimentConfigYaml(body.configYaml, options)
       : parseExperimentConfig(body.config, options);
-  if (!result.ok) {
-    const first = result.errors[0];
-    throw new ApiError(
-      "INVALID_CONFIG",
-      `invalid experiment config: ${result.errors.length} error(s)${first ? `; ${first.path || "(root)"}: ${first.message}` : ""}`,
-      { errors: result.errors },
-    );
-  }
+  if (!result.ok) throw invalidConfig(result.errors);
   return { config: result.config, yaml: body.configYaml ?? null };
+}
+
+/** INVALID_CONFIG with every error in its details and the first in its message. */
+export function invalidConfig(errors: readonly ConfigError[]): ApiError {
+  const first = errors[0];
+  return new ApiError(
+    "INVALID_CONFIG",
+    `invalid experiment config: ${errors.length} error(s)${first ? `; ${first.path || "(root)"}: ${first.message}` : ""}`,
+    { errors },
+  );
 }

@@ -20,6 +20,7 @@ import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
+import { placeInPool } from "./pool-placement.js";
 import type { Supervisor } from "./supervisor.js";
 
 const TERMINAL: ExperimentState[] = ["COMPLETED", "CANCELED", "ERROR"];
@@ -50,7 +51,9 @@ export class ExperimentService {
     if (!isAbsolute(body.workdir))
       throw new ApiError("BAD_REQUEST", `workdir must be an absolute path, got "${body.workdir}"`);
     // A config without a seed gets a random one, stored with it: the search is still replayable.
-    const { config, yaml } = configFromBody(body, randomInt(0, 2 ** 31 - 1));
+    const parsed = configFromBody(body, randomInt(0, 2 ** 31 - 1));
+    const { yaml } = parsed;
+    const config = placeInPool(parsed.config, this.ctx.pools);
     if (body.name) config.name = body.name;
     const exp = await this.ctx.store.createExperiment({
       name: config.name,

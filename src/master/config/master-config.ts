@@ -64,6 +64,9 @@ export type MasterConfigResult =
 
 /** The pool a master without a config file has: local, as many slots as CPUs. */
 export const DEFAULT_POOL_NAME = "default";
+export const DEFAULT_POOLS: readonly PoolConfig[] = [
+  { name: DEFAULT_POOL_NAME, launcher: "local" },
+];
 
 const TOP_LEVEL = ["db", "data_dir", "host", "port", "advertised_url", "resource_pools"];
 const LOCAL_FIELDS = ["name", "launcher", "slots"];

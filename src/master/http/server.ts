@@ -24,6 +24,7 @@ import { customSearcherRoutes } from "./routes/custom-searcher.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { pushRoutes } from "./routes/push.js";
+import { resourcePoolRoutes } from "./routes/resource-pools.js";
 import { systemRoutes } from "./routes/system.js";
 import { trialRoutes } from "./routes/trials.js";
 import { userRoutes } from "./routes/users.js";
@@ -112,6 +113,7 @@ export async function buildServer(
       await trialRoutes(api, master);
       await pushRoutes(api, master);
       await customSearcherRoutes(api, master);
+      await resourcePoolRoutes(api, master);
     },
     { prefix: "/api/v1" },
   );

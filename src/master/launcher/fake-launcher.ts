@@ -46,7 +46,11 @@ export class FakeLauncher implements Launcher {
     return { fake: to.allocationId };
   }
 
-  async recover(): Promise<"adopted" | "stopped"> {
+  /** Allocations a restarted master asked this launcher about; none is still running. */
+  readonly recovered: string[] = [];
+
+  async recover(allocationId: string): Promise<"adopted" | "stopped"> {
+    this.recovered.push(allocationId);
     return "stopped";
   }
 

@@ -2,4 +2,5 @@ export * from "./charts.js";
 export * from "./common.js";
 export * from "./errors.js";
 export * from "./push.js";
+export * from "./resource-pools.js";
 export * from "./resources.js";

@@ -12,6 +12,7 @@ import type { MasterOptions } from "../../../src/master/app/context.js";
 import { bootstrapAdmin, createMaster, type Master } from "../../../src/master/app/master.js";
 import { buildServer } from "../../../src/master/http/server.js";
 import { FakeLauncher } from "../../../src/master/launcher/fake-launcher.js";
+import { ResourcePools } from "../../../src/master/launcher/resource-pools.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
 import type { Store } from "../../../src/master/storage/store.js";
 import { createPostgresDatabase } from "./postgres.js";
@@ -46,7 +47,10 @@ export function client(app: () => FastifyInstance, token: string | null): Client
 export interface TestMaster {
   master: Master;
   app: FastifyInstance;
+  /** The default (first) pool's launcher. */
   launcher: FakeLauncher;
+  /** Every pool's launcher, by pool name. */
+  launchers: Map<string, FakeLauncher>;
   store: Store;
   dataDir: string;
   /** The database: a SQLite file path or a PostgreSQL URL. */
@@ -64,6 +68,8 @@ export async function startTestMaster(
   options: {
     db?: "sqlite" | "postgres";
     slots?: number;
+    /** Resource pools of fake launchers, the first the default (default: one, "default", of `slots`). */
+    pools?: { name: string; slots: number }[];
     preemptionTimeoutSeconds?: number;
     /** More master options: a clock, the token lifetime, the admin token's file (given the data dir). */
     master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
@@ -79,8 +85,18 @@ export async function startTestMaster(
   }
   const open = async () => {
     const store = await openStore(url);
-    const launcher = new FakeLauncher(options.slots ?? 4);
-    const master = createMaster(store, launcher, {
+    const poolSlots = options.pools ?? [{ name: "default", slots: options.slots ?? 4 }];
+    const launchers = new Map(poolSlots.map((p) => [p.name, new FakeLauncher(p.slots)]));
+    const launcher = launchers.get(poolSlots[0]!.name)!;
+    const pools = new ResourcePools(
+      poolSlots.map((p) => ({
+        name: p.name,
+        kind: "fake",
+        slotType: "cpu" as const,
+        launcher: launchers.get(p.name)!,
+      })),
+    );
+    const master = createMaster(store, pools, {
       checkpointRoot: join(dataDir, "checkpoints"),
       ...(options.preemptionTimeoutSeconds === undefined
         ? {}
@@ -91,7 +107,7 @@ export async function startTestMaster(
     await app.ready();
     // Driven with inject: trials are told an address nothing listens on.
     await master.start("http://127.0.0.1:1");
-    return { store, launcher, master, app };
+    return { store, launcher, launchers, master, app };
   };
   let parts = await open();
   const boot = await bootstrapAdmin(parts.store, dataDir);
