@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import { MasterClient, type Method } from "../../../src/cli/client.js";
-import { startMaster } from "../../../src/cli/commands/master.js";
+import { type MasterFlags, startMaster } from "../../../src/cli/commands/master.js";
 import type { Launcher } from "../../../src/master/launcher/launcher.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
 import type { Store } from "../../../src/master/storage/store.js";
@@ -44,6 +44,8 @@ export interface ClusterOptions {
   db?: "sqlite" | "postgres";
   /** Where trials run instead of the local launcher, made for the master's data dir. */
   launcher?: (dataDir: string) => Launcher;
+  /** More flags for the master, made for its data dir (a config file, Slurm's commands). */
+  flags?: (dataDir: string) => Partial<MasterFlags>;
 }
 
 export async function startCluster(options: ClusterOptions = { slots: 4 }): Promise<Cluster> {
@@ -63,6 +65,7 @@ export async function startCluster(options: ClusterOptions = { slots: 4 }): Prom
     slots: options.slots,
     quiet: true,
     ...(options.launcher ? { launcher: options.launcher(dataDir) } : {}),
+    ...options.flags?.(dataDir),
   });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
   const store = await openStore(dbUrl);
