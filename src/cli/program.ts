@@ -33,7 +33,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
       getOutHelpWidth: () => ctx.io.columns() ?? 80,
       getErrHelpWidth: () => ctx.io.columns() ?? 80,
     });
-  masterCommand(program);
+  masterCommand(program, ctx);
   previewCommand(program);
   experimentCommand(program, ctx);
   trialCommand(program, ctx);

@@ -9,7 +9,11 @@ import {
 } from "../../master/config/master-config.js";
 import type { Launcher } from "../../master/launcher/launcher.js";
 import type { CommandRunner } from "../../master/launcher/slurm/command-runner.js";
+import type { ResourcePoolList } from "../../protocol/api/resource-pools.js";
+import type { GlobalFlags } from "../connection.js";
+import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
+import { resourcePoolTable } from "../format/resource-pools.js";
 import { defaultDataDir } from "../paths.js";
 import { parseIntArg } from "./preview.js";
 
@@ -254,8 +258,8 @@ function releasing(hold: { release(): Promise<void> }) {
   };
 }
 
-export function masterCommand(program: Command): void {
-  program
+export function masterCommand(program: Command, ctx: CommandContext): void {
+  const master = program
     .command("master")
     .description("run a master: searcher, scheduler, REST API and web UI")
     .option(
@@ -313,5 +317,20 @@ export function masterCommand(program: Command): void {
         await running.close(0).catch(() => {});
         process.exit(1);
       });
+    });
+
+  master
+    .command("info")
+    .description("show the master's resource pools: launchers, slots, what runs in each")
+    .option("--json", "print the pools as JSON")
+    .action(async (_o, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<GlobalFlags & { json?: boolean }>();
+      const client = await ctx.connect(flags);
+      const pools = await client.request<ResourcePoolList>("GET", "/resource-pools");
+      if (flags.json) return ctx.printJson(pools);
+      ctx.print([
+        `master ${client.url}`,
+        ...resourcePoolTable(pools.resourcePools, ctx.io.columns(), ctx.style),
+      ]);
     });
 }

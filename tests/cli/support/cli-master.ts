@@ -13,8 +13,13 @@ export interface CliMaster {
   close(): Promise<void>;
 }
 
-export async function startCliMaster(options: { slots?: number } = {}): Promise<CliMaster> {
-  const tm = await startTestMaster({ slots: options.slots ?? 4 });
+export async function startCliMaster(
+  options: { slots?: number; pools?: { name: string; slots: number }[] } = {},
+): Promise<CliMaster> {
+  const tm = await startTestMaster({
+    slots: options.slots ?? 4,
+    ...(options.pools ? { pools: options.pools } : {}),
+  });
   await tm.app.listen({ host: "127.0.0.1", port: 0 });
   const address = tm.app.server.address();
   if (typeof address !== "object" || !address) throw new Error("the test master has no port");
