@@ -4,6 +4,7 @@
  * the tab and no longer.
  */
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
+import type { ResourcePoolList } from "../protocol/api/resource-pools.js";
 import type {
   CheckpointList,
   ExperimentDetail,
@@ -134,4 +135,6 @@ export const api = {
   ) => call<LogPage>("GET", `/trials/${trialId}/logs${query(params)}`, { signal }),
   checkpoints: (trialId: number, signal?: AbortSignal) =>
     call<CheckpointList>("GET", `/trials/${trialId}/checkpoints`, { signal }),
+  resourcePools: (signal?: AbortSignal) =>
+    call<ResourcePoolList>("GET", "/resource-pools", { signal }),
 };

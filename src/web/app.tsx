@@ -4,6 +4,7 @@ import type { UserSchema } from "../protocol/api/resources.js";
 import { api, onUnauthorized, signOut, storedToken, storeToken } from "./api.js";
 import { ExperimentPage } from "./pages/experiment-page.js";
 import { ExperimentsPage } from "./pages/experiments-page.js";
+import { PoolsPage } from "./pages/pools-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 import { TrialPage } from "./pages/trial-page.js";
 import { href, navigate, useRoute } from "./router.js";
@@ -51,6 +52,9 @@ export function App() {
           <a href={href.experiments()} class={route.page === "experiments" ? "current" : ""}>
             Experiments
           </a>
+          <a href={href.pools()} class={route.page === "pools" ? "current" : ""}>
+            Pools
+          </a>
         </nav>
         <span class="user">
           {user?.username}
@@ -73,6 +77,8 @@ export function App() {
           <ExperimentPage id={route.id} key={`e${route.id}`} />
         ) : route.page === "trial" ? (
           <TrialPage id={route.id} key={`t${route.id}`} />
+        ) : route.page === "pools" ? (
+          <PoolsPage />
         ) : (
           <ExperimentsPage />
         )}

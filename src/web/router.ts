@@ -1,16 +1,18 @@
-/** Hash routes: `#/experiments`, `#/experiments/7`, `#/trials/42`, `#/sign-in`. */
+/** Hash routes: `#/experiments`, `#/experiments/7`, `#/trials/42`, `#/pools`, `#/sign-in`. */
 import { useEffect, useState } from "preact/hooks";
 
 export type Route =
   | { page: "sign-in" }
   | { page: "experiments" }
   | { page: "experiment"; id: number }
-  | { page: "trial"; id: number };
+  | { page: "trial"; id: number }
+  | { page: "pools" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("?")[0]!.split("/").filter(Boolean);
   const id = Number(parts[1]);
   if (parts[0] === "sign-in") return { page: "sign-in" };
+  if (parts[0] === "pools") return { page: "pools" };
   if (parts[0] === "experiments" && Number.isInteger(id) && id > 0)
     return { page: "experiment", id };
   if (parts[0] === "trials" && Number.isInteger(id) && id > 0) return { page: "trial", id };
@@ -21,6 +23,7 @@ export const href = {
   experiments: () => "#/experiments",
   experiment: (id: number) => `#/experiments/${id}`,
   trial: (id: number) => `#/trials/${id}`,
+  pools: () => "#/pools",
   signIn: () => "#/sign-in",
 };
 
