@@ -11,7 +11,7 @@ import { setLongTimeout } from "../../protocol/timers.js";
 import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
-import type { AllocationRow, ExperimentRow, TrialOpRow, TrialRow } from "../storage/store.js";
+import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { settleExit } from "./exit-reading.js";
@@ -23,6 +23,7 @@ import {
 } from "./scheduling-state.js";
 import { StopRequests } from "./stop-requests.js";
 import { newAllocationToken } from "./tokens.js";
+import { trialVariables } from "./trial-variables.js";
 
 /** How long a drain waits past its grace for the exits of the processes it killed. */
 const DRAIN_KILL_SETTLE_MS = 5_000;
@@ -283,7 +284,15 @@ export class Supervisor implements LauncherEvents {
     });
     if (!started) return null;
     const { alloc } = started;
-    const env = this.trialEnv(exp, started.trial, alloc, token, started.op, masterUrl);
+    const env = trialVariables({
+      exp,
+      trial: started.trial,
+      alloc,
+      token,
+      op: started.op,
+      masterUrl,
+      checkpointDir: checkpointDir(this.ctx, exp.config),
+    });
     const spec = {
       allocationId: alloc.id,
       trialId: trial.id,
@@ -314,34 +323,6 @@ export class Supervisor implements LauncherEvents {
       await this.handleExit(alloc.id, { exitCode: 127, signal: null, lost: false });
       return null;
     }
-  }
-
-  /** `op`: the trial's next operation as it starts, told to it so that it need not ask. */
-  private trialEnv(
-    exp: ExperimentRow,
-    trial: TrialRow,
-    alloc: AllocationRow,
-    token: string,
-    op: TrialOpRow | null,
-    masterUrl: string,
-  ): Record<string, string> {
-    return {
-      ...exp.config.environment.variables,
-      PUSHTUNE_MASTER: masterUrl,
-      PUSHTUNE_TOKEN: token,
-      PUSHTUNE_TRIAL_ID: String(trial.id),
-      PUSHTUNE_EXPERIMENT_ID: String(exp.id),
-      PUSHTUNE_ALLOCATION_ID: alloc.id,
-      PUSHTUNE_TRIAL_RUN_ID: String(alloc.runId),
-      PUSHTUNE_HPARAMS: JSON.stringify(trial.hparams),
-      PUSHTUNE_TRIAL_SEED: String(trial.trialSeed),
-      PUSHTUNE_LATEST_CHECKPOINT: trial.latestCheckpointUuid ?? "",
-      PUSHTUNE_CHECKPOINT_DIR: checkpointDir(this.ctx, exp.config),
-      PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(exp.config),
-      ...(op
-        ? { PUSHTUNE_OPERATION: JSON.stringify({ op: { length: op.length }, completed: false }) }
-        : {}),
-    };
   }
 
   /** Seconds a preempted trial of this experiment gets before it is killed. */
