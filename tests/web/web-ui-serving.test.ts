@@ -1,4 +1,4 @@
-/** The master serves the built UI at `/`, falls back to index.html for client routes, and keeps JSON 404s under /api. */
+/** The master serves the built UI at `/`, sends path URLs to their hash routes, and keeps JSON 404s under /api. */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,12 +32,12 @@ async function serve(files: Record<string, string>) {
 }
 
 describe("serving the web UI", () => {
-  test("the root and client-side routes answer index.html, files answer themselves", async () => {
+  test("the root answers index.html, files answer themselves", async () => {
     const a = await serve({
       "index.html": "<title>pushtune</title>",
       "assets/app-1234.js": "console.log(1)",
     });
-    for (const url of ["/", "/experiments/3", "/trials/9?x=1"]) {
+    for (const url of ["/", "/index.html", "/?x=1"]) {
       const res = await a.inject({ url });
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe("<title>pushtune</title>");
@@ -47,6 +47,22 @@ describe("serving the web UI", () => {
     expect(js.statusCode).toBe(200);
     expect(js.body).toBe("console.log(1)");
     expect(js.headers["cache-control"]).toMatch(/immutable/);
+  });
+
+  test("a path URL is redirected to its hash route, relative to the web root", async () => {
+    const a = await serve({ "index.html": "index" });
+    const cases: [string, string][] = [
+      ["/experiments/3", "../#/experiments/3"],
+      ["/trials/9?x=1", "../#/trials/9?x=1"],
+      ["/experiments", "./#/experiments"],
+      ["/experiments/3/", "../../#/experiments/3/"],
+      ["//evil.example/x", "../../#//evil.example/x"],
+    ];
+    for (const [url, location] of cases) {
+      const res = await a.inject({ url });
+      expect(res.statusCode, url).toBe(302);
+      expect(res.headers.location, url).toBe(location);
+    }
   });
 
   test("paths that climb out of the web root get index.html, never the file", async () => {

@@ -1,7 +1,10 @@
 /**
  * The web UI: the static files Vite builds into the package's `dist/web`,
- * served at `/`. Any GET that is not a file and not under `/api/` answers
- * index.html, so a reload on a client-side route works. Without a build, `/`
+ * served at `/`. The UI routes by the URL's hash (`#/experiments/1`), so a
+ * path URL that is not a file (`/experiments/1`, `/trials/32?x=1`) is
+ * redirected to the same route as a hash, relative to the web root
+ * (`../#/experiments/1`): a link or a bookmark written as a path opens its
+ * page, and the UI still works wherever it is mounted. Without a build, `/`
  * says how to make one. The API's auth hook guards only `/api/`, so these
  * files are public; the UI asks for a token itself.
  */
@@ -42,6 +45,19 @@ function isFile(path: string): boolean {
   }
 }
 
+/**
+ * The hash route for a path URL, relative to the web root: `/experiments/1?x=1`
+ * → `../#/experiments/1?x=1`. Always relative and everything after `#` is a
+ * fragment, so it never leaves the master's origin.
+ */
+export function hashRoute(url: string): string {
+  const [pathname = "/", ...rest] = url.split("?");
+  const query = rest.length > 0 ? `?${rest.join("?")}` : "";
+  const depth = pathname.split("/").length - 2;
+  const up = depth > 0 ? "../".repeat(depth) : "./";
+  return `${up}#${pathname}${query}`;
+}
+
 export async function registerWebUi(
   app: FastifyInstance,
   root: string = defaultWebRoot(),
@@ -67,7 +83,8 @@ export async function registerWebUi(
     }
     const rel = relative(webRoot, file);
     const inside = rel !== "" && !rel.startsWith("..") && !rel.startsWith(sep);
-    if (!inside || rel === "index.html" || !isFile(file)) return sendIndex(reply);
+    if (pathname === "/" || rel === "index.html") return sendIndex(reply);
+    if (!inside || !isFile(file)) return reply.redirect(hashRoute(request.url), 302);
     // Vite names assets by content hash: they never change under one name.
     const immutable = rel.startsWith(`assets${sep}`);
     return reply.sendFile(rel, webRoot, immutable ? { maxAge: "365d", immutable: true } : {});
