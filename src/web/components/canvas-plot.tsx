@@ -7,6 +7,7 @@
  */
 import { useMemo, useRef } from "preact/hooks";
 import type uPlot from "uplot";
+import { plotColors, useScheme } from "../theme.js";
 import { type ChartOptions, UPlotChart } from "./uplot-chart.js";
 
 export interface PixelMap {
@@ -49,15 +50,16 @@ function pixelMap(u: uPlot): PixelMap {
 const decade = (v: number) => (Math.abs(Math.log10(v) % 1) < 1e-9 ? v : null);
 
 function axis(spec: AxisSpec, side: "x" | "y"): uPlot.Axis {
+  const colors = plotColors();
   const a: uPlot.Axis = {
     label: spec.label,
     labelSize: 20,
-    stroke: "#475569",
+    stroke: colors.axis,
     // A log axis splits at 1…9 × 10^k: gridlines only at the powers of ten.
     grid: spec.log
-      ? { stroke: "#e2e8f0", width: 1, filter: (_u, splits) => splits.map(decade) }
-      : { stroke: "#e2e8f0", width: 1 },
-    ticks: { stroke: "#cbd5e1", width: 1 },
+      ? { stroke: colors.grid, width: 1, filter: (_u, splits) => splits.map(decade) }
+      : { stroke: colors.grid, width: 1 },
+    ticks: { stroke: colors.tick, width: 1 },
     font: "11px system-ui, sans-serif",
     labelFont: "12px system-ui, sans-serif",
   };
@@ -103,6 +105,8 @@ export function CanvasPlot(props: {
   const xLog = !!x.log;
   const yLog = !!y.log;
   const catsKey = `${x.categories?.join("\u0000")}|${y.categories?.join("\u0000")}`;
+  // A new scheme rebuilds the chart: its axes and the cached drawing take the new colours.
+  const scheme = useScheme();
 
   const options = useMemo<ChartOptions>(
     () => ({
@@ -124,7 +128,7 @@ export function CanvasPlot(props: {
           (u: uPlot) => {
             const p = latest.current;
             const px = pixelMap(u);
-            const key = `${u.ctx.canvas.width}x${u.ctx.canvas.height}|${u.scales.x?.min},${u.scales.x?.max},${u.scales.y?.min},${u.scales.y?.max}`;
+            const key = `${scheme}|${u.ctx.canvas.width}x${u.ctx.canvas.height}|${u.scales.x?.min},${u.scales.x?.max},${u.scales.y?.min},${u.scales.y?.max}`;
             let c = cache.current;
             if (!c || c.key !== key || c.drawKey !== p.drawKey) {
               const canvas = c?.canvas ?? document.createElement("canvas");
@@ -163,7 +167,7 @@ export function CanvasPlot(props: {
         ],
       },
     }),
-    [xLog, yLog, x.label, y.label, catsKey],
+    [xLog, yLog, x.label, y.label, catsKey, scheme],
   );
 
   const [x0, x1] = padded(props.xRange, xLog);

@@ -3,10 +3,9 @@ import { useState } from "preact/hooks";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
 import { formatMetric } from "../format.js";
+import { plotColors } from "../theme.js";
 import type { Curve, Curves } from "./curves.js";
 
-const BEST = "#ea580c";
-const HOVER = "#2563eb";
 /** Up to this many points, each is marked. */
 const DOTS = 3000;
 
@@ -144,7 +143,8 @@ export function CurvesChart(props: {
         height={320}
         drawKey={`${curves.version}|${bestTrialId}|${alpha}|${visible === null ? "" : [...visible].join(",")}`}
         draw={(ctx, px) => {
-          ctx.strokeStyle = `rgba(51, 65, 85, ${alpha})`;
+          const colors = plotColors();
+          ctx.strokeStyle = colors.line(alpha);
           ctx.lineWidth = px.ratio;
           for (const [id, c] of curves.byTrial) {
             if (id === bestTrialId || hidden(id)) continue;
@@ -154,7 +154,7 @@ export function CurvesChart(props: {
           }
           // Dots where points are few enough to see; a one-point curve is only its dot.
           const dots = curves.points <= DOTS;
-          ctx.fillStyle = `rgba(51, 65, 85, ${Math.min(0.8, alpha * 1.5)})`;
+          ctx.fillStyle = colors.line(Math.min(0.8, alpha * 1.5));
           const r = 3 * px.ratio;
           for (const [id, c] of curves.byTrial) {
             if (id === bestTrialId || hidden(id) || (!dots && c.steps.length > 1)) continue;
@@ -164,10 +164,11 @@ export function CurvesChart(props: {
         }}
         overlayKey={`${bestTrialId}|${shown}`}
         overlay={(ctx, px) => {
+          const colors = plotColors();
           if (bestTrialId !== null && !hidden(bestTrialId))
-            strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), BEST, 2.5);
+            strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), colors.best, 2.5);
           if (shown !== null && shown !== undefined && shown !== bestTrialId)
-            strokeCurve(ctx, px, curves.byTrial.get(shown), HOVER, 2);
+            strokeCurve(ctx, px, curves.byTrial.get(shown), colors.accent, 2);
         }}
         onHover={onHover}
         onClick={() => {
@@ -187,9 +188,9 @@ export function CurvesChart(props: {
         </div>
       )}
       <div class="legend">
-        <span class="swatch" style={{ background: BEST }} /> best trial
+        <span class="swatch" style={{ background: "var(--best)" }} /> best trial
         {bestTrialId !== null ? ` ${bestTrialId}` : ""}
-        <span class="swatch" style={{ background: HOVER }} /> hovered
+        <span class="swatch" style={{ background: "var(--accent)" }} /> hovered
         <span class="muted">
           {count} trials · {curves.points.toLocaleString("en-US")} points · drag to zoom,
           double-click to reset, click a curve to open its trial

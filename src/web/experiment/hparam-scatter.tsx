@@ -2,6 +2,7 @@
 import { useMemo } from "preact/hooks";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { CanvasPlot } from "../components/canvas-plot.js";
+import { plotColors } from "../theme.js";
 import type { Flat, HParamColumn } from "./hparams.js";
 
 /** A fixed spread of dots around a category, by trial id, so they don't hide each other. */
@@ -75,17 +76,17 @@ export function HParamScatter(props: {
         height={200}
         drawKey={points}
         draw={(ctx, px) => {
-          ctx.fillStyle =
-            points.xs.length > 1000 ? "rgba(37, 99, 235, 0.35)" : "rgba(37, 99, 235, 0.6)";
+          ctx.fillStyle = plotColors().point(points.xs.length > 1000 ? 0.35 : 0.6);
           const r = 3 * px.ratio;
           for (let i = 0; i < points.xs.length; i++)
             mark(ctx, px.x(points.xs[i]!), px.y(points.ys[i]!), r);
         }}
         overlayKey={`${props.bestTrialId}|${props.highlight}`}
         overlay={(ctx, px) => {
+          const colors = plotColors();
           for (const [id, color] of [
-            [props.bestTrialId, "#ea580c"],
-            [props.highlight, "#111827"],
+            [props.bestTrialId, colors.best],
+            [props.highlight, colors.hover],
           ] as const) {
             if (id === null) continue;
             const i = points.ids.indexOf(id);

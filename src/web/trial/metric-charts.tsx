@@ -2,21 +2,22 @@
 import { useMemo } from "preact/hooks";
 import type uPlot from "uplot";
 import { type ChartOptions, UPlotChart } from "../components/uplot-chart.js";
+import { plotColors, useScheme } from "../theme.js";
 import type { Series, TrialMetrics } from "./use-metrics.js";
-
-const COLORS: Record<string, string> = { training: "#2563eb", validation: "#ea580c" };
 
 function MetricChart(props: { series: Series; version: number }) {
   const { series } = props;
-  const color = COLORS[series.group] ?? "#475569";
-  const options = useMemo<ChartOptions>(
-    () => ({
+  const scheme = useScheme();
+  const options = useMemo<ChartOptions>(() => {
+    const colors = plotColors();
+    const color = series.group === "training" ? colors.accent : colors.best;
+    return {
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { label: "steps", labelSize: 18, stroke: "#475569", grid: { stroke: "#e2e8f0" } },
-        { stroke: "#475569", grid: { stroke: "#e2e8f0" }, size: 56 },
+        { label: "steps", labelSize: 18, stroke: colors.axis, grid: { stroke: colors.grid } },
+        { stroke: colors.axis, grid: { stroke: colors.grid }, size: 56 },
       ],
       series: [
         { label: "step" },
@@ -27,9 +28,8 @@ function MetricChart(props: { series: Series; version: number }) {
           points: { show: series.steps.length < 60, size: 5, fill: color },
         },
       ],
-    }),
-    [series.name, color, series.steps.length < 60],
-  );
+    };
+  }, [series.name, series.group, scheme, series.steps.length < 60]);
   const data = useMemo<uPlot.AlignedData>(
     () => [series.steps.slice(), series.values.slice()],
     [series, props.version],
