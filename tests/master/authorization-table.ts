@@ -125,6 +125,15 @@ export const ROWS: Record<string, Row> = {
     expect: { ...userRead, otherUser: 201, owner: 201, admin: 201 },
   },
   "GET /experiments": { call: (c) => c.get("/experiments"), expect: userRead },
+  "POST /experiments/{id}/fork": {
+    call: (c, x) => c.post(`/experiments/${x.experimentId}/fork`, {}),
+    expect: { ...userRead, otherUser: 201, owner: 201, admin: 201 },
+  },
+  // The scene's trial is running: a user passes authorization and hears it has not ended.
+  "POST /trials/{id}/continue": {
+    call: (c, x) => c.post(`/trials/${x.trialId}/continue`, { length: 10_000 }),
+    expect: { ...userRead, otherUser: 409, owner: 409, admin: 409 },
+  },
   "GET /experiments/{id}": {
     call: (c, x) => c.get(`/experiments/${x.experimentId}`),
     expect: userRead,

@@ -57,6 +57,20 @@ async function warmStartOf(
   return { parentTrialId: parent.id, checkpointUuid: parent.latestCheckpointUuid };
 }
 
+/**
+ * `searcher.source_checkpoint_uuid`: every trial starts from that checkpoint
+ * (of any experiment, checked when the experiment was created) until it
+ * stores one of its own; its trial is the parent.
+ */
+async function sourceWarmStart(
+  tx: Store,
+  exp: ExperimentRow,
+): Promise<{ warmStart?: { parentTrialId: number; checkpointUuid: string } }> {
+  const uuid = exp.config.searcher.source_checkpoint_uuid;
+  const ckpt = uuid ? await tx.getCheckpoint(uuid) : null;
+  return ckpt ? { warmStart: { parentTrialId: ckpt.trialId, checkpointUuid: ckpt.uuid } } : {};
+}
+
 interface Loaded {
   state: SearcherState;
   seq: number;
@@ -202,7 +216,9 @@ export class ExperimentDriver {
           requestId: op.requestId,
           hparams: op.hparams,
           trialSeed: op.trialSeed,
-          ...(op.checkpoint ? { warmStart: await warmStartOf(tx, exp, op.checkpoint) } : {}),
+          ...(op.checkpoint
+            ? { warmStart: await warmStartOf(tx, exp, op.checkpoint) }
+            : await sourceWarmStart(tx, exp)),
         });
         // A trial of a paused experiment is paused too; activate moves it on with the rest.
         if (exp.state === "PAUSED")

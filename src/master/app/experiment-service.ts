@@ -20,6 +20,7 @@ import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
+import { checkSourceCheckpoint } from "./experiment-lineage.js";
 import { placeInPool } from "./pool-placement.js";
 import type { Supervisor } from "./supervisor.js";
 
@@ -55,6 +56,7 @@ export class ExperimentService {
     const { yaml } = parsed;
     const config = placeInPool(parsed.config, this.ctx.pools);
     if (body.name) config.name = body.name;
+    await checkSourceCheckpoint(this.ctx, config);
     const exp = await this.ctx.store.createExperiment({
       name: config.name,
       config,

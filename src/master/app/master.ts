@@ -11,6 +11,7 @@ import { ResourcePools } from "../launcher/resource-pools.js";
 import type { Store, UserRow } from "../storage/store.js";
 import { MasterContext, type MasterOptions } from "./context.js";
 import { CustomSearcherService } from "./custom-searcher-service.js";
+import { ExperimentLineage } from "./experiment-lineage.js";
 import { ExperimentService } from "./experiment-service.js";
 import { PushService } from "./push-service.js";
 import { Supervisor } from "./supervisor.js";
@@ -20,6 +21,8 @@ export interface Master {
   readonly ctx: MasterContext;
   readonly store: Store;
   readonly experiments: ExperimentService;
+  /** Fork an experiment, continue a trial: new experiments from old ones. */
+  readonly lineage: ExperimentLineage;
   readonly push: PushService;
   /** A custom searcher's events and operations, for the user's search process. */
   readonly customSearcher: CustomSearcherService;
@@ -64,6 +67,7 @@ export function createMaster(
     ctx,
     store,
     experiments,
+    lineage: new ExperimentLineage(ctx, experiments),
     push,
     customSearcher: new CustomSearcherService(ctx),
     supervisor,

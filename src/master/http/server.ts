@@ -23,6 +23,7 @@ import { compileValidator } from "./request-validation.js";
 import { customSearcherRoutes } from "./routes/custom-searcher.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
 import { experimentRoutes } from "./routes/experiments.js";
+import { lineageRoutes } from "./routes/lineage.js";
 import { pushRoutes } from "./routes/push.js";
 import { resourcePoolRoutes } from "./routes/resource-pools.js";
 import { systemRoutes } from "./routes/system.js";
@@ -111,6 +112,7 @@ export async function buildServer(
       await experimentRoutes(api, master);
       await experimentChartRoutes(api, master);
       await trialRoutes(api, master);
+      await lineageRoutes(api, master);
       await pushRoutes(api, master);
       await customSearcherRoutes(api, master);
       await resourcePoolRoutes(api, master);

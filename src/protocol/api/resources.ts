@@ -36,6 +36,29 @@ export const CreateExperimentBody = Type.Object(
 );
 export type CreateExperimentBody = Static<typeof CreateExperimentBody>;
 
+/** `POST /experiments/{id}/fork`: the source's config unless one is given (at most one of them). */
+export const ForkExperimentBody = Type.Object(
+  {
+    config: Type.Optional(Type.Unknown()),
+    configYaml: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    activate: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ForkExperimentBody = Static<typeof ForkExperimentBody>;
+
+/** `POST /trials/{id}/continue`: train an ended trial on to a larger total `length` (the config's unit). */
+export const ContinueTrialBody = Type.Object(
+  {
+    length: Type.Integer({ minimum: 1 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    activate: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ContinueTrialBody = Static<typeof ContinueTrialBody>;
+
 export const TrialCounts = Type.Record(Type.String(), Type.Integer());
 
 export const ExperimentSummary = Type.Object({

@@ -70,7 +70,13 @@ export const SEARCHER_DEFAULTS = {
 const TPE_FIELDS = ["n_startup_trials", "gamma", "n_ei_candidates"] as const;
 const ASHA_SAMPLER_FIELDS = ["sampler", ...TPE_FIELDS] as const;
 
-const COMMON_FIELDS = ["name", "metric", "smaller_is_better", "max_length"] as const;
+const COMMON_FIELDS = [
+  "name",
+  "metric",
+  "smaller_is_better",
+  "max_length",
+  "source_checkpoint_uuid",
+] as const;
 
 /** Fields each method takes besides the common ones. */
 const METHOD_FIELDS: Record<SearcherName, readonly string[]> = {
@@ -110,6 +116,15 @@ const startupCount = atMost(integer({ min: 0 }), MAX_TRIALS);
 const rungCount = atMost(integer({ min: 1 }), MAX_RUNGS);
 const name = oneOf(SEARCHER_NAMES);
 const candidateCount = atMost(integer({ min: 1 }), MAX_EI_CANDIDATES);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuidRule: Rule<string> = {
+  expected: "a checkpoint uuid",
+  read(value, path, errors) {
+    if (typeof value === "string" && UUID.test(value)) return value;
+    errors.add(path, `must be a checkpoint uuid, got ${describeValue(value)}`);
+    return undefined;
+  },
+};
 const gammaRule: Rule<number> = {
   expected: "a number > 0 and <= 1",
   read(value, path, errors) {
@@ -165,6 +180,14 @@ export function parseSearcher(
     method === "pbt"
       ? optional(m, "max_length", path, lengthRule, errors, null)
       : required(m, "max_length", path, lengthRule, errors);
+  const source_checkpoint_uuid = optional(
+    m,
+    "source_checkpoint_uuid",
+    path,
+    uuidRule,
+    errors,
+    null,
+  );
   const max_trials = ownRequired("max_trials", trialCount);
   const num_rungs = ownRequired("num_rungs", rungCount);
   const max_concurrent_trials = own(
@@ -208,7 +231,12 @@ export function parseSearcher(
   if (metric === undefined || max_length === undefined) return undefined;
   if (method === "pbt") return { name: method, metric, smaller_is_better, ...pbt! };
   if (max_length === null) return undefined;
-  const common = { metric, smaller_is_better, max_length };
+  const common = {
+    metric,
+    smaller_is_better,
+    max_length,
+    ...(source_checkpoint_uuid === null ? {} : { source_checkpoint_uuid }),
+  };
   switch (method) {
     case "single":
       return { name: method, ...common };

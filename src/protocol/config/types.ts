@@ -39,6 +39,11 @@ interface SearcherCommon {
   metric: string;
   smaller_is_better: boolean;
   max_length: Length;
+  /**
+   * Every trial starts from this checkpoint (of any experiment) until it has
+   * one of its own, as Determined's field of the same name; absent when unset.
+   */
+  source_checkpoint_uuid?: string;
 }
 
 export interface SingleSearcherConfig extends SearcherCommon {
