@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { checkpointCommand } from "./commands/checkpoint.js";
 import { demoCommand } from "./commands/demo.js";
 import { experimentCommand } from "./commands/experiment.js";
+import { lineageCommands } from "./commands/lineage.js";
 import { masterCommand } from "./commands/master.js";
 import { previewCommand } from "./commands/preview.js";
 import { trialCommand } from "./commands/trial.js";
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
   previewCommand(program);
   experimentCommand(program, ctx);
   trialCommand(program, ctx);
+  lineageCommands(program, ctx);
   checkpointCommand(program, ctx);
   userCommand(program, ctx);
   demoCommand(program, ctx, (argv, env) =>
