@@ -6,6 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { compareCheckpoints } from "../protocol/api/checkpoint-order.js";
 import type { CheckpointSchema } from "../protocol/api/resources.js";
 import type { ExperimentConfig } from "../protocol/config/types.js";
 import { isLocalMaster } from "./connection.js";
@@ -38,16 +39,4 @@ export function pickCheckpoint(
   return [...stored].sort((a, b) => compareCheckpoints(a, b, smallerIsBetter))[0] ?? null;
 }
 
-/** Best validation metric first (in the experiment's direction), unscored last, then newest. */
-export function compareCheckpoints(
-  a: CheckpointSchema,
-  b: CheckpointSchema,
-  smallerIsBetter: boolean,
-): number {
-  const am = a.validationMetric;
-  const bm = b.validationMetric;
-  if (am !== null && bm !== null && am !== bm) return smallerIsBetter ? am - bm : bm - am;
-  if ((am === null) !== (bm === null)) return am === null ? 1 : -1;
-  if (a.trialId !== b.trialId) return a.trialId - b.trialId;
-  return b.stepsCompleted - a.stepsCompleted;
-}
+export { compareCheckpoints };

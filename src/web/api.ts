@@ -48,6 +48,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details`, e.g. every error of an invalid config. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -62,7 +64,7 @@ export function onUnauthorized(fn: () => void): () => void {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string };
+  error?: { code?: string; message?: string; details?: unknown };
 }
 
 async function call<T>(
@@ -86,6 +88,7 @@ async function call<T>(
       res.status,
       body.error?.code ?? "HTTP_ERROR",
       body.error?.message ?? `${res.status} ${res.statusText}`,
+      body.error?.details,
     );
     if (res.status === 401 && token) for (const fn of unauthorizedListeners) fn();
     throw err;
@@ -130,11 +133,17 @@ export const api = {
     }),
   logs: (
     trialId: number,
-    params: { after?: number; tail?: number; waitSeconds?: number },
+    params: { after?: number; tail?: number; limit?: number; waitSeconds?: number },
     signal?: AbortSignal,
   ) => call<LogPage>("GET", `/trials/${trialId}/logs${query(params)}`, { signal }),
   checkpoints: (trialId: number, signal?: AbortSignal) =>
     call<CheckpointList>("GET", `/trials/${trialId}/checkpoints`, { signal }),
   resourcePools: (signal?: AbortSignal) =>
     call<ResourcePoolList>("GET", "/resource-pools", { signal }),
+  experimentCheckpoints: (experimentId: number, signal?: AbortSignal) =>
+    call<CheckpointList>("GET", `/experiments/${experimentId}/checkpoints`, { signal }),
+  fork: (experimentId: number, configYaml: string) =>
+    call<ExperimentDetail>("POST", `/experiments/${experimentId}/fork`, { body: { configYaml } }),
+  continueTrial: (trialId: number, length: number) =>
+    call<ExperimentDetail>("POST", `/trials/${trialId}/continue`, { body: { length } }),
 };

@@ -1,7 +1,7 @@
 /**
  * One experiment: state, progress and ETA; every trial's curve; the rungs of
  * an ASHA search; the metric against each hyperparameter; the trials table;
- * the config. Sets `data-ready` once the table and the curves are drawn.
+ * its checkpoints; the config and a fork of it. Sets `data-ready` once the table and the curves are drawn.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { api } from "../api.js";
@@ -9,6 +9,8 @@ import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/b
 import { ExperimentActions } from "../components/experiment-actions.js";
 import { AnalysisPanels } from "../experiment/analysis-panels.js";
 import { AshaView } from "../experiment/asha-view.js";
+import { CheckpointsPanel } from "../experiment/checkpoints-panel.js";
+import { ConfigPanel } from "../experiment/config-panel.js";
 import { CurvesChart } from "../experiment/curves-chart.js";
 import { HParamScatter } from "../experiment/hparam-scatter.js";
 import { bestTrial, flatten, hparamColumns } from "../experiment/hparams.js";
@@ -18,7 +20,6 @@ import { useCurves, useRungs, useTrials } from "../experiment/use-live-data.js";
 import { elapsedSeconds, formatDuration, formatMetric, formatTime, isTerminal } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href, navigate } from "../router.js";
-import { toYaml } from "../yaml.js";
 
 const ASHA = new Set(["async_halving", "adaptive_asha"]);
 
@@ -227,14 +228,13 @@ export function ExperimentPage(props: { id: number }) {
         )}
       </section>
 
-      <section class="panel">
-        <details>
-          <summary>
-            <h2 class="inline">Config</h2>
-          </summary>
-          <pre class="config">{exp.configYaml ?? toYaml(exp.config)}</pre>
-        </details>
-      </section>
+      <CheckpointsPanel
+        experimentId={exp.id}
+        metric={exp.metric}
+        smallerIsBetter={exp.smallerIsBetter}
+        live={!finished}
+      />
+      <ConfigPanel exp={exp} />
     </div>
   );
 }

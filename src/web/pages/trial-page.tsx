@@ -19,6 +19,7 @@ import {
 } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href } from "../router.js";
+import { ContinueForm } from "../trial/continue-form.js";
 import { LogsPanel } from "../trial/logs-panel.js";
 import { MetricCharts } from "../trial/metric-charts.js";
 import { useTrialMetrics } from "../trial/use-metrics.js";
@@ -139,6 +140,7 @@ export function TrialPage(props: { id: number }) {
       </div>
       <ErrorNote error={trial.error} />
       {t.endReason && <p class="end-reason">{t.endReason}</p>}
+      <ContinueForm trial={t} />
 
       <div class="cards">
         <div class="card">

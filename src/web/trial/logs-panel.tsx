@@ -1,24 +1,52 @@
 /**
  * A trial's logs, following live: the last lines first, then a long poll
  * after the cursor. Stays scrolled to the bottom unless the reader scrolled up.
+ * A search shows only the matching lines; "first error" loads the log from
+ * its start (up to FULL lines) and scrolls to the first line that looks like
+ * an error (log-search.ts).
  */
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
+import { FULL, firstError, isErrorLine, loadWholeLog, matcher } from "./log-search.js";
 
 const TAIL = 1000;
 const KEEP = 5000;
 
+function Highlighted(props: { text: string; match: RegExp | null }) {
+  const { text, match } = props;
+  if (!match) return <>{text}</>;
+  const parts: (string | preact.JSX.Element)[] = [];
+  let last = 0;
+  for (const m of text.matchAll(match)) {
+    const at = m.index ?? 0;
+    if (m[0].length === 0) break;
+    parts.push(text.slice(last, at), <mark key={at}>{m[0]}</mark>);
+    last = at + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
 export function LogsPanel(props: { trialId: number }) {
   const [lines, setLines] = useState<LogLineSchema[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  /** Whether `lines` start at the trial's first line. */
+  const [whole, setWhole] = useState(false);
+  const [jumpTo, setJumpTo] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
   const box = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
+  // Read by the follow loop: once the log is whole, it keeps its start.
+  const keep = useRef(KEEP);
+  keep.current = whole ? FULL : KEEP;
 
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
     setLines([]);
+    setWhole(false);
     void (async () => {
       let after: number | null = null;
       while (!signal.aborted) {
@@ -29,7 +57,8 @@ export function LogsPanel(props: { trialId: number }) {
             signal,
           );
           setError(null);
-          if (page.logs.length > 0) setLines((old) => [...old, ...page.logs].slice(-KEEP));
+          if (after === null && page.logs.length < TAIL) setWhole(true);
+          if (page.logs.length > 0) setLines((old) => appendNew(old, page.logs, keep.current));
           after = page.next ?? after ?? 0;
         } catch (err) {
           if (signal.aborted) return;
@@ -41,13 +70,66 @@ export function LogsPanel(props: { trialId: number }) {
     return () => controller.abort();
   }, [props.trialId]);
 
+  const match = useMemo(() => matcher(query), [query]);
+  const shown = useMemo(
+    () => (match ? lines.filter((l) => l.line.search(match) >= 0) : lines),
+    [lines, match],
+  );
+
   useLayoutEffect(() => {
     const el = box.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lines]);
+    if (!el) return;
+    if (jumpTo !== null) {
+      const row = el.querySelector<HTMLElement>(`[data-id="${jumpTo}"]`);
+      if (row) el.scrollTop = row.offsetTop - el.offsetTop - 8;
+      stick.current = false;
+    } else if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [shown, jumpTo]);
+
+  const jumpToFirstError = async () => {
+    let all = lines;
+    if (!whole) {
+      setBusy(true);
+      try {
+        all = appendNew(await loadWholeLog(props.trialId), lines, FULL);
+        setLines(all);
+        setWhole(true);
+      } catch (err) {
+        setError(err instanceof Error ? err.message : String(err));
+      } finally {
+        setBusy(false);
+      }
+    }
+    setQuery("");
+    const first = firstError(all);
+    setJumpTo(first ? first.id : -1);
+  };
 
   return (
     <div class="logs-panel">
+      <div class="toolbar">
+        <input
+          type="search"
+          class="log-search"
+          placeholder="Search the logs (text or /regex/)"
+          value={query}
+          onInput={(e) => {
+            setQuery(e.currentTarget.value);
+            setJumpTo(null);
+          }}
+          aria-label="search the logs"
+        />
+        {match && (
+          <span class="muted log-matches">
+            {shown.length} of {lines.length} lines
+          </span>
+        )}
+        <button type="button" disabled={busy} onClick={() => void jumpToFirstError()}>
+          {busy ? "Loading…" : "First error"}
+        </button>
+        {jumpTo === -1 && <span class="muted">no error lines</span>}
+        {!whole && <span class="muted">the last {lines.length} lines</span>}
+      </div>
       {error && <div class="error-note">{error}</div>}
       <pre
         class="logs"
@@ -58,19 +140,32 @@ export function LogsPanel(props: { trialId: number }) {
           stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
         }}
       >
-        {lines.length === 0 ? (
+        {shown.length === 0 ? (
           <span class="muted">
-            No log lines yet; new ones appear here as the trial writes them.
+            {match
+              ? "No line matches."
+              : "No log lines yet; new ones appear here as the trial writes them."}
           </span>
         ) : (
-          lines.map((l) => (
-            <div key={l.id} class={`log-line ${l.stream}`}>
+          shown.map((l) => (
+            <div
+              key={l.id}
+              data-id={l.id}
+              class={`log-line ${l.stream}${isErrorLine(l) ? " error-line" : ""}${l.id === jumpTo ? " target" : ""}`}
+            >
               <span class="log-time">{l.time.slice(11, 19)}</span>
-              {l.line}
+              <Highlighted text={l.line} match={match} />
             </div>
           ))
         )}
       </pre>
     </div>
   );
+}
+
+/** `old` followed by the lines of `more` it does not have yet, at most `keep` of them. */
+function appendNew(old: LogLineSchema[], more: LogLineSchema[], keep: number): LogLineSchema[] {
+  const last = old.length > 0 ? old[old.length - 1]!.id : 0;
+  const fresh = more.filter((l) => l.id > last);
+  return fresh.length === 0 && old.length <= keep ? old : [...old, ...fresh].slice(-keep);
 }
