@@ -141,7 +141,9 @@ export const api = {
   resourcePools: (signal?: AbortSignal) =>
     call<ResourcePoolList>("GET", "/resource-pools", { signal }),
   experimentCheckpoints: (experimentId: number, signal?: AbortSignal) =>
-    call<CheckpointList>("GET", `/experiments/${experimentId}/checkpoints`, { signal }),
+    call<CheckpointList>("GET", `/experiments/${experimentId}/checkpoints?includeDeleted=true`, {
+      signal,
+    }),
   fork: (experimentId: number, configYaml: string) =>
     call<ExperimentDetail>("POST", `/experiments/${experimentId}/fork`, { body: { configYaml } }),
   continueTrial: (trialId: number, length: number) =>

@@ -4,7 +4,7 @@ import {
   parseExperimentConfig,
   parseExperimentConfigYaml,
 } from "../../src/protocol/config/index.js";
-import { fullConfigYaml } from "../../src/web/experiment/config-panel.js";
+import { fullConfigYaml } from "../../src/web/experiment/full-config.js";
 
 const configs: Record<string, unknown> = {
   "adaptive ASHA with nested, log and categorical hyperparameters": {

@@ -5,16 +5,9 @@
  */
 import { useState } from "preact/hooks";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
-import { experimentConfigToInput } from "../../protocol/config/to-input.js";
-import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { ApiError, api } from "../api.js";
 import { href, navigate } from "../router.js";
-import { toYaml } from "../yaml.js";
-
-/** The full config as YAML that parses back to the same config. */
-export function fullConfigYaml(config: unknown): string {
-  return toYaml(experimentConfigToInput(config as ExperimentConfig));
-}
+import { fullConfigYaml } from "./full-config.js";
 
 /** Every error of a refused config, one a line, or the message. */
 function ForkError(props: { error: Error }) {

@@ -161,7 +161,18 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
 
   app.get(
     "/experiments/:id/checkpoints",
-    { schema: { tags, params: IdParams, response: { 200: CheckpointList, ...errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        // `includeDeleted=true`: also those the keep policy deleted (state DELETED, files gone).
+        querystring: Type.Object(
+          { includeDeleted: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: CheckpointList, ...errors },
+      },
+    },
     async (req) => {
       requireUser(req.principal);
       const exp = await master.experiments.get(req.params.id);
@@ -169,7 +180,10 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
         exp.id,
         exp.config.searcher.metric,
       );
-      const rows = await store.listCheckpoints({ experimentId: exp.id });
+      const rows = await store.listCheckpoints({
+        experimentId: exp.id,
+        includeDeleted: req.query.includeDeleted === true,
+      });
       return {
         checkpoints: rows.map((c) =>
           checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
