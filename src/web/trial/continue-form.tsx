@@ -33,7 +33,6 @@ export function ContinueForm(props: { trial: TrialDetail }) {
         Continue to length{" "}
         <input
           type="number"
-          min={t.lengthTrained + 1}
           step={1}
           value={length}
           onInput={(e) => setLength(e.currentTarget.value)}
