@@ -24,7 +24,8 @@ export function matcher(query: string): RegExp | null {
   return new RegExp(q.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"), "gi");
 }
 
-const ERROR = /\b(error|errors|exception|traceback|fatal|panic|uncaught|segmentation fault)\b/i;
+// "Error", "ValueError:", "RuntimeException", "Traceback", "FATAL" — not "errors: 0" or "stderr".
+const ERROR = /(error|exception)\b|\b(traceback|fatal|panic|uncaught|segmentation fault)\b/i;
 
 /** A line that reads as an error: an exception, a traceback, "Error: …". */
 export function isErrorLine(line: LogLineSchema): boolean {
