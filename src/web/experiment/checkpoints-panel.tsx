@@ -128,10 +128,10 @@ function CheckpointsTable(props: {
                   <td>{formatTime(c.createdAt)}</td>
                   <td class="command">
                     {c.state === "ACTIVE" ? (
-                      <>
+                      <div class="command-line">
                         <code title={command}>{command}</code>
                         <CopyButton text={command} />
-                      </>
+                      </div>
                     ) : (
                       <span class="muted">files deleted</span>
                     )}

@@ -4,7 +4,7 @@ import { api } from "../api.js";
 
 /** Most lines the panel holds once it has loaded a log from its start. */
 export const FULL = 50_000;
-const PAGE = 1000;
+const PAGE = 10_000;
 
 /**
  * What a search box's text finds: `/pattern/flags` is a regular expression,

@@ -12,6 +12,8 @@ import { FULL, firstError, isErrorLine, loadWholeLog, matcher } from "./log-sear
 
 const TAIL = 1000;
 const KEEP = 5000;
+/** Most lines drawn at once: the newest, or those from a little before the line jumped to. */
+const WINDOW = 2000;
 
 function Highlighted(props: { text: string; match: RegExp | null }) {
   const { text, match } = props;
@@ -76,6 +78,14 @@ export function LogsPanel(props: { trialId: number }) {
     [lines, match],
   );
 
+  const drawn = useMemo(() => {
+    if (shown.length <= WINDOW) return shown;
+    const at = jumpTo === null ? -1 : shown.findIndex((l) => l.id === jumpTo);
+    if (at < 0) return shown.slice(-WINDOW);
+    const from = Math.max(0, at - 200);
+    return shown.slice(from, from + WINDOW);
+  }, [shown, jumpTo]);
+
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -84,7 +94,7 @@ export function LogsPanel(props: { trialId: number }) {
       if (row) el.scrollTop = row.offsetTop - el.offsetTop - 8;
       stick.current = false;
     } else if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [shown, jumpTo]);
+  }, [drawn, jumpTo]);
 
   const jumpToFirstError = async () => {
     let all = lines;
@@ -129,6 +139,11 @@ export function LogsPanel(props: { trialId: number }) {
         </button>
         {jumpTo === -1 && <span class="muted">no error lines</span>}
         {!whole && <span class="muted">the last {lines.length} lines</span>}
+        {drawn.length < shown.length && (
+          <span class="muted">
+            showing {drawn.length} of {shown.length} lines; search to find the others
+          </span>
+        )}
       </div>
       {error && <div class="error-note">{error}</div>}
       <pre
@@ -147,7 +162,7 @@ export function LogsPanel(props: { trialId: number }) {
               : "No log lines yet; new ones appear here as the trial writes them."}
           </span>
         ) : (
-          shown.map((l) => (
+          drawn.map((l) => (
             <div
               key={l.id}
               data-id={l.id}
