@@ -7,7 +7,6 @@ import { randomInt } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
-import { ownValue } from "../../protocol/own-value.js";
 import {
   checkpointsToKeep,
   type ExperimentAction,
@@ -226,17 +225,18 @@ export class ExperimentService {
   async validationMetrics(experimentId: number, metric: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     let after = 0;
+    // Only the metric's value of each row, extracted by the database: no JSON parse per row.
     for (;;) {
-      const page = await this.ctx.store.listExperimentValidations({
+      const page = await this.ctx.store.listExperimentValidationValues({
         experimentId,
+        metric,
         after,
-        limit: 5000,
+        limit: 50_000,
       });
       for (const row of page) {
-        const v = ownValue(row.metrics, metric);
-        if (v !== undefined) out.set(`${row.trialId}:${row.stepsCompleted}`, v);
+        if (row.value !== null) out.set(`${row.trialId}:${row.stepsCompleted}`, row.value);
       }
-      if (page.length < 5000) return out;
+      if (page.length < 50_000) return out;
       after = page[page.length - 1]!.id;
     }
   }
