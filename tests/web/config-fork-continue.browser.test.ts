@@ -51,7 +51,7 @@ describe("config, fork and continue in the web UI", () => {
       const panel = page.locator(".config-panel");
       await panel.getByText("Config", { exact: true }).click();
       // Every default as the master holds it, the seed it drew included.
-      const shown = await panel.locator("pre.config").innerText();
+      const shown = (await panel.locator("pre.config").textContent()) ?? "";
       expect(shown).toContain("max_restarts: 5");
       expect(shown).toContain(
         `experiment_seed: ${body.config && (body.config as { reproducibility: { experiment_seed: number } }).reproducibility.experiment_seed}`,

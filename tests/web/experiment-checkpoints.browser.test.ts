@@ -68,14 +68,17 @@ describe("the experiment's checkpoints", () => {
       // Best first: the first row's validation is the experiment's best.
       const best = (await tm.admin.get<{ bestMetric: number }>(`/experiments/${body.id}`)).body
         .bestMetric;
-      expect(Number(await rows.first().locator("td").nth(2).innerText())).toBeCloseTo(best, 3);
+      expect(Number((await rows.first().locator("td").nth(2).textContent()) ?? "")).toBeCloseTo(
+        best,
+        3,
+      );
       // A deleted one says so and offers no command.
       const gone = panel.locator(`tr[data-uuid="${deleted[0]!.uuid}"]`);
-      expect(await gone.locator(".chip").innerText()).toBe("deleted");
+      expect((await gone.locator(".chip").textContent()) ?? "").toBe("deleted");
       expect(await gone.locator("code").count()).toBe(0);
       // A kept one has the command, and copy puts it on the clipboard.
       const kept = rows.filter({ has: page.locator(".chip.kept") }).first();
-      const command = await kept.locator("code").innerText();
+      const command = (await kept.locator("code").textContent()) ?? "";
       const uuid = await kept.getAttribute("data-uuid");
       expect(command).toBe(
         `pushtune checkpoint download ${uuid} --master ${tm.url.replace(/\/$/, "")}`,

@@ -47,7 +47,7 @@ describe("searching a trial's logs", () => {
       await search.fill("step 14");
       // Only the loaded lines (steps 502…1500) are searched until the log is loaded whole.
       await expect.poll(() => logs.locator(".log-line").count()).toBe(100);
-      expect(await logs.locator("mark").first().innerText()).toBe("step 14");
+      expect((await logs.locator("mark").first().textContent()) ?? "").toBe("step 14");
       await search.fill("/^step 1[0-4]00:/");
       await expect.poll(() => logs.locator(".log-line").count()).toBe(5);
       await screenshot(page, "logs-search");
@@ -55,7 +55,7 @@ describe("searching a trial's logs", () => {
       await page.getByRole("button", { name: "First error" }).click();
       const target = logs.locator(".log-line.target");
       await target.waitFor();
-      expect(await target.innerText()).toContain("Traceback (most recent call last):");
+      expect((await target.textContent()) ?? "").toContain("Traceback (most recent call last):");
       expect(await search.inputValue()).toBe("");
       expect(Number(await logs.getAttribute("data-lines"))).toBe(1505);
       // Scrolled into the box's view.
