@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { stringify } from "yaml";
 import {
   type ExperimentConfig,
   experimentConfigToInput,
   parseExperimentConfig,
   parseExperimentConfigYaml,
 } from "../../src/protocol/config/index.js";
+import { configToYaml } from "../../src/protocol/config/write-yaml.js";
 
 /** Hyperparameter names with a prefix, so none reads as a spec field (`minval`, `type`). */
 const hpName = fc.stringMatching(/^hp_[a-z0-9_]{0,6}$/);
@@ -205,11 +205,25 @@ describe("valid configs", () => {
     );
   });
 
+  test("a value holding the key << is written as data, not as a YAML merge key", () => {
+    const config = parsedOk({
+      entrypoint: "python3 train.py",
+      hyperparameters: {
+        hp: { type: "categorical", vals: [[{ "<<": false }], { "<<": { a: 1 } }] },
+      },
+      searcher: { name: "random", metric: "loss", max_trials: 1, max_length: { batches: 1 } },
+    });
+    expect(parseExperimentConfigYaml(configToYaml(experimentConfigToInput(config)))).toEqual({
+      ok: true,
+      config,
+    });
+  });
+
   test("a parsed config written back as YAML parses to the same config", () => {
     fc.assert(
       fc.property(validInput, (input) => {
         const config = parsedOk(input);
-        const result = parseExperimentConfigYaml(stringify(experimentConfigToInput(config)));
+        const result = parseExperimentConfigYaml(configToYaml(experimentConfigToInput(config)));
         expect(result).toEqual({ ok: true, config });
       }),
       { numRuns: 300 },

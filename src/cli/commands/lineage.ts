@@ -3,11 +3,12 @@
  * master holds it, every default spelled out, ready to edit),
  * `experiment fork ID [--config FILE]` and `trial continue ID --length N`.
  */
+
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { stringify } from "yaml";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
 import { experimentConfigToInput } from "../../protocol/config/to-input.js";
+import { configToYaml } from "../../protocol/config/write-yaml.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { CliError } from "../errors.js";
@@ -43,7 +44,7 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
       const e = await client.experiment(id);
       const config = asExperimentConfig(e.config);
       if (!config) throw new CliError(`experiment ${id}'s config is not one this CLI can read`);
-      ctx.io.out(stringify(experimentConfigToInput(config)));
+      ctx.io.out(configToYaml(experimentConfigToInput(config)));
     });
 
   experiment
