@@ -177,3 +177,12 @@ test("after a restart each allocation is recovered by its own pool's launcher an
   expect(tm.launchers.get("gpu")!.live.size).toBe(3);
   expect(tm.launchers.get("cpu")!.live.size).toBe(0);
 });
+
+test("a pool of no slots takes an experiment, whose trials wait for slots there", async () => {
+  tm = await startTestMaster({ pools: [{ name: "drained", slots: 0 }] });
+  const { id } = await create({ slots_per_trial: 2 });
+  await tm.settle();
+  const trials = await tm.store.listTrials({ experimentId: id });
+  expect(trials.length).toBeGreaterThan(0);
+  expect(await tm.store.listLiveAllocations()).toEqual([]);
+});

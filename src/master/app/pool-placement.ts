@@ -2,7 +2,9 @@
  * Which resource pool an experiment runs in, checked when it is created:
  * only the master knows its pools, so the config parser cannot. An unknown
  * pool, or trials larger than the pool could ever hold, is INVALID_CONFIG
- * naming the field, and nothing is stored.
+ * naming the field, and nothing is stored. A pool of no slots (set aside, or
+ * drained for a while) takes experiments: their trials wait until the master
+ * is started with slots there.
  */
 import { didYouMean } from "../../protocol/config/did-you-mean.js";
 import type { ConfigError } from "../../protocol/config/errors.js";
@@ -21,7 +23,10 @@ export function placeInPool(config: ExperimentConfig, pools: ResourcePools): Exp
       path: "resources.resource_pool",
       message: `no resource pool "${named}" on this master${hint === "" ? `; it has: ${pools.names.join(", ")}` : hint}`,
     });
-  } else if (config.resources.slots_per_trial > pool.launcher.totalSlots) {
+  } else if (
+    pool.launcher.totalSlots > 0 &&
+    config.resources.slots_per_trial > pool.launcher.totalSlots
+  ) {
     errors.push({
       path: "resources.slots_per_trial",
       message: `must be at most ${pool.launcher.totalSlots}, the slots of resource pool "${pool.name}", or no trial could ever run, got ${config.resources.slots_per_trial}`,
