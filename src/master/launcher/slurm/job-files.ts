@@ -80,7 +80,9 @@ function threadCountLines(): string {
  * the time limit or on preemption, `scancel --batch --signal=TERM` from the
  * master): it passes SIGTERM on to the trial and waits for it to end, however
  * many signals interrupt the wait (a reaped child no longer answers `kill -0`,
- * a zombie still does).
+ * a zombie still does). A wait a signal interrupts answers 128 + the signal's
+ * number even when the shell reaped the child meanwhile: the next `wait`
+ * then gives the child's own status (127 once it was given already).
  *
  * The entrypoint runs under `sh -c` in a process group of its own (`setsid`),
  * and SIGTERM goes to the whole group, so it reaches the trial's program
@@ -109,7 +111,12 @@ child=$!
 while :; do
   wait "$child"
   status=$?
-  kill -0 "$child" 2>/dev/null || break
+  [ "$status" -le 128 ] && break
+  kill -0 "$child" 2>/dev/null && continue
+  wait "$child"
+  reaped=$?
+  [ "$reaped" != 127 ] && status=$reaped
+  break
 done
 printf '%s %s\\n' "$status" "$term" > ${dir}/exit.tmp && mv ${dir}/exit.tmp ${dir}/exit
 exit "$status"
