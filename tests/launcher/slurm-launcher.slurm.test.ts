@@ -337,7 +337,7 @@ test("squeue is asked at most once a second, however many jobs run", async () =>
     return cluster().runCommand(command, args, options);
   };
   const { launcher, exit } = await launcherWithEvents({ runCommand: counting });
-  const specs = await Promise.all([1, 2, 3, 4].map(() => spec("sleep 1")));
+  const specs = await Promise.all([1, 2, 3, 4].map(() => spec("sleep 3")));
   for (const s of specs) await launcher.launch(s);
   for (const s of specs) await exit(s.allocationId);
   expect(calls.length).toBeGreaterThan(1);

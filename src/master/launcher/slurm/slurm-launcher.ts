@@ -231,7 +231,8 @@ export class SlurmLauncher implements Launcher {
         if (job.ending) continue;
         const state = await this.lookUp(job.handle.jobId);
         if (this.closed) return;
-        if (state && !ENDED_STATES.has(state.state)) continue;
+        // Its exit record may have ended it meanwhile.
+        if (job.ending || (state && !ENDED_STATES.has(state.state))) continue;
         job.ending = true;
         await this.serially(() => this.finish(job, state));
       }
@@ -288,8 +289,24 @@ export class SlurmLauncher implements Launcher {
     this.events?.exited(job.allocationId, info);
   }
 
+  /**
+   * Reads every job's new lines, and ends the jobs whose batch script wrote
+   * its exit record: a trial that ended by itself, or as the master asked,
+   * needs nothing of Slurm to be read, so its slot is free within a tail
+   * interval rather than at the next `squeue`. A SIGTERM nobody at the master
+   * sent is Slurm's or an outsider's (`scancel`): only Slurm's own state tells
+   * which, so that job waits for the poll.
+   */
   private async readAllOutput(): Promise<void> {
-    for (const job of [...this.jobs.values()]) if (!job.ending) await this.readOutput(job, false);
+    for (const job of [...this.jobs.values()]) {
+      if (job.ending) continue;
+      await this.readOutput(job, false);
+      const record = await readExitRecord(job.files);
+      if (!record || job.ending) continue;
+      if (record.terminated && !job.requested.terminate && !job.requested.kill) continue;
+      job.ending = true;
+      await this.finish(job, null);
+    }
   }
 
   private async readOutput(job: Job, final: boolean): Promise<void> {
