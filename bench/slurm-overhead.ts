@@ -81,7 +81,7 @@ export async function run(): Promise<Record<string, number>> {
     console.log(
       `  Slurm's own scheduling latency, sbatch → job running: mean ${fmt(mean, 0)} ms, ` +
         `p50 ${fmt(percentile(latency, 50), 0)} ms, max ${fmt(latency.at(-1)!, 0)} ms (${LATENCY_JOBS} bare jobs); ` +
-        `a job's end is seen at the next squeue, at most 1 s later`,
+        `a job's end is read from its exit record within a tail interval (250 ms)`,
     );
     return {
       slurmRatio: slurm.ratio!,

@@ -77,6 +77,11 @@ test("a master killed with SIGKILL while jobs run: its successor adopts them, no
   expect(await waitForEnd(c, id, 60)).toBe("COMPLETED");
   for (const t of await trialDetails(c, id)) {
     expect([t.state, t.restarts, t.allocations.length]).toEqual(["COMPLETED", 0, 1]);
+    // The API names the run's Slurm job, which the successor adopted.
+    expect(t.allocations[0]).toMatchObject({
+      pid: null,
+      slurmJobId: expect.stringMatching(/^\d+$/),
+    });
     const steps = (await metricsOf(c, t.id, "training")).map((m) => m.stepsCompleted);
     expect(steps).toEqual(Array.from({ length: LENGTH / 5 }, (_, i) => 5 * (i + 1)));
     expect((await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l))).toEqual([

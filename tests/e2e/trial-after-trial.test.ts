@@ -37,7 +37,13 @@ test("one process per slot runs a whole random search, with the results of a pro
   expect((await processesOf(c, reused)).size).toBe(2);
   expect((await processesOf(c, separate)).size).toBe(6);
 
+  const pids = new Set<number | null>();
   for (const t of await trialDetails(c, reused)) {
+    // The API names each run's pool and process: two pids for six trials, no Slurm job.
+    for (const a of t.allocations) {
+      expect([a.resourcePool, a.slurmJobId]).toEqual(["default", null]);
+      pids.add(a.pid);
+    }
     expect(t.state).toBe("COMPLETED");
     expect(t.restarts).toBe(0);
     expect(t.allocations.map((a) => a.exitReason)).toEqual([
@@ -47,4 +53,6 @@ test("one process per slot runs a whole random search, with the results of a pro
     const ends = (await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l));
     expect(ends).toEqual([`trial ${t.id}: completed after 40 batches`]);
   }
+  expect([...pids].every((pid) => Number.isInteger(pid))).toBe(true);
+  expect(pids.size).toBe(2);
 }, 120_000);

@@ -1,4 +1,5 @@
 /** Trials as a table (`trial list`, `experiment describe`), sorted, and as a description (`trial describe`). */
+import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js";
 import type { LengthUnit } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/index.js";
@@ -190,6 +191,8 @@ export function describeTrial(
           { header: "REASON", value: (a) => a.exitReason ?? "–", flex: true },
           { header: "STARTED", value: (a) => formatTime(a.createdAt) },
           { header: "ENDED", value: (a) => formatTime(a.endedAt) },
+          { header: "POOL", value: (a) => a.resourcePool, optional: 2 },
+          { header: "PROCESS", value: (a) => launcherProcess(a) || "–", optional: 2 },
           { header: "ALLOCATION", value: (a) => a.id, optional: 1 },
         ],
         { width, style },

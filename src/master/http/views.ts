@@ -126,12 +126,26 @@ export function trialSummary(
   };
 }
 
+/** What people know a launcher's process by: a pid (local) or a Slurm job id, read from its stored handle. */
+function launcherIds(handle: unknown): { pid: number | null; slurmJobId: string | null } {
+  const h = (typeof handle === "object" && handle !== null ? handle : {}) as Record<
+    string,
+    unknown
+  >;
+  return {
+    pid: Number.isInteger(h.pid) ? (h.pid as number) : null,
+    slurmJobId: typeof h.jobId === "string" ? h.jobId : null,
+  };
+}
+
 export function allocationSummary(a: AllocationRow): AllocationSummary {
   return {
     id: a.id,
     state: a.state,
     runId: a.runId,
     slots: a.slots,
+    resourcePool: a.resourcePool,
+    ...launcherIds(a.launcherHandle),
     preemptRequested: a.preemptRequested,
     exitCode: a.exitCode,
     exitReason: a.exitReason,

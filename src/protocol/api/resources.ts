@@ -147,6 +147,12 @@ export const AllocationSummary = Type.Object({
   state: Type.String(),
   runId: Type.Integer(),
   slots: Type.Integer(),
+  /** The resource pool whose launcher ran it. */
+  resourcePool: Type.String(),
+  /** Its process on the master's machine (local pools); null elsewhere or before it started. */
+  pid: Nullable(Type.Integer()),
+  /** Its Slurm job (Slurm pools): what `squeue`, `scontrol` and `sacct` know it by. */
+  slurmJobId: Nullable(Type.String()),
   preemptRequested: Type.Boolean(),
   exitCode: Nullable(Type.Integer()),
   exitReason: Nullable(Type.String()),

@@ -4,6 +4,7 @@
  * checkpoints.
  */
 import { useEffect } from "preact/hooks";
+import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
@@ -33,6 +34,8 @@ function AllocationsTable(props: { allocations: AllocationSummary[]; now: number
           <th class="num">Run</th>
           <th>Allocation</th>
           <th>State</th>
+          <th>Pool</th>
+          <th>Process</th>
           <th>Started</th>
           <th class="num">Duration</th>
           <th>Preempted</th>
@@ -46,6 +49,8 @@ function AllocationsTable(props: { allocations: AllocationSummary[]; now: number
             <td class="num">{a.runId}</td>
             <td class="mono">{a.id}</td>
             <td>{a.state.toLowerCase()}</td>
+            <td>{a.resourcePool}</td>
+            <td class="mono">{launcherProcess(a)}</td>
             <td>{formatTime(a.createdAt)}</td>
             <td class="num">{formatDuration(elapsedSeconds(a.createdAt, a.endedAt, props.now))}</td>
             <td>{a.preemptRequested ? "yes" : ""}</td>
