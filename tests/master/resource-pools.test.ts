@@ -5,6 +5,7 @@
  * /resource-pools` shows what runs where.
  */
 import { afterEach, expect, test } from "vitest";
+import { missingPoolWarnings } from "../../src/master/app/resource-pool-views.js";
 import type { ResourcePoolList } from "../../src/protocol/api/resource-pools.js";
 import { ashaConfig } from "./support/configs.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
@@ -139,6 +140,7 @@ test("GET /resource-pools lists each pool's launcher, slots, experiments and run
         name: "cpu",
         launcher: "fake",
         default: true,
+        configured: true,
         slotType: "cpu",
         slotsTotal: 2,
         slotsUsed: 0,
@@ -149,6 +151,7 @@ test("GET /resource-pools lists each pool's launcher, slots, experiments and run
         name: "gpu",
         launcher: "fake",
         default: false,
+        configured: true,
         slotType: "cpu",
         slotsTotal: 3,
         slotsUsed: 2,
@@ -185,4 +188,24 @@ test("a pool of no slots takes an experiment, whose trials wait for slots there"
   const trials = await tm.store.listTrials({ experimentId: id });
   expect(trials.length).toBeGreaterThan(0);
   expect(await tm.store.listLiveAllocations()).toEqual([]);
+});
+
+test("a pool the master's config no longer has is listed as not configured, with the experiments waiting for it", async () => {
+  tm = await twoPools();
+  const exp = await create({ resource_pool: "gpu" });
+  await tm.settle();
+  await tm.restart([{ name: "cpu", slots: 2 }]);
+  const res = await tm.admin.get<ResourcePoolList>("/resource-pools");
+  expect(res.body.resourcePools.map((p) => [p.name, p.configured, p.launcher])).toEqual([
+    ["cpu", true, "fake"],
+    ["gpu", false, "none"],
+  ]);
+  expect(res.body.resourcePools[1]!.experiments).toEqual([
+    { id: exp.id, name: "asha-test", state: "ACTIVE" },
+  ]);
+  expect(await missingPoolWarnings(tm.master.ctx)).toEqual([
+    `resource pool "gpu" is not in this master's config; the trials of experiment ${exp.id} wait until a master with that pool runs`,
+  ]);
+  // Nothing of it runs in another pool meanwhile.
+  expect(tm.launchers.get("cpu")!.live.size).toBe(0);
 });

@@ -138,6 +138,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     storage,
     dataDirs,
     holds,
+    { missingPoolWarnings },
   ] = await Promise.all([
     import("../../master/app/master.js"),
     import("../../master/http/server.js"),
@@ -145,6 +146,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     import("../../master/storage/open-store.js"),
     import("../../master/storage/data-dir.js"),
     import("../../master/storage/master-hold.js"),
+    import("../../master/app/resource-pool-views.js"),
   ]);
   const { openStore, redactUrl, sqlitePath } = storage;
   const dataDir = resolve(given.dataDir ?? defaultDataDir());
@@ -209,13 +211,18 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     await master.start(advertisedUrl);
     if (!flags.quiet) {
       const poolList = pools.all
-        .map((p) => `${p.name}: ${p.kind}, ${p.launcher.totalSlots} slots`)
+        .map(
+          (p) =>
+            `${p.name}: ${p.kind}, ${p.launcher.totalSlots} slot${p.launcher.totalSlots === 1 ? "" : "s"}`,
+        )
         .join("; ");
       process.stdout.write(
         `pushtune master listening on ${url} (database ${redactUrl(dbUrl)}; pools ${poolList})\n`,
       );
       if (advertisedUrl !== url)
         process.stdout.write(`trials reach the master at ${advertisedUrl}\n`);
+      for (const line of await missingPoolWarnings(master.ctx))
+        process.stderr.write(`warning: ${line}\n`);
       if (token)
         process.stdout.write(
           `created user admin; its token is in ${join(dataDir, "admin.token")}\n`,

@@ -15,7 +15,7 @@ export function resourcePoolTable(
 ): string[] {
   const columns: Column<ResourcePoolView>[] = [
     { header: "POOL", value: (p) => (p.default ? `${p.name} (default)` : p.name), min: 12 },
-    { header: "LAUNCHER", value: (p) => p.launcher },
+    { header: "LAUNCHER", value: (p) => (p.configured ? p.launcher : "none: not configured") },
     {
       header: "SLOTS USED",
       value: (p) => `${p.slotsUsed}/${p.slotsTotal} ${p.slotType}`,

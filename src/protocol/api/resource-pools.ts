@@ -19,6 +19,12 @@ export const ResourcePoolSchema = Type.Object({
   launcher: Type.String(),
   /** Where experiments that name no pool run. */
   default: Type.Boolean(),
+  /**
+   * False for a pool that experiments name but this master's config does not
+   * have (it was removed or renamed): their trials wait, with no slots, until
+   * a master with that pool runs. Its launcher is then "none".
+   */
+  configured: Type.Boolean(),
   slotType: Type.Union([Type.Literal("cpu"), Type.Literal("gpu")]),
   slotsTotal: Type.Integer(),
   /** Slots held by the pool's live allocations. */

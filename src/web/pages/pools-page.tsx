@@ -36,7 +36,18 @@ export function PoolsPage() {
                   {p.name}
                   {p.default && <div class="muted small">default</div>}
                 </td>
-                <td>{p.launcher}</td>
+                <td>
+                  {p.configured ? (
+                    p.launcher
+                  ) : (
+                    <span
+                      class="warning"
+                      title="its experiments' trials wait for a master with this pool"
+                    >
+                      not in this master's config
+                    </span>
+                  )}
+                </td>
                 <td class="num">
                   {p.slotsUsed} / {p.slotsTotal} {p.slotType}
                 </td>

@@ -60,7 +60,8 @@ export interface TestMaster {
   as(token: string | null): Client;
   /** Waits until scheduling, exits and finishes queued so far are done. */
   settle(): Promise<void>;
-  restart(): Promise<void>;
+  /** A new master on the same database; with `pools`, configured with those instead. */
+  restart(pools?: { name: string; slots: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,9 +84,9 @@ export async function startTestMaster(
     url = pg.url;
     dropDb = pg.drop;
   }
+  let poolSlots = options.pools ?? [{ name: "default", slots: options.slots ?? 4 }];
   const open = async () => {
     const store = await openStore(url);
-    const poolSlots = options.pools ?? [{ name: "default", slots: options.slots ?? 4 }];
     const launchers = new Map(poolSlots.map((p) => [p.name, new FakeLauncher(p.slots)]));
     const launcher = launchers.get(poolSlots[0]!.name)!;
     const pools = new ResourcePools(
@@ -125,7 +126,8 @@ export async function startTestMaster(
         await t.master.supervisor.idle();
       }
     },
-    async restart() {
+    async restart(pools) {
+      if (pools) poolSlots = pools;
       await t.app.close();
       await t.master.close();
       await t.store.close();
