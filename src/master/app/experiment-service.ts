@@ -156,11 +156,19 @@ export class ExperimentService {
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
       );
     }
-    const checkpoints = await this.ctx.store.deleteExperiment(id);
+    const { checkpoints, allocations } = await this.ctx.store.deleteExperiment(id);
     await removeCheckpointFiles(
       checkpointDir(this.ctx, exp.config),
       checkpoints.filter((c) => c.state === "ACTIVE").map((c) => c.uuid),
     );
+    // What launchers keep of its runs (a Slurm job's directory) goes too; a pool no
+    // longer configured keeps its files, and a failed removal leaves them behind.
+    for (const a of allocations) {
+      await this.ctx.pools
+        .get(a.resourcePool)
+        ?.launcher.forget?.(a.launcherHandle)
+        .catch(() => {});
+    }
     this.ctx.driver.forget(id);
   }
 

@@ -54,6 +54,13 @@ export class FakeLauncher implements Launcher {
     return "stopped";
   }
 
+  /** Handles of deleted experiments' runs, in the order the master gave them up. */
+  readonly forgotten: unknown[] = [];
+
+  async forget(handle: unknown): Promise<void> {
+    this.forgotten.push(handle);
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
   }

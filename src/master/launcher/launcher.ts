@@ -79,5 +79,11 @@ export interface Launcher {
    * next trial's. Only launchers with `handOver` need it.
    */
   settleOutput?(allocationId: string): Promise<void>;
+  /**
+   * Removes what the launcher keeps on disk of an ended allocation (a Slurm
+   * job's directory), once its experiment is deleted. Launchers that keep
+   * nothing leave it out.
+   */
+  forget?(handle: unknown): Promise<void>;
   close(): Promise<void>;
 }

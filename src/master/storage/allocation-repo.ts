@@ -12,7 +12,7 @@ import {
 import type { AllocationsTable } from "./schema.js";
 import type { AllocationRow, AllocationState, Store } from "./store.js";
 
-function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
+export function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
   return {
     id: row.id,
     trialId: row.trial_id,

@@ -1,10 +1,11 @@
 /** Experiments: create, read, patch, and delete with everything they own. */
 import type { Selectable, Updateable } from "kysely";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { toAllocation } from "./allocation-repo.js";
 import { toCheckpoint } from "./checkpoint-repo.js";
 import { type Db, fromDateOrNull, toDate, toDateOrNull } from "./codec.js";
 import type { ExperimentsTable } from "./schema.js";
-import type { CheckpointRow, ExperimentRow, ExperimentState, Store } from "./store.js";
+import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
 
 function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
   return {
@@ -96,14 +97,20 @@ export async function updateExperiment(
 /**
  * Deletes the experiment and, children first, every row that belongs to it.
  * Runs inside the caller's transaction; returns the checkpoints (all states)
- * so the caller can remove their files.
+ * and the allocations, so the caller can remove their files.
  */
-export async function deleteExperiment(db: Db, id: number): Promise<CheckpointRow[]> {
+export async function deleteExperiment(db: Db, id: number): Promise<DeletedExperiment> {
   const checkpoints = await db
     .selectFrom("checkpoints")
     .selectAll()
     .where("experiment_id", "=", id)
     .orderBy("id")
+    .execute();
+  const allocations = await db
+    .selectFrom("allocations")
+    .selectAll()
+    .where("experiment_id", "=", id)
+    .orderBy("created_at")
     .execute();
   const trialIds = db.selectFrom("trials").select("id").where("experiment_id", "=", id);
   await db.deleteFrom("trial_logs").where("trial_id", "in", trialIds).execute();
@@ -114,5 +121,5 @@ export async function deleteExperiment(db: Db, id: number): Promise<CheckpointRo
   await db.deleteFrom("trials").where("experiment_id", "=", id).execute();
   await db.deleteFrom("searcher_events").where("experiment_id", "=", id).execute();
   await db.deleteFrom("experiments").where("id", "=", id).execute();
-  return checkpoints.map(toCheckpoint);
+  return { checkpoints: checkpoints.map(toCheckpoint), allocations: allocations.map(toAllocation) };
 }

@@ -17,6 +17,7 @@ import * as searcherEvents from "./searcher-event-repo.js";
 import type {
   AllocationRow,
   CheckpointRow,
+  DeletedExperiment,
   ExperimentRow,
   ExperimentState,
   LogLine,
@@ -146,7 +147,7 @@ export class KyselyStore implements Store {
     return experiments.updateExperiment(this.#db, id, patch);
   }
 
-  deleteExperiment(id: number): Promise<CheckpointRow[]> {
+  deleteExperiment(id: number): Promise<DeletedExperiment> {
     return this.#atomic((db) => experiments.deleteExperiment(db, id));
   }
 

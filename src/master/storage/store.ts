@@ -95,6 +95,12 @@ export interface TrialOpRow {
   searcherMetric: number | null;
 }
 
+/** What a deleted experiment had outside the database: checkpoints (all states) and its runs' launcher handles. */
+export interface DeletedExperiment {
+  checkpoints: CheckpointRow[];
+  allocations: AllocationRow[];
+}
+
 export interface AllocationRow {
   id: string;
   trialId: number;
@@ -232,8 +238,8 @@ export interface Store {
       >
     >,
   ): Promise<void>;
-  /** Deletes the experiment and every row that belongs to it; returns its checkpoints (for file removal). */
-  deleteExperiment(id: number): Promise<CheckpointRow[]>;
+  /** Deletes the experiment and every row that belongs to it; returns what has files elsewhere. */
+  deleteExperiment(id: number): Promise<DeletedExperiment>;
 
   // the searcher event log: seq is 1, 2, 3 … per experiment, gapless
   appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number>;

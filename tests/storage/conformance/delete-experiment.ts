@@ -51,8 +51,13 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     await store.markCheckpointsDeleted([gone.checkpoints[0]!.uuid]);
 
     const returned = await store.deleteExperiment(doomed.id);
-    expect(returned.map((c) => c.uuid)).toEqual(gone.checkpoints.map((c) => c.uuid));
-    expect(returned.map((c) => c.state)).toEqual(["DELETED", "ACTIVE"]);
+    expect(returned.checkpoints.map((c) => c.uuid)).toEqual(gone.checkpoints.map((c) => c.uuid));
+    expect(returned.checkpoints.map((c) => c.state)).toEqual(["DELETED", "ACTIVE"]);
+    // Its runs, with the launcher handles whose files the caller removes.
+    expect(returned.allocations.map((a) => a.trialId).sort()).toEqual(
+      gone.trials.map((t) => t.id).sort(),
+    );
+    expect(returned.allocations.every((a) => a.experimentId === doomed.id)).toBe(true);
 
     expect(await store.getExperiment(doomed.id)).toBeNull();
     expect(await store.listSearcherEvents(doomed.id)).toEqual([]);
@@ -92,12 +97,13 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     }
   });
 
-  test("deleting an empty or unknown experiment returns no checkpoints", async () => {
+  test("deleting an empty or unknown experiment returns no checkpoints and no runs", async () => {
     const { store } = ctx;
     const empty = await newExperiment(store);
-    expect(await store.deleteExperiment(empty.id)).toEqual([]);
+    const none = { checkpoints: [], allocations: [] };
+    expect(await store.deleteExperiment(empty.id)).toEqual(none);
     expect(await store.getExperiment(empty.id)).toBeNull();
-    expect(await store.deleteExperiment(987_654_321)).toEqual([]);
+    expect(await store.deleteExperiment(987_654_321)).toEqual(none);
   });
 
   test("a deletion rolled back with its transaction removes nothing", async () => {

@@ -8,7 +8,8 @@
  * restarts adopts the jobs still queued or running and reads the end of those
  * that finished meanwhile from their exit records.
  */
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, succeeded } from "./command-runner.js";
@@ -204,6 +205,16 @@ export class SlurmLauncher implements Launcher {
     // Running or not, its end is read by the next poll, and its logs go on from where they were.
     this.follow(allocationId, h, await readTailOffsets(files));
     return "adopted";
+  }
+
+  /** A deleted experiment's job directory: only one under this pool's `jobsDir`, and not while its job is followed. */
+  async forget(handle: unknown): Promise<void> {
+    const h = asHandle(handle);
+    if (!h) return;
+    const inside = relative(resolve(this.options.jobsDir), resolve(h.dir));
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return;
+    for (const job of this.jobs.values()) if (job.handle.dir === h.dir) return;
+    await rm(h.dir, { recursive: true, force: true });
   }
 
   async close(): Promise<void> {

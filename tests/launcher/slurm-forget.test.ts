@@ -1,0 +1,51 @@
+/**
+ * A deleted experiment's Slurm job directories are removed: only a directory
+ * under the pool's jobs_dir, and never that of a job the launcher still
+ * follows.
+ */
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { type FakeSlurm, fakeSlurm, until } from "./support/fake-slurm.js";
+
+let slurm: FakeSlurm;
+beforeEach(async () => {
+  slurm = await fakeSlurm();
+});
+afterEach(() => slurm.close());
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+test("an ended job's directory is removed", async () => {
+  const handle = await slurm.launch("a");
+  await slurm.writeRecord("a", "0 0\n");
+  await until(() => slurm.exits.length > 0);
+  expect(await exists(handle.dir)).toBe(true);
+  await slurm.launcher.forget(handle);
+  expect(await exists(handle.dir)).toBe(false);
+  expect(await exists(slurm.jobsDir)).toBe(true);
+});
+
+test("a job still followed keeps its directory", async () => {
+  const handle = await slurm.launch("a");
+  await slurm.launcher.forget(handle);
+  expect(await exists(handle.dir)).toBe(true);
+});
+
+test("a directory outside the jobs directory, or the jobs directory itself, is left alone", async () => {
+  const elsewhere = await mkdtemp(join(tmpdir(), "pushtune-not-a-job-"));
+  try {
+    await slurm.launcher.forget({ jobId: "9", dir: elsewhere });
+    await slurm.launcher.forget({ jobId: "9", dir: join(slurm.jobsDir, "..") });
+    await slurm.launcher.forget({ jobId: "9", dir: slurm.jobsDir });
+    expect(await exists(elsewhere)).toBe(true);
+    expect(await exists(slurm.jobsDir)).toBe(true);
+  } finally {
+    await rm(elsewhere, { recursive: true, force: true });
+  }
+});

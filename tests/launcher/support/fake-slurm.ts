@@ -1,0 +1,70 @@
+/**
+ * A Slurm launcher whose Slurm is a command runner: `sbatch` gives job 7, and
+ * `squeue` lists it in whatever state the test sets. Nothing runs, so tests
+ * write a job's exit record themselves.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExitInfo } from "../../../src/master/launcher/launcher.js";
+import type { CommandRunner } from "../../../src/master/launcher/slurm/command-runner.js";
+import {
+  type SlurmHandle,
+  SlurmLauncher,
+} from "../../../src/master/launcher/slurm/slurm-launcher.js";
+
+export interface FakeSlurm {
+  launcher: SlurmLauncher;
+  jobsDir: string;
+  exits: ExitInfo[];
+  /** What squeue says of job 7 from now on (RUNNING at first). */
+  setState(state: string): void;
+  /** Launches allocation `allocationId` as job 7. */
+  launch(allocationId: string): Promise<SlurmHandle>;
+  /** Writes the exit record of allocation `allocationId`'s job, as its batch script would. */
+  writeRecord(allocationId: string, text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function fakeSlurm(): Promise<FakeSlurm> {
+  const jobsDir = await mkdtemp(join(tmpdir(), "pushtune-fake-slurm-"));
+  let state = "RUNNING";
+  const runCommand: CommandRunner = async (command) => {
+    if (command === "sbatch") return { code: 0, stdout: "7\n", stderr: "" };
+    if (command === "squeue") {
+      const jobs = [{ job_id: 7, job_state: state, exit_code: 0 }];
+      return { code: 0, stdout: JSON.stringify({ jobs }), stderr: "" };
+    }
+    return { code: 0, stdout: "", stderr: "" };
+  };
+  const launcher = new SlurmLauncher({ slots: 1, jobsDir, runCommand, tailIntervalMs: 20 });
+  const exits: ExitInfo[] = [];
+  launcher.attach({ exited: (_id, info) => exits.push(info), log: () => {} });
+  return {
+    launcher,
+    jobsDir,
+    exits,
+    setState: (s) => {
+      state = s;
+    },
+    launch: async (allocationId) =>
+      (await launcher.launch({
+        allocationId,
+        trialId: 1,
+        experimentId: 1,
+        workdir: tmpdir(),
+        entrypoint: "true",
+        env: {},
+        slots: 1,
+      })) as SlurmHandle,
+    writeRecord: (allocationId, text) => writeFile(join(jobsDir, allocationId, "exit"), text),
+    async close() {
+      await launcher.close();
+      await rm(jobsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
