@@ -7,7 +7,8 @@ import type { PoolConfig } from "../config/master-config.js";
 import type { Launcher } from "./launcher.js";
 import { LocalLauncher } from "./local-launcher.js";
 import { type ResourcePool, ResourcePools } from "./resource-pools.js";
-import type { CommandRunner } from "./slurm/command-runner.js";
+import { type CommandRunner, execRunner } from "./slurm/command-runner.js";
+import { SlurmQueue } from "./slurm/job-queue.js";
 import { SlurmLauncher } from "./slurm/slurm-launcher.js";
 
 export interface PoolLauncherOptions {
@@ -25,6 +26,9 @@ export function buildResourcePools(
   configs: readonly PoolConfig[],
   options: PoolLauncherOptions,
 ): ResourcePools {
+  // One squeue for all Slurm pools: each reads its own jobs from the shared answer.
+  const runSlurm = options.runSlurmCommand ?? execRunner();
+  const queue = new SlurmQueue(runSlurm);
   const pools = configs.map((config, i): ResourcePool => {
     const isDefault = i === 0;
     const slots = (isDefault ? options.defaultSlots : undefined) ?? config.slots;
@@ -50,7 +54,8 @@ export function buildResourcePools(
       ...(config.time_limit ? { timeLimit: config.time_limit } : {}),
       ...(config.sbatch_args ? { sbatchArgs: config.sbatch_args } : {}),
       ...(config.warning_seconds ? { warningSeconds: config.warning_seconds } : {}),
-      ...(options.runSlurmCommand ? { runCommand: options.runSlurmCommand } : {}),
+      runCommand: runSlurm,
+      queue,
     });
     return { name: config.name, kind: "slurm", slotType: config.slot_type, launcher };
   });

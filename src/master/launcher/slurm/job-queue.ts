@@ -3,7 +3,39 @@
  * at once (Slurm remembers finished ones for `MinJobAge`, 300 s by default),
  * and `scontrol show job` for one it no longer lists.
  */
+import { type CommandRunner, succeeded } from "./command-runner.js";
 import type { SlurmJobState } from "./job-end.js";
+
+/**
+ * This user's jobs as one `squeue --json` shows them, shared by every Slurm
+ * pool of a master: an answer younger than `minMs` is reused and one call is
+ * in flight at most, so Slurm answers at most once a `minMs` however many
+ * pools ask.
+ */
+export class SlurmQueue {
+  private last: { at: number; jobs: Map<string, SlurmJobState> } | null = null;
+  private call: Promise<Map<string, SlurmJobState>> | null = null;
+
+  constructor(
+    private readonly run: CommandRunner,
+    readonly minMs = 1000,
+  ) {}
+
+  jobs(): Promise<Map<string, SlurmJobState>> {
+    if (this.call) return this.call;
+    if (this.last && Date.now() - this.last.at < this.minMs) return Promise.resolve(this.last.jobs);
+    this.call = (async () => {
+      try {
+        const jobs = parseSqueue(succeeded("squeue", await this.run("squeue", ["--json", "--me"])));
+        this.last = { at: Date.now(), jobs };
+        return jobs;
+      } finally {
+        this.call = null;
+      }
+    })();
+    return this.call;
+  }
+}
 
 interface SqueueJob {
   job_id?: number;

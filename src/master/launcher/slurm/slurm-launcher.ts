@@ -2,9 +2,10 @@
  * The Slurm launcher: each allocation is one `sbatch` job that runs the
  * entrypoint in the experiment's workdir with the trial's environment (read
  * from a 0600 file, never from a command line). The master follows its jobs
- * with one `squeue --json` for all of them, at most once a second and less
- * often while Slurm is slow or down, and tails the output files the jobs write
- * on the shared file system. Jobs do not depend on the master: one that
+ * with one `squeue --json` for all of them (and for its other Slurm pools'),
+ * at most once a second and less often while Slurm is slow or down, tails the
+ * output files the jobs write on the shared file system, and reads a job's
+ * exit record as soon as its batch script writes it. Jobs do not depend on the master: one that
  * restarts adopts the jobs still queued or running and reads the end of those
  * that finished meanwhile from their exit records.
  */
@@ -23,7 +24,7 @@ import {
   writeJobFiles,
   writeTailOffsets,
 } from "./job-files.js";
-import { nextPollDelay, parseScontrolJob, parseSqueue } from "./job-queue.js";
+import { nextPollDelay, parseScontrolJob, SlurmQueue } from "./job-queue.js";
 import { jobName, type SlurmPoolSettings, sbatchArgs } from "./sbatch-args.js";
 
 /** What the master stores for a job: plain JSON. */
@@ -42,7 +43,9 @@ export interface SlurmLauncherOptions extends SlurmPoolSettings {
   baseEnv?: NodeJS.ProcessEnv;
   /** Runs Slurm's commands (default: child processes with the master's environment). */
   runCommand?: CommandRunner;
-  /** Least time between two `squeue` calls (default 1000 ms). */
+  /** The queue this launcher reads, shared with the master's other Slurm pools (default: its own). */
+  queue?: SlurmQueue;
+  /** Least time between two `squeue` calls (default 1000 ms; a shared queue's own). */
   pollIntervalMs?: number;
   /** Most time between two `squeue` calls while Slurm fails (default 30 s). */
   maxPollIntervalMs?: number;
@@ -75,9 +78,7 @@ export class SlurmLauncher implements Launcher {
   private pollDelay: number;
   private pollTimer: NodeJS.Timeout | null = null;
   private tailTimer: NodeJS.Timeout | null = null;
-  /** The last `squeue` answer and when it came; one call in flight at most. */
-  private queue: { at: number; jobs: Map<string, SlurmJobState> } | null = null;
-  private queueCall: Promise<Map<string, SlurmJobState>> | null = null;
+  private readonly queue: SlurmQueue;
   /** Output reads and exits, one at a time, so that no line is read twice or after its exit. */
   private work: Promise<void> = Promise.resolve();
   private closed = false;
@@ -86,7 +87,8 @@ export class SlurmLauncher implements Launcher {
     this.totalSlots = options.slots;
     this.run = options.runCommand ?? execRunner();
     this.baseEnv = inheritedEnv(options.baseEnv ?? process.env);
-    this.minPollMs = options.pollIntervalMs ?? 1000;
+    this.queue = options.queue ?? new SlurmQueue(this.run, options.pollIntervalMs);
+    this.minPollMs = this.queue.minMs;
     this.maxPollMs = options.maxPollIntervalMs ?? 30_000;
     this.pollDelay = this.minPollMs;
   }
@@ -164,7 +166,7 @@ export class SlurmLauncher implements Launcher {
     if (!jobId) return;
     // A job still queued (or not yet seen in the queue) has no process to signal, and
     // `scancel --signal` would wait for it to start: it is cancelled, having done little.
-    const state = (await this.queueJobs().catch(() => null))?.get(jobId)?.state;
+    const state = (await this.queue.jobs().catch(() => null))?.get(jobId)?.state;
     if (state === undefined || state === "PENDING") {
       const job = this.jobs.get(allocationId);
       if (job) job.requested.cancelledQueued = true;
@@ -257,29 +259,9 @@ export class SlurmLauncher implements Launcher {
     this.pollTimer = this.closed || this.jobs.size === 0 ? null : this.schedulePoll(this.pollDelay);
   }
 
-  /**
-   * All of this user's jobs, from one `squeue --json`; an answer younger than
-   * the poll interval is reused, so no caller makes Slurm answer more often.
-   */
-  private queueJobs(): Promise<Map<string, SlurmJobState>> {
-    if (this.queueCall) return this.queueCall;
-    if (this.queue && Date.now() - this.queue.at < this.minPollMs)
-      return Promise.resolve(this.queue.jobs);
-    this.queueCall = (async () => {
-      try {
-        const jobs = parseSqueue(succeeded("squeue", await this.run("squeue", ["--json", "--me"])));
-        this.queue = { at: Date.now(), jobs };
-        return jobs;
-      } finally {
-        this.queueCall = null;
-      }
-    })();
-    return this.queueCall;
-  }
-
   /** What Slurm says of a job: from the shared `squeue` answer, else from `scontrol`. */
   private async lookUp(jobId: string): Promise<SlurmJobState | null> {
-    return (await this.queueJobs()).get(jobId) ?? (await this.forgottenJob(jobId));
+    return (await this.queue.jobs()).get(jobId) ?? (await this.forgottenJob(jobId));
   }
 
   /** A job squeue does not list: `scontrol` may still remember it; null when Slurm does not. */
