@@ -10,6 +10,7 @@ import { expect, test } from "vitest";
 import type { ExitInfo } from "../../src/master/launcher/launcher.js";
 import type { CommandRunner } from "../../src/master/launcher/slurm/command-runner.js";
 import { SlurmLauncher } from "../../src/master/launcher/slurm/slurm-launcher.js";
+import { launchSpec } from "./support/fake-slurm.js";
 
 test("each failed squeue doubles the wait before the next, up to the longest", async () => {
   const calls: number[] = [];
@@ -38,15 +39,7 @@ test("each failed squeue doubles the wait before the next, up to the longest", a
   const exited = new Promise<ExitInfo>((resolve) =>
     launcher.attach({ exited: (_id, info) => resolve(info), log: () => {} }),
   );
-  await launcher.launch({
-    allocationId: "a",
-    trialId: 1,
-    experimentId: 1,
-    workdir: tmpdir(),
-    entrypoint: "true",
-    env: {},
-    slots: 1,
-  });
+  await launcher.launch(launchSpec("a"));
   expect(await exited).toEqual({ exitCode: 0, signal: null, lost: false });
   const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
   // After failures 1..5 the waits are 100, 200, 400, 400, 400 ms (timers fire late, never early).

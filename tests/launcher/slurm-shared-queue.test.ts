@@ -11,6 +11,7 @@ import type { PoolConfig } from "../../src/master/config/master-config.js";
 import type { ExitInfo } from "../../src/master/launcher/launcher.js";
 import { buildResourcePools } from "../../src/master/launcher/pool-launchers.js";
 import type { CommandRunner } from "../../src/master/launcher/slurm/command-runner.js";
+import { launchSpec } from "./support/fake-slurm.js";
 
 test("two Slurm pools follow their jobs with one squeue a second between them", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-shared-queue-"));
@@ -39,15 +40,7 @@ test("two Slurm pools follow their jobs with one squeue a second between them", 
       ["a", "in-a"],
       ["b", "in-b"],
     ] as const) {
-      await pools.get(name)!.launcher.launch({
-        allocationId,
-        trialId: 1,
-        experimentId: 1,
-        workdir: tmpdir(),
-        entrypoint: "true",
-        env: {},
-        slots: 1,
-      });
+      await pools.get(name)!.launcher.launch(launchSpec(allocationId));
     }
     while (exits.size < 2) await new Promise((r) => setTimeout(r, 20));
     expect(exits.get("in-a")).toEqual({ exitCode: 0, signal: null, lost: false });

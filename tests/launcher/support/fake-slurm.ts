@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExitInfo } from "../../../src/master/launcher/launcher.js";
+import type { ExitInfo, LaunchSpec } from "../../../src/master/launcher/launcher.js";
 import type { CommandRunner } from "../../../src/master/launcher/slurm/command-runner.js";
 import {
   type SlurmHandle,
@@ -48,20 +48,25 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
       state = s;
     },
     launch: async (allocationId) =>
-      (await launcher.launch({
-        allocationId,
-        trialId: 1,
-        experimentId: 1,
-        workdir: tmpdir(),
-        entrypoint: "true",
-        env: {},
-        slots: 1,
-      })) as SlurmHandle,
+      (await launcher.launch(launchSpec(allocationId))) as SlurmHandle,
     writeRecord: (allocationId, text) => writeFile(join(jobsDir, allocationId, "exit"), text),
     async close() {
       await launcher.close();
       await rm(jobsDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A one-slot allocation of trial 1 that runs `true`: what the fake Slurm tests launch. */
+export function launchSpec(allocationId: string): LaunchSpec {
+  return {
+    allocationId,
+    trialId: 1,
+    experimentId: 1,
+    workdir: tmpdir(),
+    entrypoint: "true",
+    env: {},
+    slots: 1,
   };
 }
 
