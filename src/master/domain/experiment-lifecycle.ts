@@ -26,8 +26,8 @@
 
 import type { ExperimentState } from "../storage/store.js";
 import { assertNever } from "./assert-never.js";
-import { isStopping, stopTowards, terminalOf } from "./run-state.js";
-import { accept, refuse, type TransitionResult } from "./transition.js";
+import { nothingRuns, stopTowards, userTransition } from "./run-state.js";
+import type { TransitionResult } from "./transition.js";
 
 export { isStopping, isTerminal } from "./run-state.js";
 
@@ -58,19 +58,10 @@ export function nextExperimentState(
 ): TransitionResult<ExperimentState> {
   switch (action) {
     case "pause":
-      return state === "ACTIVE" || state === "PAUSED"
-        ? accept("PAUSED")
-        : refuse(SUBJECT, action, state);
     case "activate":
-      return state === "ACTIVE" || state === "PAUSED"
-        ? accept("ACTIVE")
-        : refuse(SUBJECT, action, state);
     case "cancel":
-      if (state === "CANCELED") return accept(state);
-      return stopTowards(SUBJECT, action, state, "STOPPING_CANCELED");
     case "kill":
-      if (state === "CANCELED") return accept(state);
-      return stopTowards(SUBJECT, action, state, "STOPPING_KILLED");
+      return userTransition(SUBJECT, action, state);
     case "searcherShutdown":
       return stopTowards(SUBJECT, action, state, "STOPPING_COMPLETED");
     case "searcherFailure":
@@ -79,9 +70,7 @@ export function nextExperimentState(
     case "allTrialsStopped":
       // Only a stopping experiment ends when its trials are gone; an ACTIVE one
       // waits for its searcher and a PAUSED one for the user.
-      if (isStopping(state)) return accept(terminalOf(state));
-      if (state === "ACTIVE" || state === "PAUSED") return accept(state);
-      return refuse(SUBJECT, "report all trials stopped for", state);
+      return nothingRuns(SUBJECT, "report all trials stopped for", state);
     default:
       return assertNever(action);
   }

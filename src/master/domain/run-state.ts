@@ -74,3 +74,51 @@ export function stopTowards<S extends RunState>(
   }
   return refuse(subject, action, state);
 }
+
+/** What a user (or the experiment, for its trials) asks of an experiment or a trial alike. */
+export type UserAction = "pause" | "activate" | "cancel" | "kill";
+
+/**
+ * Pause and activate move between ACTIVE and PAUSED (a repeat is accepted
+ * unchanged); cancel and kill stop, and are accepted unchanged once the
+ * subject ended CANCELED.
+ */
+export function userTransition<S extends RunState>(
+  subject: string,
+  action: UserAction,
+  state: S,
+): TransitionResult<S> {
+  switch (action) {
+    case "pause":
+    case "activate": {
+      const target = (action === "pause" ? "PAUSED" : "ACTIVE") as S;
+      return state === "ACTIVE" || state === "PAUSED"
+        ? accept(target)
+        : refuse(subject, action, state);
+    }
+    case "cancel":
+    case "kill":
+      if (state === "CANCELED") return accept(state);
+      return stopTowards(
+        subject,
+        action,
+        state,
+        (action === "cancel" ? "STOPPING_CANCELED" : "STOPPING_KILLED") as StoppingState & S,
+      );
+  }
+}
+
+/**
+ * Nothing runs any more: a stopping subject ends, an ACTIVE or PAUSED one stays
+ * (it waits for its searcher, its rescheduling or the user), and a terminal one
+ * cannot be told so.
+ */
+export function nothingRuns<S extends RunState>(
+  subject: string,
+  what: string,
+  state: S,
+): TransitionResult<S> {
+  if (isStopping(state)) return accept(terminalOf(state) as S);
+  if (state === "ACTIVE" || state === "PAUSED") return accept(state);
+  return refuse(subject, what, state);
+}

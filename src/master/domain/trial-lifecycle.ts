@@ -22,8 +22,8 @@
 
 import type { TrialState } from "../storage/store.js";
 import { assertNever } from "./assert-never.js";
-import { isStopping, stopTowards, terminalOf } from "./run-state.js";
-import { accept, refuse, type TransitionResult } from "./transition.js";
+import { nothingRuns, stopTowards, userTransition } from "./run-state.js";
+import type { TransitionResult } from "./transition.js";
 
 export type TrialAction =
   /** Its experiment was paused. */
@@ -50,29 +50,18 @@ export function nextTrialState(
 ): TransitionResult<TrialState> {
   switch (action) {
     case "pause":
-      return state === "ACTIVE" || state === "PAUSED"
-        ? accept("PAUSED")
-        : refuse(SUBJECT, action, state);
     case "activate":
-      return state === "ACTIVE" || state === "PAUSED"
-        ? accept("ACTIVE")
-        : refuse(SUBJECT, action, state);
+    case "cancel":
+    case "kill":
+      return userTransition(SUBJECT, action, state);
     case "close":
       return stopTowards(SUBJECT, action, state, "STOPPING_COMPLETED");
-    case "cancel":
-      if (state === "CANCELED") return accept(state);
-      return stopTowards(SUBJECT, action, state, "STOPPING_CANCELED");
-    case "kill":
-      if (state === "CANCELED") return accept(state);
-      return stopTowards(SUBJECT, action, state, "STOPPING_KILLED");
     case "errored":
       return stopTowards(SUBJECT, action, state, "STOPPING_ERROR");
     case "exited":
       // An ACTIVE trial whose process ended is rescheduled or restarted, and a
       // PAUSED one waits for activate: only a stopping trial ends here.
-      if (isStopping(state)) return accept(terminalOf(state));
-      if (state === "ACTIVE" || state === "PAUSED") return accept(state);
-      return refuse(SUBJECT, "report the exit of", state);
+      return nothingRuns(SUBJECT, "report the exit of", state);
     default:
       return assertNever(action);
   }
