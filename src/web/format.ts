@@ -1,3 +1,4 @@
+import { isEnded, RUN_STATES } from "../protocol/api/run-states.js";
 /** How numbers, times and states read in the UI. */
 
 export function formatMetric(value: number | null | undefined): string {
@@ -54,21 +55,10 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const TERMINAL = new Set(["COMPLETED", "CANCELED", "ERROR"]);
-export const isTerminal = (state: string) => TERMINAL.has(state);
+export const isTerminal = isEnded;
 
 /** Experiment and trial states, in the order filters list them. */
-export const STATES = [
-  "ACTIVE",
-  "PAUSED",
-  "STOPPING_COMPLETED",
-  "STOPPING_CANCELED",
-  "STOPPING_KILLED",
-  "STOPPING_ERROR",
-  "COMPLETED",
-  "CANCELED",
-  "ERROR",
-] as const;
+export const STATES = RUN_STATES;
 
 export function stateClass(state: string): string {
   if (state === "ACTIVE") return "state-active";

@@ -2,6 +2,7 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
+import { NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { ExperimentAction } from "../client.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parseSeconds } from "../context.js";
@@ -15,16 +16,6 @@ import { styleState } from "../format/style.js";
 import { sortTrials, trialTable } from "../format/trials.js";
 import { sleep } from "../io.js";
 import { readConfigFile } from "./preview.js";
-
-/** States of experiments that have not ended: what `experiment list` shows without --all. */
-export const NOT_ENDED = [
-  "ACTIVE",
-  "PAUSED",
-  "STOPPING_COMPLETED",
-  "STOPPING_CANCELED",
-  "STOPPING_KILLED",
-  "STOPPING_ERROR",
-];
 
 const DEFAULT_INTERVAL_SECONDS = 2;
 
@@ -87,7 +78,9 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
     .action(async (_o, cmd: Command) => {
       const flags = flagsOf<{ all?: boolean } & JsonFlag>(cmd);
       const client = await ctx.connect(flags);
-      const { experiments } = await client.listExperiments(flags.all ? undefined : NOT_ENDED);
+      const { experiments } = await client.listExperiments(
+        flags.all ? undefined : [...NOT_ENDED_STATES],
+      );
       experiments.sort((a, b) => a.id - b.id);
       if (flags.json) return ctx.printJson({ experiments });
       if (experiments.length === 0) {

@@ -1,17 +1,11 @@
 /** What each resource pool holds now, as `GET /resource-pools` shows it. */
 import type { ResourcePoolView } from "../../protocol/api/resource-pools.js";
-import { ExperimentStateSchema } from "../../protocol/api/resources.js";
-import { isTerminal } from "../domain/index.js";
+import { NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { MasterContext } from "./context.js";
-
-/** Experiments that may still hold or want slots. */
-const NOT_OVER = ExperimentStateSchema.anyOf
-  .map((literal) => literal.const)
-  .filter((state) => !isTerminal(state));
 
 export async function resourcePoolViews(ctx: MasterContext): Promise<ResourcePoolView[]> {
   const live = await ctx.store.listLiveAllocations();
-  const experiments = await ctx.store.listExperiments({ states: NOT_OVER });
+  const experiments = await ctx.store.listExperiments({ states: [...NOT_ENDED_STATES] });
   const configured = ctx.pools.all.map((pool) => {
     const held = live
       .filter((a) => a.resourcePool === pool.name)

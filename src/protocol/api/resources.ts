@@ -5,21 +5,12 @@
 import { type Static, Type } from "typebox";
 import { Cursor, FiniteNumber } from "./common.js";
 import { MetricGroupSchema } from "./push.js";
+import { RUN_STATES } from "./run-states.js";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
-export const ExperimentStateSchema = Type.Union([
-  Type.Literal("ACTIVE"),
-  Type.Literal("PAUSED"),
-  Type.Literal("STOPPING_COMPLETED"),
-  Type.Literal("STOPPING_CANCELED"),
-  Type.Literal("STOPPING_KILLED"),
-  Type.Literal("STOPPING_ERROR"),
-  Type.Literal("COMPLETED"),
-  Type.Literal("CANCELED"),
-  Type.Literal("ERROR"),
-]);
+export const ExperimentStateSchema = Type.Enum(RUN_STATES);
 export const TrialStateSchema = ExperimentStateSchema;
 
 export const CreateExperimentBody = Type.Object(

@@ -10,10 +10,10 @@ import {
   ExperimentDetail,
   ExperimentList,
   ExperimentListQuery,
-  ExperimentStateSchema,
   MetricSeries,
   TrialList,
 } from "../../../protocol/api/resources.js";
+import { RUN_STATES } from "../../../protocol/api/run-states.js";
 import type { Master } from "../../app/master.js";
 import {
   mayChange,
@@ -33,7 +33,7 @@ import { trialSummaries } from "./trials.js";
 
 const errors = ErrorResponses;
 const tags = ["experiments"];
-const STATES = new Set(ExperimentStateSchema.anyOf.map((s) => s.const as string));
+const STATES: ReadonlySet<string> = new Set(RUN_STATES);
 
 export async function experimentRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
