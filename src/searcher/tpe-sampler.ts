@@ -6,12 +6,27 @@
  * The model is what the searcher state keeps: each trial's hyperparameters as
  * coordinates (`tpe-space.ts`) and the (normalised: smaller is better) metrics
  * trials reported, by length. To sample, it takes the results at the longest
- * length that has at least max(n_startup_trials, 1) of them — for ASHA, the
- * highest rung with enough results, falling back to lower rungs (BOHB's rule);
- * with none, the trial is sampled at random exactly as random search does.
- * Trials are ranked by their results at that length, those stopped before it
- * after them (see `tpe-split.ts`); the best min(ceil(gamma * n), 25) of the n
- * trials with a result are good, the rest bad. For each varying
+ * length that has enough of them; with none, the trial is sampled at random
+ * exactly as random search does. Trials are ranked by their results at that
+ * length, those stopped before it after them (see `tpe-split.ts`).
+ *
+ * - The `tpe` searcher (Optuna's rule): enough is max(n_startup_trials, 1);
+ *   the best min(ceil(gamma * n), 25) of the n trials with a result are good,
+ *   the rest bad.
+ * - ASHA's sampler (BOHB's rule, Falkner et al. 2018): the highest rung with
+ *   enough results, falling back to lower rungs. Enough is
+ *   max(n_startup_trials, 2 * (d + 1)) for d varying hyperparameters (BOHB
+ *   fits a model to a budget once both its good and its bad set hold d + 1
+ *   of the budget's results); the good set is the best
+ *   max(d + 1, min(ceil(gamma * m), 25)) of the m results at that rung, so
+ *   the rung's ranking decides it: ranked against every trial, as the `tpe`
+ *   searcher ranks, a rung above the first would be good as a whole (few
+ *   trials reach it) and its results would not count. One new trial in
+ *   three is still sampled at random (BOHB's random fraction), so that a
+ *   model fitted to a few noisy results cannot hold the search at one point,
+ *   and the search stays within a constant factor of random ASHA.
+ *
+ * For each varying
  * hyperparameter, independently and in the config's order, it fits a Parzen
  * estimator l to the good values and g to the bad ones, draws n_ei_candidates
  * values from l and keeps the one with the highest l(x)/g(x) (the first on
@@ -21,11 +36,23 @@
  * INVALID_HP is forgotten. All randomness comes from the searcher's generator.
  */
 import { SEARCHER_DEFAULTS } from "../protocol/config/searcher-config.js";
-import type { HParams, SearcherConfig, TpeSettings } from "../protocol/config/types.js";
+import type {
+  ExperimentConfig,
+  HParams,
+  SearcherConfig,
+  TpeSettings,
+} from "../protocol/config/types.js";
 import { normaliseMetric } from "./asha-state.js";
 import { logParzenDensity, parzenEstimator, sampleParzen } from "./parzen-estimator.js";
+import { nextFloat } from "./rng.js";
 import { axisDomain, decodeHParams, encodeHParams, type TpeAxis, tpeAxes } from "./tpe-space.js";
-import { splitResults, type TpeRung } from "./tpe-split.js";
+import {
+  type GoodSize,
+  gammaShare,
+  optunaGoodSize,
+  splitResults,
+  type TpeRung,
+} from "./tpe-split.js";
 import type { MethodContext, MethodEvent, RequestId, RngState } from "./types.js";
 
 export type { TpeRung } from "./tpe-split.js";
@@ -95,9 +122,33 @@ export function observeTpe(
   }
 }
 
-/** The results to model: the longest length with enough of them, or null (sample at random). */
-export function tpeModelledRung(model: TpeModelState, settings: TpeSettings): TpeRung | null {
-  const needed = Math.max(settings.n_startup_trials, 1);
+/** BOHB's share of new trials sampled at random once there is a model. */
+export const BOHB_RANDOM_FRACTION = 1 / 3;
+
+/** How a searcher models its results: the `tpe` searcher as Optuna, ASHA's sampler as BOHB. */
+export interface TpeModelRule {
+  /** Results a length needs to be modelled. */
+  needed: number;
+  goodSize: GoodSize;
+  /** The share of new trials sampled at random while there is a model. */
+  randomFraction: number;
+}
+
+export function tpeModelRule(config: ExperimentConfig, settings: TpeSettings): TpeModelRule {
+  const startup = Math.max(settings.n_startup_trials, 1);
+  if (config.searcher.name === "tpe") {
+    return { needed: startup, goodSize: optunaGoodSize(settings.gamma), randomFraction: 0 };
+  }
+  const minPoints = tpeAxes(config.hyperparameters).length + 1;
+  return {
+    needed: Math.max(startup, 2 * minPoints),
+    goodSize: (_ranked, reached) => Math.max(minPoints, gammaShare(settings.gamma, reached)),
+    randomFraction: BOHB_RANDOM_FRACTION,
+  };
+}
+
+/** The results to model: the longest length with at least `needed` of them, or null (sample at random). */
+export function tpeModelledRung(model: TpeModelState, needed: number): TpeRung | null {
   for (let k = model.rungs.length - 1; k >= 0; k--) {
     if (model.rungs[k]!.results.length >= needed) return model.rungs[k]!;
   }
@@ -128,15 +179,18 @@ function sampleAxis(
   return best;
 }
 
-/** Hyperparameters for a new trial from the model, or null when it has too few results. */
+/** Hyperparameters for a new trial from the model, or null to sample it at random (too few results, or BOHB's random draw). */
 export function suggestTpe(
   ctx: MethodContext,
   model: TpeModelState,
   settings: TpeSettings,
 ): HParams | null {
-  const rung = tpeModelledRung(model, settings);
+  const rule = tpeModelRule(ctx.config, settings);
+  const rung = tpeModelledRung(model, rule.needed);
   if (rung === null) return null;
-  const { good, bad } = splitResults(model.rungs, rung.length, settings.gamma, model.points.length);
+  // Drawn only once there is a model, so that until then the draws are random search's.
+  if (rule.randomFraction > 0 && nextFloat(ctx.rng) < rule.randomFraction) return null;
+  const { good, bad } = splitResults(model.rungs, rung.length, rule.goodSize, model.points.length);
   const specs = ctx.config.hyperparameters;
   const coords = tpeAxes(specs).map((axis, j) => {
     const values = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]![j]!);

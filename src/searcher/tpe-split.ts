@@ -63,20 +63,41 @@ function ranksBefore(s: Standings, a: RequestId, b: RequestId): boolean {
 }
 
 /**
- * The best min(ceil(gamma * n), 25) of the n trials with a result are good,
- * the others bad; each set oldest first (weights age by trial order).
- * `trials` is the number of request ids issued so far.
+ * How many of the ranked trials are good, given how many have a result
+ * (`ranked`) and how many of them reached the modelled length (`reached`).
+ */
+export type GoodSize = (ranked: number, reached: number) => number;
+
+/** Optuna's gamma: min(ceil(gamma * n), 25) of n. */
+export function gammaShare(gamma: number, n: number): number {
+  return Math.min(Math.ceil(gamma * n), MAX_GOOD_RESULTS);
+}
+
+/** Optuna's: min(ceil(gamma * n), 25) of the n trials with a result. */
+export const optunaGoodSize =
+  (gamma: number): GoodSize =>
+  (ranked) =>
+    gammaShare(gamma, ranked);
+
+/**
+ * The best `goodSize` trials with a result are good, the others bad; each set
+ * oldest first (weights age by trial order). `trials` is the number of
+ * request ids issued so far.
  */
 export function splitResults(
   rungs: TpeRung[],
   modelled: number,
-  gamma: number,
+  goodSize: GoodSize,
   trials: number,
 ): { good: RequestId[]; bad: RequestId[] } {
   const s = standingsOf(rungs, modelled, trials + 1);
   let ranked = 0;
-  for (let id = 1; id <= trials; id++) if (s.tier[id] !== 0) ranked++;
-  const k = Math.min(Math.ceil(gamma * ranked), MAX_GOOD_RESULTS);
+  let reached = 0;
+  for (let id = 1; id <= trials; id++) {
+    if (s.tier[id] !== 0) ranked++;
+    if (s.tier[id] === 1) reached++;
+  }
+  const k = goodSize(ranked, reached);
   // The best k so far, best first.
   const best: RequestId[] = [];
   for (let id = 1; id <= trials && k > 0; id++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExperimentConfig, HParams } from "../../src/protocol/config/types.js";
 import type { AshaSearchState } from "../../src/searcher/asha-search.js";
-import { newTpeModel, tpeModelledRung } from "../../src/searcher/tpe-sampler.js";
+import { newTpeModel, tpeModelledRung, tpeModelRule } from "../../src/searcher/tpe-sampler.js";
 import type { CreateOp } from "../../src/searcher/types.js";
 import {
   adaptiveAsha,
@@ -9,6 +9,7 @@ import {
   batches,
   everyKindHParams,
   experimentConfig,
+  tpe as tpeSearch,
 } from "./support/config.js";
 import { expectPlan, runTable } from "./support/simulation.js";
 
@@ -31,12 +32,13 @@ describe("ASHA with sampler: tpe", () => {
   const random = experimentConfig(halving, { hyperparameters: everyKindHParams });
   const tpe = experimentConfig({ ...halving, ...withTpe }, { hyperparameters: everyKindHParams });
 
-  it("samples new trials as the random sampler does until a rung has n_startup_trials results", () => {
+  it("samples new trials as the random sampler does until a rung has enough results to model", () => {
     const a = creates(tpe);
     const b = creates(random);
-    // Three trials at a time: trials 1–6 are created before the first rung holds its 5th result.
-    expect(a.slice(0, 6)).toEqual(b.slice(0, 6));
-    expect(a[6]!.hparams).not.toEqual(b[6]!.hparams);
+    // Five varying hyperparameters: a rung is modelled from max(5, 2 * (5 + 1)) = 12 results.
+    // Three trials at a time: trials 1–13 are created before the first rung holds its 12th result.
+    expect(a.slice(0, 13)).toEqual(b.slice(0, 13));
+    expect(a[13]!.hparams).not.toEqual(b[13]!.hparams);
     expect(a.map((op) => op.requestId)).toEqual(b.map((op) => op.requestId));
   });
 
@@ -58,10 +60,15 @@ describe("ASHA with sampler: tpe", () => {
   });
 
   it("samples close to the best results once it models them", () => {
-    const dropout = (ops: CreateOp[]) => ops.slice(10).map((op) => op.hparams.dropout as number);
+    const longer = { ...halving, max_trials: 60 };
+    const config = (searcher: typeof halving) =>
+      experimentConfig(searcher, { hyperparameters: everyKindHParams });
+    const dropout = (ops: CreateOp[]) => ops.slice(20).map((op) => op.hparams.dropout as number);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // The metric is best at dropout 0.1, the low end of [0.1, 0.5).
-    expect(mean(dropout(creates(tpe)))).toBeLessThan(mean(dropout(creates(random))) - 0.1);
+    expect(mean(dropout(creates(config({ ...longer, ...withTpe }))))).toBeLessThan(
+      mean(dropout(creates(config(longer)))) - 0.08,
+    );
   });
 
   it("gives the same trials for the same seed and other trials for another seed", () => {
@@ -81,7 +88,6 @@ describe("ASHA with sampler: tpe", () => {
   });
 
   it("models the longest rung with enough results, then shorter ones, then none (BOHB's rule)", () => {
-    const settings = { n_startup_trials: 2, gamma: 0.1, n_ei_candidates: 24 };
     const model = newTpeModel();
     model.points = [[0], [1], [2]];
     const rung = (length: number, ids: number[]) => ({
@@ -89,10 +95,27 @@ describe("ASHA with sampler: tpe", () => {
       results: ids.map((id): [number, number] => [id, id]),
     });
     model.rungs = [rung(100, [1])];
-    expect(tpeModelledRung(model, settings)).toBeNull();
+    expect(tpeModelledRung(model, 2)).toBeNull();
     model.rungs = [rung(100, [1, 2, 3]), rung(300, [1])];
-    expect(tpeModelledRung(model, settings)?.length).toBe(100);
+    expect(tpeModelledRung(model, 2)?.length).toBe(100);
     model.rungs = [rung(100, [1, 2, 3]), rung(300, [1, 2]), rung(900, [1])];
-    expect(tpeModelledRung(model, settings)?.length).toBe(300);
+    expect(tpeModelledRung(model, 2)?.length).toBe(300);
+  });
+
+  it("splits a rung's results by their own ranking, as BOHB does, where the tpe searcher ranks every trial", () => {
+    const settings = { n_startup_trials: 5, gamma: 0.1, n_ei_candidates: 24 };
+    const asha = tpeModelRule(tpe, settings);
+    // Five varying hyperparameters: BOHB's models need 5 + 1 points in each set.
+    expect(asha.needed).toBe(12);
+    expect(asha.randomFraction).toBeCloseTo(1 / 3);
+    // 200 trials with a result, 16 of them at the modelled rung: the best 6 of those 16,
+    // not 20 (which would take every trial at the rung, however it did there).
+    expect(asha.goodSize(200, 16)).toBe(6);
+    expect(asha.goodSize(2000, 240)).toBe(24);
+    const pool = tpeModelRule(
+      experimentConfig(tpeSearch(settings), { hyperparameters: everyKindHParams }),
+      settings,
+    );
+    expect([pool.needed, pool.goodSize(200, 200), pool.randomFraction]).toEqual([5, 20, 0]);
   });
 });

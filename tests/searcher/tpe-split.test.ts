@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MAX_GOOD_RESULTS, splitResults, type TpeRung } from "../../src/searcher/tpe-split.js";
+import {
+  MAX_GOOD_RESULTS,
+  optunaGoodSize,
+  splitResults,
+  type TpeRung,
+} from "../../src/searcher/tpe-split.js";
 
 const rung = (length: number, results: [number, number][]): TpeRung => ({ length, results });
 
@@ -14,8 +19,14 @@ describe("TPE's split of results into good and bad", () => {
         [5, 0.9],
       ]),
     ];
-    expect(splitResults(rungs, 100, 0.5, 5)).toEqual({ good: [2, 3, 4], bad: [1, 5] });
-    expect(splitResults(rungs, 100, 0.2, 5)).toEqual({ good: [2], bad: [1, 3, 4, 5] });
+    expect(splitResults(rungs, 100, optunaGoodSize(0.5), 5)).toEqual({
+      good: [2, 3, 4],
+      bad: [1, 5],
+    });
+    expect(splitResults(rungs, 100, optunaGoodSize(0.2), 5)).toEqual({
+      good: [2],
+      bad: [1, 3, 4, 5],
+    });
   });
 
   it("ranks trials stopped below the modelled length after those that reached it, the furthest first", () => {
@@ -34,18 +45,24 @@ describe("TPE's split of results into good and bad", () => {
       rung(900, [[4, 0.7]]),
     ];
     // Modelled at 300: 1 (0.01), 4 (0.4 at 300, its first rung >= 300), 2 (0.6), then 3 (stopped at 100).
-    expect(splitResults(rungs, 300, 0.5, 4)).toEqual({ good: [1, 4], bad: [2, 3] });
-    expect(splitResults(rungs, 300, 0.75, 4)).toEqual({ good: [1, 2, 4], bad: [3] });
+    expect(splitResults(rungs, 300, optunaGoodSize(0.5), 4)).toEqual({ good: [1, 4], bad: [2, 3] });
+    expect(splitResults(rungs, 300, optunaGoodSize(0.75), 4)).toEqual({
+      good: [1, 2, 4],
+      bad: [3],
+    });
     // Modelled at 900: 4 reached it; of the others 1 and 2 got to 300 (1 better), 3 stopped at 100.
-    expect(splitResults(rungs, 900, 0.5, 4)).toEqual({ good: [1, 4], bad: [2, 3] });
+    expect(splitResults(rungs, 900, optunaGoodSize(0.5), 4)).toEqual({ good: [1, 4], bad: [2, 3] });
     // 2 got further than 3, so it ranks before it although 3's metric is better.
-    expect(splitResults(rungs, 900, 0.75, 4)).toEqual({ good: [1, 2, 4], bad: [3] });
+    expect(splitResults(rungs, 900, optunaGoodSize(0.75), 4)).toEqual({
+      good: [1, 2, 4],
+      bad: [3],
+    });
   });
 
   it("caps the good set at 25 and leaves trials without a result out of both sets", () => {
     const results: [number, number][] = [];
     for (let id = 1; id <= 300; id += 1) if (id % 3 !== 0) results.push([id, -id]);
-    const { good, bad } = splitResults([rung(10, results)], 10, 0.5, 300);
+    const { good, bad } = splitResults([rung(10, results)], 10, optunaGoodSize(0.5), 300);
     expect(good).toHaveLength(MAX_GOOD_RESULTS);
     expect(good[0]).toBe(oldestOfBest(results));
     expect(good.length + bad.length).toBe(results.length);
