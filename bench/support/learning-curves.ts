@@ -2,10 +2,14 @@
  * The recorded learning curves of bench/data/digits-curves.json (see
  * bench/support/record_digits_curves.py) as a trial's validations: a trial
  * with hyperparameters h, validated after L epochs, reports the recorded
- * validation loss after epoch L of the grid point nearest h. The grid is a
- * product of its axes, so the nearest point is the nearest value on each axis
- * (lr and alpha by their exponent, width by its value). Every number a
- * replayed trial reports was measured in real training.
+ * metric after epoch L of the grid point nearest h, in one of the point's
+ * recorded runs (each trained with its own trial seed). The grid is a product
+ * of its axes, so the nearest point is the nearest value on each axis (lr and
+ * alpha by their exponent, width by its value). Which run a trial replays
+ * follows from the experiment seed and its request id alone, so two trials
+ * near one point usually replay different runs, as two real trials would
+ * differ by their seeds. Every number a replayed trial reports was measured
+ * in real training.
  */
 import { readFileSync } from "node:fs";
 import type { HParams, HyperparameterSpec } from "../../src/protocol/config/types.js";
@@ -16,27 +20,34 @@ interface Axis {
   points: number[];
 }
 
+export type CurveMetric = "validation_loss" | "validation_error";
+
+type Curve = (number | null)[];
+
 interface CurvesFile {
   source: string;
   command: string;
-  metric: string;
   epochs: number;
+  replicates: number;
   axes: Record<string, Axis>;
-  /** One curve per grid point, the first axis slowest; null after a divergence. */
-  curves: (number | null)[][];
+  /** Per metric, per grid point (the first axis slowest), one curve per trial seed; null after a divergence. */
+  metrics: Record<CurveMetric, Curve[][]>;
 }
 
 export interface LearningCurves {
   source: string;
+  metric: CurveMetric;
   epochs: number;
   /** Grid points. */
   points: number;
+  /** Recorded runs (trial seeds) per grid point. */
+  replicates: number;
   /** The search space the grid spans, for a searcher config. */
   hyperparameters: Record<string, HyperparameterSpec>;
-  /** The recorded validation loss of the grid point nearest `hparams` after `epochs` epochs. */
-  validation(hparams: HParams, epochs: number): number;
-  /** Every grid point's validation loss after `epochs` epochs. */
-  lossesAt(epochs: number): number[];
+  /** The metric trial `requestId` of an experiment seeded `seed` reports after `epochs` epochs. */
+  validation(hparams: HParams, epochs: number, seed: number, requestId: number): number;
+  /** Every grid point's metric after `epochs` epochs, averaged over its runs. */
+  meansAt(epochs: number): number[];
 }
 
 const FILE = new URL("../data/digits-curves.json", import.meta.url);
@@ -62,8 +73,17 @@ function specOf(axis: Axis): HyperparameterSpec {
     : { type: "int", minval, maxval };
 }
 
-export function loadLearningCurves(): LearningCurves {
+/** A well-mixed 32-bit hash of two integers (a round of murmur3's finaliser). */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export function loadLearningCurves(metric: CurveMetric): LearningCurves {
   const file = JSON.parse(readFileSync(FILE, "utf8")) as CurvesFile;
+  const curves = file.metrics[metric];
   const names = Object.keys(file.axes);
   const axes = names.map((name) => file.axes[name]!);
   const indexOf = (hparams: HParams) =>
@@ -73,7 +93,7 @@ export function loadLearningCurves(): LearningCurves {
         nearest(axes[k]!.points, coordinate(axes[k]!, hparams[name], name)),
       0,
     );
-  const at = (curve: (number | null)[], epochs: number) => {
+  const at = (curve: Curve, epochs: number) => {
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > file.epochs) {
       throw new Error(`the curves are recorded after epochs 1..${file.epochs}, not ${epochs}`);
     }
@@ -82,10 +102,16 @@ export function loadLearningCurves(): LearningCurves {
   };
   return {
     source: file.source,
+    metric,
     epochs: file.epochs,
-    points: file.curves.length,
+    points: curves.length,
+    replicates: file.replicates,
     hyperparameters: Object.fromEntries(names.map((name, k) => [name, specOf(axes[k]!)])),
-    validation: (hparams, epochs) => at(file.curves[indexOf(hparams)]!, epochs),
-    lossesAt: (epochs) => file.curves.map((curve) => at(curve, epochs)),
+    validation: (hparams, epochs, seed, requestId) => {
+      const runs = curves[indexOf(hparams)]!;
+      return at(runs[mix(seed, requestId) % runs.length]!, epochs);
+    },
+    meansAt: (epochs) =>
+      curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length),
   };
 }

@@ -6,10 +6,18 @@ point of a grid over its three hyperparameters, validated after every epoch.
 
     OMP_NUM_THREADS=1 PYTHONPATH=python /usr/bin/python3 bench/support/record_digits_curves.py
 
-writes bench/data/digits-curves.json: the grid's axes and, for each grid point
-(lr slowest, width fastest), its validation loss after epochs 1..64, to four
-significant digits. A point is trained with trial seed = its index in the grid.
-Takes about ten minutes on one core.
+writes bench/data/digits-curves.json: the grid's axes and, for each metric
+(validation loss and validation error = 1 - accuracy), each grid point (lr
+slowest, width fastest) and each of several trial seeds, the metric after
+epochs 1..64, to four significant digits. Replicate r of grid point i is
+trained with trial seed i + r * (grid points), so replicate 0 is the trial
+the grid index alone seeds. Another trial seed gives another weight
+initialisation and epoch order: the noise a searcher meets when it tries one
+point twice. Takes about ten minutes per replicate on one core; the file is
+written again after each replicate, so an interrupted run leaves the
+replicates it finished.
+
+    ... record_digits_curves.py [replicates, default 8]
 """
 
 from __future__ import annotations
@@ -40,44 +48,65 @@ def significant(x: float) -> float | None:
     return float(f"{x:.4g}") if math.isfinite(x) else None
 
 
-def curve(digits: Digits, hp: HParams, seed: int) -> list[float | None]:
-    """Validation loss after each epoch; None from the epoch the training loss diverged on."""
+Curve = list[float | None]
+
+
+def curves(digits: Digits, hp: HParams, seed: int) -> tuple[Curve, Curve]:
+    """Validation loss and error after each epoch; None from the epoch the training loss diverged on."""
     model = new_model(hp, seed)
-    out: list[float | None] = []
+    loss: Curve = []
+    error: Curve = []
     for epoch in range(EPOCHS):
         x, y = digits.epoch(seed, epoch)
         model.partial_fit(x, y, classes=CLASSES)
         if not math.isfinite(model.loss_):
-            return out + [None] * (EPOCHS - len(out))
-        out.append(significant(validate(model, digits)["validation_loss"]))
-    return out
+            pad: Curve = [None] * (EPOCHS - len(loss))
+            return loss + pad, error + pad
+        metrics = validate(model, digits)
+        loss.append(significant(metrics["validation_loss"]))
+        error.append(significant(1.0 - metrics["validation_accuracy"]))
+    return loss, error
 
 
 def main() -> None:
+    replicates = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     digits = Digits.load()
     points = list(itertools.product(LR_EXPONENTS, ALPHA_EXPONENTS, WIDTHS))
-    curves = []
+    # metric -> grid point -> replicate -> curve
+    recorded: dict[str, list[list[Curve]]] = {
+        "validation_loss": [[] for _ in points],
+        "validation_error": [[] for _ in points],
+    }
     start = time.perf_counter()
-    for seed, (lr, alpha, width) in enumerate(points):
-        curves.append(curve(digits, HParams(10**lr, 10**alpha, width), seed))
-        print(f"{seed + 1}/{len(points)} {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    for replicate in range(replicates):
+        for index, (lr, alpha, width) in enumerate(points):
+            seed = index + replicate * len(points)
+            loss, error = curves(digits, HParams(10**lr, 10**alpha, width), seed)
+            recorded["validation_loss"][index].append(loss)
+            recorded["validation_error"][index].append(error)
+            done = replicate * len(points) + index + 1
+            print(f"{done}/{replicates * len(points)} {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        write(recorded, replicate + 1)
+
+
+def write(recorded: dict[str, list[list[Curve]]], replicates: int) -> None:
     data = {
         "source": "examples/sklearn-digits/train.py (MLPClassifier, one batch = one epoch), "
-        "trained at every grid point with trial seed = its index, validated after every epoch",
+        f"trained at every grid point with {replicates} trial seeds, validated after every epoch",
         "command": "OMP_NUM_THREADS=1 PYTHONPATH=python /usr/bin/python3 bench/support/record_digits_curves.py",
-        "metric": "validation_loss",
         "epochs": EPOCHS,
+        "replicates": replicates,
         "axes": {
             "lr": {"type": "log", "base": 10, "points": LR_EXPONENTS},
             "alpha": {"type": "log", "base": 10, "points": ALPHA_EXPONENTS},
             "width": {"type": "int", "points": WIDTHS},
         },
-        "curves": curves,
+        "metrics": recorded,
     }
     tmp = OUT.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, separators=(",", ":")) + "\n")
     os.replace(tmp, OUT)
-    print(f"wrote {OUT} ({len(curves)} curves of {EPOCHS} epochs)", file=sys.stderr)
+    print(f"wrote {OUT} ({replicates} replicates of {EPOCHS} epochs)", file=sys.stderr)
 
 
 if __name__ == "__main__":
