@@ -132,13 +132,21 @@ interface Run {
   compute: number;
   best: number;
   trials: number;
+  /** Trials trained to max_length. */
+  full: number;
   /** Epochs trained when a validation first reached `target`; null if none did. */
   reached: number | null;
 }
 
 function replay(curves: LearningCurves, config: ExperimentConfig, target: number): Run {
   const trained = new Map<number, number>();
-  const run: Run = { compute: 0, best: Number.POSITIVE_INFINITY, trials: 0, reached: null };
+  const run: Run = {
+    compute: 0,
+    best: Number.POSITIVE_INFINITY,
+    trials: 0,
+    full: 0,
+    reached: null,
+  };
   const seed = config.reproducibility?.experiment_seed ?? 0;
   const { trials } = simulate(config, {
     report({ requestId, hparams, length }) {
@@ -151,12 +159,15 @@ function replay(curves: LearningCurves, config: ExperimentConfig, target: number
     },
   });
   run.trials = trials.length;
+  run.full = trials.filter((t) => t.lengths.includes(curves.epochs)).length;
   return run;
 }
 
 export interface MethodFigures {
   name: string;
   trials: number;
+  /** Mean trials trained to max_length. */
+  full: number;
   /** Mean over seeds of the epochs until random's final best is reached (the run's compute where it is not). */
   meanToReach: number;
   /** Seeds on which the method reached random's final best. */
@@ -200,6 +211,7 @@ export function measure(
     return {
       name: method.name,
       trials: Math.round(mean(rs.map((r) => r.trials))),
+      full: Math.round(mean(rs.map((r) => r.full))),
       meanToReach,
       reached,
       meanCompute: mean(rs.map((r) => r.compute)),
@@ -218,7 +230,8 @@ function describe(figures: MethodFigures, seeds: number): string {
       ? ""
       : ` aim <= 1/${Math.round(1 / figures.aim)}: ${figures.meetsAim ? "met" : "NOT met"}`;
   return (
-    `  ${figures.name.padEnd(18)} ${String(figures.trials).padStart(4)} trials, ` +
+    `  ${figures.name.padEnd(18)} ${String(figures.trials).padStart(4)} trials ` +
+    `(${String(figures.full).padStart(2)} full), ` +
     `to reach ${reach.padStart(6)} epochs (${figures.reached}/${seeds} seeds), ` +
     `ratio ${figures.ratio.toFixed(3)} (to random's whole compute ${figures.ratioToTotal.toFixed(3)}), ` +
     `compute ${Math.round(figures.meanCompute)}${aim}`
@@ -238,8 +251,9 @@ export function run(): Record<CurveMetric, MethodFigures[]> {
       "  real trials with their own seeds would. Compute = epochs trained, summed in the order validations are\n" +
       "  reported; 'to reach' = compute until a validation is as good as random search's final best for that\n" +
       "  seed (a '+' marks a mean counting a whole run where it never was); ratio = to reach over random's to\n" +
-      "  reach. Settings: async_halving 4 rungs (1, 4, 16, 64 epochs), adaptive ASHA max_rungs 5, both\n" +
-      "  divisor 4 (Determined's default) with 4x random's trials; TPE with Optuna's defaults.",
+      "  reach; 'full' = trials trained to max_length (mean). Settings: async_halving 4 rungs (1, 4, 16,\n" +
+      "  64 epochs), adaptive ASHA max_rungs 5, both divisor 4 (Determined's default) with 4x random's\n" +
+      "  trials; TPE with Optuna's defaults.",
   );
   const out = {} as Record<CurveMetric, MethodFigures[]>;
   for (const on of ["validation_error", "validation_loss"] as const) {
