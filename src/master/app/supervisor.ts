@@ -7,13 +7,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { setLongTimeout } from "../../protocol/timers.js";
 import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
+import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
 import {
@@ -24,9 +24,6 @@ import {
 import { StopRequests } from "./stop-requests.js";
 import { newAllocationToken } from "./tokens.js";
 import { trialVariables } from "./trial-variables.js";
-
-/** How long a drain waits past its grace for the exits of the processes it killed. */
-const DRAIN_KILL_SETTLE_MS = 5_000;
 
 /**
  * - starting: exits are read (recovery), nothing is launched yet: the
@@ -52,14 +49,16 @@ export class Supervisor implements LauncherEvents {
    */
   private readonly lingering = new Map<string, { slots: number; pool: string }>();
   readonly logs: LogSink;
-  /** Called after each exit is read (a drain waits on them). */
-  private readonly exitListeners = new Set<() => void>();
-
   private readonly stops: StopRequests;
+  private readonly drainer: Drain;
 
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
     this.stops = new StopRequests(ctx, this.logs, (err) => this.report(err));
+    this.drainer = new Drain(ctx, this.stops, {
+      settled: () => this.running,
+      lingering: () => this.lingering.size,
+    });
   }
 
   /**
@@ -359,42 +358,23 @@ export class Supervisor implements LauncherEvents {
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
     if (a && a.state !== "TERMINATED") await settleExit(this.ctx, a, info, killRequested);
-    for (const listener of this.exitListeners) listener();
+    this.drainer.exitRead();
   }
 
   /**
    * Stops launching, asks every live allocation to checkpoint and exit
    * (killed after `graceSeconds`), and resolves once all have exited, or a
-   * little after the kills when some never report back.
+   * little after the kills when some never report back (`Drain`).
    */
   async drain(graceSeconds: number): Promise<void> {
     if (this.phase === "starting" || this.phase === "running") this.phase = "draining";
-    await this.running;
-    for (const a of await this.ctx.store.listLiveAllocations()) {
-      await this.requestPreemption(a, graceSeconds);
-    }
-    const deadline = Date.now() + graceSeconds * 1000 + DRAIN_KILL_SETTLE_MS;
-    for (;;) {
-      const live = (await this.ctx.store.listLiveAllocations()).length + this.lingering.size;
-      const left = deadline - Date.now();
-      if (live === 0 || left <= 0) return;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          timer.clear();
-          this.exitListeners.delete(done);
-          resolve();
-        };
-        const timer = setLongTimeout(done, left);
-        this.exitListeners.add(done);
-      });
-      await this.running;
-    }
+    await this.drainer.run(graceSeconds);
   }
 
   /** During a drain: kills every live allocation now instead of waiting for its grace. */
   async killLive(): Promise<void> {
     if (this.phase !== "draining") return;
-    for (const a of await this.ctx.store.listLiveAllocations()) await this.kill(a);
+    await this.drainer.killLive();
   }
 
   async close(): Promise<void> {
