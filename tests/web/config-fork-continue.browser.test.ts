@@ -2,25 +2,14 @@
  * The experiment's config as the master holds it, a fork made by editing it
  * in the page, and an ended trial continued from the trial page.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { ExperimentDetail } from "../../src/protocol/api/resources.js";
 import { syntheticLoss } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 const config = {
   name: "one-trial",
@@ -33,7 +22,7 @@ describe("config, fork and continue in the web UI", () => {
   test(
     "the full config is shown, an edited copy is forked, and an ended trial is continued",
     async () => {
-      tm = await startUiMaster({ slots: 2 });
+      const tm = await ui.master({ slots: 2 });
       const { body } = await tm.admin.post<ExperimentDetail>("/experiments", {
         config,
         workdir: "/tmp",
@@ -45,8 +34,7 @@ describe("config, fork and continue in the web UI", () => {
       const [trial] = await tm.store.listTrials({ experimentId: body.id });
       expect(trial?.state).toBe("COMPLETED");
 
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.goto(`${tm.url}#/experiments/${body.id}`);
       const panel = page.locator(".config-panel");
       await panel.getByText("Config", { exact: true }).click();

@@ -1,28 +1,17 @@
 /** The experiment's checkpoints: every one with its trial, steps, validation, size, kept or deleted by the keep policy, and a download command to copy. */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 describe("the experiment's checkpoints", () => {
   test(
     "lists each checkpoint best first, kept or deleted, with a copyable download command",
     async () => {
-      tm = await startUiMaster({ slots: 3 });
+      const tm = await ui.master({ slots: 3 });
       const { body } = await tm.admin.post<{ id: number }>("/experiments", {
         // Only the experiment's best two are kept when it ends.
         config: ashaConfig(
@@ -53,8 +42,7 @@ describe("the experiment's checkpoints", () => {
       const deleted = stored.filter((c) => c.state === "DELETED");
       expect(deleted.length).toBeGreaterThan(0);
 
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page, context } = browser;
+      const { page, context } = await ui.browser();
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: tm.url });
       await page.goto(`${tm.url}#/experiments/${body.id}`);
       await page.locator(".experiment-page[data-ready]").waitFor();

@@ -1,22 +1,11 @@
 /** An experiment created through the API appears in the UI and its progress and curves move live. */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { adaptiveConfig } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 /** Falls with training, best for lr near 1e-2 and little dropout. */
 const curve = (h: Record<string, unknown>, steps: number) => {
@@ -28,9 +17,8 @@ describe("a running experiment in the UI", () => {
   test(
     "appears in the experiments table, and its progress and curves grow as trials report",
     async () => {
-      tm = await startUiMaster({ slots: 4 });
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const tm = await ui.master({ slots: 4 });
+      const { page } = await ui.browser();
       await page.goto(tm.url);
       await page.getByText("No experiments yet").waitFor();
 

@@ -1,26 +1,15 @@
 /** The trials table and the trial page show a trial whose process ignores a request to stop. */
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 test(
   "a trial told to stop 45 s ago that has not acknowledged shows it is ignoring its preemption",
   async () => {
-    tm = await startUiMaster({ slots: 4 });
+    const tm = await ui.master({ slots: 4 });
     const { body } = await tm.admin.post<{ id: number }>("/experiments", {
       config: ashaConfig(),
       workdir: "/tmp",
@@ -32,8 +21,7 @@ test(
       preemptRequestedAt: new Date(Date.now() - 45_000),
     });
 
-    browser = await launchBrowser({ token: tm.adminToken });
-    const { page } = browser;
+    const { page } = await ui.browser();
     await page.goto(`${tm.url}#/experiments/${body.id}`);
     const row = (trialId: number) =>
       page.locator(".vt-row").filter({

@@ -1,32 +1,21 @@
 /** A trial's logs: a search shows only the matching lines, and "First error" finds the first error line even before the lines loaded. */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 describe("searching a trial's logs", () => {
   test(
     "filters the lines by text or /regex/ and jumps to the first error line",
     async () => {
-      tm = await startUiMaster({ slots: 1 });
+      const tm = await ui.master({ slots: 1 });
       await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
       await tm.settle();
       const spec = [...tm.launcher.live.values()][0]!;
       const log = (line: string, stream: "stdout" | "stderr" = "stdout") =>
-        tm!.launcher.log(spec.allocationId, line, stream);
+        tm.launcher.log(spec.allocationId, line, stream);
       log("loading data");
       log("Traceback (most recent call last):", "stderr");
       log('  File "train.py", line 3, in <module>', "stderr");
@@ -36,8 +25,7 @@ describe("searching a trial's logs", () => {
       log("RuntimeError: later error", "stderr");
       await tm.settle();
 
-      browser = await launchBrowser({ token: tm.adminToken, height: 1000 });
-      const { page } = browser;
+      const { page } = await ui.browser({ height: 1000 });
       await page.goto(`${tm.url}#/trials/${spec.trialId}`);
       const logs = page.locator(".logs");
       await logs.getByText("step 1500: loss").waitFor();

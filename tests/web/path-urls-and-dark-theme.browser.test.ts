@@ -3,24 +3,12 @@
  * follows the system's colour scheme: its CSS variables and the plots drawn
  * on canvases alike.
  */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
-import { seedExperiment } from "./support/seed-experiment.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 /** A script that reads an element's computed background colour. */
 const backgroundOf = (selector: string) =>
@@ -30,15 +18,14 @@ describe("path URLs and the dark theme", () => {
   test(
     "/experiments/N and /trials/N open their pages",
     async () => {
-      tm = await startUiMaster({ slots: 1 });
+      const tm = await ui.master({ slots: 1 });
       const { body } = await tm.admin.post<{ id: number }>("/experiments", {
         config: ashaConfig(),
         workdir: "/tmp",
       });
       await tm.settle();
       const [trial] = await tm.store.listTrials({ experimentId: body.id });
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.goto(`${tm.url}experiments/${body.id}`);
       await page.getByRole("heading", { name: "asha-test" }).waitFor();
       expect(new URL(page.url()).hash).toBe(`#/experiments/${body.id}`);
@@ -52,15 +39,12 @@ describe("path URLs and the dark theme", () => {
   test(
     "the page and its plots follow the system's dark setting",
     async () => {
-      tm = await startUiMaster({ slots: 1 });
-      const owner = (await tm.store.getUserByName("admin"))!;
-      const { experimentId } = await seedExperiment(tm.store, {
+      const tm = await ui.master({ slots: 1 });
+      const { experimentId } = await ui.seed({
         trials: 40,
         points: 10,
-        ownerId: owner.id,
       });
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.emulateMedia({ colorScheme: "light" });
       await page.goto(`${tm.url}#/experiments/${experimentId}`);
       await page.locator(".experiment-page[data-ready]").waitFor();

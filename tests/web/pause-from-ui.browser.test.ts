@@ -1,22 +1,11 @@
 /** Pausing an experiment from the UI stops its trials; activating it starts them again. */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 const curve = (hparams: Record<string, unknown>, length: number) =>
   syntheticLoss({ hparams, length });
@@ -25,7 +14,7 @@ describe("pause from the UI", () => {
   test(
     "the Pause button preempts every running trial; once they exit they are paused",
     async () => {
-      tm = await startUiMaster({ slots: 3 });
+      const tm = await ui.master({ slots: 3 });
       const done = await tm.admin.post<{ id: number }>("/experiments", {
         config: { ...ashaConfig(), name: "finished-search" },
         workdir: "/tmp",
@@ -45,8 +34,7 @@ describe("pause from the UI", () => {
       );
       expect(runningBefore).toHaveLength(3);
 
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.goto(tm.url);
       const row = page.locator(`tr[data-experiment="${id}"]`);
       await row.getByText("active", { exact: true }).waitFor();

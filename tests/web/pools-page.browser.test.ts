@@ -1,26 +1,15 @@
 /** The Pools page: each resource pool with its launcher, slots in use and what runs in it. */
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 test(
   "the Pools page lists each pool's slots in use, its experiments and its running trials, linked",
   async () => {
-    tm = await startUiMaster({
+    const tm = await ui.master({
       pools: [
         { name: "cpu", slots: 4 },
         { name: "gpu", slots: 8 },
@@ -38,8 +27,7 @@ test(
     const trials = (await tm.store.listLiveAllocations()).map((a) => a.trialId).sort();
     expect(trials).toHaveLength(3);
 
-    browser = await launchBrowser({ token: tm.adminToken });
-    const { page } = browser;
+    const { page } = await ui.browser();
     await page.goto(tm.url);
     await page.getByRole("link", { name: "Pools" }).click();
     await page.locator(".pools-page[data-ready]").waitFor();

@@ -1,32 +1,20 @@
 /** Signing in to the web UI with a password or a token; the token lasts for the tab's session. */
-import { afterEach, describe, expect, test } from "vitest";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { describe, expect, test } from "vitest";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
 const TOKEN = `sessionStorage.getItem("pushtune.token")`;
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 describe("signing in", () => {
   test(
     "a user signs in with a password, stays signed in on reload, and signs out, which revokes the token",
     async () => {
-      tm = await startUiMaster();
+      const tm = await ui.master();
       const created = await tm.admin.post("/users", { username: "ada", password: "correct horse" });
       expect(created.status).toBe(201);
-      browser = await launchBrowser();
-      const { page } = browser;
+      const { page } = await ui.browser({ signedIn: false });
       await page.goto(tm.url);
       await page.getByLabel("Username").waitFor();
       await screenshot(page, "sign-in");
@@ -60,9 +48,8 @@ describe("signing in", () => {
   test(
     "a token signs in too, and a refused token goes back to the sign-in page",
     async () => {
-      tm = await startUiMaster();
-      browser = await launchBrowser();
-      const { page } = browser;
+      const tm = await ui.master();
+      const { page } = await ui.browser({ signedIn: false });
       await page.goto(tm.url);
       await page.getByLabel("Token").fill("not-a-token");
       await page.getByRole("button", { name: "Sign in with token" }).click();

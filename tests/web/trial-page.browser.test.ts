@@ -1,22 +1,11 @@
 /** A trial's page: its curve drawn from its metrics, and its logs following live. */
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
-import {
-  BROWSER_TEST_TIMEOUT,
-  type Browser,
-  launchBrowser,
-  screenshot,
-} from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 const curve = (hparams: Record<string, unknown>, length: number) =>
   syntheticLoss({ hparams, length });
@@ -25,7 +14,7 @@ describe("the trial page", () => {
   test(
     "shows the trial's curves, checkpoints and runs, and log lines as they are written",
     async () => {
-      tm = await startUiMaster({ slots: 2 });
+      const tm = await ui.master({ slots: 2 });
       const { body } = await tm.admin.post<{ id: number }>("/experiments", {
         config: ashaConfig({}, { max_length: { batches: 2700 }, max_concurrent_trials: 2 }),
         workdir: "/tmp",
@@ -36,8 +25,7 @@ describe("the trial page", () => {
       const spec = [...tm.launcher.live.values()].sort((a, b) => a.trialId - b.trialId)[0]!;
       const trialId = spec.trialId;
 
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.goto(`${tm.url}#/experiments/${body.id}`);
       await page
         .locator(".vt-row")

@@ -1,22 +1,16 @@
 /** A trial that population-based training copied from another links to its parent. */
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { pbtConfig, syntheticLoss } from "../master/support/configs.js";
-import { BROWSER_TEST_TIMEOUT, type Browser, launchBrowser } from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 test(
   "a pbt trial's page links to the trial it was copied from, and a sampled trial's page names none",
   async () => {
-    tm = await startUiMaster({ slots: 2 });
+    const tm = await ui.master({ slots: 2 });
     const { body } = await tm.admin.post<{ id: number }>("/experiments", {
       config: pbtConfig({
         population_size: 2,
@@ -33,8 +27,7 @@ test(
     const child = trials.find((t) => t.parentTrialId !== null)!;
     expect(child.requestId).toBe(3);
 
-    browser = await launchBrowser({ token: tm.adminToken });
-    const { page } = browser;
+    const { page } = await ui.browser();
     await page.goto(`${tm.url}#/trials/${child.id}`);
     await page.getByRole("heading", { name: `Trial ${child.id}` }).waitFor();
     const card = page.locator(".card.parent");

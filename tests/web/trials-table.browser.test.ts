@@ -1,16 +1,9 @@
 /** Thousands of trials: the table keeps only the rows in view in the page and sorts and filters them all; the curves name and open their trials. */
-import { afterEach, describe, expect, test } from "vitest";
-import { BROWSER_TEST_TIMEOUT, type Browser, launchBrowser } from "./support/browser.js";
-import { seedExperiment } from "./support/seed-experiment.js";
-import { startUiMaster, type UiMaster } from "./support/ui-master.js";
+import { describe, expect, test } from "vitest";
+import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
 
-let tm: UiMaster | null = null;
-let browser: Browser | null = null;
-afterEach(async () => {
-  await browser?.close();
-  await tm?.close();
-  browser = tm = null;
-});
+const ui = uiPages();
 
 const TRIALS = 2000;
 
@@ -18,15 +11,12 @@ describe("the trials table", () => {
   test(
     "renders a window of rows, scrolls to the last trial, sorts by best, filters by hparams; a curve opens its trial",
     async () => {
-      tm = await startUiMaster();
-      const owner = (await tm.store.getUserByName("admin"))!;
-      const { experimentId, bestTrialId } = await seedExperiment(tm.store, {
+      const tm = await ui.master();
+      const { experimentId, bestTrialId } = await ui.seed({
         trials: TRIALS,
         points: 5,
-        ownerId: owner.id,
       });
-      browser = await launchBrowser({ token: tm.adminToken });
-      const { page } = browser;
+      const { page } = await ui.browser();
       await page.goto(`${tm.url}#/experiments/${experimentId}`);
       await page.locator(".experiment-page[data-ready]").waitFor();
       expect(await page.locator(".curves").getAttribute("data-trials")).toBe(String(TRIALS));
