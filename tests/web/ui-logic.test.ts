@@ -1,11 +1,8 @@
-/** The UI's pure parts: curves grown by cursor pages, the trials filter, hparam columns, YAML. */
-import fc from "fast-check";
+/** The UI's pure parts: curves grown by cursor pages, the trials filter, hparam columns. */
 import { describe, expect, test } from "vitest";
-import { parse } from "yaml";
 import { appendColumns, emptyCurves } from "../../src/web/experiment/curves.js";
 import { bestTrial, flatten, hparamColumns } from "../../src/web/experiment/hparams.js";
 import { parseFilter } from "../../src/web/experiment/trial-filter.js";
-import { toYaml } from "../../src/web/yaml.js";
 
 const page = (rows: [number, number, number][], next: number, more = false) => ({
   metric: "loss",
@@ -121,60 +118,5 @@ describe("hyperparameter columns", () => {
     expect(bestTrial(trials, true)?.id).toBe(3);
     expect(bestTrial(trials, false)?.id).toBe(4);
     expect(bestTrial([t(1, null)], true)).toBeNull();
-  });
-});
-
-describe("config YAML", () => {
-  test("reads like a hand-written config", () => {
-    expect(
-      toYaml({
-        name: "mnist",
-        hyperparameters: { lr: { type: "log", minval: -4 }, optimizer: { vals: ["adam", "sgd"] } },
-        searcher: { name: "adaptive_asha", max_length: { batches: 1000 }, stop_once: false },
-        empty: {},
-      }),
-    ).toBe(
-      [
-        "name: mnist",
-        "hyperparameters:",
-        "  lr:",
-        "    type: log",
-        "    minval: -4",
-        "  optimizer:",
-        "    vals: [adam, sgd]",
-        "searcher:",
-        "  name: adaptive_asha",
-        "  max_length:",
-        "    batches: 1000",
-        "  stop_once: false",
-        "empty: {}",
-        "",
-      ].join("\n"),
-    );
-  });
-
-  test("any JSON config reads back as the same value", () => {
-    const key = fc.string({ minLength: 1, maxLength: 8 });
-    const scalar = fc.oneof(
-      fc.string({ maxLength: 12 }),
-      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-    );
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof(
-        { depthSize: "small" },
-        scalar,
-        fc.array(tie("node"), { maxLength: 4 }),
-        fc.dictionary(key, tie("node"), { maxKeys: 4 }),
-      ),
-    })).node;
-    fc.assert(
-      fc.property(fc.dictionary(key, value, { maxKeys: 5 }), (config) => {
-        expect(parse(toYaml(config))).toEqual(config);
-      }),
-      { numRuns: 300 },
-    );
   });
 });

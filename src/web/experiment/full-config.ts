@@ -1,9 +1,9 @@
 /** An experiment's config as the master holds it, written as the YAML a user would write. */
 import { experimentConfigToInput } from "../../protocol/config/to-input.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { toYaml } from "../yaml.js";
+import { configToYaml } from "../../protocol/config/write-yaml.js";
 
 /** Every default spelled out; the master parses it back to the same config. */
 export function fullConfigYaml(config: unknown): string {
-  return toYaml(experimentConfigToInput(config as ExperimentConfig));
+  return configToYaml(experimentConfigToInput(config as ExperimentConfig));
 }
