@@ -44,6 +44,8 @@ class Preemption:
         #: Set by ``trials()``: this process asks for its next trial once the context closes.
         self.defer_ack = False
         self._ack_deferred = False
+        #: A SIGTERM stopped the trial: the process is wanted gone and takes no other trial.
+        self.stopped_by_signal = False
 
     @property
     def signal(self) -> StopSignal:
@@ -98,6 +100,7 @@ class Preemption:
 
     def preempted(self, message: str = "") -> None:
         """Told to stop in another way (SIGTERM): as if the long poll had."""
+        self.stopped_by_signal = True
         self._signal.fire(PreemptedError(message))
 
     def abort(self, reason: BaseException) -> None:

@@ -3,7 +3,8 @@ loading a dataset cost a second or more each time; ``trials()`` pays them once.
 It yields the context of the trial this process was started for; when the loop
 body is done with it, closes it (delivering everything reported), tells the
 master the trial's work is over, and yields the next trial of the same
-experiment that the master gives this process, until there is none::
+experiment that the master gives this process, until there is none (or the
+process was sent SIGTERM: it is wanted gone and takes no next trial)::
 
     data = load_dataset()               # once per process
     for ctx in pushtune.trials():
@@ -54,6 +55,12 @@ def trials(
             with init(env=None if own else environ, transport=link, **options) as ctx:
                 ctx.preempt.defer_ack = True
                 yield ctx
+                if ctx.preempt.stopped_by_signal:
+                    # Sent SIGTERM, the process is wanted gone: it takes no other trial. Closed
+                    # as a context of its own, it delivers what it reported, its checkpoint and
+                    # an acknowledgement kept back (the master may have asked for the stop too).
+                    ctx.close()
+                    return
                 # Asking for the next trial tells the master the stop it asked for was acknowledged,
                 # and registers the checkpoint taken for it: one request for the three.
                 ctx.close(asking_for_next_trial=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -153,6 +154,24 @@ class HttpFakeMaster:
             pass  # the client gave up waiting (a timeout under test)
 
 
+#: A trial's body (indented under its ``ctx``, the names ``time`` and ``pushtune``
+#: imported): trains one step a millisecond, prints "training" at step 50, and once
+#: told to stop checkpoints its steps and acknowledges.
+TRAIN_UNTIL_PREEMPTED = """    steps = 0
+    for op in ctx.searcher.operations():
+        while steps < op.length and not ctx.preempt.should_preempt():
+            steps += 1
+            ctx.train.report_training_metrics(steps, {"loss": 1.0})
+            if steps == 50:
+                print("training", flush=True)
+            time.sleep(0.001)
+        break
+    with ctx.checkpoint.store_path({"steps_completed": steps}) as path:
+        (path / "state").write_text(str(steps))
+    ctx.preempt.acknowledge()
+"""
+
+
 def run_script(code: str, env: Dict[str, str], timeout: float = 60.0, **kwargs: Any) -> subprocess.Popen:
     """Starts ``python -c code`` with ``env`` on top of a minimal environment and the SDK importable."""
     full = {
@@ -169,3 +188,17 @@ def run_script(code: str, env: Dict[str, str], timeout: float = 60.0, **kwargs: 
         text=True,
         **kwargs,
     )
+
+
+def sigterm_while_training(test: Any, code: str) -> Tuple[FakeMaster, "subprocess.Popen[str]", str, str]:
+    """Runs ``code`` (a trial that prints "training" once it trains) against a fake master
+    of one endless operation, sends it SIGTERM once it trains, and waits for it to end:
+    the fake master, the process, its stdout and its stderr."""
+    fm = FakeMaster(ops=[10**6])
+    server = HttpFakeMaster(fm)
+    test.addCleanup(server.close)
+    child = run_script(code, server.env())
+    test.assertEqual(child.stdout.readline().strip(), "training")
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    return fm, child, out, err

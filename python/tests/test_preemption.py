@@ -1,6 +1,5 @@
 """Preemption: a background long poll, a superseded allocation, SIGTERM."""
 
-import signal
 import time
 import unittest
 
@@ -8,7 +7,7 @@ import pushtune
 from pushtune.errors import RequestError
 from pushtune.testing import FakeMaster
 
-from .support import HttpFakeMaster, open_context, run_script, wait_until
+from .support import TRAIN_UNTIL_PREEMPTED, open_context, sigterm_while_training, wait_until
 
 
 class PreemptionTest(unittest.TestCase):
@@ -44,30 +43,12 @@ class PreemptionTest(unittest.TestCase):
             ctx.close()
 
     def test_sigterm_is_a_preemption_the_trial_checkpoints_acknowledges_and_exits_0(self):
-        fm = FakeMaster(ops=[10**6])
-        server = HttpFakeMaster(fm)
-        self.addCleanup(server.close)
-        code = """
-import sys, time, pushtune
+        code = f"""
+import time, pushtune
 with pushtune.init() as ctx:
-    steps = 0
-    for op in ctx.searcher.operations():
-        while steps < op.length and not ctx.preempt.should_preempt():
-            steps += 1
-            ctx.train.report_training_metrics(steps, {"loss": 1.0})
-            if steps == 50:
-                print("training", flush=True)
-            time.sleep(0.001)
-        break
-    with ctx.checkpoint.store_path({"steps_completed": steps}) as path:
-        (path / "state").write_text(str(steps))
-    ctx.preempt.acknowledge()
-print("exited cleanly", flush=True)
+{TRAIN_UNTIL_PREEMPTED}print("exited cleanly", flush=True)
 """
-        child = run_script(code, server.env())
-        self.assertEqual(child.stdout.readline().strip(), "training")
-        child.send_signal(signal.SIGTERM)
-        out, err = child.communicate(timeout=30)
+        fm, child, out, err = sigterm_while_training(self, code)
         self.assertEqual(child.returncode, 0, err)
         self.assertIn("exited cleanly", out)
         self.assertIn("SIGTERM", err)
