@@ -4,7 +4,10 @@ delivered, and the process exits 0. The same under the Trainer."""
 
 import unittest
 
-from .support import TRAIN_UNTIL_PREEMPTED, sigterm_while_training
+import pushtune
+from pushtune.testing import FakeMaster
+
+from .support import TRAIN_UNTIL_PREEMPTED, Scripted, sigterm_while_training
 
 LOOP = f"""
 import time, pushtune
@@ -56,6 +59,26 @@ class TrialsSigtermTest(unittest.TestCase):
 
     def test_a_trainer_sent_sigterm_checkpoints_and_the_process_asks_for_no_next_trial(self):
         self.stopped_by_sigterm(TRAINER)
+
+    def test_a_trial_the_master_told_to_stop_then_sent_sigterm_sends_its_checkpoint_and_acknowledgement_itself(self):
+        fm = FakeMaster(ops=[10])
+        fm.preempt()
+
+        def answer(method, path, body):
+            if path.endswith("/next_trial"):
+                raise AssertionError("a process sent SIGTERM asks for no next trial")
+            return fm.request(method, path, body)
+
+        for ctx in pushtune.trials(env=dict(fm.env()), transport=Scripted(answer), handle_sigterm=False):
+            for op in ctx.searcher.operations():
+                op.report_completed(1.0)
+            ctx.preempt.preempted("SIGTERM")  # what the SIGTERM handler does
+            ctx.checkpoint.store({"steps_completed": 4}, lambda path: (path / "w").write_text("4"))
+            ctx.preempt.acknowledge()
+            uuid = ctx.checkpoint.last_stored
+        self.assertEqual([c["uuid"] for c in fm.checkpoints], [uuid])
+        kinds = [e["type"] for e in fm.events if e["type"] in ("checkpoint", "ackPreemption")]
+        self.assertEqual(kinds, ["checkpoint", "ackPreemption"])
 
 
 if __name__ == "__main__":
