@@ -164,7 +164,9 @@ export class Context {
       options.handleExitSignals === false
         ? () => undefined
         : handleExitSignals({
-            flush: () => this.flush(),
+            // The process may end at this signal: what was kept back for the ask for
+            // the next trial goes now, or the trial would resume from an older checkpoint.
+            flush: () => this.deliverKeptBack().then(() => this.flush()),
             canPreempt: () => this.preempt.watchedAndRunning(),
             preempt: () => this.preempt.preempted("SIGTERM"),
           });
@@ -186,17 +188,20 @@ export class Context {
     this.closed ??= (async () => {
       this.closing.abort();
       try {
-        if (!options.askingForNextTrial) {
-          // The checkpoint before the acknowledgement: the trial resumes from it.
-          this.checkpoint.releaseHeld();
-          await this.preempt.deliverDeferredAck();
-        }
+        if (!options.askingForNextTrial) await this.deliverKeptBack();
         await this.sender.flush();
       } finally {
         this.unregisterExitSignals();
       }
     })();
     return this.closed;
+  }
+
+  /** Sends a checkpoint report and an acknowledgement kept back for the ask for the next trial. */
+  private async deliverKeptBack(): Promise<void> {
+    // The checkpoint before the acknowledgement: the trial resumes from it.
+    this.checkpoint.releaseHeld();
+    await this.preempt.deliverDeferredAck();
   }
 }
 

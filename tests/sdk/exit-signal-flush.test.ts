@@ -18,13 +18,18 @@ import { HttpFakeMaster } from "./http-fake-master.js";
  * A trial process that reports 20 training steps, runs `then` (its last
  * word printed as `ready`), and never ends by itself.
  */
-async function trialProcess(master: HttpFakeMaster, then: string) {
+async function trialProcess(
+  master: HttpFakeMaster,
+  then: string,
+  opening = "const ctx = await init(options);",
+) {
   const dir = await mkdtemp(join(tmpdir(), "pushtune-sigterm-"));
   const script = join(dir, "trial.mts");
   await writeFile(
     script,
-    `import { init } from ${JSON.stringify(resolve("src/sdk/index.ts"))};
-const ctx = await init({ backoff: { initialMs: 20, maxMs: 100 }, log: () => {} });
+    `import { init, trials } from ${JSON.stringify(resolve("src/sdk/index.ts"))};
+const options = { backoff: { initialMs: 20, maxMs: 100 }, log: () => {} };
+${opening}
 for (let step = 1; step <= 20; step++) await ctx.train.reportTrainingMetrics(step, { loss: step });
 ${then}
 console.log("ready");
@@ -98,4 +103,23 @@ test("a trial that goes on after a SIGTERM taken as a preemption has delivered i
 
   child.kill("SIGTERM");
   expect(await exited).toBe("SIGTERM");
+});
+
+test("a process running trial after trial that checkpointed and acknowledged a stop the master asked for delivers both at SIGTERM, then exits by that signal", async () => {
+  const { fm, master } = await fakeMaster();
+  fm.preempt();
+  // Told to stop under trials(): the checkpoint and the acknowledgement wait for the ask
+  // for the next trial, which the SIGTERM comes before.
+  const { child, exited } = await trialProcess(
+    master,
+    `while (!ctx.preempt.shouldPreempt()) await new Promise((r) => setTimeout(r, 10));
+await ctx.checkpoint.store({ stepsCompleted: 20 }, () => {});
+await ctx.preempt.acknowledge();`,
+    "const ctx = (await trials(options).next()).value;",
+  );
+  child.kill("SIGTERM");
+  expect(await exited).toBe("SIGTERM");
+  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([20]);
+  expect(fm.preemptionAcks).toBe(1);
+  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
 });
