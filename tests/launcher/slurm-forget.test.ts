@@ -3,6 +3,7 @@
  * under the pool's jobs_dir, and never that of a job the launcher still
  * follows.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +32,7 @@ test("an ended job's directory is removed", async () => {
   expect(await exists(slurm.jobsDir)).toBe(true);
 });
 
-test("a job still followed keeps its directory", async () => {
+test("a job still followed keeps its directory while it runs", async () => {
   const handle = await slurm.launch("a");
   await slurm.launcher.forget(handle);
   expect(await exists(handle.dir)).toBe(true);
@@ -48,4 +49,14 @@ test("a directory outside the jobs directory, or the jobs directory itself, is l
   } finally {
     await rm(elsewhere, { recursive: true, force: true });
   }
+});
+
+test("a job still followed when its experiment is deleted loses its directory once it ends", async () => {
+  const handle = await slurm.launch("a");
+  await slurm.launcher.forget(handle);
+  await slurm.writeRecord("a", "0 0\n");
+  await until(() => slurm.exits.length > 0);
+  await until(() => !existsSync(handle.dir));
+  expect(slurm.exits).toEqual([{ exitCode: 0, signal: null, lost: false }]);
+  expect(await exists(slurm.jobsDir)).toBe(true);
 });

@@ -63,6 +63,8 @@ interface Job {
   requested: Requested;
   /** Its end is being read: it takes no other allocation. */
   ending: boolean;
+  /** Its experiment was deleted while it ran: its directory goes once it ends. */
+  forgotten: boolean;
 }
 
 export class SlurmLauncher implements Launcher {
@@ -129,6 +131,7 @@ export class SlurmLauncher implements Launcher {
       stderr: new FileTail(files.stderr, offsets.stderr),
       requested: { terminate: false, kill: false },
       ending: false,
+      forgotten: false,
     });
     if (this.closed) return;
     this.pollTimer ??= this.schedulePoll(this.minPollMs);
@@ -209,14 +212,19 @@ export class SlurmLauncher implements Launcher {
     return "adopted";
   }
 
-  /** A deleted experiment's job directory: only one under this pool's `jobsDir`, and not while its job is followed. */
+  /**
+   * A deleted experiment's job directory: only one under this pool's
+   * `jobsDir`. A job still followed (a process that exits on its own after
+   * its experiment ended) writes there until it ends: its directory goes then.
+   */
   async forget(handle: unknown): Promise<void> {
     const h = asHandle(handle);
     if (!h) return;
     const inside = relative(resolve(this.options.jobsDir), resolve(h.dir));
     if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return;
-    for (const job of this.jobs.values()) if (job.handle.dir === h.dir) return;
-    await rm(h.dir, { recursive: true, force: true });
+    const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
+    if (followed) followed.forgotten = true;
+    else await rm(h.dir, { recursive: true, force: true });
   }
 
   async close(): Promise<void> {
@@ -280,6 +288,7 @@ export class SlurmLauncher implements Launcher {
     const info = jobExit(state, await readExitRecord(job.files), job.requested);
     this.jobs.delete(job.allocationId);
     this.events?.exited(job.allocationId, info);
+    if (job.forgotten) await rm(job.handle.dir, { recursive: true, force: true }).catch(() => {});
   }
 
   /**
