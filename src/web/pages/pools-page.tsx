@@ -41,7 +41,7 @@ export function PoolsPage() {
                     p.launcher
                   ) : (
                     <span
-                      class="warning"
+                      class="pool-missing"
                       title="its experiments' trials wait for a master with this pool"
                     >
                       not in this master's config
