@@ -4,7 +4,7 @@
  * follows.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
@@ -59,4 +59,11 @@ test("a job still followed when its experiment is deleted loses its directory on
   await until(() => !existsSync(handle.dir));
   expect(slurm.exits).toEqual([{ exitCode: 0, signal: null, lost: false }]);
   expect(await exists(slurm.jobsDir)).toBe(true);
+});
+
+test("a directory deeper under the jobs directory than a job's own (one per allocation) is left alone", async () => {
+  const nested = join(slurm.jobsDir, "other-pool", "job");
+  await mkdir(nested, { recursive: true });
+  await slurm.launcher.forget({ jobId: "9", dir: nested });
+  expect(await exists(nested)).toBe(true);
 });

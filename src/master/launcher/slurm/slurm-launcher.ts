@@ -10,7 +10,7 @@
  * that finished meanwhile from their exit records.
  */
 import { rm } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, succeeded } from "./command-runner.js";
@@ -213,15 +213,17 @@ export class SlurmLauncher implements Launcher {
   }
 
   /**
-   * A deleted experiment's job directory: only one under this pool's
-   * `jobsDir`. A job still followed (a process that exits on its own after
+   * A deleted experiment's job directory: only one directly under this
+   * pool's `jobsDir`. A job still followed (a process that exits on its own after
    * its experiment ended) writes there until it ends: its directory goes then.
    */
   async forget(handle: unknown): Promise<void> {
     const h = asHandle(handle);
     if (!h) return;
-    const inside = relative(resolve(this.options.jobsDir), resolve(h.dir));
-    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return;
+    // A job's directory is one directly under `jobsDir` (`launch` names it by its
+    // allocation), and never the file system's root, whatever `jobsDir` is.
+    const dir = resolve(h.dir);
+    if (dirname(dir) !== resolve(this.options.jobsDir) || dir === dirname(dir)) return;
     const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
     if (followed) followed.forgotten = true;
     else await rm(h.dir, { recursive: true, force: true });
