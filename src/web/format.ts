@@ -1,5 +1,6 @@
-import { isEnded, RUN_STATES } from "../protocol/api/run-states.js";
 /** How numbers, times and states read in the UI. */
+
+import { isEnded, RUN_STATES } from "../protocol/api/run-states.js";
 
 export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";

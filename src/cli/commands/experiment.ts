@@ -2,14 +2,13 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
-import { NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
+import { isEnded, NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { ExperimentAction } from "../client.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parseSeconds } from "../context.js";
 import { usageError } from "../errors.js";
 import { loadSummary, summaryJson } from "../experiment-summary.js";
 import { followExperiment } from "../follow/follow.js";
-import { isEnded } from "../follow/render.js";
 import { describeSummary } from "../format/experiment-summary.js";
 import { describeExperiment, experimentTable } from "../format/experiments.js";
 import { styleState } from "../format/style.js";

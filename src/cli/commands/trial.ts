@@ -1,12 +1,12 @@
 /** `pushtune trial …`: list an experiment's trials, describe one, read its logs. */
 import type { Command } from "commander";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
+import { isEnded } from "../../protocol/api/run-states.js";
 import type { MasterClient } from "../client.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { usageError } from "../errors.js";
 import { asExperimentConfig, lengthUnit } from "../experiment-config.js";
-import { isEnded } from "../follow/render.js";
 import { type ComparedTrial, compareRows, compareTable } from "../format/trial-compare.js";
 import { describeTrial, sortTrials, trialTable } from "../format/trials.js";
 

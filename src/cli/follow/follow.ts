@@ -5,6 +5,7 @@
  * Ctrl-C stops following, never the experiment.
  */
 import type { TrialSummary } from "../../protocol/api/resources.js";
+import { isEnded } from "../../protocol/api/run-states.js";
 import { localCheckpointPath, pickCheckpoint } from "../checkpoint-location.js";
 import { ApiFailure, type MasterClient } from "../client.js";
 import type { CommandContext } from "../context.js";
@@ -19,7 +20,6 @@ import {
   finalSummary,
   followFrame,
   followLine,
-  isEnded,
 } from "./render.js";
 
 export interface FollowOptions {

@@ -6,6 +6,7 @@
  */
 import cliProgress from "cli-progress";
 import type { ExperimentDetail, TrialSummary } from "../../protocol/api/resources.js";
+import { isEnded } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/index.js";
 import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
@@ -32,12 +33,6 @@ export interface RenderOptions {
   style?: Style;
   /** Most running trials listed one per line; the rest are counted. */
   maxTrialLines?: number;
-}
-
-const TERMINAL = new Set(["COMPLETED", "CANCELED", "ERROR"]);
-
-export function isEnded(state: string): boolean {
-  return TERMINAL.has(state);
 }
 
 /** How many trials reached each rung's length (ASHA only). */

@@ -1,12 +1,11 @@
 /** Experiments as a table (`experiment list`) and as a description (`experiment describe`). */
 import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/resources.js";
+import { isEnded } from "../../protocol/api/run-states.js";
 import { formatLength } from "../../searcher/index.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { NO_STYLE, type Style, styleState } from "./style.js";
 import { type Column, renderFields, renderTable } from "./table.js";
 import { formatDuration, formatMetric, formatPercent, formatTime } from "./values.js";
-
-const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
 
 /** `done/total`, counting trials that ended whatever the reason. */
 export function trialProgress(counts: Record<string, number>): string {
@@ -14,7 +13,7 @@ export function trialProgress(counts: Record<string, number>): string {
   let done = 0;
   for (const [state, n] of Object.entries(counts)) {
     total += n;
-    if (ENDED.includes(state)) done += n;
+    if (isEnded(state)) done += n;
   }
   return `${done}/${total}`;
 }
@@ -56,7 +55,7 @@ export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE)
     .map(([state, n]) => `${n} ${state}`)
     .join(", ");
   const eta =
-    e.etaSeconds !== null && !ENDED.includes(e.state) && e.progress > 0
+    e.etaSeconds !== null && !isEnded(e.state) && e.progress > 0
       ? ` · ETA ${formatDuration(e.etaSeconds)}`
       : "";
   const fields: [string, string][] = [

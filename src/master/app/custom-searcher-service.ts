@@ -24,6 +24,7 @@ import type { HParams } from "../../protocol/config/types.js";
 import { checkOperations } from "../../searcher/custom-search.js";
 import { BEFORE_SHUTDOWN_MAX } from "../../searcher/progress.js";
 import { assertNever, type PostedOperation, type SearcherEvent } from "../../searcher/types.js";
+import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { experimentKey } from "./effects.js";
@@ -32,7 +33,6 @@ import { type Principal, requireExperimentOwner } from "./principal.js";
 const DEFAULT_LIMIT = 1000;
 
 const searchGoesOn = (exp: ExperimentRow) => exp.state === "ACTIVE" || exp.state === "PAUSED";
-const ended = (exp: ExperimentRow) => ["COMPLETED", "CANCELED", "ERROR"].includes(exp.state);
 
 /** A posted operation with its defaults filled in, as the searcher logs it. */
 function posted(op: SearcherOperation): PostedOperation {
@@ -146,7 +146,7 @@ export class CustomSearcherService {
       const answer = {
         events,
         searchOver: !searchGoesOn(exp),
-        ended: ended(exp),
+        ended: isTerminal(exp.state),
         experimentState: exp.state,
       };
       if (events.length > 0 || answer.ended || Date.now() >= deadline || signal?.aborted) {

@@ -21,13 +21,12 @@ import type {
   HParamValue,
   HyperparameterSpec,
 } from "../../protocol/config/types.js";
-import type { CheckpointRow, ExperimentRow, TrialState, UserRow } from "../storage/store.js";
+import { isTerminal } from "../domain/run-state.js";
+import type { CheckpointRow, ExperimentRow, UserRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import type { ExperimentService } from "./experiment-service.js";
 import { mayChange } from "./principal.js";
-
-const ENDED: readonly TrialState[] = ["COMPLETED", "CANCELED", "ERROR"];
 
 /**
  * A config's `searcher.source_checkpoint_uuid` must name a stored checkpoint
@@ -88,7 +87,7 @@ export class ExperimentLineage {
   ): Promise<ExperimentRow> {
     const trial = await this.ctx.store.getTrial(trialId);
     if (!trial) throw new ApiError("TRIAL_NOT_FOUND", `no trial ${trialId}`);
-    if (!ENDED.includes(trial.state))
+    if (!isTerminal(trial.state))
       throw new ApiError(
         "INVALID_TRANSITION",
         `trial ${trialId} is ${trial.state}: only an ended trial can be continued`,

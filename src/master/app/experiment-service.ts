@@ -14,6 +14,7 @@ import {
   movedTrialState,
   nextExperimentState,
 } from "../domain/index.js";
+import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
 import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
 import { configFromBody } from "./config-from-body.js";
@@ -23,7 +24,6 @@ import { checkSourceCheckpoint } from "./experiment-lineage.js";
 import { placeInPool } from "./pool-placement.js";
 import type { Supervisor } from "./supervisor.js";
 
-const TERMINAL: ExperimentState[] = ["COMPLETED", "CANCELED", "ERROR"];
 /** How the trials left of a stopping experiment end. */
 const TRIAL_STOP: Record<string, "close" | "cancel" | "kill" | "errored"> = {
   STOPPING_COMPLETED: "close",
@@ -86,7 +86,7 @@ export class ExperimentService {
     if (next.state !== exp.state) {
       await tx.updateExperiment(exp.id, {
         state: next.state,
-        ...(TERMINAL.includes(next.state) ? { endedAt: this.ctx.now() } : {}),
+        ...(isTerminal(next.state) ? { endedAt: this.ctx.now() } : {}),
       });
       exp.state = next.state;
     }
@@ -150,7 +150,7 @@ export class ExperimentService {
 
   async delete(id: number): Promise<void> {
     const exp = await this.get(id);
-    if (!TERMINAL.includes(exp.state)) {
+    if (!isTerminal(exp.state)) {
       throw new ApiError(
         "INVALID_TRANSITION",
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
