@@ -122,7 +122,9 @@ const randomSearch = (trials: number) =>
     name: "synthetic-random-paused",
     hyperparameters: {
       ...(syntheticConfig("adaptive.yaml").hyperparameters as object),
-      sleep_ms: 6,
+      // 2.4 s a trial: the pause reaches a trial seen at 40 to 96 batches before it ends,
+      // even on a loaded machine.
+      sleep_ms: 15,
     },
     searcher: {
       name: "random",
@@ -139,7 +141,7 @@ const randomSearch = (trials: number) =>
   });
 
 const fourRunningPastForty = (running: TrialDetail[]) =>
-  running.length === 4 && running.every((t) => t.lengthTrained >= 40);
+  running.length === 4 && running.every((t) => t.lengthTrained >= 40 && t.lengthTrained <= 96);
 
 test("a random search paused with four trials running stops within seconds and, activated, ends as an uninterrupted one", async () => {
   const cluster = await startCluster({ slots: 8 });
