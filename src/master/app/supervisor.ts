@@ -38,6 +38,14 @@ type SupervisorPhase = "starting" | "running" | "draining" | "closed";
 export class Supervisor implements LauncherEvents {
   private phase: SupervisorPhase = "starting";
   private scheduled = false;
+  /**
+   * Passes asked for so far, and how many of those asks a pass has read the
+   * world after: a queued pass whose every ask was covered so would decide
+   * nothing new (an ask made while a trial is handed over is covered by the
+   * handover's own pass), and is skipped.
+   */
+  private asked = 0;
+  private covered = 0;
   /** Whether the last pass left trials waiting for a slot. */
   private contended = false;
   /** A scheduling pass is reading or applying right now. */
@@ -96,6 +104,7 @@ export class Supervisor implements LauncherEvents {
 
   /** Runs the scheduler soon; many calls in one tick cost one pass. */
   schedule(): void {
+    this.asked++;
     if (this.scheduled || this.phase !== "running") return;
     this.scheduled = true;
     let resolve!: () => void;
@@ -106,7 +115,7 @@ export class Supervisor implements LauncherEvents {
       if (this.nextPass === pass) this.nextPass = null;
       this.enqueue(async () => {
         try {
-          await this.schedulePass();
+          if (this.covered < this.asked) await this.schedulePass();
         } finally {
           pass.resolve();
         }
@@ -181,9 +190,14 @@ export class Supervisor implements LauncherEvents {
     }
   }
 
+  /** Scheduling passes run so far: what a decision costs is mostly its passes. */
+  passesRun = 0;
+
   private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {
+    this.passesRun++;
     // Read before anything is written: a pass that could not tell trials its URL does nothing.
     const masterUrl = this.ctx.masterUrl;
+    this.covered = this.asked;
     const state = await readSchedulingState(this.ctx);
     this.contended = state.waiting.length > 0;
     let handedOver: Record<string, string> | null = null;
