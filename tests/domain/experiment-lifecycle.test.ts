@@ -6,18 +6,10 @@ import {
   nextExperimentState,
 } from "../../src/master/domain/experiment-lifecycle.js";
 import type { ExperimentState } from "../../src/master/storage/store.js";
+import { RUN_STATES } from "../../src/protocol/api/run-states.js";
 
-const STATES: ExperimentState[] = [
-  "ACTIVE",
-  "PAUSED",
-  "STOPPING_COMPLETED",
-  "STOPPING_CANCELED",
-  "STOPPING_KILLED",
-  "STOPPING_ERROR",
-  "COMPLETED",
-  "CANCELED",
-  "ERROR",
-];
+/** The table's columns, in the protocol's order: ACTIVE, PAUSED, the four STOPPING_*, COMPLETED, CANCELED, ERROR. */
+const STATES: readonly ExperimentState[] = RUN_STATES;
 
 const x = "refused" as const;
 type Expected = ExperimentState | typeof x;

@@ -1,18 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { nextTrialState, type TrialAction } from "../../src/master/domain/trial-lifecycle.js";
 import type { TrialState } from "../../src/master/storage/store.js";
+import { RUN_STATES } from "../../src/protocol/api/run-states.js";
 
-const STATES: TrialState[] = [
-  "ACTIVE",
-  "PAUSED",
-  "STOPPING_COMPLETED",
-  "STOPPING_CANCELED",
-  "STOPPING_KILLED",
-  "STOPPING_ERROR",
-  "COMPLETED",
-  "CANCELED",
-  "ERROR",
-];
+/** The table's columns, in the protocol's order: ACTIVE, PAUSED, the four STOPPING_*, COMPLETED, CANCELED, ERROR. */
+const STATES: readonly TrialState[] = RUN_STATES;
 
 const x = "refused" as const;
 type Expected = TrialState | typeof x;

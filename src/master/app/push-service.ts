@@ -14,15 +14,14 @@ import type {
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { ownValue } from "../../protocol/own-value.js";
+import { isTerminal } from "../domain/run-state.js";
 import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
+import { registerCheckpoint } from "./checkpoint-registration.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import { GroupCommit } from "./group-commit.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
 import type { Supervisor } from "./supervisor.js";
-
-const isTerminalTrial = (t: TrialRow) =>
-  t.state === "COMPLETED" || t.state === "CANCELED" || t.state === "ERROR";
 
 export function better(config: ExperimentConfig, a: number, b: number | null): boolean {
   if (b === null) return true;
@@ -81,7 +80,7 @@ export class PushService {
     for (;;) {
       const trial = await this.trial(trialId);
       const next = await this.ctx.store.getNextTrialOp(trialId);
-      if (!next && (trial.closeRequested || isTerminalTrial(trial)))
+      if (!next && (trial.closeRequested || isTerminal(trial.state)))
         return { op: null, completed: true };
       if (await this.preempted(principal, trialId))
         return { op: null, completed: false, preempt: true };
@@ -202,7 +201,7 @@ export class PushService {
   private async loggedProgress(trial: TrialRow, progress: number): Promise<void> {
     await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
       const current = (await tx.getTrial(trial.id))!;
-      if (!(progress > current.lengthTrained) || isTerminalTrial(current)) return;
+      if (!(progress > current.lengthTrained) || isTerminal(current.state)) return;
       await tx.updateTrial(trial.id, { lengthTrained: progress });
       const event = {
         type: "trialProgress" as const,
@@ -295,30 +294,7 @@ export class PushService {
 
   async checkpoint(principal: Principal, body: CheckpointBody): Promise<void> {
     const { trial, allocation } = await this.writer(principal, body.trialId);
-    await this.ctx.store.transaction(async (tx) => {
-      const existing = await tx.getCheckpoint(body.uuid);
-      if (existing) {
-        const same =
-          existing.trialId === body.trialId &&
-          existing.stepsCompleted === body.stepsCompleted &&
-          JSON.stringify(existing.resources) === JSON.stringify(body.resources);
-        if (same) return;
-        throw new ApiError(
-          "CHECKPOINT_EXISTS",
-          `checkpoint ${body.uuid} is already registered with other contents`,
-        );
-      }
-      await tx.addCheckpoint({
-        uuid: body.uuid,
-        trialId: body.trialId,
-        experimentId: trial.experimentId,
-        runId: allocation.runId,
-        stepsCompleted: body.stepsCompleted,
-        resources: body.resources,
-        metadata: body.metadata,
-      });
-      await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
-    });
+    await registerCheckpoint(this.ctx.store, trial, allocation, body);
   }
 
   async bestValidation(principal: Principal, experimentId: number): Promise<number | null> {

@@ -39,10 +39,8 @@ export class Supervisor implements LauncherEvents {
   private phase: SupervisorPhase = "starting";
   private scheduled = false;
   /**
-   * Passes asked for so far, and how many of those asks a pass has read the
-   * world after: a queued pass whose every ask was covered so would decide
-   * nothing new (an ask made while a trial is handed over is covered by the
-   * handover's own pass), and is skipped.
+   * Passes asked for, and how many of those asks a pass read the world after:
+   * a queued pass all of whose asks were covered so is skipped (a handover's own pass covers them).
    */
   private asked = 0;
   private covered = 0;
@@ -190,7 +188,7 @@ export class Supervisor implements LauncherEvents {
     }
   }
 
-  /** Scheduling passes run so far: what a decision costs is mostly its passes. */
+  /** Scheduling passes run so far (what a decision costs is mostly its passes); only passes count it. */
   passesRun = 0;
 
   private async decideAndApply(offer?: AllocationRow): Promise<Record<string, string> | null> {

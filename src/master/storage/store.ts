@@ -5,19 +5,13 @@
  * together (a state change and the searcher event reporting it) use
  * `transaction`, whose callback gets a Store bound to the transaction.
  */
+
+import type { RunStateName } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
 import type { RequestId, SearcherEvent } from "../../searcher/types.js";
 
-export type ExperimentState =
-  | "ACTIVE"
-  | "PAUSED"
-  | "STOPPING_COMPLETED"
-  | "STOPPING_CANCELED"
-  | "STOPPING_KILLED"
-  | "STOPPING_ERROR"
-  | "COMPLETED"
-  | "CANCELED"
-  | "ERROR";
+/** The nine states of DESIGN §6 (src/protocol/api/run-states.ts lists them). */
+export type ExperimentState = RunStateName;
 
 /** Trials go through the same states as experiments (DESIGN §6). */
 export type TrialState = ExperimentState;
