@@ -5,9 +5,9 @@
  * with one `squeue --json` for all of them (and for its other Slurm pools'),
  * at most once a second and less often while Slurm is slow or down, tails the
  * output files the jobs write on the shared file system, and reads a job's
- * exit record as soon as its batch script writes it. Jobs do not depend on the master: one that
- * restarts adopts the jobs still queued or running and reads the end of those
- * that finished meanwhile from their exit records.
+ * exit record as soon as its batch script writes it. Jobs do not depend on the
+ * master: one that restarts adopts the jobs still queued or running and reads
+ * the end of those that finished meanwhile from their exit records.
  */
 import { rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -220,8 +220,7 @@ export class SlurmLauncher implements Launcher {
   async forget(handle: unknown): Promise<void> {
     const h = asHandle(handle);
     if (!h) return;
-    // A job's directory is one directly under `jobsDir` (`launch` names it by its
-    // allocation), and never the file system's root, whatever `jobsDir` is.
+    // `launch` names it by its allocation; never the file system's root, whatever `jobsDir` is.
     const dir = resolve(h.dir);
     if (dirname(dir) !== resolve(this.options.jobsDir) || dir === dirname(dir)) return;
     const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
