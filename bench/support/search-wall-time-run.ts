@@ -7,7 +7,8 @@
  * spent until the best validation so far reached random search's final best,
  * the wall time, the process starts (distinct launcher handles), the
  * allocations and the preemptions (and the slot time per allocation beyond
- * what its compute takes at random search's pace), and the ratio against the aim:
+ * what its compute takes at random search's pace, beside what the aim leaves
+ * for it), and the ratio against the aim:
  * wall ≤ random's wall × the share of its compute × 1.5. The aim scales the
  * start (process start, imports, data load before the first report), which
  * every method pays once, by the share too; the same ratio on the time after
@@ -241,7 +242,10 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
     const share = f.compute / random.compute;
     // Slot time beyond the compute at random search's pace, per allocation: the cost of a handover.
     const perAllocation = ((f.wallSeconds * slots - f.compute * perUnit) / f.allocations) * 1000;
-    const aim = f.wallSeconds / (random.wallSeconds * share * 1.5);
+    const aimWall = random.wallSeconds * share * 1.5;
+    const aim = f.wallSeconds / aimWall;
+    // What the aim leaves for each handover: its wall's slot time beyond the compute at random's pace.
+    const budgetPerAllocation = ((aimWall * slots - f.compute * perUnit) / f.allocations) * 1000;
     // The same aim on the time after the first report: the start (paid once by every method)
     // no longer scales with the share of compute.
     const aimAfterStart =
@@ -254,7 +258,9 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
       `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
         `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s${spread(runs.get(f.method)!)}; ` +
         `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
-        `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, ` +
+        (f === random
+          ? "("
+          : `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, the aim leaves ${fmt(budgetPerAllocation, 0)}; `) +
         `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
         `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1); ` +
         `first report at ${fmt(f.startSeconds, 2)} s, after it ${fmt(aimAfterStart, 2)}`,
