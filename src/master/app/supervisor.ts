@@ -16,6 +16,7 @@ import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
+import { PassAsks } from "./pass-asks.js";
 import {
   poolSchedulingInput,
   readSchedulingState,
@@ -38,12 +39,8 @@ type SupervisorPhase = "starting" | "running" | "draining" | "closed";
 export class Supervisor implements LauncherEvents {
   private phase: SupervisorPhase = "starting";
   private scheduled = false;
-  /**
-   * Passes asked for, and how many of those asks a pass read the world after:
-   * a queued pass all of whose asks were covered so is skipped (a handover's own pass covers them).
-   */
-  private asked = 0;
-  private covered = 0;
+  /** A queued pass all of whose asks a later-reading pass covered is skipped. */
+  private readonly asks = new PassAsks(() => this.schedule());
   /** Whether the last pass left trials waiting for a slot. */
   private contended = false;
   /** A scheduling pass is reading or applying right now. */
@@ -102,7 +99,7 @@ export class Supervisor implements LauncherEvents {
 
   /** Runs the scheduler soon; many calls in one tick cost one pass. */
   schedule(): void {
-    this.asked++;
+    this.asks.add();
     if (this.scheduled || this.phase !== "running") return;
     this.scheduled = true;
     let resolve!: () => void;
@@ -113,7 +110,7 @@ export class Supervisor implements LauncherEvents {
       if (this.nextPass === pass) this.nextPass = null;
       this.enqueue(async () => {
         try {
-          if (this.covered < this.asked) await this.schedulePass();
+          if (this.asks.open) await this.schedulePass();
         } finally {
           pass.resolve();
         }
@@ -182,7 +179,7 @@ export class Supervisor implements LauncherEvents {
     if (this.phase !== "running") return null;
     this.passing = true;
     try {
-      return await this.decideAndApply(offer);
+      return await this.asks.cover(() => this.decideAndApply(offer));
     } finally {
       this.passing = false;
     }
@@ -195,7 +192,6 @@ export class Supervisor implements LauncherEvents {
     this.passesRun++;
     // Read before anything is written: a pass that could not tell trials its URL does nothing.
     const masterUrl = this.ctx.masterUrl;
-    this.covered = this.asked;
     const state = await readSchedulingState(this.ctx);
     this.contended = state.waiting.length > 0;
     let handedOver: Record<string, string> | null = null;
@@ -391,6 +387,7 @@ export class Supervisor implements LauncherEvents {
 
   async close(): Promise<void> {
     this.phase = "closed";
+    this.asks.close();
     this.stops.clear();
     await this.running;
     await this.logs.flush();

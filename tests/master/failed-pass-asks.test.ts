@@ -1,0 +1,77 @@
+/**
+ * A scheduling pass that fails (the store refused a read) decided nothing: a
+ * pass asked for after it was queued still runs, and starts the trial that
+ * waits for a slot.
+ */
+import { afterEach, expect, test } from "vitest";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
+
+let tm: TestMaster;
+afterEach(async () => tm?.close());
+
+const config = (name: string) => ({
+  name,
+  entrypoint: "node train.js",
+  hyperparameters: {},
+  searcher: { name: "single", metric: "validation_loss", max_length: { batches: 10 } },
+});
+
+test("a pass asked for while a failing pass was queued still runs", async () => {
+  tm = await startTestMaster({ slots: 2 });
+  const supervisor = tm.master.supervisor;
+  // Work ahead of the passes (an exit being read, say) holds the queue.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  supervisor.enqueue(() => gate);
+
+  const first = await tm.admin.post<{ id: number }>("/experiments", {
+    config: config("first"),
+    workdir: "/tmp",
+  });
+  expect(first.status).toBe(201);
+  await new Promise((r) => setImmediate(r)); // its pass is queued behind the gate
+  const second = await tm.admin.post<{ id: number }>("/experiments", {
+    config: config("second"),
+    workdir: "/tmp",
+  });
+  expect(second.status).toBe(201);
+  await new Promise((r) => setImmediate(r)); // and the second experiment's pass behind it
+
+  // The first pass's read fails once (a busy database, a dropped connection).
+  const store = tm.master.ctx.store;
+  const list = store.listExperiments.bind(store);
+  let failures = 0;
+  store.listExperiments = async (q) => {
+    if (failures++ === 0) throw new Error("database is locked");
+    return list(q);
+  };
+  release();
+  await tm.settle();
+
+  // The second pass, asked for after the failed one was queued, starts both trials.
+  expect(tm.launcher.launched.map((s) => s.experimentId).sort()).toEqual(
+    [first.body.id, second.body.id].sort(),
+  );
+});
+
+test("a failed pass that nothing else follows is tried again a little later", async () => {
+  tm = await startTestMaster({ slots: 2 });
+  const store = tm.master.ctx.store;
+  const list = store.listExperiments.bind(store);
+  let failures = 0;
+  store.listExperiments = async (q) => {
+    if (failures++ === 0) throw new Error("database is locked");
+    return list(q);
+  };
+  const created = await tm.admin.post<{ id: number }>("/experiments", {
+    config: config("alone"),
+    workdir: "/tmp",
+  });
+  expect(created.status).toBe(201);
+  await tm.settle();
+  expect(failures).toBeGreaterThan(0);
+  // No other change asks for a pass: the retry alone starts the trial.
+  await expect
+    .poll(() => tm.launcher.launched.map((s) => s.experimentId), { timeout: 10_000 })
+    .toEqual([created.body.id]);
+});
