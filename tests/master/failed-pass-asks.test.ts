@@ -16,6 +16,18 @@ const config = (name: string) => ({
   searcher: { name: "single", metric: "validation_loss", max_length: { batches: 10 } },
 });
 
+/** The store's first read of the experiments fails; `count` is how many reads were tried. */
+function failFirstRead(): { count: number } {
+  const store = tm.master.ctx.store;
+  const list = store.listExperiments.bind(store);
+  const reads = { count: 0 };
+  store.listExperiments = async (q) => {
+    if (reads.count++ === 0) throw new Error("database is locked");
+    return list(q);
+  };
+  return reads;
+}
+
 test("a pass asked for while a failing pass was queued still runs", async () => {
   tm = await startTestMaster({ slots: 2 });
   const supervisor = tm.master.supervisor;
@@ -38,13 +50,7 @@ test("a pass asked for while a failing pass was queued still runs", async () => 
   await new Promise((r) => setImmediate(r)); // and the second experiment's pass behind it
 
   // The first pass's read fails once (a busy database, a dropped connection).
-  const store = tm.master.ctx.store;
-  const list = store.listExperiments.bind(store);
-  let failures = 0;
-  store.listExperiments = async (q) => {
-    if (failures++ === 0) throw new Error("database is locked");
-    return list(q);
-  };
+  failFirstRead();
   release();
   await tm.settle();
 
@@ -56,20 +62,14 @@ test("a pass asked for while a failing pass was queued still runs", async () => 
 
 test("a failed pass that nothing else follows is tried again a little later", async () => {
   tm = await startTestMaster({ slots: 2 });
-  const store = tm.master.ctx.store;
-  const list = store.listExperiments.bind(store);
-  let failures = 0;
-  store.listExperiments = async (q) => {
-    if (failures++ === 0) throw new Error("database is locked");
-    return list(q);
-  };
+  const reads = failFirstRead();
   const created = await tm.admin.post<{ id: number }>("/experiments", {
     config: config("alone"),
     workdir: "/tmp",
   });
   expect(created.status).toBe(201);
   await tm.settle();
-  expect(failures).toBeGreaterThan(0);
+  expect(reads.count).toBeGreaterThan(0);
   // No other change asks for a pass: the retry alone starts the trial.
   await expect
     .poll(() => tm.launcher.launched.map((s) => s.experimentId), { timeout: 10_000 })
