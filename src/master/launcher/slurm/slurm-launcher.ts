@@ -37,7 +37,7 @@ export interface SlurmHandle {
 export interface SlurmLauncherOptions extends SlurmPoolSettings {
   /** Slots of the pool: CPUs, or GPUs when `slotType` is "gpu". */
   slots: number;
-  /** A directory the master and the compute nodes share: each job gets one under it. */
+  /** A directory the master and the compute nodes share: each job gets one under it (relative: to the master's working directory). */
   jobsDir: string;
   /** The environment trials inherit from, through `inheritedEnv`. Defaults to the master's own. */
   baseEnv?: NodeJS.ProcessEnv;
@@ -85,7 +85,11 @@ export class SlurmLauncher implements Launcher {
   private work: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly options: SlurmLauncherOptions) {
+  private readonly options: SlurmLauncherOptions;
+
+  constructor(options: SlurmLauncherOptions) {
+    // A relative jobs_dir is the master's: a job runs in its workdir and must still find its files.
+    this.options = { ...options, jobsDir: resolve(options.jobsDir) };
     this.totalSlots = options.slots;
     this.run = options.runCommand ?? execRunner();
     this.baseEnv = inheritedEnv(options.baseEnv ?? process.env);
@@ -222,7 +226,7 @@ export class SlurmLauncher implements Launcher {
     if (!h) return;
     // `launch` names it by its allocation; never the file system's root, whatever `jobsDir` is.
     const dir = resolve(h.dir);
-    if (dirname(dir) !== resolve(this.options.jobsDir) || dir === dirname(dir)) return;
+    if (dirname(dir) !== this.options.jobsDir || dir === dirname(dir)) return;
     const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
     if (followed) followed.forgotten = true;
     else await rm(h.dir, { recursive: true, force: true });
