@@ -164,6 +164,8 @@ export class ExperimentService {
     // What launchers keep of its runs (a Slurm job's directory) goes too; a pool no
     // longer configured keeps its files, and a failed removal leaves them behind.
     for (const a of allocations) {
+      // A process still exiting has no trial to write its last lines to.
+      this.supervisor.logs.forget(a.id);
       await this.ctx.pools
         .get(a.resourcePool)
         ?.launcher.forget?.(a.launcherHandle)

@@ -59,14 +59,32 @@ export class LogSink {
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
-      try {
-        await this.ctx.store.addLogs(batch);
-      } catch (err) {
-        console.error("pushtune: could not store trial logs:", err);
-        return;
-      }
-      for (const id of new Set(batch.map((l) => l.trialId))) this.ctx.notifier.notify(logKey(id));
+      const stored = await this.store(batch);
+      for (const id of stored) this.ctx.notifier.notify(logKey(id));
     });
     return this.flushing;
+  }
+
+  /**
+   * Stores `batch` in one insert; if that is refused (a trial deleted since
+   * its lines were buffered), trial by trial, so that one trial's lines cannot
+   * cost the others theirs. Returns the trials whose lines were stored.
+   */
+  private async store(batch: Omit<LogLine, "id">[]): Promise<number[]> {
+    const trials = [...new Set(batch.map((l) => l.trialId))];
+    try {
+      await this.ctx.store.addLogs(batch);
+      return trials;
+    } catch (err) {
+      if (trials.length === 1) {
+        console.error("pushtune: could not store trial logs:", err);
+        return [];
+      }
+    }
+    const stored: number[] = [];
+    for (const id of trials) {
+      if ((await this.store(batch.filter((l) => l.trialId === id))).length > 0) stored.push(id);
+    }
+    return stored;
   }
 }
