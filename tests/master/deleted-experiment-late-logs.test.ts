@@ -4,18 +4,12 @@
  * to any more; the lines other trials print meanwhile must still be stored.
  */
 import { afterEach, expect, test } from "vitest";
+import { singleConfig } from "./support/configs.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, TrialHandle } from "./support/trial.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
-
-const config = (name: string) => ({
-  name,
-  entrypoint: "node train.js",
-  hyperparameters: {},
-  searcher: { name: "single", metric: "validation_loss", max_length: { batches: 10 } },
-});
 
 test.each([
   ["after", false],
@@ -26,7 +20,7 @@ test.each([
     tm = await startTestMaster({ slots: 2 });
     const create = async (name: string) => {
       const res = await tm.admin.post<{ id: number }>("/experiments", {
-        config: config(name),
+        config: singleConfig(name),
         workdir: "/tmp",
       });
       expect(res.status).toBe(201);

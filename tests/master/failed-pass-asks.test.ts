@@ -4,17 +4,11 @@
  * waits for a slot.
  */
 import { afterEach, expect, test } from "vitest";
+import { singleConfig } from "./support/configs.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
-
-const config = (name: string) => ({
-  name,
-  entrypoint: "node train.js",
-  hyperparameters: {},
-  searcher: { name: "single", metric: "validation_loss", max_length: { batches: 10 } },
-});
 
 /** The store's first read of the experiments fails; `count` is how many reads were tried. */
 function failFirstRead(): { count: number } {
@@ -37,13 +31,13 @@ test("a pass asked for while a failing pass was queued still runs", async () => 
   supervisor.enqueue(() => gate);
 
   const first = await tm.admin.post<{ id: number }>("/experiments", {
-    config: config("first"),
+    config: singleConfig("first"),
     workdir: "/tmp",
   });
   expect(first.status).toBe(201);
   await new Promise((r) => setImmediate(r)); // its pass is queued behind the gate
   const second = await tm.admin.post<{ id: number }>("/experiments", {
-    config: config("second"),
+    config: singleConfig("second"),
     workdir: "/tmp",
   });
   expect(second.status).toBe(201);
@@ -64,7 +58,7 @@ test("a failed pass that nothing else follows is tried again a little later", as
   tm = await startTestMaster({ slots: 2 });
   const reads = failFirstRead();
   const created = await tm.admin.post<{ id: number }>("/experiments", {
-    config: config("alone"),
+    config: singleConfig("alone"),
     workdir: "/tmp",
   });
   expect(created.status).toBe(201);

@@ -95,3 +95,13 @@ export function pbtConfig(searcher: Record<string, unknown> = {}) {
     },
   };
 }
+
+/** One trial of 10 batches, no hyperparameters: an experiment that only needs to exist and run. */
+export function singleConfig(name: string) {
+  return {
+    name,
+    entrypoint: "node train.js",
+    hyperparameters: {},
+    searcher: { name: "single", metric: "validation_loss", max_length: { batches: 10 } },
+  };
+}
