@@ -3,7 +3,7 @@
  * `squeue` lists it in whatever state the test sets. Nothing runs, so tests
  * write a job's exit record themselves.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExitInfo, LaunchSpec } from "../../../src/master/launcher/launcher.js";
@@ -19,8 +19,16 @@ export interface FakeSlurm {
   exits: ExitInfo[];
   /** What squeue says of job 7 from now on (RUNNING at first). */
   setState(state: string): void;
+  /** Whether squeue and scontrol fail from now on, as when Slurm's controller is down. */
+  setDown(down: boolean): void;
+  /** Every Slurm command run so far, with its arguments. */
+  commands: string[][];
   /** Launches allocation `allocationId` as job 7. */
   launch(allocationId: string): Promise<SlurmHandle>;
+  /** Lines read from the jobs' output so far. */
+  lines: string[];
+  /** Appends to allocation `allocationId`'s job's stdout, as its trial would. */
+  writeOutput(allocationId: string, text: string): Promise<void>;
   /** Writes the exit record of allocation `allocationId`'s job, as its batch script would. */
   writeRecord(allocationId: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -29,8 +37,17 @@ export interface FakeSlurm {
 export async function fakeSlurm(): Promise<FakeSlurm> {
   const jobsDir = await mkdtemp(join(tmpdir(), "pushtune-fake-slurm-"));
   let state = "RUNNING";
-  const runCommand: CommandRunner = async (command) => {
+  let down = false;
+  const commands: string[][] = [];
+  const runCommand: CommandRunner = async (command, args) => {
+    commands.push([command, ...args]);
     if (command === "sbatch") return { code: 0, stdout: "7\n", stderr: "" };
+    if (down && (command === "squeue" || command === "scontrol"))
+      return {
+        code: 1,
+        stdout: "",
+        stderr: "slurm_load_jobs error: Unable to contact slurm controller",
+      };
     if (command === "squeue") {
       const jobs = [{ job_id: 7, job_state: state, exit_code: 0 }];
       return { code: 0, stdout: JSON.stringify({ jobs }), stderr: "" };
@@ -39,7 +56,11 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
   };
   const launcher = new SlurmLauncher({ slots: 1, jobsDir, runCommand, tailIntervalMs: 20 });
   const exits: ExitInfo[] = [];
-  launcher.attach({ exited: (_id, info) => exits.push(info), log: () => {} });
+  const lines: string[] = [];
+  launcher.attach({
+    exited: (_id, info) => exits.push(info),
+    log: (_id, _stream, line) => lines.push(line),
+  });
   return {
     launcher,
     jobsDir,
@@ -47,8 +68,15 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
     setState: (s) => {
       state = s;
     },
+    setDown: (d) => {
+      down = d;
+    },
+    commands,
     launch: async (allocationId) =>
       (await launcher.launch(launchSpec(allocationId))) as SlurmHandle,
+    lines,
+    writeOutput: (allocationId, text) =>
+      appendFile(join(jobsDir, allocationId, "stdout.log"), text),
     writeRecord: (allocationId, text) => writeFile(join(jobsDir, allocationId, "exit"), text),
     async close() {
       await launcher.close();

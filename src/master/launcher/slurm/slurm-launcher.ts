@@ -65,6 +65,8 @@ interface Job {
   ending: boolean;
   /** Its experiment was deleted while it ran: its directory goes once it ends. */
   forgotten: boolean;
+  /** Seen running (by Slurm, by its output, by a handover): a stop must signal it, not cancel it. */
+  started: boolean;
 }
 
 export class SlurmLauncher implements Launcher {
@@ -136,6 +138,7 @@ export class SlurmLauncher implements Launcher {
       requested: { terminate: false, kill: false },
       ending: false,
       forgotten: false,
+      started: offsets.stdout + offsets.stderr > 0,
     });
     if (this.closed) return;
     this.pollTimer ??= this.schedulePoll(this.minPollMs);
@@ -162,6 +165,7 @@ export class SlurmLauncher implements Launcher {
     this.jobs.delete(from);
     job.allocationId = to.allocationId;
     job.requested = { terminate: false, kill: false };
+    job.started = true;
     this.jobs.set(to.allocationId, job);
     // Only a name, for people reading squeue: nothing depends on it.
     void this.run("scontrol", ["update", `JobId=${job.handle.jobId}`, `JobName=${jobName(to)}`]);
@@ -171,11 +175,12 @@ export class SlurmLauncher implements Launcher {
   async terminate(allocationId: string, handle: unknown): Promise<void> {
     const jobId = this.jobIdOf(allocationId, handle, "terminate");
     if (!jobId) return;
-    // A job still queued (or not yet seen in the queue) has no process to signal, and
-    // `scancel --signal` would wait for it to start: it is cancelled, having done little.
-    const state = (await this.queue.jobs().catch(() => null))?.get(jobId)?.state;
-    if (state === undefined || state === "PENDING") {
-      const job = this.jobs.get(allocationId);
+    // A job still queued has no process to signal, and `scancel --signal` would wait for it
+    // to start: it is cancelled, having done little. One Slurm cannot tell about (squeue
+    // failing, or not listing it yet) is cancelled only if it was never seen running.
+    const job = this.jobs.get(allocationId);
+    const state = (await this.lookUp(jobId).catch(() => null))?.state;
+    if (state === "PENDING" || (state === undefined && !job?.started)) {
       if (job) job.requested.cancelledQueued = true;
       await this.run("scancel", [jobId]);
     } else await this.run("scancel", ["--batch", "--signal=TERM", jobId]);
@@ -257,6 +262,7 @@ export class SlurmLauncher implements Launcher {
         if (job.ending) continue;
         const state = await this.lookUp(job.handle.jobId);
         if (this.closed) return;
+        if (state && state.state !== "PENDING") job.started = true;
         // Its exit record may have ended it meanwhile.
         if (job.ending || (state && !ENDED_STATES.has(state.state))) continue;
         job.ending = true;
@@ -323,6 +329,7 @@ export class SlurmLauncher implements Launcher {
         this.events?.log(job.allocationId, stream, line, new Date());
     }
     if (job.stdout.offset + job.stderr.offset !== before) {
+      job.started = true;
       await writeTailOffsets(job.files, {
         stdout: job.stdout.offset,
         stderr: job.stderr.offset,
