@@ -43,7 +43,13 @@ import type {
   TpeSettings,
 } from "../protocol/config/types.js";
 import { normaliseMetric } from "./asha-state.js";
-import { logParzenDensity, parzenEstimator, sampleParzen } from "./parzen-estimator.js";
+import {
+  type Bandwidth,
+  logParzenDensity,
+  type ParzenDomain,
+  parzenEstimator,
+  sampleParzen,
+} from "./parzen-estimator.js";
 import { nextFloat } from "./rng.js";
 import { axisDomain, decodeHParams, encodeHParams, type TpeAxis, tpeAxes } from "./tpe-space.js";
 import {
@@ -122,6 +128,8 @@ export function observeTpe(
   }
 }
 
+const multivariateOf = (_s: TpeSettings) => false;
+
 /** BOHB's share of new trials sampled at random once there is a model. */
 export const BOHB_RANDOM_FRACTION = 1 / 3;
 
@@ -155,18 +163,21 @@ export function tpeModelledRung(model: TpeModelState, needed: number): TpeRung |
   return null;
 }
 
-function sampleAxis(
-  axis: TpeAxis,
-  good: number[],
-  bad: number[],
+/**
+ * The coordinates the model suggests over `domains`: n_ei_candidates points
+ * drawn from l, the one with the highest l(x)/g(x) (the first on ties).
+ */
+function sampleJointly(
+  domains: ParzenDomain[],
+  good: number[][],
+  bad: number[][],
   candidates: number,
+  bandwidth: Bandwidth,
   rng: RngState,
-) {
-  const domain = axisDomain(axis);
-  if (domain.kind === "numeric" && !(domain.high > domain.low)) return domain.low;
-  const l = parzenEstimator(domain, good);
-  const g = parzenEstimator(domain, bad);
-  let best = 0;
+): number[] {
+  const l = parzenEstimator(domains, good, bandwidth);
+  const g = parzenEstimator(domains, bad, bandwidth);
+  let best: number[] = [];
   let bestScore = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < candidates; i++) {
     const x = sampleParzen(l, rng);
@@ -177,6 +188,44 @@ function sampleAxis(
     }
   }
   return best;
+}
+
+/**
+ * Coordinates for every axis: independently, one axis at a time in order
+ * (Optuna's default), or all axes jointly (`multivariate`). An axis whose
+ * range is one value takes it.
+ */
+function sampleCoordinates(
+  axes: TpeAxis[],
+  good: number[][],
+  bad: number[][],
+  settings: TpeSettings,
+  rng: RngState,
+): number[] {
+  const domains = axes.map(axisDomain);
+  const varies = domains.map((d) => d.kind === "categorical" || d.high > d.low);
+  const coords = domains.map((d) => (d.kind === "numeric" ? d.low : 0));
+  const modelled = domains.flatMap((_, j) => (varies[j] ? [j] : []));
+  const columns = (points: number[][], js: number[]) => js.map((j) => points.map((p) => p[j]!));
+  const groups = multivariateOf(settings) ? [modelled] : modelled.map((j) => [j]);
+  for (const js of groups) {
+    if (js.length === 0) continue;
+    const bandwidth: Bandwidth = multivariateOf(settings)
+      ? { rule: "scott", dimensions: js.length }
+      : { rule: "neighbours" };
+    const x = sampleJointly(
+      js.map((j) => domains[j]!),
+      columns(good, js),
+      columns(bad, js),
+      settings.n_ei_candidates,
+      bandwidth,
+      rng,
+    );
+    js.forEach((j, k) => {
+      coords[j] = x[k]!;
+    });
+  }
+  return coords;
 }
 
 /** Hyperparameters for a new trial from the model, or null to sample it at random (too few results, or BOHB's random draw). */
@@ -192,10 +241,8 @@ export function suggestTpe(
   if (rule.randomFraction > 0 && nextFloat(ctx.rng) < rule.randomFraction) return null;
   const { good, bad } = splitResults(model.rungs, rung.length, rule.goodSize, model.points.length);
   const specs = ctx.config.hyperparameters;
-  const coords = tpeAxes(specs).map((axis, j) => {
-    const values = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]![j]!);
-    return sampleAxis(axis, values(good), values(bad), settings.n_ei_candidates, ctx.rng);
-  });
+  const points = (ids: RequestId[]) => ids.map((id) => model.points[id - 1]!);
+  const coords = sampleCoordinates(tpeAxes(specs), points(good), points(bad), settings, ctx.rng);
   return decodeHParams(specs, coords);
 }
 

@@ -2,14 +2,32 @@ import { describe, expect, it } from "vitest";
 import { erfc, standardNormalMass } from "../../src/searcher/gaussian.js";
 import {
   ageWeights,
-  logParzenDensity,
+  logParzenDensity as logDensityAt,
   type ParzenDomain,
+  type ParzenEstimator,
   parzenEstimator,
-  sampleParzen,
+  sampleParzen as sampleOf,
 } from "../../src/searcher/parzen-estimator.js";
 import { seedRng } from "../../src/searcher/rng.js";
+import type { RngState } from "../../src/searcher/types.js";
 
 const unit: ParzenDomain = { kind: "numeric", low: 0, high: 10, integer: false };
+
+/** One hyperparameter's estimator, as independent TPE fits it. */
+const estimatorOf = (domain: ParzenDomain, observations: number[]) =>
+  parzenEstimator([domain], [observations], { rule: "neighbours" });
+const logParzenDensity = (e: ParzenEstimator, x: number) => logDensityAt(e, [x]);
+const sampleParzen = (e: ParzenEstimator, rng: RngState) => sampleOf(e, rng)[0]!;
+
+function numericAxis(e: ParzenEstimator) {
+  const axis = e.axes[0]!;
+  if (axis.kind !== "numeric") throw new Error("numeric expected");
+  return axis;
+}
+
+/** Each value's probability under a categorical estimator. */
+const probabilities = (e: ParzenEstimator, size: number) =>
+  Array.from({ length: size }, (_, c) => Math.exp(logParzenDensity(e, c)));
 
 describe("Parzen estimators", () => {
   it("weigh observations as Optuna's default: equal below 25, else the oldest ramp up from 1/n", () => {
@@ -23,8 +41,7 @@ describe("Parzen estimators", () => {
 
   it("give each observation the larger gap to its neighbours, the prior the whole range", () => {
     const wide: ParzenDomain = { kind: "numeric", low: 0, high: 100, integer: false };
-    const e = parzenEstimator(wide, [20, 30, 90, 95, 96, 97, 98, 99]);
-    if (e.kind !== "numeric") throw new Error("numeric expected");
+    const e = numericAxis(estimatorOf(wide, [20, 30, 90, 95, 96, 97, 98, 99]));
     // Sorted with the prior (50): 20 30 50 90 95 … 99; the outermost take their inner gap.
     expect(e.mus).toEqual([20, 30, 90, 95, 96, 97, 98, 99, 50]);
     expect(e.sigmas.slice(0, 3)).toEqual([10, 20, 40]);
@@ -32,25 +49,24 @@ describe("Parzen estimators", () => {
   });
 
   it("clip bandwidths to at least range / min(100, n + 2) (the magic clip)", () => {
-    const e = parzenEstimator(unit, [4.99, 5.01]);
-    if (e.kind !== "numeric") throw new Error("numeric expected");
+    const e = numericAxis(estimatorOf(unit, [4.99, 5.01]));
     expect(e.sigmas.slice(0, 2)).toEqual([10 / 4, 10 / 4]);
   });
 
   it("draw numbers inside the range, integers rounded, and mostly near the observations", () => {
     const rng = seedRng(1);
-    const near = parzenEstimator(unit, new Array(20).fill(8));
+    const near = estimatorOf(unit, new Array(20).fill(8));
     const draws = Array.from({ length: 400 }, () => sampleParzen(near, rng));
     expect(draws.every((x) => x >= 0 && x < 10)).toBe(true);
     expect(draws.filter((x) => x > 6).length).toBeGreaterThan(300);
     const ints: ParzenDomain = { kind: "numeric", low: 1.5, high: 4.5, integer: true };
-    const e = parzenEstimator(ints, [2, 4]);
+    const e = estimatorOf(ints, [2, 4]);
     const values = new Set(Array.from({ length: 200 }, () => sampleParzen(e, rng)));
     expect([...values].sort()).toEqual([2, 3, 4]);
   });
 
   it("have a higher density near the observations than far from them", () => {
-    const e = parzenEstimator(unit, [1, 1.5, 2]);
+    const e = estimatorOf(unit, [1, 1.5, 2]);
     expect(logParzenDensity(e, 1.5)).toBeGreaterThan(logParzenDensity(e, 8));
     // A truncated mixture integrates to 1 over the range (midpoint rule).
     let total = 0;
@@ -60,9 +76,8 @@ describe("Parzen estimators", () => {
   });
 
   it("smooth categorical counts: every value keeps some probability, observed ones more", () => {
-    const e = parzenEstimator({ kind: "categorical", size: 3 }, [0, 0, 2]);
-    if (e.kind !== "categorical") throw new Error("categorical expected");
-    const [a, b, c] = e.probabilities;
+    const e = estimatorOf({ kind: "categorical", size: 3 }, [0, 0, 2]);
+    const [a, b, c] = probabilities(e, 3);
     expect(a! + b! + c!).toBeCloseTo(1, 12);
     expect(a!).toBeGreaterThan(c!);
     expect(c!).toBeGreaterThan(b!);
@@ -71,6 +86,39 @@ describe("Parzen estimators", () => {
     const counts = [0, 0, 0];
     for (let i = 0; i < 3000; i++) counts[sampleParzen(e, rng)]!++;
     expect(counts[0]! / 3000).toBeCloseTo(a!, 1);
+  });
+
+  it("give a categorical observation's kernel prior_weight / (n + 1) on each value and 1 more on its own, as Optuna", () => {
+    // n = 3: each kernel is (1/4 + [own]) / (1 + 3/4); the prior's is uniform; all weigh 1/4.
+    const [a, b, c] = probabilities(estimatorOf({ kind: "categorical", size: 3 }, [0, 0, 2]), 3);
+    const hit = 1.25 / 1.75;
+    const miss = 0.25 / 1.75;
+    expect(a).toBeCloseTo((2 * hit + miss + 1 / 3) / 4, 12);
+    expect(b).toBeCloseTo((3 * miss + 1 / 3) / 4, 12);
+    expect(c).toBeCloseTo((hit + 2 * miss + 1 / 3) / 4, 12);
+  });
+
+  it("sharpen a categorical model as observations agree: the smoothing shrinks with n", () => {
+    const size = 4;
+    const agreeing = (n: number) =>
+      probabilities(estimatorOf({ kind: "categorical", size }, new Array(n).fill(1)), size)[1]!;
+    expect(agreeing(40)).toBeGreaterThan(agreeing(4));
+    expect(agreeing(40)).toBeGreaterThan(0.9);
+  });
+
+  it("give an integer the mass of its unit bin, so the masses sum to 1 however narrow the kernels", () => {
+    // 200 observations of a 1..4 range: bandwidths clip to 4 / 100, far below one unit.
+    const ints: ParzenDomain = { kind: "numeric", low: 0.5, high: 4.5, integer: true };
+    const observations = Array.from({ length: 200 }, (_, i) => 1 + (i % 4));
+    const e = estimatorOf(ints, observations);
+    expect(Math.min(...numericAxis(e).sigmas)).toBeLessThan(0.1);
+    const masses = [1, 2, 3, 4].map((x) => Math.exp(logParzenDensity(e, x)));
+    expect(masses.reduce((s, m) => s + m, 0)).toBeCloseTo(1, 6);
+    // Wide kernels too: 16..256 with a handful of observations.
+    const wide = estimatorOf({ kind: "numeric", low: 15.5, high: 256.5, integer: true }, [20, 256]);
+    let total = 0;
+    for (let x = 16; x <= 256; x++) total += Math.exp(logParzenDensity(wide, x));
+    expect(total).toBeCloseTo(1, 6);
   });
 
   it("normalise truncated Gaussians accurately in the tails", () => {
