@@ -26,11 +26,13 @@
  *   model fitted to a few noisy results cannot hold the search at one point,
  *   and the search stays within a constant factor of random ASHA.
  *
- * For each varying
- * hyperparameter, independently and in the config's order, it fits a Parzen
- * estimator l to the good values and g to the bad ones, draws n_ei_candidates
- * values from l and keeps the one with the highest l(x)/g(x) (the first on
- * ties).
+ * For each varying hyperparameter, independently and in the config's order,
+ * it fits a Parzen estimator l to the good values and g to the bad ones,
+ * draws n_ei_candidates values from l and keeps the one with the highest
+ * l(x)/g(x) (the first on ties). With `multivariate` (Optuna's option) it
+ * does so once for all varying hyperparameters together: l and g are
+ * mixtures of product kernels (bandwidths by Scott's rule, as Optuna's), a
+ * candidate is a whole point.
  *
  * Early exits carry no metric and are not results; a trial that exits with
  * INVALID_HP is forgotten. All randomness comes from the searcher's generator.
@@ -83,8 +85,9 @@ export function tpeSettingsOf(searcher: SearcherConfig): TpeSettings | null {
     n_startup_trials = SEARCHER_DEFAULTS.n_startup_trials,
     gamma = SEARCHER_DEFAULTS.gamma,
     n_ei_candidates = SEARCHER_DEFAULTS.n_ei_candidates,
+    multivariate = SEARCHER_DEFAULTS.multivariate,
   } = searcher;
-  return { n_startup_trials, gamma, n_ei_candidates };
+  return { n_startup_trials, gamma, n_ei_candidates, multivariate };
 }
 
 /** Records a trial's (normalised) metric at `length`. */
@@ -127,8 +130,6 @@ export function observeTpe(
     forgetTrial(model, event.requestId);
   }
 }
-
-const multivariateOf = (_s: TpeSettings) => false;
 
 /** BOHB's share of new trials sampled at random once there is a model. */
 export const BOHB_RANDOM_FRACTION = 1 / 3;
@@ -207,10 +208,10 @@ function sampleCoordinates(
   const coords = domains.map((d) => (d.kind === "numeric" ? d.low : 0));
   const modelled = domains.flatMap((_, j) => (varies[j] ? [j] : []));
   const columns = (points: number[][], js: number[]) => js.map((j) => points.map((p) => p[j]!));
-  const groups = multivariateOf(settings) ? [modelled] : modelled.map((j) => [j]);
+  const groups = settings.multivariate ? [modelled] : modelled.map((j) => [j]);
   for (const js of groups) {
     if (js.length === 0) continue;
-    const bandwidth: Bandwidth = multivariateOf(settings)
+    const bandwidth: Bandwidth = settings.multivariate
       ? { rule: "scott", dimensions: js.length }
       : { rule: "neighbours" };
     const x = sampleJointly(

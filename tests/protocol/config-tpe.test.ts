@@ -8,7 +8,7 @@ function errorsOf(searcher: Record<string, unknown>): [string, string][] {
 }
 
 describe("the tpe searcher's config", () => {
-  test("fills Optuna's defaults: 10 startup trials, gamma 0.1, 24 candidates", () => {
+  test("fills Optuna's defaults: 10 startup trials, gamma 0.1, 24 candidates, independent", () => {
     expect(parsed(minimal({ name: "tpe", max_trials: 20 })).searcher).toEqual({
       name: "tpe",
       metric: "loss",
@@ -19,14 +19,34 @@ describe("the tpe searcher's config", () => {
       n_startup_trials: 10,
       gamma: 0.1,
       n_ei_candidates: 24,
+      multivariate: false,
     });
   });
 
   test("takes its own settings", () => {
     const searcher = parsed(
-      minimal({ name: "tpe", max_trials: 5, n_startup_trials: 0, gamma: 1, n_ei_candidates: 1 }),
+      minimal({
+        name: "tpe",
+        max_trials: 5,
+        n_startup_trials: 0,
+        gamma: 1,
+        n_ei_candidates: 1,
+        multivariate: true,
+      }),
     ).searcher;
-    expect(searcher).toMatchObject({ n_startup_trials: 0, gamma: 1, n_ei_candidates: 1 });
+    expect(searcher).toMatchObject({
+      n_startup_trials: 0,
+      gamma: 1,
+      n_ei_candidates: 1,
+      multivariate: true,
+    });
+  });
+
+  test("takes multivariate only as a boolean", () => {
+    expect(errorsOf({ name: "tpe", max_trials: 5, multivariate: "yes" })).toHaveLength(1);
+    expect(errorsOf({ name: "tpe", max_trials: 5, multivariate: "yes" })[0]![0]).toBe(
+      "searcher.multivariate",
+    );
   });
 
   test("requires max_trials", () => {

@@ -110,6 +110,7 @@ const searcher = fc.oneof(
       n_startup_trials: fc.integer({ min: 0, max: 20 }),
       gamma: fc.double({ min: 0.01, max: 1, noNaN: true }),
       n_ei_candidates: fc.integer({ min: 1, max: 100 }),
+      multivariate: fc.boolean(),
     },
     { requiredKeys: ["name", "max_trials"] },
   ),

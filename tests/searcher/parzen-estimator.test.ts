@@ -121,6 +121,44 @@ describe("Parzen estimators", () => {
     expect(total).toBeCloseTo(1, 6);
   });
 
+  it("give every observation one bandwidth by Scott's rule when multivariate: 0.2 · range · n^(-1/(d + 4))", () => {
+    const observations = [
+      [1, 2, 3, 4, 5, 6, 7, 8],
+      [0, 10, 20, 30, 40, 50, 60, 70],
+    ];
+    const e = parzenEstimator(
+      [unit, { kind: "numeric", low: 0, high: 100, integer: false }],
+      observations,
+      {
+        rule: "scott",
+        dimensions: 2,
+      },
+    );
+    const axes = e.axes.map((axis) => {
+      if (axis.kind !== "numeric") throw new Error("numeric expected");
+      return axis.sigmas;
+    });
+    const factor = 0.2 * 8 ** (-1 / 6);
+    for (const sigma of axes[0]!.slice(0, 8)) expect(sigma).toBeCloseTo(10 * factor, 12);
+    for (const sigma of axes[1]!.slice(0, 8)) expect(sigma).toBeCloseTo(100 * factor, 12);
+    expect(axes.map((sigmas) => sigmas.at(-1))).toEqual([10, 100]);
+  });
+
+  it("draw a multivariate point's coordinates from one component, keeping them together", () => {
+    // Observations in two opposite corners: a draw lands in a mixed corner only via the prior.
+    const corners = [
+      [1, 1, 1, 9, 9, 9],
+      [1, 1, 1, 9, 9, 9],
+    ];
+    const e = parzenEstimator([unit, unit], corners, { rule: "scott", dimensions: 2 });
+    const rng = seedRng(3);
+    const draws = Array.from({ length: 2000 }, () => sampleOf(e, rng));
+    const mixed = draws.filter(([x, y]) => (x! - 5) * (y! - 5) < 0).length / draws.length;
+    // The prior weighs 1/7 and puts about half of its draws in mixed corners; the corners' kernels almost none.
+    expect(mixed).toBeLessThan(0.15);
+    expect(logDensityAt(e, [1, 1])).toBeGreaterThan(logDensityAt(e, [1, 9]) + 1);
+  });
+
   it("normalise truncated Gaussians accurately in the tails", () => {
     expect(erfc(0)).toBeCloseTo(1, 6);
     expect(standardNormalMass(-1.96, 1.96)).toBeCloseTo(0.95, 4);

@@ -62,6 +62,11 @@ const cases: [string, SearcherConfig, string][] = [
     "328:a285d958f3cee716",
   ],
   [
+    "a multivariate tpe search of 320 trials",
+    tpe({ max_trials: 320, max_concurrent_trials: 4, multivariate: true }),
+    "328:df55c5edf0d21825",
+  ],
+  [
     "async_halving with sampler: tpe over 600 trials",
     {
       ...asyncHalving({ max_length: batches(900), max_trials: 600, max_concurrent_trials: 4 }),

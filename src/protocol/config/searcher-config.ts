@@ -64,10 +64,11 @@ export const SEARCHER_DEFAULTS = {
   n_startup_trials: 10,
   gamma: 0.1,
   n_ei_candidates: 24,
+  multivariate: false,
 } as const;
 
 /** The fields that tune TPE: the tpe searcher's, and ASHA's with `sampler: tpe`. */
-const TPE_FIELDS = ["n_startup_trials", "gamma", "n_ei_candidates"] as const;
+const TPE_FIELDS = ["n_startup_trials", "gamma", "n_ei_candidates", "multivariate"] as const;
 const ASHA_SAMPLER_FIELDS = ["sampler", ...TPE_FIELDS] as const;
 
 const COMMON_FIELDS = [
@@ -209,6 +210,7 @@ export function parseSearcher(
     n_startup_trials: own("n_startup_trials", startupCount, SEARCHER_DEFAULTS.n_startup_trials),
     gamma: own("gamma", gammaRule, SEARCHER_DEFAULTS.gamma),
     n_ei_candidates: own("n_ei_candidates", candidateCount, SEARCHER_DEFAULTS.n_ei_candidates),
+    multivariate: own("multivariate", boolean, SEARCHER_DEFAULTS.multivariate),
   };
   // ASHA reads the TPE settings only with `sampler: tpe`; given without it, they would be ignored.
   const samples = method === "tpe" || sampler === "tpe";

@@ -73,6 +73,11 @@ export interface TpeSettings {
   gamma: number;
   /** Candidates drawn from the good model per hyperparameter; the best ratio l(x)/g(x) wins. */
   n_ei_candidates: number;
+  /**
+   * Model all hyperparameters jointly (Optuna's multivariate TPE) instead of
+   * each on its own. Absent (configs stored before it existed) means false.
+   */
+  multivariate?: boolean;
 }
 
 export interface TpeSearcherConfig extends SearcherCommon, TpeSettings {

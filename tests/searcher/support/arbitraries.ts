@@ -97,6 +97,7 @@ const tpeSettings = fc.record({
   n_startup_trials: fc.integer({ min: 0, max: 4 }),
   gamma: fc.constantFrom(0.1, 0.25, 1),
   n_ei_candidates: fc.integer({ min: 1, max: 8 }),
+  multivariate: fc.boolean(),
 });
 
 /** Searches that sample with TPE: the tpe searcher, and both ASHA methods with sampler: tpe. */
