@@ -227,6 +227,34 @@ export function measure(
   });
 }
 
+/** Random search's runs to compare with seed s's target run with seed s + OTHER_SEED. */
+const OTHER_SEED = 1000;
+
+/**
+ * What a method exactly as good as random search scores: random search run
+ * with other seeds (s + 1000) against each seed's target (random's final
+ * best with seed s). It needs more than random search's own to reach (its
+ * ratio to random's own to reach is above 1 on enough seeds), since random
+ * search reaches its own final best by construction but another run of it
+ * only when one of its trials does as well; a sampler better than random
+ * search scores below it.
+ */
+export function randomWithOtherSeeds(
+  seeds: number[],
+  on: CurveMetric = "validation_error",
+): Pick<MethodFigures, "ratio" | "ratioToRandomsReach"> {
+  const curves = loadLearningCurves(on);
+  const random = (seed: number, target: number) =>
+    replay(curves, experiment(curves, METHODS[0]!.searcher(curves.epochs, on), seed), target);
+  const own = seeds.map((seed) => random(seed, random(seed, 0).best));
+  const other = seeds.map((seed, i) => random(seed + OTHER_SEED, own[i]!.best));
+  const toReach = (rs: Run[]) => mean(rs.map((r) => r.reached ?? r.compute));
+  return {
+    ratio: toReach(other) / mean(own.map((r) => r.compute)),
+    ratioToRandomsReach: toReach(other) / toReach(own),
+  };
+}
+
 function describe(figures: MethodFigures, seeds: number): string {
   const reach = `${Math.round(figures.meanToReach)}${figures.reached < seeds ? "+" : ""}`;
   const aim =
@@ -270,6 +298,11 @@ export function run(): Record<CurveMetric, MethodFigures[]> {
     );
     out[on] = measure(seeds, on);
     for (const f of out[on]) console.log(describe(f, count));
+    const again = randomWithOtherSeeds(seeds, on);
+    console.log(
+      `  (random search with other seeds against the same targets, what a method no better than random\n` +
+        `  search scores: ratio ${again.ratio.toFixed(3)} (to random's own to reach ${again.ratioToRandomsReach.toFixed(3)}))`,
+    );
   }
   return out;
 }
