@@ -67,6 +67,11 @@ export class Checkpoints {
     return saved.uuid;
   }
 
+  /** The report of a checkpoint kept back for the ask for the next trial, if any (still held). */
+  get heldReport(): CheckpointBody | null {
+    return this.held;
+  }
+
   /** The report of a checkpoint kept back for the ask for the next trial, if any; taken once. */
   takeHeld(): CheckpointBody | null {
     const held = this.held;

@@ -3,7 +3,7 @@
  * for work and push what it did. Every write is queued and sent in the
  * background (`push-sender.ts`), so reporting never blocks training.
  */
-import type { EarlyExitBody } from "../protocol/api/push.js";
+import type { CheckpointBody, EarlyExitBody } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
 import { MAX_LONG_POLL_SECONDS } from "../protocol/timers.js";
 import { type BackoffOptions, defaultBackoff } from "./backoff.js";
@@ -105,6 +105,8 @@ export class Context {
 
   private readonly sender: PushSender;
   private readonly closing = new AbortController();
+  /** Aborted when SIGTERM or SIGINT ends the process (`exit-signals.ts`). */
+  private readonly ending = new AbortController();
   private readonly unregisterExitSignals: () => void;
   private closed: Promise<void> | null = null;
 
@@ -167,7 +169,9 @@ export class Context {
             // The process may end at this signal: what was kept back for the ask for
             // the next trial goes now, or the trial would resume from an older checkpoint.
             flush: () => this.deliverKeptBack().then(() => this.flush()),
-            canPreempt: () => this.preempt.watchedAndRunning(),
+            ending: () => this.ending.abort(),
+            // Once closed the trial is over: a SIGTERM ends the process.
+            canPreempt: () => !this.closing.signal.aborted && this.preempt.watchedAndRunning(),
             preempt: () => this.preempt.preempted("SIGTERM"),
           });
   }
@@ -182,19 +186,60 @@ export class Context {
    * lets go. `askingForNextTrial` (`trials()`): the process asks for its next
    * trial next, which stands for an acknowledgement `preempt.acknowledge()`
    * kept back and carries the checkpoint report kept back with it
-   * (`checkpoint.takeHeld()`). Only the first call counts.
+   * (`handOver`, which must follow). Only the first call counts.
    */
   close(options: { askingForNextTrial?: boolean } = {}): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();
+      let handingOver = false;
       try {
         if (!options.askingForNextTrial) await this.deliverKeptBack();
         await this.sender.flush();
+        handingOver = options.askingForNextTrial === true;
       } finally {
-        this.unregisterExitSignals();
+        // Handing over: SIGTERM and SIGINT stay handled until the ask is answered.
+        if (!handingOver) this.unregisterExitSignals();
       }
     })();
     return this.closed;
+  }
+
+  /**
+   * After `close({ askingForNextTrial: true })`: `ask` asks the master for the
+   * next trial, carrying the checkpoint report kept back for it and standing
+   * for the acknowledgement kept back. Resolves with its answer, or with null
+   * without asking when a SIGTERM stopped the trial (the process is wanted
+   * gone: it takes no other trial).
+   *
+   * A SIGTERM or SIGINT before the answer ends the process
+   * (`exit-signals.ts`): `stop` aborts, so no ask goes out again and the
+   * master hands this process no trial it would abandon; what the ask carried
+   * goes as a checkpoint report and an acknowledgement of their own (an ask
+   * that reached the master registered the same checkpoint, which registers
+   * once; its ended allocation's acknowledgement is refused), and the promise
+   * never settles.
+   */
+  async handOver<T>(
+    ask: (checkpoint: CheckpointBody | undefined, stop: AbortSignal) => Promise<T>,
+  ): Promise<T | null> {
+    const ending = this.ending.signal;
+    try {
+      if (this.preempt.stoppedBySignal) return null;
+      if (!ending.aborted) {
+        const answer = await ask(this.checkpoint.heldReport ?? undefined, ending);
+        if (!ending.aborted) {
+          this.checkpoint.takeHeld();
+          this.preempt.acknowledgedByAsking();
+          return answer;
+        }
+      }
+    } catch (error) {
+      if (!ending.aborted) throw error;
+    } finally {
+      if (!ending.aborted) this.unregisterExitSignals();
+    }
+    // The process ends at the signal: the loop gets nothing more.
+    return new Promise<never>(() => undefined);
   }
 
   /** Sends a checkpoint report and an acknowledgement kept back for the ask for the next trial. */

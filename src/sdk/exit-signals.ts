@@ -23,6 +23,8 @@ type Flush = () => Promise<void>;
 /** A context's part in a stop: its flush, and its trial's preemption. */
 export interface StopHandlers {
   flush: Flush;
+  /** Told, before `flush`, that the signal ends the process: start nothing more. */
+  ending?: () => void;
   /** Whether a SIGTERM now can be this trial's preemption (it watches, and was not told to stop yet). */
   canPreempt?: () => boolean;
   /** Stops the trial as for a preemption. */
@@ -55,6 +57,7 @@ function onSignal(signal: NodeJS.Signals): void {
   }
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   registered.clear();
+  for (const r of all) r.ending?.();
   const pending = all.map((r) => r.flush().catch(() => undefined));
   process.stderr.write(`pushtune: ${signal}: delivering pending reports before exiting\n`);
   const deadline = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_DEADLINE_MS).unref());

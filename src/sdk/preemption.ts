@@ -81,6 +81,11 @@ export class Preemption {
     return this.deferAck && this.stoppedBy === "master";
   }
 
+  /** The ask for the next trial went through: it stood for the acknowledgement kept back, if any. */
+  acknowledgedByAsking(): void {
+    this.ackDeferred = false;
+  }
+
   /** Sends an acknowledgement `acknowledge()` kept back, if any. */
   async deliverDeferredAck(): Promise<void> {
     if (!this.ackDeferred) return;

@@ -98,10 +98,14 @@ export class PushApi {
    * environment of the next trial it runs, or null when there is none.
    * `checkpoint`: the report of the trial's last checkpoint, registered first.
    */
-  async nextTrial(checkpoint?: CheckpointBody): Promise<Record<string, string> | null> {
+  async nextTrial(
+    checkpoint?: CheckpointBody,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string> | null> {
     const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/next_trial`;
     const body = checkpoint ? { checkpoint } : {};
-    return checked(isNextTrialResponse, await this.transport.request("POST", path, body), path).env;
+    const answer = await this.transport.request("POST", path, body, { signal });
+    return checked(isNextTrialResponse, answer, path).env;
   }
 
   /**

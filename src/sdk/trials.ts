@@ -39,13 +39,11 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     const ctx = await init({ ...options, env, transport });
     ctx.preempt.deferAck = true;
     yield* once(ctx, { askingForNextTrial: true });
-    // Sent SIGTERM, the process is wanted gone: it takes no other trial.
-    if (ctx.preempt.stoppedBySignal) return;
     // The ask acknowledges a stop the master asked for and registers the checkpoint taken for it.
-    const next = await askForNextTrial(
-      new PushApi(transport, trial),
-      { ...defaultBackoff, ...options.backoff },
-      ctx.checkpoint.takeHeld() ?? undefined,
+    const api = new PushApi(transport, trial);
+    const backoff = { ...defaultBackoff, ...options.backoff };
+    const next = await ctx.handOver((checkpoint, stop) =>
+      askForNextTrial(api, backoff, checkpoint, stop),
     );
     if (next === null) return;
     Object.assign(env, next);
@@ -73,19 +71,21 @@ async function* once(
  * allocation was stopped meanwhile): either way this process is done. An ask
  * that got no answer is repeated until it gets one: the master may have
  * handed this process a trial already, and answers a repeated ask the same.
+ * `stop` ends it (rejecting) before another ask goes out.
  */
 async function askForNextTrial(
   api: PushApi,
   backoff: BackoffOptions,
   checkpoint: CheckpointBody | undefined,
+  stop: AbortSignal,
 ): Promise<Record<string, string> | null> {
   for (let failures = 1; ; failures++) {
     try {
-      return await api.nextTrial(checkpoint);
+      return await api.nextTrial(checkpoint, stop);
     } catch (error) {
       if (error instanceof RequestError) return null;
-      if (!(error instanceof RetryableError)) throw error;
-      await sleep(backoffDelay(failures, backoff));
+      if (!(error instanceof RetryableError) || stop.aborted) throw error;
+      await sleep(backoffDelay(failures, backoff), stop);
     }
   }
 }
