@@ -171,7 +171,7 @@ class Context:
             )
         )
         self._unregister_sigterm = (
-            on_sigterm(lambda: self.preempt.preempted("SIGTERM"), self.flush)
+            on_sigterm(lambda: self.preempt.preempted("SIGTERM"), self._deliver_before_exit)
             if handle_sigterm
             else (lambda: None)
         )
@@ -203,14 +203,26 @@ class Context:
             _open_contexts.discard(self)
         try:
             if first and not asking_for_next_trial:
-                # The checkpoint before the acknowledgement: the trial resumes from it.
-                self.checkpoint.release_held()
-                self.preempt.deliver_deferred_ack()
+                self._release_kept_back()
             return self._sender.flush(timeout)
         finally:
             self._sender.stop()
             if first:
                 self._on_close()
+
+    def _release_kept_back(self) -> None:
+        """Queues a checkpoint report and an acknowledgement kept back for the ask for
+        the next trial (no ask will carry them)."""
+        # The checkpoint before the acknowledgement: the trial resumes from it.
+        self.checkpoint.release_held()
+        self.preempt.release_deferred_ack()
+
+    def _deliver_before_exit(self, timeout: float) -> bool:
+        """What the SIGTERM that ends the process delivers: everything queued, and what
+        was kept back for the ask for the next trial (or the trial would resume from an
+        older checkpoint)."""
+        self._release_kept_back()
+        return self._sender.flush(timeout)
 
     def __enter__(self) -> "Context":
         return self

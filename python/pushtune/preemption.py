@@ -86,12 +86,12 @@ class Preemption:
         context closes: that ask acknowledges, and carries the trial's last checkpoint."""
         return self.defer_ack and self._asked_by_master
 
-    def deliver_deferred_ack(self) -> None:
-        """Sends an acknowledgement ``acknowledge()`` kept back, if any (the context closes without
-        asking for a next trial)."""
+    def release_deferred_ack(self) -> None:
+        """Queues an acknowledgement ``acknowledge()`` kept back, if any (no ask for a next trial
+        will stand for it); a flush delivers it."""
         if self._ack_deferred:
             self._ack_deferred = False
-            self._sender.deliver({"kind": "ackPreemption"})
+            self._sender.push({"kind": "ackPreemption"})
 
     def told_by_master(self) -> None:
         """The master asked this allocation to stop (an operation's answer said so)."""
