@@ -101,6 +101,11 @@ class Checkpoints:
             self._sender.push({"kind": "checkpoint", "body": body})
         self.last_stored = uuid
 
+    @property
+    def held_report(self) -> Optional[Dict[str, Any]]:
+        """The report of a checkpoint kept back for the ask for the next trial, if any (still held)."""
+        return self._held
+
     def take_held(self) -> Optional[Dict[str, Any]]:
         """The report of a checkpoint kept back for the ask for the next trial, if any; taken once."""
         held, self._held = self._held, None

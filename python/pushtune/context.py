@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import weakref
-from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optional
+from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optional, TypeVar
 
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .checkpoints import Checkpoints
@@ -25,6 +25,8 @@ from .push_sender import PushSender
 from .searcher import SearcherOperation, searcher_operations
 from .stop_signal import StopSignal, any_of
 from .transport import HttpTransport, Transport
+
+T = TypeVar("T")
 
 #: The longest wait a long poll may ask the master for.
 MAX_LONG_POLL_SECONDS = 600
@@ -171,7 +173,12 @@ class Context:
             )
         )
         self._unregister_sigterm = (
-            on_sigterm(lambda: self.preempt.preempted("SIGTERM"), self._deliver_before_exit)
+            on_sigterm(
+                lambda: self.preempt.preempted("SIGTERM"),
+                self._deliver_before_exit,
+                # Once closed the trial is over: a SIGTERM ends the process.
+                can_preempt=lambda: not self._closed,
+            )
             if handle_sigterm
             else (lambda: None)
         )
@@ -193,22 +200,47 @@ class Context:
         (waiting at most ``timeout`` seconds, if given). Safe to call twice.
         ``asking_for_next_trial`` (``trials()``): the process asks for its next trial
         next, which stands for an acknowledgement ``preempt.acknowledge()`` kept back
-        and carries the checkpoint report kept back with it (``checkpoint.take_held()``)."""
+        and carries the checkpoint report kept back with it (``hand_over``, which
+        must follow)."""
         with self._lock:
             first = not self._closed
             self._closed = True
+        handing_over = False
         if first:
             self._closing.fire(RuntimeError("the context was closed"))
-            self._unregister_sigterm()
             _open_contexts.discard(self)
         try:
             if first and not asking_for_next_trial:
                 self._release_kept_back()
-            return self._sender.flush(timeout)
+            delivered = self._sender.flush(timeout)
+            handing_over = first and asking_for_next_trial
+            return delivered
         finally:
             self._sender.stop()
             if first:
+                # Handing over: SIGTERM stays handled until the ask is answered.
+                if not handing_over:
+                    self._unregister_sigterm()
                 self._on_close()
+
+    def hand_over(self, ask: Callable[[Optional[Dict[str, Any]]], T]) -> T:
+        """After ``close(asking_for_next_trial=True)``: ``ask`` asks the master for the
+        next trial, carrying the checkpoint report kept back for it and standing for
+        the acknowledgement kept back; returns its answer.
+
+        A SIGTERM before the answer ends the process (``exit_signals``) from inside
+        ``ask``: no ask goes out again, so the master hands this process no trial it
+        would abandon; what the ask carried goes as a checkpoint report and an
+        acknowledgement of their own (an ask that reached the master registered the
+        same checkpoint, which registers once; its ended allocation's
+        acknowledgement is refused)."""
+        try:
+            answer = ask(self.checkpoint.held_report)
+        finally:
+            self._unregister_sigterm()
+        self.checkpoint.take_held()
+        self.preempt.acknowledged_by_asking()
+        return answer
 
     def _release_kept_back(self) -> None:
         """Queues a checkpoint report and an acknowledgement kept back for the ask for

@@ -1,7 +1,8 @@
 """SIGTERM while a context is open is a preemption: the launcher (or Slurm, or a
 user) wants the process gone, so the trial checkpoints and exits as if the
 master had asked (``should_preempt()`` turns true, every SDK wait ends). A
-second SIGTERM, or one that comes while no context is open, delivers what is
+second SIGTERM, one while a closed context still asks for its next trial
+(``trials()``), or one that comes while no context is open, delivers what is
 queued (for at most 10 s) and ends the process with the signal's default
 action. Installed only from the main thread (Python's rule for handlers)."""
 
@@ -19,9 +20,12 @@ FLUSH_DEADLINE = 10.0
 
 
 class _Registration:
-    def __init__(self, on_term: Callable[[], None], flush: Callable[[float], Any]) -> None:
+    def __init__(
+        self, on_term: Callable[[], None], flush: Callable[[float], Any], can_preempt: Callable[[], bool]
+    ) -> None:
         self.on_term = on_term
         self.flush = flush
+        self.can_preempt = can_preempt
 
 
 _registered: List[_Registration] = []
@@ -33,7 +37,7 @@ _terms = 0
 def _handler(signum: int, frame: Any) -> None:
     global _terms
     _terms += 1
-    if _terms == 1 and _registered:
+    if _terms == 1 and _registered and all(r.can_preempt() for r in _registered):
         print("pushtune: SIGTERM: stopping as for a preemption (checkpoint, then exit)", file=sys.stderr, flush=True)
         for r in list(_registered):
             r.on_term()
@@ -61,10 +65,15 @@ def _uninstall() -> None:
     _previous = None
 
 
-def on_sigterm(on_term: Callable[[], None], flush: Callable[[float], Any]) -> Callable[[], None]:
-    """Calls ``on_term`` at the first SIGTERM (and ``flush`` at the second); returns the
-    function that unregisters them. Does nothing off the main thread or where a
-    program installed its own SIGTERM handler."""
+def on_sigterm(
+    on_term: Callable[[], None],
+    flush: Callable[[float], Any],
+    can_preempt: Callable[[], bool] = lambda: True,
+) -> Callable[[], None]:
+    """Calls ``on_term`` at the first SIGTERM (and ``flush`` at the second; at the first
+    too when ``can_preempt()`` says no: the trial is over); returns the function that
+    unregisters them. Does nothing off the main thread or where a program installed
+    its own SIGTERM handler."""
     global _installed, _previous
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
@@ -75,7 +84,7 @@ def on_sigterm(on_term: Callable[[], None], flush: Callable[[float], Any]) -> Ca
         _previous = current
         signal.signal(signal.SIGTERM, _handler)
         _installed = True
-    registration = _Registration(on_term, flush)
+    registration = _Registration(on_term, flush, can_preempt)
     _registered.append(registration)
 
     def unregister() -> None:

@@ -93,6 +93,10 @@ class Preemption:
             self._ack_deferred = False
             self._sender.push({"kind": "ackPreemption"})
 
+    def acknowledged_by_asking(self) -> None:
+        """The ask for the next trial went through: it stood for the acknowledgement kept back, if any."""
+        self._ack_deferred = False
+
     def told_by_master(self) -> None:
         """The master asked this allocation to stop (an operation's answer said so)."""
         self._asked_by_master = True

@@ -65,7 +65,8 @@ def trials(
                 # and registers the checkpoint taken for it: one request for the three.
                 ctx.close(asking_for_next_trial=True)
             identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
-            following = _ask_for_next_trial(PushApi(link, identity), backoff, ctx.checkpoint.take_held())
+            api = PushApi(link, identity)
+            following = ctx.hand_over(lambda checkpoint: _ask_for_next_trial(api, backoff, checkpoint))
         finally:
             # However the loop ends (a break, an error in its body): the long polls
             # still waiting on this trial's connections end, and no socket is left.
