@@ -8,7 +8,8 @@
  * the wall time, the process starts (distinct launcher handles), the
  * allocations and the preemptions (and the slot time per allocation beyond
  * what its compute takes at random search's pace, beside what the aim leaves
- * for it), and the ratio against the aim:
+ * for it; of it, what allocations held beyond random's pace and the slot time
+ * no allocation held: the start and the tail), and the ratio against the aim:
  * wall ≤ random's wall × the share of its compute × 1.5. The aim scales the
  * start (process start, imports, data load before the first report), which
  * every method pays once, by the share too; the same ratio on the time after
@@ -50,6 +51,8 @@ export interface MethodFigures {
   processStarts: number;
   allocations: number;
   preemptions: number;
+  /** Slot time held by allocations (from each one's start to its end), all together. */
+  heldSeconds: number;
   /** CPU time of the master (this process) while the experiment ran. */
   masterCpuSeconds: number;
 }
@@ -154,9 +157,11 @@ async function runMethod(
     const handles = new Set<string>();
     let allocations = 0;
     let preemptions = 0;
+    let heldMs = 0;
     for (const t of trials) {
       for (const a of await store.listAllocations(t.id)) {
         allocations++;
+        heldMs += a.slots * ((a.endedAt ?? exp.endedAt!).getTime() - a.createdAt.getTime());
         if (a.preemptRequested) preemptions++;
         if (a.launcherHandle !== null) handles.add(JSON.stringify(a.launcherHandle));
       }
@@ -184,6 +189,7 @@ async function runMethod(
       processStarts: handles.size,
       allocations,
       preemptions,
+      heldSeconds: heldMs / 1000,
       masterCpuSeconds: (cpu.user + cpu.system) / 1e6,
     };
   } finally {
@@ -238,6 +244,8 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
   const random = all[0]!;
   // Random search's slot time per unit of compute: what a batch costs with almost no handovers.
   const perUnit = (random.wallSeconds * slots) / random.compute;
+  // The same inside allocations only: the slots' idle time (the start, the tail) left out.
+  const heldPerUnit = random.heldSeconds / random.compute;
   for (const f of all) {
     const share = f.compute / random.compute;
     // Slot time beyond the compute at random search's pace, per allocation: the cost of a handover.
@@ -246,6 +254,9 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
     const aim = f.wallSeconds / aimWall;
     // What the aim leaves for each handover: its wall's slot time beyond the compute at random's pace.
     const budgetPerAllocation = ((aimWall * slots - f.compute * perUnit) / f.allocations) * 1000;
+    // Of that slot time: what allocations held beyond the compute, and what no allocation held.
+    const heldBeyond = ((f.heldSeconds - f.compute * heldPerUnit) / f.allocations) * 1000;
+    const idle = f.wallSeconds * slots - f.heldSeconds;
     // The same aim on the time after the first report: the start (paid once by every method)
     // no longer scales with the share of compute.
     const aimAfterStart =
@@ -260,7 +271,8 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
         `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
         (f === random
           ? "("
-          : `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, the aim leaves ${fmt(budgetPerAllocation, 0)}; `) +
+          : `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, the aim leaves ${fmt(budgetPerAllocation, 0)}; ` +
+            `held by allocations beyond random's pace ${fmt(heldBeyond, 0)} ms each, held by none ${fmt(idle, 2)} s; `) +
         `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
         `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1); ` +
         `first report at ${fmt(f.startSeconds, 2)} s, after it ${fmt(aimAfterStart, 2)}`,
