@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
+import { SlurmLauncher } from "../../src/master/launcher/slurm/slurm-launcher.js";
 import { type FakeSlurm, fakeSlurm, until } from "./support/fake-slurm.js";
 
 let slurm: FakeSlurm;
@@ -66,4 +67,44 @@ test("a directory deeper under the jobs directory than a job's own (one per allo
   await mkdir(nested, { recursive: true });
   await slurm.launcher.forget({ jobId: "9", dir: nested });
   expect(await exists(nested)).toBe(true);
+});
+
+/** A master started after this one stopped: its launcher on the same jobs directory, Slurm knowing no job. */
+async function nextMastersLauncher(): Promise<SlurmLauncher> {
+  const next = new SlurmLauncher({
+    slots: 1,
+    jobsDir: slurm.jobsDir,
+    runCommand: async () => ({ code: 0, stdout: JSON.stringify({ jobs: [] }), stderr: "" }),
+  });
+  next.attach({ exited: () => {}, log: () => {} });
+  await next.swept;
+  return next;
+}
+
+test("a deleted experiment's job that ends after its master stopped loses its directory when the next master starts", async () => {
+  const forgotten = await slurm.launch("a");
+  await slurm.launcher.forget(forgotten);
+  const kept = await slurm.launch("b"); // a job of an experiment still there
+  await slurm.launcher.close();
+  await slurm.writeRecord("a", "0 0\n");
+  await slurm.writeRecord("b", "0 0\n");
+  const next = await nextMastersLauncher();
+  try {
+    expect(await exists(forgotten.dir)).toBe(false);
+    expect(await exists(kept.dir)).toBe(true);
+  } finally {
+    await next.close();
+  }
+});
+
+test("a deleted experiment's job still running when the next master starts keeps its directory", async () => {
+  const forgotten = await slurm.launch("a");
+  await slurm.launcher.forget(forgotten);
+  await slurm.launcher.close();
+  const next = await nextMastersLauncher();
+  try {
+    expect(await exists(forgotten.dir)).toBe(true);
+  } finally {
+    await next.close();
+  }
 });

@@ -11,6 +11,8 @@
  *   Slurm's memory of the job, so a master that comes back late still reads it.
  * - `tail`: how far the master has read the logs, so that a master that
  *   adopts the job after a restart goes on from there.
+ * - `forgotten`: the job's experiment was deleted while it ran; the
+ *   directory goes once the job has ended, by this master or the next.
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -24,6 +26,7 @@ export interface JobFiles {
   stderr: string;
   exit: string;
   tail: string;
+  forgotten: string;
 }
 
 export function jobFiles(dir: string): JobFiles {
@@ -35,6 +38,7 @@ export function jobFiles(dir: string): JobFiles {
     stderr: join(dir, "stderr.log"),
     exit: join(dir, "exit"),
     tail: join(dir, "tail"),
+    forgotten: join(dir, "forgotten"),
   };
 }
 

@@ -9,7 +9,8 @@
  * master: one that restarts adopts the jobs still queued or running and reads
  * the end of those that finished meanwhile from their exit records.
  */
-import { rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
@@ -103,6 +104,25 @@ export class SlurmLauncher implements Launcher {
 
   attach(events: LauncherEvents): void {
     this.events = events;
+    this.swept = this.sweepForgotten();
+  }
+
+  /** The first look at `jobsDir` for the directories of forgotten jobs that have ended. */
+  swept: Promise<void> = Promise.resolve();
+
+  /**
+   * Removes the directories of jobs whose experiment was deleted while they
+   * ran under an earlier master (which marked them `forgotten` and stopped
+   * before they ended) and that have ended since: no master follows them.
+   */
+  private async sweepForgotten(): Promise<void> {
+    const names = await readdir(this.options.jobsDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const files = jobFiles(join(this.options.jobsDir, name));
+      if (!existsSync(files.forgotten) || !(await readExitRecord(files).catch(() => null)))
+        continue;
+      await rm(files.dir, { recursive: true, force: true }).catch(() => {});
+    }
   }
 
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
@@ -233,8 +253,10 @@ export class SlurmLauncher implements Launcher {
     const dir = resolve(h.dir);
     if (dirname(dir) !== this.options.jobsDir || dir === dirname(dir)) return;
     const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
-    if (followed) followed.forgotten = true;
-    else await rm(h.dir, { recursive: true, force: true });
+    if (!followed) return rm(h.dir, { recursive: true, force: true });
+    followed.forgotten = true;
+    // Should this master stop before the job ends, the next one removes the directory.
+    await writeFile(followed.files.forgotten, "").catch(() => {});
   }
 
   async close(): Promise<void> {
