@@ -223,23 +223,23 @@ export class Context {
     ask: (checkpoint: CheckpointBody | undefined, stop: AbortSignal) => Promise<T>,
   ): Promise<T | null> {
     const ending = this.ending.signal;
+    // The process ends at the signal: the loop gets nothing more.
+    const never = new Promise<never>(() => undefined);
+    if (ending.aborted) return never;
+    let answer: T;
     try {
       if (this.preempt.stoppedBySignal) return null;
-      if (!ending.aborted) {
-        const answer = await ask(this.checkpoint.heldReport ?? undefined, ending);
-        if (!ending.aborted) {
-          this.checkpoint.takeHeld();
-          this.preempt.acknowledgedByAsking();
-          return answer;
-        }
-      }
+      answer = await ask(this.checkpoint.heldReport ?? undefined, ending);
     } catch (error) {
-      if (!ending.aborted) throw error;
+      if (ending.aborted) return never;
+      throw error;
     } finally {
       if (!ending.aborted) this.unregisterExitSignals();
     }
-    // The process ends at the signal: the loop gets nothing more.
-    return new Promise<never>(() => undefined);
+    if (ending.aborted) return never;
+    this.checkpoint.takeHeld();
+    this.preempt.acknowledgedByAsking();
+    return answer;
   }
 
   /** Sends a checkpoint report and an acknowledgement kept back for the ask for the next trial. */

@@ -82,9 +82,8 @@ export class LogSink {
       }
     }
     const stored: number[] = [];
-    for (const id of trials) {
-      if ((await this.store(batch.filter((l) => l.trialId === id))).length > 0) stored.push(id);
-    }
+    for (const id of trials)
+      stored.push(...(await this.store(batch.filter((l) => l.trialId === id))));
     return stored;
   }
 }
