@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, test } from "vitest";
 import { ashaConfig } from "./support/configs.js";
-import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
@@ -17,14 +17,11 @@ test("deleting an experiment hands each of its runs' handles to the launcher of 
       { name: "gpu", slots: 2 },
     ],
   });
-  const create = async (pool: string) => {
-    const res = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig({ resources: { resource_pool: pool } }, { max_concurrent_trials: 2 }),
-      workdir: "/tmp",
-    });
-    expect(res.status).toBe(201);
-    return res.body.id;
-  };
+  const create = (pool: string) =>
+    createExperiment(
+      tm,
+      ashaConfig({ resources: { resource_pool: pool } }, { max_concurrent_trials: 2 }),
+    );
   const doomed = await create("gpu");
   const kept = await create("cpu");
   await tm.settle();

@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, test } from "vitest";
 import { singleConfig } from "./support/configs.js";
-import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, TrialHandle } from "./support/trial.js";
 
 let tm: TestMaster;
@@ -18,16 +18,8 @@ test.each([
   "a deleted experiment's lingering process printing %s the deletion does not cost another trial its log lines",
   async (_, printsBefore) => {
     tm = await startTestMaster({ slots: 2 });
-    const create = async (name: string) => {
-      const res = await tm.admin.post<{ id: number }>("/experiments", {
-        config: singleConfig(name),
-        workdir: "/tmp",
-      });
-      expect(res.status).toBe(201);
-      return res.body.id;
-    };
-    const doomed = await create("doomed");
-    const kept = await create("kept");
+    const doomed = await createExperiment(tm, singleConfig("doomed"));
+    const kept = await createExperiment(tm, singleConfig("kept"));
     await tm.settle();
     const spec = (id: number) => running(tm).find((s) => s.experimentId === id)!;
     const lingering = spec(doomed);

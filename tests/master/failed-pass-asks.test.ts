@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, test } from "vitest";
 import { singleConfig } from "./support/configs.js";
-import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
@@ -30,17 +30,9 @@ test("a pass asked for while a failing pass was queued still runs", async () => 
   const gate = new Promise<void>((r) => (release = r));
   supervisor.enqueue(() => gate);
 
-  const first = await tm.admin.post<{ id: number }>("/experiments", {
-    config: singleConfig("first"),
-    workdir: "/tmp",
-  });
-  expect(first.status).toBe(201);
+  const first = await createExperiment(tm, singleConfig("first"));
   await new Promise((r) => setImmediate(r)); // its pass is queued behind the gate
-  const second = await tm.admin.post<{ id: number }>("/experiments", {
-    config: singleConfig("second"),
-    workdir: "/tmp",
-  });
-  expect(second.status).toBe(201);
+  const second = await createExperiment(tm, singleConfig("second"));
   await new Promise((r) => setImmediate(r)); // and the second experiment's pass behind it
 
   // The first pass's read fails once (a busy database, a dropped connection).
@@ -49,23 +41,17 @@ test("a pass asked for while a failing pass was queued still runs", async () => 
   await tm.settle();
 
   // The second pass, asked for after the failed one was queued, starts both trials.
-  expect(tm.launcher.launched.map((s) => s.experimentId).sort()).toEqual(
-    [first.body.id, second.body.id].sort(),
-  );
+  expect(tm.launcher.launched.map((s) => s.experimentId).sort()).toEqual([first, second].sort());
 });
 
 test("a failed pass that nothing else follows is tried again a little later", async () => {
   tm = await startTestMaster({ slots: 2 });
   const reads = failFirstRead();
-  const created = await tm.admin.post<{ id: number }>("/experiments", {
-    config: singleConfig("alone"),
-    workdir: "/tmp",
-  });
-  expect(created.status).toBe(201);
+  const created = await createExperiment(tm, singleConfig("alone"));
   await tm.settle();
   expect(reads.count).toBeGreaterThan(0);
   // No other change asks for a pass: the retry alone starts the trial.
   await expect
     .poll(() => tm.launcher.launched.map((s) => s.experimentId), { timeout: 10_000 })
-    .toEqual([created.body.id]);
+    .toEqual([created]);
 });

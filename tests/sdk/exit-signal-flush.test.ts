@@ -6,28 +6,22 @@
  * SIGTERM it took as a preemption (its reports are sent at once; the next
  * SIGTERM ends it).
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { expect, onTestFinished, test } from "vitest";
-import { FakeMaster } from "../../src/sdk/index.js";
-import { HttpFakeMaster } from "./http-fake-master.js";
+import { expect, test } from "vitest";
+import type { HttpFakeMaster } from "./http-fake-master.js";
+import { fakeMaster, SDK_ENTRY, startTrialScript } from "./trial-script.js";
 
 /**
  * A trial process that reports 20 training steps, runs `then` (its last
  * word printed as `ready`), and never ends by itself.
  */
-async function trialProcess(
+function trialProcess(
   master: HttpFakeMaster,
   then: string,
   opening = "const ctx = await init(options);",
 ) {
-  const dir = await mkdtemp(join(tmpdir(), "pushtune-sigterm-"));
-  const script = join(dir, "trial.mts");
-  await writeFile(
-    script,
-    `import { init, trials } from ${JSON.stringify(resolve("src/sdk/index.ts"))};
+  return startTrialScript(
+    master,
+    `import { init, trials } from ${SDK_ENTRY};
 const options = { backoff: { initialMs: 20, maxMs: 100 }, log: () => {} };
 ${opening}
 for (let step = 1; step <= 20; step++) await ctx.train.reportTrainingMetrics(step, { loss: step });
@@ -36,30 +30,6 @@ console.log("ready");
 setInterval(() => {}, 1000); // a training loop that never ends by itself
 `,
   );
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...master.env() },
-    cwd: resolve("."),
-  });
-  onTestFinished(() => {
-    child.kill("SIGKILL");
-  });
-  const exited = new Promise<NodeJS.Signals | null>((done) =>
-    child.on("exit", (_code, signal) => done(signal)),
-  );
-  await new Promise<void>((ready) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) ready();
-    });
-  });
-  return { child, exited };
-}
-
-async function fakeMaster(): Promise<{ fm: FakeMaster; master: HttpFakeMaster }> {
-  const fm = new FakeMaster();
-  const master = new HttpFakeMaster(fm);
-  await master.start();
-  onTestFinished(() => master.stop());
-  return { fm, master };
 }
 
 const allSteps = Array.from({ length: 20 }, (_, i) => i + 1);

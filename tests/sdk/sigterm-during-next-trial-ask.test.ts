@@ -4,26 +4,15 @@
  * while that ask is still unanswered (the master is down for a moment) must
  * not lose them: the trial would resume from an older checkpoint.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { expect, onTestFinished, test } from "vitest";
-import { FakeMaster } from "../../src/sdk/index.js";
-import { HttpFakeMaster } from "./http-fake-master.js";
+import { expect, test } from "vitest";
+import { fakeMaster, SDK_ENTRY, startTrialScript } from "./trial-script.js";
 
 test("a SIGTERM while the ask for the next trial goes unanswered still delivers the checkpoint and acknowledgement it carries", async () => {
-  const fm = new FakeMaster();
-  const master = new HttpFakeMaster(fm);
-  await master.start();
-  onTestFinished(() => master.stop());
+  const { fm, master } = await fakeMaster();
   fm.preempt();
-
-  const dir = await mkdtemp(join(tmpdir(), "pushtune-sigterm-ask-"));
-  const script = join(dir, "trial.mts");
-  await writeFile(
-    script,
-    `import { trials } from ${JSON.stringify(resolve("src/sdk/index.ts"))};
+  const { child, exited } = await startTrialScript(
+    master,
+    `import { trials } from ${SDK_ENTRY};
 const options = { backoff: { initialMs: 20, maxMs: 100 }, log: () => {} };
 const all = trials(options);
 const ctx = (await all.next()).value;
@@ -36,21 +25,6 @@ setInterval(() => {}, 1000);
 await all.next(); // the body ends: the process asks for its next trial
 `,
   );
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    env: { ...process.env, ...master.env() },
-    cwd: resolve("."),
-  });
-  onTestFinished(() => {
-    child.kill("SIGKILL");
-  });
-  const exited = new Promise<NodeJS.Signals | null>((done) =>
-    child.on("exit", (_code, signal) => done(signal)),
-  );
-  await new Promise<void>((ready) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("ready")) ready();
-    });
-  });
 
   fm.down(); // the ask gets 503 and is repeated
   child.stdin.write("go\n");

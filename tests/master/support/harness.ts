@@ -146,3 +146,16 @@ export async function startTestMaster(
   await t.settle();
   return t;
 }
+
+/** Creates an experiment of `config` as `as` (the admin by default), which must be accepted; its id. */
+export async function createExperiment(
+  tm: TestMaster,
+  config: Record<string, unknown>,
+  as: Client = tm.admin,
+): Promise<number> {
+  const res = await as.post<{ id: number }>("/experiments", { config, workdir: "/tmp" });
+  if (res.status !== 201) {
+    throw new Error(`creating an experiment answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res.body.id;
+}
