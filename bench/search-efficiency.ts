@@ -8,7 +8,9 @@
  * simulation (src/searcher/simulate.ts): 4 trials at a time, compute counted
  * in the order validations are reported. Measured on validation error
  * (1 - accuracy, what users of this example would search on) and on
- * validation loss.
+ * validation loss. Beside it, the share of each method's trials sampled at
+ * the best quarter of grid points (by their final value averaged over their
+ * recorded runs): what a sampler learns, apart from the luck of one run.
  *
  * Aims: adaptive ASHA with four times random's trials needs <= 1/4 of
  * random's compute; ASHA (async_halving) sampling with TPE <= 1/8. Random's
@@ -140,20 +142,33 @@ interface Run {
   full: number;
   /** Epochs trained when a validation first reached `target`; null if none did. */
   reached: number | null;
+  /** The share of its trials sampled at one of the best quarter of grid points. */
+  atBestPoints: number;
+}
+
+/** The best quarter of grid points by their final value averaged over their runs. */
+function bestQuarter(curves: LearningCurves): Set<number> {
+  const means = curves.meansAt(curves.epochs);
+  const order = means.map((_, i) => i).sort((a, b) => means[a]! - means[b]!);
+  return new Set(order.slice(0, Math.ceil(order.length / 4)));
 }
 
 function replay(curves: LearningCurves, config: ExperimentConfig, target: number): Run {
   const trained = new Map<number, number>();
+  const bestPoints = bestQuarter(curves);
+  let atBestPoints = 0;
   const run: Run = {
     compute: 0,
     best: Number.POSITIVE_INFINITY,
     trials: 0,
     full: 0,
     reached: null,
+    atBestPoints: 0,
   };
   const seed = config.reproducibility?.experiment_seed ?? 0;
   const { trials } = simulate(config, {
     report({ requestId, hparams, length }) {
+      if (!trained.has(requestId) && bestPoints.has(curves.pointOf(hparams))) atBestPoints++;
       run.compute += length - (trained.get(requestId) ?? 0);
       trained.set(requestId, length);
       const loss = curves.validation(hparams, length, seed, requestId);
@@ -163,6 +178,7 @@ function replay(curves: LearningCurves, config: ExperimentConfig, target: number
     },
   });
   run.trials = trials.length;
+  run.atBestPoints = atBestPoints / trials.length;
   run.full = trials.filter((t) => t.lengths.includes(curves.epochs)).length;
   return run;
 }
@@ -181,6 +197,8 @@ export interface MethodFigures {
   ratio: number;
   /** meanToReach over random's own meanToReach. */
   ratioToRandomsReach: number;
+  /** Mean share of trials sampled at the best quarter of grid points. */
+  atBestPoints: number;
   aim: number | null;
   meetsAim: boolean | null;
 }
@@ -221,6 +239,7 @@ export function measure(
       meanCompute: mean(rs.map((r) => r.compute)),
       ratio,
       ratioToRandomsReach: meanToReach / randomToReach,
+      atBestPoints: mean(rs.map((r) => r.atBestPoints)),
       aim: method.aim ?? null,
       meetsAim: method.aim === undefined ? null : reached === rs.length && ratio <= method.aim,
     };
@@ -266,7 +285,7 @@ function describe(figures: MethodFigures, seeds: number): string {
     `(${String(figures.full).padStart(2)} full), ` +
     `to reach ${reach.padStart(6)} epochs (${figures.reached}/${seeds} seeds), ` +
     `ratio ${figures.ratio.toFixed(3)} (to random's own to reach ${figures.ratioToRandomsReach.toFixed(3)}), ` +
-    `compute ${Math.round(figures.meanCompute)}${aim}`
+    `compute ${Math.round(figures.meanCompute)}, at best points ${figures.atBestPoints.toFixed(2)}${aim}`
   );
 }
 
@@ -283,9 +302,11 @@ export function run(): Record<CurveMetric, MethodFigures[]> {
       "  real trials with their own seeds would. Compute = epochs trained, summed in the order validations are\n" +
       "  reported; 'to reach' = compute until a validation is as good as random search's final best for that\n" +
       "  seed (a '+' marks a mean counting a whole run where it never was); ratio = to reach over random's\n" +
-      "  compute (all it trains); 'full' = trials trained to max_length (mean). Settings: async_halving 4 rungs (1, 4, 16,\n" +
-      "  64 epochs), adaptive ASHA max_rungs 5, both divisor 4 (Determined's default) with 4x random's\n" +
-      "  trials; TPE with Optuna's defaults.",
+      "  compute (all it trains); 'full' = trials trained to max_length (mean); 'at best points' = share of\n" +
+      "  the trials sampled at the best quarter of grid points by their final value averaged over their runs\n" +
+      "  (how well a sampler finds the good region, whatever the noise of one run). Settings: async_halving\n" +
+      "  4 rungs (1, 4, 16, 64 epochs), adaptive ASHA max_rungs 5, both divisor 4 (Determined's default)\n" +
+      "  with 4x random's trials; TPE with Optuna's defaults.",
   );
   const out = {} as Record<CurveMetric, MethodFigures[]>;
   for (const on of ["validation_error", "validation_loss"] as const) {

@@ -48,6 +48,8 @@ export interface LearningCurves {
   validation(hparams: HParams, epochs: number, seed: number, requestId: number): number;
   /** Every grid point's metric after `epochs` epochs, averaged over its runs. */
   meansAt(epochs: number): number[];
+  /** The index (in meansAt's order) of the grid point whose runs a trial with `hparams` replays. */
+  pointOf(hparams: HParams): number;
 }
 
 const FILE = new URL("../data/digits-curves.json", import.meta.url);
@@ -113,5 +115,6 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
     },
     meansAt: (epochs) =>
       curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length),
+    pointOf: indexOf,
   };
 }
