@@ -8,10 +8,15 @@
  * method's wall time ≤ random's × its share of random's compute × 1.5.
  * Compute counts batches only: a validation costs extra, and ASHA validates
  * at every rung (MNIST's 2,000 validation images take about 90 ms, some 15
- * batches, on one core; scikit-learn's 360 about 1 ms).
+ * batches, on one core; scikit-learn's 360 about 1 ms). MNIST_MAX_LENGTH
+ * (default 81 batches) scales MNIST's trials: at 81 a first rung is one
+ * batch and its validation costs most of it; at 81 × 16 = 1296 (about 10
+ * epochs of the 8,000 training images) a first rung trains 16 batches, about
+ * as long as its validation.
  *
  *   node --import tsx bench/asha-wall-time.ts
  *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
+ *   WORKLOADS=mnist MNIST_MAX_LENGTH=1296 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
  *
  * Each method runs ROUNDS times (default 3), interleaved with the others; its
  * figures are those of its median run.
@@ -61,7 +66,7 @@ const WORKLOADS: Record<string, () => Workload> = {
         hidden: { type: "int", minval: 32, maxval: 128 },
         dropout: { type: "double", minval: 0, maxval: 0.2 },
       },
-      maxLength: 81,
+      maxLength: Number(process.env.MNIST_MAX_LENGTH ?? 81),
       trials: 108,
     };
   },
