@@ -146,16 +146,14 @@ interface Run {
   atBestPoints: number;
 }
 
-/** The best quarter of grid points by their final value averaged over their runs. */
-function bestQuarter(curves: LearningCurves): Set<number> {
-  const means = curves.meansAt(curves.epochs);
-  const order = means.map((_, i) => i).sort((a, b) => means[a]! - means[b]!);
-  return new Set(order.slice(0, Math.ceil(order.length / 4)));
-}
-
-function replay(curves: LearningCurves, config: ExperimentConfig, target: number): Run {
+function replay(
+  curves: LearningCurves,
+  config: ExperimentConfig,
+  target: number,
+  validation = curves.validation,
+): Run {
   const trained = new Map<number, number>();
-  const bestPoints = bestQuarter(curves);
+  const bestPoints = new Set(curves.bestPoints(1 / 4));
   let atBestPoints = 0;
   const run: Run = {
     compute: 0,
@@ -171,7 +169,7 @@ function replay(curves: LearningCurves, config: ExperimentConfig, target: number
       if (!trained.has(requestId) && bestPoints.has(curves.pointOf(hparams))) atBestPoints++;
       run.compute += length - (trained.get(requestId) ?? 0);
       trained.set(requestId, length);
-      const loss = curves.validation(hparams, length, seed, requestId);
+      const loss = validation(hparams, length, seed, requestId);
       if (length === curves.epochs) run.best = Math.min(run.best, loss);
       if (run.reached === null && loss <= target) run.reached = run.compute;
       return loss;
@@ -274,6 +272,40 @@ export function randomWithOtherSeeds(
   };
 }
 
+/**
+ * What a sampler that knew the best points would do within ASHA:
+ * async_halving as measured, but with each trial at one of the best `share`
+ * of grid points (by their final value averaged over their runs), against
+ * each seed's target. The aims' target is random search's final best, one
+ * run's value: finding the points that are best on average reaches it only
+ * when one of their runs is as lucky as the one random search's best came
+ * from.
+ */
+export function ashaAtBestPoints(
+  seeds: number[],
+  share: number,
+  on: CurveMetric = "validation_error",
+): Pick<MethodFigures, "ratio" | "reached"> {
+  const curves = loadLearningCurves(on);
+  const searcher = (name: string) => METHODS.find((m) => m.name === name)!.searcher;
+  const random = (seed: number) =>
+    replay(curves, experiment(curves, searcher("random")(curves.epochs, on), seed), 0);
+  const own = seeds.map(random);
+  const atBest = curves.atPoints(curves.bestPoints(share));
+  const asha = seeds.map((seed, i) =>
+    replay(
+      curves,
+      experiment(curves, searcher("ASHA")(curves.epochs, on), seed),
+      own[i]!.best,
+      atBest,
+    ),
+  );
+  return {
+    ratio: mean(asha.map((r) => r.reached ?? r.compute)) / mean(own.map((r) => r.compute)),
+    reached: asha.filter((r) => r.reached !== null).length,
+  };
+}
+
 function describe(figures: MethodFigures, seeds: number): string {
   const reach = `${Math.round(figures.meanToReach)}${figures.reached < seeds ? "+" : ""}`;
   const aim =
@@ -323,6 +355,14 @@ export function run(): Record<CurveMetric, MethodFigures[]> {
     console.log(
       `  (random search with other seeds against the same targets, what a method no better than random\n` +
         `  search scores: ratio ${again.ratio.toFixed(3)} (to random's own to reach ${again.ratioToRandomsReach.toFixed(3)}))`,
+    );
+    const best = [1 / 4, 1 / 10].map((share) => {
+      const f = ashaAtBestPoints(seeds, share, on);
+      return `best ${share === 1 / 4 ? "quarter" : "tenth"}: ratio ${f.ratio.toFixed(3)} (${f.reached}/${count} seeds)`;
+    });
+    console.log(
+      "  (ASHA with every trial at one of the best grid points by their mean, as if its sampler knew them:\n" +
+        `  ${best.join("; ")})`,
     );
   }
   return out;

@@ -50,6 +50,14 @@ export interface LearningCurves {
   meansAt(epochs: number): number[];
   /** The index (in meansAt's order) of the grid point whose runs a trial with `hparams` replays. */
   pointOf(hparams: HParams): number;
+  /** The best `share` of grid points by their final value averaged over their runs, best first. */
+  bestPoints(share: number): number[];
+  /**
+   * `validation` as if every trial were at one of `points` (which one follows
+   * from the seed and its request id), whatever its hyperparameters: what a
+   * sampler that knew those points would see.
+   */
+  atPoints(points: number[]): LearningCurves["validation"];
 }
 
 const FILE = new URL("../data/digits-curves.json", import.meta.url);
@@ -102,6 +110,12 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
     // A diverged run is as bad as a validation can be.
     return curve[epochs - 1] ?? Number.POSITIVE_INFINITY;
   };
+  const replayed = (point: number, epochs: number, seed: number, requestId: number) => {
+    const runs = curves[point]!;
+    return at(runs[mix(seed, requestId) % runs.length]!, epochs);
+  };
+  const meansAt = (epochs: number) =>
+    curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length);
   return {
     source: file.source,
     metric,
@@ -109,12 +123,16 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
     points: curves.length,
     replicates: file.replicates,
     hyperparameters: Object.fromEntries(names.map((name, k) => [name, specOf(axes[k]!)])),
-    validation: (hparams, epochs, seed, requestId) => {
-      const runs = curves[indexOf(hparams)]!;
-      return at(runs[mix(seed, requestId) % runs.length]!, epochs);
-    },
-    meansAt: (epochs) =>
-      curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length),
+    validation: (hparams, epochs, seed, requestId) =>
+      replayed(indexOf(hparams), epochs, seed, requestId),
+    meansAt,
     pointOf: indexOf,
+    bestPoints: (share) => {
+      const means = meansAt(file.epochs);
+      const order = means.map((_, i) => i).sort((a, b) => means[a]! - means[b]! || a - b);
+      return order.slice(0, Math.ceil(order.length * share));
+    },
+    atPoints: (points) => (_hparams, epochs, seed, requestId) =>
+      replayed(points[mix(~seed, requestId) % points.length]!, epochs, seed, requestId),
   };
 }
