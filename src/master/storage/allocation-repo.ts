@@ -9,6 +9,7 @@ import {
   toDateOrNull,
   toJsonText,
 } from "./codec.js";
+import { reusedQuery, updateById } from "./reused-query.js";
 import type { AllocationsTable } from "./schema.js";
 import type { AllocationRow, AllocationState, Store } from "./store.js";
 
@@ -64,12 +65,10 @@ export async function createAllocation(
 }
 
 export async function getAllocation(db: Db, id: string): Promise<AllocationRow | null> {
-  const row = await db
-    .selectFrom("allocations")
-    .selectAll()
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return row ? toAllocation(row) : null;
+  const { rows } = await reusedQuery(db, "getAllocation", [id], (id) =>
+    db.selectFrom("allocations").selectAll().where("id", "=", id),
+  );
+  return rows[0] ? toAllocation(rows[0]) : null;
 }
 
 /** Oldest first. */
@@ -77,19 +76,27 @@ export async function listLiveAllocations(
   db: Db,
   filter?: { trialId?: number; experimentId?: number },
 ): Promise<AllocationRow[]> {
-  let query = db
-    .selectFrom("allocations")
-    .selectAll()
-    // A literal, so SQLite can use the partial index of live allocations.
-    .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
-    .orderBy("created_at")
-    .orderBy("run_id")
-    .orderBy("id");
-  if (filter?.trialId !== undefined) query = query.where("trial_id", "=", filter.trialId);
-  if (filter?.experimentId !== undefined) {
-    query = query.where("experiment_id", "=", filter.experimentId);
-  }
-  return (await query.execute()).map(toAllocation);
+  const trialId = filter?.trialId;
+  const experimentId = filter?.experimentId;
+  const values = [trialId, experimentId].filter((v) => v !== undefined);
+  const key = `listLiveAllocations ${trialId !== undefined} ${experimentId !== undefined}`;
+  const { rows } = await reusedQuery(db, key, values, (...slots) => {
+    let query = db
+      .selectFrom("allocations")
+      .selectAll()
+      // A literal, so SQLite can use the partial index of live allocations.
+      .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
+      .orderBy("created_at")
+      .orderBy("run_id")
+      .orderBy("id");
+    const [first, second] = slots;
+    if (trialId !== undefined) query = query.where("trial_id", "=", first!);
+    if (experimentId !== undefined) {
+      query = query.where("experiment_id", "=", (trialId !== undefined ? second : first)!);
+    }
+    return query;
+  });
+  return rows.map(toAllocation);
 }
 
 /** Every allocation of a trial, live or not, in run order. */
@@ -126,6 +133,5 @@ export async function updateAllocation(
   if (patch.exitCode !== undefined) set.exit_code = patch.exitCode;
   if (patch.exitReason !== undefined) set.exit_reason = patch.exitReason;
   if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
-  if (Object.keys(set).length === 0) return;
-  await db.updateTable("allocations").set(set).where("id", "=", id).execute();
+  await updateById(db, "allocations", id, set);
 }

@@ -1,6 +1,7 @@
 /** Checkpoint metadata; the bytes live in checkpoint storage. */
 import type { Selectable } from "kysely";
 import { chunks, type Db, toDate, toJsonText } from "./codec.js";
+import { reusedQuery } from "./reused-query.js";
 import type { CheckpointsTable } from "./schema.js";
 import type { CheckpointRow, Store } from "./store.js";
 
@@ -48,12 +49,10 @@ export async function addCheckpoint(
 }
 
 export async function getCheckpoint(db: Db, uuid: string): Promise<CheckpointRow | null> {
-  const row = await db
-    .selectFrom("checkpoints")
-    .selectAll()
-    .where("uuid", "=", uuid)
-    .executeTakeFirst();
-  return row ? toCheckpoint(row) : null;
+  const { rows } = await reusedQuery(db, "getCheckpoint", [uuid], (uuid) =>
+    db.selectFrom("checkpoints").selectAll().where("uuid", "=", uuid),
+  );
+  return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
 /** In the order they were added; DELETED ones only when asked for. */

@@ -4,6 +4,7 @@ import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { toAllocation } from "./allocation-repo.js";
 import { toCheckpoint } from "./checkpoint-repo.js";
 import { type Db, fromDateOrNull, toDate, toDateOrNull } from "./codec.js";
+import { reusedQuery, updateById } from "./reused-query.js";
 import type { ExperimentsTable } from "./schema.js";
 import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
 
@@ -55,12 +56,10 @@ export async function createExperiment(
 }
 
 export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
-  const row = await db
-    .selectFrom("experiments")
-    .selectAll()
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return row ? toExperiment(row) : null;
+  const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
+    db.selectFrom("experiments").selectAll().where("id", "=", id),
+  );
+  return rows[0] ? toExperiment(rows[0]) : null;
 }
 
 export async function listExperiments(
@@ -90,8 +89,7 @@ export async function updateExperiment(
   if (patch.searcherSnapshotSeq !== undefined) {
     set.searcher_snapshot_seq = patch.searcherSnapshotSeq;
   }
-  if (Object.keys(set).length === 0) return;
-  await db.updateTable("experiments").set(set).where("id", "=", id).execute();
+  await updateById(db, "experiments", id, set);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   sameMetrics,
   toDate,
 } from "./codec.js";
+import { reusedQuery } from "./reused-query.js";
 import type { Dialect, IntBool, MetricsTable } from "./schema.js";
 import type {
   MetricConflict,
@@ -132,17 +133,10 @@ function insertSql(db: Db, dialect: Dialect, rows: unknown[][]): string {
   return compiled.sql;
 }
 
-const trialLookupSql = new Map<Dialect, string>();
-
-/** The trial's experiment, by a query whose SQL is built once (it runs once per push). */
-async function experimentOf(db: Db, dialect: Dialect, trialId: number): Promise<number> {
-  let text = trialLookupSql.get(dialect);
-  if (text === undefined) {
-    text = db.selectFrom("trials").select("experiment_id").where("id", "=", trialId).compile().sql;
-    trialLookupSql.set(dialect, text);
-  }
-  const { rows } = await db.executeQuery<{ experiment_id: number }>(
-    CompiledQuery.raw(text, [trialId]),
+/** The trial's experiment (it runs once per push). */
+async function experimentOf(db: Db, trialId: number): Promise<number> {
+  const { rows } = await reusedQuery(db, "experimentOfTrial", [trialId], (trialId) =>
+    db.selectFrom("trials").select("experiment_id").where("id", "=", trialId),
   );
   const trial = rows[0];
   if (!trial) throw new Error(`trial ${trialId} not found`);
@@ -199,7 +193,7 @@ async function insertOrConflict(
   runId: number,
   reports: MetricReportInput[],
 ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
-  const experimentId = await experimentOf(db, dialect, trialId);
+  const experimentId = await experimentOf(db, trialId);
 
   let inserted = 0;
   for (const chunk of chunks(reports, INSERT_CHUNK)) {

@@ -6,6 +6,7 @@
  */
 import type { SearcherEvent } from "../../searcher/types.js";
 import type { Db } from "./codec.js";
+import { reusedQuery } from "./reused-query.js";
 
 /** Runs inside the caller's transaction. */
 export async function appendSearcherEvent(
@@ -14,18 +15,23 @@ export async function appendSearcherEvent(
   experimentId: number,
   event: SearcherEvent,
 ): Promise<number> {
-  const bumped = await db
-    .updateTable("experiments")
-    .set((eb) => ({ last_event_seq: eb("last_event_seq", "+", 1) }))
-    .where("id", "=", experimentId)
-    .returning("last_event_seq")
-    .executeTakeFirst();
+  const { rows } = await reusedQuery(db, "bumpLastEventSeq", [experimentId], (experimentId) =>
+    db
+      .updateTable("experiments")
+      .set((eb) => ({ last_event_seq: eb("last_event_seq", "+", 1) }))
+      .where("id", "=", experimentId)
+      .returning("last_event_seq"),
+  );
+  const bumped = rows[0];
   if (!bumped) throw new Error(`experiment ${experimentId} not found`);
   const seq = bumped.last_event_seq;
-  await db
-    .insertInto("searcher_events")
-    .values({ experiment_id: experimentId, seq, event: JSON.stringify(event), created_at: now })
-    .execute();
+  await reusedQuery(
+    db,
+    "appendSearcherEvent",
+    [experimentId, seq, JSON.stringify(event), now] as const,
+    (experiment_id, seq, event, created_at) =>
+      db.insertInto("searcher_events").values({ experiment_id, seq, event, created_at }),
+  );
   return seq;
 }
 

@@ -5,6 +5,7 @@
  */
 import { type Selectable, sql } from "kysely";
 import { type Db, fromBool, toBool } from "./codec.js";
+import { reusedQuery } from "./reused-query.js";
 import type { TrialOpsTable } from "./schema.js";
 import type { TrialOpRow } from "./store.js";
 
@@ -48,15 +49,16 @@ export async function addTrialOp(db: Db, trialId: number, length: number): Promi
 }
 
 export async function getNextTrialOp(db: Db, trialId: number): Promise<TrialOpRow | null> {
-  const row = await db
-    .selectFrom("trial_ops")
-    .selectAll()
-    .where("trial_id", "=", trialId)
-    .where("completed", "=", OPEN)
-    .orderBy("seq")
-    .limit(1)
-    .executeTakeFirst();
-  return row ? toTrialOp(row) : null;
+  const { rows } = await reusedQuery(db, "getNextTrialOp", [trialId], (trialId) =>
+    db
+      .selectFrom("trial_ops")
+      .selectAll()
+      .where("trial_id", "=", trialId)
+      .where("completed", "=", OPEN)
+      .orderBy("seq")
+      .limit(1),
+  );
+  return rows[0] ? toTrialOp(rows[0]) : null;
 }
 
 /** The first uncompleted op of every trial of an experiment that has one (one query). */

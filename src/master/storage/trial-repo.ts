@@ -3,6 +3,7 @@ import type { Selectable, Updateable } from "kysely";
 import type { HParams } from "../../protocol/config/types.js";
 import type { RequestId } from "../../searcher/types.js";
 import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
+import { reusedQuery, updateById } from "./reused-query.js";
 import type { TrialsTable } from "./schema.js";
 import type { Store, TrialFilter, TrialRow, TrialState } from "./store.js";
 
@@ -64,8 +65,10 @@ export async function createTrial(
 }
 
 export async function getTrial(db: Db, id: number): Promise<TrialRow | null> {
-  const row = await db.selectFrom("trials").selectAll().where("id", "=", id).executeTakeFirst();
-  return row ? toTrial(row) : null;
+  const { rows } = await reusedQuery(db, "getTrial", [id], (id) =>
+    db.selectFrom("trials").selectAll().where("id", "=", id),
+  );
+  return rows[0] ? toTrial(rows[0]) : null;
 }
 
 export async function getTrialByRequestId(
@@ -73,13 +76,18 @@ export async function getTrialByRequestId(
   experimentId: number,
   requestId: RequestId,
 ): Promise<TrialRow | null> {
-  const row = await db
-    .selectFrom("trials")
-    .selectAll()
-    .where("experiment_id", "=", experimentId)
-    .where("request_id", "=", requestId)
-    .executeTakeFirst();
-  return row ? toTrial(row) : null;
+  const { rows } = await reusedQuery(
+    db,
+    "getTrialByRequestId",
+    [experimentId, requestId],
+    (experimentId, requestId) =>
+      db
+        .selectFrom("trials")
+        .selectAll()
+        .where("experiment_id", "=", experimentId)
+        .where("request_id", "=", requestId),
+  );
+  return rows[0] ? toTrial(rows[0]) : null;
 }
 
 /** In creation order (which is requestId order for one searcher). */
@@ -115,6 +123,5 @@ export async function updateTrial(
   if (patch.bestValidation !== undefined) set.best_validation = patch.bestValidation;
   if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
   if (patch.endReason !== undefined) set.end_reason = patch.endReason;
-  if (Object.keys(set).length === 0) return;
-  await db.updateTable("trials").set(set).where("id", "=", id).execute();
+  await updateById(db, "trials", id, set);
 }
