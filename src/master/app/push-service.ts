@@ -108,8 +108,11 @@ export class PushService {
     trialId: number,
     body: CompletedOperationBody,
   ): Promise<void> {
-    const { trial } = await this.writer(principal, trialId);
-    await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
+    // The allocation names the trial's experiment: the trial is read once, inside the transaction.
+    const allocation = requireTrialWriter(principal, trialId);
+    await this.ctx.transact(allocation.experimentId, async (tx, exp, effects) => {
+      const trial = await tx.getTrial(trialId);
+      if (!trial) throw new ApiError("TRIAL_NOT_FOUND", `no trial ${trialId}`);
       const ops = await tx.listTrialOps(trialId);
       const next = ops.find((o) => !o.completed);
       if (!next) {
@@ -127,12 +130,11 @@ export class PushService {
         );
       }
       await tx.completeTrialOp(trialId, next.seq, body.searcherMetric);
-      const current = (await tx.getTrial(trialId))!;
       await tx.updateTrial(trialId, {
         completedLength: next.length,
-        lengthTrained: Math.max(current.lengthTrained, next.length),
+        lengthTrained: Math.max(trial.lengthTrained, next.length),
         latestValidation: body.searcherMetric,
-        ...(better(exp.config, body.searcherMetric, current.bestValidation)
+        ...(better(exp.config, body.searcherMetric, trial.bestValidation)
           ? { bestValidation: body.searcherMetric }
           : {}),
       });
@@ -309,9 +311,21 @@ export class PushService {
     return exp.bestMetric;
   }
 
-  private async allocationFor(principal: Principal, allocationId: string): Promise<AllocationRow> {
-    if (principal.kind === "allocation" && principal.allocation.id !== allocationId) {
-      throw new ApiError("FORBIDDEN", "this token belongs to another allocation");
+  /**
+   * The allocation a call names, as read now. `fresh: false` takes the
+   * allocation's own row as its token's check read it in this request, when
+   * the caller needs only what never changes (its trial, its pool) or reads it
+   * again itself.
+   */
+  private async allocationFor(
+    principal: Principal,
+    allocationId: string,
+    fresh = true,
+  ): Promise<AllocationRow> {
+    if (principal.kind === "allocation") {
+      if (principal.allocation.id !== allocationId)
+        throw new ApiError("FORBIDDEN", "this token belongs to another allocation");
+      if (!fresh) return principal.allocation;
     }
     const a = await this.ctx.store.getAllocation(allocationId);
     if (!a) throw new ApiError("ALLOCATION_NOT_FOUND", `no allocation ${allocationId}`);
@@ -325,7 +339,7 @@ export class PushService {
     timeoutSeconds: number,
     signal?: AbortSignal,
   ): Promise<boolean> {
-    await this.allocationFor(principal, allocationId);
+    await this.allocationFor(principal, allocationId, false);
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
       const a = await this.ctx.store.getAllocation(allocationId);
@@ -356,7 +370,7 @@ export class PushService {
     // Kept at once: an ask repeated meanwhile gets this answer, not a second handover.
     const answer = (async () => {
       if (checkpoint) await this.checkpoint(principal, checkpoint);
-      return { env: await this.supervisor.nextTrial(allocationId) };
+      return { env: await this.supervisor.nextTrial(a) };
     })();
     this.handovers.set(allocationId, answer);
     answer.catch(() => this.handovers.delete(allocationId));

@@ -143,12 +143,12 @@ export class Supervisor implements LauncherEvents {
    * 0; then, if the scheduler starts a trial of the same experiment on the
    * slots it held, that trial's new allocation runs in this process instead of
    * a new one. Resolves with that trial's environment, or null: the process
-   * should exit.
+   * should exit. `asking` may be a row read earlier: its state is read again in the queue.
    */
-  async nextTrial(allocationId: string): Promise<Record<string, string> | null> {
+  async nextTrial(asking: AllocationRow): Promise<Record<string, string> | null> {
+    const allocationId = asking.id;
     // Outside the queue: reading the process's last lines need not hold up other work.
-    const asking = await this.ctx.store.getAllocation(allocationId);
-    if (asking) await this.ctx.launcherOf(asking)?.settleOutput?.(allocationId);
+    await this.ctx.launcherOf(asking)?.settleOutput?.(allocationId);
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
