@@ -79,7 +79,7 @@ export function createMaster(
     drain: (graceSeconds) => supervisor.drain(graceSeconds),
     async close() {
       await supervisor.close();
-      ctx.notifier.notifyAll();
+      ctx.notifier.close();
     },
   };
 }

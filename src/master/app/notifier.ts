@@ -2,19 +2,23 @@
  * Wakes long polls by the change itself, not by a polling loop: a waiter
  * parks on a key ("op:12", "preempt:abc") and `notify(key)` resolves every
  * waiter of that key at once. A thousand waiters are a thousand closures and
- * timers, nothing more.
+ * timers, nothing more. On shutdown (`close`) every waiter resolves as timed
+ * out, so each long poll answers "nothing yet" without reading the store
+ * that is about to close.
  */
 import { setLongTimeout } from "../../protocol/timers.js";
 
 export class Notifier {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(notified: boolean) => void>>();
+  private closed = false;
 
   /**
-   * Resolves `true` when the key is notified, `false` after `timeoutMs` or when
-   * `signal` aborts (the client went away). Never rejects.
+   * Resolves `true` when the key is notified, `false` after `timeoutMs`, when
+   * `signal` aborts (the client went away) or once the notifier is closed.
+   * Never rejects.
    */
   wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
+    if (timeoutMs <= 0 || signal?.aborted || this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       let set = this.waiters.get(key);
       if (!set) {
@@ -31,7 +35,7 @@ export class Notifier {
         }
         resolve(notified);
       };
-      const wake = () => done(true);
+      const wake = (notified: boolean) => done(notified);
       const onAbort = () => done(false);
       const timer = setLongTimeout(() => done(false), timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -42,7 +46,7 @@ export class Notifier {
   notify(key: string): void {
     const set = this.waiters.get(key);
     if (!set) return;
-    for (const wake of [...set]) wake();
+    for (const wake of [...set]) wake(true);
   }
 
   /** Number of parked waiters (for tests and metrics). */
@@ -52,8 +56,9 @@ export class Notifier {
     return n;
   }
 
-  /** Wakes every waiter (used on shutdown so no request hangs). */
-  notifyAll(): void {
-    for (const key of [...this.waiters.keys()]) this.notify(key);
+  /** Shutdown: every waiter, parked now or later, resolves `false` at once, so no request hangs. */
+  close(): void {
+    this.closed = true;
+    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake(false);
   }
 }
