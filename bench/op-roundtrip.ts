@@ -55,25 +55,28 @@ function call(
   });
 }
 
-/** Creates a one-trial experiment and times its trial's rounds trips into `times`, one per rung. */
-async function measureOneTrial(bm: BenchMaster, seen: Set<number>, times: number[]) {
+/** Creates an async_halving experiment minimising "loss" and lets its trials start. */
+async function createAsha(bm: BenchMaster, searcher: Record<string, unknown>) {
   await bm.post("/experiments", {
     workdir: "/tmp",
     config: {
       entrypoint: "true",
-      searcher: {
-        name: "async_halving",
-        metric: "loss",
-        max_length: 2 ** 30,
-        num_rungs: MAX_RUNGS,
-        divisor: 1.0001,
-        max_trials: 1,
-        max_concurrent_trials: 1,
-        stop_once: true,
-      },
+      searcher: { name: "async_halving", metric: "loss", ...searcher },
     },
   });
   await bm.settle();
+}
+
+/** Creates a one-trial experiment and times its trial's round trips into `times`, one per rung. */
+async function measureOneTrial(bm: BenchMaster, seen: Set<number>, times: number[]) {
+  await createAsha(bm, {
+    max_length: 2 ** 30,
+    num_rungs: MAX_RUNGS,
+    divisor: 1.0001,
+    max_trials: 1,
+    max_concurrent_trials: 1,
+    stop_once: true,
+  });
   const spec = [...bm.launcher.live.values()].find((s) => !seen.has(s.trialId));
   if (spec === undefined) return;
   seen.add(spec.trialId);
@@ -102,22 +105,13 @@ export async function run(): Promise<Record<string, number>> {
   // promoted and, with the last trial's result still to come, none is closed. Every trial is
   // created and running, so a waiter has no next trial to hand its process to: all wait for a
   // promotion in a long poll.
-  await bm.post("/experiments", {
-    workdir: "/tmp",
-    config: {
-      entrypoint: "true",
-      searcher: {
-        name: "async_halving",
-        metric: "loss",
-        max_length: 1000,
-        num_rungs: 2,
-        divisor: 1000,
-        max_trials: WAITERS + 1,
-        max_concurrent_trials: WAITERS + 1,
-      },
-    },
+  await createAsha(bm, {
+    max_length: 1000,
+    num_rungs: 2,
+    divisor: 1000,
+    max_trials: WAITERS + 1,
+    max_concurrent_trials: WAITERS + 1,
   });
-  await bm.settle();
   const waiters = [...bm.launcher.live.values()].slice(0, WAITERS);
   for (const s of waiters) {
     const op = await call(
