@@ -28,13 +28,12 @@ class MnistTrainer extends Trainer {
     const { global_batch_size: batchSize, lr, hidden, dropout } = readHParams(ctx.hparams);
     const { train, validation } = await mnist();
     this.sampler = new BatchSampler(train, batchSize, ctx.trialSeed);
-    this.validation = splitTensors(validation);
+    this.validation = validation;
     this.model = buildModel({ lr, hidden, dropout, seed: ctx.trialSeed });
   }
 
   /** Frees what this trial's tensors hold, so that the process can run the next one. */
   dispose() {
-    tf.dispose(this.validation);
     this.model?.optimizer.dispose(); // passed to compile(), so the model does not own it
     this.model?.dispose();
   }
@@ -77,10 +76,16 @@ class MnistTrainer extends Trainer {
   }
 }
 
-/** The digits, loaded once per process (the split is the same for every trial). */
+/**
+ * The digits, loaded once per process (the split is the same for every
+ * trial), with the validation split as the tensors every trial evaluates on.
+ */
 let digits = null;
 function mnist() {
-  digits ??= loadMnist();
+  digits ??= loadMnist().then(({ train, validation }) => ({
+    train,
+    validation: splitTensors(validation),
+  }));
   return digits;
 }
 
