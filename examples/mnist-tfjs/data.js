@@ -39,16 +39,17 @@ export async function loadMnist() {
   const { pixels, labels } = await readAllDigits();
   const order = permutation(labels.length, SPLIT_SEED);
   const pick = (from, to) => {
-    const idx = order.subarray(from, to);
-    const images = new Float32Array(idx.length * IMAGE_SIZE);
-    const picked = new Uint8Array(idx.length);
-    idx.forEach((src, dst) => {
-      for (let p = 0; p < IMAGE_SIZE; p++) {
-        images[dst * IMAGE_SIZE + p] = pixels[src * IMAGE_SIZE + p] / 255;
-      }
+    const size = to - from;
+    const images = new Float32Array(size * IMAGE_SIZE);
+    const picked = new Uint8Array(size);
+    for (let dst = 0; dst < size; dst++) {
+      const src = order[from + dst];
+      const row = src * IMAGE_SIZE;
+      const out = dst * IMAGE_SIZE;
+      for (let p = 0; p < IMAGE_SIZE; p++) images[out + p] = pixels[row + p] / 255;
       picked[dst] = labels[src];
-    });
-    return { images, labels: picked, size: idx.length };
+    }
+    return { images, labels: picked, size };
   };
   const train = pick(0, TRAIN_SIZE);
   const validation = pick(TRAIN_SIZE, TRAIN_SIZE + VALIDATION_SIZE);
@@ -94,7 +95,8 @@ async function readAllDigits() {
 function moments(values) {
   let sum = 0;
   let squares = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     sum += v;
     squares += v * v;
   }
