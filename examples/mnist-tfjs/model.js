@@ -9,8 +9,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "./data.js";
 
+/**
+ * TensorFlow.js takes an initializer's seed of 0 for "unseeded": trial seed 0
+ * seeds with 2^32, which no other trial seed (below 2^31) is.
+ */
+const initializerSeed = (seed) => (seed === 0 ? 2 ** 32 : seed);
+
 /** A compiled model; weights are initialised from `seed`, dropout masks are not seeded. */
-export function buildModel({ lr, hidden, dropout, seed }) {
+export function buildModel({ lr, hidden, dropout, seed: trialSeed }) {
+  const seed = initializerSeed(trialSeed);
   const model = tf.sequential({
     layers: [
       tf.layers.dense({
