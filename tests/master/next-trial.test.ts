@@ -48,6 +48,17 @@ async function askNext(spec: LaunchSpec, body?: unknown) {
   return res;
 }
 
+/** A checkpoint of 40 batches the process running `spec` took. */
+function checkpointOf(spec: LaunchSpec, uuid: string) {
+  return {
+    uuid,
+    trialId: spec.trialId,
+    stepsCompleted: 40,
+    resources: { "model.bin": 3 },
+    metadata: {},
+  };
+}
+
 /** The spec the process now runs under, as `trials()` builds it from the answer. */
 function handedTo(spec: LaunchSpec, env: Record<string, string>): LaunchSpec {
   return {
@@ -164,13 +175,7 @@ test("a trial told to stop that asks with its checkpoint is registered first and
   const spec = running(tm)[0]!;
   await tm.admin.post(`/experiments/${id}/pause`);
   expect(await new TrialHandle(tm, spec).preempted()).toBe(true);
-  const checkpoint = {
-    uuid: "6f1c2d3e-0000-4000-8000-000000000001",
-    trialId: spec.trialId,
-    stepsCompleted: 40,
-    resources: { "model.bin": 3 },
-    metadata: {},
-  };
+  const checkpoint = checkpointOf(spec, "6f1c2d3e-0000-4000-8000-000000000001");
   const bad = await askNext(spec, { checkpoint: { ...checkpoint, stepsCompleted: -1 } });
   expect(bad.status).toBe(400);
   expect(await tm.store.getAllocation(spec.allocationId)).toMatchObject({ state: "TERMINATING" });
@@ -183,6 +188,26 @@ test("a trial told to stop that asks with its checkpoint is registered first and
   expect(await tm.store.listCheckpoints({ trialId: spec.trialId })).toHaveLength(1);
   tm.launcher.exit(spec.allocationId);
   await tm.settle();
+  await tm.admin.post(`/experiments/${id}/activate`);
+  await tm.settle();
+  expect(running(tm)[0]?.env.PUSHTUNE_LATEST_CHECKPOINT).toBe(checkpoint.uuid);
+});
+
+test("an ask refused because the allocation has ended still registers the checkpoint it carries", async () => {
+  const id = await experiment(3, 1);
+  const spec = running(tm)[0]!;
+  await tm.admin.post(`/experiments/${id}/pause`);
+  expect(await new TrialHandle(tm, spec).preempted()).toBe(true);
+  // The launcher took the process for gone (its job's state lost, say) while it checkpointed.
+  tm.launcher.exit(spec.allocationId);
+  await tm.settle();
+  expect(await tm.store.getAllocation(spec.allocationId)).toMatchObject({ state: "TERMINATED" });
+  const checkpoint = checkpointOf(spec, "6f1c2d3e-0000-4000-8000-000000000002");
+  const refused = await askNext(spec, { checkpoint });
+  expect(refused.status).toBe(409);
+  expect(await tm.store.getTrial(spec.trialId)).toMatchObject({
+    latestCheckpointUuid: checkpoint.uuid,
+  });
   await tm.admin.post(`/experiments/${id}/activate`);
   await tm.settle();
   expect(running(tm)[0]?.env.PUSHTUNE_LATEST_CHECKPOINT).toBe(checkpoint.uuid);

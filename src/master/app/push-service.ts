@@ -353,7 +353,7 @@ export class PushService {
   /**
    * The allocation's trial is done and its process can take another (see
    * `Supervisor.nextTrial`). `checkpoint`, the trial's last, is registered
-   * first: the trial is rescheduled from it.
+   * first, also when the ask is refused: the trial is rescheduled from it.
    */
   async nextTrial(
     principal: Principal,
@@ -365,8 +365,12 @@ export class PushService {
       throw new ApiError("FORBIDDEN", "only the allocation itself asks for its next trial");
     const earlier = this.handovers.get(allocationId);
     if (earlier) return earlier;
-    if (a.state === "TERMINATED")
+    if (a.state === "TERMINATED") {
+      // The process outlived its allocation (its launcher took it for gone): it gets no trial,
+      // but its checkpoint is its trial's newest work, as a report of its own would be.
+      if (checkpoint) await this.checkpoint(principal, checkpoint);
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
+    }
     // Kept at once: an ask repeated meanwhile gets this answer, not a second handover.
     const answer = (async () => {
       if (checkpoint) await this.checkpoint(principal, checkpoint);
