@@ -181,6 +181,18 @@ function replay(
   return run;
 }
 
+/** `replay` of the method of METHODS named `name`, on the curves' metric. */
+function replayMethod(
+  curves: LearningCurves,
+  name: string,
+  seed: number,
+  target: number,
+  validation = curves.validation,
+): Run {
+  const searcher = METHODS.find((m) => m.name === name)!.searcher(curves.epochs, curves.metric);
+  return replay(curves, experiment(curves, searcher, seed), target, validation);
+}
+
 export interface MethodFigures {
   name: string;
   trials: number;
@@ -210,10 +222,7 @@ export function measure(
 ): MethodFigures[] {
   const curves = loadLearningCurves(on);
   const maxLength = curves.epochs;
-  const targets = seeds.map((seed) => {
-    const random = replay(curves, experiment(curves, METHODS[0]!.searcher(maxLength, on), seed), 0);
-    return random.best;
-  });
+  const targets = seeds.map((seed) => replayMethod(curves, "random", seed, 0).best);
   const runs = methods.map((method) =>
     seeds.map((seed, i) =>
       replay(curves, experiment(curves, method.searcher(maxLength, on), seed), targets[i]!),
@@ -261,8 +270,7 @@ export function randomWithOtherSeeds(
   on: CurveMetric = "validation_error",
 ): Pick<MethodFigures, "ratio" | "ratioToRandomsReach"> {
   const curves = loadLearningCurves(on);
-  const random = (seed: number, target: number) =>
-    replay(curves, experiment(curves, METHODS[0]!.searcher(curves.epochs, on), seed), target);
+  const random = (seed: number, target: number) => replayMethod(curves, "random", seed, target);
   const own = seeds.map((seed) => random(seed, random(seed, 0).best));
   const other = seeds.map((seed, i) => random(seed + OTHER_SEED, own[i]!.best));
   const toReach = (rs: Run[]) => mean(rs.map((r) => r.reached ?? r.compute));
@@ -287,19 +295,9 @@ export function ashaAtBestPoints(
   on: CurveMetric = "validation_error",
 ): Pick<MethodFigures, "ratio" | "reached"> {
   const curves = loadLearningCurves(on);
-  const searcher = (name: string) => METHODS.find((m) => m.name === name)!.searcher;
-  const random = (seed: number) =>
-    replay(curves, experiment(curves, searcher("random")(curves.epochs, on), seed), 0);
-  const own = seeds.map(random);
+  const own = seeds.map((seed) => replayMethod(curves, "random", seed, 0));
   const atBest = curves.atPoints(curves.bestPoints(share));
-  const asha = seeds.map((seed, i) =>
-    replay(
-      curves,
-      experiment(curves, searcher("ASHA")(curves.epochs, on), seed),
-      own[i]!.best,
-      atBest,
-    ),
-  );
+  const asha = seeds.map((seed, i) => replayMethod(curves, "ASHA", seed, own[i]!.best, atBest));
   return {
     ratio: mean(asha.map((r) => r.reached ?? r.compute)) / mean(own.map((r) => r.compute)),
     reached: asha.filter((r) => r.reached !== null).length,

@@ -116,6 +116,7 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
   };
   const meansAt = (epochs: number) =>
     curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length);
+  let finalMeans: number[] | null = null;
   return {
     source: file.source,
     metric,
@@ -128,7 +129,8 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
     meansAt,
     pointOf: indexOf,
     bestPoints: (share) => {
-      const means = meansAt(file.epochs);
+      finalMeans ??= meansAt(file.epochs);
+      const means = finalMeans;
       const order = means.map((_, i) => i).sort((a, b) => means[a]! - means[b]! || a - b);
       return order.slice(0, Math.ceil(order.length * share));
     },

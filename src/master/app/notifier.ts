@@ -9,6 +9,7 @@
 import { setLongTimeout } from "../../protocol/timers.js";
 
 export class Notifier {
+  /** Each waiter's settle function: `true` when notified, `false` when the notifier closes. */
   private readonly waiters = new Map<string, Set<(notified: boolean) => void>>();
   private closed = false;
 
@@ -30,16 +31,15 @@ export class Notifier {
         signal?.removeEventListener("abort", onAbort);
         const s = this.waiters.get(key);
         if (s) {
-          s.delete(wake);
+          s.delete(done);
           if (s.size === 0) this.waiters.delete(key);
         }
         resolve(notified);
       };
-      const wake = (notified: boolean) => done(notified);
       const onAbort = () => done(false);
       const timer = setLongTimeout(() => done(false), timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
-      set.add(wake);
+      set.add(done);
     });
   }
 

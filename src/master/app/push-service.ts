@@ -365,15 +365,13 @@ export class PushService {
       throw new ApiError("FORBIDDEN", "only the allocation itself asks for its next trial");
     const earlier = this.handovers.get(allocationId);
     if (earlier) return earlier;
-    if (a.state === "TERMINATED") {
-      // The process outlived its allocation (its launcher took it for gone): it gets no trial,
-      // but its checkpoint is its trial's newest work, as a report of its own would be.
-      if (checkpoint) await this.checkpoint(principal, checkpoint);
-      throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
-    }
     // Kept at once: an ask repeated meanwhile gets this answer, not a second handover.
     const answer = (async () => {
       if (checkpoint) await this.checkpoint(principal, checkpoint);
+      // A process that outlived its allocation (its launcher took it for gone) gets no trial;
+      // its checkpoint, its trial's newest work, is registered all the same.
+      if (a.state === "TERMINATED")
+        throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
       return { env: await this.supervisor.nextTrial(a) };
     })();
     this.handovers.set(allocationId, answer);

@@ -76,26 +76,28 @@ export async function listLiveAllocations(
   db: Db,
   filter?: { trialId?: number; experimentId?: number },
 ): Promise<AllocationRow[]> {
-  const trialId = filter?.trialId;
-  const experimentId = filter?.experimentId;
-  const values = [trialId, experimentId].filter((v) => v !== undefined);
-  const key = `listLiveAllocations ${trialId !== undefined} ${experimentId !== undefined}`;
-  const { rows } = await reusedQuery(db, key, values, (...slots) => {
-    let query = db
-      .selectFrom("allocations")
-      .selectAll()
-      // A literal, so SQLite can use the partial index of live allocations.
-      .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
-      .orderBy("created_at")
-      .orderBy("run_id")
-      .orderBy("id");
-    const [first, second] = slots;
-    if (trialId !== undefined) query = query.where("trial_id", "=", first!);
-    if (experimentId !== undefined) {
-      query = query.where("experiment_id", "=", (trialId !== undefined ? second : first)!);
-    }
-    return query;
-  });
+  // The columns filtered on, in one order: the compiled query is keyed by them.
+  const filters = (
+    [
+      ["trial_id", filter?.trialId],
+      ["experiment_id", filter?.experimentId],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  const key = `listLiveAllocations ${filters.map(([column]) => column).join(",")}`;
+  const values = filters.map(([, value]) => value);
+  const { rows } = await reusedQuery(db, key, values, (...slots) =>
+    filters.reduce(
+      (query, [column], i) => query.where(column, "=", slots[i]!),
+      db
+        .selectFrom("allocations")
+        .selectAll()
+        // A literal, so SQLite can use the partial index of live allocations.
+        .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
+        .orderBy("created_at")
+        .orderBy("run_id")
+        .orderBy("id"),
+    ),
+  );
   return rows.map(toAllocation);
 }
 
