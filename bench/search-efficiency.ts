@@ -1,9 +1,10 @@
 /**
  * Search efficiency on learning curves from real training: each method's
- * compute (epochs trained, all trials together) until one of its trials
- * reports a validation at least as good as random search's final best,
- * mean over seeds. The trials replay curves recorded from
- * examples/sklearn-digits, several trial seeds per grid point
+ * compute (length units trained, all trials together) until one of its
+ * trials reports a validation at least as good as random search's final
+ * best, mean over seeds. The trials replay curves recorded from
+ * examples/sklearn-digits (a unit is an epoch) and from examples/mnist-tfjs
+ * (a unit is 16 batches), several trial seeds per grid point
  * (bench/support/learning-curves.ts says how), driven by the searchers' own
  * simulation (src/searcher/simulate.ts): 4 trials at a time, compute counted
  * in the order validations are reported. Measured on validation error
@@ -20,18 +21,21 @@
  * printed beside it.
  * Settings are the ones a user would pick, not tuned to the aims:
  * Determined's defaults for ASHA (divisor 4; adaptive ASHA max_rungs 5,
- * mode standard), async_halving with as many rungs as 64 epochs allow at
+ * mode standard), async_halving with as many rungs as 64 units allow at
  * divisor 4 (1, 4, 16, 64), and Optuna's defaults for TPE.
  *
  *   node --import tsx bench/search-efficiency.ts
- *   SEEDS=20 node --import tsx bench/search-efficiency.ts
+ *   SEEDS=20 CURVES=mnist node --import tsx bench/search-efficiency.ts
  */
 import { pathToFileURL } from "node:url";
 import type { ExperimentConfig, SearcherConfig } from "../src/protocol/config/types.js";
 import { simulate } from "../src/searcher/simulate.js";
 import { config as baseConfig } from "./searcher-preview.js";
 import {
+  CURVE_SETS,
   type CurveMetric,
+  type CurveSet,
+  hasCurves,
   type LearningCurves,
   loadLearningCurves,
 } from "./support/learning-curves.js";
@@ -95,7 +99,7 @@ export const METHODS: Method[] = [
     name: "adaptive ASHA+TPE",
     searcher: (m, on) => ({ ...adaptive(m, on), sampler: "tpe", ...TPE }),
   },
-  // Not the aims' settings: rungs at 2, 7, 21 and 64 epochs, the best third promoted.
+  // Not the aims' settings: rungs at 2, 7, 21 and 64 units, the best third promoted.
   { name: "ASHA divisor 3", searcher: (m, on) => ({ ...halving(m, on), divisor: 3 }) },
   {
     name: "ASHA+TPE divisor 3",
@@ -134,13 +138,13 @@ function experiment(curves: LearningCurves, searcher: SearcherConfig, seed: numb
 }
 
 interface Run {
-  /** Epochs trained by all trials. */
+  /** Units trained by all trials. */
   compute: number;
   best: number;
   trials: number;
   /** Trials trained to max_length. */
   full: number;
-  /** Epochs trained when a validation first reached `target`; null if none did. */
+  /** Units trained when a validation first reached `target`; null if none did. */
   reached: number | null;
   /** The share of its trials sampled at one of the best quarter of grid points. */
   atBestPoints: number;
@@ -198,7 +202,7 @@ export interface MethodFigures {
   trials: number;
   /** Mean trials trained to max_length. */
   full: number;
-  /** Mean over seeds of the epochs until random's final best is reached (the run's compute where it is not). */
+  /** Mean over seeds of the units until random's final best is reached (the run's compute where it is not). */
   meanToReach: number;
   /** Seeds on which the method reached random's final best. */
   reached: number;
@@ -219,8 +223,9 @@ export function measure(
   seeds: number[],
   on: CurveMetric = "validation_error",
   methods = METHODS,
+  set: CurveSet = "digits",
 ): MethodFigures[] {
-  const curves = loadLearningCurves(on);
+  const curves = loadLearningCurves(on, set);
   const maxLength = curves.epochs;
   const targets = seeds.map((seed) => replayMethod(curves, "random", seed, 0).best);
   const runs = methods.map((method) =>
@@ -268,8 +273,9 @@ const OTHER_SEED = 1000;
 export function randomWithOtherSeeds(
   seeds: number[],
   on: CurveMetric = "validation_error",
+  set: CurveSet = "digits",
 ): Pick<MethodFigures, "ratio" | "ratioToRandomsReach"> {
-  const curves = loadLearningCurves(on);
+  const curves = loadLearningCurves(on, set);
   const random = (seed: number, target: number) => replayMethod(curves, "random", seed, target);
   const own = seeds.map((seed) => random(seed, random(seed, 0).best));
   const other = seeds.map((seed, i) => random(seed + OTHER_SEED, own[i]!.best));
@@ -293,8 +299,9 @@ export function ashaAtBestPoints(
   seeds: number[],
   share: number,
   on: CurveMetric = "validation_error",
+  set: CurveSet = "digits",
 ): Pick<MethodFigures, "ratio" | "reached"> {
-  const curves = loadLearningCurves(on);
+  const curves = loadLearningCurves(on, set);
   const own = seeds.map((seed) => replayMethod(curves, "random", seed, 0));
   const atBest = curves.atPoints(curves.bestPoints(share));
   const asha = seeds.map((seed, i) => replayMethod(curves, "ASHA", seed, own[i]!.best, atBest));
@@ -313,49 +320,38 @@ function describe(figures: MethodFigures, seeds: number): string {
   return (
     `  ${figures.name.padEnd(18)} ${String(figures.trials).padStart(4)} trials ` +
     `(${String(figures.full).padStart(2)} full), ` +
-    `to reach ${reach.padStart(6)} epochs (${figures.reached}/${seeds} seeds), ` +
+    `to reach ${reach.padStart(6)} units (${figures.reached}/${seeds} seeds), ` +
     `ratio ${figures.ratio.toFixed(3)} (to random's own to reach ${figures.ratioToRandomsReach.toFixed(3)}), ` +
     `compute ${Math.round(figures.meanCompute)}, at best points ${figures.atBestPoints.toFixed(2)}${aim}`
   );
 }
 
-export function run(): Record<CurveMetric, MethodFigures[]> {
-  const count = Number(process.env.SEEDS ?? 10);
-  const seeds = Array.from({ length: count }, (_, i) => i + 1);
-  const curves = loadLearningCurves("validation_error");
+/** The figures of one recorded curve set, both metrics, printed as they are measured. */
+function runSet(set: CurveSet, seeds: number[]): Record<CurveMetric, MethodFigures[]> {
+  const count = seeds.length;
+  const curves = loadLearningCurves("validation_error", set);
   console.log(
-    `search efficiency on ${curves.points} grid points' learning curves of ${curves.epochs} epochs, ` +
-      `${curves.replicates} trial seeds each (${curves.source}); ${count} seeds, ${SLOTS} trials at a time.\n` +
-      "  A trial validated after L epochs reports what one recorded run of the grid point nearest its\n" +
-      "  hyperparameters (lr and alpha by exponent, width by value) measured after epoch L; which of the point's\n" +
-      "  runs follows from the experiment seed and the trial's request id, so trials near one point differ as\n" +
-      "  real trials with their own seeds would. Compute = epochs trained, summed in the order validations are\n" +
-      "  reported; 'to reach' = compute until a validation is as good as random search's final best for that\n" +
-      "  seed (a '+' marks a mean counting a whole run where it never was); ratio = to reach over random's\n" +
-      "  compute (all it trains); 'full' = trials trained to max_length (mean); 'at best points' = share of\n" +
-      "  the trials sampled at the best quarter of grid points by their final value averaged over their runs\n" +
-      "  (how well a sampler finds the good region, whatever the noise of one run). Settings: async_halving\n" +
-      "  4 rungs (1, 4, 16, 64 epochs), adaptive ASHA max_rungs 5, both divisor 4 (Determined's default)\n" +
-      "  with 4x random's trials; TPE with Optuna's defaults.",
+    `\n${set}: search efficiency on ${curves.points} grid points' learning curves of ${curves.epochs} units, ` +
+      `${curves.replicates} trial seeds each (${curves.source}); ${count} seeds, ${SLOTS} trials at a time.`,
   );
   const out = {} as Record<CurveMetric, MethodFigures[]>;
   for (const on of ["validation_error", "validation_loss"] as const) {
-    const c = loadLearningCurves(on);
+    const c = loadLearningCurves(on, set);
     const final = c.meansAt(c.epochs);
     const early = [1, 4, 16].map((e) => `${e}: ${spearman(c.meansAt(e), final).toFixed(2)}`);
     console.log(
-      `\n${on} (how well a short run ranks the grid points by their final value, Spearman's rho of\n` +
-        `  the means over trial seeds after epochs ${early.join(", ")} vs 64):`,
+      `\n${set} ${on} (how well a short run ranks the grid points by their final value, Spearman's rho of\n` +
+        `  the means over trial seeds after units ${early.join(", ")} vs ${c.epochs}):`,
     );
-    out[on] = measure(seeds, on);
+    out[on] = measure(seeds, on, METHODS, set);
     for (const f of out[on]) console.log(describe(f, count));
-    const again = randomWithOtherSeeds(seeds, on);
+    const again = randomWithOtherSeeds(seeds, on, set);
     console.log(
       `  (random search with other seeds against the same targets, what a method no better than random\n` +
         `  search scores: ratio ${again.ratio.toFixed(3)} (to random's own to reach ${again.ratioToRandomsReach.toFixed(3)}))`,
     );
     const best = [1 / 4, 1 / 10].map((share) => {
-      const f = ashaAtBestPoints(seeds, share, on);
+      const f = ashaAtBestPoints(seeds, share, on, set);
       return `best ${share === 1 / 4 ? "quarter" : "tenth"}: ratio ${f.ratio.toFixed(3)} (${f.reached}/${count} seeds)`;
     });
     console.log(
@@ -364,6 +360,29 @@ export function run(): Record<CurveMetric, MethodFigures[]> {
     );
   }
   return out;
+}
+
+/** CURVES=digits,mnist picks the recorded sets (default: every one recorded). */
+export function run(): Partial<Record<CurveSet, Record<CurveMetric, MethodFigures[]>>> {
+  const count = Number(process.env.SEEDS ?? 10);
+  const seeds = Array.from({ length: count }, (_, i) => i + 1);
+  const sets = (process.env.CURVES?.split(",") ?? CURVE_SETS.filter(hasCurves)) as CurveSet[];
+  const unknown = sets.filter((set) => !CURVE_SETS.includes(set));
+  if (unknown.length > 0) throw new Error(`CURVES: no curve set ${unknown} (${CURVE_SETS})`);
+  console.log(
+    "  A trial validated after L units reports what one recorded run of the grid point nearest its\n" +
+      "  hyperparameters (log axes by exponent, others by value) measured after unit L; which of the point's\n" +
+      "  runs follows from the experiment seed and the trial's request id, so trials near one point differ as\n" +
+      "  real trials with their own seeds would. Compute = units trained, summed in the order validations are\n" +
+      "  reported; 'to reach' = compute until a validation is as good as random search's final best for that\n" +
+      "  seed (a '+' marks a mean counting a whole run where it never was); ratio = to reach over random's\n" +
+      "  compute (all it trains); 'full' = trials trained to max_length (mean); 'at best points' = share of\n" +
+      "  the trials sampled at the best quarter of grid points by their final value averaged over their runs\n" +
+      "  (how well a sampler finds the good region, whatever the noise of one run). Settings: async_halving\n" +
+      "  4 rungs (1, 4, 16, 64 units), adaptive ASHA max_rungs 5, both divisor 4 (Determined's default)\n" +
+      "  with 4x random's trials; TPE with Optuna's defaults.",
+  );
+  return Object.fromEntries(sets.map((set) => [set, runSet(set, seeds)]));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();

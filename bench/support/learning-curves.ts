@@ -1,21 +1,23 @@
 /**
- * The recorded learning curves of bench/data/digits-curves.json (see
- * bench/support/record_digits_curves.py) as a trial's validations: a trial
- * with hyperparameters h, validated after L epochs, reports the recorded
- * metric after epoch L of the grid point nearest h, in one of the point's
+ * Recorded learning curves as a trial's validations: bench/data/digits-curves.json
+ * (scikit-learn digits, see bench/support/record_digits_curves.py) and
+ * bench/data/mnist-curves.json (TensorFlow.js on MNIST, see
+ * bench/support/record-mnist-curves.mjs). A trial with hyperparameters h,
+ * validated after L length units (epochs for digits), reports the recorded
+ * metric after unit L of the grid point nearest h, in one of the point's
  * recorded runs (each trained with its own trial seed). The grid is a product
- * of its axes, so the nearest point is the nearest value on each axis (lr and
- * alpha by their exponent, width by its value). Which run a trial replays
+ * of its axes, so the nearest point is the nearest value on each axis (a log
+ * axis by its exponent, others by value). Which run a trial replays
  * follows from the experiment seed and its request id alone, so two trials
  * near one point usually replay different runs, as two real trials would
  * differ by their seeds. Every number a replayed trial reports was measured
  * in real training.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { HParams, HyperparameterSpec } from "../../src/protocol/config/types.js";
 
 interface Axis {
-  type: "log" | "int";
+  type: "log" | "int" | "double";
   base?: number;
   points: number[];
 }
@@ -30,13 +32,21 @@ interface CurvesFile {
   epochs: number;
   replicates: number;
   axes: Record<string, Axis>;
+  /** Hyperparameters every run had (a const in the search space). */
+  fixed?: Record<string, number>;
   /** Per metric, per grid point (the first axis slowest), one curve per trial seed; null after a divergence. */
   metrics: Record<CurveMetric, Curve[][]>;
 }
 
+/** The recorded sets: bench/data/<set>-curves.json. */
+export const CURVE_SETS = ["digits", "mnist"] as const;
+export type CurveSet = (typeof CURVE_SETS)[number];
+
 export interface LearningCurves {
+  set: CurveSet;
   source: string;
   metric: CurveMetric;
+  /** Length units recorded (epochs for digits). */
   epochs: number;
   /** Grid points. */
   points: number;
@@ -60,7 +70,12 @@ export interface LearningCurves {
   atPoints(points: number[]): LearningCurves["validation"];
 }
 
-const FILE = new URL("../data/digits-curves.json", import.meta.url);
+const fileOf = (set: CurveSet) => new URL(`../data/${set}-curves.json`, import.meta.url);
+
+/** Whether `set` has been recorded (its file exists). */
+export function hasCurves(set: CurveSet): boolean {
+  return existsSync(fileOf(set));
+}
 
 function nearest(points: number[], x: number): number {
   let best = 0;
@@ -80,7 +95,7 @@ function specOf(axis: Axis): HyperparameterSpec {
   const maxval = Math.max(...axis.points);
   return axis.type === "log"
     ? { type: "log", minval, maxval, base: axis.base! }
-    : { type: "int", minval, maxval };
+    : { type: axis.type, minval, maxval };
 }
 
 /** A well-mixed 32-bit hash of two integers (a round of murmur3's finaliser). */
@@ -91,8 +106,8 @@ function mix(a: number, b: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function loadLearningCurves(metric: CurveMetric): LearningCurves {
-  const file = JSON.parse(readFileSync(FILE, "utf8")) as CurvesFile;
+export function loadLearningCurves(metric: CurveMetric, set: CurveSet = "digits"): LearningCurves {
+  const file = JSON.parse(readFileSync(fileOf(set), "utf8")) as CurvesFile;
   const curves = file.metrics[metric];
   const names = Object.keys(file.axes);
   const axes = names.map((name) => file.axes[name]!);
@@ -118,12 +133,18 @@ export function loadLearningCurves(metric: CurveMetric): LearningCurves {
     curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length);
   let finalMeans: number[] | null = null;
   return {
+    set,
     source: file.source,
     metric,
     epochs: file.epochs,
     points: curves.length,
     replicates: file.replicates,
-    hyperparameters: Object.fromEntries(names.map((name, k) => [name, specOf(axes[k]!)])),
+    hyperparameters: {
+      ...Object.fromEntries(names.map((name, k) => [name, specOf(axes[k]!)])),
+      ...Object.fromEntries(
+        Object.entries(file.fixed ?? {}).map(([name, val]) => [name, { type: "const", val }]),
+      ),
+    },
     validation: (hparams, epochs, seed, requestId) =>
       replayed(indexOf(hparams), epochs, seed, requestId),
     meansAt,

@@ -86,6 +86,23 @@ export async function trainStep(model, { images, imagesT, labels }) {
   return { loss: lossValue[0], accuracy: accuracyValue[0] };
 }
 
+/**
+ * `trainStep` on a batch as `BatchSampler.batch` returns it (row-major
+ * arrays of `batchSize` images): the batch becomes tensors for the step only.
+ */
+export async function trainArrays(model, { images, imagesT, labels }, batchSize) {
+  const batch = {
+    images: tf.tensor2d(images, [batchSize, IMAGE_SIZE]),
+    imagesT: tf.tensor2d(imagesT, [IMAGE_SIZE, batchSize]),
+    labels: tf.tensor2d(labels, [batchSize, NUM_CLASSES]),
+  };
+  try {
+    return await trainStep(model, batch);
+  } finally {
+    tf.dispose(batch);
+  }
+}
+
 /** The batch size of an evaluation: each batch's mean loss and accuracy weigh 500 images. */
 const EVALUATION_BATCH = 500;
 

@@ -17,8 +17,8 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { InvalidHPError, Trainer, trials } from "pushtune";
 import { loadModel, saveModel } from "./checkpoint.js";
-import { BatchSampler, IMAGE_SIZE, loadMnist, NUM_CLASSES } from "./data.js";
-import { buildModel, evaluateModel, splitTensors, trainStep } from "./model.js";
+import { BatchSampler, loadMnist } from "./data.js";
+import { buildModel, evaluateModel, splitTensors, trainArrays } from "./model.js";
 
 class MnistTrainer extends Trainer {
   async setup(ctx) {
@@ -39,24 +39,14 @@ class MnistTrainer extends Trainer {
   }
 
   async trainBatch(batchIndex) {
-    const { images, imagesT, labels } = this.sampler.batch(batchIndex);
-    const b = this.sampler.batchSize;
-    const batch = {
-      images: tf.tensor2d(images, [b, IMAGE_SIZE]),
-      imagesT: tf.tensor2d(imagesT, [IMAGE_SIZE, b]),
-      labels: tf.tensor2d(labels, [b, NUM_CLASSES]),
-    };
-    try {
-      const metrics = await trainStep(this.model, batch);
-      if (!Number.isFinite(metrics.loss)) {
-        throw new InvalidHPError(
-          `the training loss diverged (${metrics.loss}) at batch ${batchIndex}`,
-        );
-      }
-      return metrics;
-    } finally {
-      tf.dispose(batch);
+    const { sampler } = this;
+    const metrics = await trainArrays(this.model, sampler.batch(batchIndex), sampler.batchSize);
+    if (!Number.isFinite(metrics.loss)) {
+      throw new InvalidHPError(
+        `the training loss diverged (${metrics.loss}) at batch ${batchIndex}`,
+      );
     }
+    return metrics;
   }
 
   async evaluate() {
