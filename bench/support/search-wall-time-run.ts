@@ -16,7 +16,10 @@
  * the first report is printed beside it, and the ratio the method would
  * score if its handovers cost nothing: its compute at random search's pace
  * inside allocations, plus the start and the tail (the slots idle after the
- * last allocations ended) as measured.
+ * last allocations ended) as measured. The aim counts compute in batches; a
+ * method whose batches cost more (its searcher favours wider models, say) is
+ * also scored with its compute counted at its batches' mean time against
+ * random search's (the time between a trial's consecutive training reports).
  *
  * The trial must report a training metric at every `scheduling_unit` (so the
  * compute at each moment can be read back) and validate at the end of each op.
@@ -60,6 +63,11 @@ export interface MethodFigures {
   tailSeconds: number;
   /** CPU time of the master (this process) while the experiment ran. */
   masterCpuSeconds: number;
+  /**
+   * Mean time of a batch, from one training report to the next of the same
+   * trial where nothing else was reported between them (by the trial's clock).
+   */
+  batchMs: number;
 }
 
 const METRIC = "validation_loss";
@@ -116,6 +124,26 @@ function tailMs(ends: { at: number; slots: number }[], end: number, slots: numbe
     counted += n;
   }
   return idle;
+}
+
+/**
+ * Mean time between a trial's consecutive training reports one batch apart,
+ * with no validation reported between them: a batch's time, whatever the
+ * handovers and validations around it.
+ */
+function meanBatchMs(events: readonly TrialEvent[]): number {
+  const last = new Map<number, TrialEvent>();
+  let sum = 0;
+  let count = 0;
+  for (const e of events) {
+    const before = last.get(e.trialId);
+    if (e.steps !== undefined && before?.steps === e.steps - 1) {
+      sum += e.time - before.time;
+      count++;
+    }
+    last.set(e.trialId, e);
+  }
+  return count === 0 ? Number.NaN : sum / count;
 }
 
 /** The compute spent (and the time) when the best validation so far first reached `target`. */
@@ -213,6 +241,7 @@ async function runMethod(
       heldSeconds: heldMs / 1000,
       tailSeconds: tailMs(ends, exp.endedAt!.getTime(), slots) / 1000,
       masterCpuSeconds: (cpu.user + cpu.system) / 1e6,
+      batchMs: meanBatchMs(events),
     };
   } finally {
     await master.close();
@@ -287,6 +316,10 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
     // no longer scales with the share of compute.
     const aimAfterStart =
       (f.wallSeconds - f.startSeconds) / ((random.wallSeconds - random.startSeconds) * share * 1.5);
+    // The aim's share counts batches; a method that trains costlier models (wider, say)
+    // spends more time on each. The same aim with its compute counted at its batches' cost:
+    const batchCost = f.batchMs / random.batchMs;
+    const aimAtBatchCost = aim / batchCost;
     const toBest =
       f.computeToRandomBest === null
         ? `never (best ${fmt(f.best, 4)} > ${fmt(random.best, 4)})`
@@ -302,7 +335,10 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
             `of it the tail ${fmt(f.tailSeconds, 2)} s; `) +
         `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
         `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1)` +
-        (f === random ? "; " : `, ${fmt(floor, 2)} with handovers free of cost; `) +
+        (f === random
+          ? `; batches ${fmt(f.batchMs, 2)} ms; `
+          : `, ${fmt(floor, 2)} with handovers free of cost; batches ${fmt(f.batchMs, 2)} ms, ` +
+            `${fmt(batchCost, 2)}× random's, with compute counted at that cost ${fmt(aimAtBatchCost, 2)}; `) +
         `first report at ${fmt(f.startSeconds, 2)} s, after it ${fmt(aimAfterStart, 2)}`,
     );
   }
