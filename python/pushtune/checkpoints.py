@@ -94,7 +94,7 @@ class Checkpoints:
             "metadata": document,
         }
         if self._hold_back():
-            # Told to stop in a process that asks for its next trial next: the ask carries it.
+            # The trial's last checkpoint, in a process that asks for its next trial next: the ask carries it.
             self.release_held()
             self._held = body
         else:
