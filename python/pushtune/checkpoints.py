@@ -94,7 +94,7 @@ class Checkpoints:
             "metadata": document,
         }
         if self._hold_back():
-            # The trial's last checkpoint, in a process that asks for its next trial next: the ask carries it.
+            # Told to stop in a process that asks for its next trial next: the ask carries it.
             self.release_held()
             self._held = body
         else:

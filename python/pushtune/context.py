@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optio
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .checkpoints import Checkpoints
 from .environment import TrialEnvironment, is_off_cluster, read_trial_environment, trial_environment_or_exit
-from .errors import PreemptedError, RequestError
+from .errors import PreemptedError
 from .exit_signals import FLUSH_DEADLINE, on_sigterm
 from .metrics import check_report
 from .preemption import Preemption
@@ -126,8 +126,6 @@ class Context:
 
         self._closing = StopSignal()
         self._closed = False
-        #: The master answered that the searcher closed the trial: its work is done.
-        self._searcher_closed = False
         #: Run after the last delivery: closes a transport this context opened.
         self._on_close: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
@@ -160,7 +158,7 @@ class Context:
             self._sender,
             backoff,
             trial.latest_checkpoint,
-            hold_back=self._keeps_checkpoints_for_ask,
+            hold_back=lambda: self.preempt.acknowledges_by_asking,
         )
         self.searcher = _Searcher(
             lambda: searcher_operations(
@@ -172,13 +170,12 @@ class Context:
                 min_ask_interval,
                 self.preempt.told_by_master,
                 self._refused_for_good,
-                self._closed_by_searcher,
             )
         )
         self._unregister_sigterm = (
             on_sigterm(
                 lambda: self.preempt.preempted("SIGTERM"),
-                self._deliver_kept_back,
+                self._deliver_before_exit,
                 # Once closed the trial is over: a SIGTERM ends the process.
                 can_preempt=lambda: not self._closed,
             )
@@ -186,15 +183,6 @@ class Context:
             else (lambda: None)
         )
         _open_contexts.add(self)
-
-    def _closed_by_searcher(self) -> None:
-        self._searcher_closed = True
-
-    def _keeps_checkpoints_for_ask(self) -> bool:
-        """Whether a checkpoint's report is kept back for the ask for the next trial: the
-        trial's work is over (the searcher closed it, or the master told it to stop) and the
-        process asks for its next trial next, which carries it."""
-        return self.preempt.acknowledges_by_asking or (self._searcher_closed and self.preempt.asks_for_next_trial)
 
     def _refused_for_good(self, error: BaseException) -> None:
         """STALE_ALLOCATION, UNAUTHENTICATED or FORBIDDEN on any call: the queue is
@@ -235,14 +223,10 @@ class Context:
                     self._unregister_sigterm()
                 self._on_close()
 
-    def hand_over(self, ask: Callable[[Optional[Dict[str, Any]]], T]) -> Optional[T]:
+    def hand_over(self, ask: Callable[[Optional[Dict[str, Any]]], T]) -> T:
         """After ``close(asking_for_next_trial=True)``: ``ask`` asks the master for the
         next trial, carrying the checkpoint report kept back for it and standing for
-        the acknowledgement kept back; returns its answer, or None when the master
-        refuses the ask (a ``RequestError``). Refused as stale, the ask registered its
-        checkpoint first (the master does so for an ended allocation, which takes no
-        acknowledgement); any other refusal, or an ask that raises, leaves them
-        undelivered: they go on their own before this returns.
+        the acknowledgement kept back; returns its answer.
 
         A SIGTERM before the answer ends the process (``exit_signals``) from inside
         ``ask``: no ask goes out again, so the master hands this process no trial it
@@ -250,16 +234,8 @@ class Context:
         acknowledgement of their own (an ask that reached the master registered the
         same checkpoint, which registers once; its ended allocation's
         acknowledgement is refused)."""
-        answer: Optional[T] = None
         try:
             answer = ask(self.checkpoint.held_report)
-        except RequestError as refusal:
-            if refusal.code != "STALE_ALLOCATION":
-                self._deliver_kept_back()
-        except BaseException as error:
-            # Ctrl-C (KeyboardInterrupt) delivers for a bounded time, as leaving a context does.
-            self._deliver_kept_back(None if isinstance(error, Exception) else FLUSH_DEADLINE)
-            raise
         finally:
             self._unregister_sigterm()
         self.checkpoint.take_held()
@@ -273,10 +249,10 @@ class Context:
         self.checkpoint.release_held()
         self.preempt.release_deferred_ack()
 
-    def _deliver_kept_back(self, timeout: Optional[float] = None) -> bool:
-        """Delivers what was kept back for the ask for the next trial when no ask carries
-        it (or the trial would resume from an older checkpoint), and everything queued:
-        what the SIGTERM that ends the process delivers, too."""
+    def _deliver_before_exit(self, timeout: float) -> bool:
+        """What the SIGTERM that ends the process delivers: everything queued, and what
+        was kept back for the ask for the next trial (or the trial would resume from an
+        older checkpoint)."""
         self._release_kept_back()
         return self._sender.flush(timeout)
 

@@ -86,12 +86,6 @@ class Preemption:
         context closes: that ask acknowledges, and carries the trial's last checkpoint."""
         return self.defer_ack and self._asked_by_master
 
-    @property
-    def asks_for_next_trial(self) -> bool:
-        """This process asks for its next trial once the context closes: ``trials()``, and no
-        SIGTERM wants it gone."""
-        return self.defer_ack and not self.stopped_by_signal
-
     def release_deferred_ack(self) -> None:
         """Queues an acknowledgement ``acknowledge()`` kept back, if any (no ask for a next trial
         will stand for it); a flush delivers it."""

@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterator, MutableMapping, Optional
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .context import Context, init
 from .environment import is_off_cluster, trial_environment_or_exit
-from .errors import RetryableError
+from .errors import RequestError, RetryableError
 from .push_api import PushApi, TrialIdentity
 from .transport import HttpTransport, Transport
 
@@ -61,8 +61,8 @@ def trials(
                     # an acknowledgement kept back (the master may have asked for the stop too).
                     ctx.close()
                     return
-                # Asking for the next trial tells the master the trial's work is over, that a stop it
-                # asked for was acknowledged, and registers the trial's last checkpoint: one request.
+                # Asking for the next trial tells the master the stop it asked for was acknowledged,
+                # and registers the checkpoint taken for it: one request for the three.
                 ctx.close(asking_for_next_trial=True)
             identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
             api = PushApi(link, identity)
@@ -80,15 +80,16 @@ def trials(
 def _ask_for_next_trial(
     api: PushApi, backoff: Backoff, checkpoint: Optional[Dict[str, Any]]
 ) -> Optional[Dict[str, str]]:
-    """None when there is no next trial: this process is done. A refusal (the
-    allocation was stopped meanwhile) raises its ``RequestError``, which
-    ``hand_over`` takes for the same. An ask that got no answer is repeated: the
-    master answers a repeated ask the same, and registers the same
-    ``checkpoint`` once."""
+    """None when there is no next trial, or when the master refuses the ask (the
+    allocation was stopped meanwhile): either way this process is done. An ask
+    that got no answer is repeated: the master answers a repeated ask the same,
+    and registers the same ``checkpoint`` once."""
     failures = 0
     while True:
         try:
             return api.next_trial(checkpoint)
+        except RequestError:
+            return None
         except RetryableError:
             failures += 1
             time.sleep(backoff.delay(failures))

@@ -154,26 +154,6 @@ class HttpFakeMaster:
             pass  # the client gave up waiting (a timeout under test)
 
 
-class Counting(pushtune.Trainer):
-    """A Trainer that trains a batch a millisecond, prints "training" at batch 50 (a
-    trial script's sign that it trains), and saves a file."""
-
-    def train_batch(self, batch_index: int) -> Dict[str, float]:
-        if batch_index == 50:
-            print("training", flush=True)
-        time.sleep(0.001)
-        return {"loss": 1.0}
-
-    def evaluate(self) -> Dict[str, float]:
-        return {"validation_loss": 1.0}
-
-    def save(self, path: Path) -> None:
-        (path / "state").write_text("saved")
-
-    def load(self, path: Path) -> None:
-        pass
-
-
 #: A trial's body (indented under its ``ctx``, the names ``time`` and ``pushtune``
 #: imported): trains one step a millisecond, prints "training" at step 50, and once
 #: told to stop checkpoints its steps and acknowledges.

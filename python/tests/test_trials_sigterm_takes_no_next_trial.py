@@ -16,8 +16,23 @@ for ctx in pushtune.trials():
 """
 
 TRAINER = """
-import pushtune
-from tests.support import Counting
+import time, pushtune
+
+class Counting(pushtune.Trainer):
+    def train_batch(self, batch_index):
+        if batch_index == 50:
+            print("training", flush=True)
+        time.sleep(0.001)
+        return {"loss": 1.0}
+
+    def evaluate(self):
+        return {"validation_loss": 1.0}
+
+    def save(self, path):
+        (path / "state").write_text("saved")
+
+    def load(self, path):
+        pass
 
 for ctx in pushtune.trials():
     Counting().fit(ctx=ctx)

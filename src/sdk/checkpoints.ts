@@ -27,10 +27,7 @@ export class Checkpoints {
     private readonly api: PushApi,
     private readonly sender: PushSender,
     private readonly backoff: BackoffOptions,
-    /**
-     * Whether a report is kept back now: the trial's work is over (the searcher
-     * closed it, or the master told it to stop) in a process that asks next.
-     */
+    /** Whether a report is kept back now (a trial told to stop in a process that asks next). */
     private readonly holdBack: () => boolean = () => false,
   ) {}
 
@@ -61,7 +58,7 @@ export class Checkpoints {
       metadata: saved.metadata,
     };
     if (this.holdBack()) {
-      // The trial's last checkpoint, in a process that asks for its next trial next: the ask carries it.
+      // Told to stop in a process that asks for its next trial next: the ask carries it.
       this.releaseHeld();
       this.held = body;
     } else {

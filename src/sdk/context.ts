@@ -17,7 +17,6 @@ import {
   type TrialEnvironment,
   trialEnvironmentOrExit,
 } from "./environment.js";
-import { RequestError } from "./errors.js";
 import { EventLoopTurns } from "./event-loop.js";
 import { handleExitSignals } from "./exit-signals.js";
 import { isoTime } from "./iso-time.js";
@@ -110,8 +109,6 @@ export class Context {
   private readonly ending = new AbortController();
   private readonly unregisterExitSignals: () => void;
   private closed: Promise<void> | null = null;
-  /** The master answered that the searcher closed the trial: its work is done. */
-  private searcherClosed = false;
 
   constructor(
     trial: TrialEnvironment,
@@ -149,7 +146,7 @@ export class Context {
       api,
       this.sender,
       backoff,
-      () => this.keepsCheckpointsForAsk(),
+      () => this.preempt.acknowledgesByAsking,
     );
     this.searcher = {
       operations: () =>
@@ -162,9 +159,6 @@ export class Context {
             backoff,
             minAskIntervalMs: 1000,
             onPreempt: () => this.preempt.preempted("master"),
-            onClosed: () => {
-              this.searcherClosed = true;
-            },
           },
         ),
     };
@@ -174,7 +168,7 @@ export class Context {
         : handleExitSignals({
             // The process may end at this signal: what was kept back for the ask for
             // the next trial goes now, or the trial would resume from an older checkpoint.
-            flush: () => this.deliverKeptBack(),
+            flush: () => this.deliverKeptBack().then(() => this.flush()),
             ending: () => this.ending.abort(),
             // Once closed the trial is over: a SIGTERM ends the process.
             canPreempt: () => !this.closing.signal.aborted && this.preempt.watchedAndRunning(),
@@ -192,17 +186,16 @@ export class Context {
    * lets go. `askingForNextTrial` (`trials()`): the process asks for its next
    * trial next, which stands for an acknowledgement `preempt.acknowledge()`
    * kept back and carries the checkpoint report kept back with it
-   * (`handOver`, which must follow), unless a SIGTERM stopped the trial (the
-   * process takes no next trial: both go now). Only the first call counts.
+   * (`handOver`, which must follow). Only the first call counts.
    */
   close(options: { askingForNextTrial?: boolean } = {}): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();
-      const asking = options.askingForNextTrial === true && this.preempt.asksForNextTrial;
       let handingOver = false;
       try {
-        await (asking ? this.sender.flush() : this.deliverKeptBack());
-        handingOver = asking;
+        if (!options.askingForNextTrial) await this.deliverKeptBack();
+        await this.sender.flush();
+        handingOver = options.askingForNextTrial === true;
       } finally {
         // Handing over: SIGTERM and SIGINT stay handled until the ask is answered.
         if (!handingOver) this.unregisterExitSignals();
@@ -214,13 +207,9 @@ export class Context {
   /**
    * After `close({ askingForNextTrial: true })`: `ask` asks the master for the
    * next trial, carrying the checkpoint report kept back for it and standing
-   * for the acknowledgement kept back. Resolves with its answer; with null
+   * for the acknowledgement kept back. Resolves with its answer, or with null
    * without asking when a SIGTERM stopped the trial (the process is wanted
-   * gone: it takes no other trial); with null when the master refuses the ask
-   * (a `RequestError`). Refused as stale, the ask registered its checkpoint
-   * first (the master does so for an ended allocation, which takes no
-   * acknowledgement); any other refusal, or an ask that throws, leaves them
-   * undelivered: they go on their own before this settles.
+   * gone: it takes no other trial).
    *
    * A SIGTERM or SIGINT before the answer ends the process
    * (`exit-signals.ts`): `stop` aborts, so no ask goes out again and the
@@ -237,15 +226,13 @@ export class Context {
     // The process ends at the signal: the loop gets nothing more.
     const never = new Promise<never>(() => undefined);
     if (ending.aborted) return never;
-    let answer: T | null = null;
+    let answer: T;
     try {
       if (this.preempt.stoppedBySignal) return null;
       answer = await ask(this.checkpoint.heldReport ?? undefined, ending);
     } catch (error) {
       if (ending.aborted) return never;
-      const refused = error instanceof RequestError;
-      if (!(refused && error.code === "STALE_ALLOCATION")) await this.deliverKeptBack();
-      if (!refused) throw error;
+      throw error;
     } finally {
       if (!ending.aborted) this.unregisterExitSignals();
     }
@@ -255,26 +242,11 @@ export class Context {
     return answer;
   }
 
-  /**
-   * Whether a checkpoint's report is kept back for the ask for the next trial:
-   * the trial's work is over (the searcher closed it, or the master told it to
-   * stop) and the process asks for its next trial next, which carries it.
-   */
-  private keepsCheckpointsForAsk(): boolean {
-    return (
-      this.preempt.acknowledgesByAsking || (this.searcherClosed && this.preempt.asksForNextTrial)
-    );
-  }
-
-  /**
-   * Sends a checkpoint report and an acknowledgement kept back for the ask for
-   * the next trial (no ask carries them), then everything still queued.
-   */
+  /** Sends a checkpoint report and an acknowledgement kept back for the ask for the next trial. */
   private async deliverKeptBack(): Promise<void> {
     // The checkpoint before the acknowledgement: the trial resumes from it.
     this.checkpoint.releaseHeld();
     await this.preempt.deliverDeferredAck();
-    await this.sender.flush();
   }
 }
 

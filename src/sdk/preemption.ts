@@ -81,11 +81,6 @@ export class Preemption {
     return this.deferAck && this.stoppedBy === "master";
   }
 
-  /** This process asks for its next trial once the context closes: `trials()`, and no SIGTERM wants it gone. */
-  get asksForNextTrial(): boolean {
-    return this.deferAck && this.stoppedBy !== "SIGTERM";
-  }
-
   /** The ask for the next trial went through: it stood for the acknowledgement kept back, if any. */
   acknowledgedByAsking(): void {
     this.ackDeferred = false;

@@ -70,16 +70,13 @@ export interface OperationsOptions {
   minAskIntervalMs: number;
   /** The master answered `preempt: true`: the trial must checkpoint, acknowledge and exit. */
   onPreempt: () => void;
-  /** The master answered that the trial is closed: its work is done. */
-  onClosed: () => void;
 }
 
 /**
- * Asks for operations until the master says the trial is closed (handed to
- * `onClosed`), or that it must stop (`preempt: true`, handed to
- * `onPreempt`), or until `stop` aborts (preemption, close). Each ask lets the
- * master wait `waitSeconds` for a decision; network failures are retried
- * with backoff.
+ * Asks for operations until the master says the trial is closed, or that
+ * it must stop (`preempt: true`, handed to `onPreempt`), or until `stop`
+ * aborts (preemption, close). Each ask lets the master wait `waitSeconds` for
+ * a decision; network failures are retried with backoff.
  */
 export async function* searcherOperations(
   api: PushApi,
@@ -105,10 +102,7 @@ export async function* searcherOperations(
         continue;
       }
     }
-    if (answer.completed) {
-      options.onClosed();
-      return;
-    }
+    if (answer.completed) return;
     if (answer.preempt === true) {
       options.onPreempt();
       return;

@@ -22,7 +22,7 @@ import type { CheckpointBody } from "../protocol/api/push.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
-import { RetryableError } from "./errors.js";
+import { RequestError, RetryableError } from "./errors.js";
 import { PushApi } from "./push-api.js";
 import { HttpTransport } from "./transport.js";
 
@@ -39,7 +39,7 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     const ctx = await init({ ...options, env, transport });
     ctx.preempt.deferAck = true;
     yield* once(ctx, { askingForNextTrial: true });
-    // The ask acknowledges a stop the master asked for and registers the trial's last checkpoint.
+    // The ask acknowledges a stop the master asked for and registers the checkpoint taken for it.
     const api = new PushApi(transport, trial);
     const backoff = { ...defaultBackoff, ...options.backoff };
     const next = await ctx.handOver((checkpoint, stop) =>
@@ -67,12 +67,11 @@ async function* once(
 }
 
 /**
- * Null when there is no next trial: this process is done. A refusal (the
- * allocation was stopped meanwhile) rejects with its `RequestError`, which
- * `handOver` takes for the same. An ask that got no answer is repeated until
- * it gets one: the master may have handed this process a trial already, and
- * answers a repeated ask the same. `stop` ends it (rejecting) before another
- * ask goes out.
+ * Null when there is no next trial, or when the master refuses the ask (the
+ * allocation was stopped meanwhile): either way this process is done. An ask
+ * that got no answer is repeated until it gets one: the master may have
+ * handed this process a trial already, and answers a repeated ask the same.
+ * `stop` ends it (rejecting) before another ask goes out.
  */
 async function askForNextTrial(
   api: PushApi,
@@ -84,6 +83,7 @@ async function askForNextTrial(
     try {
       return await api.nextTrial(checkpoint, stop);
     } catch (error) {
+      if (error instanceof RequestError) return null;
       if (!(error instanceof RetryableError) || stop.aborted) throw error;
       await sleep(backoffDelay(failures, backoff), stop);
     }

@@ -4,13 +4,7 @@
  * environment follows the trial being run; off-cluster there is one trial.
  */
 import { expect, test } from "vitest";
-import {
-  type Context,
-  FakeMaster,
-  RequestError,
-  type Transport,
-  trials,
-} from "../../src/sdk/index.js";
+import { FakeMaster, trials } from "../../src/sdk/index.js";
 import { startTestMaster } from "../master/support/harness.js";
 import { injectTransport } from "./inject-transport.js";
 import { RecordingTrainer } from "./recording-trainer.js";
@@ -58,71 +52,6 @@ test("a loop body that throws closes its context and asks for no other trial", a
   expect(fm.events.map((e) => e.type)).toEqual(["metrics"]);
 });
 
-/** Runs each trial the Trainer's way (its final checkpoint once the searcher closes it); `then` follows. */
-async function completedTrials(
-  fm: FakeMaster,
-  transport: Transport = fm,
-  then: (ctx: Context) => "break" | undefined = () => undefined,
-): Promise<number[]> {
-  const saved: number[] = [];
-  for await (const ctx of trials({ ...quiet, transport, env: fm.env() })) {
-    const trainer = new RecordingTrainer();
-    expect((await trainer.fit({ ctx })).outcome).toBe("completed");
-    saved.push(...trainer.savedAt);
-    if (then(ctx) === "break") break;
-  }
-  return saved;
-}
-
-/** `fm`, but every ask for the next trial throws `error`. */
-function askingFails(fm: FakeMaster, error: Error): Transport {
-  return {
-    request: (method, path, body, options) =>
-      path.endsWith("/next_trial")
-        ? Promise.reject(error)
-        : fm.request(method, path, body, options),
-  };
-}
-
-test("the final checkpoint of a trial the searcher closed is registered by the ask for the next trial", async () => {
-  const fm = new FakeMaster({ ops: [10] });
-  expect(await completedTrials(fm)).toEqual([10]);
-  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([10]);
-  expect(fm.requests.map((r) => r.path)).not.toContain("/checkpoints");
-  expect(fm.events.map((e) => e.type).slice(-2)).toEqual(["checkpoint", "nextTrial"]);
-});
-
-test("the final checkpoint of a completed trial whose loop breaks off is registered on its own", async () => {
-  const fm = new FakeMaster({ ops: [10] });
-  await completedTrials(fm, fm, () => "break");
-  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([10]);
-  expect(fm.requests.map((r) => r.path)).toContain("/checkpoints");
-  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
-});
-
-test("the final checkpoint of a completed trial whose ask is refused, or fails, is registered on its own", async () => {
-  // A master without the ask answers 404; the master refuses an ended allocation's ask only
-  // after registering what it carries (tests/master/next-trial.test.ts).
-  const refused = new FakeMaster({ ops: [10] });
-  await completedTrials(refused, askingFails(refused, new RequestError("NOT_FOUND", "no route")));
-  expect(refused.checkpoints.map((c) => c.stepsCompleted)).toEqual([10]);
-
-  const failing = new FakeMaster({ ops: [10] });
-  const failed = completedTrials(failing, askingFails(failing, new Error("bad answer")));
-  await expect(failed).rejects.toThrow("bad answer");
-  expect(failing.checkpoints.map((c) => c.stepsCompleted)).toEqual([10]);
-});
-
-test("the final checkpoint of a completed trial then stopped by a SIGTERM is registered on its own", async () => {
-  const fm = new FakeMaster({ ops: [10] });
-  await completedTrials(fm, fm, (ctx) => {
-    ctx.preempt.preempted("SIGTERM"); // as the first SIGTERM does while the context is open
-    return undefined;
-  });
-  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([10]);
-  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
-});
-
 test("off the cluster there is one trial, the dry run", async () => {
   const lines: string[] = [];
   const seen: boolean[] = [];
@@ -163,14 +92,11 @@ test("on the master, one process plays every trial of a random search", async ()
     const trained: [number, number][] = [];
     const transport = injectTransport(tm, () => env.PUSHTUNE_TOKEN ?? "");
     const asks: string[] = [];
-    const posted: number[] = []; // the steps of each checkpoint sent on its own
     for await (const ctx of trials({
       ...quiet,
       env,
       transport: {
         request(method, path, body, options) {
-          if (path === "/checkpoints")
-            posted.push((body as { stepsCompleted: number }).stepsCompleted);
           if (path.includes("/searcher/operation")) asks.push(path);
           return transport.request(method, path, body, options);
         },
@@ -199,17 +125,6 @@ test("on the master, one process plays every trial of a random search", async ()
       `/experiments/${created.body.id}`,
     );
     expect(exp.body).toMatchObject({ state: "COMPLETED", trialCounts: { COMPLETED: 3 } });
-    // Each trial's final checkpoint rode on its ask for the next trial (those the policy took at 10 did not).
-    expect(posted).not.toContain(20);
-    const saved = await tm.admin.get<{
-      checkpoints: { trialId: number; stepsCompleted: number }[];
-    }>(`/experiments/${created.body.id}/checkpoints?includeDeleted=true`);
-    const final = saved.body.checkpoints.filter((c) => c.stepsCompleted === 20);
-    expect(final.map((c) => [c.trialId, c.stepsCompleted]).sort()).toEqual([
-      [1, 20],
-      [2, 20],
-      [3, 20],
-    ]);
   } finally {
     await tm.close();
   }

@@ -113,10 +113,9 @@ export type CheckpointBody = Static<typeof CheckpointBody>;
 /**
  * A trial process asking for its next trial. `checkpoint`: the checkpoint it
  * took last, registered before its allocation ends (as `POST /checkpoints`
- * would, one request fewer): a trial the searcher closed checkpoints its
- * final state, and a trial told to stop checkpoints, then asks. An ask
- * refused because the allocation has already ended (409 STALE_ALLOCATION)
- * still registers it.
+ * would, one request fewer): a trial told to stop checkpoints, then asks. An
+ * ask refused because the allocation has already ended (409
+ * STALE_ALLOCATION) still registers it.
  */
 export const NextTrialBody = Type.Object(
   { checkpoint: Type.Optional(CheckpointBody) },
