@@ -33,8 +33,16 @@
  */
 import { pathToFileURL } from "node:url";
 import type { ExperimentConfig, SearcherConfig } from "../src/protocol/config/types.js";
-import { simulate } from "../src/searcher/simulate.js";
 import { config as baseConfig } from "./searcher-preview.js";
+import {
+  mean,
+  NONE,
+  type Run,
+  reaching,
+  replay,
+  type Target,
+  targetOf,
+} from "./support/curve-replay.js";
 import {
   CURVE_SETS,
   type CurveMetric,
@@ -141,82 +149,6 @@ function experiment(curves: LearningCurves, searcher: SearcherConfig, seed: numb
   return config;
 }
 
-interface Run {
-  /** Units trained by all trials. */
-  compute: number;
-  best: number;
-  trials: number;
-  /** Trials trained to max_length. */
-  full: number;
-  /** Units trained when a validation first reached `target`; null if none did. */
-  reached: number | null;
-  /** The grid point of the trial with the best validation at max_length (its model is the one to use). */
-  incumbent: number | null;
-  /**
-   * Units trained when that trial's point first was one whose final value,
-   * averaged over its recorded runs, is at least as good as `target.mean`.
-   */
-  reachedMean: number | null;
-  /** The share of its trials sampled at one of the best quarter of grid points. */
-  atBestPoints: number;
-}
-
-/**
- * What a run must reach: `value`, a validation as good as random search's
- * final best (one run's value, its luck included); `mean`, a model to use
- * whose grid point is on average as good as that of random's best trial.
- */
-interface Target {
-  value: number;
-  mean: number;
-}
-
-/** No target: a run replayed to find random search's own. */
-const NONE: Target = { value: Number.NEGATIVE_INFINITY, mean: Number.NEGATIVE_INFINITY };
-
-function replay(
-  curves: LearningCurves,
-  config: ExperimentConfig,
-  target: Target,
-  validation = curves.validation,
-): Run {
-  const trained = new Map<number, number>();
-  const bestPoints = new Set(curves.bestPoints(1 / 4));
-  const finalMeans = curves.meansAt(curves.epochs);
-  let atBestPoints = 0;
-  const run: Run = {
-    compute: 0,
-    best: Number.POSITIVE_INFINITY,
-    trials: 0,
-    full: 0,
-    reached: null,
-    incumbent: null,
-    reachedMean: null,
-    atBestPoints: 0,
-  };
-  const seed = config.reproducibility?.experiment_seed ?? 0;
-  const { trials } = simulate(config, {
-    report({ requestId, hparams, length }) {
-      if (!trained.has(requestId) && bestPoints.has(curves.pointOf(hparams))) atBestPoints++;
-      run.compute += length - (trained.get(requestId) ?? 0);
-      trained.set(requestId, length);
-      const loss = validation(hparams, length, seed, requestId);
-      if (length === curves.epochs && loss < run.best) {
-        run.best = loss;
-        run.incumbent = curves.pointOf(hparams);
-        if (run.reachedMean === null && finalMeans[run.incumbent]! <= target.mean)
-          run.reachedMean = run.compute;
-      }
-      if (run.reached === null && loss <= target.value) run.reached = run.compute;
-      return loss;
-    },
-  });
-  run.trials = trials.length;
-  run.atBestPoints = atBestPoints / trials.length;
-  run.full = trials.filter((t) => t.lengths.includes(curves.epochs)).length;
-  return run;
-}
-
 /** `replay` of the method of METHODS named `name`, on the curves' metric. */
 function replayMethod(
   curves: LearningCurves,
@@ -253,21 +185,6 @@ export interface MethodFigures {
    * rather than one run's value).
    */
   expected: Pick<MethodFigures, "meanToReach" | "reached" | "ratio" | "meetsAim">;
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** What random search's run reached, as a target for the runs of the same seed. */
-function targetOf(curves: LearningCurves, random: Run): Target {
-  return { value: random.best, mean: curves.meansAt(curves.epochs)[random.incumbent!]! };
-}
-
-/** Mean units until `reached` (a whole run where it never was), and on how many seeds it was. */
-function reaching(rs: Run[], reached: (r: Run) => number | null) {
-  return {
-    meanToReach: mean(rs.map((r) => reached(r) ?? r.compute)),
-    reached: rs.filter((r) => reached(r) !== null).length,
-  };
 }
 
 export function measure(

@@ -58,6 +58,8 @@ export interface LearningCurves {
   validation(hparams: HParams, epochs: number, seed: number, requestId: number): number;
   /** Every grid point's metric after `epochs` epochs, averaged over its runs. */
   meansAt(epochs: number): number[];
+  /** Grid point `point`'s metric after max_length, averaged over its runs. */
+  finalMean(point: number): number;
   /** The index (in meansAt's order) of the grid point whose runs a trial with `hparams` replays. */
   pointOf(hparams: HParams): number;
   /** The best `share` of grid points by their final value averaged over their runs, best first. */
@@ -132,6 +134,10 @@ export function loadLearningCurves(metric: CurveMetric, set: CurveSet = "digits"
   const meansAt = (epochs: number) =>
     curves.map((runs) => runs.reduce((sum, curve) => sum + at(curve, epochs), 0) / runs.length);
   let finalMeans: number[] | null = null;
+  const finalMean = (point: number) => {
+    finalMeans ??= meansAt(file.epochs);
+    return finalMeans[point]!;
+  };
   return {
     set,
     source: file.source,
@@ -148,11 +154,10 @@ export function loadLearningCurves(metric: CurveMetric, set: CurveSet = "digits"
     validation: (hparams, epochs, seed, requestId) =>
       replayed(indexOf(hparams), epochs, seed, requestId),
     meansAt,
+    finalMean,
     pointOf: indexOf,
     bestPoints: (share) => {
-      finalMeans ??= meansAt(file.epochs);
-      const means = finalMeans;
-      const order = means.map((_, i) => i).sort((a, b) => means[a]! - means[b]! || a - b);
+      const order = curves.map((_, i) => i).sort((a, b) => finalMean(a) - finalMean(b) || a - b);
       return order.slice(0, Math.ceil(order.length * share));
     },
     atPoints: (points) => (_hparams, epochs, seed, requestId) =>

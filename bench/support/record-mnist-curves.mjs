@@ -61,9 +61,7 @@ async function recordReplicate(replicate) {
     for (let unit = 0; unit < UNITS; unit++) {
       let diverged = false;
       for (let i = 0; i < BATCHES_PER_UNIT && !diverged; i++, batch++) {
-        diverged = !Number.isFinite(
-          (await trainArrays(model, sampler.batch(batch), BATCH_SIZE)).loss,
-        );
+        diverged = !Number.isFinite((await trainArrays(model, sampler.batch(batch))).loss);
       }
       if (diverged) break; // the rest of the curve stays null
       const metrics = await evaluateModel(model, validation);

@@ -88,9 +88,10 @@ export async function trainStep(model, { images, imagesT, labels }) {
 
 /**
  * `trainStep` on a batch as `BatchSampler.batch` returns it (row-major
- * arrays of `batchSize` images): the batch becomes tensors for the step only.
+ * arrays): the batch becomes tensors for the step only.
  */
-export async function trainArrays(model, { images, imagesT, labels }, batchSize) {
+export async function trainArrays(model, { images, imagesT, labels }) {
+  const batchSize = labels.length / NUM_CLASSES;
   const batch = {
     images: tf.tensor2d(images, [batchSize, IMAGE_SIZE]),
     imagesT: tf.tensor2d(imagesT, [IMAGE_SIZE, batchSize]),

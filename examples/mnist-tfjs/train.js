@@ -39,8 +39,7 @@ class MnistTrainer extends Trainer {
   }
 
   async trainBatch(batchIndex) {
-    const { sampler } = this;
-    const metrics = await trainArrays(this.model, sampler.batch(batchIndex), sampler.batchSize);
+    const metrics = await trainArrays(this.model, this.sampler.batch(batchIndex));
     if (!Number.isFinite(metrics.loss)) {
       throw new InvalidHPError(
         `the training loss diverged (${metrics.loss}) at batch ${batchIndex}`,

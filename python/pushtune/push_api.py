@@ -85,7 +85,8 @@ class PushApi:
     def next_trial(self, checkpoint: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, str]]:
         """This allocation's trial is done and its process can take another: the
         environment of the next trial it runs, or None when there is none.
-        ``checkpoint``: the report of the trial's last checkpoint, registered first."""
+        ``checkpoint``: the report of the trial's last checkpoint, registered first,
+        also when the ask is refused because the allocation has already ended."""
         path = f"/allocations/{self._allocation}/next_trial"
         body = {} if checkpoint is None else {"checkpoint": checkpoint}
         env: Optional[Dict[str, str]] = _checked(is_next_trial_response, self.transport.request("POST", path, body), path)["env"]

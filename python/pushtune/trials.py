@@ -81,7 +81,8 @@ def _ask_for_next_trial(
     api: PushApi, backoff: Backoff, checkpoint: Optional[Dict[str, Any]]
 ) -> Optional[Dict[str, str]]:
     """None when there is no next trial, or when the master refuses the ask (the
-    allocation was stopped meanwhile): either way this process is done. An ask
+    allocation was stopped meanwhile; it registered the carried ``checkpoint``
+    before refusing): either way this process is done. An ask
     that got no answer is repeated: the master answers a repeated ask the same,
     and registers the same ``checkpoint`` once."""
     failures = 0

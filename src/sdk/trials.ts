@@ -68,7 +68,8 @@ async function* once(
 
 /**
  * Null when there is no next trial, or when the master refuses the ask (the
- * allocation was stopped meanwhile): either way this process is done. An ask
+ * allocation was stopped meanwhile; it registered the carried `checkpoint`
+ * before refusing): either way this process is done. An ask
  * that got no answer is repeated until it gets one: the master may have
  * handed this process a trial already, and answers a repeated ask the same.
  * `stop` ends it (rejecting) before another ask goes out.
