@@ -13,9 +13,9 @@
  * (validation loss and validation error = 1 - accuracy), each grid point (lr
  * slowest, dropout fastest) and each replicate, the metric after units
  * 1..64, to four significant digits. Replicate r of grid point i is trained
- * with trial seed i + r * (grid points): another weight initialisation and
- * batch order (the dropout masks are not seeded, as in the example), the
- * noise a searcher meets when it tries one point twice. Each replicate runs
+ * with trial seed i + r * (grid points): another weight initialisation,
+ * batch order and dropout masks, the noise a searcher meets when it tries one
+ * point twice. Each replicate runs
  * in its own process, `jobs` at a time (one core each); the file is written
  * again after each replicate, so an interrupted run leaves those it finished.
  */

@@ -148,7 +148,9 @@ export class BatchSampler {
 
   /**
    * A batch as row-major arrays, reused from call to call: `images` [b, 784],
-   * the same transposed as `imagesT` [784, b], and one-hot `labels` [b, 10].
+   * the same transposed as `imagesT` [784, b], and one-hot `labels` [b, 10];
+   * and `dropoutSeed`, the seed of its dropout mask, from the trial seed and
+   * `batchIndex` alone.
    */
   batch(batchIndex) {
     const epoch = Math.floor(batchIndex / this.batchesPerEpoch);
@@ -166,6 +168,6 @@ export class BatchSampler {
       for (let p = 0; p < IMAGE_SIZE; p++) imagesT[p * b + i] = row[p];
       labels[i * NUM_CLASSES + this.split.labels[src]] = 1;
     }
-    return { images, imagesT, labels };
+    return { images, imagesT, labels, dropoutSeed: `${this.seed}/${batchIndex}` };
   }
 }

@@ -15,7 +15,10 @@ import { IMAGE_SIZE, NUM_CLASSES } from "./data.js";
  */
 const initializerSeed = (seed) => (seed === 0 ? 2 ** 32 : seed);
 
-/** A compiled model; weights are initialised from `seed`, dropout masks are not seeded. */
+/**
+ * A compiled model; weights are initialised from `seed`. Dropout masks are
+ * drawn by `trainStep`, from the batch's own seed.
+ */
 export function buildModel({ lr, hidden, dropout, seed: trialSeed }) {
   const seed = initializerSeed(trialSeed);
   const model = tf.sequential({
@@ -59,8 +62,11 @@ const firstLayerProduct = tf.customGrad((x, xT, kernel) => ({
  * `imagesT` [784, b], one-hot `labels` [b, 10]): what `model.trainOnBatch`
  * does, with the first layer's gradient computed as above. The same variables
  * in the same order, so the optimizer's state saves and restores as usual.
+ * The dropout mask is drawn from `dropoutSeed` (the batch's, see
+ * `BatchSampler.batch`), so a step depends on nothing but the model and the
+ * batch: a trial resumed from a checkpoint trains on as one that never stopped.
  */
-export async function trainStep(model, { images, imagesT, labels }) {
+export async function trainStep(model, { images, imagesT, labels, dropoutSeed }) {
   const [dense1, dropout, dense2] = model.layers;
   if (dense1.getConfig().activation !== "relu" || dense2.getConfig().activation !== "softmax") {
     throw new Error("trainStep expects dense(relu) → dropout → dense(softmax)");
@@ -72,7 +78,7 @@ export async function trainStep(model, { images, imagesT, labels }) {
   const loss = model.optimizer.minimize(
     () => {
       let hidden = tf.relu(tf.add(firstLayerProduct(images, imagesT, kernel1), bias1));
-      if (rate > 0) hidden = tf.dropout(hidden, rate);
+      if (rate > 0) hidden = tf.dropout(hidden, rate, undefined, dropoutSeed);
       const logits = tf.add(tf.matMul(hidden, kernel2), bias2);
       const correct = tf.equal(tf.argMax(logits, 1), tf.argMax(labels, 1));
       accuracy = tf.keep(tf.mean(tf.cast(correct, "float32")));
@@ -90,9 +96,10 @@ export async function trainStep(model, { images, imagesT, labels }) {
  * `trainStep` on a batch as `BatchSampler.batch` returns it (row-major
  * arrays): the batch becomes tensors for the step only.
  */
-export async function trainArrays(model, { images, imagesT, labels }) {
+export async function trainArrays(model, { images, imagesT, labels, dropoutSeed }) {
   const batchSize = labels.length / NUM_CLASSES;
   const batch = {
+    dropoutSeed,
     images: tf.tensor2d(images, [batchSize, IMAGE_SIZE]),
     imagesT: tf.tensor2d(imagesT, [IMAGE_SIZE, batchSize]),
     labels: tf.tensor2d(labels, [batchSize, NUM_CLASSES]),
