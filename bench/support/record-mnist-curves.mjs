@@ -15,9 +15,9 @@
  * 1..64, to four significant digits. Replicate r of grid point i is trained
  * with trial seed i + r * (grid points): another weight initialisation,
  * batch order and dropout masks, the noise a searcher meets when it tries one
- * point twice. Each replicate runs
- * in its own process, `jobs` at a time (one core each); the file is written
- * again after each replicate, so an interrupted run leaves those it finished.
+ * point twice. Each replicate runs in its own process, `jobs` at a time (one
+ * core each); the file is written again after each replicate, so an
+ * interrupted run leaves those it finished.
  */
 import { fork } from "node:child_process";
 import { renameSync, writeFileSync } from "node:fs";

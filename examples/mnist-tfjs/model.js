@@ -99,13 +99,12 @@ export async function trainStep(model, { images, imagesT, labels, dropoutSeed })
 export async function trainArrays(model, { images, imagesT, labels, dropoutSeed }) {
   const batchSize = labels.length / NUM_CLASSES;
   const batch = {
-    dropoutSeed,
     images: tf.tensor2d(images, [batchSize, IMAGE_SIZE]),
     imagesT: tf.tensor2d(imagesT, [IMAGE_SIZE, batchSize]),
     labels: tf.tensor2d(labels, [batchSize, NUM_CLASSES]),
   };
   try {
-    return await trainStep(model, batch);
+    return await trainStep(model, { ...batch, dropoutSeed });
   } finally {
     tf.dispose(batch);
   }

@@ -30,7 +30,7 @@ test("trial seed 0 starts from other weights than trial seed 1", () => {
   expect(initialWeights(0)).not.toEqual(initialWeights(1));
 });
 
-/** 64 made-up images of 784 pixels, 8 per class. */
+/** 64 made-up images of 784 pixels, labelled 0–9 in turn. */
 function smallSplit() {
   const size = 64;
   const images = new Float32Array(size * IMAGE_SIZE);
@@ -39,7 +39,7 @@ function smallSplit() {
   return { images, labels, size };
 }
 
-/** The weights after training batches `from`..`to` - 1 of trial `seed` with dropout 0.5. */
+/** The weights after training `batches` (indices, in order) of trial `seed` with dropout 0.5. */
 async function weightsAfter(
   seed: number,
   batches: number[],
