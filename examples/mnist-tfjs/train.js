@@ -32,8 +32,8 @@ class MnistTrainer extends Trainer {
     this.model = buildModel({ lr, hidden, dropout, seed: ctx.trialSeed });
   }
 
-  /** Frees what this trial's tensors hold, so that the process can run the next one. */
-  dispose() {
+  /** Frees what this trial's tensors hold, so that the process can run the next one (after every fit). */
+  teardown() {
     this.model?.optimizer.dispose(); // passed to compile(), so the model does not own it
     this.model?.dispose();
   }
@@ -125,13 +125,9 @@ function dryRunOptions() {
 
 for await (const ctx of trials({ dryRun: dryRunOptions() })) {
   const trainer = new MnistTrainer();
-  try {
-    const { outcome, batches } = await trainer.fit({ ctx });
-    const accuracy = trainer.lastValidation?.validation_accuracy;
-    console.log(
-      `mnist-tfjs: ${outcome} after ${batches} batches; validation accuracy ${accuracy?.toFixed(4) ?? "n/a"}`,
-    );
-  } finally {
-    trainer.dispose();
-  }
+  const { outcome, batches } = await trainer.fit({ ctx });
+  const accuracy = trainer.lastValidation?.validation_accuracy;
+  console.log(
+    `mnist-tfjs: ${outcome} after ${batches} batches; validation accuracy ${accuracy?.toFixed(4) ?? "n/a"}`,
+  );
 }

@@ -1,7 +1,8 @@
 """pushtune: what a Python trial imports. The core context (``init``) for any
 training loop, the ``Trainer`` for those who would rather fill in a class,
-``trials()`` to run trial after trial in one process, and
-``pushtune.testing.FakeMaster`` to test trial code without a server."""
+``trials()`` to run trial after trial in one process (``fit_trials()``: with
+a fresh Trainer for each), and ``pushtune.testing.FakeMaster`` to test trial
+code without a server."""
 
 from .backoff import Backoff
 from .checkpoints import METADATA_FILE, Checkpoints
@@ -30,7 +31,7 @@ from .search_runner import (
 from .searcher import SearcherOperation
 from .trainer import FitResult, Trainer
 from .transport import HttpTransport, Transport
-from .trials import trials
+from .trials import fit_trials, trials
 
 __version__ = "0.1.0"
 
@@ -60,6 +61,7 @@ __all__ = [
     "TrialEnvironmentError",
     "UnexpectedResponseError",
     "close",
+    "fit_trials",
     "init",
     "shutdown",
     "trials",

@@ -68,26 +68,35 @@ class Trainer(abc.ABC):
     def load(self, path: Path) -> None:
         """Reads back what ``save`` wrote."""
 
+    def teardown(self) -> None:
+        """Optional: frees what this trial's model holds (memory, open files) once its
+        fit is over, however it ended, so that the process can run another."""
+
     def fit(self, ctx: Optional[Context] = None) -> FitResult:
         """Runs until the trial is closed or preempted; everything reported is
         delivered when this returns. Returns normally on preemption, so the
         process can exit 0. Without ``ctx`` it opens one (``pushtune.init()``) and
-        closes it; with one, it only flushes it."""
+        closes it; with one, it only flushes it. ``teardown`` runs last."""
         own = ctx is None
         context = init() if ctx is None else ctx
         try:
             result = _WorkloadSequencer(self, context).run()
+            if own:
+                context.close()
+            else:
+                context.flush()
         except BaseException:
             if own:
                 try:
                     context.close(FLUSH_DEADLINE)
                 except Exception:  # noqa: BLE001 - the trainer's error is the one to see
                     pass
+            try:
+                self.teardown()
+            except Exception:  # noqa: BLE001 - the trainer's error is the one to see
+                pass
             raise
-        if own:
-            context.close()
-        else:
-            context.flush()
+        self.teardown()
         return result
 
 

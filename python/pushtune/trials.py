@@ -12,19 +12,23 @@ process was sent SIGTERM: it is wanted gone and takes no next trial)::
 
 Between trials the PUSHTUNE_* variables of ``env`` (``os.environ`` by default)
 are those of the current trial. Off the cluster it yields the one dry-run
-context."""
+context. ``fit_trials`` is that loop for a Trainer: a fresh trainer for every
+trial, made by the callable it is given::
+
+    pushtune.fit_trials(MyTrainer)      # or lambda: MyTrainer(data)"""
 
 from __future__ import annotations
 
 import os
 import time
-from typing import Any, Dict, Iterator, MutableMapping, Optional
+from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional
 
 from .backoff import DEFAULT_BACKOFF, Backoff
-from .context import Context, init
+from .context import Context, _stderr, init
 from .environment import is_off_cluster, trial_environment_or_exit
 from .errors import RequestError, RetryableError
 from .push_api import PushApi, TrialIdentity
+from .trainer import FitResult, Trainer
 from .transport import HttpTransport, Transport
 
 
@@ -75,6 +79,22 @@ def trials(
         if following is None:
             return
         environ.update(following)
+
+
+def fit_trials(make_trainer: Callable[[], Trainer], **options: Any) -> List[FitResult]:
+    """Fits a fresh trainer from ``make_trainer`` to every trial the master hands
+    this process (``trials(**options)``), one after another, each torn down before
+    the next is made; off the cluster, to the one dry-run trial. Logs a line per
+    trial (its outcome and batches) and returns their results, in order, when
+    there is no next trial. A fit that raises ends it, as a loop body that
+    raises ends ``trials()``."""
+    log: Callable[[str], None] = options.get("log", _stderr)
+    results: List[FitResult] = []
+    for ctx in trials(**options):
+        result = make_trainer().fit(ctx=ctx)
+        log(f"pushtune: trial {ctx.trial_id} {result.outcome} after {result.batches} batches")
+        results.append(result)
+    return results
 
 
 def _ask_for_next_trial(

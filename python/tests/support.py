@@ -60,6 +60,28 @@ class Scripted:
             return [p for _, p, _ in self.calls]
 
 
+def two_trials(
+    first: FakeMaster, second: FakeMaster, handed: Optional[List[int]] = None, length: int = 5
+) -> Scripted:
+    """A transport for a process started for ``first``'s trial (allocation ``a-1``,
+    trial 1) to which the master hands ``second``'s (``a-2``, trial 2, its first
+    operation ``length``) when asked for the next trial, and nothing after it;
+    ``handed`` records each hand-over."""
+
+    def answer(method: str, path: str, body: Any) -> Any:
+        if path.endswith("/next_trial"):
+            if "/a-1/" in path:
+                if handed is not None:
+                    handed.append(2)
+                operation = json.dumps({"op": {"length": length}, "completed": False})
+                return {"env": {**second.env(), "PUSHTUNE_OPERATION": operation}}
+            return {"env": None}
+        of_first = "/trials/1/" in path or "/a-1/" in path or (isinstance(body, dict) and body.get("trialId") == 1)
+        return (first if of_first else second).request(method, path, body)
+
+    return Scripted(answer)
+
+
 class HttpFakeMaster:
     """A FakeMaster behind a real HTTP server on 127.0.0.1. ``status_override``
     lets a test answer the next requests with a given status and body."""

@@ -1,31 +1,21 @@
 """trials(): trial after trial in one process."""
 
-import json
 import unittest
 
 import pushtune
 from pushtune.testing import FakeMaster
 
-from .support import Scripted
+from .support import Scripted, two_trials
 
 
 class TrialsTest(unittest.TestCase):
     def test_a_process_runs_the_trials_the_master_hands_it_one_after_another(self):
         first = FakeMaster(ops=[5], trial_id=1, allocation_id="a-1", hparams={"lr": 0.1})
         second = FakeMaster(ops=[5], trial_id=2, allocation_id="a-2", hparams={"lr": 0.2})
-        handed = []
-
-        def answer(method, path, body):
-            if path.endswith("/next_trial"):
-                if "/a-1/" in path:
-                    handed.append(2)
-                    return {"env": {**second.env(), "PUSHTUNE_OPERATION": json.dumps({"op": {"length": 5}, "completed": False})}}
-                return {"env": None}
-            return (first if "/trials/1/" in path or "/a-1/" in path else second).request(method, path, body)
-
+        handed: list = []
         env = dict(first.env())
         seen = []
-        for ctx in pushtune.trials(env=env, transport=Scripted(answer), handle_sigterm=False):
+        for ctx in pushtune.trials(env=env, transport=two_trials(first, second, handed), handle_sigterm=False):
             seen.append((ctx.trial_id, ctx.hparams["lr"], env["PUSHTUNE_TRIAL_ID"]))
             for op in ctx.searcher.operations():
                 ctx.train.report_validation_metrics(op.length, {"validation_loss": ctx.hparams["lr"]})

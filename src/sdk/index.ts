@@ -42,4 +42,4 @@ export type { FitOptions, FitResult, TrainerHooks } from "./trainer.js";
 export { runTrainer, Trainer } from "./trainer.js";
 export type { HttpMethod, HttpTransportOptions, RequestOptions, Transport } from "./transport.js";
 export { HttpTransport } from "./transport.js";
-export { trials } from "./trials.js";
+export { fitTrials, trials } from "./trials.js";

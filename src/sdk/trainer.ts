@@ -46,6 +46,11 @@ export interface TrainerHooks {
   save(dir: string): MaybePromise<void>;
   /** Reads back what `save` wrote. */
   load(dir: string): MaybePromise<void>;
+  /**
+   * Optional: frees what this trial's model holds (tensors, open files) once
+   * its fit is over, however it ended, so that the process can run another.
+   */
+  teardown?(): MaybePromise<void>;
 }
 
 export interface FitOptions {
@@ -75,8 +80,8 @@ export abstract class Trainer implements TrainerHooks {
 
 /**
  * Runs a trainer until the trial is closed or preempted; everything it
- * reported is delivered when this resolves. Returns normally on preemption, so
- * the process can exit 0.
+ * reported is delivered when this resolves, and `teardown` has run. Returns
+ * normally on preemption, so the process can exit 0.
  */
 export async function runTrainer(
   trainer: TrainerHooks,
@@ -86,11 +91,16 @@ export async function runTrainer(
   let result: FitResult;
   try {
     result = await new WorkloadSequencer(trainer, ctx).run();
+    await (options.ctx === undefined ? ctx.close() : ctx.flush());
   } catch (error) {
     if (options.ctx === undefined) await ctx.close().catch(() => undefined);
+    // The trainer's error is the one to see, not one of its teardown.
+    await Promise.resolve()
+      .then(() => trainer.teardown?.())
+      .catch(() => undefined);
     throw error;
   }
-  await (options.ctx === undefined ? ctx.close() : ctx.flush());
+  await trainer.teardown?.();
   return result;
 }
 

@@ -12,7 +12,8 @@
  *     }
  *
  * Every trial gets a fresh context and should get fresh state: build models
- * inside the loop. Between trials the PUSHTUNE_* variables of `env`
+ * inside the loop. `fitTrials` is that loop for a Trainer: a fresh trainer
+ * for every trial, made by the function it is given. Between trials the PUSHTUNE_* variables of `env`
  * (`process.env` by default) are those of the current trial; a `transport`
  * given in the options serves every trial, so it must authenticate with the
  * current `env.PUSHTUNE_TOKEN`. Off-cluster it yields the one dry-run context.
@@ -24,6 +25,7 @@ import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
 import { RequestError, RetryableError } from "./errors.js";
 import { PushApi } from "./push-api.js";
+import { type FitResult, runTrainer, type TrainerHooks } from "./trainer.js";
 import { HttpTransport } from "./transport.js";
 
 export async function* trials(options: InitOptions = {}): AsyncGenerator<Context, void, undefined> {
@@ -48,6 +50,30 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     if (next === null) return;
     Object.assign(env, next);
   }
+}
+
+/**
+ * Fits a fresh trainer from `makeTrainer` to every trial the master hands this
+ * process (`trials(options)`), one after another, each torn down before the
+ * next is made; off the cluster, to the one dry-run trial. Logs a line per
+ * trial (its outcome and batches) and resolves with their results, in order,
+ * when there is no next trial. A fit that throws ends it, as a loop body that
+ * throws ends `trials()`.
+ *
+ *     await fitTrials(() => new MyTrainer());
+ */
+export async function fitTrials(
+  makeTrainer: () => TrainerHooks,
+  options: InitOptions = {},
+): Promise<FitResult[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const results: FitResult[] = [];
+  for await (const ctx of trials(options)) {
+    const result = await runTrainer(makeTrainer(), { ctx });
+    log(`pushtune: trial ${ctx.trialId} ${result.outcome} after ${result.batches} batches`);
+    results.push(result);
+  }
+  return results;
 }
 
 /**

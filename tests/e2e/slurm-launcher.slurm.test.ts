@@ -46,7 +46,7 @@ test("the synthetic example's search runs to COMPLETED as Slurm jobs", async () 
   for (const t of trials) {
     expect(t.state).toBe("COMPLETED");
     expect(t.restarts).toBe(0);
-    const ends = (await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l));
-    expect(ends).toEqual([`trial ${t.id}: completed after 30 batches`]);
+    const ends = (await logsOf(c, t.id)).filter((l) => /^pushtune: trial \d+ /.test(l));
+    expect(ends).toEqual([`pushtune: trial ${t.id} completed after 30 batches`]);
   }
 }, 60_000);

@@ -84,8 +84,8 @@ test("a master killed with SIGKILL while jobs run: its successor adopts them, no
     });
     const steps = (await metricsOf(c, t.id, "training")).map((m) => m.stepsCompleted);
     expect(steps).toEqual(Array.from({ length: LENGTH / 5 }, (_, i) => 5 * (i + 1)));
-    expect((await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l))).toEqual([
-      `trial ${t.id}: completed after ${LENGTH} batches`,
+    expect((await logsOf(c, t.id)).filter((l) => /^pushtune: trial \d+ /.test(l))).toEqual([
+      `pushtune: trial ${t.id} completed after ${LENGTH} batches`,
     ]);
   }
 }, 60_000);

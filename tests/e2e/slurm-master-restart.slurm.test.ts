@@ -74,7 +74,7 @@ test("a master that comes back adopts a running job, and its trial completes in 
   const [t] = await trialDetails(c, id);
   expect(t!.restarts).toBe(0);
   expect(t!.allocations).toHaveLength(1);
-  expect((await logsOf(c, t!.id)).filter((l) => /^trial \d+: /.test(l))).toEqual([
-    `trial ${t!.id}: completed after 200 batches`,
+  expect((await logsOf(c, t!.id)).filter((l) => /^pushtune: trial \d+ /.test(l))).toEqual([
+    `pushtune: trial ${t!.id} completed after 200 batches`,
   ]);
 }, 60_000);

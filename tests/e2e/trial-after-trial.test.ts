@@ -50,8 +50,8 @@ test("one process per slot runs a whole random search, with the results of a pro
       "completed (its process asked for the next trial)",
     ]);
     // Each trial's logs are its own, though its process ran others before or after it.
-    const ends = (await logsOf(c, t.id)).filter((l) => /^trial \d+: /.test(l));
-    expect(ends).toEqual([`trial ${t.id}: completed after 40 batches`]);
+    const ends = (await logsOf(c, t.id)).filter((l) => /^pushtune: trial \d+ /.test(l));
+    expect(ends).toEqual([`pushtune: trial ${t.id} completed after 40 batches`]);
   }
   expect([...pids].every((pid) => Number.isInteger(pid))).toBe(true);
   expect(pids.size).toBe(2);

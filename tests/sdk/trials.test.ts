@@ -5,8 +5,7 @@
  */
 import { expect, test } from "vitest";
 import { FakeMaster, trials } from "../../src/sdk/index.js";
-import { startTestMaster } from "../master/support/harness.js";
-import { injectTransport } from "./inject-transport.js";
+import { startOneProcessSearch } from "./one-process-search.js";
 import { RecordingTrainer } from "./recording-trainer.js";
 import { fastBackoff } from "./support.js";
 
@@ -69,28 +68,10 @@ test("off the cluster there is one trial, the dry run", async () => {
 });
 
 test("on the master, one process plays every trial of a random search", async () => {
-  const tm = await startTestMaster({ slots: 1 });
+  const search = await startOneProcessSearch(3);
+  const { tm, env, transport } = search;
   try {
-    const created = await tm.admin.post<{ id: number }>("/experiments", {
-      config: {
-        name: "one-process",
-        entrypoint: "node train.js",
-        hyperparameters: { lr: { type: "double", minval: 0.001, maxval: 0.1 } },
-        searcher: {
-          name: "random",
-          metric: "validation_loss",
-          max_length: { batches: 20 },
-          max_trials: 3,
-        },
-        min_validation_period: { batches: 10 },
-      },
-      workdir: "/tmp",
-    });
-    await tm.settle();
-    const [spec] = tm.launcher.launched;
-    const env = { ...spec!.env };
     const trained: [number, number][] = [];
-    const transport = injectTransport(tm, () => env.PUSHTUNE_TOKEN ?? "");
     const asks: string[] = [];
     for await (const ctx of trials({
       ...quiet,
@@ -109,8 +90,7 @@ test("on the master, one process plays every trial of a random search", async ()
       trained.push([ctx.trialId, trainer.trained.length]);
     }
     // The process ends its last trial by exiting.
-    tm.launcher.exit(env.PUSHTUNE_ALLOCATION_ID!);
-    await tm.settle();
+    await search.exit();
 
     expect(trained).toEqual([
       [1, 20],
@@ -121,10 +101,10 @@ test("on the master, one process plays every trial of a random search", async ()
     // Each trial's environment said its operation, and its completion's answer that it ends.
     expect(asks).toEqual([]);
     expect(env.PUSHTUNE_OPERATION).toBeUndefined(); // taken by the context that used it
-    const exp = await tm.admin.get<{ state: string; trialCounts: Record<string, number> }>(
-      `/experiments/${created.body.id}`,
-    );
-    expect(exp.body).toMatchObject({ state: "COMPLETED", trialCounts: { COMPLETED: 3 } });
+    expect(await search.experiment()).toMatchObject({
+      state: "COMPLETED",
+      trialCounts: { COMPLETED: 3 },
+    });
   } finally {
     await tm.close();
   }
