@@ -64,7 +64,9 @@ export function experimentDetail(
   const summary = experimentSummary(exp, trials, owner);
   const elapsed = (now.getTime() - exp.createdAt.getTime()) / 1000;
   const p = summary.progress;
-  const etaSeconds = exp.endedAt || p <= 0 ? (exp.endedAt ? 0 : null) : (elapsed * (1 - p)) / p;
+  // Unknown before any progress, and when so little was made that the estimate overflows.
+  const eta = p > 0 ? (elapsed * (1 - p)) / p : Number.NaN;
+  const etaSeconds = exp.endedAt ? 0 : Number.isFinite(eta) ? Math.max(0, eta) : null;
   return {
     ...summary,
     ...configView(exp, showVariables),
