@@ -6,7 +6,9 @@
  * `trials()`). Prints the wall time against the ideal (trials × 0.5 s / slots;
  * aim < 1.10×), the time from `experiment create` to the first trial's first
  * metric, where each trial's extra time goes, and the CPU spent per trial by
- * the master and by the trial processes.
+ * the master and by the trial processes. Then the same trials once more with
+ * one `fit()` per process (bench/support/one-fit-per-process.js: a process
+ * start and the imports for every trial), for what `fitTrials` is worth.
  *
  *   npm run build && node --import tsx bench/trial-overhead.ts
  *   TRIALS=50 SLOTS=10 node --import tsx bench/trial-overhead.ts
@@ -14,6 +16,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fmt } from "./support/bench-master.js";
 import { measureTrialOverhead } from "./support/trial-overhead-run.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -37,18 +40,34 @@ export async function run(): Promise<Record<string, number>> {
   // The local launcher gives trials the master's environment, as it is at each launch.
   const caCerts = process.env.NODE_EXTRA_CA_CERTS;
   if (DROP_CA_CERTS) delete process.env.NODE_EXTRA_CA_CERTS;
+  const notes = DROP_CA_CERTS
+    ? [
+        "trial processes started without this machine's NODE_EXTRA_CA_CERTS: KEEP_NODE_EXTRA_CA_CERTS=1 keeps it",
+      ]
+    : [];
+  const trials = Number(process.env.TRIALS ?? 200);
+  const slots = Number(process.env.SLOTS ?? 10);
   try {
-    return await measureTrialOverhead({
-      trials: Number(process.env.TRIALS ?? 200),
-      slots: Number(process.env.SLOTS ?? 10),
+    const figures = await measureTrialOverhead({
+      trials,
+      slots,
       entrypoint: "node train.js",
       workdir: WORKDIR,
-      notes: DROP_CA_CERTS
-        ? [
-            "trial processes started without this machine's NODE_EXTRA_CA_CERTS: KEEP_NODE_EXTRA_CA_CERTS=1 keeps it",
-          ]
-        : [],
+      notes,
     });
+    console.log("the same trials, one fit() per process (no fitTrials):");
+    const alone = await measureTrialOverhead({
+      trials,
+      slots,
+      entrypoint: "node one-fit-per-process.js",
+      workdir: join(ROOT, "bench/support"),
+      showAim: false,
+    });
+    console.log(
+      `fitTrials: wall ${fmt(figures.ratio!, 3)}× the ideal, one fit() per process ${fmt(alone.ratio!, 3)}×; ` +
+        `fitTrials takes ${fmt(figures.wallSeconds! / alone.wallSeconds!, 2)} of its wall time`,
+    );
+    return { ...figures, oneFitPerProcessRatio: alone.ratio! };
   } finally {
     if (caCerts !== undefined) process.env.NODE_EXTRA_CA_CERTS = caCerts;
   }
