@@ -7,7 +7,6 @@ from __future__ import annotations
 import atexit
 import operator
 import os
-import sys
 import threading
 import time
 import weakref
@@ -19,6 +18,7 @@ from .environment import TrialEnvironment, is_off_cluster, read_trial_environmen
 from .errors import PreemptedError
 from .exit_signals import FLUSH_DEADLINE, on_sigterm
 from .metrics import check_report
+from .notices import stderr_line
 from .preemption import Preemption
 from .push_api import PushApi, TrialIdentity
 from .push_sender import PushSender
@@ -32,10 +32,6 @@ T = TypeVar("T")
 MAX_LONG_POLL_SECONDS = 600
 
 
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 def init(
     *,
     env: Optional[MutableMapping[str, str]] = None,
@@ -45,7 +41,7 @@ def init(
     operation_wait_seconds: float = 30,
     preemption_timeout_seconds: float = 60,
     handle_sigterm: bool = True,
-    log: Callable[[str], None] = _stderr,
+    log: Callable[[str], None] = stderr_line,
 ) -> "Context":
     """Connects this process to its trial. Reads PUSHTUNE_* (``os.environ`` unless
     ``env`` is given); off the cluster (no master, no trial, no transport) it starts
@@ -107,7 +103,7 @@ class Context:
         operation_wait_seconds: float = 30,
         preemption_timeout_seconds: float = 60,
         handle_sigterm: bool = True,
-        log: Callable[[str], None] = _stderr,
+        log: Callable[[str], None] = stderr_line,
         min_report_interval: float = 1.0,
         min_ask_interval: float = 1.0,
     ) -> None:
@@ -320,7 +316,7 @@ def _flush_at_exit() -> None:
         try:
             ctx.close(max(0.0, deadline - time.monotonic()))
         except Exception as error:  # noqa: BLE001 - the interpreter is going away
-            _stderr(f"pushtune: at exit: {error}")
+            stderr_line(f"pushtune: at exit: {error}")
 
 
 atexit.register(_flush_at_exit)

@@ -16,7 +16,6 @@ A loop reporting every batch then costs one request a second, not one per batch.
 from __future__ import annotations
 
 import random as _random
-import sys
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -24,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .errors import RequestError, RetryableError, is_fatal
 from .long_waits import bounded
+from .notices import stderr_line
 from .push_api import PushApi
 from .push_queue import (
     DEFAULT_MAX_BATCH_REPORTS,
@@ -36,10 +36,6 @@ from .push_queue import (
 )
 
 DEFAULT_MIN_INTERVAL = 1.0
-
-
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 class _Waiter:
@@ -55,7 +51,7 @@ class PushSender:
         self,
         api: PushApi,
         backoff: Backoff = DEFAULT_BACKOFF,
-        log: Callable[[str], None] = _stderr,
+        log: Callable[[str], None] = stderr_line,
         on_fatal: Optional[Callable[[RequestError], None]] = None,
         min_interval: float = DEFAULT_MIN_INTERVAL,
         max_batch_reports: int = DEFAULT_MAX_BATCH_REPORTS,

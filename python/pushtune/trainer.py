@@ -77,26 +77,33 @@ class Trainer(abc.ABC):
         delivered when this returns. Returns normally on preemption, so the
         process can exit 0. Without ``ctx`` it opens one (``pushtune.init()``) and
         closes it; with one, it only flushes it. ``teardown`` runs last."""
+        try:
+            result = self._fit_and_deliver(ctx)
+        except BaseException:
+            try:
+                self.teardown()
+            except Exception:  # noqa: BLE001 - the fit's error is the one to see
+                pass
+            raise
+        self.teardown()
+        return result
+
+    def _fit_and_deliver(self, ctx: Optional[Context]) -> FitResult:
         own = ctx is None
         context = init() if ctx is None else ctx
         try:
             result = _WorkloadSequencer(self, context).run()
-            if own:
-                context.close()
-            else:
-                context.flush()
         except BaseException:
             if own:
                 try:
                     context.close(FLUSH_DEADLINE)
                 except Exception:  # noqa: BLE001 - the trainer's error is the one to see
                     pass
-            try:
-                self.teardown()
-            except Exception:  # noqa: BLE001 - the trainer's error is the one to see
-                pass
             raise
-        self.teardown()
+        if own:
+            context.close()
+        else:
+            context.flush()
         return result
 
 

@@ -24,9 +24,10 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional
 
 from .backoff import DEFAULT_BACKOFF, Backoff
-from .context import Context, _stderr, init
+from .context import Context, init
 from .environment import is_off_cluster, trial_environment_or_exit
 from .errors import RequestError, RetryableError
+from .notices import stderr_line
 from .push_api import PushApi, TrialIdentity
 from .trainer import FitResult, Trainer
 from .transport import HttpTransport, Transport
@@ -88,7 +89,7 @@ def fit_trials(make_trainer: Callable[[], Trainer], **options: Any) -> List[FitR
     trial (its outcome and batches) and returns their results, in order, when
     there is no next trial. A fit that raises ends it, as a loop body that
     raises ends ``trials()``."""
-    log: Callable[[str], None] = options.get("log", _stderr)
+    log: Callable[[str], None] = options.get("log", stderr_line)
     results: List[FitResult] = []
     for ctx in trials(**options):
         result = make_trainer().fit(ctx=ctx)

@@ -21,6 +21,7 @@ import { EventLoopTurns } from "./event-loop.js";
 import { handleExitSignals } from "./exit-signals.js";
 import { isoTime } from "./iso-time.js";
 import { checkReport, type MetricGroup, type Metrics } from "./metrics.js";
+import { stderrLine } from "./notices.js";
 import { Preemption } from "./preemption.js";
 import { PushApi } from "./push-api.js";
 import { PushSender } from "./push-sender.js";
@@ -126,7 +127,7 @@ export class Context {
     this.config = trial.config;
     this.latestCheckpoint = trial.latestCheckpoint;
 
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = options.log ?? stderrLine;
     const backoff = { ...defaultBackoff, ...options.backoff };
     const api = new PushApi(transport, trial, trial.operation);
     this.sender = new PushSender(api, {

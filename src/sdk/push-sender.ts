@@ -11,6 +11,7 @@
 import { type LongTimeout, setLongTimeout } from "../protocol/timers.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff } from "./backoff.js";
 import { isFatal, RequestError, RetryableError } from "./errors.js";
+import { stderrLine } from "./notices.js";
 import { isPaced, type PacedItem, PacedPushes } from "./paced-pushes.js";
 import type { PushApi } from "./push-api.js";
 import {
@@ -83,7 +84,7 @@ export class PushSender {
     this.backoff = options.backoff ?? defaultBackoff;
     this.maxBatchReports = options.maxBatchReports ?? DEFAULT_MAX_BATCH_REPORTS;
     this.random = options.random ?? Math.random;
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? stderrLine;
     this.minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
     this.paced = new PacedPushes(this.maxBatchReports);
   }

@@ -87,20 +87,31 @@ export async function runTrainer(
   trainer: TrainerHooks,
   options: FitOptions = {},
 ): Promise<FitResult> {
+  let result: FitResult;
+  try {
+    result = await fitAndDeliver(trainer, options);
+  } catch (error) {
+    try {
+      await trainer.teardown?.();
+    } catch {
+      // The fit's error is the one to see, not one of its teardown.
+    }
+    throw error;
+  }
+  await trainer.teardown?.();
+  return result;
+}
+
+async function fitAndDeliver(trainer: TrainerHooks, options: FitOptions): Promise<FitResult> {
   const ctx = options.ctx ?? (await init(options.init));
   let result: FitResult;
   try {
     result = await new WorkloadSequencer(trainer, ctx).run();
-    await (options.ctx === undefined ? ctx.close() : ctx.flush());
   } catch (error) {
     if (options.ctx === undefined) await ctx.close().catch(() => undefined);
-    // The trainer's error is the one to see, not one of its teardown.
-    await Promise.resolve()
-      .then(() => trainer.teardown?.())
-      .catch(() => undefined);
     throw error;
   }
-  await trainer.teardown?.();
+  await (options.ctx === undefined ? ctx.close() : ctx.flush());
   return result;
 }
 

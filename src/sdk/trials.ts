@@ -13,8 +13,9 @@
  *
  * Every trial gets a fresh context and should get fresh state: build models
  * inside the loop. `fitTrials` is that loop for a Trainer: a fresh trainer
- * for every trial, made by the function it is given. Between trials the PUSHTUNE_* variables of `env`
- * (`process.env` by default) are those of the current trial; a `transport`
+ * for every trial, made by the function it is given. Between trials the
+ * PUSHTUNE_* variables of `env` (`process.env` by default) are those of the
+ * current trial; a `transport`
  * given in the options serves every trial, so it must authenticate with the
  * current `env.PUSHTUNE_TOKEN`. Off-cluster it yields the one dry-run context.
  */
@@ -24,6 +25,7 @@ import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./back
 import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
 import { RequestError, RetryableError } from "./errors.js";
+import { stderrLine } from "./notices.js";
 import { PushApi } from "./push-api.js";
 import { type FitResult, runTrainer, type TrainerHooks } from "./trainer.js";
 import { HttpTransport } from "./transport.js";
@@ -66,7 +68,7 @@ export async function fitTrials(
   makeTrainer: () => TrainerHooks,
   options: InitOptions = {},
 ): Promise<FitResult[]> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? stderrLine;
   const results: FitResult[] = [];
   for await (const ctx of trials(options)) {
     const result = await runTrainer(makeTrainer(), { ctx });
