@@ -30,9 +30,14 @@ test("a job seen running is signalled when Slurm cannot say how it is", async ()
 
 test("a job whose output appeared is signalled when Slurm cannot say how it is", async () => {
   slurm.setDown(true);
+  // Stopped the moment its first line is heard: the line is proof enough that it runs.
+  let stopped: Promise<void> | null = null;
+  slurm.onLine = () => {
+    stopped ??= slurm.launcher.terminate("a", null);
+  };
   await slurm.writeOutput("a", "epoch 1\n");
-  await until(() => slurm.lines.length > 0);
-  await slurm.launcher.terminate("a", null);
+  await until(() => stopped !== null);
+  await stopped;
   expect(scancels()).toEqual([["scancel", "--batch", "--signal=TERM", "7"]]);
 });
 

@@ -27,6 +27,8 @@ export interface FakeSlurm {
   launch(allocationId: string): Promise<SlurmHandle>;
   /** Lines read from the jobs' output so far. */
   lines: string[];
+  /** Called as each line is heard, before the launcher does anything else. */
+  onLine?: (line: string) => void;
   /** Appends to allocation `allocationId`'s job's stdout, as its trial would. */
   writeOutput(allocationId: string, text: string): Promise<void>;
   /** Writes the exit record of allocation `allocationId`'s job, as its batch script would. */
@@ -59,9 +61,12 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
   const lines: string[] = [];
   launcher.attach({
     exited: (_id, info) => exits.push(info),
-    log: (_id, _stream, line) => lines.push(line),
+    log: (_id, _stream, line) => {
+      lines.push(line);
+      fake.onLine?.(line);
+    },
   });
-  return {
+  const fake: FakeSlurm = {
     launcher,
     jobsDir,
     exits,
@@ -83,6 +88,7 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
       await rm(jobsDir, { recursive: true, force: true });
     },
   };
+  return fake;
 }
 
 /** A one-slot allocation of trial 1 that runs `true`: what the fake Slurm tests launch. */

@@ -346,12 +346,15 @@ export class SlurmLauncher implements Launcher {
 
   private async readOutput(job: Job, final: boolean): Promise<void> {
     const before = job.stdout.offset + job.stderr.offset;
+    const moved = () => job.stdout.offset + job.stderr.offset !== before;
     for (const stream of ["stdout", "stderr"] as const) {
-      for (const line of await job[stream].read(final))
-        this.events?.log(job.allocationId, stream, line, new Date());
+      const lines = await job[stream].read(final);
+      // Output proves the job runs: known before any of it is heard of, so that a stop
+      // that follows a line signals the job rather than cancel it as never started.
+      if (moved()) job.started = true;
+      for (const line of lines) this.events?.log(job.allocationId, stream, line, new Date());
     }
-    if (job.stdout.offset + job.stderr.offset !== before) {
-      job.started = true;
+    if (moved()) {
       await writeTailOffsets(job.files, {
         stdout: job.stdout.offset,
         stderr: job.stderr.offset,
