@@ -174,4 +174,29 @@ describe("searcher.source_checkpoint_uuid", () => {
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.error.message).toContain("must be a checkpoint uuid");
   });
+
+  test("a pbt population's first trials start from it", async () => {
+    const { uuid } = await endedTrial();
+    const res = await tm.admin.post<ExperimentDetail>("/experiments", {
+      config: {
+        ...singleConfig(),
+        searcher: {
+          name: "pbt",
+          metric: "validation_loss",
+          population_size: 2,
+          num_rounds: 2,
+          length_per_round: { batches: 50 },
+          replace_function: { truncate_fraction: 0.5 },
+          explore_function: { resample_probability: 0, perturb_factor: 0.2 },
+          source_checkpoint_uuid: uuid,
+        },
+      },
+      workdir: "/tmp",
+    });
+    expect(res.status).toBe(201);
+    await tm.settle();
+    const specs = running(tm).filter((s) => s.experimentId === res.body.id);
+    expect(specs).toHaveLength(2);
+    for (const spec of specs) expect(spec.env.PUSHTUNE_LATEST_CHECKPOINT).toBe(uuid);
+  });
 });

@@ -42,6 +42,13 @@ describe("the pbt searcher's config", () => {
     expect(parsed(experimentConfigToInput(once))).toEqual(once);
   });
 
+  test("keeps source_checkpoint_uuid, the checkpoint the first population starts from", () => {
+    const uuid = "0b7e8a52-6c1f-4f4e-9d0a-2f4b5c6d7e8f";
+    const once = parsed(config({ ...pbtFields, source_checkpoint_uuid: uuid }));
+    expect(once.searcher).toMatchObject({ name: "pbt", source_checkpoint_uuid: uuid });
+    expect(parsed(experimentConfigToInput(once))).toEqual(once);
+  });
+
   test("requires every field of its own, naming each", () => {
     expect(errorsOf({ name: "pbt", metric: "loss" })).toEqual([
       ["searcher.population_size", "is required for the pbt searcher (an integer >= 1)"],

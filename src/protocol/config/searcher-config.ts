@@ -231,14 +231,10 @@ export function parseSearcher(
 
   if (errors.count !== before || method === undefined) return undefined;
   if (metric === undefined || max_length === undefined) return undefined;
-  if (method === "pbt") return { name: method, metric, smaller_is_better, ...pbt! };
+  const source = source_checkpoint_uuid === null ? {} : { source_checkpoint_uuid };
+  if (method === "pbt") return { name: method, metric, smaller_is_better, ...source, ...pbt! };
   if (max_length === null) return undefined;
-  const common = {
-    metric,
-    smaller_is_better,
-    max_length,
-    ...(source_checkpoint_uuid === null ? {} : { source_checkpoint_uuid }),
-  };
+  const common = { metric, smaller_is_better, max_length, ...source };
   switch (method) {
     case "single":
       return { name: method, ...common };
