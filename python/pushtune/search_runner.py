@@ -102,8 +102,20 @@ def _normalised(ops: List[Operation]) -> List[Operation]:
     ]
 
 
+def _as_javascript(value: Any) -> Any:
+    """``value`` as it comes back from the master, which is JavaScript: a float with
+    no fraction (``1.0``) is the number ``1``."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _as_javascript(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_javascript(item) for item in value]
+    return value
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return json.dumps(_as_javascript(value), sort_keys=True, separators=(",", ":"))
 
 
 class SearchRunner:

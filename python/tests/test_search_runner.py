@@ -25,7 +25,8 @@ class Halving(SearchMethod):
     def initial_operations(self, state):
         ops = []
         for lr in LRS:
-            create = state.create({"lr": lr})
+            # scale: a whole-number float, which the master (JavaScript) sends back as 1.
+            create = state.create({"lr": lr, "scale": 1.0})
             ops += [create, validate_after(create["requestId"], 100)]
         return ops
 
@@ -47,6 +48,12 @@ class Halving(SearchMethod):
 
     def progress(self, state):
         return len(state.trials_closed) / len(LRS)
+
+
+def as_javascript(value: Any) -> Any:
+    """What the master stores and sends back: JavaScript writes 1.0 as 1."""
+    whole = lambda text: int(float(text)) if float(text).is_integer() else float(text)
+    return json.loads(json.dumps(value), parse_float=whole)
 
 
 class FakeCustomMaster:
@@ -83,7 +90,7 @@ class FakeCustomMaster:
         if self.over:
             raise RequestError("SEARCH_OVER", "over", 409)
         self.last_answered = event_id
-        self.events[event_id - 1]["operations"] = json.loads(json.dumps(ops))
+        self.events[event_id - 1]["operations"] = as_javascript(ops)
         self.accepted += ops
         for op in ops:
             if op["type"] == "create":
