@@ -99,6 +99,11 @@ class FakeCustomMaster:
                 self._emit({"type": "trialCreated", "requestId": op["requestId"]})
             elif op["type"] == "validateAfter":
                 lr = self.hparams[op["requestId"]]["lr"]
+                if lr > 0.05:  # diverges: the trial exits early, and is closed
+                    self.open.remove(op["requestId"])
+                    self._emit({"type": "trialExitedEarly", "requestId": op["requestId"], "reason": "INVALID_HP"})
+                    self._emit({"type": "trialClosed", "requestId": op["requestId"]})
+                    continue
                 metric = abs(math.log10(lr) + 2) + 100 / op["length"]
                 self._emit({"type": "validationCompleted", "requestId": op["requestId"], "metric": metric, "length": op["length"]})
             elif op["type"] == "close":
@@ -110,6 +115,31 @@ class FakeCustomMaster:
                     self.open.remove(rid)
                     self._emit({"type": "trialClosed", "requestId": rid})
         return {"applied": True}
+
+
+class Replacing(SearchMethod):
+    """Two trials, one of which (lr 0.09) exits early and is replaced by one at lr 0.02;
+    every trial is closed after its first validation."""
+
+    def __init__(self) -> None:
+        self.exits: List[Any] = []
+
+    def _train(self, state, lr):
+        create = state.create({"lr": lr})
+        return [create, validate_after(create["requestId"], 100)]
+
+    def initial_operations(self, state):
+        return self._train(state, 0.09) + self._train(state, 0.01)
+
+    def on_validation_completed(self, state, request_id, metric, length):
+        return [close(request_id)]
+
+    def on_trial_closed(self, state, request_id):
+        return [shutdown()] if len(state.trials_closed) == 3 else []
+
+    def on_trial_exited_early(self, state, request_id, reason):
+        self.exits.append((request_id, reason))
+        return self._train(state, 0.02)
 
 
 class Crash(Exception):
@@ -168,6 +198,14 @@ class SearchRunnerTest(unittest.TestCase):
         with self.assertRaises(pushtune.NondeterministicSearchError) as caught:
             SearchRunner(Halving(), 1, transport=master, wait_seconds=0).run()
         self.assertIn("for event 1 (initialOperations)", str(caught.exception))
+
+    def test_an_early_exit_reaches_on_trial_exited_early_whose_operations_replace_the_trial(self):
+        master = FakeCustomMaster()
+        method = Replacing()
+        self.assertEqual(SearchRunner(method, 1, transport=master, wait_seconds=0).run(), "COMPLETED")
+        self.assertEqual(method.exits, [(1, "INVALID_HP")])
+        created = [(op["requestId"], op["hparams"]["lr"]) for op in master.accepted if op["type"] == "create"]
+        self.assertEqual(created, [(1, 0.09), (2, 0.01), (3, 0.02)])
 
     def test_without_master_and_token_it_says_what_is_missing(self):
         with self.assertRaises(ValueError) as caught:

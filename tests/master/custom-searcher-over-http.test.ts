@@ -191,6 +191,53 @@ describe("a custom searcher over REST", () => {
     expect(page.experimentState).toBe("COMPLETED");
   });
 
+  test("a trial's early exit is an event, after which the trial is closed", async () => {
+    const ops = [
+      { type: "create", requestId: 1, hparams: hp(0.01) },
+      { type: "validateAfter", requestId: 1, length: 100 },
+    ];
+    await post({ lastEventId: 1, operations: ops });
+    await tm.settle();
+    const created = (await events(1)).events;
+    const t = trial(tm, (await tm.store.listTrials({ experimentId: id }))[0]!.id);
+    const exited = await t.api.post(`/trials/${t.id}/early_exit`, { reason: "INVALID_HP" });
+    expect(exited.status).toBe(200);
+    await t.exit(0);
+    await tm.settle();
+    const after = (await events(created.at(-1)!.id)).events;
+    expect(after.map((e) => [e.type, e.requestId])).toEqual([
+      ["trialExitedEarly", 1],
+      ["trialClosed", 1],
+    ]);
+    expect(after[0]).toMatchObject({ reason: "INVALID_HP" });
+  });
+
+  test("Shutdown with cancel cancels the experiment; with failure it ends in error, saying the search method said so", async () => {
+    for (const [shutdown, state, reason] of [
+      [{ type: "shutdown", cancel: true }, "CANCELED", null],
+      [
+        { type: "shutdown", failure: true },
+        "ERROR",
+        "the search method shut the search down as failed",
+      ],
+    ] as const) {
+      const created = await tm.admin.post<{ id: number }>("/experiments", {
+        config: customConfig(),
+        workdir: "/tmp",
+      });
+      id = created.body.id;
+      await tm.settle();
+      expect((await post({ lastEventId: 1, operations: [shutdown] })).body).toEqual({
+        applied: true,
+      });
+      await tm.settle();
+      const page = await events();
+      expect(page.searchOver).toBe(true);
+      expect(page.experimentState).toBe(state);
+      expect((await tm.store.getExperiment(id))?.endReason ?? null).toBe(reason);
+    }
+  });
+
   test("a preview of a custom searcher says why there is none", async () => {
     const res = await tm.admin.post<{ error: { code: string; message: string } }>(
       "/searcher/preview",

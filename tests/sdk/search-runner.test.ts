@@ -64,6 +64,39 @@ class Halving implements SearchMethod {
   }
 }
 
+/**
+ * Two trials, one of whose hyperparameters (lr 0.09) make it exit early; each
+ * early exit is replaced by a trial at lr 0.02. Every trial is closed after
+ * its first validation.
+ */
+class Replacing implements SearchMethod {
+  readonly exits: [number, string][] = [];
+
+  initialOperations(state: SearchState): SearchOperation[] {
+    return [0.09, 0.01].flatMap((lr) => this.train(state, lr));
+  }
+  private train(state: SearchState, lr: number): SearchOperation[] {
+    const create = state.create({ lr, layers: 2, opt: "adam" });
+    return [create, { type: "validateAfter", requestId: create.requestId, length: 100 }];
+  }
+  onTrialCreated(): SearchOperation[] {
+    return [];
+  }
+  onValidationCompleted(_s: SearchState, requestId: number): SearchOperation[] {
+    return [{ type: "close", requestId }];
+  }
+  onTrialClosed(state: SearchState): SearchOperation[] {
+    return state.trialsClosed.size === 3 ? [{ type: "shutdown" }] : [];
+  }
+  onTrialExitedEarly(state: SearchState, requestId: number, reason: string): SearchOperation[] {
+    this.exits.push([requestId, reason]);
+    return this.train(state, 0.02);
+  }
+  progress(state: SearchState): number {
+    return state.trialsClosed.size / 3;
+  }
+}
+
 class Crash extends Error {}
 
 /** A transport that dies at one POST: before sending it, or once it landed. */
@@ -90,6 +123,31 @@ const loss = ({ hparams, length }: { hparams: Record<string, unknown>; length: n
   Math.abs(Math.log10(Number(hparams.lr)) + 2) + 100 / length;
 
 /**
+ * Plays the trials until `search` (the search processes) ends; returns its
+ * result. Bounded in idle turns, not time: a search that stops moving fails
+ * instead of hanging.
+ */
+async function playWhile(player: TrialPlayer, search: Promise<string>): Promise<string> {
+  let final: string | null = null;
+  let failed: unknown = null;
+  search.then(
+    (state) => {
+      final = state;
+    },
+    (err) => {
+      failed = err;
+    },
+  );
+  for (let idle = 0; final === null && failed === null; ) {
+    if (await player.step()) idle = 0;
+    else if (++idle > 2000) throw new Error("the search stopped moving before it ended");
+    else await new Promise((r) => setTimeout(r, 5));
+  }
+  if (failed) throw failed;
+  return final!;
+}
+
+/**
  * Runs a search with runners that die at the given posts, each replaced by a
  * fresh runner with a fresh method; returns what the experiment did.
  */
@@ -102,42 +160,54 @@ async function search(deaths: { at: number; landed: boolean }[]) {
   const transport = injectTransport(tm, () => tm.adminToken);
   const player = new TrialPlayer(tm, loss);
   let runs = 0;
-  let final: string | null = null;
-  const runners = (async () => {
-    for (const death of [...deaths, null]) {
-      runs++;
-      const t = death ? dying(transport, death.at, death.landed) : transport;
-      const runner = new SearchRunner(new Halving(), {
-        experimentId: id,
-        transport: t,
-        waitSeconds: 0.05,
-      });
-      try {
-        final = await runner.run();
-        return;
-      } catch (err) {
-        if (!(err instanceof Crash)) throw err;
+  const final = await playWhile(
+    player,
+    (async () => {
+      for (const death of [...deaths, null]) {
+        runs++;
+        const t = death ? dying(transport, death.at, death.landed) : transport;
+        const runner = new SearchRunner(new Halving(), {
+          experimentId: id,
+          transport: t,
+          waitSeconds: 0.05,
+        });
+        try {
+          return await runner.run();
+        } catch (err) {
+          if (!(err instanceof Crash)) throw err;
+        }
       }
-    }
-  })();
-  let failed: unknown = null;
-  runners.catch((err) => {
-    failed = err;
-  });
-  // Bounded in idle turns, not time: a search that stops moving fails instead of hanging.
-  for (let idle = 0; final === null && failed === null; ) {
-    if (await player.step()) idle = 0;
-    else if (++idle > 2000) throw new Error("the search stopped moving before it ended");
-    else await new Promise((r) => setTimeout(r, 5));
-  }
-  if (failed) throw failed;
-  await runners;
+      throw new Error("unreachable: the last runner does not die");
+    })(),
+  );
   const page = await tm.admin.get<{ events: { operations: unknown[] | null }[] }>(
     `/experiments/${id}/searcher/events?after=0`,
   );
   const operations = page.body.events.flatMap((e) => e.operations ?? []);
   return { final, runs, operations, trials: await summarize(tm, id) };
 }
+
+test("a trial's early exit reaches the method's onTrialExitedEarly, whose operations replace it", async () => {
+  const created = await tm.admin.post<{ id: number }>("/experiments", {
+    config: customConfig(),
+    workdir: "/tmp",
+  });
+  const method = new Replacing();
+  const runner = new SearchRunner(method, {
+    experimentId: created.body.id,
+    transport: injectTransport(tm, () => tm.adminToken),
+    waitSeconds: 0.05,
+  });
+  const player = new TrialPlayer(tm, (t) => (Number(t.hparams.lr) > 0.05 ? Number.NaN : loss(t)));
+  expect(await playWhile(player, runner.run())).toBe("COMPLETED");
+  expect(method.exits).toEqual([[1, "INVALID_HP"]]);
+  const trials = await summarize(tm, created.body.id);
+  expect(trials.map((t) => [t.requestId, t.hparams.lr, t.lengths])).toEqual([
+    [1, 0.09, []],
+    [2, 0.01, [100]],
+    [3, 0.02, [100]],
+  ]);
+});
 
 describe("SearchRunner", () => {
   let baseline: { operations: unknown[]; trials: TrialSummaryRow[] };

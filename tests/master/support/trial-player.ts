@@ -2,7 +2,8 @@
  * Plays the trials' part over HTTP, one action at a time, in a fixed order
  * (lowest trial id first), so two runs of the same experiment make the same
  * calls in the same order. Each action is what a trial would do next: obey a
- * preemption, finish when closed, or train its op and report it.
+ * preemption, finish when closed, or train its op and report it; a trial
+ * whose metric is not a number exits early with INVALID_HP instead.
  */
 import type { LaunchSpec } from "../../../src/master/launcher/launcher.js";
 import type { TestMaster } from "./harness.js";
@@ -69,6 +70,13 @@ export class TrialPlayer {
     if (!op) return false; // waiting for a promotion
     const hparams = JSON.parse(spec.env.PUSHTUNE_HPARAMS!) as Record<string, unknown>;
     const value = this.metric({ trialId, hparams, length: op.length });
+    if (Number.isNaN(value)) {
+      const exited = await api.post(`/trials/${trialId}/early_exit`, { reason: "INVALID_HP" });
+      if (exited.status !== 200)
+        throw new Error(`early_exit: ${exited.status} ${JSON.stringify(exited.body)}`);
+      this.tm.launcher.exit(spec.allocationId, { exitCode: 0 });
+      return true;
+    }
     const runId = Number(spec.env.PUSHTUNE_TRIAL_RUN_ID);
     const m = await api.post(`/trials/${trialId}/metrics`, {
       trialRunId: runId,
