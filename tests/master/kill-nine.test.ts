@@ -17,7 +17,37 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-const config = ashaConfig({ entrypoint: `node ${TRIAL}` }, { max_concurrent_trials: 1 });
+const entrypoint = { entrypoint: `node ${TRIAL}` };
+/**
+ * The searchers whose decisions are rebuilt by replay: ASHA, and TPE alone and
+ * as ASHA's sampler, with few enough startup trials that the model samples
+ * most of them.
+ */
+const configs = [
+  ["async_halving", ashaConfig(entrypoint, { max_concurrent_trials: 1 }), 9],
+  [
+    "async_halving with sampler: tpe",
+    ashaConfig(entrypoint, {
+      max_concurrent_trials: 1,
+      max_trials: 12,
+      sampler: "tpe",
+      n_startup_trials: 2,
+    }),
+    12,
+  ],
+  [
+    "tpe",
+    ashaConfig(entrypoint, {
+      name: "tpe",
+      num_rungs: undefined,
+      divisor: undefined,
+      max_concurrent_trials: 1,
+      max_trials: 8,
+      n_startup_trials: 3,
+    }),
+    8,
+  ],
+] as const;
 
 async function summary(m: MasterProcess, id: number) {
   const trials = (
@@ -63,35 +93,39 @@ const ended = (m: MasterProcess, id: number) => () =>
     .api<{ state: string }>("GET", `/experiments/${id}`)
     .then((r) => (["COMPLETED", "ERROR", "CANCELED"].includes(r.body.state) ? r.body.state : null));
 
-test("kill -9 of the master mid-experiment, then a restart: the same trials, hyperparameters and lengths", async () => {
-  const dirA = await mkdtemp(join(tmpdir(), "pushtune-k9-a-"));
-  const dirB = await mkdtemp(join(tmpdir(), "pushtune-k9-b-"));
-  cleanup.push(
-    () => rm(dirA, { recursive: true, force: true }),
-    () => rm(dirB, { recursive: true, force: true }),
-  );
+test.each(configs)(
+  "%s: kill -9 of the master mid-experiment, then a restart: the same trials, hyperparameters and lengths",
+  async (_name, config, trials) => {
+    const dirA = await mkdtemp(join(tmpdir(), "pushtune-k9-a-"));
+    const dirB = await mkdtemp(join(tmpdir(), "pushtune-k9-b-"));
+    cleanup.push(
+      () => rm(dirA, { recursive: true, force: true }),
+      () => rm(dirB, { recursive: true, force: true }),
+    );
 
-  const a = await start(dirA);
-  const ida = (await a.api<{ id: number }>("POST", "/experiments", { config, workdir: dirA })).body
-    .id;
-  expect(await waitFor("baseline", ended(a, ida))).toBe("COMPLETED");
-  const baseline = await summary(a, ida);
-  expect(baseline).toHaveLength(9);
+    const a = await start(dirA);
+    const ida = (await a.api<{ id: number }>("POST", "/experiments", { config, workdir: dirA }))
+      .body.id;
+    expect(await waitFor("baseline", ended(a, ida))).toBe("COMPLETED");
+    const baseline = await summary(a, ida);
+    expect(baseline).toHaveLength(trials);
 
-  let b = await start(dirB);
-  const idb = (await b.api<{ id: number }>("POST", "/experiments", { config, workdir: dirB })).body
-    .id;
-  // Let a few ops complete, with a trial running, then pull the plug.
-  await waitFor("some progress", async () => {
-    const s = await summary(b, idb);
-    return s.reduce((n, t) => n + t.lengths.length, 0) >= 4 ? true : null;
-  });
-  await b.kill("SIGKILL");
-  b = await start(dirB);
-  expect(await waitFor("resumed run", ended(b, idb))).toBe("COMPLETED");
-  const resumed = await summary(b, idb);
-  expect(resumed.map(({ restarts: _, ...t }) => t)).toEqual(
-    baseline.map(({ restarts: _, ...t }) => t),
-  );
-  expect(resumed.every((t) => t.restarts === 0)).toBe(true);
-}, 240_000);
+    let b = await start(dirB);
+    const idb = (await b.api<{ id: number }>("POST", "/experiments", { config, workdir: dirB }))
+      .body.id;
+    // Let a few ops complete, with a trial running, then pull the plug.
+    await waitFor("some progress", async () => {
+      const s = await summary(b, idb);
+      return s.reduce((n, t) => n + t.lengths.length, 0) >= 4 ? true : null;
+    });
+    await b.kill("SIGKILL");
+    b = await start(dirB);
+    expect(await waitFor("resumed run", ended(b, idb))).toBe("COMPLETED");
+    const resumed = await summary(b, idb);
+    expect(resumed.map(({ restarts: _, ...t }) => t)).toEqual(
+      baseline.map(({ restarts: _, ...t }) => t),
+    );
+    expect(resumed.every((t) => t.restarts === 0)).toBe(true);
+  },
+  240_000,
+);
