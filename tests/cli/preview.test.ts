@@ -39,6 +39,29 @@ describe.concurrent("pushtune preview", () => {
     ]);
   });
 
+  it("shows the tpe example's plan: its trials each to max_length, on the synthetic metric", async () => {
+    const r = await runCli(["preview", "examples/configs/tpe.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("tpe: 30 trials");
+    expect(r.stdout).toContain("30 trials train to 2,000 batches");
+    expect(r.stdout).toContain("total: 60,000 batches trained");
+  });
+
+  it("shows the pbt example's rounds and the trials that start from a parent's checkpoint", async () => {
+    const r = await runCli(["preview", "examples/configs/pbt.yaml"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("pbt: 18 trials");
+    expect(r.stdout).toContain("round 1: 8 trials train to 500 batches");
+    expect(r.stdout).toContain("round 6: 8 trials train to 3,000 batches");
+    expect(r.stdout).toContain("10 trials start from a parent's checkpoint");
+    expect(r.stdout).toContain("total: 24,000 batches trained");
+    const plan = parseJson<PreviewJson>(
+      await runCli(["preview", "examples/configs/pbt.yaml", "--json"]),
+    );
+    expect(plan.trials).toHaveLength(18);
+    expect(plan.totalLength).toBe(24_000);
+  });
+
   it("a bad config exits with 2 and names the field", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pushtune-preview-"));
     const path = join(dir, "bad.yaml");

@@ -107,6 +107,35 @@ describe("pbt searcher", () => {
     expect(model(child).activation).toBe("relu");
   });
 
+  it("resamples every hyperparameter from its domain with resample_probability 1", () => {
+    const children = Array.from({ length: 20 }, (_, seed) => {
+      const cfg = experimentConfig(
+        pbt({ explore_function: { resample_probability: 1, perturb_factor: 0 } }),
+        { hyperparameters: pbtHParams, seed },
+      );
+      const { initial, ops } = runFirstRound(cfg);
+      return { parent: creates(initial)[1]!.hparams, child: creates(ops[3]!)[0]!.hparams };
+    });
+    for (const { child } of children) {
+      expect(child.dropout).toBeGreaterThanOrEqual(0.1);
+      expect(child.dropout).toBeLessThanOrEqual(0.5);
+      expect(child.lr).toBeGreaterThanOrEqual(1e-4);
+      expect(child.lr).toBeLessThanOrEqual(1e-1);
+      expect(Number.isInteger(child.units) && (child.units as number) >= 2).toBe(true);
+      expect(["adam", "sgd"]).toContain(child.optimizer);
+      expect((child.model as HParams).activation).toBe("relu");
+    }
+    // With no perturbation, only a resample moves a value: every number moves in every search,
+    // and the categorical one changes in some.
+    for (const name of ["dropout", "lr", "units"]) {
+      expect(
+        children.every(({ parent, child }) => child[name] !== parent[name]),
+        name,
+      ).toBe(true);
+    }
+    expect(children.some(({ parent, child }) => child.optimizer !== parent.optimizer)).toBe(true);
+  });
+
   it("copies the parent's hyperparameters exactly with no perturbation and no resampling", () => {
     const cfg = experimentConfig(
       pbt({ explore_function: { resample_probability: 0, perturb_factor: 0 } }),
