@@ -43,6 +43,15 @@ describe("ASHA with the default sampler", () => {
     expect(fingerprint(experimentConfig(stopping))).toBe("4030c023740eed83");
   });
 
+  it("runs async_halving by promoting exactly as before samplers existed", () => {
+    const promoting = asyncHalving({
+      max_length: batches(900),
+      max_trials: 20,
+      max_concurrent_trials: 4,
+    });
+    expect(fingerprint(experimentConfig(promoting))).toBe("77c6c3fd9816efcf");
+  });
+
   it("is the same search when sampler: random is spelled out", () => {
     expect(fingerprint(experimentConfig({ ...adaptive, sampler: "random" }))).toBe(
       "2aa93ca53e4314ab",
