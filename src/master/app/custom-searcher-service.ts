@@ -197,7 +197,7 @@ export class CustomSearcherService {
           `the search of experiment ${experimentId} is over (${exp.state}); it takes no more operations`,
         );
       if (operations.length > 0) {
-        const [row] = await tx.listSearcherEvents(experimentId, eventId - 1);
+        const [row] = await tx.listSearcherEvents(experimentId, eventId - 1, 1);
         if (row?.seq !== eventId || visible(row.seq, row.event) === null)
           throw new ApiError(
             "INVALID_OPERATION",

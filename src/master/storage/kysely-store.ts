@@ -161,8 +161,9 @@ export class KyselyStore implements Store {
   listSearcherEvents(
     experimentId: number,
     afterSeq?: number,
+    limit?: number,
   ): Promise<{ seq: number; event: SearcherEvent }[]> {
-    return searcherEvents.listSearcherEvents(this.#db, experimentId, afterSeq);
+    return searcherEvents.listSearcherEvents(this.#db, experimentId, afterSeq, limit);
   }
 
   // trials

@@ -39,13 +39,14 @@ export async function listSearcherEvents(
   db: Db,
   experimentId: number,
   afterSeq = 0,
+  limit?: number,
 ): Promise<{ seq: number; event: SearcherEvent }[]> {
-  const rows = await db
+  const query = db
     .selectFrom("searcher_events")
     .select(["seq", "event"])
     .where("experiment_id", "=", experimentId)
     .where("seq", ">", afterSeq)
-    .orderBy("seq")
-    .execute();
+    .orderBy("seq");
+  const rows = await (limit === undefined ? query : query.limit(limit)).execute();
   return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as SearcherEvent }));
 }

@@ -237,10 +237,11 @@ export interface Store {
 
   // the searcher event log: seq is 1, 2, 3 … per experiment, gapless
   appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number>;
-  /** Events with seq > afterSeq, in order. */
+  /** Events with seq > afterSeq, in order; the first `limit` of them when it is given. */
   listSearcherEvents(
     experimentId: number,
     afterSeq?: number,
+    limit?: number,
   ): Promise<{ seq: number; event: SearcherEvent }[]>;
 
   // trials

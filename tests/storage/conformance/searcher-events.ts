@@ -50,6 +50,9 @@ export function searcherEventTests(ctx: ConformanceContext): void {
       1, 2, 3, 4, 5,
     ]);
     expect(await store.listSearcherEvents(experiment.id, 5)).toEqual([]);
+    // With a limit, the first that many of them.
+    expect((await store.listSearcherEvents(experiment.id, 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await store.listSearcherEvents(experiment.id, 4, 3)).map((e) => e.seq)).toEqual([5]);
   });
 
   test("concurrent appends to one experiment get distinct, gapless seqs", async () => {
