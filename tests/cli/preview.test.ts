@@ -9,15 +9,22 @@ interface PreviewJson {
   totalLength: number;
 }
 
+/** `pushtune preview <config>` succeeds and prints each of `lines`. */
+async function expectPlan(config: string, lines: string[]) {
+  const r = await runCli(["preview", config]);
+  expect(r.code).toBe(0);
+  for (const line of lines) expect(r.stdout).toContain(line);
+}
+
 describe.concurrent("pushtune preview", () => {
   it("shows the asha example's plan: 12 trials, rungs of 12, 4 and 1, 26,000 batches", async () => {
-    const r = await runCli(["preview", "examples/configs/asha.yaml"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("async_halving: 12 trials");
-    expect(r.stdout).toContain("rung 1: 12 trials train to 1,000 batches");
-    expect(r.stdout).toContain("rung 2: 4 trials train to 3,000 batches");
-    expect(r.stdout).toContain("rung 3: 1 trial trains to 9,000 batches");
-    expect(r.stdout).toContain("total: 26,000 batches trained");
+    await expectPlan("examples/configs/asha.yaml", [
+      "async_halving: 12 trials",
+      "rung 1: 12 trials train to 1,000 batches",
+      "rung 2: 4 trials train to 3,000 batches",
+      "rung 3: 1 trial trains to 9,000 batches",
+      "total: 26,000 batches trained",
+    ]);
   });
 
   it("--json gives every trial's lengths and the total", async () => {
@@ -40,21 +47,21 @@ describe.concurrent("pushtune preview", () => {
   });
 
   it("shows the tpe example's plan: its trials each to max_length, on the synthetic metric", async () => {
-    const r = await runCli(["preview", "examples/configs/tpe.yaml"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("tpe: 30 trials");
-    expect(r.stdout).toContain("30 trials train to 2,000 batches");
-    expect(r.stdout).toContain("total: 60,000 batches trained");
+    await expectPlan("examples/configs/tpe.yaml", [
+      "tpe: 30 trials",
+      "30 trials train to 2,000 batches",
+      "total: 60,000 batches trained",
+    ]);
   });
 
   it("shows the pbt example's rounds and the trials that start from a parent's checkpoint", async () => {
-    const r = await runCli(["preview", "examples/configs/pbt.yaml"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("pbt: 18 trials");
-    expect(r.stdout).toContain("round 1: 8 trials train to 500 batches");
-    expect(r.stdout).toContain("round 6: 8 trials train to 3,000 batches");
-    expect(r.stdout).toContain("10 trials start from a parent's checkpoint");
-    expect(r.stdout).toContain("total: 24,000 batches trained");
+    await expectPlan("examples/configs/pbt.yaml", [
+      "pbt: 18 trials",
+      "round 1: 8 trials train to 500 batches",
+      "round 6: 8 trials train to 3,000 batches",
+      "10 trials start from a parent's checkpoint",
+      "total: 24,000 batches trained",
+    ]);
     const plan = parseJson<PreviewJson>(
       await runCli(["preview", "examples/configs/pbt.yaml", "--json"]),
     );

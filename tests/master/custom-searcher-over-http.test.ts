@@ -43,8 +43,14 @@ const post = (body: Record<string, unknown>) =>
 
 const hp = (lr: number) => ({ lr, layers: 2, opt: "adam" });
 
-beforeEach(async () => {
-  tm = await startTestMaster({ slots: 4 });
+/** An answer that creates trial 1 and trains it to 100 batches. */
+const trainFirst = [
+  { type: "create", requestId: 1, hparams: hp(0.01) },
+  { type: "validateAfter", requestId: 1, length: 100 },
+];
+
+/** Creates a custom searcher's experiment; it becomes `id`. */
+async function newExperiment() {
   const created = await tm.admin.post<{ id: number }>("/experiments", {
     config: customConfig(),
     workdir: "/tmp",
@@ -52,6 +58,11 @@ beforeEach(async () => {
   expect(created.status).toBe(201);
   id = created.body.id;
   await tm.settle();
+}
+
+beforeEach(async () => {
+  tm = await startTestMaster({ slots: 4 });
+  await newExperiment();
 });
 afterEach(async () => tm.close());
 
@@ -64,11 +75,7 @@ describe("a custom searcher over REST", () => {
   });
 
   test("posted operations create and train trials, and Shutdown completes the experiment", async () => {
-    const ops = [
-      { type: "create", requestId: 1, hparams: hp(0.01) },
-      { type: "validateAfter", requestId: 1, length: 100 },
-    ];
-    expect((await post({ lastEventId: 1, operations: ops, progress: 0.1 })).body).toEqual({
+    expect((await post({ lastEventId: 1, operations: trainFirst, progress: 0.1 })).body).toEqual({
       applied: true,
     });
     await tm.settle();
@@ -192,11 +199,7 @@ describe("a custom searcher over REST", () => {
   });
 
   test("a trial's early exit is an event, after which the trial is closed", async () => {
-    const ops = [
-      { type: "create", requestId: 1, hparams: hp(0.01) },
-      { type: "validateAfter", requestId: 1, length: 100 },
-    ];
-    await post({ lastEventId: 1, operations: ops });
+    await post({ lastEventId: 1, operations: trainFirst });
     await tm.settle();
     const created = (await events(1)).events;
     const t = trial(tm, (await tm.store.listTrials({ experimentId: id }))[0]!.id);
@@ -221,12 +224,7 @@ describe("a custom searcher over REST", () => {
         "the search method shut the search down as failed",
       ],
     ] as const) {
-      const created = await tm.admin.post<{ id: number }>("/experiments", {
-        config: customConfig(),
-        workdir: "/tmp",
-      });
-      id = created.body.id;
-      await tm.settle();
+      await newExperiment();
       expect((await post({ lastEventId: 1, operations: [shutdown] })).body).toEqual({
         applied: true,
       });
@@ -262,13 +260,11 @@ describe("a custom searcher over REST", () => {
   });
 
   test("after a master restart the searcher is replayed: answered events stay answered", async () => {
-    const ops = [
-      { type: "create", requestId: 1, hparams: hp(0.01) },
-      { type: "validateAfter", requestId: 1, length: 100 },
-    ];
-    await post({ lastEventId: 1, operations: ops });
+    await post({ lastEventId: 1, operations: trainFirst });
     await tm.restart();
-    expect((await post({ lastEventId: 1, operations: ops })).body).toEqual({ applied: false });
+    expect((await post({ lastEventId: 1, operations: trainFirst })).body).toEqual({
+      applied: false,
+    });
     const page = await events();
     expect(page.events.map((e) => [e.id, e.type, e.operations !== null])).toEqual([
       [1, "initialOperations", true],

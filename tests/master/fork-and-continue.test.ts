@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { ExperimentDetail } from "../../src/protocol/api/resources.js";
-import { ashaConfig } from "./support/configs.js";
+import { ashaConfig, pbtConfig } from "./support/configs.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, trial } from "./support/trial.js";
 
@@ -178,19 +178,7 @@ describe("searcher.source_checkpoint_uuid", () => {
   test("a pbt population's first trials start from it", async () => {
     const { uuid } = await endedTrial();
     const res = await tm.admin.post<ExperimentDetail>("/experiments", {
-      config: {
-        ...singleConfig(),
-        searcher: {
-          name: "pbt",
-          metric: "validation_loss",
-          population_size: 2,
-          num_rounds: 2,
-          length_per_round: { batches: 50 },
-          replace_function: { truncate_fraction: 0.5 },
-          explore_function: { resample_probability: 0, perturb_factor: 0.2 },
-          source_checkpoint_uuid: uuid,
-        },
-      },
+      config: pbtConfig({ population_size: 2, source_checkpoint_uuid: uuid }),
       workdir: "/tmp",
     });
     expect(res.status).toBe(201);

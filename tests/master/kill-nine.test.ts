@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { type MasterProcess, startMasterProcess } from "../support/master-process.js";
-import { ashaConfig } from "./support/configs.js";
+import { ashaConfig, tpeConfig } from "./support/configs.js";
 
 const TRIAL = resolve(import.meta.dirname, "../fixtures/http-trial.mjs");
 const cleanup: (() => Promise<void>)[] = [];
@@ -35,18 +35,7 @@ const configs = [
     }),
     12,
   ],
-  [
-    "tpe",
-    ashaConfig(entrypoint, {
-      name: "tpe",
-      num_rungs: undefined,
-      divisor: undefined,
-      max_concurrent_trials: 1,
-      max_trials: 8,
-      n_startup_trials: 3,
-    }),
-    8,
-  ],
+  ["tpe", { ...tpeConfig({ max_concurrent_trials: 1, n_startup_trials: 3 }), ...entrypoint }, 8],
 ] as const;
 
 async function summary(m: MasterProcess, id: number) {

@@ -96,6 +96,22 @@ export function pbtConfig(searcher: Record<string, unknown> = {}) {
   };
 }
 
+/** `ashaConfig`'s experiment with a tpe search instead: 8 trials, each trained to max_length. */
+export function tpeConfig(searcher: Record<string, unknown> = {}) {
+  const { searcher: asha, ...rest } = ashaConfig();
+  const { metric, smaller_is_better, max_length, max_concurrent_trials } = asha;
+  return {
+    ...rest,
+    name: "tpe-test",
+    searcher: {
+      name: "tpe",
+      ...{ metric, smaller_is_better, max_length, max_concurrent_trials },
+      max_trials: 8,
+      ...searcher,
+    },
+  };
+}
+
 /** One trial of 10 batches, no hyperparameters: an experiment that only needs to exist and run. */
 export function singleConfig(name: string) {
   return {
