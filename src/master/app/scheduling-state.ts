@@ -34,7 +34,16 @@ export async function readSchedulingState(ctx: MasterContext): Promise<Schedulin
   for (const exp of experiments) {
     const slots = exp.config.resources.slots_per_trial;
     const nextOps = new Map((await store.listNextTrialOps(exp.id)).map((o) => [o.trialId, o]));
-    for (const t of await store.listTrials({ experimentId: exp.id, states: ["ACTIVE"] })) {
+    // Only the trials with an operation to run or a slot held: not the many that wait for a
+    // promotion without one (an ASHA search's), so a pass costs the same at its 10th trial and its 10,000th.
+    const ids = new Set(nextOps.keys());
+    for (const a of live) if (a.experimentId === exp.id) ids.add(a.trialId);
+    const trials = await store.listTrials({
+      experimentId: exp.id,
+      states: ["ACTIVE"],
+      ids: [...ids],
+    });
+    for (const t of trials) {
       trialsById.set(t.id, t);
       const next = nextOps.get(t.id);
       const alloc = liveByTrial.get(t.id);

@@ -177,6 +177,8 @@ export interface LogLine {
 export interface TrialFilter {
   experimentId: number;
   states?: TrialState[];
+  /** Only these trials (of the experiment); an empty list matches none. */
+  ids?: readonly number[];
 }
 
 export interface UserTokenRow {

@@ -90,6 +90,8 @@ export async function getTrialByRequestId(
   return rows[0] ? toTrial(rows[0]) : null;
 }
 
+const IDS_PER_QUERY = 500;
+
 /** In creation order (which is requestId order for one searcher). */
 export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
   let query = db
@@ -100,6 +102,16 @@ export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[
   if (filter.states) {
     if (filter.states.length === 0) return [];
     query = query.where("state", "in", filter.states);
+  }
+  if (filter.ids) {
+    // In chunks: a statement binds a bounded number of values (SQLite's and PostgreSQL's limits).
+    const rows = [];
+    for (let i = 0; i < filter.ids.length; i += IDS_PER_QUERY) {
+      rows.push(
+        ...(await query.where("id", "in", filter.ids.slice(i, i + IDS_PER_QUERY)).execute()),
+      );
+    }
+    return rows.sort((a, b) => a.id - b.id).map(toTrial);
   }
   return (await query.execute()).map(toTrial);
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import type { TrialRow } from "../../../src/master/storage/store.js";
 import { type ConformanceContext, newExperiment, newTrial, rejection } from "./context.js";
 import { trickyHParams } from "./experiments.js";
 
@@ -110,6 +111,26 @@ export function trialTests(ctx: ConformanceContext): void {
     expect(await ids(["COMPLETED", "ERROR"])).toEqual([t2.id, t3.id]);
     expect(await ids(["ACTIVE"])).toEqual([t1.id]);
     expect(await ids([])).toEqual([]);
+  });
+
+  test("an experiment's trials are listed by id, with the state filter, in creation order", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    // More ids than one statement binds, so the list is read in parts and put back in order.
+    const trials: TrialRow[] = [];
+    for (let i = 1; i <= 1200; i++) trials.push(await newTrial(store, experiment, i));
+    const elsewhere = await newTrial(store, other, 1);
+    await store.updateTrial(trials[5]!.id, { state: "COMPLETED" });
+    const wanted = [...trials.slice(0, 10), ...trials.slice(600, 1200)].reverse().map((t) => t.id);
+    const listed = async (ids: number[], states?: ["ACTIVE"]) =>
+      (await store.listTrials({ experimentId: experiment.id, ids, states })).map((t) => t.id);
+    expect(await listed(wanted)).toEqual([...wanted].sort((a, b) => a - b));
+    expect(await listed(wanted, ["ACTIVE"])).toEqual(
+      [...wanted].sort((a, b) => a - b).filter((id) => id !== trials[5]!.id),
+    );
+    expect(await listed([elsewhere.id, trials[0]!.id])).toEqual([trials[0]!.id]);
+    expect(await listed([])).toEqual([]);
   });
 
   test("updateTrial changes only the fields in the patch", async () => {

@@ -1,0 +1,109 @@
+/**
+ * The master's cost per trial action as an ASHA search grows: an
+ * async_halving experiment of TRIALS trials (default 2,000; 4 rungs of
+ * divisor 4, 4 slots) played over the REST API by in-process trials that
+ * answer at once (tests/master/support/trial-player.ts), on SQLite. Most of
+ * an ASHA search's trials stay active, waiting for a promotion without a
+ * slot; what the master does per action (a report, a completed operation, a
+ * handover) should not grow with them. Printed: the process's CPU and wall
+ * time per action over the first and the last TRIALS / 5 actions, the
+ * active trials at the end of each, and the ratio of the last to the first (1 is flat;
+ * it was 2.7 at 2,000 trials when each scheduling pass read every active
+ * trial). The CPU is the whole process's: master and players together.
+ *
+ *   node --import tsx bench/asha-master-scale.ts
+ *   TRIALS=500 node --import tsx bench/asha-master-scale.ts
+ */
+import { pathToFileURL } from "node:url";
+import { ashaConfig, syntheticLoss } from "../tests/master/support/configs.js";
+import { createExperiment, startTestMaster } from "../tests/master/support/harness.js";
+import { TrialPlayer } from "../tests/master/support/trial-player.js";
+
+export interface Window {
+  /** Mean over the window's actions, ms. */
+  cpuMs: number;
+  wallMs: number;
+  activeTrials: number;
+}
+
+export interface ScaleFigures {
+  trials: number;
+  actions: number;
+  state: string;
+  first: Window;
+  last: Window;
+  /** last.cpuMs / first.cpuMs */
+  cpuRatio: number;
+}
+
+const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
+
+export async function measure(trials: number): Promise<ScaleFigures> {
+  const tm = await startTestMaster({ slots: 4 });
+  try {
+    const id = await createExperiment(
+      tm,
+      ashaConfig(
+        {},
+        {
+          max_trials: trials,
+          num_rungs: 4,
+          divisor: 4,
+          max_length: { batches: 64 },
+          max_concurrent_trials: 4,
+        },
+      ),
+    );
+    const player = new TrialPlayer(tm, syntheticLoss);
+    const state = async () => (await tm.store.getExperiment(id))!.state;
+    const active = async () =>
+      (await tm.store.listTrials({ experimentId: id, states: ["ACTIVE"] })).length;
+    const span = Math.max(10, Math.round(trials / 5));
+    const windows: Window[] = [];
+    let actions = 0;
+    let open: { cpu: NodeJS.CpuUsage; wall: number; at: number } | null = null;
+    const close = async (at: number) => {
+      if (!open) return;
+      const cpu = process.cpuUsage(open.cpu);
+      const n = at - open.at;
+      windows.push({
+        cpuMs: (cpu.user + cpu.system) / 1000 / n,
+        wallMs: (performance.now() - open.wall) / n,
+        activeTrials: await active(),
+      });
+      open = null;
+    };
+    while (!ENDED.includes(await state())) {
+      if (!(await player.step())) {
+        await tm.settle();
+        if (!(await player.step())) break;
+      }
+      actions++;
+      if (actions % span === 0) await close(actions);
+      // Windows of `span` actions, measured with nothing but the actions in them.
+      if (open === null) open = { cpu: process.cpuUsage(), wall: performance.now(), at: actions };
+    }
+    const end = await state();
+    if (windows.length < 2) throw new Error(`${trials} trials made too few actions to compare`);
+    const first = windows[0]!;
+    const last = windows[windows.length - 1]!;
+    return { trials, actions, state: end, first, last, cpuRatio: last.cpuMs / first.cpuMs };
+  } finally {
+    await tm.close();
+  }
+}
+
+export async function run(): Promise<ScaleFigures> {
+  const trials = Number(process.env.TRIALS ?? 2000);
+  const f = await measure(trials);
+  const line = (name: string, w: Window) =>
+    `  ${name}: ${w.cpuMs.toFixed(2)} ms of CPU, ${w.wallMs.toFixed(2)} ms of wall time per action, ${w.activeTrials} active trials`;
+  console.log(
+    `async_halving of ${f.trials} trials (${f.state}), ${f.actions} trial actions over REST, 4 slots, SQLite:\n` +
+      `${line("first actions", f.first)}\n${line("last actions ", f.last)}\n` +
+      `  CPU per action, last / first: ${f.cpuRatio.toFixed(2)}`,
+  );
+  return f;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
