@@ -5,13 +5,15 @@
  */
 import { expect } from "vitest";
 import { ashaConfig, syntheticLoss } from "./support/configs.js";
-import { startTestMaster } from "./support/harness.js";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { summarize, TrialPlayer, type TrialSummaryRow } from "./support/trial-player.js";
 
 async function run(
   db: "sqlite" | "postgres",
   stopAfter: number | null,
   config: Record<string, unknown>,
+  /** Called on the stopped master just before it is started again. */
+  beforeRestart?: (tm: TestMaster, experimentId: number) => Promise<void>,
 ): Promise<{ summary: TrialSummaryRow[]; steps: number }> {
   const tm = await startTestMaster({ db, slots: 3 });
   try {
@@ -22,7 +24,12 @@ async function run(
     const id = created.body.id;
     const player = new TrialPlayer(tm, syntheticLoss);
     if (stopAfter !== null) {
-      for (let i = 0; i < stopAfter; i++) if (!(await player.step())) break;
+      for (let i = 0; i < stopAfter; i++) {
+        if (await player.step()) continue;
+        await tm.settle();
+        if (!(await player.step())) break;
+      }
+      await beforeRestart?.(tm, id);
       await tm.restart();
     }
     const state = await player.run(id);
@@ -30,6 +37,25 @@ async function run(
     return { summary: await summarize(tm, id), steps: player.steps };
   } finally {
     await tm.close();
+  }
+}
+
+/**
+ * The same check at the steps `stopAfter` (a step past the run's end stops
+ * nowhere), with `beforeRestart` checking what the stopped master left.
+ */
+export async function checkRecoveryAfter(
+  stopAfter: number[],
+  config: Record<string, unknown>,
+  beforeRestart: (tm: TestMaster, experimentId: number) => Promise<void>,
+): Promise<void> {
+  const baseline = await run("sqlite", null, config);
+  for (const k of stopAfter) {
+    const resumed = await run("sqlite", k, config, beforeRestart);
+    expect({ stoppedAfter: k, summary: resumed.summary }).toEqual({
+      stoppedAfter: k,
+      summary: baseline.summary,
+    });
   }
 }
 

@@ -86,10 +86,9 @@ export class ExperimentDriver {
   private async load(tx: Store, exp: ExperimentRow): Promise<Loaded> {
     const cached = this.cache.get(exp.id);
     if (cached) return cached;
-    const state = exp.searcherSnapshot
-      ? restoreSearcher(exp.searcherSnapshot)
-      : newSearcher(exp.config);
-    let seq = exp.searcherSnapshot ? exp.searcherSnapshotSeq : 0;
+    const snapshot = await tx.getSearcherSnapshot(exp.id);
+    const state = snapshot ? restoreSearcher(snapshot.snapshot) : newSearcher(exp.config);
+    let seq = snapshot?.seq ?? 0;
     for (const row of await tx.listSearcherEvents(exp.id, seq)) {
       advanceSearcher(exp.config, state, row.event);
       seq = row.seq;
@@ -97,7 +96,7 @@ export class ExperimentDriver {
     const loaded = {
       state,
       seq,
-      lastSnapshotSeq: exp.searcherSnapshot ? exp.searcherSnapshotSeq : 0,
+      lastSnapshotSeq: snapshot?.seq ?? 0,
     };
     this.cache.set(exp.id, loaded);
     return loaded;

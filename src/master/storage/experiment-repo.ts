@@ -8,7 +8,29 @@ import { reusedQuery, updateById } from "./reused-query.js";
 import type { ExperimentsTable } from "./schema.js";
 import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
 
-function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
+/**
+ * Every column but the searcher snapshot: it grows with the search and only
+ * the driver's first load of an experiment reads it (`getSearcherSnapshot`).
+ */
+const EXPERIMENT_COLUMNS = [
+  "id",
+  "name",
+  "state",
+  "config",
+  "config_yaml",
+  "workdir",
+  "owner_id",
+  "progress",
+  "best_metric",
+  "searcher_snapshot_seq",
+  "created_at",
+  "ended_at",
+  "end_reason",
+] as const satisfies readonly (keyof ExperimentsTable)[];
+
+type ExperimentColumns = Pick<Selectable<ExperimentsTable>, (typeof EXPERIMENT_COLUMNS)[number]>;
+
+function toExperiment(row: ExperimentColumns): ExperimentRow {
   return {
     id: row.id,
     name: row.name,
@@ -19,7 +41,6 @@ function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
     ownerId: row.owner_id,
     progress: row.progress,
     bestMetric: row.best_metric,
-    searcherSnapshot: row.searcher_snapshot,
     searcherSnapshotSeq: row.searcher_snapshot_seq,
     createdAt: toDate(row.created_at),
     endedAt: toDateOrNull(row.ended_at),
@@ -50,23 +71,39 @@ export async function createExperiment(
       ended_at: null,
       end_reason: null,
     })
-    .returningAll()
+    .returning(EXPERIMENT_COLUMNS)
     .executeTakeFirstOrThrow();
   return toExperiment(row);
 }
 
 export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
   const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
-    db.selectFrom("experiments").selectAll().where("id", "=", id),
+    db.selectFrom("experiments").select(EXPERIMENT_COLUMNS).where("id", "=", id),
   );
   return rows[0] ? toExperiment(rows[0]) : null;
+}
+
+export async function getSearcherSnapshot(
+  db: Db,
+  experimentId: number,
+): Promise<{ snapshot: string; seq: number } | null> {
+  const { rows } = await reusedQuery(db, "getSearcherSnapshot", [experimentId], (id) =>
+    db
+      .selectFrom("experiments")
+      .select(["searcher_snapshot", "searcher_snapshot_seq"])
+      .where("id", "=", id),
+  );
+  const row = rows[0];
+  return row?.searcher_snapshot == null
+    ? null
+    : { snapshot: row.searcher_snapshot, seq: row.searcher_snapshot_seq };
 }
 
 export async function listExperiments(
   db: Db,
   filter?: { states?: ExperimentState[] },
 ): Promise<ExperimentRow[]> {
-  let query = db.selectFrom("experiments").selectAll().orderBy("id");
+  let query = db.selectFrom("experiments").select(EXPERIMENT_COLUMNS).orderBy("id");
   if (filter?.states) {
     if (filter.states.length === 0) return [];
     query = query.where("state", "in", filter.states);

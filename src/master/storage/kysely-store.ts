@@ -143,6 +143,10 @@ export class KyselyStore implements Store {
     return experiments.listExperiments(this.#db, filter);
   }
 
+  getSearcherSnapshot(experimentId: number): Promise<{ snapshot: string; seq: number } | null> {
+    return experiments.getSearcherSnapshot(this.#db, experimentId);
+  }
+
   updateExperiment(id: number, patch: Parameters<Store["updateExperiment"]>[1]): Promise<void> {
     return experiments.updateExperiment(this.#db, id, patch);
   }

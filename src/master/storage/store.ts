@@ -42,8 +42,7 @@ export interface ExperimentRow {
   progress: number;
   /** Best searcher metric seen among validations, in the config's direction. */
   bestMetric: number | null;
-  /** Latest searcher snapshot (a shortcut: the event log is the truth), and how many events it covers. */
-  searcherSnapshot: string | null;
+  /** How many events the latest searcher snapshot covers (0: none taken); `getSearcherSnapshot` reads it. */
   searcherSnapshotSeq: number;
   createdAt: Date;
   endedAt: Date | null;
@@ -224,16 +223,15 @@ export interface Store {
     patch: Partial<
       Pick<
         ExperimentRow,
-        | "state"
-        | "progress"
-        | "bestMetric"
-        | "endedAt"
-        | "endReason"
-        | "searcherSnapshot"
-        | "searcherSnapshotSeq"
+        "state" | "progress" | "bestMetric" | "endedAt" | "endReason" | "searcherSnapshotSeq"
       >
-    >,
+    > & {
+      /** The searcher's state after `searcherSnapshotSeq` events (a shortcut: the event log is the truth). */
+      searcherSnapshot?: string;
+    },
   ): Promise<void>;
+  /** The latest searcher snapshot and how many events it covers, or null when none was taken. */
+  getSearcherSnapshot(experimentId: number): Promise<{ snapshot: string; seq: number } | null>;
   /** Deletes the experiment and every row that belongs to it; returns what has files elsewhere. */
   deleteExperiment(id: number): Promise<DeletedExperiment>;
 

@@ -49,13 +49,13 @@ export function experimentTests(ctx: ConformanceContext): void {
       ownerId: user.id,
       progress: 0,
       bestMetric: null,
-      searcherSnapshot: null,
       searcherSnapshotSeq: 0,
       endedAt: null,
       endReason: null,
     });
     expect(experiment.createdAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(await store.getExperiment(experiment.id)).toEqual(experiment);
+    expect(await store.getSearcherSnapshot(experiment.id)).toBeNull();
   });
 
   test("the config round-trips exactly, with nested hyperparameters, unicode and extremes", async () => {
@@ -85,6 +85,7 @@ export function experimentTests(ctx: ConformanceContext): void {
 
   test("an unknown experiment is null", async () => {
     expect(await ctx.store.getExperiment(987_654_321)).toBeNull();
+    expect(await ctx.store.getSearcherSnapshot(987_654_321)).toBeNull();
   });
 
   test("an experiment needs an existing owner", async () => {
@@ -140,9 +141,15 @@ export function experimentTests(ctx: ConformanceContext): void {
       state: "STOPPING_CANCELED",
       progress: 0.5,
       bestMetric: -1.5e-7,
-      searcherSnapshot: JSON.stringify({ version: 1, rng: [1, 2, 3, 4] }),
       searcherSnapshotSeq: 17,
     });
+    // The snapshot, which grows with the search, is read on its own, not with every experiment.
+    expect(updated).not.toHaveProperty("searcherSnapshot");
+    expect(await store.getSearcherSnapshot(experiment.id)).toEqual({
+      snapshot: JSON.stringify({ version: 1, rng: [1, 2, 3, 4] }),
+      seq: 17,
+    });
+    expect((await store.listExperiments()).find((e) => e.id === experiment.id)).toEqual(updated);
     await store.updateExperiment(experiment.id, {
       state: "CANCELED",
       endedAt,
@@ -161,19 +168,16 @@ export function experimentTests(ctx: ConformanceContext): void {
       bestMetric: 1,
       endedAt: new Date(),
       endReason: "x",
-      searcherSnapshot: "{}",
     });
     await store.updateExperiment(experiment.id, {
       bestMetric: null,
       endedAt: null,
       endReason: null,
-      searcherSnapshot: null,
     });
     expect(await store.getExperiment(experiment.id)).toMatchObject({
       bestMetric: null,
       endedAt: null,
       endReason: null,
-      searcherSnapshot: null,
     });
   });
 
