@@ -12,4 +12,6 @@ test("asha-master-scale plays a whole ASHA search and reads the first and last a
     expect(w.wallMs).toBeGreaterThan(0);
   }
   expect(f.cpuRatio).toBe(f.last.cpuMs / f.first.cpuMs);
+  expect(f.detailMs.first).toBeGreaterThan(0);
+  expect(f.detailMs.last).toBeGreaterThan(0);
 });

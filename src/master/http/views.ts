@@ -31,11 +31,10 @@ export const REDACTED = "[redacted]";
 
 export function experimentSummary(
   exp: ExperimentRow,
-  trials: TrialRow[],
+  /** Its trials by state (`Store.countTrials`). */
+  trialCounts: Record<string, number>,
   owner: OwnerView,
 ): ExperimentSummary {
-  const trialCounts: Record<string, number> = {};
-  for (const t of trials) trialCounts[t.state] = (trialCounts[t.state] ?? 0) + 1;
   return {
     id: exp.id,
     name: exp.name,
@@ -55,13 +54,13 @@ export function experimentSummary(
 
 export function experimentDetail(
   exp: ExperimentRow,
-  trials: TrialRow[],
+  trialCounts: Record<string, number>,
   now: Date,
   owner: OwnerView,
   /** Whether the caller may see `environment.variables` (the owner, an admin, the trial itself). */
   showVariables: boolean,
 ): ExperimentDetail {
-  const summary = experimentSummary(exp, trials, owner);
+  const summary = experimentSummary(exp, trialCounts, owner);
   const elapsed = (now.getTime() - exp.createdAt.getTime()) / 1000;
   const p = summary.progress;
   // Unknown before any progress, and when so little was made that the estimate overflows.

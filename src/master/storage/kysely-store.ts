@@ -188,6 +188,10 @@ export class KyselyStore implements Store {
     return trials.listTrials(this.#db, filter);
   }
 
+  countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>> {
+    return trials.countTrials(this.#db, experimentIds);
+  }
+
   updateTrial(id: number, patch: Parameters<Store["updateTrial"]>[1]): Promise<void> {
     return trials.updateTrial(this.#db, id, patch);
   }

@@ -256,6 +256,8 @@ export interface Store {
   getTrial(id: number): Promise<TrialRow | null>;
   getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null>;
   listTrials(filter: TrialFilter): Promise<TrialRow[]>;
+  /** Each experiment's trials counted by state name (a state with none is left out; so is an unknown experiment). */
+  countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>>;
   updateTrial(
     id: number,
     patch: Partial<

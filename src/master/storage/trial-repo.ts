@@ -116,6 +116,28 @@ export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[
   return (await query.execute()).map(toTrial);
 }
 
+export async function countTrials(
+  db: Db,
+  experimentIds: readonly number[],
+): Promise<Map<number, Record<string, number>>> {
+  const out = new Map<number, Record<string, number>>();
+  for (let i = 0; i < experimentIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom("trials")
+      .select(["experiment_id", "state", (eb) => eb.fn.countAll<number | string>().as("count")])
+      .where("experiment_id", "in", experimentIds.slice(i, i + IDS_PER_QUERY))
+      .groupBy(["experiment_id", "state"])
+      .execute();
+    for (const row of rows) {
+      const counts = out.get(row.experiment_id) ?? {};
+      // PostgreSQL's count is a bigint, which pg hands over as a string.
+      counts[row.state] = Number(row.count);
+      out.set(row.experiment_id, counts);
+    }
+  }
+  return out;
+}
+
 export async function updateTrial(
   db: Db,
   id: number,

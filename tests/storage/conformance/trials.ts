@@ -113,6 +113,27 @@ export function trialTests(ctx: ConformanceContext): void {
     expect(await ids([])).toEqual([]);
   });
 
+  test("trials are counted by state for each experiment asked for", async () => {
+    const { store } = ctx;
+    const [a, b, none, notAsked] = [
+      await newExperiment(store),
+      await newExperiment(store),
+      await newExperiment(store),
+      await newExperiment(store),
+    ];
+    for (let i = 1; i <= 3; i++) await newTrial(store, a, i);
+    const done = await newTrial(store, a, 4);
+    await store.updateTrial(done.id, { state: "COMPLETED" });
+    await store.updateTrial((await newTrial(store, b, 1)).id, { state: "ERROR" });
+    await newTrial(store, notAsked, 1);
+    const counts = await store.countTrials([a.id, b.id, none.id, 987_654_321]);
+    expect(Object.fromEntries(counts)).toEqual({
+      [a.id]: { ACTIVE: 3, COMPLETED: 1 },
+      [b.id]: { ERROR: 1 },
+    });
+    expect((await store.countTrials([])).size).toBe(0);
+  });
+
   test("an experiment's trials are listed by id, with the state filter, in creation order", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);

@@ -55,7 +55,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     const showVariables = principal.kind === "user" && mayChange(principal.user, exp);
     return experimentDetail(
       exp,
-      await store.listTrials({ experimentId: id }),
+      (await store.countTrials([id])).get(id) ?? {},
       master.ctx.now(),
       await owners()(exp.ownerId),
       showVariables,
@@ -97,10 +97,12 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
         states ? { states: states as ExperimentState[] } : {},
       );
       const owner = owners();
+      const counts = await store.countTrials(rows.map((e) => e.id));
       const experiments = [];
       for (const exp of rows) {
-        const trials = await store.listTrials({ experimentId: exp.id });
-        experiments.push(experimentSummary(exp, trials, await owner(exp.ownerId)));
+        experiments.push(
+          experimentSummary(exp, counts.get(exp.id) ?? {}, await owner(exp.ownerId)),
+        );
       }
       return { experiments };
     },

@@ -22,7 +22,7 @@ export async function lineageRoutes(base: FastifyInstance, master: Master): Prom
     const owner = await store.getUser(exp.ownerId);
     return experimentDetail(
       exp,
-      await store.listTrials({ experimentId: id }),
+      (await store.countTrials([id])).get(id) ?? {},
       master.ctx.now(),
       { id: exp.ownerId, username: owner?.username ?? `#${exp.ownerId}` },
       true,
