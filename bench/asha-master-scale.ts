@@ -7,9 +7,11 @@
  * slot; what the master does per action (a report, a completed operation, a
  * handover) should not grow with them. Printed: the process's CPU and wall
  * time per action over the first and the last TRIALS / 5 actions, the
- * active trials at the end of each, and the ratio of the last to the first (1 is flat;
- * it was 2.7 at 2,000 trials when each scheduling pass read every active
- * trial). The CPU is the whole process's: master and players together.
+ * active trials at the end of each, and the ratio of the last to the first
+ * (1 is flat; it was 2.7 at 2,000 trials when each scheduling pass read
+ * every active trial, and 1.7 at 10,000 while each searcher event rewrote
+ * the experiment's row with its searcher snapshot). The CPU is the whole
+ * process's: master and players together.
  * Beside it, a GET of the experiment (what the CLI and the web UI poll) with
  * no trials and with all of them (it was 12 ms against 0.8 at 2,000
  * trials when the answer's trial counts were counted from every trial's row).

@@ -14,7 +14,6 @@ test("recovery from a searcher snapshot ends with the same trials and lengths", 
   await checkRecoveryAfter([205, 225], config, async (tm, id) => {
     const snapshot = await tm.store.getSearcherSnapshot(id);
     expect(snapshot).not.toBeNull();
-    expect((await tm.store.getExperiment(id))!.searcherSnapshotSeq).toBe(snapshot!.seq);
     seen.push(snapshot!.seq);
   });
   // A snapshot covered the first 200 events or more when each restart came.

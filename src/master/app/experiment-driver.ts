@@ -180,10 +180,7 @@ export class ExperimentDriver {
     const patch: Parameters<Store["updateExperiment"]>[1] = {};
     if (progress > exp.progress) patch.progress = progress;
     const wantSnapshot = seq - loaded.lastSnapshotSeq >= SNAPSHOT_EVERY;
-    if (wantSnapshot) {
-      patch.searcherSnapshot = snapshotSearcher(state);
-      patch.searcherSnapshotSeq = seq;
-    }
+    if (wantSnapshot) await tx.putSearcherSnapshot(exp.id, seq, snapshotSearcher(state));
     if (shutdown && (exp.state === "ACTIVE" || exp.state === "PAUSED")) {
       patch.state = shutdown.failure
         ? "STOPPING_ERROR"

@@ -8,29 +8,7 @@ import { reusedQuery, updateById } from "./reused-query.js";
 import type { ExperimentsTable } from "./schema.js";
 import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
 
-/**
- * Every column but the searcher snapshot: it grows with the search and only
- * the driver's first load of an experiment reads it (`getSearcherSnapshot`).
- */
-const EXPERIMENT_COLUMNS = [
-  "id",
-  "name",
-  "state",
-  "config",
-  "config_yaml",
-  "workdir",
-  "owner_id",
-  "progress",
-  "best_metric",
-  "searcher_snapshot_seq",
-  "created_at",
-  "ended_at",
-  "end_reason",
-] as const satisfies readonly (keyof ExperimentsTable)[];
-
-type ExperimentColumns = Pick<Selectable<ExperimentsTable>, (typeof EXPERIMENT_COLUMNS)[number]>;
-
-function toExperiment(row: ExperimentColumns): ExperimentRow {
+function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
   return {
     id: row.id,
     name: row.name,
@@ -41,7 +19,6 @@ function toExperiment(row: ExperimentColumns): ExperimentRow {
     ownerId: row.owner_id,
     progress: row.progress,
     bestMetric: row.best_metric,
-    searcherSnapshotSeq: row.searcher_snapshot_seq,
     createdAt: toDate(row.created_at),
     endedAt: toDateOrNull(row.ended_at),
     endReason: row.end_reason,
@@ -64,21 +41,19 @@ export async function createExperiment(
       owner_id: input.ownerId,
       progress: 0,
       best_metric: null,
-      searcher_snapshot: null,
-      searcher_snapshot_seq: 0,
       last_event_seq: 0,
       created_at: now,
       ended_at: null,
       end_reason: null,
     })
-    .returning(EXPERIMENT_COLUMNS)
+    .returningAll()
     .executeTakeFirstOrThrow();
   return toExperiment(row);
 }
 
 export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
   const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
-    db.selectFrom("experiments").select(EXPERIMENT_COLUMNS).where("id", "=", id),
+    db.selectFrom("experiments").selectAll().where("id", "=", id),
   );
   return rows[0] ? toExperiment(rows[0]) : null;
 }
@@ -88,22 +63,29 @@ export async function getSearcherSnapshot(
   experimentId: number,
 ): Promise<{ snapshot: string; seq: number } | null> {
   const { rows } = await reusedQuery(db, "getSearcherSnapshot", [experimentId], (id) =>
-    db
-      .selectFrom("experiments")
-      .select(["searcher_snapshot", "searcher_snapshot_seq"])
-      .where("id", "=", id),
+    db.selectFrom("searcher_snapshots").select(["seq", "snapshot"]).where("experiment_id", "=", id),
   );
-  const row = rows[0];
-  return row?.searcher_snapshot == null
-    ? null
-    : { snapshot: row.searcher_snapshot, seq: row.searcher_snapshot_seq };
+  return rows[0] ?? null;
+}
+
+export async function putSearcherSnapshot(
+  db: Db,
+  experimentId: number,
+  seq: number,
+  snapshot: string,
+): Promise<void> {
+  await db
+    .insertInto("searcher_snapshots")
+    .values({ experiment_id: experimentId, seq, snapshot })
+    .onConflict((oc) => oc.column("experiment_id").doUpdateSet({ seq, snapshot }))
+    .execute();
 }
 
 export async function listExperiments(
   db: Db,
   filter?: { states?: ExperimentState[] },
 ): Promise<ExperimentRow[]> {
-  let query = db.selectFrom("experiments").select(EXPERIMENT_COLUMNS).orderBy("id");
+  let query = db.selectFrom("experiments").selectAll().orderBy("id");
   if (filter?.states) {
     if (filter.states.length === 0) return [];
     query = query.where("state", "in", filter.states);
@@ -122,10 +104,6 @@ export async function updateExperiment(
   if (patch.bestMetric !== undefined) set.best_metric = patch.bestMetric;
   if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
   if (patch.endReason !== undefined) set.end_reason = patch.endReason;
-  if (patch.searcherSnapshot !== undefined) set.searcher_snapshot = patch.searcherSnapshot;
-  if (patch.searcherSnapshotSeq !== undefined) {
-    set.searcher_snapshot_seq = patch.searcherSnapshotSeq;
-  }
   await updateById(db, "experiments", id, set);
 }
 
@@ -155,6 +133,7 @@ export async function deleteExperiment(db: Db, id: number): Promise<DeletedExper
   await db.deleteFrom("trial_ops").where("trial_id", "in", trialIds).execute();
   await db.deleteFrom("trials").where("experiment_id", "=", id).execute();
   await db.deleteFrom("searcher_events").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("searcher_snapshots").where("experiment_id", "=", id).execute();
   await db.deleteFrom("experiments").where("id", "=", id).execute();
   return { checkpoints: checkpoints.map(toCheckpoint), allocations: allocations.map(toAllocation) };
 }

@@ -147,6 +147,10 @@ export class KyselyStore implements Store {
     return experiments.getSearcherSnapshot(this.#db, experimentId);
   }
 
+  putSearcherSnapshot(experimentId: number, seq: number, snapshot: string): Promise<void> {
+    return experiments.putSearcherSnapshot(this.#db, experimentId, seq, snapshot);
+  }
+
   updateExperiment(id: number, patch: Parameters<Store["updateExperiment"]>[1]): Promise<void> {
     return experiments.updateExperiment(this.#db, id, patch);
   }

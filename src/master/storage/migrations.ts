@@ -285,6 +285,24 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // The searcher snapshot leaves the experiments row, which every searcher event updates
+    // (its last_event_seq): SQLite rewrites a row whole, with a snapshot of thousands of trials.
+    version: 7,
+    async up(db) {
+      await db.schema
+        .createTable("searcher_snapshots")
+        .addColumn("experiment_id", "bigint", (c) => c.primaryKey().references("experiments.id"))
+        .addColumn("seq", "bigint", (c) => c.notNull())
+        .addColumn("snapshot", "text", (c) => c.notNull())
+        .execute();
+      await sql`insert into searcher_snapshots (experiment_id, seq, snapshot)
+        select id, searcher_snapshot_seq, searcher_snapshot from experiments
+        where searcher_snapshot is not null`.execute(db);
+      await db.schema.alterTable("experiments").dropColumn("searcher_snapshot").execute();
+      await db.schema.alterTable("experiments").dropColumn("searcher_snapshot_seq").execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -52,13 +52,23 @@ export interface ExperimentsTable {
   owner_id: number;
   progress: number;
   best_metric: number | null;
-  searcher_snapshot: string | null;
-  searcher_snapshot_seq: number;
   /** Seq of the newest searcher event: bumped under the row lock to hand out the next one. */
   last_event_seq: number;
   created_at: EpochMs;
   ended_at: EpochMs | null;
   end_reason: string | null;
+}
+
+/**
+ * The latest searcher snapshot of an experiment, in a table of its own: it
+ * grows with the search, and a row of the experiments table, updated at
+ * every searcher event, would have to be rewritten with it each time.
+ */
+export interface SearcherSnapshotsTable {
+  experiment_id: number;
+  /** How many of the experiment's searcher events it covers. */
+  seq: number;
+  snapshot: string;
 }
 
 export interface SearcherEventsTable {
@@ -169,6 +179,7 @@ export interface Database {
   user_tokens: UserTokensTable;
   experiments: ExperimentsTable;
   searcher_events: SearcherEventsTable;
+  searcher_snapshots: SearcherSnapshotsTable;
   trials: TrialsTable;
   trial_ops: TrialOpsTable;
   allocations: AllocationsTable;

@@ -42,8 +42,6 @@ export interface ExperimentRow {
   progress: number;
   /** Best searcher metric seen among validations, in the config's direction. */
   bestMetric: number | null;
-  /** How many events the latest searcher snapshot covers (0: none taken); `getSearcherSnapshot` reads it. */
-  searcherSnapshotSeq: number;
   createdAt: Date;
   endedAt: Date | null;
   /** Human-readable reason for ERROR / CANCELED. */
@@ -221,17 +219,16 @@ export interface Store {
   updateExperiment(
     id: number,
     patch: Partial<
-      Pick<
-        ExperimentRow,
-        "state" | "progress" | "bestMetric" | "endedAt" | "endReason" | "searcherSnapshotSeq"
-      >
-    > & {
-      /** The searcher's state after `searcherSnapshotSeq` events (a shortcut: the event log is the truth). */
-      searcherSnapshot?: string;
-    },
+      Pick<ExperimentRow, "state" | "progress" | "bestMetric" | "endedAt" | "endReason">
+    >,
   ): Promise<void>;
   /** The latest searcher snapshot and how many events it covers, or null when none was taken. */
   getSearcherSnapshot(experimentId: number): Promise<{ snapshot: string; seq: number } | null>;
+  /**
+   * Keeps `snapshot`, the searcher's state after the experiment's first `seq`
+   * events, in place of the one before (a shortcut: the event log is the truth).
+   */
+  putSearcherSnapshot(experimentId: number, seq: number, snapshot: string): Promise<void>;
   /** Deletes the experiment and every row that belongs to it; returns what has files elsewhere. */
   deleteExperiment(id: number): Promise<DeletedExperiment>;
 

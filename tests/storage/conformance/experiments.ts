@@ -49,7 +49,6 @@ export function experimentTests(ctx: ConformanceContext): void {
       ownerId: user.id,
       progress: 0,
       bestMetric: null,
-      searcherSnapshotSeq: 0,
       endedAt: null,
       endReason: null,
     });
@@ -122,6 +121,22 @@ export function experimentTests(ctx: ConformanceContext): void {
     expect(await store.listExperiments({ states: [] })).toEqual([]);
   });
 
+  test("a searcher snapshot is kept apart from its experiment, the latest in place of the one before", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    expect(await store.getSearcherSnapshot(experiment.id)).toBeNull();
+    const first = JSON.stringify({ version: 1, rng: [1, 2, 3, 4] });
+    await store.putSearcherSnapshot(experiment.id, 17, first);
+    expect(await store.getSearcherSnapshot(experiment.id)).toEqual({ seq: 17, snapshot: first });
+    const large = JSON.stringify({ version: 1, trials: "x".repeat(200_000) });
+    await store.putSearcherSnapshot(experiment.id, 217, large);
+    expect(await store.getSearcherSnapshot(experiment.id)).toEqual({ seq: 217, snapshot: large });
+    expect(await store.getSearcherSnapshot(other.id)).toBeNull();
+    // The experiment's own row is unchanged by it, and does not carry it.
+    expect(await store.getExperiment(experiment.id)).toEqual(experiment);
+  });
+
   test("updateExperiment changes only the fields in the patch", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
@@ -130,8 +145,6 @@ export function experimentTests(ctx: ConformanceContext): void {
       state: "STOPPING_CANCELED",
       progress: 0.25,
       bestMetric: -1.5e-7,
-      searcherSnapshot: JSON.stringify({ version: 1, rng: [1, 2, 3, 4] }),
-      searcherSnapshotSeq: 17,
     });
     await store.updateExperiment(experiment.id, { progress: 0.5 });
     await store.updateExperiment(experiment.id, {});
@@ -141,13 +154,6 @@ export function experimentTests(ctx: ConformanceContext): void {
       state: "STOPPING_CANCELED",
       progress: 0.5,
       bestMetric: -1.5e-7,
-      searcherSnapshotSeq: 17,
-    });
-    // The snapshot, which grows with the search, is read on its own, not with every experiment.
-    expect(updated).not.toHaveProperty("searcherSnapshot");
-    expect(await store.getSearcherSnapshot(experiment.id)).toEqual({
-      snapshot: JSON.stringify({ version: 1, rng: [1, 2, 3, 4] }),
-      seq: 17,
     });
     expect((await store.listExperiments()).find((e) => e.id === experiment.id)).toEqual(updated);
     await store.updateExperiment(experiment.id, {

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { expect, test } from "vitest";
 import { SCHEMA_VERSION, SchemaTooNewError } from "../../../src/master/storage/migrations.js";
 import { connect, openStore } from "../../../src/master/storage/open-store.js";
-import { type ConformanceContext, newUser, rejection } from "./context.js";
+import { type ConformanceContext, newExperiment, newUser, rejection } from "./context.js";
 
 const SCHEDULING_INDEXES = ["trial_ops_open", "trials_experiment_state"];
 
@@ -23,6 +23,16 @@ async function schedulingIndexes(url: string): Promise<string[]> {
   } finally {
     await db.destroy();
   }
+}
+
+/** Takes version 7 back: the searcher snapshot in the experiments row, as it was before. */
+async function beforeVersion7(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.dropTable("searcher_snapshots").execute();
+  await db.schema.alterTable("experiments").addColumn("searcher_snapshot", "text").execute();
+  await db.schema
+    .alterTable("experiments")
+    .addColumn("searcher_snapshot_seq", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 async function setSchemaVersion(url: string, version: number): Promise<void> {
@@ -65,6 +75,7 @@ export function schemaTests(ctx: ConformanceContext): void {
         await db.schema.alterTable("trials").dropColumn(column).execute();
       // Version 6's column.
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
+      await beforeVersion7(db);
     } finally {
       await db.destroy();
     }
@@ -80,6 +91,30 @@ export function schemaTests(ctx: ConformanceContext): void {
       } finally {
         await after.destroy();
       }
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test("a database of schema version 6 keeps its searcher snapshots, now in their own table", async () => {
+    const { store, fixture } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
+    const { db } = connect(fixture.url);
+    try {
+      await beforeVersion7(db);
+      await sql`update experiments set searcher_snapshot = ${snapshot}, searcher_snapshot_seq = 17
+        where id = ${experiment.id}`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+    await setSchemaVersion(fixture.url, 6);
+    const upgraded = await openStore(fixture.url);
+    try {
+      expect(await upgraded.getSearcherSnapshot(experiment.id)).toEqual({ seq: 17, snapshot });
+      expect(await upgraded.getSearcherSnapshot(other.id)).toBeNull();
+      expect(await upgraded.getExperiment(experiment.id)).toEqual(experiment);
     } finally {
       await upgraded.close();
     }
