@@ -18,6 +18,7 @@
  *
  *   node --import tsx bench/asha-master-scale.ts
  *   TRIALS=500 node --import tsx bench/asha-master-scale.ts
+ *   DB=postgres node --import tsx bench/asha-master-scale.ts   (PostgreSQL on 127.0.0.1:5432)
  */
 import { pathToFileURL } from "node:url";
 import { ashaConfig, syntheticLoss } from "../tests/master/support/configs.js";
@@ -57,8 +58,11 @@ async function timeReads(client: { get(path: string): Promise<{ status: number }
 
 const ENDED = ["COMPLETED", "CANCELED", "ERROR"];
 
-export async function measure(trials: number): Promise<ScaleFigures> {
-  const tm = await startTestMaster({ slots: 4 });
+export async function measure(
+  trials: number,
+  db: "sqlite" | "postgres" = "sqlite",
+): Promise<ScaleFigures> {
+  const tm = await startTestMaster({ slots: 4, db });
   try {
     const id = await createExperiment(
       tm,
@@ -124,11 +128,12 @@ export async function measure(trials: number): Promise<ScaleFigures> {
 
 export async function run(): Promise<ScaleFigures> {
   const trials = Number(process.env.TRIALS ?? 2000);
-  const f = await measure(trials);
+  const db = process.env.DB === "postgres" ? "postgres" : "sqlite";
+  const f = await measure(trials, db);
   const line = (name: string, w: Window) =>
     `  ${name}: ${w.cpuMs.toFixed(2)} ms of CPU, ${w.wallMs.toFixed(2)} ms of wall time per action, ${w.activeTrials} active trials`;
   console.log(
-    `async_halving of ${f.trials} trials (${f.state}), ${f.actions} trial actions over REST, 4 slots, SQLite:\n` +
+    `async_halving of ${f.trials} trials (${f.state}), ${f.actions} trial actions over REST, 4 slots, ${db === "postgres" ? "PostgreSQL" : "SQLite"}:\n` +
       `${line("first actions", f.first)}\n${line("last actions ", f.last)}\n` +
       `  CPU per action, last / first: ${f.cpuRatio.toFixed(2)}\n` +
       `  GET /experiments/{id}: ${f.detailMs.first.toFixed(2)} ms with no trials, ${f.detailMs.last.toFixed(2)} ms with ${f.trials} ` +
