@@ -228,7 +228,12 @@ export function postedOperations(
           if (o.type === "create" && !closed.has(o.requestId))
             ops.push({ type: "close", requestId: o.requestId });
         }
-        ops.push({ type: "shutdown", cancel: op.cancel, failure: op.failure });
+        ops.push({
+          type: "shutdown",
+          cancel: op.cancel,
+          failure: op.failure,
+          ...(op.failure ? { reason: "the search method shut the search down as failed" } : {}),
+        });
         break;
     }
   }

@@ -309,10 +309,12 @@ export function advanceSearcher(
   // A custom search ends when its process posts Shutdown, not when it has no trials open.
   if (state.openTrials === 0 && state.method.kind !== "custom") {
     const created = state.trials.length;
+    const failure = created > 0 && state.failedTrials >= created;
     ops.push({
       type: "shutdown",
       cancel: false,
-      failure: created > 0 && state.failedTrials >= created,
+      failure,
+      ...(failure ? { reason: "every trial failed" } : {}),
     });
     state.phase = "shutdown";
   }

@@ -51,7 +51,8 @@ export type SearcherOp =
   | { type: "validateAfter"; requestId: RequestId; length: number }
   /** The trial is done once its current op completes. */
   | { type: "close"; requestId: RequestId }
-  | { type: "shutdown"; cancel: boolean; failure: boolean };
+  /** `reason`, given with a failure: why the search failed, the experiment's end reason. */
+  | { type: "shutdown"; cancel: boolean; failure: boolean; reason?: string };
 
 /**
  * An operation as a custom search process posts it. A create names the

@@ -57,7 +57,12 @@ describe("random search", () => {
     const config = experimentConfig(random({ max_trials: 3, max_length: batches(10) }));
     const shutdownOf = (ops: SearcherOp[][]) => ops.flat().find((op) => op.type === "shutdown");
     const allErrored = expectPlan(config, () => ({ exit: "ERRORED" }), { "1-3": "exit" });
-    expect(shutdownOf(allErrored.ops)).toEqual({ type: "shutdown", cancel: false, failure: true });
+    expect(shutdownOf(allErrored.ops)).toEqual({
+      type: "shutdown",
+      cancel: false,
+      failure: true,
+      reason: "every trial failed",
+    });
     const oneCanceled = expectPlan(
       config,
       (id) => (id === 3 ? { exit: "USER_CANCELED" } : { exit: "ERRORED" }),

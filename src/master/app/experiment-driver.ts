@@ -187,13 +187,7 @@ export class ExperimentDriver {
         : shutdown.cancel
           ? "STOPPING_CANCELED"
           : "STOPPING_COMPLETED";
-      // The built-in searchers fail a search only when every trial failed; a custom one, for its own reasons.
-      if (shutdown.failure) {
-        patch.endReason =
-          exp.config.searcher.name === "custom"
-            ? "the search method shut the search down as failed"
-            : "every trial failed";
-      }
+      if (shutdown.failure) patch.endReason = shutdown.reason ?? null;
       effects.finishCheck.add(exp.id);
     }
     if (Object.keys(patch).length > 0) await tx.updateExperiment(exp.id, patch);
