@@ -90,7 +90,18 @@ export async function getTrialByRequestId(
   return rows[0] ? toTrial(rows[0]) : null;
 }
 
-const IDS_PER_QUERY = 500;
+/**
+ * `read`'s rows for `ids`, read 500 ids at a time: a statement binds a
+ * bounded number of values (SQLite's and PostgreSQL's limits).
+ */
+async function inParts<R>(
+  ids: readonly number[],
+  read: (part: number[]) => Promise<R[]>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await read(ids.slice(i, i + 500))));
+  return rows;
+}
 
 /** In creation order (which is requestId order for one searcher). */
 export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
@@ -104,13 +115,7 @@ export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[
     query = query.where("state", "in", filter.states);
   }
   if (filter.ids) {
-    // In chunks: a statement binds a bounded number of values (SQLite's and PostgreSQL's limits).
-    const rows = [];
-    for (let i = 0; i < filter.ids.length; i += IDS_PER_QUERY) {
-      rows.push(
-        ...(await query.where("id", "in", filter.ids.slice(i, i + IDS_PER_QUERY)).execute()),
-      );
-    }
+    const rows = await inParts(filter.ids, (part) => query.where("id", "in", part).execute());
     return rows.sort((a, b) => a.id - b.id).map(toTrial);
   }
   return (await query.execute()).map(toTrial);
@@ -120,20 +125,20 @@ export async function countTrials(
   db: Db,
   experimentIds: readonly number[],
 ): Promise<Map<number, Record<string, number>>> {
-  const out = new Map<number, Record<string, number>>();
-  for (let i = 0; i < experimentIds.length; i += IDS_PER_QUERY) {
-    const rows = await db
+  const rows = await inParts(experimentIds, (part) =>
+    db
       .selectFrom("trials")
       .select(["experiment_id", "state", (eb) => eb.fn.countAll<number | string>().as("count")])
-      .where("experiment_id", "in", experimentIds.slice(i, i + IDS_PER_QUERY))
+      .where("experiment_id", "in", part)
       .groupBy(["experiment_id", "state"])
-      .execute();
-    for (const row of rows) {
-      const counts = out.get(row.experiment_id) ?? {};
-      // PostgreSQL's count is a bigint, which pg hands over as a string.
-      counts[row.state] = Number(row.count);
-      out.set(row.experiment_id, counts);
-    }
+      .execute(),
+  );
+  const out = new Map<number, Record<string, number>>();
+  for (const row of rows) {
+    const counts = out.get(row.experiment_id) ?? {};
+    // PostgreSQL's count is a bigint, which pg hands over as a string.
+    counts[row.state] = Number(row.count);
+    out.set(row.experiment_id, counts);
   }
   return out;
 }
