@@ -1,7 +1,14 @@
 """Preemption as a stop signal: a background long poll on the allocation's
 preemption endpoint fires it (and so does an operation answer that says
 ``preempt: true``, and SIGTERM), so ``should_preempt()`` costs nothing in a
-training loop and every wait of the SDK stops at once."""
+training loop and every wait of the SDK stops at once.
+
+The long poll starts ``first_poll_delay`` (a second) after the trial first
+looks at its preemption. A trial that is done sooner (a first rung of a few
+batches, say) never polls: the master tells it to stop in the answers to its
+completions and asks, which it reads anyway. A poll per short trial would
+cost the master a request, and the process a connection and a thread, for
+nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +23,10 @@ from .push_sender import PushSender
 from .stop_signal import StopSignal, any_of
 
 
+#: How long after a trial first looks at its preemption the background long poll starts.
+FIRST_POLL_DELAY = 1.0
+
+
 class Preemption:
     def __init__(
         self,
@@ -27,6 +38,7 @@ class Preemption:
         min_poll_interval: float,
         log: Callable[[str], None],
         on_fatal: Optional[Callable[[BaseException], None]] = None,
+        first_poll_delay: float = FIRST_POLL_DELAY,
     ) -> None:
         self._api = api
         self._sender = sender
@@ -34,6 +46,7 @@ class Preemption:
         self._timeout = timeout_seconds
         self._backoff = backoff
         self._min_interval = min_poll_interval
+        self._first_poll_delay = first_poll_delay
         self._log = log
         self._on_fatal = on_fatal or self.abort
         self._signal = StopSignal()
@@ -120,6 +133,8 @@ class Preemption:
 
     def _poll(self) -> None:
         stop = any_of(self._closed, self._signal)
+        if not stop.sleep(self._first_poll_delay):
+            return  # stopped or closed before the first poll
         failures = 0
         while not stop.fired:
             started = time.monotonic()

@@ -7,7 +7,7 @@ import pushtune
 from pushtune.errors import RequestError
 from pushtune.testing import FakeMaster
 
-from .support import TRAIN_UNTIL_PREEMPTED, open_context, sigterm_while_training, wait_until
+from .support import TRAIN_UNTIL_PREEMPTED, Scripted, open_context, sigterm_while_training, wait_until
 
 
 class PreemptionTest(unittest.TestCase):
@@ -25,6 +25,20 @@ class PreemptionTest(unittest.TestCase):
             ctx.preempt.acknowledge()
         self.assertEqual(fm.preemption_acks, 1)
         self.assertLess(steps, op.length)
+
+    def test_a_trial_done_within_its_first_second_never_polls_for_its_preemption(self):
+        fm = FakeMaster(ops=[5])
+        recorded = Scripted(lambda m, p, b: fm.request(m, p, b))  # records a request as it starts
+        with open_context(recorded, env=fm.env()) as ctx:
+            for op in ctx.searcher.operations():
+                for step in range(1, op.length + 1):
+                    if ctx.preempt.should_preempt():
+                        break
+                    time.sleep(0.02)  # a batch: the trial lasts a tenth of a second
+                    ctx.train.report_training_metrics(step, {"loss": 1.0})
+                op.report_completed(0.5)
+        self.assertEqual(len(fm.completed_operations), 1)
+        self.assertEqual([p for p in recorded.paths() if "/signals/preemption" in p], [])
 
     def test_a_superseded_allocation_stops_training_at_once(self):
         fm = FakeMaster(ops=[100])

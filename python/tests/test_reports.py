@@ -2,6 +2,7 @@
 and completions, retried, refused, idempotent."""
 
 import threading
+import time
 import unittest
 
 import pushtune
@@ -76,6 +77,22 @@ class ReportsTest(unittest.TestCase):
         validation = [r for r in completion["metrics"]["reports"] if r["group"] == "validation"]
         self.assertEqual([(r["stepsCompleted"], r["metrics"]) for r in validation], [(10, {"validation_loss": 0.5})])
         self.assertEqual(len(fm.training_metrics), 10)
+
+    def test_a_short_operations_reports_and_completion_go_in_one_request(self):
+        # The first report after a quiet spell lingers: the validation and the completion made
+        # right after it (a first rung of one batch, say) ride along instead of a second request.
+        fm = FakeMaster(ops=[1])
+        with open_context(fm) as ctx:
+            for op in ctx.searcher.operations():
+                ctx.train.report_training_metrics(1, {"loss": 1.0})
+                op.report_progress(1)
+                time.sleep(0.005)  # the validation
+                ctx.train.report_validation_metrics(1, {"validation_loss": 0.5})
+                op.report_completed(0.5)
+        posts = [p for m, p, o in fm.requests if m == "POST"]
+        self.assertEqual(len(posts), 1, posts)
+        self.assertTrue(posts[0].endswith("/searcher/completed_operation"))
+        self.assertEqual(len(fm.training_metrics), 1)
 
     def test_progress_rides_with_the_metrics_before_it(self):
         bodies = []

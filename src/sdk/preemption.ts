@@ -4,6 +4,12 @@
  * `preempt: true` and a SIGTERM, `exit-signals.ts`), so `shouldPreempt()` costs nothing in a
  * training loop and anything waiting on `signal` (a `sleep`, a data loader, the
  * wait for the next searcher operation) stops at once.
+ *
+ * The long poll starts `firstPollDelayMs` (a second) after the trial first
+ * looks at its preemption. A trial that is done sooner (a first rung of a few
+ * batches, say) never polls: the master tells it to stop in the answers to
+ * its completions and asks, which it reads anyway. A poll per short trial
+ * would cost the master a request, and the process a connection, for nothing.
  */
 import { type BackoffOptions, backoffDelay, pause, sleep } from "./backoff.js";
 import { isFatal, PreemptedError, RetryableError } from "./errors.js";
@@ -16,8 +22,12 @@ export interface PreemptionOptions {
   backoff: BackoffOptions;
   /** An answer that comes back sooner than this is followed by a pause, so a master that does not wait is not hammered. */
   minPollIntervalMs: number;
+  /** How long after the trial first looks at its preemption the long poll starts (default 1 s). */
+  firstPollDelayMs?: number;
   log: (line: string) => void;
 }
+
+export const FIRST_POLL_DELAY_MS = 1000;
 
 export class Preemption {
   private readonly controller = new AbortController();
@@ -127,6 +137,7 @@ export class Preemption {
 
   private async poll(): Promise<void> {
     const stop = AbortSignal.any([this.closed, this.controller.signal]);
+    await pause(this.options.firstPollDelayMs ?? FIRST_POLL_DELAY_MS, stop);
     let failures = 0;
     while (!stop.aborted) {
       const started = Date.now();

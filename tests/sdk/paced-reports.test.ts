@@ -48,17 +48,33 @@ test("paced reports go out in full batches, in order, the latest progress riding
   expect(fm.progress).toEqual([9]);
 });
 
-test("the first report after a quiet spell goes out at the next turn, later ones once the interval is over", async () => {
+test("the first report after a quiet spell lingers, later ones wait for the interval to be over", async () => {
   const fm = new FakeMaster();
   const api = new PushApi(fm, readTrialEnvironment(fm.env()));
-  const sender = new PushSender(api, { minIntervalMs: 60_000 });
-  const nextTurns = () => new Promise((resolve) => setTimeout(resolve, 10));
+  const sender = new PushSender(api, { minIntervalMs: 60_000, lingerMs: 30 });
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   sender.push({ kind: "metrics", reports: [report(1)], isolated: false });
-  await nextTurns();
+  await wait(5);
+  expect(fm.trainingMetrics).toHaveLength(0); // lingering
+  await wait(60);
   expect(fm.trainingMetrics).toHaveLength(1);
   sender.push({ kind: "metrics", reports: [report(2)], isolated: false });
-  await nextTurns();
+  await wait(60);
   expect(fm.trainingMetrics).toHaveLength(1); // held until the interval is over
   await sender.flush();
   expect(fm.trainingMetrics).toHaveLength(2);
+});
+
+test("a short operation's reports and its completion go in one request", async () => {
+  const fm = new FakeMaster({ ops: [1] });
+  const ctx = await openContext(fm);
+  for await (const op of ctx.searcher.operations()) {
+    await ctx.train.reportTrainingMetrics(1, { loss: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the validation
+    await ctx.train.reportValidationMetrics(1, { validation_loss: 0.5 });
+    await op.reportCompleted(0.5);
+  }
+  const posts = fm.requests.filter((r) => r.method === "POST").map((r) => r.path);
+  expect(posts).toEqual([expect.stringMatching(/\/searcher\/completed_operation$/)]);
+  expect(fm.trainingMetrics).toHaveLength(1);
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { FakeMaster, PreemptedError } from "../../src/sdk/index.js";
+import { FakeMaster, init, PreemptedError } from "../../src/sdk/index.js";
+import { FIRST_POLL_DELAY_MS } from "../../src/sdk/preemption.js";
 import { openContext } from "./support.js";
 
 test("preemption flips shouldPreempt, aborts the signal and cancels a sleep at once", async () => {
@@ -30,10 +31,39 @@ test("acknowledging a preemption resolves once the master has it", async () => {
   expect(fm.preemptionAcks).toBe(1);
 });
 
+test("a trial done within its first second never polls for its preemption", async () => {
+  const fm = new FakeMaster({ ops: [5] });
+  const asked: string[] = [];
+  const recorded = {
+    request: (...args: Parameters<FakeMaster["request"]>) => {
+      asked.push(args[1]); // as the request starts: a long poll still open counts
+      return fm.request(...args);
+    },
+  };
+  const ctx = await init({
+    transport: recorded,
+    env: fm.env(),
+    handleExitSignals: false,
+    log: () => {},
+  });
+  for await (const op of ctx.searcher.operations()) {
+    for (let step = 1; step <= op.length && !ctx.preempt.shouldPreempt(); step++) {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a batch: a tenth of a second in all
+      await ctx.train.reportTrainingMetrics(step, { loss: 1 });
+    }
+    await op.reportCompleted(0.5);
+  }
+  await ctx.close();
+  expect(fm.completedOperations).toHaveLength(1);
+  expect(asked.filter((path) => path.includes("/signals/preemption"))).toEqual([]);
+});
+
 test("the preemption poll survives an outage of the master", async () => {
   const fm = new FakeMaster();
   const ctx = await openContext(fm);
   expect(ctx.preempt.shouldPreempt()).toBe(false);
+  // The first poll starts a second after the trial first looked at its preemption.
+  await new Promise((resolve) => setTimeout(resolve, FIRST_POLL_DELAY_MS + 100));
   fm.down();
   await new Promise((resolve) => setTimeout(resolve, 30));
   fm.up();
