@@ -18,8 +18,11 @@
  *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
  *   WORKLOADS=mnist MNIST_MAX_LENGTH=1296 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
  *
- * Each method runs ROUNDS times (default 3), interleaved with the others; its
- * figures are those of its median run.
+ * Each method runs ROUNDS times (default 3), interleaved with the others, and
+ * is measured against the random search of its own round (the machine's load
+ * changes from one minute to the next, and random's wall is the aim's yardstick);
+ * its figures are those of its round with the median ratio, beside the range
+ * of its rounds' ratios.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";

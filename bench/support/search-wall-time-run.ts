@@ -254,33 +254,42 @@ export interface SearchWallTimeRun {
   seed: number;
   /** Random search always runs first: every other method is measured against it. */
   methods: readonly Method[];
-  /**
-   * Rounds of every method, one method after another in each (so a change in
-   * the machine's load falls on all of them); each method's figures are those
-   * of its run with the median wall time.
-   */
+  /** Rounds of every method (see `measureSearchWallTime`). */
   rounds?: number;
 }
 
-/** The range of the wall times, when there was more than one run. */
-function spread(runs: MethodFigures[]): string {
-  if (runs.length < 2) return "";
-  const walls = runs.map((r) => r.wallSeconds);
-  return ` (${fmt(Math.min(...walls), 1)}–${fmt(Math.max(...walls), 1)})`;
+/** The run with the median of `key` (the lower median of an even count), and its index. */
+function medianBy(runs: readonly MethodFigures[], key: (i: number) => number): number {
+  const order = runs.map((_, i) => i).sort((a, b) => key(a) - key(b));
+  return order[Math.floor((order.length - 1) / 2)]!;
 }
 
-/** The run with the median wall time (the lower median of an even count). */
-function medianRun(runs: MethodFigures[]): MethodFigures {
-  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+/** `wall / (random's wall × share of its compute × 1.5)`: the aim's ratio, against one run of random search. */
+function aimRatio(f: MethodFigures, random: MethodFigures): number {
+  return f.wallSeconds / (random.wallSeconds * (f.compute / random.compute) * 1.5);
 }
 
+/** " (a–b)" over the rounds' values, when there was more than one. */
+function range(values: readonly number[], digits: number): string {
+  if (values.length < 2) return "";
+  return ` (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
+}
+
+/**
+ * Rounds of every method, one method after another in each: a change in the
+ * machine's load falls on all of them, so each method is measured against
+ * the random search of its own round. A method's figures are those of its
+ * round with the median ratio against the aim; the range of its rounds'
+ * ratios is printed beside it.
+ */
 export async function measureSearchWallTime(options: SearchWallTimeRun): Promise<MethodFigures[]> {
   const { workload: w, slots, seed } = options;
   const rounds = Math.max(1, options.rounds ?? 1);
   console.log(
     `${w.name}: max_length ${w.maxLength} batches, ${w.trials} ASHA trials (5 rungs, divisor 3), seed ${seed}, ${slots} slots` +
-      (rounds > 1 ? `, median of ${rounds} rounds` : ""),
+      (rounds > 1
+        ? `, median of ${rounds} rounds, each method against its round's random search`
+        : ""),
   );
   const methods: Method[] = ["random", ...options.methods.filter((m) => m !== "random")];
   const runs = new Map<Method, MethodFigures[]>(methods.map((m) => [m, []]));
@@ -291,56 +300,79 @@ export async function measureSearchWallTime(options: SearchWallTimeRun): Promise
       runs.get(method)!.push(await runMethod(method, w, slots, seed, random.best));
     }
   }
-  const all = methods.map((m) => medianRun(runs.get(m)!));
-  const random = all[0]!;
+  const randoms = runs.get("random")!;
+  const all: MethodFigures[] = [];
+  for (const method of methods) {
+    const own = runs.get(method)!;
+    const ratios = own.map((f, i) => aimRatio(f, randoms[i]!));
+    const k =
+      method === "random"
+        ? medianBy(own, (i) => own[i]!.wallSeconds)
+        : medianBy(own, (i) => ratios[i]!);
+    const f = own[k]!;
+    all.push(f);
+    console.log(describe(f, randoms[k]!, slots, own, method === "random" ? "" : range(ratios, 2)));
+  }
+  return all;
+}
+
+/** The line of one method's run `f`, against `random`, random search's run of the same round. */
+function describe(
+  f: MethodFigures,
+  random: MethodFigures,
+  slots: number,
+  rounds: readonly MethodFigures[],
+  ratioRange: string,
+): string {
   // Random search's slot time per unit of compute: what a batch costs with almost no handovers.
   const perUnit = (random.wallSeconds * slots) / random.compute;
   // The same inside allocations only: the slots' idle time (the start, the tail) left out.
   const heldPerUnit = random.heldSeconds / random.compute;
-  for (const f of all) {
-    const share = f.compute / random.compute;
-    // Slot time beyond the compute at random search's pace, per allocation: the cost of a handover.
-    const perAllocation = ((f.wallSeconds * slots - f.compute * perUnit) / f.allocations) * 1000;
-    const aimWall = random.wallSeconds * share * 1.5;
-    const aim = f.wallSeconds / aimWall;
-    // What the aim leaves for each handover: its wall's slot time beyond the compute at random's pace.
-    const budgetPerAllocation = ((aimWall * slots - f.compute * perUnit) / f.allocations) * 1000;
-    // Of that slot time: what allocations held beyond the compute, and what no allocation held.
-    const heldBeyond = ((f.heldSeconds - f.compute * heldPerUnit) / f.allocations) * 1000;
-    const idle = f.wallSeconds * slots - f.heldSeconds;
-    // With handovers that cost nothing: the compute at random's pace inside allocations, the
-    // start (every slot waits for it) and the tail as measured.
-    const floor =
-      (f.compute * heldPerUnit + f.startSeconds * slots + f.tailSeconds) / slots / aimWall;
-    // The same aim on the time after the first report: the start (paid once by every method)
-    // no longer scales with the share of compute.
-    const aimAfterStart =
-      (f.wallSeconds - f.startSeconds) / ((random.wallSeconds - random.startSeconds) * share * 1.5);
-    // The aim's share counts batches; a method that trains costlier models (wider, say)
-    // spends more time on each. The same aim with its compute counted at its batches' cost:
-    const batchCost = f.batchMs / random.batchMs;
-    const aimAtBatchCost = aim / batchCost;
-    const toBest =
-      f.computeToRandomBest === null
-        ? `never (best ${fmt(f.best, 4)} > ${fmt(random.best, 4)})`
-        : `${fmt(f.computeToRandomBest)} (at ${fmt(f.secondsToRandomBest!, 1)} s)`;
-    console.log(
-      `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
-        `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s${spread(runs.get(f.method)!)}; ` +
-        `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
-        (f === random
-          ? "("
-          : `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, the aim leaves ${fmt(budgetPerAllocation, 0)}; ` +
-            `held by allocations beyond random's pace ${fmt(heldBeyond, 0)} ms each, held by none ${fmt(idle, 2)} s, ` +
-            `of it the tail ${fmt(f.tailSeconds, 2)} s; `) +
-        `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
-        `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)} (aim ≤ 1)` +
-        (f === random
-          ? `; batches ${fmt(f.batchMs, 2)} ms; `
-          : `, ${fmt(floor, 2)} with handovers free of cost; batches ${fmt(f.batchMs, 2)} ms, ` +
-            `${fmt(batchCost, 2)}× random's, with compute counted at that cost ${fmt(aimAtBatchCost, 2)}; `) +
-        `first report at ${fmt(f.startSeconds, 2)} s, after it ${fmt(aimAfterStart, 2)}`,
-    );
-  }
-  return all;
+  const share = f.compute / random.compute;
+  // Slot time beyond the compute at random search's pace, per allocation: the cost of a handover.
+  const perAllocation = ((f.wallSeconds * slots - f.compute * perUnit) / f.allocations) * 1000;
+  const aimWall = random.wallSeconds * share * 1.5;
+  const aim = f.wallSeconds / aimWall;
+  // What the aim leaves for each handover: its wall's slot time beyond the compute at random's pace.
+  const budgetPerAllocation = ((aimWall * slots - f.compute * perUnit) / f.allocations) * 1000;
+  // Of that slot time: what allocations held beyond the compute, and what no allocation held.
+  const heldBeyond = ((f.heldSeconds - f.compute * heldPerUnit) / f.allocations) * 1000;
+  const idle = f.wallSeconds * slots - f.heldSeconds;
+  // With handovers that cost nothing: the compute at random's pace inside allocations, the
+  // start (every slot waits for it) and the tail as measured.
+  const floor =
+    (f.compute * heldPerUnit + f.startSeconds * slots + f.tailSeconds) / slots / aimWall;
+  // The same aim on the time after the first report: the start (paid once by every method)
+  // no longer scales with the share of compute.
+  const aimAfterStart =
+    (f.wallSeconds - f.startSeconds) / ((random.wallSeconds - random.startSeconds) * share * 1.5);
+  // The aim's share counts batches; a method that trains costlier models (wider, say)
+  // spends more time on each. The same aim with its compute counted at its batches' cost:
+  const batchCost = f.batchMs / random.batchMs;
+  const aimAtBatchCost = aim / batchCost;
+  const toBest =
+    f.computeToRandomBest === null
+      ? `never (best ${fmt(f.best, 4)} > ${fmt(random.best, 4)})`
+      : `${fmt(f.computeToRandomBest)} (at ${fmt(f.secondsToRandomBest!, 1)} s)`;
+  const isRandom = f === random;
+  return (
+    `  ${f.method.padEnd(13)} ${f.trials} trials (${f.state}): compute ${fmt(f.compute)} (${fmt(share, 3)} of random's), ` +
+    `to random's best ${toBest}; wall ${fmt(f.wallSeconds, 1)} s${range(
+      rounds.map((r) => r.wallSeconds),
+      1,
+    )}; ` +
+    `${f.processStarts} process starts, ${f.allocations} allocations, ${f.preemptions} preemptions ` +
+    (isRandom
+      ? "("
+      : `(${fmt(perAllocation, 0)} ms of slot time each beyond random's pace, the aim leaves ${fmt(budgetPerAllocation, 0)}; ` +
+        `held by allocations beyond random's pace ${fmt(heldBeyond, 0)} ms each, held by none ${fmt(idle, 2)} s, ` +
+        `of it the tail ${fmt(f.tailSeconds, 2)} s; `) +
+    `${fmt((f.masterCpuSeconds / f.allocations) * 1000, 1)} ms of the master's CPU); ` +
+    `wall / (random's × ${fmt(share, 3)} × 1.5) = ${fmt(aim, 2)}${ratioRange} (aim ≤ 1)` +
+    (isRandom
+      ? `; batches ${fmt(f.batchMs, 2)} ms; `
+      : `, ${fmt(floor, 2)} with handovers free of cost; batches ${fmt(f.batchMs, 2)} ms, ` +
+        `${fmt(batchCost, 2)}× random's, with compute counted at that cost ${fmt(aimAtBatchCost, 2)}; `) +
+    `first report at ${fmt(f.startSeconds, 2)} s, after it ${fmt(aimAfterStart, 2)}`
+  );
 }
