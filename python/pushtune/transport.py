@@ -29,28 +29,84 @@ class Transport(Protocol):
         ...
 
 
+class ConnectionPool:
+    """Kept-alive connections to one master, idle between requests. A process that
+    runs trial after trial (``trials()``) gives every trial's transport the same
+    pool, so the next trial's requests go on the connections of the last one
+    instead of opening new ones."""
+
+    def __init__(self, master: str) -> None:
+        parts = urlsplit(master.rstrip("/"))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {master!r}")
+        self.master = master
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port
+        self._lock = threading.Lock()
+        #: Connections that carried a request and wait for the next one.
+        self._idle: List[http.client.HTTPConnection] = []
+        self._closed = False
+
+    def take(self, wait: float) -> Tuple[http.client.HTTPConnection, bool]:
+        """An idle connection (True: it carried a request before) or a new one."""
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+            while connection is not None and _closed_by_peer(connection):
+                connection.close()
+                connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            return cls(self._host, self._port, timeout=wait), False
+        return connection, True
+
+    def give_back(self, connection: http.client.HTTPConnection) -> None:
+        """Keeps ``connection`` for the next request; closes it once the pool is closed."""
+        with self._lock:
+            if not self._closed:
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    @property
+    def idle(self) -> int:
+        with self._lock:
+            return len(self._idle)
+
+    def close(self) -> None:
+        """Closes the idle connections; a connection given back later is closed, not kept."""
+        with self._lock:
+            self._closed = True
+            connections, self._idle = self._idle, []
+        for connection in connections:
+            connection.close()
+
+
 class HttpTransport:
     """REST over ``http.client``. Kept-alive connections are pooled, not tied to
     a thread: a request takes an idle one (or opens one) and gives it back, so
     the short-lived threads that wait for the master's answers share a few
-    connections instead of leaving a socket behind each."""
+    connections instead of leaving a socket behind each. ``pool``: connections
+    shared with other transports (``trials()``: one per trial, one pool per
+    process); without it the transport has a pool of its own."""
 
-    def __init__(self, master: str, token: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self, master: str, token: str, timeout: float = 30.0, pool: Optional[ConnectionPool] = None
+    ) -> None:
         parts = urlsplit(master.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {master!r}")
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname
-        self._port = parts.port
+        if pool is not None and pool.master.rstrip("/") != master.rstrip("/"):
+            raise ValueError(f"a pool of connections to {pool.master} cannot serve {master}")
         self._root = f"{parts.path}/api/v1"
         self._base = f"{parts.scheme}://{parts.netloc}{self._root}"
         self._token = token
         self._timeout = timeout
+        self._own_pool = pool is None
+        self._pool = ConnectionPool(master) if pool is None else pool
         self._lock = threading.Lock()
-        #: Connections that carried a request and wait for the next one.
-        self._idle: List[http.client.HTTPConnection] = []
-        #: Every open connection, idle or busy: what ``close`` closes.
-        self._open: Set[http.client.HTTPConnection] = set()
+        #: Connections carrying one of this transport's requests now: what ``close`` cuts.
+        self._busy: Set[http.client.HTTPConnection] = set()
         self._closed = False
 
     def request(
@@ -117,14 +173,14 @@ class HttpTransport:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Closes every kept-alive connection (a long poll still waiting on one ends);
-        a request still under way closes its connection when it ends."""
+        """Ends this transport's requests still under way (a long poll still waiting
+        ends) and, with a pool of its own, closes the kept-alive connections; a
+        connection given back later is closed, not kept."""
         with self._lock:
             self._closed = True
-            connections = list(self._open)
-            self._open.clear()
-            self._idle.clear()
-        for connection in connections:
+            busy = list(self._busy)
+            self._busy.clear()
+        for connection in busy:
             sock = connection.sock
             if sock is not None:
                 try:
@@ -132,28 +188,21 @@ class HttpTransport:
                 except OSError:
                     pass
             connection.close()
+        if self._own_pool:
+            self._pool.close()
 
     @property
     def open_connections(self) -> int:
-        """Connections open now, idle or carrying a request."""
+        """Connections open now: carrying one of this transport's requests, or idle in its pool."""
         with self._lock:
-            return len(self._open)
+            busy = len(self._busy)
+        return busy + self._pool.idle
 
     def _take(self, wait: float) -> Tuple[http.client.HTTPConnection, bool]:
-        """An idle connection (True: it carried a request before) or a new one."""
+        """An idle connection of the pool (True: it carried a request before) or a new one."""
+        connection, reused = self._pool.take(wait)
         with self._lock:
-            connection = self._idle.pop() if self._idle else None
-            while connection is not None and _closed_by_peer(connection):
-                self._open.discard(connection)
-                connection.close()
-                connection = self._idle.pop() if self._idle else None
-            if connection is None:
-                cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-                connection = cls(self._host, self._port, timeout=wait)
-                reused = False
-            else:
-                reused = True
-            self._open.add(connection)
+            self._busy.add(connection)
         connection.timeout = wait
         if connection.sock is not None:
             connection.sock.settimeout(wait)
@@ -161,15 +210,16 @@ class HttpTransport:
 
     def _give_back(self, connection: http.client.HTTPConnection) -> None:
         with self._lock:
-            if not self._closed and connection in self._open:
-                self._idle.append(connection)
-                return
-            self._open.discard(connection)
-        connection.close()
+            kept = not self._closed and connection in self._busy
+            self._busy.discard(connection)
+        if kept:
+            self._pool.give_back(connection)
+        else:
+            connection.close()
 
     def _discard(self, connection: http.client.HTTPConnection) -> None:
         with self._lock:
-            self._open.discard(connection)
+            self._busy.discard(connection)
         connection.close()
 
 

@@ -30,7 +30,7 @@ from .errors import RequestError, RetryableError
 from .notices import stderr_line
 from .push_api import PushApi, TrialIdentity
 from .trainer import FitResult, Trainer
-from .transport import HttpTransport, Transport
+from .transport import ConnectionPool, HttpTransport, Transport
 
 
 def trials(
@@ -48,38 +48,50 @@ def trials(
         with init(env=None if own else environ, **options) as ctx:
             yield ctx
         return
-    while True:
-        trial = trial_environment_or_exit(environ, own)
-        opened: Optional[HttpTransport] = None
-        if transport is None:
-            opened = HttpTransport(trial.master, trial.token)
-            link: Transport = opened
-        else:
-            link = transport
-        try:
-            with init(env=None if own else environ, transport=link, **options) as ctx:
-                ctx.preempt.defer_ack = True
-                yield ctx
-                if ctx.preempt.stopped_by_signal:
-                    # Sent SIGTERM, the process is wanted gone: it takes no other trial. Closed
-                    # as a context of its own, it delivers what it reported, its checkpoint and
-                    # an acknowledgement kept back (the master may have asked for the stop too).
-                    ctx.close()
-                    return
-                # Asking for the next trial tells the master the stop it asked for was acknowledged,
-                # and registers the checkpoint taken for it: one request for the three.
-                ctx.close(asking_for_next_trial=True)
-            identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
-            api = PushApi(link, identity)
-            following = ctx.hand_over(lambda checkpoint: _ask_for_next_trial(api, backoff, checkpoint))
-        finally:
-            # However the loop ends (a break, an error in its body): the long polls
-            # still waiting on this trial's connections end, and no socket is left.
-            if opened is not None:
-                opened.close()
-        if following is None:
-            return
-        environ.update(following)
+    # One pool of kept-alive connections for the process: each trial's transport has the
+    # trial's token, and the next trial's requests go on the last one's connections.
+    pool: Optional[ConnectionPool] = None
+    try:
+        while True:
+            trial = trial_environment_or_exit(environ, own)
+            opened: Optional[HttpTransport] = None
+            if transport is None:
+                if pool is None or pool.master.rstrip("/") != trial.master.rstrip("/"):
+                    if pool is not None:
+                        pool.close()
+                    pool = ConnectionPool(trial.master)
+                opened = HttpTransport(trial.master, trial.token, pool=pool)
+                link: Transport = opened
+            else:
+                link = transport
+            try:
+                with init(env=None if own else environ, transport=link, **options) as ctx:
+                    ctx.preempt.defer_ack = True
+                    yield ctx
+                    if ctx.preempt.stopped_by_signal:
+                        # Sent SIGTERM, the process is wanted gone: it takes no other trial. Closed
+                        # as a context of its own, it delivers what it reported, its checkpoint and
+                        # an acknowledgement kept back (the master may have asked for the stop too).
+                        ctx.close()
+                        return
+                    # Asking for the next trial tells the master the stop it asked for was
+                    # acknowledged, and registers the checkpoint taken for it: one request for the three.
+                    ctx.close(asking_for_next_trial=True)
+                identity = TrialIdentity(trial.trial_id, trial.experiment_id, trial.allocation_id, trial.run_id)
+                api = PushApi(link, identity)
+                following = ctx.hand_over(lambda checkpoint: _ask_for_next_trial(api, backoff, checkpoint))
+            finally:
+                # However the trial ends (a break, an error in the loop's body): the long polls
+                # still waiting on its connections end.
+                if opened is not None:
+                    opened.close()
+            if following is None:
+                return
+            environ.update(following)
+    finally:
+        # However the loop ends: no socket is left.
+        if pool is not None:
+            pool.close()
 
 
 def fit_trials(make_trainer: Callable[[], Trainer], **options: Any) -> List[FitResult]:
