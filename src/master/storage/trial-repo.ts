@@ -128,7 +128,7 @@ export async function countTrials(
   const rows = await inParts(experimentIds, (part) =>
     db
       .selectFrom("trials")
-      .select(["experiment_id", "state", (eb) => eb.fn.countAll<number | string>().as("count")])
+      .select(["experiment_id", "state", (eb) => eb.fn.countAll<number>().as("count")])
       .where("experiment_id", "in", part)
       .groupBy(["experiment_id", "state"])
       .execute(),
@@ -136,8 +136,7 @@ export async function countTrials(
   const out = new Map<number, Record<string, number>>();
   for (const row of rows) {
     const counts = out.get(row.experiment_id) ?? {};
-    // PostgreSQL's count is a bigint, which pg hands over as a string.
-    counts[row.state] = Number(row.count);
+    counts[row.state] = row.count; // PostgreSQL's bigint count is read as a number (open-store.ts)
     out.set(row.experiment_id, counts);
   }
   return out;
