@@ -98,10 +98,7 @@ export async function measure(
       open = null;
     };
     while (!ENDED.includes(await state())) {
-      if (!(await player.step())) {
-        await tm.settle();
-        if (!(await player.step())) break;
-      }
+      if (!(await player.advance())) break;
       actions++;
       if (actions % span === 0) await close(actions);
       // Windows of `span` actions, measured with nothing but the actions in them.

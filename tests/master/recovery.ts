@@ -24,11 +24,7 @@ async function run(
     const id = created.body.id;
     const player = new TrialPlayer(tm, syntheticLoss);
     if (stopAfter !== null) {
-      for (let i = 0; i < stopAfter; i++) {
-        if (await player.step()) continue;
-        await tm.settle();
-        if (!(await player.step())) break;
-      }
+      for (let i = 0; i < stopAfter; i++) if (!(await player.advance())) break;
       await beforeRestart?.(tm, id);
       await tm.restart();
     }

@@ -28,7 +28,7 @@ test("a pass reads the trials with an operation or a slot, not those waiting for
     return active.filter((t) => !open.has(t.id) && !holding.has(t.id)).length;
   };
   while ((await idle()) < 15) {
-    if (!(await player.step())) await tm.settle();
+    await player.advance();
   }
 
   const read: TrialRow[] = [];

@@ -76,10 +76,7 @@ export async function playWithCheckpoints(
     }
     const state = await player.state(experimentId);
     if (["COMPLETED", "CANCELED", "ERROR"].includes(state)) return state;
-    if (!(await player.step())) {
-      await tm.settle();
-      if (!(await player.step())) return player.state(experimentId);
-    }
+    if (!(await player.advance())) return player.state(experimentId);
     if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
   }
   throw new Error(`experiment ${experimentId} did not end`);

@@ -45,6 +45,16 @@ export class TrialPlayer {
     return false;
   }
 
+  /**
+   * One step, or, when no trial can act, one more try once the master has
+   * settled (a pass it still owes may start one); false when still none can.
+   */
+  async advance(): Promise<boolean> {
+    if (await this.step()) return true;
+    await this.tm.settle();
+    return this.step();
+  }
+
   private async act(spec: LaunchSpec): Promise<boolean> {
     const api = this.tm.as(spec.env.PUSHTUNE_TOKEN!);
     const trialId = spec.trialId;
@@ -100,10 +110,7 @@ export class TrialPlayer {
     for (let i = 0; i < limit; i++) {
       const state = await this.state(experimentId);
       if (["COMPLETED", "CANCELED", "ERROR"].includes(state)) return state;
-      if (!(await this.step())) {
-        await this.tm.settle();
-        if (!(await this.step())) return this.state(experimentId);
-      }
+      if (!(await this.advance())) return this.state(experimentId);
     }
     throw new Error(`experiment ${experimentId} did not end within ${limit} steps`);
   }
