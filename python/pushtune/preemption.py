@@ -3,12 +3,11 @@ preemption endpoint fires it (and so does an operation answer that says
 ``preempt: true``, and SIGTERM), so ``should_preempt()`` costs nothing in a
 training loop and every wait of the SDK stops at once.
 
-The long poll starts ``first_poll_delay`` (a second) after the trial first
+The long poll starts ``FIRST_POLL_DELAY`` (a second) after the trial first
 looks at its preemption. A trial that is done sooner (a first rung of a few
 batches, say) never polls: the master tells it to stop in the answers to its
 completions and asks, which it reads anyway. A poll per short trial would
-cost the master a request, and the process a connection and a thread, for
-nothing."""
+cost the master a request, and the process a connection, for nothing."""
 
 from __future__ import annotations
 
@@ -38,7 +37,6 @@ class Preemption:
         min_poll_interval: float,
         log: Callable[[str], None],
         on_fatal: Optional[Callable[[BaseException], None]] = None,
-        first_poll_delay: float = FIRST_POLL_DELAY,
     ) -> None:
         self._api = api
         self._sender = sender
@@ -46,7 +44,6 @@ class Preemption:
         self._timeout = timeout_seconds
         self._backoff = backoff
         self._min_interval = min_poll_interval
-        self._first_poll_delay = first_poll_delay
         self._log = log
         self._on_fatal = on_fatal or self.abort
         self._signal = StopSignal()
@@ -133,7 +130,7 @@ class Preemption:
 
     def _poll(self) -> None:
         stop = any_of(self._closed, self._signal)
-        if not stop.sleep(self._first_poll_delay):
+        if not stop.sleep(FIRST_POLL_DELAY):
             return  # stopped or closed before the first poll
         failures = 0
         while not stop.fired:

@@ -8,11 +8,11 @@ they are simply resent. The other writes are not: a 409 answering the retry of
 one that may have landed means the first attempt did land.
 
 Pacing: metric reports and progress nobody waits for are held and queued at most
-once per ``min_interval``, the first after a quiet spell ``linger`` after it was
+once per ``min_interval``, the first after a quiet spell ``LINGER`` after it was
 made; anything that waits for delivery (a completion, a checkpoint, ``flush``)
 releases them first. A loop reporting every batch then costs one request a
 second, not one per batch; and an operation's last report, its validation and
-its completion, made within ``linger`` of each other, go in one request (a
+its completion, made within ``LINGER`` of each other, go in one request (a
 short trial's whole life, often), not in a metrics request and then another.
 """
 
@@ -40,7 +40,7 @@ from .push_queue import (
 
 DEFAULT_MIN_INTERVAL = 1.0
 #: How long the first report after a quiet spell waits for what the trial pushes next.
-DEFAULT_LINGER = 0.05
+LINGER = 0.05
 
 
 class _Waiter:
@@ -61,14 +61,12 @@ class PushSender:
         min_interval: float = DEFAULT_MIN_INTERVAL,
         max_batch_reports: int = DEFAULT_MAX_BATCH_REPORTS,
         random: Callable[[], float] = _random.random,
-        linger: float = DEFAULT_LINGER,
     ) -> None:
         self._api = api
         self._backoff = backoff
         self._log = log
         self._on_fatal = on_fatal
         self._min_interval = min_interval
-        self._linger = linger
         self._max_batch_reports = max_batch_reports
         self._random = random
         self._cond = threading.Condition()
@@ -174,7 +172,7 @@ class PushSender:
 
     def _schedule_paced(self) -> None:
         if self._paced_due is None:
-            self._paced_due = max(time.monotonic() + self._linger, self._last_paced_at + self._min_interval)
+            self._paced_due = max(time.monotonic() + LINGER, self._last_paced_at + self._min_interval)
             self._ensure_thread()
             self._cond.notify_all()
 

@@ -48,6 +48,10 @@ class ConnectionPool:
         self._idle: List[http.client.HTTPConnection] = []
         self._closed = False
 
+    def serves(self, master: str) -> bool:
+        """Whether this pool's connections go to ``master``."""
+        return self.master.rstrip("/") == master.rstrip("/")
+
     def take(self, wait: float) -> Tuple[http.client.HTTPConnection, bool]:
         """An idle connection (True: it carried a request before) or a new one."""
         with self._lock:
@@ -96,7 +100,7 @@ class HttpTransport:
         parts = urlsplit(master.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {master!r}")
-        if pool is not None and pool.master.rstrip("/") != master.rstrip("/"):
+        if pool is not None and not pool.serves(master):
             raise ValueError(f"a pool of connections to {pool.master} cannot serve {master}")
         self._root = f"{parts.path}/api/v1"
         self._base = f"{parts.scheme}://{parts.netloc}{self._root}"

@@ -56,10 +56,7 @@ def trials(
             trial = trial_environment_or_exit(environ, own)
             opened: Optional[HttpTransport] = None
             if transport is None:
-                if pool is None or pool.master.rstrip("/") != trial.master.rstrip("/"):
-                    if pool is not None:
-                        pool.close()
-                    pool = ConnectionPool(trial.master)
+                pool = _pool_for(pool, trial.master)
                 opened = HttpTransport(trial.master, trial.token, pool=pool)
                 link: Transport = opened
             else:
@@ -108,6 +105,15 @@ def fit_trials(make_trainer: Callable[[], Trainer], **options: Any) -> List[FitR
         log(f"pushtune: trial {ctx.trial_id} {result.outcome} after {result.batches} batches")
         results.append(result)
     return results
+
+
+def _pool_for(pool: Optional[ConnectionPool], master: str) -> ConnectionPool:
+    """``pool`` if its connections go to ``master``; else a new pool (``pool`` is closed)."""
+    if pool is not None and pool.serves(master):
+        return pool
+    if pool is not None:
+        pool.close()
+    return ConnectionPool(master)
 
 
 def _ask_for_next_trial(

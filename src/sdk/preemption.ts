@@ -5,7 +5,7 @@
  * training loop and anything waiting on `signal` (a `sleep`, a data loader, the
  * wait for the next searcher operation) stops at once.
  *
- * The long poll starts `firstPollDelayMs` (a second) after the trial first
+ * The long poll starts `FIRST_POLL_DELAY_MS` (a second) after the trial first
  * looks at its preemption. A trial that is done sooner (a first rung of a few
  * batches, say) never polls: the master tells it to stop in the answers to
  * its completions and asks, which it reads anyway. A poll per short trial
@@ -22,11 +22,10 @@ export interface PreemptionOptions {
   backoff: BackoffOptions;
   /** An answer that comes back sooner than this is followed by a pause, so a master that does not wait is not hammered. */
   minPollIntervalMs: number;
-  /** How long after the trial first looks at its preemption the long poll starts (default 1 s). */
-  firstPollDelayMs?: number;
   log: (line: string) => void;
 }
 
+/** How long after the trial first looks at its preemption the long poll starts. */
 export const FIRST_POLL_DELAY_MS = 1000;
 
 export class Preemption {
@@ -137,7 +136,7 @@ export class Preemption {
 
   private async poll(): Promise<void> {
     const stop = AbortSignal.any([this.closed, this.controller.signal]);
-    await pause(this.options.firstPollDelayMs ?? FIRST_POLL_DELAY_MS, stop);
+    await pause(FIRST_POLL_DELAY_MS, stop);
     let failures = 0;
     while (!stop.aborted) {
       const started = Date.now();

@@ -41,12 +41,6 @@ export interface PushSenderOptions {
    * checkpoint, a completion, a flush) releases them at once, in order.
    */
   minIntervalMs?: number;
-  /**
-   * How long the first report after a quiet spell waits for what the trial
-   * pushes next: an operation's last report, its validation and its
-   * completion, made within this of each other, go in one request.
-   */
-  lingerMs?: number;
 }
 
 /**
@@ -59,12 +53,14 @@ export interface PushSenderOptions {
 export const DEFAULT_MIN_INTERVAL_MS = 1000;
 
 /**
- * Default linger of the first report after a quiet spell. A short trial (a
- * first rung of a few batches) then costs one request, its reports riding
- * with its completion, not a metrics request and a completion behind it; the
- * web UI polls every 2 s, so it never shows the difference.
+ * How long the first report after a quiet spell waits for what the trial
+ * pushes next: an operation's last report, its validation and its
+ * completion, made within this of each other, go in one request. A short
+ * trial (a first rung of a few batches) then costs one request, not a
+ * metrics request and a completion behind it; the web UI polls every 2 s, so
+ * it never shows the difference.
  */
-export const DEFAULT_LINGER_MS = 50;
+export const LINGER_MS = 50;
 
 interface Waiter {
   resolve: () => void;
@@ -86,7 +82,6 @@ export class PushSender {
   private readonly random: () => number;
   private readonly log: (line: string) => void;
   private readonly minIntervalMs: number;
-  private readonly lingerMs: number;
   /** Paced pushes not yet queued. */
   private readonly paced: PacedPushes;
   private pacedTimer: LongTimeout | null = null;
@@ -101,7 +96,6 @@ export class PushSender {
     this.random = options.random ?? Math.random;
     this.log = options.log ?? stderrLine;
     this.minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
-    this.lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
     this.paced = new PacedPushes(this.maxBatchReports);
   }
 
@@ -117,14 +111,14 @@ export class PushSender {
 
   /**
    * Holds `item` until a timer releases what is held, at most once per
-   * interval. Even the first report after a quiet spell waits, `lingerMs`:
+   * interval. Even the first report after a quiet spell waits, `LINGER_MS`:
    * what the trial pushes meanwhile (its validation, its completion) rides
    * along.
    */
   private pace(item: PacedItem): void {
     this.paced.add(item);
     if (this.pacedTimer !== null) return;
-    const wait = Math.max(this.lingerMs, this.lastPacedAt + this.minIntervalMs - Date.now());
+    const wait = Math.max(LINGER_MS, this.lastPacedAt + this.minIntervalMs - Date.now());
     this.pacedTimer = setLongTimeout(() => this.releasePaced(), wait);
   }
 

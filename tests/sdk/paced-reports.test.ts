@@ -3,7 +3,7 @@ import type { MetricReport } from "../../src/protocol/api/push.js";
 import { readTrialEnvironment } from "../../src/sdk/environment.js";
 import { FakeMaster } from "../../src/sdk/index.js";
 import { PushApi } from "../../src/sdk/push-api.js";
-import { PushSender } from "../../src/sdk/push-sender.js";
+import { LINGER_MS, PushSender } from "../../src/sdk/push-sender.js";
 import { openContext } from "./support.js";
 
 const report = (steps: number): MetricReport => ({
@@ -51,12 +51,12 @@ test("paced reports go out in full batches, in order, the latest progress riding
 test("the first report after a quiet spell lingers, later ones wait for the interval to be over", async () => {
   const fm = new FakeMaster();
   const api = new PushApi(fm, readTrialEnvironment(fm.env()));
-  const sender = new PushSender(api, { minIntervalMs: 60_000, lingerMs: 30 });
+  const sender = new PushSender(api, { minIntervalMs: 60_000 });
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   sender.push({ kind: "metrics", reports: [report(1)], isolated: false });
   await wait(5);
   expect(fm.trainingMetrics).toHaveLength(0); // lingering
-  await wait(60);
+  await wait(LINGER_MS + 10);
   expect(fm.trainingMetrics).toHaveLength(1);
   sender.push({ kind: "metrics", reports: [report(2)], isolated: false });
   await wait(60);
