@@ -67,10 +67,12 @@ class PushApi:
         op = answer.get("op")
         return answer if decided or (op is not None and op["length"] > length) else None
 
-    def completion_ended_trial(self, length: int) -> bool:
-        """Whether the master answered the completion of operation ``length`` with the trial's end."""
+    def completion_ended_run(self, length: int) -> bool:
+        """Whether the master answered the completion of operation ``length`` with the trial's end, or with a stop."""
         known = self._after_completion
-        return known is not None and known[0] == length and bool(known[1]["completed"])
+        if known is None or known[0] != length:
+            return False
+        return bool(known[1]["completed"]) or known[1].get("preempt") is True
 
     def preemption(self, timeout_seconds: float) -> bool:
         path = f"/allocations/{self._allocation}/signals/preemption?timeoutSeconds={_seconds(timeout_seconds)}"

@@ -28,9 +28,10 @@ class SearcherOperation:
         return self._state == "completed"
 
     @property
-    def ends_trial(self) -> bool:
-        """Completed, and the master answered that the trial has no operation after this one."""
-        return self.completed and self._api.completion_ended_trial(self.length)
+    def ends_run(self) -> bool:
+        """Completed, and the master's answer ends this run of the trial here: the trial
+        has no operation after this one, or it must stop now (``preempt: true``)."""
+        return self.completed and self._api.completion_ended_run(self.length)
 
     def report_progress(self, length: float) -> None:
         """The absolute length trained so far. Queued and coalesced: never waits for the master."""

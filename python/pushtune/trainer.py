@@ -135,9 +135,11 @@ class _WorkloadSequencer:
                     self._checkpoint()
                 op.report_completed(self._searcher_metric(metrics))
                 # The policy weighs the operation's validation once the master has its completion
-                # (the experiment's best then counts it), unless the trial ends here: its end is
-                # checkpointed anyway. A trial that goes on, or waits for a promotion, is checkpointed now.
-                if not op.ends_trial and self._policy_wants_checkpoint(metrics):
+                # (the experiment's best then counts it), unless the trial's run ends here (it is
+                # closed, or told to stop: a waiting trial gives its slot up): its end is checkpointed
+                # anyway, and the ask for the next trial carries that checkpoint. A trial that goes
+                # on is checkpointed now.
+                if not op.ends_run and self._policy_wants_checkpoint(metrics):
                     self._checkpoint()
         except InvalidHP:
             self._ctx.train.report_early_exit("INVALID_HP")

@@ -111,12 +111,6 @@ def run_case(case: Mapping[str, Any]) -> Dict[str, Any]:
     checkpoint_dir = tempfile.mkdtemp(prefix="pushtune-trainer-case-")
     resume = setup.get("latest_checkpoint")
     latest = store_checkpoint(checkpoint_dir, resume["steps_completed"]) if resume else None
-    after_op = setup.get("preempt", {}).get("after_op")
-
-    def on_event(event: Mapping[str, Any]) -> None:
-        if event["type"] == "completedOperation" and len(fm.completed_operations) == after_op:
-            fm.preempt()
-
     fm = FakeMaster(
         ops=setup["ops"],
         close_after_ops=setup.get("close_after_ops", True),
@@ -126,7 +120,7 @@ def run_case(case: Mapping[str, Any]) -> Dict[str, Any]:
         latest_checkpoint=latest,
         run_id=1 if latest is None else 2,
         best_validation=setup.get("best_validation"),
-        on_event=on_event,
+        preempt_after_ops=setup.get("preempt", {}).get("after_op"),
     )
     ctx = open_context(fm)
     trainer = CaseTrainer(case, fm, ctx)

@@ -72,9 +72,10 @@ export class PushApi {
     return decided || (answer.op !== null && answer.op.length > length) ? answer : null;
   }
 
-  /** Whether the master answered the completion of operation `length` with the trial's end. */
-  completionEndedTrial(length: number): boolean {
-    return this.afterCompletion?.length === length && this.afterCompletion.answer.completed;
+  /** Whether the master answered the completion of operation `length` with the trial's end, or with a stop. */
+  completionEndedRun(length: number): boolean {
+    const known = this.afterCompletion;
+    return known?.length === length && (known.answer.completed || known.answer.preempt === true);
   }
 
   /** Long poll: true once the master wants this allocation to stop. */

@@ -23,9 +23,12 @@ export class SearcherOperation {
     return this.state === "completed";
   }
 
-  /** Completed, and the master answered that the trial has no operation after this one. */
-  get endsTrial(): boolean {
-    return this.completed && this.api.completionEndedTrial(this.length);
+  /**
+   * Completed, and the master's answer ends this run of the trial here: the
+   * trial has no operation after this one, or it must stop now (`preempt: true`).
+   */
+  get endsRun(): boolean {
+    return this.completed && this.api.completionEndedRun(this.length);
   }
 
   /** The absolute length trained so far. Queued and coalesced: never waits for the master. */

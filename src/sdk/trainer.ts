@@ -151,10 +151,11 @@ class WorkloadSequencer {
         if (this.ctx.config.searcher.name === "pbt") await this.checkpoint();
         await op.reportCompleted(this.searcherMetric(metrics));
         // The policy weighs the operation's validation once the master has its completion
-        // (the experiment's best then counts it), unless the trial ends here: its end is
-        // checkpointed anyway, so nobody waits for the best metric between its last report
-        // and its end. A trial that goes on, or waits for a promotion, is checkpointed now.
-        if (!op.endsTrial && (await this.policyWantsCheckpoint(metrics))) await this.checkpoint();
+        // (the experiment's best then counts it), unless the trial's run ends here (it is
+        // closed, or told to stop: a waiting trial gives its slot up): its end is checkpointed
+        // anyway, so nobody waits for the best metric between its last report and its end, and
+        // the ask for the next trial carries that checkpoint. A trial that goes on is checkpointed now.
+        if (!op.endsRun && (await this.policyWantsCheckpoint(metrics))) await this.checkpoint();
       }
     } catch (error) {
       if (!(error instanceof InvalidHPError)) throw error;

@@ -81,7 +81,7 @@ export async function runCase(c: TrainerCase): Promise<Observed> {
   const latestCheckpoint = master.latest_checkpoint
     ? await storeCheckpoint(checkpointDir, master.latest_checkpoint.steps_completed)
     : null;
-  const fm: FakeMaster = new FakeMaster({
+  const fm = new FakeMaster({
     ops: master.ops,
     closeAfterOps: master.close_after_ops ?? true,
     config: master.config as ConfigOverrides,
@@ -90,11 +90,9 @@ export async function runCase(c: TrainerCase): Promise<Observed> {
     latestCheckpoint,
     runId: latestCheckpoint === null ? 1 : 2,
     bestValidation: master.best_validation ?? null,
-    onEvent: (event) => {
-      const preempt = master.preempt;
-      if (event.type !== "completedOperation" || !preempt || !("after_op" in preempt)) return;
-      if (fm.completedOperations.length === preempt.after_op) fm.preempt();
-    },
+    ...(master.preempt && "after_op" in master.preempt
+      ? { preemptAt: { afterOperations: master.preempt.after_op } }
+      : {}),
   });
   const ctx = await openContext(fm);
 

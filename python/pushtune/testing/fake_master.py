@@ -28,8 +28,11 @@ class FakeMaster:
     order. ``close_after_ops``: after the last op the trial is closed (True) or
     waits (see ``add_op``, ``close_trial``). ``config``: overrides of a local
     default config. ``preempt_at_steps``: ask the trial to stop once a metric
-    report at or past this step arrives. ``best_validation``: the best searcher
-    metric of the other trials."""
+    report at or past this step arrives. ``preempt_after_ops``: ask it to stop as
+    it completes this many operations: the completion's answer says so, as the
+    master's answer does to a trial that must give its slot up while it waits
+    for a promotion. ``best_validation``: the best searcher metric of the other
+    trials."""
 
     def __init__(
         self,
@@ -45,6 +48,7 @@ class FakeMaster:
         latest_checkpoint: Optional[str] = None,
         checkpoint_dir: Optional[str] = None,
         preempt_at_steps: Optional[int] = None,
+        preempt_after_ops: Optional[int] = None,
         best_validation: Optional[float] = None,
         on_event: Optional[Callable[[Dict[str, Any]], None]] = None,
     ) -> None:
@@ -61,6 +65,7 @@ class FakeMaster:
             allocation_id=allocation_id,
             run_id=run_id,
             preempt_at_steps=preempt_at_steps,
+            preempt_after_ops=preempt_after_ops,
             best_validation=best_validation,
         )
         #: Every write the fake accepted, in order: dicts with a ``type``.

@@ -43,6 +43,7 @@ class FakeTrialState:
         allocation_id: str,
         run_id: int,
         preempt_at_steps: Optional[int],
+        preempt_after_ops: Optional[int],
         best_validation: Optional[float],
     ) -> None:
         self.config = config
@@ -62,6 +63,7 @@ class FakeTrialState:
         self.closed = False
         self.preempted = False
         self.preempt_at = preempt_at_steps
+        self.preempt_after_ops = preempt_after_ops
         self.best = best_validation
         #: Requests fail retryably (``down``); everything is STALE_ALLOCATION (``superseded``).
         self.down = False
@@ -109,6 +111,8 @@ class FakeTrialState:
         self.op_index += 1
         self._note_searcher_metric(body["searcherMetric"])
         self.accept({"type": "completedOperation", "length": length, "searcherMetric": body["searcherMetric"]})
+        if self.preempt_after_ops == self.op_index:
+            self.preempted = True
         self.cond.notify_all()
         return self.operation_answer()
 

@@ -48,8 +48,13 @@ export interface FakeMasterOptions {
   latestCheckpoint?: string | null;
   /** shared_fs root; a fresh temporary directory by default. */
   checkpointDir?: string;
-  /** Ask the trial to stop once a metric report at or past this step arrives. */
-  preemptAt?: { afterMetricsSteps: number };
+  /**
+   * Ask the trial to stop once a metric report at or past `afterMetricsSteps`
+   * arrives, or as it completes its `afterOperations`th operation: the
+   * completion's answer says so, as the master's answer does to a trial that
+   * must give its slot up while it waits for a promotion.
+   */
+  preemptAt?: { afterMetricsSteps?: number; afterOperations?: number };
   /** The next k requests fail with a retryable error (see `failNext`). */
   failNextRequests?: number;
   /** The best searcher metric of the other trials of the experiment. */
@@ -330,6 +335,7 @@ export class FakeMaster implements Transport {
     this.opIndex += 1;
     this.noteSearcherMetric(searcherMetric);
     this.accept({ type: "completedOperation", length: op.length, searcherMetric });
+    if (this.options.preemptAt?.afterOperations === this.opIndex) this.preempt();
     this.opWaiters.wakeAll();
     // As the master does: what an ask for the next operation would answer now.
     return this.operationAnswer();
