@@ -122,6 +122,8 @@ class Context:
 
         self._closing = StopSignal()
         self._closed = False
+        #: The master answered that the trial is closed: it has no operation left.
+        self._searcher_closed = False
         #: Run after the last delivery: closes a transport this context opened.
         self._on_close: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
@@ -154,7 +156,10 @@ class Context:
             self._sender,
             backoff,
             trial.latest_checkpoint,
-            hold_back=lambda: self.preempt.acknowledges_by_asking,
+            # Kept back for the ask for the next trial, which carries it: the checkpoint a trial
+            # takes as it stops for the master, or as it ends when the searcher closed it.
+            hold_back=lambda: self.preempt.acknowledges_by_asking
+            or (self.preempt.defer_ack and self._searcher_closed),
         )
         self.searcher = _Searcher(
             lambda: searcher_operations(
@@ -166,6 +171,7 @@ class Context:
                 min_ask_interval,
                 self.preempt.told_by_master,
                 self._refused_for_good,
+                on_closed=self._note_searcher_closed,
             )
         )
         self._unregister_sigterm = (
@@ -179,6 +185,9 @@ class Context:
             else (lambda: None)
         )
         _open_contexts.add(self)
+
+    def _note_searcher_closed(self) -> None:
+        self._searcher_closed = True
 
     def _refused_for_good(self, error: BaseException) -> None:
         """STALE_ALLOCATION, UNAUTHENTICATED or FORBIDDEN on any call: the queue is

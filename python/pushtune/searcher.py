@@ -69,9 +69,10 @@ def searcher_operations(
     min_ask_interval: float,
     on_preempt: Callable[[], None],
     on_fatal: Callable[[BaseException], None] = lambda error: None,
+    on_closed: Callable[[], None] = lambda: None,
 ) -> Iterator[SearcherOperation]:
-    """Asks for operations until the master says the trial is closed, or that it must
-    stop (``preempt: true``, handed to ``on_preempt``), or until ``stop`` fires
+    """Asks for operations until the master says the trial is closed (``on_closed``),
+    or that it must stop (``preempt: true``, handed to ``on_preempt``), or until ``stop`` fires
     (preemption, close). Each ask lets the master wait ``wait_seconds`` for a
     decision; network failures are retried with backoff."""
     failures = 0
@@ -96,6 +97,7 @@ def searcher_operations(
                     on_fatal(error)
                 raise
         if answer["completed"]:
+            on_closed()
             return
         if answer.get("preempt") is True:
             on_preempt()

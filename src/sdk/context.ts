@@ -110,6 +110,8 @@ export class Context {
   private readonly ending = new AbortController();
   private readonly unregisterExitSignals: () => void;
   private closed: Promise<void> | null = null;
+  /** The master answered that the trial is closed: it has no operation left. */
+  private searcherClosed = false;
 
   constructor(
     trial: TrialEnvironment,
@@ -147,7 +149,9 @@ export class Context {
       api,
       this.sender,
       backoff,
-      () => this.preempt.acknowledgesByAsking,
+      // Kept back for the ask for the next trial, which carries it: the checkpoint a trial
+      // takes as it stops for the master, or as it ends when the searcher closed it.
+      () => this.preempt.acknowledgesByAsking || (this.preempt.deferAck && this.searcherClosed),
     );
     this.searcher = {
       operations: () =>
@@ -160,6 +164,9 @@ export class Context {
             backoff,
             minAskIntervalMs: 1000,
             onPreempt: () => this.preempt.preempted("master"),
+            onClosed: () => {
+              this.searcherClosed = true;
+            },
           },
         ),
     };

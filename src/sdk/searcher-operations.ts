@@ -73,6 +73,8 @@ export interface OperationsOptions {
   minAskIntervalMs: number;
   /** The master answered `preempt: true`: the trial must checkpoint, acknowledge and exit. */
   onPreempt: () => void;
+  /** The master answered that the trial is closed: it has no operation left. */
+  onClosed?: () => void;
 }
 
 /**
@@ -105,7 +107,10 @@ export async function* searcherOperations(
         continue;
       }
     }
-    if (answer.completed) return;
+    if (answer.completed) {
+      options.onClosed?.();
+      return;
+    }
     if (answer.preempt === true) {
       options.onPreempt();
       return;

@@ -2,6 +2,8 @@
  * `trials()`: a trial the master told to stop acknowledges by asking for the
  * next trial (the master reads the ask as the acknowledgement), not by a
  * request of its own; a trial that leaves the loop otherwise still sends it.
+ * The checkpoint a trial takes as it stops, or as it ends once the master
+ * closed it, goes with that ask too.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -79,4 +81,51 @@ test("a context of its own sends the acknowledgement at once", async () => {
   await stoppedTrial(ctx);
   expect(fm.preemptionAcks).toBe(1);
   await ctx.close();
+});
+
+/** Completes its operations until the master closes it, then checkpoints its end, as a trial does. */
+async function closedTrial(ctx: Context): Promise<string> {
+  for await (const op of ctx.searcher.operations()) await op.reportCompleted(1);
+  expect(ctx.preempt.shouldPreempt()).toBe(false);
+  return ctx.checkpoint.store({ stepsCompleted: 10 }, (dir) =>
+    writeFile(join(dir, "w.json"), "10"),
+  );
+}
+
+test("the checkpoint a trial takes at its end, once the master closed it, is registered by the ask for the next trial", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const uuids: string[] = [];
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    uuids.push(await closedTrial(ctx));
+  }
+  expect(fm.checkpoints.map((c) => c.uuid)).toEqual(uuids);
+  expect(fm.requests.map((r) => r.path)).not.toContain("/checkpoints");
+  expect(fm.events.map((e) => e.type).slice(-2)).toEqual(["checkpoint", "nextTrial"]);
+});
+
+test("a closed trial that leaves the loop after checkpointing still registers its checkpoint", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const uuids: string[] = [];
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    uuids.push(await closedTrial(ctx));
+    break;
+  }
+  expect(fm.checkpoints.map((c) => c.uuid)).toEqual(uuids);
+  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
+});
+
+test("a checkpoint taken while the trial goes on is registered at once", async () => {
+  const fm = new FakeMaster({ ops: [5, 10] });
+  for await (const ctx of trials({ ...quiet, transport: fm, env: fm.env() })) {
+    for await (const op of ctx.searcher.operations()) {
+      await op.reportCompleted(1);
+      if (op.length !== 5) continue;
+      const uuid = await ctx.checkpoint.store({ stepsCompleted: 5 }, (dir) =>
+        writeFile(join(dir, "w.json"), "5"),
+      );
+      await ctx.flush();
+      expect(fm.checkpoints.map((c) => c.uuid)).toEqual([uuid]);
+    }
+  }
+  expect(fm.requests.map((r) => r.path)).toContain("/checkpoints");
 });
