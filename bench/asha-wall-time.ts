@@ -7,12 +7,12 @@
  * TensorFlow.js MNIST example (needs `npm run build`). The aim: each ASHA
  * method's wall time ≤ random's × its share of random's compute × 1.5.
  * Compute counts batches only: a validation costs extra, and ASHA validates
- * at every rung (MNIST's 2,000 validation images take about 90 ms, some 15
- * batches, on one core; scikit-learn's 360 about 1 ms). MNIST_MAX_LENGTH
+ * at every rung (MNIST's 2,000 validation images take about 12 ms, some 5
+ * batches, in a run on 2 slots; scikit-learn's 360 about 1 ms). MNIST_MAX_LENGTH
  * (default 81 batches) scales MNIST's trials: at 81 a first rung is one
  * batch and its validation costs most of it; at 81 × 16 = 1296 (about 10
  * epochs of the 8,000 training images) a first rung trains 16 batches, about
- * as long as its validation.
+ * three times as long as its validation.
  *
  *   node --import tsx bench/asha-wall-time.ts
  *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
