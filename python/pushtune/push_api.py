@@ -63,16 +63,13 @@ class PushApi:
                 return None
             self._after_completion = None
         answer = known[1]
-        decided = answer["completed"] or answer.get("preempt") is True
         op = answer.get("op")
-        return answer if decided or (op is not None and op["length"] > length) else None
+        return answer if _ends_run(answer) or (op is not None and op["length"] > length) else None
 
     def completion_ended_run(self, length: int) -> bool:
         """Whether the master answered the completion of operation ``length`` with the trial's end, or with a stop."""
         known = self._after_completion
-        if known is None or known[0] != length:
-            return False
-        return bool(known[1]["completed"]) or known[1].get("preempt") is True
+        return known is not None and known[0] == length and _ends_run(known[1])
 
     def preemption(self, timeout_seconds: float) -> bool:
         path = f"/allocations/{self._allocation}/signals/preemption?timeoutSeconds={_seconds(timeout_seconds)}"
@@ -154,3 +151,8 @@ def _checked(is_valid: Callable[[Any], bool], answer: Any, path: str) -> Any:
     if is_valid(answer):
         return answer
     raise UnexpectedResponseError(f"{path}: unexpected answer {json.dumps(answer)[:200]}", answer)
+
+
+def _ends_run(answer: Dict[str, Any]) -> bool:
+    """The answer ends this run of the trial: the trial is closed, or must stop (``preempt: true``)."""
+    return bool(answer["completed"]) or answer.get("preempt") is True

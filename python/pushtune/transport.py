@@ -97,17 +97,16 @@ class HttpTransport:
     def __init__(
         self, master: str, token: str, timeout: float = 30.0, pool: Optional[ConnectionPool] = None
     ) -> None:
-        parts = urlsplit(master.rstrip("/"))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {master!r}")
         if pool is not None and not pool.serves(master):
             raise ValueError(f"a pool of connections to {pool.master} cannot serve {master}")
+        self._own_pool = pool is None
+        # A pool's master is an http(s) URL (its constructor checks it).
+        self._pool = ConnectionPool(master) if pool is None else pool
+        parts = urlsplit(master.rstrip("/"))
         self._root = f"{parts.path}/api/v1"
         self._base = f"{parts.scheme}://{parts.netloc}{self._root}"
         self._token = token
         self._timeout = timeout
-        self._own_pool = pool is None
-        self._pool = ConnectionPool(master) if pool is None else pool
         self._lock = threading.Lock()
         #: Connections carrying one of this transport's requests now: what ``close`` cuts.
         self._busy: Set[http.client.HTTPConnection] = set()

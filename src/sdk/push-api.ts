@@ -32,6 +32,11 @@ export interface TrialIdentity {
 /** Extra seconds a long poll's HTTP timeout gets beyond the wait the master was asked for. */
 const LONG_POLL_GRACE_MS = 15_000;
 
+/** The answer ends this run of the trial: the trial is closed, or must stop (`preempt: true`). */
+function endsRun(answer: OperationResponse): boolean {
+  return answer.completed || answer.preempt === true;
+}
+
 export class PushApi {
   /**
    * What an ask for the next operation would get, as the master already
@@ -68,14 +73,13 @@ export class PushApi {
     if (known === null || known.length !== length) return null;
     this.afterCompletion = null;
     const { answer } = known;
-    const decided = answer.completed || answer.preempt === true;
-    return decided || (answer.op !== null && answer.op.length > length) ? answer : null;
+    return endsRun(answer) || (answer.op !== null && answer.op.length > length) ? answer : null;
   }
 
   /** Whether the master answered the completion of operation `length` with the trial's end, or with a stop. */
   completionEndedRun(length: number): boolean {
     const known = this.afterCompletion;
-    return known?.length === length && (known.answer.completed || known.answer.preempt === true);
+    return known?.length === length && endsRun(known.answer);
   }
 
   /** Long poll: true once the master wants this allocation to stop. */
