@@ -17,6 +17,23 @@
  *   node --import tsx bench/asha-wall-time.ts
  *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
  *   WORKLOADS=mnist MNIST_MAX_LENGTH=1296 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
+ *   SAME_WIDTH=1 node --import tsx bench/asha-wall-time.ts
+ *
+ * The aim counts compute in batches, but a batch of a wider model costs more
+ * (MNIST: about 1.3 ms at 32 hidden units, 2.5 ms at 128), and ASHA promotes
+ * the models that learn best, which are often the wider ones. SAME_WIDTH=1
+ * fixes the width at the middle of its range for every method, so that a
+ * batch costs the same whoever chose it: the ratio then measures what the
+ * handovers, validations and restores cost, apart from the searcher's choice
+ * of models.
+ *
+ * On 2 slots of a 2-core machine the master shares the trials' cores: its
+ * work at every handover (some 12–20 ms of CPU an allocation) and the other
+ * trial's save and restore are taken from the batches of the trial that
+ * trains meanwhile, so an ASHA method's batches cost more than random
+ * search's even at the same width (MNIST, SAME_WIDTH=1: about 1.26×; on
+ * SLOTS=1, where the master has a core of its own as on a cluster, about
+ * 1.06×).
  *
  * Each method runs ROUNDS times (default 3), interleaved with the others, and
  * is measured against the random search of its own round (the machine's load
@@ -38,6 +55,15 @@ import {
 
 const ROOT = resolve(import.meta.dirname, "..");
 
+/** SAME_WIDTH=1: the hyperparameter `name` fixed at `value` (the middle of its range) for every method. */
+function sameWidth(
+  hyperparameters: Record<string, unknown>,
+  name: string,
+  value: number,
+): Record<string, unknown> {
+  return process.env.SAME_WIDTH === "1" ? { ...hyperparameters, [name]: value } : hyperparameters;
+}
+
 const WORKLOADS: Record<string, () => Workload> = {
   sklearn: () => {
     requirePython();
@@ -45,11 +71,15 @@ const WORKLOADS: Record<string, () => Workload> = {
       name: "sklearn-digits",
       entrypoint: `${PYTHON} train.py`,
       workdir: join(ROOT, "examples/sklearn-digits"),
-      hyperparameters: {
-        lr: { type: "log", minval: -3.5, maxval: -1, base: 10 },
-        alpha: { type: "log", minval: -6, maxval: -1, base: 10 },
-        width: { type: "int", minval: 16, maxval: 256 },
-      },
+      hyperparameters: sameWidth(
+        {
+          lr: { type: "log", minval: -3.5, maxval: -1, base: 10 },
+          alpha: { type: "log", minval: -6, maxval: -1, base: 10 },
+          width: { type: "int", minval: 16, maxval: 256 },
+        },
+        "width",
+        136,
+      ),
       maxLength: 81,
       trials: 108,
       variables: { PYTHONPATH: PYTHON_SDK, PYTHONUNBUFFERED: "1" },
@@ -63,12 +93,16 @@ const WORKLOADS: Record<string, () => Workload> = {
       name: "mnist-tfjs",
       entrypoint: "node train.js",
       workdir: join(ROOT, "examples/mnist-tfjs"),
-      hyperparameters: {
-        global_batch_size: 64,
-        lr: { type: "log", minval: -3, maxval: -2, base: 10 },
-        hidden: { type: "int", minval: 32, maxval: 128 },
-        dropout: { type: "double", minval: 0, maxval: 0.2 },
-      },
+      hyperparameters: sameWidth(
+        {
+          global_batch_size: 64,
+          lr: { type: "log", minval: -3, maxval: -2, base: 10 },
+          hidden: { type: "int", minval: 32, maxval: 128 },
+          dropout: { type: "double", minval: 0, maxval: 0.2 },
+        },
+        "hidden",
+        80,
+      ),
       maxLength: Number(process.env.MNIST_MAX_LENGTH ?? 81),
       trials: 108,
     };
@@ -81,8 +115,9 @@ export async function run(): Promise<Record<string, MethodFigures[]>> {
   for (const name of (process.env.WORKLOADS ?? "sklearn").split(",")) {
     const workload = WORKLOADS[name];
     if (!workload) throw new Error(`WORKLOADS: no workload ${name} (${Object.keys(WORKLOADS)})`);
+    const w = workload();
     out[name] = await measureSearchWallTime({
-      workload: workload(),
+      workload: process.env.SAME_WIDTH === "1" ? { ...w, name: `${w.name}-same-width` } : w,
       slots: Number(process.env.SLOTS ?? 2),
       seed: Number(process.env.SEED ?? 11),
       methods,
