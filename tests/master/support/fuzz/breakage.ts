@@ -7,7 +7,10 @@ import fc from "fast-check";
 
 /** JSON text put into a request as it is: values too deep for the test's own JSON.stringify. */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    // Shared by every case that draws it: a breakage that tried to change it would throw.
+    Object.freeze(this);
+  }
 }
 
 /** Arrays and objects nested `n` deep, as JSON text. */
@@ -106,6 +109,16 @@ function setOwn(target: Record<string | number, unknown>, key: string | number, 
   });
 }
 
+/** A JSON object whose keys a breakage may add or remove: raw JSON text is a leaf, as a string is. */
+function isObjectPlace(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof RawJson)
+  );
+}
+
 /** `value` with one breakage applied at one of its places (a copy; JSON-only values). */
 export function breakAt(value: unknown, b: Breakage): unknown {
   const copy = copyOf(value);
@@ -121,14 +134,14 @@ export function breakAt(value: unknown, b: Breakage): unknown {
       return copy;
     }
     case "addKey": {
-      if (target === null || typeof target !== "object" || Array.isArray(target)) return copy;
-      setOwn(target as Record<string, unknown>, b.key, b.value);
+      if (!isObjectPlace(target)) return copy;
+      setOwn(target, b.key, b.value);
       return copy;
     }
     case "removeKey": {
-      if (target === null || typeof target !== "object" || Array.isArray(target)) return copy;
+      if (!isObjectPlace(target)) return copy;
       const keys = Object.keys(target);
-      if (keys.length > 0) delete (target as Record<string, unknown>)[keys[b.pick % keys.length]!];
+      if (keys.length > 0) delete target[keys[b.pick % keys.length]!];
       return copy;
     }
   }
