@@ -55,13 +55,19 @@ import {
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** SAME_WIDTH=1: the hyperparameter `name` fixed at `value` (the middle of its range) for every method. */
-function sameWidth(
-  hyperparameters: Record<string, unknown>,
-  name: string,
-  value: number,
-): Record<string, unknown> {
-  return process.env.SAME_WIDTH === "1" ? { ...hyperparameters, [name]: value } : hyperparameters;
+/** The width hyperparameter of each workload, and the middle of its range (SAME_WIDTH=1). */
+const WIDTHS: Record<string, [name: string, middle: number]> = {
+  sklearn: ["width", 136],
+  mnist: ["hidden", 80],
+};
+
+/** `w` with its width fixed at `middle` for every method. */
+function withSameWidth(w: Workload, [name, middle]: [string, number]): Workload {
+  return {
+    ...w,
+    name: `${w.name}-same-width`,
+    hyperparameters: { ...w.hyperparameters, [name]: middle },
+  };
 }
 
 const WORKLOADS: Record<string, () => Workload> = {
@@ -71,15 +77,11 @@ const WORKLOADS: Record<string, () => Workload> = {
       name: "sklearn-digits",
       entrypoint: `${PYTHON} train.py`,
       workdir: join(ROOT, "examples/sklearn-digits"),
-      hyperparameters: sameWidth(
-        {
-          lr: { type: "log", minval: -3.5, maxval: -1, base: 10 },
-          alpha: { type: "log", minval: -6, maxval: -1, base: 10 },
-          width: { type: "int", minval: 16, maxval: 256 },
-        },
-        "width",
-        136,
-      ),
+      hyperparameters: {
+        lr: { type: "log", minval: -3.5, maxval: -1, base: 10 },
+        alpha: { type: "log", minval: -6, maxval: -1, base: 10 },
+        width: { type: "int", minval: 16, maxval: 256 },
+      },
       maxLength: 81,
       trials: 108,
       variables: { PYTHONPATH: PYTHON_SDK, PYTHONUNBUFFERED: "1" },
@@ -93,16 +95,12 @@ const WORKLOADS: Record<string, () => Workload> = {
       name: "mnist-tfjs",
       entrypoint: "node train.js",
       workdir: join(ROOT, "examples/mnist-tfjs"),
-      hyperparameters: sameWidth(
-        {
-          global_batch_size: 64,
-          lr: { type: "log", minval: -3, maxval: -2, base: 10 },
-          hidden: { type: "int", minval: 32, maxval: 128 },
-          dropout: { type: "double", minval: 0, maxval: 0.2 },
-        },
-        "hidden",
-        80,
-      ),
+      hyperparameters: {
+        global_batch_size: 64,
+        lr: { type: "log", minval: -3, maxval: -2, base: 10 },
+        hidden: { type: "int", minval: 32, maxval: 128 },
+        dropout: { type: "double", minval: 0, maxval: 0.2 },
+      },
       maxLength: Number(process.env.MNIST_MAX_LENGTH ?? 81),
       trials: 108,
     };
@@ -111,13 +109,13 @@ const WORKLOADS: Record<string, () => Workload> = {
 
 export async function run(): Promise<Record<string, MethodFigures[]>> {
   const methods = (process.env.METHODS?.split(",") ?? METHODS) as Method[];
+  const sameWidth = process.env.SAME_WIDTH === "1";
   const out: Record<string, MethodFigures[]> = {};
   for (const name of (process.env.WORKLOADS ?? "sklearn").split(",")) {
     const workload = WORKLOADS[name];
     if (!workload) throw new Error(`WORKLOADS: no workload ${name} (${Object.keys(WORKLOADS)})`);
-    const w = workload();
     out[name] = await measureSearchWallTime({
-      workload: process.env.SAME_WIDTH === "1" ? { ...w, name: `${w.name}-same-width` } : w,
+      workload: sameWidth ? withSameWidth(workload(), WIDTHS[name]!) : workload(),
       slots: Number(process.env.SLOTS ?? 2),
       seed: Number(process.env.SEED ?? 11),
       methods,
