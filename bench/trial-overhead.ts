@@ -5,8 +5,12 @@
  * processes importing the built SDK, each running trial after trial with
  * `trials()`). Prints the wall time against the ideal (trials × 0.5 s / slots;
  * aim < 1.10×), the time from `experiment create` to the first trial's first
- * metric, where each trial's extra time goes, and the CPU spent per trial by
- * the master and by the trial processes. Then the same trials once more with
+ * metric, the start and the end of the run (until every slot's first trial
+ * reports; slots idle after their last trial), where each trial's extra time
+ * goes, and the CPU spent per trial by the master and by the trial processes.
+ * The start is paid once whatever the number of trials: ten processes start
+ * the runtime and import the SDK together, on however many cores there are
+ * (on 2 cores, about a second of the ratio's 10 s ideal). Then the same trials once more with
  * one `fit()` per process (bench/support/one-fit-per-process.js: a process
  * start and the imports for every trial), for what `fitTrials` is worth.
  *

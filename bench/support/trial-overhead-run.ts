@@ -4,8 +4,10 @@
  * through a real master (`startMaster`: SQLite, the local launcher, real trial
  * processes, each running trial after trial). Prints the wall time against the
  * ideal (trials × 0.5 s / slots; aim < 1.10×), the time from `experiment
- * create` to the first trial's first metric, where each trial's extra time
- * goes, and the CPU spent per trial by the master and by the trial processes.
+ * create` to the first trial's first metric, the start and the end of the
+ * run (until every slot's first trial reports; slots idle after their last
+ * trial), where each trial's extra time goes, and the CPU spent per trial by
+ * the master and by the trial processes.
  *
  * A trial must print a line as it starts (its first log line marks the end of
  * its start-up) and report a training metric after every batch.
@@ -110,6 +112,8 @@ export async function measureTrialOverhead(
   const exit: number[] = [];
   const lifetime: number[] = [];
   let firstMetric = Number.POSITIVE_INFINITY;
+  /** Per trial: when it was launched, its first metric and its end (ms since epoch). */
+  const spans: { launched: number; firstMetric: number; ended: number }[] = [];
   for (const t of trials) {
     const [alloc] = await store.listAllocations(t.id);
     const lines = await store.listLogs({ trialId: t.id, limit: 100 });
@@ -119,12 +123,21 @@ export async function measureTrialOverhead(
     const launched = alloc.createdAt.getTime();
     const started = firstLine.time.getTime();
     const lastMetric = metrics.at(-1)!.reportTime.getTime();
-    firstMetric = Math.min(firstMetric, metrics[0]!.reportTime.getTime());
+    const firstReport = metrics[0]!.reportTime.getTime();
+    firstMetric = Math.min(firstMetric, firstReport);
+    spans.push({ launched, firstMetric: firstReport, ended: alloc.endedAt.getTime() });
     startup.push(started - launched);
     training.push(lastMetric - started);
     exit.push(alloc.endedAt.getTime() - lastMetric);
     lifetime.push(alloc.endedAt.getTime() - launched);
   }
+  // The start and the end of the run, which cost the same whatever the number of trials: the
+  // first SLOTS trials (one per slot: every process runs one trial at a time) start their
+  // processes, and the last SLOTS leave slots idle until the experiment ends.
+  const first = [...spans].sort((a, b) => a.launched - b.launched).slice(0, SLOTS);
+  const last = [...spans].sort((a, b) => b.ended - a.ended).slice(0, SLOTS);
+  const startWaveMs = Math.max(...first.map((s) => s.firstMetric)) - created;
+  const endIdle = last.map((s) => exp.endedAt!.getTime() - s.ended);
   const busy = lifetime.reduce((a, b) => a + b, 0) / 1000;
   const idle = wall * SLOTS - busy;
   const ratio = wall / ideal;
@@ -136,6 +149,12 @@ export async function measureTrialOverhead(
   for (const note of options.notes ?? []) console.log(`  (${note})`);
   console.log(
     `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${sleepMs} ms)`,
+  );
+  console.log(
+    `  start: every slot's first trial reported its first metric by ${fmt(startWaveMs, 0)} ms ` +
+      `(launched ${fmt(first[0]!.launched - created, 0)}–${fmt(first.at(-1)!.launched - created, 0)} ms after create); ` +
+      `end: slots fell idle ${fmt(Math.min(...endIdle), 0)}–${fmt(Math.max(...endIdle), 0)} ms before the experiment ended ` +
+      `(${fmt(mean(endIdle), 0)} ms a slot)`,
   );
   console.log(
     `  per trial, mean (p90) ms: launch → process up ${fmt(mean(startup), 0)} (${fmt(p90(startup), 0)}), ` +
@@ -158,6 +177,8 @@ export async function measureTrialOverhead(
     idealSeconds: ideal,
     ratio,
     toFirstMetricMs: toFirstMetric * 1000,
+    startWaveMs,
+    endIdleMsPerSlot: mean(endIdle),
     startupMs: mean(startup),
     exitMs: mean(exit),
     idleMsPerTrial: (idle / Math.max(trials.length, 1)) * 1000,
