@@ -29,7 +29,9 @@ class MnistTrainer extends Trainer {
     const { train, validation } = await mnist();
     this.sampler = new BatchSampler(train, batchSize, ctx.trialSeed);
     this.validation = validation;
-    this.model = buildModel({ lr, hidden, dropout, seed: ctx.trialSeed });
+    // A trial that resumes gets its model from its checkpoint (`load`): none is built for it.
+    if (ctx.latestCheckpoint === null)
+      this.model = buildModel({ lr, hidden, dropout, seed: ctx.trialSeed });
   }
 
   /** Frees what this trial's tensors hold, so that the process can run the next one (after every fit). */
@@ -58,10 +60,7 @@ class MnistTrainer extends Trainer {
   }
 
   async load(dir) {
-    const restored = await loadModel(dir);
-    this.model.optimizer.dispose();
-    this.model.dispose();
-    this.model = restored;
+    this.model = await loadModel(dir);
   }
 }
 
