@@ -10,9 +10,10 @@
  * goes, and the CPU spent per trial by the master and by the trial processes.
  * The start is paid once whatever the number of trials: ten processes start
  * the runtime and import the SDK together, on however many cores there are
- * (on 2 cores, about a second of the ratio's 10 s ideal). Then the same trials once more with
- * one `fit()` per process (bench/support/one-fit-per-process.js: a process
- * start and the imports for every trial), for what `fitTrials` is worth.
+ * (on 2 cores, about 0.9 s against the 10 s ideal). Then the same trials once
+ * more with one `fit()` per process (bench/support/one-fit-per-process.js: a
+ * process start and the imports for every trial), for what `fitTrials` is
+ * worth.
  *
  *   npm run build && node --import tsx bench/trial-overhead.ts
  *   TRIALS=50 SLOTS=10 node --import tsx bench/trial-overhead.ts
