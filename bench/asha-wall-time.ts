@@ -55,18 +55,16 @@ import {
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-/** The width hyperparameter of each workload, and the middle of its range (SAME_WIDTH=1). */
-const WIDTHS: Record<string, [name: string, middle: number]> = {
-  sklearn: ["width", 136],
-  mnist: ["hidden", 80],
-};
+/** The width hyperparameter of each workload (an int range), fixed by SAME_WIDTH=1. */
+const WIDTHS: Record<string, string> = { sklearn: "width", mnist: "hidden" };
 
-/** `w` with its width fixed at `middle` for every method. */
-function withSameWidth(w: Workload, [name, middle]: [string, number]): Workload {
+/** `w` with its width hyperparameter `name` fixed at the middle of its range for every method. */
+function withSameWidth(w: Workload, name: string): Workload {
+  const { minval, maxval } = w.hyperparameters[name] as { minval: number; maxval: number };
   return {
     ...w,
     name: `${w.name}-same-width`,
-    hyperparameters: { ...w.hyperparameters, [name]: middle },
+    hyperparameters: { ...w.hyperparameters, [name]: Math.round((minval + maxval) / 2) },
   };
 }
 

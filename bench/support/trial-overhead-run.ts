@@ -110,8 +110,6 @@ export async function measureTrialOverhead(
   const startup: number[] = [];
   const training: number[] = [];
   const exit: number[] = [];
-  const lifetime: number[] = [];
-  let firstMetric = Number.POSITIVE_INFINITY;
   /** Per trial: when it was launched, its first metric and its end (ms since epoch). */
   const spans: { launched: number; firstMetric: number; ended: number }[] = [];
   for (const t of trials) {
@@ -123,13 +121,11 @@ export async function measureTrialOverhead(
     const launched = alloc.createdAt.getTime();
     const started = firstLine.time.getTime();
     const lastMetric = metrics.at(-1)!.reportTime.getTime();
-    const firstReport = metrics[0]!.reportTime.getTime();
-    firstMetric = Math.min(firstMetric, firstReport);
-    spans.push({ launched, firstMetric: firstReport, ended: alloc.endedAt.getTime() });
+    const ended = alloc.endedAt.getTime();
+    spans.push({ launched, firstMetric: metrics[0]!.reportTime.getTime(), ended });
     startup.push(started - launched);
     training.push(lastMetric - started);
-    exit.push(alloc.endedAt.getTime() - lastMetric);
-    lifetime.push(alloc.endedAt.getTime() - launched);
+    exit.push(ended - lastMetric);
   }
   // The start and the end of the run, which cost the same whatever the number of trials: the
   // first SLOTS trials (one per slot: every process runs one trial at a time) start their
@@ -138,10 +134,10 @@ export async function measureTrialOverhead(
   const last = [...spans].sort((a, b) => b.ended - a.ended).slice(0, SLOTS);
   const startWaveMs = Math.max(...first.map((s) => s.firstMetric)) - created;
   const endIdle = last.map((s) => exp.endedAt!.getTime() - s.ended);
-  const busy = lifetime.reduce((a, b) => a + b, 0) / 1000;
+  const busy = spans.reduce((sum, s) => sum + s.ended - s.launched, 0) / 1000;
   const idle = wall * SLOTS - busy;
   const ratio = wall / ideal;
-  const toFirstMetric = (firstMetric - created) / 1000;
+  const toFirstMetric = (Math.min(...spans.map((s) => s.firstMetric)) - created) / 1000;
 
   console.log(
     `${trials.length} trials (${state}) of ${TRIAL_SECONDS} s on ${SLOTS} slots: wall ${fmt(wall, 2)} s, ideal ${fmt(ideal, 2)} s → ${fmt(ratio, 3)}×${options.showAim === false ? "" : " (aim < 1.10×)"}`,
@@ -152,7 +148,7 @@ export async function measureTrialOverhead(
   );
   console.log(
     `  start: every slot's first trial reported its first metric by ${fmt(startWaveMs, 0)} ms ` +
-      `(launched ${fmt(first[0]!.launched - created, 0)}–${fmt(first.at(-1)!.launched - created, 0)} ms after create); ` +
+      `(launched ${fmt((first[0]?.launched ?? Number.NaN) - created, 0)}–${fmt((first.at(-1)?.launched ?? Number.NaN) - created, 0)} ms after create); ` +
       `end: slots fell idle ${fmt(Math.min(...endIdle), 0)}–${fmt(Math.max(...endIdle), 0)} ms before the experiment ended ` +
       `(${fmt(mean(endIdle), 0)} ms a slot)`,
   );
