@@ -86,15 +86,17 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
   ]);
   const pidOf = (file: string) => Number(readFileSync(join(dir, file), "utf8").trim() || 0);
   const pids = [pidOf("munge/munged.pid")];
-  const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
   const memoryMb = Math.max(1024, Math.floor(totalmem() / 1024 / 1024) - 1024);
   const cpus = options.cpus ?? availableParallelism();
   // slurmd takes the configured CPUs rather than the machine's only when told to.
   const overrides = cpus > availableParallelism() ? "SlurmdParameters=config_overrides\n" : "";
   const conf = join(dir, "slurm.conf");
-  writeFileSync(
-    conf,
-    `ClusterName=pushtune-test
+  /** Writes the config with ports free now (a test that listens meanwhile may take one). */
+  const writeConf = async () => {
+    const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
+    writeFileSync(
+      conf,
+      `ClusterName=pushtune-test
 SlurmctldHost=localhost
 SlurmctldPort=${ctldPort}
 SlurmdPort=${slurmdPort}
@@ -127,34 +129,57 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP Preemp
 PartitionName=low Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=1 PreemptMode=CANCEL
 PartitionName=high Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=2 PreemptMode=OFF
 `,
-  );
+    );
+  };
   const env = { ...process.env, SLURM_CONF: conf };
   const runCommand = execRunner(env);
   const slurm = async (command: string, ...args: string[]) =>
     (await run(command, args, { env })).stdout;
-  const stop = async () => {
-    // The daemons remove their pid files as they go: read them first.
-    const daemons = ["slurmctld.pid", "slurmd.pid"].map((f) => {
+  const daemonPids = () =>
+    ["slurmctld.pid", "slurmd.pid"].map((f) => {
       try {
         return pidOf(f);
       } catch {
         return 0;
       }
     });
+  const stopDaemons = async () => {
+    // The daemons remove their pid files as they go: read them first.
+    const daemons = daemonPids();
+    await run("scontrol", ["shutdown"], { env }).catch(() => {});
+    for (const pid of daemons) await waitGone(pid, true);
+  };
+  const stop = async () => {
     // Jobs outlive the daemons (their slurmstepd goes on): cancel them first.
     await cancelAllJobs(env);
-    await run("scontrol", ["shutdown"], { env }).catch(() => {});
-    for (const pid of [...daemons, ...pids]) await waitGone(pid, daemons.includes(pid));
+    await stopDaemons();
+    for (const pid of pids) await waitGone(pid, false);
     await rm(dir, { recursive: true, force: true });
   };
-  try {
+  /** Starts slurmctld and slurmd; null once the node is idle, else why it is not. */
+  const startDaemons = async (): Promise<string | null> => {
+    await writeConf();
     await run("/usr/sbin/slurmctld", [], { env });
     await run("/usr/sbin/slurmd", ["-N", "localhost"], { env });
-    for (let i = 0; ; i++) {
+    for (let i = 0; i <= 300; i++) {
       const state = await slurm("sinfo", "-h", "-o", "%T").catch(() => "");
-      if (state.trim() === "idle") break;
-      if (i > 300) throw new Error(`the Slurm node did not come up: ${state}`);
+      const up = daemonPids().every((pid) => pid > 0 && signal(pid, 0));
+      if (state.trim() === "idle" && up) return null;
+      // A daemon that exited (it could not bind its port, say) never brings the node up.
+      if (i >= 20 && !up) return `${state.trim() || "no answer"}, a daemon exited`;
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return (await slurm("sinfo", "-h", "-o", "%T").catch(() => "no answer")).trim();
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const notUp = await startDaemons();
+      if (notUp === null) break;
+      if (attempt === 3)
+        throw new Error(
+          `the Slurm node did not come up (${notUp}); slurmd's log ends:\n${logTail(dir, "slurmd.log")}\nslurmctld's:\n${logTail(dir, "slurmctld.log")}`,
+        );
+      await stopDaemons();
     }
   } catch (err) {
     await stop().catch(() => {});
@@ -171,6 +196,19 @@ PartitionName=high Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=2 Pree
     );
   };
   return { dir, env, runCommand, slurm, preemptLow, stop };
+}
+
+/** The last lines of one of the cluster's logs, for an error message. */
+function logTail(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, "log", file), "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(-8)
+      .join("\n");
+  } catch {
+    return "(none)";
+  }
 }
 
 /** Cancels every job of the cluster and waits (a few seconds at most) until none is left. */
