@@ -36,7 +36,9 @@ describe("the trial page", () => {
       const validation = page.locator('.metric-chart[data-metric="validation/validation_loss"]');
       const points = async () => Number(await validation.getAttribute("data-points"));
       await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(0);
-      expect(await validation.locator("canvas").count()).toBe(1);
+      // The chart draws once its width is measured, a frame or more after its points arrive.
+      const canvases = () => validation.locator("canvas").count();
+      await expect.poll(canvases, { timeout: 20_000 }).toBe(1);
       const training = page.locator('.metric-chart[data-metric="training/loss"]');
       expect(Number(await training.getAttribute("data-points"))).toBeGreaterThan(0);
       const before = await points();
