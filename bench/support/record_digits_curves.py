@@ -1,7 +1,7 @@
 """
 Records the learning curves bench/search-efficiency.ts replays: the
 scikit-learn digits trial of examples/sklearn-digits (the same model, split
-and epoch order, imported from its train.py) trained for 64 epochs at every
+and epoch order, imported from its digits.py) trained for 64 epochs at every
 point of a grid over its three hyperparameters, validated after every epoch.
 
     OMP_NUM_THREADS=1 PYTHONPATH=python /usr/bin/python3 bench/support/record_digits_curves.py
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "examples" / "sklearn-digits"))
 sys.path.insert(0, str(ROOT / "python"))
 
-from train import CLASSES, Digits, HParams, new_model, validate  # noqa: E402
+from digits import CLASSES, Digits, HParams, new_model, validate  # noqa: E402
 
 EPOCHS = 64
 # The example's search space (bench/asha-wall-time.ts): lr and alpha as powers of ten, width an int.
