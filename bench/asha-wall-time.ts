@@ -4,7 +4,10 @@
  * adaptive_asha with the same seed on 2 slots, through a real master and real
  * trial processes — scikit-learn's digits (examples/sklearn-digits, one batch
  * = one epoch, /usr/bin/python3) and, with WORKLOADS=sklearn,mnist, the
- * TensorFlow.js MNIST example (needs `npm run build`). The aim: each ASHA
+ * TensorFlow.js MNIST example (needs `npm run build`). WORKLOADS=sklearn-rest
+ * runs the digits trial written against the REST API alone, without the SDK
+ * (the example's rest_train.py), which also runs trial after trial in one
+ * process. The aim: each ASHA
  * method's wall time ≤ random's × its share of random's compute × 1.5.
  * Compute counts batches only: a validation costs extra, and ASHA validates
  * at every rung (MNIST's 2,000 validation images take about 12 ms, some 5
@@ -17,6 +20,7 @@
  *   node --import tsx bench/asha-wall-time.ts
  *   METHODS=random,async_halving SLOTS=2 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
  *   WORKLOADS=mnist MNIST_MAX_LENGTH=1296 ROUNDS=1 node --import tsx bench/asha-wall-time.ts
+ *   WORKLOADS=sklearn,sklearn-rest node --import tsx bench/asha-wall-time.ts
  *   SAME_WIDTH=1 node --import tsx bench/asha-wall-time.ts
  *
  * The aim counts compute in batches, but a batch of a wider model costs more
@@ -56,7 +60,11 @@ import {
 const ROOT = resolve(import.meta.dirname, "..");
 
 /** The width hyperparameter of each workload (an int range), fixed by SAME_WIDTH=1. */
-const WIDTHS: Record<string, string> = { sklearn: "width", mnist: "hidden" };
+const WIDTHS: Record<string, string> = {
+  sklearn: "width",
+  "sklearn-rest": "width",
+  mnist: "hidden",
+};
 
 /** `w` with its width hyperparameter `name` fixed at the middle of its range for every method. */
 function withSameWidth(w: Workload, name: string): Workload {
@@ -85,6 +93,12 @@ const WORKLOADS: Record<string, () => Workload> = {
       variables: { PYTHONPATH: PYTHON_SDK, PYTHONUNBUFFERED: "1" },
     };
   },
+  "sklearn-rest": () => ({
+    ...WORKLOADS.sklearn!(),
+    name: "sklearn-digits-rest",
+    entrypoint: `${PYTHON} rest_train.py`,
+    variables: { PYTHONUNBUFFERED: "1" },
+  }),
   mnist: () => {
     if (!existsSync(join(ROOT, "dist/sdk-bundle/index.js"))) {
       throw new Error("the mnist-tfjs trials import the built SDK: run `npm run build` first");

@@ -65,17 +65,23 @@ export async function processesEnded(c: Cluster, id: number) {
 
 /**
  * The example's experiment.yaml on `c`, as `pushtune experiment create` runs
- * it: every trial completes, the search trains its planned rungs, the best
- * validation loss is far below chance (ln 10 ≈ 2.3), a few processes ran the
- * trials one after another, and each exited 0.
+ * it (or `config` instead, in the example's folder): every trial completes,
+ * the search trains its planned rungs, the best validation loss is far below
+ * chance (ln 10 ≈ 2.3), a few processes ran the trials one after another, and
+ * each exited 0. Returns the experiment's id.
  */
-export async function expectExampleSearch(c: Cluster, name: string): Promise<void> {
-  const id = (
-    await c.api<{ id: number }>("POST", "/experiments", {
-      configYaml: readFileSync(join(exampleDir(name), "experiment.yaml"), "utf8"),
-      workdir: exampleDir(name),
-    })
-  ).id;
+export async function expectExampleSearch(
+  c: Cluster,
+  name: string,
+  config?: ConfigInput,
+): Promise<number> {
+  const body = config
+    ? { config, workdir: exampleDir(name) }
+    : {
+        configYaml: readFileSync(join(exampleDir(name), "experiment.yaml"), "utf8"),
+        workdir: exampleDir(name),
+      };
+  const id = (await c.api<{ id: number }>("POST", "/experiments", body)).id;
   const state = await waitForEnd(c, id, 150);
   const trials = await trialDetails(c, id);
   const failed = trials.find((t) => t.state !== "COMPLETED");
@@ -84,4 +90,5 @@ export async function expectExampleSearch(c: Cluster, name: string): Promise<voi
   expect(Math.min(...validations.values())).toBeLessThan(0.3);
   expect((await processesOf(c, id)).size).toBeLessThan(trials.length);
   for (const a of await processesEnded(c, id)) expect(a.exitCode, a.exitReason!).toBe(0);
+  return id;
 }
