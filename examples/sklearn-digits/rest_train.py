@@ -14,6 +14,8 @@ The loop, with the trial's PUSHTUNE_* variables (README, "REST API"):
   its metrics, whose answer is the next operation; ``{op: null}`` asks
   ``GET …/searcher/operation?waitSeconds=N`` (a long poll) until there is one;
   ``{completed: true}`` ends the trial; ``{preempt: true}`` asks it to stop;
+- inside a long operation it pushes its training metrics and progress once a
+  second (``POST …/metrics``), the rest with the completion;
 - a thread long-polls ``GET /allocations/{id}/signals/preemption`` so that a
   trial told to stop while it trains (a pause, a kill) stops at the next epoch;
 - at its end the trial writes its checkpoint (``model.pkl`` beside a
@@ -54,6 +56,8 @@ from digits import CLASSES, Digits, new_model, read_hparams, validate
 LONG_POLL_SECONDS = 30
 #: Tries of one request before the trial gives up on the master.
 ATTEMPTS = 8
+#: Seconds between pushes of the training metrics and progress inside an operation.
+PUSH_INTERVAL = 1.0
 
 
 class Refused(Exception):
@@ -212,6 +216,7 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
     answer = json.loads(first) if first else master.call("GET", operation_path, timeout=LONG_POLL_SECONDS + 10)
     reports: List[Dict[str, Any]] = []
     losses: List[float] = []
+    pushed_at = time.monotonic()
     try:
         while not (answer.get("preempt") or answer["completed"] or TERMINATED.is_set()):
             if answer["op"] is None:  # nothing decided yet: ask again, waiting on the master
@@ -227,9 +232,13 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
                     return None
                 losses.append(model.loss_)
                 if epochs % unit == 0 or epochs == length:
-                    loss = sum(losses) / len(losses)
-                    reports.append(training(epochs, loss))
+                    reports.append(training(epochs, sum(losses) / len(losses)))
                     losses.clear()
+                    if epochs < length and time.monotonic() - pushed_at >= PUSH_INTERVAL:
+                        # What it trained so far, for the web UI and `pushtune trial list`.
+                        body = {"reports": reports, "trialRunId": run_id, "progress": epochs}
+                        master.call("POST", f"/trials/{trial_id}/metrics", body)
+                        reports, pushed_at = [], time.monotonic()
             if epochs < length:
                 break  # told to stop in the middle of the operation
             metrics = validate(model, digits)
