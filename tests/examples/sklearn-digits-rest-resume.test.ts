@@ -4,12 +4,27 @@
  * stops it at the next epoch, it checkpoints where it stopped and hands the
  * checkpoint to `next_trial`, which stands for the acknowledgement; activated,
  * a new process resumes from that checkpoint and ends with the model of the
- * same trial run without a pause.
+ * same trial run without a pause. Sent SIGTERM, it stops the same way, registers
+ * its checkpoint, acknowledges and exits 0.
  */
+
+import { execFileSync } from "node:child_process";
 import { expect, test } from "vitest";
-import { clustersClosedAfterEach, logsOf } from "../e2e/support/cluster.js";
+import {
+  clustersClosedAfterEach,
+  createExperiment,
+  logsOf,
+  metricsOf,
+  trialDetails,
+  waitForEnd,
+} from "../e2e/support/cluster.js";
 import { PYTHON } from "../python/interpreter.js";
-import { oneTrialOf, pauseMidOperation, validationAtStep } from "./support/pause-mid-operation.js";
+import {
+  midOperation,
+  oneTrialOf,
+  pauseMidOperation,
+  validationAtStep,
+} from "./support/pause-mid-operation.js";
 import { exampleConfig, exampleDir } from "./support/python-example.js";
 
 const EXAMPLE = "sklearn-digits";
@@ -37,4 +52,31 @@ test("a REST-only trial paused mid-operation checkpoints where it stopped and, a
   expect(await validationAtStep(c, resumed.id, LENGTH)).toEqual(
     await validationAtStep(c, straight.id, LENGTH),
   );
+}, 180_000);
+
+test("a REST-only trial sent SIGTERM mid-operation registers a checkpoint where it stopped and exits 0, and the trial resumes from it", async () => {
+  const c = await startCluster({ slots: 1 });
+  const id = await createExperiment(c, oneTrial, exampleDir(EXAMPLE));
+  const running = await midOperation(c, id);
+  const [allocation] = await c.store.listAllocations(running.id);
+  const shell = (allocation!.launcherHandle as { pid: number }).pid;
+  const python = Number(execFileSync("pgrep", ["-P", String(shell)], { encoding: "utf8" }).trim());
+  process.kill(python, "SIGTERM");
+  expect(await waitForEnd(c, id, 120)).toBe("COMPLETED");
+  const [trial] = await trialDetails(c, id);
+  const [first, second] = trial!.allocations;
+  expect([trial!.allocations.length, first!.exitCode, first!.exitReason]).toEqual([
+    2,
+    0,
+    "preempted (exit code 0)",
+  ]);
+  // It checkpointed at the last epoch it reported, inside the operation, and the next run went on from there.
+  const firstRun = (await metricsOf(c, trial!.id, "training")).filter((m) => m.runId === 1);
+  const stoppedAt = Math.max(...firstRun.map((m) => m.stepsCompleted));
+  expect(stoppedAt).toBeGreaterThan(0);
+  expect(stoppedAt).toBeLessThan(LENGTH);
+  expect((await logsOf(c, trial!.id)).join("\n")).toContain(
+    `trial ${trial!.id} run ${second!.runId}: resumed at epoch ${stoppedAt}`,
+  );
+  expect(await validationAtStep(c, trial!.id, LENGTH)).toBeDefined();
 }, 180_000);

@@ -34,6 +34,19 @@ export function oneTrialOf(
   });
 }
 
+/** Waits until the one trial of experiment `id` runs and has reported progress; returns it. */
+export function midOperation(c: Cluster, id: number) {
+  return waitFor(
+    "the trial in the middle of its operation",
+    async () => {
+      const [t] = await trialDetails(c, id);
+      return t?.running && t.lengthTrained > 0 ? t : null;
+    },
+    90,
+    20,
+  );
+}
+
 /**
  * Runs `config` (one trial of `length` batches, in `workdir`) twice on `c`:
  * one is paused once its trial has reported progress, then activated. Checks
@@ -49,16 +62,7 @@ export async function pauseMidOperation(
 ) {
   const baseline = await createExperiment(c, config, workdir);
   const id = await createExperiment(c, config, workdir);
-  await waitFor(
-    "the trial in the middle of its operation",
-    async () => {
-      const [t] = await trialDetails(c, id);
-      // Its first report of progress.
-      return t?.running && t.lengthTrained > 0 ? t : null;
-    },
-    90,
-    20,
-  );
+  await midOperation(c, id);
   await c.api("POST", `/experiments/${id}/pause`, {});
   const [stopped] = await waitFor(
     "the trial to stop",
