@@ -4,10 +4,10 @@
  * adaptive_asha with the same seed on 2 slots, through a real master and real
  * trial processes — scikit-learn's digits (examples/sklearn-digits, one batch
  * = one epoch, /usr/bin/python3) and, with WORKLOADS=sklearn,mnist, the
- * TensorFlow.js MNIST example (needs `npm run build`). WORKLOADS=sklearn-rest
- * runs the digits trial written against the REST API alone, without the SDK
- * (the example's rest_train.py), which also runs trial after trial in one
- * process. The aim: each ASHA
+ * TensorFlow.js MNIST example (needs `npm run build`). The default,
+ * WORKLOADS=sklearn,sklearn-rest, also runs the digits trial written against
+ * the REST API alone, without the SDK (the example's rest_train.py), which
+ * also runs trial after trial in one process. The aim: each ASHA
  * method's wall time ≤ random's × its share of random's compute × 1.5.
  * Compute counts batches only: a validation costs extra, and ASHA validates
  * at every rung (MNIST's 2,000 validation images take about 12 ms, some 5
@@ -123,7 +123,7 @@ export async function run(): Promise<Record<string, MethodFigures[]>> {
   const methods = (process.env.METHODS?.split(",") ?? METHODS) as Method[];
   const sameWidth = process.env.SAME_WIDTH === "1";
   const out: Record<string, MethodFigures[]> = {};
-  for (const name of (process.env.WORKLOADS ?? "sklearn").split(",")) {
+  for (const name of (process.env.WORKLOADS ?? "sklearn,sklearn-rest").split(",")) {
     const workload = WORKLOADS[name];
     if (!workload) throw new Error(`WORKLOADS: no workload ${name} (${Object.keys(WORKLOADS)})`);
     out[name] = await measureSearchWallTime({
