@@ -76,6 +76,7 @@ class Master:
         parts = urlsplit(url.rstrip("/"))
         if parts.scheme != "http" or not parts.hostname:
             raise SystemExit(f"rest_train.py: PUSHTUNE_MASTER must be an http:// URL, got {url!r}")
+        self.url = url
         self.host, self.port = parts.hostname, parts.port or 80
         self.root = f"{parts.path}/api/v1"
         self.token = token
@@ -115,10 +116,7 @@ class Master:
 
     def another(self) -> Master:
         """A client of the same master with the same token, on a connection of its own."""
-        other = Master.__new__(Master)
-        other.host, other.port, other.root, other.token = self.host, self.port, self.root, self.token
-        other.connection = None
-        return other
+        return Master(self.url, self.token)
 
     def close(self) -> None:
         if self.connection is not None:
