@@ -88,6 +88,8 @@ class Master:
         if payload is not None:
             headers["content-type"] = "application/json"
         for attempt in range(1, ATTEMPTS + 1):
+            if attempt > 1:
+                time.sleep(min(0.1 * 2**attempt, 5))
             try:
                 if self.connection is None:
                     self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -101,15 +103,11 @@ class Master:
                 self.close()  # a connection that failed once is not trusted again
                 if attempt == ATTEMPTS:
                     raise
-                time.sleep(min(0.1 * 2**attempt, 5))
                 continue
             if response.status < 300:
                 return json.loads(text)
             if response.status >= 500 or response.status == 429:
-                if attempt == ATTEMPTS:
-                    break
-                time.sleep(min(0.1 * 2**attempt, 5))
-                continue
+                continue  # the master's trouble, not the request's: sent again
             error = json.loads(text).get("error", {}) if text.startswith("{") else {}
             raise Refused(response.status, error.get("code", "?"), error.get("message", text[:300]))
         raise RuntimeError(f"{method} {path}: the master kept failing ({response.status}: {text[:300]})")
@@ -207,13 +205,23 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
         model = pickle.loads((root / latest / "model.pkl").read_bytes())
         epochs = int(json.loads((root / latest / "metadata.json").read_text())["stepsCompleted"])
         print(f"trial {trial_id} run {run_id}: resumed at epoch {epochs}")
-    checkpointed = epochs
+    resumed_at = epochs
     watch = StopWatch(master, env["PUSHTUNE_ALLOCATION_ID"])
     operation_path = f"/trials/{trial_id}/searcher/operation?waitSeconds={LONG_POLL_SECONDS}"
     first = env.get("PUSHTUNE_OPERATION")
     answer = json.loads(first) if first else master.call("GET", operation_path, timeout=LONG_POLL_SECONDS + 10)
     reports: List[Dict[str, Any]] = []
     losses: List[float] = []
+
+    def report_training() -> None:
+        """The mean training loss since the last report, as a report at the current epoch."""
+        if losses:
+            loss = sum(losses) / len(losses)
+            reports.append(
+                {"group": "training", "stepsCompleted": epochs, "metrics": {"loss": loss}, "reportTime": now_iso()}
+            )
+            losses.clear()
+
     pushed_at = time.monotonic()
     try:
         while not (answer.get("preempt") or answer["completed"] or TERMINATED.is_set()):
@@ -230,8 +238,7 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
                     return None
                 losses.append(model.loss_)
                 if epochs % unit == 0 or epochs == length:
-                    reports.append(training(epochs, sum(losses) / len(losses)))
-                    losses.clear()
+                    report_training()
                     if epochs < length and time.monotonic() - pushed_at >= PUSH_INTERVAL:
                         # What it trained so far, for the web UI and `pushtune trial list`.
                         body = {"reports": reports, "trialRunId": run_id, "progress": epochs}
@@ -251,18 +258,13 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
                 },
             )
             reports = []
-        if losses:
-            reports.append(training(epochs, sum(losses) / len(losses)))
+        report_training()
         if reports:
             master.call("POST", f"/trials/{trial_id}/metrics", {"reports": reports, "trialRunId": run_id})
     finally:
         watch.end()
     # Done, or told to stop (a pause, or its slot is wanted while it waits for a promotion).
-    return store_checkpoint(root, trial_id, epochs, model) if epochs > checkpointed else None
-
-
-def training(epochs: int, loss: float) -> Dict[str, Any]:
-    return {"group": "training", "stepsCompleted": epochs, "metrics": {"loss": loss}, "reportTime": now_iso()}
+    return store_checkpoint(root, trial_id, epochs, model) if epochs > resumed_at else None
 
 
 def main() -> None:

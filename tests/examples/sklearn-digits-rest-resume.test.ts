@@ -58,8 +58,8 @@ test("a REST-only trial sent SIGTERM mid-operation registers a checkpoint where 
   const c = await startCluster({ slots: 1 });
   const id = await createExperiment(c, oneTrial, exampleDir(EXAMPLE));
   const running = await midOperation(c, id);
-  const [allocation] = await c.store.listAllocations(running.id);
-  const shell = (allocation!.launcherHandle as { pid: number }).pid;
+  // The launcher's process is `sh -c <entrypoint>`; the trial is its child.
+  const shell = running.allocations.at(-1)!.pid;
   const python = Number(execFileSync("pgrep", ["-P", String(shell)], { encoding: "utf8" }).trim());
   process.kill(python, "SIGTERM");
   expect(await waitForEnd(c, id, 120)).toBe("COMPLETED");
