@@ -6,7 +6,7 @@
  */
 import type { ExperimentConfig } from "../../src/protocol/config/types.js";
 import { simulate } from "../../src/searcher/simulate.js";
-import type { LearningCurves } from "./learning-curves.js";
+import type { LearningCurves, Placement } from "./learning-curves.js";
 
 export interface Run {
   /** Units trained by all trials. */
@@ -45,7 +45,7 @@ export function replay(
   curves: LearningCurves,
   config: ExperimentConfig,
   target: Target,
-  validation = curves.validation,
+  place: Placement = (hparams) => curves.pointOf(hparams),
 ): Run {
   const trained = new Map<number, number>();
   const bestPoints = new Set(curves.bestPoints(1 / 4));
@@ -63,13 +63,14 @@ export function replay(
   const seed = config.reproducibility?.experiment_seed ?? 0;
   const { trials } = simulate(config, {
     report({ requestId, hparams, length }) {
-      if (!trained.has(requestId) && bestPoints.has(curves.pointOf(hparams))) atBestPoints++;
+      const point = place(hparams, seed, requestId);
+      if (!trained.has(requestId) && bestPoints.has(point)) atBestPoints++;
       run.compute += length - (trained.get(requestId) ?? 0);
       trained.set(requestId, length);
-      const loss = validation(hparams, length, seed, requestId);
+      const loss = curves.validationAt(point, length, seed, requestId);
       if (length === curves.epochs && loss < run.best) {
         run.best = loss;
-        run.incumbent = curves.pointOf(hparams);
+        run.incumbent = point;
         if (run.reachedMean === null && curves.finalMean(run.incumbent) <= target.mean)
           run.reachedMean = run.compute;
       }

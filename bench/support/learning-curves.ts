@@ -54,8 +54,6 @@ export interface LearningCurves {
   replicates: number;
   /** The search space the grid spans, for a searcher config. */
   hyperparameters: Record<string, HyperparameterSpec>;
-  /** The metric trial `requestId` of an experiment seeded `seed` reports after `epochs` epochs. */
-  validation(hparams: HParams, epochs: number, seed: number, requestId: number): number;
   /** Every grid point's metric after `epochs` epochs, averaged over its runs. */
   meansAt(epochs: number): number[];
   /** Grid point `point`'s metric after max_length, averaged over its runs. */
@@ -64,13 +62,18 @@ export interface LearningCurves {
   pointOf(hparams: HParams): number;
   /** The best `share` of grid points by their final value averaged over their runs, best first. */
   bestPoints(share: number): number[];
+  /** What trial `requestId` of an experiment seeded `seed` reports after `epochs` epochs at grid point `point`. */
+  validationAt(point: number, epochs: number, seed: number, requestId: number): number;
   /**
-   * `validation` as if every trial were at one of `points` (which one follows
-   * from the seed and its request id), whatever its hyperparameters: what a
-   * sampler that knew those points would see.
+   * Every trial at one of `points` (which one follows from the seed and its
+   * request id), whatever its hyperparameters: what a sampler that knew those
+   * points would get.
    */
-  atPoints(points: number[]): LearningCurves["validation"];
+  among(points: number[]): Placement;
 }
+
+/** The grid point whose runs trial `requestId` of an experiment seeded `seed` replays. */
+export type Placement = (hparams: HParams, seed: number, requestId: number) => number;
 
 const fileOf = (set: CurveSet) => new URL(`../data/${set}-curves.json`, import.meta.url);
 
@@ -151,8 +154,6 @@ export function loadLearningCurves(metric: CurveMetric, set: CurveSet = "digits"
         Object.entries(file.fixed ?? {}).map(([name, val]) => [name, { type: "const", val }]),
       ),
     },
-    validation: (hparams, epochs, seed, requestId) =>
-      replayed(indexOf(hparams), epochs, seed, requestId),
     meansAt,
     finalMean,
     pointOf: indexOf,
@@ -160,7 +161,8 @@ export function loadLearningCurves(metric: CurveMetric, set: CurveSet = "digits"
       const order = curves.map((_, i) => i).sort((a, b) => finalMean(a) - finalMean(b) || a - b);
       return order.slice(0, Math.ceil(order.length * share));
     },
-    atPoints: (points) => (_hparams, epochs, seed, requestId) =>
-      replayed(points[mix(~seed, requestId) % points.length]!, epochs, seed, requestId),
+    validationAt: replayed,
+    among: (points) => (_hparams, seed, requestId) =>
+      points[mix(~seed, requestId) % points.length]!,
   };
 }

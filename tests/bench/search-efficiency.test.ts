@@ -6,7 +6,7 @@
  * stale unnoticed.
  */
 import { describe, expect, it } from "vitest";
-import { METHODS, measure } from "../../bench/search-efficiency.js";
+import { ashaAtBestPoints, METHODS, measure } from "../../bench/search-efficiency.js";
 
 const pick = (...names: string[]) => METHODS.filter((m) => names.includes(m.name));
 
@@ -38,4 +38,19 @@ describe("bench/search-efficiency", () => {
       expect(tpe!.meetsAim).toBe(tpe!.reached === 2 && tpe!.ratio <= 1 / 8);
     },
   );
+
+  it("bounds what a sampler could do: ASHA with every trial at the best point reaches a model as good on average on every seed", () => {
+    const [random, asha] = measure([1, 2], "validation_error", pick("random", "ASHA"), "mnist");
+    // One point: the best by its mean, as good on average as any random search can find.
+    const best = ashaAtBestPoints([1, 2], 1e-9, "validation_error", "mnist");
+    expect(best.expected.reached).toBe(2);
+    // Only a trial trained to max_length counts: ASHA trains some of its trials before one is.
+    expect(best.expected.ratio).toBeGreaterThan(64 / random!.meanCompute);
+    expect(best.expected.ratio).toBeLessThan(asha!.meanCompute / random!.meanCompute);
+    const tenth = ashaAtBestPoints([1, 2], 1 / 10, "validation_error", "mnist");
+    for (const f of [tenth, tenth.expected]) {
+      expect(f.reached).toBeLessThanOrEqual(2);
+      expect(f.ratio).toBeGreaterThan(0);
+    }
+  });
 });
