@@ -2,10 +2,12 @@
  * A trial process that asks for its next trial is answered by one scheduling
  * pass: the pass its trial's end asks for (a new trial for the searcher, the
  * slot it frees) reads nothing the handover's own pass did not, and is not
- * run again after it.
+ * run again after it. A completion runs a pass only while trials wait for
+ * slots: once a pass has started every trial that waited, none does.
  */
 import { afterEach, expect, test } from "vitest";
-import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { ashaConfig } from "./support/configs.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, TrialHandle } from "./support/trial.js";
 
 let tm: TestMaster;
@@ -51,4 +53,26 @@ test("each handover of a random search's trials costs one scheduling pass", asyn
     };
   }
   expect(passes).toEqual([1, 1, 1, 1]);
+});
+
+test("once a pass has started every waiting trial, a completion runs no pass", async () => {
+  tm = await startTestMaster({ slots: 2 });
+  // stop_once: a trial that reports ever better goes on to its next rung at once, in its slot.
+  const id = await createExperiment(
+    tm,
+    ashaConfig({}, { max_trials: 1, max_concurrent_trials: 1, num_rungs: 4, stop_once: true }),
+  );
+  await tm.settle();
+  const t = new TrialHandle(tm, running(tm)[0]!);
+  const before = tm.master.supervisor.passesRun;
+  const lengths: number[] = [];
+  for (let op = await t.op(); op.op !== null; op = await t.op()) {
+    lengths.push(op.op.length);
+    expect((await t.complete(op.op.length, 1 / (1 + lengths.length))).status).toBe(200);
+    await tm.settle();
+  }
+  expect(lengths).toHaveLength(4);
+  // Its last completion closes it, and its exit is what frees its slot.
+  expect(tm.master.supervisor.passesRun).toBe(before);
+  expect((await tm.store.getExperiment(id))!.state).toBe("ACTIVE");
 });

@@ -195,12 +195,17 @@ export class Supervisor implements LauncherEvents {
     const state = await readSchedulingState(this.ctx);
     this.contended = state.waiting.length > 0;
     let handedOver: Record<string, string> | null = null;
+    const started = new Set<number>();
     // Each pool is decided on its own: its slots, its experiments, its priorities and shares.
     for (const pool of this.ctx.pools.all) {
       const offered = offer?.resourcePool === pool.name ? offer : undefined;
-      const env = await this.decideForPool(pool, state, masterUrl, offered);
+      const env = await this.decideForPool(pool, state, masterUrl, offered, started);
       if (env) handedOver = env;
     }
+    // Trials wait for slots after this pass only if it did not start them all: once every one
+    // has its slots, a promotion-waiter's slot matters to nobody until a new trial waits (and
+    // a new trial, or one given work without slots, asks for a pass of its own).
+    this.contended = state.waiting.some((w) => !started.has(w.trialId));
     return handedOver;
   }
 
@@ -209,6 +214,8 @@ export class Supervisor implements LauncherEvents {
     state: SchedulingState,
     masterUrl: string,
     offer: AllocationRow | undefined,
+    /** Gains the trials this pass started. */
+    started: Set<number>,
   ): Promise<Record<string, string> | null> {
     let lingeringSlots = 0;
     for (const l of this.lingering.values()) if (l.pool === pool.name) lingeringSlots += l.slots;
@@ -243,6 +250,7 @@ export class Supervisor implements LauncherEvents {
       if (from) offered = undefined; // one try: a process gone is gone for the next trial too
       try {
         const env = await this.start(pool, exp, trial, masterUrl, from);
+        if (env) started.add(trialId);
         if (from) handedOver = env;
       } catch (err) {
         // One trial that cannot start must not stop the others, nor lose a handover made.
