@@ -6,7 +6,7 @@
  * trial the search adds (and the search's every handover with it).
  */
 import { afterEach, expect, test } from "vitest";
-import type { TrialFilter, TrialRow } from "../../src/master/storage/store.js";
+import type { TrialFilter, TrialStub } from "../../src/master/storage/store.js";
 import { ashaConfig, syntheticLoss } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 import { TrialPlayer } from "./support/trial-player.js";
@@ -31,10 +31,10 @@ test("a pass reads the trials with an operation or a slot, not those waiting for
     await player.advance();
   }
 
-  const read: TrialRow[] = [];
-  const listTrials = tm.store.listTrials.bind(tm.store);
-  tm.store.listTrials = async (filter: TrialFilter) => {
-    const rows = await listTrials(filter);
+  const read: TrialStub[] = [];
+  const listTrialStubs = tm.store.listTrialStubs.bind(tm.store);
+  tm.store.listTrialStubs = async (filter: TrialFilter) => {
+    const rows = await listTrialStubs(filter);
     read.push(...rows);
     return rows;
   };
@@ -48,6 +48,6 @@ test("a pass reads the trials with an operation or a slot, not those waiting for
   expect(read.every((t) => open.has(t.id) || holding.has(t.id))).toBe(true);
 
   // The search goes on to the end as before.
-  tm.store.listTrials = listTrials;
+  tm.store.listTrialStubs = listTrialStubs;
   expect(await player.run(id)).toBe("COMPLETED");
 });

@@ -10,15 +10,15 @@ import {
   schedulingExperimentOf,
   type WaitingTrial,
 } from "../domain/index.js";
-import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
+import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 
 export interface SchedulingState {
   experiments: ExperimentRow[];
   live: AllocationRow[];
   liveByTrial: Map<number, AllocationRow>;
-  /** The active trials of the active experiments. */
-  trialsById: Map<number, TrialRow>;
+  /** The active trials of the active experiments that hold slots or have work. */
+  trialsById: Map<number, TrialStub>;
   waiting: WaitingTrial[];
   holding: HoldingTrial[];
 }
@@ -30,7 +30,7 @@ export async function readSchedulingState(ctx: MasterContext): Promise<Schedulin
   const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
   const waiting: WaitingTrial[] = [];
   const holding: HoldingTrial[] = [];
-  const trialsById = new Map<number, TrialRow>();
+  const trialsById = new Map<number, TrialStub>();
   for (const exp of experiments) {
     const slots = exp.config.resources.slots_per_trial;
     const nextOps = new Map((await store.listNextTrialOps(exp.id)).map((o) => [o.trialId, o]));
@@ -38,7 +38,7 @@ export async function readSchedulingState(ctx: MasterContext): Promise<Schedulin
     // promotion without one (an ASHA search's), so a pass costs the same at its 10th trial and its 10,000th.
     const ids = new Set(nextOps.keys());
     for (const a of live) if (a.experimentId === exp.id) ids.add(a.trialId);
-    const trials = await store.listTrials({
+    const trials = await store.listTrialStubs({
       experimentId: exp.id,
       states: ["ACTIVE"],
       ids: [...ids],
@@ -88,7 +88,7 @@ function rankPromotionWaiters(
   ctx: MasterContext,
   experiments: readonly ExperimentRow[],
   holding: HoldingTrial[],
-  trialsById: ReadonlyMap<number, TrialRow>,
+  trialsById: ReadonlyMap<number, TrialStub>,
 ): void {
   for (const exp of experiments) {
     const waiters = holding.filter((h) => h.experimentId === exp.id && h.waitingForPromotion);

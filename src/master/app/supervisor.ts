@@ -10,7 +10,7 @@ import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
-import type { AllocationRow, ExperimentRow, TrialRow } from "../storage/store.js";
+import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
@@ -269,7 +269,7 @@ export class Supervisor implements LauncherEvents {
   private async start(
     pool: ResourcePool,
     exp: ExperimentRow,
-    trial: TrialRow,
+    trial: TrialStub,
     masterUrl: string,
     from?: AllocationRow,
   ): Promise<Record<string, string> | null> {

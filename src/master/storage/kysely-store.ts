@@ -29,6 +29,7 @@ import type {
   TrialFilter,
   TrialOpRow,
   TrialRow,
+  TrialStub,
   UserRow,
   UserTokenRow,
   ValidationValue,
@@ -190,6 +191,10 @@ export class KyselyStore implements Store {
 
   listTrials(filter: TrialFilter): Promise<TrialRow[]> {
     return trials.listTrials(this.#db, filter);
+  }
+
+  listTrialStubs(filter: TrialFilter): Promise<TrialStub[]> {
+    return trials.listTrialStubs(this.#db, filter);
   }
 
   countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>> {

@@ -178,6 +178,9 @@ export interface TrialFilter {
   ids?: readonly number[];
 }
 
+/** What a scheduling pass decides on of a trial (`listTrialStubs`). */
+export type TrialStub = Pick<TrialRow, "id" | "experimentId" | "requestId" | "closeRequested">;
+
 export interface UserTokenRow {
   user: UserRow;
   expiresAt: Date | null;
@@ -253,6 +256,12 @@ export interface Store {
   getTrial(id: number): Promise<TrialRow | null>;
   getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null>;
   listTrials(filter: TrialFilter): Promise<TrialRow[]>;
+  /**
+   * `listTrials` with only what a scheduling pass decides on: nothing to read
+   * and decode of hyperparameters, checkpoints or results (a pass reads every
+   * trial holding a slot).
+   */
+  listTrialStubs(filter: TrialFilter): Promise<TrialStub[]>;
   /** Each experiment's trials counted by state name (a state with none is left out; so is an unknown experiment). */
   countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>>;
   updateTrial(

@@ -5,7 +5,7 @@ import type { RequestId } from "../../searcher/types.js";
 import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
 import type { TrialsTable } from "./schema.js";
-import type { Store, TrialFilter, TrialRow, TrialState } from "./store.js";
+import type { Store, TrialFilter, TrialRow, TrialState, TrialStub } from "./store.js";
 
 function toTrial(row: Selectable<TrialsTable>): TrialRow {
   return {
@@ -103,22 +103,44 @@ async function inParts<R>(
   return rows;
 }
 
-/** In creation order (which is requestId order for one searcher). */
-export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
-  let query = db
-    .selectFrom("trials")
-    .selectAll()
-    .where("experiment_id", "=", filter.experimentId)
-    .orderBy("id");
+/** The trials `filter` picks, their rows as `select` reads them, in creation order. */
+async function selectTrials<R extends { id: number }>(
+  db: Db,
+  filter: TrialFilter,
+  select: (query: ReturnType<typeof trialsOf>) => { execute(): Promise<R[]> },
+): Promise<R[]> {
+  let query = trialsOf(db, filter.experimentId);
   if (filter.states) {
     if (filter.states.length === 0) return [];
     query = query.where("state", "in", filter.states);
   }
   if (filter.ids) {
-    const rows = await inParts(filter.ids, (part) => query.where("id", "in", part).execute());
-    return rows.sort((a, b) => a.id - b.id).map(toTrial);
+    const rows = await inParts(filter.ids, (part) =>
+      select(query.where("id", "in", part)).execute(),
+    );
+    return rows.sort((a, b) => a.id - b.id);
   }
-  return (await query.execute()).map(toTrial);
+  return select(query.orderBy("id")).execute();
+}
+
+const trialsOf = (db: Db, experimentId: number) =>
+  db.selectFrom("trials").where("experiment_id", "=", experimentId);
+
+/** In creation order (which is requestId order for one searcher). */
+export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
+  return (await selectTrials(db, filter, (q) => q.selectAll())).map(toTrial);
+}
+
+export async function listTrialStubs(db: Db, filter: TrialFilter): Promise<TrialStub[]> {
+  const rows = await selectTrials(db, filter, (q) =>
+    q.select(["id", "experiment_id", "request_id", "close_requested"]),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    experimentId: row.experiment_id,
+    requestId: row.request_id,
+    closeRequested: toBool(row.close_requested),
+  }));
 }
 
 export async function countTrials(

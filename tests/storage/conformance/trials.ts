@@ -154,6 +154,36 @@ export function trialTests(ctx: ConformanceContext): void {
     expect(await listed([])).toEqual([]);
   });
 
+  test("trial stubs are the listed trials' id, experiment, request id and close flag", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trials: TrialRow[] = [];
+    for (let i = 1; i <= 700; i++) trials.push(await newTrial(store, experiment, 100 + i));
+    await store.updateTrial(trials[3]!.id, { closeRequested: true });
+    await store.updateTrial(trials[4]!.id, { state: "COMPLETED" });
+    const stubOf = (t: TrialRow) => ({
+      id: t.id,
+      experimentId: t.experimentId,
+      requestId: t.requestId,
+      closeRequested: t.closeRequested,
+    });
+    const wanted = trials.map((t) => t.id).reverse();
+    for (const filter of [
+      { experimentId: experiment.id },
+      { experimentId: experiment.id, states: ["ACTIVE" as const] },
+      { experimentId: experiment.id, ids: wanted.slice(0, 650), states: ["ACTIVE" as const] },
+      { experimentId: experiment.id, ids: [] },
+    ]) {
+      const stubs = await store.listTrialStubs(filter);
+      expect(stubs).toEqual((await store.listTrials(filter)).map(stubOf));
+    }
+    const [closing] = await store.listTrialStubs({
+      experimentId: experiment.id,
+      ids: [trials[3]!.id],
+    });
+    expect(closing).toEqual({ ...stubOf(trials[3]!), closeRequested: true });
+  });
+
   test("updateTrial changes only the fields in the patch", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
