@@ -10,13 +10,13 @@ import {
   schedulingExperimentOf,
   type WaitingTrial,
 } from "../domain/index.js";
-import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
+import type { AllocationStub, ExperimentRow, TrialStub } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 
 export interface SchedulingState {
   experiments: ExperimentRow[];
-  live: AllocationRow[];
-  liveByTrial: Map<number, AllocationRow>;
+  live: AllocationStub[];
+  liveByTrial: Map<number, AllocationStub>;
   /** The active trials of the active experiments that hold slots or have work. */
   trialsById: Map<number, TrialStub>;
   waiting: WaitingTrial[];
@@ -26,7 +26,7 @@ export interface SchedulingState {
 export async function readSchedulingState(ctx: MasterContext): Promise<SchedulingState> {
   const { store } = ctx;
   const experiments = await store.listExperiments({ states: ["ACTIVE"] });
-  const live = await store.listLiveAllocations();
+  const live = await store.listLiveAllocationStubs();
   const liveByTrial = new Map(live.map((a) => [a.trialId, a]));
   const waiting: WaitingTrial[] = [];
   const holding: HoldingTrial[] = [];
@@ -112,7 +112,7 @@ export function poolSchedulingInput(
   state: SchedulingState,
   pool: { name: string; totalSlots: number },
   unavailable: number,
-): { input: SchedulingInput; live: AllocationRow[]; experiments: ExperimentRow[] } {
+): { input: SchedulingInput; live: AllocationStub[]; experiments: ExperimentRow[] } {
   const experiments = state.experiments.filter((e) => ctx.poolNameOf(e) === pool.name);
   const ids = new Set(experiments.map((e) => e.id));
   const live = state.live.filter((a) => a.resourcePool === pool.name);

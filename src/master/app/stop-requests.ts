@@ -29,8 +29,9 @@ export class StopRequests {
    * Tells an allocation to checkpoint and exit; SIGTERM after the grace
    * period, SIGKILL at the end of `timeoutSeconds`, if it is still running.
    */
-  async preempt(listed: AllocationRow, timeoutSeconds: number): Promise<void> {
-    // The row may be older than an end since (a process that asked for its next trial).
+  async preempt(listed: Pick<AllocationRow, "id">, timeoutSeconds: number): Promise<void> {
+    // Read again: the listed row may be older than an end since (a process that asked for its
+    // next trial), and a scheduling pass lists only what it decides on.
     const a = await this.ctx.store.getAllocation(listed.id);
     if (!a || a.state === "TERMINATED") return;
     if (!a.preemptRequested) {

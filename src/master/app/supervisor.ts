@@ -349,7 +349,7 @@ export class Supervisor implements LauncherEvents {
    * Tells an allocation to checkpoint and exit; SIGTERM and SIGKILL follow if
    * it does not (`StopRequests`).
    */
-  requestPreemption(a: AllocationRow, timeoutSeconds: number): Promise<void> {
+  requestPreemption(a: Pick<AllocationRow, "id">, timeoutSeconds: number): Promise<void> {
     return this.stops.preempt(a, timeoutSeconds);
   }
 

@@ -11,7 +11,7 @@ import {
 } from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
 import type { AllocationsTable } from "./schema.js";
-import type { AllocationRow, AllocationState, Store } from "./store.js";
+import type { AllocationRow, AllocationState, AllocationStub, Store } from "./store.js";
 
 export function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
   return {
@@ -88,17 +88,43 @@ export async function listLiveAllocations(
   const { rows } = await reusedQuery(db, key, values, (...slots) =>
     filters.reduce(
       (query, [column], i) => query.where(column, "=", slots[i]!),
-      db
-        .selectFrom("allocations")
-        .selectAll()
-        // A literal, so SQLite can use the partial index of live allocations.
-        .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
-        .orderBy("created_at")
-        .orderBy("run_id")
-        .orderBy("id"),
+      liveAllocations(db).selectAll(),
     ),
   );
   return rows.map(toAllocation);
+}
+
+/** Allocations not TERMINATED, in the order they were made. */
+const liveAllocations = (db: Db) =>
+  db
+    .selectFrom("allocations")
+    // A literal, so SQLite can use the partial index of live allocations.
+    .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
+    .orderBy("created_at")
+    .orderBy("run_id")
+    .orderBy("id");
+
+export async function listLiveAllocationStubs(db: Db): Promise<AllocationStub[]> {
+  const { rows } = await reusedQuery(db, "listLiveAllocationStubs", [], () =>
+    liveAllocations(db).select([
+      "id",
+      "trial_id",
+      "experiment_id",
+      "state",
+      "slots",
+      "resource_pool",
+      "preempt_requested",
+    ]),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    trialId: row.trial_id,
+    experimentId: row.experiment_id,
+    state: row.state as AllocationState,
+    slots: row.slots,
+    resourcePool: row.resource_pool,
+    preemptRequested: toBool(row.preempt_requested),
+  }));
 }
 
 /** Every allocation of a trial, live or not, in run order. */

@@ -16,6 +16,7 @@ import type { Database, Dialect } from "./schema.js";
 import * as searcherEvents from "./searcher-event-repo.js";
 import type {
   AllocationRow,
+  AllocationStub,
   CheckpointRow,
   DeletedExperiment,
   ExperimentRow,
@@ -249,6 +250,10 @@ export class KyselyStore implements Store {
     experimentId?: number;
   }): Promise<AllocationRow[]> {
     return allocations.listLiveAllocations(this.#db, filter);
+  }
+
+  listLiveAllocationStubs(): Promise<AllocationStub[]> {
+    return allocations.listLiveAllocationStubs(this.#db);
   }
 
   listAllocations(trialId: number): Promise<AllocationRow[]> {

@@ -178,6 +178,12 @@ export interface TrialFilter {
   ids?: readonly number[];
 }
 
+/** What a scheduling pass decides on of a live allocation (`listLiveAllocationStubs`). */
+export type AllocationStub = Pick<
+  AllocationRow,
+  "id" | "trialId" | "experimentId" | "state" | "slots" | "resourcePool" | "preemptRequested"
+>;
+
 /** What a scheduling pass decides on of a trial (`listTrialStubs`). */
 export type TrialStub = Pick<TrialRow, "id" | "experimentId" | "requestId" | "closeRequested">;
 
@@ -310,6 +316,11 @@ export interface Store {
     trialId?: number;
     experimentId?: number;
   }): Promise<AllocationRow[]>;
+  /**
+   * `listLiveAllocations()` with only what a scheduling pass decides on: a
+   * pass reads every live allocation.
+   */
+  listLiveAllocationStubs(): Promise<AllocationStub[]>;
   listAllocations(trialId: number): Promise<AllocationRow[]>;
   updateAllocation(
     id: string,

@@ -161,6 +161,21 @@ export function allocationTests(ctx: ConformanceContext): void {
     expect(all).toEqual(expect.arrayContaining([a2.id, b1.id, c1.id]));
     expect(all).not.toContain(a1.id);
     expect(ids(await store.listLiveAllocations({}))).toEqual(all);
+    // What a scheduling pass reads: the same allocations in the same order, fewer fields.
+    await store.updateAllocation(b1.id, { preemptRequested: true });
+    expect(await store.listLiveAllocationStubs()).toEqual(
+      (await store.listLiveAllocations()).map((a) => ({
+        id: a.id,
+        trialId: a.trialId,
+        experimentId: a.experimentId,
+        state: a.state,
+        slots: a.slots,
+        resourcePool: a.resourcePool,
+        preemptRequested: a.preemptRequested,
+      })),
+    );
+    const stub = (await store.listLiveAllocationStubs()).find((a) => a.id === b1.id);
+    expect(stub).toMatchObject({ state: "TERMINATING", preemptRequested: true, trialId: t2.id });
   });
 
   test("a trial's allocations are all listed, terminated ones too, in run order", async () => {
