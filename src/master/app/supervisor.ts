@@ -5,13 +5,12 @@
  * trial got an op, an allocation ended, an experiment was paused — never by a
  * polling loop.
  */
-import { randomUUID } from "node:crypto";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
-import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
-import { checkpointDir } from "./checkpoint-files.js";
+import type { AllocationRow } from "../storage/store.js";
+import { startAllocation } from "./allocation-start.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
@@ -23,8 +22,6 @@ import {
   type SchedulingState,
 } from "./scheduling-state.js";
 import { StopRequests } from "./stop-requests.js";
-import { newAllocationToken } from "./tokens.js";
-import { trialVariables } from "./trial-variables.js";
 
 /**
  * - starting: exits are read (recovery), nothing is launched yet: the
@@ -249,7 +246,10 @@ export class Supervisor implements LauncherEvents {
       free -= slots;
       if (from) offered = undefined; // one try: a process gone is gone for the next trial too
       try {
-        const env = await this.start(pool, exp, trial, masterUrl, from);
+        const env = await startAllocation(
+          { ctx: this.ctx, logs: this.logs, exitRead: (id, info) => this.handleExit(id, info) },
+          { pool, exp, trial, masterUrl, from },
+        );
         if (env) started.add(trialId);
         if (from) handedOver = env;
       } catch (err) {
@@ -259,85 +259,6 @@ export class Supervisor implements LauncherEvents {
       }
     }
     return handedOver;
-  }
-
-  /**
-   * Creates an allocation for the trial (a new run) and launches it, or hands
-   * it the process of the ended allocation `from`. Returns its environment,
-   * or null when it did not start.
-   */
-  private async start(
-    pool: ResourcePool,
-    exp: ExperimentRow,
-    trial: TrialStub,
-    masterUrl: string,
-    from?: AllocationRow,
-  ): Promise<Record<string, string> | null> {
-    const allocationId = randomUUID();
-    const { token, hash } = newAllocationToken(allocationId);
-    const started = await this.ctx.transact(exp.id, async (tx, current) => {
-      // Paused, cancelled or killed since this pass read it: start nothing.
-      if (current.state !== "ACTIVE") return null;
-      const t = await tx.getTrial(trial.id);
-      if (t?.state !== "ACTIVE") return null;
-      if ((await tx.listLiveAllocations({ trialId: t.id })).length > 0) return null;
-      const runId = t.runId + 1;
-      await tx.updateTrial(t.id, { runId });
-      const alloc = await tx.createAllocation({
-        id: allocationId,
-        trialId: t.id,
-        experimentId: exp.id,
-        runId,
-        slots: exp.config.resources.slots_per_trial,
-        resourcePool: pool.name,
-        tokenHash: hash,
-      });
-      // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
-      const ckpt = t.latestCheckpointUuid ? await tx.getCheckpoint(t.latestCheckpointUuid) : null;
-      await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
-      return { trial: t, alloc, op: await tx.getNextTrialOp(t.id) };
-    });
-    if (!started) return null;
-    const { alloc } = started;
-    const env = trialVariables({
-      exp,
-      trial: started.trial,
-      alloc,
-      token,
-      op: started.op,
-      masterUrl,
-      checkpointDir: checkpointDir(this.ctx, exp.config),
-    });
-    const spec = {
-      allocationId: alloc.id,
-      trialId: trial.id,
-      experimentId: exp.id,
-      workdir: exp.workdir,
-      entrypoint: exp.config.entrypoint,
-      env,
-      slots: alloc.slots,
-    };
-    this.logs.register(alloc.id, trial.id);
-    try {
-      await this.ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
-      const handle = from
-        ? pool.launcher.handOver?.(from.id, spec)
-        : await pool.launcher.launch(spec);
-      if (from && !handle) {
-        // The process went away after asking: the trial waits for the next launch.
-        await this.handleExit(alloc.id, { exitCode: null, signal: null, lost: true });
-        return null;
-      }
-      await this.ctx.store.updateAllocation(alloc.id, {
-        state: "RUNNING",
-        launcherHandle: handle ?? null,
-      });
-      return env;
-    } catch (err) {
-      this.logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
-      await this.handleExit(alloc.id, { exitCode: 127, signal: null, lost: false });
-      return null;
-    }
   }
 
   /** Seconds a preempted trial of this experiment gets before it is killed. */

@@ -71,6 +71,16 @@ export async function getAllocation(db: Db, id: string): Promise<AllocationRow |
   return rows[0] ? toAllocation(rows[0]) : null;
 }
 
+/** Allocations not TERMINATED, in the order they were made. */
+const liveAllocations = (db: Db) =>
+  db
+    .selectFrom("allocations")
+    // A literal, so SQLite can use the partial index of live allocations.
+    .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
+    .orderBy("created_at")
+    .orderBy("run_id")
+    .orderBy("id");
+
 /** Oldest first. */
 export async function listLiveAllocations(
   db: Db,
@@ -93,16 +103,6 @@ export async function listLiveAllocations(
   );
   return rows.map(toAllocation);
 }
-
-/** Allocations not TERMINATED, in the order they were made. */
-const liveAllocations = (db: Db) =>
-  db
-    .selectFrom("allocations")
-    // A literal, so SQLite can use the partial index of live allocations.
-    .where("state", "<>", sql.lit<AllocationState>("TERMINATED"))
-    .orderBy("created_at")
-    .orderBy("run_id")
-    .orderBy("id");
 
 export async function listLiveAllocationStubs(db: Db): Promise<AllocationStub[]> {
   const { rows } = await reusedQuery(db, "listLiveAllocationStubs", [], () =>

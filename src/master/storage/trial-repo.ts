@@ -103,6 +103,9 @@ async function inParts<R>(
   return rows;
 }
 
+const trialsOf = (db: Db, experimentId: number) =>
+  db.selectFrom("trials").where("experiment_id", "=", experimentId);
+
 /** The trials `filter` picks, their rows as `select` reads them, in creation order. */
 async function selectTrials<R extends { id: number }>(
   db: Db,
@@ -122,9 +125,6 @@ async function selectTrials<R extends { id: number }>(
   }
   return select(query.orderBy("id")).execute();
 }
-
-const trialsOf = (db: Db, experimentId: number) =>
-  db.selectFrom("trials").where("experiment_id", "=", experimentId);
 
 /** In creation order (which is requestId order for one searcher). */
 export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {

@@ -1,0 +1,110 @@
+/**
+ * Starting a trial the scheduler gave slots to: a new run of it, its
+ * allocation (with its fencing token) and its launch, or its hand-over to the
+ * process of an ended allocation that asked for a next trial.
+ */
+import { randomUUID } from "node:crypto";
+import type { ExitInfo } from "../launcher/launcher.js";
+import type { ResourcePool } from "../launcher/resource-pools.js";
+import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
+import { checkpointDir } from "./checkpoint-files.js";
+import type { MasterContext } from "./context.js";
+import type { LogSink } from "./log-sink.js";
+import { newAllocationToken } from "./tokens.js";
+import { trialVariables } from "./trial-variables.js";
+
+/** What a start needs of the supervisor. */
+export interface StartContext {
+  ctx: MasterContext;
+  logs: LogSink;
+  /** Reads the end of an allocation that could not start (the supervisor's `handleExit`). */
+  exitRead(allocationId: string, info: ExitInfo): Promise<void>;
+}
+
+/**
+ * Creates an allocation for the trial (a new run) and launches it, or hands
+ * it the process of the ended allocation `from`. Returns its environment,
+ * or null when it did not start.
+ */
+export async function startAllocation(
+  { ctx, logs, exitRead }: StartContext,
+  {
+    pool,
+    exp,
+    trial,
+    masterUrl,
+    from,
+  }: {
+    pool: ResourcePool;
+    exp: ExperimentRow;
+    trial: TrialStub;
+    masterUrl: string;
+    from?: AllocationRow | undefined;
+  },
+): Promise<Record<string, string> | null> {
+  const allocationId = randomUUID();
+  const { token, hash } = newAllocationToken(allocationId);
+  const started = await ctx.transact(exp.id, async (tx, current) => {
+    // Paused, cancelled or killed since this pass read it: start nothing.
+    if (current.state !== "ACTIVE") return null;
+    const t = await tx.getTrial(trial.id);
+    if (t?.state !== "ACTIVE") return null;
+    if ((await tx.listLiveAllocations({ trialId: t.id })).length > 0) return null;
+    const runId = t.runId + 1;
+    await tx.updateTrial(t.id, { runId });
+    const alloc = await tx.createAllocation({
+      id: allocationId,
+      trialId: t.id,
+      experimentId: exp.id,
+      runId,
+      slots: exp.config.resources.slots_per_trial,
+      resourcePool: pool.name,
+      tokenHash: hash,
+    });
+    // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
+    const ckpt = t.latestCheckpointUuid ? await tx.getCheckpoint(t.latestCheckpointUuid) : null;
+    await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
+    return { trial: t, alloc, op: await tx.getNextTrialOp(t.id) };
+  });
+  if (!started) return null;
+  const { alloc } = started;
+  const env = trialVariables({
+    exp,
+    trial: started.trial,
+    alloc,
+    token,
+    op: started.op,
+    masterUrl,
+    checkpointDir: checkpointDir(ctx, exp.config),
+  });
+  const spec = {
+    allocationId: alloc.id,
+    trialId: trial.id,
+    experimentId: exp.id,
+    workdir: exp.workdir,
+    entrypoint: exp.config.entrypoint,
+    env,
+    slots: alloc.slots,
+  };
+  logs.register(alloc.id, trial.id);
+  try {
+    await ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
+    const handle = from
+      ? pool.launcher.handOver?.(from.id, spec)
+      : await pool.launcher.launch(spec);
+    if (from && !handle) {
+      // The process went away after asking: the trial waits for the next launch.
+      await exitRead(alloc.id, { exitCode: null, signal: null, lost: true });
+      return null;
+    }
+    await ctx.store.updateAllocation(alloc.id, {
+      state: "RUNNING",
+      launcherHandle: handle ?? null,
+    });
+    return env;
+  } catch (err) {
+    logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
+    await exitRead(alloc.id, { exitCode: 127, signal: null, lost: false });
+    return null;
+  }
+}
