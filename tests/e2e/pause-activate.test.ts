@@ -18,6 +18,7 @@ import {
   clustersClosedAfterEach,
   createExperiment,
   metricsOf,
+  pauseUntilStopped,
   searchResult,
   trialDetails,
   waitFor,
@@ -45,16 +46,7 @@ async function pauseAndActivate(
     20,
   );
   const paused = Date.now();
-  await c.api("POST", `/experiments/${id}/pause`, {});
-  const stopped = await waitFor(
-    "every trial to stop",
-    async () => {
-      const trials = await trialDetails(c, id);
-      return trials.some((t) => t.running) ? null : trials;
-    },
-    30,
-    20,
-  );
+  const stopped = await pauseUntilStopped(c, id, 30, 20);
   const stopSeconds = (Date.now() - paused) / 1000;
   const atPause = [];
   for (const before of running) {

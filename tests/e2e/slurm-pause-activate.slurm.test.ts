@@ -13,6 +13,7 @@ import {
   clustersClosedAfterEach,
   createExperiment,
   metricsOf,
+  pauseUntilStopped,
   searchResult,
   trialDetails,
   waitFor,
@@ -48,11 +49,7 @@ test("a search paused on Slurm stops its jobs cleanly and, activated, resumes fr
       ? trials
       : null;
   });
-  await c.api("POST", `/experiments/${id}/pause`, {});
-  const stopped = await waitFor("both jobs to end", async () => {
-    const trials = await trialDetails(c, id);
-    return trials.some((t) => t.running) ? null : trials;
-  });
+  const stopped = await pauseUntilStopped(c, id);
   const atPause = [];
   for (const t of stopped) {
     const last = t.allocations.at(-1)!;

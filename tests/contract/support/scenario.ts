@@ -10,6 +10,7 @@ import {
   createExperiment,
   experiment,
   logsOf,
+  pauseUntilStopped,
   startCluster,
   trialDetails,
   waitFor,
@@ -112,16 +113,7 @@ async function waitForHolds(c: Cluster, id: number, count: number): Promise<void
  */
 export async function pauseAndActivate(c: Cluster, id: number, holding: number) {
   await waitForHolds(c, id, holding);
-  await c.api("POST", `/experiments/${id}/pause`, {});
-  const trials = await waitFor(
-    "every trial to stop",
-    async () => {
-      const trials = await trialDetails(c, id);
-      return trials.some((t) => t.running) ? null : trials;
-    },
-    60,
-    50,
-  );
+  const trials = await pauseUntilStopped(c, id);
   const paused = {
     state: (await experiment(c, id)).state,
     trials: trials.map((t) => [

@@ -152,6 +152,28 @@ export async function trialDetails(c: ApiClient, id: number): Promise<TrialDetai
   return details.sort((a, b) => a.requestId - b.requestId);
 }
 
+/**
+ * Pauses experiment `id` and waits until none of its trials runs; resolves
+ * with its trials as they are then.
+ */
+export async function pauseUntilStopped(
+  c: ApiClient,
+  id: number,
+  seconds = 60,
+  intervalMs = 50,
+): Promise<TrialDetail[]> {
+  await c.api("POST", `/experiments/${id}/pause`, {});
+  return waitFor(
+    "every trial to stop",
+    async () => {
+      const trials = await trialDetails(c, id);
+      return trials.some((t) => t.running) ? null : trials;
+    },
+    seconds,
+    intervalMs,
+  );
+}
+
 /** A trial's visible metrics of one group, all pages. */
 export async function metricsOf(
   c: ApiClient,

@@ -9,6 +9,7 @@ import {
   checkpointsOf,
   createExperiment,
   metricsOf,
+  pauseUntilStopped,
   trialDetails,
   waitFor,
   waitForEnd,
@@ -63,16 +64,7 @@ export async function pauseMidOperation(
   const baseline = await createExperiment(c, config, workdir);
   const id = await createExperiment(c, config, workdir);
   await midOperation(c, id);
-  await c.api("POST", `/experiments/${id}/pause`, {});
-  const [stopped] = await waitFor(
-    "the trial to stop",
-    async () => {
-      const trials = await trialDetails(c, id);
-      return trials.some((t) => t.running) ? null : trials;
-    },
-    30,
-    20,
-  );
+  const [stopped] = await pauseUntilStopped(c, id, 30, 20);
   expect([stopped!.state, stopped!.allocations.at(-1)!.exitCode]).toEqual(["PAUSED", 0]);
   const pausedAt = Math.max(
     ...(await metricsOf(c, stopped!.id, "training")).map((m) => m.stepsCompleted),
