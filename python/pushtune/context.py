@@ -172,6 +172,7 @@ class Context:
                 self.preempt.told_by_master,
                 self._refused_for_good,
                 on_closed=self._note_searcher_closed,
+                before_completion=self.checkpoint.release_held,
             )
         )
         self._unregister_sigterm = (

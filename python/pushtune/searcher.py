@@ -16,11 +16,19 @@ from .stop_signal import StopSignal, Stopped, call_until
 
 
 class SearcherOperation:
-    def __init__(self, length: int, sender: PushSender, api: PushApi) -> None:
+    def __init__(
+        self,
+        length: int,
+        sender: PushSender,
+        api: PushApi,
+        before_completion: Callable[[], None] = lambda: None,
+    ) -> None:
         #: Train until the trial's total length is this (in the searcher's ``max_length`` unit).
         self.length = length
         self._sender = sender
         self._api = api
+        # Queues what was kept back before the completion goes (see ``searcher_operations``).
+        self._before_completion = before_completion
         self._state = "open"
 
     @property
@@ -48,6 +56,7 @@ class SearcherOperation:
             raise InvalidReportError(f"operation {self.length} was already completed")
         self._state = "completing"
         try:
+            self._before_completion()
             self._sender.deliver(
                 {"kind": "completedOperation", "body": {"op": {"length": self.length}, "searcherMetric": metric}}
             )
@@ -70,11 +79,16 @@ def searcher_operations(
     on_preempt: Callable[[], None],
     on_fatal: Callable[[BaseException], None] = lambda error: None,
     on_closed: Callable[[], None] = lambda: None,
+    before_completion: Callable[[], None] = lambda: None,
 ) -> Iterator[SearcherOperation]:
     """Asks for operations until the master says the trial is closed (``on_closed``),
     or that it must stop (``preempt: true``, handed to ``on_preempt``), or until ``stop`` fires
     (preemption, close). Each ask lets the master wait ``wait_seconds`` for a
-    decision; network failures are retried with backoff."""
+    decision; network failures are retried with backoff. ``before_completion`` runs as an
+    operation is completed, before its completion is queued: a report kept back for a later
+    ask (a checkpoint taken once told to stop) must reach the master first, as the completion
+    follows every report made before it (a PBT round is judged at the last completion, with
+    each member's latest checkpoint)."""
     failures = 0
     last_completed = 0
     while not stop.fired:
@@ -109,7 +123,7 @@ def searcher_operations(
             if early > 0 and not stop.sleep(early):
                 return
             continue
-        operation = SearcherOperation(op["length"], sender, api)
+        operation = SearcherOperation(op["length"], sender, api, before_completion)
         yield operation
         if not operation.completed:
             if stop.fired:

@@ -4,6 +4,7 @@ request of its own; a trial that leaves the loop otherwise still sends it.
 The checkpoint a trial takes as it stops, or as it ends once the master
 closed it, goes with that ask too."""
 
+import time
 import unittest
 
 import pushtune
@@ -139,6 +140,21 @@ class TrialsPreemptionAckTest(unittest.TestCase):
                     ctx.checkpoint.store({"steps_completed": 5}, lambda path: (path / "w").write_text("5"))
                     ctx.flush()
                     self.assertEqual([c["uuid"] for c in fm.checkpoints], [ctx.checkpoint.last_stored])
+
+    def test_a_checkpoint_taken_once_told_to_stop_goes_before_the_operations_completion(self):
+        # Told to stop in the last stretch of its operation, the trial still completes it: the
+        # master judges what follows (a PBT round, the next rung) with its latest checkpoint.
+        fm = FakeMaster(ops=[10])
+        for ctx in pushtune.trials(env=dict(fm.env()), transport=fm, handle_sigterm=False):
+            for op in ctx.searcher.operations():
+                fm.preempt()
+                while not ctx.preempt.should_preempt():
+                    time.sleep(0.005)
+                ctx.checkpoint.store({"steps_completed": 10}, lambda path: (path / "w").write_text("10"))
+                op.report_completed(1.0)
+            ctx.preempt.acknowledge()
+        order = [e["type"] for e in fm.events if e["type"] in ("checkpoint", "completedOperation")]
+        self.assertEqual(order, ["checkpoint", "completedOperation"])
 
     def test_a_context_of_its_own_sends_the_acknowledgement_at_once(self):
         fm = told_to_stop()

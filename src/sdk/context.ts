@@ -167,6 +167,7 @@ export class Context {
             onClosed: () => {
               this.searcherClosed = true;
             },
+            beforeCompletion: () => this.checkpoint.releaseHeld(),
           },
         ),
     };

@@ -17,6 +17,8 @@ export class SearcherOperation {
     readonly length: number,
     private readonly sender: PushSender,
     private readonly api: PushApi,
+    /** Queues what was kept back before the completion goes (see `OperationsOptions`). */
+    private readonly beforeCompletion: () => void = () => undefined,
   ) {}
 
   get completed(): boolean {
@@ -53,6 +55,7 @@ export class SearcherOperation {
     }
     this.state = "completing";
     try {
+      this.beforeCompletion();
       await this.sender.deliver({
         kind: "completedOperation",
         body: { op: { length: this.length }, searcherMetric },
@@ -75,6 +78,14 @@ export interface OperationsOptions {
   onPreempt: () => void;
   /** The master answered that the trial is closed: it has no operation left. */
   onClosed?: () => void;
+  /**
+   * Called as an operation is completed, before its completion is queued: a
+   * report kept back for a later ask (a checkpoint taken once told to stop)
+   * must reach the master first, as the completion follows every report made
+   * before it (a PBT round is judged at the last completion, with each
+   * member's latest checkpoint).
+   */
+  beforeCompletion?: () => void;
 }
 
 /**
@@ -121,7 +132,7 @@ export async function* searcherOperations(
       if (early > 0 && !(await pause(early, stop))) return;
       continue;
     }
-    const op = new SearcherOperation(answer.op.length, sender, api);
+    const op = new SearcherOperation(answer.op.length, sender, api, options.beforeCompletion);
     yield op;
     if (!op.completed) {
       if (stop.aborted) return;
