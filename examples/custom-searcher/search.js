@@ -62,15 +62,18 @@ class SuccessiveHalving {
     return [];
   }
 
-  onValidationCompleted(_state, requestId, metric, length) {
+  onValidationCompleted(state, requestId, metric, length) {
     const rung = this.results.get(length) ?? new Map();
     this.results.set(length, rung);
     rung.set(requestId, metric);
     const k = RUNGS.indexOf(length);
     const size = TRIALS / 2 ** k;
     if (rung.size < size) return [];
-    // The rung is full: the best half goes on, the rest are closed.
-    const ranked = [...rung].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    // The rung is full: the best half goes on, the rest are closed (those that failed are already).
+    const ranked = [...rung]
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+      .map(([id]) => id)
+      .filter((id) => !state.trialsClosed.has(id));
     const keep = k + 1 < RUNGS.length ? ranked.slice(0, size / 2) : [];
     return [
       ...keep.map((id) => this.validateAfter(id, RUNGS[k + 1])),
@@ -86,7 +89,7 @@ class SuccessiveHalving {
     // A trial that fails ranks last in its rung (so the rung still fills) and is not retried.
     const length = this.target.get(requestId);
     const ops = this.onValidationCompleted(state, requestId, Number.POSITIVE_INFINITY, length);
-    return [...ops.filter((op) => op.requestId !== requestId), ...this.onTrialClosed(state)];
+    return [...ops, ...this.onTrialClosed(state)];
   }
 
   progress(state) {

@@ -50,8 +50,9 @@ class SuccessiveHalving(SearchMethod):
         size = TRIALS // 2**k
         if len(rung) < size:
             return []
-        # The rung is full: the best half goes on, the rest are closed.
+        # The rung is full: the best half goes on, the rest are closed (those that failed are already).
         ranked = sorted(rung, key=lambda rid: (rung[rid], rid))
+        ranked = [rid for rid in ranked if rid not in state.trials_closed]
         keep = ranked[: size // 2] if k + 1 < len(RUNGS) else []
         return [self.validate_after(rid, RUNGS[k + 1]) for rid in keep] + [
             close(rid) for rid in ranked if rid not in keep
@@ -63,9 +64,7 @@ class SuccessiveHalving(SearchMethod):
     def on_trial_exited_early(self, state, request_id, reason):
         # A trial that fails ranks last in its rung (so the rung still fills) and is not retried.
         ops = self.on_validation_completed(state, request_id, math.inf, self.target[request_id])
-        return [op for op in ops if op.get("requestId") != request_id] + self.on_trial_closed(
-            state, request_id
-        )
+        return ops + self.on_trial_closed(state, request_id)
 
     def progress(self, state):
         return len(state.trials_closed) / TRIALS

@@ -118,19 +118,32 @@ function hparamsProblems(
   }
 }
 
+/** A post as checked: what is wrong with it, and which of its operations have nothing to do. */
+export interface CheckedPost {
+  /** Empty when the post can apply. */
+  problems: string[];
+  /**
+   * Indexes of the Close and ValidateAfter operations for trials that have
+   * already ended, or a Close of a trial already closing: the trial's end is
+   * an event the search process reads, and it may come after the event the
+   * post answers, so such an operation is skipped, not refused.
+   */
+  skipped: Set<number>;
+}
+
 /**
- * What is wrong with a post, given the trials as the searcher knows them
- * (`trials[requestId - 1]`) and the next request id; empty when nothing is.
- * Operations are checked in order, each against the trials as the ones
- * before it leave them.
+ * Checks a post against the trials as the searcher knows them
+ * (`trials[requestId - 1]`) and the next request id. Operations are checked
+ * in order, each against the trials as the ones before it leave them.
  */
 export function checkOperations(
   config: ExperimentConfig,
   known: readonly KnownTrial[],
   nextRequestId: RequestId,
   operations: readonly PostedOperation[],
-): string[] {
+): CheckedPost {
   const problems: string[] = [];
+  const skipped = new Set<number>();
   const trials = new Map<RequestId, KnownTrial>();
   const trialOf = (id: RequestId) =>
     trials.get(id) ?? (Number.isInteger(id) ? known[id - 1] : undefined);
@@ -156,12 +169,13 @@ export function checkOperations(
       problems.push(`${at}.requestId: no trial with request id ${op.requestId}`);
       return;
     }
-    if (trial.status === "closing") {
-      problems.push(`${at}: trial ${op.requestId} was already asked to close`);
+    if (trial.status === "closed" || trial.status === "exited") {
+      skipped.add(i);
       return;
     }
-    if (trial.status !== "open") {
-      problems.push(`${at}: trial ${op.requestId} has ended (${trial.status})`);
+    if (trial.status === "closing") {
+      if (op.type === "close") skipped.add(i);
+      else problems.push(`${at}: trial ${op.requestId} was already asked to close`);
       return;
     }
     if (op.type === "close") {
@@ -183,7 +197,7 @@ export function checkOperations(
     }
     trials.set(op.requestId, { ...trial, op: op.length });
   });
-  return problems;
+  return { problems, skipped };
 }
 
 /**
@@ -202,12 +216,13 @@ export function postedOperations(
     throw new SearcherEventError(
       `operations for event ${triggeredBy} after operations for event ${state.lastAnswered}`,
     );
-  const problems = checkOperations(ctx.config, known, nextRequestId, operations);
+  const { problems, skipped } = checkOperations(ctx.config, known, nextRequestId, operations);
   if (problems.length > 0) throw new SearcherEventError(problems.join("; "));
   state.lastAnswered = triggeredBy;
   const ops: SearcherOp[] = [];
   const closed = new Set<RequestId>();
-  for (const op of operations) {
+  for (const [i, op] of operations.entries()) {
+    if (skipped.has(i)) continue;
     switch (op.type) {
       case "create":
         ops.push(ctx.newTrial(op.hparams));

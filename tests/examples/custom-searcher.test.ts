@@ -134,3 +134,33 @@ for (const script of Object.keys(COMMANDS) as Script[]) {
     expect(trials.every((t) => t.state === "COMPLETED")).toBe(true);
   }, 240_000);
 }
+
+for (const script of Object.keys(COMMANDS) as Script[]) {
+  test(`${script} with a trial that fails: the search goes on without it and completes, asking nothing more of it`, async () => {
+    const c = await startCluster({ slots: 4 });
+    const token = (await readFile(join(c.dataDir, "admin.token"), "utf8")).trim();
+    // Trial 3 fails at every start (and so after its restarts): it exits before its first rung.
+    const configYaml = (await readFile(join(DIR, "experiment.yaml"), "utf8")).replace(
+      "entrypoint: node ../core-api/train.js",
+      `entrypoint: 'if [ "$PUSHTUNE_TRIAL_ID" = 3 ]; then exit 3; fi; exec node ../core-api/train.js'`,
+    );
+    const { id } = await c.api<{ id: number }>("POST", "/experiments", {
+      configYaml,
+      workdir: DIR,
+    });
+    const search = startSearch(script, c.url, token, id);
+    expect(await search.exited, search.lines.join("\n")).toBe(0);
+    expect(search.lines.at(-1)).toBe(`search over: experiment ${id} is COMPLETED`);
+
+    const { events } = await c.api<{
+      events: { id: number; type: string; requestId?: number; operations: Op[] | null }[];
+    }>("GET", `/experiments/${id}/searcher/events?after=0&limit=10000`);
+    const exit = events.find((e) => e.type === "trialExitedEarly");
+    expect(exit?.requestId).toBe(3);
+    // Nothing is asked of the failed trial in answer to its exit or to any event after it.
+    const after = events.filter((e) => e.id >= exit!.id).flatMap((e) => e.operations ?? []);
+    expect(after.filter((o) => o.requestId === 3)).toEqual([]);
+    const trials = await c.store.listTrials({ experimentId: id });
+    expect(trials.map((t) => t.state).sort()).toEqual([...Array(7).fill("COMPLETED"), "ERROR"]);
+  }, 240_000);
+}

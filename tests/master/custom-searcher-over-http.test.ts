@@ -215,6 +215,49 @@ describe("a custom searcher over REST", () => {
     expect(after[0]).toMatchObject({ reason: "INVALID_HP" });
   });
 
+  test("an answer that names a trial which ended after the event it answers skips it, and the rest applies", async () => {
+    await post({ lastEventId: 1, operations: trainFirst });
+    await tm.settle();
+    const t = trial(tm, (await tm.store.listTrials({ experimentId: id }))[0]!.id);
+    expect((await t.complete(100, 0.5)).status).toBe(200);
+    const validated = (await events()).events.find((e) => e.type === "validationCompleted")!;
+    // The trial fails before the search process has answered its validation.
+    expect((await t.api.post(`/trials/${t.id}/early_exit`, { reason: "ERRORED" })).status).toBe(
+      200,
+    );
+    const answer = [
+      { type: "validateAfter", requestId: 1, length: 200 },
+      { type: "close", requestId: 1 },
+      { type: "create", requestId: 2, hparams: hp(0.02) },
+    ];
+    expect((await post({ lastEventId: validated.id, operations: answer })).body).toEqual({
+      applied: true,
+    });
+    await t.exit(0);
+    await tm.settle();
+    const trials = await tm.store.listTrials({ experimentId: id });
+    expect(trials.map((r) => [r.requestId, r.state])).toEqual([
+      [1, "ERROR"],
+      [2, "ACTIVE"],
+    ]);
+    // Nothing was asked of the ended trial: its last op is the one it completed.
+    expect((await tm.store.listTrialOps(trials[0]!.id)).map((o) => o.length)).toEqual([100]);
+    // The answer stands as posted: a search process replaying its events decides it again.
+    const answered = (await events()).events.find((e) => e.id === validated.id);
+    expect(answered?.operations).toEqual(answer);
+  });
+
+  test("a post of progress alone must answer an event the searcher sent", async () => {
+    const res = await post({ lastEventId: 99, operations: [], progress: 0.5 });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toContain("lastEventId: 99 is not the id of an event");
+    expect((await tm.store.getExperiment(id))?.progress).toBe(0);
+    expect((await post({ lastEventId: 1, operations: [], progress: 0.5 })).body).toEqual({
+      applied: true,
+    });
+    expect((await tm.store.getExperiment(id))?.progress).toBe(0.5);
+  });
+
   test("Shutdown with cancel cancels the experiment; with failure it ends in error, saying the search method said so", async () => {
     for (const [shutdown, state, reason] of [
       [{ type: "shutdown", cancel: true }, "CANCELED", null],

@@ -151,7 +151,10 @@ async function playWhile(player: TrialPlayer, search: Promise<string>): Promise<
  * Runs a search with runners that die at the given posts, each replaced by a
  * fresh runner with a fresh method; returns what the experiment did.
  */
-async function search(deaths: { at: number; landed: boolean }[]) {
+async function search(
+  deaths: { at: number; landed: boolean }[],
+  method: () => SearchMethod = () => new Halving(),
+) {
   const created = await tm.admin.post<{ id: number }>("/experiments", {
     config: customConfig(),
     workdir: "/tmp",
@@ -166,7 +169,7 @@ async function search(deaths: { at: number; landed: boolean }[]) {
       for (const death of [...deaths, null]) {
         runs++;
         const t = death ? dying(transport, death.at, death.landed) : transport;
-        const runner = new SearchRunner(new Halving(), {
+        const runner = new SearchRunner(method(), {
           experimentId: id,
           transport: t,
           waitSeconds: 0.05,
@@ -240,6 +243,19 @@ describe("SearchRunner", () => {
       );
     });
   }
+
+  test("a method whose operations hold a property set to undefined replays them as they were sent", async () => {
+    // JSON leaves such a property out: the operations a replay decides again must compare equal.
+    class Annotated extends Halving {
+      override initialOperations(state: SearchState): SearchOperation[] {
+        return super.initialOperations(state).map((op) => ({ ...op, note: undefined }));
+      }
+    }
+    const run = await search([{ at: 2, landed: true }], () => new Annotated());
+    expect(run.runs).toBe(2);
+    expect(run.final).toBe("COMPLETED");
+    expect(run.operations).toEqual(baseline.operations);
+  });
 
   test("a method that decides differently on replay is stopped with a clear error", async () => {
     const created = await tm.admin.post<{ id: number }>("/experiments", {

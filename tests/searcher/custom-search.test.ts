@@ -102,6 +102,38 @@ describe("the custom search method", () => {
     ).toThrow("operations[0].length: 1001 is beyond searcher.max_length (1000 batches)");
   });
 
+  it("skips what a post asks of a trial that has ended, or a second Close; refuses work for a closing trial", () => {
+    const { state, ops } = run([
+      { type: "initialize" },
+      posted(1, [
+        { type: "create", requestId: 1, hparams: hp(0.01) },
+        { type: "validateAfter", requestId: 1, length: 100 },
+        { type: "create", requestId: 2, hparams: hp(0.02) },
+        { type: "close", requestId: 2 },
+      ]),
+      { type: "trialCreated", requestId: 1 },
+      { type: "validationCompleted", requestId: 1, metric: 0.4, length: 100 },
+      { type: "trialExitedEarly", requestId: 1, reason: "ERRORED" },
+      // Answers the validation: the trial's exit came after it.
+      posted(4, [
+        { type: "validateAfter", requestId: 1, length: 200 },
+        { type: "close", requestId: 1 },
+        { type: "close", requestId: 2 },
+        { type: "create", requestId: 3, hparams: hp(0.03) },
+      ]),
+    ]);
+    expect(ops.slice(4).map((o) => [o.type, "requestId" in o ? o.requestId : null])).toEqual([
+      ["create", 3],
+    ]);
+    expect(() =>
+      advanceSearcher(
+        config,
+        state,
+        posted(6, [{ type: "validateAfter", requestId: 2, length: 100 }]),
+      ),
+    ).toThrow("operations[0]: trial 2 was already asked to close");
+  });
+
   it("is rebuilt by replaying its log, posts included", () => {
     const events: SearcherEvent[] = [
       { type: "initialize" },

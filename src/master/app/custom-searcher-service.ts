@@ -196,14 +196,15 @@ export class CustomSearcherService {
           "SEARCH_OVER",
           `the search of experiment ${experimentId} is over (${exp.state}); it takes no more operations`,
         );
+      // Progress alone is fenced too: it answers an event the search process has read.
+      const [row] = await tx.listSearcherEvents(experimentId, eventId - 1, 1);
+      if (row?.seq !== eventId || visible(row.seq, row.event) === null)
+        throw new ApiError(
+          "INVALID_OPERATION",
+          `lastEventId: ${eventId} is not the id of an event this experiment's searcher has sent`,
+        );
       if (operations.length > 0) {
-        const [row] = await tx.listSearcherEvents(experimentId, eventId - 1, 1);
-        if (row?.seq !== eventId || visible(row.seq, row.event) === null)
-          throw new ApiError(
-            "INVALID_OPERATION",
-            `lastEventId: ${eventId} is not the id of an event this experiment's searcher has sent`,
-          );
-        const problems = checkOperations(
+        const { problems } = checkOperations(
           exp.config,
           searcher.trials,
           searcher.nextRequestId,
