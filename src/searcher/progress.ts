@@ -23,6 +23,11 @@ export interface TrainedTrial {
   /** Length of the outstanding validateAfter, or null. */
   op: number | null;
   trained: number;
+  /**
+   * Where a warm-started trial began (the length of the checkpoint it starts
+   * from: trained already, and counted, by its parent); absent: 0.
+   */
+  start?: number;
 }
 
 /** Progress stays below this until the search shuts down. */
@@ -63,8 +68,9 @@ export function creditOp(p: ProgressState, t: TrainedTrial): void {
 /** An INVALID_HP exit: the trial's work doesn't count (another trial replaces it). */
 export function discardTrial(p: ProgressState, t: TrainedTrial): void {
   endOp(p, t);
-  p.trained -= t.trained;
-  t.trained = 0;
+  const start = t.start ?? 0;
+  p.trained -= t.trained - start;
+  t.trained = start;
 }
 
 export function refreshProgress(p: ProgressState): void {

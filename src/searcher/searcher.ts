@@ -53,6 +53,8 @@ export interface TrialRecord {
   op: number | null;
   /** Length trained as far as the searcher knows (for progress). */
   trained: number;
+  /** A warm-started trial's checkpoint length (see `TrainedTrial`); absent: 0. */
+  start?: number;
 }
 
 export interface SearcherState {
@@ -156,7 +158,16 @@ function applyOps(state: SearcherState, ops: SearcherOp[]): void {
         if (op.requestId !== state.trials.length + 1)
           throw internal(`create ${op.requestId} out of order`);
         // A warm-started trial has trained as far as the checkpoint it starts from.
-        state.trials.push({ status: "open", op: null, trained: op.checkpoint?.length ?? 0 });
+        state.trials.push(
+          op.checkpoint
+            ? {
+                status: "open",
+                op: null,
+                trained: op.checkpoint.length,
+                start: op.checkpoint.length,
+              }
+            : { status: "open", op: null, trained: 0 },
+        );
         state.openTrials++;
         break;
       case "validateAfter": {

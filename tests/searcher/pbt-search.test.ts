@@ -165,6 +165,20 @@ describe("pbt searcher", () => {
     ]);
   });
 
+  it("counts none of a warm-started child's parent's length against the search when the child's hyperparameters are invalid", () => {
+    const { state } = runFirstRound();
+    // Child 5 starts from trial 2's checkpoint at 100 and trains 50 more.
+    advanceSearcher(config, state, { type: "trialProgress", requestId: 5, length: 150 });
+    expect(state.progress.trained).toBe(450);
+    advanceSearcher(config, state, {
+      type: "trialExitedEarly",
+      requestId: 5,
+      reason: "INVALID_HP",
+    });
+    // Its own 50 no longer count; its parent's 100 still do (trial 2 trained them).
+    expect(state.progress.trained).toBe(400);
+  });
+
   it("ranks a trial that exited early last and replaces it", () => {
     const run = runTable(config, (id, length) =>
       id === 2 && length === 100 ? { exit: "ERRORED" } : metricOf(id),
