@@ -55,11 +55,28 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
+/** erf(x) by its Taylor series, to double precision for |x| <= 0.5. */
+function erfNearZero(x: number): number {
+  const x2 = x * x;
+  let power = x; // (-1)^n x^(2n+1) / n!
+  let sum = x;
+  for (let n = 1; n < 20; n++) {
+    power *= -x2 / n;
+    sum += power / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+/** Below this, a mass computed as 1 minus two tails is mostly erfc's error (about 3e-8). */
+const TAILS_FLOOR = 1e-6;
+
 /** P(a < Z < b) for a standard normal Z, a <= b; accurate in either tail. */
 export function standardNormalMass(a: number, b: number): number {
   const k = Math.SQRT1_2;
   // Subtract upper-tail probabilities on the side where they are small.
   if (a >= 0) return 0.5 * (erfc(a * k) - erfc(b * k));
   if (b <= 0) return 0.5 * (erfc(-b * k) - erfc(-a * k));
-  return 1 - 0.5 * (erfc(-a * k) + erfc(b * k));
+  const mass = 1 - 0.5 * (erfc(-a * k) + erfc(b * k));
+  // A sliver around the centre (an integer's bin under a kernel millions wide): by erf's series.
+  return mass < TAILS_FLOOR ? 0.5 * (erfNearZero(b * k) - erfNearZero(a * k)) : mass;
 }

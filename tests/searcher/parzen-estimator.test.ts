@@ -106,6 +106,18 @@ describe("Parzen estimators", () => {
     expect(agreeing(40)).toBeGreaterThan(0.9);
   });
 
+  it("give an integer's bin under a kernel millions wide its true small mass, never NaN", () => {
+    // One unit around the centre: the mass is the density there, 1 / (sigma sqrt(2 pi)).
+    for (const sigma of [1e6, 1e7, 1e8]) {
+      const exact = 1 / (sigma * Math.sqrt(2 * Math.PI));
+      expect(standardNormalMass(-0.5 / sigma, 0.5 / sigma) / exact).toBeCloseTo(1, 9);
+    }
+    // A seed-like range: an observation's own integer has a finite density.
+    const seeds: ParzenDomain = { kind: "numeric", low: -0.5, high: 2 ** 31 - 0.5, integer: true };
+    const e = estimatorOf(seeds, [5, 1000, 123456]);
+    expect(Number.isFinite(logParzenDensity(e, 1000))).toBe(true);
+  });
+
   it("give an integer the mass of its unit bin, so the masses sum to 1 however narrow the kernels", () => {
     // 200 observations of a 1..4 range: bandwidths clip to 4 / 100, far below one unit.
     const ints: ParzenDomain = { kind: "numeric", low: 0.5, high: 4.5, integer: true };
