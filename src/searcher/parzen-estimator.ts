@@ -146,7 +146,10 @@ export function parzenEstimator(
       : numericKernels(domain, columns[j]!, bandwidth),
   );
   const peaks = axes.map((axis) =>
-    axis.kind === "numeric" && !axis.domain.integer ? Math.max(0, ...axis.logNorm) : 0,
+    // A fold, not Math.max(...): an axis has a kernel per observation, up to max_trials of them.
+    axis.kind === "numeric" && !axis.domain.integer
+      ? axis.logNorm.reduce((m, v) => Math.max(m, v), 0)
+      : 0,
   );
   const headroom = [...peaks, 0].map((_, j) => peaks.slice(j).reduce((a, b) => a + b, 0));
   const estimator: ParzenEstimator = {

@@ -106,6 +106,13 @@ describe("Parzen estimators", () => {
     expect(agreeing(40)).toBeGreaterThan(0.9);
   });
 
+  it("are fitted to as many observations as a search may have, however deep the caller's stack", () => {
+    const observations = Array.from({ length: 200_000 }, (_, i) => (i % 1000) / 100);
+    const deep = (depth: number): ParzenEstimator =>
+      depth === 0 ? estimatorOf(unit, observations) : deep(depth - 1);
+    expect(numericAxis(deep(3000)).mus).toHaveLength(200_001);
+  });
+
   it("give an integer's bin under a kernel millions wide its true small mass, never NaN", () => {
     // One unit around the centre: the mass is the density there, 1 / (sigma sqrt(2 pi)).
     for (const sigma of [1e6, 1e7, 1e8]) {
