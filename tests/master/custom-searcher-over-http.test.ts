@@ -247,6 +247,44 @@ describe("a custom searcher over REST", () => {
     expect(answered?.operations).toEqual(answer);
   });
 
+  test("a page of events reads the log up to its last event, not to the log's end", async () => {
+    await post({ lastEventId: 1, operations: trainFirst });
+    await tm.settle();
+    // A long log: a trial's progress reports, each an event, answered by the search process here and there.
+    await tm.store.transaction(async (tx) => {
+      for (let length = 1; length <= 3000; length++)
+        await tx.appendSearcherEvent(id, { type: "trialProgress", requestId: 1, length });
+    });
+    const later = { type: "create", requestId: 2, hparams: hp(0.02) };
+    expect((await post({ lastEventId: 2500, operations: [later] })).body).toEqual({
+      applied: true,
+    });
+    const rowsRead: number[] = [];
+    const list = tm.store.listSearcherEvents.bind(tm.store);
+    tm.store.listSearcherEvents = async (...args) => {
+      const rows = await list(...args);
+      rowsRead.push(rows.length);
+      return rows;
+    };
+    const page = await tm.admin.get<EventsAnswer>(
+      `/experiments/${id}/searcher/events?after=0&limit=5&waitSeconds=0`,
+    );
+    expect(page.body.events.map((e) => [e.id, e.type])).toEqual([
+      [1, "initialOperations"],
+      [3, "trialCreated"],
+      [4, "trialProgress"],
+      [5, "trialProgress"],
+      [6, "trialProgress"],
+    ]);
+    expect(page.body.events[0]!.operations).toEqual(trainFirst);
+    expect(rowsRead.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(256);
+    // A repeated post is checked against its answer without reading the log either.
+    rowsRead.length = 0;
+    const again = await post({ lastEventId: 1, operations: trainFirst });
+    expect(again.body).toEqual({ applied: false });
+    expect(rowsRead.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+  });
+
   test("a post of progress alone must answer an event the searcher sent", async () => {
     const res = await post({ lastEventId: 99, operations: [], progress: 0.5 });
     expect(res.status).toBe(400);

@@ -84,11 +84,42 @@ async function answerTo(
   experimentId: number,
   id: number,
 ): Promise<PostedOperation[] | null> {
-  for (const row of await tx.listSearcherEvents(experimentId, id)) {
-    if (row.event.type === "operationsPosted" && row.event.triggeredBy === id)
-      return row.event.operations;
+  const [answer] = await tx.listSearcherAnswers(experimentId, id, id);
+  return answer?.operations ?? null;
+}
+
+/**
+ * Up to `limit` visible events after `after`, each with the operations
+ * accepted in answer to it: the log is read a chunk at a time until the page
+ * is full, and the answers by the events they answer, never to the log's end.
+ */
+async function eventPage(
+  store: Store,
+  experimentId: number,
+  after: number,
+  limit: number,
+): Promise<CustomSearcherEvent[]> {
+  const events: CustomSearcherEvent[] = [];
+  const chunk = Math.max(limit, 256);
+  for (let cursor = after; events.length < limit; ) {
+    const rows = await store.listSearcherEvents(experimentId, cursor, chunk);
+    for (const row of rows) {
+      const event = visible(row.seq, row.event);
+      if (event) events.push(event);
+      if (events.length === limit) break;
+    }
+    if (rows.length < chunk) break;
+    cursor = rows.at(-1)!.seq;
   }
-  return null;
+  if (events.length > 0) {
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const answers = await store.listSearcherAnswers(experimentId, events[0]!.id, events.at(-1)!.id);
+    for (const { answers: id, operations } of answers) {
+      const event = byId.get(id);
+      if (event) event.operations = operations;
+    }
+  }
+  return events;
 }
 
 export class CustomSearcherService {
@@ -128,21 +159,7 @@ export class CustomSearcherService {
       );
       const exp = await this.ctx.store.getExperiment(experimentId);
       if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
-      const events: CustomSearcherEvent[] = [];
-      const byId = new Map<number, CustomSearcherEvent>();
-      for (const row of await this.ctx.store.listSearcherEvents(experimentId, after)) {
-        if (row.event.type === "operationsPosted") {
-          const answered = byId.get(row.event.triggeredBy);
-          if (answered) answered.operations = row.event.operations;
-          continue;
-        }
-        if (events.length >= limit) continue;
-        const event = visible(row.seq, row.event);
-        if (event) {
-          events.push(event);
-          byId.set(row.seq, event);
-        }
-      }
+      const events = await eventPage(this.ctx.store, experimentId, after, limit);
       const answer = {
         events,
         searchOver: !searchGoesOn(exp),

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import type { RequestId, SearcherEvent } from "../../searcher/types.js";
+import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/types.js";
 import * as allocations from "./allocation-repo.js";
 import * as checkpoints from "./checkpoint-repo.js";
 import type { Db } from "./codec.js";
@@ -174,6 +174,14 @@ export class KyselyStore implements Store {
     limit?: number,
   ): Promise<{ seq: number; event: SearcherEvent }[]> {
     return searcherEvents.listSearcherEvents(this.#db, experimentId, afterSeq, limit);
+  }
+
+  listSearcherAnswers(
+    experimentId: number,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<{ answers: number; operations: PostedOperation[] }[]> {
+    return searcherEvents.listSearcherAnswers(this.#db, experimentId, fromSeq, toSeq);
   }
 
   // trials

@@ -303,6 +303,36 @@ const MIGRATIONS: Migration[] = [
       await db.schema.alterTable("experiments").dropColumn("searcher_snapshot_seq").execute();
     },
   },
+  {
+    // A custom searcher's answers, found by the event they answer: a page of events with
+    // their answers, or the check of a repeated post, no longer reads the log to its end.
+    version: 8,
+    async up(db) {
+      await db.schema.alterTable("searcher_events").addColumn("answers", "bigint").execute();
+      // The answers logged before: the event each answers is in its JSON.
+      const posts = await db
+        .selectFrom("searcher_events")
+        .select(["experiment_id", "seq", "event"])
+        .where("event", "like", '%"operationsPosted"%')
+        .execute();
+      for (const post of posts) {
+        const event = JSON.parse(post.event) as { type: string; triggeredBy?: number };
+        if (event.type !== "operationsPosted") continue;
+        await db
+          .updateTable("searcher_events")
+          .set({ answers: event.triggeredBy ?? null })
+          .where("experiment_id", "=", post.experiment_id)
+          .where("seq", "=", post.seq)
+          .execute();
+      }
+      await db.schema
+        .createIndex("searcher_events_answers")
+        .on("searcher_events")
+        .columns(["experiment_id", "answers"])
+        .where(sql.ref("answers"), "is not", null)
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

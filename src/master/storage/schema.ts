@@ -77,6 +77,8 @@ export interface SearcherEventsTable {
   /** The event as JSON. */
   event: string;
   created_at: EpochMs;
+  /** For operations a custom searcher posted: the seq of the event they answer; else null. */
+  answers: number | null;
 }
 
 export interface TrialsTable {

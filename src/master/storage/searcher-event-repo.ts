@@ -4,7 +4,7 @@
  * appends to one experiment take turns, so seqs are 1, 2, 3 … with no gap and
  * no duplicate, and a rolled-back append gives its seq back.
  */
-import type { SearcherEvent } from "../../searcher/types.js";
+import type { PostedOperation, SearcherEvent } from "../../searcher/types.js";
 import type { Db } from "./codec.js";
 import { reusedQuery } from "./reused-query.js";
 
@@ -25,12 +25,13 @@ export async function appendSearcherEvent(
   const bumped = rows[0];
   if (!bumped) throw new Error(`experiment ${experimentId} not found`);
   const seq = bumped.last_event_seq;
+  const answers = event.type === "operationsPosted" ? event.triggeredBy : null;
   await reusedQuery(
     db,
     "appendSearcherEvent",
-    [experimentId, seq, JSON.stringify(event), now] as const,
-    (experiment_id, seq, event, created_at) =>
-      db.insertInto("searcher_events").values({ experiment_id, seq, event, created_at }),
+    [experimentId, seq, JSON.stringify(event), now, answers] as const,
+    (experiment_id, seq, event, created_at, answers) =>
+      db.insertInto("searcher_events").values({ experiment_id, seq, event, created_at, answers }),
   );
   return seq;
 }
@@ -49,4 +50,30 @@ export async function listSearcherEvents(
     .orderBy("seq");
   const rows = await (limit === undefined ? query : query.limit(limit)).execute();
   return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as SearcherEvent }));
+}
+
+/**
+ * The operations a custom searcher posted in answer to the events fromSeq …
+ * toSeq, by the event each answers, in that order (each event has at most one).
+ */
+export async function listSearcherAnswers(
+  db: Db,
+  experimentId: number,
+  fromSeq: number,
+  toSeq: number,
+): Promise<{ answers: number; operations: PostedOperation[] }[]> {
+  const rows = await db
+    .selectFrom("searcher_events")
+    .select(["answers", "event"])
+    .where("experiment_id", "=", experimentId)
+    .where("answers", ">=", fromSeq)
+    .where("answers", "<=", toSeq)
+    .orderBy("answers")
+    .execute();
+  return rows.flatMap((row) => {
+    const event = JSON.parse(row.event) as SearcherEvent;
+    return event.type === "operationsPosted" && row.answers !== null
+      ? [{ answers: row.answers, operations: event.operations }]
+      : [];
+  });
 }

@@ -8,7 +8,7 @@
 
 import type { RunStateName } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
-import type { RequestId, SearcherEvent } from "../../searcher/types.js";
+import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/types.js";
 
 /** The nine states of DESIGN §6 (src/protocol/api/run-states.ts lists them). */
 export type ExperimentState = RunStateName;
@@ -249,6 +249,15 @@ export interface Store {
     afterSeq?: number,
     limit?: number,
   ): Promise<{ seq: number; event: SearcherEvent }[]>;
+  /**
+   * The operations a custom searcher posted in answer to the events fromSeq …
+   * toSeq, by the event each answers (at most one each), in that order.
+   */
+  listSearcherAnswers(
+    experimentId: number,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<{ answers: number; operations: PostedOperation[] }[]>;
 
   // trials
   createTrial(input: {

@@ -35,6 +35,12 @@ async function beforeVersion7(db: ReturnType<typeof connect>["db"]): Promise<voi
     .execute();
 }
 
+/** Takes version 8 back: no index of a custom searcher's answers. */
+async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.dropIndex("searcher_events_answers").execute();
+  await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
+}
+
 async function setSchemaVersion(url: string, version: number): Promise<void> {
   const { db } = connect(url);
   try {
@@ -76,6 +82,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       // Version 6's column.
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
       await beforeVersion7(db);
+      await beforeVersion8(db);
     } finally {
       await db.destroy();
     }
@@ -103,6 +110,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion8(db);
       await beforeVersion7(db);
       await sql`update experiments set searcher_snapshot = ${snapshot}, searcher_snapshot_seq = 17
         where id = ${experiment.id}`.execute(db);
@@ -115,6 +123,37 @@ export function schemaTests(ctx: ConformanceContext): void {
       expect(await upgraded.getSearcherSnapshot(experiment.id)).toEqual({ seq: 17, snapshot });
       expect(await upgraded.getSearcherSnapshot(other.id)).toBeNull();
       expect(await upgraded.getExperiment(experiment.id)).toEqual(experiment);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test("a database of schema version 7 finds the answers a custom searcher posted before", async () => {
+    const { store, fixture } = ctx;
+    const experiment = await newExperiment(store);
+    const close = { type: "close" as const, requestId: 1 };
+    await store.appendSearcherEvent(experiment.id, { type: "initialize" });
+    await store.appendSearcherEvent(experiment.id, { type: "trialCreated", requestId: 1 });
+    await store.appendSearcherEvent(experiment.id, {
+      type: "operationsPosted",
+      triggeredBy: 2,
+      operations: [close],
+    });
+    const { db } = connect(fixture.url);
+    try {
+      await beforeVersion8(db);
+    } finally {
+      await db.destroy();
+    }
+    await setSchemaVersion(fixture.url, 7);
+    const upgraded = await openStore(fixture.url);
+    try {
+      expect(await upgraded.listSearcherAnswers(experiment.id, 1, 3)).toEqual([
+        { answers: 2, operations: [close] },
+      ]);
+      expect((await upgraded.listSearcherEvents(experiment.id)).map((e) => e.seq)).toEqual([
+        1, 2, 3,
+      ]);
     } finally {
       await upgraded.close();
     }

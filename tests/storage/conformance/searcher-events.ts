@@ -72,6 +72,48 @@ export function searcherEventTests(ctx: ConformanceContext): void {
     }
   });
 
+  test("a custom searcher's answers are found by the events they answer", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    const create = { type: "create" as const, requestId: 1, hparams: { lr: 0.1 } };
+    const close = { type: "close" as const, requestId: 1 };
+    await store.appendSearcherEvent(experiment.id, { type: "initialize" });
+    await store.appendSearcherEvent(experiment.id, {
+      type: "operationsPosted",
+      triggeredBy: 1,
+      operations: [create],
+    });
+    await store.appendSearcherEvent(experiment.id, { type: "trialCreated", requestId: 1 });
+    await store.appendSearcherEvent(experiment.id, {
+      type: "trialProgress",
+      requestId: 1,
+      length: 5,
+    });
+    await store.appendSearcherEvent(experiment.id, {
+      type: "operationsPosted",
+      triggeredBy: 4,
+      operations: [close],
+    });
+    await store.appendSearcherEvent(other.id, { type: "initialize" });
+    await store.appendSearcherEvent(other.id, {
+      type: "operationsPosted",
+      triggeredBy: 1,
+      operations: [],
+    });
+    expect(await store.listSearcherAnswers(experiment.id, 1, 4)).toEqual([
+      { answers: 1, operations: [create] },
+      { answers: 4, operations: [close] },
+    ]);
+    expect(await store.listSearcherAnswers(experiment.id, 2, 3)).toEqual([]);
+    expect(await store.listSearcherAnswers(experiment.id, 4, 4)).toEqual([
+      { answers: 4, operations: [close] },
+    ]);
+    expect(await store.listSearcherAnswers(other.id, 1, 10)).toEqual([
+      { answers: 1, operations: [] },
+    ]);
+  });
+
   test("appending to an unknown experiment fails", async () => {
     const error = await rejection(() =>
       ctx.store.appendSearcherEvent(987_654_321, { type: "initialize" }),
