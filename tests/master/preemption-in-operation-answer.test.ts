@@ -77,3 +77,11 @@ test("a trial that honours preempt in the operation answer hands its slot to the
   // Asked to stop and acknowledged: not a failure.
   expect((await tm.store.getTrial(t!.id))!.restarts).toBe(0);
 });
+
+test("the completion's answer says preempt when the trial it parks is what makes the searcher create the trial that waits", async () => {
+  // One trial at a time: the next one is created only as this one parks, in its completion.
+  const { trials } = await start(1, { max_concurrent_trials: 1 });
+  const [t] = trials;
+  expect(trials).toHaveLength(1);
+  expect((await t!.complete(100, 0.5)).body).toEqual(stop);
+});

@@ -76,10 +76,12 @@ export class Supervisor implements LauncherEvents {
    * completed its op and waits for a promotion awaits it before it is
    * answered, so that the completion's answer itself tells it to give up the
    * slot another trial needs: no wait for a pass, no second request.
-   * `needed` is asked only when trials wait (it may read the store).
+   * `needed` is asked only when trials wait (it may read the store). A pass
+   * already asked for counts too: the completion may itself have created the
+   * trial that waits (a searcher that creates a trial as another parks).
    */
   async passIfContended(needed: () => Promise<boolean> = async () => true): Promise<void> {
-    if (!(this.contended || this.passing) || !(await needed())) return;
+    if (!(this.contended || this.passing || this.nextPass) || !(await needed())) return;
     this.schedule();
     await this.nextPass?.promise;
   }
