@@ -213,6 +213,32 @@ test("an ask refused because the allocation has ended still registers the checkp
   expect(running(tm)[0]?.env.PUSHTUNE_LATEST_CHECKPOINT).toBe(checkpoint.uuid);
 });
 
+test("the ask of a process whose trial has run again since registers its checkpoint, but not as the trial's latest", async () => {
+  const id = await experiment(1, 1);
+  const first = running(tm)[0]!;
+  // The launcher took the process for gone while it still ran: the trial runs again.
+  tm.launcher.exit(first.allocationId, { exitCode: null, lost: true });
+  await tm.settle();
+  const second = running(tm)[0]!;
+  expect(second.trialId).toBe(first.trialId);
+  expect(second.allocationId).not.toBe(first.allocationId);
+  const newer = {
+    ...checkpointOf(second, "6f1c2d3e-0000-4000-8000-000000000003"),
+    stepsCompleted: 60,
+  };
+  expect((await tm.as(second.env.PUSHTUNE_TOKEN!).post("/checkpoints", newer)).status).toBe(200);
+  // The first process, still alive, asks for a next trial with the checkpoint it took.
+  const stale = checkpointOf(first, "6f1c2d3e-0000-4000-8000-000000000004");
+  expect((await askNext(first, { checkpoint: stale })).status).toBe(409);
+  expect(await tm.store.getTrial(first.trialId)).toMatchObject({
+    latestCheckpointUuid: newer.uuid,
+  });
+  expect(
+    (await tm.store.listCheckpoints({ trialId: first.trialId })).map((c) => c.uuid).sort(),
+  ).toEqual([newer.uuid, stale.uuid].sort());
+  expect(id).toBeGreaterThan(0);
+});
+
 test("a trial that asks before its work is done failed, like an exit 0 in the middle of an op", async () => {
   const id = await experiment(2, 1);
   const spec = running(tm)[0]!;

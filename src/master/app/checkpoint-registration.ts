@@ -1,8 +1,12 @@
 /**
  * Registering a checkpoint a trial reports (`POST /checkpoints`, or carried by
  * the ask for its next trial): it becomes the trial's latest, the one it is
- * rescheduled from. Idempotent: the same report again changes nothing, while
- * another report under the same uuid is refused.
+ * rescheduled from, if it comes from the trial's current run. A process whose
+ * trial has run again since (its launcher took it for gone) still has its
+ * checkpoint kept, but the run after it goes on from its own: it must not be
+ * resumed from another run's work, nor be written over by it. Idempotent: the
+ * same report again changes nothing, while another report under the same uuid
+ * is refused.
  */
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CheckpointBody } from "../../protocol/api/push.js";
@@ -36,6 +40,8 @@ export async function registerCheckpoint(
       resources: body.resources,
       metadata: body.metadata,
     });
-    await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
+    const current = await tx.getTrial(body.trialId);
+    if (current?.runId === allocation.runId)
+      await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
   });
 }
