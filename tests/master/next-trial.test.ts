@@ -239,6 +239,29 @@ test("the ask of a process whose trial has run again since registers its checkpo
   expect(id).toBeGreaterThan(0);
 });
 
+test("a kill that comes while a trial is being handed over still stops it, and the experiment ends", async () => {
+  const id = await experiment(3, 1);
+  const spec = running(tm)[0]!;
+  expect((await new TrialHandle(tm, spec).complete(100, 0.5)).status).toBe(200);
+  // The kill lands after the next trial's allocation is stored, before the process is handed it.
+  const update = tm.store.updateAllocation.bind(tm.store);
+  let killed: Promise<unknown> | null = null;
+  tm.store.updateAllocation = async (allocationId, set) => {
+    if (set.state === "STARTING" && !killed) {
+      killed = tm.admin.post(`/experiments/${id}/kill`);
+      await killed;
+    }
+    return update(allocationId, set);
+  };
+  await askNext(spec);
+  expect(killed).not.toBeNull();
+  await tm.settle();
+  // The process that was handed the trial is killed too, and nothing is left running.
+  expect([...tm.launcher.live.keys()]).toEqual([]);
+  // A kill ends as CANCELED, once nothing runs.
+  expect((await tm.store.getExperiment(id))?.state).toBe("CANCELED");
+});
+
 test("a trial that asks before its work is done failed, like an exit 0 in the middle of an op", async () => {
   const id = await experiment(2, 1);
   const spec = running(tm)[0]!;

@@ -19,6 +19,8 @@ export interface StartContext {
   logs: LogSink;
   /** Reads the end of an allocation that could not start (the supervisor's `handleExit`). */
   exitRead(allocationId: string, info: ExitInfo): Promise<void>;
+  /** Whether the master asked to kill the allocation (`StopRequests.killWasRequested`). */
+  killWasRequested(allocationId: string): boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface StartContext {
  * or null when it did not start.
  */
 export async function startAllocation(
-  { ctx, logs, exitRead }: StartContext,
+  { ctx, logs, exitRead, killWasRequested }: StartContext,
   {
     pool,
     exp,
@@ -97,10 +99,13 @@ export async function startAllocation(
       await exitRead(alloc.id, { exitCode: null, signal: null, lost: true });
       return null;
     }
+    // Told to stop while it started (a pause, a kill): it found no process to stop then.
+    const now = await ctx.store.getAllocation(alloc.id);
     await ctx.store.updateAllocation(alloc.id, {
-      state: "RUNNING",
+      state: now?.preemptRequested ? "TERMINATING" : "RUNNING",
       launcherHandle: handle ?? null,
     });
+    if (killWasRequested(alloc.id)) await pool.launcher.kill(alloc.id, handle ?? null);
     return env;
   } catch (err) {
     logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);

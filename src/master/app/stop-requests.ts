@@ -71,6 +71,11 @@ export class StopRequests {
     await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
   }
 
+  /** Whether the master asked to kill the allocation (and has not seen it end yet). */
+  killWasRequested(allocationId: string): boolean {
+    return this.killRequested.has(allocationId);
+  }
+
   /** The allocation ended: forgets its timers; true when the master had killed it. */
   ended(allocationId: string): boolean {
     this.clearTimers(allocationId);

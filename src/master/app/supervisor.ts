@@ -249,7 +249,12 @@ export class Supervisor implements LauncherEvents {
       if (from) offered = undefined; // one try: a process gone is gone for the next trial too
       try {
         const env = await startAllocation(
-          { ctx: this.ctx, logs: this.logs, exitRead: (id, info) => this.handleExit(id, info) },
+          {
+            ctx: this.ctx,
+            logs: this.logs,
+            exitRead: (id, info) => this.handleExit(id, info),
+            killWasRequested: (id) => this.stops.killWasRequested(id),
+          },
           { pool, exp, trial, masterUrl, from },
         );
         if (env) started.add(trialId);
