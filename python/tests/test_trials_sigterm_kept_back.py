@@ -1,9 +1,8 @@
 """trials(): a trial the master told to stop keeps its checkpoint and its
 acknowledgement back for the ask for the next trial, which carries them. A
 SIGTERM must not lose them: neither the one that ends the process before
-that ask (a second SIGTERM: the first is a preemption), as the TypeScript
-SDK's does not, nor one while the ask is still unanswered (the master is
-down for a moment)."""
+that ask (a second SIGTERM: the first is a preemption), nor one while the
+ask is still unanswered (the master is down for a moment)."""
 
 import signal
 import subprocess

@@ -180,7 +180,7 @@ export class Context {
             flush: () => this.deliverKeptBack().then(() => this.flush()),
             ending: () => this.ending.abort(),
             // Once closed the trial is over: a SIGTERM ends the process.
-            canPreempt: () => !this.closing.signal.aborted && this.preempt.watchedAndRunning(),
+            canPreempt: () => !this.closing.signal.aborted && this.preempt.hearsSignal(),
             preempt: () => this.preempt.preempted("SIGTERM"),
           });
   }
@@ -218,7 +218,8 @@ export class Context {
    * next trial, carrying the checkpoint report kept back for it and standing
    * for the acknowledgement kept back. Resolves with its answer, or with null
    * without asking when a SIGTERM stopped the trial (the process is wanted
-   * gone: it takes no other trial).
+   * gone: it takes no other trial), once what the ask would have carried is
+   * delivered on its own.
    *
    * A SIGTERM or SIGINT before the answer ends the process
    * (`exit-signals.ts`): `stop` aborts, so no ask goes out again and the
@@ -237,7 +238,12 @@ export class Context {
     if (ending.aborted) return never;
     let answer: T;
     try {
-      if (this.preempt.stoppedBySignal) return null;
+      if (this.preempt.stoppedBySignal) {
+        // No ask goes out: what it would have carried goes on its own.
+        await this.deliverKeptBack();
+        await this.sender.flush();
+        return null;
+      }
       answer = await ask(this.checkpoint.heldReport ?? undefined, ending);
     } catch (error) {
       if (ending.aborted) return never;

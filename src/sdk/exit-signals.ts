@@ -25,7 +25,7 @@ export interface StopHandlers {
   flush: Flush;
   /** Told, before `flush`, that the signal ends the process: start nothing more. */
   ending?: () => void;
-  /** Whether a SIGTERM now can be this trial's preemption (it watches, and was not told to stop yet). */
+  /** Whether a SIGTERM now can be this trial's stop (it watches, and took no SIGTERM as one yet). */
   canPreempt?: () => boolean;
   /** Stops the trial as for a preemption. */
   preempt?: () => void;

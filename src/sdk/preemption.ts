@@ -35,6 +35,8 @@ export class Preemption {
   private watched = false;
   /** Who told the trial to stop, once someone has. */
   private stoppedBy: "master" | "SIGTERM" | null = null;
+  /** A SIGTERM was taken as a stop (also one that came after the master's). */
+  private signalled = false;
   /** Set by `trials()`: this process asks for its next trial once the context closes. */
   deferAck = false;
   private ackDeferred = false;
@@ -87,7 +89,7 @@ export class Preemption {
    * last checkpoint.
    */
   get acknowledgesByAsking(): boolean {
-    return this.deferAck && this.stoppedBy === "master";
+    return this.deferAck && this.stoppedBy === "master" && !this.signalled;
   }
 
   /** The ask for the next trial went through: it stood for the acknowledgement kept back, if any. */
@@ -108,6 +110,8 @@ export class Preemption {
    * takes no next trial).
    */
   preempted(by: "master" | "SIGTERM"): void {
+    // A SIGTERM after the master's stop changes no stop under way: its process takes no next trial.
+    if (by === "SIGTERM") this.signalled = true;
     if (this.controller.signal.aborted) return;
     this.stoppedBy = by;
     this.controller.abort(new PreemptedError(by));
@@ -115,12 +119,18 @@ export class Preemption {
 
   /** True once a SIGTERM stopped the trial: its process must end, not take another trial. */
   get stoppedBySignal(): boolean {
-    return this.stoppedBy === "SIGTERM";
+    return this.signalled;
   }
 
-  /** Whether a stop now would be heard: the trial watches its preemption, and was not stopped yet. */
-  watchedAndRunning(): boolean {
-    return this.watched && !this.controller.signal.aborted;
+  /**
+   * Whether a SIGTERM now is a stop the trial hears: it watches its
+   * preemption, and no SIGTERM was taken as one yet. A trial the master told
+   * to stop is stopping already (a slow checkpoint, a long batch): the
+   * master's SIGTERM after the grace period lets it finish, as a SIGTERM
+   * otherwise would; the next one ends the process.
+   */
+  hearsSignal(): boolean {
+    return this.watched && !this.signalled;
   }
 
   /** Stops the trial's work for another reason (the master refused this allocation for good). */

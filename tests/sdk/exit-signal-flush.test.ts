@@ -1,10 +1,11 @@
 /**
  * What SIGTERM does to a trial process that does not stop by itself: what it
  * reported reaches the master before the process ends, whether it never
- * looks at preemption (it ends at the first SIGTERM), was told to stop by the
- * master and goes on (it ends at the first SIGTERM), or goes on after a
- * SIGTERM it took as a preemption (its reports are sent at once; the next
- * SIGTERM ends it).
+ * looks at preemption (it ends at the first SIGTERM), or goes on after a
+ * SIGTERM it took as a preemption, also one that came after the master told
+ * it to stop (its reports are sent at once; the next SIGTERM ends it). A
+ * trial still saving the checkpoint of a stop the master asked for when the
+ * master's SIGTERM comes finishes its stop.
  */
 import { expect, test } from "vitest";
 import type { HttpFakeMaster } from "./http-fake-master.js";
@@ -46,7 +47,7 @@ test("on SIGTERM a trial that never looks at preemption delivers what it still h
   expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
 });
 
-test("a trial the master told to stop that still runs at SIGTERM delivers what it holds, then exits by that signal", async () => {
+test("a trial the master told to stop that still runs at SIGTERM has delivered its reports; the next SIGTERM ends it", async () => {
   const { fm, master } = await fakeMaster();
   fm.preempt();
   const { child, exited } = await trialProcess(
@@ -56,8 +57,39 @@ test("a trial the master told to stop that still runs at SIGTERM delivers what i
   fm.down();
   child.kill("SIGTERM");
   setTimeout(() => fm.up(), 300);
-  expect(await exited).toBe("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500)); // two signals at once would be one
+  while (fm.trainingMetrics.length < 20) await new Promise((r) => setTimeout(r, 20));
   expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
+  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
+
+  child.kill("SIGTERM");
+  expect(await exited).toBe("SIGTERM");
+});
+
+test("a trial still saving the checkpoint of a stop the master asked for when SIGTERM comes finishes its stop and exits 0", async () => {
+  const { fm, master } = await fakeMaster();
+  fm.preempt();
+  const { child, exited } = await startTrialScript(
+    master,
+    `import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { init } from ${SDK_ENTRY};
+const ctx = await init({ backoff: { initialMs: 20, maxMs: 100 }, log: () => {} });
+while (!ctx.preempt.shouldPreempt()) await new Promise((r) => setTimeout(r, 10));
+console.log("ready");
+await ctx.checkpoint.store({ stepsCompleted: 20 }, async (dir) => {
+  await new Promise((r) => setTimeout(r, 500)); // a slow save
+  await writeFile(join(dir, "w.json"), "20");
+});
+await ctx.preempt.acknowledge();
+await ctx.close();
+`,
+  );
+  child.kill("SIGTERM"); // the master's, half a preemption timeout after it asked
+  expect(await exited).toBeNull();
+  expect(child.exitCode).toBe(0);
+  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([20]);
+  expect(fm.preemptionAcks).toBe(1);
 });
 
 test("a trial that goes on after a SIGTERM taken as a preemption has delivered its reports; the next SIGTERM ends it", async () => {
@@ -75,7 +107,7 @@ test("a trial that goes on after a SIGTERM taken as a preemption has delivered i
   expect(await exited).toBe("SIGTERM");
 });
 
-test("a process running trial after trial that checkpointed and acknowledged a stop the master asked for delivers both at SIGTERM, then exits by that signal", async () => {
+test("a process running trial after trial that checkpointed and acknowledged a stop the master asked for delivers both at the first SIGTERM; the next ends it", async () => {
   const { fm, master } = await fakeMaster();
   fm.preempt();
   // Told to stop under trials(): the checkpoint and the acknowledgement wait for the ask
@@ -87,6 +119,10 @@ await ctx.checkpoint.store({ stepsCompleted: 20 }, () => {});
 await ctx.preempt.acknowledge();`,
     "const ctx = (await trials(options).next()).value;",
   );
+  child.kill("SIGTERM"); // a stop it hears: what was kept back for the ask goes now
+  while (fm.preemptionAcks === 0) await new Promise((r) => setTimeout(r, 20));
+  expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([20]);
+  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
   child.kill("SIGTERM");
   expect(await exited).toBe("SIGTERM");
   expect(fm.checkpoints.map((c) => c.stepsCompleted)).toEqual([20]);

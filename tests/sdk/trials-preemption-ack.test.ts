@@ -129,3 +129,26 @@ test("a checkpoint taken while the trial goes on is registered at once", async (
   }
   expect(fm.requests.map((r) => r.path)).toContain("/checkpoints");
 });
+
+test("a SIGTERM as a closed trial takes its last checkpoint: the checkpoint is registered, and no next trial is asked for", async () => {
+  const fm = new FakeMaster({ ops: [10] });
+  const uuids: string[] = [];
+  for await (const ctx of trials({
+    backoff: fastBackoff,
+    log: () => {},
+    transport: fm,
+    env: fm.env(),
+  })) {
+    for await (const op of ctx.searcher.operations()) await op.reportCompleted(1);
+    // The master closed it; the process is asked to go as the trial saves its end.
+    process.emit("SIGTERM", "SIGTERM");
+    uuids.push(
+      await ctx.checkpoint.store({ stepsCompleted: 10 }, (dir) =>
+        writeFile(join(dir, "w.json"), "10"),
+      ),
+    );
+  }
+  expect(fm.checkpoints.map((c) => c.uuid)).toEqual(uuids);
+  expect(fm.events.map((e) => e.type)).not.toContain("nextTrial");
+  expect(process.listenerCount("SIGTERM")).toBe(0);
+});
