@@ -22,6 +22,9 @@ export async function settleExit(
   killRequested: boolean,
 ): Promise<void> {
   await ctx.transact(a.experimentId, async (tx, exp, effects) => {
+    // Read twice (a restarted master's recovery, and the process's own end): settled once.
+    const current = await tx.getAllocation(a.id);
+    if (!current || current.state === "TERMINATED") return;
     const trial = (await tx.getTrial(a.trialId))!;
     const next = await tx.getNextTrialOp(trial.id);
     const kind = classifyExit({
