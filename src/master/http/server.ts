@@ -91,7 +91,8 @@ export async function buildServer(
   app.decorateRequest("principal", null as never);
   app.addHook("onRequest", async (request: FastifyRequest) => {
     if (request.routeOptions.config?.public) return;
-    if (!request.url.startsWith("/api/")) return;
+    // The route matched, not the URL as sent: the router decodes it (`/%61pi/…` is `/api/…`).
+    if (!request.routeOptions.url?.startsWith("/api/")) return;
     const header = request.headers.authorization;
     // The scheme is case-insensitive (RFC 7235 §2.1): "bearer" and "BEARER" are "Bearer".
     const match = header?.match(/^bearer +(\S.*)$/i);
