@@ -66,4 +66,20 @@ describe("login throttling", () => {
     for (let i = 0; i < 4; i++) await login(m, "alice", "wrong-guess", `10.4.0.${i}`);
     expect((await login(m, "alice", "correct-horse", "10.3.0.1")).status).toBe(200);
   });
+
+  test("wrong passwords sent at the same time count against each other: past the limit they get 429", async () => {
+    const m = await start();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => login(m, "alice", "wrong-guess")),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+  });
+
+  test("right passwords from one address are never throttled, however many", async () => {
+    const m = await start();
+    for (let i = 0; i < 25; i++)
+      expect((await login(m, "alice", "correct-horse")).status).toBe(200);
+  });
 });

@@ -57,6 +57,12 @@ export class FailureThrottle {
     this.#windows.delete(key);
   }
 
+  /** Takes back one failure counted for `key` (an attempt counted before it was checked). */
+  forgive(key: string): void {
+    const w = this.#windows.get(key);
+    if (w && w.failures > 0) w.failures--;
+  }
+
   #prune(now: number): void {
     for (const [key, w] of this.#windows)
       if (now >= w.start + this.limits.windowMs) this.#windows.delete(key);
@@ -81,13 +87,28 @@ export class LoginThrottle {
     );
   }
 
-  failed(username: string, address: string, now: number): void {
-    this.#byName.failed(username, now);
-    this.#byAddress.failed(address, now);
+  /**
+   * A login for `username` from `address`: seconds until it may be tried, or
+   * 0, and then it counts as failed at once, before its password is checked
+   * (an scrypt, slow): attempts made at the same time count against each
+   * other. `succeeded` takes it back.
+   */
+  attempt(username: string, address: string, now: number): number {
+    const wait = this.retryAfterSeconds(username, address, now);
+    if (wait === 0) {
+      this.#byName.failed(username, now);
+      this.#byAddress.failed(address, now);
+    }
+    return wait;
   }
 
-  /** The name's failures are forgotten; the address's stay (one good account must not unlock guessing others). */
-  succeeded(username: string): void {
+  /**
+   * The attempt was right: the name's failures are forgotten; of the
+   * address's only this attempt is (one good account must not unlock
+   * guessing others).
+   */
+  succeeded(username: string, address: string): void {
     this.#byName.succeeded(username);
+    this.#byAddress.forgive(address);
   }
 }

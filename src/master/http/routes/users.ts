@@ -80,7 +80,7 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
     async (req) => {
       const { username, password } = req.body;
-      const wait = throttle.retryAfterSeconds(username, req.ip, ctx.now().getTime());
+      const wait = throttle.attempt(username, req.ip, ctx.now().getTime());
       if (wait > 0)
         throw new ApiError("TOO_MANY_REQUESTS", `too many failed logins; try again in ${wait} s`, {
           retryAfterSeconds: wait,
@@ -89,11 +89,8 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
       // An unknown name costs the same scrypt as a known one: the answer's time tells nothing.
       const stored = user?.passwordHash ?? (await decoyHash());
       const ok = (await verifyPassword(password, stored)) && !!user?.passwordHash;
-      if (!user || !ok) {
-        throttle.failed(username, req.ip, ctx.now().getTime());
-        throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
-      }
-      throttle.succeeded(username);
+      if (!user || !ok) throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
+      throttle.succeeded(username, req.ip);
       const answer = await issue(user);
       if (user.admin && ctx.options.adminTokenFile)
         await retireAdminToken(store, ctx.options.adminTokenFile);
