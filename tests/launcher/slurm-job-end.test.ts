@@ -3,7 +3,7 @@
  * then Slurm's state; a cluster's end is not the trial's fault.
  */
 import { describe, expect, test } from "vitest";
-import { jobExit } from "../../src/master/launcher/slurm/job-end.js";
+import { ENDED_STATES, jobExit } from "../../src/master/launcher/slurm/job-end.js";
 import {
   nextPollDelay,
   parseScontrolJob,
@@ -113,6 +113,16 @@ describe("Slurm's answers", () => {
     );
     expect(old.get("4")).toEqual({ state: "FAILED", waitStatus: 7 << 8 });
     expect(later.get("4")).toEqual(old.get("4"));
+  });
+
+  test("a job still completing is not ended, however its version of Slurm says so", () => {
+    const old = parseSqueue(JSON.stringify({ jobs: [{ job_id: 5, job_state: "COMPLETING" }] }));
+    const later = parseSqueue(
+      JSON.stringify({ jobs: [{ job_id: 5, job_state: ["CANCELLED", "COMPLETING"] }] }),
+    );
+    expect(later.get("5")?.state).toBe("COMPLETING");
+    expect(later.get("5")).toEqual(old.get("5"));
+    expect(ENDED_STATES.has("COMPLETING")).toBe(false);
   });
 
   test("scontrol show job gives a job's state and its code:signal", () => {

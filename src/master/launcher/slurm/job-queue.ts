@@ -56,7 +56,10 @@ export function parseSqueue(json: string): Map<string, SlurmJobState> {
   const parsed = JSON.parse(json) as { jobs?: SqueueJob[] };
   for (const job of parsed.jobs ?? []) {
     if (job.job_id === undefined) continue;
-    const state = Array.isArray(job.job_state) ? (job.job_state[0] ?? "") : (job.job_state ?? "");
+    const flags = Array.isArray(job.job_state) ? job.job_state : [job.job_state ?? ""];
+    // From 23.02 a job still stopping (its processes in KillWait, writing their checkpoint) is
+    // its end state with COMPLETING among its flags; 22.05 says COMPLETING: not ended yet.
+    const state = flags.includes("COMPLETING") ? "COMPLETING" : (flags[0] ?? "");
     out.set(String(job.job_id), { state, waitStatus: waitStatus(job.exit_code) });
   }
   return out;
