@@ -28,7 +28,10 @@ export interface SlurmResourcesConfig {
  * Options the launcher sets itself: how a job gets its environment, where
  * its output goes, its name and its signals. An experiment that set them
  * would break what the master reads of its jobs (or pass the master's own
- * environment to them).
+ * environment to them). And options that change how sbatch answers or where
+ * the job is: another cluster (`-M`: the master's squeue, scontrol and
+ * scancel would not find the job), waiting for the job's end, or a test
+ * that submits nothing.
  */
 export const RESERVED_SBATCH_OPTIONS: readonly string[] = [
   "--export",
@@ -49,12 +52,25 @@ export const RESERVED_SBATCH_OPTIONS: readonly string[] = [
   "--wrap",
   "--array",
   "-a",
+  "--clusters",
+  "-M",
+  "--wait",
+  "-W",
+  "--test-only",
 ];
 
-/** The option an argument sets ("--export=ALL" sets "--export"), or null for a value. */
+/**
+ * The option an argument sets ("--export=ALL" sets "--export"), or null for a
+ * value. sbatch takes a long option by any unambiguous start of its name
+ * ("--outp=…" is "--output"): one that starts a reserved name is that one.
+ */
 function optionOf(arg: string): string | null {
   if (!arg.startsWith("-")) return null;
-  return arg.startsWith("--") ? arg.split("=")[0]! : arg.slice(0, 2);
+  if (!arg.startsWith("--")) return arg.slice(0, 2);
+  const option = arg.split("=")[0]!;
+  const started =
+    option.length > 3 ? RESERVED_SBATCH_OPTIONS.find((r) => r.startsWith(option)) : undefined;
+  return started ?? option;
 }
 
 const sbatchArg: Rule<string> = {
@@ -64,7 +80,7 @@ const sbatchArg: Rule<string> = {
     if (arg === undefined) return undefined;
     const option = optionOf(arg);
     if (option !== null && RESERVED_SBATCH_OPTIONS.includes(option)) {
-      errors.add(path, `${option} is set by pushtune, got ${describeValue(arg)}`);
+      errors.add(path, `${option} is reserved by pushtune, got ${describeValue(arg)}`);
       return undefined;
     }
     return arg;

@@ -101,7 +101,7 @@ resource_pools:
     "resource_pools[1].name: is required (a name of letters, digits, _, . and -)",
     "resource_pools[1].slots: is required for a Slurm pool (an integer >= 1)",
     'resource_pools[1].slot_type: must be one of cpu, gpu, got "tpu"; did you mean "cpu"?',
-    'resource_pools[1].sbatch_args[0]: --output is set by pushtune, got "--output=x"',
+    'resource_pools[1].sbatch_args[0]: --output is reserved by pushtune, got "--output=x"',
     'resource_pools[3].name: another pool is named "dup" already',
   ]);
 });

@@ -156,7 +156,29 @@ export const sectionCases: Case[] = [
   {
     title: "a Slurm option the launcher sets itself is refused",
     input: cfg({ resources: { slurm: { sbatch_args: ["--mem=4G", "--export=ALL"] } } }),
-    errors: [["resources.slurm.sbatch_args[1]", `--export is set by pushtune, got "--export=ALL"`]],
+    errors: [
+      ["resources.slurm.sbatch_args[1]", `--export is reserved by pushtune, got "--export=ALL"`],
+    ],
+  },
+  {
+    title:
+      "a Slurm option the launcher sets, shortened as sbatch allows, or one that moves the job elsewhere, is refused",
+    input: cfg({
+      resources: {
+        slurm: {
+          sbatch_args: ["--outp=x", "-M", "other", "--clusters=other", "--wait", "--mem=4G"],
+        },
+      },
+    }),
+    errors: [
+      ["resources.slurm.sbatch_args[0]", `--output is reserved by pushtune, got "--outp=x"`],
+      ["resources.slurm.sbatch_args[1]", `-M is reserved by pushtune, got "-M"`],
+      [
+        "resources.slurm.sbatch_args[3]",
+        `--clusters is reserved by pushtune, got "--clusters=other"`,
+      ],
+      ["resources.slurm.sbatch_args[4]", `--wait is reserved by pushtune, got "--wait"`],
+    ],
   },
   {
     title: "an unknown field of resources.slurm is named",
