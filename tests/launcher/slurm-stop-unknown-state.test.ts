@@ -52,3 +52,15 @@ test("a queued job is cancelled", async () => {
   await slurm.launcher.terminate("a", null);
   expect(scancels()).toEqual([["scancel", "7"]]);
 });
+
+test("a stop whose scancel fails is tried again until Slurm takes it, each failure in the trial's log", async () => {
+  slurm.failScancels(2);
+  await slurm.launcher.kill("a", null);
+  await until(() => scancels().length === 3);
+  expect(scancels()).toEqual([
+    ["scancel", "7"],
+    ["scancel", "7"],
+    ["scancel", "7"],
+  ]);
+  expect(slurm.lines.filter((l) => l.includes("scancel 7 failed"))).toHaveLength(2);
+});

@@ -21,6 +21,8 @@ export interface FakeSlurm {
   setState(state: string): void;
   /** Whether squeue and scontrol fail from now on, as when Slurm's controller is down. */
   setDown(down: boolean): void;
+  /** The next `count` scancel calls fail, as when Slurm's controller is down for a moment. */
+  failScancels(count: number): void;
   /** Every Slurm command run so far, with its arguments. */
   commands: string[][];
   /** Launches allocation `allocationId` as job 7. */
@@ -40,10 +42,15 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
   const jobsDir = await mkdtemp(join(tmpdir(), "pushtune-fake-slurm-"));
   let state = "RUNNING";
   let down = false;
+  let failingScancels = 0;
   const commands: string[][] = [];
   const runCommand: CommandRunner = async (command, args) => {
     commands.push([command, ...args]);
     if (command === "sbatch") return { code: 0, stdout: "7\n", stderr: "" };
+    if (command === "scancel" && failingScancels > 0) {
+      failingScancels--;
+      return { code: 1, stdout: "", stderr: "scancel: error: Unable to contact slurm controller" };
+    }
     if (down && (command === "squeue" || command === "scontrol"))
       return {
         code: 1,
@@ -75,6 +82,9 @@ export async function fakeSlurm(): Promise<FakeSlurm> {
     },
     setDown: (d) => {
       down = d;
+    },
+    failScancels: (count) => {
+      failingScancels = count;
     },
     commands,
     launch: async (allocationId) =>
