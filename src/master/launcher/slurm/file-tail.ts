@@ -3,12 +3,16 @@
  * offset: a trial's output written by a Slurm job onto a shared file system.
  * Only whole lines are taken (a line is split into bytes before it is decoded,
  * so no character is cut in two); `offset` is the end of the last whole line,
- * so a reader that starts again from it neither loses nor repeats a line.
+ * so a reader that starts again from it neither loses nor repeats a line. A
+ * line that grows past `MAX_LINE_BYTES` without its newline (a progress bar
+ * redrawn with carriage returns for a whole epoch) is taken as it stands, so
+ * that each read does not read it again from its start.
  */
 import { open } from "node:fs/promises";
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 0x0a;
+export const MAX_LINE_BYTES = 64 * 1024;
 
 export class FileTail {
   constructor(
@@ -45,6 +49,14 @@ export class FileTail {
         }
         this.offset += start;
         pending = pending.subarray(start);
+        if (pending.length > MAX_LINE_BYTES) {
+          // Cut at a character's start: a UTF-8 continuation byte is 10xxxxxx.
+          let cut = MAX_LINE_BYTES;
+          while (cut > 0 && (pending[cut]! & 0xc0) === 0x80) cut--;
+          lines.push(decodeLine(pending.subarray(0, cut)));
+          this.offset += cut;
+          pending = pending.subarray(cut);
+        }
       }
       if (final && pending.length > 0) {
         lines.push(decodeLine(pending));

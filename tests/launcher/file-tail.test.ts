@@ -1,0 +1,36 @@
+/**
+ * The reader of a Slurm job's output: whole lines, never a character cut in
+ * two, and a line that grows without its newline taken in bounded pieces
+ * rather than read again from its start at every read.
+ */
+import { appendFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { FileTail, MAX_LINE_BYTES } from "../../src/master/launcher/slurm/file-tail.js";
+
+let dir: string | null = null;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test("a line without its newline is taken in pieces once it is long, and the reads go on from there", async () => {
+  dir = await mkdtemp(join(tmpdir(), "pushtune-file-tail-"));
+  const path = join(dir, "stdout.log");
+  const tail = new FileTail(path);
+  await appendFile(path, "epoch 1\n");
+  expect(await tail.read()).toEqual(["epoch 1"]);
+  // A progress bar redrawn with carriage returns, two bytes a character.
+  const bar = "é".repeat(MAX_LINE_BYTES / 2 + 10);
+  await appendFile(path, `\r${bar}`);
+  const pieces = await tail.read();
+  expect(pieces).toHaveLength(1);
+  expect(Buffer.byteLength(pieces[0]!)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+  expect(pieces[0]!.includes("\uFFFD")).toBe(false);
+  const before = tail.offset;
+  expect(before).toBeGreaterThan(MAX_LINE_BYTES / 2);
+  await appendFile(path, "\nepoch 2\n");
+  const rest = await tail.read();
+  expect(pieces.join("") + rest[0]).toBe(`\r${bar}`);
+  expect(rest.slice(1)).toEqual(["epoch 2"]);
+});
