@@ -47,14 +47,17 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     { schema: { tags, body: CreateUserBody, response: { 201: TokenResponse, ...errors } } },
     async (req, reply) => {
       requireAdmin(req.principal, "creates users");
-      if (await store.getUserByName(req.body.username)) {
-        throw new ApiError("USER_EXISTS", `user "${req.body.username}" exists already`);
-      }
-      const user = await store.createUser({
-        username: req.body.username,
-        passwordHash: req.body.password ? await hashPassword(req.body.password) : null,
-        admin: req.body.admin ?? false,
-      });
+      const exists = () =>
+        new ApiError("USER_EXISTS", `user "${req.body.username}" exists already`);
+      if (await store.getUserByName(req.body.username)) throw exists();
+      const passwordHash = req.body.password ? await hashPassword(req.body.password) : null;
+      const user = await store
+        .createUser({ username: req.body.username, passwordHash, admin: req.body.admin ?? false })
+        .catch(async (err: unknown) => {
+          // Another request made the same name meanwhile (the hash takes a while): the same answer.
+          if (await store.getUserByName(req.body.username)) throw exists();
+          throw err;
+        });
       return reply.status(201).send(await issue(user));
     },
   );
