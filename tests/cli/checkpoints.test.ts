@@ -53,7 +53,7 @@ describe.concurrent("checkpoint list and download", () => {
     expect(header).toMatch(
       /^UUID\s+TRIAL\s+STEPS\s+validation_loss\s+FILES\s+SIZE\s+STATE\s+CREATED$/,
     );
-    expect(first).toMatch(/^ckpt-\S+\s+\d+\s+[\d,]+\s+[\d.]+\s+2\s+\d+ B\s+ACTIVE\s/);
+    expect(first).toMatch(/^[0-9a-f-]{36}\s+\d+\s+[\d,]+\s+[\d.]+\s+2\s+\d+ B\s+ACTIVE\s/);
   });
 
   it("checkpoint download UUID DIR writes every file, byte for byte", async () => {

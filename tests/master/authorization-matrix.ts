@@ -77,7 +77,7 @@ async function scene(): Promise<{
   await tm.settle();
   const current = runningOne(tm, target!.id);
   const own = tm.as(current.env.PUSHTUNE_TOKEN!);
-  const uuid = `ckpt-matrix-${++n}`;
+  const uuid = `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`;
   const stored = await own.post("/checkpoints", {
     uuid,
     trialId: target!.id,

@@ -227,7 +227,8 @@ export const ROWS: Record<string, Row> = {
   "POST /checkpoints": {
     call: (c, x) =>
       c.post("/checkpoints", {
-        uuid: `${x.checkpointUuid}-2`,
+        // Another uuid than the checkpoint's: its last digit changed.
+        uuid: `${x.checkpointUuid.slice(0, -1)}${x.checkpointUuid.endsWith("f") ? "e" : "f"}`,
         trialId: x.trialId,
         stepsCompleted: 2,
         resources: { "w.bin": 3 },

@@ -36,10 +36,10 @@ describe("checkpoints", () => {
     const [a, b] = running(tm).map((s) => trial(tm, s.trialId));
     // Trial a: checkpoints at 300 (loss 0.2) and 900 (loss 0.5); trial b: 300 (0.4), 900 (0.3).
     const plan: [typeof a, string, number, number][] = [
-      [a, "aaaaaaaa-0300", 300, 0.2],
-      [a, "aaaaaaaa-0900", 900, 0.5],
-      [b, "bbbbbbbb-0300", 300, 0.4],
-      [b, "bbbbbbbb-0900", 900, 0.3],
+      [a, "aaaaaaaa-0000-4000-8000-000000000300", 300, 0.2],
+      [a, "aaaaaaaa-0000-4000-8000-000000000900", 900, 0.5],
+      [b, "bbbbbbbb-0000-4000-8000-000000000300", 300, 0.4],
+      [b, "bbbbbbbb-0000-4000-8000-000000000900", 900, 0.3],
     ];
     for (const [t, uuid, steps, loss] of plan) {
       await t!.metrics("validation", steps, { validation_loss: loss });
@@ -61,10 +61,16 @@ describe("checkpoints", () => {
       .map((c) => c.uuid)
       .sort();
     // experiment best = a@300 (0.2); latest per trial = a@900, b@900.
-    expect(active).toEqual(["aaaaaaaa-0300", "aaaaaaaa-0900", "bbbbbbbb-0900"]);
+    expect(active).toEqual([
+      "aaaaaaaa-0000-4000-8000-000000000300",
+      "aaaaaaaa-0000-4000-8000-000000000900",
+      "bbbbbbbb-0000-4000-8000-000000000900",
+    ]);
     const files = (await readdir(a!.spec.env.PUSHTUNE_CHECKPOINT_DIR!)).sort();
     expect(files).toEqual(active);
-    const one = listed.body.checkpoints.find((c) => c.uuid === "aaaaaaaa-0300");
+    const one = listed.body.checkpoints.find(
+      (c) => c.uuid === "aaaaaaaa-0000-4000-8000-000000000300",
+    );
     expect(one?.validationMetric).toBe(0.2);
   });
 
@@ -73,17 +79,38 @@ describe("checkpoints", () => {
     await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
     await tm.settle();
     const t = trial(tm, running(tm)[0]!.trialId);
-    await checkpoint(t, "cccccccc-0001", 7);
+    await checkpoint(t, "cccccccc-0000-4000-8000-000000000001", 7);
     const res = await tm.app.inject({
       method: "GET",
-      url: "/api/v1/checkpoints/cccccccc-0001/files/weights.bin",
+      url: "/api/v1/checkpoints/cccccccc-0000-4000-8000-000000000001/files/weights.bin",
       headers: { authorization: `Bearer ${tm.adminToken}` },
     });
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload).toEqual(Buffer.alloc(16, 7));
-    const missing = await tm.admin.get("/checkpoints/cccccccc-0001/files/../../etc/passwd");
+    const missing = await tm.admin.get(
+      "/checkpoints/cccccccc-0000-4000-8000-000000000001/files/../../etc/passwd",
+    );
     expect(missing.status).toBeGreaterThanOrEqual(400);
     expect(missing.status).toBeLessThan(500);
+  });
+
+  test("a checkpoint whose uuid is not a UUID is refused: it could name another directory the master deletes", async () => {
+    tm = await startTestMaster({ slots: 1 });
+    await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
+    await tm.settle();
+    const t = trial(tm, running(tm)[0]!.trialId);
+    for (const uuid of ["pushtune", "checkpoints-of-everyone", "ckpt-1-20-x"]) {
+      const res = await t.api.post<{ error?: { message: string } }>("/checkpoints", {
+        uuid,
+        trialId: t.id,
+        stepsCompleted: 1,
+        resources: {},
+        metadata: {},
+      });
+      expect(res.status, uuid).toBe(400);
+      expect(res.body.error?.message).toContain("uuid");
+    }
+    expect(await tm.store.listCheckpoints({ trialId: t.id })).toEqual([]);
   });
 
   test("registering the same checkpoint twice is a no-op; different contents under its uuid is a conflict", async () => {
@@ -91,10 +118,10 @@ describe("checkpoints", () => {
     await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
     await tm.settle();
     const t = trial(tm, running(tm)[0]!.trialId);
-    await checkpoint(t, "dddddddd-0001", 5);
-    await checkpoint(t, "dddddddd-0001", 5);
+    await checkpoint(t, "dddddddd-0000-4000-8000-000000000001", 5);
+    await checkpoint(t, "dddddddd-0000-4000-8000-000000000001", 5);
     const clash = await t.api.post("/checkpoints", {
-      uuid: "dddddddd-0001",
+      uuid: "dddddddd-0000-4000-8000-000000000001",
       trialId: t.id,
       stepsCompleted: 6,
       resources: {},
@@ -113,10 +140,10 @@ describe("metrics across runs", () => {
     for (const steps of [10, 20, 30, 40]) {
       expect((await first.metrics("training", steps, { loss: steps })).status).toBe(200);
     }
-    await checkpoint(first, "eeeeeeee-0020", 20);
+    await checkpoint(first, "eeeeeeee-0000-4000-8000-000000000020", 20);
     await first.exit(1); // crash: a new run starts from the checkpoint at step 20
     const second = trial(tm, first.id);
-    expect(second.spec.env.PUSHTUNE_LATEST_CHECKPOINT).toBe("eeeeeeee-0020");
+    expect(second.spec.env.PUSHTUNE_LATEST_CHECKPOINT).toBe("eeeeeeee-0000-4000-8000-000000000020");
     const page = await tm.admin.get<{ metrics: { stepsCompleted: number; runId: number }[] }>(
       `/trials/${first.id}/metrics`,
     );

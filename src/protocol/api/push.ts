@@ -94,9 +94,18 @@ export const MAX_CHECKPOINT_METADATA_BYTES = 256 * 1024;
 /** Largest total size of a checkpoint's files (the sum of `resources`). */
 export const MAX_CHECKPOINT_BYTES = MAX_STORED_INTEGER;
 
+/**
+ * A checkpoint's uuid is a UUID's canonical text (both SDKs draw a random
+ * one): it names the checkpoint's directory under the storage's host_path,
+ * which the master serves and deletes, so a trial must not pick a name that
+ * is already some other directory there (the master's own, say).
+ */
+export const CHECKPOINT_UUID_PATTERN =
+  "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
+
 export const CheckpointBody = Type.Object(
   {
-    uuid: Type.String({ pattern: "^[A-Za-z0-9-]{8,64}$" }),
+    uuid: Type.String({ pattern: CHECKPOINT_UUID_PATTERN }),
     trialId: RowId,
     stepsCompleted: StoredInteger(0),
     /** File sizes in bytes; their sum (the checkpoint's size) is bounded as each one is. */

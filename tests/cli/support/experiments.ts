@@ -1,4 +1,5 @@
 /** Experiments for CLI tests, made over the API, and trials played to the end with checkpoints. */
+import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ashaConfig, syntheticLoss } from "../../master/support/configs.js";
@@ -35,7 +36,7 @@ export async function pushCheckpoint(
   spec: { trialId: number; env: Record<string, string | undefined> },
   stepsCompleted: number,
 ): Promise<string> {
-  const uuid = `ckpt-${spec.trialId}-${stepsCompleted}-${Math.random().toString(36).slice(2, 10)}`;
+  const uuid = randomUUID();
   const dir = join(tm.dataDir, "checkpoints", uuid);
   const resources: Record<string, number> = {};
   for (const [rel, text] of Object.entries(CHECKPOINT_FILES)) {

@@ -4,6 +4,7 @@
  * (or past 2^31 where a column is `integer`), NUL characters, JSON nested
  * thousands deep. Run by one test file per store.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ashaConfig } from "./configs.js";
 import { startTestMaster, type TestMaster } from "./harness.js";
@@ -42,7 +43,7 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
   }
 
   const checkpoint = (fields: string) =>
-    `{"uuid":"bound-${Math.random().toString(16).slice(2, 10)}","trialId":${trialId},"stepsCompleted":10,"resources":{"a.bin":1},"metadata":{},${fields}}`;
+    `{"uuid":"${randomUUID()}","trialId":${trialId},"stepsCompleted":10,"resources":{"a.bin":1},"metadata":{},${fields}}`;
 
   const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
 
