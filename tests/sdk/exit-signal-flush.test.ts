@@ -7,6 +7,7 @@
  * trial still saving the checkpoint of a stop the master asked for when the
  * master's SIGTERM comes finishes its stop.
  */
+import type { ChildProcess } from "node:child_process";
 import { expect, test } from "vitest";
 import type { HttpFakeMaster } from "./http-fake-master.js";
 import { fakeMaster, SDK_ENTRY, startTrialScript } from "./trial-script.js";
@@ -35,6 +36,27 @@ setInterval(() => {}, 1000); // a training loop that never ends by itself
 
 const allSteps = Array.from({ length: 20 }, (_, i) => i + 1);
 
+/**
+ * Sends the trial `child` a SIGTERM it takes as a stop, with the master down
+ * for a moment: its reports reach the master and it runs on; the next
+ * SIGTERM ends it.
+ */
+async function stopsAtFirstSigtermEndsAtSecond(
+  fm: HttpFakeMaster["fm"],
+  child: ChildProcess,
+  exited: Promise<NodeJS.Signals | null>,
+): Promise<void> {
+  fm.down();
+  child.kill("SIGTERM");
+  setTimeout(() => fm.up(), 300);
+  await new Promise((r) => setTimeout(r, 500)); // two signals at once would be one
+  while (fm.trainingMetrics.length < 20) await new Promise((r) => setTimeout(r, 20));
+  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
+  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
+  child.kill("SIGTERM");
+  expect(await exited).toBe("SIGTERM");
+}
+
 test("on SIGTERM a trial that never looks at preemption delivers what it still holds, then exits by that signal", async () => {
   const { fm, master } = await fakeMaster();
   fm.down(); // answers 503: every report stays queued in the trial
@@ -54,16 +76,7 @@ test("a trial the master told to stop that still runs at SIGTERM has delivered i
     master,
     `while (!ctx.preempt.shouldPreempt()) await new Promise((r) => setTimeout(r, 10));`,
   );
-  fm.down();
-  child.kill("SIGTERM");
-  setTimeout(() => fm.up(), 300);
-  await new Promise((r) => setTimeout(r, 500)); // two signals at once would be one
-  while (fm.trainingMetrics.length < 20) await new Promise((r) => setTimeout(r, 20));
-  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
-  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
-
-  child.kill("SIGTERM");
-  expect(await exited).toBe("SIGTERM");
+  await stopsAtFirstSigtermEndsAtSecond(fm, child, exited);
 });
 
 test("a trial still saving the checkpoint of a stop the master asked for when SIGTERM comes finishes its stop and exits 0", async () => {
@@ -94,17 +107,10 @@ await ctx.close();
 
 test("a trial that goes on after a SIGTERM taken as a preemption has delivered its reports; the next SIGTERM ends it", async () => {
   const { fm, master } = await fakeMaster();
-  fm.down();
+  fm.down(); // its reports stay queued until the SIGTERM
   // It watches for preemption (so SIGTERM is one), and ignores it.
   const { child, exited } = await trialProcess(master, "ctx.preempt.shouldPreempt();");
-  child.kill("SIGTERM");
-  setTimeout(() => fm.up(), 300);
-  while (fm.trainingMetrics.length < 20) await new Promise((r) => setTimeout(r, 20));
-  expect(fm.trainingMetrics.map((r) => r.stepsCompleted)).toEqual(allSteps);
-  expect([child.exitCode, child.signalCode]).toEqual([null, null]);
-
-  child.kill("SIGTERM");
-  expect(await exited).toBe("SIGTERM");
+  await stopsAtFirstSigtermEndsAtSecond(fm, child, exited);
 });
 
 test("a process running trial after trial that checkpointed and acknowledged a stop the master asked for delivers both at the first SIGTERM; the next ends it", async () => {

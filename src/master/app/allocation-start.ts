@@ -19,8 +19,8 @@ export interface StartContext {
   logs: LogSink;
   /** Reads the end of an allocation that could not start (the supervisor's `handleExit`). */
   exitRead(allocationId: string, info: ExitInfo): Promise<void>;
-  /** Whether the master asked to kill the allocation (`StopRequests.killWasRequested`). */
-  killWasRequested(allocationId: string): boolean;
+  /** What the master asked of the allocation meanwhile (`StopRequests.requested`). */
+  stopRequested(allocationId: string): "kill" | "stop" | null;
 }
 
 /**
@@ -29,7 +29,7 @@ export interface StartContext {
  * or null when it did not start.
  */
 export async function startAllocation(
-  { ctx, logs, exitRead, killWasRequested }: StartContext,
+  { ctx, logs, exitRead, stopRequested }: StartContext,
   {
     pool,
     exp,
@@ -100,12 +100,12 @@ export async function startAllocation(
       return null;
     }
     // Told to stop while it started (a pause, a kill): it found no process to stop then.
-    const now = await ctx.store.getAllocation(alloc.id);
+    const stop = stopRequested(alloc.id);
     await ctx.store.updateAllocation(alloc.id, {
-      state: now?.preemptRequested ? "TERMINATING" : "RUNNING",
+      state: stop ? "TERMINATING" : "RUNNING",
       launcherHandle: handle ?? null,
     });
-    if (killWasRequested(alloc.id)) await pool.launcher.kill(alloc.id, handle ?? null);
+    if (stop === "kill") await pool.launcher.kill(alloc.id, handle ?? null);
     return env;
   } catch (err) {
     logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);

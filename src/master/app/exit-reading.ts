@@ -23,6 +23,7 @@ export async function settleExit(
 ): Promise<void> {
   await ctx.transact(a.experimentId, async (tx, exp, effects) => {
     // Read twice (a restarted master's recovery, and the process's own end): settled once.
+    // The row as it stands now: an ack or a stop may have come since `a` was read.
     const current = await tx.getAllocation(a.id);
     if (!current || current.state === "TERMINATED") return;
     const trial = (await tx.getTrial(a.trialId))!;
@@ -30,7 +31,7 @@ export async function settleExit(
     const kind = classifyExit({
       exitCode: info.exitCode,
       signal: info.signal,
-      preemptAcked: a.preemptAcked || (a.preemptRequested && info.exitCode === 0),
+      preemptAcked: current.preemptAcked || (current.preemptRequested && info.exitCode === 0),
       killRequested,
       lostByInfrastructure: info.lost || info.endedByCluster !== undefined,
       opsRemaining: next !== null,

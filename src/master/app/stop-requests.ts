@@ -18,6 +18,8 @@ export class StopRequests {
   /** The SIGTERM and SIGKILL timers of each allocation told to stop. */
   private readonly timers = new Map<string, LongTimeout[]>();
   private readonly killRequested = new Set<string>();
+  /** Allocations told to stop and not seen to end (killed ones are in `killRequested`). */
+  private readonly preemptRequested = new Set<string>();
 
   constructor(
     private readonly ctx: MasterContext,
@@ -30,10 +32,15 @@ export class StopRequests {
    * period, SIGKILL at the end of `timeoutSeconds`, if it is still running.
    */
   async preempt(listed: Pick<AllocationRow, "id">, timeoutSeconds: number): Promise<void> {
+    // Noted before the read below, so that a start in between still sees it.
+    this.preemptRequested.add(listed.id);
     // Read again: the listed row may be older than an end since (a process that asked for its
     // next trial), and a scheduling pass lists only what it decides on.
     const a = await this.ctx.store.getAllocation(listed.id);
-    if (!a || a.state === "TERMINATED") return;
+    if (!a || a.state === "TERMINATED") {
+      this.preemptRequested.delete(listed.id);
+      return;
+    }
     if (!a.preemptRequested) {
       await this.ctx.store.updateAllocation(a.id, {
         preemptRequested: true,
@@ -71,14 +78,20 @@ export class StopRequests {
     await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
   }
 
-  /** Whether the master asked to kill the allocation (and has not seen it end yet). */
-  killWasRequested(allocationId: string): boolean {
-    return this.killRequested.has(allocationId);
+  /**
+   * What the master asked of the allocation that it has not seen end yet: to
+   * be killed, to stop, or nothing. A start reads it once the process is
+   * there, as a stop asked while it started found no process to stop.
+   */
+  requested(allocationId: string): "kill" | "stop" | null {
+    if (this.killRequested.has(allocationId)) return "kill";
+    return this.preemptRequested.has(allocationId) ? "stop" : null;
   }
 
   /** The allocation ended: forgets its timers; true when the master had killed it. */
   ended(allocationId: string): boolean {
     this.clearTimers(allocationId);
+    this.preemptRequested.delete(allocationId);
     return this.killRequested.delete(allocationId);
   }
 

@@ -253,7 +253,7 @@ export class Supervisor implements LauncherEvents {
             ctx: this.ctx,
             logs: this.logs,
             exitRead: (id, info) => this.handleExit(id, info),
-            killWasRequested: (id) => this.stops.killWasRequested(id),
+            stopRequested: (id) => this.stops.requested(id),
           },
           { pool, exp, trial, masterUrl, from },
         );

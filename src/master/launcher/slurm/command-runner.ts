@@ -63,3 +63,40 @@ export function succeeded(command: string, result: CommandResult): string {
     `${command} failed (${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
   );
 }
+
+export interface Retries {
+  /** Tries in all, the first included. */
+  tries: number;
+  /** The wait before the first retry; each next one is twice as long, at most 30 s. */
+  firstDelayMs: number;
+  /** Whether a retry is still wanted (the job is still followed, say). */
+  wanted(): boolean;
+  /** Told of each failure, and whether it will be tried again. */
+  failed(why: string, again: boolean): void;
+}
+
+/**
+ * Runs a command once and resolves; while it fails and `retries.wanted()`, it
+ * is run again in the background, the caller not held up.
+ */
+export async function runRetried(
+  run: CommandRunner,
+  command: string,
+  args: readonly string[],
+  retries: Retries,
+): Promise<void> {
+  const first = await run(command, args);
+  if (first.code === 0) return;
+  void (async () => {
+    let result = first;
+    for (let tries = 1; ; tries++) {
+      const again = retries.wanted() && tries < retries.tries;
+      retries.failed(result.stderr.trim() || `exit code ${result.code}`, again);
+      if (!again) return;
+      const wait = Math.min(retries.firstDelayMs * 2 ** (tries - 1), 30_000);
+      await new Promise((r) => setTimeout(r, wait).unref());
+      result = await run(command, args);
+      if (result.code === 0) return;
+    }
+  })();
+}

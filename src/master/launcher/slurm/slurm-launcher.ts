@@ -14,7 +14,7 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
-import { type CommandResult, type CommandRunner, execRunner, succeeded } from "./command-runner.js";
+import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
 import { FileTail } from "./file-tail.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
 import {
@@ -27,10 +27,6 @@ import {
 } from "./job-files.js";
 import { nextPollDelay, parseScontrolJob, SlurmQueue } from "./job-queue.js";
 import { jobName, type SlurmPoolSettings, sbatchArgs } from "./sbatch-args.js";
-
-/** Tries of a failing `scancel` for a job still followed, the first retry after SCANCEL_RETRY_MS, doubling. */
-const SCANCEL_TRIES = 8;
-const SCANCEL_RETRY_MS = 500;
 
 /** What the master stores for a job: plain JSON. */
 export interface SlurmHandle {
@@ -217,38 +213,24 @@ export class SlurmLauncher implements Launcher {
   }
 
   /**
-   * `scancel`; while it fails and the job is still followed it is tried
-   * again in the background (the caller is not held up): a stop lost to a
-   * controller down for a moment would leave a killed experiment stopping
-   * for ever, or a preempted trial holding its slot. Each failure is a line
-   * of the trial's log.
+   * `scancel`, tried again while it fails and the job is still followed: a
+   * stop lost to a controller down for a moment would leave a killed
+   * experiment stopping for ever, or a preempted trial holding its slot.
+   * Each failure is a line of the trial's log.
    */
-  private async scancel(allocationId: string, args: string[]): Promise<void> {
-    const result = await this.run("scancel", args);
-    if (result.code !== 0) void this.scancelAgain(allocationId, args, result);
-  }
-
-  private async scancelAgain(
-    allocationId: string,
-    args: string[],
-    failed: CommandResult,
-  ): Promise<void> {
-    let result = failed;
-    for (let failures = 1; ; failures++) {
-      const again = !this.closed && this.jobs.has(allocationId) && failures < SCANCEL_TRIES;
-      const why = result.stderr.trim() || `exit code ${result.code}`;
-      this.events?.log(
-        allocationId,
-        "stderr",
-        `pushtune: scancel ${args.join(" ")} failed (${why})${again ? "; trying again" : ""}`,
-        new Date(),
-      );
-      if (!again) return;
-      const wait = Math.min(SCANCEL_RETRY_MS * 2 ** (failures - 1), 30_000);
-      await new Promise((r) => setTimeout(r, wait).unref());
-      result = await this.run("scancel", args);
-      if (result.code === 0) return;
-    }
+  private scancel(allocationId: string, args: string[]): Promise<void> {
+    return runRetried(this.run, "scancel", args, {
+      tries: 8, // from 0.5 s, doubling: about a minute in all
+      firstDelayMs: 500,
+      wanted: () => !this.closed && this.jobs.has(allocationId),
+      failed: (why, again) =>
+        this.events?.log(
+          allocationId,
+          "stderr",
+          `pushtune: scancel ${args.join(" ")} failed (${why})${again ? "; trying again" : ""}`,
+          new Date(),
+        ),
+    });
   }
 
   /** The job of an allocation, noting what was asked of it; null for one whose job runs another now. */
