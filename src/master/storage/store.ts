@@ -6,192 +6,30 @@
  * `transaction`, whose callback gets a Store bound to the transaction.
  */
 
-import type { RunStateName } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
 import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/types.js";
-
-/** The nine states of DESIGN §6 (src/protocol/api/run-states.ts lists them). */
-export type ExperimentState = RunStateName;
-
-/** Trials go through the same states as experiments (DESIGN §6). */
-export type TrialState = ExperimentState;
-
-export type AllocationState = "PENDING" | "STARTING" | "RUNNING" | "TERMINATING" | "TERMINATED";
-
-export type MetricGroup = "training" | "validation";
-
-export interface UserRow {
-  id: number;
-  username: string;
-  /** scrypt hash `salt:hash` in hex, or null for token-only users. */
-  passwordHash: string | null;
-  admin: boolean;
-  createdAt: Date;
-}
-
-export interface ExperimentRow {
-  id: number;
-  name: string;
-  state: ExperimentState;
-  config: ExperimentConfig;
-  /** The YAML the user submitted, verbatim, or null when created from an object. */
-  configYaml: string | null;
-  workdir: string;
-  ownerId: number;
-  /** Experiment progress in [0,1], monotone. */
-  progress: number;
-  /** Best searcher metric seen among validations, in the config's direction. */
-  bestMetric: number | null;
-  createdAt: Date;
-  endedAt: Date | null;
-  /** Human-readable reason for ERROR / CANCELED. */
-  endReason: string | null;
-}
-
-export interface TrialRow {
-  id: number;
-  experimentId: number;
-  requestId: RequestId;
-  state: TrialState;
-  hparams: HParams;
-  trialSeed: number;
-  /** Crashes counted against max_restarts. */
-  restarts: number;
-  /** Increases with every new process run of the trial (crash restart, preemption, reschedule). */
-  runId: number;
-  /** The searcher sent Close: no more ops after the queued ones. */
-  closeRequested: boolean;
-  /** Absolute length of the last completed op (0 before any). */
-  completedLength: number;
-  /** Absolute length trained so far, as last reported (progress). */
-  lengthTrained: number;
-  latestCheckpointUuid: string | null;
-  /** pbt: the trial this one was copied from (null for a trial sampled afresh). */
-  parentTrialId: number | null;
-  /** The checkpoint of the parent the trial started from (null: it started from scratch). */
-  warmStartCheckpointUuid: string | null;
-  latestValidation: number | null;
-  bestValidation: number | null;
-  createdAt: Date;
-  endedAt: Date | null;
-  endReason: string | null;
-}
-
-/** One `ValidateAfter` for one trial; ops of a trial are done in `seq` order. */
-export interface TrialOpRow {
-  trialId: number;
-  seq: number;
-  length: number;
-  completed: boolean;
-  searcherMetric: number | null;
-}
-
-/** What a deleted experiment had outside the database: checkpoints (all states) and its runs' launcher handles. */
-export interface DeletedExperiment {
-  checkpoints: CheckpointRow[];
-  allocations: AllocationRow[];
-}
-
-export interface AllocationRow {
-  id: string;
-  trialId: number;
-  experimentId: number;
-  state: AllocationState;
-  runId: number;
-  slots: number;
-  /** The resource pool whose launcher runs it. */
-  resourcePool: string;
-  /** sha256 hex of the allocation's bearer token. */
-  tokenHash: string;
-  preemptRequested: boolean;
-  /** When the allocation was told to stop (null if it was not, or before this was recorded). */
-  preemptRequestedAt: Date | null;
-  preemptAcked: boolean;
-  /** Launcher-specific handle (pid, pgid, Slurm job id …) as JSON. */
-  launcherHandle: unknown;
-  exitCode: number | null;
-  exitReason: string | null;
-  createdAt: Date;
-  endedAt: Date | null;
-}
-
-export interface MetricReportInput {
-  group: MetricGroup;
-  stepsCompleted: number;
-  metrics: Record<string, number>;
-  reportTime: Date;
-}
-
-export interface MetricRow extends MetricReportInput {
-  /** Monotone id across all metric rows: the cursor for `after`. */
-  id: number;
-  trialId: number;
-  runId: number;
-}
-
-/** A report that clashes with a stored one for the same (trial, group, stepsCompleted). */
-export interface MetricConflict {
-  group: MetricGroup;
-  stepsCompleted: number;
-  stored: Record<string, number>;
-  reported: Record<string, number>;
-}
-
-/** One metric of one validation row, for charts. `value` is null when the row lacks the metric. */
-export interface ValidationValue {
-  id: number;
-  trialId: number;
-  runId: number;
-  stepsCompleted: number;
-  value: number | null;
-  /** When the trial reported it, in milliseconds since the epoch. */
-  reportTime: number;
-}
-
-export interface CheckpointRow {
-  uuid: string;
-  trialId: number;
-  experimentId: number;
-  runId: number;
-  stepsCompleted: number;
-  /** relative path → bytes */
-  resources: Record<string, number>;
-  metadata: Record<string, unknown>;
-  sizeBytes: number;
-  state: "ACTIVE" | "DELETED";
-  createdAt: Date;
-}
-
-export interface LogLine {
-  id: number;
-  trialId: number;
-  allocationId: string | null;
-  time: Date;
-  stream: "stdout" | "stderr" | "master";
-  line: string;
-}
-
-export interface TrialFilter {
-  experimentId: number;
-  states?: TrialState[];
-  /** Only these trials (of the experiment); an empty list matches none. */
-  ids?: readonly number[];
-}
-
-/** What a scheduling pass decides on of a live allocation (`listLiveAllocationStubs`). */
-export type AllocationStub = Pick<
+import type {
   AllocationRow,
-  "id" | "trialId" | "experimentId" | "state" | "slots" | "resourcePool" | "preemptRequested"
->;
+  AllocationStub,
+  CheckpointRow,
+  DeletedExperiment,
+  ExperimentRow,
+  ExperimentState,
+  LogLine,
+  MetricConflict,
+  MetricGroup,
+  MetricReportInput,
+  MetricRow,
+  TrialFilter,
+  TrialOpRow,
+  TrialRow,
+  TrialStub,
+  UserRow,
+  UserTokenRow,
+  ValidationValue,
+} from "./rows.js";
 
-/** What a scheduling pass decides on of a trial (`listTrialStubs`). */
-export type TrialStub = Pick<TrialRow, "id" | "experimentId" | "requestId" | "closeRequested">;
-
-export interface UserTokenRow {
-  user: UserRow;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-}
+export type * from "./rows.js";
 
 export interface Store {
   /** Runs `fn` in one transaction; everything it does through `tx` commits or rolls back together. */
