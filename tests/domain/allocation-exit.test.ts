@@ -48,9 +48,20 @@ describe("how an allocation's end is read", () => {
   });
 
   test("an exit 0 after a preemption ack is a preemption, even with the op open", () => {
-    expect(classifyExit({ ...base, preemptAcked: true, earlyExitReported: true })).toBe(
-      "preempted",
-    );
+    expect(classifyExit({ ...base, preemptAcked: true })).toBe("preempted");
+  });
+
+  test("a reported early exit is final however the process ended after it", () => {
+    for (const end of [
+      { preemptAcked: true },
+      { exitCode: 1 },
+      { exitCode: null, signal: "SIGSEGV" },
+      { lostByInfrastructure: true },
+      { killRequested: true, exitCode: null, signal: "SIGKILL" },
+    ])
+      expect(classifyExit({ ...base, ...end, earlyExitReported: true }), JSON.stringify(end)).toBe(
+        "exitedEarly",
+      );
   });
 
   test("a non-zero exit code is a crash", () => {

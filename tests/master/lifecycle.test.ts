@@ -162,6 +162,42 @@ describe("how an exit is read", () => {
     expect(events.filter((e) => e.event.type === "trialExitedEarly")).toHaveLength(1);
   });
 
+  test("a trial that reports ERRORED and then crashes is not run again; its experiment ends", async () => {
+    const id = await experiment(
+      ashaConfig({}, { max_trials: 2, max_concurrent_trials: 2, num_rungs: 1 }),
+    );
+    const [a, b] = running(tm).map((s) => trial(tm, s.trialId));
+    expect((await a!.api.post(`/trials/${a!.id}/early_exit`, { reason: "ERRORED" })).status).toBe(
+      200,
+    );
+    await a!.exit(1);
+    expect((await tm.store.getTrial(a!.id))!).toMatchObject({
+      state: "ERROR",
+      restarts: 0,
+      endReason: "early exit: ERRORED",
+    });
+    expect(running(tm).map((s) => s.trialId)).toEqual([b!.id]);
+    await b!.complete((await b!.op()).op!.length, 0.5);
+    await b!.exit(0);
+    await tm.settle();
+    expect(await state(id)).toBe("COMPLETED");
+  });
+
+  test("a trial that reports an early exit and then acks a pause is not resumed", async () => {
+    const id = await experiment();
+    const t = trial(tm, running(tm)[0]!.trialId);
+    expect((await t.api.post(`/trials/${t.id}/early_exit`, { reason: "INVALID_HP" })).status).toBe(
+      200,
+    );
+    await tm.admin.post(`/experiments/${id}/pause`);
+    expect(await t.preempted()).toBe(true);
+    await t.ackAndExit();
+    await tm.admin.post(`/experiments/${id}/activate`);
+    await tm.settle();
+    expect((await tm.store.getTrial(t.id))!.state).toBe("COMPLETED");
+    expect(running(tm).map((s) => s.trialId)).not.toContain(t.id);
+  });
+
   test("exiting 0 while waiting for a promotion gives the slot back; the promotion starts a new run", async () => {
     // Divisor 2, 2 trials, 1 slot: the first finishes its rung, exits, and the second runs.
     await experiment(

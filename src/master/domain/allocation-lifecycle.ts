@@ -106,9 +106,11 @@ export type ExitKind =
  * knows best to what the process says: a trial with all its work done and
  * closed by the searcher is complete however its process ended (lost with a
  * master killed before it exited, killed, crashed on its way out), even if a
- * preemption was acked on the way; a lost process tells nothing more about the
+ * preemption was acked on the way; so is a reported early exit final, as the
+ * searcher took it when it came (a trial that reports ERRORED and then raises
+ * is not run again); a lost process tells nothing more about the
  * trial; a kill explains any exit code; a clean exit after an
- * ack is a preemption; after a reported early exit it is that early exit.
+ * ack is a preemption.
  * A clean exit is never taken as "done" on its own: in the middle of an op it
  * is a failure (a trial that lost its master, a loop that returned too soon),
  * between ops it only gives the slot back, as Determined reads a trial that
@@ -119,12 +121,14 @@ export function classifyExit(input: ExitInput): ExitKind {
   // trial is done whatever became of its process. Read as anything else it would
   // be queued again with no op to run, and its experiment would never end.
   if (!input.opsRemaining && input.closeRequested) return "completed";
+  // The searcher heard trialExitedEarly when the trial reported it and wrote the
+  // trial off: however its process ended after that, no run of it follows.
+  if (input.earlyExitReported) return "exitedEarly";
   if (input.lostByInfrastructure) return "lost";
   if (input.killRequested) return "killed";
   const clean = input.exitCode === 0 && input.signal === null;
   if (!clean) return "crashed";
   if (input.preemptAcked) return "preempted";
-  if (input.earlyExitReported) return "exitedEarly";
   return input.opsRemaining ? "unfinished" : "released";
 }
 
