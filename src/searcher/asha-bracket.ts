@@ -66,14 +66,13 @@ export function makeBracket(
 /**
  * How many trials reach each rung when every trial reports the same metric.
  * Promotion variant: floor(n_k / divisor) of rung k's n_k trials move up.
- * Stopping variant: ties rank in arrival order, so only the first trial to
- * report in a rung continues.
+ * Stopping variant: a tie with the best continues, so every trial does.
  */
 export function constantMetricRungTrials(params: BracketParams): number[] {
   const counts: number[] = [params.maxTrials];
   for (let k = 1; k < params.numRungs; k++) {
     const below = counts[k - 1]!;
-    counts.push(params.stopOnce ? Math.min(below, 1) : Math.floor(below / params.divisor));
+    counts.push(params.stopOnce ? below : Math.floor(below / params.divisor));
   }
   return counts;
 }

@@ -2,7 +2,8 @@
  * ASHA by stopping (`stop_once: true`, Determined's `asha_stopping.go`). When
  * a trial reports in rung k it is ranked among rung k's results so far; it
  * continues to rung k+1 only if it is, at that moment, in the top
- * max(floor(n_k / divisor), 1) — otherwise it is closed and never resumed. A
+ * max(floor(n_k / divisor), 1), ranked ahead of the results equal to its own
+ * (a tie with the best continues) — otherwise it is closed and never resumed. A
  * trial that reaches the top rung is closed. Every closed trial frees a slot
  * for a new one, up to max_trials. An early exit records the worst result in
  * the rung the trial was training toward.
@@ -42,7 +43,7 @@ export function stoppingValidation(
       return;
     }
     const results = state.rungs[k]!.results;
-    const rank = insertResult(results, { metric, requestId, promoted: false });
+    const rank = insertResult(results, { metric, requestId, promoted: false }, "before");
     trial.metrics.push(metric);
     const continues = rank < Math.max(Math.floor(results.size / divisor), 1);
     if (k === numRungs - 1 || !continues) {
@@ -67,11 +68,11 @@ export function stoppingExit(
   stopPending(state, trial);
   trial.status = "dead";
   if (wasPending) {
-    insertResult(state.rungs[trial.rung]!.results, {
-      metric: EXITED_METRIC,
-      requestId,
-      promoted: false,
-    });
+    insertResult(
+      state.rungs[trial.rung]!.results,
+      { metric: EXITED_METRIC, requestId, promoted: false },
+      "before",
+    );
     trial.metrics.push(EXITED_METRIC);
   }
 }

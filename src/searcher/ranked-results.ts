@@ -2,7 +2,9 @@
  * The results of one ASHA rung, kept sorted by metric (smaller ranks better),
  * with rank queries in O(log n + n/B): a list of sorted blocks of at most B
  * entries. Equal metrics rank in arrival order (the earlier report ranks
- * better), because an entry is inserted after every entry with an equal metric.
+ * better) when an entry goes after every entry with an equal metric, as
+ * Determined's promotion ASHA inserts; its stopping ASHA puts a new entry
+ * before them, so that a tie with the best continues.
  *
  * The structure is plain JSON and is changed in place; its block layout depends
  * only on the order of inserts and removals, so snapshots are deterministic.
@@ -61,18 +63,26 @@ function entriesBefore(results: RankedResults, blockIndex: number): number {
   return n;
 }
 
-/** Inserts `entry` after all entries with a smaller or equal metric; returns its rank (0 = best). */
-export function insertResult(results: RankedResults, entry: RankedEntry): number {
+/**
+ * Inserts `entry` after all entries with a smaller metric, and after (`ties:
+ * "after"`) or before (`"before"`) those with an equal one; returns its rank (0 = best).
+ */
+export function insertResult(
+  results: RankedResults,
+  entry: RankedEntry,
+  ties: "after" | "before" = "after",
+): number {
   const blocks = results.blocks;
+  const inclusive = ties === "before";
   results.size++;
   if (blocks.length === 0) {
     blocks.push([entry]);
     return 0;
   }
-  let b = searchBlocks(results, entry.metric, false);
+  let b = searchBlocks(results, entry.metric, inclusive);
   if (b === blocks.length) b--;
   const block = blocks[b]!;
-  const pos = searchBlock(block, entry.metric, false);
+  const pos = searchBlock(block, entry.metric, inclusive);
   block.splice(pos, 0, entry);
   const rank = entriesBefore(results, b) + pos;
   if (block.length > MAX_BLOCK) blocks.splice(b + 1, 0, block.splice(MAX_BLOCK >>> 1));

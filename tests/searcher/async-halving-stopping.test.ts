@@ -39,8 +39,20 @@ describe("async_halving by stopping (stop_once)", () => {
     expect(closes).toHaveLength(1);
   });
 
-  it("lets only the first of equal metrics continue (ties rank in arrival order)", () => {
-    expectPlan(stopping(), () => 0.5, { "1": "1000 3000 9000", "2-12": "1000" });
+  it("lets a trial that ties with the best so far continue, as Determined's stopping ASHA does", () => {
+    expectPlan(stopping(), () => 0.5, { "1-12": "1000 3000 9000" });
+    // Ranked ahead of its equals, still behind a better result: 2 ties 1, 3 ties 2 and
+    // is behind 1 (rank 1 of 3 with one to continue).
+    expectPlan(
+      stopping({ max_trials: 4, max_concurrent_trials: 1 }),
+      (id) => [0.1, 0.5, 0.5, 0.1][id - 1]!,
+      {
+        "1": "1000 3000 9000",
+        "2": "1000",
+        "3": "1000",
+        "4": "1000 3000 9000",
+      },
+    );
   });
 
   it("stops nobody when every trial is the best so far as it reports", () => {
