@@ -7,7 +7,7 @@
  * Axes: int → round(min + i·(max−min)/(count−1)), at most max−min+1 values and
  * no repeats; double → `count` evenly spaced values; log → base^(evenly spaced
  * exponents); categorical → all its values; const → its one value. A count of 1
- * gives the axis's minimum.
+ * gives the middle of the range (for log, of the exponents'), as Determined's does.
  *
  * Points are computed by index rather than listed, so a large grid costs
  * nothing until its trials are created.
@@ -35,7 +35,7 @@ function requireCount(path: string[], count: number | undefined): number {
 }
 
 function evenlySpaced(min: number, max: number, count: number): number[] {
-  if (count === 1) return [min];
+  if (count === 1) return [(min + max) / 2];
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(min + (i * (max - min)) / (count - 1));
   return out;

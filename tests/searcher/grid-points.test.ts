@@ -31,9 +31,16 @@ describe("grid points", () => {
     expect(gridAxis({ type: "int", minval: 0, maxval: 3, count: 3 })).toEqual([0, 2, 3]);
   });
 
-  it("gives the minimum for a count of 1", () => {
-    expect(gridAxis({ type: "int", minval: 3, maxval: 9, count: 1 })).toEqual([3]);
-    expect(gridAxis({ type: "double", minval: 0.5, maxval: 1, count: 1 })).toEqual([0.5]);
+  it("gives the middle of the range for a count of 1, as Determined does", () => {
+    expect(gridAxis({ type: "int", minval: 3, maxval: 9, count: 1 })).toEqual([6]);
+    expect(gridAxis({ type: "int", minval: 32, maxval: 256, count: 1 })).toEqual([144]);
+    // Go's math.Round: a half rounds away from zero.
+    expect(gridAxis({ type: "int", minval: 0, maxval: 3, count: 1 })).toEqual([2]);
+    expect(gridAxis({ type: "int", minval: -3, maxval: 0, count: 1 })).toEqual([-2]);
+    expect(gridAxis({ type: "double", minval: 0.5, maxval: 1, count: 1 })).toEqual([0.75]);
+    expect(gridAxis({ type: "log", minval: -4, maxval: -2, base: 10, count: 1 })).toEqual([
+      10 ** -3,
+    ]);
   });
 
   it("spaces double axes evenly and log axes evenly in the exponent", () => {
