@@ -69,6 +69,10 @@ export function intInRange(rng: RngState, min: number, max: number): number {
     throw new RangeError(`intInRange needs integers min <= max, got ${min}..${max}`);
   }
   const span = max - min + 1;
+  // Wider, no 53-bit draw covers the span: the rejection loop below would never end.
+  if (!(span < 9007199254740992)) {
+    throw new RangeError(`intInRange needs at most 2^53 - 1 integers, got ${min}..${max}`);
+  }
   if (span <= TWO_POW_32) {
     const limit = TWO_POW_32 - (TWO_POW_32 % span);
     for (;;) {

@@ -29,6 +29,33 @@ describe("limits of a search", () => {
     );
   });
 
+  test("a range is one a sampler can draw from", () => {
+    const hp = (spec: Record<string, unknown>) => errorsOf(cfg({ hyperparameters: { x: spec } }));
+    expect(hp({ type: "int", minval: 0, maxval: Number.MAX_SAFE_INTEGER - 1 })).toEqual([]);
+    expect(hp({ type: "int", minval: -5e15, maxval: 5e15 })).toEqual([
+      `hyperparameters.x.maxval: must be less than ${Number.MAX_SAFE_INTEGER} above minval (-5000000000000000) for an int hyperparameter, got 5000000000000000`,
+    ]);
+    expect(hp({ type: "double", minval: -1e308, maxval: 1e308 })).toEqual([
+      "hyperparameters.x.maxval: minus minval must be a finite number, got 1e+308 - -1e+308",
+    ]);
+    expect(hp({ type: "double", minval: -1e307, maxval: 1e307 })).toEqual([]);
+  });
+
+  test("pbt's rounds times their length stay a safe integer", () => {
+    const pbt = {
+      name: "pbt",
+      metric: "loss",
+      population_size: 10,
+      num_rounds: 10_000,
+      length_per_round: { batches: Number.MAX_SAFE_INTEGER },
+      replace_function: { truncate_fraction: 0.2 },
+      explore_function: { resample_probability: 0.2, perturb_factor: 0.2 },
+    };
+    expect(errorsOf(cfg({ searcher: pbt }))).toEqual([
+      `searcher.num_rounds: num_rounds × length_per_round must be at most ${Number.MAX_SAFE_INTEGER} (it is the trials' max_length), got 10000 × ${Number.MAX_SAFE_INTEGER}`,
+    ]);
+  });
+
   test("a grid axis has at most 100,000 points", () => {
     expect(
       errorsOf(grid({ lr: { type: "double", minval: 0, maxval: 1, count: 100_001 } })),

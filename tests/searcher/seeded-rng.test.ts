@@ -52,6 +52,14 @@ describe("the seeded generator", () => {
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
   });
 
+  it("draws from ranges up to 2^53 - 1 integers wide and refuses wider ones instead of looping", () => {
+    const rng = seedRng(5);
+    const max = Number.MAX_SAFE_INTEGER - 1;
+    const n = intInRange(rng, 0, max);
+    expect(n >= 0 && n <= max).toBe(true);
+    expect(() => intInRange(rng, -5e15, 5e15)).toThrow(/at most 2\^53 - 1 integers/);
+  });
+
   it("chooses every element of a list", () => {
     const rng = seedRng(11);
     const seen = new Set(Array.from({ length: 100 }, () => choice(rng, ["a", "b", "c"])));

@@ -185,6 +185,9 @@ function parseTypedSpec(
           : countRule.read(countValue, childPath(path, "count"), errors);
       if (minval !== undefined && maxval !== undefined && minval > maxval) {
         errors.add(childPath(path, "minval"), `must be <= maxval (${maxval}), got ${minval}`);
+      } else if (minval !== undefined && maxval !== undefined) {
+        const range = rangeIssue(type, minval, maxval);
+        if (range !== undefined) errors.add(childPath(path, "maxval"), range);
       }
       if (type !== "log") {
         if (errors.count !== before || minval === undefined || maxval === undefined)
@@ -309,4 +312,24 @@ export function globalBatchSize(
     `must be an integer >= 1 (it is the global batch size), got ${describeValue(spec.val)}`,
   );
   return null;
+}
+
+/**
+ * A range a sampler can draw from: an int range holds at most 2^53 − 1
+ * integers (beyond that a uniform draw over it cannot be made with doubles),
+ * and a double or log range's width must itself be finite.
+ */
+function rangeIssue(
+  type: "int" | "double" | "log",
+  minval: number,
+  maxval: number,
+): string | undefined {
+  const width = maxval - minval;
+  if (type === "int" && !(width < Number.MAX_SAFE_INTEGER)) {
+    return `must be less than ${Number.MAX_SAFE_INTEGER} above minval (${minval}) for an int hyperparameter, got ${maxval}`;
+  }
+  if (!Number.isFinite(width)) {
+    return `minus minval must be a finite number, got ${maxval} - ${minval}`;
+  }
+  return undefined;
 }

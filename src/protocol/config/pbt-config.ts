@@ -96,6 +96,13 @@ export function readPbtFields(
     );
     return undefined;
   }
+  if (!Number.isSafeInteger(num_rounds * length_per_round.value)) {
+    errors.add(
+      childPath(path, "num_rounds"),
+      `num_rounds × length_per_round must be at most ${Number.MAX_SAFE_INTEGER} (it is the trials' max_length), got ${num_rounds} × ${length_per_round.value}`,
+    );
+    return undefined;
+  }
   const max_length: Length = {
     unit: length_per_round.unit,
     value: num_rounds * length_per_round.value,
