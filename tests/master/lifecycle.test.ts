@@ -68,6 +68,30 @@ describe("pause and activate", () => {
 });
 
 describe("cancel and kill", () => {
+  test("the searcher creates no trial for a canceled experiment whose trials finish their ops as they stop", async () => {
+    const id = await experiment(ashaConfig(), 4);
+    const before = running(tm).map((s) => trial(tm, s.trialId));
+    const ops = await Promise.all(before.map(async (t) => (await t.op()).op!.length));
+    const created = async () =>
+      (await tm.store.listSearcherEvents(id)).filter((e) => e.event.type === "trialCreated");
+    const createdBefore = (await created()).length;
+    await tm.admin.post(`/experiments/${id}/cancel`);
+    // Each was in the middle of its op: it finishes it, then stops as asked.
+    for (const [i, t] of before.entries()) {
+      await t.complete(ops[i]!, 0.5);
+      await t.ackAndExit();
+    }
+    await tm.settle();
+    expect(await state(id)).toBe("CANCELED");
+    expect(await tm.store.listTrials({ experimentId: id })).toHaveLength(before.length);
+    expect(await created()).toHaveLength(createdBefore);
+    // What they reported is logged all the same.
+    const validations = (await tm.store.listSearcherEvents(id)).filter(
+      (e) => e.event.type === "validationCompleted",
+    );
+    expect(validations).toHaveLength(before.length);
+  });
+
   test("cancel stops the trials gracefully and ends the experiment CANCELED", async () => {
     const id = await experiment();
     await tm.admin.post(`/experiments/${id}/cancel`);

@@ -148,7 +148,10 @@ export class ExperimentDriver {
   /**
    * Applies `event` and every event its operations cause (trialCreated after a
    * create, trialClosed after a close of an idle trial), in order, inside `tx`.
-   * The caller holds the experiment's lock and owns the transaction.
+   * The caller holds the experiment's lock and owns the transaction. An
+   * experiment on its way out (STOPPING_*, or ended) still logs what its
+   * trials report as they stop, but its searcher's operations are not carried
+   * out, as Determined's are not: no trial is created for a canceled search.
    */
   async apply(
     tx: Store,
@@ -156,6 +159,7 @@ export class ExperimentDriver {
     event: SearcherEvent,
     effects: Effects,
   ): Promise<void> {
+    const searching = exp.state === "ACTIVE" || exp.state === "PAUSED";
     const loaded = await this.load(tx, exp);
     const state: SearcherState = loaded.state;
     let seq = loaded.seq;
@@ -167,6 +171,7 @@ export class ExperimentDriver {
       seq = await tx.appendSearcherEvent(exp.id, ev);
       // In place: a transaction that fails drops this state (`forget`) and rebuilds it from the log.
       for (const op of advanceSearcher(exp.config, state, ev)) {
+        if (!searching) continue;
         if (performance.now() - stretchStart > MAX_STRETCH_MS) {
           await nextTurn();
           stretchStart = performance.now();
@@ -181,7 +186,7 @@ export class ExperimentDriver {
     if (progress > exp.progress) patch.progress = progress;
     const wantSnapshot = seq - loaded.lastSnapshotSeq >= SNAPSHOT_EVERY;
     if (wantSnapshot) await tx.putSearcherSnapshot(exp.id, seq, snapshotSearcher(state));
-    if (shutdown && (exp.state === "ACTIVE" || exp.state === "PAUSED")) {
+    if (shutdown && searching) {
       patch.state = shutdown.failure
         ? "STOPPING_ERROR"
         : shutdown.cancel
