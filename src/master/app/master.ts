@@ -86,7 +86,8 @@ export function createMaster(
 
 /**
  * After a restart: allocations a previous master left behind are re-adopted
- * by the launcher where they still run, otherwise stopped and their trials
+ * by the launcher where they still run (and killed at the end of their
+ * timeout if they had been told to stop), otherwise stopped and their trials
  * rescheduled from their latest checkpoints without counting a restart.
  * Searchers are rebuilt lazily from their event logs.
  */
@@ -104,8 +105,16 @@ async function recover(
       a.state === "PENDING" || !launcher
         ? "stopped"
         : await launcher.recover(a.id, a.launcherHandle);
-    if (outcome === "stopped")
+    if (outcome === "stopped") {
       await supervisor.handleExit(a.id, { exitCode: null, signal: null, lost: true });
+    } else if (a.preemptRequested) {
+      // Told to stop before the restart: still killed at the end of its timeout.
+      const exp = await ctx.store.getExperiment(a.experimentId);
+      if (exp) {
+        const timeout = supervisor.preemptionTimeout(exp.config);
+        await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());
+      }
+    }
   }
   for (const exp of await ctx.store.listExperiments()) {
     if (exp.state.startsWith("STOPPING")) await experiments.finishIfDone(exp.id);

@@ -5,7 +5,8 @@
  * processes are still there, SIGTERM after the grace period and SIGKILL at
  * the end of the timeout (`preemptionSchedule`). A kill is remembered so the
  * exit it causes is read as one. The timers live in memory: a restarted
- * master tells its live allocations to stop again where it must.
+ * master sets them again for the allocations it adopts that were told to
+ * stop, counted from when they were told.
  */
 import { type LongTimeout, setLongTimeout } from "../../protocol/timers.js";
 import { preemptionSchedule } from "../domain/index.js";
@@ -30,8 +31,14 @@ export class StopRequests {
   /**
    * Tells an allocation to checkpoint and exit; SIGTERM after the grace
    * period, SIGKILL at the end of `timeoutSeconds`, if it is still running.
+   * `since`: it was told at that time (by a master before a restart); the
+   * schedule counts from then, and a SIGTERM whose time has passed was sent.
    */
-  async preempt(listed: Pick<AllocationRow, "id">, timeoutSeconds: number): Promise<void> {
+  async preempt(
+    listed: Pick<AllocationRow, "id">,
+    timeoutSeconds: number,
+    since?: Date,
+  ): Promise<void> {
     // Noted before the read below, so that a start in between still sees it.
     this.preemptRequested.add(listed.id);
     // Read again: the listed row may be older than an end since (a process that asked for its
@@ -52,18 +59,22 @@ export class StopRequests {
     }
     if (this.timers.has(a.id)) return;
     const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
+    const elapsed = since ? Math.max(0, this.ctx.now().getTime() - since.getTime()) : 0;
     const timers = [
-      setLongTimeout(() => {
-        this.timers.delete(a.id);
-        void this.kill(a).catch((err) => this.report(err));
-      }, killAfterMs).unref(),
+      setLongTimeout(
+        () => {
+          this.timers.delete(a.id);
+          void this.kill(a).catch((err) => this.report(err));
+        },
+        Math.max(0, killAfterMs - elapsed),
+      ).unref(),
     ];
-    if (terminateAfterMs < killAfterMs) {
+    if (terminateAfterMs < killAfterMs && elapsed < terminateAfterMs) {
       const seconds = Math.round(terminateAfterMs / 1000);
       timers.push(
         setLongTimeout(() => {
           void this.terminate(a, seconds).catch((err) => this.report(err));
-        }, terminateAfterMs).unref(),
+        }, terminateAfterMs - elapsed).unref(),
       );
     }
     this.timers.set(a.id, timers);

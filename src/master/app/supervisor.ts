@@ -277,8 +277,12 @@ export class Supervisor implements LauncherEvents {
    * Tells an allocation to checkpoint and exit; SIGTERM and SIGKILL follow if
    * it does not (`StopRequests`).
    */
-  requestPreemption(a: Pick<AllocationRow, "id">, timeoutSeconds: number): Promise<void> {
-    return this.stops.preempt(a, timeoutSeconds);
+  requestPreemption(
+    a: Pick<AllocationRow, "id">,
+    timeoutSeconds: number,
+    since?: Date,
+  ): Promise<void> {
+    return this.stops.preempt(a, timeoutSeconds, since);
   }
 
   /** Stops an allocation's processes at once. */

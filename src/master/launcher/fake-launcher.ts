@@ -16,7 +16,11 @@ export class FakeLauncher implements Launcher {
   private events: LauncherEvents | null = null;
   private readonly listeners = new Set<(spec: LaunchSpec) => void>();
 
-  constructor(readonly totalSlots = 4) {}
+  constructor(
+    readonly totalSlots = 4,
+    /** A restarted master's allocations are still running (as Slurm jobs are) and are adopted. */
+    private readonly adopts = false,
+  ) {}
 
   attach(events: LauncherEvents): void {
     this.events = events;
@@ -30,13 +34,17 @@ export class FakeLauncher implements Launcher {
   }
 
   async terminate(allocationId: string): Promise<void> {
-    if (this.live.has(allocationId)) this.terminated.push(allocationId);
+    if (this.running(allocationId)) this.terminated.push(allocationId);
   }
 
   async kill(allocationId: string): Promise<void> {
     this.killed.push(allocationId);
-    if (this.live.has(allocationId))
+    if (this.running(allocationId))
       this.exit(allocationId, { exitCode: null, signal: "SIGKILL", lost: false });
+  }
+
+  private running(allocationId: string): boolean {
+    return this.live.has(allocationId) || this.adopted.has(allocationId);
   }
 
   handOver(from: string, to: LaunchSpec): unknown {
@@ -46,12 +54,16 @@ export class FakeLauncher implements Launcher {
     return { fake: to.allocationId };
   }
 
-  /** Allocations a restarted master asked this launcher about; none is still running. */
+  /** Allocations a restarted master asked this launcher about. */
   readonly recovered: string[] = [];
+  /** Those still running (`adopts`): they end with `exit` or `kill`. */
+  readonly adopted = new Set<string>();
 
   async recover(allocationId: string): Promise<"adopted" | "stopped"> {
     this.recovered.push(allocationId);
-    return "stopped";
+    if (!this.adopts) return "stopped";
+    this.adopted.add(allocationId);
+    return "adopted";
   }
 
   /** Handles of deleted experiments' runs, in the order the master gave them up. */
@@ -67,7 +79,7 @@ export class FakeLauncher implements Launcher {
 
   /** Ends a live allocation as if its process exited. */
   exit(allocationId: string, info: Partial<ExitInfo> = {}): void {
-    if (!this.live.delete(allocationId)) return;
+    if (!this.live.delete(allocationId) && !this.adopted.delete(allocationId)) return;
     this.events?.exited(allocationId, { exitCode: 0, signal: null, lost: false, ...info });
   }
 

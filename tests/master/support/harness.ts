@@ -72,6 +72,8 @@ export async function startTestMaster(
     /** Resource pools of fake launchers, the first the default (default: one, "default", of `slots`). */
     pools?: { name: string; slots: number }[];
     preemptionTimeoutSeconds?: number;
+    /** After a restart, live allocations are still running and adopted (as Slurm jobs are). */
+    adopts?: boolean;
     /** More master options: a clock, the token lifetime, the admin token's file (given the data dir). */
     master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
   } = {},
@@ -87,7 +89,9 @@ export async function startTestMaster(
   let poolSlots = options.pools ?? [{ name: "default", slots: options.slots ?? 4 }];
   const open = async () => {
     const store = await openStore(url);
-    const launchers = new Map(poolSlots.map((p) => [p.name, new FakeLauncher(p.slots)]));
+    const launchers = new Map(
+      poolSlots.map((p) => [p.name, new FakeLauncher(p.slots, options.adopts)]),
+    );
     const launcher = launchers.get(poolSlots[0]!.name)!;
     const pools = new ResourcePools(
       poolSlots.map((p) => ({
