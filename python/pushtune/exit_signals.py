@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 import time
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List
+
+from .notices import stderr_line
 
 #: Long enough to deliver a backlog, short enough to beat the launcher's kill.
 FLUSH_DEADLINE = 10.0
@@ -38,11 +39,11 @@ def _handler(signum: int, frame: Any) -> None:
     global _terms
     _terms += 1
     if _terms == 1 and _registered and all(r.can_preempt() for r in _registered):
-        print("pushtune: SIGTERM: stopping as for a preemption (checkpoint, then exit)", file=sys.stderr, flush=True)
+        _say("pushtune: SIGTERM: stopping as for a preemption (checkpoint, then exit)")
         for r in list(_registered):
             r.on_term()
         return
-    print("pushtune: SIGTERM: delivering pending reports before exiting", file=sys.stderr, flush=True)
+    _say("pushtune: SIGTERM: delivering pending reports before exiting")
     deadline = time.monotonic() + FLUSH_DEADLINE
     for r in list(_registered):
         try:
@@ -52,6 +53,15 @@ def _handler(signum: int, frame: Any) -> None:
     _uninstall()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _say(line: str) -> None:
+    """Writes a notice to stderr. One that cannot be written (stderr closed, its reader
+    gone) is lost: raised from the handler, it would end the training loop it interrupted."""
+    try:
+        stderr_line(line)
+    except Exception:  # noqa: BLE001 - nowhere left to report it
+        pass
 
 
 def _uninstall() -> None:

@@ -212,15 +212,21 @@ def run_script(code: str, env: Dict[str, str], timeout: float = 60.0, **kwargs: 
     )
 
 
-def sigterm_while_training(test: Any, code: str) -> Tuple[FakeMaster, "subprocess.Popen[str]", str, str]:
+def sigterm_while_training(
+    test: Any, code: str, stderr_unread: bool = False
+) -> Tuple[FakeMaster, "subprocess.Popen[str]", str, str]:
     """Runs ``code`` (a trial that prints "training" once it trains) against a fake master
     of one endless operation, sends it SIGTERM once it trains, and waits for it to end:
-    the fake master, the process, its stdout and its stderr."""
+    the fake master, the process, its stdout and its stderr. ``stderr_unread``: the
+    reader of the trial's stderr is gone before the SIGTERM (a write there fails)."""
     fm = FakeMaster(ops=[10**6])
     server = HttpFakeMaster(fm)
     test.addCleanup(server.close)
     child = run_script(code, server.env())
+    test.addCleanup(lambda: child.poll() is None and child.kill())
     test.assertEqual(child.stdout.readline().strip(), "training")
+    if stderr_unread:
+        child.stderr.close()
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=30)
     return fm, child, out, err
