@@ -65,10 +65,13 @@ def _say(line: str) -> None:
 
 
 def _uninstall() -> None:
+    """Puts back the handler ours replaced, unless the program has installed its own
+    since (a framework's, say): that one stays."""
     global _installed, _previous
     if _installed:
         try:
-            signal.signal(signal.SIGTERM, _previous if _previous is not None else signal.SIG_DFL)
+            if signal.getsignal(signal.SIGTERM) is _handler:
+                signal.signal(signal.SIGTERM, _previous if _previous is not None else signal.SIG_DFL)
         except (ValueError, OSError):
             pass
     _installed = False
