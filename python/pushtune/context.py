@@ -179,8 +179,9 @@ class Context:
             on_sigterm(
                 lambda: self.preempt.preempted("SIGTERM"),
                 self._deliver_before_exit,
-                # Once closed the trial is over: a SIGTERM ends the process.
-                can_preempt=lambda: not self._closed,
+                # A trial that never looks at its preemption would not stop, and once closed
+                # the trial is over: then a SIGTERM ends the process.
+                can_preempt=lambda: not self._closed and self.preempt.hears_signal(),
             )
             if handle_sigterm
             else (lambda: None)

@@ -1,10 +1,13 @@
-"""SIGTERM while a context is open is a preemption: the launcher (or Slurm, or a
-user) wants the process gone, so the trial checkpoints and exits as if the
-master had asked (``should_preempt()`` turns true, every SDK wait ends). A
-second SIGTERM, one while a closed context still asks for its next trial
-(``trials()``), or one that comes while no context is open, delivers what is
-queued (for at most 10 s) and ends the process with the signal's default
-action. Installed only from the main thread (Python's rule for handlers)."""
+"""SIGTERM while a context is open, for a trial that watches its preemption (the
+Trainer, a loop over ``searcher.operations()``, ``preempt.should_preempt()``,
+``preempt.signal``), is a preemption: the launcher (or Slurm, or a user) wants
+the process gone, so the trial checkpoints and exits as if the master had asked
+(``should_preempt()`` turns true, every SDK wait ends). A second SIGTERM, one
+for a trial that never looks at its preemption (it would not stop), one while
+a closed context still asks for its next trial (``trials()``), or one that
+comes while no context is open, delivers what is queued (for at most 10 s) and
+ends the process with the signal's default action. Installed only from the
+main thread (Python's rule for handlers)."""
 
 from __future__ import annotations
 
@@ -84,9 +87,9 @@ def on_sigterm(
     can_preempt: Callable[[], bool] = lambda: True,
 ) -> Callable[[], None]:
     """Calls ``on_term`` at the first SIGTERM (and ``flush`` at the second; at the first
-    too when ``can_preempt()`` says no: the trial is over); returns the function that
-    unregisters them. Does nothing off the main thread or where a program installed
-    its own SIGTERM handler."""
+    too when ``can_preempt()`` says no: the trial is over, or would not stop); returns
+    the function that unregisters them. Does nothing off the main thread or where a
+    program installed its own SIGTERM handler."""
     global _installed, _previous
     if threading.current_thread() is not threading.main_thread():
         return lambda: None

@@ -49,6 +49,8 @@ class Preemption:
         self._signal = StopSignal()
         self._polling = False
         self._lock = threading.Lock()
+        #: The trial looked at its preemption: it stops when told to.
+        self._watched = False
         #: The master itself asked this allocation to stop (the long poll or an operation's answer).
         self._asked_by_master = False
         #: Set by ``trials()``: this process asks for its next trial once the context closes.
@@ -61,6 +63,7 @@ class Preemption:
     def signal(self) -> StopSignal:
         """Fires (with a ``PreemptedError``) once the master asks this trial to stop, or
         with the master's refusal when this allocation is superseded."""
+        self._watched = True
         self._start_polling()
         return self._signal
 
@@ -116,6 +119,14 @@ class Preemption:
         """Told to stop in another way (SIGTERM): as if the long poll had."""
         self.stopped_by_signal = True
         self._signal.fire(PreemptedError(message))
+
+    def hears_signal(self) -> bool:
+        """Whether a SIGTERM now is a stop the trial hears: it watches its preemption
+        (``should_preempt()``, ``signal``, ``sleep``, ``searcher.operations()``), and no
+        SIGTERM was taken as one yet. A trial the master told to stop is stopping already
+        (a slow checkpoint, a long batch): the master's SIGTERM after the grace period
+        lets it finish, as a SIGTERM otherwise would; the next one ends the process."""
+        return self._watched and not self.stopped_by_signal
 
     def abort(self, reason: BaseException) -> None:
         """Stops the trial's work for another reason (the master refused this allocation for good)."""
