@@ -35,6 +35,7 @@ class _Registration:
 _registered: List[_Registration] = []
 _previous: Any = None
 _installed = False
+#: The SIGTERMs while a context was open; with the last context gone, the next is a first again.
 _terms = 0
 
 
@@ -104,10 +105,14 @@ def on_sigterm(
     _registered.append(registration)
 
     def unregister() -> None:
+        global _terms
         if registration in _registered:
             _registered.remove(registration)
-        if not _registered and threading.current_thread() is threading.main_thread():
-            _uninstall()
+        if not _registered:
+            # A context opened after the last one closed is a trial of its own: a SIGTERM may preempt it.
+            _terms = 0
+            if threading.current_thread() is threading.main_thread():
+                _uninstall()
 
     return unregister
 

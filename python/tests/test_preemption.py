@@ -7,7 +7,7 @@ import pushtune
 from pushtune.errors import RequestError
 from pushtune.testing import FakeMaster
 
-from .support import TRAIN_UNTIL_PREEMPTED, Scripted, open_context, sigterm_while_training, wait_until
+from .support import TRAIN_UNTIL_PREEMPTED, Scripted, open_context, run_script, sigterm_while_training, wait_until
 
 
 class PreemptionTest(unittest.TestCase):
@@ -70,6 +70,22 @@ with pushtune.init() as ctx:
         self.assertEqual(len(fm.checkpoints), 1)
         steps = fm.checkpoints[0]["stepsCompleted"]
         self.assertEqual(len(fm.training_metrics), steps)  # everything reported was delivered
+
+    def test_sigterm_is_a_preemption_for_each_context_the_process_opens_in_turn(self):
+        code = """
+import os, signal, pushtune
+from pushtune.testing import FakeMaster
+for i in (1, 2):
+    fm = FakeMaster(ops=[10])
+    with pushtune.init(transport=fm, env=fm.env(), log=lambda line: None) as ctx:
+        ctx.preempt.should_preempt()  # the trial watches its preemption
+        os.kill(os.getpid(), signal.SIGTERM)
+        print(f"context {i}: preempted {ctx.preempt.signal.wait(10)}", flush=True)
+"""
+        child = run_script(code, {})
+        out, err = child.communicate(timeout=30)
+        self.assertEqual(child.returncode, 0, err)
+        self.assertEqual(out.splitlines(), ["context 1: preempted True", "context 2: preempted True"])
 
     def test_preempt_sleep_raises_as_soon_as_the_preemption_comes(self):
         fm = FakeMaster(ops=[10])
