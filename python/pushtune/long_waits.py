@@ -15,3 +15,9 @@ def bounded(seconds: Optional[float]) -> Optional[float]:
     if seconds is None:
         return None
     return min(max(0.0, seconds), threading.TIMEOUT_MAX)
+
+
+def sleep(seconds: float) -> None:
+    """``time.sleep(seconds)`` for a length the master chooses: ``time.sleep`` refuses one
+    near ``threading.TIMEOUT_MAX`` or past it (``OSError``, ``OverflowError``)."""
+    threading.Event().wait(bounded(seconds))

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from typing import Any, Callable, Dict, List, Optional, Set
 
 from .backoff import Backoff
 from .errors import PushtuneError, RequestError, RetryableError
+from .long_waits import sleep
 from .transport import HttpTransport, Transport
 
 Operation = Dict[str, Any]
@@ -237,4 +237,5 @@ class SearchRunner:
             except RetryableError as error:
                 failures += 1
                 wait = error.retry_after
-                time.sleep(wait if wait is not None else Backoff().delay(failures))
+                # The master's Retry-After may be longer than time.sleep takes.
+                sleep(wait if wait is not None else Backoff().delay(failures))

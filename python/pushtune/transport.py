@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import math
 import selectors
 import socket
 import threading
@@ -250,12 +251,17 @@ def _parse_json(text: str) -> Any:
 
 
 def _retry_after(header: Optional[str]) -> Optional[float]:
+    """``Retry-After`` in seconds (a number of seconds, or an HTTP date); None when absent.
+    A number that is not finite (``inf``, ``nan``, ``1e400``) counts as absent: the
+    sender, waiting for it, would never send again."""
     if header is None:
         return None
     try:
-        return max(0.0, float(header))
+        seconds = float(header)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(header)
     except (TypeError, ValueError):

@@ -43,6 +43,23 @@ class HttpTransportTest(unittest.TestCase):
         with self.assertRaises(RetryableError):
             self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
 
+    def test_a_retry_after_that_is_not_a_finite_number_of_seconds_is_taken_as_none(self):
+        for header in ("inf", "Infinity", "-inf", "nan", "1e400"):
+            with self.subTest(header=header):
+                self.server.overrides.append((503, {"retry-after": header}, {}))
+                with self.assertRaises(RetryableError) as caught:
+                    self.transport.request("GET", "/experiments/1/searcher/best_searcher_validation_metric")
+                self.assertIsNone(caught.exception.retry_after)
+
+    def test_reports_are_delivered_after_an_answer_that_says_to_retry_after_infinity(self):
+        self.server.overrides.append((503, {"retry-after": "inf"}, {}))
+        ctx = open_context(self.transport, env=self.server.env())
+        self.addCleanup(ctx.close, 0)
+        ctx.train.report_training_metrics(1, {"loss": 1.0})
+        # A bound only against hanging forever: delivery takes a backoff's delay.
+        self.assertTrue(ctx.flush(10), "the report was never sent again")
+        self.assertEqual([m["stepsCompleted"] for m in self.fm.training_metrics], [1])
+
     def test_an_unreachable_master_is_retryable_and_named_by_its_url(self):
         self.server.close()
         with self.assertRaises(RetryableError) as caught:

@@ -5,17 +5,19 @@ still end when what they wait for happens."""
 import threading
 import unittest
 
-from pushtune.errors import PreemptedError, RequestError
+from pushtune import SearchMethod, SearchRunner
+from pushtune.errors import PreemptedError, RequestError, RetryableError
 from pushtune.testing import FakeMaster
 
-from .support import open_context, wait_until
+from .support import Scripted, open_context, wait_until
 
 #: Longer than any wait the standard library accepts (about 292 years).
 PAST_TIMEOUT_MAX = threading.TIMEOUT_MAX * 10
 
 
-def raised_by(fn):
-    """Runs ``fn`` on a thread; the exception it raises, once it has."""
+def raised_by(fn, daemon=False):
+    """Runs ``fn`` on a thread; the exception it raises, once it has. ``daemon``: a
+    thread left waiting does not hold the tests' process at its exit."""
     outcome = []
 
     def run():
@@ -24,7 +26,7 @@ def raised_by(fn):
         except BaseException as error:  # noqa: BLE001 - what the test looks at
             outcome.append(error)
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=daemon)
     thread.start()
     return thread, outcome
 
@@ -58,6 +60,17 @@ class LongWaitsTest(unittest.TestCase):
         with self.assertRaises(RequestError) as caught:
             ctx.flush(PAST_TIMEOUT_MAX)
         self.assertEqual(caught.exception.code, "STALE_ALLOCATION")
+
+    def test_a_search_runner_told_to_retry_after_longer_than_python_can_time_waits(self):
+        def answer(method, path, body):
+            raise RetryableError("503 overloaded", 503, PAST_TIMEOUT_MAX)
+
+        runner = SearchRunner(SearchMethod(), 1, transport=Scripted(answer), wait_seconds=0)
+        # Nothing ends this wait: the thread is left to it.
+        thread, outcome = raised_by(runner.run, daemon=True)
+        thread.join(0.5)
+        self.assertEqual(outcome, [])
+        self.assertTrue(thread.is_alive(), "the runner stopped waiting")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ from typing import Any, Dict, List, Optional
 import pushtune
 from pushtune import SearchMethod, SearchRunner, SearchState, close, shutdown, validate_after
 from pushtune.errors import RequestError
+from pushtune.transport import HttpTransport
+
+from .support import HttpFakeMaster
 
 LRS = [0.001, 0.003, 0.01, 0.03]
 RUNGS = [100, 300, 1000]
@@ -206,6 +209,15 @@ class SearchRunnerTest(unittest.TestCase):
         self.assertEqual(method.exits, [(1, "INVALID_HP")])
         created = [(op["requestId"], op["hparams"]["lr"]) for op in master.accepted if op["type"] == "create"]
         self.assertEqual(created, [(1, 0.09), (2, 0.01), (3, 0.02)])
+
+    def test_an_answer_that_says_to_retry_after_infinity_is_retried_as_any_other(self):
+        master = FakeCustomMaster()
+        server = HttpFakeMaster(master)
+        self.addCleanup(server.close)
+        transport = HttpTransport(server.url, server.token)
+        self.addCleanup(transport.close)
+        server.overrides.append((503, {"retry-after": "inf"}, {}))
+        self.assertEqual(SearchRunner(Halving(), 1, transport=transport, wait_seconds=0).run(), "COMPLETED")
 
     def test_without_master_and_token_it_says_what_is_missing(self):
         with self.assertRaises(ValueError) as caught:
