@@ -19,7 +19,7 @@ _MAX_NAME_LENGTH = 200
 
 def check_steps(steps: Any, what: str) -> int:
     if not _is_steps(steps):
-        raise InvalidReportError(f"{what}: steps must be an integer >= 0, got {steps!r}")
+        raise InvalidReportError(f"{what}: steps must be an integer >= 0, got {_shown(steps)}")
     return operator.index(steps)
 
 
@@ -27,7 +27,7 @@ def check_report(group: str, steps: Any, metrics: Any) -> Metrics:
     """Checks one metrics report and returns a copy of its metrics as plain floats
     (numpy and torch scalars are taken; later changes by the caller do not reach the queue)."""
     if not _is_steps(steps):
-        raise InvalidReportError(f"{group} metrics: steps must be an integer >= 0, got {steps!r}")
+        raise InvalidReportError(f"{group} metrics: steps must be an integer >= 0, got {_shown(steps)}")
     if not isinstance(metrics, Mapping):
         raise InvalidReportError(
             f"{group} metrics at step {steps}: expected a dict of numbers, got {type(metrics).__name__}"
@@ -41,7 +41,7 @@ def check_report(group: str, steps: Any, metrics: Any) -> Metrics:
         number = _number(value)
         if number is None:
             raise InvalidReportError(
-                f'{group} metrics at step {steps}: metric "{name}" is {value!r}; only finite numbers can be reported'
+                f'{group} metrics at step {steps}: metric "{name}" is {_shown(value)}; only finite numbers can be reported'
             )
         copy[name] = number
     return copy
@@ -50,7 +50,7 @@ def check_report(group: str, steps: Any, metrics: Any) -> Metrics:
 def check_finite(value: Any, what: str) -> float:
     number = _number(value)
     if number is None:
-        raise InvalidReportError(f"{what} is {value!r}; only finite numbers can be reported")
+        raise InvalidReportError(f"{what} is {_shown(value)}; only finite numbers can be reported")
     return number
 
 
@@ -63,10 +63,21 @@ def _number(value: Any) -> Optional[float]:
     if isinstance(value, (int, Real)) or hasattr(value, "__float__"):
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past a float's range
             return None
         return number if math.isfinite(number) else None
     return None
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``; an int too long for it (past 4300 digits, Python's limit on
+    turning an int into text) is shown by its size."""
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"an integer of {abs(value).bit_length()} bits"
+        raise
 
 
 def _is_steps(steps: Any) -> bool:

@@ -203,6 +203,17 @@ class ReportsTest(unittest.TestCase):
             with self.assertRaisesRegex(pushtune.InvalidReportError, "steps must be an integer"):
                 ctx.train.report_training_metrics(-1, {"loss": 1.0})
 
+    def test_an_integer_too_large_for_a_float_is_refused_naming_the_metric(self):
+        fm = FakeMaster()
+        with open_context(fm) as ctx:
+            for value in (10**400, 10**5000):  # past a float's range; past what repr() shows
+                with self.subTest(digits=value.bit_length()):
+                    with self.assertRaisesRegex(pushtune.InvalidReportError, 'metric "loss" is '):
+                        ctx.train.report_training_metrics(1, {"loss": value})
+                    with self.assertRaisesRegex(pushtune.InvalidReportError, 'steps must be an integer'):
+                        ctx.train.report_training_metrics(value, {"loss": 1.0})
+        self.assertEqual(fm.training_metrics, [])
+
     def test_numpy_like_scalars_are_reported_as_numbers(self):
         class Scalar:
             def __float__(self):
