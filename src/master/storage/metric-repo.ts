@@ -158,7 +158,15 @@ export async function addMetrics(
   if (reports.length === 0) return { inserted: 0, conflicts: [] };
   if (inTransaction) {
     await sql`savepoint add_metrics`.execute(db);
-    const result = await insertOrConflict(db, dialect, trialId, runId, reports);
+    let result: { inserted: number; conflicts: MetricConflict[] };
+    try {
+      result = await insertOrConflict(db, dialect, trialId, runId, reports);
+    } catch (err) {
+      // A batch that fails after its first statement must not leave its first rows to commit with the caller's.
+      await sql`rollback to savepoint add_metrics`.execute(db);
+      await sql`release savepoint add_metrics`.execute(db);
+      throw err;
+    }
     if (result.conflicts.length > 0) await sql`rollback to savepoint add_metrics`.execute(db);
     await sql`release savepoint add_metrics`.execute(db);
     return result;

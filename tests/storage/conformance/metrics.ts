@@ -184,6 +184,18 @@ export function metricTests(ctx: ConformanceContext): void {
     expect(await store.listSearcherEvents(experiment.id)).toHaveLength(1);
   });
 
+  test("a batch that fails after its first statement inside a caller's transaction leaves none of its rows", async () => {
+    const { store, experiment, trial } = await setup(ctx);
+    const batch = training(Array.from({ length: 1_001 }, (_, i) => i + 1));
+    batch[1_000] = { ...batch[1_000]!, reportTime: new Date(Number.NaN) };
+    await store.transaction(async (tx) => {
+      await expect(tx.addMetrics(trial.id, 0, batch)).rejects.toThrow(/invalid Date/);
+      await tx.appendSearcherEvent(experiment.id, { type: "initialize" });
+    });
+    expect(await store.listMetrics({ trialId: trial.id, limit: 2_000 })).toEqual([]);
+    expect(await store.listSearcherEvents(experiment.id)).toHaveLength(1);
+  });
+
   test("a batch larger than one statement inserts whole", async () => {
     const { store, trial } = await setup(ctx);
     const steps = Array.from({ length: 2_500 }, (_, i) => i + 1);
