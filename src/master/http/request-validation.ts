@@ -7,6 +7,9 @@
  *   leading zero (so `/trials/1.5`, `/trials/0x10` and `/trials/010` are 400,
  *   not trials 1, 16 and 10), a number is a decimal with an optional exponent,
  *   a boolean is `true` or `false`. Anything else stays text and fails the check.
+ * - A `date-time` is one a JavaScript `Date` can hold: RFC 3339 also allows a
+ *   leap second ("23:59:60") and RFC 9557 a bracketed suffix ("[Europe/Paris]"),
+ *   which `new Date()` reads as an invalid Date that no store can keep.
  * - After the schema, what no schema keyword can say: no string anywhere
  *   (values or keys) holds a NUL character (PostgreSQL cannot store one, and
  *   a key with one is never what a user meant), and no JSON value nests
@@ -14,6 +17,10 @@
  */
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
+import { Format, IsDateTime } from "typebox/format";
+
+// Registered before any route compiles its checker: compiled checks take the format's function as it is then.
+Format.Set("date-time", (value) => IsDateTime(value) && !Number.isNaN(Date.parse(value)));
 
 /** Deepest nesting of arrays and objects any request may carry (a body's top level is depth 1). */
 export const MAX_JSON_DEPTH = 32;
@@ -83,6 +90,14 @@ export function jsonValueIssue(value: unknown): Issue | null {
   return null;
 }
 
+/** TypeBox's message, or a plainer one where its own would leave a user guessing. */
+function explained(e: { keyword: string; params: unknown; message: string }): string {
+  const format = (e.params as { format?: unknown } | null)?.format;
+  return e.keyword === "format" && format === "date-time"
+    ? 'must be a date-time such as "2024-05-01T12:00:00.000Z" (RFC 3339, without a leap second or a [bracketed] suffix)'
+    : e.message;
+}
+
 function validationError(issues: Issue[], httpPart: string | undefined): Error {
   return Object.assign(
     new Error(issues.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")),
@@ -102,7 +117,7 @@ export function compileValidator({ schema, httpPart }: { schema: TSchema; httpPa
     if (!check.Check(value)) {
       const issues = [...check.Errors(value)]
         .slice(0, 10)
-        .map((e) => ({ ...e, instancePath: e.instancePath }));
+        .map((e) => ({ ...e, instancePath: e.instancePath, message: explained(e) }));
       return { error: validationError(issues, httpPart) };
     }
     return { value };

@@ -2,7 +2,8 @@
  * Input at the edges of what a store can hold is refused with a 400 naming
  * the field, on either store, and leaves nothing behind: integers past 2^53
  * (or past 2^31 where a column is `integer`), NUL characters, JSON nested
- * thousands deep. Run by one test file per store.
+ * thousands deep, times a JavaScript `Date` cannot hold. Run by one test file
+ * per store.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -154,6 +155,67 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
       "metrics",
     ],
     [
+      "a leap second in a log line's time",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/logs`,
+          JSON.stringify({
+            lines: [
+              { stream: "stdout", line: "before", time: "2016-12-31T23:59:59Z" },
+              { stream: "stdout", line: "leap", time: "2016-12-31T23:59:60Z" },
+            ],
+          }),
+          token,
+        ),
+      "body/lines/1/time",
+    ],
+    [
+      "a time zone name after a log line's time",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/logs`,
+          JSON.stringify({
+            lines: [
+              { stream: "stderr", line: "x", time: "2024-03-01T10:00:00+01:00[Europe/Paris]" },
+            ],
+          }),
+          token,
+        ),
+      "body/lines/0/time",
+    ],
+    [
+      "a leap second in a metric report's time",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/metrics`,
+          `{"trialRunId":1,"reports":[{"group":"training","stepsCompleted":1,"metrics":{"loss":1},"reportTime":"2016-12-31T15:59:60-08:00"}]}`,
+          token,
+        ),
+      "body/reports/0/reportTime",
+    ],
+    [
+      "1,001 metric reports, the last with a leap second",
+      () =>
+        send(
+          "POST",
+          `/trials/${trialId}/metrics`,
+          JSON.stringify({
+            trialRunId: 1,
+            reports: Array.from({ length: 1001 }, (_, i) => ({
+              group: "training",
+              stepsCompleted: i + 1,
+              metrics: { loss: 1 },
+              ...(i === 1000 ? { reportTime: "2016-12-31T23:59:60Z" } : {}),
+            })),
+          }),
+          token,
+        ),
+      "body/reports/1000/reportTime",
+    ],
+    [
       "checkpoint metadata nested 4,500 deep",
       () => send("POST", "/checkpoints", checkpoint(`"metadata":{"x":${deep(4500)}}`), token),
       "metadata",
@@ -186,6 +248,9 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
 
     test("nothing was stored, and the store still answers", async () => {
       expect((await tm.store.listCheckpoints({ trialId })).length).toBe(0);
+      expect(await tm.store.listMetrics({ trialId, limit: 5000 })).toEqual([]);
+      await tm.master.supervisor.logs.flush();
+      expect(await tm.store.listLogs({ trialId, limit: 100 })).toEqual([]);
       const list = await tm.admin.get<{ experiments: { name: string }[] }>("/experiments");
       expect(list.status).toBe(200);
       expect(list.body.experiments.map((e) => e.name)).toEqual(["asha-test"]);
