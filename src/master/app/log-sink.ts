@@ -43,7 +43,8 @@ export class LogSink {
   }
 
   private push(line: Omit<LogLine, "id">): void {
-    this.buffer.push(line);
+    // A time no store can keep would fail the whole batch's insert: the line is kept, at the time it came.
+    this.buffer.push(Number.isNaN(line.time.getTime()) ? { ...line, time: this.ctx.now() } : line);
     if (this.buffer.length >= FLUSH_LINES) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);

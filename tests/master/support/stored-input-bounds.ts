@@ -256,6 +256,28 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
       expect(list.body.experiments.map((e) => e.name)).toEqual(["asha-test"]);
     });
 
+    test("a buffered log line with a time no Date holds costs no other line its place", async () => {
+      const { allocationId } = [...tm.launcher.live.values()][0]!;
+      tm.launcher.log(allocationId, "captured from the process");
+      tm.master.supervisor.logs.addMany([
+        {
+          trialId,
+          allocationId,
+          time: new Date("2016-12-31T23:59:60Z"),
+          stream: "stdout",
+          line: "leap",
+        },
+        { trialId, allocationId, time: new Date(0), stream: "stdout", line: "pushed" },
+      ]);
+      await tm.master.supervisor.logs.flush();
+      const lines = await tm.store.listLogs({ trialId, limit: 100 });
+      expect(lines.map((l) => l.line).sort()).toEqual([
+        "captured from the process",
+        "leap",
+        "pushed",
+      ]);
+    });
+
     test("metadata nested 32 deep and sizes up to 2^53 - 1 are accepted", async () => {
       const res = await send(
         "POST",
