@@ -10,14 +10,14 @@
  * - A `date-time` is one a JavaScript `Date` can hold: RFC 3339 also allows a
  *   leap second ("23:59:60") and RFC 9557 a bracketed suffix ("[Europe/Paris]"),
  *   which `new Date()` reads as an invalid Date that no store can keep.
- * - After the schema, what no schema keyword can say: no string anywhere
- *   (values or keys) holds a NUL character (PostgreSQL cannot store one, and
- *   a key with one is never what a user meant), and no JSON value nests
- *   deeper than `MAX_JSON_DEPTH`.
+ * - Before the schema, what no schema keyword can say (json-value-issues.ts):
+ *   no string anywhere (values or keys) holds a NUL character, and no JSON
+ *   value nests deeper than `MAX_JSON_DEPTH`.
  */
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
 import { Format, IsDateTime } from "typebox/format";
+import { jsonValueIssues } from "../../protocol/json-value-issues.js";
 
 // Registered before any route compiles its checker: compiled checks take the format's function as it is then.
 Format.Set("date-time", (value) => IsDateTime(value) && !Number.isNaN(Date.parse(value)));
@@ -57,37 +57,10 @@ function convertText(schema: TSchema, data: unknown): unknown {
 const pointer = (path: string, key: string | number) =>
   `${path}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
 
-/**
- * The first NUL character or too-deep nesting in a JSON value, or null.
- * Iterative, so a value nested thousands deep cannot exhaust the stack here.
- */
-export function jsonValueIssue(value: unknown): Issue | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: "", depth: 1 }];
-  while (stack.length > 0) {
-    const { value: v, path, depth } = stack.pop()!;
-    if (typeof v === "string") {
-      if (v.includes("\u0000")) return { instancePath: path, message: "must not contain NUL" };
-      continue;
-    }
-    if (typeof v !== "object" || v === null) continue;
-    if (depth > MAX_JSON_DEPTH) {
-      return {
-        instancePath: path,
-        message: `must not nest deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
-      };
-    }
-    if (Array.isArray(v)) {
-      for (const [i, item] of v.entries())
-        stack.push({ value: item, path: pointer(path, i), depth: depth + 1 });
-      continue;
-    }
-    for (const [key, item] of Object.entries(v)) {
-      if (key.includes("\u0000"))
-        return { instancePath: path, message: "must not have a key containing NUL" };
-      stack.push({ value: item, path: pointer(path, key), depth: depth + 1 });
-    }
-  }
-  return null;
+/** The first NUL character or too-deep nesting in a JSON value, or null. */
+function jsonValueIssue(value: unknown): Issue | null {
+  const first = jsonValueIssues(value, { child: pointer, maxDepth: MAX_JSON_DEPTH }).next();
+  return first.done ? null : { instancePath: first.value.path, message: first.value.message };
 }
 
 /** TypeBox's message, or a plainer one where its own would leave a user guessing. */

@@ -1,0 +1,65 @@
+/**
+ * What no schema keyword can say about a JSON value, found by the one walk
+ * the master's request validation and the config parser share: a NUL
+ * character in a string or a key (PostgreSQL cannot store one, no process can
+ * be started with one in its command line or environment, and a key with one
+ * is never what a user meant), and nesting past a limit. Iterative, so a value
+ * nested thousands deep cannot exhaust the stack. Pure (no `node:*`).
+ */
+
+export interface JsonValueIssue {
+  /** Where, in the caller's notation ("" is the value itself). */
+  path: string;
+  message: string;
+}
+
+export interface JsonWalk {
+  /** The path of member `key` of the value at `parent`: a JSON pointer, a dotted config path. */
+  child(parent: string, key: string | number): string;
+  /** Deepest nesting of arrays and objects allowed, the value itself being depth 1; no limit when absent. */
+  maxDepth?: number;
+  /**
+   * The value may hold one object in several places, or inside itself (YAML
+   * aliases, objects built in code): each object is walked once. Parsed JSON
+   * never does, and is walked without the bookkeeping.
+   */
+  sharedReferences?: boolean;
+}
+
+/** Every issue in `value`, in document order. */
+export function* jsonValueIssues(value: unknown, walk: JsonWalk): Generator<JsonValueIssue> {
+  const seen = walk.sharedReferences ? new Set<object>() : null;
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: "", depth: 1 }];
+  while (stack.length > 0) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) yield { path, message: "must not contain NUL" };
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    if (seen) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+    }
+    if (walk.maxDepth !== undefined && depth > walk.maxDepth) {
+      yield {
+        path,
+        message: `must not nest deeper than ${walk.maxDepth} levels of arrays and objects`,
+      };
+      continue;
+    }
+    // Members are pushed last to first, so that the first is walked first.
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--)
+        stack.push({ value: v[i], path: walk.child(path, i), depth: depth + 1 });
+      continue;
+    }
+    const members = Object.entries(v);
+    if (members.some(([key]) => key.includes("\u0000")))
+      yield { path, message: "must not have a key containing NUL" };
+    for (let i = members.length - 1; i >= 0; i--) {
+      const [key, item] = members[i]!;
+      stack.push({ value: item, path: walk.child(path, key), depth: depth + 1 });
+    }
+  }
+}
