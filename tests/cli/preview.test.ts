@@ -69,6 +69,19 @@ describe.concurrent("pushtune preview", () => {
     expect(plan.totalLength).toBe(24_000);
   });
 
+  it("a config with a NUL written as a YAML escape exits with 2 and names the field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pushtune-preview-"));
+    const path = join(dir, "nul.yaml");
+    await writeFile(
+      path,
+      'entrypoint: x\nhyperparameters: {mode: "a\\0b"}\nsearcher: {name: single, metric: loss, max_length: 100}\n',
+    );
+    const r = await runCli(["preview", path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("hyperparameters.mode: must not contain NUL");
+    expect(r.stdout).toBe("");
+  });
+
   it("a bad config exits with 2 and names the field", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pushtune-preview-"));
     const path = join(dir, "bad.yaml");

@@ -219,6 +219,14 @@ describe("the parser never throws", () => {
     expect(result.ok).toBe(false);
   });
 
+  test("on a YAML alias inside the node it names", () => {
+    const result = parseExperimentConfigYaml(
+      'entrypoint: x\nhyperparameters: {a: &x [1, *x], b: &y {c: *y, d: "\\0"}}\nsearcher: {name: single, metric: m, max_length: 5}\n',
+    );
+    expectWellFormed(result);
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toContain("hyperparameters.b.d");
+  });
+
   test("on a number too large for an integer", () => {
     const result = parseExperimentConfigYaml(
       "entrypoint: x\nsearcher: {name: random, metric: m, max_length: 5, max_trials: 123456789012345678901234567890}\n",

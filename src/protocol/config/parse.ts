@@ -4,7 +4,8 @@
  * Pure (no IO, no `node:*`), so the web UI validates with the master's code.
  * Never throws, whatever the input.
  */
-import { childPath, describeValue, ErrorList, type ParseResult } from "./errors.js";
+import { jsonValueIssues } from "../json-value-issues.js";
+import { childPath, describeValue, ErrorList, indexPath, type ParseResult } from "./errors.js";
 import {
   anyString,
   durationSeconds,
@@ -80,6 +81,9 @@ function topLevelHint(key: string): string | undefined {
   return undefined;
 }
 
+const configChild = (parent: string, key: string | number) =>
+  typeof key === "number" ? indexPath(parent, key) : childPath(parent, key);
+
 function parseConfig(input: unknown, options: ParseOptions): ParseResult {
   const errors = new ErrorList();
   if (input === undefined || input === null || typeof input !== "object" || Array.isArray(input)) {
@@ -91,6 +95,9 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
     errors.add("", `the config must be a mapping, got ${describeValue(input)}`);
     return { ok: false, errors: errors.errors };
   }
+  // A NUL anywhere, as YAML's "\0" writes it: no store keeps one, no process starts with one.
+  for (const issue of jsonValueIssues(m, { child: configChild, sharedReferences: true }))
+    errors.add(issue.path, issue.message);
   rejectUnknownFields(m, "", TOP_LEVEL_FIELDS, errors, topLevelHint);
 
   const name = optional(m, "name", "", anyString, errors, DEFAULT_NAME);

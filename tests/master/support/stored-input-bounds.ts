@@ -17,12 +17,17 @@ interface Answer {
 
 export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
   let tm: TestMaster;
+  let experimentId: number;
   let trialId: number;
   let token: string;
 
   beforeAll(async () => {
     tm = await startTestMaster({ db, slots: 1 });
-    await tm.admin.post("/experiments", { config: ashaConfig(), workdir: "/tmp" });
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: ashaConfig(),
+      workdir: "/tmp",
+    });
+    experimentId = created.body.id;
     await tm.settle();
     const spec = [...tm.launcher.live.values()][0]!;
     trialId = spec.trialId;
@@ -245,6 +250,63 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
       expect(res.body.error?.code).toBe("BAD_REQUEST");
       expect(res.body.error?.message).toContain(field);
     });
+
+    const yaml = (fields: string) =>
+      `${fields}\nsearcher: {name: single, metric: loss, max_length: {batches: 10}}\n`;
+    test.each([
+      [
+        "the name of a new experiment",
+        () => ({
+          url: "/experiments",
+          body: { configYaml: yaml('name: "a\\0b"\nentrypoint: x'), workdir: "/tmp" },
+        }),
+        "name",
+      ],
+      [
+        "the entrypoint of a new experiment",
+        () => ({
+          url: "/experiments",
+          body: { configYaml: yaml('entrypoint: "x\\0"'), workdir: "/tmp" },
+        }),
+        "entrypoint",
+      ],
+      [
+        "a hyperparameter of a new experiment",
+        () => ({
+          url: "/experiments",
+          body: {
+            configYaml: yaml('entrypoint: x\nhyperparameters: {a: "q\\0"}'),
+            workdir: "/tmp",
+          },
+        }),
+        "hyperparameters.a",
+      ],
+      [
+        "a previewed config",
+        () => ({
+          url: "/searcher/preview",
+          body: { configYaml: yaml('name: "\\0"\nentrypoint: x') },
+        }),
+        "name",
+      ],
+      [
+        "the config of a fork",
+        () => ({
+          url: `/experiments/${experimentId}/fork`,
+          body: { configYaml: yaml('entrypoint: "x\\0"') },
+        }),
+        "entrypoint",
+      ],
+    ])(
+      "a NUL in %s, written as a YAML escape, is INVALID_CONFIG naming its path",
+      async (_, request, path) => {
+        const { url, body } = request();
+        const res = await send("POST", url, JSON.stringify(body), tm.adminToken);
+        expect(res.status, JSON.stringify(res.body)).toBe(400);
+        expect(res.body.error?.code).toBe("INVALID_CONFIG");
+        expect(res.body.error?.message).toContain(`${path}: must not contain NUL`);
+      },
+    );
 
     test("nothing was stored, and the store still answers", async () => {
       expect((await tm.store.listCheckpoints({ trialId })).length).toBe(0);

@@ -303,6 +303,39 @@ export const sectionCases: Case[] = [
     errors: [["hyperparameters.__proto__", 'must not be "__proto__"']],
   },
 
+  // NUL characters: no store keeps one, and no process can be started with one.
+  {
+    title: "a NUL written as a YAML escape in the name is named",
+    input: 'name: "a\\0b"\nentrypoint: x\nsearcher: {name: single, metric: m, max_length: 5}\n',
+    errors: [["name", "must not contain NUL"]],
+  },
+  {
+    title: "a NUL in the entrypoint is named",
+    input: cfg({ entrypoint: "node train.js\u0000" }),
+    errors: [["entrypoint", "must not contain NUL"]],
+  },
+  {
+    title: "a NUL in a constant hyperparameter and in a categorical value are both named",
+    input: hp({ a: "q\u0000", opt: { type: "categorical", vals: ["adam", "s\u0000gd"] } }),
+    errors: [
+      ["hyperparameters.a", "must not contain NUL"],
+      ["hyperparameters.opt.vals[1]", "must not contain NUL"],
+    ],
+  },
+  {
+    title: "a NUL in an environment variable's value is named",
+    input: cfg({ environment: { variables: { MODE: "fast\u0000" } } }),
+    errors: [["environment.variables.MODE", "must not contain NUL"]],
+  },
+  {
+    title: "a NUL in a key is named at the mapping holding it",
+    input: cfg({ environment: { variables: { "MO\u0000DE": "fast" } } }),
+    errors: [
+      ["environment.variables", "must not have a key containing NUL"],
+      ['environment.variables["MO\\u0000DE"]', "must be named with letters, digits and _"],
+    ],
+  },
+
   // YAML syntax.
   {
     title: "a YAML syntax error gives the line and column",
