@@ -7,7 +7,8 @@ import { appendFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { FileTail, MAX_LINE_BYTES } from "../../src/master/launcher/slurm/file-tail.js";
+import { MAX_LINE_BYTES } from "../../src/master/launcher/line-splitter.js";
+import { FileTail } from "../../src/master/launcher/slurm/file-tail.js";
 
 let dir: string | null = null;
 afterEach(async () => {
@@ -33,4 +34,16 @@ test("a line without its newline is taken in pieces once it is long, and the rea
   const rest = await tail.read();
   expect(pieces.join("") + rest[0]).toBe(`\r${bar}`);
   expect(rest.slice(1)).toEqual(["epoch 2"]);
+});
+
+test("a long line read at once with its newline is cut into pieces of at most 64 KiB too", async () => {
+  dir = await mkdtemp(join(tmpdir(), "pushtune-file-tail-"));
+  const path = join(dir, "stdout.log");
+  const tail = new FileTail(path);
+  const line = "x".repeat(3 * MAX_LINE_BYTES + 5);
+  await appendFile(path, `${line}\nnext\n`);
+  const lines = await tail.read();
+  for (const piece of lines) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+  expect(lines.slice(0, -1).join("")).toBe(line);
+  expect(lines.at(-1)).toBe("next");
 });

@@ -1,13 +1,15 @@
 /**
  * The local launcher: each allocation is `sh -c <entrypoint>` in the
  * experiment's workdir, in a process group of its own (so a kill reaches
- * everything the trial started), with stdout and stderr read line by line.
+ * everything the trial started), with stdout and stderr read line by line
+ * (a line past `MAX_LINE_BYTES` in pieces, as `LineSplitter` cuts it).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
+import { LineSplitter } from "./line-splitter.js";
 import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
 
 interface Handle {
@@ -69,9 +71,11 @@ export class LocalLauncher implements Launcher {
     this.children.set(spec.allocationId, entry);
     const streams: Promise<void>[] = [];
     for (const stream of ["stdout", "stderr"] as const) {
-      const lines = createInterface({ input: child[stream]!, crlfDelay: Number.POSITIVE_INFINITY });
-      lines.on("line", (line) => this.events?.log(entry.allocationId, stream, line, new Date()));
-      streams.push(new Promise((resolve) => lines.once("close", resolve)));
+      streams.push(
+        readLines(child[stream]!, (line) =>
+          this.events?.log(entry.allocationId, stream, line, new Date()),
+        ),
+      );
     }
     child.once("exit", (code, signal) => {
       // Report the exit only after the last lines are read.
@@ -151,6 +155,18 @@ export class LocalLauncher implements Launcher {
     }
     this.children.clear();
   }
+}
+
+/** Reads a pipe into lines; resolves once it is closed and its last line given out. */
+function readLines(pipe: Readable, onLine: (line: string) => void): Promise<void> {
+  const splitter = new LineSplitter(onLine);
+  pipe.on("data", (chunk: Buffer) => splitter.push(chunk));
+  return new Promise((resolve) =>
+    pipe.once("close", () => {
+      splitter.end();
+      resolve();
+    }),
+  );
 }
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks), or null where there is no /proc. */

@@ -1,18 +1,17 @@
 /**
  * Reads a file that another process appends to, line by line, from a byte
  * offset: a trial's output written by a Slurm job onto a shared file system.
- * Only whole lines are taken (a line is split into bytes before it is decoded,
- * so no character is cut in two); `offset` is the end of the last whole line,
- * so a reader that starts again from it neither loses nor repeats a line. A
- * line that grows past `MAX_LINE_BYTES` without its newline (a progress bar
- * redrawn with carriage returns for a whole epoch) is taken as it stands, so
- * that each read does not read it again from its start.
+ * Only whole lines are taken, cut as `LineSplitter` cuts them (a line past
+ * `MAX_LINE_BYTES` in pieces of that size, no character cut in two);
+ * `offset` is the end of the last line or piece taken, so a reader that
+ * starts again from it neither loses nor repeats a line, and a line that
+ * grows without its newline (a progress bar redrawn with carriage returns for
+ * a whole epoch) is not read again from its start at each read.
  */
 import { open } from "node:fs/promises";
+import { LineSplitter } from "../line-splitter.js";
 
 const CHUNK = 1024 * 1024;
-const NEWLINE = 0x0a;
-export const MAX_LINE_BYTES = 64 * 1024;
 
 export class FileTail {
   constructor(
@@ -33,43 +32,24 @@ export class FileTail {
       return []; // not written yet
     }
     const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
     try {
-      let pending = Buffer.alloc(0);
       let position = this.offset;
       for (;;) {
         const chunk = Buffer.alloc(CHUNK);
         const { bytesRead } = await file.read(chunk, 0, CHUNK, position);
         if (bytesRead === 0) break;
         position += bytesRead;
-        pending = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
-        let start = 0;
-        for (let i = pending.indexOf(NEWLINE); i !== -1; i = pending.indexOf(NEWLINE, start)) {
-          lines.push(decodeLine(pending.subarray(start, i)));
-          start = i + 1;
-        }
-        this.offset += start;
-        pending = pending.subarray(start);
-        if (pending.length > MAX_LINE_BYTES) {
-          // Cut at a character's start: a UTF-8 continuation byte is 10xxxxxx.
-          let cut = MAX_LINE_BYTES;
-          while (cut > 0 && (pending[cut]! & 0xc0) === 0x80) cut--;
-          lines.push(decodeLine(pending.subarray(0, cut)));
-          this.offset += cut;
-          pending = pending.subarray(cut);
-        }
+        splitter.push(chunk.subarray(0, bytesRead));
+        this.offset = position - splitter.pendingBytes;
       }
-      if (final && pending.length > 0) {
-        lines.push(decodeLine(pending));
-        this.offset += pending.length;
+      if (final) {
+        splitter.end();
+        this.offset = position;
       }
     } finally {
       await file.close();
     }
     return lines;
   }
-}
-
-function decodeLine(bytes: Buffer): string {
-  const text = bytes.toString("utf8");
-  return text.endsWith("\r") ? text.slice(0, -1) : text;
 }
