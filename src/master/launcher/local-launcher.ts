@@ -2,7 +2,9 @@
  * The local launcher: each allocation is `sh -c <entrypoint>` in the
  * experiment's workdir, in a process group of its own (so a kill reaches
  * everything the trial started), with stdout and stderr read line by line
- * (a line past `MAX_LINE_BYTES` in pieces, as `LineSplitter` cuts it).
+ * (a line past `MAX_LINE_BYTES` in pieces, as `LineSplitter` cuts it). The
+ * allocation has exited when that `sh` exits: what is left of its group is
+ * killed then, whether or not it still holds the pipes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -11,6 +13,12 @@ import type { Readable } from "node:stream";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
 import { LineSplitter } from "./line-splitter.js";
 import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
+
+/**
+ * How long the pipes of a trial whose main process has exited are still read
+ * for the last lines, when something else holds them open.
+ */
+const PIPE_DRAIN_MS = 1_500;
 
 interface Handle {
   pid: number;
@@ -78,8 +86,19 @@ export class LocalLauncher implements Launcher {
       );
     }
     child.once("exit", (code, signal) => {
-      // Report the exit only after the last lines are read.
+      // The trial ends with its main process. Its pipes may outlive it, held
+      // by what it started in the background (`tensorboard &`) or by a process
+      // that left its group (setsid): the last lines get PIPE_DRAIN_MS to
+      // arrive, then the pipes are closed on this side.
+      const drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, PIPE_DRAIN_MS);
       void Promise.all(streams).then(() => {
+        clearTimeout(drain);
+        // Nothing the trial started outlives it. No other process can take
+        // the group's id while anything is left in it.
+        killGroup(pid);
         this.children.delete(entry.allocationId);
         this.events?.exited(entry.allocationId, { exitCode: code, signal, lost: false });
       });
@@ -135,25 +154,22 @@ export class LocalLauncher implements Launcher {
    */
   async recover(_allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
     const h = handle as Handle | null;
-    if (h?.pid && processStartTime(h.pid) === h.startedAt) {
-      try {
-        process.kill(-h.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (h?.pid && processStartTime(h.pid) === h.startedAt) killGroup(h.pid);
     return "stopped";
   }
 
   async close(): Promise<void> {
-    for (const child of this.children.values()) {
-      try {
-        process.kill(-child.handle.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    for (const child of this.children.values()) killGroup(child.handle.pid);
     this.children.clear();
+  }
+}
+
+/** SIGKILL to a process group, if anything is left in it. */
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // already gone
   }
 }
 
