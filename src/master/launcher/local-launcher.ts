@@ -125,24 +125,25 @@ export class LocalLauncher implements Launcher {
     return entry.handle;
   }
 
-  async terminate(allocationId: string, handle: unknown): Promise<void> {
-    this.signal(allocationId, handle, "SIGTERM");
+  async terminate(allocationId: string, _handle: unknown): Promise<void> {
+    this.signal(allocationId, "SIGTERM");
   }
 
-  async kill(allocationId: string, handle: unknown): Promise<void> {
-    this.signal(allocationId, handle, "SIGKILL");
+  async kill(allocationId: string, _handle: unknown): Promise<void> {
+    this.signal(allocationId, "SIGKILL");
   }
 
-  /** Signals the allocation's process group, unless its process runs another allocation now. */
-  private signal(allocationId: string, handle: unknown, signal: NodeJS.Signals): void {
-    const pid = this.children.get(allocationId)?.handle.pid ?? (handle as Handle | null)?.pid;
-    if (!pid) return;
-    // That process runs another allocation now (it took the next trial): not this one's to stop.
-    for (const child of this.children.values()) {
-      if (child.handle.pid === pid && child.allocationId !== allocationId) return;
-    }
+  /**
+   * Signals the process group of the allocation's process, while that
+   * process runs it. Nothing else: an allocation that has exited, or whose
+   * process took the next trial, is not this one's to stop, and its handle's
+   * pid may be another process's by now.
+   */
+  private signal(allocationId: string, signal: NodeJS.Signals): void {
+    const entry = this.children.get(allocationId);
+    if (!entry) return;
     try {
-      process.kill(-pid, signal);
+      process.kill(-entry.handle.pid, signal);
     } catch {
       // already gone
     }
