@@ -32,7 +32,8 @@ test("a line without its newline is taken in pieces once it is long, and the rea
   expect(before).toBeGreaterThan(MAX_LINE_BYTES / 2);
   await appendFile(path, "\nepoch 2\n");
   const rest = await tail.read();
-  expect(pieces.join("") + rest[0]).toBe(`\r${bar}`);
+  // The carriage return took the line back to its start, as on a terminal.
+  expect(pieces.join("") + rest[0]).toBe(bar);
   expect(rest.slice(1)).toEqual(["epoch 2"]);
 });
 

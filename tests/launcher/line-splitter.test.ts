@@ -1,7 +1,8 @@
 /**
  * How every launcher cuts a trial's output into log lines: at newlines, a
- * `\r\n` like a `\n`, and a line past 64 KiB in pieces of at most that,
- * never a character cut in two, however the bytes arrive.
+ * `\r\n` like a `\n`, a line redrawn with `\r` as it last stood, and a line
+ * past 64 KiB in pieces of at most that, never a character cut in two,
+ * however the bytes arrive.
  */
 import { expect, test } from "vitest";
 import { LineSplitter, MAX_LINE_BYTES } from "../../src/master/launcher/line-splitter.js";
@@ -15,8 +16,19 @@ function split(chunks: Buffer[], end = true): { lines: string[]; splitter: LineS
 }
 
 test("lines end at a newline, a \\r\\n like a \\n, and a last line without its newline is given out at the end", () => {
-  const { lines } = split([Buffer.from("a\r\nb\nprogress\r"), Buffer.from("tail")]);
-  expect(lines).toEqual(["a", "b", "progress\rtail"]);
+  const { lines } = split([Buffer.from("a\r"), Buffer.from("\nb\nlast")]);
+  expect(lines).toEqual(["a", "b", "last"]);
+});
+
+test("a line redrawn with carriage returns is logged as a terminal shows it when it ends", () => {
+  const bar = (p: number) => `epoch 1 ${"#".repeat(p)}${" ".repeat(100 - p)} ${p}%\r`;
+  const chunks = Array.from({ length: 101 }, (_, p) => Buffer.from(bar(p)));
+  const { lines, splitter } = split([...chunks.slice(0, 100)], false);
+  expect(lines).toEqual([]);
+  // Only the last redraw is held, however many came.
+  expect(splitter.pendingBytes).toBe(Buffer.byteLength(bar(99)));
+  splitter.push(Buffer.concat([chunks[100]!, Buffer.from("\nepoch 2\rdone\n")]));
+  expect(lines).toEqual([bar(100).slice(0, -1), "done"]);
 });
 
 test("a character split between chunks is decoded whole", () => {

@@ -1,11 +1,14 @@
 /**
  * Cuts a trial's output, as bytes, into the lines of its logs, for every
  * launcher alike. A line is split off as bytes before it is decoded, so no
- * character is cut in two. No line given out is longer than `MAX_LINE_BYTES`
- * (what one log push may carry): a longer one is given out in pieces of that
- * size, as soon as each piece is there, so a line that never ends (a progress
- * bar redrawn with carriage returns for a whole epoch, or hundreds of
- * megabytes with no newline) holds at most one piece in memory.
+ * character is cut in two. A carriage return goes back to the line's start,
+ * as on a terminal: a line is what a terminal would show of it, so a progress
+ * bar redrawn with `\r` is logged once, as it last stood when its line ended,
+ * not once per redraw nor as every redraw end to end. No line given out is
+ * longer than `MAX_LINE_BYTES` (what one log push may carry): a longer one is
+ * given out in pieces of that size, as soon as each piece is there, so a line
+ * that never ends (hundreds of megabytes with no newline) holds at most one
+ * piece in memory.
  */
 
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -30,6 +33,10 @@ export class LineSplitter {
       this.line(bytes, start, i);
       start = i + 1;
     }
+    // Redrawn: what came before the last carriage return is gone (one at the very end may
+    // still be the first half of a \r\n).
+    const redrawn = bytes.lastIndexOf(CARRIAGE_RETURN, bytes.length - 2);
+    if (redrawn >= start) start = redrawn + 1;
     start = this.pieces(bytes, start, bytes.length);
     // A copy, so that a large chunk is not kept alive by its last bytes.
     this.pending = Buffer.from(bytes.subarray(start));
@@ -41,10 +48,15 @@ export class LineSplitter {
     this.pending = Buffer.alloc(0);
   }
 
-  /** Gives out `bytes[start, end)` as a line, without the `\r` of a `\r\n`. */
+  /**
+   * Gives out `bytes[start, end)` as a line: without the `\r` of a `\r\n`,
+   * and from its last carriage return on.
+   */
   private line(bytes: Buffer, start: number, end: number): void {
     const stop = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
-    const rest = this.pieces(bytes, start, stop);
+    const redrawn = stop > start ? bytes.lastIndexOf(CARRIAGE_RETURN, stop - 1) : -1;
+    const from = redrawn >= start ? redrawn + 1 : start;
+    const rest = this.pieces(bytes, from, stop);
     this.onLine(bytes.toString("utf8", rest, stop));
   }
 
