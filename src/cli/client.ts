@@ -50,12 +50,21 @@ export class ApiFailure extends CliError {
 
 export type Method = "GET" | "POST" | "DELETE";
 
+/** Visible ASCII only: what a bearer token is made of (the master's are base64url). */
+export function isTokenText(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}
+
 export class MasterClient {
   constructor(
     readonly url: string,
     private readonly token: string | null,
     private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  ) {
+    // A header could not carry it; the message must not show it either.
+    if (token !== null && !isTokenText(token))
+      throw new CliError("the token contains characters not allowed in a token", 2);
+  }
 
   createExperiment(body: CreateExperimentBody): Promise<ExperimentDetail> {
     return this.request("POST", "/experiments", body);

@@ -7,6 +7,7 @@
  */
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isTokenText } from "./client.js";
 import { usageError } from "./errors.js";
 import { ADMIN_TOKEN_FILE, DEFAULT_MASTER, defaultDataDir, LOGINS_FILE } from "./paths.js";
 
@@ -100,11 +101,23 @@ async function writeLogins(env: Env, file: LoginsFile): Promise<string> {
   return path;
 }
 
+/**
+ * The token for `url`, checked: one that could not go in an HTTP header (a
+ * second line, a space, a character past ASCII) is a usage error naming where
+ * it came from, never showing it.
+ */
 export async function resolveToken(
   url: string,
   flags: GlobalFlags,
   env: Env,
 ): Promise<ResolvedToken | null> {
+  const found = await findToken(url, flags, env);
+  if (found && !isTokenText(found.token))
+    throw usageError(`${found.source}: contains characters not allowed in a token`);
+  return found;
+}
+
+async function findToken(url: string, flags: GlobalFlags, env: Env): Promise<ResolvedToken | null> {
   if (flags.token) return { token: flags.token, source: "--token" };
   if (env.PUSHTUNE_TOKEN) return { token: env.PUSHTUNE_TOKEN, source: "PUSHTUNE_TOKEN" };
   const saved = (await readLogins(env)).logins[url];
