@@ -1,6 +1,7 @@
 /**
  * Errors that the CLI prints for a person and exits with: 2 for usage (bad
  * flags, arguments or config), 1 for failures, 130 when stopped by Ctrl-C.
+ * (141, with nothing printed, when stdout's reader went away: see io.ts.)
  */
 export class CliError extends Error {
   constructor(

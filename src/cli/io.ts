@@ -24,8 +24,32 @@ export interface Io {
   cwd(): string;
 }
 
+/** The exit status when stdout's reader went away: a process killed by SIGPIPE gets 128 + 13. */
+export const EXIT_OUTPUT_CLOSED = 141;
+
+let watchingOutput = false;
+
+/**
+ * `pushtune … | head`: once the reader stops reading, a write to stdout fails
+ * with EPIPE. That ends the CLI at once and quietly, as SIGPIPE ends `git log`,
+ * whatever the command was doing; no stack trace. A closed stderr is ignored:
+ * there is nobody left to tell.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  if (watchingOutput) return;
+  watchingOutput = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
+    throw err;
+  });
+  process.stderr.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
+}
+
 export function processIo(): Io {
   const env = process.env;
+  endQuietlyWhenOutputCloses();
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),

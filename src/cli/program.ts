@@ -35,7 +35,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
       getErrHelpWidth: () => ctx.io.columns() ?? 80,
     });
   masterCommand(program, ctx);
-  previewCommand(program);
+  previewCommand(program, ctx);
   experimentCommand(program, ctx);
   trialCommand(program, ctx);
   lineageCommands(program, ctx);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { formatConfigErrors, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { formatPreview, previewSearch, previewUnavailable } from "../../searcher/index.js";
+import type { CommandContext } from "../context.js";
 import { CliError } from "../errors.js";
 
 export async function readConfigFile(
@@ -27,7 +28,7 @@ export async function readConfigFile(
   return { config: result.config, text };
 }
 
-export function previewCommand(program: Command): void {
+export function previewCommand(program: Command, ctx: CommandContext): void {
   program
     .command("preview")
     .description("simulate a search and show which trials it would train, and how far")
@@ -47,13 +48,9 @@ export function previewCommand(program: Command): void {
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
         metric: opts.metric,
       });
-      if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify({ trials: result.trials, totalLength: result.totalLength })}\n`,
-        );
-      } else {
-        process.stdout.write(`${formatPreview(config, result)}\n`);
-      }
+      if (opts.json)
+        ctx.print(JSON.stringify({ trials: result.trials, totalLength: result.totalLength }));
+      else ctx.print(formatPreview(config, result));
     });
 }
 
