@@ -3,7 +3,7 @@ import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/res
 import { isEnded } from "../../protocol/api/run-states.js";
 import { formatLength } from "../../searcher/index.js";
 import { asExperimentConfig } from "../experiment-config.js";
-import { NO_STYLE, type Style, styleState } from "./style.js";
+import { NO_STYLE, type Style, styleState, styleStateCell } from "./style.js";
 import { type Column, renderFields, renderTable } from "./table.js";
 import { formatDuration, formatMetric, formatPercent, formatTime } from "./values.js";
 
@@ -30,7 +30,7 @@ export function experimentTable(
     {
       header: "STATE",
       value: (e) => e.state,
-      color: (p, e, s) => styleState(s, e.state) + p.slice(e.state.length),
+      color: (p, e, s) => styleStateCell(s, e.state, p),
     },
     { header: "OWNER", value: (e) => e.owner.username, optional: 2 },
     { header: "SEARCHER", value: (e) => e.searcher, optional: 2 },

@@ -47,13 +47,27 @@ export function styleFor(io: Pick<Io, "isTTY" | "env">): Style {
   return colorsWanted(io) ? ANSI_STYLE : NO_STYLE;
 }
 
+/** The colour of an experiment or trial state, by how it ended. */
+function stateColour(style: Style, state: string): (s: string) => string {
+  if (state === "COMPLETED") return style.green;
+  if (state === "ERROR" || state === "STOPPING_ERROR") return style.red;
+  if (state === "ACTIVE") return style.cyan;
+  if (state === "PAUSED" || state.startsWith("STOPPING")) return style.yellow;
+  return style.dim;
+}
+
 /** Experiment and trial states, coloured by how they ended. */
 export function styleState(style: Style, state: string): string {
-  if (state === "COMPLETED") return style.green(state);
-  if (state === "ERROR" || state === "STOPPING_ERROR") return style.red(state);
-  if (state === "ACTIVE") return style.cyan(state);
-  if (state === "PAUSED" || state.startsWith("STOPPING")) return style.yellow(state);
-  return style.dim(state);
+  return stateColour(style, state)(state);
+}
+
+/**
+ * A table cell that starts with `state` as it is shown: padded, or cut to
+ * "COMPL…". The state's part of it is coloured, the rest left as it is, so the
+ * cell keeps its width.
+ */
+export function styleStateCell(style: Style, state: string, cell: string): string {
+  return stateColour(style, state)(cell.slice(0, state.length)) + cell.slice(state.length);
 }
 
 export function stripAnsi(s: string): string {

@@ -4,7 +4,7 @@ import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js"
 import type { LengthUnit } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/index.js";
 import { usageError } from "../errors.js";
-import { NO_STYLE, type Style, styleState } from "./style.js";
+import { NO_STYLE, type Style, styleState, styleStateCell } from "./style.js";
 import { type Column, renderFields, renderTable } from "./table.js";
 import {
   formatCount,
@@ -103,7 +103,7 @@ export function trialTable(
         const ignoring = ignoringPreemption(t);
         return `${t.state}${t.running ? "*" : ""}${ignoring ? ` (${ignoring})` : ""}`;
       },
-      color: (p, t, s) => styleState(s, t.state) + p.slice(t.state.length),
+      color: (p, t, s) => styleStateCell(s, t.state, p),
     },
     {
       header: `BEST ${metric.name}`,
