@@ -1,9 +1,11 @@
 /**
  * A block of lines at the bottom of a terminal, redrawn in place: each draw
  * moves the cursor back over the previous block and clears it first. Lines
- * that wrap are counted by their visible width, escape codes excluded.
+ * that wrap are counted by the rows they take, escape codes excluded and wide
+ * characters (CJK, emoji) counted as two columns.
  */
 import { stripAnsi } from "../format/style.js";
+import { terminalRows } from "../format/width.js";
 
 const ESC = "\u001b[";
 
@@ -24,7 +26,7 @@ export class LiveRegion {
     this.rows = 0;
     for (const line of lines) {
       text += `${line}\n`;
-      this.rows += Math.max(1, Math.ceil(stripAnsi(line).length / width));
+      this.rows += terminalRows(stripAnsi(line), width);
     }
     this.write(text);
   }

@@ -21,6 +21,7 @@ import {
   pickHparams,
   varyingHparams,
 } from "../format/values.js";
+import { displayWidth } from "../format/width.js";
 
 export interface FollowSnapshot {
   experiment: ExperimentDetail;
@@ -139,7 +140,7 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
       ? ""
       : ` · ETA ${formatDuration(e.etaSeconds)}`;
   const after = ` ${formatPercent(e.progress).padStart(4)}${eta} · ${bestText(snapshot)}`;
-  const barSize = Math.max(10, Math.min(40, width - after.length - 2));
+  const barSize = Math.max(10, Math.min(40, width - displayWidth(after) - 2));
   lines.push(`${style.cyan(progressBar(e.progress, barSize))}${after}`);
 
   const tally = tallyTrials(snapshot);

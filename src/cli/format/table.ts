@@ -3,9 +3,11 @@
  * they can; otherwise, in order: flexible columns (hyperparameters, names)
  * shrink to their `min`, optional columns are left out, flexible columns
  * shrink further (to 8), and last the widest fixed columns shrink. Cut cells
- * end in "…".
+ * end in "…". Widths are terminal columns (`displayWidth`): a CJK character
+ * or an emoji takes two.
  */
 import { NO_STYLE, type Style } from "./style.js";
+import { displayWidth, padEndToWidth, padStartToWidth, sliceToWidth } from "./width.js";
 
 export interface Column<R> {
   header: string;
@@ -32,10 +34,11 @@ export interface TableOptions {
 
 const GAP = 2;
 
+/** `text` cut to at most `width` columns, ending in "…" when cut; a character is never split. */
 export function truncate(text: string, width: number): string {
-  if (text.length <= width) return text;
-  if (width <= 1) return text.slice(0, Math.max(width, 0));
-  return `${text.slice(0, width - 1)}…`;
+  if (displayWidth(text) <= width) return text;
+  if (width <= 1) return sliceToWidth(text, width);
+  return `${sliceToWidth(text, width - 1)}…`;
 }
 
 /** Flexible columns never get narrower than this, unless their content is. */
@@ -82,7 +85,7 @@ export function renderTable<R>(
   const style = options.style ?? NO_STYLE;
   const allCells = rows.map((row) => allColumns.map((c) => c.value(row).replace(/\s*\n\s*/g, " ")));
   const natural = allColumns.map((c, i) =>
-    Math.max(c.header.length, ...allCells.map((r) => r[i]!.length)),
+    Math.max(displayWidth(c.header), ...allCells.map((r) => displayWidth(r[i]!))),
   );
   const flex = allColumns.map((c) => c.flex === true);
   const soft = allColumns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? FLEX_FLOOR : 3)));
@@ -112,9 +115,9 @@ export function renderTable<R>(
   const pad = (text: string, i: number) => {
     const w = widths[i]!;
     const cut = truncate(text, w);
-    if (columns[i]!.align === "right") return cut.padStart(w);
+    if (columns[i]!.align === "right") return padStartToWidth(cut, w);
     // The last column is not padded: no trailing blanks, styled or not.
-    return i === columns.length - 1 ? cut : cut.padEnd(w);
+    return i === columns.length - 1 ? cut : padEndToWidth(cut, w);
   };
   const join = (parts: string[]) => parts.join(" ".repeat(GAP)).trimEnd();
   const header = join(columns.map((c, i) => style.bold(pad(c.header, i))));
@@ -132,6 +135,6 @@ export function renderTable<R>(
 
 /** `key  value` lines with the keys aligned, for describe commands. */
 export function renderFields(fields: [string, string][], style: Style = NO_STYLE): string[] {
-  const w = Math.max(0, ...fields.map(([k]) => k.length));
-  return fields.map(([k, v]) => `${style.dim(k.padEnd(w))}  ${v}`);
+  const w = Math.max(0, ...fields.map(([k]) => displayWidth(k)));
+  return fields.map(([k, v]) => `${style.dim(padEndToWidth(k, w))}  ${v}`);
 }
