@@ -10,6 +10,7 @@ import { trialCommand } from "./commands/trial.js";
 import { userCommand } from "./commands/user.js";
 import { CommandContext } from "./context.js";
 import { CliError } from "./errors.js";
+import { printableLines } from "./format/printable.js";
 import { type Io, processIo } from "./io.js";
 
 export function buildProgram(ctx: CommandContext = new CommandContext(processIo())): Command {
@@ -58,11 +59,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // Messages quote what was given (an argument, a file name, the master's words): shown escaped.
     if (err instanceof CliError) {
-      io.err(`pushtune: ${err.message}\n`);
+      io.err(`pushtune: ${printableLines(err.message)}\n`);
       return err.exitCode;
     }
-    io.err(`pushtune: ${(err as Error).message ?? String(err)}\n`);
+    io.err(`pushtune: ${printableLines((err as Error).message ?? String(err))}\n`);
     return 1;
   }
 }

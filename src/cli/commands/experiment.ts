@@ -11,6 +11,7 @@ import { loadSummary, summaryJson } from "../experiment-summary.js";
 import { followExperiment } from "../follow/follow.js";
 import { describeSummary } from "../format/experiment-summary.js";
 import { describeExperiment, experimentTable } from "../format/experiments.js";
+import { printable } from "../format/printable.js";
 import { styleState } from "../format/style.js";
 import { sortTrials, trialTable } from "../format/trials.js";
 import { sleep } from "../io.js";
@@ -57,7 +58,7 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
       });
       if (flags.json) return ctx.printJson(created);
       ctx.print(
-        `created experiment ${created.id} (${created.name}): ${created.searcher} on ${created.metric}`,
+        `created experiment ${created.id} (${printable(created.name)}): ${created.searcher} on ${printable(created.metric)}`,
       );
       if (!flags.follow) {
         ctx.print(`follow it with: pushtune experiment follow ${created.id}`);

@@ -13,6 +13,7 @@ import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { CliError } from "../errors.js";
 import { asExperimentConfig } from "../experiment-config.js";
+import { printable } from "../format/printable.js";
 import { readConfigFile } from "./preview.js";
 
 type Flags<T> = T & GlobalFlags;
@@ -30,7 +31,9 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
 
   const created = (e: ExperimentDetail, what: string, json: boolean | undefined) => {
     if (json) return ctx.printJson(e);
-    ctx.print(`created experiment ${e.id} (${e.name}), ${what}: ${e.searcher} on ${e.metric}`);
+    ctx.print(
+      `created experiment ${e.id} (${printable(e.name)}), ${what}: ${e.searcher} on ${printable(e.metric)}`,
+    );
     ctx.print(`follow it with: pushtune experiment follow ${e.id}`);
   };
 

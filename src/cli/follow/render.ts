@@ -10,6 +10,7 @@ import { isEnded } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/index.js";
 import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
+import { printable } from "../format/printable.js";
 import { NO_STYLE, type Style, styleState } from "../format/style.js";
 import { type Column, renderTable, truncate } from "../format/table.js";
 import {
@@ -88,9 +89,10 @@ export function tallyTrials(snapshot: FollowSnapshot): TrialTally {
 function bestText(snapshot: FollowSnapshot): string {
   const { experiment: e, trials } = snapshot;
   const best = bestTrial(trials, e.smallerIsBetter);
-  if (e.bestMetric === null && !best) return `best ${e.metric} –`;
+  const metric = printable(e.metric);
+  if (e.bestMetric === null && !best) return `best ${metric} –`;
   const value = best?.bestValidation ?? e.bestMetric;
-  return `best ${e.metric} ${formatMetric(value)}${best ? ` (trial ${best.id})` : ""}`;
+  return `best ${metric} ${formatMetric(value)}${best ? ` (trial ${best.id})` : ""}`;
 }
 
 /** The progress bar drawn by cli-progress's bar formatter. */
@@ -132,7 +134,7 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
 
   const direction = e.smallerIsBetter ? "smaller is better" : "larger is better";
   lines.push(
-    `${style.bold(`experiment ${e.id}`)} ${clip(e.name)} · ${styleState(style, e.state)} · ${e.searcher} on ${e.metric} (${direction})`,
+    `${style.bold(`experiment ${e.id}`)} ${clip(printable(e.name))} · ${styleState(style, e.state)} · ${e.searcher} on ${printable(e.metric)} (${direction})`,
   );
 
   const eta =
@@ -212,13 +214,13 @@ export function finalSummary(
   lines.push(`experiment ${e.id} ${styleState(style, e.state)}${wall} · ${trials.length} trials`);
   const best = bestTrial(trials, e.smallerIsBetter);
   if (!best) {
-    lines.push(`no trial reported ${e.metric}`);
+    lines.push(`no trial reported ${printable(e.metric)}`);
     return lines;
   }
   lines.push(
-    `best trial ${style.bold(String(best.id))}: ${e.metric} ${style.bold(formatMetric(best.bestValidation))}`,
+    `best trial ${style.bold(String(best.id))}: ${printable(e.metric)} ${style.bold(formatMetric(best.bestValidation))}`,
   );
-  lines.push(`  hparams     ${formatHparams(best.hparams)}`);
+  lines.push(`  hparams     ${printable(formatHparams(best.hparams))}`);
   if (checkpoint?.path) lines.push(`  checkpoint  ${checkpoint.path}`);
   else if (checkpoint)
     lines.push(

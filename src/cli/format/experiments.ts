@@ -3,8 +3,8 @@ import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/res
 import { isEnded } from "../../protocol/api/run-states.js";
 import { formatLength } from "../../searcher/index.js";
 import { asExperimentConfig } from "../experiment-config.js";
-import { NO_STYLE, type Style, styleState, styleStateCell } from "./style.js";
-import { type Column, renderFields, renderTable } from "./table.js";
+import { NO_STYLE, type Style, styleStateCell } from "./style.js";
+import { type Column, type Field, renderFields, renderTable } from "./table.js";
 import { formatDuration, formatMetric, formatPercent, formatTime } from "./values.js";
 
 /** `done/total`, counting trials that ended whatever the reason. */
@@ -58,10 +58,10 @@ export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE)
     e.etaSeconds !== null && !isEnded(e.state) && e.progress > 0
       ? ` · ETA ${formatDuration(e.etaSeconds)}`
       : "";
-  const fields: [string, string][] = [
+  const fields: Field[] = [
     ["id", String(e.id)],
     ["name", e.name],
-    ["state", styleState(style, e.state)],
+    ["state", e.state, (shown) => styleStateCell(style, e.state, shown)],
     ["owner", e.owner.username],
     ["searcher", `${e.searcher} on ${e.metric} (${direction})`],
   ];

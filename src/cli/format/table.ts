@@ -4,8 +4,10 @@
  * shrink to their `min`, optional columns are left out, flexible columns
  * shrink further (to 8), and last the widest fixed columns shrink. Cut cells
  * end in "…". Widths are terminal columns (`displayWidth`): a CJK character
- * or an emoji takes two.
+ * or an emoji takes two. Control characters in cells show as escapes
+ * (`printable`): a name cannot recolour or clear the terminal.
  */
+import { printable } from "./printable.js";
 import { NO_STYLE, type Style } from "./style.js";
 import { displayWidth, padEndToWidth, padStartToWidth, sliceToWidth } from "./width.js";
 
@@ -83,9 +85,12 @@ export function renderTable<R>(
   options: TableOptions,
 ): string[] {
   const style = options.style ?? NO_STYLE;
-  const allCells = rows.map((row) => allColumns.map((c) => c.value(row).replace(/\s*\n\s*/g, " ")));
-  const natural = allColumns.map((c, i) =>
-    Math.max(displayWidth(c.header), ...allCells.map((r) => displayWidth(r[i]!))),
+  const allCells = rows.map((row) =>
+    allColumns.map((c) => printable(c.value(row).replace(/\s*\n\s*/g, " "))),
+  );
+  const headers = allColumns.map((c) => printable(c.header));
+  const natural = headers.map((h, i) =>
+    Math.max(displayWidth(h), ...allCells.map((r) => displayWidth(r[i]!))),
   );
   const flex = allColumns.map((c) => c.flex === true);
   const soft = allColumns.map((c, i) => Math.min(natural[i]!, c.min ?? (c.flex ? FLEX_FLOOR : 3)));
@@ -120,7 +125,7 @@ export function renderTable<R>(
     return i === columns.length - 1 ? cut : padEndToWidth(cut, w);
   };
   const join = (parts: string[]) => parts.join(" ".repeat(GAP)).trimEnd();
-  const header = join(columns.map((c, i) => style.bold(pad(c.header, i))));
+  const header = join(pick(headers).map((h, i) => style.bold(pad(h, i))));
   const body = cells.map((r, j) =>
     join(
       r.map((text, i) => {
@@ -133,8 +138,18 @@ export function renderTable<R>(
   return [header, ...body];
 }
 
-/** `key  value` lines with the keys aligned, for describe commands. */
-export function renderFields(fields: [string, string][], style: Style = NO_STYLE): string[] {
-  const w = Math.max(0, ...fields.map(([k]) => displayWidth(k)));
-  return fields.map(([k, v]) => `${style.dim(padEndToWidth(k, w))}  ${v}`);
+/** A described field: its name, its value, and how to colour the value as shown. */
+export type Field = [key: string, value: string, color?: (shown: string) => string];
+
+/**
+ * `key  value` lines with the keys aligned, for describe commands. Keys and
+ * values are shown `printable`; a value's colour applies to what is shown.
+ */
+export function renderFields(fields: readonly Field[], style: Style = NO_STYLE): string[] {
+  const keys = fields.map(([k]) => printable(k));
+  const w = Math.max(0, ...keys.map(displayWidth));
+  return fields.map(([, v, color], i) => {
+    const shown = printable(v);
+    return `${style.dim(padEndToWidth(keys[i]!, w))}  ${color ? color(shown) : shown}`;
+  });
 }

@@ -4,8 +4,8 @@ import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js"
 import type { LengthUnit } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/index.js";
 import { usageError } from "../errors.js";
-import { NO_STYLE, type Style, styleState, styleStateCell } from "./style.js";
-import { type Column, renderFields, renderTable } from "./table.js";
+import { NO_STYLE, type Style, styleStateCell } from "./style.js";
+import { type Column, type Field, renderFields, renderTable } from "./table.js";
 import {
   formatCount,
   formatHparams,
@@ -136,10 +136,10 @@ export function describeTrial(
   width: number | null,
   style: Style = NO_STYLE,
 ): string[] {
-  const fields: [string, string][] = [
+  const fields: Field[] = [
     ["id", String(t.id)],
     ["experiment", String(t.experimentId)],
-    ["state", `${styleState(style, t.state)}${runningNote(t)}`],
+    ["state", `${t.state}${runningNote(t)}`, (shown) => styleStateCell(style, t.state, shown)],
     ["hparams", formatHparams(t.hparams)],
     ["trained", formatLength(t.lengthTrained, unit)],
     [
