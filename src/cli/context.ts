@@ -1,4 +1,6 @@
 /** What every command gets: the outside world (`Io`) and a way to reach the master. */
+import { ErrorList } from "../protocol/config/errors.js";
+import type { Rule } from "../protocol/config/fields.js";
 import { MasterClient } from "./client.js";
 import { type GlobalFlags, masterUrl, resolveToken } from "./connection.js";
 import { usageError } from "./errors.js";
@@ -42,6 +44,24 @@ export function parseId(what: string, value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 2 ** 31 - 1)
     throw usageError(`${what} id must be a positive integer, got "${value}"`);
   return n;
+}
+
+/**
+ * An integer option, checked by `rule`: the rule of the config field it
+ * stands for, so a flag takes what the file takes. A refusal names the flag:
+ * `--slots: must be an integer >= 1, got -3`.
+ */
+export function integerOption(flag: string, rule: Rule<number>) {
+  return (text: string): number => {
+    const trimmed = text.trim();
+    // Not decimal digits: the text itself, which the rule refuses quoted ("abc", "1.5").
+    const value: unknown = /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) + 0 : text;
+    const errors = new ErrorList();
+    const n = rule.read(value, flag, errors);
+    if (n === undefined)
+      throw usageError(errors.errors.map((e) => `${e.path}: ${e.message}`).join("\n"));
+    return n;
+  };
 }
 
 export function parsePositiveInt(what: string) {

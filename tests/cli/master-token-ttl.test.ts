@@ -19,7 +19,7 @@ describe("master --token-ttl-days", () => {
         days,
       ]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("--token-ttl-days must be between 1 and 36500");
+      expect(r.stderr).toContain("--token-ttl-days: must be an integer between 1 and 36500");
     });
   }
 });

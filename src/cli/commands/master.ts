@@ -5,17 +5,21 @@ import type { Command } from "commander";
 import {
   DEFAULT_POOLS,
   type MasterConfig,
+  POOL_SLOTS,
+  PORT,
   type PoolConfig,
 } from "../../master/config/master-config.js";
 import type { Launcher } from "../../master/launcher/launcher.js";
 import type { CommandRunner } from "../../master/launcher/slurm/command-runner.js";
 import type { ResourcePoolList } from "../../protocol/api/resource-pools.js";
+import { ErrorList } from "../../protocol/config/errors.js";
+import { integer } from "../../protocol/config/fields.js";
+import { MAX_TIMER_SECONDS } from "../../protocol/timers.js";
 import type { GlobalFlags } from "../connection.js";
-import type { CommandContext } from "../context.js";
+import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
 import { resourcePoolTable } from "../format/resource-pools.js";
 import { defaultDataDir } from "../paths.js";
-import { parseIntArg } from "./preview.js";
 
 export interface RunningMaster {
   /** Where this machine reaches the API. */
@@ -112,6 +116,12 @@ export const DEFAULT_STOP_TIMEOUT = 30;
 /** A token lifetime past this is no expiry at all; 100 years also keeps dates representable. */
 const MAX_TOKEN_TTL_DAYS = 36_500;
 
+/** Days a token from a login may last. */
+const TOKEN_TTL_DAYS = integer({ min: 1, max: MAX_TOKEN_TTL_DAYS });
+
+/** Seconds trials may get to checkpoint when the master stops: 0 (killed at once) to the longest timer. */
+const STOP_TIMEOUT = integer({ min: 0, max: MAX_TIMER_SECONDS });
+
 /**
  * Starts a master in this process; used by `pushtune master` and the demo.
  * The master's modules load here, not at startup, so the other commands start fast.
@@ -126,11 +136,12 @@ const MAX_TOKEN_TTL_DAYS = 36_500;
 export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   const given = await settings(flags);
   const ttl = flags.tokenTtlDays;
-  if (ttl !== undefined && !(ttl >= 1 && ttl <= MAX_TOKEN_TTL_DAYS))
-    throw new CliError(
-      `--token-ttl-days must be between 1 and ${MAX_TOKEN_TTL_DAYS}, got ${ttl}`,
-      2,
-    );
+  // Checked again for callers other than the command line (the demo).
+  if (ttl !== undefined) {
+    const errors = new ErrorList();
+    if (TOKEN_TTL_DAYS.read(ttl, "--token-ttl-days", errors) === undefined)
+      throw new CliError(`--token-ttl-days: ${errors.errors[0]!.message}`, 2);
+  }
   const [
     { bootstrapAdmin, createMaster },
     { buildServer },
@@ -282,7 +293,7 @@ export function masterCommand(program: Command, ctx: CommandContext): void {
       "where the database, checkpoints and admin token live (default ~/.pushtune)",
     )
     .option("--host <host>", "address to listen on (default 127.0.0.1)")
-    .option("--port <port>", "port to listen on (default 8080)", parseIntArg)
+    .option("--port <port>", "port to listen on (default 8080)", integerOption("--port", PORT))
     .option(
       "--advertised-url <url>",
       "the URL trials use to reach the master (default: from --host and --port)",
@@ -290,18 +301,18 @@ export function masterCommand(program: Command, ctx: CommandContext): void {
     .option(
       "--slots <n>",
       "trial slots of the default pool (default: its config's, or the number of CPUs)",
-      parseIntArg,
+      integerOption("--slots", POOL_SLOTS),
     )
     .option(
       "--stop-timeout <seconds>",
       "on SIGTERM or SIGINT, seconds trials get to checkpoint and exit before they are killed",
-      parseIntArg,
+      integerOption("--stop-timeout", STOP_TIMEOUT),
       DEFAULT_STOP_TIMEOUT,
     )
     .option(
       "--token-ttl-days <n>",
       "days a user token from a login or user creation lasts (default 30)",
-      parseIntArg,
+      integerOption("--token-ttl-days", TOKEN_TTL_DAYS),
     )
     .action(async (flags: MasterFlags) => {
       const running = await startMaster(flags);

@@ -2,9 +2,10 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatConfigErrors, parseExperimentConfigYaml } from "../../protocol/config/index.js";
+import { EXPERIMENT_SEED } from "../../protocol/config/sections.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { formatPreview, previewSearch, previewUnavailable } from "../../searcher/index.js";
-import type { CommandContext } from "../context.js";
+import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
 
 export async function readConfigFile(
@@ -34,7 +35,11 @@ export function previewCommand(program: Command, ctx: CommandContext): void {
     .description("simulate a search and show which trials it would train, and how far")
     .argument("<config>", "experiment config (YAML)")
     .option("--json", "print the plan as JSON")
-    .option("--seed <n>", "seed for sampling hyperparameters (default: the config's)", parseIntArg)
+    .option(
+      "--seed <n>",
+      "seed for sampling hyperparameters, 0 to 4294967295 (default: the config's)",
+      integerOption("--seed", EXPERIMENT_SEED),
+    )
     .option("--metric <kind>", "synthetic metric: constant or random", "constant")
     .action(async (path: string, opts: { json?: boolean; seed?: number; metric: string }) => {
       if (opts.metric !== "constant" && opts.metric !== "random") {
@@ -52,10 +57,4 @@ export function previewCommand(program: Command, ctx: CommandContext): void {
         ctx.print(JSON.stringify({ trials: result.trials, totalLength: result.totalLength }));
       else ctx.print(formatPreview(config, result));
     });
-}
-
-export function parseIntArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new CliError(`expected an integer, got "${value}"`, 2);
-  return n;
 }

@@ -80,6 +80,12 @@ const SLURM_FIELDS = [
   ...SLURM_OPTION_FIELDS,
 ];
 
+/** What `port` takes; `pushtune master --port` checks the same. 0 is a free port. */
+export const PORT = integer({ min: 0, max: 65_535 });
+
+/** What a pool's `slots` takes; `pushtune master --slots` checks the same. */
+export const POOL_SLOTS = integer({ min: 1 });
+
 /** Pool names end up in URLs, file names and experiment configs: keep them plain. */
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -121,7 +127,7 @@ export function parseMasterConfig(input: unknown): MasterConfigResult {
     const v = optional(m, key, "", nonEmptyString, errors, null);
     if (v !== null) config[key] = v;
   }
-  const port = optional(m, "port", "", integer({ min: 0, max: 65_535 }), errors, null);
+  const port = optional(m, "port", "", PORT, errors, null);
   if (port !== null) config.port = port;
   const url = optional(m, "advertised_url", "", httpUrl, errors, null);
   if (url !== null) config.advertised_url = url;
@@ -163,12 +169,12 @@ function readPool(m: Mapping, path: string, errors: ErrorList): PoolConfig | und
         ? `unknown field for a local pool (a field of launcher: slurm)`
         : undefined,
     );
-    const slots = optional(m, "slots", path, integer({ min: 1 }), errors, null);
+    const slots = optional(m, "slots", path, POOL_SLOTS, errors, null);
     if (name === undefined) return undefined;
     return { name, launcher, ...(slots === null ? {} : { slots }) };
   }
   rejectUnknownFields(m, path, SLURM_FIELDS, errors);
-  const slots = required(m, "slots", path, integer({ min: 1 }), errors, "a Slurm pool");
+  const slots = required(m, "slots", path, POOL_SLOTS, errors, "a Slurm pool");
   const slotType = optional(m, "slot_type", path, oneOf(["cpu", "gpu"]), errors, "cpu");
   const jobsDir = optional(m, "jobs_dir", path, nonEmptyString, errors, null);
   const warning = optional(m, "warning_seconds", path, integer({ min: 1 }), errors, null);

@@ -79,6 +79,9 @@ export function parseResources(value: unknown, path: string, errors: ErrorList):
 /** Seeds are 32-bit: the searcher's generator is seeded from one word. */
 const MAX_SEED = 0xffff_ffff;
 
+/** What `reproducibility.experiment_seed` takes; `pushtune preview --seed` checks the same. */
+export const EXPERIMENT_SEED = integer({ min: 0, max: MAX_SEED });
+
 export function parseReproducibility(
   value: unknown,
   path: string,
@@ -87,8 +90,9 @@ export function parseReproducibility(
 ): { experiment_seed: number } {
   const m = section(value, path, errors);
   rejectUnknownFields(m, path, ["experiment_seed"], errors);
-  const seed = integer({ min: 0, max: MAX_SEED });
-  return { experiment_seed: optional(m, "experiment_seed", path, seed, errors, defaultSeed) };
+  return {
+    experiment_seed: optional(m, "experiment_seed", path, EXPERIMENT_SEED, errors, defaultSeed),
+  };
 }
 
 /** Environment variable names as POSIX shells accept them. */
