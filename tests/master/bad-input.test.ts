@@ -328,6 +328,18 @@ describe("bad input is refused with a 4xx and a clear error", () => {
       "BAD_REQUEST",
     ],
     [
+      "an experiment whose workdir does not exist where its trials would run",
+      () =>
+        raw(
+          "POST",
+          "/experiments",
+          JSON.stringify({ config: ashaConfig(), workdir: "/nonexistent/pushtune-workdir" }),
+          tm.adminToken,
+        ),
+      400,
+      "BAD_REQUEST",
+    ],
+    [
       "a metric page with a negative cursor",
       () => raw("GET", `/trials/${trialId}/metrics?after=-1`, undefined, tm.adminToken),
       400,

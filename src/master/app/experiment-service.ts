@@ -54,6 +54,10 @@ export class ExperimentService {
     const parsed = configFromBody(body, randomInt(0, 2 ** 31 - 1));
     const { yaml } = parsed;
     const config = placeInPool(parsed.config, this.ctx.pools);
+    // Refused here rather than found by every trial failing to start ("spawn sh ENOENT").
+    const pool = this.ctx.pools.get(config.resources.resource_pool!);
+    const workdirIssue = await pool?.launcher.workdirIssue?.(body.workdir);
+    if (workdirIssue) throw new ApiError("BAD_REQUEST", workdirIssue);
     if (body.name) config.name = body.name;
     await checkSourceCheckpoint(this.ctx, config);
     const exp = await this.ctx.store.createExperiment({

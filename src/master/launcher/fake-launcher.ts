@@ -3,6 +3,7 @@
  * the environment it was given, and end allocations with `exit`.
  */
 import type { ExitInfo, Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
+import { localWorkdirIssue } from "./workdir-issue.js";
 
 export class FakeLauncher implements Launcher {
   readonly kind = "fake";
@@ -24,6 +25,11 @@ export class FakeLauncher implements Launcher {
 
   attach(events: LauncherEvents): void {
     this.events = events;
+  }
+
+  /** As the local launcher: the tests' trials would run here. */
+  workdirIssue(workdir: string): Promise<string | null> {
+    return localWorkdirIssue(workdir);
   }
 
   async launch(spec: LaunchSpec): Promise<unknown> {

@@ -46,6 +46,12 @@ export interface Launcher {
   readonly kind?: string;
   /** Called once by the master before any launch. */
   attach(events: LauncherEvents): void;
+  /**
+   * Why trials could not run in `workdir`, or null: a launcher that runs them
+   * on the master's machine can tell when the directory is not there. Asked
+   * when an experiment is created; launchers that cannot tell leave it out.
+   */
+  workdirIssue?(workdir: string): Promise<string | null>;
   /** Starts an allocation; resolves with a JSON handle the master stores (pid, job id …). */
   launch(spec: LaunchSpec): Promise<unknown>;
   /**

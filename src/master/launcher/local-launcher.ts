@@ -13,6 +13,7 @@ import type { Readable } from "node:stream";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
 import { LineSplitter } from "./line-splitter.js";
 import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
+import { localWorkdirIssue } from "./workdir-issue.js";
 
 /**
  * How long the pipes of a trial whose main process has exited are still read
@@ -57,6 +58,10 @@ export class LocalLauncher implements Launcher {
 
   attach(events: LauncherEvents): void {
     this.events = events;
+  }
+
+  workdirIssue(workdir: string): Promise<string | null> {
+    return localWorkdirIssue(workdir);
   }
 
   async launch(spec: LaunchSpec): Promise<Handle> {
