@@ -129,12 +129,30 @@ describe("hyperparameter importance", () => {
       hparamColumns(hparams, config),
       "m",
     );
-    const rows = importances(axes, "m");
+    const rows = importances(axes);
     expect(rows.map((r) => r.key)).toEqual(["lr", "opt", "dropout", "noise"]);
     expect(rows[0]!.explained).toBeGreaterThan(0.5);
     // Ten bins of pure noise explain (10 - 1) / (400 - 1) ≈ 2% by chance; ω² takes that out.
     expect(rows.find((r) => r.key === "noise")!.explained).toBeLessThan(0.01);
     expect(rows.find((r) => r.key === "dropout")!.rho).toBeGreaterThan(0);
     expect(rows.find((r) => r.key === "opt")!.rho).toBeNull();
+  });
+
+  test("a hyperparameter named as the metric is neither taken for it nor brushed with it", () => {
+    const hparams = Array.from({ length: 12 }, (_, i) => ({
+      loss: ["mse", "huber", "l1"][i % 3]!,
+      lr: i,
+    }));
+    const axes = buildAxes(
+      trialsOf(hparams, (h) => Number(h.lr) * 0.1),
+      hparams,
+      hparamColumns(hparams, {}),
+      "loss",
+    );
+    expect(axes.map((a) => a.key)).toEqual(["loss", "lr", "loss (metric)"]);
+    const lr = importances(axes).find((r) => r.key === "lr")!;
+    expect(lr.rho).toBeCloseTo(1);
+    const brush = parseBrush(formatBrush(new Map([["loss (metric)", { lo: 0, hi: 0.35 }]])));
+    expect([...brushMask(axes, brush)]).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -53,7 +53,12 @@ function axisOf(
   return { key, kind, categories, values, min, max };
 }
 
-/** One axis per varying hyperparameter, then the metric (each trial's best validation). */
+/**
+ * One axis per varying hyperparameter, then the metric (each trial's best
+ * validation), always last. A hyperparameter may have the metric's name (`loss`
+ * for the loss function, searching on `loss`): the metric's axis is then keyed
+ * `loss (metric)`, so that neither is taken for the other, nor brushed with it.
+ */
 export function buildAxes(
   trials: readonly TrialSummary[],
   flat: readonly Flat[],
@@ -72,7 +77,8 @@ export function buildAxes(
         n,
       ),
     );
-  axes.push(axisOf(metric, "linear", [], (i) => trials[i]!.bestValidation, n));
+  const metricKey = axes.some((a) => a.key === metric) ? `${metric} (metric)` : metric;
+  axes.push(axisOf(metricKey, "linear", [], (i) => trials[i]!.bestValidation, n));
   return axes;
 }
 

@@ -10,7 +10,7 @@ export function ImportanceView(props: {
   smallerIsBetter: boolean;
 }) {
   const { axes, metric } = props;
-  const rows = useMemo(() => timed("importance", () => importances(axes, metric)), [axes, metric]);
+  const rows = useMemo(() => timed("importance", () => importances(axes)), [axes]);
   const n = rows[0]?.n ?? 0;
   if (rows.length === 0) return <p class="muted">No hyperparameter varies between trials.</p>;
   if (n < 5)

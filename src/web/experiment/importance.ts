@@ -100,9 +100,9 @@ function omegaSquared(ys: Float64Array, bin: Int32Array, count: number): number 
   return Math.max(0, (between - (groups - 1) * within) / (total + within));
 }
 
-/** Importance of each hyperparameter axis for `metric` (the axis with that key), most important first. */
-export function importances(axes: readonly Axis[], metricKey: string): Importance[] {
-  const metric = axes.find((a) => a.key === metricKey);
+/** Importance of each hyperparameter axis for the metric (the last axis, `buildAxes`), most important first. */
+export function importances(axes: readonly Axis[]): Importance[] {
+  const metric = axes.at(-1);
   if (!metric) return [];
   const out: Importance[] = [];
   for (const axis of axes) {
