@@ -116,7 +116,27 @@ function parseSpec(
     return undefined;
   }
   if (!reportMisspeltType(value, path, walk.errors)) return undefined;
+  if (!reportMissingType(value, path, walk.errors)) return undefined;
   return { type: "object", fields: parseGroup(value, path, walk, depth + 1) };
+}
+
+/**
+ * `{minval: 0.0001, maxval: 0.1}` or `{vals: [adam, sgd]}`, with no type (or
+ * an empty one), would otherwise silently become a group of constants, and
+ * every trial the same. A mapping of nothing but spec fields that holds a
+ * range or a list of values is reported instead. Returns false when it reported.
+ */
+function reportMissingType(mapping: Mapping, path: string, errors: ErrorList): boolean {
+  const keys = Object.keys(mapping);
+  if (!keys.every((key) => key === "type" || SPEC_FIELDS.includes(key))) return true;
+  const range = Object.hasOwn(mapping, "minval") && Object.hasOwn(mapping, "maxval");
+  if (!range && !Object.hasOwn(mapping, "vals")) return true;
+  const types = range ? "int, double or log" : "categorical";
+  errors.add(
+    childPath(path, "type"),
+    `is required: ${range ? "minval and maxval make a range" : "vals make a choice"}, so type ${types}; a constant mapping is written {type: const, val: {…}}`,
+  );
+  return false;
 }
 
 /**

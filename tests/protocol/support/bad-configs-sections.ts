@@ -20,6 +20,27 @@ export const sectionCases: Case[] = [
     errors: [["hyperparameters.h.minval", "must be <= maxval (1), got 5"]],
   },
   {
+    title: "a range without a type is not taken for a group of constants",
+    input: hp({
+      lr: { minval: 0.0001, maxval: 0.1 },
+      model: { depth: { minval: 1, maxval: 3, type: null } },
+    }),
+    errors: [
+      [
+        "hyperparameters.lr.type",
+        "is required: minval and maxval make a range, so type int, double or log",
+      ],
+      ["hyperparameters.model.depth.type", "is required: minval and maxval make a range"],
+    ],
+  },
+  {
+    title: "values without a type are not taken for a constant list",
+    input: hp({ optimizer: { vals: ["adam", "sgd"] } }),
+    errors: [
+      ["hyperparameters.optimizer.type", "is required: vals make a choice, so type categorical"],
+    ],
+  },
+  {
     title: "minval above maxval in a nested hyperparameter has the nested path",
     input: hp({ model: { depth: { type: "double", minval: 0.9, maxval: 0.1 } } }),
     errors: [["hyperparameters.model.depth.minval", "must be <= maxval (0.1), got 0.9"]],
