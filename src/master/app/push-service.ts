@@ -134,13 +134,13 @@ export class PushService {
         completedLength: next.length,
         lengthTrained: Math.max(trial.lengthTrained, next.length),
         latestValidation: body.searcherMetric,
-        ...(better(exp.config, body.searcherMetric, trial.bestValidation)
-          ? { bestValidation: body.searcherMetric }
-          : {}),
       });
-      if (better(exp.config, body.searcherMetric, exp.bestMetric)) {
-        await tx.updateExperiment(exp.id, { bestMetric: body.searcherMetric });
-      }
+      // Metric pushes take no lock: the bests are settled by the store, not by what was read here.
+      await tx.offerBestValidation(
+        trialId,
+        body.searcherMetric,
+        exp.config.searcher.smaller_is_better,
+      );
       await this.ctx.driver.apply(
         tx,
         exp,
@@ -237,8 +237,11 @@ export class PushService {
 
   /**
    * One transaction per request. The hot path (training metrics) is a single
-   * batched insert; a batch carrying the searcher metric also updates the
-   * trial's latest and best validation in the same transaction.
+   * batched insert, group-committed; a batch carrying the searcher metric
+   * also sets the trial's latest validation and offers its best to the trial
+   * and the experiment, in the same transaction and without the experiment's
+   * lock: each best is a conditional update, so pushes of several trials at
+   * once keep the best of them.
    */
   async metrics(principal: Principal, trialId: number, body: MetricsBody): Promise<number> {
     const allocation = requireTrialWriter(principal, trialId);
@@ -277,19 +280,15 @@ export class PushService {
     };
     if (!latest) return this.group.submit(insert);
     const last = latest;
+    let best = last.value;
+    for (const r of reports) {
+      const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
+      if (v !== undefined && better(config, v, best)) best = v;
+    }
     return this.ctx.store.transaction(async (tx) => {
       const inserted = await insert(tx);
-      const trial = await tx.getTrial(trialId);
-      const exp = await tx.getExperiment(allocation.experimentId);
-      if (!trial || !exp) return inserted;
-      let best = trial.bestValidation;
-      for (const r of reports) {
-        const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
-        if (v !== undefined && better(config, v, best)) best = v;
-      }
-      await tx.updateTrial(trialId, { latestValidation: last.value, bestValidation: best });
-      if (best !== null && better(config, best, exp.bestMetric))
-        await tx.updateExperiment(exp.id, { bestMetric: best });
+      await tx.updateTrial(trialId, { latestValidation: last.value });
+      await tx.offerBestValidation(trialId, best, config.searcher.smaller_is_better);
       return inserted;
     });
   }

@@ -214,6 +214,10 @@ export class KyselyStore implements Store {
     return trials.updateTrial(this.#db, id, patch);
   }
 
+  offerBestValidation(trialId: number, value: number, smallerIsBetter: boolean): Promise<void> {
+    return this.#atomic((db) => trials.offerBestValidation(db, trialId, value, smallerIsBetter));
+  }
+
   // trial operations
 
   addTrialOp(trialId: number, length: number): Promise<TrialOpRow> {

@@ -137,6 +137,15 @@ export interface Store {
     >,
   ): Promise<void>;
 
+  /**
+   * A validation of the trial's searcher metric: `value` becomes the trial's
+   * best validation, and its experiment's best metric, where it is better than
+   * what they hold (smaller when `smallerIsBetter`). Each is one conditional
+   * UPDATE, so validations offered at the same time keep the best of them in
+   * any order, with no lock held in between.
+   */
+  offerBestValidation(trialId: number, value: number, smallerIsBetter: boolean): Promise<void>;
+
   // trial operations
   addTrialOp(trialId: number, length: number): Promise<TrialOpRow>;
   /** The first op not yet completed, or null. */

@@ -185,3 +185,32 @@ export async function updateTrial(
   if (patch.endReason !== undefined) set.end_reason = patch.endReason;
   await updateById(db, "trials", id, set);
 }
+
+/**
+ * Sets the trial's best validation and its experiment's best metric to
+ * `value` where it is better. The comparison is in each UPDATE's WHERE, which
+ * PostgreSQL evaluates again on the row a concurrent writer committed: of two
+ * offers at once, the worse one finds nothing to change whichever goes first.
+ */
+export async function offerBestValidation(
+  db: Db,
+  trialId: number,
+  value: number,
+  smallerIsBetter: boolean,
+): Promise<void> {
+  const worse = smallerIsBetter ? ">" : "<";
+  await db
+    .updateTable("trials")
+    .set({ best_validation: value })
+    .where("id", "=", trialId)
+    .where((eb) => eb.or([eb("best_validation", "is", null), eb("best_validation", worse, value)]))
+    .execute();
+  await db
+    .updateTable("experiments")
+    .set({ best_metric: value })
+    .where("id", "=", (eb) =>
+      eb.selectFrom("trials").select("experiment_id").where("id", "=", trialId),
+    )
+    .where((eb) => eb.or([eb("best_metric", "is", null), eb("best_metric", worse, value)]))
+    .execute();
+}

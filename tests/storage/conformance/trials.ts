@@ -228,4 +228,45 @@ export function trialTests(ctx: ConformanceContext): void {
     });
     expect(ended?.endedAt?.getTime()).toBe(endedAt.getTime());
   });
+
+  test("an offered validation becomes the trial's and the experiment's best only where it is better", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const [a, b] = [await newTrial(store, experiment, 1), await newTrial(store, experiment, 2)];
+    const bests = async () => [
+      (await store.getExperiment(experiment.id))?.bestMetric,
+      (await store.getTrial(a.id))?.bestValidation,
+      (await store.getTrial(b.id))?.bestValidation,
+    ];
+    await store.offerBestValidation(a.id, 0.5, true);
+    expect(await bests()).toEqual([0.5, 0.5, null]);
+    await store.offerBestValidation(b.id, 0.7, true);
+    expect(await bests()).toEqual([0.5, 0.5, 0.7]);
+    await store.offerBestValidation(b.id, 0.2, true);
+    expect(await bests()).toEqual([0.2, 0.5, 0.2]);
+    // Larger is better: a value replaces only what it is above.
+    await store.offerBestValidation(a.id, 0.4, false);
+    expect(await bests()).toEqual([0.4, 0.5, 0.2]);
+    await store.offerBestValidation(a.id, 0.9, false);
+    expect(await bests()).toEqual([0.9, 0.9, 0.2]);
+  });
+
+  test("validations offered at the same time keep the best of them, whatever their order", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trials = [];
+    for (let i = 1; i <= 8; i++) trials.push(await newTrial(store, experiment, i));
+    for (let round = 0; round < 10; round++) {
+      const values = trials.map((_, i) => 100 - round * 10 - ((i * 5) % 8));
+      await Promise.all(
+        trials.map((t, i) =>
+          store.transaction(async (tx) => {
+            await tx.updateTrial(t.id, { latestValidation: values[i]! });
+            await tx.offerBestValidation(t.id, values[i]!, true);
+          }),
+        ),
+      );
+      expect((await store.getExperiment(experiment.id))?.bestMetric).toBe(Math.min(...values));
+    }
+  });
 }

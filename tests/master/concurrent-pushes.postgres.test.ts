@@ -1,0 +1,4 @@
+/** Pushes that trials send at the same time, on PostgreSQL: each lands as if it had come alone. */
+import { describeConcurrentPushes } from "./support/concurrent-pushes.js";
+
+describeConcurrentPushes("postgres");

@@ -1,0 +1,101 @@
+/**
+ * Pushes that trials send at the same time, on either store: each lands as if
+ * it had come alone. PostgreSQL runs the requests' transactions side by side
+ * (READ COMMITTED), so a read-then-write there loses one of two writes unless
+ * the write itself settles who wins. The races are timing-dependent, so each
+ * test repeats its round of requests; none of them asserts a timing.
+ * Run by one test file per store.
+ */
+import { afterEach, expect, test } from "vitest";
+import { startTestMaster, type TestMaster } from "./harness.js";
+import { running, TrialHandle } from "./trial.js";
+
+const ROUNDS = 30;
+
+/** A random search of `slots` trials at a time, each trained to `length` in one operation. */
+function randomConfig(length: number) {
+  return {
+    name: "concurrent-pushes",
+    entrypoint: "node train.js",
+    hyperparameters: { lr: { type: "log", minval: -4, maxval: -1, base: 10 } },
+    searcher: {
+      name: "random",
+      metric: "validation_loss",
+      smaller_is_better: true,
+      max_length: { batches: length },
+      max_trials: 1000,
+      max_concurrent_trials: 2,
+    },
+  };
+}
+
+export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
+  let tm: TestMaster;
+  afterEach(async () => tm?.close());
+
+  async function experiment(length: number): Promise<{ id: number; trials: TrialHandle[] }> {
+    tm = await startTestMaster({ db, slots: 2 });
+    const res = await tm.admin.post<{ id: number }>("/experiments", {
+      config: randomConfig(length),
+      workdir: "/tmp",
+    });
+    expect(res.status).toBe(201);
+    await tm.settle();
+    return { id: res.body.id, trials: running(tm).map((s) => new TrialHandle(tm, s)) };
+  }
+
+  const bestMetric = async (id: number) => (await tm.store.getExperiment(id))?.bestMetric;
+  const bestValidation = async (t: TrialHandle) => (await tm.store.getTrial(t.id))?.bestValidation;
+
+  test("validations two trials push at once leave the experiment the better of them", async () => {
+    const { id, trials } = await experiment(1000);
+    const [a, b] = trials;
+    if (!a || !b) throw new Error("two trials should run");
+    const wrong: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round beats every round before it; a is better than b.
+      const better = 100 - 2 * round - 1;
+      const answers = await Promise.all([
+        a.metrics("validation", round + 1, { validation_loss: better }),
+        b.metrics("validation", round + 1, { validation_loss: better + 1 }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      const best = await bestMetric(id);
+      if (best !== better) wrong.push(`round ${round}: ${best}, not ${better}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await bestValidation(a)).toBe(100 - 2 * ROUNDS + 1);
+    expect(await bestValidation(b)).toBe(100 - 2 * ROUNDS + 2);
+  });
+
+  test("a completed operation and validations pushed meanwhile leave the trial and the experiment the best of them", async () => {
+    const { id } = await experiment(10);
+    const wrong: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const [a, b] = running(tm).map((s) => new TrialHandle(tm, s));
+      if (!a || !b) throw new Error("two trials should run");
+      const better = 100 - 2 * round - 1;
+      const worse = { validation_loss: better + 1 };
+      // a's completion carries the best result; a itself and b push worse ones at the same time.
+      const answers = await Promise.all([
+        a.api.post(`/trials/${a.id}/searcher/completed_operation`, {
+          op: { length: 10 },
+          searcherMetric: better,
+        }),
+        a.metrics("validation", 5, worse),
+        b.metrics("validation", 5, worse),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      const [experimentBest, trialBest] = [await bestMetric(id), await bestValidation(a)];
+      if (experimentBest !== better || trialBest !== better)
+        wrong.push(
+          `round ${round}: experiment ${experimentBest}, trial ${trialBest}, not ${better}`,
+        );
+      // b ends no better; both make way for the next round's trials.
+      expect((await b.complete(10, 1000)).status).toBe(200);
+      await a.exit(0);
+      await b.exit(0);
+    }
+    expect(wrong).toEqual([]);
+  });
+}
