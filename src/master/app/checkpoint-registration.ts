@@ -10,7 +10,7 @@
  */
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CheckpointBody } from "../../protocol/api/push.js";
-import type { AllocationRow, Store, TrialRow } from "../storage/store.js";
+import type { AllocationRow, CheckpointRow, Store, TrialRow } from "../storage/store.js";
 
 export async function registerCheckpoint(
   store: Store,
@@ -18,30 +18,43 @@ export async function registerCheckpoint(
   allocation: AllocationRow,
   body: CheckpointBody,
 ): Promise<void> {
-  await store.transaction(async (tx) => {
-    const existing = await tx.getCheckpoint(body.uuid);
-    if (existing) {
-      const same =
-        existing.trialId === body.trialId &&
-        existing.stepsCompleted === body.stepsCompleted &&
-        JSON.stringify(existing.resources) === JSON.stringify(body.resources);
-      if (same) return;
-      throw new ApiError(
-        "CHECKPOINT_EXISTS",
-        `checkpoint ${body.uuid} is already registered with other contents`,
-      );
-    }
-    await tx.addCheckpoint({
-      uuid: body.uuid,
-      trialId: body.trialId,
-      experimentId: trial.experimentId,
-      runId: allocation.runId,
-      stepsCompleted: body.stepsCompleted,
-      resources: body.resources,
-      metadata: body.metadata,
+  try {
+    // One transaction: the checkpoint is stored and, from the trial's current run, made its latest.
+    await store.transaction(async (tx) => {
+      const existing = await tx.getCheckpoint(body.uuid);
+      if (existing) return sameReport(existing, body);
+      await tx.addCheckpoint({
+        uuid: body.uuid,
+        trialId: body.trialId,
+        experimentId: trial.experimentId,
+        runId: allocation.runId,
+        stepsCompleted: body.stepsCompleted,
+        resources: body.resources,
+        metadata: body.metadata,
+      });
+      const current = await tx.getTrial(body.trialId);
+      if (current?.runId === allocation.runId)
+        await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
     });
-    const current = await tx.getTrial(body.trialId);
-    if (current?.runId === allocation.runId)
-      await tx.updateTrial(body.trialId, { latestCheckpointUuid: body.uuid });
-  });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    // The uuid was registered meanwhile (an SDK's retry while its first report was in flight):
+    // the insert met that row, and the answer is the one a report after it gets.
+    const existing = await store.getCheckpoint(body.uuid);
+    if (!existing) throw err;
+    sameReport(existing, body);
+  }
+}
+
+/** Nothing for a repeat of the report that registered `existing`; a conflict for another. */
+function sameReport(existing: CheckpointRow, body: CheckpointBody): void {
+  const same =
+    existing.trialId === body.trialId &&
+    existing.stepsCompleted === body.stepsCompleted &&
+    JSON.stringify(existing.resources) === JSON.stringify(body.resources);
+  if (same) return;
+  throw new ApiError(
+    "CHECKPOINT_EXISTS",
+    `checkpoint ${body.uuid} is already registered with other contents`,
+  );
 }

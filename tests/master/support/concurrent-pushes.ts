@@ -6,11 +6,12 @@
  * test repeats its round of requests; none of them asserts a timing.
  * Run by one test file per store.
  */
+import { randomUUID } from "node:crypto";
 import { afterEach, expect, test } from "vitest";
 import { startTestMaster, type TestMaster } from "./harness.js";
 import { running, TrialHandle } from "./trial.js";
 
-const ROUNDS = 30;
+const ROUNDS = 20;
 
 /** A random search of `slots` trials at a time, each trained to `length` in one operation. */
 function randomConfig(length: number) {
@@ -97,5 +98,49 @@ export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
       await b.exit(0);
     }
     expect(wrong).toEqual([]);
+  });
+
+  test("a checkpoint reported twice at once is registered once, and both reports are answered 200", async () => {
+    const { trials } = await experiment(1000);
+    const [a] = trials;
+    if (!a) throw new Error("a trial should run");
+    for (let round = 0; round < ROUNDS; round++) {
+      const report = {
+        uuid: randomUUID(),
+        trialId: a.id,
+        stepsCompleted: round + 1,
+        resources: { "weights.bin": 16 },
+        metadata: { round },
+      };
+      const answers = await Promise.all([
+        a.api.post("/checkpoints", report),
+        a.api.post("/checkpoints", report),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      expect((await tm.store.getTrial(a.id))?.latestCheckpointUuid).toBe(report.uuid);
+    }
+    expect(await tm.store.listCheckpoints({ trialId: a.id })).toHaveLength(ROUNDS);
+  });
+
+  test("two different checkpoints reported at once under one uuid: one is registered, the other is a conflict", async () => {
+    const { trials } = await experiment(1000);
+    const [a] = trials;
+    if (!a) throw new Error("a trial should run");
+    for (let round = 0; round < ROUNDS; round++) {
+      const uuid = randomUUID();
+      const report = (steps: number) => ({
+        uuid,
+        trialId: a.id,
+        stepsCompleted: steps,
+        resources: { "weights.bin": 16 },
+        metadata: {},
+      });
+      const answers = await Promise.all([
+        a.api.post<{ error?: { code: string } }>("/checkpoints", report(10)),
+        a.api.post<{ error?: { code: string } }>("/checkpoints", report(20)),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(answers.find((r) => r.status === 409)?.body.error?.code).toBe("CHECKPOINT_EXISTS");
+    }
   });
 }
