@@ -186,9 +186,12 @@ export class PushService {
     // A custom search process is told of progress: there it is an event of the log.
     if (config.searcher.name === "custom") return this.loggedProgress(trial, progress);
     await this.ctx.locks.run(trial.experimentId, async () => {
+      // Read again under the lock, which every writer of lengthTrained takes: a report that
+      // overtook this one may have gone further than the trial read above.
+      const current = await this.ctx.store.getTrial(trialId);
       const exp = await this.ctx.store.getExperiment(trial.experimentId);
-      if (!exp) return;
-      if (progress > trial.lengthTrained)
+      if (!current || !exp) return;
+      if (progress > current.lengthTrained)
         await this.ctx.store.updateTrial(trialId, { lengthTrained: progress });
       const p = await this.ctx.driver.progressOnly(exp, {
         type: "trialProgress",

@@ -143,4 +143,23 @@ export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
       expect(answers.find((r) => r.status === 409)?.body.error?.code).toBe("CHECKPOINT_EXISTS");
     }
   });
+
+  test("progress reported twice at once leaves the trial as far as the further report", async () => {
+    const { trials } = await experiment(1000);
+    const [a] = trials;
+    if (!a) throw new Error("a trial should run");
+    const wrong: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // A report and a late one behind it, both further than the round before.
+      const [further, behind] = [10 * round + 10, 10 * round + 5];
+      const answers = await Promise.all([
+        a.api.post(`/trials/${a.id}/progress`, { progress: further }),
+        a.api.post(`/trials/${a.id}/progress`, { progress: behind }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200]);
+      const trained = (await tm.store.getTrial(a.id))?.lengthTrained;
+      if (trained !== further) wrong.push(`round ${round}: ${trained}, not ${further}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 }
