@@ -5,7 +5,7 @@ import { toAllocation } from "./allocation-repo.js";
 import { toCheckpoint } from "./checkpoint-repo.js";
 import { type Db, fromDateOrNull, toDate, toDateOrNull } from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
-import type { ExperimentsTable } from "./schema.js";
+import type { Dialect, ExperimentsTable } from "./schema.js";
 import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
 
 function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
@@ -111,8 +111,29 @@ export async function updateExperiment(
  * Deletes the experiment and, children first, every row that belongs to it.
  * Runs inside the caller's transaction; returns the checkpoints (all states)
  * and the allocations, so the caller can remove their files.
+ *
+ * Rows may still be added meanwhile (the log sink's flush, a late checkpoint
+ * or metrics push). On PostgreSQL such an insert could commit between the
+ * delete of its table and the delete of the trials it names, and the trials'
+ * delete would fail on the foreign key. So the experiment's row and then its
+ * trials' rows are locked first: an insert naming them waits for this
+ * transaction and then fails (they are gone), and one already under way is
+ * waited for and its rows deleted too. SQLite runs one transaction at a time.
  */
-export async function deleteExperiment(db: Db, id: number): Promise<DeletedExperiment> {
+export async function deleteExperiment(
+  db: Db,
+  dialect: Dialect,
+  id: number,
+): Promise<DeletedExperiment> {
+  if (dialect === "postgres") {
+    await db.selectFrom("experiments").select("id").where("id", "=", id).forUpdate().execute();
+    await db
+      .selectFrom("trials")
+      .select("id")
+      .where("experiment_id", "=", id)
+      .forUpdate()
+      .execute();
+  }
   const checkpoints = await db
     .selectFrom("checkpoints")
     .selectAll()

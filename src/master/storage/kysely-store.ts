@@ -158,7 +158,7 @@ export class KyselyStore implements Store {
   }
 
   deleteExperiment(id: number): Promise<DeletedExperiment> {
-    return this.#atomic((db) => experiments.deleteExperiment(db, id));
+    return this.#atomic((db) => experiments.deleteExperiment(db, this.#dialect, id));
   }
 
   // the searcher event log

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import type { ExperimentRow, Store } from "../../../src/master/storage/store.js";
+import type { ExperimentRow, Store, TrialRow } from "../../../src/master/storage/store.js";
 import { type ConformanceContext, newExperiment, newTrial, newUser } from "./context.js";
 
 /** An experiment with something in every table that can belong to it. */
@@ -38,6 +38,62 @@ async function populated(store: Store, experiment: ExperimentRow) {
     );
   }
   return { trials, checkpoints };
+}
+
+/**
+ * Writes lines, metrics and checkpoints of `trial` one after another, as a
+ * trial's late reports and the log sink's flushes do, until one is refused
+ * or `stop` is called; `started` resolves after the first write.
+ */
+function lateWriter(store: Store, trial: TrialRow) {
+  let stopped = false;
+  let first: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    first = resolve;
+  });
+  const done = (async () => {
+    for (let step = 0; !stopped; step++) {
+      try {
+        await store.addLogs([
+          {
+            trialId: trial.id,
+            allocationId: null,
+            time: new Date(),
+            stream: "stdout",
+            line: "late",
+          },
+        ]);
+        await store.addMetrics(trial.id, 0, [
+          {
+            group: "training",
+            stepsCompleted: 1000 + step,
+            metrics: { loss: 1 },
+            reportTime: new Date(),
+          },
+        ]);
+        await store.addCheckpoint({
+          uuid: randomUUID(),
+          trialId: trial.id,
+          experimentId: trial.experimentId,
+          runId: 0,
+          stepsCompleted: 1000 + step,
+          resources: { "w.bin": 1 },
+          metadata: {},
+        });
+      } catch {
+        break; // the trial is gone
+      } finally {
+        first();
+      }
+    }
+  })();
+  return {
+    started,
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
 }
 
 export function deleteExperimentTests(ctx: ConformanceContext): void {
@@ -119,5 +175,30 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
       .catch(() => undefined);
     expect(await store.getExperiment(experiment.id)).not.toBeNull();
     expect(await store.listMetrics({ trialId: trials[0]!.id, limit: 10 })).toHaveLength(2);
+  });
+
+  test("an experiment is deleted whole while its trials' lines, metrics and checkpoints are still being written", async () => {
+    const { store } = ctx;
+    for (let round = 0; round < 10; round++) {
+      const experiment = await newExperiment(store);
+      const { trials } = await populated(store, experiment);
+      const writers = trials.map((t) => lateWriter(store, t));
+      await Promise.all(writers.map((w) => w.started));
+      const deleted = await store.deleteExperiment(experiment.id).then(
+        (d) => d,
+        (err: unknown) => err,
+      );
+      await Promise.all(writers.map((w) => w.stop()));
+      expect(deleted).not.toBeInstanceOf(Error);
+      expect(await store.getExperiment(experiment.id)).toBeNull();
+      for (const trial of trials) {
+        expect(await store.getTrial(trial.id)).toBeNull();
+        expect(await store.listLogs({ trialId: trial.id, limit: 10 })).toEqual([]);
+        expect(await store.listMetrics({ trialId: trial.id, limit: 10 })).toEqual([]);
+      }
+      expect(
+        await store.listCheckpoints({ experimentId: experiment.id, includeDeleted: true }),
+      ).toEqual([]);
+    }
   });
 }
