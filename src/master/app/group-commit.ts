@@ -1,9 +1,10 @@
 /**
  * Group commit: writes that arrive while the database is busy are applied
- * together in one transaction, each in its own savepoint-like unit (the
- * store's `addMetrics` rolls back only its own batch on a conflict). Many
- * trials pushing at once then cost one commit per group, not one per request,
- * and each request still gets its own answer.
+ * together in one transaction, each in a nested transaction (a savepoint) of
+ * its own. Many trials pushing at once then cost one commit per group, not
+ * one per request, and each request still gets its own answer: a write that
+ * fails, in the database or in the master's code, is undone alone and fails
+ * alone, while the rest of its group commits.
  */
 import type { Store } from "../storage/store.js";
 
@@ -38,12 +39,18 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, this.maxGroup);
+      const alone = group.length === 1 ? group[0] : undefined;
+      if (alone) {
+        // A write alone is its own transaction: no savepoint to pay for.
+        await this.store.transaction(alone.run).then(alone.resolve, alone.reject);
+        continue;
+      }
       const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
       try {
         await this.store.transaction(async (tx) => {
           for (const item of group) {
             try {
-              outcomes.push({ ok: true, value: await item.run(tx) });
+              outcomes.push({ ok: true, value: await tx.transaction(item.run) });
             } catch (err) {
               outcomes.push({ ok: false, err });
             }

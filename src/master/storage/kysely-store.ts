@@ -12,6 +12,7 @@ import type { Db } from "./codec.js";
 import * as experiments from "./experiment-repo.js";
 import * as logs from "./log-repo.js";
 import * as metrics from "./metric-repo.js";
+import { inSavepoint } from "./savepoint.js";
 import type { Database, Dialect } from "./schema.js";
 import * as searcherEvents from "./searcher-event-repo.js";
 import type {
@@ -64,13 +65,14 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * A nested call reuses the open transaction: `fn` gets this same store and
-   * its writes commit or roll back with the outermost transaction. Inside
-   * `fn` use only `tx`: on SQLite the outer store waits for the one
-   * connection, which `fn` itself holds.
+   * A nested call is a savepoint of the open transaction: `fn` gets this
+   * same store; if it throws, what it did is undone and the caller may catch
+   * the error and go on, otherwise its writes commit or roll back with the
+   * outermost transaction. Inside `fn` use only `tx`: on SQLite the outer
+   * store waits for the one connection, which `fn` itself holds.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    if (this.#inTransaction) return fn(this);
+    if (this.#inTransaction) return inSavepoint(this.#db, () => fn(this));
     return this.#db
       .transaction()
       .execute((trx) => fn(new KyselyStore(trx, this.#dialect, { now: this.#now }, true)));

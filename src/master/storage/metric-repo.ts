@@ -17,6 +17,7 @@ import {
   toDate,
 } from "./codec.js";
 import { reusedQuery } from "./reused-query.js";
+import { inSavepoint } from "./savepoint.js";
 import type { Dialect, IntBool, MetricsTable } from "./schema.js";
 import type {
   MetricConflict,
@@ -156,27 +157,16 @@ export async function addMetrics(
   reports: MetricReportInput[],
 ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
   if (reports.length === 0) return { inserted: 0, conflicts: [] };
-  if (inTransaction) {
-    await sql`savepoint add_metrics`.execute(db);
-    let result: { inserted: number; conflicts: MetricConflict[] };
-    try {
-      result = await insertOrConflict(db, dialect, trialId, runId, reports);
-    } catch (err) {
-      // A batch that fails after its first statement must not leave its first rows to commit with the caller's.
-      await sql`rollback to savepoint add_metrics`.execute(db);
-      await sql`release savepoint add_metrics`.execute(db);
-      throw err;
-    }
-    if (result.conflicts.length > 0) await sql`rollback to savepoint add_metrics`.execute(db);
-    await sql`release savepoint add_metrics`.execute(db);
+  const batch = async (db: Db) => {
+    const result = await insertOrConflict(db, dialect, trialId, runId, reports);
+    if (result.conflicts.length > 0) throw new DiscardBatch(result.conflicts);
     return result;
-  }
+  };
   try {
-    return await db.transaction().execute(async (trx) => {
-      const result = await insertOrConflict(trx, dialect, trialId, runId, reports);
-      if (result.conflicts.length > 0) throw new DiscardBatch(result.conflicts);
-      return result;
-    });
+    // A conflict, or any error, undoes the whole batch and nothing else.
+    return inTransaction
+      ? await inSavepoint(db, () => batch(db))
+      : await db.transaction().execute(batch);
   } catch (err) {
     if (err instanceof DiscardBatch) return { inserted: 0, conflicts: err.conflicts };
     throw err;

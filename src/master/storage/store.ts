@@ -32,7 +32,12 @@ import type {
 export type * from "./rows.js";
 
 export interface Store {
-  /** Runs `fn` in one transaction; everything it does through `tx` commits or rolls back together. */
+  /**
+   * Runs `fn` in one transaction; everything it does through `tx` commits or
+   * rolls back together. Called on a transaction's store, it is a nested
+   * transaction: when `fn` throws, what it did is undone and the open
+   * transaction can go on.
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, expect, test } from "vitest";
+import { GroupCommit } from "../../../src/master/app/group-commit.js";
 import { startTestMaster, type TestMaster } from "./harness.js";
 import { running, TrialHandle } from "./trial.js";
 
@@ -161,5 +162,59 @@ export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
       if (trained !== further) wrong.push(`round ${round}: ${trained}, not ${further}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  test("a push that fails in a group commit fails alone and leaves nothing behind", async () => {
+    const { trials } = await experiment(1000);
+    const [a] = trials;
+    if (!a) throw new Error("a trial should run");
+    const group = new GroupCommit(tm.store);
+    const report = (steps: number) => [
+      {
+        group: "training" as const,
+        stepsCompleted: steps,
+        metrics: { loss: 1 },
+        reportTime: new Date(),
+      },
+    ];
+    const answers = await Promise.allSettled([
+      group.submit((tx) => tx.addMetrics(a.id, a.runId, report(1))),
+      // Writes, then meets a statement the database refuses: a line of a trial that does not exist.
+      group.submit(async (tx) => {
+        await tx.addMetrics(a.id, a.runId, report(2));
+        await tx.addLogs([
+          {
+            trialId: 987_654_321,
+            allocationId: null,
+            time: new Date(),
+            stream: "stdout",
+            line: "x",
+          },
+        ]);
+      }),
+      // Writes, then fails in the master's own code.
+      group.submit(async (tx) => {
+        await tx.addMetrics(a.id, a.runId, report(3));
+        throw new Error("refused after writing");
+      }),
+      group.submit((tx) => tx.addMetrics(a.id, a.runId, report(4))),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect((answers[2] as PromiseRejectedResult).reason).toEqual(
+      new Error("refused after writing"),
+    );
+    // A push alone is its own transaction, undone as a whole.
+    const alone = group.submit(async (tx) => {
+      await tx.addMetrics(a.id, a.runId, report(5));
+      throw new Error("refused alone");
+    });
+    await expect(alone).rejects.toThrow("refused alone");
+    const stored = await tm.store.listMetrics({ trialId: a.id, limit: 10 });
+    expect(stored.map((m) => m.stepsCompleted)).toEqual([1, 4]);
   });
 }

@@ -78,7 +78,7 @@ export function transactionTests(ctx: ConformanceContext): void {
     expect((await store.addTrialOp(trial.id, 100)).seq).toBe(1);
   });
 
-  test("a nested transaction reuses the open one and commits with it", async () => {
+  test("a nested transaction commits with the open one", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
     await store.transaction(async (tx) => {
@@ -106,6 +106,41 @@ export function transactionTests(ctx: ConformanceContext): void {
       })
       .catch(() => undefined);
     expect(await store.listSearcherEvents(experiment.id)).toEqual([]);
+  });
+
+  test("a nested transaction that fails is undone alone, and the open one goes on and commits", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment);
+    const line = (trialId: number, text: string) => ({
+      trialId,
+      allocationId: null,
+      time: new Date(),
+      stream: "stdout" as const,
+      line: text,
+    });
+    await store.transaction(async (tx) => {
+      await tx.addLogs([line(trial.id, "before")]);
+      const refused = await tx
+        .transaction(async (nested) => {
+          await nested.addLogs([line(trial.id, "undone")]);
+          await nested.updateTrial(trial.id, { restarts: 3 });
+          await nested.addLogs([line(987_654_321, "no such trial")]); // refused by the database
+        })
+        .catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(Error);
+      const thrown = await tx
+        .transaction(async (nested) => {
+          await nested.addLogs([line(trial.id, "undone too")]);
+          throw new Boom();
+        })
+        .catch((err: unknown) => err);
+      expect(thrown).toBeInstanceOf(Boom);
+      await tx.addLogs([line(trial.id, "after")]);
+    });
+    const lines = await store.listLogs({ trialId: trial.id, limit: 10 });
+    expect(lines.map((l) => l.line)).toEqual(["before", "after"]);
+    expect((await store.getTrial(trial.id))?.restarts).toBe(0);
   });
 
   test("writes made inside a transaction are visible to it before commit", async () => {
