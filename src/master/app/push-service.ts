@@ -270,7 +270,17 @@ export class PushService {
         latest = { steps: r.stepsCompleted, value: v };
     }
     const insert = async (store: Store) => {
-      const { inserted, conflicts } = await store.addMetrics(trialId, allocation.runId, reports);
+      const { inserted, conflicts, supersededBy } = await store.addMetrics(
+        trialId,
+        allocation.runId,
+        reports,
+      );
+      if (supersededBy !== undefined) {
+        throw new ApiError(
+          "STALE_ALLOCATION",
+          `run ${allocation.runId} of trial ${trialId} has been superseded by run ${supersededBy}`,
+        );
+      }
       if (conflicts.length > 0) {
         const first = conflicts[0]!;
         throw new ApiError(

@@ -23,10 +23,10 @@ import type {
   ExperimentRow,
   ExperimentState,
   LogLine,
-  MetricConflict,
   MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricsAdded,
   Store,
   TrialFilter,
   TrialOpRow,
@@ -280,11 +280,7 @@ export class KyselyStore implements Store {
 
   // metrics
 
-  addMetrics(
-    trialId: number,
-    runId: number,
-    reports: MetricReportInput[],
-  ): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
+  addMetrics(trialId: number, runId: number, reports: MetricReportInput[]): Promise<MetricsAdded> {
     return metrics.addMetrics(
       this.#db,
       this.#dialect,

@@ -24,6 +24,7 @@ import type {
   MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricsAdded,
   ValidationValue,
 } from "./store.js";
 
@@ -134,14 +135,25 @@ function insertSql(db: Db, dialect: Dialect, rows: unknown[][]): string {
   return compiled.sql;
 }
 
-/** The trial's experiment (it runs once per push). */
-async function experimentOf(db: Db, trialId: number): Promise<number> {
-  const { rows } = await reusedQuery(db, "experimentOfTrial", [trialId], (trialId) =>
-    db.selectFrom("trials").select("experiment_id").where("id", "=", trialId),
-  );
+/**
+ * The trial's experiment and current run (it runs once per push). On
+ * PostgreSQL the trial's row is locked against a restart's change of run
+ * until the batch commits: a restart either comes first (the batch is then
+ * refused as superseded) or waits and hides what the batch wrote past its
+ * checkpoint. SQLite runs one transaction at a time.
+ */
+async function trialOf(
+  db: Db,
+  dialect: Dialect,
+  trialId: number,
+): Promise<{ experimentId: number; runId: number }> {
+  const { rows } = await reusedQuery(db, "experimentAndRunOfTrial", [trialId], (trialId) => {
+    const q = db.selectFrom("trials").select(["experiment_id", "run_id"]).where("id", "=", trialId);
+    return dialect === "postgres" ? q.forNoKeyUpdate() : q;
+  });
   const trial = rows[0];
   if (!trial) throw new Error(`trial ${trialId} not found`);
-  return trial.experiment_id;
+  return { experimentId: trial.experiment_id, runId: trial.run_id };
 }
 
 /**
@@ -155,7 +167,7 @@ export async function addMetrics(
   trialId: number,
   runId: number,
   reports: MetricReportInput[],
-): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
+): Promise<MetricsAdded> {
   if (reports.length === 0) return { inserted: 0, conflicts: [] };
   const batch = async (db: Db) => {
     const result = await insertOrConflict(db, dialect, trialId, runId, reports);
@@ -190,8 +202,11 @@ async function insertOrConflict(
   trialId: number,
   runId: number,
   reports: MetricReportInput[],
-): Promise<{ inserted: number; conflicts: MetricConflict[] }> {
-  const experimentId = await experimentOf(db, trialId);
+): Promise<MetricsAdded> {
+  const trial = await trialOf(db, dialect, trialId);
+  // A run the trial has moved past (a restart committed after the push was authenticated).
+  if (runId < trial.runId) return { inserted: 0, conflicts: [], supersededBy: trial.runId };
+  const experimentId = trial.experimentId;
 
   let inserted = 0;
   for (const chunk of chunks(reports, INSERT_CHUNK)) {

@@ -135,6 +135,15 @@ export interface MetricConflict {
   reported: Record<string, number>;
 }
 
+/** What `addMetrics` did with a batch. */
+export interface MetricsAdded {
+  inserted: number;
+  /** Reports that clash with stored ones: then nothing of the batch was written. */
+  conflicts: MetricConflict[];
+  /** The trial's current run, when the batch's run has been superseded: nothing was written. */
+  supersededBy?: number;
+}
+
 /** One metric of one validation row, for charts. `value` is null when the row lacks the metric. */
 export interface ValidationValue {
   id: number;

@@ -16,10 +16,10 @@ import type {
   ExperimentRow,
   ExperimentState,
   LogLine,
-  MetricConflict,
   MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricsAdded,
   TrialFilter,
   TrialOpRow,
   TrialRow,
@@ -205,13 +205,10 @@ export interface Store {
    * Inserts a batch in one statement where possible. Idempotent per
    * (trial, group, stepsCompleted) among visible rows: an identical repeat is
    * skipped, a different value is returned as a conflict and nothing of the
-   * batch is written. One transaction, never one per row.
+   * batch is written. One transaction, never one per row. A batch of a run
+   * the trial has moved past is not written (`supersededBy`).
    */
-  addMetrics(
-    trialId: number,
-    runId: number,
-    reports: MetricReportInput[],
-  ): Promise<{ inserted: number; conflicts: MetricConflict[] }>;
+  addMetrics(trialId: number, runId: number, reports: MetricReportInput[]): Promise<MetricsAdded>;
   /** Hides rows of runs older than `runId` past `stepsCompleted` (a restart from a checkpoint at that step). */
   hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number>;
   /** Visible rows in id order, id > after, at most limit. */

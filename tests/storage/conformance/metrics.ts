@@ -42,6 +42,32 @@ export function metricTests(ctx: ConformanceContext): void {
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 
+  test("a batch of a run the trial has moved past writes nothing and names the current run", async () => {
+    const { store, trial } = await setup(ctx);
+    await store.addMetrics(trial.id, 1, training([1, 2]));
+    // The trial restarts from a checkpoint at step 1 as run 2; run 1's push comes after.
+    await store.updateTrial(trial.id, { runId: 2 });
+    await store.hideMetricsAfter(trial.id, 2, 1);
+    expect(await store.addMetrics(trial.id, 1, training([3]))).toEqual({
+      inserted: 0,
+      conflicts: [],
+      supersededBy: 2,
+    });
+    const visible = await store.listMetrics({ trialId: trial.id, limit: 100 });
+    expect(visible.map((r) => r.stepsCompleted)).toEqual([1]);
+    // Run 2 writes its own step 2 and 3 with no conflict.
+    expect(
+      await store.addMetrics(
+        trial.id,
+        2,
+        training([2, 3], () => ({ loss: 7 })),
+      ),
+    ).toEqual({
+      inserted: 2,
+      conflicts: [],
+    });
+  });
+
   test("an empty batch inserts nothing", async () => {
     const { store, trial } = await setup(ctx);
     expect(await store.addMetrics(trial.id, 0, [])).toEqual({ inserted: 0, conflicts: [] });
