@@ -89,6 +89,22 @@ describe("forking an experiment", () => {
 });
 
 describe("continuing a trial", () => {
+  test("keeps the source experiment from being deleted while the continued one runs", async () => {
+    const { experimentId, trialId, uuid } = await endedTrial();
+    const cont = await tm.admin.post<ExperimentDetail>(`/trials/${trialId}/continue`, {
+      length: 300,
+    });
+    await tm.settle();
+    const refused = await tm.admin.del<Err>(`/experiments/${experimentId}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("EXPERIMENT_IN_USE");
+    expect(refused.body.error.message).toContain(`experiment ${cont.body.id} (ACTIVE)`);
+    expect(await tm.store.getCheckpoint(uuid)).not.toBeNull();
+    await tm.admin.post(`/experiments/${cont.body.id}/kill`);
+    await tm.settle();
+    expect((await tm.admin.del(`/experiments/${experimentId}`)).status).toBe(204);
+  });
+
   test("makes a one-trial experiment that starts from the trial's latest checkpoint and trains to the new length", async () => {
     const { trialId, uuid } = await endedTrial();
     const res = await tm.admin.post<ExperimentDetail>(`/trials/${trialId}/continue`, {

@@ -160,6 +160,14 @@ export class ExperimentService {
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
       );
     }
+    const users = await this.checkpointUsers(id);
+    if (users.length > 0) {
+      const which = users.map((e) => `${e.id} (${e.state})`).join(", ");
+      throw new ApiError(
+        "EXPERIMENT_IN_USE",
+        `experiment ${id} cannot be deleted: experiment${users.length > 1 ? "s" : ""} ${which} start${users.length > 1 ? "" : "s"} trials from its checkpoints; delete it once ${users.length > 1 ? "they have" : "that one has"} ended`,
+      );
+    }
     const { checkpoints, allocations } = await this.ctx.store.deleteExperiment(id);
     await removeCheckpointFiles(
       checkpointDir(this.ctx, exp.config),
@@ -176,6 +184,29 @@ export class ExperimentService {
         .catch(() => {});
     }
     this.ctx.driver.forget(id);
+  }
+
+  /**
+   * The experiments not yet ended whose trials start, or will start, from a
+   * checkpoint of experiment `id` (a continued trial, a fork from a
+   * checkpoint): deleting `id` would delete what they resume from.
+   */
+  private async checkpointUsers(id: number): Promise<ExperimentRow[]> {
+    const store = this.ctx.store;
+    const mine = new Set((await store.listCheckpoints({ experimentId: id })).map((c) => c.uuid));
+    if (mine.size === 0) return [];
+    const users: ExperimentRow[] = [];
+    for (const e of await store.listExperiments()) {
+      if (e.id === id || isTerminal(e.state)) continue;
+      const source = e.config.searcher.source_checkpoint_uuid;
+      const uses =
+        (typeof source === "string" && mine.has(source)) ||
+        (await store.listTrials({ experimentId: e.id })).some(
+          (t) => t.latestCheckpointUuid !== null && mine.has(t.latestCheckpointUuid),
+        );
+      if (uses) users.push(e);
+    }
+    return users;
   }
 
   /**

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   METRIC_CONFLICT: 409,
   OP_MISMATCH: 409,
   INVALID_TRANSITION: 409,
+  /** An ended experiment whose checkpoints a live experiment's trials start from. */
+  EXPERIMENT_IN_USE: 409,
   CHECKPOINT_EXISTS: 409,
   /** Operations posted for a searcher event that was already answered otherwise, or is past. */
   STALE_SEARCHER_EVENT: 409,
