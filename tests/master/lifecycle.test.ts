@@ -151,6 +151,19 @@ describe("how an exit is read", () => {
     expect(await state(id)).toBe("ACTIVE");
   });
 
+  test("an end reason quotes a long last log line cut short", async () => {
+    await experiment(ashaConfig({ max_restarts: 0 }));
+    const t = trial(tm, running(tm)[0]!.trialId);
+    tm.launcher.log(t.spec.allocationId, "x".repeat(65_536), "stdout");
+    tm.launcher.log(t.spec.allocationId, "Traceback: boom", "stderr");
+    await t.exit(3);
+    const row = (await tm.store.getTrial(t.id))!;
+    expect(row.state).toBe("ERROR");
+    expect(row.endReason).toContain(`${"x".repeat(500)}… (65536 characters)`);
+    expect(row.endReason).toContain("Traceback: boom");
+    expect(row.endReason!.length).toBeLessThan(1000);
+  });
+
   test("exiting 0 in the middle of an op is a failure: a new run from the latest checkpoint, counted", async () => {
     const id = await experiment(ashaConfig({ max_restarts: 1 }));
     const t = trial(tm, running(tm)[0]!.trialId);

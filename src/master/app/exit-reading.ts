@@ -80,7 +80,7 @@ export async function settleExit(
         break;
       case "error": {
         const tail = await tx.listLogs({ trialId: trial.id, limit: 20, tail: 20 });
-        const lines = tail.map((l) => l.line).join("\n");
+        const lines = tail.map((l) => cutLine(l.line)).join("\n");
         const why = `${reason}; failed ${trial.restarts + 1} times (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
         await tx.updateTrial(trial.id, { restarts: trial.restarts + 1 });
         await ctx.driver.apply(
@@ -113,6 +113,18 @@ export async function closeTrial(
   await tx.updateTrial(trial.id, { state, endedAt: ctx.now(), endReason: reason });
   effects.notify(opKey(trial.id));
   await ctx.driver.apply(tx, exp, { type: "trialClosed", requestId: trial.requestId }, effects);
+}
+
+/** Longest log line an end reason quotes whole: a line may be 64 KiB (a tensor printed whole). */
+const QUOTED_LINE_CHARS = 500;
+
+function cutLine(line: string): string {
+  if (line.length <= QUOTED_LINE_CHARS) return line;
+  // Cut between code points, not inside a surrogate pair.
+  const kept = Array.from(line.slice(0, QUOTED_LINE_CHARS + 1))
+    .slice(0, -1)
+    .join("");
+  return `${kept}… (${line.length} characters)`;
 }
 
 function describeExit(kind: string, info: ExitInfo): string {
