@@ -52,6 +52,10 @@ async function raw(
 const metricsBody = (reports: unknown, run: unknown = undefined) =>
   JSON.stringify({ trialRunId: run ?? runId, reports });
 
+/** An experiment created by the admin with `body`. */
+const createExperiment = (body: unknown) =>
+  raw("POST", "/experiments", JSON.stringify(body), tm.adminToken);
+
 describe("bad input is refused with a 4xx and a clear error", () => {
   const cases: [
     string,
@@ -279,63 +283,34 @@ describe("bad input is refused with a 4xx and a clear error", () => {
     [
       "an experiment with an invalid config",
       () =>
-        raw(
-          "POST",
-          "/experiments",
-          JSON.stringify({
-            config: { entrypoint: "x", searcher: { name: "random" } },
-            workdir: "/tmp",
-          }),
-          tm.adminToken,
-        ),
+        createExperiment({
+          config: { entrypoint: "x", searcher: { name: "random" } },
+          workdir: "/tmp",
+        }),
       400,
       "INVALID_CONFIG",
     ],
     [
       "an experiment with YAML that does not parse",
-      () =>
-        raw(
-          "POST",
-          "/experiments",
-          JSON.stringify({ configYaml: "a: [1,", workdir: "/tmp" }),
-          tm.adminToken,
-        ),
+      () => createExperiment({ configYaml: "a: [1,", workdir: "/tmp" }),
       400,
       "INVALID_CONFIG",
     ],
     [
       "an experiment with both config and YAML",
-      () =>
-        raw(
-          "POST",
-          "/experiments",
-          JSON.stringify({ config: ashaConfig(), configYaml: "x: 1", workdir: "/tmp" }),
-          tm.adminToken,
-        ),
+      () => createExperiment({ config: ashaConfig(), configYaml: "x: 1", workdir: "/tmp" }),
       400,
       "BAD_REQUEST",
     ],
     [
       "an experiment with a relative workdir",
-      () =>
-        raw(
-          "POST",
-          "/experiments",
-          JSON.stringify({ config: ashaConfig(), workdir: "here" }),
-          tm.adminToken,
-        ),
+      () => createExperiment({ config: ashaConfig(), workdir: "here" }),
       400,
       "BAD_REQUEST",
     ],
     [
       "an experiment whose workdir does not exist where its trials would run",
-      () =>
-        raw(
-          "POST",
-          "/experiments",
-          JSON.stringify({ config: ashaConfig(), workdir: "/nonexistent/pushtune-workdir" }),
-          tm.adminToken,
-        ),
+      () => createExperiment({ config: ashaConfig(), workdir: "/nonexistent/pushtune-workdir" }),
       400,
       "BAD_REQUEST",
     ],

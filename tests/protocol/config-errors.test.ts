@@ -5,10 +5,11 @@ import {
   parseExperimentConfigYaml,
 } from "../../src/protocol/config/index.js";
 import { fieldCases } from "./support/bad-configs-fields.js";
+import { hyperparameterCases } from "./support/bad-configs-hyperparameters.js";
 import { sectionCases } from "./support/bad-configs-sections.js";
 import { cfg } from "./support/config-builders.js";
 
-const cases = [...fieldCases, ...sectionCases];
+const cases = [...fieldCases, ...hyperparameterCases, ...sectionCases];
 
 function parse(input: unknown) {
   return typeof input === "string"

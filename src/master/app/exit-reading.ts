@@ -120,11 +120,10 @@ const QUOTED_LINE_CHARS = 500;
 
 function cutLine(line: string): string {
   if (line.length <= QUOTED_LINE_CHARS) return line;
-  // Cut between code points, not inside a surrogate pair.
-  const kept = Array.from(line.slice(0, QUOTED_LINE_CHARS + 1))
-    .slice(0, -1)
-    .join("");
-  return `${kept}… (${line.length} characters)`;
+  // Not between the two halves of a surrogate pair.
+  const high = line.charCodeAt(QUOTED_LINE_CHARS - 1);
+  const end = high >= 0xd800 && high <= 0xdbff ? QUOTED_LINE_CHARS - 1 : QUOTED_LINE_CHARS;
+  return `${line.slice(0, end)}… (${line.length} characters)`;
 }
 
 function describeExit(kind: string, info: ExitInfo): string {

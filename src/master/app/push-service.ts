@@ -23,11 +23,6 @@ import { GroupCommit } from "./group-commit.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
 import type { Supervisor } from "./supervisor.js";
 
-export function better(config: ExperimentConfig, a: number, b: number | null): boolean {
-  if (b === null) return true;
-  return config.searcher.smaller_is_better ? a < b : a > b;
-}
-
 /** How many answers to `next_trial` are kept for asks that are retried. */
 const KEPT_HANDOVERS = 1000;
 
@@ -248,12 +243,8 @@ export class PushService {
    */
   async metrics(principal: Principal, trialId: number, body: MetricsBody): Promise<number> {
     const allocation = requireTrialWriter(principal, trialId);
-    if (body.trialRunId !== allocation.runId) {
-      throw new ApiError(
-        "STALE_ALLOCATION",
-        `run ${body.trialRunId} of trial ${trialId} has been superseded by run ${allocation.runId}`,
-      );
-    }
+    if (body.trialRunId !== allocation.runId)
+      throw superseded(trialId, body.trialRunId, allocation.runId);
     const now = this.ctx.now();
     const reports: MetricReportInput[] = body.reports.map((r) => ({
       group: r.group,
@@ -263,11 +254,16 @@ export class PushService {
     }));
     const config = await this.config(allocation.experimentId);
     const name = config.searcher.metric;
+    // The searcher metric's latest (by steps) and best in the batch.
     let latest: { steps: number; value: number } | null = null;
+    let best: number | undefined;
+    const smaller = config.searcher.smaller_is_better;
     for (const r of reports) {
       const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
-      if (v !== undefined && (!latest || r.stepsCompleted >= latest.steps))
+      if (v === undefined) continue;
+      if (!latest || r.stepsCompleted >= latest.steps)
         latest = { steps: r.stepsCompleted, value: v };
+      if (best === undefined || (smaller ? v < best : v > best)) best = v;
     }
     const insert = async (store: Store) => {
       const { inserted, conflicts, supersededBy } = await store.addMetrics(
@@ -275,12 +271,7 @@ export class PushService {
         allocation.runId,
         reports,
       );
-      if (supersededBy !== undefined) {
-        throw new ApiError(
-          "STALE_ALLOCATION",
-          `run ${allocation.runId} of trial ${trialId} has been superseded by run ${supersededBy}`,
-        );
-      }
+      if (supersededBy !== undefined) throw superseded(trialId, allocation.runId, supersededBy);
       if (conflicts.length > 0) {
         const first = conflicts[0]!;
         throw new ApiError(
@@ -292,16 +283,12 @@ export class PushService {
       return inserted;
     };
     if (!latest) return this.group.submit(insert);
-    const last = latest;
-    let best = last.value;
-    for (const r of reports) {
-      const v = r.group === "validation" ? ownValue(r.metrics, name) : undefined;
-      if (v !== undefined && better(config, v, best)) best = v;
-    }
+    const { value } = latest;
+    const batchBest = best ?? value;
     return this.ctx.store.transaction(async (tx) => {
       const inserted = await insert(tx);
-      await tx.updateTrial(trialId, { latestValidation: last.value });
-      await tx.offerBestValidation(trialId, best, config.searcher.smaller_is_better);
+      await tx.updateTrial(trialId, { latestValidation: value });
+      await tx.offerBestValidation(trialId, batchBest, smaller);
       return inserted;
     });
   }
@@ -403,4 +390,11 @@ export class PushService {
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
     await this.ctx.store.updateAllocation(allocationId, { preemptAcked: true });
   }
+}
+
+function superseded(trialId: number, runId: number, currentRunId: number): ApiError {
+  return new ApiError(
+    "STALE_ALLOCATION",
+    `run ${runId} of trial ${trialId} has been superseded by run ${currentRunId}`,
+  );
 }
