@@ -54,8 +54,10 @@ export class LineSplitter {
    */
   private line(bytes: Buffer, start: number, end: number): void {
     const stop = end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
-    const redrawn = stop > start ? bytes.lastIndexOf(CARRIAGE_RETURN, stop - 1) : -1;
-    const from = redrawn >= start ? redrawn + 1 : start;
+    // Searched within the line only: from its end back to the chunk's start would
+    // scan the chunk again for every line in it.
+    const redrawn = bytes.subarray(start, stop).lastIndexOf(CARRIAGE_RETURN);
+    const from = redrawn === -1 ? start : start + redrawn + 1;
     const rest = this.pieces(bytes, from, stop);
     this.onLine(bytes.toString("utf8", rest, stop));
   }
