@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { MAX_LINE_BYTES } from "../../src/master/launcher/line-splitter.js";
-import { FileTail } from "../../src/master/launcher/slurm/file-tail.js";
+import { FileTail, READ_PIECE_BYTES } from "../../src/master/launcher/slurm/file-tail.js";
 
 let dir: string | null = null;
 afterEach(async () => {
@@ -47,4 +47,25 @@ test("a long line read at once with its newline is cut into pieces of at most 64
   for (const piece of lines) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(MAX_LINE_BYTES);
   expect(lines.slice(0, -1).join("")).toBe(line);
   expect(lines.at(-1)).toBe("next");
+});
+
+test("a read with a limit takes about that much and says there is more; the next reads go on from there", async () => {
+  dir = await mkdtemp(join(tmpdir(), "pushtune-file-tail-"));
+  const path = join(dir, "stdout.log");
+  const tail = new FileTail(path);
+  const lines = Array.from({ length: 600_000 }, (_, i) => `line ${i}`);
+  // No newline after the last line: the writer may still be writing it.
+  await appendFile(path, lines.join("\n"));
+  let read: string[] = [];
+  let reads = 0;
+  do {
+    const piece = await tail.read(true, READ_PIECE_BYTES);
+    expect(Buffer.byteLength(piece.join("\n"))).toBeLessThanOrEqual(READ_PIECE_BYTES + 1024 * 1024);
+    read = read.concat(piece);
+    reads++;
+  } while (!tail.atEnd);
+  expect(reads).toBeGreaterThan(1);
+  // `final` takes the last line without its newline, once the read reaches the end.
+  expect(read.length).toBe(lines.length);
+  expect(read.join("\n") === lines.join("\n")).toBe(true);
 });

@@ -1,6 +1,13 @@
 /**
  * Trial logs: lines captured by the launcher are buffered and written in
  * batches (one insert per flush, not one per line), then followers are woken.
+ *
+ * What the sink holds unstored is bounded: past `HIGH_WATER`, `room()` makes
+ * the launchers stop reading trials' output (a trial's pipe fills and its
+ * writes wait, as on a slow terminal) and log pushes wait for their answer,
+ * until the store has caught up to `LOW_WATER`. A trial printing in a tight
+ * loop is slowed to the database's pace instead of filling the master's
+ * memory with lines the store has not taken yet.
  */
 import type { LogLine } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
@@ -8,9 +15,26 @@ import { logKey } from "./effects.js";
 
 const FLUSH_MS = 100;
 const FLUSH_LINES = 500;
+/** Size of the lines held unstored (characters, plus `LINE_OVERHEAD` a line) past which `room()` waits. */
+export const HIGH_WATER = 8 * 1024 * 1024;
+const LOW_WATER = HIGH_WATER / 4;
+/** What a held line costs beyond its characters: its object, its date, its ids. */
+const LINE_OVERHEAD = 128;
+
+type PendingLine = Omit<LogLine, "id">;
+
+function sizeOf(lines: PendingLine[]): number {
+  let size = 0;
+  for (const l of lines) size += l.line.length + LINE_OVERHEAD;
+  return size;
+}
 
 export class LogSink {
-  private buffer: Omit<LogLine, "id">[] = [];
+  private buffer: PendingLine[] = [];
+  /** Size of the lines buffered or being stored. */
+  private held = 0;
+  /** Set while `held` is past `HIGH_WATER`: resolves once it is back under `LOW_WATER`. */
+  private drained: { promise: Promise<void>; resolve: () => void } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly trialOf = new Map<string, number>();
@@ -38,13 +62,31 @@ export class LogSink {
   }
 
   /** Lines pushed by a trial over REST. */
-  addMany(lines: Omit<LogLine, "id">[]): void {
+  addMany(lines: PendingLine[]): void {
     for (const l of lines) this.push(l);
   }
 
-  private push(line: Omit<LogLine, "id">): void {
+  /**
+   * Null while the sink can take more lines; past its high-water mark, a
+   * promise that resolves once the store has caught up. Whoever feeds the
+   * sink waits for it before reading or taking more.
+   */
+  room(): Promise<void> | null {
+    if (this.held < HIGH_WATER) return null;
+    if (!this.drained) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.drained = { promise, resolve };
+    }
+    return this.drained.promise;
+  }
+
+  private push(line: PendingLine): void {
     // A time no store can keep would fail the whole batch's insert: the line is kept, at the time it came.
     this.buffer.push(Number.isNaN(line.time.getTime()) ? { ...line, time: this.ctx.now() } : line);
+    this.held += line.line.length + LINE_OVERHEAD;
     if (this.buffer.length >= FLUSH_LINES) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -60,10 +102,26 @@ export class LogSink {
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
-      const stored = await this.store(batch);
-      for (const id of stored) this.ctx.notifier.notify(logKey(id));
+      // A backlog of batches is stored one per turn of the event loop, not all
+      // before the next request is read (SQLite's inserts block the thread).
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        const stored = await this.store(batch);
+        for (const id of stored) this.ctx.notifier.notify(logKey(id));
+      } finally {
+        // Stored, or given up on (the store logged why): either way no longer held.
+        this.release(sizeOf(batch));
+      }
     });
     return this.flushing;
+  }
+
+  private release(size: number): void {
+    this.held -= size;
+    if (this.drained && this.held < LOW_WATER) {
+      this.drained.resolve();
+      this.drained = null;
+    }
   }
 
   /**
@@ -71,7 +129,7 @@ export class LogSink {
    * its lines were buffered), trial by trial, so that one trial's lines cannot
    * cost the others theirs. Returns the trials whose lines were stored.
    */
-  private async store(batch: Omit<LogLine, "id">[]): Promise<number[]> {
+  private async store(batch: PendingLine[]): Promise<number[]> {
     const trials = [...new Set(batch.map((l) => l.trialId))];
     try {
       await this.ctx.store.addLogs(batch);

@@ -298,6 +298,10 @@ export class Supervisor implements LauncherEvents {
     this.logs.add(allocationId, stream, line, time);
   }
 
+  logRoom(): Promise<void> | null {
+    return this.logs.room();
+  }
+
   /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
   async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
     const killRequested = this.stops.ended(allocationId);

@@ -37,6 +37,13 @@ export interface ExitInfo {
 export interface LauncherEvents {
   exited(allocationId: string, info: ExitInfo): void;
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void;
+  /**
+   * Null while the master can take more log lines; else a promise that
+   * resolves once it can. A launcher waits for it before it reads more of a
+   * trial's output, so that a trial printing faster than the master stores
+   * waits on its own output instead of filling the master's memory.
+   */
+  logRoom?(): Promise<void> | null;
 }
 
 export interface Launcher {

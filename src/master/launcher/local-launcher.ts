@@ -85,8 +85,10 @@ export class LocalLauncher implements Launcher {
     const streams: Promise<void>[] = [];
     for (const stream of ["stdout", "stderr"] as const) {
       streams.push(
-        readLines(child[stream]!, (line) =>
-          this.events?.log(entry.allocationId, stream, line, new Date()),
+        readLines(
+          child[stream]!,
+          (line) => this.events?.log(entry.allocationId, stream, line, new Date()),
+          () => this.events?.logRoom?.() ?? null,
         ),
       );
     }
@@ -179,10 +181,25 @@ function killGroup(pgid: number): void {
   }
 }
 
-/** Reads a pipe into lines; resolves once it is closed and its last line given out. */
-function readLines(pipe: Readable, onLine: (line: string) => void): Promise<void> {
+/**
+ * Reads a pipe into lines; resolves once it is closed and its last line
+ * given out. While `room()` says the lines cannot be taken yet, the pipe is
+ * not read: the trial's writes wait once the pipe's buffer is full.
+ */
+function readLines(
+  pipe: Readable,
+  onLine: (line: string) => void,
+  room: () => Promise<void> | null,
+): Promise<void> {
   const splitter = new LineSplitter(onLine);
-  pipe.on("data", (chunk: Buffer) => splitter.push(chunk));
+  pipe.on("data", (chunk: Buffer) => {
+    splitter.push(chunk);
+    const wait = room();
+    if (wait) {
+      pipe.pause();
+      void wait.then(() => pipe.resume());
+    }
+  });
   return new Promise((resolve) =>
     pipe.once("close", () => {
       splitter.end();

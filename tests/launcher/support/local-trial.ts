@@ -19,7 +19,11 @@ export interface LocalTrial {
   exit: Promise<ExitInfo>;
 }
 
-export async function startTrial(entrypoint: string): Promise<LocalTrial> {
+/** `logRoom`: what the master answers when the launcher asks whether it may read more output. */
+export async function startTrial(
+  entrypoint: string,
+  logRoom?: () => Promise<void> | null,
+): Promise<LocalTrial> {
   const launcher = new LocalLauncher({ slots: 1 });
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -30,6 +34,7 @@ export async function startTrial(entrypoint: string): Promise<LocalTrial> {
   });
   launcher.attach({
     exited: (_id, info) => exited(info),
+    ...(logRoom ? { logRoom } : {}),
     log: (_id, stream, line) => {
       (stream === "stdout" ? stdout : stderr).push(line);
       if (stream !== "stdout") return;

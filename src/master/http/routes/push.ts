@@ -123,6 +123,8 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
     async (req) => {
       const a = requireTrialWriter(req.principal, req.params.id);
       const trial = await push.trial(req.params.id);
+      // A trial that pushes faster than the store takes its lines waits for its answer.
+      await master.supervisor.logs.room();
       const now = master.ctx.now();
       master.supervisor.logs.addMany(
         req.body.lines.map((l) => ({

@@ -12,6 +12,12 @@ import { open } from "node:fs/promises";
 import { LineSplitter } from "../line-splitter.js";
 
 const CHUNK = 1024 * 1024;
+/**
+ * How much of a job's output the launcher reads at a time, each piece once the
+ * master has room for its lines: a job that wrote gigabytes since the last
+ * read is not held in memory at once.
+ */
+export const READ_PIECE_BYTES = 4 * CHUNK;
 
 export class FileTail {
   constructor(
@@ -20,11 +26,16 @@ export class FileTail {
     public offset = 0,
   ) {}
 
+  /** False when the last read stopped at its `limit` before the end of the file. */
+  atEnd = true;
+
   /**
-   * The whole lines appended since the last read. `final`: the writer is
-   * gone, so a last line without its newline is taken too.
+   * The whole lines appended since the last read, from about `limit` bytes
+   * at most (whole chunks of a megabyte are read). `final`: the writer is
+   * gone, so a last line without its newline is taken too, once the read
+   * reaches the end of the file.
    */
-  async read(final = false): Promise<string[]> {
+  async read(final = false, limit = Number.POSITIVE_INFINITY): Promise<string[]> {
     let file: Awaited<ReturnType<typeof open>>;
     try {
       file = await open(this.path, "r");
@@ -34,16 +45,21 @@ export class FileTail {
     const lines: string[] = [];
     const splitter = new LineSplitter((line) => lines.push(line));
     try {
-      let position = this.offset;
-      for (;;) {
+      const start = this.offset;
+      let position = start;
+      this.atEnd = false;
+      while (position - start < limit) {
         const chunk = Buffer.alloc(CHUNK);
         const { bytesRead } = await file.read(chunk, 0, CHUNK, position);
-        if (bytesRead === 0) break;
+        if (bytesRead === 0) {
+          this.atEnd = true;
+          break;
+        }
         position += bytesRead;
         splitter.push(chunk.subarray(0, bytesRead));
         this.offset = position - splitter.pendingBytes;
       }
-      if (final) {
+      if (final && this.atEnd) {
         splitter.end();
         this.offset = position;
       }

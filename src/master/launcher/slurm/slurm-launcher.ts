@@ -15,7 +15,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
-import { FileTail } from "./file-tail.js";
+import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
 import {
   type JobFiles,
@@ -369,11 +369,13 @@ export class SlurmLauncher implements Launcher {
     const before = job.stdout.offset + job.stderr.offset;
     const moved = () => job.stdout.offset + job.stderr.offset !== before;
     for (const stream of ["stdout", "stderr"] as const) {
-      const lines = await job[stream].read(final);
-      // Output proves the job runs: known before any of it is heard of, so that a stop
-      // that follows a line signals the job rather than cancel it as never started.
-      if (moved()) job.started = true;
-      for (const line of lines) this.events?.log(job.allocationId, stream, line, new Date());
+      do {
+        await this.events?.logRoom?.();
+        const lines = await job[stream].read(final, READ_PIECE_BYTES);
+        // Output proves the job runs: a stop that follows a line signals it, not cancels it.
+        if (moved()) job.started = true;
+        for (const line of lines) this.events?.log(job.allocationId, stream, line, new Date());
+      } while (!job[stream].atEnd);
     }
     if (moved()) {
       await writeTailOffsets(job.files, {
