@@ -3,6 +3,7 @@
  * page shows it at its top: the best trial, the rungs of an ASHA search and
  * the optimization history.
  */
+import { type HParamSpecs, hyperparameterSpecs } from "../protocol/analysis/flat-hparams.js";
 import {
   type OptimizationHistory,
   optimizationHistory,
@@ -20,6 +21,8 @@ export interface ExperimentSummary {
   /** Null unless the searcher is an ASHA. */
   rungs: AshaRung[] | null;
   history: OptimizationHistory;
+  /** The experiment's hyperparameter specs, which say how to flatten a trial's. */
+  specs: HParamSpecs;
 }
 
 export async function loadSummary(
@@ -37,6 +40,7 @@ export async function loadSummary(
     bestTrial: best && best.bestValidation !== null ? best : null,
     rungs,
     history: optimizationHistory(columns, e.smallerIsBetter),
+    specs: hyperparameterSpecs(e.config),
   };
 }
 

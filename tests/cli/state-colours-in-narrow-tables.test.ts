@@ -47,10 +47,10 @@ describe("STATE cells, coloured or not, keep the columns lined up in a narrow te
   });
 
   it.each([20, 30, 40, 200])("trial list at %i columns", (width) => {
-    const plain = trialTable(trials, metric, width, NO_STYLE);
+    const plain = trialTable(trials, metric, {}, width, NO_STYLE);
     // HPARAMS, the last column, starts in the same place on every row.
     expect(new Set(plain.slice(1).map((l) => l.indexOf("lr="))).size).toBe(1);
-    const coloured = trialTable(trials, metric, width, ANSI_STYLE);
+    const coloured = trialTable(trials, metric, {}, width, ANSI_STYLE);
     expect(coloured.map(stripAnsi)).toEqual(plain);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Column, renderFields, renderTable, truncate } from "../../src/cli/format/table.js";
 import { formatHparams, formatMetric, varyingHparams } from "../../src/cli/format/values.js";
+import { mappingSpecs, mappingTrials } from "../protocol/support/mapping-hparams.js";
 
 interface Row {
   id: number;
@@ -84,8 +85,9 @@ describe("compact values", () => {
   });
 
   it("hyperparameters are key=value, nested groups with dots", () => {
-    expect(formatHparams({ lr: 0.00123456, opt: "adam", model: { depth: 3, act: "relu" } })).toBe(
-      "lr=0.001235 opt=adam model.depth=3 model.act=relu",
+    const hparams = { ...mappingTrials[1]!, lr: 0.00123456 };
+    expect(formatHparams(hparams, mappingSpecs)).toBe(
+      'lr=0.001235 optimizer={"name":"sgd","momentum":0.5} model.depth=2 model.head={"act":"relu","units":8}',
     );
   });
 

@@ -1,5 +1,6 @@
 /** The analysis views' pure parts: optimization history, the parallel-coordinates brush, importance. */
 import { describe, expect, test } from "vitest";
+import type { HParamSpecs } from "../../src/protocol/analysis/flat-hparams.js";
 import { optimizationHistory } from "../../src/protocol/analysis/optimization-history.js";
 import {
   type Axis,
@@ -59,6 +60,8 @@ describe("optimization history", () => {
   });
 });
 
+const logLr: HParamSpecs = { lr: { type: "log", minval: -4, maxval: -1, base: 10 } };
+
 function trialsOf(
   hparams: Record<string, unknown>[],
   metric: (h: Record<string, unknown>) => number | null,
@@ -77,9 +80,8 @@ describe("the parallel-coordinates brush", () => {
     { lr: 0.1, opt: "adam" },
     { lr: 0.05, opt: "a,b|c" },
   ];
-  const config = { hyperparameters: { lr: { type: "log" }, opt: { type: "categorical" } } };
   const trials = trialsOf(hparams, (h) => (h.opt === "sgd" ? null : Number(h.lr) * 10));
-  const axes = buildAxes(trials, hparams, hparamColumns(hparams, config), "loss");
+  const axes = buildAxes(trials, hparams, hparamColumns(hparams, logLr), "loss");
 
   test("has one axis per varying hyperparameter, log and categorical ones, and the metric last", () => {
     expect(axes.map((a) => [a.key, a.kind])).toEqual([
@@ -122,11 +124,10 @@ describe("hyperparameter importance", () => {
       const d = Math.log10(Number(h.lr)) + 2;
       return d * d + 0.3 * Number(h.dropout) + (h.opt === "sgd" ? 0.2 : 0) + 0.05 * random();
     };
-    const config = { hyperparameters: { lr: { type: "log" } } };
     const axes: Axis[] = buildAxes(
       trialsOf(hparams, metric),
       hparams,
-      hparamColumns(hparams, config),
+      hparamColumns(hparams, logLr),
       "m",
     );
     const rows = importances(axes);

@@ -1,8 +1,14 @@
 /** The UI's pure parts: curves grown by cursor pages, the trials filter, hparam columns. */
 import { describe, expect, test } from "vitest";
+import {
+  type FlatHparams,
+  flattenHparams,
+  hyperparameterSpecs,
+} from "../../src/protocol/analysis/flat-hparams.js";
 import { appendColumns, emptyCurves } from "../../src/web/experiment/curves.js";
-import { bestTrial, flatten, hparamColumns } from "../../src/web/experiment/hparams.js";
+import { bestTrial, hparamColumns } from "../../src/web/experiment/hparams.js";
 import { parseFilter } from "../../src/web/experiment/trial-filter.js";
+import { minimal, parsed } from "../protocol/support/parsed.js";
 
 const page = (rows: [number, number, number][], next: number, more = false) => ({
   metric: "loss",
@@ -68,7 +74,7 @@ describe("curves from validation pages", () => {
 });
 
 describe("the trials filter", () => {
-  const row = (id: number, state: string, flat: Record<string, unknown>, best: number | null) => ({
+  const row = (id: number, state: string, flat: FlatHparams, best: number | null) => ({
     id,
     state,
     flat,
@@ -98,12 +104,22 @@ describe("the trials filter", () => {
 
 describe("hyperparameter columns", () => {
   test("nested hparams become dotted columns; constants go last; log comes from the config", () => {
+    const specs = hyperparameterSpecs(
+      parsed({
+        ...minimal(),
+        hyperparameters: {
+          lr: { type: "log", minval: -4, maxval: -1 },
+          opt: { type: "categorical", vals: ["adam", "sgd"] },
+          batch: 64,
+          model: { depth: { type: "int", minval: 1, maxval: 3 } },
+        },
+      }),
+    );
     const flat = [
-      flatten({ lr: 0.1, opt: "adam", batch: 64, model: { depth: 2 } }),
-      flatten({ lr: 0.01, opt: "sgd", batch: 64, model: { depth: 3 } }),
+      flattenHparams({ lr: 0.1, opt: "adam", batch: 64, model: { depth: 2 } }, specs),
+      flattenHparams({ lr: 0.01, opt: "sgd", batch: 64, model: { depth: 3 } }, specs),
     ];
-    const config = { hyperparameters: { lr: { type: "log" }, model: { depth: { type: "int" } } } };
-    expect(hparamColumns(flat, config)).toEqual([
+    expect(hparamColumns(flat, specs)).toEqual([
       { key: "lr", numeric: true, log: true, categories: [], constant: false },
       { key: "model.depth", numeric: true, log: false, categories: [], constant: false },
       { key: "opt", numeric: false, log: false, categories: ["adam", "sgd"], constant: false },

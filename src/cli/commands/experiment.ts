@@ -117,7 +117,8 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
       lines.push(...describeSummary(summary, e.metric, ctx.io.columns(), ctx.style));
       if (trials.length > 0) {
         lines.push("");
-        lines.push(...trialTable(sortTrials(trials, metric), metric, ctx.io.columns(), ctx.style));
+        const sorted = sortTrials(trials, metric);
+        lines.push(...trialTable(sorted, metric, summary.specs, ctx.io.columns(), ctx.style));
       }
       ctx.print(lines);
     });

@@ -1,5 +1,6 @@
 /** `pushtune trial …`: list an experiment's trials, describe one, read its logs. */
 import type { Command } from "commander";
+import { hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
 import type { MasterClient } from "../client.js";
@@ -44,7 +45,8 @@ export function trialCommand(program: Command, ctx: CommandContext): void {
       const trials = sortTrials((await client.trials(id)).trials, metric, flags.sort);
       if (flags.json) return ctx.printJson({ trials });
       if (trials.length === 0) return ctx.print(`experiment ${id} has no trials yet`);
-      ctx.print(trialTable(trials, metric, ctx.io.columns(), ctx.style));
+      const specs = hyperparameterSpecs(e.config);
+      ctx.print(trialTable(trials, metric, specs, ctx.io.columns(), ctx.style));
     });
 
   trial
@@ -60,8 +62,9 @@ export function trialCommand(program: Command, ctx: CommandContext): void {
       if (flags.json) return ctx.printJson(t);
       const e = await client.experiment(t.experimentId);
       const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
-      const unit = lengthUnit(asExperimentConfig(e.config));
-      ctx.print(describeTrial(t, metric, unit, ctx.io.columns(), ctx.style));
+      const config = asExperimentConfig(e.config);
+      const specs = hyperparameterSpecs(config);
+      ctx.print(describeTrial(t, metric, lengthUnit(config), specs, ctx.io.columns(), ctx.style));
     });
 
   trial
@@ -192,7 +195,13 @@ async function loadCompared(client: MasterClient, ids: number[]): Promise<Compar
         if (page.next === null || page.metrics.length < PAGE_METRICS) break;
         after = page.next;
       }
-      return { trial, metric: e.metric, smallerIsBetter: e.smallerIsBetter, atBest };
+      return {
+        trial,
+        specs: hyperparameterSpecs(e.config),
+        metric: e.metric,
+        smallerIsBetter: e.smallerIsBetter,
+        atBest,
+      };
     }),
   );
 }

@@ -163,6 +163,7 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
     const max = options.maxTrialLines ?? 12;
     const shown = running.slice(0, max);
     const varying = varyingHparams(trials.map((t) => t.hparams));
+    const specs = config?.hyperparameters ?? {};
     const columns: Column<TrialSummary>[] = [
       { header: "TRIAL", value: (t) => String(t.id), align: "right" },
       {
@@ -180,7 +181,7 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
       },
       {
         header: "HPARAMS",
-        value: (t) => formatHparams(pickHparams(t.hparams, varying)),
+        value: (t) => formatHparams(pickHparams(t.hparams, varying), specs),
         flex: true,
         min: 20,
       },
@@ -220,7 +221,8 @@ export function finalSummary(
   lines.push(
     `best trial ${style.bold(String(best.id))}: ${printable(e.metric)} ${style.bold(formatMetric(best.bestValidation))}`,
   );
-  lines.push(`  hparams     ${printable(formatHparams(best.hparams))}`);
+  const specs = snapshot.config?.hyperparameters ?? {};
+  lines.push(`  hparams     ${printable(formatHparams(best.hparams, specs))}`);
   if (checkpoint?.path) lines.push(`  checkpoint  ${checkpoint.path}`);
   else if (checkpoint)
     lines.push(

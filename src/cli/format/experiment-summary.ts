@@ -21,7 +21,7 @@ export function describeSummary(
           ["trial", `${best.id} (${best.state})`],
           [`best ${metric}`, formatMetric(best.bestValidation)],
           ["trained", formatCount(best.lengthTrained)],
-          ["hparams", formatHparams(best.hparams)],
+          ["hparams", formatHparams(best.hparams, s.specs)],
         ],
         style,
       ),

@@ -1,26 +1,19 @@
 /** `trial compare`: trials side by side, hyperparameters that differ marked with `≠`. */
+import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialDetail } from "../../protocol/api/resources.js";
 import { NO_STYLE, type Style, styleState } from "./style.js";
 import { type Column, renderTable } from "./table.js";
-import { formatCount, formatHparams, formatMetric } from "./values.js";
+import { flatHparams, formatCount, formatMetric } from "./values.js";
 
 export interface ComparedTrial {
   trial: TrialDetail;
+  /** Its experiment's hyperparameter specs. */
+  specs: HParamSpecs;
   /** The experiment's searcher metric and direction. */
   metric: string;
   smallerIsBetter: boolean;
   /** Every validation metric of the report where the searcher metric was best. */
   atBest: Record<string, number>;
-}
-
-/** `model.depth` for nested hyperparameters, as the rest of the CLI writes them. */
-export function flatHparams(h: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of formatHparams(h).split(" ")) {
-    const eq = part.indexOf("=");
-    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
 }
 
 interface Row {
@@ -30,7 +23,7 @@ interface Row {
 }
 
 export function compareRows(compared: readonly ComparedTrial[]): Row[] {
-  const flats = compared.map((c) => flatHparams(c.trial.hparams));
+  const flats = compared.map((c) => flatHparams(c.trial.hparams, c.specs));
   const keys = [...new Set(flats.flatMap((f) => Object.keys(f)))];
   const row = (field: string, cells: string[], marked: boolean): Row => ({
     field,

@@ -1,4 +1,5 @@
 /** Trials as a table (`trial list`, `experiment describe`), sorted, and as a description (`trial describe`). */
+import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js";
 import type { LengthUnit } from "../../protocol/config/types.js";
@@ -90,6 +91,7 @@ function runningNote(t: TrialSummary): string {
 export function trialTable(
   trials: readonly TrialSummary[],
   metric: MetricInfo,
+  specs: HParamSpecs,
   width: number | null,
   style: Style = NO_STYLE,
 ): string[] {
@@ -121,7 +123,7 @@ export function trialTable(
     { header: "RESTARTS", value: (t) => String(t.restarts), align: "right", optional: 1 },
     {
       header: "HPARAMS",
-      value: (t) => formatHparams(pickHparams(t.hparams, varying)),
+      value: (t) => formatHparams(pickHparams(t.hparams, varying), specs),
       flex: true,
       min: 24,
     },
@@ -133,6 +135,7 @@ export function describeTrial(
   t: TrialDetail,
   metric: MetricInfo,
   unit: LengthUnit,
+  specs: HParamSpecs,
   width: number | null,
   style: Style = NO_STYLE,
 ): string[] {
@@ -140,7 +143,7 @@ export function describeTrial(
     ["id", String(t.id)],
     ["experiment", String(t.experimentId)],
     ["state", `${t.state}${runningNote(t)}`, (shown) => styleStateCell(style, t.state, shown)],
-    ["hparams", formatHparams(t.hparams)],
+    ["hparams", formatHparams(t.hparams, specs)],
     ["trained", formatLength(t.lengthTrained, unit)],
     [
       "current op",

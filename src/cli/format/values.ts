@@ -1,4 +1,5 @@
 /** Numbers, hyperparameters, durations and sizes, written short for tables and progress lines. */
+import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 
 /** A metric with four significant digits; "–" when there is none. */
 export function formatMetric(value: number | null | undefined): string {
@@ -15,18 +16,23 @@ function formatHparamValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** `lr=0.0012 hidden=64 model.depth=2`: nested groups flattened with dots, in config order. */
-export function formatHparams(hparams: Record<string, unknown>): string {
-  const parts: string[] = [];
-  const walk = (prefix: string, value: unknown) => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);
-    } else {
-      parts.push(`${prefix}=${formatHparamValue(value)}`);
-    }
-  };
-  walk("", hparams);
-  return parts.join(" ");
+/**
+ * Each column's value written short, `model.depth` for a nested group's (as
+ * the experiment's specs say: a mapping may also be one categorical value).
+ */
+export function flatHparams(
+  hparams: Record<string, unknown>,
+  specs: HParamSpecs,
+): Record<string, string> {
+  const flat = flattenHparams(hparams, specs);
+  return Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, formatHparamValue(v)]));
+}
+
+/** `lr=0.0012 hidden=64 model.depth=2`, in config order. */
+export function formatHparams(hparams: Record<string, unknown>, specs: HParamSpecs): string {
+  return Object.entries(flatHparams(hparams, specs))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
 }
 
 /** Hyperparameters that differ between trials: constants are noise in a table. */

@@ -3,6 +3,7 @@
  * coordinates with their brush, hyperparameter importance, and the trials
  * picked for comparison.
  */
+import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import "./analysis.css";
 import { CompareTrials } from "./compare-trials.js";
@@ -15,6 +16,7 @@ import type { Analysis } from "./use-analysis.js";
 export function AnalysisPanels(props: {
   analysis: Analysis;
   trials: TrialSummary[];
+  specs: HParamSpecs;
   curves: Curves;
   metric: string;
   smallerIsBetter: boolean;
@@ -85,6 +87,7 @@ export function AnalysisPanels(props: {
           <CompareTrials
             ids={a.selected}
             trials={trials}
+            specs={props.specs}
             metric={metric}
             onRemove={a.toggleSelected}
             onClear={a.clearSelected}

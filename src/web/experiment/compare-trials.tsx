@@ -4,13 +4,13 @@
  * table with the rows that differ marked.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { CanvasPlot } from "../components/canvas-plot.js";
 import { formatMetric, formatValue } from "../format.js";
 import { href } from "../router.js";
 import { addPoints, type Series } from "../trial/use-metrics.js";
-import { flatten } from "./hparams.js";
 import { cssColor, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
 
 const PAGE = 10_000;
@@ -114,6 +114,7 @@ function MetricOverlay(props: {
 export function CompareTrials(props: {
   ids: readonly number[];
   trials: readonly TrialSummary[];
+  specs: HParamSpecs;
   metric: string;
   onRemove: (id: number) => void;
   onClear: () => void;
@@ -134,7 +135,7 @@ export function CompareTrials(props: {
       return rank(a) - rank(b) || a.localeCompare(b);
     });
   }, [loaded, props.metric]);
-  const flats = picked.map((t) => (t ? flatten(t.hparams) : {}));
+  const flats = picked.map((t) => (t ? flattenHparams(t.hparams, props.specs) : {}));
   const keys = [...new Set(flats.flatMap((f) => Object.keys(f)))].sort();
   const text = (v: unknown) => (v === undefined ? "–" : formatValue(v));
   const rows: [string, string[]][] = [

@@ -1,17 +1,12 @@
-/** Hyperparameters as flat columns: nested ones as `model.depth`. */
+/** Hyperparameters as flat columns (nested ones as `model.depth`): what each column holds. */
+import {
+  columnSpecs,
+  type FlatHparams,
+  type HParamSpecs,
+} from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 
-export type Flat = Record<string, unknown>;
-
-export function flatten(h: Record<string, unknown>, prefix = "", out: Flat = {}): Flat {
-  for (const [k, v] of Object.entries(h)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === "object" && !Array.isArray(v))
-      flatten(v as Record<string, unknown>, key, out);
-    else out[key] = v;
-  }
-  return out;
-}
+export type Flat = FlatHparams;
 
 export interface HParamColumn {
   key: string;
@@ -25,20 +20,8 @@ export interface HParamColumn {
   constant: boolean;
 }
 
-/** The config's `hyperparameters` entry for a dotted key, if it says `type: log`. */
-function isLogInConfig(config: unknown, key: string): boolean {
-  let node: unknown =
-    config && typeof config === "object"
-      ? (config as { hyperparameters?: unknown }).hyperparameters
-      : undefined;
-  for (const part of key.split(".")) {
-    if (!node || typeof node !== "object") return false;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return !!node && typeof node === "object" && (node as { type?: unknown }).type === "log";
-}
-
-export function hparamColumns(flat: Flat[], config: unknown): HParamColumn[] {
+export function hparamColumns(flat: Flat[], specs: HParamSpecs): HParamColumn[] {
+  const spec = columnSpecs(specs);
   const keys = new Map<string, Set<string>>();
   const numeric = new Map<string, boolean>();
   for (const h of flat) {
@@ -57,7 +40,7 @@ export function hparamColumns(flat: Flat[], config: unknown): HParamColumn[] {
     .map(([key, values]) => ({
       key,
       numeric: numeric.get(key) ?? false,
-      log: isLogInConfig(config, key),
+      log: spec.get(key)?.type === "log",
       categories: numeric.get(key) ? [] : [...values].sort(),
       constant: values.size <= 1,
     }))

@@ -5,11 +5,12 @@
  */
 import type { ComponentChild } from "preact";
 import { useMemo, useState } from "preact/hooks";
+import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { StateBadge } from "../components/badges.js";
 import { formatMetric, formatValue, STATES, stateLabel } from "../format.js";
 import { href } from "../router.js";
-import { type Flat, flatten, type HParamColumn } from "./hparams.js";
+import type { HParamColumn } from "./hparams.js";
 import { type FilterRow, parseFilter } from "./trial-filter.js";
 
 const ROW = 30;
@@ -41,13 +42,15 @@ function compareValues(a: number | string | null, b: number | string | null): nu
 export function TrialsTable(props: {
   trials: TrialSummary[];
   hparams: HParamColumn[];
+  /** The experiment's hyperparameter specs, which say how `hparams` were flattened. */
+  specs: HParamSpecs;
   bestTrialId: number | null;
   onHover: (trialId: number | null) => void;
   /** Trials picked for comparison; with `onSelect`, a first column of checkboxes picks them. */
   selected?: readonly number[];
   onSelect?: (trialId: number) => void;
 }) {
-  const { trials, hparams, bestTrialId } = props;
+  const { trials, hparams, specs, bestTrialId } = props;
   const [sort, setSort] = useState<Sort>({ key: "id", desc: false });
   const [state, setState] = useState("");
   const [filter, setFilter] = useState("");
@@ -59,7 +62,7 @@ export function TrialsTable(props: {
         id: t.id,
         state: t.state,
         trial: t,
-        flat: flatten(t.hparams) as Flat,
+        flat: flattenHparams(t.hparams, specs),
         extra: {
           length: t.lengthTrained,
           restarts: t.restarts,
@@ -67,7 +70,7 @@ export function TrialsTable(props: {
           best: t.bestValidation,
         },
       })),
-    [trials],
+    [trials, specs],
   );
 
   const { selected, onSelect } = props;

@@ -4,6 +4,7 @@
  * its checkpoints; the config and a fork of it. Sets `data-ready` once the table and the curves are drawn.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
@@ -13,7 +14,7 @@ import { CheckpointsPanel } from "../experiment/checkpoints-panel.js";
 import { ConfigPanel } from "../experiment/config-panel.js";
 import { CurvesChart } from "../experiment/curves-chart.js";
 import { HParamScatter } from "../experiment/hparam-scatter.js";
-import { bestTrial, flatten, hparamColumns } from "../experiment/hparams.js";
+import { bestTrial, hparamColumns } from "../experiment/hparams.js";
 import { TrialsTable } from "../experiment/trials-table.js";
 import { useAnalysis } from "../experiment/use-analysis.js";
 import { useCurves, useRungs, useTrials } from "../experiment/use-live-data.js";
@@ -46,9 +47,11 @@ export function ExperimentPage(props: { id: number }) {
   const rungs = useRungs(id, validated, asha);
 
   const list = trials.data ?? [];
-  const flat = useMemo(() => list.map((t) => flatten(t.hparams)), [list]);
-  // An experiment's config never changes: its id stands for it.
-  const columns = useMemo(() => hparamColumns(flat, exp?.config), [flat, exp?.id]);
+  // An experiment's config never changes: its id stands for it. Only the
+  // config tells a nested group from a hyperparameter whose value is a mapping.
+  const specs = useMemo(() => hyperparameterSpecs(exp?.config), [exp?.id]);
+  const flat = useMemo(() => list.map((t) => flattenHparams(t.hparams, specs)), [list, specs]);
+  const columns = useMemo(() => hparamColumns(flat, specs), [flat, specs]);
   const best = useMemo(
     () => (exp ? bestTrial(list, exp.smallerIsBetter) : null),
     [list, exp?.smallerIsBetter],
@@ -180,6 +183,7 @@ export function ExperimentPage(props: { id: number }) {
       <AnalysisPanels
         analysis={analysis}
         trials={list}
+        specs={specs}
         curves={curves.curves}
         metric={exp.metric}
         smallerIsBetter={exp.smallerIsBetter}
@@ -220,6 +224,7 @@ export function ExperimentPage(props: { id: number }) {
           <TrialsTable
             trials={analysis.shown}
             hparams={columns}
+            specs={specs}
             bestTrialId={bestId}
             onHover={setHighlight}
             selected={analysis.selected}

@@ -4,11 +4,11 @@
  * checkpoints.
  */
 import { useEffect } from "preact/hooks";
+import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
-import { flatten } from "../experiment/hparams.js";
 import {
   elapsedSeconds,
   formatBytes,
@@ -115,6 +115,15 @@ export function TrialPage(props: { id: number }) {
   const finished = !!t && isTerminal(t.state);
   const metrics = useTrialMetrics(id, finished);
   const checkpoints = usePoll((signal) => api.checkpoints(id, signal), 5000, [id]);
+  // Only the experiment's config tells a nested group of hyperparameters from
+  // one whose value is a mapping; a config never changes, so it is read rarely.
+  const experimentId = t?.experimentId;
+  const experiment = usePoll(
+    (signal) =>
+      experimentId === undefined ? Promise.resolve(null) : api.experiment(experimentId, signal),
+    60_000,
+    [experimentId],
+  );
   useEffect(() => {
     document.title = `Trial ${id} · pushtune`;
   }, [id]);
@@ -127,7 +136,9 @@ export function TrialPage(props: { id: number }) {
       </div>
     );
 
-  const hparams = Object.entries(flatten(t.hparams));
+  const specs = hyperparameterSpecs(experiment.data?.config);
+  const hparams =
+    experiment.data || experiment.error ? Object.entries(flattenHparams(t.hparams, specs)) : null;
   return (
     <div class="page trial-page" data-ready={metrics.complete ? "true" : undefined}>
       <div class="page-head">
@@ -192,16 +203,20 @@ export function TrialPage(props: { id: number }) {
           <div class="panel-head">
             <h2>Hyperparameters</h2>
           </div>
-          <table class="table compact kv">
-            <tbody>
-              {hparams.map(([k, v]) => (
-                <tr key={k}>
-                  <th>{k}</th>
-                  <td class="mono">{formatValue(v)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {hparams === null ? (
+            <p class="muted">Loading…</p>
+          ) : (
+            <table class="table compact kv">
+              <tbody>
+                {hparams.map(([k, v]) => (
+                  <tr key={k}>
+                    <th>{k}</th>
+                    <td class="mono">{formatValue(v)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </section>
         <section class="panel">
           <div class="panel-head">
