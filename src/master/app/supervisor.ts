@@ -302,6 +302,10 @@ export class Supervisor implements LauncherEvents {
     return this.logs.room();
   }
 
+  logsStored(): Promise<void> {
+    return this.logs.flush();
+  }
+
   /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
   async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
     const killRequested = this.stops.ended(allocationId);

@@ -44,6 +44,13 @@ export interface LauncherEvents {
    * waits on its own output instead of filling the master's memory.
    */
   logRoom?(): Promise<void> | null;
+  /**
+   * Resolves once every line given so far is stored. A launcher that records
+   * how far it has read a trial's output, to go on from there after a
+   * restart, waits for it first: lines read but not stored are not lost with
+   * the master.
+   */
+  logsStored?(): Promise<void>;
 }
 
 export interface Launcher {

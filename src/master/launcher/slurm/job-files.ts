@@ -159,8 +159,15 @@ export async function readTailOffsets(files: JobFiles): Promise<TailOffsets> {
   }
 }
 
-/** Replaces the offsets at once (a rename), so a master stopped mid-write finds the old ones. */
+/**
+ * Replaces the offsets at once (a rename), so a master stopped mid-write
+ * finds the old ones; one that cannot write them keeps the old ones too.
+ */
 export async function writeTailOffsets(files: JobFiles, offsets: TailOffsets): Promise<void> {
-  await writeFile(`${files.tail}.tmp`, JSON.stringify(offsets));
-  await rename(`${files.tail}.tmp`, files.tail);
+  try {
+    await writeFile(`${files.tail}.tmp`, JSON.stringify(offsets));
+    await rename(`${files.tail}.tmp`, files.tail);
+  } catch {
+    // The next read writes them again; a restart reads those lines again meanwhile.
+  }
 }

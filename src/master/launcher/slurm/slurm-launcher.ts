@@ -378,10 +378,8 @@ export class SlurmLauncher implements Launcher {
       } while (!job[stream].atEnd);
     }
     if (moved()) {
-      await writeTailOffsets(job.files, {
-        stdout: job.stdout.offset,
-        stderr: job.stderr.offset,
-      }).catch(() => {});
+      await this.events?.logsStored?.();
+      await writeTailOffsets(job.files, { stdout: job.stdout.offset, stderr: job.stderr.offset });
     }
   }
 
