@@ -28,6 +28,16 @@ export interface Io {
 export const EXIT_OUTPUT_CLOSED = 141;
 
 let watchingOutput = false;
+let closedOutputEnds = true;
+
+/**
+ * For a server (`pushtune master`): once stdout's reader is gone, what it
+ * writes there is dropped and it goes on serving, rather than ending as a
+ * command piped into `head` does.
+ */
+export function keepRunningWhenOutputCloses(): void {
+  closedOutputEnds = false;
+}
 
 /**
  * `pushtune … | head`: once the reader stops reading, a write to stdout fails
@@ -39,8 +49,8 @@ function endQuietlyWhenOutputCloses(): void {
   if (watchingOutput) return;
   watchingOutput = true;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(EXIT_OUTPUT_CLOSED);
-    throw err;
+    if (err.code !== "EPIPE") throw err;
+    if (closedOutputEnds) process.exit(EXIT_OUTPUT_CLOSED);
   });
   process.stderr.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code !== "EPIPE") throw err;

@@ -19,6 +19,7 @@ import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
 import { resourcePoolTable } from "../format/resource-pools.js";
+import { keepRunningWhenOutputCloses } from "../io.js";
 import { defaultDataDir } from "../paths.js";
 
 export interface RunningMaster {
@@ -315,6 +316,7 @@ export function masterCommand(program: Command, ctx: CommandContext): void {
       integerOption("--token-ttl-days", TOKEN_TTL_DAYS),
     )
     .action(async (flags: MasterFlags) => {
+      keepRunningWhenOutputCloses();
       const running = await startMaster(flags);
       // A first signal stops gracefully; a second one kills the trials at once.
       let signals = 0;
