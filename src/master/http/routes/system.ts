@@ -1,7 +1,7 @@
 /** Health, the OpenAPI document, search previews and checkpoint downloads. */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { join, normalize } from "node:path";
+import { constants } from "node:fs";
+import { type FileHandle, open, realpath } from "node:fs/promises";
+import { join, normalize, sep } from "node:path";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -94,15 +94,49 @@ export async function systemRoutes(
         throw new ApiError("NOT_FOUND", `checkpoint ${c.uuid} has no file "${params["*"]}"`);
       }
       const exp = await master.experiments.get(c.experimentId);
-      const path = join(checkpointDir(master.ctx, exp.config), c.uuid, rel);
-      const info = await stat(path).catch(() => null);
-      if (!info?.isFile())
+      const file = await openCheckpointFile(
+        join(checkpointDir(master.ctx, exp.config), c.uuid),
+        rel,
+      );
+      if (file === "missing")
         throw new ApiError(
           "NOT_FOUND",
           `file "${rel}" of checkpoint ${c.uuid} is missing from storage`,
         );
-      reply.header("content-length", info.size).type("application/octet-stream");
-      return reply.send(createReadStream(path));
+      if (file === "outside")
+        throw new ApiError(
+          "FORBIDDEN",
+          `file "${rel}" of checkpoint ${c.uuid} is a link to outside the checkpoint; it is not served`,
+        );
+      reply.header("content-length", file.size).type("application/octet-stream");
+      return reply.send(file.handle.createReadStream());
     },
   );
+}
+
+/**
+ * Opens file `rel` of the checkpoint folder `dir` for reading, or says why
+ * not. A checkpoint is written by a trial, which may run as another user or
+ * on another machine than the master: a symbolic link in it (the file, or a
+ * folder on its way) is followed only as far as the checkpoint's own folder,
+ * so that a download cannot read the master's files (its token, its
+ * database).
+ */
+async function openCheckpointFile(
+  dir: string,
+  rel: string,
+): Promise<{ handle: FileHandle; size: number } | "missing" | "outside"> {
+  const [root, real] = await Promise.all([
+    realpath(dir).catch(() => null),
+    realpath(join(dir, rel)).catch(() => null),
+  ]);
+  if (root === null || real === null) return "missing";
+  if (!real.startsWith(root + sep)) return "outside";
+  // O_NOFOLLOW: a link put in place of the file since it was resolved is not followed either.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  if (!handle) return "missing";
+  const info = await handle.stat();
+  if (info.isFile()) return { handle, size: info.size };
+  await handle.close();
+  return "missing";
 }
