@@ -142,6 +142,7 @@ export class Context {
       backoff,
       minPollIntervalMs: 1000,
       log,
+      onFatal: (error) => this.refusedForGood(error),
     });
     this.train = new TrainReports(this.sender);
     this.checkpoint = new Checkpoints(
@@ -168,6 +169,7 @@ export class Context {
               this.searcherClosed = true;
             },
             beforeCompletion: () => this.checkpoint.releaseHeld(),
+            onFatal: (error) => this.refusedForGood(error),
           },
         ),
     };
@@ -183,6 +185,17 @@ export class Context {
             canPreempt: () => !this.closing.signal.aborted && this.preempt.hearsSignal(),
             preempt: () => this.preempt.preempted("SIGTERM"),
           });
+  }
+
+  /**
+   * STALE_ALLOCATION, UNAUTHENTICATED or FORBIDDEN heard by a call that is not
+   * a queued push (the preemption poll, the ask for an operation): as for a
+   * push, the queue is dropped, `preempt.signal` aborts with the error and
+   * every later call throws it (a checkpoint is not even written).
+   */
+  private refusedForGood(error: Error): void {
+    this.sender.fail(error);
+    this.preempt.abort(error);
   }
 
   /** Resolves once everything reported so far reached the master; throws a refusal nobody saw yet. */

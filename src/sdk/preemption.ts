@@ -12,7 +12,7 @@
  * would cost the master a request, and the process a connection, for nothing.
  */
 import { type BackoffOptions, backoffDelay, pause, sleep } from "./backoff.js";
-import { isFatal, PreemptedError, RetryableError } from "./errors.js";
+import { isFatal, PreemptedError, type RequestError, RetryableError } from "./errors.js";
 import type { PushApi } from "./push-api.js";
 import type { PushSender } from "./push-sender.js";
 
@@ -23,6 +23,12 @@ export interface PreemptionOptions {
   /** An answer that comes back sooner than this is followed by a pause, so a master that does not wait is not hammered. */
   minPollIntervalMs: number;
   log: (line: string) => void;
+  /**
+   * The poll heard that the master refused this allocation for good (fencing,
+   * bad token). The context fails every other call with it too; by default
+   * only the signal aborts.
+   */
+  onFatal?: (error: RequestError) => void;
 }
 
 /** How long after the trial first looks at its preemption the long poll starts. */
@@ -167,7 +173,8 @@ export class Preemption {
           continue;
         }
         if (isFatal(error)) {
-          this.abort(error);
+          if (this.options.onFatal) this.options.onFatal(error);
+          else this.abort(error);
           return;
         }
         this.options.log(`pushtune: preemption checks stopped: ${(error as Error).message}`);

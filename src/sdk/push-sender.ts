@@ -31,7 +31,7 @@ export interface PushSenderOptions {
   random?: () => number;
   /** Where outage notices go (stderr by default, which the master captures as trial logs). */
   log?: (line: string) => void;
-  /** Called once when the master refuses this allocation for good (fencing, bad token). */
+  /** Called when the master refuses a push for good (fencing, bad token), after `fail(error)`. */
   onFatal?: (error: RequestError) => void;
   /**
    * Metric and progress pushes nobody waits for are queued by a timer at most
@@ -172,6 +172,20 @@ export class PushSender {
     return reports >= this.maxBatchReports;
   }
 
+  /**
+   * The master refused this allocation for good, heard here or by another call
+   * (the preemption poll, the ask for an operation): the queue and the paced
+   * pushes are dropped, callers waiting for delivery get `error`, and every
+   * later call throws it.
+   */
+  fail(error: Error): void {
+    this.failure ??= error;
+    this.pacedTimer?.clear();
+    this.pacedTimer = null;
+    if (!this.paced.empty) this.paced.take();
+    this.dispatch({ type: "abandon", error });
+  }
+
   throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
   }
@@ -219,6 +233,11 @@ export class PushSender {
       await this.api.send(push.map((p) => p.item));
       event = { type: "delivered" };
     } catch (error) {
+      if (isFatal(error)) {
+        this.fail(error);
+        this.options.onFatal?.(error);
+        return;
+      }
       event = this.classify(error, push);
     }
     if (event.type === "delivered" && this.state.failures > 0) {
@@ -238,11 +257,6 @@ export class PushSender {
         );
       }
       return { type: "failedRetryable" };
-    }
-    if (isFatal(error)) {
-      this.failure ??= error;
-      this.options.onFatal?.(error);
-      return { type: "abandon", error };
     }
     // A lone barrier's retry refused as a conflict: its first attempt landed. (A pair
     // that is refused goes again part by part, and the parts are judged then.)

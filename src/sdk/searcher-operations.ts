@@ -4,7 +4,7 @@
  * restarted from a checkpoint knows how far to go without any searcher state.
  */
 import { type BackoffOptions, backoffDelay, pause } from "./backoff.js";
-import { InvalidReportError, RetryableError } from "./errors.js";
+import { InvalidReportError, isFatal, type RequestError, RetryableError } from "./errors.js";
 import { checkFinite } from "./metrics.js";
 import type { PushApi } from "./push-api.js";
 import type { PushSender } from "./push-sender.js";
@@ -86,6 +86,11 @@ export interface OperationsOptions {
    * member's latest checkpoint).
    */
   beforeCompletion?: () => void;
+  /**
+   * The ask was refused for good (fencing, bad token): called before the
+   * refusal is thrown, so that every other call fails with it too.
+   */
+  onFatal?: (error: RequestError) => void;
 }
 
 /**
@@ -112,6 +117,7 @@ export async function* searcherOperations(
         failures = 0;
       } catch (error) {
         if (stop.aborted) return;
+        if (isFatal(error)) options.onFatal?.(error);
         if (!(error instanceof RetryableError)) throw error;
         failures += 1;
         if (!(await pause(backoffDelay(failures, options.backoff), stop))) return;
