@@ -2,11 +2,16 @@
 Searcher operations come in the unit of ``searcher.max_length``; periods have
 their own units. Records and epochs need ``global_batch_size`` (config, else the
 ``global_batch_size`` hyperparameter) and epochs also ``records_per_epoch``.
-Conversions round up, so a trial never trains less than it was asked to."""
+Conversions round up, so a trial never trains less than it was asked to.
+
+They compute on the decimals the numbers are written as, exactly: ``{epochs:
+1.1}`` of 50,000 records at 100 a batch is 550 batches, where the binary floats
+would give 550.0000000000001 and so 551 (as src/sdk/lengths.ts does)."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Mapping, Optional
 
 
@@ -22,9 +27,10 @@ class LengthConverter:
         if unit in ("batches", "unitless"):
             return int(math.ceil(value))
         if unit == "records":
-            return int(math.ceil(value / self._batch_size(field)))
+            return math.ceil(_decimal(value) / _decimal(self._batch_size(field)))
         if unit == "epochs":
-            return int(math.ceil((value * self._records_per_epoch(field)) / self._batch_size(field)))
+            records = _decimal(value) * _decimal(self._records_per_epoch(field))
+            return math.ceil(records / _decimal(self._batch_size(field)))
         raise ValueError(f"{field}: unknown length unit {unit!r}")
 
     def op_to_batches(self, op_length: float) -> int:
@@ -62,3 +68,13 @@ class LengthConverter:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _decimal(value: float) -> Fraction:
+    """``value`` as the decimal it prints as, exactly (1.1 is 11/10, not the float
+    nearest it): a whole number of batches is never rounded up one too far."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"a length must be a finite number, got {value!r}")
+        return Fraction(repr(value))
+    return Fraction(value)
