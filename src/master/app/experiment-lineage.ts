@@ -21,8 +21,9 @@ import type {
   HParamValue,
   HyperparameterSpec,
 } from "../../protocol/config/types.js";
+import { latestFirst } from "../domain/index.js";
 import { isTerminal } from "../domain/run-state.js";
-import type { CheckpointRow, ExperimentRow, UserRow } from "../storage/store.js";
+import type { CheckpointRow, ExperimentRow, Store, TrialRow, UserRow } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import type { ExperimentService } from "./experiment-service.js";
@@ -94,7 +95,7 @@ export class ExperimentLineage {
       );
     const source = await this.experiments.get(trial.experimentId);
     this.requireVisibleConfig(source, user);
-    const ckpt = latestStored(await this.ctx.store.listCheckpoints({ trialId }));
+    const ckpt = await latestStored(this.ctx.store, trial);
     if (!ckpt)
       throw new ApiError(
         "BAD_REQUEST",
@@ -139,19 +140,18 @@ export class ExperimentLineage {
   }
 }
 
-/** The stored checkpoint with the most steps (the newest of equals). */
-function latestStored(checkpoints: CheckpointRow[]): CheckpointRow | null {
-  let best: CheckpointRow | null = null;
-  for (const c of checkpoints) {
-    if (c.state !== "ACTIVE") continue;
-    if (
-      !best ||
-      c.stepsCompleted > best.stepsCompleted ||
-      (c.stepsCompleted === best.stepsCompleted && c.createdAt >= best.createdAt)
-    )
-      best = c;
-  }
-  return best;
+/**
+ * The checkpoint a continued trial starts from: the trial's latest, the one it
+ * would have been resumed from; when that one is gone, the next of its stored
+ * checkpoints in the keep rule's order of "latest".
+ */
+async function latestStored(store: Store, trial: TrialRow): Promise<CheckpointRow | null> {
+  const latest = trial.latestCheckpointUuid
+    ? await store.getCheckpoint(trial.latestCheckpointUuid)
+    : null;
+  if (latest?.state === "ACTIVE") return latest;
+  const stored = await store.listCheckpoints({ trialId: trial.id });
+  return latestFirst(stored, trial.latestCheckpointUuid)[0] ?? null;
 }
 
 /** A trial's hyperparameters as constants, nested groups kept as groups. */

@@ -8,6 +8,7 @@ import { isAbsolute } from "node:path";
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
 import {
+  checkpointKeepPolicyOf,
   checkpointsToKeep,
   type ExperimentAction,
   endedTrialState,
@@ -245,20 +246,19 @@ export class ExperimentService {
     const exp = await this.get(id);
     const checkpoints = await this.ctx.store.listCheckpoints({ experimentId: id });
     const metricAt = await this.validationMetrics(id, exp.config.searcher.metric);
-    const policy = exp.config.checkpoint_storage;
+    const trials = await this.ctx.store.listTrials({ experimentId: id });
+    const { policy, smallerIsBetter } = checkpointKeepPolicyOf(exp.config);
     const keep = checkpointsToKeep(
       checkpoints.map((c) => ({
         uuid: c.uuid,
         trialId: c.trialId,
+        runId: c.runId,
         stepsCompleted: c.stepsCompleted,
         validationMetric: metricAt.get(`${c.trialId}:${c.stepsCompleted}`) ?? null,
       })),
-      {
-        saveExperimentBest: policy.save_experiment_best,
-        saveTrialBest: policy.save_trial_best,
-        saveTrialLatest: policy.save_trial_latest,
-      },
-      exp.config.searcher.smaller_is_better,
+      policy,
+      smallerIsBetter,
+      new Map(trials.map((t) => [t.id, t.latestCheckpointUuid])),
     );
     const drop = checkpoints.filter((c) => !keep.has(c.uuid)).map((c) => c.uuid);
     await removeCheckpointFiles(checkpointDir(this.ctx, exp.config), drop);

@@ -19,6 +19,7 @@ export {
   checkpointKeepPolicyOf,
   checkpointsToKeep,
   type GcCheckpoint,
+  latestFirst,
 } from "./checkpoint-gc.js";
 export { type ExperimentAction, nextExperimentState } from "./experiment-lifecycle.js";
 export {

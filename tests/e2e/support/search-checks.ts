@@ -81,16 +81,19 @@ export async function expectCheckpointsKeptByPolicy(
 ): Promise<void> {
   const config = (await experiment(c, id)).config as ExperimentConfig;
   const all = await c.store.listCheckpoints({ experimentId: id, includeDeleted: true });
+  const trials = await c.store.listTrials({ experimentId: id });
   const { policy, smallerIsBetter } = checkpointKeepPolicyOf(config);
   const keep = checkpointsToKeep(
     all.map((ckpt) => ({
       uuid: ckpt.uuid,
       trialId: ckpt.trialId,
+      runId: ckpt.runId,
       stepsCompleted: ckpt.stepsCompleted,
       validationMetric: validations.get(`${ckpt.trialId}:${ckpt.stepsCompleted}`) ?? null,
     })),
     policy,
     smallerIsBetter,
+    new Map(trials.map((t) => [t.id, t.latestCheckpointUuid])),
   );
   expect(keep.size).toBeLessThan(all.length);
   // Collection follows the experiment's end; give it a moment.
