@@ -18,6 +18,7 @@ import {
 import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
 import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
+import { checkpointsUsedBy, checkpointUsers } from "./checkpoint-users.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
@@ -161,7 +162,10 @@ export class ExperimentService {
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
       );
     }
-    const users = await this.checkpointUsers(id);
+    const mine = await this.ctx.store.listCheckpoints({ experimentId: id });
+    const users = (await checkpointUsers(this.ctx.store, new Set(mine.map((c) => c.uuid)))).map(
+      (u) => u.experiment,
+    );
     if (users.length > 0) {
       const which = users.map((e) => `${e.id} (${e.state})`).join(", ");
       throw new ApiError(
@@ -185,29 +189,6 @@ export class ExperimentService {
         .catch(() => {});
     }
     this.ctx.driver.forget(id);
-  }
-
-  /**
-   * The experiments not yet ended whose trials start, or will start, from a
-   * checkpoint of experiment `id` (a continued trial, a fork from a
-   * checkpoint): deleting `id` would delete what they resume from.
-   */
-  private async checkpointUsers(id: number): Promise<ExperimentRow[]> {
-    const store = this.ctx.store;
-    const mine = new Set((await store.listCheckpoints({ experimentId: id })).map((c) => c.uuid));
-    if (mine.size === 0) return [];
-    const users: ExperimentRow[] = [];
-    for (const e of await store.listExperiments()) {
-      if (e.id === id || isTerminal(e.state)) continue;
-      const source = e.config.searcher.source_checkpoint_uuid;
-      const uses =
-        (typeof source === "string" && mine.has(source)) ||
-        (await store.listTrials({ experimentId: e.id })).some(
-          (t) => t.latestCheckpointUuid !== null && mine.has(t.latestCheckpointUuid),
-        );
-      if (uses) users.push(e);
-    }
-    return users;
   }
 
   /**
@@ -241,12 +222,35 @@ export class ExperimentService {
     this.ctx.driver.forget(id);
   }
 
-  /** Keeps the union of experiment-best, trial-best and trial-latest; deletes the rest, files first. */
+  /**
+   * Applies the keep rule to experiment `id`, whose trials have all stopped;
+   * then again to each ended experiment whose checkpoints `id` started trials
+   * from, which kept them for it. Returns what was deleted of `id`'s own.
+   */
   async collectCheckpoints(id: number): Promise<string[]> {
     const exp = await this.get(id);
-    const checkpoints = await this.ctx.store.listCheckpoints({ experimentId: id });
-    const metricAt = await this.validationMetrics(id, exp.config.searcher.metric);
-    const trials = await this.ctx.store.listTrials({ experimentId: id });
+    const drop = await this.applyKeepRule(exp, id);
+    const sources = new Set<number>();
+    for (const uuid of await checkpointsUsedBy(this.ctx.store, exp)) {
+      const c = await this.ctx.store.getCheckpoint(uuid);
+      if (c && c.experimentId !== id) sources.add(c.experimentId);
+    }
+    for (const sourceId of sources) {
+      const source = await this.ctx.store.getExperiment(sourceId);
+      if (source && isTerminal(source.state)) await this.applyKeepRule(source, id);
+    }
+    return drop;
+  }
+
+  /**
+   * Keeps the union of experiment-best, trial-best and trial-latest, and what
+   * experiments not yet ended other than `ending` start trials from; deletes
+   * the rest, files first.
+   */
+  private async applyKeepRule(exp: ExperimentRow, ending: number): Promise<string[]> {
+    const checkpoints = await this.ctx.store.listCheckpoints({ experimentId: exp.id });
+    const metricAt = await this.validationMetrics(exp.id, exp.config.searcher.metric);
+    const trials = await this.ctx.store.listTrials({ experimentId: exp.id });
     const { policy, smallerIsBetter } = checkpointKeepPolicyOf(exp.config);
     const keep = checkpointsToKeep(
       checkpoints.map((c) => ({
@@ -260,7 +264,10 @@ export class ExperimentService {
       smallerIsBetter,
       new Map(trials.map((t) => [t.id, t.latestCheckpointUuid])),
     );
-    const drop = checkpoints.filter((c) => !keep.has(c.uuid)).map((c) => c.uuid);
+    const unkept = new Set(checkpoints.filter((c) => !keep.has(c.uuid)).map((c) => c.uuid));
+    for (const { uses } of await checkpointUsers(this.ctx.store, unkept, ending))
+      for (const uuid of uses) unkept.delete(uuid);
+    const drop = [...unkept];
     await removeCheckpointFiles(checkpointDir(this.ctx, exp.config), drop);
     await this.ctx.store.markCheckpointsDeleted(drop);
     return drop;

@@ -1,0 +1,42 @@
+/**
+ * Which checkpoints experiments not yet ended start, or will start, trials
+ * from: their `searcher.source_checkpoint_uuid` (a fork from a checkpoint, a
+ * continued trial) and each trial's latest and warm-start checkpoint. Such a
+ * checkpoint is kept, as Determined keeps a checkpoint other experiments
+ * reference, whichever experiment it belongs to: deleting its experiment is
+ * refused, and the keep rule at its experiment's end passes over it until the
+ * experiments using it have ended too.
+ */
+import { isTerminal } from "../domain/run-state.js";
+import type { ExperimentRow, Store } from "../storage/store.js";
+
+/** The checkpoints experiment `exp`'s trials start, or will start, from. */
+export async function checkpointsUsedBy(store: Store, exp: ExperimentRow): Promise<Set<string>> {
+  const used = new Set<string>();
+  const source = exp.config.searcher.source_checkpoint_uuid;
+  if (typeof source === "string") used.add(source);
+  for (const t of await store.listTrials({ experimentId: exp.id })) {
+    if (t.latestCheckpointUuid !== null) used.add(t.latestCheckpointUuid);
+    if (t.warmStartCheckpointUuid !== null) used.add(t.warmStartCheckpointUuid);
+  }
+  return used;
+}
+
+/**
+ * The experiments not yet ended, other than `ending` (one whose trials have
+ * all stopped: it starts nothing any more), that use any of `uuids`.
+ */
+export async function checkpointUsers(
+  store: Store,
+  uuids: ReadonlySet<string>,
+  ending?: number,
+): Promise<{ experiment: ExperimentRow; uses: string[] }[]> {
+  if (uuids.size === 0) return [];
+  const users: { experiment: ExperimentRow; uses: string[] }[] = [];
+  for (const e of await store.listExperiments()) {
+    if (e.id === ending || isTerminal(e.state)) continue;
+    const uses = [...(await checkpointsUsedBy(store, e))].filter((u) => uuids.has(u));
+    if (uses.length > 0) users.push({ experiment: e, uses });
+  }
+  return users;
+}
