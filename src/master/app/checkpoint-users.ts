@@ -9,6 +9,23 @@
  */
 import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
+import type { KeyedLock } from "./keyed-lock.js";
+
+/**
+ * Runs `fn` while no other such `fn` runs: the master's lock over which
+ * checkpoints are in use. A new experiment that starts from a checkpoint
+ * checks it and is stored (its first trials with it) under this lock, and a
+ * delete or a keep rule reads who uses a checkpoint and deletes it under it
+ * too, so neither can slip between the other's check and its write. One
+ * master holds its database (SQLite or PostgreSQL) at a time, so an
+ * in-process lock serialises them all.
+ */
+export function whileCheckpointUseIsFixed<T>(locks: KeyedLock, fn: () => Promise<T>): Promise<T> {
+  return locks.run(CHECKPOINT_USE, fn);
+}
+
+/** A key of the master's KeyedLock; experiments' keys are their numeric ids. */
+const CHECKPOINT_USE = "checkpoint-use";
 
 /** The checkpoints experiment `exp`'s trials start, or will start, from. */
 export async function checkpointsUsedBy(store: Store, exp: ExperimentRow): Promise<Set<string>> {

@@ -59,17 +59,27 @@ async function warmStartOf(
 
 /**
  * `searcher.source_checkpoint_uuid`: every trial starts from that checkpoint
- * (of any experiment, checked when the experiment was created) until it
- * stores one of its own; its trial is the parent.
+ * (of any experiment, checked when the experiment was created, and kept while
+ * the experiment uses it) until it stores one of its own; its trial is the
+ * parent. A source no longer stored is a `SearchFailure`: the trial is not
+ * started from scratch in its place.
  */
 async function sourceWarmStart(
   tx: Store,
   exp: ExperimentRow,
 ): Promise<{ warmStart?: { parentTrialId: number; checkpointUuid: string } }> {
   const uuid = exp.config.searcher.source_checkpoint_uuid;
-  const ckpt = uuid ? await tx.getCheckpoint(uuid) : null;
-  return ckpt ? { warmStart: { parentTrialId: ckpt.trialId, checkpointUuid: ckpt.uuid } } : {};
+  if (uuid === undefined) return {};
+  const ckpt = await tx.getCheckpoint(uuid);
+  if (ckpt?.state !== "ACTIVE")
+    throw new SearchFailure(
+      `searcher.source_checkpoint_uuid: checkpoint ${uuid} is ${ckpt ? ckpt.state : "gone"}: a new trial cannot start from it`,
+    );
+  return { warmStart: { parentTrialId: ckpt.trialId, checkpointUuid: ckpt.uuid } };
 }
+
+/** An operation that cannot be carried out: the search ends with an error, for this reason. */
+class SearchFailure extends Error {}
 
 interface Loaded {
   state: SearcherState;
@@ -165,19 +175,25 @@ export class ExperimentDriver {
     let seq = loaded.seq;
     const queue: SearcherEvent[] = [event];
     let shutdown: (SearcherOp & { type: "shutdown" }) | null = null;
+    let failure: string | null = null;
     let stretchStart = performance.now();
     while (queue.length > 0) {
       const ev = queue.shift()!;
       seq = await tx.appendSearcherEvent(exp.id, ev);
       // In place: a transaction that fails drops this state (`forget`) and rebuilds it from the log.
       for (const op of advanceSearcher(exp.config, state, ev)) {
-        if (!searching) continue;
+        if (!searching || failure !== null) continue;
         if (performance.now() - stretchStart > MAX_STRETCH_MS) {
           await nextTurn();
           stretchStart = performance.now();
         }
-        const follow = await this.interpret(tx, exp, op, effects);
-        if (follow) queue.push(follow);
+        try {
+          const follow = await this.interpret(tx, exp, op, effects);
+          if (follow) queue.push(follow);
+        } catch (err) {
+          if (!(err instanceof SearchFailure)) throw err;
+          failure = err.message;
+        }
         if (op.type === "shutdown") shutdown = op;
       }
     }
@@ -186,6 +202,8 @@ export class ExperimentDriver {
     if (progress > exp.progress) patch.progress = progress;
     const wantSnapshot = seq - loaded.lastSnapshotSeq >= SNAPSHOT_EVERY;
     if (wantSnapshot) await tx.putSearcherSnapshot(exp.id, seq, snapshotSearcher(state));
+    if (failure !== null && searching)
+      shutdown = { type: "shutdown", cancel: false, failure: true, reason: failure };
     if (shutdown && searching) {
       patch.state = shutdown.failure
         ? "STOPPING_ERROR"

@@ -18,7 +18,11 @@ import {
 import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
 import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
-import { checkpointsUsedBy, checkpointUsers } from "./checkpoint-users.js";
+import {
+  checkpointsUsedBy,
+  checkpointUsers,
+  whileCheckpointUseIsFixed,
+} from "./checkpoint-users.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
@@ -61,20 +65,28 @@ export class ExperimentService {
     const workdirIssue = await pool?.launcher.workdirIssue?.(body.workdir);
     if (workdirIssue) throw new ApiError("BAD_REQUEST", workdirIssue);
     if (body.name) config.name = body.name;
-    await checkSourceCheckpoint(this.ctx, config);
-    const exp = await this.ctx.store.createExperiment({
-      name: config.name,
-      config,
-      configYaml: yaml,
-      workdir: body.workdir,
-      ownerId,
-    });
-    await this.ctx.transact(exp.id, async (tx, e, effects) => {
-      // Paused before the search starts, so that its first trials are created PAUSED.
-      if (body.activate === false) await this.transition(tx, e, "pause", effects);
-      await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
-    });
-    return this.get(exp.id);
+    const store = async () => {
+      await checkSourceCheckpoint(this.ctx, config);
+      const exp = await this.ctx.store.createExperiment({
+        name: config.name,
+        config,
+        configYaml: yaml,
+        workdir: body.workdir,
+        ownerId,
+      });
+      await this.ctx.transact(exp.id, async (tx, e, effects) => {
+        // Paused before the search starts, so that its first trials are created PAUSED.
+        if (body.activate === false) await this.transition(tx, e, "pause", effects);
+        await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+      });
+      return exp.id;
+    };
+    // Its source checkpoint is not deleted between the check and the experiment using it.
+    const id =
+      config.searcher.source_checkpoint_uuid === undefined
+        ? await store()
+        : await whileCheckpointUseIsFixed(this.ctx.locks, store);
+    return this.get(id);
   }
 
   private async transition(
@@ -162,22 +174,26 @@ export class ExperimentService {
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
       );
     }
-    const mine = await this.ctx.store.listCheckpoints({ experimentId: id });
-    const users = (await checkpointUsers(this.ctx.store, new Set(mine.map((c) => c.uuid)))).map(
-      (u) => u.experiment,
-    );
-    if (users.length > 0) {
-      const which = users.map((e) => `${e.id} (${e.state})`).join(", ");
-      throw new ApiError(
-        "EXPERIMENT_IN_USE",
-        `experiment ${id} cannot be deleted: experiment${users.length > 1 ? "s" : ""} ${which} start${users.length > 1 ? "" : "s"} trials from its checkpoints; delete it once ${users.length > 1 ? "they have" : "that one has"} ended`,
+    // Nothing starts to use its checkpoints between the check and their deletion.
+    const { allocations } = await whileCheckpointUseIsFixed(this.ctx.locks, async () => {
+      const mine = await this.ctx.store.listCheckpoints({ experimentId: id });
+      const users = (await checkpointUsers(this.ctx.store, new Set(mine.map((c) => c.uuid)))).map(
+        (u) => u.experiment,
       );
-    }
-    const { checkpoints, allocations } = await this.ctx.store.deleteExperiment(id);
-    await removeCheckpointFiles(
-      checkpointDir(this.ctx, exp.config),
-      checkpoints.filter((c) => c.state === "ACTIVE").map((c) => c.uuid),
-    );
+      if (users.length > 0) {
+        const which = users.map((e) => `${e.id} (${e.state})`).join(", ");
+        throw new ApiError(
+          "EXPERIMENT_IN_USE",
+          `experiment ${id} cannot be deleted: experiment${users.length > 1 ? "s" : ""} ${which} start${users.length > 1 ? "" : "s"} trials from its checkpoints; delete it once ${users.length > 1 ? "they have" : "that one has"} ended`,
+        );
+      }
+      const deleted = await this.ctx.store.deleteExperiment(id);
+      await removeCheckpointFiles(
+        checkpointDir(this.ctx, exp.config),
+        deleted.checkpoints.filter((c) => c.state === "ACTIVE").map((c) => c.uuid),
+      );
+      return deleted;
+    });
     // What launchers keep of its runs (a Slurm job's directory) goes too; a pool no
     // longer configured keeps its files, and a failed removal leaves them behind.
     for (const a of allocations) {
@@ -228,6 +244,10 @@ export class ExperimentService {
    * from, which kept them for it. Returns what was deleted of `id`'s own.
    */
   async collectCheckpoints(id: number): Promise<string[]> {
+    return whileCheckpointUseIsFixed(this.ctx.locks, () => this.collectWithUsers(id));
+  }
+
+  private async collectWithUsers(id: number): Promise<string[]> {
     const exp = await this.get(id);
     const drop = await this.applyKeepRule(exp, id);
     const sources = new Set<number>();

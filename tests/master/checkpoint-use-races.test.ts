@@ -1,0 +1,4 @@
+/** Deleting an experiment while a new one starts from its checkpoint, on SQLite: one of the two wins whole. */
+import { describeCheckpointUseRaces } from "./support/checkpoint-use-races.js";
+
+describeCheckpointUseRaces("sqlite");
