@@ -6,13 +6,28 @@
  * checkpoint kept, but the run after it goes on from its own: it must not be
  * resumed from another run's work, nor be written over by it. Idempotent: the
  * same report again changes nothing, while another report under the same uuid
- * is refused.
+ * is refused. A checkpoint registered once its experiment is stopping is
+ * handed to the keep rule again if the experiment has ended meanwhile.
  */
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CheckpointBody } from "../../protocol/api/push.js";
 import type { AllocationRow, CheckpointRow, Store, TrialRow } from "../storage/store.js";
+import type { MasterContext } from "./context.js";
 
 export async function registerCheckpoint(
+  ctx: MasterContext,
+  trial: TrialRow,
+  allocation: AllocationRow,
+  body: CheckpointBody,
+): Promise<void> {
+  await storeCheckpoint(ctx.store, trial, allocation, body);
+  // Read after it is stored: the end of an experiment still searching now will see it.
+  const exp = await ctx.store.getExperiment(trial.experimentId);
+  if (exp && exp.state !== "ACTIVE" && exp.state !== "PAUSED")
+    ctx.hooks.checkpointAfterStop(exp.id);
+}
+
+async function storeCheckpoint(
   store: Store,
   trial: TrialRow,
   allocation: AllocationRow,

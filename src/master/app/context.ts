@@ -39,13 +39,20 @@ export interface Hooks {
   scheduleIfContended(): void;
   /** Checks whether these experiments can finish now. */
   finish(experimentIds: Iterable<number>): void;
+  /** A checkpoint was registered for a stopping or ended experiment (`collectEnded`). */
+  checkpointAfterStop(experimentId: number): void;
 }
 
 export class MasterContext {
   readonly notifier = new Notifier();
   readonly driver: ExperimentDriver;
   readonly locks = new KeyedLock();
-  hooks: Hooks = { schedule: () => {}, scheduleIfContended: () => {}, finish: () => {} };
+  hooks: Hooks = {
+    schedule: () => {},
+    scheduleIfContended: () => {},
+    finish: () => {},
+    checkpointAfterStop: () => {},
+  };
   #masterUrl: string | null = null;
 
   constructor(

@@ -231,11 +231,29 @@ export class ExperimentService {
       return true;
     });
     if (!settled) return;
-    await this.collectCheckpoints(id);
-    await this.ctx.transact(id, async (tx, e, effects) => {
-      if (e.state.startsWith("STOPPING")) await this.transition(tx, e, "allTrialsStopped", effects);
+    // One step under the lock: a checkpoint registered meanwhile finds the experiment
+    // either not yet collected or ended (`collectEnded`).
+    await whileCheckpointUseIsFixed(this.ctx.locks, async () => {
+      await this.collectCheckpoints(id);
+      await this.ctx.transact(id, async (tx, e, effects) => {
+        if (e.state.startsWith("STOPPING"))
+          await this.transition(tx, e, "allTrialsStopped", effects);
+      });
     });
     this.ctx.driver.forget(id);
+  }
+
+  /**
+   * A checkpoint was registered for experiment `id` once it was stopping (a
+   * run its trial had moved past hands it in late): when the experiment has
+   * ended meanwhile, its keep rule is applied again, so that the ended
+   * experiment shows no checkpoint the rule drops.
+   */
+  async collectEnded(id: number): Promise<void> {
+    await whileCheckpointUseIsFixed(this.ctx.locks, async () => {
+      const exp = await this.ctx.store.getExperiment(id);
+      if (exp && isTerminal(exp.state)) await this.applyKeepRule(exp, id);
+    });
   }
 
   /**
@@ -243,11 +261,7 @@ export class ExperimentService {
    * then again to each ended experiment whose checkpoints `id` started trials
    * from, which kept them for it. Returns what was deleted of `id`'s own.
    */
-  async collectCheckpoints(id: number): Promise<string[]> {
-    return whileCheckpointUseIsFixed(this.ctx.locks, () => this.collectWithUsers(id));
-  }
-
-  private async collectWithUsers(id: number): Promise<string[]> {
+  private async collectCheckpoints(id: number): Promise<string[]> {
     const exp = await this.get(id);
     const drop = await this.applyKeepRule(exp, id);
     const sources = new Set<number>();

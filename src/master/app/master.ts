@@ -61,6 +61,7 @@ export function createMaster(
     finish: (ids) => {
       for (const id of [...ids]) supervisor.enqueue(() => experiments.finishIfDone(id));
     },
+    checkpointAfterStop: (id) => supervisor.enqueue(() => experiments.collectEnded(id)),
   };
   pools.attach(supervisor);
   return {

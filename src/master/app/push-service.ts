@@ -295,7 +295,7 @@ export class PushService {
 
   async checkpoint(principal: Principal, body: CheckpointBody): Promise<void> {
     const { trial, allocation } = await this.writer(principal, body.trialId);
-    await registerCheckpoint(this.ctx.store, trial, allocation, body);
+    await registerCheckpoint(this.ctx, trial, allocation, body);
   }
 
   async bestValidation(principal: Principal, experimentId: number): Promise<number | null> {

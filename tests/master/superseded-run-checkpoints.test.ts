@@ -3,7 +3,9 @@
  * experiment and for continuing it, is the one it would be resumed from (its
  * `latestCheckpointUuid`), not the one with the most steps: a run the trial has
  * moved past may hand in a checkpoint further along, which is kept as a
- * lesser one but is neither kept as the latest nor continued from.
+ * lesser one but is neither kept as the latest nor continued from. One it
+ * hands in after the experiment has ended goes through the keep rule too: an
+ * ended experiment never shows an ACTIVE checkpoint the rule drops.
  */
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -107,4 +109,42 @@ test("continuing the trial starts from its latest, though a run it moved past go
   );
   expect(cont.status).toBe(201);
   expect(cont.body.config.searcher.source_checkpoint_uuid).toBe(mine.uuid);
+});
+
+test("a checkpoint a moved-past run hands in after the experiment ended is collected by its keep rule", async () => {
+  const config = {
+    ...singleConfig(),
+    checkpoint_storage: { save_experiment_best: 0, save_trial_best: 0, save_trial_latest: 1 },
+  };
+  const id = (await tm.admin.post<{ id: number }>("/experiments", { config, workdir: "/tmp" })).body
+    .id;
+  await tm.settle();
+  const first = running(tm)[0]!;
+  // Run 1 is taken for gone but goes on; run 2 checkpoints at 300 and completes the trial.
+  tm.launcher.exit(first.allocationId, { exitCode: null, lost: true });
+  await tm.settle();
+  const second = trial(tm, first.trialId);
+  const latest = "bbbbbbbb-0000-4000-8000-000000000300";
+  expect((await second.api.post("/checkpoints", body(second.id, latest, 300))).status).toBe(200);
+  await second.complete(300, 0.5);
+  await second.exit(0);
+  expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
+
+  const stale = "aaaaaaaa-0000-4000-8000-000000000200";
+  const dir = await files(first.env.PUSHTUNE_CHECKPOINT_DIR!, stale);
+  const ask = await tm
+    .as(first.env.PUSHTUNE_TOKEN!)
+    .post(`/allocations/${first.allocationId}/next_trial`, {
+      checkpoint: body(second.id, stale, 200),
+    });
+  expect(ask.status).toBe(409);
+  await tm.settle();
+  const states = Object.fromEntries(
+    (await tm.store.listCheckpoints({ experimentId: id, includeDeleted: true })).map((c) => [
+      c.uuid,
+      c.state,
+    ]),
+  );
+  expect(states).toEqual({ [latest]: "ACTIVE", [stale]: "DELETED" });
+  expect(existsSync(dir)).toBe(false);
 });
