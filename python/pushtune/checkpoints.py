@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, TypeVar
 
 from .backoff import Backoff
-from .errors import CheckpointNotFoundError, RetryableError
+from .errors import CheckpointNotFoundError, RequestError, RetryableError, is_fatal
 from .metrics import check_steps
 from .push_api import PushApi
 from .push_sender import PushSender
@@ -44,6 +44,7 @@ class Checkpoints:
         backoff: Backoff,
         latest: Optional[str],
         hold_back: Callable[[], bool] = lambda: False,
+        on_fatal: Callable[[BaseException], None] = lambda error: None,
     ) -> None:
         self.root = Path(root)
         self._api = api
@@ -51,6 +52,8 @@ class Checkpoints:
         self._backoff = backoff
         self._latest = latest
         self._hold_back = hold_back
+        #: Told of a refusal for good (STALE_ALLOCATION, UNAUTHENTICATED, FORBIDDEN) this hears.
+        self._on_fatal = on_fatal
         #: A published checkpoint's report kept back for the ask for the next trial.
         self._held: Optional[Dict[str, Any]] = None
         #: The uuid of the last checkpoint this context stored.
@@ -153,11 +156,16 @@ class Checkpoints:
     def get_best_validation(self) -> Optional[float]:
         """The best searcher metric validated so far in the whole experiment, or None.
         Retries for a few seconds if the master is unreachable, then raises."""
+        self._sender.raise_if_failed()
         deadline = time.monotonic() + BEST_VALIDATION_DEADLINE
         failures = 0
         while True:
             try:
                 return self._api.best_validation()
+            except RequestError as error:
+                if is_fatal(error):
+                    self._on_fatal(error)
+                raise
             except RetryableError:
                 failures += 1
                 delay = self._backoff.delay(failures)

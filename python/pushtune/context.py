@@ -160,6 +160,7 @@ class Context:
             # takes as it stops for the master, or as it ends when the searcher closed it.
             hold_back=lambda: self.preempt.acknowledges_by_asking
             or (self.preempt.defer_ack and self._searcher_closed),
+            on_fatal=self._refused_for_good,
         )
         self.searcher = _Searcher(
             lambda: searcher_operations(

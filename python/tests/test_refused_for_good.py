@@ -61,6 +61,23 @@ class RefusedForGoodTest(unittest.TestCase):
         self.assertIs(ctx.preempt.reason, refusal)
         self.assert_every_later_call_refused(ctx, fm, refusal)
 
+    def test_a_refusal_heard_by_the_ask_for_the_best_validation_fires_the_preemption_and_fails_every_later_call(
+        self,
+    ) -> None:
+        fm = FakeMaster(ops=[10], best_validation=0.5)
+        ctx = open_context(fm)
+        self.assertEqual(ctx.checkpoint.get_best_validation(), 0.5)
+        fm.supersede()
+        with self.assertRaises(RequestError) as caught:
+            ctx.checkpoint.get_best_validation()
+        refusal = caught.exception
+        self.assertEqual(refusal.code, "STALE_ALLOCATION")
+        self.assertTrue(ctx.preempt.signal.fired)
+        with self.assertRaises(RequestError) as again:
+            ctx.checkpoint.get_best_validation()
+        self.assertIs(again.exception, refusal)
+        self.assert_every_later_call_refused(ctx, fm, refusal)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -7,7 +7,7 @@
 import type { CheckpointBody } from "../protocol/api/push.js";
 import { type BackoffOptions, backoffDelay, sleep } from "./backoff.js";
 import type { CheckpointMetadata, SharedFsStorage } from "./checkpoint-storage.js";
-import { RetryableError } from "./errors.js";
+import { isFatal, type RequestError, RetryableError } from "./errors.js";
 import { checkSteps } from "./metrics.js";
 import type { PushApi } from "./push-api.js";
 import type { PushSender } from "./push-sender.js";
@@ -29,6 +29,8 @@ export class Checkpoints {
     private readonly backoff: BackoffOptions,
     /** Whether a report is kept back now (a trial told to stop in a process that asks next). */
     private readonly holdBack: () => boolean = () => false,
+    /** Told of a refusal for good (STALE_ALLOCATION, UNAUTHENTICATED, FORBIDDEN) this hears. */
+    private readonly onFatal: (error: RequestError) => void = () => {},
   ) {}
 
   /** The shared_fs root the checkpoints live in. */
@@ -99,11 +101,13 @@ export class Checkpoints {
    * Retries for a few seconds if the master is unreachable, then throws.
    */
   async getBestValidation(): Promise<number | null> {
+    this.sender.throwIfFailed();
     const deadline = Date.now() + BEST_VALIDATION_DEADLINE_MS;
     for (let failures = 1; ; failures++) {
       try {
         return await this.api.bestValidation();
       } catch (error) {
+        if (isFatal(error)) this.onFatal(error);
         const delay = backoffDelay(failures, this.backoff);
         if (!(error instanceof RetryableError) || Date.now() + delay > deadline) throw error;
         await sleep(delay);

@@ -153,6 +153,7 @@ export class Context {
       // Kept back for the ask for the next trial, which carries it: the checkpoint a trial
       // takes as it stops for the master, or as it ends when the searcher closed it.
       () => this.preempt.acknowledgesByAsking || (this.preempt.deferAck && this.searcherClosed),
+      (error) => this.refusedForGood(error),
     );
     this.searcher = {
       operations: () =>

@@ -37,6 +37,19 @@ async function expectEveryLaterCallRefused(
   expect(fm.checkpoints).toEqual([]);
 }
 
+/** The STALE_ALLOCATION `call` failed with, which `preempt.signal` aborted with too. */
+async function refusalOf(ctx: Context, call: Promise<unknown>): Promise<unknown> {
+  const refusal = await call.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(RequestError);
+  expect((refusal as RequestError).code).toBe("STALE_ALLOCATION");
+  expect(ctx.preempt.signal.aborted).toBe(true);
+  expect(ctx.preempt.signal.reason).toBe(refusal);
+  return refusal;
+}
+
 test("a refusal heard by the preemption poll fails every later call", async () => {
   const fm = new FakeMaster({ ops: [10] });
   const ctx = await openContext(fm);
@@ -55,13 +68,16 @@ test("a refusal heard by the ask for an operation aborts preempt.signal and fail
   const asked = (async () => {
     for await (const _op of ctx.searcher.operations()) throw new Error("no operation was expected");
   })();
-  const refusal = await asked.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(refusal).toBeInstanceOf(RequestError);
-  expect((refusal as RequestError).code).toBe("STALE_ALLOCATION");
-  expect(ctx.preempt.signal.aborted).toBe(true);
-  expect(ctx.preempt.signal.reason).toBe(refusal);
+  const refusal = await refusalOf(ctx, asked);
+  await expectEveryLaterCallRefused(ctx, fm, refusal);
+});
+
+test("a refusal heard by the ask for the experiment's best validation aborts preempt.signal and fails every later call", async () => {
+  const fm = new FakeMaster({ ops: [10], bestValidation: 0.5 });
+  const ctx = await openContext(fm);
+  expect(await ctx.checkpoint.getBestValidation()).toBe(0.5);
+  fm.supersede();
+  const refusal = await refusalOf(ctx, ctx.checkpoint.getBestValidation());
+  await expect(ctx.checkpoint.getBestValidation()).rejects.toBe(refusal);
   await expectEveryLaterCallRefused(ctx, fm, refusal);
 });
