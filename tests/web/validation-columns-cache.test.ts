@@ -176,4 +176,17 @@ describe("validation columns cache", () => {
     expect(await values(e1)).toEqual([1, 2, 3]);
     expect(await values(e2)).toEqual([4, 5]);
   });
+
+  test("the bound is on the room the columns take: many small experiments viewed once stay within it", async () => {
+    const { s, experiment, trial, report } = await setup();
+    const cache = new ValidationColumnsCache(1_000);
+    for (let i = 0; i < 200; i++) {
+      const e = await experiment();
+      await report(await trial(e, 1), 1, [[1, i]]);
+      expect(Array.from((await cache.page(s, e, "loss", 0, 100)).values)).toEqual([i]);
+      expect(cache.size.room).toBeLessThanOrEqual(1_000);
+    }
+    // Each keeps room for a few points, not a block of a thousand.
+    expect(cache.size.experiments).toBeGreaterThan(50);
+  });
 });

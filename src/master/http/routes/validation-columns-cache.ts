@@ -2,8 +2,8 @@
  * Every experiment's searcher-metric validations, kept as columns in memory
  * once read: a page that opens a big experiment again, or another viewer of
  * it, costs one query for the rows newer than the cache instead of reading
- * every row again. Bounded by a total number of points (1M by default, about
- * 32 MB), least recently used experiment out first.
+ * every row again. Bounded by the room its columns take, in points (1M by
+ * default, about 40 MB), least recently used experiment out first.
  *
  * Rows are hidden by the master when a trial restarts from an earlier
  * checkpoint; the restarted run reports with a higher run id. When one such
@@ -15,14 +15,16 @@ import { ownValue } from "../../../protocol/own-value.js";
 import type { MetricRow, Store } from "../../storage/store.js";
 
 const PAGE = 100_000;
+/** Room for points a new experiment's columns start with; they double as they fill. */
+const FIRST_ROOM = 16;
 
 /** One experiment's columns; `lastId` = every row with id <= it has been read. */
 class Columns {
-  ids = new Float64Array(1024);
-  trialIds = new Float64Array(1024);
-  steps = new Float64Array(1024);
-  values = new Float64Array(1024);
-  times = new Float64Array(1024);
+  ids = new Float64Array(FIRST_ROOM);
+  trialIds = new Float64Array(FIRST_ROOM);
+  steps = new Float64Array(FIRST_ROOM);
+  values = new Float64Array(FIRST_ROOM);
+  times = new Float64Array(FIRST_ROOM);
   length = 0;
   lastId = 0;
   /** Highest run id seen per trial. */
@@ -75,7 +77,7 @@ class Columns {
       times: this.times,
       length: this.length,
     };
-    this.ids = new Float64Array(Math.max(1024, old.length + fresh.length));
+    this.ids = new Float64Array(Math.max(FIRST_ROOM, old.length + fresh.length));
     this.trialIds = new Float64Array(this.ids.length);
     this.steps = new Float64Array(this.ids.length);
     this.values = new Float64Array(this.ids.length);
@@ -144,7 +146,7 @@ export class ValidationColumnsCache {
     const refreshed = c.refreshing.then(() => this.refresh(store, experimentId, c));
     c.refreshing = refreshed.catch(() => undefined);
     await refreshed;
-    if (cols.length > this.maxPoints) this.entries.delete(experimentId);
+    if (cols.ids.length > this.maxPoints) this.entries.delete(experimentId);
     else this.evict();
     const start = cols.indexAfter(after);
     const end = Math.min(cols.length, start + limit);
@@ -189,13 +191,25 @@ export class ValidationColumnsCache {
     }
   }
 
+  /**
+   * Drops least recently used experiments while the room the columns take
+   * (not the points they hold: a column has room to grow, and an experiment
+   * with no validations yet has room but no points) exceeds `maxPoints`.
+   */
   private evict(): void {
     let total = 0;
-    for (const c of this.entries.values()) total += c.length;
+    for (const c of this.entries.values()) total += c.ids.length;
     for (const [id, c] of this.entries) {
       if (total <= this.maxPoints) break;
       this.entries.delete(id);
-      total -= c.length;
+      total -= c.ids.length;
     }
+  }
+
+  /** Experiments kept, and the room (in points) their columns take: what the bound is on. */
+  get size(): { experiments: number; room: number } {
+    let room = 0;
+    for (const c of this.entries.values()) room += c.ids.length;
+    return { experiments: this.entries.size, room };
   }
 }
