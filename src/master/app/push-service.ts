@@ -20,20 +20,22 @@ import { registerCheckpoint } from "./checkpoint-registration.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import { GroupCommit } from "./group-commit.js";
+import { keepNewest } from "./keep-newest.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** How many answers to `next_trial` are kept for asks that are retried. */
 const KEPT_HANDOVERS = 1000;
+/** How many experiments' configs are kept: those of experiments that ended go out in time. */
+const KEPT_CONFIGS = 256;
 
 export class PushService {
   private readonly configs = new Map<number, ExperimentConfig>();
   private readonly group: GroupCommit;
   /**
-   * Answers to `next_trial` by the allocation that asked. A retried ask (its
-   * answer was lost on the way) gets the same trial and token: only the
-   * process holding the ended allocation's token can ask, so it is the one
-   * that runs the trial it was given.
+   * Answers to `next_trial` by the allocation that asked. A retried ask (its answer was
+   * lost) gets the same trial and token: only the process holding the ended allocation's
+   * token can ask, so it is the one that runs the trial it was given.
    */
   private readonly handovers = new Map<string, Promise<NextTrialResponse>>();
 
@@ -223,13 +225,14 @@ export class PushService {
     return inserted;
   }
 
-  /** An experiment's config; configs never change once stored, so they are cached. */
+  /** An experiment's config; configs never change once stored, so the recent ones are cached. */
   private async config(experimentId: number): Promise<ExperimentConfig> {
     const cached = this.configs.get(experimentId);
     if (cached) return cached;
     const exp = await this.ctx.store.getExperiment(experimentId);
     if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
     this.configs.set(experimentId, exp.config);
+    keepNewest(this.configs, KEPT_CONFIGS);
     return exp.config;
   }
 
@@ -375,10 +378,7 @@ export class PushService {
     })();
     this.handovers.set(allocationId, answer);
     answer.catch(() => this.handovers.delete(allocationId));
-    for (const key of this.handovers.keys()) {
-      if (this.handovers.size <= KEPT_HANDOVERS) break;
-      this.handovers.delete(key);
-    }
+    keepNewest(this.handovers, KEPT_HANDOVERS);
     return answer;
   }
 
