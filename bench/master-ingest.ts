@@ -25,7 +25,8 @@ function reports(batch: number) {
   }));
 }
 
-function runLoad(url: string, trials: { path: string; token: string; bodies: string[] }[]) {
+/** Sends each trial's bodies in turn, all trials at once, from a thread of its own. */
+export function runLoad(url: string, trials: { path: string; token: string; bodies: string[] }[]) {
   return new Promise<{ seconds: number; failed: number }>((resolve, reject) => {
     const worker = new Worker(
       fileURLToPath(new URL("./support/load-worker.mjs", import.meta.url)),

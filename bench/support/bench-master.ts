@@ -17,9 +17,10 @@ export interface BenchMaster {
   close(): Promise<void>;
 }
 
-export async function startBenchMaster(slots: number): Promise<BenchMaster> {
+/** @param dbUrl the database (default: a SQLite file in a temp dir) */
+export async function startBenchMaster(slots: number, dbUrl?: string): Promise<BenchMaster> {
   const dir = await mkdtemp(join(tmpdir(), "pushtune-bench-"));
-  const store = await openStore(join(dir, "pushtune.db"));
+  const store = await openStore(dbUrl ?? join(dir, "pushtune.db"));
   const launcher = new FakeLauncher(slots);
   const master = createMaster(store, launcher, { checkpointRoot: join(dir, "ckpt") });
   const { token } = await bootstrapAdmin(store, dir);

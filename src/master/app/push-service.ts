@@ -238,11 +238,11 @@ export class PushService {
 
   /**
    * One transaction per request. The hot path (training metrics) is a single
-   * batched insert, group-committed; a batch carrying the searcher metric
-   * also sets the trial's latest validation and offers its best to the trial
-   * and the experiment, in the same transaction and without the experiment's
-   * lock: each best is a conditional update, so pushes of several trials at
-   * once keep the best of them.
+   * batched insert, group-committed. A batch with validations is inserted
+   * last in a transaction of its own (see `Store.addMetrics`); one with the
+   * searcher metric first sets the trial's latest validation and offers its
+   * best to the trial and the experiment, without the experiment's lock:
+   * each best is a conditional update, so pushes at once keep the best.
    */
   async metrics(principal: Principal, trialId: number, body: MetricsBody): Promise<number> {
     const allocation = requireTrialWriter(principal, trialId);
@@ -285,14 +285,14 @@ export class PushService {
       }
       return inserted;
     };
-    if (!latest) return this.group.submit(insert);
+    if (!reports.some((r) => r.group === "validation")) return this.group.submit(insert);
+    if (!latest) return insert(this.ctx.store);
     const { value } = latest;
     const batchBest = best ?? value;
     return this.ctx.store.transaction(async (tx) => {
-      const inserted = await insert(tx);
       await tx.updateTrial(trialId, { latestValidation: value });
       await tx.offerBestValidation(trialId, batchBest, smaller);
-      return inserted;
+      return insert(tx);
     });
   }
 

@@ -136,11 +136,44 @@ function insertSql(db: Db, dialect: Dialect, rows: unknown[][]): string {
 }
 
 /**
+ * Cursors read rows in id order (`id > after`). Ids come from one sequence,
+ * taken at INSERT, and PostgreSQL commits concurrent transactions in any
+ * order: a push that took id 10 may commit after one that took 11, and a
+ * reader that saw 11 has passed 10 for good. A cursor over some rows is exact
+ * when those rows are inserted one transaction at a time, each holding a lock
+ * from before its INSERT until it ends: then an id is taken only after every
+ * smaller one of those rows has committed or rolled back, so a statement
+ * whose snapshot shows a row shows every smaller one that will ever commit.
+ * On PostgreSQL each cursor's rows are inserted so:
+ * - a trial's rows: `trialOf` locks the trial's row;
+ * - an experiment's validations: `lockValidations`, taken by batches with a
+ *   validation only (training batches, the hot path, take no lock for it).
+ * SQLite runs one transaction at a time.
+ */
+
+/** First key of an experiment's validation lock; the second is the experiment's id. */
+const VALIDATION_LOCK = 0x76616c69; // "vali"
+
+/**
+ * Locks the experiment's validations until the transaction ends; taken right
+ * before a batch's INSERT, by a transaction that then only commits (see
+ * `Store.addMetrics`). Its holder already holds its trial's row, which covers
+ * all the INSERT could wait for, so it never waits while it holds this lock
+ * and no cycle of waits can pass through it, whatever its waiters hold.
+ * Experiment ids past 2^31 share a key with a smaller one: those experiments
+ * only wait for each other.
+ */
+async function lockValidations(db: Db, experimentId: number): Promise<void> {
+  const key = experimentId % 2 ** 31;
+  await sql`select pg_advisory_xact_lock(${sql.lit(VALIDATION_LOCK)}, ${key})`.execute(db);
+}
+
+/**
  * The trial's experiment and current run (it runs once per push). On
  * PostgreSQL the trial's row is locked against a restart's change of run
  * until the batch commits: a restart either comes first (the batch is then
  * refused as superseded) or waits and hides what the batch wrote past its
- * checkpoint. SQLite runs one transaction at a time.
+ * checkpoint; the lock also orders the trial's rows for its cursors.
  */
 async function trialOf(
   db: Db,
@@ -207,6 +240,8 @@ async function insertOrConflict(
   // A run the trial has moved past (a restart committed after the push was authenticated).
   if (runId < trial.runId) return { inserted: 0, conflicts: [], supersededBy: trial.runId };
   const experimentId = trial.experimentId;
+  if (dialect === "postgres" && reports.some((r) => r.group === "validation"))
+    await lockValidations(db, experimentId);
 
   let inserted = 0;
   for (const chunk of chunks(reports, INSERT_CHUNK)) {

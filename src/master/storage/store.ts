@@ -207,6 +207,14 @@ export interface Store {
    * skipped, a different value is returned as a conflict and nothing of the
    * batch is written. One transaction, never one per row. A batch of a run
    * the trial has moved past is not written (`supersededBy`).
+   *
+   * On PostgreSQL a batch with a validation takes its experiment's
+   * validation lock just before it inserts, until the transaction ends, so
+   * that the experiment's validations are numbered in the order they commit
+   * and a cursor over them never passes one that commits later. Such a batch
+   * must be the last thing its transaction does, and not share it with other
+   * pushes: the lock's holder must wait for nothing, or it could deadlock
+   * with a push waiting for the lock.
    */
   addMetrics(trialId: number, runId: number, reports: MetricReportInput[]): Promise<MetricsAdded>;
   /** Hides rows of runs older than `runId` past `stepsCompleted` (a restart from a checkpoint at that step). */

@@ -9,27 +9,11 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, expect, test } from "vitest";
 import { GroupCommit } from "../../../src/master/app/group-commit.js";
+import { randomConfig } from "./configs.js";
 import { startTestMaster, type TestMaster } from "./harness.js";
 import { running, TrialHandle } from "./trial.js";
 
 const ROUNDS = 20;
-
-/** A random search of `slots` trials at a time, each trained to `length` in one operation. */
-function randomConfig(length: number) {
-  return {
-    name: "concurrent-pushes",
-    entrypoint: "node train.js",
-    hyperparameters: { lr: { type: "log", minval: -4, maxval: -1, base: 10 } },
-    searcher: {
-      name: "random",
-      metric: "validation_loss",
-      smaller_is_better: true,
-      max_length: { batches: length },
-      max_trials: 1000,
-      max_concurrent_trials: 2,
-    },
-  };
-}
 
 export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
   let tm: TestMaster;
@@ -38,7 +22,7 @@ export function describeConcurrentPushes(db: "sqlite" | "postgres"): void {
   async function experiment(length: number): Promise<{ id: number; trials: TrialHandle[] }> {
     tm = await startTestMaster({ db, slots: 2 });
     const res = await tm.admin.post<{ id: number }>("/experiments", {
-      config: randomConfig(length),
+      config: randomConfig(length, 2),
       workdir: "/tmp",
     });
     expect(res.status).toBe(201);

@@ -26,6 +26,23 @@ export function ashaConfig(
   };
 }
 
+/** A random search of `concurrent` trials at a time, each trained to `length` in one operation. */
+export function randomConfig(length: number, concurrent: number) {
+  return {
+    name: "random-test",
+    entrypoint: "node train.js",
+    hyperparameters: { lr: { type: "log", minval: -4, maxval: -1, base: 10 } },
+    searcher: {
+      name: "random",
+      metric: "validation_loss",
+      smaller_is_better: true,
+      max_length: { batches: length },
+      max_trials: 1000,
+      max_concurrent_trials: concurrent,
+    },
+  };
+}
+
 /** A custom searcher's experiment: a search process posts its operations. */
 export function customConfig() {
   return {
