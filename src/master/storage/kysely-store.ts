@@ -159,8 +159,19 @@ export class KyselyStore implements Store {
     return experiments.updateExperiment(this.#db, id, patch);
   }
 
-  deleteExperiment(id: number): Promise<DeletedExperiment> {
-    return this.#atomic((db) => experiments.deleteExperiment(db, this.#dialect, id));
+  async deleteExperiment(id: number): Promise<DeletedExperiment> {
+    const once = () => this.#atomic((db) => experiments.deleteExperiment(db, this.#dialect, id));
+    // On PostgreSQL the delete's row locks can deadlock with a write still naming the
+    // experiment's trials (a log flush of several trials); PostgreSQL then aborts one
+    // of the two. A delete in a transaction of its own is tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once();
+      } catch (err) {
+        if (this.#inTransaction || attempt === 5 || (err as { code?: string }).code !== "40P01")
+          throw err;
+      }
+    }
   }
 
   // the searcher event log
