@@ -5,6 +5,7 @@
 import { afterEach, expect, test } from "vitest";
 import {
   cleanUp,
+  endTrial,
   gone,
   groupMembers,
   isAlive,
@@ -16,9 +17,8 @@ import {
 let trial: LocalTrial | null = null;
 const leftOver: number[] = [];
 afterEach(async () => {
-  if (trial) cleanUp(-trial.pid);
   for (const pid of leftOver.splice(0)) cleanUp(pid);
-  await trial?.launcher.close();
+  await endTrial(trial);
   trial = null;
 });
 

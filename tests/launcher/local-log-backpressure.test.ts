@@ -5,12 +5,11 @@
  * full, and nothing is lost once reading goes on.
  */
 import { afterEach, expect, test } from "vitest";
-import { cleanUp, isAlive, type LocalTrial, startTrial, within } from "./support/local-trial.js";
+import { endTrial, isAlive, type LocalTrial, startTrial, within } from "./support/local-trial.js";
 
 let trial: LocalTrial | null = null;
 afterEach(async () => {
-  if (trial) cleanUp(-trial.pid);
-  await trial?.launcher.close();
+  await endTrial(trial);
   trial = null;
 });
 

@@ -5,12 +5,11 @@
  */
 import { afterEach, expect, test } from "vitest";
 import { MAX_LINE_BYTES } from "../../src/master/launcher/line-splitter.js";
-import { cleanUp, type LocalTrial, startTrial, within } from "./support/local-trial.js";
+import { endTrial, type LocalTrial, startTrial, within } from "./support/local-trial.js";
 
 let trial: LocalTrial | null = null;
 afterEach(async () => {
-  if (trial) cleanUp(-trial.pid);
-  await trial?.launcher.close();
+  await endTrial(trial);
   trial = null;
 });
 

@@ -112,3 +112,9 @@ export function cleanUp(pid: number): void {
     // already gone
   }
 }
+
+/** Ends what a test left of `trial` (its process group, its launcher); for an afterEach. */
+export async function endTrial(trial: LocalTrial | null): Promise<void> {
+  if (trial) cleanUp(-trial.pid);
+  await trial?.launcher.close();
+}
