@@ -264,10 +264,14 @@ export class ExperimentService {
   private async collectCheckpoints(id: number): Promise<string[]> {
     const exp = await this.get(id);
     const drop = await this.applyKeepRule(exp, id);
+    // Its trials' latest checkpoints are mostly its own: only the others are looked up.
+    const own = await this.ctx.store.listCheckpoints({ experimentId: id, includeDeleted: true });
+    const ownUuids = new Set(own.map((c) => c.uuid));
     const sources = new Set<number>();
     for (const uuid of await checkpointsUsedBy(this.ctx.store, exp)) {
+      if (ownUuids.has(uuid)) continue;
       const c = await this.ctx.store.getCheckpoint(uuid);
-      if (c && c.experimentId !== id) sources.add(c.experimentId);
+      if (c) sources.add(c.experimentId);
     }
     for (const sourceId of sources) {
       const source = await this.ctx.store.getExperiment(sourceId);
