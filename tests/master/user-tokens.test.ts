@@ -109,3 +109,26 @@ describe("revoking tokens", () => {
     expect((await m.as(trialToken).post("/auth/logout")).status).toBe(401);
   });
 });
+
+describe("ended tokens", () => {
+  test("a token ended 30 days ago is forgotten at the next login: 401 UNAUTHENTICATED", async () => {
+    const m = await start();
+    await userWithPassword(m, "gina");
+    const expiring = m.as((await login(m, "gina")).body.token);
+    const revoked = m.as((await login(m, "gina")).body.token);
+    expect((await revoked.post("/auth/logout")).status).toBe(204);
+    clock += 30 * DAY + 1000; // the first login's token has just expired; the logout is older
+    expect((await expiring.get("/me")).body).toMatchObject({ error: { code: "TOKEN_EXPIRED" } });
+    expect((await revoked.get("/me")).body).toMatchObject({ error: { code: "TOKEN_REVOKED" } });
+    // A login now forgets the token revoked over 30 days ago, not the one that has just expired.
+    const fresh = m.as((await login(m, "gina")).body.token);
+    expect((await revoked.get("/me")).body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    expect((await expiring.get("/me")).body).toMatchObject({ error: { code: "TOKEN_EXPIRED" } });
+    clock += 30 * DAY;
+    await login(m, "gina");
+    expect((await expiring.get("/me")).body).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    // Tokens that never end (the first admin token) and live ones stay.
+    expect(await status(m.admin)).toBe(200);
+    expect((await fresh.get("/me")).body).toMatchObject({ error: { code: "TOKEN_EXPIRED" } });
+  });
+});

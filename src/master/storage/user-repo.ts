@@ -46,6 +46,14 @@ export async function getUser(db: Db, id: number): Promise<UserRow | null> {
   return row ? toUser(row) : null;
 }
 
+/**
+ * How long a token's row outlives its expiry or revocation: long enough for
+ * its holder to be told TOKEN_EXPIRED or TOKEN_REVOKED rather than that the
+ * token is unknown, not forever (one row a login would pile up).
+ */
+export const ENDED_TOKEN_KEPT_MS = 30 * 86_400_000;
+
+/** Adds a token, and forgets those ended more than ENDED_TOKEN_KEPT_MS ago. */
 export async function addUserToken(
   db: Db,
   now: number,
@@ -62,6 +70,11 @@ export async function addUserToken(
       expires_at: expiresAt ? expiresAt.getTime() : null,
       revoked_at: null,
     })
+    .execute();
+  const endedBefore = now - ENDED_TOKEN_KEPT_MS;
+  await db
+    .deleteFrom("user_tokens")
+    .where((eb) => eb.or([eb("expires_at", "<", endedBefore), eb("revoked_at", "<", endedBefore)]))
     .execute();
 }
 

@@ -87,8 +87,10 @@ export async function startTestMaster(
     dropDb = pg.drop;
   }
   let poolSlots = options.pools ?? [{ name: "default", slots: options.slots ?? 4 }];
+  const more = typeof options.master === "function" ? options.master(dataDir) : options.master;
   const open = async () => {
-    const store = await openStore(url);
+    // A fake clock is the store's too: what it stamps is what the master compares.
+    const store = await openStore(url, more?.now ? { now: more.now } : {});
     const launchers = new Map(
       poolSlots.map((p) => [p.name, new FakeLauncher(p.slots, options.adopts)]),
     );
@@ -106,7 +108,7 @@ export async function startTestMaster(
       ...(options.preemptionTimeoutSeconds === undefined
         ? {}
         : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
-      ...(typeof options.master === "function" ? options.master(dataDir) : options.master),
+      ...more,
     });
     const app = await buildServer(master);
     await app.ready();
