@@ -202,7 +202,11 @@ class PushSender:
             delay = max(self._backoff.delay(out.backoff, self._random), self._retry_after)
             self._backoff_until = time.monotonic() + delay
         if event[0] == "abandon":
+            # Refused for good: reports held for pacing are not sent either.
             self._backoff_until = None
+            self._paced_reports = []
+            self._paced_progress = None
+            self._paced_due = None
         if out.send is not None:
             self._to_send = out.send
             self._ensure_thread()
