@@ -29,6 +29,20 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
+/**
+ * A write the master's own disk had no room for (SQLite's SQLITE_FULL, or a
+ * file's ENOSPC): the request was fine and nothing of it was stored, so the
+ * caller is told so, and may send it again once there is room.
+ */
+function fromFullDisk(err: unknown): ApiError | null {
+  const code = (err as { code?: unknown }).code;
+  if (code !== "SQLITE_FULL" && code !== "ENOSPC") return null;
+  return new ApiError(
+    "STORAGE_FULL",
+    `the master's disk is full, so this was not stored (${code}: ${(err as Error).message}); free some space on it and send it again`,
+  );
+}
+
 /** Seconds a throttled caller should wait, from the error's `retryAfterSeconds` detail. */
 function retryAfter(api: ApiError): number | null {
   const d = api.details as { retryAfterSeconds?: unknown } | undefined;
@@ -49,7 +63,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const api =
-      (error instanceof ApiError ? error : fromFastify(error)) ??
+      (error instanceof ApiError ? error : (fromFullDisk(error) ?? fromFastify(error))) ??
       new ApiError("INTERNAL", "internal error; see the master's log for this request id");
     if (api.status >= 500) {
       request.log.error(

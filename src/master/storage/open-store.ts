@@ -9,13 +9,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { preparePrivateSqliteFile } from "./data-dir.js";
 import { KyselyStore, type KyselyStoreOptions } from "./kysely-store.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import type { Database, Dialect } from "./schema.js";
-import { openSqlite } from "./sqlite-database.js";
+import { KeepingErrorsSqliteDialect, openSqlite } from "./sqlite-database.js";
 import type { Store } from "./store.js";
 
 export interface DatabaseConnection {
@@ -81,7 +81,7 @@ export function connect(url: string): DatabaseConnection {
   }
   const database = openSqlite(path);
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({ dialect: new KeepingErrorsSqliteDialect(database) }),
     dialect: "sqlite",
   };
 }

@@ -5,7 +5,14 @@
  * each time), and preparing costs more than running them.
  */
 import BetterSqlite3 from "better-sqlite3";
-import type { SqliteDatabase, SqliteStatement } from "kysely";
+import {
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteStatement,
+} from "kysely";
 
 const CACHED_STATEMENTS = 256;
 
@@ -33,9 +40,38 @@ export class CachingSqliteDatabase implements SqliteDatabase {
     return statement;
   }
 
+  /** Whether a transaction is open; SQLite ends one itself on some errors. */
+  get inTransaction(): boolean {
+    return this.#db.inTransaction;
+  }
+
   close(): void {
     this.#statements.clear();
     this.#db.close();
+  }
+}
+
+/**
+ * Kysely's SQLite dialect, except that a transaction SQLite has already
+ * rolled back itself (it does on SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) is
+ * not rolled back again: that second rollback fails ("no transaction is
+ * active") and its error would replace the one that says what went wrong.
+ */
+export class KeepingErrorsSqliteDialect extends SqliteDialect {
+  readonly #database: CachingSqliteDatabase;
+
+  constructor(database: CachingSqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+
+  override createDriver(): Driver {
+    const database = this.#database;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (database.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database });
   }
 }
 

@@ -76,9 +76,11 @@ export async function startTestMaster(
     adopts?: boolean;
     /** More master options: a clock, the token lifetime, the admin token's file (given the data dir). */
     master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
+    /** Where the data dir is made (default: the system's temp dir). */
+    parentDir?: string;
   } = {},
 ): Promise<TestMaster> {
-  const dataDir = await mkdtemp(join(tmpdir(), "pushtune-test-"));
+  const dataDir = await mkdtemp(join(options.parentDir ?? tmpdir(), "pushtune-test-"));
   let dropDb: (() => Promise<void>) | null = null;
   let url = join(dataDir, "pushtune.db");
   if (options.db === "postgres") {
