@@ -1,10 +1,10 @@
 /**
  * A master whose data dir's disk fills up (SQLite): a push it cannot store is
- * answered with an error that says so, and nothing it acknowledged is lost.
- * Needs a tmpfs
+ * answered with an error that says so, and nothing it acknowledged is lost;
+ * an exit it cannot store is read again once there is room. Needs a tmpfs
  * (root); skipped where mounting is not allowed.
  */
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { singleConfig } from "../master/support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "../master/support/harness.js";
 import { running, TrialHandle } from "../master/support/trial.js";
@@ -48,4 +48,14 @@ test("a metric push a full disk cannot take is refused naming the full disk, and
   expect((await t.metrics("training", 6, { loss: 1 / 6 })).status).toBe(200);
   const rows = await tm!.store.listMetrics({ trialId: t.id, limit: 100 });
   expect(rows.map((r) => r.stepsCompleted)).toEqual([1, 2, 3, 4, 5, 6]);
+});
+
+test("a trial that exits while the disk is full is restarted once there is room", async (ctx) => {
+  const t = await trialOnSmallDisk((note) => ctx.skip(note));
+  disk!.fill();
+  await t.exit(1);
+  disk!.free();
+  await vi.waitFor(async () => expect(running(tm!, t.id)).toHaveLength(1), { timeout: 30_000 });
+  expect(await tm!.store.getTrial(t.id)).toMatchObject({ state: "ACTIVE", restarts: 1 });
+  expect(running(tm!, t.id)[0]!.allocationId).not.toBe(t.spec.allocationId);
 });

@@ -15,7 +15,7 @@ import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
 import { LogSink } from "./log-sink.js";
-import { PassAsks } from "./pass-asks.js";
+import { PassAsks, RETRY_AFTER_FAILED_PASS_MS } from "./pass-asks.js";
 import {
   poolSchedulingInput,
   readSchedulingState,
@@ -291,7 +291,7 @@ export class Supervisor implements LauncherEvents {
   }
 
   exited(allocationId: string, info: ExitInfo): void {
-    this.enqueue(() => this.handleExit(allocationId, info));
+    this.enqueue(() => this.handleExit(allocationId, info, { retried: true }));
   }
 
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
@@ -306,10 +306,33 @@ export class Supervisor implements LauncherEvents {
     return this.logs.flush();
   }
 
-  /** Reads an allocation's end and decides the trial's fate (DESIGN §6). */
-  async handleExit(allocationId: string, info: ExitInfo): Promise<void> {
+  /**
+   * Reads an allocation's end and decides the trial's fate (DESIGN §6). With
+   * `retried` (an exit the launcher reported, which nobody would report
+   * again), an end the store cannot take (its disk is full) is read again a
+   * little later, until it is stored: a trial whose end is lost would keep its
+   * slot, and its experiment would never end.
+   */
+  async handleExit(
+    allocationId: string,
+    info: ExitInfo,
+    { retried = false }: { retried?: boolean } = {},
+  ): Promise<void> {
     const killRequested = this.stops.ended(allocationId);
     if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
+    const read = async (): Promise<void> => {
+      try {
+        await this.readExit(allocationId, info, killRequested);
+      } catch (err) {
+        if (!retried || this.phase === "closed") throw err;
+        this.report(err);
+        setTimeout(() => this.enqueue(read), RETRY_AFTER_FAILED_PASS_MS).unref();
+      }
+    };
+    await read();
+  }
+
+  private async readExit(allocationId: string, info: ExitInfo, killRequested: boolean) {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
