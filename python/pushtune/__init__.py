@@ -9,6 +9,7 @@ from .checkpoints import METADATA_FILE, Checkpoints
 from .context import Context, TrainReports, init
 from .errors import (
     CheckpointNotFoundError,
+    CheckpointStoreError,
     InvalidHP,
     InvalidReportError,
     PreemptedError,
@@ -38,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Backoff",
     "CheckpointNotFoundError",
+    "CheckpointStoreError",
     "Checkpoints",
     "Context",
     "FitResult",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, TypeVar
 
 from .backoff import Backoff
-from .errors import CheckpointNotFoundError, RequestError, RetryableError, is_fatal
+from .errors import CheckpointNotFoundError, CheckpointStoreError, RequestError, RetryableError, is_fatal
 from .metrics import check_steps
 from .push_api import PushApi
 from .push_sender import PushSender
@@ -72,8 +72,8 @@ class Checkpoints:
         self._sender.raise_if_failed()
         uuid = str(_uuid.uuid4())
         tmp = self.root / f".tmp-{uuid}"
-        tmp.mkdir(parents=True)
         try:
+            tmp.mkdir(parents=True)
             yield tmp
             document = {
                 **fields,
@@ -86,6 +86,9 @@ class Checkpoints:
             resources = _sync_tree(tmp)
             os.rename(tmp, self.root / uuid)
             _sync_dir(self.root)
+        except OSError as error:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise CheckpointStoreError(uuid, str(self.root), error) from error
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -7,6 +7,7 @@ stable error code; sending it again will not help).
 
 from __future__ import annotations
 
+import errno
 from typing import Any, Optional
 
 
@@ -70,6 +71,18 @@ class TrialEnvironmentError(PushtuneError):
 class CheckpointNotFoundError(PushtuneError, FileNotFoundError):
     def __init__(self, uuid: str, root: str) -> None:
         super().__init__(f"checkpoint {uuid} not found in {root}")
+        self.uuid = uuid
+
+
+class CheckpointStoreError(PushtuneError, OSError):
+    """The file system refused a checkpoint (ENOSPC: its disk is full; EDQUOT,
+    EACCES, ...): nothing was published or reported. ``errno`` is the system's."""
+
+    def __init__(self, uuid: str, root: str, error: OSError) -> None:
+        code = errno.errorcode.get(error.errno or 0, "")
+        what = f"{code}: {error.strerror}" if code and error.strerror else str(error)
+        super().__init__(f"checkpoint {uuid} could not be stored in {root}: {what}")
+        self.errno = error.errno
         self.uuid = uuid
 
 

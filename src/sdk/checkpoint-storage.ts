@@ -53,6 +53,24 @@ export class CheckpointNotFoundError extends Error {
   }
 }
 
+/**
+ * The file system refused a checkpoint (ENOSPC: its disk is full; EDQUOT,
+ * EACCES, …): nothing was published or reported. `code` is the system's.
+ */
+export class CheckpointStoreError extends Error {
+  readonly code: string;
+
+  constructor(
+    readonly uuid: string,
+    root: string,
+    cause: NodeJS.ErrnoException & { code: string },
+  ) {
+    super(`checkpoint ${uuid} could not be stored in ${root}: ${cause.message}`, { cause });
+    this.name = "CheckpointStoreError";
+    this.code = cause.code;
+  }
+}
+
 export class SharedFsStorage {
   constructor(readonly root: string) {}
 
@@ -78,8 +96,8 @@ export class SharedFsStorage {
       stepsCompleted: info.stepsCompleted,
       framework: "pushtune",
     };
-    mkdirSync(tmp, { recursive: true });
     try {
+      mkdirSync(tmp, { recursive: true });
       await writer(tmp);
       writeMetadata(tmp, metadata);
       const resources = await syncTree(tmp);
@@ -88,7 +106,7 @@ export class SharedFsStorage {
       return { uuid, resources, metadata };
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });
-      throw error;
+      throw isSystemError(error) ? new CheckpointStoreError(uuid, this.root, error) : error;
     }
   }
 
@@ -114,6 +132,12 @@ export class SharedFsStorage {
     const metadata = await this.metadata(uuid);
     return reader(this.path(uuid), metadata);
   }
+}
+
+/** An error of a system call (a file the OS would not write), as Node.js reports them. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  const e = error as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === "string" && typeof e.syscall === "string";
 }
 
 function writeMetadata(dir: string, metadata: CheckpointMetadata): void {

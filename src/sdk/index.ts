@@ -6,7 +6,11 @@
  */
 export type { BackoffOptions } from "./backoff.js";
 export type { CheckpointMetadata } from "./checkpoint-storage.js";
-export { CheckpointNotFoundError, METADATA_FILE } from "./checkpoint-storage.js";
+export {
+  CheckpointNotFoundError,
+  CheckpointStoreError,
+  METADATA_FILE,
+} from "./checkpoint-storage.js";
 export type { CheckpointReader, Checkpoints, CheckpointWriter } from "./checkpoints.js";
 export type { Context, InitOptions, TrainReports } from "./context.js";
 export { init } from "./context.js";
