@@ -1,6 +1,6 @@
 /** `pushtune checkpoint …`: list an experiment's or a trial's checkpoints, download one. */
 import { createWriteStream } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -78,10 +78,18 @@ export function checkpointCommand(program: Command, ctx: CommandContext): void {
         }
         await mkdir(dirname(target), { recursive: true });
         const body = await client.checkpointFile(uuid, rel);
-        await pipeline(
-          Readable.fromWeb(body as WebReadableStream<Uint8Array>),
-          createWriteStream(target),
-        );
+        try {
+          await pipeline(
+            Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+            createWriteStream(target),
+          );
+        } catch (err) {
+          // A part of a file (a full disk) is not left to pass for the checkpoint's.
+          await rm(target, { force: true });
+          throw new CliError(
+            `cannot download ${rel} of checkpoint ${uuid} into ${dir}: ${(err as Error).message}`,
+          );
+        }
         const written = (await stat(target)).size;
         if (written !== size)
           throw new CliError(
