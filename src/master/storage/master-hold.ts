@@ -80,10 +80,20 @@ export async function holdDataDir(dataDir: string): Promise<MasterHold> {
   }
   const write = async (holder: Holder) => {
     const tmp = `${holderFile}.${process.pid}`;
-    writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
-    await rename(tmp, holderFile);
+    try {
+      writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+      await rename(tmp, holderFile);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw new Error(`cannot write ${holderFile}: ${(err as Error).message}`, { cause: err });
+    }
   };
-  await write(self(null));
+  try {
+    await write(self(null));
+  } catch (err) {
+    lock.close();
+    throw err;
+  }
   return {
     announce: (port) => write(self(port)),
     lost: new Promise<string>(() => {}),
