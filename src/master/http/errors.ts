@@ -29,14 +29,22 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
+/** Error codes of a write the database's or the master's disk had no room for. */
+const FULL_DISK_CODES = new Set([
+  "SQLITE_FULL",
+  "ENOSPC",
+  "53100", // PostgreSQL's disk_full
+]);
+
 /**
- * A write the master's own disk had no room for (SQLite's SQLITE_FULL, or a
- * file's ENOSPC): the request was fine and nothing of it was stored, so the
- * caller is told so, and may send it again once there is room.
+ * A write the master's own disk had no room for (SQLite's SQLITE_FULL,
+ * PostgreSQL's disk_full, or a file's ENOSPC): the request was fine and
+ * nothing of it was stored, so the caller is told so, and may send it again
+ * once there is room.
  */
 function fromFullDisk(err: unknown): ApiError | null {
   const code = (err as { code?: unknown }).code;
-  if (code !== "SQLITE_FULL" && code !== "ENOSPC") return null;
+  if (typeof code !== "string" || !FULL_DISK_CODES.has(code)) return null;
   return new ApiError(
     "STORAGE_FULL",
     `the master's disk is full, so this was not stored (${code}: ${(err as Error).message}); free some space on it and send it again`,
