@@ -77,7 +77,8 @@ describe("the master's own endpoints", () => {
   });
 
   test("a thousand parked long polls are woken by the change, and cost no polling", async () => {
-    tm = await startTestMaster({ slots: 2 });
+    // One allocation's thousand polls: more than one caller may have open by default.
+    tm = await startTestMaster({ slots: 2, server: { maxOpenRequests: 2000 } });
     const id = (
       await tm.admin.post<{ id: number }>("/experiments", { config: ashaConfig(), workdir: "/tmp" })
     ).body.id;

@@ -19,6 +19,7 @@ import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
 import { frameworkErrors, installErrorHandling } from "./errors.js";
+import { OpenRequests } from "./open-requests.js";
 import { compileValidator } from "./request-validation.js";
 import { customSearcherRoutes } from "./routes/custom-searcher.js";
 import { experimentChartRoutes } from "./routes/experiment-charts.js";
@@ -58,6 +59,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Milliseconds a search preview may run (in a worker thread) before it is stopped. */
   previewBudgetMs?: number;
+  /** Requests one caller may have open at once (see open-requests.ts). */
+  maxOpenRequests?: number;
 }
 
 export async function buildServer(
@@ -89,7 +92,8 @@ export async function buildServer(
   });
 
   app.decorateRequest("principal", null as never);
-  app.addHook("onRequest", async (request: FastifyRequest) => {
+  const open = new OpenRequests(options.maxOpenRequests);
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config?.public) return;
     // The route matched, not the URL as sent: the router decodes it (`/%61pi/…` is `/api/…`).
     if (!request.routeOptions.url?.startsWith("/api/")) return;
@@ -101,6 +105,8 @@ export async function buildServer(
       allowEnded: request.routeOptions.config?.endedAllocation === true,
       now: master.ctx.now(),
     });
+    // Open until its answer is handed to the OS, or its connection closes.
+    reply.raw.once("close", open.enter(request.principal));
   });
 
   const pureWork = new PureWorkPool({ budgetMs: options.previewBudgetMs ?? 20_000 });

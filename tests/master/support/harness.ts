@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { MasterOptions } from "../../../src/master/app/context.js";
 import { bootstrapAdmin, createMaster, type Master } from "../../../src/master/app/master.js";
-import { buildServer } from "../../../src/master/http/server.js";
+import { buildServer, type ServerOptions } from "../../../src/master/http/server.js";
 import { FakeLauncher } from "../../../src/master/launcher/fake-launcher.js";
 import { ResourcePools } from "../../../src/master/launcher/resource-pools.js";
 import { openStore } from "../../../src/master/storage/open-store.js";
@@ -78,6 +78,8 @@ export async function startTestMaster(
     master?: Partial<MasterOptions> | ((dataDir: string) => Partial<MasterOptions>);
     /** Where the data dir is made (default: the system's temp dir). */
     parentDir?: string;
+    /** Options of the HTTP server (its bounds). */
+    server?: ServerOptions;
   } = {},
 ): Promise<TestMaster> {
   const dataDir = await mkdtemp(join(options.parentDir ?? tmpdir(), "pushtune-test-"));
@@ -112,7 +114,7 @@ export async function startTestMaster(
         : { preemptionTimeoutSeconds: options.preemptionTimeoutSeconds }),
       ...more,
     });
-    const app = await buildServer(master);
+    const app = await buildServer(master, options.server);
     await app.ready();
     // Driven with inject: trials are told an address nothing listens on.
     await master.start("http://127.0.0.1:1");
