@@ -34,6 +34,9 @@ import { registerWebUi } from "./web-ui.js";
 
 export const VERSION = "0.1.0";
 
+/** Milliseconds a client has to send a whole request (an SDK gives up on one after 30 s). */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal;
@@ -78,6 +81,10 @@ export async function buildServer(
     bodyLimit: options.bodyLimit ?? 8 * 1024 * 1024,
     // Long polls hold requests open; keep-alive connections are reused by trials.
     keepAliveTimeout: 65_000,
+    // A request (headers and body) must arrive within this, or it is answered 408 and its
+    // connection closed: an upload that stalls holds no connection for good. Answers are
+    // not bound by it, so long polls may wait their full time.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(compileValidator as never);
