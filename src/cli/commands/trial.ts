@@ -115,18 +115,22 @@ async function printLogs(
   const print = (lines: LogLineSchema[]) => {
     if (lines.length > 0) ctx.io.out(`${lines.map(logText).join("\n")}\n`);
   };
+  /** Prints every line after `from` there is now; the cursor after the last. */
+  const printAll = async (from: number) => {
+    for (;;) {
+      const page = await client.logs(id, { after: from, limit: PAGE });
+      print(page.logs);
+      from = page.next ?? from;
+      if (page.logs.length < PAGE && !page.truncated) return from;
+    }
+  };
   let after = 0;
   if (flags.tail !== undefined) {
     const page = await client.logs(id, { tail: flags.tail, limit: flags.tail });
     print(page.logs);
     after = page.next ?? 0;
   } else {
-    for (;;) {
-      const page = await client.logs(id, { after, limit: PAGE });
-      print(page.logs);
-      after = page.next ?? after;
-      if (page.logs.length < PAGE) break;
-    }
+    after = await printAll(after);
   }
   if (!flags.follow) return 0;
   const stop = new AbortController();
@@ -143,8 +147,7 @@ async function printLogs(
         // Stop once the trial has ended and its last lines are out.
         const t = await guard(client.trial(id, stop.signal));
         if (t && isEnded(t.state) && !t.running) {
-          const rest = await client.logs(id, { after, limit: PAGE });
-          print(rest.logs);
+          await printAll(after);
           return 0;
         }
       }

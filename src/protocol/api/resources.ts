@@ -210,9 +210,18 @@ export const LogLineSchema = Type.Object({
 });
 export type LogLineSchema = Static<typeof LogLineSchema>;
 
+/** Characters of line text one page of logs holds at most (it always holds at least one line). */
+export const LOG_PAGE_CHARS = 2 * 1024 * 1024;
+
+/**
+ * `truncated`: the page stopped short of `limit` (or `tail`) lines to stay
+ * within LOG_PAGE_CHARS; ask again from `next` for the lines after it (with
+ * `tail`, the older lines of the tail were the ones left out).
+ */
 export const LogPage = Type.Object({
   logs: Type.Array(LogLineSchema),
   next: Nullable(Type.Integer()),
+  truncated: Type.Boolean(),
 });
 export type LogPage = Static<typeof LogPage>;
 

@@ -43,7 +43,7 @@ export async function loadWholeLog(trialId: number): Promise<LogLineSchema[]> {
   while (out.length < FULL) {
     const page = await api.logs(trialId, { after, limit: PAGE });
     out.push(...page.logs);
-    if (page.logs.length < PAGE || page.next === null) break;
+    if ((page.logs.length < PAGE && !page.truncated) || page.next === null) break;
     after = page.next;
   }
   return out;

@@ -59,7 +59,7 @@ export function LogsPanel(props: { trialId: number }) {
             signal,
           );
           setError(null);
-          if (after === null && page.logs.length < TAIL) setWhole(true);
+          if (after === null && page.logs.length < TAIL && !page.truncated) setWhole(true);
           if (page.logs.length > 0) setLines((old) => appendNew(old, page.logs, keep.current));
           after = page.next ?? after ?? 0;
         } catch (err) {

@@ -5,6 +5,7 @@ import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import type { TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
+  LOG_PAGE_CHARS,
   LogPage,
   LogsQuery,
   MetricSeries,
@@ -14,7 +15,7 @@ import {
 import { logKey } from "../../app/effects.js";
 import type { Master } from "../../app/master.js";
 import { requireTrialReader } from "../../app/principal.js";
-import type { TrialRow } from "../../storage/store.js";
+import type { LogLine, TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
 import { allocationSummary, checkpointView, logLine, metricPoint, trialSummary } from "../views.js";
 
@@ -31,6 +32,23 @@ export async function trialSummaries(master: Master, trials: TrialRow[]): Promis
   }
   const now = master.ctx.now();
   return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.get(t.id), now));
+}
+
+/**
+ * The lines of `rows` that fit in `budget` characters, at least one: the
+ * first ones, or with `newest` the last ones (a tail). A page of 10,000 lines
+ * of 64 KiB would be too big to send, or even to build as one string.
+ */
+function withinChars(rows: LogLine[], budget: number, newest: boolean): LogLine[] {
+  const order = newest ? [...rows].reverse() : rows;
+  let used = 0;
+  let n = 0;
+  for (const row of order) {
+    used += row.line.length;
+    if (n > 0 && used > budget) break;
+    n++;
+  }
+  return newest ? rows.slice(rows.length - n) : rows.slice(0, n);
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -111,8 +129,13 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         )
           rows = await read();
       }
-      const last = rows[rows.length - 1];
-      return { logs: rows.map(logLine), next: last ? last.id : (q.after ?? null) };
+      const page = withinChars(rows, LOG_PAGE_CHARS, q.tail !== undefined);
+      const last = page[page.length - 1];
+      return {
+        logs: page.map(logLine),
+        next: last ? last.id : (q.after ?? null),
+        truncated: page.length < rows.length,
+      };
     },
   );
 
