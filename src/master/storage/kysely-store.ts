@@ -372,4 +372,13 @@ export class KyselyStore implements Store {
   }): Promise<LogLine[]> {
     return logs.listLogs(this.#db, query);
   }
+
+  listLogSizes(query: {
+    trialId: number;
+    after?: number;
+    limit: number;
+    tail?: number;
+  }): Promise<{ id: number; bytes: number }[]> {
+    return logs.listLogSizes(this.#db, query);
+  }
 }

@@ -55,3 +55,28 @@ export async function listLogs(
   const newest = await select.orderBy("id", "desc").limit(limit).execute();
   return newest.reverse().map(toLogLine);
 }
+
+/**
+ * The ids and sizes (UTF-8 bytes) of the lines `listLogs` would give for the
+ * same query, in the same order, without the lines themselves: what a reader
+ * sizes a page by before it reads it. `octet_length` (both dialects) takes a
+ * line's size from its record without reading the line.
+ */
+export async function listLogSizes(
+  db: Db,
+  query: { trialId: number; after?: number; limit: number; tail?: number },
+): Promise<{ id: number; bytes: number }[]> {
+  const limit = query.tail === undefined ? query.limit : Math.min(query.limit, query.tail);
+  if (limit <= 0) return [];
+  let select = db
+    .selectFrom("trial_logs")
+    .select((eb) => ["id", eb.fn<number>("octet_length", ["line"]).as("bytes")])
+    .where("trial_id", "=", query.trialId);
+  if (query.after !== undefined) select = select.where("id", ">", query.after);
+  const rows = await select
+    .orderBy("id", query.tail === undefined ? "asc" : "desc")
+    .limit(limit)
+    .execute();
+  const sizes = rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
+  return query.tail === undefined ? sizes : sizes.reverse();
+}

@@ -260,4 +260,11 @@ export interface Store {
     limit: number;
     tail?: number;
   }): Promise<LogLine[]>;
+  /** The ids and sizes (UTF-8 bytes) of the lines `listLogs` gives for the same query. */
+  listLogSizes(query: {
+    trialId: number;
+    after?: number;
+    limit: number;
+    tail?: number;
+  }): Promise<{ id: number; bytes: number }[]>;
 }

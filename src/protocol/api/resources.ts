@@ -210,12 +210,12 @@ export const LogLineSchema = Type.Object({
 });
 export type LogLineSchema = Static<typeof LogLineSchema>;
 
-/** Characters of line text one page of logs holds at most (it always holds at least one line). */
-export const LOG_PAGE_CHARS = 2 * 1024 * 1024;
+/** Bytes (UTF-8) of line text one page of logs holds at most (it always holds at least one line). */
+export const LOG_PAGE_BYTES = 2 * 1024 * 1024;
 
 /**
  * `truncated`: the page stopped short of `limit` (or `tail`) lines to stay
- * within LOG_PAGE_CHARS; ask again from `next` for the lines after it (with
+ * within LOG_PAGE_BYTES; ask again from `next` for the lines after it (with
  * `tail`, the older lines of the tail were the ones left out).
  */
 export const LogPage = Type.Object({

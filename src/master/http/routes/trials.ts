@@ -5,7 +5,7 @@ import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import type { TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
-  LOG_PAGE_CHARS,
+  LOG_PAGE_BYTES,
   LogPage,
   LogsQuery,
   MetricSeries,
@@ -15,7 +15,7 @@ import {
 import { logKey } from "../../app/effects.js";
 import type { Master } from "../../app/master.js";
 import { requireTrialReader } from "../../app/principal.js";
-import type { LogLine, TrialRow } from "../../storage/store.js";
+import type { TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
 import { allocationSummary, checkpointView, logLine, metricPoint, trialSummary } from "../views.js";
 
@@ -35,20 +35,20 @@ export async function trialSummaries(master: Master, trials: TrialRow[]): Promis
 }
 
 /**
- * The lines of `rows` that fit in `budget` characters, at least one: the
- * first ones, or with `newest` the last ones (a tail). A page of 10,000 lines
- * of 64 KiB would be too big to send, or even to build as one string.
+ * How many of `sizes` fit in `budget` bytes, at least one: the first ones, or
+ * with `newest` the last ones (a tail). A page of 10,000 lines of 64 KiB would
+ * be too big to read, to send, or even to build as one string.
  */
-function withinChars(rows: LogLine[], budget: number, newest: boolean): LogLine[] {
-  const order = newest ? [...rows].reverse() : rows;
+function fitting(sizes: { bytes: number }[], budget: number, newest: boolean): number {
+  const order = newest ? [...sizes].reverse() : sizes;
   let used = 0;
   let n = 0;
-  for (const row of order) {
-    used += row.line.length;
+  for (const { bytes } of order) {
+    used += bytes;
     if (n > 0 && used > budget) break;
     n++;
   }
-  return newest ? rows.slice(rows.length - n) : rows.slice(0, n);
+  return n;
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -111,15 +111,24 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
       requireTrialReader(req.principal, req.params.id);
       await master.push.trial(req.params.id);
       const q = req.query;
-      const read = () =>
-        store.listLogs({
-          trialId: req.params.id,
-          after: q.after ?? 0,
-          limit: q.limit ?? 1000,
-          ...(q.tail ? { tail: q.tail } : {}),
-        });
-      let rows = await read();
-      if (rows.length === 0 && q.waitSeconds) {
+      const query = {
+        trialId: req.params.id,
+        after: q.after ?? 0,
+        limit: q.limit ?? 1000,
+        ...(q.tail ? { tail: q.tail } : {}),
+      };
+      // Sized first, then only the lines that fit are read.
+      const read = async () => {
+        const sizes = await store.listLogSizes(query);
+        const n = fitting(sizes, LOG_PAGE_BYTES, q.tail !== undefined);
+        const first = sizes[q.tail === undefined ? 0 : sizes.length - n];
+        const rows = first
+          ? await store.listLogs({ trialId: query.trialId, after: first.id - 1, limit: n })
+          : [];
+        return { rows, truncated: n < sizes.length };
+      };
+      let page = await read();
+      if (page.rows.length === 0 && q.waitSeconds) {
         if (
           await master.ctx.notifier.wait(
             logKey(req.params.id),
@@ -127,14 +136,13 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
             clientGone(reply),
           )
         )
-          rows = await read();
+          page = await read();
       }
-      const page = withinChars(rows, LOG_PAGE_CHARS, q.tail !== undefined);
-      const last = page[page.length - 1];
+      const last = page.rows[page.rows.length - 1];
       return {
-        logs: page.map(logLine),
+        logs: page.rows.map(logLine),
         next: last ? last.id : (q.after ?? null),
-        truncated: page.length < rows.length,
+        truncated: page.truncated,
       };
     },
   );
