@@ -4,6 +4,8 @@
  * could not be reached and how to start one, which id does not exist, every
  * field error of a refused config.
  */
+
+import { setTimeout } from "node:timers/promises";
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
 import type { ErrorBody } from "../protocol/api/errors.js";
 import { isErrorBody } from "../protocol/api/errors.js";
@@ -37,6 +39,9 @@ export interface LogQuery {
 
 /** A refusal by the master, with its stable code (commands may switch on it). */
 export class ApiFailure extends CliError {
+  /** Set on a refusal that passes once the caller has waited this long (the master's Retry-After). */
+  retryAfterSeconds?: number;
+
   constructor(
     message: string,
     readonly code: string,
@@ -174,8 +179,30 @@ export class MasterClient {
     }
   }
 
-  /** Sends one request; any answer but 2xx becomes an `ApiFailure`. */
+  /**
+   * Sends one request; any answer but 2xx becomes an `ApiFailure`. A read
+   * refused because this caller has too many requests open at once (a script
+   * running many commands side by side, a compare of hundreds of trials) is
+   * asked again once the master's Retry-After has passed.
+   */
   private async send(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(method, path, body, signal);
+      } catch (err) {
+        const wait = method === "GET" && attempt < BUSY_ATTEMPTS ? busyWait(err) : null;
+        if (wait === null || signal?.aborted) throw err;
+        await setTimeout(wait * 1000, undefined, signal ? { signal } : {});
+      }
+    }
+  }
+
+  private async sendOnce(
     method: Method,
     path: string,
     body?: unknown,
@@ -204,7 +231,7 @@ export class MasterClient {
     } catch {
       // not an API error body; described below by status
     }
-    if (isErrorBody(parsed)) throw this.failure(parsed, res.status, path);
+    if (isErrorBody(parsed)) throw this.failure(parsed, res.status, path, res.headers);
     throw new ApiFailure(
       `the master at ${this.url} answered ${res.status} ${res.statusText} to ${method} ${path}` +
         (res.status === 404 ? " (is this a pushtune master?)" : ""),
@@ -213,8 +240,13 @@ export class MasterClient {
     );
   }
 
-  private failure(body: ErrorBody, status: number, path: string): ApiFailure {
+  private failure(body: ErrorBody, status: number, path: string, headers: Headers): ApiFailure {
     const { code, message, details } = body.error;
+    if (code === "TOO_MANY_REQUESTS" && isOpenRequestsLimit(details)) {
+      const failure = new ApiFailure(message, code, status);
+      failure.retryAfterSeconds = Number(headers.get("retry-after")) || 1;
+      return failure;
+    }
     if (code === "INVALID_CONFIG") {
       const errors = configErrors(details);
       const lines = errors.length > 0 ? formatConfigErrors(errors) : message;
@@ -239,6 +271,21 @@ export class MasterClient {
     }
     return new ApiFailure(message, code, status);
   }
+}
+
+/** Tries of a read the master refuses as one of too many open at once: some 30 s in all. */
+const BUSY_ATTEMPTS = 30;
+
+/** The refusal of a caller's request past its bound of open requests (not a login's throttle). */
+function isOpenRequestsLimit(details: unknown): boolean {
+  return typeof details === "object" && details !== null && "limit" in details;
+}
+
+/** Seconds to wait before asking again, if `err` is such a refusal; else null. */
+function busyWait(err: unknown): number | null {
+  return err instanceof ApiFailure && err.retryAfterSeconds !== undefined
+    ? Math.min(err.retryAfterSeconds, 5)
+    : null;
 }
 
 function configErrors(details: unknown): ConfigError[] {

@@ -88,3 +88,49 @@ describe("the API client's errors", () => {
     expect(seen).toBe("Bearer secret");
   });
 });
+
+describe("a caller with too many requests open", () => {
+  const busy = {
+    error: {
+      code: "TOO_MANY_REQUESTS",
+      message: "too many open requests from one caller (at most 128 at once); wait for some to end",
+      details: { limit: 128, retryAfterSeconds: 1 },
+    },
+  };
+  /** Answers 429 `times` times (Retry-After: 1), then `then`; counts the calls. */
+  function busyThen(times: number, then: unknown) {
+    const calls: string[] = [];
+    const impl = (async (input: string | URL, init?: RequestInit) => {
+      calls.push(`${init?.method} ${String(input)}`);
+      const refused = calls.length <= times;
+      return new Response(JSON.stringify(refused ? busy : then), {
+        status: refused ? 429 : 200,
+        headers: { "content-type": "application/json", ...(refused ? { "retry-after": "1" } : {}) },
+      });
+    }) as typeof fetch;
+    return { calls, impl };
+  }
+
+  it("a read is asked again once the master's Retry-After has passed", async () => {
+    const { calls, impl } = busyThen(2, { id: 7, username: "ann", admin: false });
+    const client = new MasterClient(url, "t", impl);
+    expect(await client.me()).toEqual({ id: 7, username: "ann", admin: false });
+    expect(calls).toEqual(Array(3).fill(`GET ${url}/api/v1/me`));
+  });
+
+  it("a write, and a throttled login, are refused at once", async () => {
+    const { calls, impl } = busyThen(1, {});
+    const err = await failure(new MasterClient(url, "t", impl).deleteExperiment(3));
+    expect((err as ApiFailure).code).toBe("TOO_MANY_REQUESTS");
+    expect(calls).toHaveLength(1);
+    const throttled = answering(429, {
+      error: {
+        code: "TOO_MANY_REQUESTS",
+        message: "too many failed logins; try again in 300 s",
+        details: { retryAfterSeconds: 300 },
+      },
+    });
+    const login = await failure(new MasterClient(url, null, throttled).request("GET", "/me"));
+    expect(login.message).toBe("too many failed logins; try again in 300 s");
+  });
+});
