@@ -141,6 +141,32 @@ export class MasterContext {
     });
   }
 
+  /**
+   * `transact` for an experiment `insert` stores in the same transaction: a
+   * master that stops before `fn` has committed leaves no experiment behind.
+   * Its lock is not taken: no one else knows the experiment before it commits.
+   */
+  async transactNew<T>(
+    insert: (tx: Store) => Promise<ExperimentRow>,
+    fn: (tx: Store, exp: ExperimentRow, effects: Effects) => Promise<T>,
+  ): Promise<T> {
+    const effects = new Effects();
+    let id: number | null = null;
+    let result: T;
+    try {
+      result = await this.store.transaction(async (tx) => {
+        const exp = await insert(tx);
+        id = exp.id;
+        return fn(tx, exp, effects);
+      });
+    } catch (err) {
+      if (id !== null) this.driver.forget(id);
+      throw err;
+    }
+    this.release(effects);
+    return result;
+  }
+
   /** Releases effects collected by a committed transaction. */
   release(effects: Effects): void {
     for (const key of effects.notifyKeys) this.notifier.notify(key);

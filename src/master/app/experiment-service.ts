@@ -67,19 +67,23 @@ export class ExperimentService {
     if (body.name) config.name = body.name;
     const store = async () => {
       await checkSourceCheckpoint(this.ctx, config);
-      const exp = await this.ctx.store.createExperiment({
-        name: config.name,
-        config,
-        configYaml: yaml,
-        workdir: body.workdir,
-        ownerId,
-      });
-      await this.ctx.transact(exp.id, async (tx, e, effects) => {
-        // Paused before the search starts, so that its first trials are created PAUSED.
-        if (body.activate === false) await this.transition(tx, e, "pause", effects);
-        await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
-      });
-      return exp.id;
+      // Stored with its search started, in one transaction: never an experiment with no search.
+      return this.ctx.transactNew(
+        (tx) =>
+          tx.createExperiment({
+            name: config.name,
+            config,
+            configYaml: yaml,
+            workdir: body.workdir,
+            ownerId,
+          }),
+        async (tx, e, effects) => {
+          // Paused before the search starts, so that its first trials are created PAUSED.
+          if (body.activate === false) await this.transition(tx, e, "pause", effects);
+          await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+          return e.id;
+        },
+      );
     };
     // Its source checkpoint is not deleted between the check and the experiment using it.
     const id =

@@ -56,13 +56,14 @@ export function describeCheckpointUseRaces(db: "sqlite" | "postgres"): void {
   test("a delete that comes while a continue has checked its source checkpoint waits, and is refused", async () => {
     const { experimentId, trialId, uuid } = await endedTrial();
     // The delete is sent when the continue has checked the checkpoint and is about to store.
-    const create = tm.store.createExperiment.bind(tm.store);
+    const transaction = tm.store.transaction.bind(tm.store);
     let deleted: Promise<{ status: number; body: Err }> | null = null;
-    tm.store.createExperiment = async (input) => {
+    tm.store.transaction = async (fn) => {
+      tm.store.transaction = transaction;
       deleted = tm.admin.del<Err>(`/experiments/${experimentId}`);
       // Time enough for a delete that does not wait to check, and delete.
       await Promise.race([deleted, new Promise((r) => setTimeout(r, 300))]);
-      return create(input);
+      return transaction(fn);
     };
     const cont = await tm.admin.post<{ id: number }>(`/trials/${trialId}/continue`, {
       length: 300,
