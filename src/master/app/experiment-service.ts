@@ -191,9 +191,19 @@ export class ExperimentService {
           `experiment ${id} cannot be deleted: experiment${users.length > 1 ? "s" : ""} ${which} start${users.length > 1 ? "" : "s"} trials from its checkpoints; delete it once ${users.length > 1 ? "they have" : "that one has"} ended`,
         );
       }
-      const deleted = await this.ctx.store.deleteExperiment(id);
+      // Marked gone, files removed, rows deleted, in this order: a master that dies in between
+      // leaves the ended experiment listed, and deleting it again removes what is left.
+      const root = checkpointDir(this.ctx, exp.config);
+      await this.ctx.store.markCheckpointsDeleted(mine.map((c) => c.uuid));
+      const all = await this.ctx.store.listCheckpoints({ experimentId: id, includeDeleted: true });
       await removeCheckpointFiles(
-        checkpointDir(this.ctx, exp.config),
+        root,
+        all.map((c) => c.uuid),
+      );
+      const deleted = await this.ctx.store.deleteExperiment(id);
+      // One registered meanwhile (a run that hands its checkpoint in late) goes too.
+      await removeCheckpointFiles(
+        root,
         deleted.checkpoints.filter((c) => c.state === "ACTIVE").map((c) => c.uuid),
       );
       return deleted;
