@@ -108,13 +108,18 @@ async function recover(
         : await launcher.recover(a.id, a.launcherHandle);
     if (outcome === "stopped") {
       await supervisor.handleExit(a.id, { exitCode: null, signal: null, lost: true });
-    } else if (a.preemptRequested) {
+      continue;
+    }
+    const exp = await ctx.store.getExperiment(a.experimentId);
+    if (!exp) continue;
+    // Its experiment was killed, paused or canceled by a master that died before it told
+    // the trial: it is told now.
+    if (exp.state === "STOPPING_KILLED") {
+      await supervisor.kill(a);
+    } else if (a.preemptRequested || exp.state === "PAUSED" || exp.state === "STOPPING_CANCELED") {
       // Told to stop before the restart: still killed at the end of its timeout.
-      const exp = await ctx.store.getExperiment(a.experimentId);
-      if (exp) {
-        const timeout = supervisor.preemptionTimeout(exp.config);
-        await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());
-      }
+      const timeout = supervisor.preemptionTimeout(exp.config);
+      await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());
     }
   }
   for (const exp of await ctx.store.listExperiments()) {
