@@ -1,0 +1,4 @@
+/** A master that dies in the middle of deleting an experiment, on PostgreSQL: nothing is left behind for good. */
+import { describeDeleteInterrupted } from "./support/delete-interrupted.js";
+
+describeDeleteInterrupted("postgres");
