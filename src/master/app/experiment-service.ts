@@ -25,7 +25,7 @@ import {
 } from "./checkpoint-users.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
-import { type Effects, experimentKey, opKey } from "./effects.js";
+import { type Effects, experimentKey, opKey, preemptKey } from "./effects.js";
 import { checkSourceCheckpoint } from "./experiment-lineage.js";
 import { placeInPool } from "./pool-placement.js";
 import type { Supervisor } from "./supervisor.js";
@@ -163,8 +163,21 @@ export class ExperimentService {
           effects.notify(opKey(t.id));
         }
       }
+      // Its running trials are told in the same transaction: a master that dies before
+      // it signals them leaves the request to the next one (`recover`).
+      for (const a of await tx.listLiveAllocations({ experimentId: id })) {
+        if (a.preemptRequested) continue;
+        await tx.updateAllocation(a.id, {
+          preemptRequested: true,
+          preemptRequestedAt: this.ctx.now(),
+          state: "TERMINATING",
+        });
+        effects.notify(preemptKey(a.id));
+        effects.notify(opKey(a.trialId));
+      }
       effects.finishCheck.add(id);
     });
+    // The grace period's SIGTERM and the timeout's SIGKILL.
     for (const a of await this.ctx.store.listLiveAllocations({ experimentId: id })) {
       await this.supervisor.requestPreemption(a, timeout);
     }

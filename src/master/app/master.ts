@@ -112,11 +112,10 @@ async function recover(
     }
     const exp = await ctx.store.getExperiment(a.experimentId);
     if (!exp) continue;
-    // Its experiment was killed, paused or canceled by a master that died before it told
-    // the trial: it is told now.
     if (exp.state === "STOPPING_KILLED") {
+      // Killed by a master that died before it stopped the trial: it is stopped now.
       await supervisor.kill(a);
-    } else if (a.preemptRequested || exp.state === "PAUSED" || exp.state === "STOPPING_CANCELED") {
+    } else if (a.preemptRequested) {
       // Told to stop before the restart: still killed at the end of its timeout.
       const timeout = supervisor.preemptionTimeout(exp.config);
       await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());

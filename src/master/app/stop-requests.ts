@@ -48,10 +48,11 @@ export class StopRequests {
       this.preemptRequested.delete(listed.id);
       return;
     }
-    if (!a.preemptRequested) {
+    // Marked already (by a pause's or cancel's transaction), it may have been started since.
+    if (!a.preemptRequested || a.state !== "TERMINATING") {
       await this.ctx.store.updateAllocation(a.id, {
         preemptRequested: true,
-        preemptRequestedAt: this.ctx.now(),
+        preemptRequestedAt: a.preemptRequestedAt ?? this.ctx.now(),
         state: "TERMINATING",
       });
       this.ctx.notifier.notify(preemptKey(a.id));
