@@ -243,7 +243,12 @@ export class ExperimentService {
   async finishIfDone(id: number): Promise<void> {
     const exp = await this.ctx.store.getExperiment(id);
     if (!exp?.state.startsWith("STOPPING")) return;
-    if ((await this.ctx.store.listLiveAllocations({ experimentId: id })).length > 0) return;
+    const live = await this.ctx.store.listLiveAllocations({ experimentId: id });
+    if (live.length > 0) {
+      // A failed search has no use for its trials: they are stopped at once, as by kill.
+      if (exp.state === "STOPPING_ERROR") for (const a of live) await this.supervisor.kill(a);
+      return;
+    }
     const settled = await this.ctx.transact(id, async (tx, e, effects) => {
       if (!e.state.startsWith("STOPPING")) return false;
       if ((await tx.listLiveAllocations({ experimentId: id })).length > 0) return false;
