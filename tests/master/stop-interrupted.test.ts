@@ -7,6 +7,7 @@
  */
 import { afterEach, expect, test } from "vitest";
 import { ashaConfig } from "./support/configs.js";
+import { customSearchWithTrials } from "./support/custom-search.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, TrialHandle } from "./support/trial.js";
 
@@ -48,3 +49,26 @@ test.each([
     expect(await tm.store.listLiveAllocations({ experimentId: id })).toEqual([]);
   },
 );
+
+test("a custom search shut down with cancel leaves its trials their operations across a restart", async () => {
+  tm = await startTestMaster({ slots: 2, adopts: true });
+  const { id, post } = await customSearchWithTrials(tm, 2, 100);
+  const specs = running(tm);
+  await post([{ type: "shutdown", cancel: true }]);
+  await tm.settle();
+  expect((await tm.store.getExperiment(id))?.state).toBe("STOPPING_CANCELED");
+
+  await tm.restart();
+  expect([...tm.launcher.recovered].sort()).toEqual(specs.map((s) => s.allocationId).sort());
+  expect(tm.launcher.killed).toEqual([]);
+  for (const s of specs) {
+    const t = new TrialHandle(tm, s);
+    expect(await t.preempted()).toBe(false);
+    expect((await t.complete(100, 0.5)).status).toBe(200);
+    await t.exit(0);
+  }
+  await tm.settle();
+  expect((await tm.store.getExperiment(id))?.state).toBe("CANCELED");
+  const trials = await tm.store.listTrials({ experimentId: id });
+  expect(trials.map((t) => t.completedLength)).toEqual([100, 100]);
+});
