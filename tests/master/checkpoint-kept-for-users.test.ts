@@ -6,8 +6,6 @@
  * experiments using it have ended, the keep rule collects it after all.
  */
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { running, type TrialHandle, trial } from "./support/trial.js";
@@ -27,21 +25,7 @@ const singleConfig = (extra: Record<string, unknown> = {}) => ({
   reproducibility: { experiment_seed: 3 },
 });
 
-/** Writes a checkpoint's folder and registers it; its folder. */
-async function checkpoint(t: TrialHandle, uuid: string, steps: number): Promise<string> {
-  const dir = join(t.spec.env.PUSHTUNE_CHECKPOINT_DIR!, uuid);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, "w.bin"), Buffer.alloc(4));
-  const res = await t.api.post("/checkpoints", {
-    uuid,
-    trialId: t.id,
-    stepsCompleted: steps,
-    resources: { "w.bin": 4 },
-    metadata: {},
-  });
-  expect(res.status).toBe(200);
-  return dir;
-}
+const checkpoint = (t: TrialHandle, uuid: string, steps: number) => t.storeCheckpoint(uuid, steps);
 
 test("an experiment forked from a checkpoint keeps it past its source's end, and it is collected when the fork ends", async () => {
   const a = (

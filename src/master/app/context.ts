@@ -123,22 +123,13 @@ export class MasterContext {
     experimentId: number,
     fn: (tx: Store, exp: ExperimentRow, effects: Effects) => Promise<T>,
   ): Promise<T> {
-    return this.locks.run(experimentId, async () => {
-      const effects = new Effects();
-      let result: T;
-      try {
-        result = await this.store.transaction(async (tx) => {
-          const exp = await tx.getExperiment(experimentId);
-          if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
-          return fn(tx, exp, effects);
-        });
-      } catch (err) {
-        this.driver.forget(experimentId);
-        throw err;
-      }
-      this.release(effects);
-      return result;
-    });
+    return this.locks.run(experimentId, () =>
+      this.committed(async (tx, effects) => {
+        const exp = await tx.getExperiment(experimentId);
+        if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
+        return fn(tx, exp, effects);
+      }, experimentId),
+    );
   }
 
   /**
@@ -150,15 +141,30 @@ export class MasterContext {
     insert: (tx: Store) => Promise<ExperimentRow>,
     fn: (tx: Store, exp: ExperimentRow, effects: Effects) => Promise<T>,
   ): Promise<T> {
+    return this.committed(async (tx, effects, made) => {
+      const exp = await insert(tx);
+      made(exp.id);
+      return fn(tx, exp, effects);
+    });
+  }
+
+  /**
+   * One transaction of experiment `id` (known at once, or once `body` has
+   * made it): effects released after commit; on failure the experiment's
+   * in-memory searcher, which `body` may have moved on, is dropped.
+   */
+  private async committed<T>(
+    body: (tx: Store, effects: Effects, made: (id: number) => void) => Promise<T>,
+    id: number | null = null,
+  ): Promise<T> {
     const effects = new Effects();
-    let id: number | null = null;
     let result: T;
     try {
-      result = await this.store.transaction(async (tx) => {
-        const exp = await insert(tx);
-        id = exp.id;
-        return fn(tx, exp, effects);
-      });
+      result = await this.store.transaction((tx) =>
+        body(tx, effects, (made) => {
+          id = made;
+        }),
+      );
     } catch (err) {
       if (id !== null) this.driver.forget(id);
       throw err;

@@ -25,9 +25,10 @@ import {
 } from "./checkpoint-users.js";
 import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
-import { type Effects, experimentKey, opKey, preemptKey } from "./effects.js";
+import { type Effects, experimentKey, opKey } from "./effects.js";
 import { checkSourceCheckpoint } from "./experiment-lineage.js";
 import { placeInPool } from "./pool-placement.js";
+import { markToStop } from "./stop-requests.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** How the trials left of a stopping experiment end. */
@@ -37,6 +38,9 @@ const TRIAL_STOP: Record<string, "close" | "cancel" | "kill" | "errored"> = {
   STOPPING_KILLED: "kill",
   STOPPING_ERROR: "errored",
 };
+
+/** Stopping states whose trials' processes are stopped at once (see the experiment lifecycle). */
+const STOPPED_AT_ONCE = new Set(["STOPPING_KILLED", "STOPPING_ERROR"]);
 
 export { configFromBody } from "./config-from-body.js";
 
@@ -165,16 +169,8 @@ export class ExperimentService {
       }
       // Its running trials are told in the same transaction: a master that dies before
       // it signals them leaves the request to the next one (`recover`).
-      for (const a of await tx.listLiveAllocations({ experimentId: id })) {
-        if (a.preemptRequested) continue;
-        await tx.updateAllocation(a.id, {
-          preemptRequested: true,
-          preemptRequestedAt: this.ctx.now(),
-          state: "TERMINATING",
-        });
-        effects.notify(preemptKey(a.id));
-        effects.notify(opKey(a.trialId));
-      }
+      for (const a of await tx.listLiveAllocations({ experimentId: id }))
+        if (!a.preemptRequested) await markToStop(tx, a, this.ctx.now(), (k) => effects.notify(k));
       effects.finishCheck.add(id);
     });
     // The grace period's SIGTERM and the timeout's SIGKILL.
@@ -245,8 +241,9 @@ export class ExperimentService {
     if (!exp?.state.startsWith("STOPPING")) return;
     const live = await this.ctx.store.listLiveAllocations({ experimentId: id });
     if (live.length > 0) {
-      // A failed search has no use for its trials: they are stopped at once, as by kill.
-      if (exp.state === "STOPPING_ERROR") for (const a of live) await this.supervisor.kill(a);
+      // Killed, or failed (a failed search has no use for its trials): they are stopped at once,
+      // also those a master that died before it stopped them left to the next one.
+      if (STOPPED_AT_ONCE.has(exp.state)) for (const a of live) await this.supervisor.kill(a);
       return;
     }
     const settled = await this.ctx.transact(id, async (tx, e, effects) => {

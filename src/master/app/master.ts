@@ -108,19 +108,16 @@ async function recover(
         : await launcher.recover(a.id, a.launcherHandle);
     if (outcome === "stopped") {
       await supervisor.handleExit(a.id, { exitCode: null, signal: null, lost: true });
-      continue;
-    }
-    const exp = await ctx.store.getExperiment(a.experimentId);
-    if (!exp) continue;
-    if (exp.state === "STOPPING_KILLED") {
-      // Killed by a master that died before it stopped the trial: it is stopped now.
-      await supervisor.kill(a);
     } else if (a.preemptRequested) {
       // Told to stop before the restart: still killed at the end of its timeout.
-      const timeout = supervisor.preemptionTimeout(exp.config);
-      await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());
+      const exp = await ctx.store.getExperiment(a.experimentId);
+      if (exp) {
+        const timeout = supervisor.preemptionTimeout(exp.config);
+        await supervisor.requestPreemption(a, timeout, a.preemptRequestedAt ?? ctx.now());
+      }
     }
   }
+  // A stopping experiment ends once its trials have, and a killed one kills them (`finishIfDone`).
   for (const exp of await ctx.store.listExperiments()) {
     if (exp.state.startsWith("STOPPING")) await experiments.finishIfDone(exp.id);
   }

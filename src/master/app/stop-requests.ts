@@ -10,10 +10,30 @@
  */
 import { type LongTimeout, setLongTimeout } from "../../protocol/timers.js";
 import { preemptionSchedule } from "../domain/index.js";
-import type { AllocationRow } from "../storage/store.js";
+import type { AllocationRow, Store } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import type { LogSink } from "./log-sink.js";
+
+/**
+ * Marks an allocation as told to checkpoint and exit (since it was first
+ * told, or `now`), and wakes its trial's waits for a preemption and for its
+ * operation (`notify`: at once, or after the caller's transaction commits).
+ */
+export async function markToStop(
+  store: Store,
+  a: AllocationRow,
+  now: Date,
+  notify: (key: string) => void,
+): Promise<void> {
+  await store.updateAllocation(a.id, {
+    preemptRequested: true,
+    preemptRequestedAt: a.preemptRequestedAt ?? now,
+    state: "TERMINATING",
+  });
+  notify(preemptKey(a.id));
+  notify(opKey(a.trialId));
+}
 
 export class StopRequests {
   /** The SIGTERM and SIGKILL timers of each allocation told to stop. */
@@ -49,15 +69,8 @@ export class StopRequests {
       return;
     }
     // Marked already (by a pause's or cancel's transaction), it may have been started since.
-    if (!a.preemptRequested || a.state !== "TERMINATING") {
-      await this.ctx.store.updateAllocation(a.id, {
-        preemptRequested: true,
-        preemptRequestedAt: a.preemptRequestedAt ?? this.ctx.now(),
-        state: "TERMINATING",
-      });
-      this.ctx.notifier.notify(preemptKey(a.id));
-      this.ctx.notifier.notify(opKey(a.trialId));
-    }
+    if (!a.preemptRequested || a.state !== "TERMINATING")
+      await markToStop(this.ctx.store, a, this.ctx.now(), (key) => this.ctx.notifier.notify(key));
     if (this.timers.has(a.id)) return;
     const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
     const elapsed = since ? Math.max(0, this.ctx.now().getTime() - since.getTime()) : 0;
@@ -83,11 +96,17 @@ export class StopRequests {
 
   /** Stops an allocation's processes at once. */
   async kill(a: AllocationRow): Promise<void> {
-    if (a.state === "TERMINATED") return;
+    // Killed once is enough: a kill asked for twice (by a kill and by its experiment's end) is sent once.
+    if (a.state === "TERMINATED" || this.killRequested.has(a.id)) return;
     this.killRequested.add(a.id);
     const current = await this.ctx.store.getAllocation(a.id);
     if (!current || current.state === "TERMINATED") return;
-    await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
+    try {
+      await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
+    } catch (err) {
+      this.killRequested.delete(a.id); // not sent: a later kill tries again
+      throw err;
+    }
   }
 
   /**

@@ -291,7 +291,7 @@ export class Supervisor implements LauncherEvents {
   }
 
   exited(allocationId: string, info: ExitInfo): void {
-    this.enqueue(() => this.handleExit(allocationId, info, { retried: true }));
+    this.enqueue(() => this.handleExit(allocationId, info, { untilStored: true }));
   }
 
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
@@ -308,7 +308,7 @@ export class Supervisor implements LauncherEvents {
 
   /**
    * Reads an allocation's end and decides the trial's fate (DESIGN §6). With
-   * `retried` (an exit the launcher reported, which nobody would report
+   * `untilStored` (an exit the launcher reported, which nobody would report
    * again), an end the store cannot take (its disk is full) is read again a
    * little later, until it is stored: a trial whose end is lost would keep its
    * slot, and its experiment would never end.
@@ -316,7 +316,7 @@ export class Supervisor implements LauncherEvents {
   async handleExit(
     allocationId: string,
     info: ExitInfo,
-    { retried = false }: { retried?: boolean } = {},
+    { untilStored = false }: { untilStored?: boolean } = {},
   ): Promise<void> {
     const killRequested = this.stops.ended(allocationId);
     if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
@@ -324,7 +324,7 @@ export class Supervisor implements LauncherEvents {
       try {
         await this.readExit(allocationId, info, killRequested);
       } catch (err) {
-        if (!retried || this.phase === "closed") throw err;
+        if (!untilStored || this.phase === "closed") throw err;
         this.report(err);
         setTimeout(() => this.enqueue(read), RETRY_AFTER_FAILED_PASS_MS).unref();
       }

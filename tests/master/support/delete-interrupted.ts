@@ -6,7 +6,7 @@
  * store.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import type { Store } from "../../../src/master/storage/store.js";
@@ -36,16 +36,7 @@ export function describeDeleteInterrupted(db: "sqlite" | "postgres"): void {
     const uuids: string[] = [];
     for (const steps of [50, 100]) {
       const uuid = randomUUID();
-      await mkdir(join(tm.dataDir, "checkpoints", uuid), { recursive: true });
-      await writeFile(join(tm.dataDir, "checkpoints", uuid, "w.bin"), "abc");
-      const res = await t.api.post("/checkpoints", {
-        uuid,
-        trialId: t.id,
-        stepsCompleted: steps,
-        resources: { "w.bin": 3 },
-        metadata: {},
-      });
-      expect(res.status).toBe(200);
+      await t.storeCheckpoint(uuid, steps);
       uuids.push(uuid);
     }
     await t.complete(100, 0.5);

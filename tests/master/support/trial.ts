@@ -1,4 +1,6 @@
 /** Small helpers to act as one running trial in tests. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { LaunchSpec } from "../../../src/master/launcher/launcher.js";
 import type { Client, TestMaster } from "./harness.js";
 
@@ -47,6 +49,22 @@ export class TrialHandle {
       op: { length },
       searcherMetric: metric,
     });
+  }
+  /** Writes a checkpoint of one 4-byte file into the trial's storage and registers it; its folder. */
+  async storeCheckpoint(uuid: string, stepsCompleted: number): Promise<string> {
+    const dir = join(this.spec.env.PUSHTUNE_CHECKPOINT_DIR!, uuid);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "w.bin"), Buffer.alloc(4));
+    const res = await this.api.post("/checkpoints", {
+      uuid,
+      trialId: this.id,
+      stepsCompleted,
+      resources: { "w.bin": 4 },
+      metadata: {},
+    });
+    if (res.status !== 200)
+      throw new Error(`checkpoint ${uuid} refused: ${JSON.stringify(res.body)}`);
+    return dir;
   }
   async preempted(timeoutSeconds = 0) {
     return (
