@@ -84,7 +84,7 @@ export async function run(): Promise<Record<string, number>> {
   // What the cold view cannot avoid: the store reading every row once.
   const reading = performance.now();
   for (let after = 0; ; ) {
-    const rows = await bm.master.store.listExperimentValidations({
+    const rows = await bm.master.store.listMetrics({
       experimentId,
       after,
       limit: 100_000,

@@ -1,11 +1,11 @@
 /**
- * A page of logs holds at most LOG_PAGE_BYTES bytes of line text (and
+ * A page of logs holds at most PAGE_BYTES bytes of line text (and
  * at least one line): 10,000 lines of 64 KiB would be too big to send, or to
  * build as one string. A page cut short says `truncated`, and reading on from
  * `next` gets every line once, in order.
  */
 import { afterEach, expect, test } from "vitest";
-import { LOG_PAGE_BYTES, type LogPage } from "../../src/protocol/api/resources.js";
+import { type LogPage, PAGE_BYTES } from "../../src/protocol/api/resources.js";
 import { singleConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 
@@ -13,7 +13,7 @@ let tm: TestMaster;
 afterEach(async () => tm?.close());
 
 const LINE = 65_536;
-const LINES = Math.ceil((3 * LOG_PAGE_BYTES) / LINE);
+const LINES = Math.ceil((3 * PAGE_BYTES) / LINE);
 
 async function trialWithLongLines(): Promise<number> {
   tm = await startTestMaster({ slots: 1 });
@@ -44,7 +44,7 @@ test("a page of long lines stops at the size bound, and reading on gets every li
     const res = await tm.admin.get<LogPage>(`/trials/${trialId}/logs?after=${after}&limit=10000`);
     expect(res.status).toBe(200);
     const page = res.body;
-    expect(chars(page)).toBeLessThanOrEqual(LOG_PAGE_BYTES);
+    expect(chars(page)).toBeLessThanOrEqual(PAGE_BYTES);
     seen.push(...page.logs.map((l) => Number(l.line.split(" ")[0])));
     after = page.next!;
     if (!page.truncated) break;
@@ -58,7 +58,7 @@ test("a tail of long lines keeps the newest lines that fit and says the rest was
   const res = await tm.admin.get<LogPage>(`/trials/${trialId}/logs?tail=${LINES}`);
   expect(res.status).toBe(200);
   expect(res.body.truncated).toBe(true);
-  expect(chars(res.body)).toBeLessThanOrEqual(LOG_PAGE_BYTES);
+  expect(chars(res.body)).toBeLessThanOrEqual(PAGE_BYTES);
   expect(res.body.logs.at(-1)!.line.startsWith(`${LINES - 1} `)).toBe(true);
 });
 
@@ -68,7 +68,7 @@ test("a line longer than the bound is still sent, alone", async () => {
   await tm.settle();
   const { body } = await tm.admin.get<{ trials: { id: number }[] }>("/experiments/1/trials");
   const trialId = body.trials[0]!.id;
-  const long = "y".repeat(LOG_PAGE_BYTES + 1);
+  const long = "y".repeat(PAGE_BYTES + 1);
   const line = { trialId, allocationId: null, time: new Date(), stream: "stdout" as const };
   await tm.store.addLogs([
     { ...line, line: long },

@@ -11,7 +11,7 @@ import { deleteExperimentTests } from "./conformance/delete-experiment.js";
 import { experimentTests } from "./conformance/experiments.js";
 import { logTests } from "./conformance/logs.js";
 import { metricCursorTests } from "./conformance/metric-cursors.js";
-import { metricSeriesTests } from "./conformance/metric-series.js";
+import { metricSeriesTests, metricSizeTests } from "./conformance/metric-series.js";
 import { metricTests } from "./conformance/metrics.js";
 import { schemaTests } from "./conformance/schema.js";
 import { searcherEventTests } from "./conformance/searcher-events.js";
@@ -60,6 +60,7 @@ export function describeStoreConformance(
     describe("allocations", () => allocationTests(ctx));
     describe("metrics", () => metricTests(ctx));
     describe("metric series", () => metricSeriesTests(ctx));
+    describe("metric sizes", () => metricSizeTests(ctx));
     describe("metric cursors while pushes overlap", () => metricCursorTests(ctx));
     describe("checkpoints", () => checkpointTests(ctx));
     describe("logs", () => logTests(ctx));

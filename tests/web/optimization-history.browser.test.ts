@@ -11,7 +11,7 @@ describe("the optimization history", () => {
     "shows every validation, the improvements of the best so far ending at the best trial, against compute and wall time",
     async () => {
       const { tm, page, experimentId, bestTrialId } = await pages.open({ trials: 60, points: 8 });
-      const rows = await tm.store.listExperimentValidations({ experimentId, limit: 10_000 });
+      const rows = await tm.store.listMetrics({ experimentId, limit: 10_000 });
       const expected = optimizationHistory(
         {
           trialIds: rows.map((r) => r.trialId),

@@ -58,7 +58,7 @@ async function setup() {
 
 /** What the store says is visible, as [trialId, step, value] triples. */
 async function visible(s: Store, experimentId: number) {
-  const rows = await s.listExperimentValidations({ experimentId, limit: 100_000 });
+  const rows = await s.listMetrics({ experimentId, limit: 100_000 });
   return rows.map((r) => [r.trialId, r.stepsCompleted, r.metrics.loss]);
 }
 

@@ -28,7 +28,7 @@ describe("validation columns", () => {
     const c = res.body;
     expect(c.metric).toBe("validation_loss");
     expect(c.more).toBe(false);
-    const rows = await tm.store.listExperimentValidations({ experimentId: id, limit: 1000 });
+    const rows = await tm.store.listMetrics({ experimentId: id, limit: 1000 });
     expect(rows.length).toBeGreaterThan(0);
     expect(c.trialIds).toEqual(rows.map((r) => r.trialId));
     expect(c.steps).toEqual(rows.map((r) => r.stepsCompleted));

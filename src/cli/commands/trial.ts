@@ -195,7 +195,7 @@ async function loadCompared(client: MasterClient, ids: number[]): Promise<Compar
             atBest = row.metrics;
           }
         }
-        if (page.next === null || page.metrics.length < PAGE_METRICS) break;
+        if (page.next === null || (page.metrics.length < PAGE_METRICS && !page.truncated)) break;
         after = page.next;
       }
       return {

@@ -23,9 +23,9 @@ import type {
   ExperimentRow,
   ExperimentState,
   LogLine,
-  MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricRowsQuery,
   MetricsAdded,
   Store,
   TrialFilter,
@@ -306,13 +306,12 @@ export class KyselyStore implements Store {
     return metrics.hideMetricsAfter(this.#db, trialId, runId, stepsCompleted);
   }
 
-  listMetrics(query: {
-    trialId: number;
-    group?: MetricGroup;
-    after?: number;
-    limit: number;
-  }): Promise<MetricRow[]> {
+  listMetrics(query: MetricRowsQuery): Promise<MetricRow[]> {
     return metrics.listMetrics(this.#db, query);
+  }
+
+  listMetricSizes(query: MetricRowsQuery): Promise<{ id: number; bytes: number }[]> {
+    return metrics.listMetricSizes(this.#db, query);
   }
 
   listExperimentValidationValues(query: {
@@ -322,14 +321,6 @@ export class KyselyStore implements Store {
     limit: number;
   }): Promise<ValidationValue[]> {
     return metrics.listExperimentValidationValues(this.#db, this.#dialect, query);
-  }
-
-  listExperimentValidations(query: {
-    experimentId: number;
-    after?: number;
-    limit: number;
-  }): Promise<MetricRow[]> {
-    return metrics.listExperimentValidations(this.#db, query);
   }
 
   // checkpoints

@@ -24,6 +24,7 @@ import type {
   MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricRowsQuery,
   MetricsAdded,
   ValidationValue,
 } from "./store.js";
@@ -314,40 +315,46 @@ export async function hideMetricsAfter(
   return count(result.numUpdatedRows);
 }
 
-export async function listMetrics(
-  db: Db,
-  query: { trialId: number; group?: MetricGroup; after?: number; limit: number },
-): Promise<MetricRow[]> {
-  if (query.limit <= 0) return [];
-  let select = db
-    .selectFrom("metrics")
-    .select(metricColumns)
-    .where("trial_id", "=", query.trialId)
-    .where("hidden", "=", VISIBLE);
-  if (query.group !== undefined) {
-    if (!GROUPS.includes(query.group)) throw new TypeError(`unknown metric group ${query.group}`);
-    // A literal, so a validation query can use the partial index of validations.
-    select = select.where("metric_group", "=", sql.lit(query.group));
+/** The visible rows of `query` in id order, with the columns still to choose. */
+function visibleRows(db: Db, query: MetricRowsQuery) {
+  let select = db.selectFrom("metrics");
+  if ("experimentId" in query) {
+    select = select
+      .where("experiment_id", "=", query.experimentId)
+      .where("metric_group", "=", sql.lit<MetricGroup>("validation"));
+  } else {
+    select = select.where("trial_id", "=", query.trialId);
+    if (query.group !== undefined) {
+      if (!GROUPS.includes(query.group)) throw new TypeError(`unknown metric group ${query.group}`);
+      // A literal, so a validation query can use the partial index of validations.
+      select = select.where("metric_group", "=", sql.lit(query.group));
+    }
   }
+  select = select.where("hidden", "=", VISIBLE);
   if (query.after !== undefined) select = select.where("id", ">", query.after);
-  const rows = await select.orderBy("id").limit(query.limit).execute();
+  return select.orderBy("id").limit(query.limit);
+}
+
+export async function listMetrics(db: Db, query: MetricRowsQuery): Promise<MetricRow[]> {
+  if (query.limit <= 0) return [];
+  const rows = await visibleRows(db, query).select(metricColumns).execute();
   return rows.map(toMetric);
 }
 
-export async function listExperimentValidations(
+/**
+ * The ids and sizes (UTF-8 bytes of the stored values) of the rows
+ * `listMetrics` gives for the same query, in the same order, without reading
+ * the values: what a reader sizes a page by before it reads it.
+ */
+export async function listMetricSizes(
   db: Db,
-  query: { experimentId: number; after?: number; limit: number },
-): Promise<MetricRow[]> {
+  query: MetricRowsQuery,
+): Promise<{ id: number; bytes: number }[]> {
   if (query.limit <= 0) return [];
-  let select = db
-    .selectFrom("metrics")
-    .select(metricColumns)
-    .where("experiment_id", "=", query.experimentId)
-    .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
-    .where("hidden", "=", VISIBLE);
-  if (query.after !== undefined) select = select.where("id", ">", query.after);
-  const rows = await select.orderBy("id").limit(query.limit).execute();
-  return rows.map(toMetric);
+  const rows = await visibleRows(db, query)
+    .select((eb) => ["id", eb.fn<number>("octet_length", ["metrics"]).as("bytes")])
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
 }
 
 /**

@@ -127,6 +127,12 @@ export interface MetricRow extends MetricReportInput {
   runId: number;
 }
 
+/** Whose visible metric rows to read: one trial's, or every validation of an experiment. */
+export type MetricRowsQuery = (
+  | { trialId: number; group?: MetricGroup }
+  | { experimentId: number }
+) & { after?: number; limit: number };
+
 /** A report that clashes with a stored one for the same (trial, group, stepsCompleted). */
 export interface MetricConflict {
   group: MetricGroup;

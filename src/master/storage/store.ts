@@ -16,9 +16,9 @@ import type {
   ExperimentRow,
   ExperimentState,
   LogLine,
-  MetricGroup,
   MetricReportInput,
   MetricRow,
+  MetricRowsQuery,
   MetricsAdded,
   TrialFilter,
   TrialOpRow,
@@ -219,26 +219,20 @@ export interface Store {
   addMetrics(trialId: number, runId: number, reports: MetricReportInput[]): Promise<MetricsAdded>;
   /** Hides rows of runs older than `runId` past `stepsCompleted` (a restart from a checkpoint at that step). */
   hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number>;
-  /** Visible rows in id order, id > after, at most limit. */
-  listMetrics(query: {
-    trialId: number;
-    group?: MetricGroup;
-    after?: number;
-    limit: number;
-  }): Promise<MetricRow[]>;
-  /** Visible validation rows of every trial of an experiment, id > after, at most limit. */
-  /** Like listExperimentValidations, but only `metric`'s value of each row. */
+  /**
+   * Visible rows in id order, id > after, at most limit: of one trial (of one
+   * group, or both), or the validations of every trial of an experiment.
+   */
+  listMetrics(query: MetricRowsQuery): Promise<MetricRow[]>;
+  /** The ids and sizes (UTF-8 bytes of the values) of the rows `listMetrics` gives for the same query. */
+  listMetricSizes(query: MetricRowsQuery): Promise<{ id: number; bytes: number }[]>;
+  /** One metric's value of each visible validation row of an experiment. */
   listExperimentValidationValues(query: {
     experimentId: number;
     metric: string;
     after?: number;
     limit: number;
   }): Promise<ValidationValue[]>;
-  listExperimentValidations(query: {
-    experimentId: number;
-    after?: number;
-    limit: number;
-  }): Promise<MetricRow[]>;
 
   // checkpoints
   addCheckpoint(

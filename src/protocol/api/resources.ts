@@ -186,10 +186,22 @@ export const MetricPoint = Type.Object({
 });
 export type MetricPoint = Static<typeof MetricPoint>;
 
-/** `next` is the `after` cursor of the following page; null when this page was the last one so far. */
+/**
+ * Bytes (UTF-8) of stored text one page holds at most: of line text in a page
+ * of logs, of metric names and values in a page of metrics. A page always
+ * holds at least one line or row.
+ */
+export const PAGE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * `next` is the `after` cursor of the following page; null when this page was
+ * the last one so far. `truncated`: the page stopped short of `limit` rows to
+ * stay within PAGE_BYTES; ask again from `next` for the rows after it.
+ */
 export const MetricSeries = Type.Object({
   metrics: Type.Array(MetricPoint),
   next: Nullable(Type.Integer()),
+  truncated: Type.Boolean(),
 });
 export type MetricSeries = Static<typeof MetricSeries>;
 
@@ -210,12 +222,9 @@ export const LogLineSchema = Type.Object({
 });
 export type LogLineSchema = Static<typeof LogLineSchema>;
 
-/** Bytes (UTF-8) of line text one page of logs holds at most (it always holds at least one line). */
-export const LOG_PAGE_BYTES = 2 * 1024 * 1024;
-
 /**
  * `truncated`: the page stopped short of `limit` (or `tail`) lines to stay
- * within LOG_PAGE_BYTES; ask again from `next` for the lines after it (with
+ * within PAGE_BYTES; ask again from `next` for the lines after it (with
  * `tail`, the older lines of the tail were the ones left out).
  */
 export const LogPage = Type.Object({

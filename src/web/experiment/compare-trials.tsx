@@ -36,7 +36,7 @@ function useSeries(ids: readonly number[], versions: readonly string[]) {
           for (let after = 0; ; ) {
             const page = await api.metrics(id, after, signal);
             addPoints(series, page.metrics);
-            if (page.next === null || page.metrics.length < PAGE) break;
+            if (page.next === null || (page.metrics.length < PAGE && !page.truncated)) break;
             after = page.next;
           }
           cache.current.set(id, { version: versions[i]!, series });
@@ -75,7 +75,11 @@ function MetricOverlay(props: {
   }
   const [group, ...rest] = props.name.split("/");
   return (
-    <div class="metric-chart" data-metric={props.name}>
+    <div
+      class="metric-chart"
+      data-metric={props.name}
+      data-points={lines.map((s) => s?.steps.length ?? 0).join(",")}
+    >
       <div class="metric-title">
         <span class={`group ${group}`}>{group}</span> {rest.join("/")}
       </div>

@@ -61,7 +61,7 @@ export function useTrialMetrics(trialId: number, finished: boolean): TrialMetric
             version++;
           }
           after = page.next ?? after;
-          if (page.metrics.length >= 10_000) continue;
+          if (page.metrics.length >= 10_000 || page.truncated) continue;
           const wasFinished = finishedRef.current;
           setState({ series, version, complete: true });
           if (wasFinished) return;

@@ -119,9 +119,7 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     expect(await store.listSearcherEvents(doomed.id)).toEqual([]);
     expect(await store.listTrials({ experimentId: doomed.id })).toEqual([]);
     expect(await store.listLiveAllocations({ experimentId: doomed.id })).toEqual([]);
-    expect(await store.listExperimentValidations({ experimentId: doomed.id, limit: 10 })).toEqual(
-      [],
-    );
+    expect(await store.listMetrics({ experimentId: doomed.id, limit: 10 })).toEqual([]);
     expect(await store.listCheckpoints({ experimentId: doomed.id, includeDeleted: true })).toEqual(
       [],
     );
@@ -142,9 +140,7 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     expect(await store.listSearcherEvents(kept.id)).toHaveLength(1);
     expect(await store.listTrials({ experimentId: kept.id })).toHaveLength(2);
     expect(await store.listCheckpoints({ experimentId: kept.id })).toHaveLength(2);
-    expect(
-      await store.listExperimentValidations({ experimentId: kept.id, limit: 10 }),
-    ).toHaveLength(2);
+    expect(await store.listMetrics({ experimentId: kept.id, limit: 10 })).toHaveLength(2);
     for (const trial of stays.trials) {
       expect(await store.listMetrics({ trialId: trial.id, limit: 10 })).toHaveLength(2);
       expect(await store.listLogs({ trialId: trial.id, limit: 10 })).toHaveLength(1);

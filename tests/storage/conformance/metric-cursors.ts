@@ -70,7 +70,7 @@ export function metricCursorTests(ctx: ConformanceContext): void {
     const exp = await newExperiment(ctx.store);
     const [a, b] = [await newTrial(ctx.store, exp, 1), await newTrial(ctx.store, exp, 2)];
     const seen = await pushedAcross(a, b, (after) =>
-      ctx.store.listExperimentValidations({ experimentId: exp.id, after, limit: 100 }),
+      ctx.store.listMetrics({ experimentId: exp.id, after, limit: 100 }),
     );
     expect(seen.sort()).toEqual([a.id, b.id].sort());
   });

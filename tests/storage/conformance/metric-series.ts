@@ -1,4 +1,5 @@
 import { expect, test } from "vitest";
+import { encodeMetrics } from "../../../src/master/storage/codec.js";
 import type { MetricGroup, MetricRow, Store } from "../../../src/master/storage/store.js";
 import { type ConformanceContext, newExperiment, newTrial } from "./context.js";
 
@@ -187,7 +188,7 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     await store.addMetrics(t2.id, 0, reports("validation", [100, 200]));
     await store.addMetrics(t3.id, 0, reports("validation", [100]));
     await store.addMetrics(t1.id, 0, reports("validation", [200, 300]));
-    const rows = await store.listExperimentValidations({ experimentId: experiment.id, limit: 100 });
+    const rows = await store.listMetrics({ experimentId: experiment.id, limit: 100 });
     expect(rows.map((r) => [r.trialId, r.stepsCompleted])).toEqual([
       [t1.id, 100],
       [t2.id, 100],
@@ -197,12 +198,10 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     ]);
     expect(rows.every((r) => r.group === "validation")).toBe(true);
     const paged = await pageThrough((after) =>
-      store.listExperimentValidations({ experimentId: experiment.id, after, limit: 2 }),
+      store.listMetrics({ experimentId: experiment.id, after, limit: 2 }),
     );
     expect(paged.rows).toEqual(rows);
-    expect(
-      await store.listExperimentValidations({ experimentId: experiment.id, limit: 0 }),
-    ).toEqual([]);
+    expect(await store.listMetrics({ experimentId: experiment.id, limit: 0 })).toEqual([]);
   });
 
   test("an experiment's validations leave out hidden rows", async () => {
@@ -212,7 +211,7 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     await store.addMetrics(trial.id, 0, reports("validation", [100, 200, 300], 1));
     await store.hideMetricsAfter(trial.id, 1, 100);
     await store.addMetrics(trial.id, 1, reports("validation", [200], 2));
-    const rows = await store.listExperimentValidations({ experimentId: experiment.id, limit: 10 });
+    const rows = await store.listMetrics({ experimentId: experiment.id, limit: 10 });
     expect(rows.map((r) => [r.stepsCompleted, r.runId, r.metrics])).toEqual([
       [100, 0, { validation_loss: 0.01 }],
       [200, 1, { validation_loss: 0.01 }],
@@ -246,7 +245,7 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     ]);
     await store.hideMetricsAfter(trial.id, 1, 15);
     await store.addMetrics(trial.id, 1, reports("validation", [20], 2));
-    const full = await store.listExperimentValidations({ experimentId: experiment.id, limit: 10 });
+    const full = await store.listMetrics({ experimentId: experiment.id, limit: 10 });
     const lean = await store.listExperimentValidationValues({
       experimentId: experiment.id,
       metric: "validation_loss",
@@ -275,5 +274,37 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
       limit: 10,
     });
     expect(after).toEqual(lean.slice(1));
+  });
+}
+
+/** The sizes of a page's rows, as `listMetricSizes` gives them, and as `listMetrics` reads them. */
+export function metricSizeTests(ctx: ConformanceContext): void {
+  test("the sizes of a query's rows are those it reads, in UTF-8 bytes, hidden rows left out", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment);
+    const wide = Object.fromEntries(range(1, 50).map((i) => [`größe_${i}`, i / 7]));
+    await store.addMetrics(trial.id, 0, [
+      { group: "training", stepsCompleted: 1, metrics: wide, reportTime: new Date() },
+      ...reports("validation", [1, 2, 3]),
+      ...reports("training", [2, 3]),
+    ]);
+    await store.hideMetricsAfter(trial.id, 1, 2);
+    const queries = [
+      { trialId: trial.id, limit: 100 },
+      { trialId: trial.id, group: "validation" as const, limit: 100 },
+      { trialId: trial.id, after: 0, limit: 2 },
+      { experimentId: experiment.id, limit: 100 },
+    ];
+    for (const query of queries) {
+      const rows = await store.listMetrics(query);
+      const sizes = await store.listMetricSizes(query);
+      expect(sizes.map((s) => s.id)).toEqual(rows.map((r) => r.id));
+      expect(sizes.map((s) => s.bytes)).toEqual(
+        rows.map((r) => Buffer.byteLength(encodeMetrics(r.metrics))),
+      );
+    }
+    expect(await store.listMetricSizes({ trialId: trial.id, limit: 100 })).toHaveLength(4);
+    expect(await store.listMetricSizes({ trialId: trial.id, limit: 0 })).toEqual([]);
   });
 }

@@ -22,13 +22,8 @@ import {
   requireUser,
 } from "../../app/principal.js";
 import type { ExperimentState } from "../../storage/store.js";
-import {
-  checkpointView,
-  experimentDetail,
-  experimentSummary,
-  metricPoint,
-  type OwnerView,
-} from "../views.js";
+import { checkpointView, experimentDetail, experimentSummary, type OwnerView } from "../views.js";
+import { metricPage } from "./sized-pages.js";
 import { trialSummaries } from "./trials.js";
 
 const errors = ErrorResponses;
@@ -207,14 +202,11 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     async (req) => {
       requireUser(req.principal);
       await master.experiments.get(req.params.id);
-      const limit = req.query.limit ?? 1000;
-      const rows = await store.listExperimentValidations({
+      return metricPage(store, {
         experimentId: req.params.id,
-        after: req.query.after ?? 0,
-        limit,
+        limit: req.query.limit ?? 1000,
+        ...(req.query.after !== undefined ? { after: req.query.after } : {}),
       });
-      const last = rows[rows.length - 1];
-      return { metrics: rows.map(metricPoint), next: last ? last.id : (req.query.after ?? null) };
     },
   );
 }

@@ -5,7 +5,6 @@ import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import type { TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
-  LOG_PAGE_BYTES,
   LogPage,
   LogsQuery,
   MetricSeries,
@@ -17,7 +16,8 @@ import type { Master } from "../../app/master.js";
 import { requireTrialReader } from "../../app/principal.js";
 import type { TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
-import { allocationSummary, checkpointView, logLine, metricPoint, trialSummary } from "../views.js";
+import { allocationSummary, checkpointView, logLine, trialSummary } from "../views.js";
+import { metricPage, sizedPage } from "./sized-pages.js";
 
 const errors = ErrorResponses;
 const tags = ["trials"];
@@ -32,23 +32,6 @@ export async function trialSummaries(master: Master, trials: TrialRow[]): Promis
   }
   const now = master.ctx.now();
   return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.get(t.id), now));
-}
-
-/**
- * How many of `sizes` fit in `budget` bytes, at least one: the first ones, or
- * with `newest` the last ones (a tail). A page of 10,000 lines of 64 KiB would
- * be too big to read, to send, or even to build as one string.
- */
-function fitting(sizes: { bytes: number }[], budget: number, newest: boolean): number {
-  const order = newest ? [...sizes].reverse() : sizes;
-  let used = 0;
-  let n = 0;
-  for (const { bytes } of order) {
-    used += bytes;
-    if (n > 0 && used > budget) break;
-    n++;
-  }
-  return n;
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -85,15 +68,13 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
     async (req) => {
       requireTrialReader(req.principal, req.params.id);
       await master.push.trial(req.params.id);
-      const limit = req.query.limit ?? 1000;
-      const rows = await store.listMetrics({
+      const { group } = req.query;
+      return metricPage(store, {
         trialId: req.params.id,
-        after: req.query.after ?? 0,
-        limit,
-        ...(req.query.group ? { group: req.query.group } : {}),
+        limit: req.query.limit ?? 1000,
+        ...(req.query.after !== undefined ? { after: req.query.after } : {}),
+        ...(group ? { group } : {}),
       });
-      const last = rows[rows.length - 1];
-      return { metrics: rows.map(metricPoint), next: last ? last.id : (req.query.after ?? null) };
     },
   );
 
@@ -117,16 +98,10 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         limit: q.limit ?? 1000,
         ...(q.tail ? { tail: q.tail } : {}),
       };
-      // Sized first, then only the lines that fit are read.
-      const read = async () => {
-        const sizes = await store.listLogSizes(query);
-        const n = fitting(sizes, LOG_PAGE_BYTES, q.tail !== undefined);
-        const first = sizes[q.tail === undefined ? 0 : sizes.length - n];
-        const rows = first
-          ? await store.listLogs({ trialId: query.trialId, after: first.id - 1, limit: n })
-          : [];
-        return { rows, truncated: n < sizes.length };
-      };
+      const read = async () =>
+        sizedPage(await store.listLogSizes(query), q.tail !== undefined, (from, n) =>
+          store.listLogs({ trialId: query.trialId, after: from, limit: n }),
+        );
       let page = await read();
       if (page.rows.length === 0 && q.waitSeconds) {
         if (

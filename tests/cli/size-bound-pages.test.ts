@@ -1,0 +1,66 @@
+/**
+ * The CLI reads on past a page the master cut short to stay within its size
+ * bound (PAGE_BYTES): `trial logs` prints every line, `trial compare` finds a
+ * best validation that lies beyond the first page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
+import { type CliMaster, startCliMaster } from "./support/cli-master.js";
+import { createExperiment } from "./support/experiments.js";
+import { parseJson, runCli } from "./support/run-cli.js";
+
+let m: CliMaster;
+let trialId: number;
+beforeAll(async () => {
+  m = await startCliMaster({ slots: 1 });
+  const id = await createExperiment(m.tm);
+  const trial = (await m.tm.store.listTrials({ experimentId: id }))[0]!;
+  trialId = trial.id;
+});
+afterAll(async () => m.close());
+
+describe("pages cut short by size", () => {
+  it("trial logs prints every line of a log whose pages are cut short", async () => {
+    const LINE = 60_000;
+    const lines = Math.ceil((2.5 * PAGE_BYTES) / LINE);
+    await m.tm.store.addLogs(
+      Array.from({ length: lines }, (_, i) => ({
+        trialId,
+        allocationId: null,
+        time: new Date(),
+        stream: "stdout" as const,
+        line: `line ${i} `.padEnd(LINE, "x"),
+      })),
+    );
+    const r = await runCli(["trial", "logs", String(trialId)], { env: m.env });
+    expect(r.code).toBe(0);
+    const printed = r.stdout.split("\n").filter((l) => l.includes("line "));
+    expect(printed.map((l) => Number(/line (\d+) /.exec(l)![1]))).toEqual(
+      Array.from({ length: lines }, (_, i) => i),
+    );
+  });
+
+  it("trial compare finds the best validation on a page after one cut short", async () => {
+    const names = Array.from({ length: 199 }, (_, i) => `${i}_`.padEnd(200, "g"));
+    const rows = Math.ceil((2.5 * PAGE_BYTES) / 45_000);
+    const trial = (await m.tm.store.getTrial(trialId))!;
+    await m.tm.store.addMetrics(
+      trialId,
+      trial.runId,
+      Array.from({ length: rows }, (_, i) => ({
+        group: "validation" as const,
+        stepsCompleted: i + 1,
+        // The last row is the best: it lies past the first pages.
+        metrics: { validation_loss: 1 / (i + 1), ...Object.fromEntries(names.map((n) => [n, i])) },
+        reportTime: new Date(),
+      })),
+    );
+    const r = await runCli(["trial", "compare", String(trialId), String(trialId), "--json"], {
+      env: m.env,
+    });
+    expect(r.code).toBe(0);
+    const out = parseJson<{ trials: { atBest: Record<string, number> }[] }>(r);
+    expect(out.trials[0]!.atBest.validation_loss).toBe(1 / rows);
+    expect(out.trials[0]!.atBest[names[0]!]).toBe(rows - 1);
+  });
+});

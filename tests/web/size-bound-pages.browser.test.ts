@@ -1,0 +1,63 @@
+/**
+ * The web UI reads on past a page of metrics the master cut short to stay
+ * within its size bound (PAGE_BYTES): a finished trial's charts hold every
+ * point, on its page and in a comparison.
+ */
+import { expect, test } from "vitest";
+import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
+import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
+
+const ui = uiPages();
+
+/** 200 names of 200 characters: the widest row a push may report, about 45 KB. */
+const NAMES = Array.from({ length: 200 }, (_, i) =>
+  `m${String(i).padStart(3, "0")}_`.padEnd(200, "g"),
+);
+const ROWS = Math.ceil((2.5 * PAGE_BYTES) / 45_000);
+
+/** A finished experiment whose first trial reported ROWS rows of every name in NAMES. */
+async function wideTrial() {
+  const tm = await ui.master({ slots: 1 });
+  const { experimentId } = await ui.seed({ trials: 2, points: 2 });
+  const [first, second] = await tm.store.listTrials({ experimentId });
+  await tm.store.addMetrics(
+    first!.id,
+    first!.runId,
+    Array.from({ length: ROWS }, (_, i) => ({
+      group: "training" as const,
+      stepsCompleted: 1000 + i,
+      metrics: Object.fromEntries(NAMES.map((n, k) => [n, i + k])),
+      reportTime: new Date(),
+    })),
+  );
+  const { page } = await ui.browser();
+  return { tm, page, experimentId, first: first!, second: second! };
+}
+
+const chart = `.metric-chart[data-metric="training/${NAMES[0]}"]`;
+
+test(
+  "a finished trial's page charts every row of metrics read over pages cut short",
+  async () => {
+    const { tm, page, first } = await wideTrial();
+    await page.goto(`${tm.url}#/trials/${first.id}`);
+    const points = () => page.locator(chart).getAttribute("data-points");
+    await expect.poll(points, { timeout: 20_000 }).toBe(String(ROWS));
+  },
+  BROWSER_TEST_TIMEOUT,
+);
+
+test(
+  "comparing it with another trial overlays every row too",
+  async () => {
+    const { tm, page, experimentId, first, second } = await wideTrial();
+    await page.goto(`${tm.url}#/experiments/${experimentId}?compare=${first.id},${second.id}`);
+    const compare = page.locator(".compare");
+    await expect.poll(() => compare.getAttribute("data-loaded"), { timeout: 20_000 }).toBe("2");
+    // Points per trial compared: the other trial reported none of these names.
+    const points = () => compare.locator(chart).getAttribute("data-points");
+    await expect.poll(points, { timeout: 20_000 }).toBe(`${ROWS},0`);
+  },
+  BROWSER_TEST_TIMEOUT,
+);
