@@ -188,6 +188,9 @@ def store_checkpoint(root: Path, trial_id: int, epochs: int, model: Any) -> Dict
 def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[Dict[str, Any]]:
     """Runs one trial until it is done or told to stop; returns its checkpoint's report, if it trained."""
     trial_id, run_id = int(env["PUSHTUNE_TRIAL_ID"]), int(env["PUSHTUNE_TRIAL_RUN_ID"])
+    if env.get("PUSHTUNE_FROM_MASTER"):
+        # Variables too long for a process's environment: the master gives them.
+        env = {**env, **master.call("GET", f"/allocations/{env['PUSHTUNE_ALLOCATION_ID']}/environment")["env"]}
     config = json.loads(env["PUSHTUNE_EXPERIMENT_CONFIG"])
     metric = config["searcher"]["metric"]
     unit = max(1, int(config.get("scheduling_unit") or 1))

@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optio
 
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .checkpoints import Checkpoints
-from .environment import TrialEnvironment, is_off_cluster, read_trial_environment, trial_environment_or_exit
+from .environment import TrialEnvironment, is_off_cluster, left_out, read_trial_environment, trial_environment_or_exit
+from .long_variables import with_variables_from_master
 from .errors import PreemptedError
 from .exit_signals import FLUSH_DEADLINE, on_sigterm
 from .metrics import check_report
@@ -76,11 +77,18 @@ def init(
     trial = trial_environment_or_exit(environ, own)
     # Taken once: a later context in this process, or a process it starts, asks the master.
     environ.pop("PUSHTUNE_OPERATION", None)
-    if transport is not None:
-        return context(trial, transport, False)
-    http = HttpTransport(trial.master, trial.token)
-    ctx = context(trial, http, False)
-    ctx._on_close = http.close
+    http: Optional[HttpTransport] = None
+    if transport is None:
+        http = HttpTransport(trial.master, trial.token)
+        link: Transport = http
+    else:
+        link = transport
+    if left_out(environ):
+        full = with_variables_from_master(environ, trial, link, backoff)
+        trial = trial_environment_or_exit(full, own)
+    ctx = context(trial, link, False)
+    if http is not None:
+        ctx._on_close = http.close
     return ctx
 
 

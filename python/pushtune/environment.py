@@ -40,6 +40,24 @@ class TrialEnvironment:
     operation: Optional[Dict[str, Any]]
 
 
+#: PUSHTUNE_FROM_MASTER: the names (comma-separated) of the PUSHTUNE_* variables a
+#: launcher left out of a trial process's environment because their values were too
+#: long to pass (Linux refuses to start a process with one variable over 128 KiB).
+#: The trial reads them from ``GET /allocations/{id}/environment``.
+FROM_MASTER = "PUSHTUNE_FROM_MASTER"
+
+#: The variables a launcher may leave out: their values grow with the experiment's config.
+LONG_VARIABLES = ("PUSHTUNE_HPARAMS", "PUSHTUNE_EXPERIMENT_CONFIG")
+
+
+def left_out(env: Mapping[str, str]) -> List[str]:
+    """The variables PUSHTUNE_FROM_MASTER says the launcher left out of ``env`` as too
+    long to pass (only names of LONG_VARIABLES count): the trial reads them from the
+    master (``with_variables_from_master``)."""
+    listed = env.get(FROM_MASTER, "").split(",")
+    return [name for name in LONG_VARIABLES if name in listed and not env.get(name)]
+
+
 def is_off_cluster(env: Mapping[str, str]) -> bool:
     """No master and no trial. A process that has a PUSHTUNE_TRIAL_ID was started as a
     trial, and a trial without its master's URL is an error, never a dry run: it
@@ -50,10 +68,11 @@ def is_off_cluster(env: Mapping[str, str]) -> bool:
 def read_trial_environment(env: Mapping[str, str]) -> TrialEnvironment:
     """Reads PUSHTUNE_*; reports every missing or malformed variable at once."""
     problems: List[str] = []
+    from_master = left_out(env)
 
     def text(name: str) -> str:
         value = env.get(name, "")
-        if value == "":
+        if value == "" and name not in from_master:
             problems.append(f"{name} is not set")
         return value
 
@@ -201,6 +220,12 @@ def is_best_metric_response(x: Any) -> bool:
         return False
     metric = x["metric"]
     return metric is None or (isinstance(metric, (int, float)) and not isinstance(metric, bool))
+
+
+def is_environment_response(x: Any) -> bool:
+    if not isinstance(x, dict) or not isinstance(x.get("env"), dict):
+        return False
+    return all(isinstance(v, str) for v in x["env"].values())
 
 
 def is_next_trial_response(x: Any) -> bool:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from .environment import (
     is_best_metric_response,
+    is_environment_response,
     is_next_trial_response,
     is_operation_response,
     is_preemption_response,
@@ -80,6 +81,13 @@ class PushApi:
         path = f"/experiments/{self.identity.experiment_id}/searcher/best_searcher_validation_metric"
         metric: Optional[float] = _checked(is_best_metric_response, self.transport.request("GET", path), path)["metric"]
         return metric
+
+    def environment(self) -> Dict[str, str]:
+        """The allocation's variables a launcher may leave out of its process's
+        environment (LONG_VARIABLES)."""
+        path = f"/allocations/{self._allocation}/environment"
+        env: Dict[str, str] = _checked(is_environment_response, self.transport.request("GET", path), path)["env"]
+        return env
 
     def next_trial(self, checkpoint: Optional[Dict[str, Any]] = None) -> Optional[Dict[str, str]]:
         """This allocation's trial is done and its process can take another: the

@@ -1,12 +1,13 @@
 /**
  * Checks of the master's answers to the SDK's reads. They accept exactly what
  * the protocol schemas `OperationResponse`, `PreemptionResponse`,
- * `BestMetricResponse` and `NextTrialResponse` accept (a test holds them to it), written out by hand
+ * `BestMetricResponse`, `EnvironmentResponse` and `NextTrialResponse` accept (a test holds them to it), written out by hand
  * so that a trial starts without loading the schema library: its hundreds of
  * modules cost every trial process about 0.3 s of CPU before its first batch.
  */
 import type {
   BestMetricResponse,
+  EnvironmentResponse,
   NextTrialResponse,
   OperationResponse,
   PreemptionResponse,
@@ -33,6 +34,10 @@ export function isPreemptionResponse(x: unknown): x is PreemptionResponse {
 
 export function isBestMetricResponse(x: unknown): x is BestMetricResponse {
   return isObject(x) && "metric" in x && (x.metric === null || isFiniteNumber(x.metric));
+}
+
+export function isEnvironmentResponse(x: unknown): x is EnvironmentResponse {
+  return isObject(x) && isObject(x.env) && Object.values(x.env).every((v) => typeof v === "string");
 }
 
 export function isNextTrialResponse(x: unknown): x is NextTrialResponse {

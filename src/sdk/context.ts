@@ -20,6 +20,7 @@ import {
 import { EventLoopTurns } from "./event-loop.js";
 import { handleExitSignals } from "./exit-signals.js";
 import { isoTime } from "./iso-time.js";
+import { withVariablesFromMaster } from "./long-variables.js";
 import { checkReport, type MetricGroup, type Metrics } from "./metrics.js";
 import { stderrLine } from "./notices.js";
 import { Preemption } from "./preemption.js";
@@ -70,11 +71,15 @@ export async function init(options: InitOptions = {}): Promise<Context> {
     const { dryRun: _, ...rest } = options;
     return new Context(readTrialEnvironment(dry.env), dry.transport, rest, true);
   }
-  const trial = trialEnvironmentOrExit(env, env === process.env);
+  const own = env === process.env;
+  const started = trialEnvironmentOrExit(env, own);
   // Taken once: a later context in this process, or a process it starts, asks the master.
   delete env.PUSHTUNE_OPERATION;
   const transport =
-    options.transport ?? new HttpTransport({ master: trial.master, token: trial.token });
+    options.transport ?? new HttpTransport({ master: started.master, token: started.token });
+  const backoff = { ...defaultBackoff, ...options.backoff };
+  const full = await withVariablesFromMaster(env, started, transport, backoff);
+  const trial = full === env ? started : trialEnvironmentOrExit(full, own);
   return new Context(trial, transport, options, false);
 }
 

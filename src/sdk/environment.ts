@@ -1,6 +1,7 @@
 /** The trial's environment (DESIGN §4): everything the master tells a trial's process. */
 import type { OperationResponse } from "../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../protocol/config/types.js";
+import { FROM_MASTER, LONG_VARIABLES } from "../protocol/long-variables.js";
 import { isOperationResponse } from "./answers.js";
 import { TrialEnvironmentError } from "./errors.js";
 import { localExperimentConfig, readExperimentConfig } from "./experiment-config.js";
@@ -48,9 +49,11 @@ export function isOffCluster(env: Env): boolean {
  */
 export function readTrialEnvironment(env: Env): TrialEnvironment {
   const problems: string[] = [];
+  const fromMaster = leftOut(env);
   const text = (name: string): string => {
     const value = env[name];
-    if (value === undefined || value === "") problems.push(`${name} is not set`);
+    if ((value === undefined || value === "") && !fromMaster.includes(name))
+      problems.push(`${name} is not set`);
     return value ?? "";
   };
   const int = (name: string, min: number): number => {
@@ -100,6 +103,17 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     );
   }
   return result;
+}
+
+/**
+ * The variables PUSHTUNE_FROM_MASTER says the launcher left out of this
+ * environment as too long to pass (only names of the protocol's
+ * LONG_VARIABLES count): the trial reads them from the master
+ * (`withVariablesFromMaster`).
+ */
+export function leftOut(env: Env): string[] {
+  const listed = (env[FROM_MASTER] ?? "").split(",");
+  return LONG_VARIABLES.filter((name) => listed.includes(name) && !env[name]);
 }
 
 function isHttpUrl(value: string): boolean {

@@ -14,6 +14,7 @@ import type {
 } from "../protocol/api/push.js";
 import {
   isBestMetricResponse,
+  isEnvironmentResponse,
   isNextTrialResponse,
   isOperationResponse,
   isPreemptionResponse,
@@ -90,6 +91,13 @@ export class PushApi {
       timeoutMs: timeoutSeconds * 1000 + LONG_POLL_GRACE_MS,
     });
     return checked(isPreemptionResponse, answer, path).preempt;
+  }
+
+  /** The allocation's variables a launcher may leave out of its process's environment (LONG_VARIABLES). */
+  async environment(signal?: AbortSignal): Promise<Record<string, string>> {
+    const path = `/allocations/${encodeURIComponent(this.identity.allocationId)}/environment`;
+    const answer = await this.transport.request("GET", path, undefined, { signal });
+    return checked(isEnvironmentResponse, answer, path).env;
   }
 
   async bestValidation(signal?: AbortSignal): Promise<number | null> {

@@ -21,6 +21,7 @@
  */
 
 import type { CheckpointBody } from "../protocol/api/push.js";
+import { FROM_MASTER } from "../protocol/long-variables.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
@@ -51,6 +52,8 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
     );
     if (next === null) return;
     Object.assign(env, next);
+    // The master's answer holds every variable, however long.
+    delete env[FROM_MASTER];
   }
 }
 

@@ -259,6 +259,10 @@ export const ROWS: Record<string, Row> = {
     call: (c, x) => c.get(`/allocations/${x.allocationId}/signals/preemption?timeoutSeconds=0`),
     expect: trialRead,
   },
+  "GET /allocations/{id}/environment": {
+    call: (c, x) => c.get(`/allocations/${x.allocationId}/environment`),
+    expect: trialWrite,
+  },
   "POST /allocations/{id}/signals/ack_preemption": {
     call: (c, x) => c.post(`/allocations/${x.allocationId}/signals/ack_preemption`),
     expect: trialWrite,

@@ -16,12 +16,14 @@ import { Value } from "typebox/value";
 import { expect, test } from "vitest";
 import {
   BestMetricResponse,
+  EnvironmentResponse,
   NextTrialResponse,
   OperationResponse,
   PreemptionResponse,
 } from "../../src/protocol/api/push.js";
 import {
   isBestMetricResponse,
+  isEnvironmentResponse,
   isNextTrialResponse,
   isOperationResponse,
   isPreemptionResponse,
@@ -165,6 +167,7 @@ test.each([
   ["PreemptionResponse", PreemptionResponse, isPreemptionResponse],
   ["BestMetricResponse", BestMetricResponse, isBestMetricResponse],
   ["NextTrialResponse", NextTrialResponse, isNextTrialResponse],
+  ["EnvironmentResponse", EnvironmentResponse, isEnvironmentResponse],
 ] as const)(
   "the SDK's check of %s accepts exactly what the protocol schema accepts",
   (_, schema, check) => {

@@ -17,7 +17,7 @@ import threading
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..environment import TrialEnvironment, trial_environment_variables
+from ..environment import LONG_VARIABLES, TrialEnvironment, trial_environment_variables
 from ..errors import RequestError, RetryableError
 from ..experiment_config import local_experiment_config
 from .fake_trial_state import FakeTrialState, refuse
@@ -258,7 +258,7 @@ class FakeMaster:
             if int(m.group(1)) != state.experiment_id:
                 refuse("FORBIDDEN", "another experiment")
             return {"metric": state.best}
-        m = re.fullmatch(r"/allocations/([^/]+)/(signals/preemption|signals/ack_preemption|next_trial)", p)
+        m = re.fullmatch(r"/allocations/([^/]+)/(signals/preemption|signals/ack_preemption|next_trial|environment)", p)
         if m:
             if unquote(m.group(1)) != state.allocation_id:
                 refuse("STALE_ALLOCATION", f"allocation {unquote(m.group(1))} was superseded")
@@ -269,6 +269,9 @@ class FakeMaster:
             if method == "POST" and what == "signals/ack_preemption":
                 state.accept({"type": "ackPreemption"})
                 return {}
+            if method == "GET" and what == "environment":
+                env = self.env()
+                return {"env": {name: env[name] for name in LONG_VARIABLES}}
             if method == "POST" and what == "next_trial":
                 if (body or {}).get("checkpoint") is not None:
                     state.register_checkpoint(body["checkpoint"])

@@ -29,13 +29,25 @@ export function trialVariables(v: TrialVariablesInput): Record<string, string> {
     PUSHTUNE_EXPERIMENT_ID: String(exp.id),
     PUSHTUNE_ALLOCATION_ID: alloc.id,
     PUSHTUNE_TRIAL_RUN_ID: String(alloc.runId),
-    PUSHTUNE_HPARAMS: JSON.stringify(trial.hparams),
+    ...longVariables(exp, trial),
     PUSHTUNE_TRIAL_SEED: String(trial.trialSeed),
     PUSHTUNE_LATEST_CHECKPOINT: trial.latestCheckpointUuid ?? "",
     PUSHTUNE_CHECKPOINT_DIR: v.checkpointDir,
-    PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(exp.config),
     ...(op
       ? { PUSHTUNE_OPERATION: JSON.stringify({ op: { length: op.length }, completed: false }) }
       : {}),
+  };
+}
+
+/**
+ * The variables whose values grow with the experiment's config (the
+ * protocol's LONG_VARIABLES): a launcher leaves them out of a process's
+ * environment when too long to pass, and the trial reads them from
+ * `GET /allocations/{id}/environment`.
+ */
+export function longVariables(exp: ExperimentRow, trial: TrialRow): Record<string, string> {
+  return {
+    PUSHTUNE_HPARAMS: JSON.stringify(trial.hparams),
+    PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(exp.config),
   };
 }

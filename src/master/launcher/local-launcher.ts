@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
 import { LineSplitter } from "./line-splitter.js";
-import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
+import { inheritedEnv, processEnvironment, threadCountDefaults } from "./trial-env.js";
 import { localWorkdirIssue } from "./workdir-issue.js";
 
 /**
@@ -68,7 +68,11 @@ export class LocalLauncher implements Launcher {
     const child = spawn("sh", ["-c", spec.entrypoint], {
       cwd: spec.workdir,
       // Thread pools sized to the trial's slots unless its experiment sizes them.
-      env: { ...this.baseEnv, ...threadCountDefaults(spec.slots, spec.env), ...spec.env },
+      env: {
+        ...this.baseEnv,
+        ...threadCountDefaults(spec.slots, spec.env),
+        ...processEnvironment(spec.env),
+      },
       detached: true, // its own process group: `kill(-pid)` reaches the whole tree
       stdio: ["ignore", "pipe", "pipe"],
     });

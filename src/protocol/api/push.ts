@@ -152,6 +152,12 @@ export const NextTrialResponse = Type.Object({
 });
 export type NextTrialResponse = Static<typeof NextTrialResponse>;
 
+/** The answer to `GET /allocations/{id}/environment`: every variable of LONG_VARIABLES. */
+export const EnvironmentResponse = Type.Object({
+  env: Type.Record(Type.String(), Type.String()),
+});
+export type EnvironmentResponse = Static<typeof EnvironmentResponse>;
+
 export const LogsBody = Type.Object(
   {
     lines: Type.Array(

@@ -5,8 +5,7 @@
  * checked against the protocol schemas, metric pushes are idempotent per
  * (group, stepsCompleted) with conflicting values refused (METRIC_CONFLICT),
  * a completion must match the current operation (OP_MISMATCH), a checkpoint
- * must exist on disk before it is registered.
- */
+ * must exist on disk before it is registered. */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import type {
   ProgressBody,
 } from "../../protocol/api/push.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
+import { LONG_VARIABLES } from "../../protocol/long-variables.js";
 import { ownValue } from "../../protocol/own-value.js";
 import { trialEnvironmentVariables } from "../environment.js";
 import { RequestError, RetryableError } from "../errors.js";
@@ -305,6 +305,8 @@ export class FakeMaster implements Transport {
       case "ackPreemption":
         this.accept({ type: "ackPreemption" });
         return {};
+      case "environment":
+        return { env: Object.fromEntries(LONG_VARIABLES.map((n) => [n, this.env()[n]])) };
       case "nextTrial": {
         const { checkpoint } = await checked<NextTrialBody>("NextTrialBody", body ?? {});
         if (checkpoint) this.registerCheckpoint(checkpoint);

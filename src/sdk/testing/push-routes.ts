@@ -11,7 +11,8 @@ export type PushRoute =
   | { name: "bestValidation"; experimentId: number }
   | { name: "preemption"; allocationId: string; timeoutSeconds: number }
   | { name: "ackPreemption"; allocationId: string }
-  | { name: "nextTrial"; allocationId: string };
+  | { name: "nextTrial"; allocationId: string }
+  | { name: "environment"; allocationId: string };
 
 const TRIAL_WRITES = {
   "searcher/completed_operation": "completedOperation",
@@ -43,9 +44,10 @@ export function parsePushRoute(method: HttpMethod, path: string): PushRoute | nu
   if (method === "POST" && p === "/checkpoints") return { name: "checkpoints" };
   const best = /^\/experiments\/(\d+)\/searcher\/best_searcher_validation_metric$/.exec(p);
   if (method === "GET" && best) return { name: "bestValidation", experimentId: Number(best[1]) };
-  const next = /^\/allocations\/([^/]+)\/next_trial$/.exec(p);
-  if (method === "POST" && next) {
-    return { name: "nextTrial", allocationId: decodeURIComponent(next[1] ?? "") };
+  const next = /^\/allocations\/([^/]+)\/(next_trial|environment)$/.exec(p);
+  if (next && (method === "POST") === (next[2] === "next_trial")) {
+    const allocationId = decodeURIComponent(next[1] ?? "");
+    return { name: next[2] === "environment" ? "environment" : "nextTrial", allocationId };
   }
   const signal = /^\/allocations\/([^/]+)\/signals\/(preemption|ack_preemption)$/.exec(p);
   if (signal) {

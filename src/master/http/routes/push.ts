@@ -9,6 +9,7 @@ import {
   CheckpointBody,
   CompletedOperationBody,
   EarlyExitBody,
+  EnvironmentResponse,
   LogsBody,
   MAX_CHECKPOINT_BYTES,
   MAX_CHECKPOINT_METADATA_BYTES,
@@ -24,6 +25,7 @@ import {
 } from "../../../protocol/api/push.js";
 import type { Master } from "../../app/master.js";
 import { requireTrialWriter } from "../../app/principal.js";
+import { longVariables } from "../../app/trial-variables.js";
 import { clientGone } from "../server.js";
 
 const errors = ErrorResponses;
@@ -188,6 +190,26 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
     async (req) => {
       await push.ackPreemption(req.principal, req.params.id);
       return {};
+    },
+  );
+
+  app.get(
+    "/allocations/:id/environment",
+    {
+      schema: {
+        tags,
+        summary:
+          "The allocation's PUSHTUNE_* variables a launcher may leave out of its process's environment as too long",
+        params: AllocationParams,
+        response: { 200: EnvironmentResponse, ...errors },
+      },
+    },
+    async (req) => {
+      const { principal } = req;
+      if (principal.kind !== "allocation" || principal.allocation.id !== req.params.id)
+        throw new ApiError("FORBIDDEN", "only the allocation itself reads its environment");
+      const trial = await push.trial(principal.allocation.trialId);
+      return { env: longVariables(await master.experiments.get(trial.experimentId), trial) };
     },
   );
 

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
-import { inheritedEnv } from "../trial-env.js";
+import { inheritedEnv, processEnvironment } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
 import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
@@ -127,7 +127,10 @@ export class SlurmLauncher implements Launcher {
 
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
-    await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
+    await writeJobFiles(files, spec.entrypoint, {
+      ...this.baseEnv,
+      ...processEnvironment(spec.env),
+    });
     const out = succeeded(
       "sbatch",
       // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
