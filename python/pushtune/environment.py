@@ -50,6 +50,23 @@ FROM_MASTER = "PUSHTUNE_FROM_MASTER"
 LONG_VARIABLES = ("PUSHTUNE_HPARAMS", "PUSHTUNE_EXPERIMENT_CONFIG")
 
 
+#: The longest value (UTF-8 bytes) of a LONG_VARIABLES variable passed in a process's
+#: environment. Linux refuses to start a process with one variable over 128 KiB (E2BIG).
+LONGEST_PASSED_BYTES = 32 * 1024
+
+
+def passable(env: Mapping[str, str]) -> Dict[str, str]:
+    """``env`` as a process may be given it: a variable of LONG_VARIABLES longer than
+    LONGEST_PASSED_BYTES is left out, and PUSHTUNE_FROM_MASTER names it."""
+    out = dict(env)
+    left = [name for name in LONG_VARIABLES if len(out.get(name, "").encode()) > LONGEST_PASSED_BYTES]
+    for name in left:
+        del out[name]
+    if left:
+        out[FROM_MASTER] = ",".join(left)
+    return out
+
+
 def left_out(env: Mapping[str, str]) -> List[str]:
     """The variables PUSHTUNE_FROM_MASTER says the launcher left out of ``env`` as too
     long to pass (only names of LONG_VARIABLES count): the trial reads them from the

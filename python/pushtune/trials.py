@@ -25,7 +25,7 @@ from typing import Any, Callable, Dict, Iterator, List, MutableMapping, Optional
 
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .context import Context, init
-from .environment import FROM_MASTER, is_off_cluster, trial_environment_or_exit
+from .environment import FROM_MASTER, is_off_cluster, passable, trial_environment_or_exit
 from .errors import RequestError, RetryableError
 from .notices import stderr_line
 from .push_api import PushApi, TrialIdentity
@@ -84,9 +84,9 @@ def trials(
                     opened.close()
             if following is None:
                 return
-            environ.update(following)
-            # The master's answer holds every variable, however long.
+            # Variables too long to pass to a process this one starts are read from the master again.
             environ.pop(FROM_MASTER, None)
+            environ.update(passable(following))
     finally:
         # However the loop ends: no socket is left.
         if pool is not None:

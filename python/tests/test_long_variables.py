@@ -2,11 +2,14 @@
 (PUSHTUNE_FROM_MASTER names them) reads them from the master before it starts."""
 
 import unittest
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import pushtune
 from pushtune.backoff import Backoff
+from pushtune.environment import passable
 from pushtune.testing import FakeMaster
+
+from .support import two_trials
 
 HPARAMS = {"lr": 0.01, "label": 29999, "model": {"depth": 2}}
 FAST = Backoff(initial=0.001, maximum=0.01)
@@ -50,6 +53,33 @@ class LongVariablesTest(unittest.TestCase):
             pushtune.init(env=left_out_env(fm), transport=Lacking(), handle_sigterm=False)
         self.assertIn("PUSHTUNE_EXPERIMENT_CONFIG is not set", str(caught.exception))
         self.assertNotIn("PUSHTUNE_HPARAMS", str(caught.exception))
+
+    def test_a_trial_handed_over_reads_them_from_the_master_too_and_they_stay_out_of_the_environment(self) -> None:
+        space = {"type": "categorical", "vals": list(range(30000))}
+        config = {"name": "long", "hyperparameters": {"label": space}}
+        first = FakeMaster(ops=[5], trial_id=1, allocation_id="a-1", hparams={"label": 1}, config=config)
+        second = FakeMaster(ops=[5], trial_id=2, allocation_id="a-2", hparams={"label": 2}, config=config)
+        asked: List[str] = []
+
+        class Recording:
+            def __init__(self) -> None:
+                self.inner = two_trials(first, second)
+
+            def request(self, method: str, path: str, body: Any = None, timeout: Optional[float] = None) -> Any:
+                if path.endswith("/environment"):
+                    asked.append(path)
+                return self.inner.request(method, path, body)
+
+        env = passable(first.env())
+        seen = []
+        for ctx in pushtune.trials(env=env, transport=Recording(), handle_sigterm=False):
+            self.assertNotIn("PUSHTUNE_EXPERIMENT_CONFIG", env)
+            self.assertEqual(env["PUSHTUNE_FROM_MASTER"], "PUSHTUNE_EXPERIMENT_CONFIG")
+            seen.append((ctx.trial_id, ctx.hparams["label"], len(ctx.config["hyperparameters"]["label"]["vals"])))
+            for op in ctx.searcher.operations():
+                op.report_completed(1.0)
+        self.assertEqual(seen, [(1, 1, 30000), (2, 2, 30000)])
+        self.assertEqual(asked, ["/allocations/a-1/environment", "/allocations/a-2/environment"])
 
 
 if __name__ == "__main__":

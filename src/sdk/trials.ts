@@ -21,7 +21,7 @@
  */
 
 import type { CheckpointBody } from "../protocol/api/push.js";
-import { FROM_MASTER } from "../protocol/long-variables.js";
+import { FROM_MASTER, passable } from "../protocol/long-variables.js";
 import { type BackoffOptions, backoffDelay, defaultBackoff, sleep } from "./backoff.js";
 import { type Context, type InitOptions, init } from "./context.js";
 import { isOffCluster, trialEnvironmentOrExit } from "./environment.js";
@@ -51,9 +51,9 @@ export async function* trials(options: InitOptions = {}): AsyncGenerator<Context
       askForNextTrial(api, backoff, checkpoint, stop),
     );
     if (next === null) return;
-    Object.assign(env, next);
-    // The master's answer holds every variable, however long.
+    // Variables too long to pass to a process this one starts are read from the master again.
     delete env[FROM_MASTER];
+    Object.assign(env, passable(next));
   }
 }
 

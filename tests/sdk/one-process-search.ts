@@ -3,6 +3,7 @@
  * environment and transport of the one process the master started for it:
  * what `trials()` and `fitTrials()` run trial after trial.
  */
+import { passable } from "../../src/protocol/long-variables.js";
 import type { Transport } from "../../src/sdk/index.js";
 import { startTestMaster, type TestMaster } from "../master/support/harness.js";
 import { injectTransport } from "./inject-transport.js";
@@ -20,13 +21,18 @@ export interface OneProcessSearch {
   experiment(): Promise<{ state: string; trialCounts: Record<string, number> }>;
 }
 
-export async function startOneProcessSearch(trials = 3, batches = 20): Promise<OneProcessSearch> {
+export async function startOneProcessSearch(
+  trials = 3,
+  batches = 20,
+  /** More hyperparameters of the search. */
+  hyperparameters: Record<string, unknown> = {},
+): Promise<OneProcessSearch> {
   const tm = await startTestMaster({ slots: 1 });
   const created = await tm.admin.post<{ id: number }>("/experiments", {
     config: {
       name: "one-process",
       entrypoint: "node train.js",
-      hyperparameters: { lr: { type: "double", minval: 0.001, maxval: 0.1 } },
+      hyperparameters: { lr: { type: "double", minval: 0.001, maxval: 0.1 }, ...hyperparameters },
       searcher: {
         name: "random",
         metric: "validation_loss",
@@ -39,7 +45,8 @@ export async function startOneProcessSearch(trials = 3, batches = 20): Promise<O
   });
   await tm.settle();
   const [spec] = tm.launcher.launched;
-  const env = { ...spec!.env };
+  // As a launcher passes it to the process.
+  const env: Record<string, string | undefined> = passable(spec!.env);
   return {
     tm,
     experimentId: created.body.id,

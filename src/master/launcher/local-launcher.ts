@@ -10,9 +10,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
+import { passable } from "../../protocol/long-variables.js";
 import type { Launcher, LauncherEvents, LaunchSpec } from "./launcher.js";
 import { LineSplitter } from "./line-splitter.js";
-import { inheritedEnv, processEnvironment, threadCountDefaults } from "./trial-env.js";
+import { inheritedEnv, threadCountDefaults } from "./trial-env.js";
 import { localWorkdirIssue } from "./workdir-issue.js";
 
 /**
@@ -71,7 +72,7 @@ export class LocalLauncher implements Launcher {
       env: {
         ...this.baseEnv,
         ...threadCountDefaults(spec.slots, spec.env),
-        ...processEnvironment(spec.env),
+        ...passable(spec.env),
       },
       detached: true, // its own process group: `kill(-pid)` reaches the whole tree
       stdio: ["ignore", "pipe", "pipe"],

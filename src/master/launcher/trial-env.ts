@@ -7,8 +7,6 @@
  * `PUSHTUNE_*` variables and its experiment's `environment.variables` on top.
  */
 
-import { FROM_MASTER, LONG_VARIABLES } from "../../protocol/long-variables.js";
-
 /** Names passed through as they are. */
 export const INHERITED_NAMES: readonly string[] = [
   "PATH",
@@ -67,28 +65,4 @@ export function threadCountDefaults(
 ): Record<string, string> {
   const count = env.OMP_NUM_THREADS ?? String(Math.max(1, slots));
   return Object.fromEntries(THREAD_COUNT_NAMES.map((name) => [name, count]));
-}
-
-/**
- * The longest value (UTF-8 bytes) of a LONG_VARIABLES variable passed in a
- * process's environment. Linux refuses to start a process with one variable
- * over 128 KiB (E2BIG), and with all of them together over a quarter of its
- * stack limit; an experiment config with a categorical of 30,000 values is
- * about 200 KB.
- */
-export const LONGEST_PASSED_BYTES = 32 * 1024;
-
-/**
- * A trial's variables as its process gets them: a variable of LONG_VARIABLES
- * longer than LONGEST_PASSED_BYTES is left out, and PUSHTUNE_FROM_MASTER names
- * it, so that the trial reads it from `GET /allocations/{id}/environment`.
- */
-export function processEnvironment(env: Record<string, string>): Record<string, string> {
-  const out = { ...env };
-  const left = LONG_VARIABLES.filter(
-    (name) => out[name] !== undefined && Buffer.byteLength(out[name]) > LONGEST_PASSED_BYTES,
-  );
-  for (const name of left) delete out[name];
-  if (left.length > 0) out[FROM_MASTER] = left.join(",");
-  return out;
 }

@@ -12,8 +12,9 @@
 import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { passable } from "../../../protocol/long-variables.js";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
-import { inheritedEnv, processEnvironment } from "../trial-env.js";
+import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
 import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
@@ -129,7 +130,7 @@ export class SlurmLauncher implements Launcher {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
     await writeJobFiles(files, spec.entrypoint, {
       ...this.baseEnv,
-      ...processEnvironment(spec.env),
+      ...passable(spec.env),
     });
     const out = succeeded(
       "sbatch",

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { expect, test } from "vitest";
-import { LONGEST_PASSED_BYTES, processEnvironment } from "../../src/master/launcher/trial-env.js";
+import { LONGEST_PASSED_BYTES, passable } from "../../src/protocol/long-variables.js";
 
 const base = {
   PUSHTUNE_TRIAL_ID: "7",
@@ -16,12 +16,12 @@ const base = {
 };
 
 test("short values pass as they are, and nothing is named", () => {
-  expect(processEnvironment(base)).toEqual(base);
+  expect(passable(base)).toEqual(base);
 });
 
 test("a config longer than the bound is left out and named; the hyperparameters stay", () => {
   const config = JSON.stringify({ vals: "é".repeat(LONGEST_PASSED_BYTES / 2 + 1) });
-  const env = processEnvironment({ ...base, PUSHTUNE_EXPERIMENT_CONFIG: config });
+  const env = passable({ ...base, PUSHTUNE_EXPERIMENT_CONFIG: config });
   expect(env.PUSHTUNE_EXPERIMENT_CONFIG).toBeUndefined();
   expect(env.PUSHTUNE_FROM_MASTER).toBe("PUSHTUNE_EXPERIMENT_CONFIG");
   expect(env.PUSHTUNE_HPARAMS).toBe(base.PUSHTUNE_HPARAMS);
@@ -32,7 +32,7 @@ test("a config longer than the bound is left out and named; the hyperparameters 
 test("both long ones are named, and a process starts with what is left", () => {
   const long = JSON.stringify({ vals: Array.from({ length: 30_000 }, (_, i) => i) });
   const full = { ...base, PUSHTUNE_HPARAMS: long, PUSHTUNE_EXPERIMENT_CONFIG: long };
-  const env = processEnvironment(full);
+  const env = passable(full);
   expect(env.PUSHTUNE_FROM_MASTER).toBe("PUSHTUNE_HPARAMS,PUSHTUNE_EXPERIMENT_CONFIG");
   const run = (vars: Record<string, string>) =>
     spawnSync(process.execPath, ["-e", "console.log(process.env.PUSHTUNE_FROM_MASTER)"], {
