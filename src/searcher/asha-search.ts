@@ -28,6 +28,7 @@ import {
   type MethodContext,
   type MethodEvent,
   type RequestId,
+  SEARCHER_RULES,
   type SearcherOp,
   type SearchMethod,
 } from "./types.js";
@@ -45,6 +46,11 @@ export interface AshaSearchState {
   bracketOf: number[];
   /** sampler tpe only: the model new trials are sampled from. */
   tpe?: TpeModelState;
+  /**
+   * A search under searcher rules 1: stopping ASHA ranks a result behind
+   * those equal to it, so a tie with the best is stopped. Absent: ahead of them.
+   */
+  stoppingTies?: "after";
 }
 
 export function newAshaSearchState(config: AshaSearchConfig, maxLength: number): AshaSearchState {
@@ -122,6 +128,7 @@ function step(ctx: MethodContext, state: AshaSearchState, event: MethodEvent) {
   observeTpe(state.tpe, event, state.smallerIsBetter);
   switch (event.type) {
     case "initialize":
+      if ((event.rules ?? SEARCHER_RULES) < 2) state.stoppingTies = "after";
       fillAll(state, ctx, ops);
       break;
     case "validationCompleted": {
@@ -133,6 +140,7 @@ function step(ctx: MethodContext, state: AshaSearchState, event: MethodEvent) {
           event.metric,
           event.length,
           state.smallerIsBetter,
+          state.stoppingTies ?? "before",
           ops,
         );
       } else {
@@ -144,7 +152,8 @@ function step(ctx: MethodContext, state: AshaSearchState, event: MethodEvent) {
     }
     case "trialExitedEarly": {
       const bracket = state.brackets[ashaBracketOf(state, event.requestId)]!;
-      if (bracket.params.stopOnce) stoppingExit(bracket, event.requestId, event.reason);
+      if (bracket.params.stopOnce)
+        stoppingExit(bracket, event.requestId, event.reason, state.stoppingTies ?? "before");
       else promotionExit(bracket, event.requestId, event.reason, ops);
       fillAll(state, ctx, ops);
       if (!bracket.params.stopOnce) promotionCloseOut(bracket, ops);

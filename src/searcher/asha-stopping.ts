@@ -3,7 +3,8 @@
  * a trial reports in rung k it is ranked among rung k's results so far; it
  * continues to rung k+1 only if it is, at that moment, in the top
  * max(floor(n_k / divisor), 1), ranked ahead of the results equal to its own
- * (a tie with the best continues) — otherwise it is closed and never resumed. A
+ * (a tie with the best continues; `ties: "after"`, a search started under
+ * searcher rules 1, ranks it behind them) — otherwise it is closed and never resumed. A
  * trial that reaches the top rung is closed. Every closed trial frees a slot
  * for a new one, up to max_trials. An early exit records the worst result in
  * the rung the trial was training toward.
@@ -25,6 +26,7 @@ export function stoppingValidation(
   rawMetric: number,
   length: number,
   smallerIsBetter: boolean,
+  ties: "after" | "before",
   ops: SearcherOp[],
 ): void {
   const trial = bracketTrial(state, requestId);
@@ -43,7 +45,7 @@ export function stoppingValidation(
       return;
     }
     const results = state.rungs[k]!.results;
-    const rank = insertResult(results, { metric, requestId, promoted: false }, "before");
+    const rank = insertResult(results, { metric, requestId, promoted: false }, ties);
     trial.metrics.push(metric);
     const continues = rank < Math.max(Math.floor(results.size / divisor), 1);
     if (k === numRungs - 1 || !continues) {
@@ -58,6 +60,7 @@ export function stoppingExit(
   state: AshaBracketState,
   requestId: RequestId,
   reason: ExitedReason,
+  ties: "after" | "before",
 ): void {
   if (reason === "INVALID_HP") {
     dropInvalidTrial(state, requestId);
@@ -71,7 +74,7 @@ export function stoppingExit(
     insertResult(
       state.rungs[trial.rung]!.results,
       { metric: EXITED_METRIC, requestId, promoted: false },
-      "before",
+      ties,
     );
     trial.metrics.push(EXITED_METRIC);
   }

@@ -43,3 +43,4 @@ export type {
   SearcherOp,
   Step,
 } from "./types.js";
+export { SEARCHER_RULES } from "./types.js";

@@ -34,6 +34,7 @@ import {
   type MethodEvent,
   type RequestId,
   type RngState,
+  SEARCHER_RULES,
   type SearcherEvent,
   type SearcherOp,
   type Step,
@@ -347,11 +348,26 @@ export function stepSearcher(
   return { state: next, ops };
 }
 
-/** Rebuilds a searcher by replaying its events in order (what the master does after a restart). */
+/**
+ * Rebuilds a searcher by replaying its events in order (what the master does
+ * after a restart). A log whose initialize has `rules: null` was written
+ * before the rules were named, by a master that ran rules 1 or 2: it is
+ * replayed under the current rules unless it contradicts them (a trial
+ * created that they never created), then under rules 1.
+ */
 export function replaySearcher(
   config: ExperimentConfig,
-  events: Iterable<SearcherEvent>,
+  events: readonly SearcherEvent[],
 ): SearcherState {
+  const [first, ...rest] = events;
+  if (first?.type === "initialize" && first.rules === null) {
+    try {
+      return replaySearcher(config, [{ type: "initialize", rules: SEARCHER_RULES }, ...rest]);
+    } catch (err) {
+      if (!(err instanceof SearcherEventError)) throw err;
+      return replaySearcher(config, [{ type: "initialize", rules: 1 }, ...rest]);
+    }
+  }
   const state = newSearcher(config);
   for (const event of events) advanceSearcher(config, state, event);
   return state;

@@ -11,8 +11,23 @@ export type RequestId = number;
 /** Why a trial stopped before finishing its operations. */
 export type ExitedReason = "INVALID_HP" | "ERRORED" | "USER_CANCELED";
 
+/**
+ * The searcher rules a search runs under. A change that makes a method decide
+ * differently given the same events gets the next number, and a search keeps
+ * the rules it started under: its `initialize` event names them, so a master
+ * replaying a log that an older master wrote decides as that master did.
+ *
+ * 1: stopping ASHA ranks a result behind the results equal to it.
+ * 2: ahead of them (a tie with the best continues).
+ *
+ * Logs written before the rules were named say `rules: null` (schema version
+ * 9 marked them): `replaySearcher` finds which rules they ran under.
+ */
+export const SEARCHER_RULES = 2;
+
 export type SearcherEvent =
-  | { type: "initialize" }
+  /** `rules`: the searcher rules the search runs under; absent: `SEARCHER_RULES`. */
+  | { type: "initialize"; rules?: number | null }
   | { type: "trialCreated"; requestId: RequestId }
   /** `length` is the absolute length the validation was taken at (the op's length). */
   | { type: "validationCompleted"; requestId: RequestId; metric: number; length: number }

@@ -6,8 +6,8 @@
  */
 import {
   advanceSearcher,
-  newSearcher,
   promotionRanks,
+  replaySearcher,
   restoreSearcher,
   type SearcherState,
   searcherProgress,
@@ -97,12 +97,18 @@ export class ExperimentDriver {
     const cached = this.cache.get(exp.id);
     if (cached) return cached;
     const snapshot = await tx.getSearcherSnapshot(exp.id);
-    const state = snapshot ? restoreSearcher(snapshot.snapshot) : newSearcher(exp.config);
-    let seq = snapshot?.seq ?? 0;
-    for (const row of await tx.listSearcherEvents(exp.id, seq)) {
-      advanceSearcher(exp.config, state, row.event);
-      seq = row.seq;
+    const rows = await tx.listSearcherEvents(exp.id, snapshot?.seq ?? 0);
+    let state: SearcherState;
+    if (snapshot) {
+      state = restoreSearcher(snapshot.snapshot);
+      for (const row of rows) advanceSearcher(exp.config, state, row.event);
+    } else {
+      state = replaySearcher(
+        exp.config,
+        rows.map((row) => row.event),
+      );
     }
+    const seq = rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
     const loaded = {
       state,
       seq,

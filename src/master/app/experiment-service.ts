@@ -7,6 +7,7 @@ import { randomInt } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { ApiError } from "../../protocol/api/errors.js";
 import type { CreateExperimentBody } from "../../protocol/api/resources.js";
+import { SEARCHER_RULES } from "../../searcher/index.js";
 import {
   checkpointKeepPolicyOf,
   checkpointsToKeep,
@@ -84,7 +85,12 @@ export class ExperimentService {
         async (tx, e, effects) => {
           // Paused before the search starts, so that its first trials are created PAUSED.
           if (body.activate === false) await this.transition(tx, e, "pause", effects);
-          await this.ctx.driver.apply(tx, e, { type: "initialize" }, effects);
+          await this.ctx.driver.apply(
+            tx,
+            e,
+            { type: "initialize", rules: SEARCHER_RULES },
+            effects,
+          );
           return e.id;
         },
       );

@@ -333,6 +333,17 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Searches started before searcher rules were named keep the rules they started under
+    // (SEARCHER_RULES): their initialize event says rules null, unknown, for the replay to
+    // find. Their snapshots, taken by code that did not record the rules, go.
+    version: 9,
+    async up(db) {
+      await sql`update searcher_events set event = ${'{"type":"initialize","rules":null}'}
+        where event = ${'{"type":"initialize"}'}`.execute(db);
+      await db.deleteFrom("searcher_snapshots").execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */
