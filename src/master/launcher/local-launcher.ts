@@ -66,17 +66,13 @@ export class LocalLauncher implements Launcher {
   }
 
   async launch(spec: LaunchSpec): Promise<Handle> {
-    const child = spawn("sh", ["-c", spec.entrypoint], {
-      cwd: spec.workdir,
+    const env = {
+      ...this.baseEnv,
       // Thread pools sized to the trial's slots unless its experiment sizes them.
-      env: {
-        ...this.baseEnv,
-        ...threadCountDefaults(spec.slots, spec.env),
-        ...passable(spec.env),
-      },
-      detached: true, // its own process group: `kill(-pid)` reaches the whole tree
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+      ...threadCountDefaults(spec.slots, spec.env),
+      ...passable(spec.env),
+    };
+    const child = spawnOrExplain(spec.entrypoint, spec.workdir, env);
     const pid = await new Promise<number>((resolve, reject) => {
       child.once("spawn", () => resolve(child.pid!));
       child.once("error", reject);
@@ -221,5 +217,28 @@ function processStartTime(pid: number): number | null {
     return Number(fields[19]);
   } catch {
     return null;
+  }
+}
+
+/**
+ * The trial's process, in its own process group (`kill(-pid)` reaches the
+ * whole tree). An environment the system refuses (E2BIG) is named by its
+ * longest variable.
+ */
+function spawnOrExplain(entrypoint: string, cwd: string, env: Record<string, string>) {
+  try {
+    return spawn("sh", ["-c", entrypoint], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "E2BIG") throw err;
+    const [name, value] = Object.entries(env).reduce((a, b) => (b[1].length > a[1].length ? b : a));
+    const kib = Math.ceil(Buffer.byteLength(value) / 1024);
+    throw new Error(
+      `spawn E2BIG: the trial's environment is too long to start a process: ${name} holds ${kib} KiB, and a variable over 128 KiB cannot be passed (see the experiment's environment.variables)`,
+    );
   }
 }
