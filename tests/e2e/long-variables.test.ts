@@ -20,26 +20,9 @@ import {
   trialDetails,
   waitForEnd,
 } from "./support/cluster.js";
-import {
-  batches,
-  type ConfigInput,
-  syntheticRandomSearch,
-  withChanges,
-} from "./support/configs.js";
+import { batches, syntheticRandomSearch, withChanges, withLongConfig } from "./support/configs.js";
 
 const startCluster = clustersClosedAfterEach();
-
-/** `config` with a categorical of 30,000 values among its hyperparameters. */
-function withLongConfig(config: ConfigInput): ConfigInput {
-  const vals = Array.from({ length: 30_000 }, (_, i) => i);
-  const hyperparameters = config.hyperparameters as Record<string, unknown>;
-  const long = {
-    ...config,
-    hyperparameters: { ...hyperparameters, label: { type: "categorical", vals } },
-  };
-  expect(JSON.stringify(long).length).toBeGreaterThan(128 * 1024);
-  return long;
-}
 
 /** Every trial of `id` completed on its first run. */
 async function expectCompletedFirstTime(c: Cluster, id: number): Promise<void> {

@@ -16,7 +16,7 @@ import {
   trialDetails,
   waitForEnd,
 } from "./support/cluster.js";
-import { syntheticRandomSearch } from "./support/configs.js";
+import { syntheticRandomSearch, withLongConfig } from "./support/configs.js";
 
 const slurm = slurmClusterForFile();
 const startCluster = clustersClosedAfterEach();
@@ -27,8 +27,9 @@ const randomSearch = syntheticRandomSearch("slurm-random", {
   length: 30,
 });
 
-test("the synthetic example's search runs to COMPLETED as Slurm jobs", async () => {
-  const c = await startCluster({
+/** A master of 2 slots whose trials are Slurm jobs on the test cluster. */
+const startSlurmMaster = () =>
+  startCluster({
     slots: 2,
     launcher: (dataDir) =>
       new SlurmLauncher({
@@ -37,6 +38,9 @@ test("the synthetic example's search runs to COMPLETED as Slurm jobs", async () 
         runCommand: slurm().runCommand,
       }),
   });
+
+test("the synthetic example's search runs to COMPLETED as Slurm jobs", async () => {
+  const c = await startSlurmMaster();
   const id = await createExperiment(c, randomSearch, SYNTHETIC_DIR);
   expect(await waitForEnd(c, id)).toBe("COMPLETED");
   const trials = await trialDetails(c, id);
@@ -49,4 +53,12 @@ test("the synthetic example's search runs to COMPLETED as Slurm jobs", async () 
     const ends = (await logsOf(c, t.id)).filter((l) => /^pushtune: trial \d+ /.test(l));
     expect(ends).toEqual([`pushtune: trial ${t.id} completed after 30 batches`]);
   }
+}, 60_000);
+
+test("a search whose config is too long for a job's environment runs to COMPLETED: its trials read it from the master", async () => {
+  const c = await startSlurmMaster();
+  const id = await createExperiment(c, withLongConfig(randomSearch), SYNTHETIC_DIR);
+  expect(await waitForEnd(c, id)).toBe("COMPLETED");
+  for (const t of await trialDetails(c, id))
+    expect([t.state, t.restarts]).toEqual(["COMPLETED", 0]);
 }, 60_000);

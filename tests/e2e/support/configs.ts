@@ -47,3 +47,13 @@ export function syntheticRandomSearch(
     scheduling_unit: 5,
   });
 }
+
+/** `config` with a categorical of 30,000 values among its hyperparameters: about 200 KB, too long for a process's environment. */
+export function withLongConfig(config: ConfigInput): ConfigInput {
+  const vals = Array.from({ length: 30_000 }, (_, i) => i);
+  const hyperparameters = config.hyperparameters as Record<string, unknown>;
+  return {
+    ...config,
+    hyperparameters: { ...hyperparameters, label: { type: "categorical", vals } },
+  };
+}
