@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, Mapping, MutableMapping, Optio
 
 from .backoff import DEFAULT_BACKOFF, Backoff
 from .checkpoints import Checkpoints
-from .environment import TrialEnvironment, is_off_cluster, left_out, read_trial_environment, trial_environment_or_exit
+from .environment import TrialEnvironment, is_off_cluster, read_trial_environment, trial_environment_or_exit
 from .long_variables import with_variables_from_master
 from .errors import PreemptedError
 from .exit_signals import FLUSH_DEADLINE, on_sigterm
@@ -83,8 +83,8 @@ def init(
         link: Transport = http
     else:
         link = transport
-    if left_out(environ):
-        full = with_variables_from_master(environ, trial, link, backoff)
+    full = with_variables_from_master(environ, trial, link, backoff)
+    if full is not environ:
         trial = trial_environment_or_exit(full, own)
     ctx = context(trial, link, False)
     if http is not None:

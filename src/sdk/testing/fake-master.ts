@@ -5,7 +5,8 @@
  * checked against the protocol schemas, metric pushes are idempotent per
  * (group, stepsCompleted) with conflicting values refused (METRIC_CONFLICT),
  * a completion must match the current operation (OP_MISMATCH), a checkpoint
- * must exist on disk before it is registered. */
+ * must exist on disk before it is registered.
+ */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,10 +50,9 @@ export interface FakeMasterOptions {
   /** shared_fs root; a fresh temporary directory by default. */
   checkpointDir?: string;
   /**
-   * Ask the trial to stop once a metric report at or past `afterMetricsSteps`
-   * arrives, or as it completes its `afterOperations`th operation: the
-   * completion's answer says so, as the master's answer does to a trial that
-   * must give its slot up while it waits for a promotion.
+   * Ask the trial to stop once a metric report at or past `afterMetricsSteps` arrives, or as it
+   * completes its `afterOperations`th operation: the completion's answer says so, as the master's
+   * answer does to a trial that must give its slot up while it waits for a promotion.
    */
   preemptAt?: { afterMetricsSteps?: number; afterOperations?: number };
   /** The next k requests fail with a retryable error (see `failNext`). */

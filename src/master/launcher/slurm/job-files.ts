@@ -14,8 +14,10 @@
  * - `forgotten`: the job's experiment was deleted while it ran; the
  *   directory goes once the job has ended, by this master or the next.
  */
+
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { passable } from "../../../protocol/long-variables.js";
 import { THREAD_COUNT_NAMES } from "../trial-env.js";
 
 export interface JobFiles {
@@ -127,13 +129,16 @@ exit "$status"
 `;
 }
 
-/** Writes a new job's directory; throws for an environment name `sh` cannot set. */
+/**
+ * Writes a new job's directory; throws for an environment name `sh` cannot
+ * set. The job's process gets `env` as a process may be given it (`passable`).
+ */
 export async function writeJobFiles(
   files: JobFiles,
   entrypoint: string,
   env: Record<string, string>,
 ): Promise<void> {
-  const lines = Object.entries(env).map(([name, value]) => {
+  const lines = Object.entries(passable(env)).map(([name, value]) => {
     if (!NAME.test(name))
       throw new Error(`environment variable ${JSON.stringify(name)} cannot be set in a Slurm job`);
     return `${name}=${shellQuote(value)}\n`;

@@ -12,7 +12,6 @@
 import { existsSync } from "node:fs";
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { passable } from "../../../protocol/long-variables.js";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
@@ -128,10 +127,7 @@ export class SlurmLauncher implements Launcher {
 
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
-    await writeJobFiles(files, spec.entrypoint, {
-      ...this.baseEnv,
-      ...passable(spec.env),
-    });
+    await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
     const out = succeeded(
       "sbatch",
       // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
