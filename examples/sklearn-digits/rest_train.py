@@ -157,11 +157,13 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def store_checkpoint(root: Path, trial_id: int, epochs: int, model: Any) -> Dict[str, Any]:
+def store_checkpoint(root: Path, allocation: str, trial_id: int, epochs: int, model: Any) -> Dict[str, Any]:
     """Writes ``model.pkl`` and ``metadata.json`` into a new directory of ``root``, synced and
-    renamed into place in one step; returns the checkpoint's report (the body of ``POST /checkpoints``)."""
+    renamed into place in one step; returns the checkpoint's report (the body of ``POST /checkpoints``).
+    Written in the allocation's staging folder, with word left there just before it is published:
+    the master removes what a killed process left half-written or never reported."""
     uuid = str(uuid_module.uuid4())
-    tmp = root / f".tmp-{uuid}"
+    tmp = root / ".pushtune-staging" / allocation / uuid
     tmp.mkdir(parents=True)
     metadata = {"uuid": uuid, "trialId": trial_id, "stepsCompleted": epochs, "framework": "pushtune-rest"}
     files = {"model.pkl": pickle.dumps(model), "metadata.json": json.dumps(metadata).encode()}
@@ -170,6 +172,7 @@ def store_checkpoint(root: Path, trial_id: int, epochs: int, model: Any) -> Dict
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+    tmp.with_name(uuid + ".published").touch()
     os.rename(tmp, root / uuid)
     directory = os.open(root, os.O_RDONLY)
     try:
@@ -267,7 +270,8 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
     finally:
         watch.end()
     # Done, or told to stop (a pause, or its slot is wanted while it waits for a promotion).
-    return store_checkpoint(root, trial_id, epochs, model) if epochs > resumed_at else None
+    allocation = env["PUSHTUNE_ALLOCATION_ID"]
+    return store_checkpoint(root, allocation, trial_id, epochs, model) if epochs > resumed_at else None
 
 
 def main() -> None:

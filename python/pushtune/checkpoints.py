@@ -3,10 +3,13 @@
 shared_fs storage, the same layout as the TypeScript SDK's (so either SDK reads
 the other's checkpoints): checkpoint ``<uuid>`` is the directory
 ``<root>/<uuid>/`` with the SDK's ``metadata.json`` beside the user's files. A
-checkpoint is written into ``<root>/.tmp-<uuid>/``, synced, and renamed into
-place in one step; only then is its report queued for the master. A crash
-half-way leaves a ``.tmp-*`` directory behind, never a partial checkpoint under
-its final name, and never a registered one."""
+checkpoint is written into the allocation's staging folder,
+``<root>/.pushtune-staging/<allocation>/<uuid>/``, synced, and renamed into
+place in one step, with ``<uuid>.published`` left beside it just before; only
+then is its report queued for the master. A crash half-way leaves the staging
+folder behind, for the master to remove once the process has ended, never a
+partial checkpoint under its final name, and never a registered one
+(src/protocol/checkpoint-layout.ts)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ from .push_api import PushApi
 from .push_sender import PushSender
 
 METADATA_FILE = "metadata.json"
+STAGING_DIR = ".pushtune-staging"
+PUBLISHED_SUFFIX = ".published"
 #: How long ``get_best_validation`` keeps retrying while the master is unreachable.
 BEST_VALIDATION_DEADLINE = 10.0
 
@@ -71,7 +76,8 @@ class Checkpoints:
         steps = check_steps(steps, "checkpoint metadata steps_completed")
         self._sender.raise_if_failed()
         uuid = str(_uuid.uuid4())
-        tmp = self.root / f".tmp-{uuid}"
+        tmp = self.root / STAGING_DIR / _path_segment(self._api.identity.allocation_id) / uuid
+        published = tmp.with_name(uuid + PUBLISHED_SUFFIX)
         try:
             tmp.mkdir(parents=True)
             yield tmp
@@ -84,13 +90,15 @@ class Checkpoints:
             }
             _write_metadata(tmp, document)
             resources = _sync_tree(tmp)
+            # Before the rename: a process killed right after it leaves word of a checkpoint not reported.
+            published.touch()
             os.rename(tmp, self.root / uuid)
             _sync_dir(self.root)
         except OSError as error:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, published)
             raise CheckpointStoreError(uuid, str(self.root), error) from error
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, published)
             raise
         body = {
             "uuid": uuid,
@@ -181,6 +189,19 @@ class Checkpoints:
         if which is None:
             raise CheckpointNotFoundError("(latest)", str(self.root))
         return which
+
+
+def _path_segment(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", name):
+        raise ValueError(f'not an allocation id: "{name}"')
+    return name
+
+
+def _discard(tmp: Path, published: Path) -> None:
+    """What an unfinished checkpoint left in the staging folder."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        published.unlink()
 
 
 def _as_json(value: Any) -> Any:

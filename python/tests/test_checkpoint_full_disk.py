@@ -65,7 +65,10 @@ class CheckpointFullDiskTest(unittest.TestCase):
             )
             self.assertEqual(raised.exception.errno, errno.ENOSPC)
             self.assertIsInstance(raised.exception, OSError)
-            self.assertEqual(os.listdir(checkpoint_dir), [before])
+            self.assertEqual(sorted(os.listdir(checkpoint_dir)), sorted([before, ".pushtune-staging"]))
+            # Nothing of the failed one is left in the staging folder.
+            staging = os.path.join(checkpoint_dir, ".pushtune-staging", "allocation-1")
+            self.assertEqual(os.listdir(staging), [before + ".published"])
             os.remove(filler)
             ctx.flush()
             self.assertEqual([c["uuid"] for c in fm.checkpoints], [before])

@@ -25,7 +25,7 @@ class CheckpointSyncsTest(unittest.TestCase):
             path = os.readlink(f"/proc/self/fd/{fd}")
             with lock:
                 synced.append(path)
-            if ".tmp-" in path:
+            if ".pushtune-staging" in path:
                 together.wait()
             real_fsync(fd)
 

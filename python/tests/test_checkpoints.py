@@ -2,12 +2,18 @@
 
 import json
 import os
+import pathlib
 import unittest
 
 import pushtune
+from pushtune.checkpoints import PUBLISHED_SUFFIX, STAGING_DIR
 from pushtune.testing import FakeMaster
 
 from .support import open_context
+
+
+def staging(fm):
+    return pathlib.Path(fm.checkpoint_dir, STAGING_DIR, "allocation-1")
 
 
 class CheckpointsTest(unittest.TestCase):
@@ -18,8 +24,9 @@ class CheckpointsTest(unittest.TestCase):
                 (path / "model.bin").write_bytes(b"x" * 123)
                 (path / "sub").mkdir()
                 (path / "sub" / "opt.bin").write_bytes(b"y" * 7)
-                # Written under a temporary name: nothing final exists yet.
-                self.assertTrue(path.name.startswith(".tmp-"))
+                # Written in the allocation's staging folder: nothing final exists yet.
+                self.assertEqual(path.parent, staging(fm))
+                self.assertEqual(os.listdir(fm.checkpoint_dir), [STAGING_DIR])
             uuid = ctx.checkpoint.last_stored
             ctx.flush()
         (registered,) = fm.checkpoints
@@ -33,7 +40,9 @@ class CheckpointsTest(unittest.TestCase):
         self.assertEqual(
             metadata, {"note": "hi", "uuid": uuid, "trialId": 1, "stepsCompleted": 10, "framework": "pushtune"}
         )
-        self.assertEqual([n for n in os.listdir(fm.checkpoint_dir) if n.startswith(".tmp-")], [])
+        self.assertEqual(sorted(os.listdir(fm.checkpoint_dir)), sorted([STAGING_DIR, uuid]))
+        # Word that it was published, for the master to check once the allocation has ended.
+        self.assertEqual(os.listdir(staging(fm)), [uuid + PUBLISHED_SUFFIX])
 
     def test_a_writer_that_fails_publishes_and_registers_nothing(self):
         fm = FakeMaster(ops=[10])
@@ -43,7 +52,8 @@ class CheckpointsTest(unittest.TestCase):
                     (path / "half").write_text("half")
                     raise RuntimeError("disk full")
         self.assertEqual(fm.checkpoints, [])
-        self.assertEqual(os.listdir(fm.checkpoint_dir), [])
+        self.assertEqual(os.listdir(fm.checkpoint_dir), [STAGING_DIR])
+        self.assertEqual(os.listdir(staging(fm)), [])
 
     def test_a_trial_restores_its_latest_checkpoint_with_its_metadata(self):
         fm = FakeMaster(ops=[10])

@@ -1,9 +1,11 @@
 /**
  * shared_fs checkpoint storage: checkpoint `<uuid>` is the directory
- * `<root>/<uuid>/`. A checkpoint is written into `<root>/.tmp-<uuid>/`, synced,
- * and renamed into place in one step; only then is it reported to the master.
- * A crash half-way leaves a `.tmp-*` directory behind, never a partial
- * checkpoint under its final name, and never a registered one.
+ * `<root>/<uuid>/`. A checkpoint is written into the allocation's staging
+ * folder, synced, and renamed into place in one step; only then is it reported
+ * to the master. A crash half-way leaves the staging folder behind, for the
+ * master to remove once the process has ended, never a partial checkpoint
+ * under its final name, and never a registered one (the layout:
+ * src/protocol/checkpoint-layout.ts).
  *
  * The SDK's own steps are small metadata operations, done synchronously: each
  * costs microseconds, where a trip through libuv's thread pool costs a tenth
@@ -23,6 +25,7 @@ import {
 } from "node:fs";
 import { open, readFile, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { isPathSegment, PUBLISHED_SUFFIX, STAGING_DIR } from "../protocol/checkpoint-layout.js";
 
 /** The file the SDK adds to every checkpoint; the rest of the directory is the user's. */
 export const METADATA_FILE = "metadata.json";
@@ -72,7 +75,11 @@ export class CheckpointStoreError extends Error {
 }
 
 export class SharedFsStorage {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** Its checkpoints are written in this allocation's staging folder. */
+    private readonly allocationId: string,
+  ) {}
 
   path(uuid: string): string {
     return join(this.root, checkUuid(uuid));
@@ -88,7 +95,10 @@ export class SharedFsStorage {
     writer: (dir: string) => Promise<void> | void,
   ): Promise<SavedCheckpoint> {
     const uuid = randomUUID();
-    const tmp = join(this.root, `.tmp-${uuid}`);
+    if (!isPathSegment(this.allocationId))
+      throw new Error(`not an allocation id: "${this.allocationId}"`);
+    const tmp = join(this.root, STAGING_DIR, this.allocationId, uuid);
+    const published = `${tmp}${PUBLISHED_SUFFIX}`;
     const metadata: CheckpointMetadata = {
       ...info.metadata,
       uuid,
@@ -101,11 +111,14 @@ export class SharedFsStorage {
       await writer(tmp);
       writeMetadata(tmp, metadata);
       const resources = await syncTree(tmp);
+      // Before the rename: a process killed right after it leaves word of a checkpoint not reported.
+      writeFileSync(published, "");
       renameSync(tmp, this.path(uuid));
       syncDir(this.root);
       return { uuid, resources, metadata };
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });
+      await rm(published, { force: true });
       throw isSystemError(error) ? new CheckpointStoreError(uuid, this.root, error) : error;
     }
   }
@@ -152,7 +165,8 @@ function writeMetadata(dir: string, metadata: CheckpointMetadata): void {
 }
 
 function checkUuid(uuid: string): string {
-  if (!/^[A-Za-z0-9-]{8,64}$/.test(uuid)) throw new Error(`not a checkpoint uuid: "${uuid}"`);
+  if (!isPathSegment(uuid) || uuid.length < 8 || uuid.length > 64)
+    throw new Error(`not a checkpoint uuid: "${uuid}"`);
   return uuid;
 }
 

@@ -151,7 +151,7 @@ export class Context {
     });
     this.train = new TrainReports(this.sender);
     this.checkpoint = new Checkpoints(
-      new SharedFsStorage(trial.checkpointDir),
+      new SharedFsStorage(trial.checkpointDir, trial.allocationId),
       api,
       this.sender,
       backoff,

@@ -43,7 +43,7 @@ ctx.close()
 print(ctx.checkpoint.last_stored)
 `,
   ).trim();
-  const storage = new SharedFsStorage(dir);
+  const storage = new SharedFsStorage(dir, "allocation-1");
   const metadata = await storage.metadata(uuid);
   expect(metadata).toEqual({
     epoch: 3,
@@ -57,7 +57,7 @@ print(ctx.checkpoint.last_stored)
 
 test("a checkpoint the TypeScript SDK wrote is read by the Python SDK", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pushtune-sdks-"));
-  const saved = await new SharedFsStorage(dir).save(
+  const saved = await new SharedFsStorage(dir, "allocation-1").save(
     { trialId: 4, stepsCompleted: 30, metadata: { note: "ts" } },
     (path) => writeFileSync(join(path, "w.txt"), "7"),
   );

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
+import { PUBLISHED_SUFFIX, STAGING_DIR } from "../../src/protocol/checkpoint-layout.js";
 import { FakeMaster } from "../../src/sdk/index.js";
 import { mountSmallDisk, type SmallDisk } from "../support/small-disk.js";
 import { openContext } from "./support.js";
@@ -37,7 +38,11 @@ test("a checkpoint a full disk cannot take fails naming it and ENOSPC, and the o
     new RegExp(`^checkpoint [0-9a-f-]{36} could not be stored in ${checkpointDir}: ENOSPC`),
   );
   await expect(failed).rejects.toMatchObject({ code: "ENOSPC" });
-  expect(readdirSync(checkpointDir)).toEqual([before]);
+  expect(readdirSync(checkpointDir).sort()).toEqual([STAGING_DIR, before].sort());
+  // Nothing of the failed one is left in the staging folder.
+  expect(readdirSync(join(checkpointDir, STAGING_DIR, "allocation-1"))).toEqual([
+    `${before}${PUBLISHED_SUFFIX}`,
+  ]);
   disk.free();
   await trial.flush();
   expect(fm.checkpoints.map((c) => c.uuid)).toEqual([before]);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
+import { PUBLISHED_SUFFIX, STAGING_DIR } from "../../src/protocol/checkpoint-layout.js";
 import { CheckpointNotFoundError, FakeMaster } from "../../src/sdk/index.js";
 import { openContext } from "./support.js";
 
@@ -40,19 +41,26 @@ test("a stored checkpoint has the writer's files, a metadata.json, and is report
     "optim/state.json": 2,
     "metadata.json": Buffer.byteLength(await readFile(join(dir, "metadata.json"))),
   });
-  expect(await readdir(fm.checkpointDir)).toEqual([uuid]);
+  expect(await readdir(fm.checkpointDir)).toEqual([STAGING_DIR, uuid]);
+  // Word that it was published, for the master to check once the allocation has ended.
+  expect(await readdir(staging(fm))).toEqual([`${uuid}${PUBLISHED_SUFFIX}`]);
 });
 
-test("while the writer runs only a temporary directory exists, so a crash leaves no checkpoint", async () => {
+const staging = (fm: FakeMaster) => join(fm.checkpointDir, STAGING_DIR, "allocation-1");
+
+test("while the writer runs only the allocation's staging folder holds it, so a crash leaves no checkpoint", async () => {
   const fm = await freshMaster();
   const ctx = await openContext(fm);
-  let during: string[] = [];
-  await ctx.checkpoint.store({ stepsCompleted: 1 }, async (dir) => {
+  let during: { root: string[]; staging: string[] } = { root: [], staging: [] };
+  let writing = "";
+  const uuid = await ctx.checkpoint.store({ stepsCompleted: 1 }, async (dir) => {
     await writeFile(join(dir, "half.bin"), "x");
-    during = await readdir(fm.checkpointDir);
+    writing = dir;
+    during = { root: await readdir(fm.checkpointDir), staging: await readdir(staging(fm)) };
   });
-  expect(during).toHaveLength(1);
-  expect(during[0]).toMatch(/^\.tmp-/);
+  expect(during.root).toEqual([STAGING_DIR]);
+  expect(during.staging).toEqual([uuid]);
+  expect(writing).toBe(join(staging(fm), uuid));
 });
 
 test("a writer that fails half-way publishes nothing and reports nothing", async () => {
@@ -66,7 +74,8 @@ test("a writer that fails half-way publishes nothing and reports nothing", async
   ).rejects.toThrow("disk full");
   await ctx.flush();
   expect(fm.checkpoints).toEqual([]);
-  expect((await readdir(fm.checkpointDir)).filter((name) => !name.startsWith(".tmp-"))).toEqual([]);
+  expect(await readdir(fm.checkpointDir)).toEqual([STAGING_DIR]);
+  expect(await readdir(staging(fm))).toEqual([]);
 });
 
 test("a writer may not write its own metadata.json", async () => {
@@ -113,7 +122,7 @@ test("a checkpoint of more files than the process may hold open is saved, its fi
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 const { SharedFsStorage } = await import(${JSON.stringify(storage.href)});
-const saved = await new SharedFsStorage(${JSON.stringify(root)}).save(
+const saved = await new SharedFsStorage(${JSON.stringify(root)}, "allocation-1").save(
   { trialId: 1, stepsCompleted: 1, metadata: {} },
   (dir) => { for (let i = 0; i < 1000; i++) writeFileSync(join(dir, "shard-" + String(i).padStart(4, "0")), "x"); },
 );

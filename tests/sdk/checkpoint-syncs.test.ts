@@ -16,8 +16,8 @@ vi.mock("node:fs/promises", async (original) => {
       handle.sync = async () => {
         syncs.started.push(path);
         // The temporary tree's fsyncs (two files and their directory) must be under way together.
-        if (path.includes(".tmp-")) {
-          const pending = syncs.started.filter((p) => p.includes(".tmp-")).length;
+        if (path.includes(".pushtune-staging")) {
+          const pending = syncs.started.filter((p) => p.includes(".pushtune-staging")).length;
           if (pending < 3) {
             await new Promise<void>((resolve, reject) => {
               syncs.waiters.push(resolve);

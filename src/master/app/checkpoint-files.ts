@@ -1,6 +1,7 @@
 /** Where an experiment's checkpoints live on `shared_fs`, and their removal. */
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
+import { isPathSegment, PUBLISHED_SUFFIX, STAGING_DIR } from "../../protocol/checkpoint-layout.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import type { MasterContext } from "./context.js";
 
@@ -13,7 +14,38 @@ export function checkpointDir(ctx: MasterContext, config: ExperimentConfig): str
 /** Deletes checkpoint folders; a folder already gone is not an error. */
 export async function removeCheckpointFiles(root: string, uuids: string[]): Promise<void> {
   for (const uuid of uuids) {
-    if (!/^[A-Za-z0-9-]+$/.test(uuid)) continue; // never let a stored id walk out of the root
+    if (!isPathSegment(uuid)) continue; // never let a stored id walk out of the root
     await rm(join(root, uuid), { recursive: true, force: true });
   }
+}
+
+/**
+ * Once allocation `allocationId`'s process has ended: removes the checkpoints
+ * it published but never registered, then its staging folder with whatever it
+ * was still writing (src/protocol/checkpoint-layout.ts). Resolves with the
+ * uuids of the checkpoints it removed.
+ */
+export async function removeStaging(
+  root: string,
+  allocationId: string,
+  registered: (uuid: string) => Promise<boolean>,
+): Promise<string[]> {
+  if (!isPathSegment(allocationId)) return [];
+  const staging = join(root, STAGING_DIR, allocationId);
+  let names: string[];
+  try {
+    names = await readdir(staging);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const unregistered: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(PUBLISHED_SUFFIX)) continue;
+    const uuid = name.slice(0, -PUBLISHED_SUFFIX.length);
+    if (!(await registered(uuid))) unregistered.push(uuid);
+  }
+  await removeCheckpointFiles(root, unregistered);
+  await rm(staging, { recursive: true, force: true });
+  return unregistered;
 }

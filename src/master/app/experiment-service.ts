@@ -18,7 +18,7 @@ import {
 } from "../domain/index.js";
 import { isTerminal } from "../domain/run-state.js";
 import type { ExperimentRow, ExperimentState, Store } from "../storage/store.js";
-import { checkpointDir, removeCheckpointFiles } from "./checkpoint-files.js";
+import { checkpointDir, removeCheckpointFiles, removeStaging } from "./checkpoint-files.js";
 import {
   checkpointsUsedBy,
   checkpointUsers,
@@ -193,6 +193,7 @@ export class ExperimentService {
         `experiment ${id} is ${exp.state}: only an ended experiment can be deleted`,
       );
     }
+    const root = checkpointDir(this.ctx, exp.config);
     // Nothing starts to use its checkpoints between the check and their deletion.
     const { allocations } = await whileCheckpointUseIsFixed(this.ctx.locks, async () => {
       const mine = await this.ctx.store.listCheckpoints({ experimentId: id });
@@ -208,7 +209,6 @@ export class ExperimentService {
       }
       // Marked gone, files removed, rows deleted, in this order: a master that dies in between
       // leaves the ended experiment listed, and deleting it again removes what is left.
-      const root = checkpointDir(this.ctx, exp.config);
       await this.ctx.store.markCheckpointsDeleted(mine.map((c) => c.uuid));
       const all = await this.ctx.store.listCheckpoints({ experimentId: id, includeDeleted: true });
       await removeCheckpointFiles(
@@ -226,6 +226,8 @@ export class ExperimentService {
     // What launchers keep of its runs (a Slurm job's directory) goes too; a pool no
     // longer configured keeps its files, and a failed removal leaves them behind.
     for (const a of allocations) {
+      // What its processes left half-written, or published and never registered, goes too.
+      await removeStaging(root, a.id, async () => false);
       // A process still exiting has no trial to write its last lines to.
       this.supervisor.logs.forget(a.id);
       await this.ctx.pools

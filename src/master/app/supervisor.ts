@@ -11,6 +11,7 @@ import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow } from "../storage/store.js";
 import { startAllocation } from "./allocation-start.js";
+import { checkpointDir, removeStaging } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
@@ -336,8 +337,24 @@ export class Supervisor implements LauncherEvents {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
-    if (a && a.state !== "TERMINATED") await settleExit(this.ctx, a, info, killRequested);
+    if (a && a.state !== "TERMINATED") {
+      await settleExit(this.ctx, a, info, killRequested);
+      // Its process is gone (or on to another trial): what it left half-written goes.
+      // A lost one may still be writing; its experiment's deletion removes that.
+      if (!info.lost) void this.removeStaging(a).catch((err) => this.report(err));
+    }
     this.drainer.exitRead();
+  }
+
+  private async removeStaging(a: AllocationRow): Promise<void> {
+    const exp = await this.ctx.store.getExperiment(a.experimentId);
+    if (!exp) return;
+    const { store } = this.ctx;
+    await removeStaging(
+      checkpointDir(this.ctx, exp.config),
+      a.id,
+      async (uuid) => (await store.getCheckpoint(uuid)) !== null,
+    );
   }
 
   /**
