@@ -59,3 +59,19 @@ test("a trial that exits while the disk is full is restarted once there is room"
   expect(await tm!.store.getTrial(t.id)).toMatchObject({ state: "ACTIVE", restarts: 1 });
   expect(running(tm!, t.id)[0]!.allocationId).not.toBe(t.spec.allocationId);
 });
+
+test("what a trial prints while the disk is full is stored, in order, once there is room", async (ctx) => {
+  const t = await trialOnSmallDisk((note) => ctx.skip(note));
+  const lines = async () =>
+    (await tm!.store.listLogs({ trialId: t.id, limit: 2000 })).map((l) => l.line);
+  tm!.launcher.log(t.spec.allocationId, "line 1");
+  await vi.waitFor(async () => expect(await lines()).toEqual(["line 1"]));
+  disk!.fill();
+  for (let i = 2; i <= 1200; i++) tm!.launcher.log(t.spec.allocationId, `line ${i}`);
+  // Tried and refused (more than one batch's worth), held meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await lines()).toEqual(["line 1"]);
+  disk!.free();
+  const all = Array.from({ length: 1200 }, (_, i) => `line ${i + 1}`);
+  await vi.waitFor(async () => expect(await lines()).toEqual(all), { timeout: 10_000 });
+});

@@ -7,14 +7,18 @@
  * writes wait, as on a slow terminal) and log pushes wait for their answer,
  * until the store has caught up to `LOW_WATER`. A trial printing in a tight
  * loop is slowed to the database's pace instead of filling the master's
- * memory with lines the store has not taken yet.
+ * memory with lines the store has not taken yet. Lines a full disk cannot
+ * take stay held and are stored once there is room.
  */
+import { fullDiskCode } from "../storage/full-disk.js";
 import type { LogLine } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { logKey } from "./effects.js";
 
 const FLUSH_MS = 100;
 const FLUSH_LINES = 500;
+/** How soon lines a full disk could not take are offered to the store again. */
+const FULL_DISK_RETRY_MS = 1000;
 /** Size of the lines held unstored (characters, plus `LINE_OVERHEAD` a line) past which `room()` waits. */
 export const HIGH_WATER = 8 * 1024 * 1024;
 const LOW_WATER = HIGH_WATER / 4;
@@ -31,6 +35,8 @@ function sizeOf(lines: PendingLine[]): number {
 
 export class LogSink {
   private buffer: PendingLine[] = [];
+  /** Batches taken from the buffer, not stored yet, in order. */
+  private readonly unstored: PendingLine[][] = [];
   /** Size of the lines buffered or being stored. */
   private held = 0;
   /** Set while `held` is past `HIGH_WATER`: resolves once it is back under `LOW_WATER`. */
@@ -94,21 +100,33 @@ export class LogSink {
     }
   }
 
-  /** Writes what is buffered; resolves when it is stored. */
+  /**
+   * Writes what is buffered; resolves when it is stored, or kept for later
+   * because the disk is full.
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
+    if (this.buffer.length > 0) this.unstored.push(this.buffer);
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      // A backlog of batches is stored one per turn of the event loop, not all
-      // before the next request is read (SQLite's inserts block the thread).
-      await new Promise((resolve) => setImmediate(resolve));
-      try {
-        const stored = await this.store(batch);
+      while (this.unstored.length > 0) {
+        // A backlog of batches is stored one per turn of the event loop, not all
+        // before the next request is read (SQLite's inserts block the thread).
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = this.unstored[0]!;
+        let stored: number[];
+        try {
+          stored = await this.store(batch);
+        } catch {
+          // The disk is full: the batches stay held, in order, and are stored once there
+          // is room. Past HIGH_WATER the launchers stop reading meanwhile.
+          this.timer ??= setTimeout(() => void this.flush(), FULL_DISK_RETRY_MS);
+          this.timer.unref();
+          return;
+        }
+        this.unstored.shift();
         for (const id of stored) this.ctx.notifier.notify(logKey(id));
-      } finally {
         // Stored, or given up on (the store logged why): either way no longer held.
         this.release(sizeOf(batch));
       }
@@ -127,7 +145,8 @@ export class LogSink {
   /**
    * Stores `batch` in one insert; if that is refused (a trial deleted since
    * its lines were buffered), trial by trial, so that one trial's lines cannot
-   * cost the others theirs. Returns the trials whose lines were stored.
+   * cost the others theirs. Returns the trials whose lines were stored. Throws
+   * only when the disk is full: nothing of the batch was stored.
    */
   private async store(batch: PendingLine[]): Promise<number[]> {
     const trials = [...new Set(batch.map((l) => l.trialId))];
@@ -135,6 +154,7 @@ export class LogSink {
       await this.ctx.store.addLogs(batch);
       return trials;
     } catch (err) {
+      if (fullDiskCode(err) !== null) throw err;
       if (trials.length === 1) {
         console.error("pushtune: could not store trial logs:", err);
         return [];

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type ErrorBody, type ErrorCode } from "../../protocol/api/errors.js";
+import { fullDiskCode } from "../storage/full-disk.js";
 
 function fromFastify(err: FastifyError): ApiError | null {
   if (err.validation) {
@@ -29,22 +30,14 @@ function fromFastify(err: FastifyError): ApiError | null {
   return null;
 }
 
-/** Error codes of a write the database's or the master's disk had no room for. */
-const FULL_DISK_CODES = new Set([
-  "SQLITE_FULL",
-  "ENOSPC",
-  "53100", // PostgreSQL's disk_full
-]);
-
 /**
- * A write the master's own disk had no room for (SQLite's SQLITE_FULL,
- * PostgreSQL's disk_full, or a file's ENOSPC): the request was fine and
+ * A write the master's own disk had no room for: the request was fine and
  * nothing of it was stored, so the caller is told so, and may send it again
  * once there is room.
  */
 function fromFullDisk(err: unknown): ApiError | null {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== "string" || !FULL_DISK_CODES.has(code)) return null;
+  const code = fullDiskCode(err);
+  if (code === null) return null;
   return new ApiError(
     "STORAGE_FULL",
     `the master's disk is full, so this was not stored (${code}: ${(err as Error).message}); free some space on it and send it again`,
