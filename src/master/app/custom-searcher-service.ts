@@ -29,6 +29,7 @@ import type { ExperimentRow, Store } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { experimentKey } from "./effects.js";
 import { type Principal, requireExperimentOwner } from "./principal.js";
+import { sizedPage } from "./sized-page.js";
 
 const DEFAULT_LIMIT = 1000;
 
@@ -89,37 +90,28 @@ async function answerTo(
 }
 
 /**
- * Up to `limit` visible events after `after`, each with the operations
- * accepted in answer to it: the log is read a chunk at a time until the page
- * is full, and the answers by the events they answer, never to the log's end.
+ * Up to `limit` events after `after`, each with the operations accepted in
+ * answer to it, within PAGE_BYTES of stored events and answers (at least one
+ * event; `truncated` when it stopped short). An event and its answer are
+ * sized, read and sent together: a page never shows an answered event as
+ * unanswered.
  */
 async function eventPage(
   store: Store,
   experimentId: number,
   after: number,
   limit: number,
-): Promise<CustomSearcherEvent[]> {
-  const events: CustomSearcherEvent[] = [];
-  const chunk = Math.max(limit, 256);
-  for (let cursor = after; events.length < limit; ) {
-    const rows = await store.listSearcherEvents(experimentId, cursor, chunk);
-    for (const row of rows) {
-      const event = visible(row.seq, row.event);
-      if (event) events.push(event);
-      if (events.length === limit) break;
-    }
-    if (rows.length < chunk) break;
-    cursor = rows.at(-1)!.seq;
-  }
-  if (events.length > 0) {
-    const byId = new Map(events.map((e) => [e.id, e]));
-    const answers = await store.listSearcherAnswers(experimentId, events[0]!.id, events.at(-1)!.id);
-    for (const { answers: id, operations } of answers) {
-      const event = byId.get(id);
-      if (event) event.operations = operations;
-    }
-  }
-  return events;
+): Promise<{ events: CustomSearcherEvent[]; truncated: boolean }> {
+  const { rows, truncated } = await sizedPage(
+    await store.listCustomSearcherEventSizes(experimentId, after, limit),
+    false,
+    (from, n) => store.listCustomSearcherEvents(experimentId, from, n),
+  );
+  const events = rows.flatMap(({ seq, event, operations }) => {
+    const shown = visible(seq, event);
+    return shown ? [{ ...shown, operations }] : [];
+  });
+  return { events, truncated };
 }
 
 export class CustomSearcherService {
@@ -159,9 +151,10 @@ export class CustomSearcherService {
       );
       const exp = await this.ctx.store.getExperiment(experimentId);
       if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
-      const events = await eventPage(this.ctx.store, experimentId, after, limit);
+      const { events, truncated } = await eventPage(this.ctx.store, experimentId, after, limit);
       const answer = {
         events,
+        truncated,
         searchOver: !searchGoesOn(exp),
         ended: isTerminal(exp.state),
         experimentState: exp.state,

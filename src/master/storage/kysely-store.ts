@@ -197,6 +197,14 @@ export class KyselyStore implements Store {
     return searcherEvents.listSearcherAnswers(this.#db, experimentId, fromSeq, toSeq);
   }
 
+  listCustomSearcherEvents(experimentId: number, afterSeq: number, limit: number) {
+    return searcherEvents.listCustomSearcherEvents(this.#db, experimentId, afterSeq, limit);
+  }
+
+  listCustomSearcherEventSizes(experimentId: number, afterSeq: number, limit: number) {
+    return searcherEvents.listCustomSearcherEventSizes(this.#db, experimentId, afterSeq, limit);
+  }
+
   // trials
 
   createTrial(input: Parameters<Store["createTrial"]>[0]): Promise<TrialRow> {

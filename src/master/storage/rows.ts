@@ -6,7 +6,7 @@
 
 import type { RunStateName } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig, HParams } from "../../protocol/config/types.js";
-import type { RequestId } from "../../searcher/types.js";
+import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/types.js";
 
 /** The nine states of DESIGN §6 (src/protocol/api/run-states.ts lists them). */
 export type ExperimentState = RunStateName;
@@ -148,6 +148,13 @@ export interface MetricsAdded {
   conflicts: MetricConflict[];
   /** The trial's current run, when the batch's run has been superseded: nothing was written. */
   supersededBy?: number;
+}
+
+/** An event a custom search process reads, with the operations posted in answer to it (or null). */
+export interface CustomSearcherEventRow {
+  seq: number;
+  event: SearcherEvent;
+  operations: PostedOperation[] | null;
 }
 
 /** One metric of one validation row, for charts. `value` is null when the row lacks the metric. */

@@ -7,6 +7,7 @@
 import type { PostedOperation, SearcherEvent } from "../../searcher/types.js";
 import type { Db } from "./codec.js";
 import { reusedQuery } from "./reused-query.js";
+import type { CustomSearcherEventRow } from "./rows.js";
 
 /** Runs inside the caller's transaction. */
 export async function appendSearcherEvent(
@@ -76,4 +77,65 @@ export async function listSearcherAnswers(
       ? [{ answers: row.answers, operations: event.operations }]
       : [];
   });
+}
+
+/**
+ * The events a custom search process reads, seq > afterSeq, the first
+ * `limit`: every event but the operations it posted, each joined to the
+ * operations posted in answer to it (at most one post answers an event).
+ */
+function customSearcherEvents(db: Db, experimentId: number, afterSeq: number, limit: number) {
+  return db
+    .selectFrom("searcher_events as e")
+    .leftJoin("searcher_events as a", (join) =>
+      join
+        .onRef("a.experiment_id", "=", "e.experiment_id")
+        .onRef("a.answers", "=", "e.seq")
+        .on("a.answers", "is not", null),
+    )
+    .where("e.experiment_id", "=", experimentId)
+    .where("e.seq", ">", afterSeq)
+    .where("e.answers", "is", null)
+    .orderBy("e.seq")
+    .limit(limit);
+}
+
+export async function listCustomSearcherEvents(
+  db: Db,
+  experimentId: number,
+  afterSeq: number,
+  limit: number,
+): Promise<CustomSearcherEventRow[]> {
+  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit)
+    .select(["e.seq", "e.event", "a.event as answer"])
+    .execute();
+  return rows.map((row) => {
+    const answer = row.answer === null ? null : (JSON.parse(row.answer) as SearcherEvent);
+    return {
+      seq: Number(row.seq),
+      event: JSON.parse(row.event) as SearcherEvent,
+      operations: answer?.type === "operationsPosted" ? answer.operations : null,
+    };
+  });
+}
+
+/**
+ * The seqs and sizes (UTF-8 bytes of the event and of its answer, as stored)
+ * of what `listCustomSearcherEvents` gives for the same arguments, without
+ * reading either: what a reader sizes a page by before it reads it.
+ */
+export async function listCustomSearcherEventSizes(
+  db: Db,
+  experimentId: number,
+  afterSeq: number,
+  limit: number,
+): Promise<{ id: number; bytes: number }[]> {
+  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit)
+    .select((eb) => [
+      "e.seq",
+      eb.fn<number>("octet_length", ["e.event"]).as("event"),
+      eb.fn<number | null>("octet_length", ["a.event"]).as("answer"),
+    ])
+    .execute();
+  return rows.map((r) => ({ id: Number(r.seq), bytes: Number(r.event) + Number(r.answer ?? 0) }));
 }

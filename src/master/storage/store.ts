@@ -12,6 +12,7 @@ import type {
   AllocationRow,
   AllocationStub,
   CheckpointRow,
+  CustomSearcherEventRow,
   DeletedExperiment,
   ExperimentRow,
   ExperimentState,
@@ -101,6 +102,22 @@ export interface Store {
     fromSeq: number,
     toSeq: number,
   ): Promise<{ answers: number; operations: PostedOperation[] }[]>;
+  /**
+   * The events a custom search process reads — every event but the
+   * operations it posted — with seq > afterSeq, in order, the first `limit`,
+   * each with the operations posted in answer to it.
+   */
+  listCustomSearcherEvents(
+    experimentId: number,
+    afterSeq: number,
+    limit: number,
+  ): Promise<CustomSearcherEventRow[]>;
+  /** The seqs and sizes (UTF-8 bytes of each event and its answer) of what `listCustomSearcherEvents` gives. */
+  listCustomSearcherEventSizes(
+    experimentId: number,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ id: number; bytes: number }[]>;
 
   // trials
   createTrial(input: {

@@ -109,8 +109,15 @@ export const CustomSearcherEvent = Type.Union([
 ]);
 export type CustomSearcherEvent = Static<typeof CustomSearcherEvent>;
 
+/**
+ * The next page is the events after the last event's id. `truncated`: the
+ * page stopped short of `limit` events to stay within PAGE_BYTES of events
+ * and the operations answering them (it holds at least one), and more events
+ * are there to read at once. An event always comes with its whole answer.
+ */
 export const SearcherEventsResponse = Type.Object({
   events: Type.Array(CustomSearcherEvent),
+  truncated: Type.Boolean(),
   /**
    * The search is over (a Shutdown was accepted, or the experiment is
    * stopping or ended): no more operations are accepted; the events so far

@@ -188,8 +188,9 @@ export type MetricPoint = Static<typeof MetricPoint>;
 
 /**
  * Bytes (UTF-8) of stored text one page holds at most: of line text in a page
- * of logs, of metric names and values in a page of metrics. A page always
- * holds at least one line or row.
+ * of logs, of metric names and values in a page of metrics, of events and the
+ * operations answering them in a page of searcher events. A page always holds
+ * at least one line, row or event.
  */
 export const PAGE_BYTES = 2 * 1024 * 1024;
 

@@ -124,4 +124,50 @@ export function searcherEventTests(ctx: ConformanceContext): void {
   test("an unknown experiment has no events", async () => {
     expect(await ctx.store.listSearcherEvents(987_654_321)).toEqual([]);
   });
+
+  test("a custom search process's events come with their answers, and are sized with them in UTF-8 bytes", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    const create = { type: "create" as const, requestId: 1, hparams: { größe: "ä".repeat(500) } };
+    const close = { type: "close" as const, requestId: 1 };
+    const log: SearcherEvent[] = [
+      { type: "initialize" },
+      { type: "operationsPosted", triggeredBy: 1, operations: [create] },
+      { type: "trialCreated", requestId: 1 },
+      { type: "trialProgress", requestId: 1, length: 5 },
+      { type: "trialClosed", requestId: 1 },
+      // An answer logged after later events: it goes with the event it answers.
+      { type: "operationsPosted", triggeredBy: 4, operations: [close] },
+    ];
+    for (const event of log) await store.appendSearcherEvent(experiment.id, event);
+    await store.appendSearcherEvent(other.id, { type: "initialize" });
+    await store.appendSearcherEvent(other.id, log[1]!);
+    const read = [
+      { seq: 1, event: log[0], operations: [create] },
+      { seq: 3, event: log[2], operations: null },
+      { seq: 4, event: log[3], operations: [close] },
+      { seq: 5, event: log[4], operations: null },
+    ];
+    expect(await store.listCustomSearcherEvents(experiment.id, 0, 100)).toEqual(read);
+    expect(await store.listCustomSearcherEvents(experiment.id, 1, 2)).toEqual(read.slice(1, 3));
+    expect(await store.listCustomSearcherEvents(experiment.id, 5, 100)).toEqual([]);
+    const bytes = (e: SearcherEvent | undefined) => Buffer.byteLength(JSON.stringify(e));
+    const sizes = [
+      { id: 1, bytes: bytes(log[0]) + bytes(log[1]) },
+      { id: 3, bytes: bytes(log[2]) },
+      { id: 4, bytes: bytes(log[3]) + bytes(log[5]) },
+      { id: 5, bytes: bytes(log[4]) },
+    ];
+    // Bytes, not characters: "ä" is two.
+    expect(bytes(log[1])).toBeGreaterThan(JSON.stringify(log[1]).length);
+    expect(await store.listCustomSearcherEventSizes(experiment.id, 0, 100)).toEqual(sizes);
+    expect(await store.listCustomSearcherEventSizes(experiment.id, 1, 2)).toEqual(
+      sizes.slice(1, 3),
+    );
+    expect(await store.listCustomSearcherEventSizes(experiment.id, 5, 100)).toEqual([]);
+    expect(await store.listCustomSearcherEventSizes(other.id, 0, 100)).toEqual([
+      { id: 1, bytes: bytes({ type: "initialize" }) + bytes(log[1]) },
+    ]);
+  });
 }
