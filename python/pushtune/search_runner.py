@@ -9,7 +9,12 @@ accepted in answer to it, and for those the runner posts nothing (it checks
 that the method decided the same). The first event with no answer is where
 the previous process stopped. A post whose answer was lost is sent again and
 the master treats the repeat as a no-op; so no operation is repeated or lost.
-The method must therefore be deterministic given the events."""
+The method must therefore be deterministic given the events.
+
+A page of events may stop short (``truncated``: the master bounds a page in
+bytes): the runner reads on after its last event at once, and ends only at an
+empty page of an ended experiment. Operations answer the event they were
+decided on; progress alone is posted once the runner has read what there is."""
 
 from __future__ import annotations
 
@@ -155,6 +160,8 @@ class SearchRunner:
     def run(self) -> str:
         """Runs until the search is over; returns the experiment's final state."""
         after = 0
+        # The last event read that the method answered with no operation, its progress not posted.
+        quiet: Optional[int] = None
         while True:
             page = self._retrying(
                 lambda: self._transport.request(
@@ -177,14 +184,22 @@ class SearchRunner:
                             f"decided {ops}, but earlier it decided {recorded}: a SearchMethod "
                             "must decide the same given the same events"
                         )
-                else:
+                    quiet = None
+                elif ops:
                     self._post(int(event["id"]), ops)
+                    quiet = None
+                else:
+                    quiet = int(event["id"])
                 if any(op["type"] == "shutdown" for op in ops):
                     self._over = True
                 state = self._state
                 state._created += sum(1 for op in ops if op["type"] == "create")
                 state._next_request_id = state._created + 1
                 after = int(event["id"])
+            # Progress alone waits for the events that follow at once: a page cut short has more.
+            if quiet is not None and not page.get("truncated", False):
+                self._post(quiet, [])
+                quiet = None
             if page["ended"] and not events:
                 return str(page["experimentState"])
 

@@ -62,7 +62,10 @@ def as_javascript(value: Any) -> Any:
 class FakeCustomMaster:
     """Events and operations with the master's fencing; trials report at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, page: int = 1000) -> None:
+        #: At most this many events a page, the page ``truncated`` when more follow.
+        self.page = page
+        self.posts = 0
         self.events: List[Dict[str, Any]] = []
         self.hparams: Dict[int, Dict[str, Any]] = {}
         self.open: List[int] = []
@@ -80,12 +83,18 @@ class FakeCustomMaster:
             events = [e for e in self.events if e["id"] > after]
             ended = self.over and not self.open
             return {
-                "events": events,
+                "events": events[: self.page],
+                "truncated": len(events) > self.page,
                 "searchOver": self.over,
                 "ended": ended,
                 "experimentState": "COMPLETED" if ended else "STOPPING_COMPLETED" if self.over else "ACTIVE",
             }
+        self.posts += 1
         event_id, ops = body["lastEventId"], body["operations"]
+        if not ops:  # progress alone answers nothing
+            if self.over:
+                raise RequestError("SEARCH_OVER", "over", 409)
+            return {"applied": True}
         if event_id <= self.last_answered:
             if self.events[event_id - 1]["operations"] == ops:
                 return {"applied": False}
@@ -163,8 +172,8 @@ class Dying:
         return self.inner.request(method, path, body, timeout)
 
 
-def search(deaths):
-    master = FakeCustomMaster()
+def search(deaths, page=1000):
+    master = FakeCustomMaster(page)
     runs = 0
     for death in deaths + [None]:
         runs += 1
@@ -194,6 +203,17 @@ class SearchRunnerTest(unittest.TestCase):
                     self.assertEqual(runs, 2)
                     self.assertEqual(final, "COMPLETED")
                     self.assertEqual(master.accepted, baseline.accepted)
+
+    def test_a_runner_reads_on_past_pages_cut_short_and_a_fresh_one_replays_them_posting_nothing(self):
+        _, _, baseline = search([])
+        for at in (None, 3):
+            with self.subTest(dies_at=at):
+                final, _, master = search([] if at is None else [(at, True)], page=2)
+                self.assertEqual(final, "COMPLETED")
+                self.assertEqual(master.accepted, baseline.accepted)
+                posts = master.posts
+                self.assertEqual(SearchRunner(Halving(), 1, transport=master, wait_seconds=0).run(), "COMPLETED")
+                self.assertEqual(master.posts, posts)
 
     def test_a_method_that_decides_differently_on_replay_is_stopped(self):
         master = FakeCustomMaster()

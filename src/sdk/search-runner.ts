@@ -15,6 +15,11 @@
  *
  * The method must therefore be deterministic given the events: seed any
  * randomness of its own (or derive it from the request ids).
+ *
+ * A page of events may stop short (`truncated`: the master bounds a page in
+ * bytes): the runner reads on after its last event at once, and ends only at
+ * an empty page of an ended experiment. Operations answer the event they were
+ * decided on; progress alone is posted once the runner has read what there is.
  */
 import type {
   PostOperationsResponse,
@@ -134,6 +139,8 @@ export class SearchRunner {
     const id = this.options.experimentId;
     const waitSeconds = this.options.waitSeconds ?? 60;
     let after = 0;
+    /** The last event read that the method answered with no operation, its progress not posted. */
+    let quiet: number | null = null;
     for (;;) {
       const page = (await this.retrying(
         () =>
@@ -153,13 +160,22 @@ export class SearchRunner {
             throw new NondeterministicSearchError(
               `for event ${event.id} (${event.type}) the search method decided ${JSON.stringify(ops)}, but earlier it decided ${JSON.stringify(event.operations)}: a SearchMethod must decide the same given the same events`,
             );
-        } else {
+          quiet = null;
+        } else if (ops.length > 0) {
           await this.post(event.id, ops, signal);
+          quiet = null;
+        } else {
+          quiet = event.id;
         }
         if (ops.some((o) => o.type === "shutdown")) this.over = true;
         this.state.created += ops.filter((o) => o.type === "create").length;
         this.state.nextRequestId = this.state.created + 1;
         after = event.id;
+      }
+      // Progress alone waits for the events that follow at once: a page cut short has more.
+      if (quiet !== null && !page.truncated) {
+        await this.post(quiet, [], signal);
+        quiet = null;
       }
       if (page.ended && page.events.length === 0) return page.experimentState;
     }

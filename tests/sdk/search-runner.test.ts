@@ -5,6 +5,7 @@
  * fresh one that neither repeats nor loses an operation.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { SearcherEventsResponse } from "../../src/protocol/api/custom-searcher.js";
 import type { SearchMethod, SearchOperation, SearchState, Transport } from "../../src/sdk/index.js";
 import { NondeterministicSearchError, SearchRunner } from "../../src/sdk/index.js";
 import { customConfig } from "../master/support/configs.js";
@@ -210,6 +211,79 @@ test("a trial's early exit reaches the method's onTrialExitedEarly, whose operat
     [2, 0.01, [100]],
     [3, 0.02, [100]],
   ]);
+});
+
+/** A hyperparameter of 900 KB: two answers of it make more than a page of events. */
+const BLOB = "b".repeat(900_000);
+
+/** Six trials with large hyperparameters, one at a time after the first two; each closed after 100. */
+class Large implements SearchMethod {
+  initialOperations(state: SearchState): SearchOperation[] {
+    return [...this.train(state), ...this.train(state)];
+  }
+  private train(state: SearchState): SearchOperation[] {
+    const create = state.create({ lr: 0.01, layers: 2, opt: "adam", blob: BLOB });
+    return [create, { type: "validateAfter", requestId: create.requestId, length: 100 }];
+  }
+  onTrialCreated(): SearchOperation[] {
+    return [];
+  }
+  onValidationCompleted(state: SearchState, requestId: number): SearchOperation[] {
+    const more = state.trialsCreated.size < 6 ? this.train(state) : [];
+    return [{ type: "close", requestId }, ...more];
+  }
+  onTrialClosed(state: SearchState): SearchOperation[] {
+    return state.trialsClosed.size === 6 ? [{ type: "shutdown" }] : [];
+  }
+  onTrialExitedEarly(): SearchOperation[] {
+    return [];
+  }
+  progress(state: SearchState): number {
+    return state.trialsClosed.size / 6;
+  }
+}
+
+/** The events pages a transport's GETs were answered, and how many posts it sent. */
+function recording(inner: Transport) {
+  const pages: SearcherEventsResponse[] = [];
+  let posts = 0;
+  const transport: Transport = {
+    async request(method, path, body, options) {
+      if (method === "POST") posts++;
+      const answer = await inner.request(method, path, body, options);
+      if (method === "GET") pages.push(answer as SearcherEventsResponse);
+      return answer;
+    },
+  };
+  return { transport, pages, posts: () => posts };
+}
+
+test("a runner reads on past pages cut short by their size, and a fresh one replays them posting nothing", async () => {
+  const config = customConfig();
+  const created = await tm.admin.post<{ id: number }>("/experiments", {
+    config: { ...config, hyperparameters: { ...config.hyperparameters, blob: BLOB } },
+    workdir: "/tmp",
+  });
+  const experimentId = created.body.id;
+  const inner = injectTransport(tm, () => tm.adminToken);
+  const options = { experimentId, waitSeconds: 0.05 };
+  const first = recording(inner);
+  const runner = new SearchRunner(new Large(), { ...options, transport: first.transport });
+  const final = await playWhile(new TrialPlayer(tm, loss), runner.run());
+  expect(final).toBe("COMPLETED");
+  const trials = await summarize(tm, experimentId);
+  expect(trials.map((t) => [t.requestId, t.lengths])).toEqual(
+    [1, 2, 3, 4, 5, 6].map((requestId) => [requestId, [100]]),
+  );
+  const replay = recording(inner);
+  const again = new SearchRunner(new Large(), { ...options, transport: replay.transport });
+  expect(await again.run()).toBe("COMPLETED");
+  expect(replay.posts()).toBe(0);
+  const pages = replay.pages.filter((p) => p.events.length > 0);
+  expect(pages.filter((p) => p.truncated).length).toBeGreaterThanOrEqual(2);
+  const stored = await tm.store.listSearcherEvents(experimentId);
+  const read = pages.flatMap((p) => p.events.map((e) => e.id));
+  expect(read).toEqual(stored.filter((r) => r.event.type !== "operationsPosted").map((r) => r.seq));
 });
 
 describe("SearchRunner", () => {
