@@ -18,6 +18,11 @@ import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
+import {
+  type ConnectionLimits,
+  defaultMaxConnections,
+  limitConnections,
+} from "./connection-limits.js";
 import { frameworkErrors, installErrorHandling } from "./errors.js";
 import { OpenRequests } from "./open-requests.js";
 import { compileValidator } from "./request-validation.js";
@@ -36,6 +41,8 @@ export const VERSION = "0.1.0";
 
 /** Milliseconds a client has to send a whole request (an SDK gives up on one after 30 s). */
 export const REQUEST_TIMEOUT_MS = 120_000;
+/** How long a connection may stay open before its first request starts. */
+const FIRST_REQUEST_MS = 60_000;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -64,6 +71,8 @@ export interface ServerOptions {
   previewBudgetMs?: number;
   /** Requests one caller may have open at once (see open-requests.ts). */
   maxOpenRequests?: number;
+  /** Connections the master takes at once, and how soon each must ask (connection-limits.ts). */
+  connections?: Partial<ConnectionLimits>;
 }
 
 export async function buildServer(
@@ -87,6 +96,10 @@ export async function buildServer(
     requestTimeout: REQUEST_TIMEOUT_MS,
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  limitConnections(app.server, {
+    firstRequestMs: options.connections?.firstRequestMs ?? FIRST_REQUEST_MS,
+    maxConnections: options.connections?.maxConnections ?? defaultMaxConnections(),
+  });
   app.setValidatorCompiler(compileValidator as never);
   installErrorHandling(app);
   await app.register(swagger, {
