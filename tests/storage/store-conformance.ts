@@ -17,6 +17,7 @@ import { schemaTests } from "./conformance/schema.js";
 import { searcherEventTests } from "./conformance/searcher-events.js";
 import { transactionTests } from "./conformance/transactions.js";
 import { trialOpTests } from "./conformance/trial-ops.js";
+import { trialPageTests } from "./conformance/trial-pages.js";
 import { trialTests } from "./conformance/trials.js";
 import { userTests } from "./conformance/users.js";
 
@@ -56,6 +57,7 @@ export function describeStoreConformance(
     describe("experiments", () => experimentTests(ctx));
     describe("the searcher event log", () => searcherEventTests(ctx));
     describe("trials", () => trialTests(ctx));
+    describe("pages of trials", () => trialPageTests(ctx));
     describe("trial operations", () => trialOpTests(ctx));
     describe("allocations", () => allocationTests(ctx));
     describe("metrics", () => metricTests(ctx));

@@ -223,6 +223,10 @@ export class KyselyStore implements Store {
     return trials.listTrials(this.#db, filter);
   }
 
+  listTrialSizes(filter: TrialFilter): Promise<{ id: number; bytes: number }[]> {
+    return trials.listTrialSizes(this.#db, filter);
+  }
+
   listTrialStubs(filter: TrialFilter): Promise<TrialStub[]> {
     return trials.listTrialStubs(this.#db, filter);
   }

@@ -196,6 +196,10 @@ export interface TrialFilter {
   states?: TrialState[];
   /** Only these trials (of the experiment); an empty list matches none. */
   ids?: readonly number[];
+  /** Only trials with id > after (a page's cursor). */
+  after?: number;
+  /** At most this many, the first in id order. */
+  limit?: number;
 }
 
 /** What a scheduling pass decides on of a live allocation (`listLiveAllocationStubs`). */

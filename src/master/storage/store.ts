@@ -131,6 +131,8 @@ export interface Store {
   getTrial(id: number): Promise<TrialRow | null>;
   getTrialByRequestId(experimentId: number, requestId: RequestId): Promise<TrialRow | null>;
   listTrials(filter: TrialFilter): Promise<TrialRow[]>;
+  /** The ids and sizes (UTF-8 bytes of the hyperparameters) of the trials `listTrials` gives for the same filter. */
+  listTrialSizes(filter: TrialFilter): Promise<{ id: number; bytes: number }[]>;
   /**
    * `listTrials` with only what a scheduling pass decides on: nothing to read
    * and decode of hyperparameters, checkpoints or results (a pass reads every

@@ -112,23 +112,43 @@ async function selectTrials<R extends { id: number }>(
   filter: TrialFilter,
   select: (query: ReturnType<typeof trialsOf>) => { execute(): Promise<R[]> },
 ): Promise<R[]> {
+  const { limit } = filter;
+  if (limit !== undefined && limit <= 0) return [];
   let query = trialsOf(db, filter.experimentId);
   if (filter.states) {
     if (filter.states.length === 0) return [];
     query = query.where("state", "in", filter.states);
   }
+  if (filter.after !== undefined) query = query.where("id", ">", filter.after);
   if (filter.ids) {
     const rows = await inParts(filter.ids, (part) =>
       select(query.where("id", "in", part)).execute(),
     );
-    return rows.sort((a, b) => a.id - b.id);
+    return rows.sort((a, b) => a.id - b.id).slice(0, limit);
   }
-  return select(query.orderBy("id")).execute();
+  const ordered = query.orderBy("id");
+  return select(limit === undefined ? ordered : ordered.limit(limit)).execute();
 }
 
 /** In creation order (which is requestId order for one searcher). */
 export async function listTrials(db: Db, filter: TrialFilter): Promise<TrialRow[]> {
   return (await selectTrials(db, filter, (q) => q.selectAll())).map(toTrial);
+}
+
+/**
+ * The ids and sizes (UTF-8 bytes of the stored hyperparameters, JSON text) of
+ * the trials `listTrials` gives for the same filter, in the same order,
+ * without reading them: what a reader sizes a page of trials by before it
+ * reads it (a `const` hyperparameter can be hundreds of KB).
+ */
+export async function listTrialSizes(
+  db: Db,
+  filter: TrialFilter,
+): Promise<{ id: number; bytes: number }[]> {
+  const rows = await selectTrials(db, filter, (q) =>
+    q.select((eb) => ["id", eb.fn<number>("octet_length", ["hparams"]).as("bytes")]),
+  );
+  return rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
 }
 
 export async function listTrialStubs(db: Db, filter: TrialFilter): Promise<TrialStub[]> {
