@@ -9,6 +9,7 @@ import { setTimeout } from "node:timers/promises";
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
 import type { ErrorBody } from "../protocol/api/errors.js";
 import { isErrorBody } from "../protocol/api/errors.js";
+import { readAllPages } from "../protocol/api/paging.js";
 import type {
   CheckpointList,
   CheckpointSchema,
@@ -22,8 +23,10 @@ import type {
   TokenResponse,
   TrialDetail,
   TrialList,
+  TrialSummary,
   UserSchema,
 } from "../protocol/api/resources.js";
+import { TRIAL_PAGE } from "../protocol/api/resources.js";
 import type { ConfigError } from "../protocol/config/index.js";
 import { formatConfigErrors } from "../protocol/config/index.js";
 import { CliError } from "./errors.js";
@@ -93,8 +96,26 @@ export class MasterClient {
     await this.send("DELETE", `/experiments/${id}`);
   }
 
-  trials(experimentId: number, signal?: AbortSignal): Promise<TrialList> {
-    return this.request("GET", `/experiments/${experimentId}/trials`, undefined, signal);
+  /**
+   * Every trial of an experiment in id order, read page by page, and the size
+   * of the pages read (characters of JSON): what a live view paces itself by.
+   */
+  async trials(
+    experimentId: number,
+    signal?: AbortSignal,
+  ): Promise<{ trials: TrialSummary[]; bytes: number }> {
+    const { rows, bytes } = await readAllPages(
+      (after) =>
+        this.requestSized<TrialList>(
+          "GET",
+          `/experiments/${experimentId}/trials?after=${after}&limit=${TRIAL_PAGE}`,
+          undefined,
+          signal,
+        ),
+      (page) => page.trials,
+      TRIAL_PAGE,
+    );
+    return { trials: rows, bytes };
   }
 
   trial(id: number, signal?: AbortSignal): Promise<TrialDetail> {
@@ -169,11 +190,21 @@ export class MasterClient {
 
   /** Any call of the API, answered as JSON (null for an empty answer); a failure throws `ApiFailure`. */
   async request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return (await this.requestSized<T>(method, path, body, signal)).value;
+  }
+
+  /** `request`, and the length of the answer's text. */
+  private async requestSized<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ value: T; bytes: number }> {
     const res = await this.send(method, path, body, signal);
     const text = await res.text();
-    if (text === "") return null as T;
+    if (text === "") return { value: null as T, bytes: 0 };
     try {
-      return JSON.parse(text) as T;
+      return { value: JSON.parse(text) as T, bytes: text.length };
     } catch {
       throw new CliError(`the master at ${this.url} sent something that is not JSON for ${path}`);
     }

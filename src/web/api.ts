@@ -4,6 +4,7 @@
  * the tab and no longer.
  */
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
+import { readAllPages } from "../protocol/api/paging.js";
 import type { ResourcePoolList } from "../protocol/api/resource-pools.js";
 import type {
   CheckpointList,
@@ -16,6 +17,7 @@ import type {
   TrialList,
   UserSchema,
 } from "../protocol/api/resources.js";
+import { TRIAL_PAGE } from "../protocol/api/resources.js";
 
 const TOKEN_KEY = "pushtune.token";
 
@@ -67,11 +69,32 @@ interface ErrorBody {
   error?: { code?: string; message?: string; details?: unknown };
 }
 
+type CallOptions = { body?: unknown; signal?: AbortSignal; token?: string | null };
+
 async function call<T>(
   method: "GET" | "POST",
   path: string,
-  options: { body?: unknown; signal?: AbortSignal; token?: string | null } = {},
+  options: CallOptions = {},
 ): Promise<T> {
+  const res = await answer(method, path, options);
+  return (res.status === 204 ? null : await res.json()) as T;
+}
+
+/** `call`'s answer as JSON, and the length of its text. */
+async function callSized<T>(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ value: T; bytes: number }> {
+  const text = await (await answer("GET", path, { signal })).text();
+  return { value: JSON.parse(text) as T, bytes: text.length };
+}
+
+/** The master's answer; any but 2xx is thrown as an `ApiError`. */
+async function answer(
+  method: "GET" | "POST",
+  path: string,
+  options: CallOptions,
+): Promise<Response> {
   const token = options.token === undefined ? storedToken() : options.token;
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
@@ -93,7 +116,7 @@ async function call<T>(
     if (res.status === 401 && token) for (const fn of unauthorizedListeners) fn();
     throw err;
   }
-  return (res.status === 204 ? null : await res.json()) as T;
+  return res;
 }
 
 const query = (params: Record<string, string | number | undefined>) => {
@@ -115,8 +138,19 @@ export const api = {
     call<ExperimentDetail>("GET", `/experiments/${id}`, { signal }),
   act: (id: number, action: ExperimentAction) =>
     call<ExperimentDetail>("POST", `/experiments/${id}/${action}`, { body: {} }),
-  trials: (experimentId: number, signal?: AbortSignal) =>
-    call<TrialList>("GET", `/experiments/${experimentId}/trials`, { signal }),
+  /** Every trial of an experiment in id order, read page by page, and the size of the pages read. */
+  trials: async (experimentId: number, signal?: AbortSignal) => {
+    const { rows, bytes } = await readAllPages(
+      (after) =>
+        callSized<TrialList>(
+          `/experiments/${experimentId}/trials${query({ after, limit: TRIAL_PAGE })}`,
+          signal,
+        ),
+      (page) => page.trials,
+      TRIAL_PAGE,
+    );
+    return { trials: rows, bytes };
+  },
   validationColumns: (experimentId: number, after: number, signal?: AbortSignal) =>
     call<ValidationColumns>(
       "GET",

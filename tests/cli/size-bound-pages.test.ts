@@ -1,10 +1,13 @@
 /**
  * The CLI reads on past a page the master cut short to stay within its size
  * bound (PAGE_BYTES): `trial logs` prints every line, `trial compare` finds a
- * best validation that lies beyond the first page.
+ * best validation that lies beyond the first page, and `trial list`,
+ * `experiment describe` and `experiment follow` see every trial of an
+ * experiment whose trials carry a long constant.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
+import { seedExperiment } from "../web/support/seed-experiment.js";
 import { type CliMaster, startCliMaster } from "./support/cli-master.js";
 import { createExperiment } from "./support/experiments.js";
 import { parseJson, runCli } from "./support/run-cli.js";
@@ -62,5 +65,50 @@ describe("pages cut short by size", () => {
     const out = parseJson<{ trials: { atBest: Record<string, number> }[] }>(r);
     expect(out.trials[0]!.atBest.validation_loss).toBe(1 / rows);
     expect(out.trials[0]!.atBest[names[0]!]).toBe(rows - 1);
+  });
+
+  describe("an experiment whose list of trials is cut short", () => {
+    const trials = 12;
+    let id: string;
+    let stored: number[];
+    let best: number;
+    beforeAll(async () => {
+      // Some 220 KB in every trial: about nine trials fill a page.
+      const constant = Array.from({ length: 20_000 }, (_, i) => `v${String(i).padStart(7, "0")}`);
+      const owner = (await m.tm.store.getUserByName("admin"))!;
+      const seeded = await seedExperiment(m.tm.store, {
+        trials,
+        points: 2,
+        ownerId: owner.id,
+        constant,
+      });
+      id = String(seeded.experimentId);
+      stored = (await m.tm.store.listTrials({ experimentId: seeded.experimentId })).map(
+        (t) => t.id,
+      );
+      // The best trial is the last one, past the first page.
+      best = stored[trials - 1]!;
+      await m.tm.store.updateTrial(best, { bestValidation: 0.01 });
+    });
+
+    it("trial list lists every trial", async () => {
+      const list = await runCli(["trial", "list", id, "--json", "--sort", "id"], { env: m.env });
+      expect(list.code).toBe(0);
+      const listed = parseJson<{ trials: { id: number }[] }>(list).trials;
+      expect(listed.map((t) => t.id)).toEqual(stored);
+    });
+
+    it("experiment describe finds the best trial on a later page", async () => {
+      const describe = await runCli(["experiment", "describe", id, "--json"], { env: m.env });
+      expect(describe.code).toBe(0);
+      expect(parseJson<{ bestTrial: { id: number } }>(describe).bestTrial.id).toBe(best);
+    });
+
+    it("experiment follow counts every trial and finds the best", async () => {
+      const follow = await runCli(["experiment", "follow", id], { env: m.env });
+      expect(follow.code).toBe(0);
+      expect(follow.stdout).toContain(`· ${trials} trials`);
+      expect(follow.stdout).toContain(`best trial ${best}:`);
+    });
   });
 });

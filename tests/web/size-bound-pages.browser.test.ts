@@ -1,7 +1,8 @@
 /**
- * The web UI reads on past a page of metrics the master cut short to stay
- * within its size bound (PAGE_BYTES): a finished trial's charts hold every
- * point, on its page and in a comparison.
+ * The web UI reads on past a page the master cut short to stay within its
+ * size bound (PAGE_BYTES): a finished trial's charts hold every point, on its
+ * page and in a comparison, and an experiment's page lists every trial when
+ * its trials carry a long constant.
  */
 import { expect, test } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
@@ -58,6 +59,21 @@ test(
     // Points per trial compared: the other trial reported none of these names.
     const points = () => compare.locator(chart).getAttribute("data-points");
     await expect.poll(points, { timeout: 20_000 }).toBe(`${ROWS},0`);
+  },
+  BROWSER_TEST_TIMEOUT,
+);
+
+test(
+  "an experiment's page lists every trial of a list read over pages cut short",
+  async () => {
+    const tm = await ui.master({ slots: 1 });
+    // Some 300 KB in every trial: about seven trials fill a page.
+    const constant = Array.from({ length: 30_000 }, (_, i) => `v${String(i).padStart(7, "0")}`);
+    const { experimentId } = await ui.seed({ trials: 20, points: 2, constant });
+    const { page } = await ui.browser();
+    await page.goto(`${tm.url}#/experiments/${experimentId}`);
+    const rows = () => page.locator(".vt-body").getAttribute("data-rows");
+    await expect.poll(rows, { timeout: 20_000 }).toBe("20");
   },
   BROWSER_TEST_TIMEOUT,
 );

@@ -4,6 +4,7 @@
  * printing a line whenever the summary changes (and every 30 s) otherwise.
  * Ctrl-C stops following, never the experiment.
  */
+import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
 import { localCheckpointPath, pickCheckpoint } from "../checkpoint-location.js";
@@ -49,8 +50,9 @@ export async function followExperiment(
   try {
     for (;;) {
       let snapshot: FollowSnapshot;
+      let bytes: number;
       try {
-        snapshot = await poll(client, id, stop.signal);
+        ({ snapshot, bytes } = await poll(client, id, stop.signal));
         failures = 0;
       } catch (err) {
         if (stop.signal.aborted) break;
@@ -74,7 +76,8 @@ export async function followExperiment(
         io.out(`${finalSummary(snapshot, checkpoint, ctx.style).join("\n")}\n`);
         return snapshot.experiment.state === "COMPLETED" ? 0 : 1;
       }
-      await sleep(options.intervalMs, stop.signal);
+      // A big experiment's trials are many MB: read them less often.
+      await sleep(rereadGapMs(bytes, options.intervalMs), stop.signal);
       if (stop.signal.aborted) break;
     }
     live?.done();
@@ -92,12 +95,12 @@ async function poll(
   client: MasterClient,
   id: number,
   signal: AbortSignal,
-): Promise<FollowSnapshot> {
-  const [experiment, { trials }] = await Promise.all([
+): Promise<{ snapshot: FollowSnapshot; bytes: number }> {
+  const [experiment, { trials, bytes }] = await Promise.all([
     client.experiment(id, signal),
     client.trials(id, signal),
   ]);
-  return { experiment, trials, config: asExperimentConfig(experiment.config) };
+  return { snapshot: { experiment, trials, config: asExperimentConfig(experiment.config) }, bytes };
 }
 
 /** Where the best trial's checkpoint is: a local path when the CLI can tell, else its uuid. */

@@ -130,7 +130,29 @@ export const TrialSummary = Type.Object({
 });
 export type TrialSummary = Static<typeof TrialSummary>;
 
-export const TrialList = Type.Object({ trials: Type.Array(TrialSummary) });
+/**
+ * Most trials one page of `GET /experiments/{id}/trials` holds, and its
+ * default `limit`. The page's size bound counts hyperparameters only (the
+ * part that can be hundreds of KB); the rest of a summary is some 500 bytes,
+ * so 1000 of them add at most about half a MB to a page's PAGE_BYTES.
+ */
+export const TRIAL_PAGE = 1000;
+
+export const TrialsQuery = Type.Object({
+  after: Type.Optional(Cursor),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: TRIAL_PAGE })),
+});
+
+/**
+ * An experiment's trials in id order, id > `after`. `next` and `truncated`
+ * as in MetricSeries: the page stops short of `limit` trials to stay within
+ * PAGE_BYTES of hyperparameters; read on from `next`.
+ */
+export const TrialList = Type.Object({
+  trials: Type.Array(TrialSummary),
+  next: Nullable(Type.Integer()),
+  truncated: Type.Boolean(),
+});
 export type TrialList = Static<typeof TrialList>;
 
 export const AllocationSummary = Type.Object({
@@ -189,8 +211,9 @@ export type MetricPoint = Static<typeof MetricPoint>;
 /**
  * Bytes (UTF-8) of stored text one page holds at most: of line text in a page
  * of logs, of metric names and values in a page of metrics, of events and the
- * operations answering them in a page of searcher events. A page always holds
- * at least one line, row or event.
+ * operations answering them in a page of searcher events, of hyperparameters
+ * (as JSON) in a page of trials. A page always holds at least one line, row,
+ * event or trial.
  */
 export const PAGE_BYTES = 2 * 1024 * 1024;
 

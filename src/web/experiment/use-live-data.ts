@@ -1,6 +1,7 @@
 /** The experiment page's live data: curves by cursor, trials and rungs when something changed. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AshaRung } from "../../protocol/api/charts.js";
+import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { appendColumns, type Curves, emptyCurves } from "./curves.js";
@@ -135,13 +136,16 @@ export function useReloadOnChange<T>(
 
 /** Trials of an experiment, reloaded when the curves or the experiment moved. */
 export function useTrials(experimentId: number, changeKey: string) {
-  return useReloadOnChange<TrialSummary[]>(
-    async (signal) => (await api.trials(experimentId, signal)).trials,
+  const { data, error } = useReloadOnChange<{ trials: TrialSummary[]; bytes: number }>(
+    (signal) => api.trials(experimentId, signal),
     changeKey,
-    // A big experiment's list is a few MB: ask for it less often.
-    (last) => 1500 + (last?.length ?? 0),
+    // A big experiment's list is many MB (thousands of trials, or a long
+    // `const`): each MB read waits another second before the next read, so
+    // the page spends a small share of the master's time on re-reading it.
+    (last) => rereadGapMs(last?.bytes ?? 0),
     [experimentId],
   );
+  return { data: data?.trials ?? null, error };
 }
 
 export function useRungs(experimentId: number, changeKey: string, enabled: boolean) {

@@ -1,10 +1,13 @@
 /**
  * A finished random search written straight into the store: `trials` trials
  * with four hyperparameters and `points` validations each, on a curve that
- * is best for lr near 1e-2. Deterministic for a given size.
+ * is best for lr near 1e-2. Deterministic for a given size. With `constant`,
+ * a fifth hyperparameter `constant` holds that value in every trial (a long
+ * list makes a big list of trials).
  */
 import type { Store } from "../../../src/master/storage/store.js";
 import { parseExperimentConfig } from "../../../src/protocol/config/index.js";
+import type { HParams, HParamValue } from "../../../src/protocol/config/types.js";
 
 export const OPTIMIZERS = ["adam", "sgd", "adamw"] as const;
 
@@ -22,9 +25,16 @@ export function seeded(seed: number): () => number {
 
 export async function seedExperiment(
   store: Store,
-  options: { trials: number; points: number; name?: string; ownerId: number },
+  options: {
+    trials: number;
+    points: number;
+    name?: string;
+    ownerId: number;
+    constant?: HParamValue;
+  },
 ): Promise<{ experimentId: number; bestTrialId: number }> {
-  const { trials, points } = options;
+  const { trials, points, constant } = options;
+  const constants: HParams = constant === undefined ? {} : { constant };
   const parsed = parseExperimentConfig({
     name: options.name ?? `seeded-${trials}`,
     entrypoint: "true",
@@ -33,6 +43,7 @@ export async function seedExperiment(
       dropout: { type: "double", minval: 0, maxval: 0.5 },
       hidden: { type: "int", minval: 32, maxval: 512 },
       optimizer: { type: "categorical", vals: [...OPTIMIZERS] },
+      ...constants,
     },
     searcher: {
       name: "random",
@@ -63,7 +74,7 @@ export async function seedExperiment(
     const t = await store.createTrial({
       experimentId: exp.id,
       requestId: i,
-      hparams,
+      hparams: { ...hparams, ...constants },
       trialSeed: i,
     });
     const d = Math.log10(lr) + 2;

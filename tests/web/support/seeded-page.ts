@@ -4,6 +4,7 @@
  * that master's store (see seed-experiment.ts).
  */
 import { afterEach } from "vitest";
+import type { HParamValue } from "../../../src/protocol/config/types.js";
 import { type Browser, launchBrowser } from "./browser.js";
 import { seedExperiment } from "./seed-experiment.js";
 import { startUiMaster, type UiMaster } from "./ui-master.js";
@@ -35,7 +36,7 @@ export function uiPages() {
       return tm;
     },
     /** Seeds a finished experiment of `trials` × `points`, owned by the admin, into the master's store. */
-    async seed(size: { trials: number; points: number }) {
+    async seed(size: { trials: number; points: number; constant?: HParamValue }) {
       const master = current();
       const owner = (await master.store.getUserByName("admin"))!;
       return seedExperiment(master.store, { ...size, ownerId: owner.id });

@@ -12,6 +12,7 @@ import {
   ExperimentListQuery,
   MetricSeries,
   TrialList,
+  TrialsQuery,
 } from "../../../protocol/api/resources.js";
 import { RUN_STATES } from "../../../protocol/api/run-states.js";
 import type { Master } from "../../app/master.js";
@@ -24,7 +25,7 @@ import {
 import type { ExperimentState } from "../../storage/store.js";
 import { checkpointView, experimentDetail, experimentSummary, type OwnerView } from "../views.js";
 import { metricPage } from "./sized-pages.js";
-import { trialSummaries } from "./trials.js";
+import { trialPage } from "./trials.js";
 
 const errors = ErrorResponses;
 const tags = ["experiments"];
@@ -143,16 +144,19 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
 
   app.get(
     "/experiments/:id/trials",
-    { schema: { tags, params: IdParams, response: { 200: TrialList, ...errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: TrialsQuery,
+        response: { 200: TrialList, ...errors },
+      },
+    },
     async (req) => {
       requireUser(req.principal);
       await master.experiments.get(req.params.id);
-      return {
-        trials: await trialSummaries(
-          master,
-          await store.listTrials({ experimentId: req.params.id }),
-        ),
-      };
+      const { after, limit } = req.query;
+      return trialPage(master, req.params.id, after, limit);
     },
   );
 

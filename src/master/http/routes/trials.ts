@@ -2,22 +2,24 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
-import type { TrialSummary } from "../../../protocol/api/resources.js";
+import type { TrialList, TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
   LogPage,
   LogsQuery,
   MetricSeries,
   MetricsQuery,
+  TRIAL_PAGE,
   TrialDetail,
 } from "../../../protocol/api/resources.js";
 import { logKey } from "../../app/effects.js";
 import type { Master } from "../../app/master.js";
 import { requireTrialReader } from "../../app/principal.js";
+import { sizedPage } from "../../app/sized-page.js";
 import type { TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
 import { allocationSummary, checkpointView, logLine, trialSummary } from "../views.js";
-import { metricPage, sizedPage } from "./sized-pages.js";
+import { metricPage } from "./sized-pages.js";
 
 const errors = ErrorResponses;
 const tags = ["trials"];
@@ -32,6 +34,23 @@ export async function trialSummaries(master: Master, trials: TrialRow[]): Promis
   }
   const now = master.ctx.now();
   return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.get(t.id), now));
+}
+
+/** A page of an experiment's trials in id order, within PAGE_BYTES of hyperparameters. */
+export async function trialPage(
+  master: Master,
+  experimentId: number,
+  after: number | undefined,
+  limit = TRIAL_PAGE,
+): Promise<TrialList> {
+  const { store } = master;
+  const { rows, next, truncated } = await sizedPage(
+    await store.listTrialSizes({ experimentId, limit, ...(after === undefined ? {} : { after }) }),
+    false,
+    (from, n) => store.listTrials({ experimentId, after: from, limit: n }),
+    after,
+  );
+  return { trials: await trialSummaries(master, rows), next, truncated };
 }
 
 export async function trialRoutes(base: FastifyInstance, master: Master): Promise<void> {
@@ -99,8 +118,11 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         ...(q.tail ? { tail: q.tail } : {}),
       };
       const read = async () =>
-        sizedPage(await store.listLogSizes(query), q.tail !== undefined, (from, n) =>
-          store.listLogs({ trialId: query.trialId, after: from, limit: n }),
+        sizedPage(
+          await store.listLogSizes(query),
+          q.tail !== undefined,
+          (from, n) => store.listLogs({ trialId: query.trialId, after: from, limit: n }),
+          q.after,
         );
       let page = await read();
       if (page.rows.length === 0 && q.waitSeconds) {
@@ -113,12 +135,7 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         )
           page = await read();
       }
-      const last = page.rows[page.rows.length - 1];
-      return {
-        logs: page.rows.map(logLine),
-        next: last ? last.id : (q.after ?? null),
-        truncated: page.truncated,
-      };
+      return { logs: page.rows.map(logLine), next: page.next, truncated: page.truncated };
     },
   );
 

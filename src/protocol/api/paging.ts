@@ -1,0 +1,54 @@
+/**
+ * How a reader pages through a cursor-paged list (metrics, logs, trials) and
+ * how often a live view reads one again: the same rules for the CLI and the
+ * web UI.
+ */
+
+/** A page's cursor: MetricSeries, LogPage, TrialList. */
+export interface CursorPage {
+  next: number | null;
+  truncated: boolean;
+}
+
+/**
+ * The cursor to read the following page from, or null when `page` (of `rows`
+ * rows, asked for at most `limit`) was the last one so far. A page the size
+ * bound cut short (`truncated`) is not the last, however few rows it has.
+ */
+export function nextPageAfter(page: CursorPage, rows: number, limit: number): number | null {
+  return page.next === null || (rows < limit && !page.truncated) ? null : page.next;
+}
+
+/**
+ * Every row of a list, read page by page from the start with `read(after)`
+ * (at most `limit` rows a page), and the size of the pages read: what a live
+ * view paces its next read by (`rereadGapMs`).
+ */
+export async function readAllPages<P extends CursorPage, R>(
+  read: (after: number) => Promise<{ value: P; bytes: number }>,
+  rowsOf: (page: P) => R[],
+  limit: number,
+): Promise<{ rows: R[]; bytes: number }> {
+  const rows: R[] = [];
+  let bytes = 0;
+  for (let after: number | null = 0; after !== null; ) {
+    const page = await read(after);
+    const got = rowsOf(page.value);
+    for (const row of got) rows.push(row);
+    bytes += page.bytes;
+    after = nextPageAfter(page.value, got.length, limit);
+  }
+  return { rows, bytes };
+}
+
+/**
+ * How long a live view waits before it reads a whole list again, after the
+ * last read took `bytes`: `baseMs`, plus 1 s per MB. Building a MB of JSON
+ * takes the master some 70 ms (and the reader about as long to parse), so a
+ * list of 100 MB read again every 1.5 s would keep the master busy all the
+ * time; waiting 1 s per MB keeps re-reading to under a tenth of its time,
+ * while a small list still refreshes every `baseMs`.
+ */
+export function rereadGapMs(bytes: number, baseMs = 1500): number {
+  return baseMs + bytes / 1000;
+}
