@@ -1,6 +1,7 @@
 /** `pushtune trial …`: list an experiment's trials, describe one, read its logs. */
 import type { Command } from "commander";
 import { hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
+import { nextPageAfter } from "../../protocol/api/paging.js";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
 import type { MasterClient } from "../client.js";
@@ -185,7 +186,7 @@ async function loadCompared(client: MasterClient, ids: number[]): Promise<Compar
       const e = experiments.get(trial.experimentId)!;
       let atBest: Record<string, number> = {};
       let best: number | null = null;
-      for (let after = 0; ; ) {
+      for (let after: number | null = 0; after !== null; ) {
         const page = await client.metrics(trial.id, { group: "validation", after });
         for (const row of page.metrics) {
           const v = row.metrics[e.metric];
@@ -195,8 +196,7 @@ async function loadCompared(client: MasterClient, ids: number[]): Promise<Compar
             atBest = row.metrics;
           }
         }
-        if (page.next === null || (page.metrics.length < PAGE_METRICS && !page.truncated)) break;
-        after = page.next;
+        after = nextPageAfter(page, page.metrics.length, PAGE_METRICS);
       }
       return {
         trial,

@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
+import { nextPageAfter } from "../../protocol/api/paging.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { CanvasPlot } from "../components/canvas-plot.js";
@@ -33,11 +34,10 @@ function useSeries(ids: readonly number[], versions: readonly string[]) {
         for (const [i, id] of ids.entries()) {
           if (cache.current.get(id)?.version === versions[i]) continue;
           const series = new Map<string, Series>();
-          for (let after = 0; ; ) {
+          for (let after: number | null = 0; after !== null; ) {
             const page = await api.metrics(id, after, signal);
             addPoints(series, page.metrics);
-            if (page.next === null || (page.metrics.length < PAGE && !page.truncated)) break;
-            after = page.next;
+            after = nextPageAfter(page, page.metrics.length, PAGE);
           }
           cache.current.set(id, { version: versions[i]!, series });
         }

@@ -1,4 +1,5 @@
 /** Searching a trial's logs and finding its first error line (logs-panel.tsx). */
+import { nextPageAfter } from "../../protocol/api/paging.js";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 
@@ -39,12 +40,10 @@ export function firstError(lines: readonly LogLineSchema[]): LogLineSchema | nul
 /** A trial's log from its first line, up to FULL lines. */
 export async function loadWholeLog(trialId: number): Promise<LogLineSchema[]> {
   const out: LogLineSchema[] = [];
-  let after = 0;
-  while (out.length < FULL) {
+  for (let after: number | null = 0; after !== null && out.length < FULL; ) {
     const page = await api.logs(trialId, { after, limit: PAGE });
     out.push(...page.logs);
-    if ((page.logs.length < PAGE && !page.truncated) || page.next === null) break;
-    after = page.next;
+    after = nextPageAfter(page, page.logs.length, PAGE);
   }
   return out;
 }
