@@ -104,7 +104,8 @@ export async function experimentChartRoutes(base: FastifyInstance, master: Maste
       requireUser(req.principal);
       const exp = await master.experiments.get(req.params.id);
       const [trials, events, nextOps] = await Promise.all([
-        store.listTrials({ experimentId: exp.id }),
+        // Ids only: a trial's hyperparameters may be hundreds of KB (a `const` list).
+        store.listTrialStubs({ experimentId: exp.id }),
         store.listSearcherEvents(exp.id),
         store.listNextTrialOps(exp.id),
       ]);
