@@ -184,12 +184,9 @@ class SearchRunner:
                             f"decided {ops}, but earlier it decided {recorded}: a SearchMethod "
                             "must decide the same given the same events"
                         )
-                    quiet = None
                 elif ops:
                     self._post(int(event["id"]), ops)
-                    quiet = None
-                else:
-                    quiet = int(event["id"])
+                quiet = int(event["id"]) if recorded is None and not ops else None
                 if any(op["type"] == "shutdown" for op in ops):
                     self._over = True
                 state = self._state

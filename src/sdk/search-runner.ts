@@ -160,13 +160,10 @@ export class SearchRunner {
             throw new NondeterministicSearchError(
               `for event ${event.id} (${event.type}) the search method decided ${JSON.stringify(ops)}, but earlier it decided ${JSON.stringify(event.operations)}: a SearchMethod must decide the same given the same events`,
             );
-          quiet = null;
         } else if (ops.length > 0) {
           await this.post(event.id, ops, signal);
-          quiet = null;
-        } else {
-          quiet = event.id;
         }
+        quiet = event.operations === null && ops.length === 0 ? event.id : null;
         if (ops.some((o) => o.type === "shutdown")) this.over = true;
         this.state.created += ops.filter((o) => o.type === "create").length;
         this.state.nextRequestId = this.state.created + 1;

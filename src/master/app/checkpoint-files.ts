@@ -22,21 +22,20 @@ export async function removeCheckpointFiles(root: string, uuids: string[]): Prom
 /**
  * Once allocation `allocationId`'s process has ended: removes the checkpoints
  * it published but never registered, then its staging folder with whatever it
- * was still writing (src/protocol/checkpoint-layout.ts). Resolves with the
- * uuids of the checkpoints it removed.
+ * was still writing (src/protocol/checkpoint-layout.ts).
  */
 export async function removeStaging(
   root: string,
   allocationId: string,
   registered: (uuid: string) => Promise<boolean>,
-): Promise<string[]> {
-  if (!isPathSegment(allocationId)) return [];
+): Promise<void> {
+  if (!isPathSegment(allocationId)) return;
   const staging = join(root, STAGING_DIR, allocationId);
   let names: string[];
   try {
     names = await readdir(staging);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
     throw err;
   }
   const unregistered: string[] = [];
@@ -47,5 +46,4 @@ export async function removeStaging(
   }
   await removeCheckpointFiles(root, unregistered);
   await rm(staging, { recursive: true, force: true });
-  return unregistered;
 }

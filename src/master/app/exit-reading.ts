@@ -14,13 +14,18 @@ import { opKey } from "./effects.js";
 
 const LIVE_TRIAL = new Set(["ACTIVE", "PAUSED"]);
 
-/** Reads the end of live allocation `a`; `killRequested`: the master stopped it on purpose. */
+/**
+ * Reads the end of live allocation `a`; `killRequested`: the master stopped it
+ * on purpose. Resolves with its experiment, or null when its end was read
+ * already.
+ */
 export async function settleExit(
   ctx: MasterContext,
   a: AllocationRow,
   info: ExitInfo,
   killRequested: boolean,
-): Promise<void> {
+): Promise<ExperimentRow | null> {
+  let settled: ExperimentRow | null = null;
   await ctx.transact(a.experimentId, async (tx, exp, effects) => {
     // Read twice (a restarted master's recovery, and the process's own end): settled once.
     // The row as it stands now: an ack or a stop may have come since `a` was read.
@@ -45,6 +50,7 @@ export async function settleExit(
       exitReason: reason,
       endedAt: ctx.now(),
     });
+    settled = exp;
     effects.schedule = true;
     effects.finishCheck.add(exp.id);
     if (!LIVE_TRIAL.has(trial.state)) return;
@@ -97,6 +103,7 @@ export async function settleExit(
         break;
     }
   });
+  return settled;
 }
 
 /** Ends a trial and tells the searcher, in the caller's transaction. */

@@ -337,24 +337,19 @@ export class Supervisor implements LauncherEvents {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
-    if (a && a.state !== "TERMINATED") {
-      await settleExit(this.ctx, a, info, killRequested);
-      // Its process is gone (or on to another trial): what it left half-written goes.
-      // A lost one may still be writing; its experiment's deletion removes that.
-      if (!info.lost) void this.removeStaging(a).catch((err) => this.report(err));
+    const exp =
+      a && a.state !== "TERMINATED" ? await settleExit(this.ctx, a, info, killRequested) : null;
+    // Its process is gone (or on to another trial): what it left half-written goes.
+    // A lost one may still be writing; its experiment's deletion removes that.
+    if (exp && !info.lost) {
+      const { store } = this.ctx;
+      void removeStaging(
+        checkpointDir(this.ctx, exp.config),
+        allocationId,
+        async (uuid) => (await store.getCheckpoint(uuid)) !== null,
+      ).catch((err) => this.report(err));
     }
     this.drainer.exitRead();
-  }
-
-  private async removeStaging(a: AllocationRow): Promise<void> {
-    const exp = await this.ctx.store.getExperiment(a.experimentId);
-    if (!exp) return;
-    const { store } = this.ctx;
-    await removeStaging(
-      checkpointDir(this.ctx, exp.config),
-      a.id,
-      async (uuid) => (await store.getCheckpoint(uuid)) !== null,
-    );
   }
 
   /**
