@@ -17,6 +17,7 @@ import type {
   CreateUserBody,
   ExperimentDetail,
   ExperimentList,
+  ExperimentSummary,
   LogPage,
   MetricSeries,
   RevokeResponse,
@@ -26,7 +27,7 @@ import type {
   TrialSummary,
   UserSchema,
 } from "../protocol/api/resources.js";
-import { TRIAL_PAGE } from "../protocol/api/resources.js";
+import { EXPERIMENT_PAGE, TRIAL_PAGE } from "../protocol/api/resources.js";
 import type { ConfigError } from "../protocol/config/index.js";
 import { formatConfigErrors } from "../protocol/config/index.js";
 import { CliError } from "./errors.js";
@@ -78,10 +79,19 @@ export class MasterClient {
     return this.request("POST", "/experiments", body);
   }
 
-  /** Experiments in any of `states` (all of them when omitted). */
-  listExperiments(states?: readonly string[]): Promise<ExperimentList> {
-    const query = states ? `?state=${encodeURIComponent(states.join(","))}` : "";
-    return this.request("GET", `/experiments${query}`);
+  /** Experiments in any of `states` (all of them when omitted), in id order, read page by page. */
+  async listExperiments(states?: readonly string[]): Promise<{ experiments: ExperimentSummary[] }> {
+    const state = states ? `&state=${encodeURIComponent(states.join(","))}` : "";
+    const { rows } = await readAllPages(
+      (after) =>
+        this.requestSized<ExperimentList>(
+          "GET",
+          `/experiments?after=${after}&limit=${EXPERIMENT_PAGE}${state}`,
+        ),
+      (page) => page.experiments,
+      EXPERIMENT_PAGE,
+    );
+    return { experiments: rows };
   }
 
   experiment(id: number, signal?: AbortSignal): Promise<ExperimentDetail> {

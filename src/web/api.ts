@@ -17,7 +17,7 @@ import type {
   TrialList,
   UserSchema,
 } from "../protocol/api/resources.js";
-import { TRIAL_PAGE } from "../protocol/api/resources.js";
+import { EXPERIMENT_PAGE, TRIAL_PAGE } from "../protocol/api/resources.js";
 
 const TOKEN_KEY = "pushtune.token";
 
@@ -132,8 +132,19 @@ export const api = {
   login: (username: string, password: string) =>
     call<TokenResponse>("POST", "/auth/login", { body: { username, password }, token: null }),
   me: (token?: string) => call<UserSchema>("GET", "/me", token ? { token } : {}),
-  experiments: (state?: string, signal?: AbortSignal) =>
-    call<ExperimentList>("GET", `/experiments${query({ state })}`, { signal }),
+  /** Experiments in `state` (all when omitted) in id order, read page by page, and the size of the pages read. */
+  experiments: async (state?: string, signal?: AbortSignal) => {
+    const { rows, bytes } = await readAllPages(
+      (after) =>
+        callSized<ExperimentList>(
+          `/experiments${query({ state, after, limit: EXPERIMENT_PAGE })}`,
+          signal,
+        ),
+      (page) => page.experiments,
+      EXPERIMENT_PAGE,
+    );
+    return { experiments: rows, bytes };
+  },
   experiment: (id: number, signal?: AbortSignal) =>
     call<ExperimentDetail>("GET", `/experiments/${id}`, { signal }),
   act: (id: number, action: ExperimentAction) =>

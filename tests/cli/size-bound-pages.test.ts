@@ -3,10 +3,12 @@
  * bound (PAGE_BYTES): `trial logs` prints every line, `trial compare` finds a
  * best validation that lies beyond the first page, and `trial list`,
  * `experiment describe` and `experiment follow` see every trial of an
- * experiment whose trials carry a long constant.
+ * experiment whose trials carry a long constant, and `experiment list` every
+ * experiment of a list whose pages long names cut short.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
+import { ashaConfig } from "../master/support/configs.js";
 import { seedExperiment } from "../web/support/seed-experiment.js";
 import { type CliMaster, startCliMaster } from "./support/cli-master.js";
 import { createExperiment } from "./support/experiments.js";
@@ -110,5 +112,23 @@ describe("pages cut short by size", () => {
       expect(follow.stdout).toContain(`· ${trials} trials`);
       expect(follow.stdout).toContain(`best trial ${best}:`);
     });
+  });
+
+  it("experiment list lists every experiment of a list whose pages are cut short", async () => {
+    // Names of 700 KB: two fill a page.
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await m.tm.admin.post<{ id: number }>("/experiments", {
+        config: ashaConfig({ name: `${i}${"n".repeat(700_000)}` }),
+        workdir: m.tm.dataDir,
+        activate: false,
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    const list = await runCli(["experiment", "list", "--all", "--json"], { env: m.env });
+    expect(list.code).toBe(0);
+    const listed = parseJson<{ experiments: { id: number }[] }>(list).experiments.map((e) => e.id);
+    expect(listed.filter((id) => ids.includes(id))).toEqual(ids);
   });
 });

@@ -28,7 +28,7 @@ let broken = false;
 function failingStore(real: Store): Store {
   return new Proxy(real, {
     get(target, key, receiver) {
-      if (key === "listExperiments" && broken)
+      if (key === "listExperimentSummarySizes" && broken)
         return async () => {
           throw new Error("disk I/O error while listing experiments");
         };

@@ -8,6 +8,7 @@ import { allocationTests } from "./conformance/allocations.js";
 import { checkpointTests } from "./conformance/checkpoints.js";
 import type { ConformanceContext, StoreFixture } from "./conformance/context.js";
 import { deleteExperimentTests } from "./conformance/delete-experiment.js";
+import { experimentPageTests } from "./conformance/experiment-pages.js";
 import { experimentTests } from "./conformance/experiments.js";
 import { logTests } from "./conformance/logs.js";
 import { metricCursorTests } from "./conformance/metric-cursors.js";
@@ -58,6 +59,7 @@ export function describeStoreConformance(
     describe("the searcher event log", () => searcherEventTests(ctx));
     describe("trials", () => trialTests(ctx));
     describe("pages of trials", () => trialPageTests(ctx));
+    describe("pages of experiments", () => experimentPageTests(ctx));
     describe("trial operations", () => trialOpTests(ctx));
     describe("allocations", () => allocationTests(ctx));
     describe("metrics", () => metricTests(ctx));

@@ -1,11 +1,13 @@
 /**
  * The web UI reads on past a page the master cut short to stay within its
  * size bound (PAGE_BYTES): a finished trial's charts hold every point, on its
- * page and in a comparison, and an experiment's page lists every trial when
- * its trials carry a long constant.
+ * page and in a comparison, an experiment's page lists every trial when
+ * its trials carry a long constant, and the list of experiments every
+ * experiment when long names fill its pages.
  */
 import { expect, test } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
+import { randomConfig } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
 import { uiPages } from "./support/seeded-page.js";
 
@@ -74,6 +76,27 @@ test(
     await page.goto(`${tm.url}#/experiments/${experimentId}`);
     const rows = () => page.locator(".vt-body").getAttribute("data-rows");
     await expect.poll(rows, { timeout: 20_000 }).toBe("20");
+  },
+  BROWSER_TEST_TIMEOUT,
+);
+
+test(
+  "the list of experiments shows every experiment of a list read over pages cut short",
+  async () => {
+    const tm = await ui.master({ slots: 1 });
+    // Names of 800 KB: two fill a page.
+    for (let i = 0; i < 3; i++) {
+      const res = await tm.admin.post("/experiments", {
+        config: { ...randomConfig(10, 1), name: `${i} ${"n".repeat(800_000)}` },
+        workdir: tm.dataDir,
+        activate: false,
+      });
+      expect(res.status).toBe(201);
+    }
+    const { page } = await ui.browser();
+    await page.goto(`${tm.url}#/experiments`);
+    const rows = () => page.locator("tr[data-experiment]").count();
+    await expect.poll(rows, { timeout: 20_000 }).toBe(3);
   },
   BROWSER_TEST_TIMEOUT,
 );

@@ -7,7 +7,7 @@
  * refused, and the keep rule at its experiment's end passes over it until the
  * experiments using it have ended too.
  */
-import { isTerminal } from "../domain/run-state.js";
+import { NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import type { KeyedLock } from "./keyed-lock.js";
 
@@ -50,8 +50,8 @@ export async function checkpointUsers(
 ): Promise<{ experiment: ExperimentRow; uses: string[] }[]> {
   if (uuids.size === 0) return [];
   const users: { experiment: ExperimentRow; uses: string[] }[] = [];
-  for (const e of await store.listExperiments()) {
-    if (e.id === ending || isTerminal(e.state)) continue;
+  for (const e of await store.listExperiments({ states: [...NOT_ENDED_STATES] })) {
+    if (e.id === ending) continue;
     const uses = [...(await checkpointsUsedBy(store, e))].filter((u) => uuids.has(u));
     if (uses.length > 0) users.push({ experiment: e, uses });
   }

@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { STOPPING_STATES } from "../domain/run-state.js";
 import type { Launcher } from "../launcher/launcher.js";
 import { ResourcePools } from "../launcher/resource-pools.js";
 import type { Store, UserRow } from "../storage/store.js";
@@ -118,8 +119,8 @@ async function recover(
     }
   }
   // A stopping experiment ends once its trials have, and a killed one kills them (`finishIfDone`).
-  for (const exp of await ctx.store.listExperiments()) {
-    if (exp.state.startsWith("STOPPING")) await experiments.finishIfDone(exp.id);
+  for (const exp of await ctx.store.listExperiments({ states: [...STOPPING_STATES] })) {
+    await experiments.finishIfDone(exp.id);
   }
 }
 

@@ -3,6 +3,7 @@
  * split into running, stopping and terminal states, and the rule for a stop
  * that arrives while another stop is under way.
  */
+import { RUN_STATES } from "../../protocol/api/run-states.js";
 import type { ExperimentState, TrialState } from "../storage/store.js";
 import { accept, refuse, type TransitionResult } from "./transition.js";
 
@@ -30,6 +31,9 @@ export function isStopping(state: RunState): state is StoppingState {
     state === "STOPPING_ERROR"
   );
 }
+
+/** Every stopping state, for a query. */
+export const STOPPING_STATES: readonly StoppingState[] = RUN_STATES.filter(isStopping);
 
 /**
  * How strong a stop is. A stronger stop overrides a weaker one under way, never

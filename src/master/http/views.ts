@@ -13,6 +13,7 @@ import type {
   AllocationRow,
   CheckpointRow,
   ExperimentRow,
+  ExperimentSummaryRow,
   LogLine,
   MetricRow,
   TrialRow,
@@ -30,7 +31,7 @@ export interface OwnerView {
 export const REDACTED = "[redacted]";
 
 export function experimentSummary(
-  exp: ExperimentRow,
+  exp: ExperimentSummaryRow,
   /** Its trials by state (`Store.countTrials`). */
   trialCounts: Record<string, number>,
   owner: OwnerView,
@@ -40,9 +41,9 @@ export function experimentSummary(
     name: exp.name,
     state: exp.state,
     owner,
-    searcher: exp.config.searcher.name,
-    metric: exp.config.searcher.metric,
-    smallerIsBetter: exp.config.searcher.smaller_is_better,
+    searcher: exp.searcherName,
+    metric: exp.metric,
+    smallerIsBetter: exp.smallerIsBetter,
     progress: exp.state === "COMPLETED" ? 1 : exp.progress,
     bestMetric: exp.bestMetric,
     trialCounts,

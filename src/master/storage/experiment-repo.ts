@@ -1,27 +1,75 @@
 /** Experiments: create, read, patch, and delete with everything they own. */
-import type { Selectable, Updateable } from "kysely";
+import { type Selectable, type SelectQueryBuilder, sql, type Updateable } from "kysely";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { toAllocation } from "./allocation-repo.js";
 import { toCheckpoint } from "./checkpoint-repo.js";
-import { type Db, fromDateOrNull, toDate, toDateOrNull } from "./codec.js";
+import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
-import type { Dialect, ExperimentsTable } from "./schema.js";
-import type { DeletedExperiment, ExperimentRow, ExperimentState, Store } from "./store.js";
+import type { Database, Dialect, ExperimentConfigsTable, ExperimentsTable } from "./schema.js";
+import type {
+  DeletedExperiment,
+  ExperimentFilter,
+  ExperimentRow,
+  ExperimentState,
+  ExperimentSummaryRow,
+  Store,
+} from "./store.js";
 
-function toExperiment(row: Selectable<ExperimentsTable>): ExperimentRow {
+/** The columns a summary reads: all but the config, its YAML and the workdir. */
+const SUMMARY_COLUMNS = [
+  "id",
+  "name",
+  "state",
+  "owner_id",
+  "progress",
+  "best_metric",
+  "created_at",
+  "ended_at",
+  "end_reason",
+  "searcher_name",
+  "searcher_metric",
+  "smaller_is_better",
+] as const;
+
+type SummaryColumns = Pick<Selectable<ExperimentsTable>, (typeof SUMMARY_COLUMNS)[number]>;
+
+function toSummary(row: SummaryColumns): ExperimentSummaryRow {
   return {
     id: row.id,
     name: row.name,
     state: row.state as ExperimentState,
-    config: JSON.parse(row.config) as ExperimentConfig,
-    configYaml: row.config_yaml,
-    workdir: row.workdir,
     ownerId: row.owner_id,
     progress: row.progress,
     bestMetric: row.best_metric,
     createdAt: toDate(row.created_at),
     endedAt: toDateOrNull(row.ended_at),
     endReason: row.end_reason,
+    searcherName: row.searcher_name,
+    metric: row.searcher_metric,
+    smallerIsBetter: toBool(row.smaller_is_better),
+  };
+}
+
+function toExperiment(
+  row: Selectable<ExperimentsTable> & Pick<ExperimentConfigsTable, "config" | "config_yaml">,
+): ExperimentRow {
+  return {
+    ...toSummary(row),
+    config: JSON.parse(row.config) as ExperimentConfig,
+    configYaml: row.config_yaml,
+    workdir: row.workdir,
+  };
+}
+
+/** The searcher columns of an experiment with `config`, copied out of it. */
+export function searcherColumns(
+  config: ExperimentConfig,
+): Pick<ExperimentsTable, "searcher_name" | "searcher_metric" | "smaller_is_better"> {
+  const { name, metric, smaller_is_better } = config.searcher;
+  return {
+    searcher_name: name,
+    searcher_metric: metric,
+    smaller_is_better: fromBool(smaller_is_better),
   };
 }
 
@@ -35,8 +83,6 @@ export async function createExperiment(
     .values({
       name: input.name,
       state: "ACTIVE" satisfies ExperimentState,
-      config: JSON.stringify(input.config),
-      config_yaml: input.configYaml,
       workdir: input.workdir,
       owner_id: input.ownerId,
       progress: 0,
@@ -45,15 +91,30 @@ export async function createExperiment(
       created_at: now,
       ended_at: null,
       end_reason: null,
+      ...searcherColumns(input.config),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toExperiment(row);
+  const config = {
+    experiment_id: row.id,
+    config: JSON.stringify(input.config),
+    config_yaml: input.configYaml,
+  };
+  await db.insertInto("experiment_configs").values(config).execute();
+  return toExperiment({ ...row, ...config });
 }
+
+/** Experiments with their configs. */
+const withConfigs = (db: Db) =>
+  db
+    .selectFrom("experiments")
+    .innerJoin("experiment_configs", "experiment_configs.experiment_id", "experiments.id")
+    .selectAll("experiments")
+    .select(["experiment_configs.config", "experiment_configs.config_yaml"]);
 
 export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
   const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
-    db.selectFrom("experiments").selectAll().where("id", "=", id),
+    withConfigs(db).where("experiments.id", "=", id),
   );
   return rows[0] ? toExperiment(rows[0]) : null;
 }
@@ -81,16 +142,57 @@ export async function putSearcherSnapshot(
     .execute();
 }
 
+/** The experiments `filter` picks from `from` (experiments, maybe joined), in id order. */
+function picked<Q extends SelectQueryBuilder<Database, "experiments", object>>(
+  from: Q,
+  filter: ExperimentFilter,
+): Q | null {
+  if (filter.states?.length === 0 || (filter.limit !== undefined && filter.limit <= 0)) return null;
+  let query = from.orderBy("experiments.id") as Q;
+  if (filter.states) query = query.where("experiments.state", "in", filter.states) as Q;
+  if (filter.after !== undefined) query = query.where("experiments.id", ">", filter.after) as Q;
+  if (filter.limit !== undefined) query = query.limit(filter.limit) as Q;
+  return query;
+}
+
 export async function listExperiments(
   db: Db,
-  filter?: { states?: ExperimentState[] },
+  filter: ExperimentFilter = {},
 ): Promise<ExperimentRow[]> {
-  let query = db.selectFrom("experiments").selectAll().orderBy("id");
-  if (filter?.states) {
-    if (filter.states.length === 0) return [];
-    query = query.where("state", "in", filter.states);
-  }
-  return (await query.execute()).map(toExperiment);
+  const query = picked(withConfigs(db), filter);
+  return query ? (await query.execute()).map(toExperiment) : [];
+}
+
+export async function listExperimentSummaries(
+  db: Db,
+  filter: ExperimentFilter,
+): Promise<ExperimentSummaryRow[]> {
+  const query = picked(db.selectFrom("experiments").select(SUMMARY_COLUMNS), filter);
+  return query ? (await query.execute()).map(toSummary) : [];
+}
+
+/**
+ * The ids and sizes (UTF-8 bytes of the text a summary shows: name, metric,
+ * end reason) of the experiments `listExperimentSummaries` gives for the same
+ * filter, without reading them: what a page is sized by before it is read.
+ */
+export async function listExperimentSummarySizes(
+  db: Db,
+  filter: ExperimentFilter,
+): Promise<{ id: number; bytes: number }[]> {
+  const query = picked(
+    db
+      .selectFrom("experiments")
+      .select([
+        "id",
+        sql<number>`octet_length(name) + octet_length(searcher_metric) + coalesce(octet_length(end_reason), 0)`.as(
+          "bytes",
+        ),
+      ]),
+    filter,
+  );
+  const rows = query ? await query.execute() : [];
+  return rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
 }
 
 export async function updateExperiment(
@@ -155,6 +257,7 @@ export async function deleteExperiment(
   await db.deleteFrom("trials").where("experiment_id", "=", id).execute();
   await db.deleteFrom("searcher_events").where("experiment_id", "=", id).execute();
   await db.deleteFrom("searcher_snapshots").where("experiment_id", "=", id).execute();
+  await db.deleteFrom("experiment_configs").where("experiment_id", "=", id).execute();
   await db.deleteFrom("experiments").where("id", "=", id).execute();
   return { checkpoints: checkpoints.map(toCheckpoint), allocations: allocations.map(toAllocation) };
 }

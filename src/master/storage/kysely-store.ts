@@ -20,8 +20,9 @@ import type {
   AllocationStub,
   CheckpointRow,
   DeletedExperiment,
+  ExperimentFilter,
   ExperimentRow,
-  ExperimentState,
+  ExperimentSummaryRow,
   LogLine,
   MetricReportInput,
   MetricRow,
@@ -136,15 +137,24 @@ export class KyselyStore implements Store {
     workdir: string;
     ownerId: number;
   }): Promise<ExperimentRow> {
-    return experiments.createExperiment(this.#db, this.#nowMs(), input);
+    const now = this.#nowMs();
+    return this.#atomic((db) => experiments.createExperiment(db, now, input));
   }
 
   getExperiment(id: number): Promise<ExperimentRow | null> {
     return experiments.getExperiment(this.#db, id);
   }
 
-  listExperiments(filter?: { states?: ExperimentState[] }): Promise<ExperimentRow[]> {
+  listExperiments(filter?: ExperimentFilter): Promise<ExperimentRow[]> {
     return experiments.listExperiments(this.#db, filter);
+  }
+
+  listExperimentSummaries(filter: ExperimentFilter): Promise<ExperimentSummaryRow[]> {
+    return experiments.listExperimentSummaries(this.#db, filter);
+  }
+
+  listExperimentSummarySizes(filter: ExperimentFilter): Promise<{ id: number; bytes: number }[]> {
+    return experiments.listExperimentSummarySizes(this.#db, filter);
   }
 
   getSearcherSnapshot(experimentId: number): Promise<{ snapshot: string; seq: number } | null> {

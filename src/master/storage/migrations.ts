@@ -8,6 +8,8 @@
  * A database written by a newer pushtune is refused rather than misread.
  */
 import { type Kysely, sql } from "kysely";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
+import { searcherColumns } from "./experiment-repo.js";
 import { createInitialSchema } from "./initial-schema.js";
 import type { Database, Dialect } from "./schema.js";
 
@@ -148,6 +150,56 @@ const MIGRATIONS: Migration[] = [
       await sql`update searcher_events set event = ${'{"type":"initialize","rules":null}'}
         where event = ${'{"type":"initialize"}'}`.execute(db);
       await db.deleteFrom("searcher_snapshots").execute();
+    },
+  },
+  {
+    // An experiment's config leaves its row for a table of its own, and the row gains what a
+    // list of experiments shows of the config (searcher, metric, direction): on SQLite, a list
+    // read every config (each up to hundreds of KB) to reach the columns after it, and every
+    // update of an experiment's progress rewrote its config.
+    version: 10,
+    async up(db) {
+      await db.schema
+        .createTable("experiment_configs")
+        .addColumn("experiment_id", "bigint", (c) => c.primaryKey().references("experiments.id"))
+        .addColumn("config", "text", (c) => c.notNull())
+        .addColumn("config_yaml", "text")
+        .execute();
+      await sql`insert into experiment_configs (experiment_id, config, config_yaml)
+        select id, config, config_yaml from experiments`.execute(db);
+      await db.schema
+        .alterTable("experiments")
+        .addColumn("searcher_name", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
+      await db.schema
+        .alterTable("experiments")
+        .addColumn("searcher_metric", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
+      await db.schema
+        .alterTable("experiments")
+        .addColumn("smaller_is_better", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+      // A few configs in memory at a time.
+      for (let after = 0; ; ) {
+        const rows = await db
+          .selectFrom("experiment_configs")
+          .select(["experiment_id", "config"])
+          .where("experiment_id", ">", after)
+          .orderBy("experiment_id")
+          .limit(50)
+          .execute();
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          await db
+            .updateTable("experiments")
+            .set(searcherColumns(JSON.parse(row.config) as ExperimentConfig))
+            .where("id", "=", row.experiment_id)
+            .execute();
+        }
+        after = rows.at(-1)!.experiment_id;
+      }
+      await db.schema.alterTable("experiments").dropColumn("config").execute();
+      await db.schema.alterTable("experiments").dropColumn("config_yaml").execute();
     },
   },
 ];

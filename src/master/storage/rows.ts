@@ -27,14 +27,11 @@ export interface UserRow {
   createdAt: Date;
 }
 
-export interface ExperimentRow {
+/** What a list of experiments shows of one: its row without the config. */
+export interface ExperimentSummaryRow {
   id: number;
   name: string;
   state: ExperimentState;
-  config: ExperimentConfig;
-  /** The YAML the user submitted, verbatim, or null when created from an object. */
-  configYaml: string | null;
-  workdir: string;
   ownerId: number;
   /** Experiment progress in [0,1], monotone. */
   progress: number;
@@ -44,6 +41,26 @@ export interface ExperimentRow {
   endedAt: Date | null;
   /** Human-readable reason for ERROR / CANCELED. */
   endReason: string | null;
+  /** The config's searcher.name, searcher.metric and searcher.smaller_is_better. */
+  searcherName: string;
+  metric: string;
+  smallerIsBetter: boolean;
+}
+
+export interface ExperimentRow extends ExperimentSummaryRow {
+  config: ExperimentConfig;
+  /** The YAML the user submitted, verbatim, or null when created from an object. */
+  configYaml: string | null;
+  workdir: string;
+}
+
+export interface ExperimentFilter {
+  /** Only experiments in one of these states; an empty list matches none. */
+  states?: ExperimentState[];
+  /** Only experiments with id > after (a page's cursor). */
+  after?: number;
+  /** At most this many, the first in id order. */
+  limit?: number;
 }
 
 export interface TrialRow {

@@ -46,8 +46,6 @@ export interface ExperimentsTable {
   id: Generated<number>;
   name: string;
   state: string;
-  config: string;
-  config_yaml: string | null;
   workdir: string;
   owner_id: number;
   progress: number;
@@ -57,6 +55,27 @@ export interface ExperimentsTable {
   created_at: EpochMs;
   ended_at: EpochMs | null;
   end_reason: string | null;
+  /**
+   * The config's searcher.name, searcher.metric and searcher.smaller_is_better,
+   * copied out of it: what a list of experiments shows, read without the config.
+   */
+  searcher_name: string;
+  searcher_metric: string;
+  smaller_is_better: IntBool;
+}
+
+/**
+ * An experiment's config, in a table of its own: it can be hundreds of KB (a
+ * long categorical or `const`), and SQLite rewrites a row whole on every
+ * update (the experiments row's progress, at every validation) and reads a
+ * row's later columns by walking its earlier ones (a list of experiments).
+ */
+export interface ExperimentConfigsTable {
+  experiment_id: number;
+  /** JSON. */
+  config: string;
+  /** The YAML the user submitted, verbatim, or null when created from an object. */
+  config_yaml: string | null;
 }
 
 /**
@@ -180,6 +199,7 @@ export interface Database {
   users: UsersTable;
   user_tokens: UserTokensTable;
   experiments: ExperimentsTable;
+  experiment_configs: ExperimentConfigsTable;
   searcher_events: SearcherEventsTable;
   searcher_snapshots: SearcherSnapshotsTable;
   trials: TrialsTable;

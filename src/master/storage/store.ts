@@ -14,8 +14,9 @@ import type {
   CheckpointRow,
   CustomSearcherEventRow,
   DeletedExperiment,
+  ExperimentFilter,
   ExperimentRow,
-  ExperimentState,
+  ExperimentSummaryRow,
   LogLine,
   MetricReportInput,
   MetricRow,
@@ -68,7 +69,12 @@ export interface Store {
     ownerId: number;
   }): Promise<ExperimentRow>;
   getExperiment(id: number): Promise<ExperimentRow | null>;
-  listExperiments(filter?: { states?: ExperimentState[] }): Promise<ExperimentRow[]>;
+  /** In id order. */
+  listExperiments(filter?: ExperimentFilter): Promise<ExperimentRow[]>;
+  /** `listExperiments` without configs: what a list of experiments shows (`ExperimentSummaryRow`). */
+  listExperimentSummaries(filter: ExperimentFilter): Promise<ExperimentSummaryRow[]>;
+  /** The ids and sizes (UTF-8 bytes of name, metric and end reason) of the experiments `listExperimentSummaries` gives. */
+  listExperimentSummarySizes(filter: ExperimentFilter): Promise<{ id: number; bytes: number }[]>;
   updateExperiment(
     id: number,
     patch: Partial<

@@ -91,11 +91,30 @@ export const ExperimentDetail = Type.Evaluate(
 );
 export type ExperimentDetail = Static<typeof ExperimentDetail>;
 
+/**
+ * Most experiments one page of `GET /experiments` holds, and its default
+ * `limit`. The page's size bound counts the text a summary shows (name,
+ * metric, end reason); the rest of a summary is some 400 bytes.
+ */
+export const EXPERIMENT_PAGE = 1000;
+
+/** `state`: a comma-separated list of states; all of them when omitted. */
 export const ExperimentListQuery = Type.Object({
   state: Type.Optional(Type.String()),
+  after: Type.Optional(Cursor),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EXPERIMENT_PAGE })),
 });
 
-export const ExperimentList = Type.Object({ experiments: Type.Array(ExperimentSummary) });
+/**
+ * Experiments in id order, id > `after`. `next` and `truncated` as in
+ * MetricSeries: the page stops short of `limit` to stay within PAGE_BYTES of
+ * names, metrics and end reasons; read on from `next`.
+ */
+export const ExperimentList = Type.Object({
+  experiments: Type.Array(ExperimentSummary),
+  next: Nullable(Type.Integer()),
+  truncated: Type.Boolean(),
+});
 export type ExperimentList = Static<typeof ExperimentList>;
 
 export const TrialSummary = Type.Object({

@@ -2,7 +2,14 @@ import { sql } from "kysely";
 import { expect, test } from "vitest";
 import { SCHEMA_VERSION, SchemaTooNewError } from "../../../src/master/storage/migrations.js";
 import { connect, openStore } from "../../../src/master/storage/open-store.js";
-import { type ConformanceContext, newExperiment, newUser, rejection } from "./context.js";
+import type { ExperimentConfig } from "../../../src/protocol/config/types.js";
+import {
+  type ConformanceContext,
+  newExperiment,
+  newUser,
+  rejection,
+  sampleConfig,
+} from "./context.js";
 
 const SCHEDULING_INDEXES = ["trial_ops_open", "trials_experiment_state"];
 
@@ -39,6 +46,23 @@ async function beforeVersion7(db: ReturnType<typeof connect>["db"]): Promise<voi
 async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<void> {
   await db.schema.dropIndex("searcher_events_answers").execute();
   await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
+}
+
+/** Takes version 10 back: configs in the experiments row, the searcher only in them. */
+async function beforeVersion10(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema
+    .alterTable("experiments")
+    .addColumn("config", "text", (c) => c.notNull().defaultTo(""))
+    .execute();
+  await db.schema.alterTable("experiments").addColumn("config_yaml", "text").execute();
+  await sql`update experiments set
+    config = (select config from experiment_configs where experiment_id = experiments.id),
+    config_yaml = (select config_yaml from experiment_configs where experiment_id = experiments.id)`.execute(
+    db,
+  );
+  await db.schema.dropTable("experiment_configs").execute();
+  for (const column of ["searcher_name", "searcher_metric", "smaller_is_better"])
+    await db.schema.alterTable("experiments").dropColumn(column).execute();
 }
 
 async function setSchemaVersion(url: string, version: number): Promise<void> {
@@ -83,6 +107,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
       await beforeVersion7(db);
       await beforeVersion8(db);
+      await beforeVersion10(db);
     } finally {
       await db.destroy();
     }
@@ -110,6 +135,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion10(db);
       await beforeVersion8(db);
       await beforeVersion7(db);
       await sql`update experiments set searcher_snapshot = ${snapshot}, searcher_snapshot_seq = 17
@@ -143,6 +169,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion10(db);
       await beforeVersion8(db);
     } finally {
       await db.destroy();
@@ -167,6 +194,12 @@ export function schemaTests(ctx: ConformanceContext): void {
     await store.appendSearcherEvent(experiment.id, { type: "initialize" });
     await store.appendSearcherEvent(experiment.id, { type: "trialCreated", requestId: 1 });
     await store.putSearcherSnapshot(experiment.id, 2, JSON.stringify({ version: 1 }));
+    const { db } = connect(fixture.url);
+    try {
+      await beforeVersion10(db);
+    } finally {
+      await db.destroy();
+    }
     await setSchemaVersion(fixture.url, 8);
     const upgraded = await openStore(fixture.url);
     try {
@@ -176,6 +209,51 @@ export function schemaTests(ctx: ConformanceContext): void {
       ]);
       // Taken by a master that did not record the rules: the log is replayed instead.
       expect(await upgraded.getSearcherSnapshot(experiment.id)).toBeNull();
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test("a database of schema version 9 keeps its experiments' configs apart and copies out their searcher, metric and direction", async () => {
+    const { store, fixture } = ctx;
+    const owner = await newUser(store);
+    const config = sampleConfig();
+    const created = [];
+    // More than the migration reads at a time, with both directions and two searchers.
+    for (let i = 0; i < 120; i++) {
+      const searcher =
+        i % 2 === 0
+          ? { ...config.searcher, metric: `loss_${i}`, smaller_is_better: true }
+          : { ...config.searcher, name: "grid", metric: `accuracy_${i}`, smaller_is_better: false };
+      created.push(
+        await store.createExperiment({
+          name: `e${i}`,
+          config: { ...config, searcher } as ExperimentConfig,
+          configYaml: i % 3 === 0 ? `name: e${i}\n` : null,
+          workdir: "/tmp/work",
+          ownerId: owner.id,
+        }),
+      );
+    }
+    const { db } = connect(fixture.url);
+    try {
+      await beforeVersion10(db);
+    } finally {
+      await db.destroy();
+    }
+    await setSchemaVersion(fixture.url, 9);
+    const upgraded = await openStore(fixture.url);
+    try {
+      const ids = new Set(created.map((e) => e.id));
+      const summaries = (await upgraded.listExperimentSummaries({})).filter((e) => ids.has(e.id));
+      expect(summaries.map((e) => [e.searcherName, e.metric, e.smallerIsBetter])).toEqual(
+        created.map((e) => [
+          e.config.searcher.name,
+          e.config.searcher.metric,
+          e.config.searcher.smaller_is_better,
+        ]),
+      );
+      for (const e of created) expect(await upgraded.getExperiment(e.id)).toEqual(e);
     } finally {
       await upgraded.close();
     }

@@ -7,6 +7,7 @@ import { ApiError } from "../../../protocol/api/errors.js";
 import {
   CheckpointList,
   CreateExperimentBody,
+  EXPERIMENT_PAGE,
   ExperimentDetail,
   ExperimentList,
   ExperimentListQuery,
@@ -22,6 +23,7 @@ import {
   requireExperimentOwner,
   requireUser,
 } from "../../app/principal.js";
+import { sizedPage } from "../../app/sized-page.js";
 import type { ExperimentState } from "../../storage/store.js";
 import { checkpointView, experimentDetail, experimentSummary, type OwnerView } from "../views.js";
 import { metricPage } from "./sized-pages.js";
@@ -89,8 +91,20 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
             `state: unknown state "${s}"; one of ${[...STATES].join(", ")}`,
           );
       }
-      const rows = await store.listExperiments(
-        states ? { states: states as ExperimentState[] } : {},
+      const { after, limit = EXPERIMENT_PAGE } = req.query;
+      const filter = {
+        ...(states ? { states: states as ExperimentState[] } : {}),
+        ...(after === undefined ? {} : { after }),
+      };
+      const { rows, next, truncated } = await sizedPage(
+        await store.listExperimentSummarySizes({ ...filter, limit }),
+        false,
+        // One that left `states` since it was sized gives its place to one the next page shows.
+        async (from, n, through) =>
+          (await store.listExperimentSummaries({ ...filter, after: from, limit: n })).filter(
+            (e) => e.id <= through,
+          ),
+        after,
       );
       const owner = owners();
       const counts = await store.countTrials(rows.map((e) => e.id));
@@ -100,7 +114,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
           experimentSummary(exp, counts.get(exp.id) ?? {}, await owner(exp.ownerId)),
         );
       }
-      return { experiments };
+      return { experiments, next, truncated };
     },
   );
 
