@@ -64,8 +64,8 @@ export class MasterContext {
   }
 
   /** The pool an experiment runs in: its `resources.resource_pool`, else the default pool. */
-  poolNameOf(exp: { config: { resources: { resource_pool?: string } } }): string {
-    return exp.config.resources.resource_pool ?? this.pools.default.name;
+  poolNameOf(exp: { resourcePool: string | null }): string {
+    return exp.resourcePool ?? this.pools.default.name;
   }
 
   /**

@@ -5,7 +5,7 @@ import type { MasterContext } from "./context.js";
 
 export async function resourcePoolViews(ctx: MasterContext): Promise<ResourcePoolView[]> {
   const live = await ctx.store.listLiveAllocations();
-  const experiments = await ctx.store.listExperiments({ states: [...NOT_ENDED_STATES] });
+  const experiments = await ctx.store.listExperimentSummaries({ states: [...NOT_ENDED_STATES] });
   const configured = ctx.pools.all.map((pool) => {
     const held = live
       .filter((a) => a.resourcePool === pool.name)

@@ -29,6 +29,7 @@ const SUMMARY_COLUMNS = [
   "searcher_name",
   "searcher_metric",
   "smaller_is_better",
+  "resource_pool",
 ] as const;
 
 type SummaryColumns = Pick<Selectable<ExperimentsTable>, (typeof SUMMARY_COLUMNS)[number]>;
@@ -47,6 +48,7 @@ function toSummary(row: SummaryColumns): ExperimentSummaryRow {
     searcherName: row.searcher_name,
     metric: row.searcher_metric,
     smallerIsBetter: toBool(row.smaller_is_better),
+    resourcePool: row.resource_pool,
   };
 }
 
@@ -61,15 +63,19 @@ function toExperiment(
   };
 }
 
-/** The searcher columns of an experiment with `config`, copied out of it. */
-export function searcherColumns(
+/** The columns of an experiment with `config` copied out of it. */
+export function summaryColumns(
   config: ExperimentConfig,
-): Pick<ExperimentsTable, "searcher_name" | "searcher_metric" | "smaller_is_better"> {
+): Pick<
+  ExperimentsTable,
+  "searcher_name" | "searcher_metric" | "smaller_is_better" | "resource_pool"
+> {
   const { name, metric, smaller_is_better } = config.searcher;
   return {
     searcher_name: name,
     searcher_metric: metric,
     smaller_is_better: fromBool(smaller_is_better),
+    resource_pool: config.resources.resource_pool ?? null,
   };
 }
 
@@ -91,7 +97,7 @@ export async function createExperiment(
       created_at: now,
       ended_at: null,
       end_reason: null,
-      ...searcherColumns(input.config),
+      ...summaryColumns(input.config),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

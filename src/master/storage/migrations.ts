@@ -9,7 +9,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { searcherColumns } from "./experiment-repo.js";
+import { summaryColumns } from "./experiment-repo.js";
 import { createInitialSchema } from "./initial-schema.js";
 import type { Database, Dialect } from "./schema.js";
 
@@ -153,8 +153,9 @@ const MIGRATIONS: Migration[] = [
     },
   },
   {
-    // An experiment's config leaves its row for a table of its own, and the row gains what a
-    // list of experiments shows of the config (searcher, metric, direction): on SQLite, a list
+    // An experiment's config leaves its row for a table of its own, and the row gains what
+    // lists of experiments and pools show of the config (searcher, metric, direction, resource
+    // pool): on SQLite, a list
     // read every config (each up to hundreds of KB) to reach the columns after it, and every
     // update of an experiment's progress rewrote its config.
     version: 10,
@@ -179,6 +180,7 @@ const MIGRATIONS: Migration[] = [
         .alterTable("experiments")
         .addColumn("smaller_is_better", "integer", (c) => c.notNull().defaultTo(1))
         .execute();
+      await db.schema.alterTable("experiments").addColumn("resource_pool", "text").execute();
       // A few configs in memory at a time.
       for (let after = 0; ; ) {
         const rows = await db
@@ -192,7 +194,7 @@ const MIGRATIONS: Migration[] = [
         for (const row of rows) {
           await db
             .updateTable("experiments")
-            .set(searcherColumns(JSON.parse(row.config) as ExperimentConfig))
+            .set(summaryColumns(JSON.parse(row.config) as ExperimentConfig))
             .where("id", "=", row.experiment_id)
             .execute();
         }

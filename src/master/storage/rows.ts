@@ -45,6 +45,8 @@ export interface ExperimentSummaryRow {
   searcherName: string;
   metric: string;
   smallerIsBetter: boolean;
+  /** The config's resources.resource_pool; null: the master's default pool. */
+  resourcePool: string | null;
 }
 
 export interface ExperimentRow extends ExperimentSummaryRow {

@@ -56,12 +56,14 @@ export interface ExperimentsTable {
   ended_at: EpochMs | null;
   end_reason: string | null;
   /**
-   * The config's searcher.name, searcher.metric and searcher.smaller_is_better,
-   * copied out of it: what a list of experiments shows, read without the config.
+   * The config's searcher.name, searcher.metric, searcher.smaller_is_better
+   * and resources.resource_pool (null: the master's default pool), copied out
+   * of it: what lists of experiments and pools show, read without the config.
    */
   searcher_name: string;
   searcher_metric: string;
   smaller_is_better: IntBool;
+  resource_pool: string | null;
 }
 
 /**

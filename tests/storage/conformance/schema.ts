@@ -61,7 +61,7 @@ async function beforeVersion10(db: ReturnType<typeof connect>["db"]): Promise<vo
     db,
   );
   await db.schema.dropTable("experiment_configs").execute();
-  for (const column of ["searcher_name", "searcher_metric", "smaller_is_better"])
+  for (const column of ["searcher_name", "searcher_metric", "smaller_is_better", "resource_pool"])
     await db.schema.alterTable("experiments").dropColumn(column).execute();
 }
 
@@ -214,7 +214,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     }
   });
 
-  test("a database of schema version 9 keeps its experiments' configs apart and copies out their searcher, metric and direction", async () => {
+  test("a database of schema version 9 keeps its experiments' configs apart and copies out their searcher, metric, direction and pool", async () => {
     const { store, fixture } = ctx;
     const owner = await newUser(store);
     const config = sampleConfig();
@@ -228,7 +228,11 @@ export function schemaTests(ctx: ConformanceContext): void {
       created.push(
         await store.createExperiment({
           name: `e${i}`,
-          config: { ...config, searcher } as ExperimentConfig,
+          config: {
+            ...config,
+            searcher,
+            resources: i % 4 === 0 ? { ...config.resources, resource_pool: `pool ${i}` } : {},
+          } as ExperimentConfig,
           configYaml: i % 3 === 0 ? `name: e${i}\n` : null,
           workdir: "/tmp/work",
           ownerId: owner.id,
@@ -246,13 +250,17 @@ export function schemaTests(ctx: ConformanceContext): void {
     try {
       const ids = new Set(created.map((e) => e.id));
       const summaries = (await upgraded.listExperimentSummaries({})).filter((e) => ids.has(e.id));
-      expect(summaries.map((e) => [e.searcherName, e.metric, e.smallerIsBetter])).toEqual(
+      expect(
+        summaries.map((e) => [e.searcherName, e.metric, e.smallerIsBetter, e.resourcePool]),
+      ).toEqual(
         created.map((e) => [
           e.config.searcher.name,
           e.config.searcher.metric,
           e.config.searcher.smaller_is_better,
+          e.config.resources.resource_pool ?? null,
         ]),
       );
+      expect(summaries.filter((e) => e.resourcePool !== null)).toHaveLength(30);
       for (const e of created) expect(await upgraded.getExperiment(e.id)).toEqual(e);
     } finally {
       await upgraded.close();
