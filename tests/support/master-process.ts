@@ -1,9 +1,11 @@
-/** A real `pushtune master` process (run from source with tsx), for tests that stop it hard. */
+/**
+ * A real `pushtune master` process (the built CLI when the build is current,
+ * else the sources through tsx), for tests that stop it hard.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "../..");
+import { join } from "node:path";
+import { CLI, REPO } from "./cli-command.js";
 
 export interface MasterProcess {
   url: string;
@@ -32,17 +34,11 @@ export interface MasterCommand {
 
 /** `pushtune master --data-dir <dataDir> --port 0 <args>` (or `command`) as a child process of the test. */
 function spawnMaster(dataDir: string, args: string[], command?: MasterCommand) {
-  const argv = command?.script ?? [
-    join(ROOT, "src/cli/main.ts"),
-    "master",
-    "--data-dir",
-    dataDir,
-    "--port",
-    "0",
-    ...args,
-  ];
-  const child = spawn(process.execPath, ["--import", "tsx", ...argv], {
-    cwd: ROOT,
+  const argv = command
+    ? ["--import", "tsx", ...command.script]
+    : [...CLI, "master", "--data-dir", dataDir, "--port", "0", ...args];
+  const child = spawn(process.execPath, argv, {
+    cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...command?.env, NO_COLOR: "1" },
   });

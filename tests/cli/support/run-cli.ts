@@ -6,35 +6,9 @@
  * and optional stdin text.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { CLI, REPO } from "../../support/cli-command.js";
 
-export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-/** tsx by absolute URL, so the child may run in any working directory. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The command line that starts the CLI: the build when it is current, else the sources. */
-const CLI: string[] = (() => {
-  const built = join(REPO, "dist/cli/main.js");
-  try {
-    if (statSync(built).mtimeMs >= newestSource(join(REPO, "src"))) return [built];
-  } catch {
-    // not built
-  }
-  return ["--import", TSX, `${REPO}src/cli/main.ts`];
-})();
+export { REPO };
 
 export interface CliResult {
   code: number | null;
