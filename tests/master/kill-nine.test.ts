@@ -37,6 +37,8 @@ const configs = [
   ["tpe", { ...tpeConfig({ max_concurrent_trials: 1, n_startup_trials: 3 }), ...entrypoint }],
 ] as const;
 
+type Summary = Awaited<ReturnType<typeof summary>>;
+
 async function summary(m: MasterProcess, id: number) {
   const trials = (
     await m.api<{
@@ -91,25 +93,35 @@ test.each(configs)(
       () => rm(dirB, { recursive: true, force: true }),
     );
 
-    const a = await start(dirA);
-    const ida = (await a.api<{ id: number }>("POST", "/experiments", { config, workdir: dirA }))
-      .body.id;
-    expect(await waitFor("baseline", ended(a, ida))).toBe("COMPLETED");
-    const baseline = await summary(a, ida);
+    // The uninterrupted run and the interrupted one are independent: they run side by side.
+    const uninterrupted = async () => {
+      const a = await start(dirA);
+      const ida = (await a.api<{ id: number }>("POST", "/experiments", { config, workdir: dirA }))
+        .body.id;
+      expect(await waitFor("baseline", ended(a, ida))).toBe("COMPLETED");
+      return summary(a, ida);
+    };
+    const interrupted = async () => {
+      let b = await start(dirB);
+      const idb = (await b.api<{ id: number }>("POST", "/experiments", { config, workdir: dirB }))
+        .body.id;
+      // Let a few ops complete, with a trial running, then pull the plug.
+      await waitFor("some progress", async () => {
+        const s = await summary(b, idb);
+        return s.reduce((n, t) => n + t.lengths.length, 0) >= 4 ? true : null;
+      });
+      await b.kill("SIGKILL");
+      b = await start(dirB);
+      expect(await waitFor("resumed run", ended(b, idb))).toBe("COMPLETED");
+      return summary(b, idb);
+    };
+    // Both are waited for, so that a failure of one leaves no master of the other behind.
+    const runs = await Promise.allSettled([uninterrupted(), interrupted()]);
+    const [baseline, resumed] = runs.map((r) => {
+      if (r.status === "rejected") throw r.reason;
+      return r.value;
+    }) as [Summary, Summary];
     expect(baseline).toHaveLength(config.searcher.max_trials);
-
-    let b = await start(dirB);
-    const idb = (await b.api<{ id: number }>("POST", "/experiments", { config, workdir: dirB }))
-      .body.id;
-    // Let a few ops complete, with a trial running, then pull the plug.
-    await waitFor("some progress", async () => {
-      const s = await summary(b, idb);
-      return s.reduce((n, t) => n + t.lengths.length, 0) >= 4 ? true : null;
-    });
-    await b.kill("SIGKILL");
-    b = await start(dirB);
-    expect(await waitFor("resumed run", ended(b, idb))).toBe("COMPLETED");
-    const resumed = await summary(b, idb);
     expect(resumed.map(({ restarts: _, ...t }) => t)).toEqual(
       baseline.map(({ restarts: _, ...t }) => t),
     );
