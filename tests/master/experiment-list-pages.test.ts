@@ -95,6 +95,26 @@ test("a page of experiments with long names stops at the size bound, and reading
   expect(all).toEqual({ ids, pages: 3 });
 });
 
+test("an experiment that enters the state asked for while a page is read pushes none out of it", async () => {
+  tm = await startTestMaster({ slots: 1 });
+  const [a, p, b, c] = [await paused("a"), await paused("p"), await paused("b"), await paused("c")];
+  for (const id of [a, b, c]) await tm.store.updateExperiment(id!, { state: "COMPLETED" });
+  const sizes = tm.store.listExperimentSummarySizes.bind(tm.store);
+  // p ends between the page's sizing (a, b) and its read.
+  vi.spyOn(tm.store, "listExperimentSummarySizes").mockImplementationOnce(async (filter) => {
+    const sized = await sizes(filter);
+    await tm.store.updateExperiment(p!, { state: "COMPLETED" });
+    return sized;
+  });
+  const first = await tm.admin.get<ExperimentList>("/experiments?state=COMPLETED&limit=2");
+  expect(first.body.experiments.map((e) => e.id)).toEqual([a, p, b]);
+  expect(first.body.next).toBe(b);
+  const second = await tm.admin.get<ExperimentList>(
+    `/experiments?state=COMPLETED&limit=2&after=${b}`,
+  );
+  expect(second.body.experiments.map((e) => e.id)).toEqual([c]);
+});
+
 test("listing experiments or resource pools reads no experiment's config", async () => {
   tm = await startTestMaster({ slots: 1 });
   for (let i = 0; i < 3; i++) await paused(`e${i}`);

@@ -157,6 +157,8 @@ function picked<Q extends SelectQueryBuilder<Database, "experiments", object>>(
   let query = from.orderBy("experiments.id") as Q;
   if (filter.states) query = query.where("experiments.state", "in", filter.states) as Q;
   if (filter.after !== undefined) query = query.where("experiments.id", ">", filter.after) as Q;
+  if (filter.through !== undefined)
+    query = query.where("experiments.id", "<=", filter.through) as Q;
   if (filter.limit !== undefined) query = query.limit(filter.limit) as Q;
   return query;
 }

@@ -61,6 +61,8 @@ export interface ExperimentFilter {
   states?: ExperimentState[];
   /** Only experiments with id > after (a page's cursor). */
   after?: number;
+  /** Only experiments with id ≤ through (a page's last). */
+  through?: number;
   /** At most this many, the first in id order. */
   limit?: number;
 }

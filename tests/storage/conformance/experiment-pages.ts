@@ -55,6 +55,7 @@ export function experimentPageTests(ctx: ConformanceContext): void {
     const ids = rows.map((e) => e.id);
     const page = async (filter: {
       after?: number;
+      through?: number;
       limit?: number;
       states?: ("ACTIVE" | "ERROR")[];
     }) => store.listExperimentSummaries({ after: before, ...filter });
@@ -66,6 +67,9 @@ export function experimentPageTests(ctx: ConformanceContext): void {
       ids[2],
       ids[3],
     ]);
+    expect((await page({ after: ids[0]!, through: ids[3]! })).map((e) => e.id)).toEqual(
+      ids.slice(1, 4),
+    );
     expect(await page({ after: ids[4]! })).toEqual([]);
     expect(await page({ limit: 0 })).toEqual([]);
     expect(await page({ states: [] })).toEqual([]);

@@ -99,11 +99,9 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
       const { rows, next, truncated } = await sizedPage(
         await store.listExperimentSummarySizes({ ...filter, limit }),
         false,
-        // One that left `states` since it was sized gives its place to one the next page shows.
-        async (from, n, through) =>
-          (await store.listExperimentSummaries({ ...filter, after: from, limit: n })).filter(
-            (e) => e.id <= through,
-          ),
+        // Between the sized ids, however many match now: an experiment that changed state since
+        // the page was sized neither pushes one out of it nor brings one the next page shows.
+        (from, _n, through) => store.listExperimentSummaries({ ...filter, after: from, through }),
         after,
       );
       const owner = owners();
