@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { FakeMaster } from "../../src/sdk/index.js";
 import { openContext } from "./support.js";
 
@@ -12,7 +12,15 @@ test("metrics reported while the master is down arrive exactly once after it com
       op.reportProgress(step);
       // Training goes on while the master is away; let the sender try (and fail) now and then.
       if (step % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
-      if (step === 150) fm.up();
+      if (step === 150) {
+        // The sender meets the outage before the master comes back, however slowly a loaded
+        // machine runs it.
+        await vi.waitFor(() => expect(fm.requests.some((r) => r.outcome === "down")).toBe(true), {
+          timeout: 20_000,
+          interval: 5,
+        });
+        fm.up();
+      }
     }
     await ctx.train.reportValidationMetrics(op.length, { validation_loss: 0.25 });
     await op.reportCompleted(0.25);
