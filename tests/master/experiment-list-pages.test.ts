@@ -8,6 +8,7 @@
  */
 import { afterEach, expect, test, vi } from "vitest";
 import type { ExperimentFilter } from "../../src/master/storage/store.js";
+import { nextPageAfter } from "../../src/protocol/api/paging.js";
 import type { ResourcePoolList } from "../../src/protocol/api/resource-pools.js";
 import {
   EXPERIMENT_PAGE,
@@ -46,9 +47,9 @@ async function readAll(query: string): Promise<{ ids: number[]; pages: number }>
     expect(res.status).toBe(200);
     ids.push(...res.body.experiments.map((e) => e.id));
     const limit = Number(new URLSearchParams(query).get("limit") ?? EXPERIMENT_PAGE);
-    if (res.body.next === null || (res.body.experiments.length < limit && !res.body.truncated))
-      return { ids, pages };
-    after = res.body.next;
+    const next = nextPageAfter(res.body, res.body.experiments.length, limit);
+    if (next === null) return { ids, pages };
+    after = next;
   }
 }
 

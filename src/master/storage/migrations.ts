@@ -155,9 +155,8 @@ const MIGRATIONS: Migration[] = [
   {
     // An experiment's config leaves its row for a table of its own, and the row gains what
     // lists of experiments and pools show of the config (searcher, metric, direction, resource
-    // pool): on SQLite, a list
-    // read every config (each up to hundreds of KB) to reach the columns after it, and every
-    // update of an experiment's progress rewrote its config.
+    // pool): on SQLite, a list read every config (each up to hundreds of KB) to reach the
+    // columns after it, and every update of an experiment's progress read its config again.
     version: 10,
     async up(db) {
       await db.schema

@@ -68,9 +68,9 @@ export interface ExperimentsTable {
 
 /**
  * An experiment's config, in a table of its own: it can be hundreds of KB (a
- * long categorical or `const`), and SQLite rewrites a row whole on every
- * update (the experiments row's progress, at every validation) and reads a
- * row's later columns by walking its earlier ones (a list of experiments).
+ * long categorical or `const`), and SQLite reads a row's earlier columns to
+ * reach its later ones (a list of experiments) and to rebuild it on every
+ * update (the experiments row's progress, at every validation).
  */
 export interface ExperimentConfigsTable {
   experiment_id: number;
