@@ -14,6 +14,9 @@ import type { Store } from "../../src/master/storage/store.js";
 
 export interface RealMaster {
   store: Store;
+  /** Where the master listens, and its admin token (for a CLI run against it). */
+  url: string;
+  token: string;
   /** Creates an experiment; resolves with its id and the time it was created (ms). */
   create(config: unknown, workdir: string): Promise<{ id: number; created: number }>;
   /**
@@ -43,6 +46,8 @@ export async function startRealMaster(
   const client = new MasterClient(master.url, token);
   return {
     store,
+    url: master.url,
+    token,
     async create(config, workdir) {
       const created = Date.now();
       const { id } = await client.request<{ id: number }>("POST", "/experiments", {

@@ -9,7 +9,7 @@ import { setTimeout } from "node:timers/promises";
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
 import type { ErrorBody } from "../protocol/api/errors.js";
 import { isErrorBody } from "../protocol/api/errors.js";
-import { readAllPages } from "../protocol/api/paging.js";
+import { EXPERIMENT_PAGE, readAllPages, TRIAL_PAGE } from "../protocol/api/paging.js";
 import type {
   CheckpointList,
   CheckpointSchema,
@@ -27,9 +27,9 @@ import type {
   TrialSummary,
   UserSchema,
 } from "../protocol/api/resources.js";
-import { EXPERIMENT_PAGE, TRIAL_PAGE } from "../protocol/api/resources.js";
+import { formatConfigErrors } from "../protocol/config/errors.js";
 import type { ConfigError } from "../protocol/config/index.js";
-import { formatConfigErrors } from "../protocol/config/index.js";
+import { type FetchedResponse, type FetchLike, httpFetch } from "../protocol/http-request.js";
 import { CliError } from "./errors.js";
 
 export type ExperimentAction = "pause" | "activate" | "cancel" | "kill";
@@ -68,7 +68,7 @@ export class MasterClient {
   constructor(
     readonly url: string,
     private readonly token: string | null,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly fetchImpl: FetchLike = httpFetch,
   ) {
     // A header could not carry it; the message must not show it either.
     if (token !== null && !isTokenText(token))
@@ -170,9 +170,15 @@ export class MasterClient {
   }
 
   /** One file of a checkpoint, as a byte stream. */
-  async checkpointFile(uuid: string, relativePath: string): Promise<ReadableStream<Uint8Array>> {
+  async checkpointFile(uuid: string, relativePath: string): Promise<AsyncIterable<Uint8Array>> {
     const encoded = relativePath.split("/").map(encodeURIComponent).join("/");
-    const res = await this.send("GET", `/checkpoints/${encodeURIComponent(uuid)}/files/${encoded}`);
+    const res = await this.send(
+      "GET",
+      `/checkpoints/${encodeURIComponent(uuid)}/files/${encoded}`,
+      undefined,
+      undefined,
+      { stream: true },
+    );
     if (!res.body) throw new CliError(`the master sent no bytes for ${relativePath}`);
     return res.body;
   }
@@ -231,10 +237,11 @@ export class MasterClient {
     path: string,
     body?: unknown,
     signal?: AbortSignal,
-  ): Promise<Response> {
+    how: { stream?: boolean } = {},
+  ): Promise<FetchedResponse> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sendOnce(method, path, body, signal);
+        return await this.sendOnce(method, path, body, signal, how);
       } catch (err) {
         const wait = method === "GET" && attempt < BUSY_ATTEMPTS ? busyWait(err) : null;
         if (wait === null || signal?.aborted) throw err;
@@ -248,17 +255,20 @@ export class MasterClient {
     path: string,
     body?: unknown,
     signal?: AbortSignal,
-  ): Promise<Response> {
+    how: { stream?: boolean } = {},
+  ): Promise<FetchedResponse> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
+    let res: FetchedResponse;
     try {
       res = await this.fetchImpl(`${this.url}/api/v1${path}`, {
         method,
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
+        ...how,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
       });
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -281,7 +291,12 @@ export class MasterClient {
     );
   }
 
-  private failure(body: ErrorBody, status: number, path: string, headers: Headers): ApiFailure {
+  private failure(
+    body: ErrorBody,
+    status: number,
+    path: string,
+    headers: FetchedResponse["headers"],
+  ): ApiFailure {
     const { code, message, details } = body.error;
     if (code === "TOO_MANY_REQUESTS" && isOpenRequestsLimit(details)) {
       const failure = new ApiFailure(message, code, status);
@@ -317,6 +332,13 @@ export class MasterClient {
 /** Tries of a read the master refuses as one of too many open at once: some 30 s in all. */
 const BUSY_ATTEMPTS = 30;
 
+/**
+ * A request whose connection stays silent this long fails (a master that
+ * accepted it and hangs): five minutes, as long as an answer or a chunk of a
+ * checkpoint file could take on a master that is slow but alive.
+ */
+const IDLE_TIMEOUT_MS = 300_000;
+
 /** The refusal of a caller's request past its bound of open requests (not a login's throttle). */
 function isOpenRequestsLimit(details: unknown): boolean {
   return typeof details === "object" && details !== null && "limit" in details;
@@ -351,13 +373,19 @@ export function indent(text: string, by = "  "): string {
 
 /** Why a request never got an answer, said for a person. */
 function unreachable(url: string, err: unknown): CliError {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  // node:http's errors carry their code; fetch's wrap it in their cause.
+  const failure = err as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const code = failure.code ?? failure.cause?.code;
   const reason =
-    cause?.code === "ECONNREFUSED"
+    code === "ECONNREFUSED"
       ? "connection refused"
-      : cause?.code === "ENOTFOUND"
+      : code === "ENOTFOUND"
         ? "unknown host"
-        : (cause?.code ?? cause?.message ?? (err as Error).message ?? String(err));
+        : (code ?? failure.cause?.message ?? failure.message ?? String(err));
   return new CliError(
     `cannot reach the master at ${url} (${reason}).\n` +
       "Start one with `pushtune master`, or point at another with --master URL or PUSHTUNE_MASTER.",

@@ -1,6 +1,7 @@
 /** What every command gets: the outside world (`Io`) and a way to reach the master. */
 import { ErrorList } from "../protocol/config/errors.js";
 import type { Rule } from "../protocol/config/fields.js";
+import { type FetchLike, httpFetch } from "../protocol/http-request.js";
 import { MasterClient } from "./client.js";
 import { type GlobalFlags, masterUrl, resolveToken } from "./connection.js";
 import { usageError } from "./errors.js";
@@ -13,7 +14,7 @@ export class CommandContext {
 
   constructor(
     readonly io: Io,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly fetchImpl: FetchLike = httpFetch,
   ) {}
 
   get style() {

@@ -4,7 +4,8 @@
  * as an opaque document, so it is checked before it is trusted.
  */
 import type { ExperimentConfig, LengthUnit } from "../protocol/config/types.js";
-import { adaptiveBracketRungs, rungLengths } from "../searcher/index.js";
+import { adaptiveBracketRungs } from "../searcher/adaptive-brackets.js";
+import { rungLengths } from "../searcher/asha-bracket.js";
 
 export function asExperimentConfig(config: unknown): ExperimentConfig | null {
   if (typeof config !== "object" || config === null) return null;

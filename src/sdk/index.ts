@@ -4,6 +4,8 @@
  * to run trial after trial in one process, and `FakeMaster` to test any of
  * them without a server.
  */
+
+export type { FetchedResponse, FetchLike } from "../protocol/http-request.js";
 export type { BackoffOptions } from "./backoff.js";
 export type { CheckpointMetadata } from "./checkpoint-storage.js";
 export {
@@ -27,7 +29,6 @@ export {
 } from "./errors.js";
 export type { ConfigOverrides } from "./experiment-config.js";
 export { localExperimentConfig } from "./experiment-config.js";
-export type { FetchedResponse, FetchLike } from "./http-request.js";
 export type { Metrics } from "./metrics.js";
 export type { Preemption } from "./preemption.js";
 export type {

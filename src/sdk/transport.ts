@@ -4,9 +4,9 @@
  * tested without a server.
  */
 import { isErrorBody } from "../protocol/api/errors.js";
+import { type FetchedResponse, type FetchLike, httpFetch } from "../protocol/http-request.js";
 import { clampTimerMs } from "../protocol/timers.js";
 import { codeForStatus, isErrorCode, RequestError, RetryableError } from "./errors.js";
-import { type FetchedResponse, type FetchLike, httpFetch } from "./http-request.js";
 
 export type HttpMethod = "GET" | "POST";
 

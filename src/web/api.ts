@@ -4,7 +4,7 @@
  * the tab and no longer.
  */
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
-import { readAllPages } from "../protocol/api/paging.js";
+import { EXPERIMENT_PAGE, readAllPages, TRIAL_PAGE } from "../protocol/api/paging.js";
 import type { ResourcePoolList } from "../protocol/api/resource-pools.js";
 import type {
   CheckpointList,
@@ -17,7 +17,6 @@ import type {
   TrialList,
   UserSchema,
 } from "../protocol/api/resources.js";
-import { EXPERIMENT_PAGE, TRIAL_PAGE } from "../protocol/api/resources.js";
 
 const TOKEN_KEY = "pushtune.token";
 

@@ -8,13 +8,9 @@
  */
 import { afterEach, expect, test, vi } from "vitest";
 import type { ExperimentFilter } from "../../src/master/storage/store.js";
-import { nextPageAfter } from "../../src/protocol/api/paging.js";
+import { EXPERIMENT_PAGE, nextPageAfter } from "../../src/protocol/api/paging.js";
 import type { ResourcePoolList } from "../../src/protocol/api/resource-pools.js";
-import {
-  EXPERIMENT_PAGE,
-  type ExperimentList,
-  PAGE_BYTES,
-} from "../../src/protocol/api/resources.js";
+import { type ExperimentList, PAGE_BYTES } from "../../src/protocol/api/resources.js";
 import { randomConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 

@@ -2,9 +2,7 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Command } from "commander";
 import type { CheckpointList } from "../../protocol/api/resources.js";
 import { compareCheckpoints } from "../checkpoint-location.js";
@@ -79,10 +77,7 @@ export function checkpointCommand(program: Command, ctx: CommandContext): void {
         await mkdir(dirname(target), { recursive: true });
         const body = await client.checkpointFile(uuid, rel);
         try {
-          await pipeline(
-            Readable.fromWeb(body as WebReadableStream<Uint8Array>),
-            createWriteStream(target),
-          );
+          await pipeline(body, createWriteStream(target));
         } catch (err) {
           // A part of a file (a full disk) is not left to pass for the checkpoint's.
           await rm(target, { force: true });

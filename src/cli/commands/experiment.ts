@@ -3,19 +3,18 @@ import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
 import { isEnded, NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
-import type { ExperimentAction } from "../client.js";
+import type { ExperimentAction, MasterClient } from "../client.js";
+import { readConfigFile } from "../config-file.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parseSeconds } from "../context.js";
 import { usageError } from "../errors.js";
 import { loadSummary, summaryJson } from "../experiment-summary.js";
-import { followExperiment } from "../follow/follow.js";
 import { describeSummary } from "../format/experiment-summary.js";
 import { describeExperiment, experimentTable } from "../format/experiments.js";
 import { printable } from "../format/printable.js";
 import { styleState } from "../format/style.js";
 import { sortTrials, trialTable } from "../format/trials.js";
 import { sleep } from "../io.js";
-import { readConfigFile } from "./preview.js";
 
 const DEFAULT_INTERVAL_SECONDS = 2;
 
@@ -64,9 +63,7 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
         ctx.print(`follow it with: pushtune experiment follow ${created.id}`);
         return;
       }
-      ctx.exitCode = await followExperiment(ctx, client, created.id, {
-        intervalMs: (flags.interval ?? DEFAULT_INTERVAL_SECONDS) * 1000,
-      });
+      ctx.exitCode = await follow(ctx, client, created.id, flags.interval);
     });
 
   exp
@@ -189,10 +186,23 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
       const id = parseId("experiment", idText);
       const flags = flagsOf<{ interval?: number }>(cmd);
       const client = await ctx.connect(flags);
-      ctx.exitCode = await followExperiment(ctx, client, id, {
-        intervalMs: (flags.interval ?? DEFAULT_INTERVAL_SECONDS) * 1000,
-      });
+      ctx.exitCode = await follow(ctx, client, id, flags.interval);
     });
+}
+
+/**
+ * `experiment follow`'s live view, every `intervalSeconds`; its exit status.
+ * Its renderer (and progress bars) load for the commands that follow, not at
+ * every start of the CLI.
+ */
+async function follow(
+  ctx: CommandContext,
+  client: MasterClient,
+  id: number,
+  intervalSeconds = DEFAULT_INTERVAL_SECONDS,
+): Promise<number> {
+  const { followExperiment } = await import("../follow/follow.js");
+  return followExperiment(ctx, client, id, { intervalMs: intervalSeconds * 1000 });
 }
 
 /** Polls until the experiment has ended; null when Ctrl-C came first. */

@@ -7,14 +7,12 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
-import { experimentConfigToInput } from "../../protocol/config/to-input.js";
-import { configToYaml } from "../../protocol/config/write-yaml.js";
+import { readConfigFile } from "../config-file.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { CliError } from "../errors.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
-import { readConfigFile } from "./preview.js";
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
@@ -47,6 +45,11 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
       const e = await client.experiment(id);
       const config = asExperimentConfig(e.config);
       if (!config) throw new CliError(`experiment ${id}'s config is not one this CLI can read`);
+      // The YAML writer loads for this command, not at every start of the CLI.
+      const [{ experimentConfigToInput }, { configToYaml }] = await Promise.all([
+        import("../../protocol/config/to-input.js"),
+        import("../../protocol/config/write-yaml.js"),
+      ]);
       ctx.io.out(configToYaml(experimentConfigToInput(config)));
     });
 

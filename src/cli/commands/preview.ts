@@ -1,33 +1,9 @@
 /** `pushtune preview CONFIG`: the search's plan before a slot is spent. */
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { formatConfigErrors, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import { EXPERIMENT_SEED } from "../../protocol/config/sections.js";
-import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { formatPreview, previewSearch, previewUnavailable } from "../../searcher/index.js";
+import { readConfigFile } from "../config-file.js";
 import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
-
-export async function readConfigFile(
-  path: string,
-): Promise<{ config: ExperimentConfig; text: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new CliError(
-      `cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      2,
-    );
-  }
-  const result = parseExperimentConfigYaml(text);
-  if (!result.ok)
-    throw new CliError(
-      `${path} is not a valid experiment config:\n${formatConfigErrors(result.errors)}`,
-      2,
-    );
-  return { config: result.config, text };
-}
 
 export function previewCommand(program: Command, ctx: CommandContext): void {
   program
@@ -46,6 +22,10 @@ export function previewCommand(program: Command, ctx: CommandContext): void {
         throw new CliError(`--metric must be "constant" or "random", got "${opts.metric}"`, 2);
       }
       const { config } = await readConfigFile(path);
+      // The searchers load for the command that runs one, not at every start of the CLI.
+      const { formatPreview, previewSearch, previewUnavailable } = await import(
+        "../../searcher/index.js"
+      );
       // Exit 1, not 0: no plan is printed, and a script reading --json must not take it for one.
       const unavailable = previewUnavailable(config);
       if (unavailable !== null) throw new CliError(unavailable, 1);

@@ -8,7 +8,7 @@ import cliProgress from "cli-progress";
 import type { ExperimentDetail, TrialSummary } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { formatLength } from "../../searcher/index.js";
+import { formatLength } from "../../searcher/format-preview.js";
 import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
 import { NO_STYLE, type Style, styleState } from "../format/style.js";

@@ -1,7 +1,7 @@
 /** Experiments as a table (`experiment list`) and as a description (`experiment describe`). */
 import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
-import { formatLength } from "../../searcher/index.js";
+import { formatLength } from "../../searcher/format-preview.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { NO_STYLE, type Style, styleStateCell } from "./style.js";
 import { type Column, type Field, renderFields, renderTable } from "./table.js";

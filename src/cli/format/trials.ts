@@ -3,7 +3,7 @@ import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js";
 import type { LengthUnit } from "../../protocol/config/types.js";
-import { formatLength } from "../../searcher/index.js";
+import { formatLength } from "../../searcher/format-preview.js";
 import { usageError } from "../errors.js";
 import { NO_STYLE, type Style, styleStateCell } from "./style.js";
 import { type Column, type Field, renderFields, renderTable } from "./table.js";

@@ -1,8 +1,24 @@
 /**
  * How a reader pages through a cursor-paged list (metrics, logs, trials) and
  * how often a live view reads one again: the same rules for the CLI and the
- * web UI.
+ * web UI. Free of schema code: a command that only reads pages loads no
+ * schema library.
  */
+
+/**
+ * Most experiments one page of `GET /experiments` holds, and its default
+ * `limit`. The page's size bound counts the text a summary shows (name,
+ * metric, end reason); the rest of a summary is some 400 bytes.
+ */
+export const EXPERIMENT_PAGE = 1000;
+
+/**
+ * Most trials one page of `GET /experiments/{id}/trials` holds, and its
+ * default `limit`. The page's size bound counts hyperparameters only (the
+ * part that can be hundreds of KB); the rest of a summary is some 500 bytes,
+ * so 1000 of them add at most about half a MB to a page's PAGE_BYTES.
+ */
+export const TRIAL_PAGE = 1000;
 
 /** A page's cursor: MetricSeries, LogPage, TrialList. */
 export interface CursorPage {

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from "typebox";
 import { Cursor, FiniteNumber } from "./common.js";
+import { EXPERIMENT_PAGE, TRIAL_PAGE } from "./paging.js";
 import { MetricGroupSchema } from "./push.js";
 import { RUN_STATES } from "./run-states.js";
 
@@ -91,13 +92,6 @@ export const ExperimentDetail = Type.Evaluate(
 );
 export type ExperimentDetail = Static<typeof ExperimentDetail>;
 
-/**
- * Most experiments one page of `GET /experiments` holds, and its default
- * `limit`. The page's size bound counts the text a summary shows (name,
- * metric, end reason); the rest of a summary is some 400 bytes.
- */
-export const EXPERIMENT_PAGE = 1000;
-
 /** `state`: a comma-separated list of states; all of them when omitted. */
 export const ExperimentListQuery = Type.Object({
   state: Type.Optional(Type.String()),
@@ -148,14 +142,6 @@ export const TrialSummary = Type.Object({
   endReason: Nullable(Type.String()),
 });
 export type TrialSummary = Static<typeof TrialSummary>;
-
-/**
- * Most trials one page of `GET /experiments/{id}/trials` holds, and its
- * default `limit`. The page's size bound counts hyperparameters only (the
- * part that can be hundreds of KB); the rest of a summary is some 500 bytes,
- * so 1000 of them add at most about half a MB to a page's PAGE_BYTES.
- */
-export const TRIAL_PAGE = 1000;
 
 export const TrialsQuery = Type.Object({
   after: Type.Optional(Cursor),

@@ -4,10 +4,10 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { CursorQuery, ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import { ApiError } from "../../../protocol/api/errors.js";
+import { EXPERIMENT_PAGE } from "../../../protocol/api/paging.js";
 import {
   CheckpointList,
   CreateExperimentBody,
-  EXPERIMENT_PAGE,
   ExperimentDetail,
   ExperimentList,
   ExperimentListQuery,

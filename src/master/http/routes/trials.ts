@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
+import { TRIAL_PAGE } from "../../../protocol/api/paging.js";
 import type { TrialList, TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
@@ -9,7 +10,6 @@ import {
   LogsQuery,
   MetricSeries,
   MetricsQuery,
-  TRIAL_PAGE,
   TrialDetail,
 } from "../../../protocol/api/resources.js";
 import { logKey } from "../../app/effects.js";
