@@ -51,7 +51,8 @@ const EMOJI =
   /^(?:\p{Emoji_Presentation}|\p{Regional_Indicator}|\p{Extended_Pictographic}.*\uFE0F)/su;
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+/** Made at the first text that is not plain ASCII: making one loads ICU's break rules, some 10 ms. */
+let segmenter: Intl.Segmenter | undefined;
 
 function isWide(cp: number): boolean {
   let lo = 0;
@@ -83,6 +84,7 @@ function clusterWidth(cluster: string): number {
 
 /** The grapheme clusters of `text` with the columns each takes. */
 export function* clusters(text: string): Generator<{ text: string; width: number }> {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const { segment } of segmenter.segment(text))
     yield { text: segment, width: clusterWidth(segment) };
 }
