@@ -16,6 +16,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { fmt } from "./support/bench-master.js";
 import { startRealMaster } from "./support/real-master.js";
 
@@ -121,4 +122,4 @@ export async function run(): Promise<Record<string, number>> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();

@@ -3,9 +3,9 @@
  * loaded the schema library (TypeBox, some 370 files), the YAML parser and
  * every searcher, and asked the master through the global `fetch` (undici:
  * about 50 ms to load, and the process stayed up some 110 ms after its last
- * answer): `pushtune experiment list` took 0.59 s against 0.2 s now
- * (`npm run bench`, cli-start). A command loads what it uses: the config
- * parser for the commands that read a config, the searchers for preview.
+ * answer): `pushtune experiment list` took three times as long as it does
+ * now (bench/cli-start.ts). A command loads what it uses: the config parser
+ * for the commands that read a config, the searchers for preview.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
