@@ -9,7 +9,12 @@ import { setTimeout } from "node:timers/promises";
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
 import type { ErrorBody } from "../protocol/api/errors.js";
 import { isErrorBody } from "../protocol/api/errors.js";
-import { EXPERIMENT_PAGE, readAllPages, TRIAL_PAGE } from "../protocol/api/paging.js";
+import {
+  CHECKPOINT_PAGE,
+  EXPERIMENT_PAGE,
+  readAllPages,
+  TRIAL_PAGE,
+} from "../protocol/api/paging.js";
 import type {
   CheckpointList,
   CheckpointSchema,
@@ -157,12 +162,24 @@ export class MasterClient {
     return this.request("GET", `/trials/${trialId}/logs${qs}`, undefined, signal);
   }
 
-  experimentCheckpoints(experimentId: number): Promise<CheckpointList> {
-    return this.request("GET", `/experiments/${experimentId}/checkpoints`);
+  /** An experiment's kept checkpoints, in the order they were taken, read page by page. */
+  experimentCheckpoints(experimentId: number): Promise<{ checkpoints: CheckpointSchema[] }> {
+    return this.checkpoints(`/experiments/${experimentId}/checkpoints`);
   }
 
-  trialCheckpoints(trialId: number): Promise<CheckpointList> {
-    return this.request("GET", `/trials/${trialId}/checkpoints`);
+  /** A trial's kept checkpoints, in the order they were taken, read page by page. */
+  trialCheckpoints(trialId: number): Promise<{ checkpoints: CheckpointSchema[] }> {
+    return this.checkpoints(`/trials/${trialId}/checkpoints`);
+  }
+
+  private async checkpoints(path: string): Promise<{ checkpoints: CheckpointSchema[] }> {
+    const { rows } = await readAllPages(
+      (after) =>
+        this.requestSized<CheckpointList>("GET", `${path}?after=${after}&limit=${CHECKPOINT_PAGE}`),
+      (page) => page.checkpoints,
+      CHECKPOINT_PAGE,
+    );
+    return { checkpoints: rows };
   }
 
   checkpoint(uuid: string): Promise<CheckpointSchema> {

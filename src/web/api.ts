@@ -4,10 +4,16 @@
  * the tab and no longer.
  */
 import type { AshaRungs, ValidationColumns } from "../protocol/api/charts.js";
-import { EXPERIMENT_PAGE, readAllPages, TRIAL_PAGE } from "../protocol/api/paging.js";
+import {
+  CHECKPOINT_PAGE,
+  EXPERIMENT_PAGE,
+  readAllPages,
+  TRIAL_PAGE,
+} from "../protocol/api/paging.js";
 import type { ResourcePoolList } from "../protocol/api/resource-pools.js";
 import type {
   CheckpointList,
+  CheckpointSchema,
   ExperimentDetail,
   ExperimentList,
   LogPage,
@@ -127,6 +133,24 @@ const query = (params: Record<string, string | number | undefined>) => {
 
 export type ExperimentAction = "pause" | "activate" | "cancel" | "kill";
 
+/** Every page of a list of checkpoints at `path`. */
+async function checkpointPages(
+  path: string,
+  params: { includeDeleted?: "true" },
+  signal?: AbortSignal,
+): Promise<{ checkpoints: CheckpointSchema[]; bytes: number }> {
+  const { rows, bytes } = await readAllPages(
+    (after) =>
+      callSized<CheckpointList>(
+        `${path}${query({ ...params, after, limit: CHECKPOINT_PAGE })}`,
+        signal,
+      ),
+    (page) => page.checkpoints,
+    CHECKPOINT_PAGE,
+  );
+  return { checkpoints: rows, bytes };
+}
+
 export const api = {
   login: (username: string, password: string) =>
     call<TokenResponse>("POST", "/auth/login", { body: { username, password }, token: null }),
@@ -180,14 +204,14 @@ export const api = {
     params: { after?: number; tail?: number; limit?: number; waitSeconds?: number },
     signal?: AbortSignal,
   ) => call<LogPage>("GET", `/trials/${trialId}/logs${query(params)}`, { signal }),
+  /** A trial's kept checkpoints, read page by page, and the size of the pages read. */
   checkpoints: (trialId: number, signal?: AbortSignal) =>
-    call<CheckpointList>("GET", `/trials/${trialId}/checkpoints`, { signal }),
+    checkpointPages(`/trials/${trialId}/checkpoints`, {}, signal),
   resourcePools: (signal?: AbortSignal) =>
     call<ResourcePoolList>("GET", "/resource-pools", { signal }),
+  /** Every checkpoint of an experiment, deleted ones too, read page by page, and the size of the pages read. */
   experimentCheckpoints: (experimentId: number, signal?: AbortSignal) =>
-    call<CheckpointList>("GET", `/experiments/${experimentId}/checkpoints?includeDeleted=true`, {
-      signal,
-    }),
+    checkpointPages(`/experiments/${experimentId}/checkpoints`, { includeDeleted: "true" }, signal),
   fork: (experimentId: number, configYaml: string) =>
     call<ExperimentDetail>("POST", `/experiments/${experimentId}/fork`, { body: { configYaml } }),
   continueTrial: (trialId: number, length: number) =>

@@ -3,9 +3,11 @@
  * bound (PAGE_BYTES): `trial logs` prints every line, `trial compare` finds a
  * best validation that lies beyond the first page, and `trial list`,
  * `experiment describe` and `experiment follow` see every trial of an
- * experiment whose trials carry a long constant, and `experiment list` every
- * experiment of a list whose pages long names cut short.
+ * experiment whose trials carry a long constant, `experiment list` every
+ * experiment of a list whose pages long names cut short, and `checkpoint
+ * list` every checkpoint of pages long metadata cut short.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
 import { ashaConfig } from "../master/support/configs.js";
@@ -130,5 +132,32 @@ describe("pages cut short by size", () => {
     expect(list.code).toBe(0);
     const listed = parseJson<{ experiments: { id: number }[] }>(list).experiments.map((e) => e.id);
     expect(listed.filter((id) => ids.includes(id))).toEqual(ids);
+  });
+
+  it("checkpoint list lists every checkpoint of an experiment and of a trial whose pages are cut short", async () => {
+    // Metadata of 0.4 PAGE_BYTES: two fill a page.
+    const uuids: string[] = [];
+    const trial = (await m.tm.store.getTrial(trialId))!;
+    for (let i = 0; i < 5; i++) {
+      const c = await m.tm.store.addCheckpoint({
+        uuid: randomUUID(),
+        trialId,
+        experimentId: trial.experimentId,
+        runId: trial.runId,
+        stepsCompleted: 1000 + i,
+        resources: { "model.bin": 10 },
+        metadata: { note: `${i}`.padEnd(0.4 * PAGE_BYTES, "c") },
+      });
+      uuids.push(c.uuid);
+    }
+    for (const args of [[String(trial.experimentId)], ["--trial", String(trialId)]]) {
+      const list = await runCli(["checkpoint", "list", ...args, "--json"], { env: m.env });
+      expect(list.code).toBe(0);
+      const listed = parseJson<{ checkpoints: { uuid: string }[] }>(list).checkpoints;
+      // Listed newest first.
+      expect(listed.map((c) => c.uuid).filter((u) => uuids.includes(u))).toEqual(
+        [...uuids].reverse(),
+      );
+    }
   });
 });

@@ -2,9 +2,11 @@
  * The web UI reads on past a page the master cut short to stay within its
  * size bound (PAGE_BYTES): a finished trial's charts hold every point, on its
  * page and in a comparison, an experiment's page lists every trial when
- * its trials carry a long constant, and the list of experiments every
- * experiment when long names fill its pages.
+ * its trials carry a long constant, the list of experiments every
+ * experiment when long names fill its pages, and an experiment's and a
+ * trial's checkpoints every checkpoint when long metadata fills their pages.
  */
+import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { PAGE_BYTES } from "../../src/protocol/api/resources.js";
 import { randomConfig } from "../master/support/configs.js";
@@ -97,6 +99,40 @@ test(
     await page.goto(`${tm.url}#/experiments`);
     const rows = () => page.locator("tr[data-experiment]").count();
     await expect.poll(rows, { timeout: 20_000 }).toBe(3);
+  },
+  BROWSER_TEST_TIMEOUT,
+);
+
+test(
+  "an experiment's checkpoints and a trial's list every checkpoint of a list read over pages cut short",
+  async () => {
+    const tm = await ui.master({ slots: 1 });
+    const { experimentId } = await ui.seed({ trials: 1, points: 2 });
+    const [trial] = await tm.store.listTrials({ experimentId });
+    // Metadata of 0.4 PAGE_BYTES: two fill a page.
+    const uuids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await tm.store.addCheckpoint({
+        uuid: randomUUID(),
+        trialId: trial!.id,
+        experimentId,
+        runId: trial!.runId,
+        stepsCompleted: 100 + i,
+        resources: { "model.bin": 10 },
+        metadata: { note: `${i}`.padEnd(0.4 * PAGE_BYTES, "c") },
+      });
+      uuids.push(c.uuid);
+    }
+    await tm.store.markCheckpointsDeleted([uuids[0]!]);
+    const { page } = await ui.browser();
+    await page.goto(`${tm.url}#/experiments/${experimentId}`);
+    await page.locator(".experiment-page[data-ready]").waitFor();
+    await page.getByText("Checkpoints", { exact: true }).click();
+    const panel = page.locator(".experiment-checkpoints");
+    await expect.poll(() => panel.getAttribute("data-checkpoints"), { timeout: 20_000 }).toBe("5");
+    await page.goto(`${tm.url}#/trials/${trial!.id}`);
+    const kept = page.locator("table.checkpoints tbody tr");
+    await expect.poll(() => kept.count(), { timeout: 20_000 }).toBe(4);
   },
   BROWSER_TEST_TIMEOUT,
 );

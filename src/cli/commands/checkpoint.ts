@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
-import type { CheckpointList } from "../../protocol/api/resources.js";
+import type { CheckpointSchema } from "../../protocol/api/resources.js";
 import { compareCheckpoints } from "../checkpoint-location.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId } from "../context.js";
@@ -36,7 +36,7 @@ export function checkpointCommand(program: Command, ctx: CommandContext): void {
         );
       const client = await ctx.connect(flags);
       let experimentId: number;
-      let list: CheckpointList;
+      let list: { checkpoints: CheckpointSchema[] };
       if (flags.trial !== undefined) {
         const trialId = parseId("trial", flags.trial);
         list = await client.trialCheckpoints(trialId);

@@ -3,7 +3,7 @@ import type { Selectable } from "kysely";
 import { chunks, type Db, toDate, toJsonText } from "./codec.js";
 import { reusedQuery } from "./reused-query.js";
 import type { CheckpointsTable } from "./schema.js";
-import type { CheckpointRow, Store } from "./store.js";
+import type { CheckpointFilter, CheckpointRow, Store } from "./store.js";
 
 const UUIDS_PER_UPDATE = 500;
 
@@ -55,12 +55,9 @@ export async function getCheckpoint(db: Db, uuid: string): Promise<CheckpointRow
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
-/** In the order they were added; DELETED ones only when asked for. */
-export async function listCheckpoints(
-  db: Db,
-  filter: { experimentId?: number; trialId?: number; includeDeleted?: boolean },
-): Promise<CheckpointRow[]> {
-  let query = db.selectFrom("checkpoints").selectAll().orderBy("id");
+/** The checkpoints `filter` picks, in the order they were added. */
+function checkpointsOf(db: Db, filter: CheckpointFilter) {
+  let query = db.selectFrom("checkpoints").orderBy("id");
   if (filter.experimentId !== undefined) {
     query = query.where("experiment_id", "=", filter.experimentId);
   }
@@ -68,7 +65,32 @@ export async function listCheckpoints(
   if (!filter.includeDeleted) {
     query = query.where("state", "=", "ACTIVE" satisfies CheckpointRow["state"]);
   }
-  return (await query.execute()).map(toCheckpoint);
+  if (filter.after !== undefined) query = query.where("id", ">", filter.after);
+  return filter.limit === undefined ? query : query.limit(filter.limit);
+}
+
+/** In the order they were added; DELETED ones only when asked for. */
+export async function listCheckpoints(db: Db, filter: CheckpointFilter): Promise<CheckpointRow[]> {
+  if (filter.limit !== undefined && filter.limit <= 0) return [];
+  return (await checkpointsOf(db, filter).selectAll().execute()).map(toCheckpoint);
+}
+
+export async function listCheckpointSizes(
+  db: Db,
+  filter: CheckpointFilter,
+): Promise<{ id: number; bytes: number }[]> {
+  if (filter.limit !== undefined && filter.limit <= 0) return [];
+  const rows = await checkpointsOf(db, filter)
+    .select((eb) => [
+      "id",
+      eb(
+        eb.fn<number>("octet_length", ["resources"]),
+        "+",
+        eb.fn<number>("octet_length", ["metadata"]),
+      ).as("bytes"),
+    ])
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
 }
 
 /** Unknown uuids are ignored. Runs inside the caller's transaction. */

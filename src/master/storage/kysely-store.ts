@@ -18,6 +18,7 @@ import * as searcherEvents from "./searcher-event-repo.js";
 import type {
   AllocationRow,
   AllocationStub,
+  CheckpointFilter,
   CheckpointRow,
   DeletedExperiment,
   ExperimentFilter,
@@ -357,12 +358,12 @@ export class KyselyStore implements Store {
     return checkpoints.getCheckpoint(this.#db, uuid);
   }
 
-  listCheckpoints(filter: {
-    experimentId?: number;
-    trialId?: number;
-    includeDeleted?: boolean;
-  }): Promise<CheckpointRow[]> {
+  listCheckpoints(filter: CheckpointFilter): Promise<CheckpointRow[]> {
     return checkpoints.listCheckpoints(this.#db, filter);
+  }
+
+  listCheckpointSizes(filter: CheckpointFilter): Promise<{ id: number; bytes: number }[]> {
+    return checkpoints.listCheckpointSizes(this.#db, filter);
   }
 
   markCheckpointsDeleted(uuids: string[]): Promise<void> {

@@ -212,6 +212,17 @@ export interface LogLine {
   line: string;
 }
 
+export interface CheckpointFilter {
+  experimentId?: number;
+  trialId?: number;
+  /** Also those the keep policy deleted. */
+  includeDeleted?: boolean;
+  /** Only checkpoints stored after the one with this row id (a page's cursor). */
+  after?: number;
+  /** At most this many, the first in the order they were stored. */
+  limit?: number;
+}
+
 export interface TrialFilter {
   experimentId: number;
   states?: TrialState[];

@@ -11,6 +11,7 @@ import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/t
 import type {
   AllocationRow,
   AllocationStub,
+  CheckpointFilter,
   CheckpointRow,
   CustomSearcherEventRow,
   DeletedExperiment,
@@ -264,11 +265,13 @@ export interface Store {
     input: Omit<CheckpointRow, "state" | "createdAt" | "sizeBytes">,
   ): Promise<CheckpointRow>;
   getCheckpoint(uuid: string): Promise<CheckpointRow | null>;
-  listCheckpoints(filter: {
-    experimentId?: number;
-    trialId?: number;
-    includeDeleted?: boolean;
-  }): Promise<CheckpointRow[]>;
+  listCheckpoints(filter: CheckpointFilter): Promise<CheckpointRow[]>;
+  /**
+   * The row ids and sizes (UTF-8 bytes of resources and metadata, JSON text)
+   * of the checkpoints `listCheckpoints` gives for the same filter, in the
+   * same order: a page is sized before it is read.
+   */
+  listCheckpointSizes(filter: CheckpointFilter): Promise<{ id: number; bytes: number }[]>;
   markCheckpointsDeleted(uuids: string[]): Promise<void>;
 
   // logs

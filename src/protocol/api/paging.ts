@@ -20,7 +20,15 @@ export const EXPERIMENT_PAGE = 1000;
  */
 export const TRIAL_PAGE = 1000;
 
-/** A page's cursor: MetricSeries, LogPage, TrialList. */
+/**
+ * Most checkpoints one page of `GET /experiments/{id}/checkpoints` or `GET
+ * /trials/{id}/checkpoints` holds, and its default `limit`. The page's size
+ * bound counts resources and metadata (what grows with a checkpoint's files
+ * and a user's fields); the rest of a checkpoint is some 250 bytes.
+ */
+export const CHECKPOINT_PAGE = 1000;
+
+/** A page's cursor: MetricSeries, LogPage, TrialList, CheckpointList. */
 export interface CursorPage {
   next: number | null;
   truncated: boolean;

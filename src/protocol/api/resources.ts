@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from "typebox";
 import { Cursor, FiniteNumber } from "./common.js";
-import { EXPERIMENT_PAGE, TRIAL_PAGE } from "./paging.js";
+import { CHECKPOINT_PAGE, EXPERIMENT_PAGE, TRIAL_PAGE } from "./paging.js";
 import { MetricGroupSchema } from "./push.js";
 import { RUN_STATES } from "./run-states.js";
 
@@ -278,7 +278,27 @@ export const CheckpointSchema = Type.Object({
 });
 export type CheckpointSchema = Static<typeof CheckpointSchema>;
 
-export const CheckpointList = Type.Object({ checkpoints: Type.Array(CheckpointSchema) });
+const checkpointPaging = {
+  after: Type.Optional(Cursor),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHECKPOINT_PAGE })),
+};
+export const CheckpointsQuery = Type.Object(checkpointPaging, { additionalProperties: false });
+/** `includeDeleted=true`: also those the keep policy deleted (state DELETED, files gone). */
+export const ExperimentCheckpointsQuery = Type.Object(
+  { ...checkpointPaging, includeDeleted: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+/**
+ * Checkpoints in the order they were taken, after cursor `after`. `next` and
+ * `truncated` as in MetricSeries: the page stops short of `limit` checkpoints
+ * to stay within PAGE_BYTES of resources and metadata; read on from `next`.
+ */
+export const CheckpointList = Type.Object({
+  checkpoints: Type.Array(CheckpointSchema),
+  next: Nullable(Type.Integer()),
+  truncated: Type.Boolean(),
+});
 export type CheckpointList = Static<typeof CheckpointList>;
 
 export const PreviewBody = Type.Object(

@@ -7,6 +7,7 @@
  */
 import { useMemo, useState } from "preact/hooks";
 import { compareCheckpoints } from "../../protocol/api/checkpoint-order.js";
+import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote } from "../components/badges.js";
@@ -55,7 +56,7 @@ function CheckpointsTable(props: {
 }) {
   const list = usePoll(
     (signal) => api.experimentCheckpoints(props.experimentId, signal),
-    props.live ? 10_000 : 60_000,
+    (last) => rereadGapMs(last.bytes, props.live ? 10_000 : 60_000),
     [props.experimentId],
   );
   const [keptOnly, setKeptOnly] = useState(false);

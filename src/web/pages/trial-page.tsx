@@ -6,6 +6,7 @@
 import { useEffect } from "preact/hooks";
 import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
+import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
@@ -114,7 +115,11 @@ export function TrialPage(props: { id: number }) {
   const t = trial.data;
   const finished = !!t && isTerminal(t.state);
   const metrics = useTrialMetrics(id, finished);
-  const checkpoints = usePoll((signal) => api.checkpoints(id, signal), 5000, [id]);
+  const checkpoints = usePoll(
+    (signal) => api.checkpoints(id, signal),
+    (last) => rereadGapMs(last.bytes, 5000),
+    [id],
+  );
   // Only the experiment's config tells a nested group of hyperparameters from
   // one whose value is a mapping; a config never changes, so it is read rarely.
   const experimentId = t?.experimentId;

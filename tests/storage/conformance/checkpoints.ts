@@ -122,4 +122,69 @@ export function checkpointTests(ctx: ConformanceContext): void {
     await store.markCheckpointsDeleted(many);
     expect(await store.listCheckpoints({ trialId: trial.id })).toEqual([]);
   });
+
+  test("a page of checkpoints: after and limit pick it, and its sizes are resources and metadata in UTF-8 bytes", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const t1 = await newTrial(store, experiment, 1);
+    const t2 = await newTrial(store, experiment, 2);
+    const added = [
+      await addCheckpoint(store, t1, 100),
+      await store.addCheckpoint({
+        uuid: randomUUID(),
+        trialId: t2.id,
+        experimentId: experiment.id,
+        runId: 0,
+        stepsCompleted: 10,
+        resources: { "größe/model.bin": 7, "ünï.json": 2 },
+        metadata: { note: "é".repeat(5000), nested: { ok: true } },
+      }),
+      await addCheckpoint(store, t1, 200),
+      await addCheckpoint(store, t2, 20),
+    ];
+    await addCheckpoint(store, await newTrial(store, await newExperiment(store)), 1);
+    await store.markCheckpointsDeleted([added[2]!.uuid]);
+    const all = { experimentId: experiment.id, includeDeleted: true };
+    const sizes = await store.listCheckpointSizes(all);
+    expect(sizes.map((s) => s.bytes)).toEqual(
+      added.map(
+        (c) =>
+          Buffer.byteLength(JSON.stringify(c.resources)) +
+          Buffer.byteLength(JSON.stringify(c.metadata)),
+      ),
+    );
+    const ids = sizes.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const uuids = (rows: { uuid: string }[]) => rows.map((r) => r.uuid);
+    expect(uuids(await store.listCheckpoints({ ...all, limit: 2 }))).toEqual(
+      uuids(added.slice(0, 2)),
+    );
+    expect(uuids(await store.listCheckpoints({ ...all, after: ids[1]!, limit: 1 }))).toEqual([
+      added[2]!.uuid,
+    ]);
+    expect(
+      uuids(await store.listCheckpoints({ experimentId: experiment.id, after: ids[1]! })),
+    ).toEqual([added[3]!.uuid]);
+    expect(uuids(await store.listCheckpoints({ trialId: t2.id, after: ids[1]! }))).toEqual([
+      added[3]!.uuid,
+    ]);
+    expect(await store.listCheckpoints({ ...all, limit: 0 })).toEqual([]);
+    for (const filter of [
+      { experimentId: experiment.id },
+      { trialId: t1.id, includeDeleted: true },
+      { ...all, after: ids[0]!, limit: 2 },
+      { ...all, limit: 0 },
+    ]) {
+      const rows = await store.listCheckpoints(filter);
+      const page = await store.listCheckpointSizes(filter);
+      expect(page.length).toBe(rows.length);
+      expect(page.map((s) => s.bytes)).toEqual(
+        rows.map(
+          (c) =>
+            Buffer.byteLength(JSON.stringify(c.resources)) +
+            Buffer.byteLength(JSON.stringify(c.metadata)),
+        ),
+      );
+    }
+  });
 }

@@ -8,6 +8,7 @@ import { EXPERIMENT_PAGE } from "../../../protocol/api/paging.js";
 import {
   CheckpointList,
   CreateExperimentBody,
+  ExperimentCheckpointsQuery,
   ExperimentDetail,
   ExperimentList,
   ExperimentListQuery,
@@ -25,8 +26,8 @@ import {
 } from "../../app/principal.js";
 import { sizedPage } from "../../app/sized-page.js";
 import type { ExperimentState } from "../../storage/store.js";
-import { checkpointView, experimentDetail, experimentSummary, type OwnerView } from "../views.js";
-import { metricPage } from "./sized-pages.js";
+import { experimentDetail, experimentSummary, type OwnerView } from "../views.js";
+import { checkpointPage, metricPage } from "./sized-pages.js";
 import { trialPage } from "./trials.js";
 
 const errors = ErrorResponses;
@@ -178,30 +179,15 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
       schema: {
         tags,
         params: IdParams,
-        // `includeDeleted=true`: also those the keep policy deleted (state DELETED, files gone).
-        querystring: Type.Object(
-          { includeDeleted: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
+        querystring: ExperimentCheckpointsQuery,
         response: { 200: CheckpointList, ...errors },
       },
     },
     async (req) => {
       requireUser(req.principal);
       const exp = await master.experiments.get(req.params.id);
-      const metrics = await master.experiments.validationMetrics(
-        exp.id,
-        exp.config.searcher.metric,
-      );
-      const rows = await store.listCheckpoints({
-        experimentId: exp.id,
-        includeDeleted: req.query.includeDeleted === true,
-      });
-      return {
-        checkpoints: rows.map((c) =>
-          checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
-        ),
-      };
+      const { after, limit, includeDeleted } = req.query;
+      return checkpointPage(master, exp, { includeDeleted: includeDeleted === true }, after, limit);
     },
   );
 

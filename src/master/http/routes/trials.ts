@@ -6,6 +6,7 @@ import { TRIAL_PAGE } from "../../../protocol/api/paging.js";
 import type { TrialList, TrialSummary } from "../../../protocol/api/resources.js";
 import {
   CheckpointList,
+  CheckpointsQuery,
   LogPage,
   LogsQuery,
   MetricSeries,
@@ -18,8 +19,8 @@ import { requireTrialReader } from "../../app/principal.js";
 import { sizedPage } from "../../app/sized-page.js";
 import type { TrialRow } from "../../storage/store.js";
 import { clientGone } from "../server.js";
-import { allocationSummary, checkpointView, logLine, trialSummary } from "../views.js";
-import { metricPage } from "./sized-pages.js";
+import { allocationSummary, logLine, trialSummary } from "../views.js";
+import { checkpointPage, metricPage } from "./sized-pages.js";
 
 const errors = ErrorResponses;
 const tags = ["trials"];
@@ -141,21 +142,20 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
 
   app.get(
     "/trials/:id/checkpoints",
-    { schema: { tags, params: IdParams, response: { 200: CheckpointList, ...errors } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: CheckpointsQuery,
+        response: { 200: CheckpointList, ...errors },
+      },
+    },
     async (req) => {
       requireTrialReader(req.principal, req.params.id);
       const trial = await master.push.trial(req.params.id);
       const exp = await master.experiments.get(trial.experimentId);
-      const metrics = await master.experiments.validationMetrics(
-        exp.id,
-        exp.config.searcher.metric,
-      );
-      const rows = await store.listCheckpoints({ trialId: trial.id });
-      return {
-        checkpoints: rows.map((c) =>
-          checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
-        ),
-      };
+      const { after, limit } = req.query;
+      return checkpointPage(master, exp, { trialId: trial.id }, after, limit);
     },
   );
 }
