@@ -7,7 +7,7 @@
  * 20,000 checkpoints of ten files each were 13.4 MB in 0.7 s an answer.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import type { CheckpointRow } from "../../src/master/storage/store.js";
 import { CHECKPOINT_PAGE, nextPageAfter } from "../../src/protocol/api/paging.js";
 import { type CheckpointList, PAGE_BYTES } from "../../src/protocol/api/resources.js";
@@ -99,6 +99,36 @@ test("a trial's checkpoints come in pages the same way", async () => {
     uuids: uuidsOf(ofTrial(trials[1]!).slice(1)),
     pages: [2],
   });
+});
+
+test("a checkpoint shows the validation at its step, read for the page's trials only", async () => {
+  // Trial 1's first checkpoint is at step 1, trial 2's second at step 4.
+  for (const [t, step, loss] of [
+    [trials[0]!, 1, 0.5],
+    [trials[1]!, 4, 0.25],
+  ] as const) {
+    await tm.store.addMetrics(t, 0, [
+      {
+        group: "validation",
+        stepsCompleted: step,
+        metrics: { validation_loss: loss },
+        reportTime: new Date(),
+      },
+    ]);
+  }
+  const read = vi.spyOn(tm.store, "listExperimentValidationValues");
+  try {
+    const res = await tm.admin.get<CheckpointList>(`/trials/${trials[1]}/checkpoints`);
+    expect(res.body.checkpoints.map((c) => [c.stepsCompleted, c.validationMetric])).toEqual([
+      [4, 0.25],
+      [6, null],
+    ]);
+    expect(read.mock.calls.map(([q]) => q.trialIds)).toEqual([[trials[1]]]);
+    const all = await tm.admin.get<CheckpointList>(`/experiments/${experimentId}/checkpoints`);
+    expect(all.body.checkpoints[0]).toMatchObject({ stepsCompleted: 1, validationMetric: 0.5 });
+  } finally {
+    read.mockRestore();
+  }
 });
 
 test("a page's paging fields out of range, or a field the route does not take, are refused with 400", async () => {

@@ -348,8 +348,15 @@ export class ExperimentService {
     return drop;
   }
 
-  /** `trialId:steps` → the searcher metric validated there (visible rows only). */
-  async validationMetrics(experimentId: number, metric: string): Promise<Map<string, number>> {
+  /**
+   * `trialId:steps` → the searcher metric validated there (visible rows
+   * only), of every trial or of `trialIds`.
+   */
+  async validationMetrics(
+    experimentId: number,
+    metric: string,
+    trialIds?: readonly number[],
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     let after = 0;
     // Only the metric's value of each row, extracted by the database: no JSON parse per row.
@@ -357,6 +364,7 @@ export class ExperimentService {
       const page = await this.ctx.store.listExperimentValidationValues({
         experimentId,
         metric,
+        ...(trialIds ? { trialIds } : {}),
         after,
         limit: 50_000,
       });

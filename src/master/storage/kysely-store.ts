@@ -340,6 +340,8 @@ export class KyselyStore implements Store {
   listExperimentValidationValues(query: {
     experimentId: number;
     metric: string;
+    /** Only these trials' rows (of the experiment); an empty list matches none. */
+    trialIds?: readonly number[];
     after?: number;
     limit: number;
   }): Promise<ValidationValue[]> {

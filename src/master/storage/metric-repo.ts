@@ -365,9 +365,15 @@ export async function listMetricSizes(
 export async function listExperimentValidationValues(
   db: Db,
   dialect: Dialect,
-  query: { experimentId: number; metric: string; after?: number; limit: number },
+  query: {
+    experimentId: number;
+    metric: string;
+    trialIds?: readonly number[];
+    after?: number;
+    limit: number;
+  },
 ): Promise<ValidationValue[]> {
-  if (query.limit <= 0) return [];
+  if (query.limit <= 0 || query.trialIds?.length === 0) return [];
   const value =
     dialect === "sqlite"
       ? sql<unknown>`json_extract(metrics, ${`$."${query.metric.replace(/["\\]/g, (c) => `\\${c}`)}"`})`
@@ -379,6 +385,7 @@ export async function listExperimentValidationValues(
     .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
     .where("hidden", "=", VISIBLE);
   if (query.after !== undefined) select = select.where("id", ">", query.after);
+  if (query.trialIds) select = select.where("trial_id", "in", query.trialIds);
   const rows = await select.orderBy("id").limit(query.limit).execute();
   return rows.map((r) => ({
     id: r.id,

@@ -275,6 +275,39 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     });
     expect(after).toEqual(lean.slice(1));
   });
+
+  test("one metric of some trials' validations: only theirs, none for an empty list", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trials = [
+      await newTrial(store, experiment, 1),
+      await newTrial(store, experiment, 2),
+      await newTrial(store, experiment, 3),
+    ];
+    for (const t of trials) await store.addMetrics(t.id, 0, reports("validation", [10, 20], t.id));
+    const of = async (trialIds?: number[]) =>
+      (
+        await store.listExperimentValidationValues({
+          experimentId: experiment.id,
+          metric: "validation_loss",
+          limit: 100,
+          ...(trialIds ? { trialIds } : {}),
+        })
+      ).map((r) => [r.trialId, r.stepsCompleted]);
+    const [a, b, c] = trials.map((t) => t.id);
+    expect(await of([c!, a!])).toEqual([
+      [a, 10],
+      [a, 20],
+      [c, 10],
+      [c, 20],
+    ]);
+    expect(await of([b!])).toEqual([
+      [b, 10],
+      [b, 20],
+    ]);
+    expect((await of()).length).toBe(6);
+    expect(await of([])).toEqual([]);
+  });
 }
 
 /** The sizes of a page's rows, as `listMetricSizes` gives them, and as `listMetrics` reads them. */

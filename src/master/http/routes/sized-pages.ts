@@ -41,7 +41,10 @@ export async function checkpointPage(
     (from, n) => store.listCheckpoints({ ...picked, after: from, limit: n }),
     after,
   );
-  const metrics = await master.experiments.validationMetrics(exp.id, exp.config.searcher.metric);
+  // The validations of the page's trials only: a trial's page must not read every trial's.
+  const metrics = await master.experiments.validationMetrics(exp.id, exp.config.searcher.metric, [
+    ...new Set(rows.map((c) => c.trialId)),
+  ]);
   return {
     checkpoints: rows.map((c) =>
       checkpointView(c, metrics.get(`${c.trialId}:${c.stepsCompleted}`) ?? null),
