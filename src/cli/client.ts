@@ -33,8 +33,8 @@ import type {
   UserSchema,
 } from "../protocol/api/resources.js";
 import { formatConfigErrors } from "../protocol/config/errors.js";
-import type { ConfigError } from "../protocol/config/index.js";
 import { type FetchedResponse, type FetchLike, httpFetch } from "../protocol/http-request.js";
+import { configErrors, indent, isOpenRequestsLimit, unreachable } from "./client-failures.js";
 import { CliError } from "./errors.js";
 
 export type ExperimentAction = "pause" | "activate" | "cancel" | "kill";
@@ -162,12 +162,12 @@ export class MasterClient {
     return this.request("GET", `/trials/${trialId}/logs${qs}`, undefined, signal);
   }
 
-  /** An experiment's kept checkpoints, in the order they were taken, read page by page. */
+  /** An experiment's kept checkpoints, in the order they were registered, read page by page. */
   experimentCheckpoints(experimentId: number): Promise<{ checkpoints: CheckpointSchema[] }> {
     return this.checkpoints(`/experiments/${experimentId}/checkpoints`);
   }
 
-  /** A trial's kept checkpoints, in the order they were taken, read page by page. */
+  /** A trial's kept checkpoints, in the order they were registered, read page by page. */
   trialCheckpoints(trialId: number): Promise<{ checkpoints: CheckpointSchema[] }> {
     return this.checkpoints(`/trials/${trialId}/checkpoints`);
   }
@@ -285,6 +285,7 @@ export class MasterClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
         ...how,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
         idleTimeoutMs: IDLE_TIMEOUT_MS,
       });
     } catch (err) {
@@ -300,9 +301,12 @@ export class MasterClient {
       // not an API error body; described below by status
     }
     if (isErrorBody(parsed)) throw this.failure(parsed, res.status, path, res.headers);
+    // Not followed: the token would go wherever it points.
+    const moved = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
     throw new ApiFailure(
-      `the master at ${this.url} answered ${res.status} ${res.statusText} to ${method} ${path}` +
-        (res.status === 404 ? " (is this a pushtune master?)" : ""),
+      `the master at ${this.url} answered ${res.status} ${res.statusText ?? ""} to ${method} ${path}` +
+        (res.status === 404 ? " (is this a pushtune master?)" : "") +
+        (moved ? ` (it points to ${moved}: give the master's own URL with --master)` : ""),
       "HTTP",
       res.status,
     );
@@ -356,55 +360,12 @@ const BUSY_ATTEMPTS = 30;
  */
 const IDLE_TIMEOUT_MS = 300_000;
 
-/** The refusal of a caller's request past its bound of open requests (not a login's throttle). */
-function isOpenRequestsLimit(details: unknown): boolean {
-  return typeof details === "object" && details !== null && "limit" in details;
-}
+/** A master that takes longer to accept a connection is taken for unreachable (undici's default). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Seconds to wait before asking again, if `err` is such a refusal; else null. */
 function busyWait(err: unknown): number | null {
   return err instanceof ApiFailure && err.retryAfterSeconds !== undefined
     ? Math.min(err.retryAfterSeconds, 5)
     : null;
-}
-
-function configErrors(details: unknown): ConfigError[] {
-  if (typeof details !== "object" || details === null || !("errors" in details)) return [];
-  const errors = (details as { errors: unknown }).errors;
-  if (!Array.isArray(errors)) return [];
-  return errors.filter(
-    (e): e is ConfigError =>
-      typeof e === "object" &&
-      e !== null &&
-      typeof (e as ConfigError).path === "string" &&
-      typeof (e as ConfigError).message === "string",
-  );
-}
-
-export function indent(text: string, by = "  "): string {
-  return text
-    .split("\n")
-    .map((line) => by + line)
-    .join("\n");
-}
-
-/** Why a request never got an answer, said for a person. */
-function unreachable(url: string, err: unknown): CliError {
-  // node:http's errors carry their code; fetch's wrap it in their cause.
-  const failure = err as {
-    code?: string;
-    message?: string;
-    cause?: { code?: string; message?: string };
-  };
-  const code = failure.code ?? failure.cause?.code;
-  const reason =
-    code === "ECONNREFUSED"
-      ? "connection refused"
-      : code === "ENOTFOUND"
-        ? "unknown host"
-        : (code ?? failure.cause?.message ?? failure.message ?? String(err));
-  return new CliError(
-    `cannot reach the master at ${url} (${reason}).\n` +
-      "Start one with `pushtune master`, or point at another with --master URL or PUSHTUNE_MASTER.",
-  );
 }

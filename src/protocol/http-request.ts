@@ -20,7 +20,12 @@ export interface FetchInit {
   signal?: AbortSignal;
   /** Resolve once the headers are in, with `body` streaming the answer (default: read it all first). */
   stream?: boolean;
-  /** Fail when the connection stays silent this long while a request is open (default: never). */
+  /** Fail when a new connection is not made within this long (default: the OS's, some 2 minutes). */
+  connectTimeoutMs?: number;
+  /**
+   * Fail when the connection stays silent this long while a request is open,
+   * answer included (default: never). Its error's code is ENOANSWER.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -30,7 +35,7 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchedRespons
 export interface FetchedResponse {
   ok: boolean;
   status: number;
-  statusText: string;
+  statusText?: string;
   headers: { get(name: string): string | null };
   /** The whole answer; once `body` has been read from, what is left of it. */
   text(): Promise<string>;
@@ -59,6 +64,13 @@ export const httpFetch: FetchLike = async (url, init) => {
   const headers: Record<string, string | number> = { ...init.headers };
   if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
   return new Promise<FetchedResponse>((resolve, reject) => {
+    let response: IncomingMessage | undefined;
+    /** Ends the request, and the answer being read, with an error of `code`. */
+    const fail = (code: string, message: string) => {
+      const error = Object.assign(new Error(message), { code });
+      response?.destroy(error);
+      req.destroy(error);
+    };
     const req = request(
       {
         protocol: target.protocol,
@@ -71,6 +83,7 @@ export const httpFetch: FetchLike = async (url, init) => {
         ...(init.signal ? { signal: init.signal } : {}),
       },
       (res) => {
+        response = res;
         const status = res.statusCode ?? 0;
         const answer = {
           ok: status >= 200 && status < 300,
@@ -86,10 +99,21 @@ export const httpFetch: FetchLike = async (url, init) => {
         readAll(res).then((text) => resolve({ ...answer, text: async () => text }), reject);
       },
     );
-    if (init.idleTimeoutMs !== undefined) {
-      const seconds = init.idleTimeoutMs / 1000;
-      req.setTimeout(init.idleTimeoutMs, () =>
-        req.destroy(Object.assign(new Error(`no answer for ${seconds} s`), { code: "ETIMEDOUT" })),
+    const { connectTimeoutMs, idleTimeoutMs } = init;
+    if (connectTimeoutMs !== undefined) {
+      req.once("socket", (socket) => {
+        if (!socket.connecting) return; // a pooled connection
+        const timer = setTimeout(
+          () => fail("ETIMEDOUT", `no connection within ${connectTimeoutMs / 1000} s`),
+          connectTimeoutMs,
+        );
+        socket.once("connect", () => clearTimeout(timer));
+        socket.once("close", () => clearTimeout(timer));
+      });
+    }
+    if (idleTimeoutMs !== undefined) {
+      req.setTimeout(idleTimeoutMs, () =>
+        fail("ENOANSWER", `no answer for ${idleTimeoutMs / 1000} s`),
       );
     }
     req.on("error", reject);

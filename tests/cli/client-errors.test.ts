@@ -78,6 +78,25 @@ describe("the API client's errors", () => {
     );
   });
 
+  it("a master that stopped answering is named as such, not as one to start", async () => {
+    const silent = (async () => {
+      throw Object.assign(new Error("no answer for 300 s"), { code: "ENOANSWER" });
+    }) as typeof fetch;
+    const err = await failure(new MasterClient(url, "t", silent).me());
+    expect(err.message).toBe(`the master at ${url} stopped answering (no answer for 300 s).`);
+  });
+
+  it("a redirect is not followed: the message says where it points", async () => {
+    const moved = (async () =>
+      new Response("", {
+        status: 301,
+        headers: { location: "https://master.example:8443/api/v1/me" },
+      })) as typeof fetch;
+    const err = await failure(new MasterClient(url, "t", moved).me());
+    expect(err.message).toContain(`the master at ${url} answered 301`);
+    expect(err.message).toContain("it points to https://master.example:8443/api/v1/me");
+  });
+
   it("sends the token as a bearer header", async () => {
     let seen: string | null = null;
     const capture = (async (_url: string, init: RequestInit) => {

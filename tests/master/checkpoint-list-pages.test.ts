@@ -131,6 +131,30 @@ test("a checkpoint shows the validation at its step, read for the page's trials 
   }
 });
 
+test("a checkpoint deleted while a page is read brings in none that the next page shows", async () => {
+  const sizes = tm.store.listCheckpointSizes.bind(tm.store);
+  // Kept: added[0], [2], [3], [4], [5]. A page of 2 is sized as [0], [2]; [2] is deleted before
+  // it is read. Read by count, the page would show [0], [3], and the next, after [2], [3] again.
+  const gone = added[2]!;
+  vi.spyOn(tm.store, "listCheckpointSizes").mockImplementationOnce(async (filter) => {
+    const sized = await sizes(filter);
+    await tm.store.markCheckpointsDeleted([gone.uuid]);
+    return sized;
+  });
+  try {
+    const first = await tm.admin.get<CheckpointList>(
+      `/experiments/${experimentId}/checkpoints?limit=2`,
+    );
+    expect(first.body.checkpoints.map((c) => c.uuid)).toEqual([added[0]!.uuid]);
+    const second = await tm.admin.get<CheckpointList>(
+      `/experiments/${experimentId}/checkpoints?limit=2&after=${first.body.next}`,
+    );
+    expect(second.body.checkpoints.map((c) => c.uuid)).toEqual(uuidsOf(added.slice(3, 5)));
+  } finally {
+    vi.restoreAllMocks();
+  }
+});
+
 test("a page's paging fields out of range, or a field the route does not take, are refused with 400", async () => {
   for (const path of [
     `/experiments/${experimentId}/checkpoints?limit=0`,

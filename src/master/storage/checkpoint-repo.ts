@@ -55,7 +55,7 @@ export async function getCheckpoint(db: Db, uuid: string): Promise<CheckpointRow
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
-/** The checkpoints `filter` picks, in the order they were added. */
+/** The checkpoints `filter` picks, in the order they were registered. */
 function checkpointsOf(db: Db, filter: CheckpointFilter) {
   let query = db.selectFrom("checkpoints").orderBy("id");
   if (filter.experimentId !== undefined) {
@@ -66,10 +66,11 @@ function checkpointsOf(db: Db, filter: CheckpointFilter) {
     query = query.where("state", "=", "ACTIVE" satisfies CheckpointRow["state"]);
   }
   if (filter.after !== undefined) query = query.where("id", ">", filter.after);
+  if (filter.through !== undefined) query = query.where("id", "<=", filter.through);
   return filter.limit === undefined ? query : query.limit(filter.limit);
 }
 
-/** In the order they were added; DELETED ones only when asked for. */
+/** In the order they were registered; DELETED ones only when asked for. */
 export async function listCheckpoints(db: Db, filter: CheckpointFilter): Promise<CheckpointRow[]> {
   if (filter.limit !== undefined && filter.limit <= 0) return [];
   return (await checkpointsOf(db, filter).selectAll().execute()).map(toCheckpoint);

@@ -217,9 +217,11 @@ export interface CheckpointFilter {
   trialId?: number;
   /** Also those the keep policy deleted. */
   includeDeleted?: boolean;
-  /** Only checkpoints stored after the one with this row id (a page's cursor). */
+  /** Only checkpoints registered after the one with this row id (a page's cursor). */
   after?: number;
-  /** At most this many, the first in the order they were stored. */
+  /** Only checkpoints up to the one with this row id (a page's last, as sized). */
+  through?: number;
+  /** At most this many, the first in the order they were registered. */
   limit?: number;
 }
 

@@ -1,8 +1,8 @@
 /**
- * How a reader pages through a cursor-paged list (metrics, logs, trials) and
- * how often a live view reads one again: the same rules for the CLI and the
- * web UI. Free of schema code: a command that only reads pages loads no
- * schema library.
+ * How big a page of each list is, how a reader pages through a cursor-paged
+ * list (metrics, logs, trials, experiments, checkpoints) and how often a live
+ * view reads one again: the same rules for the CLI and the web UI. Free of
+ * schema code: a command that only reads pages loads no schema library.
  */
 
 /**

@@ -290,7 +290,7 @@ export const ExperimentCheckpointsQuery = Type.Object(
 );
 
 /**
- * Checkpoints in the order they were taken, after cursor `after`. `next` and
+ * Checkpoints in the order the master registered them, after cursor `after`. `next` and
  * `truncated` as in MetricSeries: the page stops short of `limit` checkpoints
  * to stay within PAGE_BYTES of resources and metadata; read on from `next`.
  */
