@@ -1,9 +1,9 @@
 /**
  * Pages of stored data bounded in bytes: logs, metric rows, searcher events,
- * trials' hyperparameters and checkpoints' file lists and metadata can be large (lines of 64 KiB, rows of 200 long
- * metric names, posts of 8 MiB of hyperparameters, a `const` list of hundreds
- * of KB), so a page of 10,000 of them would be too big to read, to send, or
- * even to build as one string.
+ * trials' hyperparameters and checkpoints' file lists and metadata can be
+ * large (lines of 64 KiB, rows of 200 long metric names, posts of 8 MiB of
+ * hyperparameters, a `const` list of hundreds of KB), so a page of 10,000 of
+ * them would be too big to read, to send, or even to build as one string.
  */
 import { PAGE_BYTES } from "../../protocol/api/resources.js";
 
