@@ -232,6 +232,8 @@ export interface TrialFilter {
   ids?: readonly number[];
   /** Only trials with id > after (a page's cursor). */
   after?: number;
+  /** Only trials with id <= through (a page's last, as sized). */
+  through?: number;
   /** At most this many, the first in id order. */
   limit?: number;
 }

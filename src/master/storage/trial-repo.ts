@@ -120,6 +120,7 @@ async function selectTrials<R extends { id: number }>(
     query = query.where("state", "in", filter.states);
   }
   if (filter.after !== undefined) query = query.where("id", ">", filter.after);
+  if (filter.through !== undefined) query = query.where("id", "<=", filter.through);
   if (filter.ids) {
     const rows = await inParts(filter.ids, (part) =>
       select(query.where("id", "in", part)).execute(),

@@ -20,12 +20,17 @@ export function trialPageTests(ctx: ConformanceContext): void {
     }
     await store.updateTrial(trials[3]!.id, { state: "COMPLETED" });
     const ids = trials.map((t) => t.id);
-    const page = async (filter: { after?: number; limit?: number; states?: ["ACTIVE"] }) =>
-      (await store.listTrials({ experimentId: experiment.id, ...filter })).map((t) => t.id);
+    const page = async (filter: {
+      after?: number;
+      through?: number;
+      limit?: number;
+      states?: ["ACTIVE"];
+    }) => (await store.listTrials({ experimentId: experiment.id, ...filter })).map((t) => t.id);
     expect(await page({ limit: 2 })).toEqual(ids.slice(0, 2));
     expect(await page({ after: ids[1]!, limit: 2 })).toEqual(ids.slice(2, 4));
     expect(await page({ after: ids[1]! })).toEqual(ids.slice(2));
     expect(await page({ after: ids[1]!, limit: 2, states: ["ACTIVE"] })).toEqual([ids[2], ids[4]]);
+    expect(await page({ after: ids[0]!, through: ids[2]! })).toEqual(ids.slice(1, 3));
     expect(await page({ after: ids[4]! })).toEqual([]);
     expect(await page({ limit: 0 })).toEqual([]);
     const chosen = await store.listTrials({

@@ -48,7 +48,9 @@ export async function trialPage(
   const { rows, next, truncated } = await sizedPage(
     await store.listTrialSizes({ experimentId, limit, ...(after === undefined ? {} : { after }) }),
     false,
-    (from, n) => store.listTrials({ experimentId, after: from, limit: n }),
+    // Between the sized ids: a trial committed meanwhile with a lower id (PostgreSQL allots ids
+    // before commit) pushes none of the page out.
+    (from, _n, through) => store.listTrials({ experimentId, after: from, through }),
     after,
   );
   return { trials: await trialSummaries(master, rows), next, truncated };
