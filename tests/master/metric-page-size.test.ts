@@ -4,7 +4,7 @@
  * 450 MB. A page cut short says `truncated`, and reading on from `next` gets
  * every row once, in order; the same for an experiment's validations.
  */
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { encodeMetrics } from "../../src/master/storage/codec.js";
 import { type MetricSeries, PAGE_BYTES } from "../../src/protocol/api/resources.js";
 import { singleConfig } from "./support/configs.js";
@@ -93,4 +93,41 @@ test("a page of narrow rows is not cut short", async () => {
   const res = await tm.admin.get<MetricSeries>(`/trials/${trial.id}/metrics?limit=10000`);
   expect(res.body.metrics).toHaveLength(5000);
   expect(res.body.truncated).toBe(false);
+});
+
+test("rows hidden while a page is read bring in none that the next page shows", async () => {
+  tm = await startTestMaster({ slots: 1 });
+  await createExperiment(tm, singleConfig("metric-pages"));
+  await tm.settle();
+  const trial = (await tm.store.listTrials({ experimentId: 1 }))[0]!;
+  const training = (runSteps: number[]) =>
+    runSteps.map((step) => ({
+      group: "training" as const,
+      stepsCompleted: step,
+      metrics: { loss: 1 / step },
+      reportTime: new Date(),
+    }));
+  const run = trial.runId;
+  await tm.store.addMetrics(trial.id, run, training([1, 2, 3, 4]));
+  // A page of 3 is sized as steps 1–3 of its run; before it is read, the trial restarts from step 1
+  // (the run's later rows hidden) and reports steps 2–4 again. Read by count, the page would show
+  // step 1 and two of the new rows, and the next page, after the old step 3, the same two again.
+  const sizes = tm.store.listMetricSizes.bind(tm.store);
+  vi.spyOn(tm.store, "listMetricSizes").mockImplementationOnce(async (query) => {
+    const sized = await sizes(query);
+    await tm.store.hideMetricsAfter(trial.id, run + 1, 1);
+    await tm.store.addMetrics(trial.id, run + 1, training([2, 3, 4]));
+    return sized;
+  });
+  try {
+    const first = await tm.admin.get<MetricSeries>(`/trials/${trial.id}/metrics?limit=3`);
+    const second = await tm.admin.get<MetricSeries>(
+      `/trials/${trial.id}/metrics?limit=3&after=${first.body.next}`,
+    );
+    expect(second.body).toMatchObject({ truncated: false });
+    const steps = [...first.body.metrics, ...second.body.metrics].map((m) => m.stepsCompleted);
+    expect(steps).toEqual([1, 2, 3, 4]);
+  } finally {
+    vi.restoreAllMocks();
+  }
 });

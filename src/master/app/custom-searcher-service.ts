@@ -105,7 +105,7 @@ async function eventPage(
   const { rows, truncated } = await sizedPage(
     await store.listCustomSearcherEventSizes(experimentId, after, limit),
     false,
-    (from, n) => store.listCustomSearcherEvents(experimentId, from, n),
+    (from, through) => store.listCustomSearcherEvents(experimentId, from, limit, through),
   );
   const events = rows.flatMap(({ seq, event, operations }) => {
     const shown = visible(seq, event);

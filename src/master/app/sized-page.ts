@@ -10,8 +10,11 @@ import { PAGE_BYTES } from "../../protocol/api/resources.js";
 /**
  * A page of at most PAGE_BYTES of stored text, at least one row: `sizes` are
  * the ids and sizes of the rows a query after cursor `after` would give, in
- * id order; `read(from, n, through)` reads `n` rows after id `from`, the last
- * of them `through` unless rows changed since they were sized. With `newest` the
+ * id order; `read(from, through)` reads the rows with ids after `from` up to
+ * `through`, the page's first and last. Between ids rather than by count: a
+ * row gone since the page was sized (deleted, hidden) brings in none past the
+ * page that the next page shows again, and one committed late with a lower id
+ * (PostgreSQL allots ids before commit) pushes none out. With `newest` the
  * page keeps the last rows that fit (a tail), else the first ones. Sized
  * before it is read. `next` is the cursor after the page's last row (`after`
  * when it has none).
@@ -19,7 +22,7 @@ import { PAGE_BYTES } from "../../protocol/api/resources.js";
 export async function sizedPage<R>(
   sizes: { id: number; bytes: number }[],
   newest: boolean,
-  read: (from: number, n: number, through: number) => Promise<R[]>,
+  read: (from: number, through: number) => Promise<R[]>,
   after?: number,
 ): Promise<{ rows: R[]; next: number | null; truncated: boolean }> {
   const order = newest ? [...sizes].reverse() : sizes;
@@ -33,6 +36,6 @@ export async function sizedPage<R>(
   const start = newest ? sizes.length - n : 0;
   const first = sizes[start];
   const last = sizes[start + n - 1];
-  const rows = first && last ? await read(first.id - 1, n, last.id) : [];
+  const rows = first && last ? await read(first.id - 1, last.id) : [];
   return { rows, next: last ? last.id : (after ?? null), truncated: n < sizes.length };
 }

@@ -25,6 +25,7 @@ import type {
   ExperimentRow,
   ExperimentSummaryRow,
   LogLine,
+  LogQuery,
   MetricReportInput,
   MetricRow,
   MetricRowsQuery,
@@ -208,8 +209,19 @@ export class KyselyStore implements Store {
     return searcherEvents.listSearcherAnswers(this.#db, experimentId, fromSeq, toSeq);
   }
 
-  listCustomSearcherEvents(experimentId: number, afterSeq: number, limit: number) {
-    return searcherEvents.listCustomSearcherEvents(this.#db, experimentId, afterSeq, limit);
+  listCustomSearcherEvents(
+    experimentId: number,
+    afterSeq: number,
+    limit: number,
+    throughSeq?: number,
+  ) {
+    return searcherEvents.listCustomSearcherEvents(
+      this.#db,
+      experimentId,
+      afterSeq,
+      limit,
+      throughSeq,
+    );
   }
 
   listCustomSearcherEventSizes(experimentId: number, afterSeq: number, limit: number) {
@@ -380,21 +392,11 @@ export class KyselyStore implements Store {
     return this.#atomic((db) => logs.addLogs(db, lines));
   }
 
-  listLogs(query: {
-    trialId: number;
-    after?: number;
-    limit: number;
-    tail?: number;
-  }): Promise<LogLine[]> {
+  listLogs(query: LogQuery): Promise<LogLine[]> {
     return logs.listLogs(this.#db, query);
   }
 
-  listLogSizes(query: {
-    trialId: number;
-    after?: number;
-    limit: number;
-    tail?: number;
-  }): Promise<{ id: number; bytes: number }[]> {
+  listLogSizes(query: LogQuery): Promise<{ id: number; bytes: number }[]> {
     return logs.listLogSizes(this.#db, query);
   }
 }

@@ -2,7 +2,7 @@
 import type { Selectable } from "kysely";
 import { chunks, type Db, fromDate, toDate } from "./codec.js";
 import type { TrialLogsTable } from "./schema.js";
-import type { LogLine } from "./store.js";
+import type { LogLine, LogQuery } from "./store.js";
 
 /** 6 parameters a row. */
 const INSERT_CHUNK = 1000;
@@ -37,18 +37,16 @@ export async function addLogs(db: Db, lines: Omit<LogLine, "id">[]): Promise<voi
 }
 
 /**
- * Lines with id > after, oldest first, at most `limit`. With `tail`, the
+ * Lines with id > after (and ≤ through), oldest first, at most `limit`. With `tail`, the
  * newest `tail` of those lines (still oldest first): what `logs --tail N` shows
  * before it follows with `after` = the last id.
  */
-export async function listLogs(
-  db: Db,
-  query: { trialId: number; after?: number; limit: number; tail?: number },
-): Promise<LogLine[]> {
+export async function listLogs(db: Db, query: LogQuery): Promise<LogLine[]> {
   const limit = query.tail === undefined ? query.limit : Math.min(query.limit, query.tail);
   if (limit <= 0) return [];
   let select = db.selectFrom("trial_logs").selectAll().where("trial_id", "=", query.trialId);
   if (query.after !== undefined) select = select.where("id", ">", query.after);
+  if (query.through !== undefined) select = select.where("id", "<=", query.through);
   if (query.tail === undefined) {
     return (await select.orderBy("id").limit(limit).execute()).map(toLogLine);
   }
@@ -64,7 +62,7 @@ export async function listLogs(
  */
 export async function listLogSizes(
   db: Db,
-  query: { trialId: number; after?: number; limit: number; tail?: number },
+  query: LogQuery,
 ): Promise<{ id: number; bytes: number }[]> {
   const limit = query.tail === undefined ? query.limit : Math.min(query.limit, query.tail);
   if (limit <= 0) return [];

@@ -332,6 +332,7 @@ function visibleRows(db: Db, query: MetricRowsQuery) {
   }
   select = select.where("hidden", "=", VISIBLE);
   if (query.after !== undefined) select = select.where("id", ">", query.after);
+  if (query.through !== undefined) select = select.where("id", "<=", query.through);
   return select.orderBy("id").limit(query.limit);
 }
 

@@ -152,7 +152,12 @@ export interface MetricRow extends MetricReportInput {
 export type MetricRowsQuery = (
   | { trialId: number; group?: MetricGroup }
   | { experimentId: number }
-) & { after?: number; limit: number };
+) & {
+  after?: number;
+  /** Only rows with id ≤ through (a sized page's last). */
+  through?: number;
+  limit: number;
+};
 
 /** A report that clashes with a stored one for the same (trial, group, stepsCompleted). */
 export interface MetricConflict {
@@ -210,6 +215,16 @@ export interface LogLine {
   time: Date;
   stream: "stdout" | "stderr" | "master";
   line: string;
+}
+
+/** Which of a trial's log lines to read: those after `after`, the first `limit` or the last `tail`. */
+export interface LogQuery {
+  trialId: number;
+  after?: number;
+  /** Only lines with id ≤ through (a sized page's last). */
+  through?: number;
+  limit: number;
+  tail?: number;
 }
 
 export interface CheckpointFilter {

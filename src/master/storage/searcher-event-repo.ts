@@ -80,12 +80,18 @@ export async function listSearcherAnswers(
 }
 
 /**
- * The events a custom search process reads, seq > afterSeq, the first
- * `limit`: every event but the operations it posted, each joined to the
- * operations posted in answer to it (at most one post answers an event).
+ * The events a custom search process reads, seq > afterSeq (and ≤ throughSeq),
+ * the first `limit`: every event but the operations it posted, each joined to
+ * the operations posted in answer to it (at most one post answers an event).
  */
-function customSearcherEvents(db: Db, experimentId: number, afterSeq: number, limit: number) {
-  return db
+function customSearcherEvents(
+  db: Db,
+  experimentId: number,
+  afterSeq: number,
+  limit: number,
+  throughSeq?: number,
+) {
+  const query = db
     .selectFrom("searcher_events as e")
     .leftJoin("searcher_events as a", (join) =>
       join
@@ -95,7 +101,8 @@ function customSearcherEvents(db: Db, experimentId: number, afterSeq: number, li
     )
     .where("e.experiment_id", "=", experimentId)
     .where("e.seq", ">", afterSeq)
-    .where("e.answers", "is", null)
+    .where("e.answers", "is", null);
+  return (throughSeq === undefined ? query : query.where("e.seq", "<=", throughSeq))
     .orderBy("e.seq")
     .limit(limit);
 }
@@ -105,8 +112,9 @@ export async function listCustomSearcherEvents(
   experimentId: number,
   afterSeq: number,
   limit: number,
+  throughSeq?: number,
 ): Promise<CustomSearcherEventRow[]> {
-  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit)
+  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit, throughSeq)
     .select(["e.seq", "e.event", "a.event as answer"])
     .execute();
   return rows.map((row) => {

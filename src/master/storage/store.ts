@@ -19,6 +19,7 @@ import type {
   ExperimentRow,
   ExperimentSummaryRow,
   LogLine,
+  LogQuery,
   MetricReportInput,
   MetricRow,
   MetricRowsQuery,
@@ -111,13 +112,14 @@ export interface Store {
   ): Promise<{ answers: number; operations: PostedOperation[] }[]>;
   /**
    * The events a custom search process reads — every event but the
-   * operations it posted — with seq > afterSeq, in order, the first `limit`,
-   * each with the operations posted in answer to it.
+   * operations it posted — with seq > afterSeq (and ≤ throughSeq), in order,
+   * the first `limit`, each with the operations posted in answer to it.
    */
   listCustomSearcherEvents(
     experimentId: number,
     afterSeq: number,
     limit: number,
+    throughSeq?: number,
   ): Promise<CustomSearcherEventRow[]>;
   /** The seqs and sizes (UTF-8 bytes of each event and its answer) of what `listCustomSearcherEvents` gives. */
   listCustomSearcherEventSizes(
@@ -278,17 +280,7 @@ export interface Store {
 
   // logs
   addLogs(lines: Omit<LogLine, "id">[]): Promise<void>;
-  listLogs(query: {
-    trialId: number;
-    after?: number;
-    limit: number;
-    tail?: number;
-  }): Promise<LogLine[]>;
+  listLogs(query: LogQuery): Promise<LogLine[]>;
   /** The ids and sizes (UTF-8 bytes) of the lines `listLogs` gives for the same query. */
-  listLogSizes(query: {
-    trialId: number;
-    after?: number;
-    limit: number;
-    tail?: number;
-  }): Promise<{ id: number; bytes: number }[]>;
+  listLogSizes(query: LogQuery): Promise<{ id: number; bytes: number }[]>;
 }

@@ -59,6 +59,14 @@ export function logTests(ctx: ConformanceContext): void {
     expect(texts(rest)).toEqual(["line 9", "line 10"]);
     expect(await store.listLogs({ trialId: trial.id, after: rest[1]!.id, limit: 4 })).toEqual([]);
     expect(await store.listLogs({ trialId: trial.id, limit: 0 })).toEqual([]);
+    // Up to a line's id (a sized page's last), however many the limit allows.
+    const between = await store.listLogs({
+      trialId: trial.id,
+      after: first[1]!.id,
+      through: next[0]!.id,
+      limit: 100,
+    });
+    expect(texts(between)).toEqual(["line 3", "line 4", "line 5"]);
   });
 
   test("tail returns the newest lines, oldest first", async () => {

@@ -135,6 +135,14 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
       store.listMetrics({ trialId: trial.id, group: "training", after, limit: 13 }),
     );
     expect(trainings.rows).toEqual(all.filter((r) => r.group === "training"));
+    // Up to a row's id (a sized page's last), however many the limit allows.
+    const between = { after: all[2]!.id, through: all[6]!.id, limit: 1_000 };
+    expect(await store.listMetrics({ trialId: trial.id, ...between })).toEqual(all.slice(3, 7));
+    const validations2 = all.filter((r) => r.group === "validation").slice(0, 2);
+    const twoChunks = { after: all[0]!.id, through: validations2[1]!.id, limit: 1_000 };
+    expect(await store.listMetrics({ experimentId: trial.experimentId, ...twoChunks })).toEqual(
+      validations2,
+    );
   });
 
   test("cursors skip hidden rows and never return another trial's rows", async () => {

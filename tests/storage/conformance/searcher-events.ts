@@ -152,6 +152,11 @@ export function searcherEventTests(ctx: ConformanceContext): void {
     expect(await store.listCustomSearcherEvents(experiment.id, 0, 100)).toEqual(read);
     expect(await store.listCustomSearcherEvents(experiment.id, 1, 2)).toEqual(read.slice(1, 3));
     expect(await store.listCustomSearcherEvents(experiment.id, 5, 100)).toEqual([]);
+    // Up to a seq (a sized page's last), however many the limit allows.
+    expect(await store.listCustomSearcherEvents(experiment.id, 0, 100, 4)).toEqual(
+      read.slice(0, 3),
+    );
+    expect(await store.listCustomSearcherEvents(experiment.id, 1, 100, 2)).toEqual([]);
     const bytes = (e: SearcherEvent | undefined) => Buffer.byteLength(JSON.stringify(e));
     const sizes = [
       { id: 1, bytes: bytes(log[0]) + bytes(log[1]) },

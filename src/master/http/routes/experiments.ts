@@ -100,9 +100,7 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
       const { rows, next, truncated } = await sizedPage(
         await store.listExperimentSummarySizes({ ...filter, limit }),
         false,
-        // Between the sized ids, however many match now: an experiment that changed state since
-        // the page was sized neither pushes one out of it nor brings one the next page shows.
-        (from, _n, through) => store.listExperimentSummaries({ ...filter, after: from, through }),
+        (from, through) => store.listExperimentSummaries({ ...filter, after: from, through }),
         after,
       );
       const owner = owners();

@@ -11,7 +11,7 @@ export async function metricPage(store: Store, query: MetricRowsQuery): Promise<
   const { rows, next, truncated } = await sizedPage(
     await store.listMetricSizes(query),
     false,
-    (after, n) => store.listMetrics({ ...query, after, limit: n }),
+    (after, through) => store.listMetrics({ ...query, after, through }),
     query.after,
   );
   return { metrics: rows.map(metricPoint), next, truncated };
@@ -38,10 +38,7 @@ export async function checkpointPage(
       ...(after === undefined ? {} : { after }),
     }),
     false,
-    // Between the sized ids, however many match now: a checkpoint the keep policy deleted since
-    // the page was sized neither brings in one the next page shows, nor one registered late
-    // (PostgreSQL) pushes one out.
-    (from, _n, through) => store.listCheckpoints({ ...picked, after: from, through }),
+    (from, through) => store.listCheckpoints({ ...picked, after: from, through }),
     after,
   );
   // The validations of the page's trials only: a trial's page must not read every trial's.

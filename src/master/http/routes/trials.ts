@@ -48,9 +48,7 @@ export async function trialPage(
   const { rows, next, truncated } = await sizedPage(
     await store.listTrialSizes({ experimentId, limit, ...(after === undefined ? {} : { after }) }),
     false,
-    // Between the sized ids: a trial committed meanwhile with a lower id (PostgreSQL allots ids
-    // before commit) pushes none of the page out.
-    (from, _n, through) => store.listTrials({ experimentId, after: from, through }),
+    (from, through) => store.listTrials({ experimentId, after: from, through }),
     after,
   );
   return { trials: await trialSummaries(master, rows), next, truncated };
@@ -124,7 +122,8 @@ export async function trialRoutes(base: FastifyInstance, master: Master): Promis
         sizedPage(
           await store.listLogSizes(query),
           q.tail !== undefined,
-          (from, n) => store.listLogs({ trialId: query.trialId, after: from, limit: n }),
+          (from, through) =>
+            store.listLogs({ trialId: query.trialId, after: from, through, limit: query.limit }),
           q.after,
         );
       let page = await read();
