@@ -52,6 +52,15 @@ describe("control characters in names and values are shown escaped, never sent t
     expect(renderFields([["name", EVIL]])).toEqual([`name  ${SHOWN}`]);
   });
 
+  it("in a described value of several lines, shown line by line under its first", () => {
+    expect(
+      renderFields([
+        ["id", "1"],
+        ["reason", `crashed:\n${EVIL}\n  last`],
+      ]),
+    ).toEqual(["id      1", "reason  crashed:", `        ${SHOWN}`, "          last"]);
+  });
+
   it.each([
     ["experiment list", () => ["experiment", "list"]],
     ["experiment describe", () => ["experiment", "describe", String(id)]],

@@ -151,4 +151,40 @@ describe("follow rendering", () => {
     expect(lines.at(-1)).toBe("  checkpoint  abc-123 (pushtune checkpoint download abc-123)");
     expect(finalSummary(snapshot, null).at(-1)).toBe("  checkpoint  none saved");
   });
+
+  it("when no trial reported the metric, the summary says why the last failed trial failed", () => {
+    const reason = (n: number) =>
+      `crashed (exit code 1); failed 6 times (max_restarts 5); last log lines:\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'torch${n}'`;
+    const failed = [1, 2].map((id) =>
+      trial({
+        id,
+        state: "ERROR",
+        restarts: 6,
+        endedAt: `2026-01-01T10:0${id}:00.000Z`,
+        endReason: reason(id),
+      }),
+    );
+    const ended = {
+      ...snapshot,
+      experiment: experiment({ state: "ERROR", endedAt: "2026-01-01T10:03:00.000Z" }),
+      trials: [failed[1]!, failed[0]!, trial({ id: 3, state: "CANCELED" })],
+    };
+    expect(finalSummary(ended, null)).toEqual([
+      "experiment 7 ERROR in 3m00s · 3 trials",
+      "no trial reported validation_loss",
+      "",
+      "the last of 2 failed trials",
+      "trial   2 (6 restarts)",
+      "reason  crashed (exit code 1); failed 6 times (max_restarts 5); last log lines:",
+      "        Traceback (most recent call last):",
+      "        ModuleNotFoundError: No module named 'torch2'",
+      "output  pushtune trial logs 2",
+    ]);
+    // With one failed trial, and with none.
+    expect(finalSummary({ ...ended, trials: [failed[0]!] }, null)[3]).toBe("failed trial");
+    expect(finalSummary({ ...ended, trials: [ended.trials[2]!] }, null)).toEqual([
+      "experiment 7 ERROR in 3m00s · 1 trials",
+      "no trial reported validation_loss",
+    ]);
+  });
 });

@@ -144,6 +144,7 @@ describe("how an exit is read", () => {
     expect(row.state).toBe("ERROR");
     expect(row.restarts).toBe(3);
     expect(row.endReason).toContain("boom number 2");
+    expect(row.endReason).not.toContain("boom number 1");
     expect(row.endReason).toContain("max_restarts 2");
     expect(running(tm).some((s) => s.trialId === trialId)).toBe(false);
     // The searcher replaced it: another trial took the slot.

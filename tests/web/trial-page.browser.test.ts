@@ -65,4 +65,33 @@ describe("the trial page", () => {
     },
     BROWSER_TEST_TIMEOUT,
   );
+
+  test(
+    "shows a failed trial's end reason with its last log lines one per line",
+    async () => {
+      const tm = await ui.master({ slots: 1 });
+      await tm.admin.post("/experiments", {
+        config: ashaConfig({ max_restarts: 0 }, { max_trials: 1 }),
+        workdir: "/tmp",
+      });
+      await tm.settle();
+      const spec = [...tm.launcher.live.values()][0]!;
+      tm.launcher.log(spec.allocationId, "Traceback (most recent call last):", "stderr");
+      tm.launcher.log(spec.allocationId, "ImportError: no torch", "stderr");
+      tm.launcher.exit(spec.allocationId, { exitCode: 1, signal: null });
+      await tm.settle();
+
+      const { page } = await ui.browser();
+      await page.goto(`${tm.url}#/trials/${spec.trialId}`);
+      const reason = page.locator(".end-reason");
+      await reason.waitFor();
+      // As rendered: its lines kept apart, not run together as HTML would.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+      expect((await reason.innerText()).split("\n").slice(-2)).toEqual([
+        "Traceback (most recent call last):",
+        "ImportError: no torch",
+      ]);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

@@ -13,6 +13,7 @@ import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
 import { NO_STYLE, type Style, styleState } from "../format/style.js";
 import { type Column, renderTable, truncate } from "../format/table.js";
+import { lastFailure } from "../format/trials.js";
 import {
   formatCount,
   formatDuration,
@@ -215,7 +216,7 @@ export function finalSummary(
   lines.push(`experiment ${e.id} ${styleState(style, e.state)}${wall} · ${trials.length} trials`);
   const best = bestTrial(trials, e.smallerIsBetter);
   if (!best) {
-    lines.push(`no trial reported ${printable(e.metric)}`);
+    lines.push(`no trial reported ${printable(e.metric)}`, ...lastFailure(trials, style));
     return lines;
   }
   lines.push(

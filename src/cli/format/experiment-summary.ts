@@ -3,6 +3,7 @@ import type { ExperimentSummary } from "../experiment-summary.js";
 import { NO_STYLE, type Style } from "./style.js";
 import { renderFields, renderTable } from "./table.js";
 import { historyPlot } from "./text-plot.js";
+import { lastFailure } from "./trials.js";
 import { formatCount, formatHparams, formatMetric } from "./values.js";
 
 export function describeSummary(
@@ -26,7 +27,7 @@ export function describeSummary(
         style,
       ),
     );
-  }
+  } else lines.push(...lastFailure(s.trials, style));
   if (s.rungs && s.rungs.length > 0) {
     lines.push("", style.bold("rungs"));
     lines.push(

@@ -143,13 +143,18 @@ export type Field = [key: string, value: string, color?: (shown: string) => stri
 
 /**
  * `key  value` lines with the keys aligned, for describe commands. Keys and
- * values are shown `printable`; a value's colour applies to what is shown.
+ * values are shown `printable`, a value of several lines (a trial's last log
+ * lines in its end reason) line by line, each under the first; a value's
+ * colour applies to what is shown.
  */
 export function renderFields(fields: readonly Field[], style: Style = NO_STYLE): string[] {
   const keys = fields.map(([k]) => printable(k));
   const w = Math.max(0, ...keys.map(displayWidth));
-  return fields.map(([, v, color], i) => {
-    const shown = printable(v);
-    return `${style.dim(padEndToWidth(keys[i]!, w))}  ${color ? color(shown) : shown}`;
-  });
+  return fields.flatMap(([, v, color], i) =>
+    v.split("\n").map((line, j) => {
+      const shown = printable(line);
+      const key = j === 0 ? style.dim(padEndToWidth(keys[i]!, w)) : " ".repeat(w);
+      return `${key}  ${color ? color(shown) : shown}`;
+    }),
+  );
 }

@@ -204,3 +204,30 @@ export function describeTrial(
   }
   return lines;
 }
+
+/**
+ * Why a search has no best trial: the trial that failed last, its end reason
+ * (the master quotes the failing run's last log lines) and where to read the
+ * rest. Empty when no trial ended in ERROR.
+ */
+export function lastFailure(trials: readonly TrialSummary[], style: Style = NO_STYLE): string[] {
+  let last: TrialSummary | null = null;
+  for (const t of trials) {
+    if (t.state !== "ERROR") continue;
+    if (last === null || (t.endedAt ?? "") > (last.endedAt ?? "")) last = t;
+  }
+  if (last === null) return [];
+  const failed = trials.reduce((n, t) => n + (t.state === "ERROR" ? 1 : 0), 0);
+  return [
+    "",
+    style.bold(failed > 1 ? `the last of ${failed} failed trials` : "failed trial"),
+    ...renderFields(
+      [
+        ["trial", `${last.id} (${last.restarts} restarts)`],
+        ["reason", last.endReason ?? "–"],
+        ["output", `pushtune trial logs ${last.id}`],
+      ],
+      style,
+    ),
+  ];
+}

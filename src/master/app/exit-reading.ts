@@ -85,8 +85,12 @@ export async function settleExit(
         });
         break;
       case "error": {
+        // The failing run's own last lines: earlier runs' would repeat the same failure.
         const tail = await tx.listLogs({ trialId: trial.id, limit: 20, tail: 20 });
-        const lines = tail.map((l) => cutLine(l.line)).join("\n");
+        const lines = tail
+          .filter((l) => l.allocationId === a.id)
+          .map((l) => cutLine(l.line))
+          .join("\n");
         const why = `${reason}; failed ${trial.restarts + 1} times (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
         await tx.updateTrial(trial.id, { restarts: trial.restarts + 1 });
         await ctx.driver.apply(
