@@ -48,6 +48,7 @@ test("trial describe shows the reason's lines under its ended field", async () =
   const r = await runInProcess(["trial", "describe", String(trialId)], { env: m.env });
   expect(r.code).toBe(0);
   const lines = r.stdout.split("\n");
+  expect(lines.find((l) => l.startsWith("current op "))).toMatch(/train to .* \(not done\)$/);
   const ended = lines.findIndex((l) => l.startsWith("ended "));
   expect(lines[ended]).toMatch(/\(crashed \(exit code 1\); .*last log lines:$/);
   const indent = " ".repeat(lines[ended]!.indexOf(lines[ended]!.slice(6).trimStart()));

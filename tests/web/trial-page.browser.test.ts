@@ -67,10 +67,10 @@ describe("the trial page", () => {
   );
 
   test(
-    "shows a failed trial's end reason with its last log lines one per line",
+    "shows a failed trial's end reason with its last log lines one per line, on its page and its experiment's",
     async () => {
       const tm = await ui.master({ slots: 1 });
-      await tm.admin.post("/experiments", {
+      const { body } = await tm.admin.post<{ id: number }>("/experiments", {
         config: ashaConfig({ max_restarts: 0 }, { max_trials: 1 }),
         workdir: "/tmp",
       });
@@ -91,6 +91,23 @@ describe("the trial page", () => {
         "Traceback (most recent call last):",
         "ImportError: no torch",
       ]);
+      // Its operation was never finished, and nothing trains it any more.
+      await page.locator(".cards").getByText("stopped on the way to").waitFor();
+      expect(await page.getByRole("cell", { name: "training" }).count()).toBe(0);
+      await page.getByRole("cell", { name: "not done" }).waitFor();
+
+      // No trial reported the metric: the experiment's page says why, and links the trial.
+      await page.goto(`${tm.url}#/experiments/${body.id}`);
+      const failure = page.locator(".last-failure");
+      await failure.getByRole("link", { name: `Trial ${spec.trialId} failed` }).waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+      expect((await failure.locator(".end-reason").innerText()).split("\n").at(-1)).toBe(
+        "ImportError: no torch",
+      );
+      // The top bar's links stand apart.
+      const [experiments, pools] = await page.locator(".topbar nav a").all();
+      const gap = (await pools!.boundingBox())!.x - (await experiments!.boundingBox())!.x;
+      expect(gap).toBeGreaterThan((await experiments!.boundingBox())!.width + 8);
     },
     BROWSER_TEST_TIMEOUT,
   );

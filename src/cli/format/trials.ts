@@ -1,5 +1,6 @@
 /** Trials as a table (`trial list`, `experiment describe`), sorted, and as a description (`trial describe`). */
 import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
+import { lastFailedTrial } from "../../protocol/api/last-failure.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js";
 import type { LengthUnit } from "../../protocol/config/types.js";
@@ -147,7 +148,9 @@ export function describeTrial(
     ["trained", formatLength(t.lengthTrained, unit)],
     [
       "current op",
-      t.currentOpLength === null ? "–" : `train to ${formatLength(t.currentOpLength, unit)}`,
+      t.currentOpLength === null
+        ? "–"
+        : `train to ${formatLength(t.currentOpLength, unit)}${t.endedAt ? " (not done)" : ""}`,
     ],
     [`best ${metric.name}`, formatMetric(t.bestValidation)],
     [`latest ${metric.name}`, formatMetric(t.latestValidation)],
@@ -207,25 +210,21 @@ export function describeTrial(
 
 /**
  * Why a search has no best trial: the trial that failed last, its end reason
- * (the master quotes the failing run's last log lines) and where to read the
- * rest. Empty when no trial ended in ERROR.
+ * (the failing run's last log lines) and where to read the rest. Empty when
+ * no trial ended in ERROR.
  */
 export function lastFailure(trials: readonly TrialSummary[], style: Style = NO_STYLE): string[] {
-  let last: TrialSummary | null = null;
-  for (const t of trials) {
-    if (t.state !== "ERROR") continue;
-    if (last === null || (t.endedAt ?? "") > (last.endedAt ?? "")) last = t;
-  }
+  const last = lastFailedTrial(trials);
   if (last === null) return [];
-  const failed = trials.reduce((n, t) => n + (t.state === "ERROR" ? 1 : 0), 0);
+  const { trial: t, failed } = last;
   return [
     "",
     style.bold(failed > 1 ? `the last of ${failed} failed trials` : "failed trial"),
     ...renderFields(
       [
-        ["trial", `${last.id} (${last.restarts} restarts)`],
-        ["reason", last.endReason ?? "–"],
-        ["output", `pushtune trial logs ${last.id}`],
+        ["trial", `${t.id} (${t.restarts} restarts)`],
+        ["reason", t.endReason ?? "–"],
+        ["output", `pushtune trial logs ${t.id}`],
       ],
       style,
     ),

@@ -5,6 +5,8 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/flat-hparams.js";
+import { lastFailedTrial } from "../../protocol/api/last-failure.js";
+import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
@@ -23,6 +25,23 @@ import { useNow, usePoll } from "../hooks.js";
 import { href, navigate } from "../router.js";
 
 const ASHA = new Set(["async_halving", "adaptive_asha"]);
+
+/** Why no trial reported the metric: the last failed trial's end reason, with its log lines. */
+function LastFailure(props: { trials: readonly TrialSummary[] }) {
+  const last = lastFailedTrial(props.trials);
+  if (!last) return null;
+  const { trial, failed } = last;
+  return (
+    <div class="last-failure">
+      <a href={href.trial(trial.id)}>
+        {failed > 1
+          ? `Trial ${trial.id}, the last of ${failed} that failed`
+          : `Trial ${trial.id} failed`}
+      </a>
+      <p class="end-reason">{trial.endReason}</p>
+    </div>
+  );
+}
 
 export function ExperimentPage(props: { id: number }) {
   const { id } = props;
@@ -103,6 +122,7 @@ export function ExperimentPage(props: { id: number }) {
       </div>
       <ErrorNote error={actionError ?? detail.error ?? trials.error ?? curves.error} />
       {exp.endReason && <p class="end-reason">{exp.endReason}</p>}
+      {exp.bestMetric === null && <LastFailure trials={list} />}
 
       <div class="cards">
         <div class="card wide">

@@ -167,7 +167,11 @@ export function TrialPage(props: { id: number }) {
         <div class="card">
           <div class="card-label">Length trained</div>
           <div class="card-value">{t.lengthTrained}</div>
-          {t.currentOpLength !== null && <div class="muted">training to {t.currentOpLength}</div>}
+          {t.currentOpLength !== null && (
+            <div class="muted">
+              {finished ? "stopped on the way to" : "training to"} {t.currentOpLength}
+            </div>
+          )}
         </div>
         <div class="card">
           <div class="card-label">Latest validation</div>
@@ -245,9 +249,11 @@ export function TrialPage(props: { id: number }) {
                     <td>
                       {op.completed
                         ? "done"
-                        : t.currentOpLength === op.length
-                          ? "training"
-                          : "queued"}
+                        : finished
+                          ? "not done"
+                          : t.currentOpLength === op.length
+                            ? "training"
+                            : "queued"}
                     </td>
                     <td class="num">{formatMetric(op.searcherMetric)}</td>
                   </tr>
