@@ -19,6 +19,27 @@ describe("numeric options are checked as the config files check the same values,
     expect(r.code).toBe(2);
   });
 
+  // A config that cannot be read: were the flag let through, the demo would stop there.
+  it.each([
+    ["abc", '"abc"'],
+    ["0", "0"],
+    ["-1", "-1"],
+    ["1.5", '"1.5"'],
+  ])(
+    "demo --slots %s: what master --slots takes, not a master with no slots",
+    async (slots, shown) => {
+      const r = await runInProcess([
+        "demo",
+        "--config",
+        "/nonexistent/pushtune-demo.yaml",
+        "--slots",
+        slots,
+      ]);
+      expect(r.stderr).toBe(`pushtune: --slots: must be an integer >= 1, got ${shown}\n`);
+      expect(r.code).toBe(2);
+    },
+  );
+
   it.each([
     ["-1", "-1"],
     ["4294967296", "4294967296"],

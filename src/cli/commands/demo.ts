@@ -8,7 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import type { CommandContext } from "../context.js";
+import { POOL_SLOTS } from "../../master/config/master-config.js";
+import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
 import { startMaster } from "./master.js";
 
@@ -31,7 +32,7 @@ export function demoCommand(
     .description("start an embedded master and tune an MNIST model with adaptive ASHA, live")
     .option("--config <file>", "experiment config to run", DEFAULT_CONFIG)
     .option("--data-dir <dir>", "where the demo master keeps its data", ".pushtune/demo")
-    .option("--slots <n>", "trial slots", (v) => Number(v), 2)
+    .option("--slots <n>", "trial slots", integerOption("--slots", POOL_SLOTS), 2)
     .action(async (flags: DemoFlags) => {
       const config = resolve(flags.config);
       const workdir = resolve(config, "..");
