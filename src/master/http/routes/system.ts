@@ -120,7 +120,8 @@ export async function systemRoutes(
  * on another machine than the master: a symbolic link in it (the file, or a
  * folder on its way) is followed only as far as the checkpoint's own folder,
  * so that a download cannot read the master's files (its token, its
- * database).
+ * database). Only a regular file is served: anything else (a folder, a named
+ * pipe) is "missing", found so without waiting on it.
  */
 async function openCheckpointFile(
   dir: string,
@@ -133,7 +134,12 @@ async function openCheckpointFile(
   if (root === null || real === null) return "missing";
   if (!real.startsWith(root + sep)) return "outside";
   // O_NOFOLLOW: a link put in place of the file since it was resolved is not followed either.
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  // O_NONBLOCK: a named pipe opens at once instead of waiting for a writer (then it is not a
+  // file, so "missing"); a regular file reads as it would without it.
+  const handle = await open(
+    real,
+    constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+  ).catch(() => null);
   if (!handle) return "missing";
   const info = await handle.stat();
   if (info.isFile()) return { handle, size: info.size };
