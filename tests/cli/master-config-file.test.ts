@@ -96,7 +96,7 @@ resource_pools:
       `${file}:`,
       'prot: unknown field; did you mean "port"?',
       'resource_pools[0].partiton: unknown field; did you mean "partition"?',
-      "resource_pools[0].slots: is required for a Slurm pool (an integer >= 1)",
+      "resource_pools[0].slots: is required for a Slurm pool (an integer between 1 and 2147483647)",
     ].join("\n"),
   );
   expect(existsSync(join(dir, "state"))).toBe(false);

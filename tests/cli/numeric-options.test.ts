@@ -6,9 +6,13 @@ const noConfig = ["--config", "/nonexistent/pushtune-master.yaml"];
 
 describe("numeric options are checked as the config files check the same values, naming the flag", () => {
   it.each([
-    [["--slots", "-3"], "--slots: must be an integer >= 1, got -3"],
-    [["--slots", "0"], "--slots: must be an integer >= 1, got 0"],
-    [["--slots", "2.5"], '--slots: must be an integer >= 1, got "2.5"'],
+    [["--slots", "-3"], "--slots: must be an integer between 1 and 2147483647, got -3"],
+    [["--slots", "0"], "--slots: must be an integer between 1 and 2147483647, got 0"],
+    [["--slots", "2.5"], '--slots: must be an integer between 1 and 2147483647, got "2.5"'],
+    [
+      ["--slots", "2147483648"],
+      "--slots: must be an integer between 1 and 2147483647, got 2147483648",
+    ],
     [["--port", "abc"], '--port: must be an integer between 0 and 65535, got "abc"'],
     [["--port", "70000"], "--port: must be an integer between 0 and 65535, got 70000"],
     [["--stop-timeout", "-5"], "--stop-timeout: must be an integer between 0 and 2147483, got -5"],
@@ -35,7 +39,9 @@ describe("numeric options are checked as the config files check the same values,
         "--slots",
         slots,
       ]);
-      expect(r.stderr).toBe(`pushtune: --slots: must be an integer >= 1, got ${shown}\n`);
+      expect(r.stderr).toBe(
+        `pushtune: --slots: must be an integer between 1 and 2147483647, got ${shown}\n`,
+      );
       expect(r.code).toBe(2);
     },
   );

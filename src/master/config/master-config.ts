@@ -18,6 +18,7 @@ import {
   rejectUnknownFields,
   required,
 } from "../../protocol/config/fields.js";
+import { MAX_SLOTS } from "../../protocol/config/limits.js";
 import {
   readSlurmOptions,
   SLURM_OPTION_FIELDS,
@@ -83,8 +84,11 @@ const SLURM_FIELDS = [
 /** What `port` takes; `pushtune master --port` checks the same. 0 is a free port. */
 export const PORT = integer({ min: 0, max: 65_535 });
 
-/** What a pool's `slots` takes; `pushtune master --slots` checks the same. */
-export const POOL_SLOTS = integer({ min: 1 });
+/**
+ * What a pool's `slots` takes; `pushtune master --slots` checks the same. At
+ * most what a trial may take (MAX_SLOTS): more could never be given to one.
+ */
+export const POOL_SLOTS = integer({ min: 1, max: MAX_SLOTS });
 
 /** Pool names end up in URLs, file names and experiment configs: keep them plain. */
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

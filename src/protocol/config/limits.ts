@@ -7,6 +7,12 @@
 import type { ErrorList } from "./errors.js";
 import type { HyperparameterSpec } from "./types.js";
 
+/**
+ * Most slots a trial (`resources.slots_per_trial`) or a resource pool may
+ * have: a trial's allocation stores its slots in an `integer` column, which
+ * PostgreSQL holds up to 2^31 - 1.
+ */
+export const MAX_SLOTS = 2 ** 31 - 1;
 /** Most trials a search may create (`searcher.max_trials`). */
 export const MAX_TRIALS = 100_000;
 /** Most points a grid search may have: the product of its axes' sizes. */

@@ -15,6 +15,7 @@ import {
   readMapping,
   rejectUnknownFields,
 } from "./fields.js";
+import { MAX_SLOTS } from "./limits.js";
 import { parseSlurmResources } from "./slurm-resources.js";
 import type { CheckpointStorageConfig, ResourcesConfig } from "./types.js";
 
@@ -58,7 +59,14 @@ export function parseResources(value: unknown, path: string, errors: ErrorList):
   const slurm = parseSlurmResources(getField(m, "slurm"), childPath(path, "slurm"), errors);
   // Which pools exist only the master knows: it checks the name when it creates the experiment.
   const pool = optional(m, "resource_pool", path, nonEmptyString, errors, null);
-  const slotsPerTrial = optional(m, "slots_per_trial", path, integer({ min: 1 }), errors, 1);
+  const slotsPerTrial = optional(
+    m,
+    "slots_per_trial",
+    path,
+    integer({ min: 1, max: MAX_SLOTS }),
+    errors,
+    1,
+  );
   const maxSlots = optional(m, "max_slots", path, integer({ min: 1 }), errors, null);
   if (maxSlots !== null && maxSlots < slotsPerTrial) {
     errors.add(

@@ -32,7 +32,14 @@ export const sectionCases: Case[] = [
   {
     title: "zero slots per trial is rejected",
     input: cfg({ resources: { slots_per_trial: 0 } }),
-    errors: [["resources.slots_per_trial", "must be an integer >= 1, got 0"]],
+    errors: [["resources.slots_per_trial", "must be an integer between 1 and 2147483647, got 0"]],
+  },
+  {
+    title: "slots per trial past what PostgreSQL's integer column holds are rejected",
+    input: cfg({ resources: { slots_per_trial: 2 ** 31 } }),
+    errors: [
+      ["resources.slots_per_trial", "must be an integer between 1 and 2147483647, got 2147483648"],
+    ],
   },
   {
     title: "a Slurm option the launcher sets itself is refused",
