@@ -305,7 +305,11 @@ export const PreviewBody = Type.Object(
   {
     config: Type.Optional(Type.Unknown()),
     configYaml: Type.Optional(Type.String({ maxLength: 1_000_000 })),
-    seed: Type.Optional(Type.Integer()),
+    /**
+     * Instead of the config's `reproducibility.experiment_seed`, and what that takes
+     * (EXPERIMENT_SEED of ../config/sections.ts, spelled out so this module loads no parser).
+     */
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffff_ffff })),
     metric: Type.Optional(Type.Union([Type.Literal("constant"), Type.Literal("random")])),
   },
   { additionalProperties: false },
