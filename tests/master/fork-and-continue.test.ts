@@ -138,6 +138,8 @@ describe("continuing a trial", () => {
       [{ length: 50 }, 400, "length must be larger"],
       [{}, 400, "length"],
       [{ length: "more" }, 400, "length"],
+      // Past what a length can be, named as the request's field, not the config it would make.
+      [{ length: 2 ** 53 }, 400, "body/length: must be <= 9007199254740991"],
     ];
     for (const [body, status, message] of cases) {
       const res = await tm.admin.post<Err>(`/trials/${trialId}/continue`, body);

@@ -3,7 +3,7 @@
  * The CLI and the web UI read these shapes; the master validates against them.
  */
 import { type Static, Type } from "typebox";
-import { Cursor, FiniteNumber } from "./common.js";
+import { Cursor, FiniteNumber, StoredInteger } from "./common.js";
 import { CHECKPOINT_PAGE, EXPERIMENT_PAGE, TRIAL_PAGE } from "./paging.js";
 import { MetricGroupSchema } from "./push.js";
 import { RUN_STATES } from "./run-states.js";
@@ -43,7 +43,7 @@ export type ForkExperimentBody = Static<typeof ForkExperimentBody>;
 /** `POST /trials/{id}/continue`: train an ended trial on to a larger total `length` (the config's unit). */
 export const ContinueTrialBody = Type.Object(
   {
-    length: Type.Integer({ minimum: 1 }),
+    length: StoredInteger(1),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     activate: Type.Optional(Type.Boolean()),
   },
