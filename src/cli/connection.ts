@@ -8,7 +8,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isTokenText } from "./client.js";
-import { usageError } from "./errors.js";
+import { CliError, usageError } from "./errors.js";
 import { ADMIN_TOKEN_FILE, DEFAULT_MASTER, defaultDataDir, LOGINS_FILE } from "./paths.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -59,20 +59,41 @@ export function loginsPath(env: Env): string {
   return join(defaultDataDir(env), LOGINS_FILE);
 }
 
+/**
+ * The saved logins; none when the file does not exist. A file that is there
+ * but cannot be read as logins is an error naming it and what is wrong: it is
+ * never taken for an empty one, which a login would then write over, losing
+ * every other master's login.
+ */
 async function readLogins(env: Env): Promise<LoginsFile> {
-  const text = await readFile(loginsPath(env), "utf8").catch(() => null);
-  if (text === null) return { version: 1, logins: {} };
+  const path = loginsPath(env);
+  const broken = (reason: string) =>
+    new CliError(`cannot read the saved logins in ${path}: ${reason}; fix or remove it`);
+  let text: string;
   try {
-    const parsed = JSON.parse(text) as Partial<LoginsFile>;
-    const logins: Record<string, SavedLogin> = {};
-    for (const [url, login] of Object.entries(parsed.logins ?? {})) {
-      if (typeof login?.token === "string" && typeof login.username === "string")
-        logins[url] = { username: login.username, token: login.token };
-    }
-    return { version: 1, logins };
-  } catch {
-    return { version: 1, logins: {} };
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { version: 1, logins: {} };
+    throw broken(code ?? (err as Error).message);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw broken(`not JSON (${(err as Error).message})`);
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(parsed) || !isObject(parsed.logins ?? {}))
+    throw broken("must be an object with a `logins` object");
+  const logins: Record<string, SavedLogin> = {};
+  for (const [url, login] of Object.entries((parsed.logins ?? {}) as Record<string, unknown>)) {
+    if (!isObject(login) || typeof login.token !== "string" || typeof login.username !== "string")
+      throw broken(`the login for ${JSON.stringify(url)} must have a string username and token`);
+    logins[url] = { username: login.username, token: login.token };
+  }
+  return { version: 1, logins };
 }
 
 /** Saves a login for one master URL; the file is readable by its owner only. */
