@@ -22,6 +22,7 @@ import { opKey, preemptKey } from "./effects.js";
 import { GroupCommit } from "./group-commit.js";
 import { keepNewest } from "./keep-newest.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
+import { checkProgress, superseded } from "./push-refusals.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** How many answers to `next_trial` are kept for asks that are retried. */
@@ -52,12 +53,15 @@ export class PushService {
     return trial;
   }
 
+  /** The trial a writer pushes for; with `progress`, that progress is checked against it. */
   private async writer(
     principal: Principal,
     trialId: number,
+    progress?: number,
   ): Promise<{ trial: TrialRow; allocation: AllocationRow }> {
     const allocation = requireTrialWriter(principal, trialId);
     const trial = await this.trial(trialId);
+    if (progress !== undefined) await checkProgress(this.ctx.store, trial, progress);
     return { trial, allocation };
   }
 
@@ -178,7 +182,7 @@ export class PushService {
   }
 
   async progress(principal: Principal, trialId: number, progress: number): Promise<void> {
-    const { trial } = await this.writer(principal, trialId);
+    const { trial } = await this.writer(principal, trialId, progress);
     const config = await this.config(trial.experimentId);
     // A custom search process is told of progress: there it is an event of the log.
     if (config.searcher.name === "custom") return this.loggedProgress(trial, progress);
@@ -220,6 +224,8 @@ export class PushService {
     trialId: number,
     body: MetricsBody,
   ): Promise<number> {
+    // Checked first: a request refused for its progress stores none of its metrics either.
+    if (body.progress !== undefined) await this.writer(principal, trialId, body.progress);
     const inserted = await this.metrics(principal, trialId, body);
     if (body.progress !== undefined) await this.progress(principal, trialId, body.progress);
     return inserted;
@@ -390,11 +396,4 @@ export class PushService {
       throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
     await this.ctx.store.updateAllocation(allocationId, { preemptAcked: true });
   }
-}
-
-function superseded(trialId: number, runId: number, currentRunId: number): ApiError {
-  return new ApiError(
-    "STALE_ALLOCATION",
-    `run ${runId} of trial ${trialId} has been superseded by run ${currentRunId}`,
-  );
 }
