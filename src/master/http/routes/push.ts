@@ -30,8 +30,24 @@ import { clientGone } from "../server.js";
 
 const errors = ErrorResponses;
 
-/** What the schema cannot say about a checkpoint: its total size and its metadata's size. */
-function checkCheckpointSize(body: CheckpointBody): void {
+/**
+ * A file's path relative to a checkpoint's folder in the one spelling a
+ * download names it by: parts joined by "/", none empty, "." or "..", a
+ * trailing "/" only to name a folder ("a/").
+ */
+function isResourcePath(path: string): boolean {
+  const parts = (path.endsWith("/") ? path.slice(0, -1) : path).split("/");
+  return parts.every((p) => p !== "" && p !== "." && p !== "..");
+}
+
+/** What the schema cannot say about a checkpoint: its files' paths, their total size, its metadata's size. */
+function checkCheckpoint(body: CheckpointBody): void {
+  const odd = Object.keys(body.resources).find((path) => !isResourcePath(path));
+  if (odd !== undefined)
+    throw new ApiError(
+      "BAD_REQUEST",
+      `body/resources: ${JSON.stringify(odd)} is not a file's path relative to the checkpoint's folder: its parts are joined by "/", and none is empty, "." or ".."`,
+    );
   const total = Object.values(body.resources).reduce((sum, bytes) => sum + bytes, 0);
   if (total > MAX_CHECKPOINT_BYTES)
     throw new ApiError(
@@ -145,7 +161,7 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
     "/checkpoints",
     { schema: { tags, body: CheckpointBody, response: { 200: Empty, ...errors } } },
     async (req) => {
-      checkCheckpointSize(req.body);
+      checkCheckpoint(req.body);
       await push.checkpoint(req.principal, req.body);
       return {};
     },
@@ -226,7 +242,7 @@ export async function pushRoutes(base: FastifyInstance, master: Master): Promise
       },
     },
     async (req) => {
-      if (req.body?.checkpoint) checkCheckpointSize(req.body.checkpoint);
+      if (req.body?.checkpoint) checkCheckpoint(req.body.checkpoint);
       return push.nextTrial(req.principal, req.params.id, req.body?.checkpoint);
     },
   );
