@@ -148,6 +148,17 @@ export async function bootstrapAdmin(
 }
 
 /**
+ * The first admin token's hash while it has not been retired (its file is
+ * there), or null. Until then it may be the only way in as an admin: only
+ * `retireAdminToken` revokes it, never a logout or a revoke of its user's
+ * tokens, which would leave no one able to act as an admin, for good.
+ */
+export async function firstAdminTokenHash(file: string | undefined): Promise<string | null> {
+  const token = file ? (await readFile(file, "utf8").catch(() => "")).trim() : "";
+  return token ? hashToken(token) : null;
+}
+
+/**
  * An admin has logged in with a password: the first admin token is no longer
  * needed, so it is revoked and its file removed. Every trial runs as the
  * master's OS user and could read that file; from here on there is nothing

@@ -13,7 +13,7 @@ import {
   UserSchema,
 } from "../../../protocol/api/resources.js";
 import { LoginThrottle } from "../../app/login-throttle.js";
-import { type Master, retireAdminToken } from "../../app/master.js";
+import { firstAdminTokenHash, type Master, retireAdminToken } from "../../app/master.js";
 import { requireUser } from "../../app/principal.js";
 import { hashPassword, hashToken, newSecret, verifyPassword } from "../../app/tokens.js";
 import type { UserRow } from "../../storage/store.js";
@@ -101,6 +101,17 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
   );
 
+  /** Refuses to revoke the first admin token: an admin's password login retires it (see firstAdminTokenHash). */
+  const keepFirstAdminToken = async (holds: (hash: string) => Promise<boolean>, who: string) => {
+    const file = ctx.options.adminTokenFile;
+    const first = await firstAdminTokenHash(file);
+    if (first !== null && (await holds(first)))
+      throw new ApiError(
+        "INVALID_TRANSITION",
+        `${who} the master's first admin token (in ${file}): it is revoked when an admin logs in with a password`,
+      );
+  };
+
   /** Revokes the token this call is made with. */
   app.post(
     "/auth/logout",
@@ -113,7 +124,10 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
     async (req, reply) => {
       requireUser(req.principal);
-      if (req.principal.kind === "user") await store.revokeUserToken(req.principal.tokenHash);
+      const { principal } = req;
+      if (principal.kind !== "user") return reply.status(204).send(null);
+      await keepFirstAdminToken(async (first) => first === principal.tokenHash, "this is");
+      await store.revokeUserToken(principal.tokenHash);
       return reply.status(204).send(null);
     },
   );
@@ -133,6 +147,10 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
       requireAdmin(req.principal, "revokes a user's tokens");
       const user = await store.getUserByName(req.params.username);
       if (!user) throw new ApiError("USER_NOT_FOUND", `no user "${req.params.username}"`);
+      await keepFirstAdminToken(
+        async (first) => (await store.findUserToken(first))?.user.id === user.id,
+        `user ${user.username} holds`,
+      );
       return { revoked: await store.revokeUserTokens(user.id) };
     },
   );
