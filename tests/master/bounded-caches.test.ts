@@ -34,7 +34,8 @@ test("the push path's cache of configs holds at most 256 experiments, however ma
     expect(await player.run(await createExperiment(tm, config))).toBe("COMPLETED");
     tm.launcher.launched.length = 0; // the fake launcher's own record, not the master's
   }
-  const configs = (tm.master.push as unknown as { configs: Map<number, unknown> }).configs;
+  const { configs } = (tm.master.push as unknown as { configs: { configs: Map<number, unknown> } })
+    .configs;
   expect(configs.size).toBeLessThanOrEqual(256);
   expect(configs.size).toBeGreaterThan(0);
 });

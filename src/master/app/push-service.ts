@@ -12,13 +12,13 @@ import type {
   NextTrialResponse,
   OperationResponse,
 } from "../../protocol/api/push.js";
-import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { ownValue } from "../../protocol/own-value.js";
 import { isTerminal } from "../domain/run-state.js";
 import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
 import { registerCheckpoint } from "./checkpoint-registration.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
+import { ExperimentConfigs } from "./experiment-configs.js";
 import { GroupCommit } from "./group-commit.js";
 import { keepNewest } from "./keep-newest.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
@@ -27,11 +27,9 @@ import type { Supervisor } from "./supervisor.js";
 
 /** How many answers to `next_trial` are kept for asks that are retried. */
 const KEPT_HANDOVERS = 1000;
-/** How many experiments' configs are kept: those of experiments that ended go out in time. */
-const KEPT_CONFIGS = 256;
 
 export class PushService {
-  private readonly configs = new Map<number, ExperimentConfig>();
+  private readonly configs: ExperimentConfigs;
   private readonly group: GroupCommit;
   /**
    * Answers to `next_trial` by the allocation that asked. A retried ask (its answer was
@@ -45,6 +43,7 @@ export class PushService {
     private readonly supervisor: Supervisor,
   ) {
     this.group = new GroupCommit(ctx.store);
+    this.configs = new ExperimentConfigs(ctx.store);
   }
 
   async trial(trialId: number): Promise<TrialRow> {
@@ -183,7 +182,13 @@ export class PushService {
 
   async progress(principal: Principal, trialId: number, progress: number): Promise<void> {
     const { trial } = await this.writer(principal, trialId, progress);
-    const config = await this.config(trial.experimentId);
+    await this.recordProgress(trial, progress);
+  }
+
+  /** Progress already checked against `trial`'s operations: stored, and told to the searcher. */
+  private async recordProgress(trial: TrialRow, progress: number): Promise<void> {
+    const trialId = trial.id;
+    const config = await this.configs.get(trial.experimentId);
     // A custom search process is told of progress: there it is an event of the log.
     if (config.searcher.name === "custom") return this.loggedProgress(trial, progress);
     await this.ctx.locks.run(trial.experimentId, async () => {
@@ -224,22 +229,12 @@ export class PushService {
     trialId: number,
     body: MetricsBody,
   ): Promise<number> {
+    if (body.progress === undefined) return this.metrics(principal, trialId, body);
     // Checked first: a request refused for its progress stores none of its metrics either.
-    if (body.progress !== undefined) await this.writer(principal, trialId, body.progress);
+    const { trial } = await this.writer(principal, trialId, body.progress);
     const inserted = await this.metrics(principal, trialId, body);
-    if (body.progress !== undefined) await this.progress(principal, trialId, body.progress);
+    await this.recordProgress(trial, body.progress);
     return inserted;
-  }
-
-  /** An experiment's config; configs never change once stored, so the recent ones are cached. */
-  private async config(experimentId: number): Promise<ExperimentConfig> {
-    const cached = this.configs.get(experimentId);
-    if (cached) return cached;
-    const exp = await this.ctx.store.getExperiment(experimentId);
-    if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
-    this.configs.set(experimentId, exp.config);
-    keepNewest(this.configs, KEPT_CONFIGS);
-    return exp.config;
   }
 
   /**
@@ -261,7 +256,7 @@ export class PushService {
       metrics: r.metrics,
       reportTime: r.reportTime ? new Date(r.reportTime) : now,
     }));
-    const config = await this.config(allocation.experimentId);
+    const config = await this.configs.get(allocation.experimentId);
     const name = config.searcher.metric;
     // The searcher metric's latest (by steps) and best in the batch.
     let latest: { steps: number; value: number } | null = null;
