@@ -129,18 +129,16 @@ export class PushService {
           { expected: next.length, reported: body.op.length },
         );
       }
+      // Metric pushes take no lock: the store settles the bests. Offered first, so the
+      // experiment's row is written before the trial's, as a pause or an activate writes them.
+      const { smaller_is_better: smaller } = exp.config.searcher;
+      await tx.offerBestValidation(trialId, body.searcherMetric, smaller);
       await tx.completeTrialOp(trialId, next.seq, body.searcherMetric);
       await tx.updateTrial(trialId, {
         completedLength: next.length,
         lengthTrained: Math.max(trial.lengthTrained, next.length),
         latestValidation: body.searcherMetric,
       });
-      // Metric pushes take no lock: the bests are settled by the store, not by what was read here.
-      await tx.offerBestValidation(
-        trialId,
-        body.searcherMetric,
-        exp.config.searcher.smaller_is_better,
-      );
       await this.ctx.driver.apply(
         tx,
         exp,
@@ -291,8 +289,9 @@ export class PushService {
     const { value } = latest;
     const batchBest = best ?? value;
     return this.ctx.store.transaction(async (tx) => {
-      await tx.updateTrial(trialId, { latestValidation: value });
+      // The experiment's row before the trial's, as a pause takes them (`offerBestValidation`).
       await tx.offerBestValidation(trialId, batchBest, smaller);
+      await tx.updateTrial(trialId, { latestValidation: value });
       return insert(tx);
     });
   }

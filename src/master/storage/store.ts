@@ -175,7 +175,10 @@ export interface Store {
    * best validation, and its experiment's best metric, where it is better than
    * what they hold (smaller when `smallerIsBetter`). Each is one conditional
    * UPDATE, so validations offered at the same time keep the best of them in
-   * any order, with no lock held in between.
+   * any order, with no lock held in between. The experiment's row is written
+   * first: a transaction that calls this before it writes the trial's row
+   * takes the rows in the order the experiment's own transactions do (the
+   * experiment, then its trials), and cannot deadlock with them.
    */
   offerBestValidation(trialId: number, value: number, smallerIsBetter: boolean): Promise<void>;
 

@@ -212,6 +212,10 @@ export async function updateTrial(
  * `value` where it is better. The comparison is in each UPDATE's WHERE, which
  * PostgreSQL evaluates again on the row a concurrent writer committed: of two
  * offers at once, the worse one finds nothing to change whichever goes first.
+ * The experiment's row is written before the trial's, in the order a pause or
+ * an activate writes them: a push that offers a validation without the
+ * experiment's lock never holds a trial's row while it waits for its
+ * experiment's, so the two never deadlock.
  */
 export async function offerBestValidation(
   db: Db,
@@ -221,17 +225,17 @@ export async function offerBestValidation(
 ): Promise<void> {
   const worse = smallerIsBetter ? ">" : "<";
   await db
-    .updateTable("trials")
-    .set({ best_validation: value })
-    .where("id", "=", trialId)
-    .where((eb) => eb.or([eb("best_validation", "is", null), eb("best_validation", worse, value)]))
-    .execute();
-  await db
     .updateTable("experiments")
     .set({ best_metric: value })
     .where("id", "=", (eb) =>
       eb.selectFrom("trials").select("experiment_id").where("id", "=", trialId),
     )
     .where((eb) => eb.or([eb("best_metric", "is", null), eb("best_metric", worse, value)]))
+    .execute();
+  await db
+    .updateTable("trials")
+    .set({ best_validation: value })
+    .where("id", "=", trialId)
+    .where((eb) => eb.or([eb("best_validation", "is", null), eb("best_validation", worse, value)]))
     .execute();
 }
