@@ -5,11 +5,18 @@
  * one per request, and each request still gets its own answer: a write that
  * fails, in the database or in the master's code, is undone alone and fails
  * alone, while the rest of its group commits.
+ *
+ * A write names the row it locks first (a trial's id): a group runs its
+ * writes in that order, as other transactions lock several trials (a pause:
+ * by id), so that a group never holds one trial's row while it waits for a
+ * lower one held by a transaction that waits for it (a deadlock on
+ * PostgreSQL, which fails the whole group).
  */
 import type { Store } from "../storage/store.js";
 
 interface Pending<T> {
   run: (tx: Store) => Promise<T>;
+  order: number;
   resolve: (value: T) => void;
   reject: (err: unknown) => void;
 }
@@ -24,10 +31,14 @@ export class GroupCommit {
     private readonly maxGroup = 64,
   ) {}
 
-  /** Runs `run` inside a shared transaction; resolves after that transaction commits. */
-  submit<T>(run: (tx: Store) => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` inside a shared transaction, after the group's writes of a
+   * lower `order` (the id of the row it locks first); resolves after that
+   * transaction commits.
+   */
+  submit<T>(run: (tx: Store) => Promise<T>, order = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject } as Pending<unknown>);
+      this.queue.push({ run, order, resolve, reject } as Pending<unknown>);
       if (!this.flushing) {
         this.flushing = true;
         // Let the requests already parsed in this turn of the event loop join the group.
@@ -38,7 +49,8 @@ export class GroupCommit {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const group = this.queue.splice(0, this.maxGroup);
+      // Sorted stably: writes of the same row keep the order they came in.
+      const group = this.queue.splice(0, this.maxGroup).sort((a, b) => a.order - b.order);
       const alone = group.length === 1 ? group[0] : undefined;
       if (alone) {
         // A write alone is its own transaction: no savepoint to pay for.

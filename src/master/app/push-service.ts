@@ -284,7 +284,7 @@ export class PushService {
       }
       return inserted;
     };
-    if (!reports.some((r) => r.group === "validation")) return this.group.submit(insert);
+    if (!reports.some((r) => r.group === "validation")) return this.group.submit(insert, trialId);
     if (!latest) return insert(this.ctx.store);
     const { value } = latest;
     const batchBest = best ?? value;

@@ -1,0 +1,86 @@
+/**
+ * On PostgreSQL, training pushes of several trials that arrive together are
+ * stored in one transaction (group commit), which locks each trial's row in
+ * turn; a pause locks the experiment's trials in turn too. Whatever order the
+ * pushes came in, both go through, neither refused as the loser of a deadlock.
+ */
+import { afterEach, expect, test } from "vitest";
+import type { Principal } from "../../src/master/app/principal.js";
+import type { Store } from "../../src/master/storage/store.js";
+import { randomConfig } from "./support/configs.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { running } from "./support/trial.js";
+
+let tm: TestMaster;
+afterEach(async () => tm?.close());
+
+/**
+ * Holds the next transaction that stores a group of writes right after its
+ * first write, until `release` is called.
+ */
+function holdGroup(store: Store): { held: Promise<void>; release: () => void } {
+  let release = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let reached = () => {};
+  const held = new Promise<void>((r) => {
+    reached = r;
+  });
+  const transaction = store.transaction.bind(store);
+  let armed = true;
+  store.transaction = (fn) =>
+    transaction((tx) =>
+      fn(
+        new Proxy(tx, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target);
+            if (typeof value !== "function") return value;
+            if (key !== "transaction") return value.bind(target);
+            return async (...args: Parameters<Store["transaction"]>) => {
+              const result = await value.apply(target, args);
+              if (armed) {
+                armed = false;
+                reached();
+                await gate;
+              }
+              return result;
+            };
+          },
+        }),
+      ),
+    );
+  return { held, release };
+}
+
+test("a pause while training pushes of two trials are stored together succeeds, and so do the pushes", async () => {
+  tm = await startTestMaster({ db: "postgres", slots: 2, preemptionTimeoutSeconds: 30 });
+  const id = await createExperiment(tm, randomConfig(1000, 2));
+  await tm.settle();
+  const [first, second] = running(tm);
+  if (!first || !second) throw new Error("two trials should run");
+  const principal = async (allocationId: string): Promise<Principal> => ({
+    kind: "allocation",
+    allocation: (await tm.store.getAllocation(allocationId))!,
+  });
+  const [p1, p2] = [await principal(first.allocationId), await principal(second.allocationId)];
+  const push = (p: Principal, trialId: number, steps: number) =>
+    tm.master.push.metrics(p, trialId, {
+      trialRunId: 1,
+      reports: [{ group: "training", stepsCompleted: steps, metrics: { loss: 1 } }],
+    });
+  // The experiment's config is read once, before the pushes that are grouped.
+  await push(p1, first.trialId, 1);
+  const { held, release } = holdGroup(tm.store);
+  // The later trial's push first: the group locks its row, then the earlier one's.
+  const pushes = Promise.allSettled([push(p2, second.trialId, 2), push(p1, first.trialId, 2)]);
+  await held;
+  const pause = tm.admin.post(`/experiments/${id}/pause`);
+  // Long enough for the pause's transaction to reach the row the group holds.
+  await new Promise((r) => setTimeout(r, 300));
+  release();
+  const [stored, paused] = await Promise.all([pushes, pause]);
+  expect(stored.map((s) => (s.status === "rejected" ? String(s.reason) : s.value))).toEqual([1, 1]);
+  expect(paused.status).toBe(200);
+  expect((await tm.store.getExperiment(id))?.state).toBe("PAUSED");
+});
