@@ -125,7 +125,8 @@ export class MasterContext {
   ): Promise<T> {
     return this.locks.run(experimentId, () =>
       this.committed(async (tx, effects) => {
-        const exp = await tx.getExperiment(experimentId);
+        // Its row first, before any trial's: the order a validation push takes them in.
+        const exp = await tx.getExperiment(experimentId, { lock: true });
         if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
         return fn(tx, exp, effects);
       }, experimentId),

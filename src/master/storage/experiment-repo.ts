@@ -118,7 +118,14 @@ const withConfigs = (db: Db) =>
     .selectAll("experiments")
     .select(["experiment_configs.config", "experiment_configs.config_yaml"]);
 
-export async function getExperiment(db: Db, id: number): Promise<ExperimentRow | null> {
+/** With `lockOn` "postgres", the experiment's row is locked first, until the transaction ends. */
+export async function getExperiment(
+  db: Db,
+  id: number,
+  lockOn: Dialect | null = null,
+): Promise<ExperimentRow | null> {
+  if (lockOn === "postgres")
+    await db.selectFrom("experiments").select("id").where("id", "=", id).forNoKeyUpdate().execute();
   const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
     withConfigs(db).where("experiments.id", "=", id),
   );

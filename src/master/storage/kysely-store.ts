@@ -143,8 +143,8 @@ export class KyselyStore implements Store {
     return this.#atomic((db) => experiments.createExperiment(db, now, input));
   }
 
-  getExperiment(id: number): Promise<ExperimentRow | null> {
-    return experiments.getExperiment(this.#db, id);
+  getExperiment(id: number, options?: { lock?: boolean }): Promise<ExperimentRow | null> {
+    return experiments.getExperiment(this.#db, id, options?.lock ? this.#dialect : null);
   }
 
   listExperiments(filter?: ExperimentFilter): Promise<ExperimentRow[]> {

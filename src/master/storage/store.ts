@@ -70,7 +70,14 @@ export interface Store {
     workdir: string;
     ownerId: number;
   }): Promise<ExperimentRow>;
-  getExperiment(id: number): Promise<ExperimentRow | null>;
+  /**
+   * With `lock`, inside a transaction: the experiment's row is locked until
+   * the transaction ends (on PostgreSQL; SQLite runs one writer at a time).
+   * An experiment's transactions take it before they write any of its
+   * trials' rows, as a validation push does (`offerBestValidation`), so
+   * that the two never wait for each other's rows in turn.
+   */
+  getExperiment(id: number, options?: { lock?: boolean }): Promise<ExperimentRow | null>;
   /** In id order. */
   listExperiments(filter?: ExperimentFilter): Promise<ExperimentRow[]>;
   /** `listExperiments` without configs: what a list of experiments shows (`ExperimentSummaryRow`). */
