@@ -7,6 +7,7 @@
 import { ApiError } from "../../protocol/api/errors.js";
 import type { Launcher } from "../launcher/launcher.js";
 import type { ResourcePool, ResourcePools } from "../launcher/resource-pools.js";
+import { retryDeadlocks } from "../storage/deadlock.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { Effects } from "./effects.js";
 import { ExperimentDriver } from "./experiment-driver.js";
@@ -158,18 +159,21 @@ export class MasterContext {
     body: (tx: Store, effects: Effects, made: (id: number) => void) => Promise<T>,
     id: number | null = null,
   ): Promise<T> {
-    const effects = new Effects();
-    let result: T;
-    try {
-      result = await this.store.transaction((tx) =>
-        body(tx, effects, (made) => {
-          id = made;
-        }),
-      );
-    } catch (err) {
-      if (id !== null) this.driver.forget(id);
-      throw err;
-    }
+    let effects = new Effects();
+    // Aborted by a deadlock (PostgreSQL), it runs again from a searcher rebuilt from the log.
+    const result = await retryDeadlocks(async () => {
+      effects = new Effects();
+      try {
+        return await this.store.transaction((tx) =>
+          body(tx, effects, (made) => {
+            id = made;
+          }),
+        );
+      } catch (err) {
+        if (id !== null) this.driver.forget(id);
+        throw err;
+      }
+    });
     this.release(effects);
     return result;
   }

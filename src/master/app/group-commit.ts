@@ -12,6 +12,7 @@
  * lower one held by a transaction that waits for it (a deadlock on
  * PostgreSQL, which fails the whole group).
  */
+import { isDeadlock, retryDeadlocks } from "../storage/deadlock.js";
 import type { Store } from "../storage/store.js";
 
 interface Pending<T> {
@@ -53,31 +54,41 @@ export class GroupCommit {
       const group = this.queue.splice(0, this.maxGroup).sort((a, b) => a.order - b.order);
       const alone = group.length === 1 ? group[0] : undefined;
       if (alone) {
-        // A write alone is its own transaction: no savepoint to pay for.
-        await this.store.transaction(alone.run).then(alone.resolve, alone.reject);
+        await this.alone(alone);
         continue;
       }
-      const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+      let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
       try {
-        await this.store.transaction(async (tx) => {
-          for (const item of group) {
-            try {
-              outcomes.push({ ok: true, value: await tx.transaction(item.run) });
-            } catch (err) {
-              outcomes.push({ ok: false, err });
+        // Aborted by a deadlock (PostgreSQL), the whole group runs again.
+        await retryDeadlocks(() =>
+          this.store.transaction(async (tx) => {
+            outcomes = [];
+            for (const item of group) {
+              try {
+                outcomes.push({ ok: true, value: await tx.transaction(item.run) });
+              } catch (err) {
+                outcomes.push({ ok: false, err });
+              }
             }
-          }
-        });
+          }),
+        );
       } catch (err) {
         for (const item of group) item.reject(err);
         continue;
       }
-      group.forEach((item, i) => {
+      for (const [i, item] of group.entries()) {
         const o = outcomes[i]!;
         if (o.ok) item.resolve(o.value);
+        // Its savepoint alone was the deadlock's victim: it runs again, alone.
+        else if (isDeadlock(o.err)) await this.alone(item);
         else item.reject(o.err);
-      });
+      }
     }
     this.flushing = false;
+  }
+
+  /** A write alone is its own transaction: no savepoint to pay for. */
+  private alone(item: Pending<unknown>): Promise<void> {
+    return retryDeadlocks(() => this.store.transaction(item.run)).then(item.resolve, item.reject);
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * On PostgreSQL, training pushes of several trials that arrive together are
+ * stored in one transaction (group commit), which locks the trials' rows by
+ * id. A searcher's operations change its trials' rows in the order it posted
+ * them, which may be another: the two wait for each other and PostgreSQL
+ * aborts one. The pushes are stored all the same, and so are the operations.
+ */
+import { afterEach, expect, test } from "vitest";
+import type { Principal } from "../../src/master/app/principal.js";
+import type { Store } from "../../src/master/storage/store.js";
+import { customSearchWithTrials } from "./support/custom-search.js";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { running } from "./support/trial.js";
+
+let tm: TestMaster;
+afterEach(async () => tm?.close());
+
+/**
+ * Holds the next transaction that stores a group of writes right after its
+ * first write, until `release` is called.
+ */
+function holdGroup(store: Store): { held: Promise<void>; release: () => void } {
+  let release = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let reached = () => {};
+  const held = new Promise<void>((r) => {
+    reached = r;
+  });
+  const transaction = store.transaction.bind(store);
+  let armed = true;
+  store.transaction = (fn) =>
+    transaction((tx) =>
+      fn(
+        new Proxy(tx, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target);
+            if (typeof value !== "function") return value;
+            if (key !== "transaction") return value.bind(target);
+            return async (...args: Parameters<Store["transaction"]>) => {
+              const result = await value.apply(target, args);
+              if (armed) {
+                armed = false;
+                reached();
+                await gate;
+              }
+              return result;
+            };
+          },
+        }),
+      ),
+    );
+  return { held, release };
+}
+
+test("trials closed by a custom searcher in descending order while their training pushes are stored together: both go through", async () => {
+  tm = await startTestMaster({ db: "postgres", slots: 2 });
+  const { id, post } = await customSearchWithTrials(tm, 2, 100);
+  const [first, second] = running(tm);
+  if (!first || !second) throw new Error("two trials should run");
+  const principal = async (allocationId: string): Promise<Principal> => ({
+    kind: "allocation",
+    allocation: (await tm.store.getAllocation(allocationId))!,
+  });
+  const [p1, p2] = [await principal(first.allocationId), await principal(second.allocationId)];
+  const push = (p: Principal, trialId: number, steps: number) =>
+    tm.master.push.metrics(p, trialId, {
+      trialRunId: 1,
+      reports: [{ group: "training", stepsCompleted: steps, metrics: { loss: 1 } }],
+    });
+  // The experiment's config is read once, before the pushes that are grouped.
+  await push(p1, first.trialId, 1);
+  const { held, release } = holdGroup(tm.store);
+  const pushes = Promise.allSettled([push(p1, first.trialId, 2), push(p2, second.trialId, 2)]);
+  await held;
+  const closed = post([
+    { type: "close", requestId: 2 },
+    { type: "close", requestId: 1 },
+  ]);
+  // Long enough for the operations' transaction to reach the row the group holds.
+  await new Promise((r) => setTimeout(r, 300));
+  release();
+  const [stored, answer] = await Promise.all([pushes, closed]);
+  expect(stored.map((s) => (s.status === "rejected" ? String(s.reason) : s.value))).toEqual([1, 1]);
+  expect(answer.status).toBe(200);
+  const trials = await tm.store.listTrials({ experimentId: id });
+  expect(trials.map((t) => t.closeRequested)).toEqual([true, true]);
+});
