@@ -247,6 +247,8 @@ export class ExperimentService {
   async finishIfDone(id: number): Promise<void> {
     const exp = await this.ctx.store.getExperiment(id);
     if (!exp?.state.startsWith("STOPPING")) return;
+    // Its processes that outlived their allocations, waiting to exit, are stopped at once too.
+    if (STOPPED_AT_ONCE.has(exp.state)) await this.supervisor.killLingering(id);
     const live = await this.ctx.store.listLiveAllocations({ experimentId: id });
     if (live.length > 0) {
       // Killed, or failed (a failed search has no use for its trials): they are stopped at once,

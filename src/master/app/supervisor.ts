@@ -48,7 +48,7 @@ export class Supervisor implements LauncherEvents {
    * Processes that asked for a next trial, got none, and have not exited yet:
    * their allocation has ended, but they hold their slots (of their pool) until they are gone.
    */
-  private readonly lingering = new Map<string, { slots: number; pool: string }>();
+  private readonly lingering = new Map<string, { from: AllocationRow; killed?: boolean }>();
   readonly logs: LogSink;
   private readonly stops: StopRequests;
   private readonly drainer: Drain;
@@ -163,7 +163,7 @@ export class Supervisor implements LauncherEvents {
           const env = this.ctx.launcherOf(from)?.handOver ? await this.schedulePass(from) : null;
           if (env === null) {
             // The process exits on its own now: its slots and its last lines are still its trial's.
-            this.lingering.set(allocationId, { slots: from.slots, pool: from.resourcePool });
+            this.lingering.set(allocationId, { from });
             this.logs.register(allocationId, from.trialId);
           }
           resolve(env);
@@ -218,7 +218,8 @@ export class Supervisor implements LauncherEvents {
     started: Set<number>,
   ): Promise<Record<string, string> | null> {
     let lingeringSlots = 0;
-    for (const l of this.lingering.values()) if (l.pool === pool.name) lingeringSlots += l.slots;
+    for (const { from } of this.lingering.values())
+      if (from.resourcePool === pool.name) lingeringSlots += from.slots;
     const { input, live, experiments } = poolSchedulingInput(
       this.ctx,
       state,
@@ -289,6 +290,18 @@ export class Supervisor implements LauncherEvents {
   /** Stops an allocation's processes at once. */
   kill(a: AllocationRow): Promise<void> {
     return this.stops.kill(a);
+  }
+
+  /**
+   * Stops at once the processes of the experiment that were told there is no
+   * next trial and have not exited: a killed experiment's processes all stop.
+   */
+  async killLingering(experimentId: number): Promise<void> {
+    for (const [id, l] of this.lingering) {
+      if (l.from.experimentId !== experimentId || l.killed) continue;
+      l.killed = true;
+      await this.ctx.launcherOf(l.from)?.kill(id, l.from.launcherHandle);
+    }
   }
 
   exited(allocationId: string, info: ExitInfo): void {
