@@ -14,6 +14,7 @@ import type {
 } from "../../protocol/api/push.js";
 import { ownValue } from "../../protocol/own-value.js";
 import { isTerminal } from "../domain/run-state.js";
+import { retryDeadlocks } from "../storage/deadlock.js";
 import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../storage/store.js";
 import { registerCheckpoint } from "./checkpoint-registration.js";
 import type { MasterContext } from "./context.js";
@@ -288,12 +289,15 @@ export class PushService {
     if (!latest) return insert(this.ctx.store);
     const { value } = latest;
     const batchBest = best ?? value;
-    return this.ctx.store.transaction(async (tx) => {
-      // The experiment's row before the trial's, as a pause takes them (`offerBestValidation`).
-      await tx.offerBestValidation(trialId, batchBest, smaller);
-      await tx.updateTrial(trialId, { latestValidation: value });
-      return insert(tx);
-    });
+    // Aborted by a deadlock (PostgreSQL), it runs again: nothing of it was stored.
+    return retryDeadlocks(() =>
+      this.ctx.store.transaction(async (tx) => {
+        // The experiment's row before the trial's, as a pause takes them (`offerBestValidation`).
+        await tx.offerBestValidation(trialId, batchBest, smaller);
+        await tx.updateTrial(trialId, { latestValidation: value });
+        return insert(tx);
+      }),
+    );
   }
 
   async checkpoint(principal: Principal, body: CheckpointBody): Promise<void> {
