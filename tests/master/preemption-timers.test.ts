@@ -71,13 +71,24 @@ test("a preemption timeout longer than one timer holds does not kill the trial b
   expect(tm.launcher.killed.sort()).toEqual(live);
 });
 
-test("a trial that exits after SIGTERM is not killed afterwards", async () => {
-  const live = await pausedExperiment({ preemptionTimeoutSeconds: 300 });
+test("a trial that exits after SIGTERM is not killed afterwards, and its exit is no failure of its own", async () => {
+  const live = await pausedExperiment({
+    preemptionTimeoutSeconds: 300,
+    config: ashaConfig({ max_restarts: 0 }),
+  });
   await advance(60_000);
-  for (const id of live) tm.launcher.exit(id, { exitCode: null, signal: "SIGTERM" });
+  // One ended by the signal, one by its own handler of it, with a non-zero code.
+  tm.launcher.exit(live[0]!, { exitCode: null, signal: "SIGTERM" });
+  tm.launcher.exit(live[1]!, { exitCode: 143, signal: null });
   await tm.settle();
   await advance(300_000);
   expect(tm.launcher.killed).toEqual([]);
+  // The master ended them: paused as their experiment is, no restart counted.
+  for (const a of live) {
+    const allocation = (await tm.store.getAllocation(a))!;
+    const trial = (await tm.store.getTrial(allocation.trialId))!;
+    expect(trial).toMatchObject({ state: "PAUSED", restarts: 0, endReason: null });
+  }
 });
 
 test("the experiment's own preemption_timeout applies when the scheduler takes a slot back", async () => {

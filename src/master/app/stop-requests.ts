@@ -41,6 +41,8 @@ export class StopRequests {
   private readonly killRequested = new Set<string>();
   /** Allocations told to stop and not seen to end (killed ones are in `killRequested`). */
   private readonly preemptRequested = new Set<string>();
+  /** Allocations the master sent SIGTERM: however they end now, the master ended them. */
+  private readonly terminated = new Set<string>();
 
   constructor(
     private readonly ctx: MasterContext,
@@ -119,11 +121,16 @@ export class StopRequests {
     return this.preemptRequested.has(allocationId) ? "stop" : null;
   }
 
-  /** The allocation ended: forgets its timers; true when the master had killed it. */
+  /**
+   * The allocation ended: forgets its timers; true when the master had killed
+   * it or sent it SIGTERM (a process that does not watch its preemption dies
+   * of it, or exits non-zero from a handler: not a failure of its trial).
+   */
   ended(allocationId: string): boolean {
     this.clearTimers(allocationId);
     this.preemptRequested.delete(allocationId);
-    return this.killRequested.delete(allocationId);
+    const terminated = this.terminated.delete(allocationId);
+    return this.killRequested.delete(allocationId) || terminated;
   }
 
   /** Stops every timer (the master is closing). */
@@ -140,7 +147,13 @@ export class StopRequests {
       a.id,
       `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
     );
-    await this.ctx.launcherOf(current)?.terminate(a.id, current.launcherHandle);
+    this.terminated.add(a.id);
+    try {
+      await this.ctx.launcherOf(current)?.terminate(a.id, current.launcherHandle);
+    } catch (err) {
+      this.terminated.delete(a.id); // not sent
+      throw err;
+    }
   }
 
   private clearTimers(allocationId: string): void {
