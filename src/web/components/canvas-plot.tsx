@@ -74,7 +74,9 @@ function axis(spec: AxisSpec, side: "x" | "y"): uPlot.Axis {
 
 function padded([lo, hi]: [number, number], log: boolean): [number, number] {
   if (log) {
-    const a = lo > 0 ? lo : 1e-12;
+    // With nothing positive to show ([0, 1] before any point), one decade below
+    // `hi`: a bound near zero would spread a dozen decades, every label "0".
+    const a = lo > 0 ? lo : hi > 0 ? hi / 10 : 1;
     const b = hi > a ? hi : a * 10;
     return [a / 1.15, b * 1.15];
   }
