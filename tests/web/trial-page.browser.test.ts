@@ -1,4 +1,5 @@
 /** A trial's page: its curve drawn from its metrics, and its logs following live. */
+import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
@@ -6,6 +7,10 @@ import { LiveTrials } from "./support/live-trials.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
+
+/** The head of the Logs panel: its title and what it says of the trial's logs. */
+const logsHead = (page: Page) =>
+  page.locator(".panel-head", { has: page.getByRole("heading", { name: "Logs" }) });
 
 const curve = (hparams: Record<string, unknown>, length: number) =>
   syntheticLoss({ hparams, length });
@@ -46,6 +51,7 @@ describe("the trial page", () => {
       await expect.poll(points, { timeout: 20_000 }).toBeGreaterThan(before);
 
       // Lines written now arrive through the open long poll.
+      await logsHead(page).getByText("following", { exact: true }).waitFor();
       const logs = page.locator(".logs");
       await logs.getByText("step 100: loss").first().waitFor();
       tm.launcher.log(spec.allocationId, "epoch 3 finished in 12.5 s");
@@ -91,6 +97,10 @@ describe("the trial page", () => {
         "Traceback (most recent call last):",
         "ImportError: no torch",
       ]);
+      // Its logs are not said to follow a trial that has ended.
+      await page.locator(".logs").getByText("ImportError: no torch").waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
+      expect(await logsHead(page).innerText()).toBe("Logs\ntrial ended");
       // Its operation was never finished, and nothing trains it any more.
       await page.locator(".cards").getByText("stopped on the way to").waitFor();
       expect(await page.getByRole("cell", { name: "training" }).count()).toBe(0);

@@ -274,9 +274,9 @@ export function TrialPage(props: { id: number }) {
       <section class="panel">
         <div class="panel-head">
           <h2>Logs</h2>
-          <span class="muted">following</span>
+          <span class="muted">{finished ? "trial ended" : "following"}</span>
         </div>
-        <LogsPanel trialId={id} />
+        <LogsPanel trialId={id} ended={finished} />
       </section>
 
       <section class="panel">

@@ -30,7 +30,8 @@ function Highlighted(props: { text: string; match: RegExp | null }) {
   return <>{parts}</>;
 }
 
-export function LogsPanel(props: { trialId: number }) {
+/** `ended`: the trial has ended, so no new lines are awaited. */
+export function LogsPanel(props: { trialId: number; ended: boolean }) {
   const [lines, setLines] = useState<LogLineSchema[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
@@ -159,7 +160,9 @@ export function LogsPanel(props: { trialId: number }) {
           <span class="muted">
             {match
               ? "No line matches."
-              : "No log lines yet; new ones appear here as the trial writes them."}
+              : props.ended
+                ? "The trial wrote no log lines."
+                : "No log lines yet; new ones appear here as the trial writes them."}
           </span>
         ) : (
           drawn.map((l) => (
