@@ -56,64 +56,68 @@ export function ExperimentsPage() {
         </p>
       )}
       {experiments.length > 0 && (
-        <table class="table experiments">
-          <thead>
-            <tr>
-              <th class="num">ID</th>
-              <th>Name</th>
-              <th>State</th>
-              <th class="progress-col">Progress</th>
-              <th class="num">Best metric</th>
-              <th>Trials</th>
-              <th>Started</th>
-              <th class="num">Duration</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {[...experiments]
-              .sort((a, b) => b.id - a.id)
-              .map((e) => (
-                <tr key={e.id} data-experiment={e.id}>
-                  <td class="num">{e.id}</td>
-                  <td>
-                    <a href={href.experiment(e.id)}>{e.name}</a>
-                    <div class="muted small">
-                      {e.searcher} · {e.owner.username}
-                    </div>
-                  </td>
-                  <td>
-                    <StateBadge state={e.state} />
-                  </td>
-                  <td class="progress-col">
-                    <ProgressBar value={e.progress} state={e.state} />
-                  </td>
-                  <td class="num">
-                    {formatMetric(e.bestMetric)}
-                    <div class="muted small">
-                      {e.metric} {e.smallerIsBetter ? "↓" : "↑"}
-                    </div>
-                  </td>
-                  <td>
-                    <TrialCounts counts={e.trialCounts} />
-                  </td>
-                  <td>{formatTime(e.createdAt)}</td>
-                  <td class="num">{formatDuration(elapsedSeconds(e.createdAt, e.endedAt, now))}</td>
-                  <td class="actions-col">
-                    <ExperimentActions
-                      id={e.id}
-                      state={e.state}
-                      onDone={() => {
-                        setActionError(null);
-                        list.refresh();
-                      }}
-                      onError={setActionError}
-                    />
-                  </td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table class="table experiments">
+            <thead>
+              <tr>
+                <th class="num">ID</th>
+                <th>Name</th>
+                <th>State</th>
+                <th class="progress-col">Progress</th>
+                <th class="num">Best metric</th>
+                <th>Trials</th>
+                <th>Started</th>
+                <th class="num">Duration</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {[...experiments]
+                .sort((a, b) => b.id - a.id)
+                .map((e) => (
+                  <tr key={e.id} data-experiment={e.id}>
+                    <td class="num">{e.id}</td>
+                    <td>
+                      <a href={href.experiment(e.id)}>{e.name}</a>
+                      <div class="muted small">
+                        {e.searcher} · {e.owner.username}
+                      </div>
+                    </td>
+                    <td>
+                      <StateBadge state={e.state} />
+                    </td>
+                    <td class="progress-col">
+                      <ProgressBar value={e.progress} state={e.state} />
+                    </td>
+                    <td class="num">
+                      {formatMetric(e.bestMetric)}
+                      <div class="muted small">
+                        {e.metric} {e.smallerIsBetter ? "↓" : "↑"}
+                      </div>
+                    </td>
+                    <td>
+                      <TrialCounts counts={e.trialCounts} />
+                    </td>
+                    <td>{formatTime(e.createdAt)}</td>
+                    <td class="num">
+                      {formatDuration(elapsedSeconds(e.createdAt, e.endedAt, now))}
+                    </td>
+                    <td class="actions-col">
+                      <ExperimentActions
+                        id={e.id}
+                        state={e.state}
+                        onDone={() => {
+                          setActionError(null);
+                          list.refresh();
+                        }}
+                        onError={setActionError}
+                      />
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

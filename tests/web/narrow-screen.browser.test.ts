@@ -1,0 +1,46 @@
+/** At a phone's width (420 px) pages fit the screen: wide tables scroll within themselves. */
+import { describe, expect, test } from "vitest";
+import { randomConfig } from "../master/support/configs.js";
+import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { uiPages } from "./support/seeded-page.js";
+
+const ui = uiPages();
+
+describe("a narrow screen", () => {
+  test(
+    "the experiments list does not run off the page, and the top bar keeps its name and user on one line each",
+    async () => {
+      const tm = await ui.master({ slots: 2 });
+      await tm.admin.post("/experiments", {
+        config: { ...randomConfig(100, 2), name: "a-rather-long-experiment-name" },
+        workdir: "/tmp",
+      });
+      await tm.settle();
+      const { page } = await ui.browser({ width: 420 });
+      await page.goto(tm.url);
+      await page.locator("tr[data-experiment]").first().waitFor();
+      await screenshot(page, "experiments-narrow");
+      expect(
+        await page.evaluate<number>("document.documentElement.scrollWidth"),
+      ).toBeLessThanOrEqual(420);
+      // One line each: no taller than the name's own line.
+      for (const selector of [".topbar .brand", ".topbar .user"]) {
+        const box = await page.locator(selector).boundingBox();
+        expect(box!.height, selector).toBeLessThan(24);
+      }
+      // The table scrolls sideways within its box to its last column.
+      const wrap = page.locator(".table-wrap", { has: page.locator("table.experiments") });
+      await wrap.evaluate((el) => {
+        el.scrollLeft = el.scrollWidth;
+      });
+      await page.locator("tr[data-experiment]").getByRole("button", { name: "Pause" }).waitFor();
+      expect(
+        await page
+          .locator("tr[data-experiment]")
+          .getByRole("button", { name: "Pause" })
+          .isVisible(),
+      ).toBe(true);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+});
