@@ -1,10 +1,14 @@
 /** At a phone's width (420 px) pages fit the screen: wide tables scroll within themselves. */
+import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import { randomConfig } from "../master/support/configs.js";
+import { randomConfig, syntheticLoss } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { LiveTrials } from "./support/live-trials.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
+
+const pageWidth = (page: Page) => page.evaluate<number>("document.documentElement.scrollWidth");
 
 describe("a narrow screen", () => {
   test(
@@ -40,6 +44,28 @@ describe("a narrow screen", () => {
           .getByRole("button", { name: "Pause" })
           .isVisible(),
       ).toBe(true);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  test(
+    "a trial's metric charts fit the page",
+    async () => {
+      const tm = await ui.master({ slots: 1 });
+      const { body } = await tm.admin.post<{ id: number }>("/experiments", {
+        config: randomConfig(300, 1),
+        workdir: "/tmp",
+      });
+      await tm.settle();
+      const trials = new LiveTrials(tm, (hparams, length) => syntheticLoss({ hparams, length }));
+      for (let i = 0; i < 4; i++) await trials.step();
+      const [trial] = await tm.store.listTrials({ experimentId: body.id });
+      const { page } = await ui.browser({ width: 420 });
+      await page.goto(`${tm.url}#/trials/${trial!.id}`);
+      const charts = page.locator(".metric-chart canvas");
+      await expect.poll(() => charts.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      await screenshot(page, "trial-narrow");
+      expect(await pageWidth(page)).toBeLessThanOrEqual(420);
     },
     BROWSER_TEST_TIMEOUT,
   );
