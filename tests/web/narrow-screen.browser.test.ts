@@ -69,4 +69,29 @@ describe("a narrow screen", () => {
     },
     BROWSER_TEST_TIMEOUT,
   );
+
+  test(
+    "the parallel coordinates keep their axes' titles apart, scrolling sideways within their panel",
+    async () => {
+      const tm = await ui.master({ slots: 1 });
+      const { experimentId } = await ui.seed({ trials: 30, points: 3 });
+      const { page } = await ui.browser({ width: 420 });
+      await page.goto(`${tm.url}#/experiments/${experimentId}`);
+      await page.locator(".experiment-page[data-ready]").waitFor();
+      const titles = page.locator(".pc-axis");
+      await expect.poll(() => titles.count()).toBe(5);
+      const boxes = await titles.evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }),
+      );
+      for (let k = 1; k < boxes.length; k++)
+        expect(boxes[k]!.left, `title ${k}`).toBeGreaterThan(boxes[k - 1]!.right);
+      await page.locator(".pc").scrollIntoViewIfNeeded();
+      await screenshot(page, "parallel-coordinates-narrow");
+      expect(await pageWidth(page)).toBeLessThanOrEqual(420);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

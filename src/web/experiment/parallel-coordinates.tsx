@@ -18,6 +18,8 @@ const HEIGHT = 300;
 const TOP = 16;
 const BOTTOM = 20;
 const SIDE = 56;
+/** Least room between two axes, so that their titles and tick labels do not run together. */
+const MIN_GAP = 150;
 /** Colour steps from worst to best metric: one path each. */
 const STEPS = 8;
 
@@ -108,7 +110,10 @@ export function ParallelCoordinates(props: {
   onPick: (trialId: number) => void;
 }) {
   const { axes, ids, brush, mask } = props;
-  const [measure, width] = useWidth<HTMLDivElement>();
+  const [measure, room] = useWidth<HTMLDivElement>();
+  // Narrower than the axes need (a phone), the plot keeps their room and scrolls sideways.
+  const least = 2 * SIDE + Math.max(0, axes.length - 1) * MIN_GAP;
+  const width = room > 0 ? Math.max(room, least) : 0;
   const scheme = useColorScheme();
   const base = useRef<HTMLCanvasElement>(null);
   const over = useRef<HTMLCanvasElement>(null);
@@ -268,83 +273,93 @@ export function ParallelCoordinates(props: {
 
   const hovered = hover ? ids[hover.i] : undefined;
   return (
-    <div class="pc" data-axes={axes.length} data-lines={ids.length}>
-      <div class="pc-labels">
-        {axes.map((a, k) => (
-          <span
-            key={a.key}
-            class={`pc-axis${brush.has(a.key) ? " brushed" : ""}${k === axes.length - 1 ? " metric" : ""}`}
-            data-key={a.key}
-            data-x={Math.round(g.xs[k] ?? 0)}
-            style={{ left: `${g.xs[k] ?? 0}px` }}
-            title={a.kind === "log" ? `${a.key} (log scale)` : a.key}
-          >
-            {a.key}
-            {a.kind === "log" ? " (log)" : ""}
-            {brush.has(a.key) && (
-              <button
-                type="button"
-                class="pc-clear"
-                aria-label={`clear the brush on ${a.key}`}
-                onClick={() => props.onBrush(a.key, null)}
-              >
-                ×
-              </button>
-            )}
-          </span>
-        ))}
-      </div>
-      <div class="pc-plot" ref={measure} style={{ height: `${HEIGHT}px` }}>
-        <canvas ref={base} style={{ width: `${width}px`, height: `${HEIGHT}px` }} />
-        <canvas
-          ref={over}
-          class="pc-over"
-          style={{ width: `${width}px`, height: `${HEIGHT}px` }}
-          onPointerDown={(e) => {
-            const { x, y } = local(e);
-            const k = axisAt(x);
-            if (k < 0) return;
-            (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-            setDrag({ k, y0: y, y1: y });
-          }}
-          onPointerMove={(e) => {
-            const { x, y } = local(e);
-            if (drag) {
-              setDrag({ ...drag, y1: y });
-              return;
-            }
-            cancelAnimationFrame(frame.current);
-            frame.current = requestAnimationFrame(() => {
-              const i = axisAt(x) >= 0 ? null : lineAt(x, y);
-              setHover((old) => (i === null ? null : old?.i === i ? old : { i, x, y }));
-            });
-          }}
-          onPointerLeave={() => !drag && setHover(null)}
-          onPointerUp={(e) => {
-            if (drag) {
-              const a = axes[drag.k]!;
-              const { y } = local(e);
-              props.onBrush(a.key, Math.abs(y - drag.y0) < 3 ? null : brushFrom(a, g, drag.y0, y));
-              setDrag(null);
-            } else if (hovered !== undefined) props.onPick(hovered);
-          }}
-        />
-        {hover && hovered !== undefined && (
-          <div class="tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y}px` }}>
-            <b>trial {hovered}</b>
-            {axes.map((a) => (
-              <span key={a.key}>
-                {a.key}{" "}
-                {a.kind === "categorical"
-                  ? (a.categories[a.values[hover.i]!] ?? "–")
-                  : Number.isNaN(a.values[hover.i]!)
-                    ? "–"
-                    : formatMetric(a.values[hover.i])}
-              </span>
-            ))}
-            <span class="muted">click to compare</span>
-          </div>
-        )}
+    <div class={width > room ? "pc-room scrolls" : "pc-room"} ref={measure}>
+      <div
+        class="pc"
+        data-axes={axes.length}
+        data-lines={ids.length}
+        style={{ width: `${width}px` }}
+      >
+        <div class="pc-labels">
+          {axes.map((a, k) => (
+            <span
+              key={a.key}
+              class={`pc-axis${brush.has(a.key) ? " brushed" : ""}${k === axes.length - 1 ? " metric" : ""}`}
+              data-key={a.key}
+              data-x={Math.round(g.xs[k] ?? 0)}
+              style={{ left: `${g.xs[k] ?? 0}px` }}
+              title={a.kind === "log" ? `${a.key} (log scale)` : a.key}
+            >
+              {a.key}
+              {a.kind === "log" ? " (log)" : ""}
+              {brush.has(a.key) && (
+                <button
+                  type="button"
+                  class="pc-clear"
+                  aria-label={`clear the brush on ${a.key}`}
+                  onClick={() => props.onBrush(a.key, null)}
+                >
+                  ×
+                </button>
+              )}
+            </span>
+          ))}
+        </div>
+        <div class="pc-plot" style={{ height: `${HEIGHT}px` }}>
+          <canvas ref={base} style={{ width: `${width}px`, height: `${HEIGHT}px` }} />
+          <canvas
+            ref={over}
+            class="pc-over"
+            style={{ width: `${width}px`, height: `${HEIGHT}px` }}
+            onPointerDown={(e) => {
+              const { x, y } = local(e);
+              const k = axisAt(x);
+              if (k < 0) return;
+              (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+              setDrag({ k, y0: y, y1: y });
+            }}
+            onPointerMove={(e) => {
+              const { x, y } = local(e);
+              if (drag) {
+                setDrag({ ...drag, y1: y });
+                return;
+              }
+              cancelAnimationFrame(frame.current);
+              frame.current = requestAnimationFrame(() => {
+                const i = axisAt(x) >= 0 ? null : lineAt(x, y);
+                setHover((old) => (i === null ? null : old?.i === i ? old : { i, x, y }));
+              });
+            }}
+            onPointerLeave={() => !drag && setHover(null)}
+            onPointerUp={(e) => {
+              if (drag) {
+                const a = axes[drag.k]!;
+                const { y } = local(e);
+                props.onBrush(
+                  a.key,
+                  Math.abs(y - drag.y0) < 3 ? null : brushFrom(a, g, drag.y0, y),
+                );
+                setDrag(null);
+              } else if (hovered !== undefined) props.onPick(hovered);
+            }}
+          />
+          {hover && hovered !== undefined && (
+            <div class="tooltip" style={{ left: `${hover.x + 12}px`, top: `${hover.y}px` }}>
+              <b>trial {hovered}</b>
+              {axes.map((a) => (
+                <span key={a.key}>
+                  {a.key}{" "}
+                  {a.kind === "categorical"
+                    ? (a.categories[a.values[hover.i]!] ?? "–")
+                    : Number.isNaN(a.values[hover.i]!)
+                      ? "–"
+                      : formatMetric(a.values[hover.i])}
+                </span>
+              ))}
+              <span class="muted">click to compare</span>
+            </div>
+          )}
+        </div>
       </div>
     </div>
   );
