@@ -26,7 +26,8 @@ export function formatLength(value: number, unit: LengthUnit): string {
   return `${formatNumber(value)} ${value === 1 ? one : many}`;
 }
 
-function plural(n: number, one: string, many: string): string {
+/** `n` and the word for it: "1 trial", "2 trials". */
+export function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 

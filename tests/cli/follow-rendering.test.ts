@@ -183,7 +183,7 @@ describe("follow rendering", () => {
     // With one failed trial, and with none.
     expect(finalSummary({ ...ended, trials: [failed[0]!] }, null)[3]).toBe("failed trial");
     expect(finalSummary({ ...ended, trials: [ended.trials[2]!] }, null)).toEqual([
-      "experiment 7 ERROR in 3m00s · 1 trials",
+      "experiment 7 ERROR in 3m00s · 1 trial",
       "no trial reported validation_loss",
     ]);
   });

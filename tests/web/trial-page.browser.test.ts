@@ -105,9 +105,13 @@ describe("the trial page", () => {
       await page.locator(".cards").getByText("stopped on the way to").waitFor();
       expect(await page.getByRole("cell", { name: "training" }).count()).toBe(0);
       await page.getByRole("cell", { name: "not done" }).waitFor();
+      // Nothing more will come: its empty panels do not say "yet".
+      await page.getByText("The trial reported no metrics.").waitFor();
+      await page.getByText("The trial saved no checkpoints.").waitFor();
 
       // No trial reported the metric: the experiment's page says why, and links the trial.
       await page.goto(`${tm.url}#/experiments/${body.id}`);
+      await page.locator(".trials-panel, .panel").getByText("1 trial", { exact: true }).waitFor();
       const failure = page.locator(".last-failure");
       await failure.getByRole("link", { name: `Trial ${spec.trialId} failed` }).waitFor();
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked

@@ -8,7 +8,7 @@ import cliProgress from "cli-progress";
 import type { ExperimentDetail, TrialSummary } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { formatLength } from "../../searcher/format-preview.js";
+import { formatLength, plural } from "../../searcher/format-preview.js";
 import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
 import { NO_STYLE, type Style, styleState } from "../format/style.js";
@@ -213,7 +213,9 @@ export function finalSummary(
     e.endedAt === null
       ? ""
       : ` in ${formatDuration((Date.parse(e.endedAt) - Date.parse(e.createdAt)) / 1000)}`;
-  lines.push(`experiment ${e.id} ${styleState(style, e.state)}${wall} · ${trials.length} trials`);
+  lines.push(
+    `experiment ${e.id} ${styleState(style, e.state)}${wall} · ${plural(trials.length, "trial", "trials")}`,
+  );
   const best = bestTrial(trials, e.smallerIsBetter);
   if (!best) {
     lines.push(`no trial reported ${printable(e.metric)}`, ...lastFailure(trials, style));

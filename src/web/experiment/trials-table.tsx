@@ -216,7 +216,7 @@ export function TrialsTable(props: {
         />
         <span class="muted">
           {shown.length === rows.length
-            ? `${rows.length} trials`
+            ? `${rows.length} ${rows.length === 1 ? "trial" : "trials"}`
             : `${shown.length} of ${rows.length} trials`}
         </span>
         {constants.length > 0 && (

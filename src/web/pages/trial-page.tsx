@@ -64,8 +64,11 @@ function AllocationsTable(props: { allocations: AllocationSummary[]; now: number
   );
 }
 
-function CheckpointsTable(props: { checkpoints: CheckpointSchema[] }) {
-  if (props.checkpoints.length === 0) return <p class="muted">No checkpoints yet.</p>;
+function CheckpointsTable(props: { checkpoints: CheckpointSchema[]; ended: boolean }) {
+  if (props.checkpoints.length === 0)
+    return (
+      <p class="muted">{props.ended ? "The trial saved no checkpoints." : "No checkpoints yet."}</p>
+    );
   return (
     <table class="table compact checkpoints">
       <thead>
@@ -268,7 +271,7 @@ export function TrialPage(props: { id: number }) {
         <div class="panel-head">
           <h2>Metrics</h2>
         </div>
-        <MetricCharts metrics={metrics} />
+        <MetricCharts metrics={metrics} ended={finished} />
       </section>
 
       <section class="panel">
@@ -294,7 +297,7 @@ export function TrialPage(props: { id: number }) {
         </div>
         <ErrorNote error={checkpoints.error} />
         <div class="table-wrap">
-          <CheckpointsTable checkpoints={checkpoints.data?.checkpoints ?? []} />
+          <CheckpointsTable checkpoints={checkpoints.data?.checkpoints ?? []} ended={finished} />
         </div>
       </section>
     </div>

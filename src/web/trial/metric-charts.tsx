@@ -48,12 +48,21 @@ function MetricChart(props: { series: Series; version: number }) {
   );
 }
 
-export function MetricCharts(props: { metrics: TrialMetrics }) {
+/** `ended`: the trial reports nothing more, so an empty list is not waiting for anything. */
+export function MetricCharts(props: { metrics: TrialMetrics; ended: boolean }) {
   const all = [...props.metrics.series.values()].sort(
     (a, b) => b.group.localeCompare(a.group) || a.name.localeCompare(b.name),
   );
   if (all.length === 0)
-    return <p class="muted">{props.metrics.complete ? "No metrics reported yet." : "Loading…"}</p>;
+    return (
+      <p class="muted">
+        {!props.metrics.complete
+          ? "Loading…"
+          : props.ended
+            ? "The trial reported no metrics."
+            : "No metrics reported yet."}
+      </p>
+    );
   return (
     <div class="metric-charts">
       {all.map((s) => (
