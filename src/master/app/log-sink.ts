@@ -44,6 +44,10 @@ export class LogSink {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly trialOf = new Map<string, number>();
+  /** Closed: the store is about to close, lines given now are not stored (`stored` says so). */
+  private closed = false;
+  /** Lines given after the close, and not stored. */
+  private dropped = 0;
 
   constructor(private readonly ctx: MasterContext) {}
 
@@ -90,6 +94,10 @@ export class LogSink {
   }
 
   private push(line: PendingLine): void {
+    if (this.closed) {
+      this.dropped++;
+      return;
+    }
     // A time no store can keep would fail the whole batch's insert: the line is kept, at the time it came.
     this.buffer.push(Number.isNaN(line.time.getTime()) ? { ...line, time: this.ctx.now() } : line);
     this.held += line.line.length + LINE_OVERHEAD;
@@ -105,6 +113,7 @@ export class LogSink {
    * because the disk is full.
    */
   flush(): Promise<void> {
+    if (this.closed) return this.flushing;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length > 0) this.unstored.push(this.buffer);
@@ -132,6 +141,28 @@ export class LogSink {
       }
     });
     return this.flushing;
+  }
+
+  /**
+   * Resolves once every line given so far is stored; rejects when some came
+   * after the close, and will not be: a launcher that records how far it has
+   * read then reads them again under the next master.
+   */
+  stored(): Promise<void> {
+    if (this.dropped > 0)
+      return Promise.reject(new Error(`${this.dropped} log lines came after the master closed`));
+    return this.flush();
+  }
+
+  /**
+   * Stores what is held and takes no more lines: nothing is written to the
+   * store once this resolves. Whoever writes lines has stopped first.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer); // a full disk's retry: those lines are lost
+    this.timer = null;
   }
 
   private release(size: number): void {

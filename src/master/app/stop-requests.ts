@@ -43,6 +43,8 @@ export class StopRequests {
   private readonly preemptRequested = new Set<string>();
   /** Allocations the master sent SIGTERM: however they end now, the master ended them. */
   private readonly terminated = new Set<string>();
+  /** Signals the timers are sending now: a close waits for them (they write log lines). */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: MasterContext,
@@ -80,7 +82,7 @@ export class StopRequests {
       setLongTimeout(
         () => {
           this.timers.delete(a.id);
-          void this.kill(a).catch((err) => this.report(err));
+          this.send(() => this.kill(a));
         },
         Math.max(0, killAfterMs - elapsed),
       ).unref(),
@@ -89,7 +91,7 @@ export class StopRequests {
       const seconds = Math.round(terminateAfterMs / 1000);
       timers.push(
         setLongTimeout(() => {
-          void this.terminate(a, seconds).catch((err) => this.report(err));
+          this.send(() => this.terminate(a, seconds));
         }, terminateAfterMs - elapsed).unref(),
       );
     }
@@ -133,9 +135,20 @@ export class StopRequests {
     return this.killRequested.delete(allocationId) || terminated;
   }
 
-  /** Stops every timer (the master is closing). */
-  clear(): void {
+  /**
+   * Stops every timer (the master is closing) and resolves once the signals
+   * they were sending are sent, and their lines given to the log sink.
+   */
+  async close(): Promise<void> {
     for (const id of [...this.timers.keys()]) this.clearTimers(id);
+    await Promise.all(this.sending);
+  }
+
+  private send(signal: () => Promise<void>): void {
+    const sent = signal()
+      .catch((err) => this.report(err))
+      .finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
   }
 
   /** SIGTERM for a preempted allocation still running after its grace period. */

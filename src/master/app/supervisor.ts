@@ -317,7 +317,7 @@ export class Supervisor implements LauncherEvents {
   }
 
   logsStored(): Promise<void> {
-    return this.logs.flush();
+    return this.logs.stored();
   }
 
   /**
@@ -384,8 +384,9 @@ export class Supervisor implements LauncherEvents {
   async close(): Promise<void> {
     this.phase = "closed";
     this.asks.close();
-    this.stops.clear();
+    // Timers first: a signal on its way writes a line; then the queued work, then its lines.
+    await this.stops.close();
     await this.running;
-    await this.logs.flush();
+    await this.logs.close();
   }
 }
