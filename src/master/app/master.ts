@@ -98,6 +98,7 @@ async function recover(
   supervisor: Supervisor,
   experiments: ExperimentService,
 ): Promise<void> {
+  await supervisor.recoverLingering();
   for (const a of await ctx.store.listLiveAllocations()) {
     // An adopted job's lines, from where the old master stopped reading, are its trial's.
     supervisor.logs.register(a.id, a.trialId);

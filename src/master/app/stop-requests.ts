@@ -4,7 +4,9 @@
  * preemption signal say `preempt: true` from then on), then, if its
  * processes are still there, SIGTERM after the grace period and SIGKILL at
  * the end of the timeout (`preemptionSchedule`). A kill is remembered so the
- * exit it causes is read as one. The timers live in memory: a restarted
+ * exit it causes is read as one. A process told there is no next trial
+ * (its allocation ended, it has not exited) gets the same timers
+ * (`stopProcess`). The timers live in memory: a restarted
  * master sets them again for the allocations it adopts that were told to
  * stop, counted from when they were told.
  */
@@ -43,6 +45,8 @@ export class StopRequests {
   private readonly preemptRequested = new Set<string>();
   /** Allocations the master sent SIGTERM: however they end now, the master ended them. */
   private readonly terminated = new Set<string>();
+  /** Processes that outlived their allocations: signalled all the same, until seen to exit. */
+  private readonly outlived = new Set<string>();
   /** Signals the timers are sending now: a close waits for them (they write log lines). */
   private readonly sending = new Set<Promise<void>>();
 
@@ -75,6 +79,21 @@ export class StopRequests {
     // Marked already (by a pause's or cancel's transaction), it may have been started since.
     if (!a.preemptRequested || a.state !== "TERMINATING")
       await markToStop(this.ctx.store, a, this.ctx.now(), (key) => this.ctx.notifier.notify(key));
+    this.setTimers(a, timeoutSeconds, since);
+  }
+
+  /**
+   * The process of ended allocation `a` was told there is no next trial (at
+   * `since`, or told to stop then): if it has not exited, SIGTERM after the
+   * grace period and SIGKILL at the end of `timeoutSeconds`, as a preempted
+   * allocation's, until it is seen to exit (`ended`).
+   */
+  stopProcess(a: AllocationRow, timeoutSeconds: number, since: Date): void {
+    this.outlived.add(a.id);
+    this.setTimers(a, timeoutSeconds, since);
+  }
+
+  private setTimers(a: AllocationRow, timeoutSeconds: number, since?: Date): void {
     if (this.timers.has(a.id)) return;
     const { terminateAfterMs, killAfterMs } = preemptionSchedule(timeoutSeconds);
     const elapsed = since ? Math.max(0, this.ctx.now().getTime() - since.getTime()) : 0;
@@ -100,11 +119,13 @@ export class StopRequests {
 
   /** Stops an allocation's processes at once. */
   async kill(a: AllocationRow): Promise<void> {
+    const outlived = this.outlived.has(a.id);
     // Killed once is enough: a kill asked for twice (by a kill and by its experiment's end) is sent once.
-    if (a.state === "TERMINATED" || this.killRequested.has(a.id)) return;
+    if ((a.state === "TERMINATED" && !outlived) || this.killRequested.has(a.id)) return;
     this.killRequested.add(a.id);
-    const current = await this.ctx.store.getAllocation(a.id);
-    if (!current || current.state === "TERMINATED") return;
+    // One that outlived its allocation is killed by its row as it was told to exit.
+    const current = outlived ? a : await this.ctx.store.getAllocation(a.id);
+    if (!current || (current.state === "TERMINATED" && !outlived)) return;
     try {
       await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
     } catch (err) {
@@ -131,6 +152,7 @@ export class StopRequests {
   ended(allocationId: string): boolean {
     this.clearTimers(allocationId);
     this.preemptRequested.delete(allocationId);
+    this.outlived.delete(allocationId);
     const terminated = this.terminated.delete(allocationId);
     return this.killRequested.delete(allocationId) || terminated;
   }
@@ -153,16 +175,19 @@ export class StopRequests {
 
   /** SIGTERM for a preempted allocation still running after its grace period. */
   private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
+    const outlived = this.outlived.has(a.id);
     const current = await this.ctx.store.getAllocation(a.id);
-    if (!current || current.state === "TERMINATED") return;
-    this.logs.master(
-      a.trialId,
-      a.id,
-      `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
-    );
+    if (!outlived && (!current || current.state === "TERMINATED")) return;
+    // A process that outlived its deleted experiment has no trial to write the line to.
+    if (current)
+      this.logs.master(
+        a.trialId,
+        a.id,
+        `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
+      );
     this.terminated.add(a.id);
     try {
-      await this.ctx.launcherOf(current)?.terminate(a.id, current.launcherHandle);
+      await this.ctx.launcherOf(current ?? a)?.terminate(a.id, (current ?? a).launcherHandle);
     } catch (err) {
       this.terminated.delete(a.id); // not sent
       throw err;

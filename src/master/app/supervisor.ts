@@ -15,6 +15,7 @@ import { checkpointDir, removeStaging } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
+import { LingeringProcesses } from "./lingering-processes.js";
 import { LogSink } from "./log-sink.js";
 import { PassAsks, RETRY_AFTER_FAILED_PASS_MS } from "./pass-asks.js";
 import {
@@ -44,11 +45,8 @@ export class Supervisor implements LauncherEvents {
   /** A scheduling pass is reading or applying right now. */
   private passing = false;
   private running: Promise<void> = Promise.resolve();
-  /**
-   * Processes that asked for a next trial, got none, and have not exited yet:
-   * their allocation has ended, but they hold their slots (of their pool) until they are gone.
-   */
-  private readonly lingering = new Map<string, { from: AllocationRow; killed?: boolean }>();
+  /** Processes that asked for a next trial, got none, and have not exited yet. */
+  private readonly lingering: LingeringProcesses;
   readonly logs: LogSink;
   private readonly stops: StopRequests;
   private readonly drainer: Drain;
@@ -56,6 +54,9 @@ export class Supervisor implements LauncherEvents {
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
     this.stops = new StopRequests(ctx, this.logs, (err) => this.report(err));
+    this.lingering = new LingeringProcesses(ctx, this.logs, this.stops, (config) =>
+      this.preemptionTimeout(config),
+    );
     this.drainer = new Drain(ctx, this.stops, {
       settled: () => this.running,
       lingering: () => this.lingering.size,
@@ -161,11 +162,8 @@ export class Supervisor implements LauncherEvents {
             askedForNext: true,
           });
           const env = this.ctx.launcherOf(from)?.handOver ? await this.schedulePass(from) : null;
-          if (env === null) {
-            // The process exits on its own now: its slots and its last lines are still its trial's.
-            this.lingering.set(allocationId, { from });
-            this.logs.register(allocationId, from.trialId);
-          }
+          // The process exits on its own now: its slots and its last lines are still its trial's.
+          if (env === null) await this.lingering.add(from);
           resolve(env);
         } catch (err) {
           reject(err);
@@ -217,14 +215,11 @@ export class Supervisor implements LauncherEvents {
     /** Gains the trials this pass started. */
     started: Set<number>,
   ): Promise<Record<string, string> | null> {
-    let lingeringSlots = 0;
-    for (const { from } of this.lingering.values())
-      if (from.resourcePool === pool.name) lingeringSlots += from.slots;
     const { input, live, experiments } = poolSchedulingInput(
       this.ctx,
       state,
       { name: pool.name, totalSlots: pool.launcher.totalSlots },
-      lingeringSlots,
+      this.lingering.slotsIn(pool.name),
     );
     const decision = decideSchedule(input);
     for (const trialId of decision.preempt) {
@@ -296,12 +291,16 @@ export class Supervisor implements LauncherEvents {
    * Stops at once the processes of the experiment that were told there is no
    * next trial and have not exited: a killed experiment's processes all stop.
    */
-  async killLingering(experimentId: number): Promise<void> {
-    for (const [id, l] of this.lingering) {
-      if (l.from.experimentId !== experimentId || l.killed) continue;
-      l.killed = true;
-      await this.ctx.launcherOf(l.from)?.kill(id, l.from.launcherHandle);
-    }
+  killLingering(experimentId: number): Promise<void> {
+    return this.lingering.kill(experimentId);
+  }
+
+  /**
+   * After a restart, before scheduling: the processes a previous master told
+   * there is no next trial that their launchers still run hold their slots.
+   */
+  recoverLingering(): Promise<void> {
+    return this.lingering.recover();
   }
 
   exited(allocationId: string, info: ExitInfo): void {
@@ -333,7 +332,7 @@ export class Supervisor implements LauncherEvents {
     { untilStored = false }: { untilStored?: boolean } = {},
   ): Promise<void> {
     const killRequested = this.stops.ended(allocationId);
-    if (this.lingering.delete(allocationId)) this.schedule(); // its slots are free now
+    if (this.lingering.ended(allocationId)) this.schedule(); // its slots are free now
     const read = async (): Promise<void> => {
       try {
         await this.readExit(allocationId, info, killRequested);
@@ -350,6 +349,8 @@ export class Supervisor implements LauncherEvents {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
+    // A process that outlived its allocation is gone now: a restarted master looks for it no more.
+    if (a?.lingering) await this.ctx.store.updateAllocation(allocationId, { lingering: false });
     const exp =
       a && a.state !== "TERMINATED" ? await settleExit(this.ctx, a, info, killRequested) : null;
     // Its process is gone (or on to another trial): what it left half-written goes.

@@ -27,6 +27,7 @@ export function toAllocation(row: Selectable<AllocationsTable>): AllocationRow {
     preemptRequestedAt: toDateOrNull(row.preempt_requested_at),
     preemptAcked: toBool(row.preempt_acked),
     launcherHandle: row.launcher_handle === null ? null : JSON.parse(row.launcher_handle),
+    lingering: toBool(row.lingering),
     exitCode: row.exit_code,
     exitReason: row.exit_reason,
     createdAt: toDate(row.created_at),
@@ -54,6 +55,7 @@ export async function createAllocation(
       preempt_requested_at: null,
       preempt_acked: 0,
       launcher_handle: null,
+      lingering: 0,
       exit_code: null,
       exit_reason: null,
       created_at: now,
@@ -101,6 +103,18 @@ export async function listLiveAllocations(
       liveAllocations(db).selectAll(),
     ),
   );
+  return rows.map(toAllocation);
+}
+
+/** Ended allocations whose processes were told there is no next trial and were not seen to exit. */
+export async function listLingeringAllocations(db: Db): Promise<AllocationRow[]> {
+  const rows = await db
+    .selectFrom("allocations")
+    .selectAll()
+    // A literal, so SQLite can use the partial index.
+    .where("lingering", "=", sql.lit(1))
+    .orderBy("id")
+    .execute();
   return rows.map(toAllocation);
 }
 
@@ -158,6 +172,7 @@ export async function updateAllocation(
   if (patch.launcherHandle !== undefined) {
     set.launcher_handle = patch.launcherHandle === null ? null : toJsonText(patch.launcherHandle);
   }
+  if (patch.lingering !== undefined) set.lingering = fromBool(patch.lingering);
   if (patch.exitCode !== undefined) set.exit_code = patch.exitCode;
   if (patch.exitReason !== undefined) set.exit_reason = patch.exitReason;
   if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);

@@ -320,6 +320,10 @@ export class KyselyStore implements Store {
     return allocations.listAllocations(this.#db, trialId);
   }
 
+  listLingeringAllocations(): Promise<AllocationRow[]> {
+    return allocations.listLingeringAllocations(this.#db);
+  }
+
   updateAllocation(id: string, patch: Parameters<Store["updateAllocation"]>[1]): Promise<void> {
     return allocations.updateAllocation(this.#db, id, patch);
   }

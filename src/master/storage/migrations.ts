@@ -203,6 +203,23 @@ const MIGRATIONS: Migration[] = [
       await db.schema.alterTable("experiments").dropColumn("config_yaml").execute();
     },
   },
+  {
+    // A process told there is no next trial holds its slots until it exits, its allocation
+    // ended: a restarted master finds it again by this mark, set until it is seen to exit.
+    version: 11,
+    async up(db) {
+      await db.schema
+        .alterTable("allocations")
+        .addColumn("lingering", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex("allocations_lingering")
+        .on("allocations")
+        .column("id")
+        .where(sql.ref("lingering"), "=", sql.lit(1))
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -128,6 +128,11 @@ export interface AllocationRow {
   preemptAcked: boolean;
   /** Launcher-specific handle (pid, pgid, Slurm job id …) as JSON. */
   launcherHandle: unknown;
+  /**
+   * Its process was told there is no next trial (the allocation has ended)
+   * and has not been seen to exit: it holds its slots until it does.
+   */
+  lingering: boolean;
   exitCode: number | null;
   exitReason: string | null;
   createdAt: Date;

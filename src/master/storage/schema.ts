@@ -151,6 +151,8 @@ export interface AllocationsTable {
   preempt_acked: IntBool;
   /** JSON, or null. */
   launcher_handle: string | null;
+  /** Its process was told there is no next trial and has not been seen to exit (0 before the column). */
+  lingering: IntBool;
   exit_code: number | null;
   exit_reason: string | null;
   created_at: EpochMs;

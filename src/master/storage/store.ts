@@ -221,6 +221,8 @@ export interface Store {
    */
   listLiveAllocationStubs(): Promise<AllocationStub[]>;
   listAllocations(trialId: number): Promise<AllocationRow[]>;
+  /** Allocations marked `lingering`: processes a restarted master looks for. */
+  listLingeringAllocations(): Promise<AllocationRow[]>;
   updateAllocation(
     id: string,
     patch: Partial<
@@ -231,6 +233,7 @@ export interface Store {
         | "preemptRequestedAt"
         | "preemptAcked"
         | "launcherHandle"
+        | "lingering"
         | "exitCode"
         | "exitReason"
         | "endedAt"

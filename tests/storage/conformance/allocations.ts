@@ -192,4 +192,17 @@ export function allocationTests(ctx: ConformanceContext): void {
     );
     expect(await store.listAllocations(987_654_321)).toEqual([]);
   });
+
+  test("ended allocations whose processes are marked lingering are listed until the mark is cleared", async () => {
+    const { store } = ctx;
+    const trial = await newTrial(store, await newExperiment(store));
+    const [a, b] = [await newAllocation(store, trial, 0), await newAllocation(store, trial, 1)];
+    expect(a.lingering).toBe(false);
+    await store.updateAllocation(a.id, { state: "TERMINATED", lingering: true });
+    await store.updateAllocation(b.id, { state: "TERMINATED" });
+    expect((await store.listLingeringAllocations()).map((l) => l.id)).toContain(a.id);
+    expect((await store.listLingeringAllocations()).map((l) => l.id)).not.toContain(b.id);
+    await store.updateAllocation(a.id, { lingering: false });
+    expect((await store.listLingeringAllocations()).map((l) => l.id)).not.toContain(a.id);
+  });
 }

@@ -48,6 +48,12 @@ async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<voi
   await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
 }
 
+/** Takes version 11 back: the mark of a process that outlived its allocation. */
+async function beforeVersion11(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.dropIndex("allocations_lingering").execute();
+  await db.schema.alterTable("allocations").dropColumn("lingering").execute();
+}
+
 /** Takes version 10 back: configs in the experiments row, the searcher only in them. */
 async function beforeVersion10(db: ReturnType<typeof connect>["db"]): Promise<void> {
   await db.schema
@@ -107,6 +113,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
       await beforeVersion7(db);
       await beforeVersion8(db);
+      await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
       await db.destroy();
@@ -135,6 +142,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion11(db);
       await beforeVersion10(db);
       await beforeVersion8(db);
       await beforeVersion7(db);
@@ -169,6 +177,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion11(db);
       await beforeVersion10(db);
       await beforeVersion8(db);
     } finally {
@@ -196,6 +205,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     await store.putSearcherSnapshot(experiment.id, 2, JSON.stringify({ version: 1 }));
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
       await db.destroy();
@@ -241,6 +251,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     }
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
       await db.destroy();

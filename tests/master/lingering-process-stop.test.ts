@@ -1,0 +1,101 @@
+/**
+ * A process told there is no next trial for it is expected to exit; until it
+ * has, it holds its slots. One that hangs on its way out gets its
+ * experiment's preemption timeout to go, counted from when it was first told
+ * to stop, then SIGTERM and SIGKILL as a preempted trial does. A restarted
+ * master counts its slots still while its launcher runs it, and stops it
+ * at the same time.
+ */
+import { afterEach, expect, test, vi } from "vitest";
+import { randomConfig } from "./support/configs.js";
+import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { running } from "./support/trial.js";
+
+let tm: TestMaster;
+afterEach(async () => {
+  vi.useRealTimers();
+  await tm?.close();
+});
+
+/**
+ * Two experiments of one trial each on one slot; the first's trial runs, is
+ * paused, and asks for a next trial on its way out: there is none. Its allocation.
+ */
+async function pausedAndToldToExit(
+  options: Parameters<typeof startTestMaster>[0],
+  fakeTimers = false,
+) {
+  tm = await startTestMaster({ slots: 1, ...options });
+  const id = await createExperiment(tm, randomConfig(100, 1));
+  await createExperiment(tm, randomConfig(100, 1));
+  await tm.settle();
+  const [spec] = running(tm);
+  expect(spec?.experimentId).toBe(id);
+  if (fakeTimers) vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  expect((await tm.admin.post(`/experiments/${id}/pause`)).status).toBe(200);
+  const asked = await tm
+    .as(spec!.env.PUSHTUNE_TOKEN!)
+    .post(`/allocations/${spec!.allocationId}/next_trial`);
+  expect(asked.body).toEqual({ env: null });
+  await tm.settle();
+  expect(tm.launcher.launched).toHaveLength(1);
+  return spec!.allocationId;
+}
+
+async function advance(ms: number) {
+  vi.advanceTimersByTime(ms);
+  for (let i = 0; i < 5; i++) await tm.settle();
+}
+
+test("a process that does not exit after it was told there is no next trial gets SIGTERM after the grace period and SIGKILL at the timeout, and its slot is freed", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 10 }, true);
+  await advance(4_900);
+  expect(tm.launcher.terminated).toEqual([]);
+  await advance(200);
+  expect(tm.launcher.terminated).toEqual([allocationId]);
+  expect(tm.launcher.killed).toEqual([]);
+  await advance(4_800);
+  expect(tm.launcher.killed).toEqual([]);
+  await advance(200);
+  expect(tm.launcher.killed).toEqual([allocationId]);
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([1, 2]);
+});
+
+test("a process that exits in time is not signalled", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 10 }, true);
+  tm.launcher.exit(allocationId, { exitCode: 0 });
+  await tm.settle();
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([1, 2]);
+  await advance(20_000);
+  expect(tm.launcher.terminated).toEqual([]);
+  expect(tm.launcher.killed).toEqual([]);
+});
+
+test("after a restart, a process told there is no next trial that its launcher still runs keeps its slot until it exits", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 30, adopts: true });
+  await tm.restart();
+  expect(tm.launcher.recovered).toEqual([allocationId]);
+  expect(tm.launcher.launched).toEqual([]);
+  tm.launcher.exit(allocationId, { exitCode: 0 });
+  await tm.settle();
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([2]);
+  // Gone, it is looked for no more.
+  await tm.restart();
+  expect(tm.launcher.recovered).not.toContain(allocationId);
+});
+
+test("after a restart, a process told there is no next trial is still stopped at the end of its timeout", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 10, adopts: true });
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  await tm.restart();
+  await advance(10_000);
+  expect(tm.launcher.killed).toEqual([allocationId]);
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([2]);
+});
+
+test("after a restart, a process told there is no next trial that its launcher has stopped frees its slot", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 30 });
+  await tm.restart();
+  expect(tm.launcher.recovered).toEqual([allocationId]);
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([2]);
+});
