@@ -9,7 +9,7 @@
 import { afterEach, expect, test, vi } from "vitest";
 import { randomConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
-import { running } from "./support/trial.js";
+import { running, trial } from "./support/trial.js";
 
 let tm: TestMaster;
 afterEach(async () => {
@@ -49,16 +49,42 @@ async function advance(ms: number) {
 
 test("a process that does not exit after it was told there is no next trial gets SIGTERM after the grace period and SIGKILL at the timeout, and its slot is freed", async () => {
   const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 10 }, true);
-  await advance(4_900);
+  // Counted from the pause, a moment (of real time) before the answer.
+  await advance(4_000);
   expect(tm.launcher.terminated).toEqual([]);
-  await advance(200);
+  await advance(1_000);
   expect(tm.launcher.terminated).toEqual([allocationId]);
   expect(tm.launcher.killed).toEqual([]);
-  await advance(4_800);
+  await advance(3_000);
   expect(tm.launcher.killed).toEqual([]);
-  await advance(200);
+  await advance(2_000);
   expect(tm.launcher.killed).toEqual([allocationId]);
   expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([1, 2]);
+});
+
+test("a process of a completed experiment that does not exit is stopped at the timeout, counted from when it was told", async () => {
+  tm = await startTestMaster({ slots: 1, preemptionTimeoutSeconds: 10 });
+  const one = randomConfig(100, 1);
+  const id = await createExperiment(tm, { ...one, searcher: { ...one.searcher, max_trials: 1 } });
+  await createExperiment(tm, randomConfig(100, 1));
+  await tm.settle();
+  const t = trial(tm, running(tm)[0]!.trialId);
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  expect((await t.complete(100, 0.5)).status).toBe(200);
+  await tm.settle();
+  const asked = await t.api.post(`/allocations/${t.spec.allocationId}/next_trial`);
+  expect(asked.body).toEqual({ env: null });
+  await tm.settle();
+  expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
+  expect(tm.launcher.launched).toHaveLength(1);
+  await advance(4_000);
+  expect(tm.launcher.terminated).toEqual([]);
+  await advance(5_000);
+  expect(tm.launcher.terminated).toEqual([t.spec.allocationId]);
+  expect(tm.launcher.killed).toEqual([]);
+  await advance(1_000);
+  expect(tm.launcher.killed).toEqual([t.spec.allocationId]);
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([id, id + 1]);
 });
 
 test("a process that exits in time is not signalled", async () => {
