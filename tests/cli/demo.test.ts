@@ -30,7 +30,7 @@ test("the demo tunes, follows, and names the best checkpoint's folder in its own
   ]);
   const r = await demo.result;
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^experiment 1 COMPLETED in \S+ · 1 trials$/m);
+  expect(r.stdout).toMatch(/^experiment 1 COMPLETED in \S+ · 1 trial$/m);
   const path = /^ {2}checkpoint {2}(\S+)$/m.exec(r.stdout)?.[1];
   expect(path).toBe(join(dataDir, "checkpoints", path?.split("/").at(-1) ?? ""));
   expect((await stat(path!)).isDirectory()).toBe(true);
