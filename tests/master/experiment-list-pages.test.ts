@@ -149,3 +149,13 @@ test("a bad page or state is a 400 that names it", async () => {
     expect(res.body.error.message, query).toContain(word);
   }
 });
+
+test("an empty state filter is a 400 that names state, as an empty cursor is", async () => {
+  tm = await startTestMaster({ slots: 1 });
+  await paused("one");
+  for (const query of ["state=", "state=,", "state=ACTIVE,", "state=,ACTIVE", "after="]) {
+    const res = await tm.admin.get<{ error: { message: string } }>(`/experiments?${query}`);
+    expect(res.status, query).toBe(400);
+    expect(res.body.error.message, query).toContain(query.split("=")[0]);
+  }
+});

@@ -92,7 +92,7 @@ export const ExperimentDetail = Type.Evaluate(
 );
 export type ExperimentDetail = Static<typeof ExperimentDetail>;
 
-/** `state`: a comma-separated list of states; all of them when omitted. */
+/** `state`: a comma-separated list of states, none of them empty; all of them when omitted. */
 export const ExperimentListQuery = Type.Object({
   state: Type.Optional(Type.String()),
   after: Type.Optional(Cursor),

@@ -84,7 +84,14 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
     },
     async (req) => {
       requireUser(req.principal);
-      const states = req.query.state?.split(",").filter(Boolean);
+      // An empty name (`state=`, `state=,`, `state=ACTIVE,`) is refused, as an empty `after` or
+      // `limit` is: read as "no filter" it would list every experiment, read as an empty set none.
+      const states = req.query.state?.split(",");
+      if (states?.includes(""))
+        throw new ApiError(
+          "BAD_REQUEST",
+          `state: must be one or more states separated by commas, got ${JSON.stringify(req.query.state)}; leave it out to list experiments in every state`,
+        );
       for (const s of states ?? []) {
         if (!STATES.has(s))
           throw new ApiError(
