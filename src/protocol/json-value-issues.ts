@@ -7,6 +7,13 @@
  * nested thousands deep cannot exhaust the stack. Pure (no `node:*`).
  */
 
+/**
+ * Deepest nesting of arrays and objects (mappings and lists) any request or
+ * config may carry, the value itself being depth 1: the master's request
+ * bodies and YAML configs alike.
+ */
+export const MAX_JSON_DEPTH = 32;
+
 export interface JsonValueIssue {
   /** Where, in the caller's notation ("" is the value itself). */
   path: string;

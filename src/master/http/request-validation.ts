@@ -17,13 +17,13 @@
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
 import { Format, IsDateTime } from "typebox/format";
-import { jsonValueIssues } from "../../protocol/json-value-issues.js";
+import { jsonValueIssues, MAX_JSON_DEPTH } from "../../protocol/json-value-issues.js";
 
 // Registered before any route compiles its checker: compiled checks take the format's function as it is then.
 Format.Set("date-time", (value) => IsDateTime(value) && !Number.isNaN(Date.parse(value)));
 
 /** Deepest nesting of arrays and objects any request may carry (a body's top level is depth 1). */
-export const MAX_JSON_DEPTH = 32;
+export { MAX_JSON_DEPTH };
 
 const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
 const NUMBER_TEXT = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;

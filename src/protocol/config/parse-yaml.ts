@@ -3,8 +3,11 @@
  * only validates objects (a trial's SDK) never loads the YAML library.
  */
 import { LineCounter, parseDocument } from "yaml";
+import { MAX_JSON_DEPTH } from "../json-value-issues.js";
 import { type ConfigError, describeValue, type ParseResult } from "./errors.js";
 import { type ParseOptions, parseExperimentConfig } from "./parse.js";
+import { yamlTooDeep } from "./yaml-depth.js";
+import { yamlDocumentIssues } from "./yaml-document-checks.js";
 
 /**
  * Parses YAML text, then validates it as `parseExperimentConfig` does. YAML
@@ -17,8 +20,10 @@ export function parseExperimentConfigYaml(text: string, options: ParseOptions = 
 }
 
 /**
- * YAML text as plain data, or its syntax errors (path "", with line and
- * column). `what` names the document in messages ("the config").
+ * YAML text as plain data, or what is wrong with it: syntax errors (path "",
+ * with line and column) and nesting deeper than MAX_JSON_DEPTH (the limit of
+ * a request's JSON, aliases followed). `what` names the document in messages
+ * ("the config").
  */
 export function readYaml(
   text: string,
@@ -30,8 +35,14 @@ export function readYaml(
       errors: [{ path: "", message: `${what} must be YAML text, got ${describeValue(text)}` }],
     };
   }
-  const lineCounter = new LineCounter();
   try {
+    // Before the document is built: building it recurses once per level.
+    const deep = yamlTooDeep(text, MAX_JSON_DEPTH);
+    if (deep) {
+      const message = `${what} nests mappings and lists deeper than ${MAX_JSON_DEPTH} levels at line ${deep.line}, column ${deep.col}; at most ${MAX_JSON_DEPTH} are allowed`;
+      return { ok: false, errors: [{ path: "", message }] };
+    }
+    const lineCounter = new LineCounter();
     const doc = parseDocument(text, {
       lineCounter,
       prettyErrors: false,
@@ -46,6 +57,8 @@ export function readYaml(
       });
       return { ok: false, errors };
     }
+    const issues = yamlDocumentIssues(doc, lineCounter, what, MAX_JSON_DEPTH);
+    if (issues.length > 0) return { ok: false, errors: issues };
     return { ok: true, data: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);

@@ -1,0 +1,122 @@
+/**
+ * What a YAML document may not hold even though the `yaml` package reads it,
+ * found before it is turned into plain data:
+ *
+ * - nesting past the limit, aliases followed (an alias repeats what it names
+ *   where it stands, so a chain of them nests deeper than the text does, and
+ *   turning the document into data recurses once per level).
+ *
+ * Iterative, with each collection walked again only when reached deeper than
+ * before, so a document cannot exhaust the stack or make the walk unbounded.
+ */
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+} from "yaml";
+import { type ConfigError, childPath, describeValue, indexPath } from "./errors.js";
+
+interface Frame {
+  node: unknown;
+  path: string;
+  /** Nesting of the collection holding `node` (0 at the top). */
+  outer: number;
+  /** The value of a merge key (`<<: *base`), or a list in one: read into the mapping holding it. */
+  merged?: boolean;
+}
+
+/** `<<` as `merge: true` reads it: a plain scalar the package resolves to a symbol. */
+const isMergeKey = (key: unknown) =>
+  isScalar(key) && typeof key.value === "symbol" && key.value.description === "<<";
+
+/**
+ * What each alias names: the last node before it with its anchor, as the
+ * package reads it. One pass in document order; the package's own
+ * `Alias.resolve` walks the whole document for every alias.
+ */
+function aliasTargets(doc: Document): Map<unknown, unknown> {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      if (anchors.has(node.source)) targets.set(node, anchors.get(node.source));
+    } else if (isPair(node)) {
+      stack.push(node.value, node.key);
+    } else if (isNode(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+      if (isCollection(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      }
+    }
+  }
+  return targets;
+}
+
+/** Every problem in `doc`, in document order; at most one about nesting. */
+export function yamlDocumentIssues(
+  doc: Document,
+  lines: LineCounter,
+  what: string,
+  maxDepth: number,
+): ConfigError[] {
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `line ${line}, column ${col}`;
+  };
+  const issues: ConfigError[] = [];
+  const targets = aliasTargets(doc);
+  const resolve = (node: unknown) => (isAlias(node) ? targets.get(node) : node);
+  const deepest = new Map<object, number>();
+  const stack: Frame[] = [{ node: doc.contents, path: "", outer: 0 }];
+  while (stack.length > 0) {
+    const { node: written, path, outer, merged } = stack.pop()!;
+    const node = resolve(written);
+    if (!isCollection(node)) continue;
+    if (merged && isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--)
+        stack.push({ node: node.items[i], path: indexPath(path, i), outer, merged });
+      continue;
+    }
+    const depth = outer + 1;
+    if (depth > maxDepth) {
+      const offset = (written as Node).range?.[0] ?? 0;
+      issues.push({
+        path,
+        message: `${what} nests mappings and lists deeper than ${maxDepth} levels here (${at(offset)}); at most ${maxDepth} are allowed`,
+      });
+      break;
+    }
+    const before = deepest.get(node);
+    if (before !== undefined && before >= depth) continue;
+    deepest.set(node, depth);
+    const members: Frame[] = [];
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        members.push({ node: item, path: indexPath(path, i), outer: depth });
+      });
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = resolve(pair.key);
+        if (isMergeKey(key)) {
+          // A merge key's mappings are read into the one holding it, at its level.
+          members.push({ node: pair.value, path: childPath(path, "<<"), outer, merged: true });
+          continue;
+        }
+        const name = isScalar(key) ? String(key.value) : describeValue(key);
+        members.push({ node: pair.value, path: childPath(path, name), outer: depth });
+      }
+    }
+    // Pushed last to first, so that the first is walked first.
+    for (let i = members.length - 1; i >= 0; i--) stack.push(members[i]!);
+  }
+  return issues;
+}

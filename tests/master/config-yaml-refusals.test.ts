@@ -1,0 +1,76 @@
+/**
+ * A YAML config nested past 32 levels is an INVALID_CONFIG (400) naming the
+ * limit and where, on every route that takes `configYaml`: nothing is stored,
+ * and nothing is printed into the master's log.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { ashaConfig } from "./support/configs.js";
+import { startTestMaster, type TestMaster } from "./support/harness.js";
+
+let tm: TestMaster;
+let sourceId: number;
+beforeAll(async () => {
+  tm = await startTestMaster({ slots: 1 });
+  const src = await tm.admin.post<{ id: number }>("/experiments", {
+    config: ashaConfig(),
+    workdir: "/tmp",
+    activate: false,
+  });
+  sourceId = src.body.id;
+});
+afterAll(async () => tm.close());
+
+let printed: string[];
+const onWarning = (w: Error) => printed.push(w.message);
+beforeEach(() => {
+  printed = [];
+  process.on("warning", onWarning);
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: unknown) => {
+    printed.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => {
+  process.off("warning", onWarning);
+  vi.restoreAllMocks();
+});
+
+const HEAD = "entrypoint: x\nsearcher: {name: random, metric: m, max_length: 5, max_trials: 1}\n";
+
+const CASES: [string, string, string][] = [
+  [
+    "lists nested 200,000 deep",
+    `${HEAD}hyperparameters:\n  a: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`,
+    "the config nests mappings and lists deeper than 32 levels at line 4, column 36; at most 32 are allowed",
+  ],
+];
+
+type Err = { error: { code: string; message: string; details: { errors: { message: string }[] } } };
+
+describe.each(CASES)("a config with %s", (_name, configYaml, message) => {
+  const expectRefused = (res: { status: number; body: Err }) => {
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_CONFIG");
+    expect(res.body.error.details.errors.map((e) => e.message)).toEqual([
+      message.replace(/^hyperparameters: /, ""),
+    ]);
+  };
+
+  test("is refused by POST /experiments, and nothing is stored or printed", async () => {
+    const before = await tm.store.listExperiments();
+    expectRefused(await tm.admin.post<Err>("/experiments", { configYaml, workdir: "/tmp" }));
+    expect(await tm.store.listExperiments()).toEqual(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(printed).toEqual([]);
+  });
+
+  test("is refused by POST /searcher/preview", async () => {
+    expectRefused(await tm.admin.post<Err>("/searcher/preview", { configYaml }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(printed).toEqual([]);
+  });
+
+  test("is refused by a fork", async () => {
+    expectRefused(await tm.admin.post<Err>(`/experiments/${sourceId}/fork`, { configYaml }));
+  });
+});
