@@ -1,6 +1,7 @@
 /**
  * `pushtune preview` and `pushtune experiment create` refuse a config nested
- * past 32 levels: exit 2, one line naming the limit and where.
+ * past 32 levels or with a mapping or list as a key: exit 2, one line naming
+ * what and where, and no warning of the YAML package.
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,11 @@ const CASES: [string, string, string][] = [
     "lists nested 200,000 deep",
     `${HEAD}hyperparameters:\n  a: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`,
     "the config nests mappings and lists deeper than 32 levels at line 4, column 36; at most 32 are allowed",
+  ],
+  [
+    "a list as a key",
+    `${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`,
+    "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",
   ],
 ];
 

@@ -1,7 +1,8 @@
 /**
- * A YAML config nested past 32 levels is an INVALID_CONFIG (400) naming the
- * limit and where, on every route that takes `configYaml`: nothing is stored,
- * and nothing is printed into the master's log.
+ * A YAML config nested past 32 levels or with a mapping or list as a key is
+ * an INVALID_CONFIG (400) naming what and where, on every route that takes
+ * `configYaml`: nothing is stored, and the YAML package prints no warning
+ * into the master's log.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { ashaConfig } from "./support/configs.js";
@@ -42,6 +43,11 @@ const CASES: [string, string, string][] = [
     "lists nested 200,000 deep",
     `${HEAD}hyperparameters:\n  a: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`,
     "the config nests mappings and lists deeper than 32 levels at line 4, column 36; at most 32 are allowed",
+  ],
+  [
+    "a list as a key",
+    `${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`,
+    "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",
   ],
 ];
 

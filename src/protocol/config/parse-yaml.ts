@@ -21,9 +21,11 @@ export function parseExperimentConfigYaml(text: string, options: ParseOptions = 
 
 /**
  * YAML text as plain data, or what is wrong with it: syntax errors (path "",
- * with line and column) and nesting deeper than MAX_JSON_DEPTH (the limit of
- * a request's JSON, aliases followed). `what` names the document in messages
- * ("the config").
+ * with line and column), nesting deeper than MAX_JSON_DEPTH (the limit of a
+ * request's JSON, aliases followed) and keys that are mappings or lists.
+ * `what` names the document in messages ("the config"). The YAML package
+ * never prints a warning: what it would warn about is an error here, or
+ * nothing a user needs to know.
  */
 export function readYaml(
   text: string,
@@ -48,6 +50,7 @@ export function readYaml(
       prettyErrors: false,
       merge: true,
       uniqueKeys: true,
+      logLevel: "error",
     });
     if (doc.errors.length > 0) {
       const errors = doc.errors.map((e) => {

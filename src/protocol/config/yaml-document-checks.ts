@@ -4,7 +4,10 @@
  *
  * - nesting past the limit, aliases followed (an alias repeats what it names
  *   where it stands, so a chain of them nests deeper than the text does, and
- *   turning the document into data recurses once per level).
+ *   turning the document into data recurses once per level);
+ * - a key that is a mapping or a list (`? [a, b]: 1`): plain data has only
+ *   text keys, and the package would make one up from it (`"[ a, b ]"`) with
+ *   a warning printed on stderr.
  *
  * Iterative, with each collection walked again only when reached deeper than
  * before, so a document cannot exhaust the stack or make the walk unbounded.
@@ -106,6 +109,13 @@ export function yamlDocumentIssues(
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const key = resolve(pair.key);
+        if (isCollection(key) && before === undefined) {
+          const offset = (pair.key as Node).range?.[0] ?? 0;
+          issues.push({
+            path,
+            message: `a key must be text, a number or a boolean, got ${isMap(key) ? "a mapping" : "a list"} (${at(offset)})`,
+          });
+        }
         if (isMergeKey(key)) {
           // A merge key's mappings are read into the one holding it, at its level.
           members.push({ node: pair.value, path: childPath(path, "<<"), outer, merged: true });
