@@ -1,7 +1,7 @@
 /**
  * `pushtune preview` and `pushtune experiment create` refuse a config nested
- * past 32 levels or with a mapping or list as a key: exit 2, one line naming
- * what and where, and no warning of the YAML package.
+ * past 32 levels, with a mapping or list as a key, or with an unknown tag:
+ * exit 2, one line naming what and where, and no warning of the YAML package.
  */
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,6 +21,11 @@ const CASES: [string, string, string][] = [
     "a list as a key",
     `${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`,
     "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",
+  ],
+  [
+    "an unknown tag",
+    `${HEAD}name: !foo t\n`,
+    "unknown tag !foo (line 3, column 7); only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed",
   ],
 ];
 

@@ -1,8 +1,8 @@
 /**
- * A YAML config nested past 32 levels or with a mapping or list as a key is
- * an INVALID_CONFIG (400) naming what and where, on every route that takes
- * `configYaml`: nothing is stored, and the YAML package prints no warning
- * into the master's log.
+ * A YAML config nested past 32 levels, with a mapping or list as a key, or
+ * with a tag outside the YAML 1.2 core schema is an INVALID_CONFIG (400)
+ * naming what and where, on every route that takes `configYaml`: nothing is
+ * stored, and the YAML package prints no warning into the master's log.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { ashaConfig } from "./support/configs.js";
@@ -48,6 +48,11 @@ const CASES: [string, string, string][] = [
     "a list as a key",
     `${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`,
     "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",
+  ],
+  [
+    "an unknown tag",
+    `${HEAD}name: !foo t\n`,
+    "unknown tag !foo (line 3, column 7); only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed",
   ],
 ];
 

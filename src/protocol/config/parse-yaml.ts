@@ -22,8 +22,10 @@ export function parseExperimentConfigYaml(text: string, options: ParseOptions = 
 /**
  * YAML text as plain data, or what is wrong with it: syntax errors (path "",
  * with line and column), nesting deeper than MAX_JSON_DEPTH (the limit of a
- * request's JSON, aliases followed) and keys that are mappings or lists.
- * `what` names the document in messages ("the config"). The YAML package
+ * request's JSON, aliases followed), keys that are mappings or lists, and
+ * tags outside the YAML 1.2 core schema (a value the package could not
+ * resolve its tag for would be read as if untagged). `what` names the
+ * document in messages ("the config"). The YAML package
  * never prints a warning: what it would warn about is an error here, or
  * nothing a user needs to know.
  */
@@ -50,6 +52,8 @@ export function readYaml(
       prettyErrors: false,
       merge: true,
       uniqueKeys: true,
+      // !!binary, !!set, !!timestamp, … are YAML 1.1: unknown tags here, as any other.
+      resolveKnownTags: false,
       logLevel: "error",
     });
     if (doc.errors.length > 0) {

@@ -6,8 +6,9 @@
  *   where it stands, so a chain of them nests deeper than the text does, and
  *   turning the document into data recurses once per level);
  * - a key that is a mapping or a list (`? [a, b]: 1`): plain data has only
- *   text keys, and the package would make one up from it (`"[ a, b ]"`) with
- *   a warning printed on stderr.
+ *   text keys, and the package would make one up from it (`"[ a, b ]"`);
+ * - a tag the YAML 1.2 core schema does not define (`!foo`, `!!binary`): the
+ *   package reads the value as if it had none.
  *
  * Iterative, with each collection walked again only when reached deeper than
  * before, so a document cannot exhaust the stack or make the walk unbounded.
@@ -23,8 +24,14 @@ import {
   isSeq,
   type LineCounter,
   type Node,
+  type YAMLError,
 } from "yaml";
 import { type ConfigError, childPath, describeValue, indexPath } from "./errors.js";
+
+/** How the package spells `!!x` in its messages. */
+const YAML_TAG_PREFIX = "tag:yaml.org,2002:";
+/** The tags of the YAML 1.2 core schema, as a user may write them. */
+const CORE_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq";
 
 interface Frame {
   node: unknown;
@@ -64,7 +71,7 @@ function aliasTargets(doc: Document): Map<unknown, unknown> {
   return targets;
 }
 
-/** Every problem in `doc`, in document order; at most one about nesting. */
+/** Every problem in `doc`: unknown tags, then the rest in document order; at most one about nesting. */
 export function yamlDocumentIssues(
   doc: Document,
   lines: LineCounter,
@@ -75,7 +82,7 @@ export function yamlDocumentIssues(
     const { line, col } = lines.linePos(offset);
     return `line ${line}, column ${col}`;
   };
-  const issues: ConfigError[] = [];
+  const issues = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED").map(unknownTag(at));
   const targets = aliasTargets(doc);
   const resolve = (node: unknown) => (isAlias(node) ? targets.get(node) : node);
   const deepest = new Map<object, number>();
@@ -129,4 +136,17 @@ export function yamlDocumentIssues(
     for (let i = members.length - 1; i >= 0; i--) stack.push(members[i]!);
   }
   return issues;
+}
+
+function unknownTag(at: (offset: number) => string) {
+  return (w: YAMLError): ConfigError => {
+    const full = w.message.replace(/^Unresolved tag: /, "").split("\n")[0]!;
+    // As the user wrote it: `!!binary` comes back as `tag:yaml.org,2002:binary`.
+    const tag = full.startsWith(YAML_TAG_PREFIX) ? `!!${full.slice(YAML_TAG_PREFIX.length)}` : full;
+    // A core tag the value does not fit (`!!float 1`, `!!int x`) is not resolved either.
+    const message = CORE_TAGS.split(", ").includes(tag)
+      ? `the value tagged ${tag} (${at(w.pos[0])}) is not a ${tag.slice(2)}`
+      : `unknown tag ${tag} (${at(w.pos[0])}); only the YAML 1.2 core tags (${CORE_TAGS}) are allowed`;
+    return { path: "", message };
+  };
 }
