@@ -3,8 +3,11 @@
  * the master's request validation and the config parser share: a NUL
  * character in a string or a key (PostgreSQL cannot store one, no process can
  * be started with one in its command line or environment, and a key with one
- * is never what a user meant), and nesting past a limit. Iterative, so a value
- * nested thousands deep cannot exhaust the stack. Pure (no `node:*`).
+ * is never what a user meant), a lone UTF-16 surrogate in one (JSON can write
+ * "\ud800", but it is no Unicode character: no UTF-8 holds it, and SQLite and
+ * PostgreSQL each store it as something else), and nesting past a limit.
+ * Iterative, so a value nested thousands deep cannot exhaust the stack. Pure
+ * (no `node:*`).
  */
 
 /**
@@ -13,6 +16,16 @@
  * bodies and YAML configs alike.
  */
 export const MAX_JSON_DEPTH = 32;
+
+/** A surrogate not part of a pair: with the `u` flag, a pair is one character and does not match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Why `text` is no valid Unicode, or null when it is. */
+function notUnicode(text: string): string | null {
+  const found = LONE_SURROGATE.exec(text);
+  if (!found) return null;
+  return `a lone surrogate (U+${found[0].charCodeAt(0).toString(16).toUpperCase()})`;
+}
 
 export interface JsonValueIssue {
   /** Where, in the caller's notation ("" is the value itself). */
@@ -41,6 +54,8 @@ export function* jsonValueIssues(value: unknown, walk: JsonWalk): Generator<Json
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === "string") {
       if (v.includes("\u0000")) yield { path, message: "must not contain NUL" };
+      const why = notUnicode(v);
+      if (why) yield { path, message: `is not valid Unicode: it holds ${why}` };
       continue;
     }
     if (typeof v !== "object" || v === null) continue;
@@ -64,6 +79,9 @@ export function* jsonValueIssues(value: unknown, walk: JsonWalk): Generator<Json
     const members = Object.entries(v);
     if (members.some(([key]) => key.includes("\u0000")))
       yield { path, message: "must not have a key containing NUL" };
+    const badKey = members.find(([key]) => LONE_SURROGATE.test(key));
+    if (badKey)
+      yield { path, message: `is not valid Unicode in a key: it holds ${notUnicode(badKey[0])}` };
     for (let i = members.length - 1; i >= 0; i--) {
       const [key, item] = members[i]!;
       stack.push({ value: item, path: walk.child(path, key), depth: depth + 1 });

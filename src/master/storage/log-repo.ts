@@ -4,6 +4,10 @@ import { chunks, type Db, fromDate, toDate } from "./codec.js";
 import type { TrialLogsTable } from "./schema.js";
 import type { LogLine, LogQuery } from "./store.js";
 
+/** NUL, or a surrogate not part of a pair (with the `u` flag a pair is one character). */
+const UNSTORABLE = /\0|[\uD800-\uDFFF]/u;
+const UNSTORABLE_ALL = /\0|[\uD800-\uDFFF]/gu;
+
 /** 6 parameters a row. */
 const INSERT_CHUNK = 1000;
 
@@ -20,7 +24,9 @@ function toLogLine(row: Selectable<TrialLogsTable>): LogLine {
 
 /**
  * Runs inside the caller's transaction. NUL characters, which PostgreSQL text
- * cannot hold, become U+FFFD on both dialects so both store the same lines.
+ * cannot hold, and lone UTF-16 surrogates, which no UTF-8 holds (SQLite kept
+ * one as three U+FFFD, PostgreSQL as one), become U+FFFD on both dialects so
+ * both store the same lines. A trial's output is never refused for them.
  */
 export async function addLogs(db: Db, lines: Omit<LogLine, "id">[]): Promise<void> {
   if (lines.length === 0) return;
@@ -29,7 +35,7 @@ export async function addLogs(db: Db, lines: Omit<LogLine, "id">[]): Promise<voi
     allocation_id: l.allocationId,
     time: fromDate(l.time),
     stream: l.stream,
-    line: l.line.includes("\0") ? l.line.replaceAll("\0", "\uFFFD") : l.line,
+    line: UNSTORABLE.test(l.line) ? l.line.replace(UNSTORABLE_ALL, "\uFFFD") : l.line,
   }));
   for (const chunk of chunks(rows, INSERT_CHUNK)) {
     await db.insertInto("trial_logs").values(chunk).execute();
