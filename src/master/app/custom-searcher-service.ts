@@ -103,9 +103,10 @@ async function eventPage(
   limit: number,
 ): Promise<{ events: CustomSearcherEvent[]; truncated: boolean }> {
   const { rows, truncated } = await sizedPage(
-    await store.listCustomSearcherEventSizes(experimentId, after, limit),
+    await store.listCustomSearcherEventSizes({ experimentId, after, limit }),
     false,
-    (from, through) => store.listCustomSearcherEvents(experimentId, from, limit, through),
+    (from, through) =>
+      store.listCustomSearcherEvents({ experimentId, after: from, limit, through }),
   );
   const events = rows.flatMap(({ seq, event, operations }) => {
     const shown = visible(seq, event);

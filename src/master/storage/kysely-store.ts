@@ -20,6 +20,7 @@ import type {
   AllocationStub,
   CheckpointFilter,
   CheckpointRow,
+  CustomSearcherEventQuery,
   DeletedExperiment,
   ExperimentFilter,
   ExperimentRow,
@@ -209,23 +210,12 @@ export class KyselyStore implements Store {
     return searcherEvents.listSearcherAnswers(this.#db, experimentId, fromSeq, toSeq);
   }
 
-  listCustomSearcherEvents(
-    experimentId: number,
-    afterSeq: number,
-    limit: number,
-    throughSeq?: number,
-  ) {
-    return searcherEvents.listCustomSearcherEvents(
-      this.#db,
-      experimentId,
-      afterSeq,
-      limit,
-      throughSeq,
-    );
+  listCustomSearcherEvents(query: CustomSearcherEventQuery) {
+    return searcherEvents.listCustomSearcherEvents(this.#db, query);
   }
 
-  listCustomSearcherEventSizes(experimentId: number, afterSeq: number, limit: number) {
-    return searcherEvents.listCustomSearcherEventSizes(this.#db, experimentId, afterSeq, limit);
+  listCustomSearcherEventSizes(query: CustomSearcherEventQuery) {
+    return searcherEvents.listCustomSearcherEventSizes(this.#db, query);
   }
 
   // trials

@@ -222,6 +222,15 @@ export interface LogLine {
   line: string;
 }
 
+/** Which of an experiment's events a custom search process reads: seq > after, the first `limit`. */
+export interface CustomSearcherEventQuery {
+  experimentId: number;
+  after: number;
+  limit: number;
+  /** Only events with seq ≤ through (a sized page's last). */
+  through?: number;
+}
+
 /** Which of a trial's log lines to read: those after `after`, the first `limit` or the last `tail`. */
 export interface LogQuery {
   trialId: number;

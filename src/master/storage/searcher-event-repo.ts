@@ -7,7 +7,7 @@
 import type { PostedOperation, SearcherEvent } from "../../searcher/types.js";
 import type { Db } from "./codec.js";
 import { reusedQuery } from "./reused-query.js";
-import type { CustomSearcherEventRow } from "./rows.js";
+import type { CustomSearcherEventQuery, CustomSearcherEventRow } from "./rows.js";
 
 /** Runs inside the caller's transaction. */
 export async function appendSearcherEvent(
@@ -80,17 +80,11 @@ export async function listSearcherAnswers(
 }
 
 /**
- * The events a custom search process reads, seq > afterSeq (and ≤ throughSeq),
- * the first `limit`: every event but the operations it posted, each joined to
- * the operations posted in answer to it (at most one post answers an event).
+ * The events a custom search process reads, seq > after (and ≤ through), the
+ * first `limit`: every event but the operations it posted, each joined to the
+ * operations posted in answer to it (at most one post answers an event).
  */
-function customSearcherEvents(
-  db: Db,
-  experimentId: number,
-  afterSeq: number,
-  limit: number,
-  throughSeq?: number,
-) {
+function customSearcherEvents(db: Db, q: CustomSearcherEventQuery) {
   const query = db
     .selectFrom("searcher_events as e")
     .leftJoin("searcher_events as a", (join) =>
@@ -99,22 +93,19 @@ function customSearcherEvents(
         .onRef("a.answers", "=", "e.seq")
         .on("a.answers", "is not", null),
     )
-    .where("e.experiment_id", "=", experimentId)
-    .where("e.seq", ">", afterSeq)
+    .where("e.experiment_id", "=", q.experimentId)
+    .where("e.seq", ">", q.after)
     .where("e.answers", "is", null);
-  return (throughSeq === undefined ? query : query.where("e.seq", "<=", throughSeq))
+  return (q.through === undefined ? query : query.where("e.seq", "<=", q.through))
     .orderBy("e.seq")
-    .limit(limit);
+    .limit(q.limit);
 }
 
 export async function listCustomSearcherEvents(
   db: Db,
-  experimentId: number,
-  afterSeq: number,
-  limit: number,
-  throughSeq?: number,
+  query: CustomSearcherEventQuery,
 ): Promise<CustomSearcherEventRow[]> {
-  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit, throughSeq)
+  const rows = await customSearcherEvents(db, query)
     .select(["e.seq", "e.event", "a.event as answer"])
     .execute();
   return rows.map((row) => {
@@ -134,11 +125,9 @@ export async function listCustomSearcherEvents(
  */
 export async function listCustomSearcherEventSizes(
   db: Db,
-  experimentId: number,
-  afterSeq: number,
-  limit: number,
+  query: CustomSearcherEventQuery,
 ): Promise<{ id: number; bytes: number }[]> {
-  const rows = await customSearcherEvents(db, experimentId, afterSeq, limit)
+  const rows = await customSearcherEvents(db, query)
     .select((eb) => [
       "e.seq",
       eb.fn<number>("octet_length", ["e.event"]).as("event"),

@@ -13,6 +13,7 @@ import type {
   AllocationStub,
   CheckpointFilter,
   CheckpointRow,
+  CustomSearcherEventQuery,
   CustomSearcherEventRow,
   DeletedExperiment,
   ExperimentFilter,
@@ -119,20 +120,13 @@ export interface Store {
   ): Promise<{ answers: number; operations: PostedOperation[] }[]>;
   /**
    * The events a custom search process reads — every event but the
-   * operations it posted — with seq > afterSeq (and ≤ throughSeq), in order,
-   * the first `limit`, each with the operations posted in answer to it.
+   * operations it posted — that `query` picks, in order, each with the
+   * operations posted in answer to it.
    */
-  listCustomSearcherEvents(
-    experimentId: number,
-    afterSeq: number,
-    limit: number,
-    throughSeq?: number,
-  ): Promise<CustomSearcherEventRow[]>;
+  listCustomSearcherEvents(query: CustomSearcherEventQuery): Promise<CustomSearcherEventRow[]>;
   /** The seqs and sizes (UTF-8 bytes of each event and its answer) of what `listCustomSearcherEvents` gives. */
   listCustomSearcherEventSizes(
-    experimentId: number,
-    afterSeq: number,
-    limit: number,
+    query: CustomSearcherEventQuery,
   ): Promise<{ id: number; bytes: number }[]>;
 
   // trials

@@ -149,14 +149,18 @@ export function searcherEventTests(ctx: ConformanceContext): void {
       { seq: 4, event: log[3], operations: [close] },
       { seq: 5, event: log[4], operations: null },
     ];
-    expect(await store.listCustomSearcherEvents(experiment.id, 0, 100)).toEqual(read);
-    expect(await store.listCustomSearcherEvents(experiment.id, 1, 2)).toEqual(read.slice(1, 3));
-    expect(await store.listCustomSearcherEvents(experiment.id, 5, 100)).toEqual([]);
+    const q = (after: number, limit: number, through?: number) => ({
+      experimentId: experiment.id,
+      after,
+      limit,
+      ...(through === undefined ? {} : { through }),
+    });
+    expect(await store.listCustomSearcherEvents(q(0, 100))).toEqual(read);
+    expect(await store.listCustomSearcherEvents(q(1, 2))).toEqual(read.slice(1, 3));
+    expect(await store.listCustomSearcherEvents(q(5, 100))).toEqual([]);
     // Up to a seq (a sized page's last), however many the limit allows.
-    expect(await store.listCustomSearcherEvents(experiment.id, 0, 100, 4)).toEqual(
-      read.slice(0, 3),
-    );
-    expect(await store.listCustomSearcherEvents(experiment.id, 1, 100, 2)).toEqual([]);
+    expect(await store.listCustomSearcherEvents(q(0, 100, 4))).toEqual(read.slice(0, 3));
+    expect(await store.listCustomSearcherEvents(q(1, 100, 2))).toEqual([]);
     const bytes = (e: SearcherEvent | undefined) => Buffer.byteLength(JSON.stringify(e));
     const sizes = [
       { id: 1, bytes: bytes(log[0]) + bytes(log[1]) },
@@ -166,13 +170,11 @@ export function searcherEventTests(ctx: ConformanceContext): void {
     ];
     // Bytes, not characters: "ä" is two.
     expect(bytes(log[1])).toBeGreaterThan(JSON.stringify(log[1]).length);
-    expect(await store.listCustomSearcherEventSizes(experiment.id, 0, 100)).toEqual(sizes);
-    expect(await store.listCustomSearcherEventSizes(experiment.id, 1, 2)).toEqual(
-      sizes.slice(1, 3),
-    );
-    expect(await store.listCustomSearcherEventSizes(experiment.id, 5, 100)).toEqual([]);
-    expect(await store.listCustomSearcherEventSizes(other.id, 0, 100)).toEqual([
-      { id: 1, bytes: bytes({ type: "initialize" }) + bytes(log[1]) },
-    ]);
+    expect(await store.listCustomSearcherEventSizes(q(0, 100))).toEqual(sizes);
+    expect(await store.listCustomSearcherEventSizes(q(1, 2))).toEqual(sizes.slice(1, 3));
+    expect(await store.listCustomSearcherEventSizes(q(5, 100))).toEqual([]);
+    expect(
+      await store.listCustomSearcherEventSizes({ experimentId: other.id, after: 0, limit: 100 }),
+    ).toEqual([{ id: 1, bytes: bytes({ type: "initialize" }) + bytes(log[1]) }]);
   });
 }
