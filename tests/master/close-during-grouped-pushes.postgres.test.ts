@@ -7,52 +7,13 @@
  */
 import { afterEach, expect, test } from "vitest";
 import type { Principal } from "../../src/master/app/principal.js";
-import type { Store } from "../../src/master/storage/store.js";
 import { customSearchWithTrials } from "./support/custom-search.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
+import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running } from "./support/trial.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
-
-/**
- * Holds the next transaction that stores a group of writes right after its
- * first write, until `release` is called.
- */
-function holdGroup(store: Store): { held: Promise<void>; release: () => void } {
-  let release = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let reached = () => {};
-  const held = new Promise<void>((r) => {
-    reached = r;
-  });
-  const transaction = store.transaction.bind(store);
-  let armed = true;
-  store.transaction = (fn) =>
-    transaction((tx) =>
-      fn(
-        new Proxy(tx, {
-          get(target, key) {
-            const value = Reflect.get(target, key, target);
-            if (typeof value !== "function") return value;
-            if (key !== "transaction") return value.bind(target);
-            return async (...args: Parameters<Store["transaction"]>) => {
-              const result = await value.apply(target, args);
-              if (armed) {
-                armed = false;
-                reached();
-                await gate;
-              }
-              return result;
-            };
-          },
-        }),
-      ),
-    );
-  return { held, release };
-}
 
 test("trials closed by a custom searcher in descending order while their training pushes are stored together: both go through", async () => {
   tm = await startTestMaster({ db: "postgres", slots: 2 });
@@ -71,7 +32,8 @@ test("trials closed by a custom searcher in descending order while their trainin
     });
   // The experiment's config is read once, before the pushes that are grouped.
   await push(p1, first.trialId, 1);
-  const { held, release } = holdGroup(tm.store);
+  // The transaction storing the group waits right after its first write.
+  const { held, release } = holdTransactionAfter(tm.store, "transaction");
   const pushes = Promise.allSettled([push(p1, first.trialId, 2), push(p2, second.trialId, 2)]);
   await held;
   const closed = post([

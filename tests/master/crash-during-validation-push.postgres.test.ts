@@ -5,9 +5,9 @@
  * searcher, the experiment) both go through, and the validation is kept.
  */
 import { afterEach, expect, test, vi } from "vitest";
-import type { Store } from "../../src/master/storage/store.js";
 import { singleConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running, trial } from "./support/trial.js";
 
 let tm: TestMaster;
@@ -16,44 +16,6 @@ afterEach(async () => {
   await tm?.close();
 });
 
-/**
- * Holds the next transaction that counts a trial's restart right after it
- * has, until `release` is called.
- */
-function holdRestartCount(store: Store): { held: Promise<void>; release: () => void } {
-  let release = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let reached = () => {};
-  const held = new Promise<void>((r) => {
-    reached = r;
-  });
-  const transaction = store.transaction.bind(store);
-  let armed = true;
-  store.transaction = (fn) =>
-    transaction((tx) =>
-      fn(
-        new Proxy(tx, {
-          get(target, key) {
-            const value = Reflect.get(target, key, target);
-            if (typeof value !== "function") return value;
-            if (key !== "updateTrial") return value.bind(target);
-            return async (...args: Parameters<Store["updateTrial"]>) => {
-              await value.apply(target, args);
-              if (armed && "restarts" in args[1]) {
-                armed = false;
-                reached();
-                await gate;
-              }
-            };
-          },
-        }),
-      ),
-    );
-  return { held, release };
-}
-
 test("a validation pushed while the trial's crash is read is kept, and the experiment ends", async () => {
   const errors: unknown[] = [];
   vi.spyOn(console, "error").mockImplementation((...args) => errors.push(args));
@@ -61,7 +23,12 @@ test("a validation pushed while the trial's crash is read is kept, and the exper
   const id = await createExperiment(tm, { ...singleConfig("crash"), max_restarts: 0 });
   await tm.settle();
   const t = trial(tm, running(tm)[0]!.trialId);
-  const { held, release } = holdRestartCount(tm.store);
+  // The transaction counting the trial's restart waits right after it has.
+  const { held, release } = holdTransactionAfter(
+    tm.store,
+    "updateTrial",
+    (_id, change) => "restarts" in change,
+  );
   tm.launcher.exit(t.spec.allocationId, { exitCode: 1 });
   await held;
   const push = t.metrics("validation", 5, { validation_loss: 0.3 });

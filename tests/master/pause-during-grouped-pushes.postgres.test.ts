@@ -6,52 +6,13 @@
  */
 import { afterEach, expect, test } from "vitest";
 import type { Principal } from "../../src/master/app/principal.js";
-import type { Store } from "../../src/master/storage/store.js";
 import { randomConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running } from "./support/trial.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
-
-/**
- * Holds the next transaction that stores a group of writes right after its
- * first write, until `release` is called.
- */
-function holdGroup(store: Store): { held: Promise<void>; release: () => void } {
-  let release = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let reached = () => {};
-  const held = new Promise<void>((r) => {
-    reached = r;
-  });
-  const transaction = store.transaction.bind(store);
-  let armed = true;
-  store.transaction = (fn) =>
-    transaction((tx) =>
-      fn(
-        new Proxy(tx, {
-          get(target, key) {
-            const value = Reflect.get(target, key, target);
-            if (typeof value !== "function") return value;
-            if (key !== "transaction") return value.bind(target);
-            return async (...args: Parameters<Store["transaction"]>) => {
-              const result = await value.apply(target, args);
-              if (armed) {
-                armed = false;
-                reached();
-                await gate;
-              }
-              return result;
-            };
-          },
-        }),
-      ),
-    );
-  return { held, release };
-}
 
 test("a pause while training pushes of two trials are stored together succeeds, and so do the pushes", async () => {
   tm = await startTestMaster({ db: "postgres", slots: 2, preemptionTimeoutSeconds: 30 });
@@ -71,7 +32,8 @@ test("a pause while training pushes of two trials are stored together succeeds, 
     });
   // The experiment's config is read once, before the pushes that are grouped.
   await push(p1, first.trialId, 1);
-  const { held, release } = holdGroup(tm.store);
+  // The transaction storing the group waits right after its first write.
+  const { held, release } = holdTransactionAfter(tm.store, "transaction");
   // The later trial's push first: the group locks its row, then the earlier one's.
   const pushes = Promise.allSettled([push(p2, second.trialId, 2), push(p1, first.trialId, 2)]);
   await held;

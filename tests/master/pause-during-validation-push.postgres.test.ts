@@ -4,52 +4,13 @@
  * trials'. Both must go through, neither refused as the loser of a deadlock.
  */
 import { afterEach, expect, test } from "vitest";
-import type { Store } from "../../src/master/storage/store.js";
 import { ashaConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running, trial } from "./support/trial.js";
 
 let tm: TestMaster;
 afterEach(async () => tm?.close());
-
-/**
- * Holds the transaction of the next validation push right after it has set
- * the trial's latest validation, until `release` is called.
- */
-function holdValidationPush(store: Store): { held: Promise<void>; release: () => void } {
-  let release = () => {};
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let reached = () => {};
-  const held = new Promise<void>((r) => {
-    reached = r;
-  });
-  const transaction = store.transaction.bind(store);
-  let armed = true;
-  store.transaction = (fn) =>
-    transaction((tx) =>
-      fn(
-        new Proxy(tx, {
-          get(target, key) {
-            const value = Reflect.get(target, key, target);
-            if (typeof value !== "function") return value;
-            if (key !== "updateTrial") return value.bind(target);
-            return async (...args: Parameters<Store["updateTrial"]>) => {
-              await value.apply(target, args);
-              const keys = Object.keys(args[1]);
-              if (armed && keys.length === 1 && keys[0] === "latestValidation") {
-                armed = false;
-                reached();
-                await gate;
-              }
-            };
-          },
-        }),
-      ),
-    );
-  return { held, release };
-}
 
 test.each(["pause", "activate"] as const)(
   "a %s while a trial's validation push is being stored succeeds, and so does the push",
@@ -61,7 +22,11 @@ test.each(["pause", "activate"] as const)(
     // Paused, its trial still runs: it has not exited yet, and pushes what it has.
     if (action === "activate")
       expect((await tm.admin.post(`/experiments/${id}/pause`)).status).toBe(200);
-    const { held, release } = holdValidationPush(tm.store);
+    // The validation push's transaction waits right after it has set the latest validation.
+    const { held, release } = holdTransactionAfter(tm.store, "updateTrial", (_id, change) => {
+      const keys = Object.keys(change);
+      return keys.length === 1 && keys[0] === "latestValidation";
+    });
     const push = t.metrics("validation", 50, { validation_loss: 0.4 });
     await held;
     const stop = tm.admin.post(`/experiments/${id}/${action}`);
