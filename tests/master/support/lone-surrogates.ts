@@ -8,12 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ashaConfig } from "./configs.js";
-import { startTestMaster, type TestMaster } from "./harness.js";
-
-interface Answer {
-  status: number;
-  body: { error?: { code: string; message: string } };
-}
+import type { TestMaster } from "./harness.js";
+import { oneRunningTrial, sendRaw } from "./raw-requests.js";
 
 export function describeLoneSurrogates(db: "sqlite" | "postgres"): void {
   let tm: TestMaster;
@@ -23,29 +19,12 @@ export function describeLoneSurrogates(db: "sqlite" | "postgres"): void {
   let token: string;
 
   beforeAll(async () => {
-    tm = await startTestMaster({ db, slots: 1 });
-    const created = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig(),
-      workdir: "/tmp",
-    });
-    experimentId = created.body.id;
-    await tm.settle();
-    const spec = [...tm.launcher.live.values()][0]!;
-    trialId = spec.trialId;
-    allocationId = spec.allocationId;
-    token = spec.env.PUSHTUNE_TOKEN!;
+    ({ tm, experimentId, trialId, allocationId, token } = await oneRunningTrial(db));
   });
   afterAll(async () => tm?.close());
 
-  async function send(url: string, payload: string, auth = tm.adminToken): Promise<Answer> {
-    const res = await tm.app.inject({
-      method: "POST",
-      url: `/api/v1${url}`,
-      headers: { authorization: `Bearer ${auth}`, "content-type": "application/json" },
-      payload,
-    });
-    return { status: res.statusCode, body: res.json() } as Answer;
-  }
+  const send = (url: string, payload: string, auth = tm.adminToken) =>
+    sendRaw(tm, "POST", url, payload, auth);
 
   // JSON.stringify writes a lone surrogate as the escape "\ud800", as any client's JSON would.
   const lone = "\\ud800";

@@ -8,12 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ashaConfig } from "./configs.js";
-import { startTestMaster, type TestMaster } from "./harness.js";
-
-interface Answer {
-  status: number;
-  body: { error?: { code: string; message: string } };
-}
+import type { TestMaster } from "./harness.js";
+import { oneRunningTrial, type RawAnswer, sendRaw } from "./raw-requests.js";
 
 export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
   let tm: TestMaster;
@@ -22,40 +18,21 @@ export function describeStoredInputBounds(db: "sqlite" | "postgres"): void {
   let token: string;
 
   beforeAll(async () => {
-    tm = await startTestMaster({ db, slots: 1 });
-    const created = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig(),
-      workdir: "/tmp",
-    });
-    experimentId = created.body.id;
-    await tm.settle();
-    const spec = [...tm.launcher.live.values()][0]!;
-    trialId = spec.trialId;
-    token = spec.env.PUSHTUNE_TOKEN!;
+    ({ tm, experimentId, trialId, token } = await oneRunningTrial(db));
   });
   afterAll(async () => tm?.close());
 
-  async function send(method: "GET" | "POST", url: string, payload?: string, auth?: string) {
-    const res = await tm.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: {
-        ...(auth === undefined ? {} : { authorization: `Bearer ${auth}` }),
-        ...(payload === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(payload === undefined ? {} : { payload }),
-    });
-    return { status: res.statusCode, body: res.json() } as Answer;
-  }
+  const send = (method: "GET" | "POST", url: string, payload?: string, auth?: string) =>
+    sendRaw(tm, method, url, payload, auth);
 
   const checkpoint = (fields: string) =>
     `{"uuid":"${randomUUID()}","trialId":${trialId},"stepsCompleted":10,"resources":{"a.bin":1},"metadata":{},${fields}}`;
 
   const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
 
-  const cases: [string, () => Promise<Answer>, string][] = [
+  const cases: [string, () => Promise<RawAnswer>, string][] = [
     ...["1152921504606846976", "9223372036854775808", "1e308"].flatMap(
-      (n): [string, () => Promise<Answer>, string][] => [
+      (n): [string, () => Promise<RawAnswer>, string][] => [
         [
           `checkpoint stepsCompleted ${n}`,
           () => send("POST", "/checkpoints", checkpoint(`"stepsCompleted":${n}`), token),
