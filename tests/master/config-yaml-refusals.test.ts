@@ -5,6 +5,7 @@
  * stored, and the YAML package prints no warning into the master's log.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { REFUSED_YAML } from "../protocol/support/refused-yaml.js";
 import { ashaConfig } from "./support/configs.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 
@@ -36,29 +37,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const HEAD = "entrypoint: x\nsearcher: {name: random, metric: m, max_length: 5, max_trials: 1}\n";
-
-const CASES: [string, string, string][] = [
-  [
-    "lists nested 200,000 deep",
-    `${HEAD}hyperparameters:\n  a: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`,
-    "the config nests mappings and lists deeper than 32 levels at line 4, column 36; at most 32 are allowed",
-  ],
-  [
-    "a list as a key",
-    `${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`,
-    "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",
-  ],
-  [
-    "an unknown tag",
-    `${HEAD}name: !foo t\n`,
-    "unknown tag !foo (line 3, column 7); only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed",
-  ],
-];
-
 type Err = { error: { code: string; message: string; details: { errors: { message: string }[] } } };
 
-describe.each(CASES)("a config with %s", (_name, configYaml, message) => {
+describe.each(REFUSED_YAML)("a config with %s", (_name, configYaml, message) => {
   const expectRefused = (res: { status: number; body: Err }) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("INVALID_CONFIG");
