@@ -225,6 +225,20 @@ def _write_metadata(directory: Path, document: Mapping[str, Any]) -> None:
         raise ValueError(f"a checkpoint must not contain {METADATA_FILE}: the SDK writes it") from None
 
 
+def _utf8_path(relative: str) -> str:
+    """``relative``, a file's path in a checkpoint, when UTF-8 can spell it: the master
+    names a checkpoint's files by their UTF-8 paths and refuses any other. A name of
+    bytes that are no UTF-8 reaches Python as lone surrogates (``surrogateescape``)."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"a checkpoint's file {relative!r} has a name that is not valid UTF-8, "
+            "which the master cannot name: rename it"
+        ) from None
+    return relative
+
+
 def _sync_tree(directory: Path) -> Dict[str, int]:
     """fsyncs every file and directory under ``directory``, all at once; returns the
     files' sizes by relative ``/``-separated path. Every fsync has returned when this
@@ -239,7 +253,7 @@ def _sync_tree(directory: Path) -> Dict[str, int]:
             if not os.path.isfile(full):
                 continue
             paths.append(full)
-            relative = os.path.relpath(full, directory).replace(os.sep, "/")
+            relative = _utf8_path(os.path.relpath(full, directory).replace(os.sep, "/"))
             resources[relative] = os.path.getsize(full)
         paths.append(current)
     _fsync_all(paths)

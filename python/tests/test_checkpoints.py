@@ -55,6 +55,18 @@ class CheckpointsTest(unittest.TestCase):
         self.assertEqual(os.listdir(fm.checkpoint_dir), [STAGING_DIR])
         self.assertEqual(os.listdir(staging(fm)), [])
 
+    def test_a_file_whose_name_is_not_utf8_is_refused_before_anything_is_published(self):
+        fm = FakeMaster(ops=[10])
+        with open_context(fm) as ctx:
+            with self.assertRaisesRegex(ValueError, r"not valid UTF-8.*rename it"):
+                with ctx.checkpoint.store_path({"steps_completed": 5}) as path:
+                    (path / "good.bin").write_bytes(b"x")
+                    with open(os.path.join(os.fsencode(path), b"w\xff.bin"), "wb") as f:
+                        f.write(b"y")
+        self.assertEqual(fm.checkpoints, [])
+        self.assertEqual(os.listdir(fm.checkpoint_dir), [STAGING_DIR])
+        self.assertEqual(os.listdir(staging(fm)), [])
+
     def test_a_trial_restores_its_latest_checkpoint_with_its_metadata(self):
         fm = FakeMaster(ops=[10])
         with open_context(fm) as ctx:

@@ -173,6 +173,23 @@ function checkUuid(uuid: string): string {
 /** How many fsyncs run at once: each holds a file descriptor meanwhile. */
 const SYNC_CONCURRENCY = 32;
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A file's name in a checkpoint, when it is UTF-8: the master names a
+ * checkpoint's files by their UTF-8 paths and refuses any other (Node.js would
+ * read other bytes as U+FFFD, a name no file has).
+ */
+function utf8Name(name: Buffer, folder: string): string {
+  try {
+    return UTF8.decode(name);
+  } catch {
+    throw new Error(
+      `a checkpoint's file in ${folder} has a name that is not valid UTF-8 (${JSON.stringify(name.toString("latin1"))}), which the master cannot name: rename it`,
+    );
+  }
+}
+
 /**
  * fsyncs every file and directory under `dir`, several at a time (the
  * filesystem then makes them durable in shared journal commits: a model file,
@@ -183,8 +200,8 @@ async function syncTree(dir: string): Promise<Record<string, number>> {
   const files: { path: string; size: number }[] = [];
   const dirs: string[] = [];
   const walk = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const full = join(current, entry.name);
+    for (const entry of readdirSync(current, { withFileTypes: true, encoding: "buffer" })) {
+      const full = join(current, utf8Name(entry.name, current));
       if (entry.isDirectory()) {
         walk(full);
         continue;

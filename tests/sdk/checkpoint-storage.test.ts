@@ -78,6 +78,24 @@ test("a writer that fails half-way publishes nothing and reports nothing", async
   expect(await readdir(staging(fm))).toEqual([]);
 });
 
+test("a file whose name is not UTF-8 is refused before anything is published", async () => {
+  const fm = await freshMaster();
+  const ctx = await openContext(fm);
+  await expect(
+    ctx.checkpoint.store({ stepsCompleted: 5 }, async (dir) => {
+      await writeFile(join(dir, "good.bin"), "x");
+      await writeFile(
+        Buffer.concat([Buffer.from(`${dir}/w`), Buffer.from([0xff]), Buffer.from(".bin")]),
+        "y",
+      );
+    }),
+  ).rejects.toThrow(/not valid UTF-8 \("wÿ\.bin"\).*rename it/);
+  await ctx.flush();
+  expect(fm.checkpoints).toEqual([]);
+  expect(await readdir(fm.checkpointDir)).toEqual([STAGING_DIR]);
+  expect(await readdir(staging(fm))).toEqual([]);
+});
+
 test("a writer may not write its own metadata.json", async () => {
   const fm = await freshMaster();
   const ctx = await openContext(fm);
