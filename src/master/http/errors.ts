@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError, type ErrorBody, type ErrorCode } from "../../protocol/api/errors.js";
 import { fullDiskCode } from "../storage/full-disk.js";
 
-function fromFastify(err: FastifyError): ApiError | null {
+function fromFastify(err: FastifyError, request: FastifyRequest): ApiError | null {
   if (err.validation) {
     const where = err.validationContext ?? "request";
     const issues = err.validation.map(
@@ -25,6 +25,10 @@ function fromFastify(err: FastifyError): ApiError | null {
           : status === 404
             ? "NOT_FOUND"
             : "BAD_REQUEST";
+    if (status === 415) {
+      const type = request.headers["content-type"] ?? "none";
+      return new ApiError(code, `a body must be JSON (content-type application/json), not ${type}`);
+    }
     return new ApiError(code, err.message);
   }
   return null;
@@ -64,7 +68,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const api =
-      (error instanceof ApiError ? error : (fromFullDisk(error) ?? fromFastify(error))) ??
+      (error instanceof ApiError ? error : (fromFullDisk(error) ?? fromFastify(error, request))) ??
       new ApiError("INTERNAL", "internal error; see the master's log for this request id");
     if (api.status >= 500) {
       request.log.error(

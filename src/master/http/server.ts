@@ -18,6 +18,7 @@ import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
+import { acceptAbsentBody } from "./absent-body.js";
 import {
   type ConnectionLimits,
   defaultMaxConnections,
@@ -128,6 +129,8 @@ export async function buildServer(
     // Open until its answer is handed to the OS, or its connection closes.
     reply.raw.once("close", open.enter(request.principal));
   });
+
+  app.addHook("onRoute", acceptAbsentBody);
 
   const pureWork = new PureWorkPool({ budgetMs: options.previewBudgetMs ?? 20_000 });
   app.addHook("onClose", async () => pureWork.close());
