@@ -8,11 +8,13 @@ import { type ConfigError, describeValue, type ParseResult } from "./errors.js";
 import { type ParseOptions, parseExperimentConfig } from "./parse.js";
 import { yamlTooDeep } from "./yaml-depth.js";
 import { yamlDocumentIssues } from "./yaml-document-checks.js";
+import { keyPathAt } from "./yaml-duplicate-keys.js";
 
 /**
  * Parses YAML text, then validates it as `parseExperimentConfig` does. YAML
  * syntax errors come back as errors with path "" and the line and column in
- * the message. `<<` merge keys are allowed; duplicate keys are errors.
+ * the message. `<<` merge keys are allowed; a duplicate key is an error at
+ * its own path.
  */
 export function parseExperimentConfigYaml(text: string, options: ParseOptions = {}): ParseResult {
   const read = readYaml(text, "the config");
@@ -59,6 +61,11 @@ export function readYaml(
     if (doc.errors.length > 0) {
       const errors = doc.errors.map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0]);
+        const key = e.code === "DUPLICATE_KEY" ? keyPathAt(doc, e.pos[0]) : null;
+        if (key !== null) {
+          const message = `is written twice in one mapping (line ${line}, column ${col}); a key may appear once`;
+          return { path: key, message };
+        }
         const reason = e.message.split("\n")[0];
         return { path: "", message: `YAML syntax error at line ${line}, column ${col}: ${reason}` };
       });

@@ -231,9 +231,18 @@ export const sectionCases: Case[] = [
     errors: [["", "YAML syntax error at line"]],
   },
   {
-    title: "a duplicate YAML key is an error",
+    title: "a duplicate YAML key is an error naming the key and its line",
     input: "entrypoint: x\nentrypoint: y\nsearcher: {name: single, metric: m, max_length: 5}\n",
-    errors: [["", "YAML syntax error at line 2, column 1"]],
+    errors: [["entrypoint", "is written twice in one mapping (line 2, column 1)"]],
+  },
+  {
+    title: "a duplicate key in a nested mapping, quoted or not, is named by its path",
+    input:
+      "entrypoint: x\nsearcher:\n  name: single\n  metric: m\n  max_length: 5\n  'metric': n\nhyperparameters:\n  lr: {type: log, minval: -3, maxval: 0, minval: -2}\n",
+    errors: [
+      ["searcher.metric", "is written twice in one mapping (line 6, column 3)"],
+      ["hyperparameters.lr.minval", "is written twice in one mapping (line 8, column 42)"],
+    ],
   },
 
   // All at once.
