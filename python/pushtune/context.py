@@ -45,7 +45,7 @@ def init(
     log: Callable[[str], None] = stderr_line,
 ) -> "Context":
     """Connects this process to its trial. Reads PUSHTUNE_* (``os.environ`` unless
-    ``env`` is given); off the cluster (no master, no trial, no transport) it starts
+    ``env`` is given); off the cluster (no trial, no transport) it starts
     a local dry run instead. A trial whose environment is unusable (say, no
     PUSHTUNE_MASTER) is an error: raised for an ``env`` passed in, one line on
     stderr and exit status 1 for the process's own.

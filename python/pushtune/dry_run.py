@@ -1,4 +1,4 @@
-"""Off the cluster (neither PUSHTUNE_MASTER nor PUSHTUNE_TRIAL_ID set), ``init()``
+"""Off the cluster (no PUSHTUNE_TRIAL_ID set), ``init()``
 runs the trial against an in-memory master: one operation of the config's
 ``max_length``, every report printed as a line, checkpoints written to a
 temporary directory. So ``python3 train.py`` is enough to debug a trial."""
@@ -10,7 +10,7 @@ import sys
 import tempfile
 from typing import Any, Callable, Dict, Mapping, Tuple
 
-from .environment import parse_hparams
+from .environment import dry_run_reason, parse_hparams
 from .experiment_config import local_experiment_config, normalise_length, read_experiment_config
 from .testing.fake_master import FakeMaster
 
@@ -47,7 +47,7 @@ def start_dry_run(
         on_event=lambda event: out(f"[dry run] {describe(event)}"),
     )
     out(
-        f"[dry run] PUSHTUNE_MASTER is not set: one operation of {max_length['value']} {max_length['unit']}, "
+        f"[dry run] {dry_run_reason(env)}: one operation of {max_length['value']} {max_length['unit']}, "
         f"hparams {json.dumps(hparams)}, checkpoints in {checkpoint_dir}"
     )
     return master, master.env()

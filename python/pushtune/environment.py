@@ -16,7 +16,7 @@ Env = MutableMapping[str, str]
 #: What a user whose trial cannot start should know.
 _WHAT_TO_DO = (
     " (a master sets every PUSHTUNE_* variable when it starts a trial;"
-    " without PUSHTUNE_TRIAL_ID and PUSHTUNE_MASTER the script runs a local dry run)"
+    " without PUSHTUNE_TRIAL_ID the script runs a local dry run)"
 )
 
 
@@ -76,10 +76,16 @@ def left_out(env: Mapping[str, str]) -> List[str]:
 
 
 def is_off_cluster(env: Mapping[str, str]) -> bool:
-    """No master and no trial. A process that has a PUSHTUNE_TRIAL_ID was started as a
-    trial, and a trial without its master's URL is an error, never a dry run: it
-    would "train" on its own, exit 0 and look done."""
-    return not env.get("PUSHTUNE_MASTER") and not env.get("PUSHTUNE_TRIAL_ID")
+    """No trial. A process that has a PUSHTUNE_TRIAL_ID was started as a trial, and a
+    trial without its master's URL is an error, never a dry run: it would "train" on
+    its own, exit 0 and look done. PUSHTUNE_MASTER and PUSHTUNE_TOKEN alone are the
+    CLI's (a user's shell exports them for it), so a script run there is still a dry run."""
+    return not env.get("PUSHTUNE_TRIAL_ID")
+
+
+def dry_run_reason(env: Mapping[str, str]) -> str:
+    """Why a process runs a dry run, for its first line."""
+    return "not started by a master (no PUSHTUNE_TRIAL_ID)" if env.get("PUSHTUNE_MASTER") else "PUSHTUNE_MASTER is not set"
 
 
 def read_trial_environment(env: Mapping[str, str]) -> TrialEnvironment:

@@ -18,7 +18,7 @@ class EnvironmentTest(unittest.TestCase):
         self.assertEqual(out, "")
         (line,) = err.strip().splitlines()
         self.assertTrue(line.startswith("pushtune: cannot start this trial: PUSHTUNE_MASTER is not set ("), line)
-        self.assertIn("without PUSHTUNE_TRIAL_ID and PUSHTUNE_MASTER the script runs a local dry run", line)
+        self.assertIn("without PUSHTUNE_TRIAL_ID the script runs a local dry run", line)
 
     def test_trials_refuses_the_same_way(self):
         env = {**FakeMaster().env(), "PUSHTUNE_MASTER": "ftp://somewhere"}
@@ -48,6 +48,23 @@ class EnvironmentTest(unittest.TestCase):
 
 
 class DryRunTest(unittest.TestCase):
+    def test_a_script_run_where_only_the_cli_s_master_and_token_are_set_is_a_dry_run(self):
+        code = """
+import pushtune
+with pushtune.init() as ctx:
+    print("init dry run:", ctx.dry_run)
+for ctx in pushtune.trials():
+    print("trials dry run:", ctx.dry_run)
+"""
+        cli = {"PUSHTUNE_MASTER": "http://127.0.0.1:8080", "PUSHTUNE_TOKEN": "a-user-token"}
+        child = run_script(code, cli)
+        out, err = child.communicate(timeout=30)
+        self.assertEqual((child.returncode, err), (0, ""))
+        lines = out.splitlines()
+        self.assertIn("[dry run] not started by a master (no PUSHTUNE_TRIAL_ID): one operation of 100 batches", lines[0])
+        self.assertIn("init dry run: True", lines)
+        self.assertIn("trials dry run: True", lines)
+
     def test_off_the_cluster_a_trial_runs_one_short_operation_locally_and_says_so(self):
         code = """
 import pushtune

@@ -35,8 +35,8 @@ export interface InitOptions {
   /** How to reach the master; HTTP to PUSHTUNE_MASTER by default (`FakeMaster` in tests). */
   transport?: Transport;
   /**
-   * Used off the cluster (neither PUSHTUNE_MASTER nor PUSHTUNE_TRIAL_ID set, and
-   * no transport): a local dry run.
+   * Used off the cluster (no PUSHTUNE_TRIAL_ID set, and no transport): a
+   * local dry run.
    */
   dryRun?: DryRunOptions;
   /** Retry timing of every call to the master. Default 100 ms doubling up to 5 s, with jitter. */
@@ -57,7 +57,7 @@ export interface InitOptions {
 
 /**
  * Connects this process to its trial. Reads PUSHTUNE_*; off the cluster (no
- * master, no trial, no transport given) it starts a local dry run instead. A
+ * trial, no transport given) it starts a local dry run instead. A
  * trial whose environment is unusable (say, no PUSHTUNE_MASTER) is an error:
  * thrown for an `env` passed in, one line on stderr and exit 1 for the
  * process's own.

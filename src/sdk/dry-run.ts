@@ -1,5 +1,5 @@
 /**
- * Off the cluster (neither PUSHTUNE_MASTER nor PUSHTUNE_TRIAL_ID set),
+ * Off the cluster (no PUSHTUNE_TRIAL_ID set),
  * `init()` runs the trial against an in-memory master: one operation of the
  * config's `max_length`, every report
  * printed to stdout as a line, checkpoints written to a temporary directory.
@@ -9,7 +9,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HParams, Length } from "../protocol/config/types.js";
-import { type Env, parseHParams } from "./environment.js";
+import { dryRunReason, type Env, parseHParams } from "./environment.js";
 import {
   type ConfigOverrides,
   localExperimentConfig,
@@ -61,7 +61,7 @@ export async function startDryRun(
     onEvent: (event) => print(`[dry run] ${describe(event)}`),
   });
   print(
-    `[dry run] PUSHTUNE_MASTER is not set: one operation of ${maxLength.value} ${maxLength.unit}, ` +
+    `[dry run] ${dryRunReason(env)}: one operation of ${maxLength.value} ${maxLength.unit}, ` +
       `hparams ${JSON.stringify(hparams)}, checkpoints in ${checkpointDir}`,
   );
   return { transport: master, env: master.env() };

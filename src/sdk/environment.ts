@@ -10,7 +10,7 @@ export type Env = Record<string, string | undefined>;
 
 /** What a user whose trial cannot start should know. */
 const WHAT_TO_DO =
-  " (a master sets every PUSHTUNE_* variable when it starts a trial; without PUSHTUNE_TRIAL_ID and PUSHTUNE_MASTER the script runs a local dry run)";
+  " (a master sets every PUSHTUNE_* variable when it starts a trial; without PUSHTUNE_TRIAL_ID the script runs a local dry run)";
 
 export interface TrialEnvironment {
   master: string;
@@ -34,13 +34,21 @@ export interface TrialEnvironment {
 }
 
 /**
- * Whether this process runs off the cluster: no master and no trial. A
- * process that has a PUSHTUNE_TRIAL_ID was started as a trial, and a trial
- * without its master's URL is an error, never a dry run: it would "train"
- * on its own, exit 0 and look done.
+ * Whether this process runs off the cluster: no trial. A process that has a
+ * PUSHTUNE_TRIAL_ID was started as a trial, and a trial without its master's
+ * URL is an error, never a dry run: it would "train" on its own, exit 0 and
+ * look done. PUSHTUNE_MASTER and PUSHTUNE_TOKEN alone are the CLI's (a user's
+ * shell exports them for it), so a script run there is still a dry run.
  */
 export function isOffCluster(env: Env): boolean {
-  return !env.PUSHTUNE_MASTER && !env.PUSHTUNE_TRIAL_ID;
+  return !env.PUSHTUNE_TRIAL_ID;
+}
+
+/** Why a process runs a dry run, for its first line. */
+export function dryRunReason(env: Env): string {
+  return env.PUSHTUNE_MASTER
+    ? "not started by a master (no PUSHTUNE_TRIAL_ID)"
+    : "PUSHTUNE_MASTER is not set";
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * A process started as a trial (PUSHTUNE_TRIAL_ID set) with no usable
  * PUSHTUNE_MASTER never dry-runs: it would train on its own, exit 0 and look
- * done. It stops at once with one line on stderr and exit status 1.
+ * done. It stops at once with one line on stderr and exit status 1. A script
+ * run in a shell that exports the CLI's PUSHTUNE_MASTER and PUSHTUNE_TOKEN,
+ * but no trial's variables, is a dry run.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -58,6 +60,21 @@ test.each([
     const lines = stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^pushtune: cannot start this trial: PUSHTUNE_MASTER /);
+  },
+  60_000,
+);
+
+test.each(["init", "trials"] as const)(
+  "%s() with only the CLI's PUSHTUNE_MASTER and PUSHTUNE_TOKEN set runs a local dry run",
+  async (entry) => {
+    const cli = { PUSHTUNE_MASTER: "http://127.0.0.1:8080", PUSHTUNE_TOKEN: "a-user-token" };
+    const { code, stdout, stderr } = await runTrialScript(entry, cli);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "[dry run] not started by a master (no PUSHTUNE_TRIAL_ID): one operation of 100 batches",
+    );
+    expect(stdout).toContain("dry run true");
   },
   60_000,
 );
