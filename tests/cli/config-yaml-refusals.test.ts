@@ -1,6 +1,7 @@
 /**
  * `pushtune preview` and `pushtune experiment create` refuse a config nested
- * past 32 levels, with a mapping or list as a key, or with an unknown tag:
+ * past 32 levels, with a mapping or list as a key, with an unknown tag or
+ * with a key written twice:
  * exit 2, one line naming what and where, and no warning of the YAML package.
  */
 import { mkdtemp, writeFile } from "node:fs/promises";

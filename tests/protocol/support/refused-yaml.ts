@@ -22,4 +22,9 @@ export const REFUSED_YAML: [string, string, string][] = [
     `${HEAD}name: !foo t\n`,
     "unknown tag !foo (line 3, column 7); only the YAML 1.2 core tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are allowed",
   ],
+  [
+    "a key written twice",
+    `${HEAD}name: a\nname: b\n`,
+    "name: is written twice in one mapping (line 4, column 1); a key may appear once",
+  ],
 ];
