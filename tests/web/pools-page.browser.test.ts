@@ -47,3 +47,16 @@ test(
   },
   BROWSER_TEST_TIMEOUT,
 );
+
+test(
+  "a pool named default is not marked default a second time",
+  async () => {
+    const tm = await ui.master({ pools: [{ name: "default", slots: 2 }] });
+    const { page } = await ui.browser({ width: 1280, height: 800 });
+    await page.goto(`${tm.url}#/pools`);
+    await page.locator(".pools-page[data-ready]").waitFor();
+    const cells = await page.locator('tr[data-pool="default"] td').allInnerTexts();
+    expect(cells[0]).toBe("default");
+  },
+  BROWSER_TEST_TIMEOUT,
+);

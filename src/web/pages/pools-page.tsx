@@ -34,7 +34,8 @@ export function PoolsPage() {
               <tr key={p.name} data-pool={p.name}>
                 <td>
                   {p.name}
-                  {p.default && <div class="muted small">default</div>}
+                  {/* Marked only where its name does not say so already. */}
+                  {p.default && p.name !== "default" && <div class="muted small">default</div>}
                 </td>
                 <td>
                   {p.configured ? (
