@@ -9,8 +9,18 @@ export function formatMetric(value: number | null | undefined): string {
   return Number(value.toPrecision(5)).toString();
 }
 
+/** A tick label of a log axis: 0.001, 0.01, 1, 100 or 1e-4, 1e+6 (never a rounded "0"). */
+export function formatLogTick(v: number): string {
+  return v < 1e-3 || v >= 1e6 ? v.toExponential(0) : String(Number(v.toPrecision(6)));
+}
+
 export function formatNumber(value: number): string {
   return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/** `n` and the word for it: "1 trial", "2,000 trials". */
+export function plural(n: number, one: string, many: string): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -35,14 +45,40 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
 }
 
-export function formatTime(iso: string | null | undefined): string {
+/**
+ * A moment in the user's locale and time zone: its time of day, and its date
+ * unless it is today (a run from yesterday must not read as one from today).
+ * `seconds` for log lines.
+ */
+export function formatTime(iso: string | null | undefined, seconds = false): string {
   if (!iso) return "–";
   const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
   const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-  if (sameDay) return time;
-  return `${d.toLocaleDateString("en-CA")} ${time}`;
+  const options: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit" };
+  if (seconds) options.second = "2-digit";
+  if (d.toDateString() !== today.toDateString()) {
+    options.month = "short";
+    options.day = "numeric";
+    if (d.getFullYear() !== today.getFullYear()) options.year = "numeric";
+  }
+  return d.toLocaleString(undefined, options);
+}
+
+/**
+ * The word for a length on an axis: the unit of the config's
+ * `searcher.max_length` (batches, records, epochs), or "length" for a
+ * unitless one or when the config is not at hand.
+ */
+export function lengthWord(config: unknown): string {
+  const unit = (config as { searcher?: { max_length?: { unit?: unknown } } } | null | undefined)
+    ?.searcher?.max_length?.unit;
+  return unit === "batches" || unit === "records" || unit === "epochs" ? unit : "length";
+}
+
+/** A length with its word: "300 batches", or "length 300" without a unit. */
+export function atLength(word: string, length: number): string {
+  return word === "length" ? `length ${formatNumber(length)}` : `${formatNumber(length)} ${word}`;
 }
 
 /** Seconds from `start` to `end` (or to `now` while it runs). */

@@ -29,10 +29,31 @@ describe("hyperparameters whose values are mappings", () => {
 
   test("the columns have each distinct mapping as one category, and log comes from the parsed config", () => {
     expect(hparamColumns(flat, mappingSpecs)).toEqual([
-      { key: "lr", numeric: true, log: true, categories: [], constant: false },
-      { key: "model.depth", numeric: true, log: false, categories: [], constant: false },
-      { key: "optimizer", numeric: false, log: false, categories: [ADAM, SGD], constant: false },
-      { key: "model.head", numeric: false, log: false, categories: [HEAD], constant: true },
+      { key: "lr", numeric: true, log: true, categories: [], constant: false, range: [1e-4, 0.1] },
+      {
+        key: "model.depth",
+        numeric: true,
+        log: false,
+        categories: [],
+        constant: false,
+        range: [1, 3],
+      },
+      {
+        key: "optimizer",
+        numeric: false,
+        log: false,
+        categories: [ADAM, SGD],
+        constant: false,
+        range: null,
+      },
+      {
+        key: "model.head",
+        numeric: false,
+        log: false,
+        categories: [HEAD],
+        constant: true,
+        range: null,
+      },
     ]);
   });
 

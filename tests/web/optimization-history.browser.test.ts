@@ -32,7 +32,7 @@ describe("the optimization history", () => {
       await view
         .getByText(`best so far ${Number(best.toPrecision(5))} (trial ${bestTrialId})`)
         .waitFor();
-      expect(await history.getAttribute("data-x-label")).toBe("total length trained");
+      expect(await history.getAttribute("data-x-label")).toBe("total batches trained");
       await screenshot(page, "optimization-history");
 
       await view.getByLabel("wall time").check();
@@ -41,7 +41,7 @@ describe("the optimization history", () => {
         .toMatch(/^wall time \((seconds|minutes|hours)\)$/);
 
       // A dot names its trial and a click on it picks the trial for comparison.
-      await view.getByLabel("compute (length trained)").check();
+      await view.getByLabel("compute (batches trained)").check();
       await history.scrollIntoViewIfNeeded();
       const plot = (await history.locator(".u-over").boundingBox())!;
       const tooltip = history.locator(".tooltip");

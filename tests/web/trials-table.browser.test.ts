@@ -55,7 +55,7 @@ describe("the trials table", () => {
         await page.mouse.move(plot.x + plot.width / 2, plot.y + (plot.height * i) / 40);
         await page.waitForTimeout(50);
       }
-      const named = /trial (\d+)/.exec((await tooltip.textContent()) ?? "")?.[1];
+      const named = /trial (\d+)/.exec((await tooltip.locator("b").textContent()) ?? "")?.[1];
       expect(named).toBeDefined();
       await page.mouse.down();
       await page.mouse.up();

@@ -120,10 +120,24 @@ describe("hyperparameter columns", () => {
       flattenHparams({ lr: 0.01, opt: "sgd", batch: 64, model: { depth: 3 } }, specs),
     ];
     expect(hparamColumns(flat, specs)).toEqual([
-      { key: "lr", numeric: true, log: true, categories: [], constant: false },
-      { key: "model.depth", numeric: true, log: false, categories: [], constant: false },
-      { key: "opt", numeric: false, log: false, categories: ["adam", "sgd"], constant: false },
-      { key: "batch", numeric: true, log: false, categories: [], constant: true },
+      { key: "lr", numeric: true, log: true, categories: [], constant: false, range: [1e-4, 0.1] },
+      {
+        key: "model.depth",
+        numeric: true,
+        log: false,
+        categories: [],
+        constant: false,
+        range: [1, 3],
+      },
+      {
+        key: "opt",
+        numeric: false,
+        log: false,
+        categories: ["adam", "sgd"],
+        constant: false,
+        range: null,
+      },
+      { key: "batch", numeric: true, log: false, categories: [], constant: true, range: null },
     ]);
   });
 

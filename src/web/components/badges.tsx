@@ -1,4 +1,5 @@
-/** Small pieces shared by the pages: state badges, progress bars, error notes. */
+/** Small pieces shared by the pages: state badges, progress bars, error notes, empty charts. */
+import type { ComponentChildren } from "preact";
 import { stateClass, stateLabel } from "../format.js";
 
 /**
@@ -37,8 +38,17 @@ export function StateBadge(props: {
   );
 }
 
+/**
+ * How far a search got. A failed search ends with its progress at 1 (the
+ * search is over) without having done its work, so its bar is not shown full:
+ * it reads "failed", with the share done only when that is below 1.
+ */
 export function ProgressBar(props: { value: number; state?: string }) {
-  const pct = Math.max(0, Math.min(1, props.value)) * 100;
+  const failed = !!props.state && stateClass(props.state) === "state-error";
+  const value = Math.max(0, Math.min(1, props.value));
+  const pct = (failed && value >= 1 ? 0 : value) * 100;
+  const shown = `${pct.toFixed(pct < 10 && pct > 0 ? 1 : 0)}%`;
+  const label = !failed ? shown : pct > 0 ? `${shown} · failed` : "failed";
   return (
     <div
       class={`progress ${props.state ? stateClass(props.state) : ""}`}
@@ -46,9 +56,20 @@ export function ProgressBar(props: { value: number; state?: string }) {
       aria-valuenow={Math.round(pct)}
       aria-valuemin={0}
       aria-valuemax={100}
+      aria-valuetext={label}
+      title={failed ? "the search failed before it finished" : undefined}
     >
       <div class="progress-fill" style={{ width: `${pct}%` }} />
-      <span class="progress-label">{pct.toFixed(pct < 10 && pct > 0 ? 1 : 0)}%</span>
+      <span class="progress-label">{label}</span>
+    </div>
+  );
+}
+
+/** In the place of a chart with nothing to draw: why, and what will appear there. */
+export function EmptyPlot(props: { height: number; children: ComponentChildren }) {
+  return (
+    <div class="empty-plot" style={{ height: `${props.height}px` }}>
+      <p class="muted">{props.children}</p>
     </div>
   );
 }

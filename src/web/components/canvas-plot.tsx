@@ -7,6 +7,7 @@
  */
 import { useMemo, useRef } from "preact/hooks";
 import type uPlot from "uplot";
+import { formatLogTick } from "../format.js";
 import { plotColors, useScheme } from "../theme.js";
 import { type ChartOptions, UPlotChart } from "./uplot-chart.js";
 
@@ -64,6 +65,9 @@ function axis(spec: AxisSpec, side: "x" | "y"): uPlot.Axis {
     labelFont: "12px system-ui, sans-serif",
   };
   if (side === "y") a.size = 56;
+  // uPlot writes 1e-4 as "0" with the decimals it picks per axis: decades are written out.
+  if (spec.log)
+    a.values = (_u, splits) => splits.map((v) => (decade(v) === null ? "" : formatLogTick(v)));
   const cats = spec.categories;
   if (cats) {
     a.splits = () => cats.map((_, i) => i);

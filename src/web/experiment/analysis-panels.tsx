@@ -22,6 +22,12 @@ export function AnalysisPanels(props: {
   smallerIsBetter: boolean;
   bestTrialId: number | null;
   logY: boolean;
+  /** The config's length unit, or "length". */
+  lengthWord: string;
+  /** Every curve point has been read. */
+  loaded: boolean;
+  /** The experiment ended. */
+  ended: boolean;
 }) {
   const { analysis: a, trials, metric } = props;
   const brushed = a.visible !== null;
@@ -38,6 +44,9 @@ export function AnalysisPanels(props: {
             metric={metric}
             smallerIsBetter={props.smallerIsBetter}
             logY={props.logY}
+            lengthWord={props.lengthWord}
+            loaded={props.loaded}
+            ended={props.ended}
             onPick={a.toggleSelected}
           />
         </section>
@@ -89,6 +98,7 @@ export function AnalysisPanels(props: {
             trials={trials}
             specs={props.specs}
             metric={metric}
+            lengthWord={props.lengthWord}
             onRemove={a.toggleSelected}
             onClear={a.clearSelected}
           />

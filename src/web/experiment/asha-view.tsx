@@ -1,12 +1,24 @@
 /** The rungs of a successive-halving search: how many trials reached each length, and who went on. */
 import type { AshaRung } from "../../protocol/api/charts.js";
+import { atLength } from "../format.js";
 import { href } from "../router.js";
 
 const SHOWN_IDS = 24;
 
-export function AshaView(props: { rungs: AshaRung[]; bestTrialId: number | null }) {
+/** `lengthWord`: the config's length unit, or "length"; `ended`: no trial will reach a rung any more. */
+export function AshaView(props: {
+  rungs: AshaRung[];
+  bestTrialId: number | null;
+  lengthWord: string;
+  ended: boolean;
+}) {
   const { rungs } = props;
-  if (rungs.length === 0) return <p class="muted">No trial has reached a rung yet.</p>;
+  if (rungs.length === 0)
+    return (
+      <p class="muted">
+        {props.ended ? "No trial reached a rung." : "No trial has reached a rung yet."}
+      </p>
+    );
   const widest = Math.max(1, ...rungs.map((r) => r.reached.length));
   return (
     <div class="asha">
@@ -16,7 +28,7 @@ export function AshaView(props: { rungs: AshaRung[]; bestTrialId: number | null 
         return (
           <div class="rung" key={r.length} data-length={r.length}>
             <div class="rung-head">
-              <b>rung {k + 1}</b> <span class="muted">length {r.length}</span>
+              <b>rung {k + 1}</b> <span class="muted">{atLength(props.lengthWord, r.length)}</span>
             </div>
             <div
               class="rung-bar"

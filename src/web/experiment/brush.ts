@@ -5,7 +5,7 @@
  * (keys and values URI-encoded; an open end is left empty).
  */
 import type { TrialSummary } from "../../protocol/api/resources.js";
-import type { Flat, HParamColumn } from "./hparams.js";
+import { type Flat, type HParamColumn, spanWith } from "./hparams.js";
 
 export interface Axis {
   key: string;
@@ -13,6 +13,7 @@ export interface Axis {
   categories: readonly string[];
   /** Per trial, in the list's order: the number, or the category's index; NaN when missing. */
   values: Float64Array;
+  /** NaN, both, on a numeric axis with no value and no configured range: it has no scale. */
   min: number;
   max: number;
 }
@@ -28,6 +29,7 @@ function axisOf(
   categories: string[],
   raw: (i: number) => unknown,
   n: number,
+  range: [number, number] | null = null,
 ): Axis {
   const values = new Float64Array(n);
   const index = new Map(categories.map((c, i) => [c, i]));
@@ -46,9 +48,12 @@ function axisOf(
   if (kind === "categorical") {
     min = 0;
     max = Math.max(0, categories.length - 1);
+  } else if (range) {
+    // The range the config samples from, as Determined draws it: where the trials lie in it.
+    [min, max] = min <= max ? spanWith(range, min, max) : range;
   } else if (!(min <= max)) {
-    min = kind === "log" ? 1 : 0;
-    max = kind === "log" ? 10 : 1;
+    // No value and no configured range (the metric before any validation): no scale to draw.
+    min = max = Number.NaN;
   }
   return { key, kind, categories, values, min, max };
 }
@@ -75,6 +80,7 @@ export function buildAxes(
         c.categories,
         (i) => flat[i]?.[c.key],
         n,
+        c.range,
       ),
     );
   const metricKey = axes.some((a) => a.key === metric) ? `${metric} (metric)` : metric;

@@ -55,6 +55,7 @@ function useSeries(ids: readonly number[], versions: readonly string[]) {
 
 function MetricOverlay(props: {
   name: string;
+  lengthWord: string;
   ids: readonly number[];
   loaded: Map<number, Map<string, Series>>;
 }) {
@@ -84,7 +85,7 @@ function MetricOverlay(props: {
         <span class={`group ${group}`}>{group}</span> {rest.join("/")}
       </div>
       <CanvasPlot
-        x={{ label: "steps" }}
+        x={{ label: props.lengthWord }}
         y={{ label: rest.join("/") }}
         xRange={x0 <= x1 ? [x0, x1] : [0, 1]}
         yRange={y0 <= y1 ? [y0, y1] : [0, 1]}
@@ -120,6 +121,8 @@ export function CompareTrials(props: {
   trials: readonly TrialSummary[];
   specs: HParamSpecs;
   metric: string;
+  /** The x axis's word: the config's length unit, or "length". */
+  lengthWord: string;
   onRemove: (id: number) => void;
   onClear: () => void;
 }) {
@@ -193,7 +196,13 @@ export function CompareTrials(props: {
       </div>
       <div class="metric-charts">
         {names.map((name) => (
-          <MetricOverlay key={name} name={name} ids={ids} loaded={loaded} />
+          <MetricOverlay
+            key={name}
+            name={name}
+            lengthWord={props.lengthWord}
+            ids={ids}
+            loaded={loaded}
+          />
         ))}
       </div>
     </div>

@@ -1,8 +1,9 @@
 /** Every trial's validation curve (searcher metric against length), the best one highlighted. */
 import { useState } from "preact/hooks";
+import { EmptyPlot } from "../components/badges.js";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
-import { formatMetric } from "../format.js";
+import { atLength, formatMetric } from "../format.js";
 import { plotColors } from "../theme.js";
 import type { Curve, Curves } from "./curves.js";
 
@@ -108,6 +109,12 @@ export function CurvesChart(props: {
   /** A trial to highlight (hovered in the table). */
   highlight: number | null;
   logY: boolean;
+  /** The x axis's word: the config's length unit, or "length". */
+  lengthWord: string;
+  /** Every point has been read (until then an empty chart is loading). */
+  loaded: boolean;
+  /** The experiment ended: a chart with no point will never have one. */
+  ended: boolean;
   /** Only these trials' curves are drawn (a brush); all when null or absent. */
   visible?: ReadonlySet<number> | null;
   onOpenTrial: (trialId: number) => void;
@@ -134,48 +141,59 @@ export function CurvesChart(props: {
       data-points={curves.points}
       data-trials={curves.byTrial.size}
       data-shown={count}
+      data-x-label={props.lengthWord}
     >
-      <CanvasPlot
-        x={{ label: "length" }}
-        y={{ label: props.metric, log: props.logY && curves.positive }}
-        xRange={curves.xRange}
-        yRange={curves.yRange}
-        height={320}
-        drawKey={`${curves.version}|${bestTrialId}|${alpha}|${visible === null ? "" : [...visible].join(",")}`}
-        draw={(ctx, px) => {
-          const colors = plotColors();
-          ctx.strokeStyle = colors.line(alpha);
-          ctx.lineWidth = px.ratio;
-          for (const [id, c] of curves.byTrial) {
-            if (id === bestTrialId || hidden(id)) continue;
-            ctx.beginPath();
-            tracePath(ctx, px, c);
-            ctx.stroke();
-          }
-          // Dots where points are few enough to see; a one-point curve is only its dot.
-          const dots = curves.points <= DOTS;
-          ctx.fillStyle = colors.line(Math.min(0.8, alpha * 1.5));
-          const r = 3 * px.ratio;
-          for (const [id, c] of curves.byTrial) {
-            if (id === bestTrialId || hidden(id) || (!dots && c.steps.length > 1)) continue;
-            for (let i = 0; i < c.steps.length; i++)
-              ctx.fillRect(px.x(c.steps[i]!) - r / 2, px.y(c.values[i]!) - r / 2, r, r);
-          }
-        }}
-        overlayKey={`${bestTrialId}|${shown}`}
-        overlay={(ctx, px) => {
-          const colors = plotColors();
-          if (bestTrialId !== null && !hidden(bestTrialId))
-            strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), colors.best, 2.5);
-          if (shown !== null && shown !== undefined && shown !== bestTrialId)
-            strokeCurve(ctx, px, curves.byTrial.get(shown), colors.accent, 2);
-        }}
-        onHover={onHover}
-        onClick={() => {
-          if (hover) props.onOpenTrial(hover.trialId);
-        }}
-        onDrawn={() => props.onDrawn?.(curves.version)}
-      />
+      {curves.points === 0 ? (
+        <EmptyPlot height={320}>
+          {!props.loaded
+            ? "Loading…"
+            : props.ended
+              ? `No trial reported ${props.metric}: there are no curves to show.`
+              : `No trial has reported ${props.metric} yet; each trial's curve appears here when it validates.`}
+        </EmptyPlot>
+      ) : (
+        <CanvasPlot
+          x={{ label: props.lengthWord }}
+          y={{ label: props.metric, log: props.logY && curves.positive }}
+          xRange={curves.xRange}
+          yRange={curves.yRange}
+          height={320}
+          drawKey={`${curves.version}|${bestTrialId}|${alpha}|${visible === null ? "" : [...visible].join(",")}`}
+          draw={(ctx, px) => {
+            const colors = plotColors();
+            ctx.strokeStyle = colors.line(alpha);
+            ctx.lineWidth = px.ratio;
+            for (const [id, c] of curves.byTrial) {
+              if (id === bestTrialId || hidden(id)) continue;
+              ctx.beginPath();
+              tracePath(ctx, px, c);
+              ctx.stroke();
+            }
+            // Dots where points are few enough to see; a one-point curve is only its dot.
+            const dots = curves.points <= DOTS;
+            ctx.fillStyle = colors.line(Math.min(0.8, alpha * 1.5));
+            const r = 3 * px.ratio;
+            for (const [id, c] of curves.byTrial) {
+              if (id === bestTrialId || hidden(id) || (!dots && c.steps.length > 1)) continue;
+              for (let i = 0; i < c.steps.length; i++)
+                ctx.fillRect(px.x(c.steps[i]!) - r / 2, px.y(c.values[i]!) - r / 2, r, r);
+            }
+          }}
+          overlayKey={`${bestTrialId}|${shown}`}
+          overlay={(ctx, px) => {
+            const colors = plotColors();
+            if (bestTrialId !== null && !hidden(bestTrialId))
+              strokeCurve(ctx, px, curves.byTrial.get(bestTrialId), colors.best, 2.5);
+            if (shown !== null && shown !== undefined && shown !== bestTrialId)
+              strokeCurve(ctx, px, curves.byTrial.get(shown), colors.accent, 2);
+          }}
+          onHover={onHover}
+          onClick={() => {
+            if (hover) props.onOpenTrial(hover.trialId);
+          }}
+          onDrawn={() => props.onDrawn?.(curves.version)}
+        />
+      )}
       {hover && (
         <div
           class="tooltip"
@@ -183,19 +201,21 @@ export function CurvesChart(props: {
         >
           <b>trial {hover.trialId}</b>
           <span>
-            length {hover.step} · {formatMetric(hover.value)}
+            {atLength(props.lengthWord, hover.step)} · {formatMetric(hover.value)}
           </span>
         </div>
       )}
-      <div class="legend">
-        <span class="swatch" style={{ background: "var(--best)" }} /> best trial
-        {bestTrialId !== null ? ` ${bestTrialId}` : ""}
-        <span class="swatch" style={{ background: "var(--accent)" }} /> hovered
-        <span class="muted">
-          {count} trials · {curves.points.toLocaleString("en-US")} points · drag to zoom,
-          double-click to reset, click a curve to open its trial
-        </span>
-      </div>
+      {curves.points > 0 && (
+        <div class="legend">
+          <span class="swatch" style={{ background: "var(--best)" }} /> best trial
+          {bestTrialId !== null ? ` ${bestTrialId}` : ""}
+          <span class="swatch" style={{ background: "var(--accent)" }} /> hovered
+          <span class="muted">
+            {count} trials · {curves.points.toLocaleString("en-US")} points · drag to zoom,
+            double-click to reset, click a curve to open its trial
+          </span>
+        </div>
+      )}
     </div>
   );
 }

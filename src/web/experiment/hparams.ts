@@ -5,6 +5,7 @@ import {
   type HParamSpecs,
 } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
+import type { HyperparameterSpec } from "../../protocol/config/types.js";
 
 export type Flat = FlatHparams;
 
@@ -18,6 +19,25 @@ export interface HParamColumn {
   categories: string[];
   /** Only one value among all trials. */
   constant: boolean;
+  /** The range the config samples from (int, double, log); null for the others. */
+  range: [number, number] | null;
+}
+
+/** Where a numeric hyperparameter is sampled from; a log one's bounds are exponents of its base. */
+function configuredRange(spec: HyperparameterSpec | undefined): [number, number] | null {
+  if (spec?.type === "int" || spec?.type === "double") return [spec.minval, spec.maxval];
+  if (spec?.type === "log") {
+    // Rounded: 10 ** -4 is 0.00009999999999999999 in floating point.
+    const power = (e: number) => Number((spec.base ** e).toPrecision(12));
+    return [power(spec.minval), power(spec.maxval)];
+  }
+  return null;
+}
+
+/** `range` widened to take in `values` (a trial may lie outside it: a forked config, PBT). */
+export function spanWith(range: [number, number] | null, lo: number, hi: number): [number, number] {
+  if (!range) return [lo, hi];
+  return [Math.min(range[0], lo), Math.max(range[1], hi)];
 }
 
 export function hparamColumns(flat: Flat[], specs: HParamSpecs): HParamColumn[] {
@@ -43,6 +63,7 @@ export function hparamColumns(flat: Flat[], specs: HParamSpecs): HParamColumn[] 
       log: spec.get(key)?.type === "log",
       categories: numeric.get(key) ? [] : [...values].sort(),
       constant: values.size <= 1,
+      range: configuredRange(spec.get(key)),
     }))
     .sort((a, b) => Number(a.constant) - Number(b.constant) || a.key.localeCompare(b.key));
 }

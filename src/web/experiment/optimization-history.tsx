@@ -10,9 +10,10 @@ import {
   type OptimizationHistory,
   optimizationHistory,
 } from "../../protocol/analysis/optimization-history.js";
+import { EmptyPlot } from "../components/badges.js";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
-import { formatMetric, formatNumber } from "../format.js";
+import { atLength, formatMetric, formatNumber, plural } from "../format.js";
 import type { Curves } from "./curves.js";
 import { drawDots } from "./dot-layer.js";
 import { cssColor, rgba, useColorScheme } from "./plot-colors.js";
@@ -51,6 +52,12 @@ export function OptimizationHistoryView(props: {
   metric: string;
   smallerIsBetter: boolean;
   logY: boolean;
+  /** The config's length unit, or "length". */
+  lengthWord: string;
+  /** Every point has been read (until then an empty chart is loading). */
+  loaded: boolean;
+  /** The experiment ended: no validation will come any more. */
+  ended: boolean;
   onPick: (trialId: number) => void;
 }) {
   const { curves, smallerIsBetter } = props;
@@ -97,7 +104,8 @@ export function OptimizationHistoryView(props: {
     return best;
   };
 
-  const xLabel = axis === "compute" ? "total length trained" : `wall time (${unit.label})`;
+  const word = props.lengthWord;
+  const xLabel = axis === "compute" ? `total ${word} trained` : `wall time (${unit.label})`;
   const onHover = useFrameHover((at, px) => {
     if (!at || !px) return setHover(null);
     offset.current = { left: px.left / px.ratio, top: px.top / px.ratio };
@@ -149,31 +157,41 @@ export function OptimizationHistoryView(props: {
         {(["compute", "time"] as const).map((a) => (
           <label key={a} class="check">
             <input type="radio" name="history-x" checked={axis === a} onChange={() => setAxis(a)} />
-            {a === "compute" ? "compute (length trained)" : "wall time"}
+            {a === "compute" ? `compute (${word} trained)` : "wall time"}
           </label>
         ))}
       </div>
-      <CanvasPlot
-        x={{ label: xLabel }}
-        y={{ label: props.metric, log: props.logY && positive }}
-        xRange={xRange}
-        yRange={yRange}
-        height={260}
-        drawKey={`${curves.version}|${axis}|${scheme}|${smallerIsBetter}`}
-        draw={(ctx, px) => timed("history-draw", () => drawHistory(ctx, px))}
-        overlayKey={hover?.k}
-        overlay={(ctx, px) => {
-          if (!hover) return;
-          const r = 4 * px.ratio;
-          ctx.strokeStyle = rgba(cssColor("--plot-hover", document.documentElement));
-          ctx.lineWidth = 2 * px.ratio;
-          ctx.strokeRect(px.x(xs[hover.k]!) - r, px.y(h.values[hover.k]!) - r, 2 * r, 2 * r);
-        }}
-        onHover={onHover}
-        onClick={() => {
-          if (hover) props.onPick(h.trialIds[hover.k]!);
-        }}
-      />
+      {n === 0 ? (
+        <EmptyPlot height={260}>
+          {!props.loaded
+            ? "Loading…"
+            : props.ended
+              ? `No trial reported ${props.metric}: there is no history to show.`
+              : `No ${props.metric} yet; the best so far appears here when a trial validates.`}
+        </EmptyPlot>
+      ) : (
+        <CanvasPlot
+          x={{ label: xLabel }}
+          y={{ label: props.metric, log: props.logY && positive }}
+          xRange={xRange}
+          yRange={yRange}
+          height={260}
+          drawKey={`${curves.version}|${axis}|${scheme}|${smallerIsBetter}`}
+          draw={(ctx, px) => timed("history-draw", () => drawHistory(ctx, px))}
+          overlayKey={hover?.k}
+          overlay={(ctx, px) => {
+            if (!hover) return;
+            const r = 4 * px.ratio;
+            ctx.strokeStyle = rgba(cssColor("--plot-hover", document.documentElement));
+            ctx.lineWidth = 2 * px.ratio;
+            ctx.strokeRect(px.x(xs[hover.k]!) - r, px.y(h.values[hover.k]!) - r, 2 * r, 2 * r);
+          }}
+          onHover={onHover}
+          onClick={() => {
+            if (hover) props.onPick(h.trialIds[hover.k]!);
+          }}
+        />
+      )}
       {hover && (
         <div
           class="tooltip"
@@ -189,20 +207,23 @@ export function OptimizationHistoryView(props: {
           </span>
           <span>
             {axis === "compute"
-              ? `after ${formatNumber(h.compute[hover.k]!)} trained`
+              ? `after ${atLength(word, h.compute[hover.k]!)} trained`
               : `${formatNumber(xs[hover.k]!)} ${unit.label} in`}
           </span>
           <span class="muted">click to compare</span>
         </div>
       )}
-      <div class="legend">
-        <span class="swatch best-swatch" /> best so far
-        {last >= 0 ? ` ${formatMetric(h.values[last])} (trial ${h.trialIds[last]})` : ""}
-        <span class="swatch point-swatch" /> validations
-        <span class="muted">
-          {h.improvements.length} improvements over {n.toLocaleString("en-US")} validations
-        </span>
-      </div>
+      {n > 0 && (
+        <div class="legend">
+          <span class="swatch best-swatch" /> best so far
+          {last >= 0 ? ` ${formatMetric(h.values[last])} (trial ${h.trialIds[last]})` : ""}
+          <span class="swatch point-swatch" /> validations
+          <span class="muted">
+            {plural(h.improvements.length, "improvement", "improvements")} over{" "}
+            {plural(n, "validation", "validations")}
+          </span>
+        </div>
+      )}
     </div>
   );
 }

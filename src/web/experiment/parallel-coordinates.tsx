@@ -7,7 +7,7 @@
  * comparison.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { formatMetric } from "../format.js";
+import { formatLogTick, formatMetric } from "../format.js";
 import { useWidth } from "../hooks.js";
 import type { Axis, AxisBrush, Brush } from "./brush.js";
 import { roundRange } from "./brush.js";
@@ -56,8 +56,12 @@ function geometry(axes: readonly Axis[], width: number): Geometry {
   };
 }
 
+/** A numeric axis with nothing on it (the metric before any validation) has no scale. */
+const unscaled = (a: Axis) => a.kind !== "categorical" && Number.isNaN(a.min);
+
 function ticks(a: Axis): number[] {
   if (a.kind === "categorical") return a.categories.map((_, i) => i);
+  if (unscaled(a)) return [];
   if (a.min === a.max) return [a.min];
   if (a.kind === "log") {
     const out = [];
@@ -69,7 +73,10 @@ function ticks(a: Axis): number[] {
 }
 
 function tickLabel(a: Axis, v: number): string {
-  return a.kind === "categorical" ? (a.categories[v] ?? "") : formatMetric(v);
+  if (a.kind === "categorical") return a.categories[v] ?? "";
+  // A log axis's ticks are decades (or its two ends when it spans less than two).
+  const decade = a.kind === "log" && Math.abs(Math.log10(v) % 1) < 1e-9;
+  return decade ? formatLogTick(v) : formatMetric(v);
 }
 
 /** The brush of an axis from a drag between two pixel heights. */
@@ -196,6 +203,14 @@ export function ParallelCoordinates(props: {
       ctx.stroke();
       ctx.textAlign = k === axes.length - 1 ? "right" : "left";
       ctx.textBaseline = "middle";
+      if (unscaled(a)) {
+        ctx.fillStyle = textColor;
+        ctx.fillText(
+          "no values",
+          k === axes.length - 1 ? x - 6 : x + 6,
+          (TOP + HEIGHT - BOTTOM) / 2,
+        );
+      }
       for (const v of ticks(a)) {
         const y = g.y(a, v);
         ctx.beginPath();
@@ -287,6 +302,8 @@ export function ParallelCoordinates(props: {
               class={`pc-axis${brush.has(a.key) ? " brushed" : ""}${k === axes.length - 1 ? " metric" : ""}`}
               data-key={a.key}
               data-x={Math.round(g.xs[k] ?? 0)}
+              data-min={a.kind === "categorical" || unscaled(a) ? undefined : a.min}
+              data-max={a.kind === "categorical" || unscaled(a) ? undefined : a.max}
               style={{ left: `${g.xs[k] ?? 0}px` }}
               title={a.kind === "log" ? `${a.key} (log scale)` : a.key}
             >
@@ -314,7 +331,7 @@ export function ParallelCoordinates(props: {
             onPointerDown={(e) => {
               const { x, y } = local(e);
               const k = axisAt(x);
-              if (k < 0) return;
+              if (k < 0 || unscaled(axes[k]!)) return;
               (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
               setDrag({ k, y0: y, y1: y });
             }}

@@ -8,7 +8,7 @@ import { useMemo, useState } from "preact/hooks";
 import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { StateBadge } from "../components/badges.js";
-import { formatMetric, formatValue, STATES, stateLabel } from "../format.js";
+import { formatMetric, formatValue, plural, STATES, stateLabel } from "../format.js";
 import { href } from "../router.js";
 import type { HParamColumn } from "./hparams.js";
 import { type FilterRow, parseFilter } from "./trial-filter.js";
@@ -216,7 +216,7 @@ export function TrialsTable(props: {
         />
         <span class="muted">
           {shown.length === rows.length
-            ? `${rows.length} ${rows.length === 1 ? "trial" : "trials"}`
+            ? plural(rows.length, "trial", "trials")
             : `${shown.length} of ${rows.length} trials`}
         </span>
         {constants.length > 0 && (
@@ -230,7 +230,7 @@ export function TrialsTable(props: {
       {/* biome-ignore lint/a11y/noStaticElementInteractions: scrolling and hover only; the rows' links are the interactive part. */}
       <div
         class="vt"
-        style={{ height: `${VIEW}px` }}
+        style={{ maxHeight: `${VIEW}px` }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onMouseLeave={() => props.onHover(null)}
       >
@@ -271,6 +271,11 @@ export function TrialsTable(props: {
             </div>
           ))}
         </div>
+        {shown.length === 0 && (
+          <p class="muted vt-none">
+            {rows.length === 0 ? "No trials." : "No trial matches the filter."}
+          </p>
+        )}
       </div>
     </div>
   );

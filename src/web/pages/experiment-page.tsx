@@ -8,7 +8,13 @@ import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/fla
 import { lastFailedTrial } from "../../protocol/api/last-failure.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
-import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
+import {
+  EmptyPlot,
+  ErrorNote,
+  ProgressBar,
+  StateBadge,
+  TrialCounts,
+} from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
 import { AnalysisPanels } from "../experiment/analysis-panels.js";
 import { AshaView } from "../experiment/asha-view.js";
@@ -20,7 +26,14 @@ import { bestTrial, hparamColumns } from "../experiment/hparams.js";
 import { TrialsTable } from "../experiment/trials-table.js";
 import { useAnalysis } from "../experiment/use-analysis.js";
 import { useCurves, useRungs, useTrials } from "../experiment/use-live-data.js";
-import { elapsedSeconds, formatDuration, formatMetric, formatTime, isTerminal } from "../format.js";
+import {
+  elapsedSeconds,
+  formatDuration,
+  formatMetric,
+  formatTime,
+  isTerminal,
+  lengthWord,
+} from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href, navigate } from "../router.js";
 
@@ -100,6 +113,7 @@ export function ExperimentPage(props: { id: number }) {
     );
 
   const varying = columns.filter((c) => !c.constant);
+  const word = lengthWord(exp.config);
   return (
     <div class="page experiment-page" data-ready={ready ? "true" : undefined}>
       <div class="page-head">
@@ -185,6 +199,9 @@ export function ExperimentPage(props: { id: number }) {
             bestTrialId={bestId}
             highlight={highlight}
             logY={logY}
+            lengthWord={word}
+            loaded={curves.complete}
+            ended={finished}
             visible={analysis.visible}
             onOpenTrial={(trialId) => navigate(href.trial(trialId))}
             onDrawn={setDrawnVersion}
@@ -195,7 +212,12 @@ export function ExperimentPage(props: { id: number }) {
             <div class="panel-head">
               <h2>Rungs</h2>
             </div>
-            <AshaView rungs={rungs.data ?? []} bestTrialId={bestId} />
+            <AshaView
+              rungs={rungs.data ?? []}
+              bestTrialId={bestId}
+              lengthWord={word}
+              ended={finished}
+            />
           </section>
         )}
       </div>
@@ -209,6 +231,9 @@ export function ExperimentPage(props: { id: number }) {
         smallerIsBetter={exp.smallerIsBetter}
         bestTrialId={bestId}
         logY={logY}
+        lengthWord={word}
+        loaded={curves.complete}
+        ended={finished}
       />
 
       {varying.length > 0 && (
@@ -217,20 +242,29 @@ export function ExperimentPage(props: { id: number }) {
             <h2>{exp.metric} against each hyperparameter</h2>
             <span class="muted">best validation of each trial</span>
           </div>
-          <div class="scatters">
-            {varying.map((c) => (
-              <HParamScatter
-                key={c.key}
-                column={c}
-                trials={list}
-                flat={flat}
-                metric={exp.metric}
-                bestTrialId={bestId}
-                highlight={highlight}
-                logY={logY}
-              />
-            ))}
-          </div>
+          {!list.some((t) => t.bestValidation !== null) ? (
+            <EmptyPlot height={200}>
+              {finished
+                ? `No trial reported ${exp.metric}: there is nothing to plot against the hyperparameters.`
+                : `No trial has reported ${exp.metric} yet; each trial's best appears here, against each hyperparameter, when it validates.`}
+            </EmptyPlot>
+          ) : (
+            <div class="scatters">
+              {varying.map((c) => (
+                <HParamScatter
+                  key={c.key}
+                  column={c}
+                  trials={list}
+                  flat={flat}
+                  metric={exp.metric}
+                  bestTrialId={bestId}
+                  highlight={highlight}
+                  logY={logY}
+                  ended={finished}
+                />
+              ))}
+            </div>
+          )}
         </section>
       )}
 

@@ -18,6 +18,7 @@ import {
   formatTime,
   formatValue,
   isTerminal,
+  lengthWord,
 } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href } from "../router.js";
@@ -271,7 +272,11 @@ export function TrialPage(props: { id: number }) {
         <div class="panel-head">
           <h2>Metrics</h2>
         </div>
-        <MetricCharts metrics={metrics} ended={finished} />
+        <MetricCharts
+          metrics={metrics}
+          ended={finished}
+          lengthWord={lengthWord(experiment.data?.config)}
+        />
       </section>
 
       <section class="panel">

@@ -8,6 +8,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { LogLineSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
+import { formatTime } from "../format.js";
 import { FULL, firstError, isErrorLine, loadWholeLog, matcher } from "./log-search.js";
 
 const TAIL = 1000;
@@ -171,7 +172,9 @@ export function LogsPanel(props: { trialId: number; ended: boolean }) {
               data-id={l.id}
               class={`log-line ${l.stream}${isErrorLine(l) ? " error-line" : ""}${l.id === jumpTo ? " target" : ""}`}
             >
-              <span class="log-time">{l.time.slice(11, 19)}</span>
+              <span class="log-time" title={l.time}>
+                {formatTime(l.time, true)}
+              </span>
               <Highlighted text={l.line} match={match} />
             </div>
           ))

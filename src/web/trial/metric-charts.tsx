@@ -5,7 +5,7 @@ import { type ChartOptions, UPlotChart } from "../components/uplot-chart.js";
 import { plotColors, useScheme } from "../theme.js";
 import type { Series, TrialMetrics } from "./use-metrics.js";
 
-function MetricChart(props: { series: Series; version: number }) {
+function MetricChart(props: { series: Series; version: number; lengthWord: string }) {
   const { series } = props;
   const scheme = useScheme();
   const options = useMemo<ChartOptions>(() => {
@@ -16,11 +16,16 @@ function MetricChart(props: { series: Series; version: number }) {
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { label: "steps", labelSize: 18, stroke: colors.axis, grid: { stroke: colors.grid } },
+        {
+          label: props.lengthWord,
+          labelSize: 18,
+          stroke: colors.axis,
+          grid: { stroke: colors.grid },
+        },
         { stroke: colors.axis, grid: { stroke: colors.grid }, size: 56 },
       ],
       series: [
-        { label: "step" },
+        { label: props.lengthWord },
         {
           label: series.name,
           stroke: color,
@@ -29,7 +34,7 @@ function MetricChart(props: { series: Series; version: number }) {
         },
       ],
     };
-  }, [series.name, series.group, scheme, series.steps.length < 60]);
+  }, [series.name, series.group, scheme, series.steps.length < 60, props.lengthWord]);
   const data = useMemo<uPlot.AlignedData>(
     () => [series.steps.slice(), series.values.slice()],
     [series, props.version],
@@ -48,8 +53,11 @@ function MetricChart(props: { series: Series; version: number }) {
   );
 }
 
-/** `ended`: the trial reports nothing more, so an empty list is not waiting for anything. */
-export function MetricCharts(props: { metrics: TrialMetrics; ended: boolean }) {
+/**
+ * `ended`: the trial reports nothing more, so an empty list is not waiting for
+ * anything. `lengthWord` names the x axis: the config's length unit, or "length".
+ */
+export function MetricCharts(props: { metrics: TrialMetrics; ended: boolean; lengthWord: string }) {
   const all = [...props.metrics.series.values()].sort(
     (a, b) => b.group.localeCompare(a.group) || a.name.localeCompare(b.name),
   );
@@ -66,7 +74,12 @@ export function MetricCharts(props: { metrics: TrialMetrics; ended: boolean }) {
   return (
     <div class="metric-charts">
       {all.map((s) => (
-        <MetricChart key={`${s.group}/${s.name}`} series={s} version={props.metrics.version} />
+        <MetricChart
+          key={`${s.group}/${s.name}`}
+          series={s}
+          version={props.metrics.version}
+          lengthWord={props.lengthWord}
+        />
       ))}
     </div>
   );

@@ -20,7 +20,14 @@ export interface Browser {
 }
 
 export async function launchBrowser(
-  options: { token?: string; width?: number; height?: number } = {},
+  options: {
+    token?: string;
+    width?: number;
+    height?: number;
+    /** The browser's language and time zone (the machine's when absent). */
+    locale?: string;
+    timezoneId?: string;
+  } = {},
 ): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
@@ -31,6 +38,8 @@ export async function launchBrowser(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     args: [
       "--headless",
       "--no-sandbox",

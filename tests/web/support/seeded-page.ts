@@ -14,6 +14,8 @@ export interface UiBrowserOptions {
   signedIn?: boolean;
   width?: number;
   height?: number;
+  locale?: string;
+  timezoneId?: string;
 }
 
 /** Call at a test file's top level: each test starts its own master and browser. */
