@@ -4,14 +4,8 @@
  * config's unit ("26,000 batches").
  */
 import type { ExperimentConfig, LengthUnit } from "../protocol/config/types.js";
+import { formatNumber, plural } from "../protocol/counts.js";
 import type { PreviewResult } from "./preview.js";
-
-/** 26000 → "26,000"; fractions are kept as they are. */
-export function formatNumber(n: number): string {
-  const [whole = "", fraction] = Math.abs(n).toString().split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${n < 0 ? "-" : ""}${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
-}
 
 const UNIT_WORDS: Record<LengthUnit, [string, string]> = {
   batches: ["batch", "batches"],
@@ -24,11 +18,6 @@ const UNIT_WORDS: Record<LengthUnit, [string, string]> = {
 export function formatLength(value: number, unit: LengthUnit): string {
   const [one, many] = UNIT_WORDS[unit];
   return `${formatNumber(value)} ${value === 1 ? one : many}`;
-}
-
-/** `n` and the word for it: "1 trial", "2 trials". */
-export function plural(n: number, one: string, many: string): string {
-  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
 export function formatPreview(config: ExperimentConfig, result: PreviewResult): string {

@@ -6,6 +6,7 @@
  * state from them. Snapshots are a shortcut, not the source of truth.
  */
 
+export { formatNumber } from "../protocol/counts.js";
 export {
   adaptiveBracketRungs,
   bracketMaxConcurrentTrials,
@@ -13,7 +14,7 @@ export {
 } from "./adaptive-brackets.js";
 export { rungLengths } from "./asha-bracket.js";
 export { SearcherEventError } from "./errors.js";
-export { formatLength, formatNumber, formatPreview } from "./format-preview.js";
+export { formatLength, formatPreview } from "./format-preview.js";
 export { gridPoints, gridSize } from "./grid.js";
 export { sampleHParams } from "./hparams.js";
 export type {

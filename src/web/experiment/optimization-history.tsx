@@ -10,10 +10,11 @@ import {
   type OptimizationHistory,
   optimizationHistory,
 } from "../../protocol/analysis/optimization-history.js";
+import { plural } from "../../protocol/counts.js";
 import { EmptyPlot } from "../components/badges.js";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
-import { atLength, formatMetric, formatNumber, plural } from "../format.js";
+import { atLength, formatMetric, formatNumber } from "../format.js";
 import type { Curves } from "./curves.js";
 import { drawDots } from "./dot-layer.js";
 import { cssColor, rgba, useColorScheme } from "./plot-colors.js";
