@@ -57,3 +57,17 @@ test("trial describe shows the reason's lines under its ended field", async () =
     `${indent}ImportError: run 2 found no torch)`,
   ]);
 });
+
+test("experiment list and describe show a failed search as failed, not as 100% done", async () => {
+  const list = await runInProcess(["experiment", "list", "--all"], { env: m.env });
+  expect(list.code).toBe(0);
+  const row = list.stdout.split("\n").find((l) => l.trimStart().startsWith(`${experimentId} `));
+  expect(row).toMatch(/\bERROR\b.*\bfailed\b/);
+  expect(row).not.toContain("100%");
+  const described = await runInProcess(["experiment", "describe", String(experimentId)], {
+    env: m.env,
+  });
+  expect(described.stdout.split("\n").find((l) => l.startsWith("progress"))).toMatch(
+    /^progress\s+failed$/,
+  );
+});

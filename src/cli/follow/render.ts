@@ -6,7 +6,7 @@
  */
 import cliProgress from "cli-progress";
 import type { ExperimentDetail, TrialSummary } from "../../protocol/api/resources.js";
-import { isEnded } from "../../protocol/api/run-states.js";
+import { isEnded, shownProgress } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { plural } from "../../protocol/counts.js";
 import { formatLength } from "../../searcher/format-preview.js";
@@ -20,7 +20,7 @@ import {
   formatDuration,
   formatHparams,
   formatMetric,
-  formatPercent,
+  formatProgress,
   pickHparams,
   varyingHparams,
 } from "../format/values.js";
@@ -114,7 +114,7 @@ export function followLine(snapshot: FollowSnapshot): string {
   const e = snapshot.experiment;
   const tally = tallyTrials(snapshot);
   const parts = [
-    `progress ${formatPercent(e.progress)}`,
+    `progress ${formatProgress(e.progress, e.state)}`,
     `${tally.running} running`,
     `${tally.done}/${tally.total} done`,
     bestText(snapshot),
@@ -143,9 +143,11 @@ export function followFrame(snapshot: FollowSnapshot, options: RenderOptions): s
     isEnded(e.state) || e.etaSeconds === null || e.progress <= 0
       ? ""
       : ` · ETA ${formatDuration(e.etaSeconds)}`;
-  const after = ` ${formatPercent(e.progress).padStart(4)}${eta} · ${bestText(snapshot)}`;
+  const after = ` ${formatProgress(e.progress, e.state).padStart(4)}${eta} · ${bestText(snapshot)}`;
   const barSize = Math.max(10, Math.min(40, width - displayWidth(after) - 2));
-  lines.push(`${style.cyan(progressBar(e.progress, barSize))}${after}`);
+  lines.push(
+    `${style.cyan(progressBar(shownProgress(e.progress, e.state).done, barSize))}${after}`,
+  );
 
   const tally = tallyTrials(snapshot);
   lines.push(

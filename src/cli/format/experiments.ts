@@ -5,7 +5,7 @@ import { formatLength } from "../../searcher/format-preview.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { NO_STYLE, type Style, styleStateCell } from "./style.js";
 import { type Column, type Field, renderFields, renderTable } from "./table.js";
-import { formatDuration, formatMetric, formatPercent, formatTime } from "./values.js";
+import { formatDuration, formatMetric, formatProgress, formatTime } from "./values.js";
 
 /** `done/total`, counting trials that ended whatever the reason. */
 export function trialProgress(counts: Record<string, number>): string {
@@ -34,7 +34,7 @@ export function experimentTable(
     },
     { header: "OWNER", value: (e) => e.owner.username, optional: 2 },
     { header: "SEARCHER", value: (e) => e.searcher, optional: 2 },
-    { header: "PROGRESS", value: (e) => formatPercent(e.progress), align: "right" },
+    { header: "PROGRESS", value: (e) => formatProgress(e.progress, e.state), align: "right" },
     { header: "TRIALS", value: (e) => trialProgress(e.trialCounts), align: "right" },
     { header: "METRIC", value: (e) => e.metric, optional: 3 },
     { header: "BEST", value: (e) => formatMetric(e.bestMetric), align: "right" },
@@ -71,7 +71,7 @@ export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE)
       formatLength(config.searcher.max_length.value, config.searcher.max_length.unit),
     ]);
   fields.push(
-    ["progress", `${formatPercent(e.progress)}${eta}`],
+    ["progress", `${formatProgress(e.progress, e.state)}${eta}`],
     ["best", `${e.metric} ${formatMetric(e.bestMetric)}`],
     ["trials", `${trialProgress(e.trialCounts)} done${counts ? ` (${counts})` : ""}`],
     ["workdir", e.workdir],

@@ -1,5 +1,7 @@
 /** Numbers, hyperparameters, durations and sizes, written short for tables and progress lines. */
+
 import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
+import { shownProgress } from "../../protocol/api/run-states.js";
 
 /** A metric with four significant digits; "–" when there is none. */
 export function formatMetric(value: number | null | undefined): string {
@@ -90,6 +92,12 @@ export function formatTime(iso: string | null): string {
 
 export function formatPercent(fraction: number): string {
   return `${Math.floor(Math.min(Math.max(fraction, 0), 1) * 100)}%`;
+}
+
+/** An experiment's progress: `42%`, or `failed` for a failed search that did not get further (see shownProgress). */
+export function formatProgress(progress: number, state: string): string {
+  const { done, failed } = shownProgress(progress, state);
+  return failed && done === 0 ? "failed" : formatPercent(done);
 }
 
 /** A length without its unit, grouped: `1,000`. Fractions (progress inside an op) are floored. */

@@ -23,3 +23,16 @@ export const isEnded = (state: string): boolean => ENDED.has(state);
 
 /** States of what has not ended: running, paused or stopping. */
 export const NOT_ENDED_STATES: readonly RunStateName[] = RUN_STATES.filter((s) => !isEnded(s));
+
+/**
+ * How far an experiment's search got, as the CLI and the web UI show it: its
+ * progress in [0, 1], and whether it failed. A failed search (ERROR, or
+ * stopping for it) ends with the searcher's progress at 1 — the search is
+ * over — without having done its work, so that 1 is shown as none done,
+ * never as a full bar or 100%.
+ */
+export function shownProgress(progress: number, state: string): { done: number; failed: boolean } {
+  const failed = state === "ERROR" || state === "STOPPING_ERROR";
+  const done = Math.max(0, Math.min(1, progress));
+  return { done: failed && done >= 1 ? 0 : done, failed };
+}

@@ -1,5 +1,6 @@
 /** Small pieces shared by the pages: state badges, progress bars, error notes, empty charts. */
 import type { ComponentChildren } from "preact";
+import { shownProgress } from "../../protocol/api/run-states.js";
 import { stateClass, stateLabel } from "../format.js";
 
 /**
@@ -38,15 +39,10 @@ export function StateBadge(props: {
   );
 }
 
-/**
- * How far a search got. A failed search ends with its progress at 1 (the
- * search is over) without having done its work, so its bar is not shown full:
- * it reads "failed", with the share done only when that is below 1.
- */
+/** How far a search got; a failed one reads "failed" (with the share done, if any). */
 export function ProgressBar(props: { value: number; state?: string }) {
-  const failed = !!props.state && stateClass(props.state) === "state-error";
-  const value = Math.max(0, Math.min(1, props.value));
-  const pct = (failed && value >= 1 ? 0 : value) * 100;
+  const { done, failed } = shownProgress(props.value, props.state ?? "");
+  const pct = done * 100;
   const shown = `${pct.toFixed(pct < 10 && pct > 0 ? 1 : 0)}%`;
   const label = !failed ? shown : pct > 0 ? `${shown} · failed` : "failed";
   return (
