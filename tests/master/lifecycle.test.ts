@@ -162,6 +162,7 @@ describe("how an exit is read", () => {
     expect(row.state).toBe("ERROR");
     expect(row.endReason).toContain(`${"x".repeat(500)}… (65536 characters)`);
     expect(row.endReason).toContain("Traceback: boom");
+    expect(row.endReason).toContain("; failed 1 time (max_restarts 0); ");
     expect(row.endReason!.length).toBeLessThan(1000);
   });
 

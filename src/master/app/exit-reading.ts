@@ -5,6 +5,7 @@
  * ended in ERROR. The
  * supervisor calls it once the allocation's timers and logs are settled.
  */
+import { plural } from "../../protocol/counts.js";
 import { classifyExit, decideAfterExit, endedTrialState } from "../domain/index.js";
 import type { ExitInfo } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
@@ -91,7 +92,7 @@ export async function settleExit(
           .filter((l) => l.allocationId === a.id)
           .map((l) => cutLine(l.line))
           .join("\n");
-        const why = `${reason}; failed ${trial.restarts + 1} times (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
+        const why = `${reason}; failed ${plural(trial.restarts + 1, "time", "times")} (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
         await tx.updateTrial(trial.id, { restarts: trial.restarts + 1 });
         await ctx.driver.apply(
           tx,
