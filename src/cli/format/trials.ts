@@ -3,6 +3,7 @@ import type { HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
 import { lastFailedTrial } from "../../protocol/api/last-failure.js";
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import type { TrialDetail, TrialSummary } from "../../protocol/api/resources.js";
+import { currentOpStatus } from "../../protocol/api/run-states.js";
 import type { LengthUnit } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/format-preview.js";
 import { usageError } from "../errors.js";
@@ -150,7 +151,7 @@ export function describeTrial(
       "current op",
       t.currentOpLength === null
         ? "–"
-        : `train to ${formatLength(t.currentOpLength, unit)}${t.endedAt ? " (not done)" : ""}`,
+        : `train to ${formatLength(t.currentOpLength, unit)} (${currentOpStatus(t)})`,
     ],
     [`best ${metric.name}`, formatMetric(t.bestValidation)],
     [`latest ${metric.name}`, formatMetric(t.latestValidation)],

@@ -36,3 +36,19 @@ export function shownProgress(progress: number, state: string): { done: number; 
   const done = Math.max(0, Math.min(1, progress));
   return { done: failed && done >= 1 ? 0 : done, failed };
 }
+
+/** Where a trial's current operation stands, in the words the CLI and the web UI share. */
+export type OpStatus = "training" | "waiting for a slot" | "paused" | "stopping" | "not done";
+
+/**
+ * Where a trial's current (unfinished) operation stands: trained on by a
+ * running process, waiting for a slot (no process: not started yet, or
+ * between runs), paused or stopping with its experiment, or never to be done
+ * (the trial ended).
+ */
+export function currentOpStatus(t: { state: string; running: boolean }): OpStatus {
+  if (isEnded(t.state)) return "not done";
+  if (t.state === "PAUSED") return "paused";
+  if (t.state.startsWith("STOPPING")) return "stopping";
+  return t.running ? "training" : "waiting for a slot";
+}

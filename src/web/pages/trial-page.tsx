@@ -8,6 +8,7 @@ import { flattenHparams, hyperparameterSpecs } from "../../protocol/analysis/fla
 import { launcherProcess } from "../../protocol/api/launcher-process.js";
 import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { AllocationSummary, CheckpointSchema } from "../../protocol/api/resources.js";
+import { currentOpStatus, type OpStatus } from "../../protocol/api/run-states.js";
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
 import {
@@ -26,6 +27,15 @@ import { ContinueForm } from "../trial/continue-form.js";
 import { LogsPanel } from "../trial/logs-panel.js";
 import { MetricCharts } from "../trial/metric-charts.js";
 import { useTrialMetrics } from "../trial/use-metrics.js";
+
+/** The words before the current operation's length on the "Length trained" card. */
+const OP_WORDS: Record<OpStatus, string> = {
+  training: "training to",
+  "waiting for a slot": "waiting for a slot to train to",
+  paused: "paused on the way to",
+  stopping: "stopping on the way to",
+  "not done": "stopped on the way to",
+};
 
 function AllocationsTable(props: { allocations: AllocationSummary[]; now: number }) {
   if (props.allocations.length === 0) return <p class="muted">Not started yet.</p>;
@@ -173,7 +183,7 @@ export function TrialPage(props: { id: number }) {
           <div class="card-value">{t.lengthTrained}</div>
           {t.currentOpLength !== null && (
             <div class="muted">
-              {finished ? "stopped on the way to" : "training to"} {t.currentOpLength}
+              {OP_WORDS[currentOpStatus(t)]} {t.currentOpLength}
             </div>
           )}
         </div>
@@ -253,11 +263,9 @@ export function TrialPage(props: { id: number }) {
                     <td>
                       {op.completed
                         ? "done"
-                        : finished
-                          ? "not done"
-                          : t.currentOpLength === op.length
-                            ? "training"
-                            : "queued"}
+                        : t.currentOpLength === op.length || finished
+                          ? currentOpStatus(t)
+                          : "queued"}
                     </td>
                     <td class="num">{formatMetric(op.searcherMetric)}</td>
                   </tr>
