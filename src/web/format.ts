@@ -71,6 +71,11 @@ export function lengthWord(config: unknown): string {
   return unit === "batches" || unit === "records" || unit === "epochs" ? unit : "length";
 }
 
+/** A length's word as a table column's title: "Batches", "Length". */
+export function columnTitle(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 /** A length with its word: "300 batches", or "length 300" without a unit. */
 export function atLength(word: string, length: number): string {
   return word === "length" ? `length ${formatNumber(length)}` : `${formatNumber(length)} ${word}`;

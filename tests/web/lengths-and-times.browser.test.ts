@@ -1,7 +1,8 @@
 /**
  * Every chart names its x axis with the config's length unit (batches here),
- * never "steps"; times read in the user's locale and time zone, with the date
- * when it is not today, on every page and in the logs.
+ * and every checkpoint table its length column, never "steps"; times read in
+ * the user's locale and time zone, with the date when it is not today, on
+ * every page and in the logs.
  */
 import { describe, expect, test } from "vitest";
 import { randomConfig } from "../master/support/configs.js";
@@ -68,6 +69,16 @@ describe("lengths and times", () => {
       const legend = await charts.locator(".u-legend .u-label").allInnerTexts();
       expect(legend).toContain("batches");
       expect(legend.some((l) => /^steps?$/.test(l))).toBe(false);
+      // Its checkpoints' length column too, and the experiment's.
+      const checkpoints = page.locator("table.checkpoints");
+      expect(await checkpoints.locator("th").allInnerTexts()).toContain("Batches");
+
+      await page.goto(`${tm.url}#/experiments/${body.id}`);
+      await page.locator("summary", { hasText: "Checkpoints" }).click();
+      const all = page.locator(".experiment-checkpoints table.checkpoints");
+      await all.waitFor();
+      expect(await all.locator("th").allInnerTexts()).toContain("Batches");
+      await page.goto(`${tm.url}#/trials/${trial!.id}`);
 
       const line = page.locator(".log-line").first();
       await line.waitFor();

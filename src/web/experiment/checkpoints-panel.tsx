@@ -11,7 +11,7 @@ import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote } from "../components/badges.js";
-import { formatBytes, formatMetric, formatTime } from "../format.js";
+import { columnTitle, formatBytes, formatMetric, formatTime } from "../format.js";
 import { usePoll } from "../hooks.js";
 import { href } from "../router.js";
 
@@ -53,6 +53,8 @@ function CheckpointsTable(props: {
   metric: string;
   smallerIsBetter: boolean;
   live: boolean;
+  /** The length column's word: the config's length unit, or "length". */
+  lengthWord: string;
 }) {
   const list = usePoll(
     (signal) => api.experimentCheckpoints(props.experimentId, signal),
@@ -102,7 +104,7 @@ function CheckpointsTable(props: {
           <thead>
             <tr>
               <th class="num">Trial</th>
-              <th class="num">Steps</th>
+              <th class="num">{columnTitle(props.lengthWord)}</th>
               <th class="num">{props.metric}</th>
               <th class="num">Size</th>
               <th>State</th>
@@ -165,6 +167,7 @@ export function CheckpointsPanel(props: {
   metric: string;
   smallerIsBetter: boolean;
   live: boolean;
+  lengthWord: string;
 }) {
   const [open, setOpen] = useState(false);
   return (

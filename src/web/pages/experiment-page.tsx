@@ -292,6 +292,7 @@ export function ExperimentPage(props: { id: number }) {
         metric={exp.metric}
         smallerIsBetter={exp.smallerIsBetter}
         live={!finished}
+        lengthWord={word}
       />
       <ConfigPanel exp={exp} />
     </div>

@@ -12,6 +12,7 @@ import { currentOpStatus, type OpStatus } from "../../protocol/api/run-states.js
 import { api } from "../api.js";
 import { ErrorNote, StateBadge } from "../components/badges.js";
 import {
+  columnTitle,
   elapsedSeconds,
   formatBytes,
   formatDuration,
@@ -75,7 +76,11 @@ function AllocationsTable(props: { allocations: AllocationSummary[]; now: number
   );
 }
 
-function CheckpointsTable(props: { checkpoints: CheckpointSchema[]; ended: boolean }) {
+function CheckpointsTable(props: {
+  checkpoints: CheckpointSchema[];
+  ended: boolean;
+  lengthWord: string;
+}) {
   if (props.checkpoints.length === 0)
     return (
       <p class="muted">{props.ended ? "The trial saved no checkpoints." : "No checkpoints yet."}</p>
@@ -85,7 +90,7 @@ function CheckpointsTable(props: { checkpoints: CheckpointSchema[]; ended: boole
       <thead>
         <tr>
           <th>UUID</th>
-          <th class="num">Steps</th>
+          <th class="num">{columnTitle(props.lengthWord)}</th>
           <th class="num">Size</th>
           <th class="num">Files</th>
           <th class="num">Validation</th>
@@ -310,7 +315,11 @@ export function TrialPage(props: { id: number }) {
         </div>
         <ErrorNote error={checkpoints.error} />
         <div class="table-wrap">
-          <CheckpointsTable checkpoints={checkpoints.data?.checkpoints ?? []} ended={finished} />
+          <CheckpointsTable
+            checkpoints={checkpoints.data?.checkpoints ?? []}
+            ended={finished}
+            lengthWord={lengthWord(experiment.data?.config)}
+          />
         </div>
       </section>
     </div>
