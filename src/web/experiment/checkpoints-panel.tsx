@@ -80,7 +80,12 @@ function CheckpointsTable(props: {
     ) : (
       <p class="muted">Loading checkpoints…</p>
     );
-  if (sorted.length === 0) return <p class="muted">No checkpoints yet.</p>;
+  if (sorted.length === 0)
+    return (
+      <p class="muted">
+        {props.live ? "No checkpoints yet." : "The experiment's trials saved no checkpoints."}
+      </p>
+    );
   return (
     <div class="experiment-checkpoints" data-checkpoints={sorted.length}>
       <div class="toolbar">

@@ -38,8 +38,13 @@ const OP_WORDS: Record<OpStatus, string> = {
   "not done": "stopped on the way to",
 };
 
-function AllocationsTable(props: { allocations: AllocationSummary[]; now: number }) {
-  if (props.allocations.length === 0) return <p class="muted">Not started yet.</p>;
+function AllocationsTable(props: {
+  allocations: AllocationSummary[];
+  now: number;
+  ended: boolean;
+}) {
+  if (props.allocations.length === 0)
+    return <p class="muted">{props.ended ? "It never ran." : "Not started yet."}</p>;
   return (
     <table class="table compact allocations">
       <thead>
@@ -251,7 +256,7 @@ export function TrialPage(props: { id: number }) {
             <h2>Searcher operations</h2>
           </div>
           {t.ops.length === 0 ? (
-            <p class="muted">None yet.</p>
+            <p class="muted">{finished ? "It was given none." : "None yet."}</p>
           ) : (
             <table class="table compact ops">
               <thead>
@@ -306,7 +311,7 @@ export function TrialPage(props: { id: number }) {
           <span class="muted">restarts, preemptions and exits</span>
         </div>
         <div class="table-wrap">
-          <AllocationsTable allocations={t.allocations} now={now} />
+          <AllocationsTable allocations={t.allocations} now={now} ended={finished} />
         </div>
       </section>
       <section class="panel">
