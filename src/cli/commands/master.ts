@@ -215,8 +215,11 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
     }
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : wanted;
-    const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+    const everywhere = host === "0.0.0.0" || host === "::";
+    const reachable = everywhere ? "127.0.0.1" : host;
     const url = `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+    // On every address it names one that works from this machine, and says it takes the others.
+    const where = everywhere ? `on every address (${host}); ` : "";
     const advertisedUrl = given.advertisedUrl ?? defaultAdvertisedUrl(host, port, given.pools);
     await dirHold.announce(port);
     await dbHold?.announce(port);
@@ -229,7 +232,7 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
         )
         .join("; ");
       process.stdout.write(
-        `pushtune master listening on ${url} (database ${redactUrl(dbUrl)}; pools ${poolList})\n`,
+        `pushtune master listening on ${url} (${where}database ${redactUrl(dbUrl)}; pools ${poolList})\n`,
       );
       if (advertisedUrl !== url)
         process.stdout.write(`trials reach the master at ${advertisedUrl}\n`);
