@@ -50,7 +50,9 @@ function parseNormalisedConfig(json: string): ExperimentConfig {
   } catch (error) {
     throw new Error(`not a normalised experiment config (${(error as Error).message})`);
   }
-  return checked(parseExperimentConfig(input));
+  // A newer master's config may hold fields this SDK does not know (every default is spelled
+  // out): they are the master's concern, and refusing them would fail every trial it starts.
+  return checked(parseExperimentConfig(input, { ignoreUnknownFields: true }));
 }
 
 function checked(result: ParseResult): ExperimentConfig {

@@ -48,6 +48,22 @@ test("a config the master's parser would refuse is refused with the fields' path
   );
 });
 
+test("a config from a newer master, with fields this SDK does not know, is read without them", async () => {
+  // A master spells out every default, so each field added since this SDK was built reaches
+  // every trial; refusing them failed every trial of every experiment after an upgrade.
+  const config = localExperimentConfig({ scheduling_unit: 7 });
+  const newer = {
+    ...config,
+    placement: { spread: true },
+    resources: { ...config.resources, accelerator: "a100" },
+    searcher: { ...config.searcher, budget: 3 },
+  };
+  const fm = new FakeMaster();
+  const env = { ...fm.env(), PUSHTUNE_EXPERIMENT_CONFIG: JSON.stringify(newer) };
+  const ctx = await init({ transport: fm, env, handleExitSignals: false });
+  expect(ctx.config).toEqual(config);
+});
+
 test("a config that is not a normalised experiment config is refused", async () => {
   const fm = new FakeMaster();
   const env = { ...fm.env(), PUSHTUNE_EXPERIMENT_CONFIG: '{"searcher": {"metric": 5}}' };

@@ -19,6 +19,9 @@ export type ParseResult =
 export class ErrorList {
   readonly errors: ConfigError[] = [];
 
+  /** `ignoreUnknownFields`: fields the parser does not know are passed over, not reported. */
+  constructor(readonly ignoreUnknownFields = false) {}
+
   add(path: string, message: string): void {
     this.errors.push({ path, message });
   }

@@ -215,6 +215,7 @@ export function rejectUnknownFields(
   errors: ErrorList,
   hint?: (key: string) => string | undefined,
 ): void {
+  if (errors.ignoreUnknownFields) return;
   for (const key of Object.keys(mapping)) {
     if (known.includes(key)) continue;
     const explained = hint?.(key);

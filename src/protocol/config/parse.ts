@@ -32,6 +32,12 @@ import type { ExperimentConfig, Length } from "./types.js";
 export interface ParseOptions {
   /** The seed used when the config sets no `reproducibility.experiment_seed` (default 0). */
   defaultSeed?: number;
+  /**
+   * Pass over the fields this parser does not know instead of refusing them:
+   * for a trial reading the config a newer master normalised, whose defaults
+   * include fields added since this SDK was built.
+   */
+  ignoreUnknownFields?: boolean;
 }
 
 export const TOP_LEVEL_FIELDS = [
@@ -85,7 +91,7 @@ const configChild = (parent: string, key: string | number) =>
   typeof key === "number" ? indexPath(parent, key) : childPath(parent, key);
 
 function parseConfig(input: unknown, options: ParseOptions): ParseResult {
-  const errors = new ErrorList();
+  const errors = new ErrorList(options.ignoreUnknownFields);
   if (input === undefined || input === null || typeof input !== "object" || Array.isArray(input)) {
     errors.add("", `the config must be a mapping, got ${describeValue(input)}`);
     return { ok: false, errors: errors.errors };
