@@ -6,6 +6,7 @@ temporary directory. So ``python3 train.py`` is enough to debug a trial."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from typing import Any, Callable, Dict, Mapping, Tuple
@@ -15,13 +16,26 @@ from .experiment_config import local_experiment_config, normalise_length, read_e
 from .testing.fake_master import FakeMaster
 
 
+def _stdout_line(line: str) -> None:
+    """A report line on stdout. Once its reader has gone (``python3 train.py | head``),
+    stdout is pointed at /dev/null, so this line and every later write (the script's
+    own, and the flush at exit) are dropped rather than raising BrokenPipeError: what
+    the reader wanted, it has."""
+    try:
+        print(line, file=sys.stdout, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def start_dry_run(
     env: Mapping[str, str], options: Dict[str, Any], log: Callable[[str], None]
 ) -> Tuple[FakeMaster, Dict[str, str]]:
     """``options``: ``hparams`` (unless PUSHTUNE_HPARAMS is set), ``max_length`` (batches,
     or a length such as ``{"epochs": 2}``), ``config`` (overrides, unless
     PUSHTUNE_EXPERIMENT_CONFIG is set), ``checkpoint_dir``, ``print``."""
-    out: Callable[[str], None] = options.get("print") or (lambda line: print(line, file=sys.stdout, flush=True))
+    out: Callable[[str], None] = options.get("print") or _stdout_line
     if env.get("PUSHTUNE_EXPERIMENT_CONFIG"):
         config = read_experiment_config(env["PUSHTUNE_EXPERIMENT_CONFIG"])
     else:

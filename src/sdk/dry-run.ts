@@ -30,12 +30,28 @@ export interface DryRunOptions {
   print?: (line: string) => void;
 }
 
+/**
+ * Report lines on stdout. Once its reader has gone (`node train.js | head`),
+ * writes to stdout are dropped, the script's own too, rather than an EPIPE
+ * error ending the run with a stack trace: what the reader wanted, it has.
+ */
+function stdoutLines(): (line: string) => void {
+  let gone = false;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    gone = true;
+  });
+  return (line) => {
+    if (!gone) process.stdout.write(`${line}\n`);
+  };
+}
+
 export async function startDryRun(
   env: Env,
   options: DryRunOptions,
   log?: (line: string) => void,
 ): Promise<{ transport: FakeMaster; env: Record<string, string> }> {
-  const print = options.print ?? log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const print = options.print ?? log ?? stdoutLines();
   const base = env.PUSHTUNE_EXPERIMENT_CONFIG
     ? readExperimentConfig(env.PUSHTUNE_EXPERIMENT_CONFIG)
     : localExperimentConfig(options.config);

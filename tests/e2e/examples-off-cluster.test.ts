@@ -54,3 +54,23 @@ test("both examples learn exactly the same curve", async () => {
   expect(reports(core.stdout)).toEqual(reports(synthetic.stdout));
   expect(reports(core.stdout).length).toBeGreaterThan(10);
 });
+
+test("`node train.js | head -1` ends quietly once its reader has gone", async () => {
+  const child = spawn(process.execPath, ["train.js"], {
+    cwd: SYNTHETIC_DIR,
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("PUSHTUNE_")),
+    ),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  // Read the first line, as `head -1` does, then close the pipe.
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  expect(stderr).not.toMatch(/EPIPE/);
+  expect(code, stderr).toBe(0);
+});
