@@ -27,8 +27,10 @@ test("a master whose lock connection is ended by the server stops with exit 1 an
 
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
+  // This master's hold only: other masters may share the server (another test's, a user's).
   const ended = await admin.query(
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'pushtune master pid=%'",
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1",
+    [`pushtune master pid=${m.child.pid} %`],
   );
   await admin.end();
   expect(ended.rowCount).toBe(1);
