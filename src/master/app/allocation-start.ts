@@ -63,9 +63,15 @@ export async function startAllocation(
       resourcePool: pool.name,
       tokenHash: hash,
     });
-    // A new run starts from the latest checkpoint: what older runs reported past it is hidden.
+    // A new run starts from the latest checkpoint: what older runs reported past it is
+    // hidden, but for the validations its completed operations were decided on (the new
+    // run trains past those lengths without stopping there to validate again).
     const ckpt = t.latestCheckpointUuid ? await tx.getCheckpoint(t.latestCheckpointUuid) : null;
-    await tx.hideMetricsAfter(t.id, runId, ckpt ? ckpt.stepsCompleted : 0);
+    const from = ckpt ? ckpt.stepsCompleted : 0;
+    const decided = (await tx.listTrialOps(t.id))
+      .filter((o) => o.completed && o.length > from)
+      .map((o) => o.length);
+    await tx.hideMetricsAfter(t.id, runId, from, decided);
     return { trial: t, alloc, op: await tx.getNextTrialOp(t.id) };
   });
   if (!started) return null;

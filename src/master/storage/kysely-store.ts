@@ -331,8 +331,13 @@ export class KyselyStore implements Store {
     );
   }
 
-  hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number> {
-    return metrics.hideMetricsAfter(this.#db, trialId, runId, stepsCompleted);
+  hideMetricsAfter(
+    trialId: number,
+    runId: number,
+    stepsCompleted: number,
+    keepValidationsAt: readonly number[] = [],
+  ): Promise<number> {
+    return metrics.hideMetricsAfter(this.#db, trialId, runId, stepsCompleted, keepValidationsAt);
   }
 
   listMetrics(query: MetricRowsQuery): Promise<MetricRow[]> {

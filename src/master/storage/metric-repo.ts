@@ -1,11 +1,14 @@
 /**
- * Training and validation metrics: the hot path of the master. A push of N
- * reports is one multi-row INSERT … ON CONFLICT DO NOTHING on the unique
- * index of visible rows. When every row inserts (the common case) that is
- * all; otherwise the stored rows at the batch's steps are read back and
- * compared, and a conflict discards the whole batch.
+ * Writing training and validation metrics: the hot path of the master. A
+ * push of N reports is one multi-row INSERT … ON CONFLICT DO NOTHING on the
+ * unique index of visible rows. When every row inserts (the common case)
+ * that is all; otherwise the stored rows at the batch's steps are read back
+ * and compared: a newer run's report takes the place of an older run's row,
+ * and a conflict within a run discards the whole batch. A restart hides what
+ * older runs reported past its checkpoint (`hideMetricsAfter`). Reads are in
+ * metric-reads.ts.
  */
-import { CompiledQuery, type Selectable, sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import {
   chunks,
   count,
@@ -14,59 +17,19 @@ import {
   encodeMetrics,
   fromDate,
   sameMetrics,
-  toDate,
 } from "./codec.js";
+import { ANY_GROUP, GROUPS, VISIBLE } from "./metric-reads.js";
 import { reusedQuery } from "./reused-query.js";
 import { inSavepoint } from "./savepoint.js";
-import type { Dialect, IntBool, MetricsTable } from "./schema.js";
-import type {
-  MetricConflict,
-  MetricGroup,
-  MetricReportInput,
-  MetricRow,
-  MetricRowsQuery,
-  MetricsAdded,
-  ValidationValue,
-} from "./store.js";
+import type { Dialect, IntBool } from "./schema.js";
+import type { MetricConflict, MetricReportInput, MetricsAdded } from "./store.js";
 
 /** 7 parameters a row: 7,000 a statement, far below either dialect's limit. */
 const INSERT_CHUNK = 1000;
 /** Steps per lookup of stored rows. */
 const LOOKUP_CHUNK = 500;
 
-const VISIBLE = sql.lit<IntBool>(0);
 const HIDDEN = sql.lit<IntBool>(1);
-const GROUPS: readonly MetricGroup[] = ["training", "validation"];
-/**
- * `metric_group IN ('training', 'validation')`: always true, but it lets a
- * lookup by step use the unique index of visible steps instead of scanning
- * every row of the trial.
- */
-const ANY_GROUP = GROUPS.map((g) => sql.lit(g));
-
-const metricColumns = [
-  "id",
-  "trial_id",
-  "run_id",
-  "metric_group",
-  "steps_completed",
-  "metrics",
-  "report_time",
-] as const;
-
-type MetricSelect = Pick<Selectable<MetricsTable>, (typeof metricColumns)[number]>;
-
-function toMetric(row: MetricSelect): MetricRow {
-  return {
-    id: row.id,
-    trialId: row.trial_id,
-    runId: row.run_id,
-    group: row.metric_group as MetricGroup,
-    stepsCompleted: row.steps_completed,
-    metrics: decodeMetrics(row.metrics),
-    reportTime: toDate(row.report_time),
-  };
-}
 
 function stepKey(group: string, stepsCompleted: number): string {
   return `${group}:${stepsCompleted}`;
@@ -256,42 +219,74 @@ async function insertOrConflict(
 
   // Some reports met a visible row, stored before or earlier in this batch.
   // Each report is compared with the row now visible at its step: its own
-  // (it inserted), an identical one (a no-op repeat) or a different one.
+  // (it inserted), an identical one (a no-op repeat), one an older run
+  // reported (a validation a restart kept: the newer run's report takes its
+  // place) or a different one of this run (a conflict).
   const stored = await storedVisible(db, trialId, reports);
   const conflicts: MetricConflict[] = [];
+  const replacing: { id: number; report: MetricReportInput }[] = [];
   for (const report of reports) {
     const current = stored.get(stepKey(report.group, report.stepsCompleted));
-    if (current && !sameMetrics(current, report.metrics)) {
+    if (!current || sameMetrics(current.metrics, report.metrics)) continue;
+    if (current.runId < runId) replacing.push({ id: current.id, report });
+    else
       conflicts.push({
         group: report.group,
         stepsCompleted: report.stepsCompleted,
-        stored: current,
+        stored: current.metrics,
         reported: report.metrics,
       });
-    }
   }
-  return conflicts.length > 0 ? { inserted: 0, conflicts } : { inserted, conflicts };
+  if (conflicts.length > 0) return { inserted: 0, conflicts };
+  for (const chunk of replacing.length > 0 ? chunks(replacing, INSERT_CHUNK) : []) {
+    await db
+      .updateTable("metrics")
+      .set({ hidden: HIDDEN })
+      .where(
+        "id",
+        "in",
+        chunk.map((r) => r.id),
+      )
+      .execute();
+    const rows = chunk.map((r) => rowParams(trialId, experimentId, runId, r.report));
+    const result = await db.executeQuery(
+      CompiledQuery.raw(insertSql(db, dialect, rows), rows.flat()),
+    );
+    inserted += count(result.numAffectedRows);
+  }
+  return { inserted, conflicts };
 }
 
-/** The visible stored metrics at the reports' steps, by `stepKey`. */
+/** A visible stored row: its id, the run that reported it and its metrics. */
+interface StoredRow {
+  id: number;
+  runId: number;
+  metrics: Record<string, number>;
+}
+
+/** The visible stored rows at the reports' steps, by `stepKey`. */
 async function storedVisible(
   db: Db,
   trialId: number,
   reports: MetricReportInput[],
-): Promise<Map<string, Record<string, number>>> {
-  const stored = new Map<string, Record<string, number>>();
+): Promise<Map<string, StoredRow>> {
+  const stored = new Map<string, StoredRow>();
   const steps = [...new Set(reports.map((r) => r.stepsCompleted))];
   for (const chunk of chunks(steps, LOOKUP_CHUNK)) {
     const rows = await db
       .selectFrom("metrics")
-      .select(["metric_group", "steps_completed", "metrics"])
+      .select(["id", "run_id", "metric_group", "steps_completed", "metrics"])
       .where("trial_id", "=", trialId)
       .where("metric_group", "in", ANY_GROUP)
       .where("hidden", "=", VISIBLE)
       .where("steps_completed", "in", chunk)
       .execute();
     for (const row of rows) {
-      stored.set(stepKey(row.metric_group, row.steps_completed), decodeMetrics(row.metrics));
+      stored.set(stepKey(row.metric_group, row.steps_completed), {
+        id: row.id,
+        runId: row.run_id,
+        metrics: decodeMetrics(row.metrics),
+      });
     }
   }
   return stored;
@@ -302,98 +297,25 @@ export async function hideMetricsAfter(
   trialId: number,
   runId: number,
   stepsCompleted: number,
+  keepValidationsAt: readonly number[] = [],
 ): Promise<number> {
-  const result = await db
+  let update = db
     .updateTable("metrics")
     .set({ hidden: HIDDEN })
     .where("trial_id", "=", trialId)
     .where("metric_group", "in", ANY_GROUP)
     .where("hidden", "=", VISIBLE)
     .where("run_id", "<", runId)
-    .where("steps_completed", ">", stepsCompleted)
-    .executeTakeFirst();
+    .where("steps_completed", ">", stepsCompleted);
+  if (keepValidationsAt.length > 0)
+    update = update.where((eb) =>
+      eb.or([
+        eb("metric_group", "!=", "validation"),
+        eb("steps_completed", "not in", [...keepValidationsAt]),
+      ]),
+    );
+  const result = await update.executeTakeFirst();
   return count(result.numUpdatedRows);
 }
 
-/** The visible rows of `query` in id order, with the columns still to choose. */
-function visibleRows(db: Db, query: MetricRowsQuery) {
-  let select = db.selectFrom("metrics");
-  if ("experimentId" in query) {
-    select = select
-      .where("experiment_id", "=", query.experimentId)
-      .where("metric_group", "=", sql.lit<MetricGroup>("validation"));
-  } else {
-    select = select.where("trial_id", "=", query.trialId);
-    if (query.group !== undefined) {
-      if (!GROUPS.includes(query.group)) throw new TypeError(`unknown metric group ${query.group}`);
-      // A literal, so a validation query can use the partial index of validations.
-      select = select.where("metric_group", "=", sql.lit(query.group));
-    }
-  }
-  select = select.where("hidden", "=", VISIBLE);
-  if (query.after !== undefined) select = select.where("id", ">", query.after);
-  if (query.through !== undefined) select = select.where("id", "<=", query.through);
-  return select.orderBy("id").limit(query.limit);
-}
-
-export async function listMetrics(db: Db, query: MetricRowsQuery): Promise<MetricRow[]> {
-  if (query.limit <= 0) return [];
-  const rows = await visibleRows(db, query).select(metricColumns).execute();
-  return rows.map(toMetric);
-}
-
-/**
- * The ids and sizes (UTF-8 bytes of the stored values) of the rows
- * `listMetrics` gives for the same query, in the same order, without reading
- * the values: what a reader sizes a page by before it reads it.
- */
-export async function listMetricSizes(
-  db: Db,
-  query: MetricRowsQuery,
-): Promise<{ id: number; bytes: number }[]> {
-  if (query.limit <= 0) return [];
-  const rows = await visibleRows(db, query)
-    .select((eb) => ["id", eb.fn<number>("octet_length", ["metrics"]).as("bytes")])
-    .execute();
-  return rows.map((r) => ({ id: Number(r.id), bytes: Number(r.bytes) }));
-}
-
-/**
- * One metric of every visible validation row of an experiment, id > after:
- * just the numbers a chart needs, extracted by the database, so a page of a
- * hundred thousand points is not a hundred thousand JSON parses.
- */
-export async function listExperimentValidationValues(
-  db: Db,
-  dialect: Dialect,
-  query: {
-    experimentId: number;
-    metric: string;
-    trialIds?: readonly number[];
-    after?: number;
-    limit: number;
-  },
-): Promise<ValidationValue[]> {
-  if (query.limit <= 0 || query.trialIds?.length === 0) return [];
-  const value =
-    dialect === "sqlite"
-      ? sql<unknown>`json_extract(metrics, ${`$."${query.metric.replace(/["\\]/g, (c) => `\\${c}`)}"`})`
-      : sql<unknown>`(metrics::json ->> ${query.metric})`;
-  let select = db
-    .selectFrom("metrics")
-    .select(["id", "trial_id", "run_id", "steps_completed", "report_time", value.as("value")])
-    .where("experiment_id", "=", query.experimentId)
-    .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
-    .where("hidden", "=", VISIBLE);
-  if (query.after !== undefined) select = select.where("id", ">", query.after);
-  if (query.trialIds) select = select.where("trial_id", "in", query.trialIds);
-  const rows = await select.orderBy("id").limit(query.limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    trialId: r.trial_id,
-    runId: r.run_id,
-    stepsCompleted: r.steps_completed,
-    value: r.value === null || r.value === undefined ? null : Number(r.value),
-    reportTime: Number(r.report_time),
-  }));
-}
+export { listExperimentValidationValues, listMetricSizes, listMetrics } from "./metric-reads.js";

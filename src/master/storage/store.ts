@@ -239,8 +239,9 @@ export interface Store {
   /**
    * Inserts a batch in one statement where possible. Idempotent per
    * (trial, group, stepsCompleted) among visible rows: an identical repeat is
-   * skipped, a different value is returned as a conflict and nothing of the
-   * batch is written. One transaction, never one per row. A batch of a run
+   * skipped, a different value over a row of an older run (a validation a
+   * restart kept) takes its place, and a different value over one of this run
+   * is returned as a conflict and nothing of the batch is written. One transaction, never one per row. A batch of a run
    * the trial has moved past is not written (`supersededBy`).
    *
    * On PostgreSQL a batch with a validation takes its experiment's
@@ -252,8 +253,17 @@ export interface Store {
    * with a push waiting for the lock.
    */
   addMetrics(trialId: number, runId: number, reports: MetricReportInput[]): Promise<MetricsAdded>;
-  /** Hides rows of runs older than `runId` past `stepsCompleted` (a restart from a checkpoint at that step). */
-  hideMetricsAfter(trialId: number, runId: number, stepsCompleted: number): Promise<number>;
+  /**
+   * Hides rows of runs older than `runId` past `stepsCompleted` (a restart
+   * from a checkpoint at that step), but for the validations at
+   * `keepValidationsAt` (those completed operations were decided on).
+   */
+  hideMetricsAfter(
+    trialId: number,
+    runId: number,
+    stepsCompleted: number,
+    keepValidationsAt?: readonly number[],
+  ): Promise<number>;
   /**
    * Visible rows in id order, id > after, at most limit: of one trial (of one
    * group, or both), or the validations of every trial of an experiment.

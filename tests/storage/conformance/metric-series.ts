@@ -82,6 +82,38 @@ export function metricSeriesTests(ctx: ConformanceContext): void {
     ]);
   });
 
+  test("hideMetricsAfter keeps the validations it is told to keep (completed operations')", async () => {
+    const { store } = ctx;
+    const trial = await newTrial(store, await newExperiment(store));
+    await store.addMetrics(trial.id, 0, reports("training", [90, 100]));
+    await store.addMetrics(trial.id, 0, reports("validation", [90, 100]));
+    // Run 1 starts from scratch; the operation to 90 was completed on its validation.
+    expect(await store.hideMetricsAfter(trial.id, 1, 0, [90])).toBe(3);
+    expect(await steps(store, trial.id)).toEqual([["validation", 90, 0]]);
+  });
+
+  test("a newer run's different value at a kept step takes its place; one of the same run conflicts", async () => {
+    const { store } = ctx;
+    const trial = await newTrial(store, await newExperiment(store));
+    await store.addMetrics(trial.id, 0, reports("validation", [90], 1));
+    await store.hideMetricsAfter(trial.id, 1, 0, [90]);
+    // The same value again is a no-op; another value of the newer run replaces the kept row.
+    expect(await store.addMetrics(trial.id, 1, reports("validation", [90], 1))).toEqual({
+      inserted: 0,
+      conflicts: [],
+    });
+    expect(await store.addMetrics(trial.id, 1, reports("validation", [90], 2))).toEqual({
+      inserted: 1,
+      conflicts: [],
+    });
+    expect(await steps(store, trial.id)).toEqual([["validation", 90, 1]]);
+    const [row] = await store.listMetrics({ trialId: trial.id, limit: 10 });
+    expect(row?.metrics).toEqual({ validation_loss: 2 / 90 });
+    // Now the row is the newer run's own: a different value from it is a conflict.
+    const clash = await store.addMetrics(trial.id, 1, reports("validation", [90], 3));
+    expect(clash).toMatchObject({ inserted: 0, conflicts: [{ stepsCompleted: 90 }] });
+  });
+
   test("hideMetricsAfter leaves the current and later runs' rows and other trials alone", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
