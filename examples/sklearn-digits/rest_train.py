@@ -17,7 +17,8 @@ The loop, with the trial's PUSHTUNE_* variables (README, "REST API"):
 - inside a long operation it pushes its training metrics and progress once a
   second (``POST …/metrics``), the rest with the completion;
 - a thread long-polls ``GET /allocations/{id}/signals/preemption`` so that a
-  trial told to stop while it trains (a pause, a kill) stops at the next epoch;
+  trial told to stop while it trains (a pause, a kill) stops at its next report
+  of the training loss (every ``scheduling_unit`` epochs);
 - at its end the trial writes its checkpoint (``model.pkl`` beside a
   ``metadata.json``, the SDKs' layout) under PUSHTUNE_CHECKPOINT_DIR and asks
   ``POST /allocations/{id}/next_trial`` with it: one request registers the
@@ -235,7 +236,7 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
                 answer = master.call("GET", operation_path, timeout=LONG_POLL_SECONDS + 10)
                 continue
             length = int(answer["op"]["length"])
-            while epochs < length and not watch.stop_now():
+            while epochs < length:
                 model.partial_fit(*digits.epoch(seed, epochs), classes=CLASSES)
                 epochs += 1
                 if not math.isfinite(model.loss_):
@@ -250,6 +251,10 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
                         body = {"reports": reports, "trialRunId": run_id, "progress": epochs}
                         master.call("POST", f"/trials/{trial_id}/metrics", body)
                         reports, pushed_at = [], time.monotonic()
+                # It stops only where it has just reported: a trial resumed from that checkpoint
+                # reports the training losses of one that never stopped.
+                if epochs % unit == 0 and watch.stop_now():
+                    break
             if epochs < length:
                 break  # told to stop in the middle of the operation
             metrics = validate(model, digits)
@@ -277,7 +282,7 @@ def run_trial(env: Dict[str, str], master: Master, digits: Digits) -> Optional[D
 def main() -> None:
     if "PUSHTUNE_MASTER" not in os.environ:
         raise SystemExit("rest_train.py runs under a pushtune master (PUSHTUNE_* are not set); try train.py")
-    # On SIGTERM the trial stops at its next epoch, checkpoints, and the process takes no other trial.
+    # On SIGTERM the trial stops at its next report, checkpoints, and the process takes no other trial.
     signal.signal(signal.SIGTERM, lambda *_: TERMINATED.set())
     digits = Digits.load()  # once per process: every trial uses the same split
     env = dict(os.environ)

@@ -81,7 +81,7 @@ def run_trial(ctx: pushtune.Context, digits: Digits) -> str:
     losses: list[float] = []
     for op in ctx.searcher.operations():
         # Lengths are absolute: a resumed trial trains only what is left of the op.
-        while epochs < op.length and not ctx.preempt.should_preempt():
+        while epochs < op.length:
             x, y = digits.epoch(ctx.trial_seed, epochs)
             model.partial_fit(x, y, classes=CLASSES)
             epochs += 1
@@ -98,6 +98,10 @@ def run_trial(ctx: pushtune.Context, digits: Digits) -> str:
                 validation()
             if checkpoint_period is not None and epochs % checkpoint_period == 0:
                 checkpoint()
+            # It stops only where it has just reported (as the Trainer does): a trial resumed
+            # from that checkpoint reports the training losses of one that never stopped.
+            if epochs % scheduling_unit == 0 and ctx.preempt.should_preempt():
+                break
         if epochs < op.length:
             break  # told to stop in the middle of the op
         op.report_completed(validation()[metric])

@@ -1,7 +1,7 @@
 /**
  * examples/sklearn-digits/rest_train.py, the trial written against the REST
  * API alone, paused in the middle of its operation: its preemption thread
- * stops it at the next epoch, it checkpoints where it stopped and hands the
+ * stops it at its next report, it checkpoints where it stopped and hands the
  * checkpoint to `next_trial`, which stands for the acknowledgement; activated,
  * a new process resumes from that checkpoint and ends with the model of the
  * same trial run without a pause. Sent SIGTERM, it stops the same way, registers
