@@ -66,12 +66,13 @@ async function run() {
   let lossCount = 0;
   for await (const op of ctx.searcher.operations()) {
     // Lengths are absolute: a resumed trial trains only what is left of the op.
-    while (steps < op.length && !ctx.preempt.shouldPreempt()) {
+    while (steps < op.length) {
       if (sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, sleepMs));
       lossSum += model.trainBatch(steps);
       lossCount += 1;
       steps += 1;
-      if (steps % schedulingUnit === 0 || steps === op.length) {
+      const reported = steps % schedulingUnit === 0 || steps === op.length;
+      if (reported) {
         await ctx.train.reportTrainingMetrics(steps, { loss: lossSum / lossCount });
         lossSum = 0;
         lossCount = 0;
@@ -79,6 +80,9 @@ async function run() {
       }
       if (validationPeriod !== null && steps % validationPeriod === 0) await validate();
       if (checkpointPeriod !== null && steps % checkpointPeriod === 0) await checkpoint();
+      // It stops only where it has just reported (as the Trainer does): resumed from the
+      // checkpoint it takes here, it reports the training losses of a trial never stopped.
+      if (reported && ctx.preempt.shouldPreempt()) break;
     }
     if (steps < op.length) break; // preempted in the middle of the op
     await op.reportCompleted(await validate());

@@ -149,7 +149,18 @@ test("a random search paused with four trials running stops within seconds and, 
   expect(paused.trials).toHaveLength(8);
 }, 150_000);
 
-test("the core-API example's own preemption handling: paused, it checkpoints and exits; activated, it ends as an uninterrupted search", async () => {
+/** Each trial's training rows, [step, metrics], by request id: what its loss curve shows. */
+async function trainingCurves(c: Cluster, id: number) {
+  const trials = await trialDetails(c, id);
+  return Promise.all(
+    trials.map(async (t) => ({
+      requestId: t.requestId,
+      training: (await metricsOf(c, t.id, "training")).map((m) => [m.stepsCompleted, m.metrics]),
+    })),
+  );
+}
+
+test("the core-API example's own preemption handling: paused, it checkpoints and exits; activated, it ends as an uninterrupted search, loss curves too", async () => {
   const cluster = await startCluster({ slots: 8 });
   const { stopSeconds, atPause, paused, baseline } = await uninterruptedAndPaused(
     cluster,
@@ -161,6 +172,12 @@ test("the core-API example's own preemption handling: paused, it checkpoints and
   expect(stopSeconds).toBeLessThan(5);
   await expectResumedFromCheckpoints(cluster, atPause);
   expect(paused).toEqual(baseline);
+  // It stops where it has just reported its training loss: a resumed trial reports the
+  // losses of one that never stopped, not a short mean where it stopped and another after.
+  const experiments = (await cluster.api<{ experiments: { id: number }[] }>("GET", "/experiments"))
+    .experiments;
+  const [first, second] = experiments.map((e) => e.id).sort((a, b) => a - b);
+  expect(await trainingCurves(cluster, second!)).toEqual(await trainingCurves(cluster, first!));
 }, 150_000);
 
 test("an adaptive ASHA search paused in the middle ends with the same trials, lengths and metrics", async () => {
