@@ -113,6 +113,10 @@ export class StopRequests {
           this.send(() => this.terminate(a, seconds));
         }, terminateAfterMs - elapsed).unref(),
       );
+    } else if (since && elapsed >= terminateAfterMs) {
+      // The master before a restart sent its SIGTERM (or cancelled a job still queued):
+      // however it ends now, the master ended it, as if this one had sent it.
+      this.terminated.add(a.id);
     }
     this.timers.set(a.id, timers);
   }
