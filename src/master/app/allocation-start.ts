@@ -4,7 +4,7 @@
  * process of an ended allocation that asked for a next trial.
  */
 import { randomUUID } from "node:crypto";
-import type { ExitInfo } from "../launcher/launcher.js";
+import { ClusterUnreachableError, type ExitInfo } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
@@ -115,7 +115,13 @@ export async function startAllocation(
     return env;
   } catch (err) {
     logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
-    await exitRead(alloc.id, { exitCode: 127, signal: null, lost: false });
+    // A cluster out of reach is not the trial's failure: the run is lost, and started again.
+    const unreachable = err instanceof ClusterUnreachableError;
+    await exitRead(alloc.id, {
+      exitCode: unreachable ? null : 127,
+      signal: null,
+      lost: unreachable,
+    });
     return null;
   }
 }

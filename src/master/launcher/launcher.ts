@@ -34,6 +34,13 @@ export interface ExitInfo {
   endedByCluster?: string;
 }
 
+/**
+ * A launch that failed because the cluster could not be reached (Slurm's
+ * controller down or restarting): the trial did nothing wrong, so the run is
+ * lost, not failed, and the trial starts again without counting a restart.
+ */
+export class ClusterUnreachableError extends Error {}
+
 export interface LauncherEvents {
   exited(allocationId: string, info: ExitInfo): void;
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void;
@@ -66,7 +73,10 @@ export interface Launcher {
    * when an experiment is created; launchers that cannot tell leave it out.
    */
   workdirIssue?(workdir: string): Promise<string | null>;
-  /** Starts an allocation; resolves with a JSON handle the master stores (pid, job id …). */
+  /**
+   * Starts an allocation; resolves with a JSON handle the master stores (pid, job id …).
+   * Rejects with `ClusterUnreachableError` when the cluster could not be asked.
+   */
   launch(spec: LaunchSpec): Promise<unknown>;
   /**
    * Asks an allocation's processes to stop (SIGTERM): they may deliver what

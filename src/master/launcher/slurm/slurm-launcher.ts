@@ -14,7 +14,7 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
-import { type CommandRunner, execRunner, runRetried, succeeded } from "./command-runner.js";
+import { type CommandRunner, execRunner, runRetried } from "./command-runner.js";
 import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
 import {
@@ -27,6 +27,7 @@ import {
 } from "./job-files.js";
 import { nextPollDelay, parseScontrolJob, SlurmQueue } from "./job-queue.js";
 import { jobName, type SlurmPoolSettings, sbatchArgs } from "./sbatch-args.js";
+import { submitBatchJob } from "./sbatch-submit.js";
 
 /** What the master stores for a job: plain JSON. */
 export interface SlurmHandle {
@@ -52,6 +53,8 @@ export interface SlurmLauncherOptions extends SlurmPoolSettings {
   maxPollIntervalMs?: number;
   /** Time between two reads of the jobs' output files (default 250 ms). */
   tailIntervalMs?: number;
+  /** Waits before running `sbatch` again while it cannot connect to the controller (default 1 s, 2 s). */
+  sbatchRetryDelaysMs?: readonly number[];
 }
 
 /** A job this master follows, under the allocation it runs now. */
@@ -128,16 +131,13 @@ export class SlurmLauncher implements Launcher {
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
     await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
-    const out = succeeded(
-      "sbatch",
-      // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
-      await this.run("sbatch", [...sbatchArgs(spec, files, this.options), files.script], {
-        env: this.baseEnv,
-      }),
+    // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
+    const jobId = await submitBatchJob(
+      this.run,
+      [...sbatchArgs(spec, files, this.options), files.script],
+      this.baseEnv,
+      this.options.sbatchRetryDelaysMs ?? [1000, 2000],
     );
-    // `--parsable` prints "<id>" or "<id>;<cluster>".
-    const jobId = out.trim().split(";")[0]!;
-    if (!/^\d+$/.test(jobId)) throw new Error(`sbatch printed no job id: ${out.trim()}`);
     const handle = { jobId, dir: files.dir };
     this.follow(spec.allocationId, handle, { stdout: 0, stderr: 0 });
     return handle;
