@@ -59,7 +59,7 @@ test("a controller still out of reach fails the launch as unreachable, not as th
   const { launcher, sbatches } = await launcherAnswering([CONNECT, CONNECT, CONNECT]);
   const failed = await launcher.launch(launchSpec("a")).catch((err: unknown) => err);
   expect(failed).toBeInstanceOf(ClusterUnreachableError);
-  expect((failed as Error).message).toBe(`sbatch: ${CONNECT}`);
+  expect((failed as Error).message).toBe(`sbatch failed (1): ${CONNECT}`);
   expect(sbatches()).toBe(3);
 });
 

@@ -28,7 +28,7 @@ export async function submitBatchJob(
     result = await run("sbatch", args, { env });
   }
   if (result.code !== 0 && UNREACHABLE.test(result.stderr))
-    throw new ClusterUnreachableError(`sbatch: ${result.stderr.trim()}`);
+    throw new ClusterUnreachableError(`sbatch failed (${result.code}): ${result.stderr.trim()}`);
   const out = succeeded("sbatch", result);
   // `--parsable` prints "<id>" or "<id>;<cluster>".
   const jobId = out.trim().split(";")[0]!;
