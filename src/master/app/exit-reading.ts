@@ -144,7 +144,7 @@ function describeExit(kind: string, info: ExitInfo): string {
     : info.endedByCluster !== undefined
       ? `ended by the cluster: ${info.endedByCluster}`
       : info.lost
-        ? "lost"
+        ? "its process could not be reached or found; the trial's logs say why"
         : info.signal
           ? `killed by ${info.signal}`
           : `exit code ${info.exitCode}`;
