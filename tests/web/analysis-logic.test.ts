@@ -139,6 +139,35 @@ describe("hyperparameter importance", () => {
     expect(rows.find((r) => r.key === "opt")!.rho).toBeNull();
   });
 
+  test("a continuous hyperparameter of a few trials is binned, not one trial a group", () => {
+    // Eight trials, eight distinct learning rates, the metric rising with the rate: each
+    // value its own group would leave no variance within groups, and no verdict (0%).
+    const hparams = Array.from({ length: 8 }, (_, i) => ({ lr: 10 ** (-4 + i * 0.4) }));
+    const axes = buildAxes(
+      trialsOf(hparams, (h) => Math.log10(Number(h.lr)) + 5),
+      hparams,
+      hparamColumns(hparams, logLr),
+      "m",
+    );
+    const [lr] = importances(axes);
+    expect(lr!.rho).toBeCloseTo(1);
+    expect(lr!.bins).toBe(2);
+    expect(lr!.explained).toBeGreaterThan(0.5);
+  });
+
+  test("an int hyperparameter of a few values is grouped by value", () => {
+    const hparams = Array.from({ length: 12 }, (_, i) => ({ layers: 1 + (i % 3) }));
+    const axes = buildAxes(
+      trialsOf(hparams, (h) => Number(h.layers)),
+      hparams,
+      hparamColumns(hparams, {}),
+      "m",
+    );
+    const [layers] = importances(axes);
+    expect(layers!.bins).toBe(3);
+    expect(layers!.explained).toBeGreaterThan(0.9);
+  });
+
   test("a hyperparameter named as the metric is neither taken for it nor brushed with it", () => {
     const hparams = Array.from({ length: 12 }, (_, i) => ({
       loss: ["mse", "huber", "l1"][i % 3]!,

@@ -57,12 +57,17 @@ function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
-/** Bin of each value: the category itself, each distinct value when few, else equal-count bins. */
+/**
+ * Bin of each value: the category itself; each distinct value when few and
+ * shared by several trials on average (an int of a few values); else
+ * equal-count bins. A continuous value of a few trials is binned too: one
+ * trial a group leaves no variance within groups to judge by.
+ */
 function binsOf(axis: Axis, xs: Float64Array): { bin: Int32Array; count: number } {
   const n = xs.length;
   const bin = new Int32Array(n);
   const distinct = [...new Set(xs)].sort((a, b) => a - b);
-  if (axis.kind === "categorical" || distinct.length <= 10) {
+  if (axis.kind === "categorical" || distinct.length <= Math.min(10, n / 2)) {
     const index = new Map(distinct.map((v, i) => [v, i]));
     for (let i = 0; i < n; i++) bin[i] = index.get(xs[i]!)!;
     return { bin, count: distinct.length };
