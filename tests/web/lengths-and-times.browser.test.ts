@@ -63,6 +63,8 @@ describe("lengths and times", () => {
       await page.locator(".trial-page[data-ready]").waitFor();
       const started = page.locator(".card", { hasText: "Started" }).locator(".card-value");
       expect(await started.textContent()).toBe(local(trial!.createdAt.toISOString()));
+      // The length it trained is counted in the config's unit too.
+      await page.locator(".card-label", { hasText: "Batches trained" }).waitFor();
       const charts = page.locator(".metric-chart");
       // The legend names the x value as the axis does (uPlot draws the axis's title on its canvas).
       await charts.first().locator(".u-legend .u-label").first().waitFor();

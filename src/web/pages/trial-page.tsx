@@ -17,6 +17,7 @@ import {
   formatBytes,
   formatDuration,
   formatMetric,
+  formatNumber,
   formatTime,
   formatValue,
   isTerminal,
@@ -166,6 +167,7 @@ export function TrialPage(props: { id: number }) {
     );
 
   const specs = hyperparameterSpecs(experiment.data?.config);
+  const word = lengthWord(experiment.data?.config);
   const hparams =
     experiment.data || experiment.error ? Object.entries(flattenHparams(t.hparams, specs)) : null;
   return (
@@ -189,8 +191,8 @@ export function TrialPage(props: { id: number }) {
 
       <div class="cards">
         <div class="card">
-          <div class="card-label">Length trained</div>
-          <div class="card-value">{t.lengthTrained}</div>
+          <div class="card-label">{columnTitle(word)} trained</div>
+          <div class="card-value">{formatNumber(t.lengthTrained)}</div>
           {t.currentOpLength !== null && (
             <div class="muted">
               {OP_WORDS[currentOpStatus(t)]} {t.currentOpLength}
@@ -290,11 +292,7 @@ export function TrialPage(props: { id: number }) {
         <div class="panel-head">
           <h2>Metrics</h2>
         </div>
-        <MetricCharts
-          metrics={metrics}
-          ended={finished}
-          lengthWord={lengthWord(experiment.data?.config)}
-        />
+        <MetricCharts metrics={metrics} ended={finished} lengthWord={word} />
       </section>
 
       <section class="panel">
@@ -323,7 +321,7 @@ export function TrialPage(props: { id: number }) {
           <CheckpointsTable
             checkpoints={checkpoints.data?.checkpoints ?? []}
             ended={finished}
-            lengthWord={lengthWord(experiment.data?.config)}
+            lengthWord={word}
           />
         </div>
       </section>
