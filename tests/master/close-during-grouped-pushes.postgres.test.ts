@@ -6,8 +6,8 @@
  * aborts one. The pushes are stored all the same, and so are the operations.
  */
 import { afterEach, expect, test } from "vitest";
-import type { Principal } from "../../src/master/app/principal.js";
 import { customSearchWithTrials } from "./support/custom-search.js";
+import { directTrainingPushes } from "./support/direct-pushes.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running } from "./support/trial.js";
@@ -20,21 +20,12 @@ test("trials closed by a custom searcher in descending order while their trainin
   const { id, post } = await customSearchWithTrials(tm, 2, 100);
   const [first, second] = running(tm);
   if (!first || !second) throw new Error("two trials should run");
-  const principal = async (allocationId: string): Promise<Principal> => ({
-    kind: "allocation",
-    allocation: (await tm.store.getAllocation(allocationId))!,
-  });
-  const [p1, p2] = [await principal(first.allocationId), await principal(second.allocationId)];
-  const push = (p: Principal, trialId: number, steps: number) =>
-    tm.master.push.metrics(p, trialId, {
-      trialRunId: 1,
-      reports: [{ group: "training", stepsCompleted: steps, metrics: { loss: 1 } }],
-    });
+  const push = await directTrainingPushes(tm, [first, second]);
   // The experiment's config is read once, before the pushes that are grouped.
-  await push(p1, first.trialId, 1);
+  await push(first, 1);
   // The transaction storing the group waits right after its first write.
   const { held, release } = holdTransactionAfter(tm.store, "transaction");
-  const pushes = Promise.allSettled([push(p1, first.trialId, 2), push(p2, second.trialId, 2)]);
+  const pushes = Promise.allSettled([push(first, 2), push(second, 2)]);
   await held;
   const closed = post([
     { type: "close", requestId: 2 },

@@ -4,7 +4,8 @@
  * experiment's preemption timeout to go, counted from when it was first told
  * to stop, then SIGTERM and SIGKILL as a preempted trial does. A restarted
  * master counts its slots still while its launcher runs it, and stops it
- * at the same time.
+ * at the same time. Killing its experiment stops it too, as it stops the
+ * experiment's running trials: its slots go to the trials that wait.
  */
 import { afterEach, expect, test, vi } from "vitest";
 import { randomConfig } from "./support/configs.js";
@@ -124,4 +125,15 @@ test("after a restart, a process told there is no next trial that its launcher h
   await tm.restart();
   expect(tm.launcher.recovered).toEqual([allocationId]);
   expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([2]);
+});
+
+test("killing a paused experiment stops its process that was told there is no next trial, and frees its slot", async () => {
+  const allocationId = await pausedAndToldToExit({ preemptionTimeoutSeconds: 30 });
+  const id = tm.launcher.launched[0]!.experimentId;
+  // Its process hangs on its way out, holding the one slot, until the kill.
+  expect((await tm.admin.post(`/experiments/${id}/kill`)).status).toBe(200);
+  await tm.settle();
+  expect(tm.launcher.killed).toEqual([allocationId]);
+  expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([id, id + 1]);
+  expect((await tm.store.getExperiment(id))?.state).toBe("CANCELED");
 });

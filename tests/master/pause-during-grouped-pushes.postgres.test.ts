@@ -5,8 +5,8 @@
  * pushes came in, both go through, neither refused as the loser of a deadlock.
  */
 import { afterEach, expect, test } from "vitest";
-import type { Principal } from "../../src/master/app/principal.js";
 import { randomConfig } from "./support/configs.js";
+import { directTrainingPushes } from "./support/direct-pushes.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
 import { holdTransactionAfter } from "./support/hold-transaction.js";
 import { running } from "./support/trial.js";
@@ -20,22 +20,13 @@ test("a pause while training pushes of two trials are stored together succeeds, 
   await tm.settle();
   const [first, second] = running(tm);
   if (!first || !second) throw new Error("two trials should run");
-  const principal = async (allocationId: string): Promise<Principal> => ({
-    kind: "allocation",
-    allocation: (await tm.store.getAllocation(allocationId))!,
-  });
-  const [p1, p2] = [await principal(first.allocationId), await principal(second.allocationId)];
-  const push = (p: Principal, trialId: number, steps: number) =>
-    tm.master.push.metrics(p, trialId, {
-      trialRunId: 1,
-      reports: [{ group: "training", stepsCompleted: steps, metrics: { loss: 1 } }],
-    });
+  const push = await directTrainingPushes(tm, [first, second]);
   // The experiment's config is read once, before the pushes that are grouped.
-  await push(p1, first.trialId, 1);
+  await push(first, 1);
   // The transaction storing the group waits right after its first write.
   const { held, release } = holdTransactionAfter(tm.store, "transaction");
   // The later trial's push first: the group locks its row, then the earlier one's.
-  const pushes = Promise.allSettled([push(p2, second.trialId, 2), push(p1, first.trialId, 2)]);
+  const pushes = Promise.allSettled([push(second, 2), push(first, 2)]);
   await held;
   const pause = tm.admin.post(`/experiments/${id}/pause`);
   // Long enough for the pause's transaction to reach the row the group holds.
