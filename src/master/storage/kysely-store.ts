@@ -331,13 +331,8 @@ export class KyselyStore implements Store {
     );
   }
 
-  hideMetricsAfter(
-    trialId: number,
-    runId: number,
-    stepsCompleted: number,
-    keepValidationsAt: readonly number[] = [],
-  ): Promise<number> {
-    return metrics.hideMetricsAfter(this.#db, trialId, runId, stepsCompleted, keepValidationsAt);
+  hideMetricsAfter(...args: Parameters<Store["hideMetricsAfter"]>): Promise<number> {
+    return metrics.hideMetricsAfter(this.#db, ...args);
   }
 
   listMetrics(query: MetricRowsQuery): Promise<MetricRow[]> {

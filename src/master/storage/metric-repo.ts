@@ -207,14 +207,13 @@ async function insertOrConflict(
   if (dialect === "postgres" && reports.some((r) => r.group === "validation"))
     await lockValidations(db, experimentId);
 
-  let inserted = 0;
-  for (const chunk of chunks(reports, INSERT_CHUNK)) {
-    const rows = chunk.map((r) => rowParams(trialId, experimentId, runId, r));
-    const result = await db.executeQuery(
-      CompiledQuery.raw(insertSql(db, dialect, rows), rows.flat()),
+  const insert = (batch: MetricReportInput[]) =>
+    insertRows(
+      db,
+      dialect,
+      batch.map((r) => rowParams(trialId, experimentId, runId, r)),
     );
-    inserted += count(result.numAffectedRows);
-  }
+  let inserted = await insert(reports);
   if (inserted === reports.length) return { inserted, conflicts: [] };
 
   // Some reports met a visible row, stored before or earlier in this batch.
@@ -238,23 +237,26 @@ async function insertOrConflict(
       });
   }
   if (conflicts.length > 0) return { inserted: 0, conflicts };
-  for (const chunk of replacing.length > 0 ? chunks(replacing, INSERT_CHUNK) : []) {
-    await db
-      .updateTable("metrics")
-      .set({ hidden: HIDDEN })
-      .where(
-        "id",
-        "in",
-        chunk.map((r) => r.id),
-      )
-      .execute();
-    const rows = chunk.map((r) => rowParams(trialId, experimentId, runId, r.report));
+  if (replacing.length > 0) {
+    for (const chunk of chunks(replacing, LOOKUP_CHUNK)) {
+      const ids = chunk.map((r) => r.id);
+      await db.updateTable("metrics").set({ hidden: HIDDEN }).where("id", "in", ids).execute();
+    }
+    inserted += await insert(replacing.map((r) => r.report));
+  }
+  return { inserted, conflicts };
+}
+
+/** Inserts `rows` (`rowParams` each), a statement per INSERT_CHUNK; the rows inserted. */
+async function insertRows(db: Db, dialect: Dialect, rows: unknown[][]): Promise<number> {
+  let inserted = 0;
+  for (const chunk of chunks(rows, INSERT_CHUNK)) {
     const result = await db.executeQuery(
-      CompiledQuery.raw(insertSql(db, dialect, rows), rows.flat()),
+      CompiledQuery.raw(insertSql(db, dialect, chunk), chunk.flat()),
     );
     inserted += count(result.numAffectedRows);
   }
-  return { inserted, conflicts };
+  return inserted;
 }
 
 /** A visible stored row: its id, the run that reported it and its metrics. */
