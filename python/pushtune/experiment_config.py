@@ -30,6 +30,7 @@ LOCAL_DEFAULTS: ExperimentConfig = {
     "min_checkpoint_period": None,
     "scheduling_unit": 100,
     "max_restarts": 5,
+    "max_initial_failures": 3,
     "preemption_timeout": 300,
     "checkpoint_policy": "best",
     "checkpoint_storage": {

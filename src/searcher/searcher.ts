@@ -2,8 +2,8 @@
  * The searcher: one wrapper around every search method, holding the rules
  * they share (DESIGN §3, STYLE 4). It numbers trials, keeps what each trial
  * is doing, drops late events for finished trials, shuts the search down once
- * every trial is finished and the method wants no more, and turns trial
- * progress into experiment progress.
+ * every trial is finished and the method wants no more or once the search has
+ * failed (`search-end.ts`), and turns trial progress into experiment progress.
  *
  * A trial is finished when it exits early or, after a `close` op, when
  * `trialClosed` arrives. A `trialClosed` for a trial that was never asked to
@@ -27,6 +27,7 @@ import {
   trainTo,
 } from "./progress.js";
 import { nextTrialSeed, seedRng } from "./rng.js";
+import { searchEnd } from "./search-end.js";
 import {
   assertNever,
   type ExitedReason,
@@ -70,6 +71,8 @@ export interface SearcherState {
   openTrials: number;
   /** Trials that exited with ERRORED. */
   failedTrials: number;
+  /** Whether any trial has reported a validation (absent in older snapshots). */
+  validated?: boolean;
   progress: ProgressState;
 }
 
@@ -137,6 +140,7 @@ export function newSearcher(config: ExperimentConfig): SearcherState {
     trials: [],
     openTrials: 0,
     failedTrials: 0,
+    validated: false,
     progress: newProgress(plannedLength(config, method)),
   };
 }
@@ -254,6 +258,7 @@ function handle(state: SearcherState, ctx: MethodContext, event: SearcherEvent):
       }
       trainTo(state.progress, trial, event.length);
       endOp(state.progress, trial);
+      state.validated = true;
       return stepMethod(ctx, state.method, event);
     }
     case "trialExitedEarly": {
@@ -319,15 +324,9 @@ export function advanceSearcher(
   const ops = handle(state, ctx, event);
   applyOps(state, ops);
   // A custom search ends when its process posts Shutdown, not when it has no trials open.
-  if (state.openTrials === 0 && state.method.kind !== "custom") {
-    const created = state.trials.length;
-    const failure = created > 0 && state.failedTrials >= created;
-    ops.push({
-      type: "shutdown",
-      cancel: false,
-      failure,
-      ...(failure ? { reason: "every trial failed" } : {}),
-    });
+  const end = state.method.kind === "custom" ? null : searchEnd(config, state);
+  if (end !== null) {
+    ops.push(end);
     state.phase = "shutdown";
   }
   refreshProgress(state.progress);

@@ -166,11 +166,16 @@ describe("follow rendering", () => {
     );
     const ended = {
       ...snapshot,
-      experiment: experiment({ state: "ERROR", endedAt: "2026-01-01T10:03:00.000Z" }),
+      experiment: experiment({
+        state: "ERROR",
+        endedAt: "2026-01-01T10:03:00.000Z",
+        endReason: "2 trials failed before any trial reported a validation",
+      }),
       trials: [failed[1]!, failed[0]!, trial({ id: 3, state: "CANCELED" })],
     };
     expect(finalSummary(ended, null)).toEqual([
       "experiment 7 ERROR in 3m00s · 3 trials",
+      "search failed: 2 trials failed before any trial reported a validation",
       "no trial reported validation_loss",
       "",
       "the last of 2 failed trials",
@@ -181,9 +186,10 @@ describe("follow rendering", () => {
       "output  pushtune trial logs 2",
     ]);
     // With one failed trial, and with none.
-    expect(finalSummary({ ...ended, trials: [failed[0]!] }, null)[3]).toBe("failed trial");
+    expect(finalSummary({ ...ended, trials: [failed[0]!] }, null)[4]).toBe("failed trial");
     expect(finalSummary({ ...ended, trials: [ended.trials[2]!] }, null)).toEqual([
       "experiment 7 ERROR in 3m00s · 1 trial",
+      "search failed: 2 trials failed before any trial reported a validation",
       "no trial reported validation_loss",
     ]);
   });

@@ -77,6 +77,7 @@ describe("the DESIGN §2 example", () => {
         min_checkpoint_period: { unit: "batches", value: 200 },
         scheduling_unit: 100,
         max_restarts: 5,
+        max_initial_failures: 3,
         preemption_timeout: 300,
         checkpoint_policy: "best",
         checkpoint_storage: {
@@ -113,6 +114,7 @@ describe("defaults", () => {
       min_checkpoint_period: null,
       scheduling_unit: 100,
       max_restarts: 5,
+      max_initial_failures: 3,
       preemption_timeout: 300,
       checkpoint_policy: "best",
       checkpoint_storage: {

@@ -219,6 +219,7 @@ export function finalSummary(
   lines.push(
     `experiment ${e.id} ${styleState(style, e.state)}${wall} · ${plural(trials.length, "trial", "trials")}`,
   );
+  if (e.state === "ERROR" && e.endReason) lines.push(`search failed: ${printable(e.endReason)}`);
   const best = bestTrial(trials, e.smallerIsBetter);
   if (!best) {
     lines.push(`no trial reported ${printable(e.metric)}`, ...lastFailure(trials, style));

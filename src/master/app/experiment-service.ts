@@ -32,12 +32,16 @@ import { placeInPool } from "./pool-placement.js";
 import { markToStop } from "./stop-requests.js";
 import type { Supervisor } from "./supervisor.js";
 
-/** How the trials left of a stopping experiment end. */
-const TRIAL_STOP: Record<string, "close" | "cancel" | "kill" | "errored"> = {
+/**
+ * How the trials left of a stopping experiment end. Those of a failed search
+ * are stopped as by a kill: they end CANCELED, since they did not fail
+ * themselves (ERROR is for the trials that did).
+ */
+const TRIAL_STOP: Record<string, "close" | "cancel" | "kill"> = {
   STOPPING_COMPLETED: "close",
   STOPPING_CANCELED: "cancel",
   STOPPING_KILLED: "kill",
-  STOPPING_ERROR: "errored",
+  STOPPING_ERROR: "kill",
 };
 
 /** Stopping states whose trials' processes are stopped at once (see the experiment lifecycle). */

@@ -51,6 +51,7 @@ export const TOP_LEVEL_FIELDS = [
   "min_checkpoint_period",
   "scheduling_unit",
   "max_restarts",
+  "max_initial_failures",
   "preemption_timeout",
   "checkpoint_policy",
   "checkpoint_storage",
@@ -60,6 +61,11 @@ export const TOP_LEVEL_FIELDS = [
 ] as const;
 
 export const DEFAULT_NAME = "unnamed";
+/**
+ * A script that fails for every trial (a typo, a missing package) is told
+ * after three trials rather than after every trial and its restarts.
+ */
+export const DEFAULT_MAX_INITIAL_FAILURES = 3;
 
 /** Validates and normalises an experiment config given as plain data (parsed JSON or YAML). */
 export function parseExperimentConfig(input: unknown, options: ParseOptions = {}): ParseResult {
@@ -120,6 +126,14 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
   const min_checkpoint_period = optional(m, "min_checkpoint_period", "", lengthRule, errors, null);
   const scheduling_unit = optional(m, "scheduling_unit", "", integer({ min: 1 }), errors, 100);
   const max_restarts = optional(m, "max_restarts", "", integer({ min: 0 }), errors, 5);
+  const max_initial_failures = optional(
+    m,
+    "max_initial_failures",
+    "",
+    integer({ min: 0 }),
+    errors,
+    DEFAULT_MAX_INITIAL_FAILURES,
+  );
   const preemption_timeout = optional(m, "preemption_timeout", "", durationSeconds, errors, 300);
   const checkpoint_policy = optional(
     m,
@@ -184,6 +198,7 @@ function parseConfig(input: unknown, options: ParseOptions): ParseResult {
     min_checkpoint_period,
     scheduling_unit,
     max_restarts,
+    max_initial_failures,
     preemption_timeout,
     checkpoint_policy,
     checkpoint_storage,

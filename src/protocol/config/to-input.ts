@@ -48,6 +48,9 @@ export function experimentConfigToInput(config: ExperimentConfig): Record<string
       config.min_checkpoint_period === null ? null : lengthToInput(config.min_checkpoint_period),
     scheduling_unit: config.scheduling_unit,
     max_restarts: config.max_restarts,
+    ...(config.max_initial_failures === undefined
+      ? {}
+      : { max_initial_failures: config.max_initial_failures }),
     preemption_timeout: config.preemption_timeout,
     checkpoint_policy: config.checkpoint_policy,
     checkpoint_storage: { ...config.checkpoint_storage },

@@ -193,6 +193,12 @@ export interface ExperimentConfig {
   /** Batches between progress reports and preemption checks. */
   scheduling_unit: number;
   max_restarts: number;
+  /**
+   * Trials that may fail (ERROR) before any trial has reported a validation;
+   * the one that reaches it stops the search as failed. 0: no limit. Absent in
+   * configs stored before it existed, which have no limit.
+   */
+  max_initial_failures?: number;
   /** Seconds a trial gets to checkpoint and exit after pause/cancel before it is killed. */
   preemption_timeout: number;
   checkpoint_policy: "best" | "all" | "none";

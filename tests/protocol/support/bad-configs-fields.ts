@@ -123,6 +123,16 @@ export const fieldCases: Case[] = [
     ],
   },
   {
+    title: "max_initial_failures must be a whole number of trials",
+    input: cfg({ max_initial_failures: 1.5 }),
+    errors: [["max_initial_failures", "must be an integer >= 0, got 1.5"]],
+  },
+  {
+    title: "a negative max_initial_failures is rejected",
+    input: cfg({ max_initial_failures: -1 }),
+    errors: [["max_initial_failures", "must be an integer >= 0, got -1"]],
+  },
+  {
     title: "a negative max_concurrent_trials is rejected",
     input: cfg({}, { max_concurrent_trials: -1 }),
     errors: [["searcher.max_concurrent_trials", "must be an integer >= 0, got -1"]],

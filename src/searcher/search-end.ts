@@ -1,0 +1,42 @@
+/**
+ * When a search other than a custom one is over: once every trial is
+ * finished, or as soon as it has failed. It has failed when every trial
+ * failed, or when `max_initial_failures` trials failed before any trial
+ * reported a validation: the script most likely fails for every trial (a
+ * typo, a missing package), and the trials still open are stopped with the
+ * search rather than each run to its `max_restarts`.
+ */
+import type { ExperimentConfig } from "../protocol/config/types.js";
+import { plural } from "../protocol/counts.js";
+import type { SearcherOp } from "./types.js";
+
+/** What the rule needs of the searcher's state (`SearcherState`). */
+export interface TrialCounts {
+  trials: readonly unknown[];
+  openTrials: number;
+  failedTrials: number;
+  /** Whether any trial has reported a validation; absent (older snapshots): unknown. */
+  validated?: boolean;
+}
+
+/** The shutdown the search calls for now, or null while it goes on. */
+export function searchEnd(
+  config: ExperimentConfig,
+  counts: TrialCounts,
+): (SearcherOp & { type: "shutdown" }) | null {
+  const reason = failure(config, counts);
+  if (reason !== null) return { type: "shutdown", cancel: false, failure: true, reason };
+  return counts.openTrials === 0 ? { type: "shutdown", cancel: false, failure: false } : null;
+}
+
+function failure(config: ExperimentConfig, counts: TrialCounts): string | null {
+  const created = counts.trials.length;
+  if (counts.openTrials === 0 && created > 0 && counts.failedTrials >= created)
+    return "every trial failed";
+  // Absent from configs stored before it existed: no limit, as those searches ran.
+  const limit = config.max_initial_failures ?? 0;
+  if (limit > 0 && counts.validated === false && counts.failedTrials >= limit) {
+    return `${plural(counts.failedTrials, "trial", "trials")} failed before any trial reported a validation (max_initial_failures ${limit})`;
+  }
+  return null;
+}
