@@ -7,6 +7,8 @@ import { runInProcess } from "./support/fake-io.js";
 const EVIL = "evil\u001b[31mRED\u001b[0m\ttab\rCR";
 /** How the CLI shows it: every control character as a visible escape. */
 const SHOWN = "evil\\x1b[31mRED\\x1b[0m\\ttab\\rCR";
+/** In a described field a tab is spaces to the next stop of 8 (a quoted log line's indent). */
+const SHOWN_IN_FIELD = "evil\\x1b[31mRED\\x1b[0m  tab\\rCR";
 
 /**
  * Control characters that reached the output: any but the newlines ending
@@ -49,7 +51,11 @@ describe("control characters in names and values are shown escaped, never sent t
   });
 
   it("in described fields", () => {
-    expect(renderFields([["name", EVIL]])).toEqual([`name  ${SHOWN}`]);
+    expect(renderFields([["name", EVIL]])).toEqual([`name  ${SHOWN_IN_FIELD}`]);
+    expect(renderFields([["log", "\tat main\nab\tc"]])).toEqual([
+      "log          at main",
+      "     ab      c",
+    ]);
   });
 
   it("in a described value of several lines, shown line by line under its first", () => {
@@ -58,19 +64,19 @@ describe("control characters in names and values are shown escaped, never sent t
         ["id", "1"],
         ["reason", `crashed:\n${EVIL}\n  last`],
       ]),
-    ).toEqual(["id      1", "reason  crashed:", `        ${SHOWN}`, "          last"]);
+    ).toEqual(["id      1", "reason  crashed:", `        ${SHOWN_IN_FIELD}`, "          last"]);
   });
 
   it.each([
-    ["experiment list", () => ["experiment", "list"]],
-    ["experiment describe", () => ["experiment", "describe", String(id)]],
-    ["trial list", () => ["trial", "list", String(id)]],
-  ])("%s", async (_, args) => {
+    ["experiment list", () => ["experiment", "list"], SHOWN],
+    ["experiment describe", () => ["experiment", "describe", String(id)], SHOWN_IN_FIELD],
+    ["trial list", () => ["trial", "list", String(id)], null],
+  ])("%s", async (_, args, name) => {
     for (const isTTY of [false, true]) {
       const r = await runInProcess(args(), { env: m.env, isTTY, columns: isTTY ? 200 : null });
       expect(r.code).toBe(0);
       expect(raw(r.stdout)).toEqual([]);
-      if (!args().includes("trial")) expect(r.stdout).toContain(SHOWN);
+      if (name !== null) expect(r.stdout).toContain(name);
     }
   });
 

@@ -7,8 +7,9 @@
  * `\t`, CR as `\r`, U+202E as `\u202e`. Backslashes are left alone, so the
  * escaping is done once and showing shown text changes nothing.
  *
- * Tables and described fields pass every cell and value through this; a
- * trial's own log output is not shown through it.
+ * Tables and described fields pass every cell and value through this (a
+ * described field shows a tab as spaces, `renderFields`); a trial's own log
+ * output is not shown through it.
  */
 
 const UNSAFE =

@@ -141,18 +141,28 @@ export function renderTable<R>(
 /** A described field: its name, its value, and how to colour the value as shown. */
 export type Field = [key: string, value: string, color?: (shown: string) => string];
 
+/** `printable`, but tabs are spaces to the next stop of 8, as a terminal shows them. */
+function printableExpandingTabs(line: string): string {
+  let out = "";
+  for (const [i, part] of line.split("\t").entries()) {
+    if (i > 0) out += " ".repeat(8 - (displayWidth(out) % 8));
+    out += printable(part);
+  }
+  return out;
+}
+
 /**
  * `key  value` lines with the keys aligned, for describe commands. Keys and
  * values are shown `printable`, a value of several lines (a trial's last log
- * lines in its end reason) line by line, each under the first; a value's
- * colour applies to what is shown.
+ * lines in its end reason) line by line, each under the first, its tabs as
+ * spaces; a value's colour applies to what is shown.
  */
 export function renderFields(fields: readonly Field[], style: Style = NO_STYLE): string[] {
   const keys = fields.map(([k]) => printable(k));
   const w = Math.max(0, ...keys.map(displayWidth));
   return fields.flatMap(([, v, color], i) =>
     v.split("\n").map((line, j) => {
-      const shown = printable(line);
+      const shown = printableExpandingTabs(line);
       const key = j === 0 ? style.dim(padEndToWidth(keys[i]!, w)) : " ".repeat(w);
       return `${key}  ${color ? color(shown) : shown}`;
     }),
