@@ -5,7 +5,7 @@ import {
   flattenHparams,
   hyperparameterSpecs,
 } from "../../src/protocol/analysis/flat-hparams.js";
-import { appendColumns, emptyCurves } from "../../src/web/experiment/curves.js";
+import { appendColumns, emptyCurves, rangeFromZero } from "../../src/web/experiment/curves.js";
 import { bestTrial, hparamColumns } from "../../src/web/experiment/hparams.js";
 import { parseFilter } from "../../src/web/experiment/trial-filter.js";
 import { minimal, parsed } from "../protocol/support/parsed.js";
@@ -43,6 +43,10 @@ describe("curves from validation pages", () => {
     });
     expect(c.xRange).toEqual([100, 200]);
     expect(c.yRange).toEqual([0.5, 0.9]);
+    // Shown from 0, also when every point is at one length (not 96 to 104).
+    expect(rangeFromZero(c.xRange)).toEqual([0, 200]);
+    expect(rangeFromZero([100, 100])).toEqual([0, 100]);
+    expect(rangeFromZero([0, 0])).toEqual([0, 1]);
     const version = c.version;
     appendColumns(c, page([], 12));
     expect(c.version).toBe(version);

@@ -5,7 +5,7 @@ import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas
 import { useFrameHover } from "../components/use-frame-hover.js";
 import { atLength, formatMetric } from "../format.js";
 import { plotColors } from "../theme.js";
-import type { Curve, Curves } from "./curves.js";
+import { type Curve, type Curves, rangeFromZero } from "./curves.js";
 
 /** Up to this many points, each is marked. */
 const DOTS = 3000;
@@ -155,7 +155,7 @@ export function CurvesChart(props: {
         <CanvasPlot
           x={{ label: props.lengthWord }}
           y={{ label: props.metric, log: props.logY && curves.positive }}
-          xRange={curves.xRange}
+          xRange={rangeFromZero(curves.xRange)}
           yRange={curves.yRange}
           height={320}
           drawKey={`${curves.version}|${bestTrialId}|${alpha}|${visible === null ? "" : [...visible].join(",")}`}

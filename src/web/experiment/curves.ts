@@ -25,6 +25,16 @@ export interface Curves {
   positive: boolean;
 }
 
+/**
+ * An axis of lengths (or of time since the start) from 0 to the highest value
+ * shown: where training starts, and a search validated at one length only
+ * (its first rung) is not shown across a sliver around it (96 to 104).
+ */
+export function rangeFromZero([lo, hi]: readonly [number, number]): [number, number] {
+  const start = Math.min(0, lo);
+  return [start, hi > start ? hi : start + 1];
+}
+
 export function emptyCurves(): Curves {
   return {
     byTrial: new Map(),

@@ -15,7 +15,7 @@ import { EmptyPlot } from "../components/badges.js";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
 import { atLength, formatMetric, formatNumber } from "../format.js";
-import type { Curves } from "./curves.js";
+import { type Curves, rangeFromZero } from "./curves.js";
 import { drawDots } from "./dot-layer.js";
 import { cssColor, rgba, useColorScheme } from "./plot-colors.js";
 import { timed } from "./timing.js";
@@ -87,7 +87,7 @@ export function OptimizationHistoryView(props: {
     }
     return n > 0 ? [lo, hi] : [0, 1];
   }, [h]);
-  const xRange: [number, number] = n > 0 ? [Math.min(0, xs[0]!), xs[n - 1]!] : [0, 1];
+  const xRange = n > 0 ? rangeFromZero([xs[0]!, xs[n - 1]!]) : ([0, 1] as [number, number]);
   const last = h.improvements.length > 0 ? h.improvements[h.improvements.length - 1]! : -1;
 
   const nearest = (at: HoverPoint, px: PixelMap) => {

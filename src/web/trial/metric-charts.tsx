@@ -2,6 +2,7 @@
 import { useMemo } from "preact/hooks";
 import type uPlot from "uplot";
 import { type ChartOptions, UPlotChart } from "../components/uplot-chart.js";
+import { rangeFromZero } from "../experiment/curves.js";
 import { plotColors, useScheme } from "../theme.js";
 import type { Series, TrialMetrics } from "./use-metrics.js";
 
@@ -14,7 +15,7 @@ function MetricChart(props: { series: Series; version: number; lengthWord: strin
     return {
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false } },
+      scales: { x: { time: false, range: (_u, lo, hi) => rangeFromZero([lo, hi]) } },
       axes: [
         {
           label: props.lengthWord,
