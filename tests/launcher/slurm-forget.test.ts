@@ -1,7 +1,7 @@
 /**
  * A deleted experiment's Slurm job directories are removed: only a directory
  * under the pool's jobs_dir, and never that of a job the launcher still
- * follows.
+ * follows; that one goes once the job ends, under this master or the next.
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
@@ -104,6 +104,35 @@ test("a deleted experiment's job still running when the next master starts keeps
   const next = await nextMastersLauncher();
   try {
     expect(await exists(forgotten.dir)).toBe(true);
+  } finally {
+    await next.close();
+  }
+});
+
+test("a deleted experiment's job still running that the next master adopts loses its directory once it ends", async () => {
+  const forgotten = await slurm.launch("a");
+  await slurm.launcher.forget(forgotten);
+  await slurm.launcher.close();
+  const exits: unknown[] = [];
+  const next = new SlurmLauncher({
+    slots: 1,
+    jobsDir: slurm.jobsDir,
+    tailIntervalMs: 20,
+    runCommand: async (command) =>
+      command === "squeue"
+        ? {
+            code: 0,
+            stdout: JSON.stringify({ jobs: [{ job_id: 7, job_state: "RUNNING" }] }),
+            stderr: "",
+          }
+        : { code: 0, stdout: "", stderr: "" },
+  });
+  next.attach({ exited: (_id, info) => exits.push(info), log: () => {} });
+  try {
+    expect(await next.recover("a", forgotten)).toBe("adopted");
+    await slurm.writeRecord("a", "137 0\n");
+    await until(() => exits.length > 0);
+    await until(() => !existsSync(forgotten.dir));
   } finally {
     await next.close();
   }

@@ -137,3 +137,48 @@ test("killing a paused experiment stops its process that was told there is no ne
   expect(tm.launcher.launched.map((s) => s.experimentId)).toEqual([id, id + 1]);
   expect((await tm.store.getExperiment(id))?.state).toBe("CANCELED");
 });
+
+/** The process of a completed experiment's one trial is told there is no next trial, and lingers. */
+async function completedAndLingering(options: Parameters<typeof startTestMaster>[0]) {
+  tm = await startTestMaster({ slots: 1, ...options });
+  const one = randomConfig(100, 1);
+  const id = await createExperiment(tm, { ...one, searcher: { ...one.searcher, max_trials: 1 } });
+  await tm.settle();
+  const t = trial(tm, running(tm)[0]!.trialId);
+  expect((await t.complete(100, 0.5)).status).toBe(200);
+  await tm.settle();
+  expect((await t.api.post(`/allocations/${t.spec.allocationId}/next_trial`)).body).toEqual({
+    env: null,
+  });
+  await tm.settle();
+  expect((await tm.store.getExperiment(id))?.state).toBe("COMPLETED");
+  return { id, t };
+}
+
+test("deleting an experiment stops at once its process that was told there is no next trial", async () => {
+  const { id, t } = await completedAndLingering({ preemptionTimeoutSeconds: 300 });
+  expect((await tm.admin.del(`/experiments/${id}`)).status).toBe(204);
+  await tm.settle();
+  expect(tm.launcher.killed).toEqual([t.spec.allocationId]);
+  // Seen to exit, it is looked for no more.
+  await tm.restart();
+  expect(tm.launcher.recovered).toEqual([]);
+});
+
+test("after its experiment was deleted and the master restarted, a process told there is no next trial is still found and stopped, and can push nothing", async () => {
+  const { id, t } = await completedAndLingering({ preemptionTimeoutSeconds: 300, adopts: true });
+  // The stop is lost (Slurm's controller out of reach, say): the process runs on.
+  tm.launcher.kill = async (allocationId) => void tm.launcher.killed.push(allocationId);
+  expect((await tm.admin.del(`/experiments/${id}`)).status).toBe(204);
+  await tm.settle();
+  await tm.restart();
+  expect(tm.launcher.recovered).toEqual([t.spec.allocationId]);
+  expect(tm.launcher.killed).toEqual([t.spec.allocationId]);
+  expect(tm.launcher.adopted.has(t.spec.allocationId)).toBe(false);
+  // Its token died with its experiment.
+  const pushed = await t.metrics("training", 120, { loss: 0.1 });
+  expect(pushed.status).toBe(401);
+  // Seen to exit, it is looked for no more.
+  await tm.restart();
+  expect(tm.launcher.recovered).toEqual([]);
+});

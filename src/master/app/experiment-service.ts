@@ -227,6 +227,9 @@ export class ExperimentService {
       );
       return deleted;
     });
+    // Its processes that outlived their allocations have nothing left to do: stopped at once
+    // (a restarted master finds them too, and does the same).
+    await this.supervisor.killLingering(id);
     // What launchers keep of its runs (a Slurm job's directory) goes too; a pool no
     // longer configured keeps its files, and a failed removal leaves them behind.
     for (const a of allocations) {

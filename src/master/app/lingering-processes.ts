@@ -7,7 +7,8 @@
  * allocation row is marked `lingering` until it is seen to exit, so that a
  * restarted master finds it again: one its launcher still runs holds its
  * slots and is timed again; one the launcher stopped, or cannot find, is
- * forgotten.
+ * forgotten. The mark outlives the experiment's deletion
+ * (`listLingeringAllocations`): such a process is stopped at once.
  */
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import type { AllocationRow } from "../storage/store.js";
@@ -74,9 +75,10 @@ export class LingeringProcesses {
 
   private async watch(from: AllocationRow): Promise<void> {
     this.processes.set(from.id, from);
-    // Its last lines are still its trial's.
-    this.logs.register(from.id, from.trialId);
     const exp = await this.ctx.store.getExperiment(from.experimentId);
+    // Its last lines are still its trial's; one of a deleted experiment has no trial to write to,
+    // and is stopped at once.
+    if (exp) this.logs.register(from.id, from.trialId);
     const timeout = exp ? this.timeoutOf(exp.config) : 0;
     this.stops.stopProcess(from, timeout, from.preemptRequestedAt ?? this.ctx.now());
   }

@@ -349,8 +349,10 @@ export class Supervisor implements LauncherEvents {
     await this.logs.flush();
     this.logs.forget(allocationId);
     const a = await this.ctx.store.getAllocation(allocationId);
-    // A process that outlived its allocation is gone now: a restarted master looks for it no more.
-    if (a?.lingering) await this.ctx.store.updateAllocation(allocationId, { lingering: false });
+    // A process that outlived its allocation (and maybe its experiment) is gone now: a
+    // restarted master looks for it no more.
+    if (!a || a.lingering)
+      await this.ctx.store.updateAllocation(allocationId, { lingering: false });
     const exp =
       a && a.state !== "TERMINATED" ? await settleExit(this.ctx, a, info, killRequested) : null;
     // Its process is gone (or on to another trial): what it left half-written goes.

@@ -106,7 +106,11 @@ export async function listLiveAllocations(
   return rows.map(toAllocation);
 }
 
-/** Ended allocations whose processes were told there is no next trial and were not seen to exit. */
+/**
+ * Ended allocations whose processes were told there is no next trial and
+ * were not seen to exit, those of deleted experiments included (ended, with
+ * no token).
+ */
 export async function listLingeringAllocations(db: Db): Promise<AllocationRow[]> {
   const rows = await db
     .selectFrom("allocations")
@@ -115,7 +119,55 @@ export async function listLingeringAllocations(db: Db): Promise<AllocationRow[]>
     .where("lingering", "=", sql.lit(1))
     .orderBy("id")
     .execute();
-  return rows.map(toAllocation);
+  const outlived = await db.selectFrom("outlived_processes").selectAll().orderBy("id").execute();
+  return [
+    ...rows.map(toAllocation),
+    ...outlived.map((row) =>
+      toAllocation({
+        ...row,
+        state: "TERMINATED" satisfies AllocationState,
+        token_hash: "",
+        preempt_requested: 1,
+        preempt_acked: 0,
+        lingering: 1,
+        exit_code: null,
+        exit_reason: null,
+        created_at: row.preempt_requested_at ?? 0,
+        ended_at: row.preempt_requested_at,
+      }),
+    ),
+  ];
+}
+
+/** Columns an outlived process keeps of its allocation (`OutlivedProcessesTable`). */
+const OUTLIVED_COLUMNS = [
+  "id",
+  "trial_id",
+  "experiment_id",
+  "run_id",
+  "slots",
+  "resource_pool",
+  "launcher_handle",
+  "preempt_requested_at",
+] as const;
+
+/**
+ * Before an experiment's rows are deleted: its allocations whose processes
+ * have not been seen to exit are kept as outlived processes, to be found
+ * after a restart.
+ */
+export async function keepOutlivedProcesses(db: Db, experimentId: number): Promise<void> {
+  await db
+    .insertInto("outlived_processes")
+    .columns(OUTLIVED_COLUMNS)
+    .expression(
+      db
+        .selectFrom("allocations")
+        .select(OUTLIVED_COLUMNS)
+        .where("experiment_id", "=", experimentId)
+        .where("lingering", "=", sql.lit(1)),
+    )
+    .execute();
 }
 
 export async function listLiveAllocationStubs(db: Db): Promise<AllocationStub[]> {
@@ -177,4 +229,7 @@ export async function updateAllocation(
   if (patch.exitReason !== undefined) set.exit_reason = patch.exitReason;
   if (patch.endedAt !== undefined) set.ended_at = fromDateOrNull(patch.endedAt);
   await updateById(db, "allocations", id, set);
+  // One of a deleted experiment is gone: it is looked for no more.
+  if (patch.lingering === false)
+    await db.deleteFrom("outlived_processes").where("id", "=", id).execute();
 }

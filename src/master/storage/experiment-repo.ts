@@ -1,7 +1,7 @@
 /** Experiments: create, read, patch, and delete with everything they own. */
 import { type Selectable, type SelectQueryBuilder, sql, type Updateable } from "kysely";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
-import { toAllocation } from "./allocation-repo.js";
+import { keepOutlivedProcesses, toAllocation } from "./allocation-repo.js";
 import { toCheckpoint } from "./checkpoint-repo.js";
 import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
@@ -267,6 +267,7 @@ export async function deleteExperiment(
   await db.deleteFrom("trial_logs").where("trial_id", "in", trialIds).execute();
   await db.deleteFrom("metrics").where("trial_id", "in", trialIds).execute();
   await db.deleteFrom("checkpoints").where("experiment_id", "=", id).execute();
+  await keepOutlivedProcesses(db, id);
   await db.deleteFrom("allocations").where("experiment_id", "=", id).execute();
   await db.deleteFrom("trial_ops").where("trial_id", "in", trialIds).execute();
   await db.deleteFrom("trials").where("experiment_id", "=", id).execute();

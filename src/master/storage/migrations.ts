@@ -220,6 +220,25 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Such a process outlives its experiment's deletion too: its allocation's row goes with
+    // the experiment, so what a restarted master needs to find it and stop it is kept here
+    // until it is seen to exit.
+    version: 12,
+    async up(db) {
+      await db.schema
+        .createTable("outlived_processes")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("trial_id", "bigint", (c) => c.notNull())
+        .addColumn("experiment_id", "bigint", (c) => c.notNull())
+        .addColumn("run_id", "integer", (c) => c.notNull())
+        .addColumn("slots", "integer", (c) => c.notNull())
+        .addColumn("resource_pool", "text", (c) => c.notNull())
+        .addColumn("launcher_handle", "text")
+        .addColumn("preempt_requested_at", "bigint")
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -159,6 +159,23 @@ export interface AllocationsTable {
   ended_at: EpochMs | null;
 }
 
+/**
+ * A process that outlived its allocation (`lingering`) when its experiment
+ * was deleted: the allocation's columns a restarted master needs to find it
+ * and stop it, until it is seen to exit. No token: it may push nothing.
+ */
+export type OutlivedProcessesTable = Pick<
+  AllocationsTable,
+  | "id"
+  | "trial_id"
+  | "experiment_id"
+  | "run_id"
+  | "slots"
+  | "resource_pool"
+  | "launcher_handle"
+  | "preempt_requested_at"
+>;
+
 export interface MetricsTable {
   id: Generated<number>;
   trial_id: number;
@@ -209,6 +226,7 @@ export interface Database {
   trials: TrialsTable;
   trial_ops: TrialOpsTable;
   allocations: AllocationsTable;
+  outlived_processes: OutlivedProcessesTable;
   metrics: MetricsTable;
   checkpoints: CheckpointsTable;
   trial_logs: TrialLogsTable;

@@ -215,7 +215,11 @@ export interface Store {
    */
   listLiveAllocationStubs(): Promise<AllocationStub[]>;
   listAllocations(trialId: number): Promise<AllocationRow[]>;
-  /** Allocations marked `lingering`: processes a restarted master looks for. */
+  /**
+   * Allocations marked `lingering`: processes a restarted master looks for.
+   * Those of a deleted experiment stay listed (ended, with no token, their
+   * experiment and trial gone) until `updateAllocation(id, {lingering: false})`.
+   */
   listLingeringAllocations(): Promise<AllocationRow[]>;
   updateAllocation(
     id: string,

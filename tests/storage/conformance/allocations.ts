@@ -205,4 +205,35 @@ export function allocationTests(ctx: ConformanceContext): void {
     await store.updateAllocation(a.id, { lingering: false });
     expect((await store.listLingeringAllocations()).map((l) => l.id)).not.toContain(a.id);
   });
+
+  test("a lingering allocation of a deleted experiment stays listed, ended and with no token, until the mark is cleared", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await newTrial(store, experiment);
+    const [a, b] = [await newAllocation(store, trial, 0), await newAllocation(store, trial, 1)];
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await store.updateAllocation(a.id, {
+      state: "TERMINATED",
+      lingering: true,
+      launcherHandle: { jobId: "42" },
+      preemptRequestedAt: since,
+    });
+    await store.updateAllocation(b.id, { state: "TERMINATED" });
+    await store.updateExperiment(experiment.id, { state: "COMPLETED" });
+    await store.deleteExperiment(experiment.id);
+    expect(await store.getAllocation(a.id)).toBeNull();
+    const listed = (await store.listLingeringAllocations()).filter((l) => l.trialId === trial.id);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
+      id: a.id,
+      experimentId: experiment.id,
+      state: "TERMINATED",
+      lingering: true,
+      launcherHandle: { jobId: "42" },
+      preemptRequestedAt: since,
+      tokenHash: "",
+    });
+    await store.updateAllocation(a.id, { lingering: false });
+    expect((await store.listLingeringAllocations()).map((l) => l.id)).not.toContain(a.id);
+  });
 }

@@ -48,8 +48,9 @@ async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<voi
   await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
 }
 
-/** Takes version 11 back: the mark of a process that outlived its allocation. */
+/** Takes versions 12 and 11 back: what a restarted master needs to find a process that outlived its allocation. */
 async function beforeVersion11(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.dropTable("outlived_processes").execute();
   await db.schema.dropIndex("allocations_lingering").execute();
   await db.schema.alterTable("allocations").dropColumn("lingering").execute();
 }

@@ -10,12 +10,13 @@
  * the end of those that finished meanwhile from their exit records.
  */
 import { existsSync } from "node:fs";
-import { readdir, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried } from "./command-runner.js";
 import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
+import { sweepForgottenJobs } from "./forgotten-jobs.js";
 import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
 import {
   type JobFiles,
@@ -107,26 +108,11 @@ export class SlurmLauncher implements Launcher {
 
   attach(events: LauncherEvents): void {
     this.events = events;
-    this.swept = this.sweepForgotten();
+    this.swept = sweepForgottenJobs(this.options.jobsDir);
   }
 
   /** The first look at `jobsDir` for the directories of forgotten jobs that have ended. */
   swept: Promise<void> = Promise.resolve();
-
-  /**
-   * Removes the directories of jobs whose experiment was deleted while they
-   * ran under an earlier master (which marked them `forgotten` and stopped
-   * before they ended) and that have ended since: no master follows them.
-   */
-  private async sweepForgotten(): Promise<void> {
-    const names = await readdir(this.options.jobsDir).catch(() => [] as string[]);
-    for (const name of names) {
-      const files = jobFiles(join(this.options.jobsDir, name));
-      if (!existsSync(files.forgotten) || !(await readExitRecord(files).catch(() => null)))
-        continue;
-      await rm(files.dir, { recursive: true, force: true }).catch(() => {});
-    }
-  }
 
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
@@ -259,6 +245,8 @@ export class SlurmLauncher implements Launcher {
     if (known === null && !(await readExitRecord(files))) return "stopped";
     // Running or not, its end is read by the next poll, and its logs go on from where they were.
     this.follow(allocationId, h, await readTailOffsets(files));
+    // Its experiment was deleted under an earlier master: its directory goes once it ends.
+    this.jobs.get(allocationId)!.forgotten = existsSync(files.forgotten);
     return "adopted";
   }
 
