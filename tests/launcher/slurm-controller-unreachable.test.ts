@@ -5,7 +5,7 @@
  * `ClusterUnreachableError`, which the master reads as a lost run, not a
  * failure of the trial. A refusal fails the launch with Slurm's message.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
@@ -46,7 +46,7 @@ async function launcherAnswering(answers: string[]) {
     await launcher.close();
     await rm(jobsDir, { recursive: true, force: true });
   });
-  return { launcher, sbatches: () => sbatches };
+  return { launcher, jobsDir, sbatches: () => sbatches };
 }
 
 test("an sbatch that could not connect to the controller is run again, and the job starts", async () => {
@@ -68,6 +68,14 @@ test("an sbatch whose answer timed out is not run again (the job may be submitte
   const failed = await launcher.launch(launchSpec("a")).catch((err: unknown) => err);
   expect(failed).toBeInstanceOf(ClusterUnreachableError);
   expect(sbatches()).toBe(1);
+});
+
+test("a launch that submitted no job leaves no job directory (its environment file holds the trial's token)", async () => {
+  for (const answers of [[CONNECT, CONNECT, CONNECT], [TIMED_OUT], [REFUSED]]) {
+    const { launcher, jobsDir } = await launcherAnswering(answers);
+    await expect(launcher.launch(launchSpec("a"))).rejects.toThrow();
+    expect(await readdir(jobsDir)).toEqual([]);
+  }
 });
 
 test("an sbatch refusal fails the launch with Slurm's message, once", async () => {

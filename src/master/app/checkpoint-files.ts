@@ -20,6 +20,24 @@ export async function removeCheckpointFiles(root: string, uuids: string[]): Prom
 }
 
 /**
+ * Removes what allocation `allocationId`'s process left in its staging
+ * folder under `config`'s checkpoint storage (`removeStaging`): the
+ * checkpoints it registered stay.
+ */
+export function removeRunStaging(
+  ctx: MasterContext,
+  config: ExperimentConfig,
+  allocationId: string,
+): Promise<void> {
+  return removeStaging(checkpointDir(ctx, config), allocationId, (uuid) => registered(ctx, uuid));
+}
+
+/** Whether the master knows of checkpoint `uuid` (its files are not a run's leftovers). */
+export async function registered(ctx: MasterContext, uuid: string): Promise<boolean> {
+  return (await ctx.store.getCheckpoint(uuid)) !== null;
+}
+
+/**
  * Once allocation `allocationId`'s process has ended: removes the checkpoints
  * it published but never registered, then its staging folder with whatever it
  * was still writing (src/protocol/checkpoint-layout.ts).

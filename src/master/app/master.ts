@@ -15,6 +15,7 @@ import { CustomSearcherService } from "./custom-searcher-service.js";
 import { ExperimentLineage } from "./experiment-lineage.js";
 import { ExperimentService } from "./experiment-service.js";
 import { PushService } from "./push-service.js";
+import { sweepStaging } from "./staging-sweep.js";
 import { Supervisor } from "./supervisor.js";
 import { hashToken, newSecret } from "./tokens.js";
 
@@ -77,6 +78,7 @@ export function createMaster(
       ctx.setMasterUrl(url);
       await recover(ctx, supervisor, experiments);
       supervisor.open();
+      sweepStaging(ctx, (task) => supervisor.enqueue(task));
     },
     drain: (graceSeconds) => supervisor.drain(graceSeconds),
     async close() {

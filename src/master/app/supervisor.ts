@@ -11,7 +11,7 @@ import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow } from "../storage/store.js";
 import { startAllocation } from "./allocation-start.js";
-import { checkpointDir, removeStaging } from "./checkpoint-files.js";
+import { removeRunStaging } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
@@ -355,16 +355,10 @@ export class Supervisor implements LauncherEvents {
       await this.ctx.store.updateAllocation(allocationId, { lingering: false });
     const exp =
       a && a.state !== "TERMINATED" ? await settleExit(this.ctx, a, info, killRequested) : null;
-    // Its process is gone (or on to another trial): what it left half-written goes.
-    // A lost one may still be writing; its experiment's deletion removes that.
-    if (exp && !info.lost) {
-      const { store } = this.ctx;
-      void removeStaging(
-        checkpointDir(this.ctx, exp.config),
-        allocationId,
-        async (uuid) => (await store.getCheckpoint(uuid)) !== null,
-      ).catch((err) => this.report(err));
-    }
+    // Its process is gone, or on to another trial (a lost one was stopped, or never started):
+    // what it left half-written goes. Not when its pool is not this master's: it may still run.
+    if (a && exp && this.ctx.launcherOf(a))
+      void removeRunStaging(this.ctx, exp.config, allocationId).catch((err) => this.report(err));
     this.drainer.exitRead();
   }
 

@@ -116,14 +116,21 @@ export class SlurmLauncher implements Launcher {
 
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
     const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
-    await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
-    // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
-    const jobId = await submitBatchJob(
-      this.run,
-      [...sbatchArgs(spec, files, this.options), files.script],
-      this.baseEnv,
-      this.options.sbatchRetryDelaysMs ?? [1000, 2000],
-    );
+    let jobId: string;
+    try {
+      await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
+      // sbatch runs with only what a trial inherits: its environment is the job's (`--export=ALL`).
+      jobId = await submitBatchJob(
+        this.run,
+        [...sbatchArgs(spec, files, this.options), files.script],
+        this.baseEnv,
+        this.options.sbatchRetryDelaysMs ?? [1000, 2000],
+      );
+    } catch (err) {
+      // No job: nothing will read its directory (and its environment file holds a token).
+      await rm(files.dir, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    }
     const handle = { jobId, dir: files.dir };
     this.follow(spec.allocationId, handle, { stdout: 0, stderr: 0 });
     return handle;
