@@ -1,10 +1,10 @@
 /**
- * Starting a trial the scheduler gave slots to: a new run of it, its
- * allocation (with its fencing token) and its launch, or its hand-over to the
- * process of an ended allocation that asked for a next trial.
+ * Starting a trial the scheduler gave slots to: a new run of it and its
+ * allocation (with its fencing token), then its launch, or its hand-over to
+ * the process of an ended allocation that asked for a next trial.
  */
 import { randomUUID } from "node:crypto";
-import { ClusterUnreachableError, type ExitInfo } from "../launcher/launcher.js";
+import { ClusterUnreachableError, type ExitInfo, type LaunchSpec } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
@@ -23,27 +23,27 @@ export interface StartContext {
   stopRequested(allocationId: string): "kill" | "stop" | null;
 }
 
+/** A new run of a trial, its allocation created and not started yet. */
+export interface NewRun {
+  alloc: AllocationRow;
+  spec: LaunchSpec;
+  env: Record<string, string>;
+}
+
 /**
- * Creates an allocation for the trial (a new run) and launches it, or hands
- * it the process of the ended allocation `from`. Returns its environment,
- * or null when it did not start.
+ * Creates a new run of the trial and its allocation (PENDING, with its
+ * fencing token), or null when the trial is no longer to start (paused,
+ * ended, or running already).
  */
-export async function startAllocation(
-  { ctx, logs, exitRead, stopRequested }: StartContext,
+export async function createRun(
+  { ctx, logs }: Pick<StartContext, "ctx" | "logs">,
   {
     pool,
     exp,
     trial,
     masterUrl,
-    from,
-  }: {
-    pool: ResourcePool;
-    exp: ExperimentRow;
-    trial: TrialStub;
-    masterUrl: string;
-    from?: AllocationRow | undefined;
-  },
-): Promise<Record<string, string> | null> {
+  }: { pool: ResourcePool; exp: ExperimentRow; trial: TrialStub; masterUrl: string },
+): Promise<NewRun | null> {
   const allocationId = randomUUID();
   const { token, hash } = newAllocationToken(allocationId);
   const started = await ctx.transact(exp.id, async (tx, current) => {
@@ -95,15 +95,37 @@ export async function startAllocation(
     slots: alloc.slots,
   };
   logs.register(alloc.id, trial.id);
+  return { alloc, spec, env };
+}
+
+/**
+ * How a start went: started; gone (the process it was handed to went away);
+ * refused (the run failed); or the cluster was out of reach (the run is lost).
+ */
+export type StartOutcome = "started" | "gone" | "refused" | "unreachable";
+
+/**
+ * Launches a new run through its pool's launcher, or hands it to the process
+ * of ended allocation `from`, which asked for a next trial. A start that
+ * fails ends the run: lost when the cluster could not be reached or the
+ * process went away (the trial waits for its next launch), else failed,
+ * with the launcher's message in the trial's logs.
+ */
+export async function launchRun(
+  { ctx, logs, exitRead, stopRequested }: StartContext,
+  pool: ResourcePool,
+  { alloc, spec }: NewRun,
+  from?: AllocationRow,
+): Promise<StartOutcome> {
   try {
-    await ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
+    // One told to stop while it waited for its launch stays marked so (`markToStop`).
+    if (!stopRequested(alloc.id)) await ctx.store.updateAllocation(alloc.id, { state: "STARTING" });
     const handle = from
       ? pool.launcher.handOver?.(from.id, spec)
       : await pool.launcher.launch(spec);
     if (from && !handle) {
-      // The process went away after asking: the trial waits for the next launch.
       await exitRead(alloc.id, { exitCode: null, signal: null, lost: true });
-      return null;
+      return "gone";
     }
     // Told to stop while it started (a pause, a kill): it found no process to stop then.
     const stop = stopRequested(alloc.id);
@@ -112,9 +134,9 @@ export async function startAllocation(
       launcherHandle: handle ?? null,
     });
     if (stop === "kill") await pool.launcher.kill(alloc.id, handle ?? null);
-    return env;
+    return "started";
   } catch (err) {
-    logs.master(trial.id, alloc.id, `could not start: ${(err as Error).message}`);
+    logs.master(alloc.trialId, alloc.id, `could not start: ${(err as Error).message}`);
     // A cluster out of reach is not the trial's failure: the run is lost, and started again.
     const unreachable = err instanceof ClusterUnreachableError;
     await exitRead(alloc.id, {
@@ -122,6 +144,6 @@ export async function startAllocation(
       signal: null,
       lost: unreachable,
     });
-    return null;
+    return unreachable ? "unreachable" : "refused";
   }
 }

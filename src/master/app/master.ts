@@ -121,6 +121,7 @@ async function recover(
       }
     }
   }
+  await supervisor.resumeLaunchWaits();
   // A stopping experiment ends once its trials have, and a killed one kills them (`finishIfDone`).
   for (const exp of await ctx.store.listExperiments({ states: [...STOPPING_STATES] })) {
     await experiments.finishIfDone(exp.id);

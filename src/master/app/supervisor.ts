@@ -10,11 +10,11 @@ import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow } from "../storage/store.js";
-import { startAllocation } from "./allocation-start.js";
 import { removeRunStaging } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
 import { settleExit } from "./exit-reading.js";
+import { Launches } from "./launches.js";
 import { LingeringProcesses } from "./lingering-processes.js";
 import { LogSink } from "./log-sink.js";
 import { PassAsks, RETRY_AFTER_FAILED_PASS_MS } from "./pass-asks.js";
@@ -50,6 +50,7 @@ export class Supervisor implements LauncherEvents {
   readonly logs: LogSink;
   private readonly stops: StopRequests;
   private readonly drainer: Drain;
+  private readonly launches: Launches;
 
   constructor(private readonly ctx: MasterContext) {
     this.logs = new LogSink(ctx);
@@ -57,10 +58,27 @@ export class Supervisor implements LauncherEvents {
     this.lingering = new LingeringProcesses(ctx, this.logs, this.stops, (config) =>
       this.preemptionTimeout(config),
     );
+    this.launches = new Launches({
+      ctx,
+      logs: this.logs,
+      exitRead: (id, info) => this.handleExit(id, info),
+      queueExitRead: async (id, info) => this.enqueue(() => this.handleExit(id, info)),
+      stopRequested: (id) => this.stops.requested(id),
+      launching: () => this.phase === "running",
+      schedule: () => this.schedule(),
+      report: (err) => this.report(err),
+    });
     this.drainer = new Drain(ctx, this.stops, {
-      settled: () => this.running,
+      settled: () => this.settled(),
       lingering: () => this.lingering.size,
     });
+  }
+
+  /** Resolves once the work queued so far, launches included, is done. */
+  private async settled(): Promise<void> {
+    await this.running;
+    await this.launches.idle();
+    await this.running;
   }
 
   /**
@@ -130,6 +148,7 @@ export class Supervisor implements LauncherEvents {
       while (this.scheduled) await new Promise((r) => setImmediate(r));
       const current = this.running;
       await current;
+      await this.launches.idle();
       if (current === this.running && !this.scheduled) return;
     }
   }
@@ -204,6 +223,7 @@ export class Supervisor implements LauncherEvents {
     // has its slots, a promotion-waiter's slot matters to nobody until a new trial waits (and
     // a new trial, or one given work without slots, asks for a pass of its own).
     this.contended = state.waiting.some((w) => !started.has(w.trialId));
+    this.launches.backoff.keepOnly(new Set(state.waiting.map((w) => w.trialId)));
     return handedOver;
   }
 
@@ -228,41 +248,15 @@ export class Supervisor implements LauncherEvents {
       if (a && config && !a.preemptRequested)
         await this.requestPreemption(a, this.preemptionTimeout(config));
     }
-    // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
-    let free = input.totalSlots - live.reduce((n, a) => n + a.slots, 0);
-    const byId = new Map(experiments.map((e) => [e.id, e]));
-    let handedOver: Record<string, string> | null = null;
-    let offered = offer;
-    for (const trialId of decision.start) {
-      const trial = state.trialsById.get(trialId);
-      const exp = trial && byId.get(trial.experimentId);
-      const slots = exp?.config.resources.slots_per_trial ?? 0;
-      const from =
-        exp && offered?.experimentId === exp.id && offered.slots === slots ? offered : undefined;
-      // The offered process's slots are its own until it takes a trial or exits.
-      const reserved = from ? 0 : (offered?.slots ?? 0);
-      if (!trial || !exp || slots > free - reserved) continue;
-      free -= slots;
-      if (from) offered = undefined; // one try: a process gone is gone for the next trial too
-      try {
-        const env = await startAllocation(
-          {
-            ctx: this.ctx,
-            logs: this.logs,
-            exitRead: (id, info) => this.handleExit(id, info),
-            stopRequested: (id) => this.stops.requested(id),
-          },
-          { pool, exp, trial, masterUrl, from },
-        );
-        if (env) started.add(trialId);
-        if (from) handedOver = env;
-      } catch (err) {
-        // One trial that cannot start must not stop the others, nor lose a handover made.
-        this.report(err);
-        this.schedule();
-      }
-    }
-    return handedOver;
+    return this.launches.startDecided(pool, decision.start, {
+      // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
+      free: input.totalSlots - live.reduce((n, a) => n + a.slots, 0),
+      trialsById: state.trialsById,
+      experiments,
+      masterUrl,
+      offer,
+      started,
+    });
   }
 
   /** Seconds a preempted trial of this experiment gets before it is killed. */
@@ -303,8 +297,21 @@ export class Supervisor implements LauncherEvents {
     return this.lingering.recover();
   }
 
+  /**
+   * After a restart, before scheduling: the waiting trials whose last runs
+   * could not be launched wait what is left of their wait.
+   */
+  resumeLaunchWaits(): Promise<void> {
+    return this.launches.resumeWaits();
+  }
+
   exited(allocationId: string, info: ExitInfo): void {
-    this.enqueue(() => this.handleExit(allocationId, info, { untilStored: true }));
+    const read = () =>
+      this.enqueue(() => this.handleExit(allocationId, info, { untilStored: true }));
+    // An end that comes before its launch is recorded is read after it, or that would undo it.
+    const launching = this.launches.launching(allocationId);
+    if (launching) void launching.then(read);
+    else read();
   }
 
   log(allocationId: string, stream: "stdout" | "stderr", line: string, time: Date): void {
@@ -383,7 +390,8 @@ export class Supervisor implements LauncherEvents {
     this.asks.close();
     // Timers first: a signal on its way writes a line; then the queued work, then its lines.
     await this.stops.close();
-    await this.running;
+    await this.settled();
+    this.launches.close();
     await this.logs.close();
   }
 }

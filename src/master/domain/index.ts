@@ -30,6 +30,7 @@ export {
   PREEMPTION_IGNORED_AFTER_MS,
   preemptionSchedule,
 } from "./leases.js";
+export { relaunchDelayMs, relaunchWait, type StoredRun } from "./relaunch-delay.js";
 export {
   isStopping,
   isTerminal,
