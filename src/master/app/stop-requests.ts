@@ -56,6 +56,12 @@ export class StopRequests {
     private readonly report: (err: unknown) => void,
   ) {}
 
+  /** Allocations it remembers anything of (for tests): none once every one has ended. */
+  get size(): number {
+    const ids = [this.timers.keys(), this.killRequested, this.preemptRequested, this.terminated];
+    return new Set([...ids, this.outlived].flatMap((s) => [...s])).size;
+  }
+
   /**
    * Tells an allocation to checkpoint and exit; SIGTERM after the grace
    * period, SIGKILL at the end of `timeoutSeconds`, if it is still running.
@@ -129,7 +135,11 @@ export class StopRequests {
     this.killRequested.add(a.id);
     // One that outlived its allocation is killed by its row as it was told to exit.
     const current = outlived ? a : await this.ctx.store.getAllocation(a.id);
-    if (!current || (current.state === "TERMINATED" && !outlived)) return;
+    if (!current || (current.state === "TERMINATED" && !outlived)) {
+      // It ended meanwhile (or went with its experiment): no exit of it will come to forget this.
+      this.killRequested.delete(a.id);
+      return;
+    }
     try {
       await this.ctx.launcherOf(current)?.kill(a.id, current.launcherHandle);
     } catch (err) {

@@ -362,6 +362,8 @@ export class Supervisor implements LauncherEvents {
       await this.ctx.store.updateAllocation(allocationId, { lingering: false });
     const exp =
       a && a.state !== "TERMINATED" ? await settleExit(this.ctx, a, info, killRequested) : null;
+    // A kill or stop asked while its end was read found it live: now that it has ended, forgotten.
+    this.stops.ended(allocationId);
     // Its process is gone, or on to another trial (a lost one was stopped, or never started):
     // what it left half-written goes. Not when its pool is not this master's: it may still run.
     if (a && exp && this.ctx.launcherOf(a))
