@@ -1,12 +1,14 @@
 /**
  * What the master keeps in memory per experiment does not grow with every
  * experiment it ever ran: the configs the push path caches keep only the
- * recent ones (an ended or deleted experiment's goes out in time).
+ * recent ones (an ended or deleted experiment's goes out in time), and the
+ * answers to next_trial kept for retried asks go with their processes.
  */
 import { afterEach, expect, test } from "vitest";
 import { keepNewest } from "../../src/master/app/keep-newest.js";
 import { ashaConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
+import { running, TrialHandle } from "./support/trial.js";
 import { TrialPlayer } from "./support/trial-player.js";
 
 let tm: TestMaster | null = null;
@@ -38,4 +40,38 @@ test("the push path's cache of configs holds at most 256 experiments, however ma
     .configs;
   expect(configs.size).toBeLessThanOrEqual(256);
   expect(configs.size).toBeGreaterThan(0);
+});
+
+test("an answer to next_trial is kept while its process may ask again, and goes once the process has moved on or exited", async () => {
+  tm = await startTestMaster({ slots: 1 });
+  const config = ashaConfig(
+    { name: "handovers" },
+    { max_trials: 5, max_concurrent_trials: 1, num_rungs: 1, max_length: { batches: 10 } },
+  );
+  await createExperiment(tm, config);
+  await tm.settle();
+  const { handovers } = tm.master.push as unknown as { handovers: { size: number } };
+  let spec = running(tm)[0]!;
+  for (let i = 0; ; i++) {
+    const t = new TrialHandle(tm, spec);
+    expect((await t.complete(10, 0.5)).status).toBe(200);
+    const next = await t.api.post<{ env: Record<string, string> | null }>(
+      `/allocations/${spec.allocationId}/next_trial`,
+    );
+    await tm.settle();
+    // The answer just given, for a retry; the one before it, to a process now asking as another.
+    expect(handovers.size).toBe(1);
+    if (next.body.env === null) break;
+    const env = next.body.env;
+    spec = {
+      ...spec,
+      env,
+      trialId: Number(env.PUSHTUNE_TRIAL_ID),
+      allocationId: env.PUSHTUNE_ALLOCATION_ID!,
+    };
+    expect(i).toBeLessThan(5);
+  }
+  tm.launcher.exit(spec.allocationId);
+  await tm.settle();
+  expect(handovers.size).toBe(0);
 });

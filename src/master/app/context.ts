@@ -42,6 +42,8 @@ export interface Hooks {
   finish(experimentIds: Iterable<number>): void;
   /** A checkpoint was registered for a stopping or ended experiment (`collectEnded`). */
   checkpointAfterStop(experimentId: number): void;
+  /** An allocation's end is being read: its process asked for its next trial, or `exited`. */
+  allocationEnded(allocationId: string, exited: boolean): void;
 }
 
 export class MasterContext {
@@ -53,6 +55,7 @@ export class MasterContext {
     scheduleIfContended: () => {},
     finish: () => {},
     checkpointAfterStop: () => {},
+    allocationEnded: () => {},
   };
   #masterUrl: string | null = null;
 

@@ -64,6 +64,7 @@ export function createMaster(
       for (const id of [...ids]) supervisor.enqueue(() => experiments.finishIfDone(id));
     },
     checkpointAfterStop: (id) => supervisor.enqueue(() => experiments.collectEnded(id)),
+    allocationEnded: (id, exited) => push.allocationEnded(id, exited),
   };
   pools.attach(supervisor);
   return {

@@ -21,23 +21,16 @@ import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
 import { ExperimentConfigs } from "./experiment-configs.js";
 import { GroupCommit } from "./group-commit.js";
-import { keepNewest } from "./keep-newest.js";
+import { HandoverAnswers } from "./handover-answers.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
 import { checkProgress, superseded } from "./push-refusals.js";
 import type { Supervisor } from "./supervisor.js";
 
-/** How many answers to `next_trial` are kept for asks that are retried. */
-const KEPT_HANDOVERS = 1000;
-
 export class PushService {
   private readonly configs: ExperimentConfigs;
   private readonly group: GroupCommit;
-  /**
-   * Answers to `next_trial` by the allocation that asked. A retried ask (its answer was
-   * lost) gets the same trial and token: only the process holding the ended allocation's
-   * token can ask, so it is the one that runs the trial it was given.
-   */
-  private readonly handovers = new Map<string, Promise<NextTrialResponse>>();
+  /** Answers to `next_trial`, for asks that are retried. */
+  private readonly handovers = new HandoverAnswers();
 
   constructor(
     private readonly ctx: MasterContext,
@@ -380,10 +373,13 @@ export class PushService {
         throw new ApiError("STALE_ALLOCATION", `allocation ${allocationId} has ended`);
       return { env: await this.supervisor.nextTrial(a) };
     })();
-    this.handovers.set(allocationId, answer);
-    answer.catch(() => this.handovers.delete(allocationId));
-    keepNewest(this.handovers, KEPT_HANDOVERS);
+    this.handovers.keep(allocationId, answer);
     return answer;
+  }
+
+  /** Allocation `allocationId` has ended: its process asked for its next trial, or `exited`. */
+  allocationEnded(allocationId: string, exited: boolean): void {
+    this.handovers.ended(allocationId, exited);
   }
 
   async ackPreemption(principal: Principal, allocationId: string): Promise<void> {

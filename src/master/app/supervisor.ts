@@ -339,6 +339,7 @@ export class Supervisor implements LauncherEvents {
     { untilStored = false }: { untilStored?: boolean } = {},
   ): Promise<void> {
     const killRequested = this.stops.ended(allocationId);
+    this.ctx.hooks.allocationEnded(allocationId, !info.askedForNext);
     if (this.lingering.ended(allocationId)) this.schedule(); // its slots are free now
     const read = async (): Promise<void> => {
       try {
