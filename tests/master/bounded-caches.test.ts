@@ -25,21 +25,36 @@ test("keepNewest drops the oldest entries down to the bound", () => {
   expect([...map.keys()]).toEqual([3, 4, 5]);
 });
 
-test("the push path's cache of configs holds at most 256 experiments, however many ran", async () => {
-  tm = await startTestMaster({ slots: 4 });
+/** Runs `n` experiments of one short trial each to completion, then `after` each; the configs kept. */
+async function runExperiments(n: number, after: (id: number, m: TestMaster) => Promise<void>) {
+  const m = await startTestMaster({ slots: 4 });
+  tm = m;
   const config = ashaConfig(
     { name: "many" },
     { max_trials: 1, max_concurrent_trials: 1, num_rungs: 1, max_length: { batches: 10 } },
   );
-  const player = new TrialPlayer(tm, () => 0.5);
-  for (let i = 0; i < 300; i++) {
-    expect(await player.run(await createExperiment(tm, config))).toBe("COMPLETED");
-    tm.launcher.launched.length = 0; // the fake launcher's own record, not the master's
+  const player = new TrialPlayer(m, () => 0.5);
+  for (let i = 0; i < n; i++) {
+    const id = await createExperiment(m, config);
+    expect(await player.run(id)).toBe("COMPLETED");
+    m.launcher.launched.length = 0; // the fake launcher's own record, not the master's
+    await after(id, m);
   }
-  const { configs } = (tm.master.push as unknown as { configs: { configs: Map<number, unknown> } })
+  return (m.master.ctx as unknown as { configs: { configs: Map<number, unknown> } }).configs
     .configs;
+}
+
+test("the push path's cache of configs holds at most 256 experiments, however many ran", async () => {
+  const configs = await runExperiments(300, async () => {});
   expect(configs.size).toBeLessThanOrEqual(256);
   expect(configs.size).toBeGreaterThan(0);
+});
+
+test("a deleted experiment's config is not kept for the push path", async () => {
+  const configs = await runExperiments(3, async (id, m) => {
+    expect((await m.admin.del(`/experiments/${id}`)).status).toBe(204);
+  });
+  expect(configs.size).toBe(0);
 });
 
 test("an answer to next_trial is kept while its process may ask again, and goes once the process has moved on or exited", async () => {

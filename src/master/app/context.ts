@@ -10,6 +10,7 @@ import type { ResourcePool, ResourcePools } from "../launcher/resource-pools.js"
 import { retryDeadlocks } from "../storage/deadlock.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { Effects } from "./effects.js";
+import { ExperimentConfigs } from "./experiment-configs.js";
 import { ExperimentDriver } from "./experiment-driver.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Notifier } from "./notifier.js";
@@ -49,6 +50,8 @@ export interface Hooks {
 export class MasterContext {
   readonly notifier = new Notifier();
   readonly driver: ExperimentDriver;
+  /** Recent experiments' configs, for the push path. */
+  readonly configs: ExperimentConfigs;
   readonly locks = new KeyedLock();
   hooks: Hooks = {
     schedule: () => {},
@@ -65,6 +68,7 @@ export class MasterContext {
     readonly options: MasterOptions,
   ) {
     this.driver = new ExperimentDriver(store);
+    this.configs = new ExperimentConfigs(store);
   }
 
   /** The pool an experiment runs in: its `resources.resource_pool`, else the default pool. */

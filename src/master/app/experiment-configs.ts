@@ -4,7 +4,7 @@ import type { ExperimentConfig } from "../../protocol/config/types.js";
 import type { Store } from "../storage/store.js";
 import { keepNewest } from "./keep-newest.js";
 
-/** How many experiments' configs are kept: those of experiments that ended go out in time. */
+/** How many experiments' configs are kept: those of experiments that ended go out in time, deleted ones at once. */
 const KEPT_CONFIGS = 256;
 
 /** Configs never change once stored, so the recent ones are kept. */
@@ -21,5 +21,10 @@ export class ExperimentConfigs {
     this.configs.set(experimentId, exp.config);
     keepNewest(this.configs, KEPT_CONFIGS);
     return exp.config;
+  }
+
+  /** The experiment is deleted: its config is read no more. */
+  forget(experimentId: number): void {
+    this.configs.delete(experimentId);
   }
 }

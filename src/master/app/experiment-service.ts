@@ -243,6 +243,7 @@ export class ExperimentService {
         .catch(() => {});
     }
     this.ctx.driver.forget(id);
+    this.ctx.configs.forget(id);
   }
 
   /**

@@ -19,7 +19,6 @@ import type { AllocationRow, MetricReportInput, Store, TrialRow } from "../stora
 import { registerCheckpoint } from "./checkpoint-registration.js";
 import type { MasterContext } from "./context.js";
 import { opKey, preemptKey } from "./effects.js";
-import { ExperimentConfigs } from "./experiment-configs.js";
 import { GroupCommit } from "./group-commit.js";
 import { HandoverAnswers } from "./handover-answers.js";
 import { type Principal, requireTrialReader, requireTrialWriter } from "./principal.js";
@@ -27,7 +26,6 @@ import { checkProgress, superseded } from "./push-refusals.js";
 import type { Supervisor } from "./supervisor.js";
 
 export class PushService {
-  private readonly configs: ExperimentConfigs;
   private readonly group: GroupCommit;
   /** Answers to `next_trial`, for asks that are retried. */
   private readonly handovers = new HandoverAnswers();
@@ -37,7 +35,6 @@ export class PushService {
     private readonly supervisor: Supervisor,
   ) {
     this.group = new GroupCommit(ctx.store);
-    this.configs = new ExperimentConfigs(ctx.store);
   }
 
   async trial(trialId: number): Promise<TrialRow> {
@@ -180,7 +177,7 @@ export class PushService {
   /** Progress already checked against `trial`'s operations: stored, and told to the searcher. */
   private async recordProgress(trial: TrialRow, progress: number): Promise<void> {
     const trialId = trial.id;
-    const config = await this.configs.get(trial.experimentId);
+    const config = await this.ctx.configs.get(trial.experimentId);
     // A custom search process is told of progress: there it is an event of the log.
     if (config.searcher.name === "custom") return this.loggedProgress(trial, progress);
     await this.ctx.locks.run(trial.experimentId, async () => {
@@ -248,7 +245,7 @@ export class PushService {
       metrics: r.metrics,
       reportTime: r.reportTime ? new Date(r.reportTime) : now,
     }));
-    const config = await this.configs.get(allocation.experimentId);
+    const config = await this.ctx.configs.get(allocation.experimentId);
     const name = config.searcher.metric;
     // The searcher metric's latest (by steps) and best in the batch.
     let latest: { steps: number; value: number } | null = null;
