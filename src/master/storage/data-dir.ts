@@ -30,12 +30,14 @@ export function preparePrivateDir(dir: string): void {
 /**
  * Makes a SQLite database file private before SQLite opens it: an existing
  * file and its -wal and -shm are set to 0600; a missing one is created empty
- * with 0600, which SQLite then gives its -wal and -shm too.
+ * with 0600, which SQLite then gives its -wal and -shm too. A file already
+ * 0600 is left alone: a chmod changes its change time, which says whether the
+ * file was touched since its clean close (`unchangedSinceCleanClose`).
  */
 export function preparePrivateSqliteFile(path: string): void {
   if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    if (existsSync(file)) chmodSync(file, 0o600);
+    if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
   }
 }
 

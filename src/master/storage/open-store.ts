@@ -15,12 +15,18 @@ import { preparePrivateSqliteFile } from "./data-dir.js";
 import { KyselyStore, type KyselyStoreOptions } from "./kysely-store.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import type { Database, Dialect } from "./schema.js";
-import { KeepingErrorsSqliteDialect, openSqlite } from "./sqlite-database.js";
+import {
+  type CachingSqliteDatabase,
+  KeepingErrorsSqliteDialect,
+  openSqlite,
+} from "./sqlite-database.js";
 import type { Store } from "./store.js";
 
 export interface DatabaseConnection {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** A SQLite database's own handle. */
+  sqlite?: CachingSqliteDatabase;
 }
 
 const INT8_OID = 20;
@@ -83,6 +89,7 @@ export function connect(url: string): DatabaseConnection {
   return {
     db: new Kysely<Database>({ dialect: new KeepingErrorsSqliteDialect(database) }),
     dialect: "sqlite",
+    sqlite: database,
   };
 }
 
@@ -92,6 +99,8 @@ export async function openStore(url: string, options: KyselyStoreOptions = {}): 
   try {
     connection = connect(url);
     await migrate(connection.db, connection.dialect);
+    // Taken into use: its clean close saves the next open the check (`openSqlite`).
+    connection.sqlite?.stampOnClose();
   } catch (err) {
     await connection?.db.destroy().catch(() => {});
     if (err instanceof SchemaTooNewError) throw err;
