@@ -1,6 +1,7 @@
 /** Checkpoint metadata; the bytes live in checkpoint storage. */
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { chunks, type Db, toDate, toJsonText } from "./codec.js";
+import { notForIndex } from "./index-choice.js";
 import { reusedQuery } from "./reused-query.js";
 import type { CheckpointsTable } from "./schema.js";
 import type { CheckpointFilter, CheckpointRow, Store } from "./store.js";
@@ -59,7 +60,12 @@ export async function getCheckpoint(db: Db, uuid: string): Promise<CheckpointRow
 function checkpointsOf(db: Db, filter: CheckpointFilter) {
   let query = db.selectFrom("checkpoints").orderBy("id");
   if (filter.experimentId !== undefined) {
-    query = query.where("experiment_id", "=", filter.experimentId);
+    // A trial's checkpoints by the trial's index, not by its experiment's (all of them).
+    const experiment =
+      filter.trialId === undefined
+        ? sql.ref("experiment_id")
+        : notForIndex<number>("experiment_id");
+    query = query.where(experiment, "=", filter.experimentId);
   }
   if (filter.trialId !== undefined) query = query.where("trial_id", "=", filter.trialId);
   if (!filter.includeDeleted) {

@@ -5,6 +5,7 @@
  */
 import { type Selectable, sql } from "kysely";
 import { type Db, decodeMetrics, toDate } from "./codec.js";
+import { notForIndex } from "./index-choice.js";
 import type { Dialect, IntBool, MetricsTable } from "./schema.js";
 import type { MetricGroup, MetricRow, MetricRowsQuery, ValidationValue } from "./store.js";
 
@@ -108,7 +109,12 @@ export async function listExperimentValidationValues(
   let select = db
     .selectFrom("metrics")
     .select(["id", "trial_id", "run_id", "steps_completed", "report_time", value.as("value")])
-    .where("experiment_id", "=", query.experimentId)
+    // A few trials' rows by their own index, not by the experiment's (all its validations).
+    .where(
+      query.trialIds ? notForIndex<number>("experiment_id") : sql.ref("experiment_id"),
+      "=",
+      query.experimentId,
+    )
     .where("metric_group", "=", sql.lit<MetricGroup>("validation"))
     .where("hidden", "=", VISIBLE);
   if (query.after !== undefined) select = select.where("id", ">", query.after);
