@@ -108,3 +108,15 @@ test("a trial's checkpoints are read by the trial's index, not its experiment's"
   });
   for (const plan of plans) expect(plan).toMatch(/USING INDEX checkpoints_trial \(trial_id=\?/);
 });
+
+test("a page of an experiment's trials reads that page, in id order, sizes first", async () => {
+  const plans = await plansOf(async () => {
+    await store.listTrialSizes({ experimentId, after: trialId - 2, limit: 1000 });
+    await store.listTrials({ experimentId, after: trialId - 2, through: trialId });
+    await store.listTrialStubs({ experimentId });
+  });
+  for (const plan of plans) {
+    expect(plan).toMatch(/USING (COVERING )?INDEX trials_experiment_id \(experiment_id=\?/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  }
+});

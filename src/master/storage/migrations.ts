@@ -239,6 +239,19 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // A page of an experiment's trials in id order (the trials of a list, their sizes, their
+    // ids): SQLite read every trial of the experiment by its (experiment, request id) index
+    // and sorted them, for each page of 1,000.
+    version: 13,
+    async up(db) {
+      await db.schema
+        .createIndex("trials_experiment_id")
+        .on("trials")
+        .columns(["experiment_id", "id"])
+        .execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -13,8 +13,8 @@ import {
 
 const SCHEDULING_INDEXES = ["trial_ops_open", "trials_experiment_state"];
 
-/** The names of those indexes the database has. */
-async function schedulingIndexes(url: string): Promise<string[]> {
+/** The names of those of `names` the database has as indexes. */
+async function indexesNamed(url: string, names: readonly string[]): Promise<string[]> {
   const { db, dialect } = connect(url);
   try {
     const { rows } =
@@ -25,7 +25,7 @@ async function schedulingIndexes(url: string): Promise<string[]> {
         : await sql<{ name: string }>`select indexname as name from pg_indexes`.execute(db);
     return rows
       .map((r) => r.name)
-      .filter((n) => SCHEDULING_INDEXES.includes(n))
+      .filter((n) => names.includes(n))
       .sort();
   } finally {
     await db.destroy();
@@ -46,6 +46,11 @@ async function beforeVersion7(db: ReturnType<typeof connect>["db"]): Promise<voi
 async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<void> {
   await db.schema.dropIndex("searcher_events_answers").execute();
   await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
+}
+
+/** Takes version 13 back: no index of an experiment's trials in id order. */
+async function beforeVersion13(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.dropIndex("trials_experiment_id").execute();
 }
 
 /** Takes versions 12 and 11 back: what a restarted master needs to find a process that outlived its allocation. */
@@ -98,7 +103,7 @@ export function schemaTests(ctx: ConformanceContext): void {
   test("a database of schema version 1 is brought up to date, its data kept", async () => {
     const { store, fixture } = ctx;
     const user = await newUser(store);
-    expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+    expect(await indexesNamed(fixture.url, SCHEDULING_INDEXES)).toEqual(SCHEDULING_INDEXES);
     const { db } = connect(fixture.url);
     try {
       for (const name of SCHEDULING_INDEXES) await db.schema.dropIndex(name).execute();
@@ -114,6 +119,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
       await beforeVersion7(db);
       await beforeVersion8(db);
+      await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
@@ -123,7 +129,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const upgraded = await openStore(fixture.url);
     try {
       expect(await upgraded.getUser(user.id)).toEqual(user);
-      expect(await schedulingIndexes(fixture.url)).toEqual(SCHEDULING_INDEXES);
+      expect(await indexesNamed(fixture.url, SCHEDULING_INDEXES)).toEqual(SCHEDULING_INDEXES);
       const { db: after } = connect(fixture.url);
       try {
         await sql`select preempt_requested_at, resource_pool from allocations`.execute(after);
@@ -143,6 +149,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
       await beforeVersion8(db);
@@ -178,6 +185,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
       await beforeVersion8(db);
@@ -206,6 +214,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     await store.putSearcherSnapshot(experiment.id, 2, JSON.stringify({ version: 1 }));
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
@@ -252,6 +261,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     }
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
     } finally {
@@ -274,6 +284,34 @@ export function schemaTests(ctx: ConformanceContext): void {
       );
       expect(summaries.filter((e) => e.resourcePool !== null)).toHaveLength(30);
       for (const e of created) expect(await upgraded.getExperiment(e.id)).toEqual(e);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  test("a database of schema version 12 gains the index of an experiment's trials in id order", async () => {
+    const { store, fixture } = ctx;
+    const experiment = await newExperiment(store);
+    const trial = await store.createTrial({
+      experimentId: experiment.id,
+      requestId: 1,
+      hparams: { lr: 0.1 },
+      trialSeed: 1,
+    });
+    const { db } = connect(fixture.url);
+    try {
+      await beforeVersion13(db);
+    } finally {
+      await db.destroy();
+    }
+    await setSchemaVersion(fixture.url, 12);
+    expect(await indexesNamed(fixture.url, ["trials_experiment_id"])).toEqual([]);
+    const upgraded = await openStore(fixture.url);
+    try {
+      expect(await upgraded.listTrials({ experimentId: experiment.id })).toEqual([trial]);
+      expect(await indexesNamed(fixture.url, ["trials_experiment_id"])).toEqual([
+        "trials_experiment_id",
+      ]);
     } finally {
       await upgraded.close();
     }
