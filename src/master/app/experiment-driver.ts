@@ -23,6 +23,7 @@ import {
 import { endedTrialState, movedTrialState } from "../domain/index.js";
 import type { ExperimentRow, Store } from "../storage/store.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
+import { nextTurn } from "./next-turn.js";
 
 /** Write a snapshot every this many events, so a restart replays a short tail. */
 const SNAPSHOT_EVERY = 200;
@@ -35,8 +36,6 @@ const SNAPSHOT_EVERY = 200;
  * answered until the transaction commits.
  */
 const MAX_STRETCH_MS = 20;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Where a warm-started trial starts: its parent's latest checkpoint now. The

@@ -28,6 +28,7 @@ import { configFromBody } from "./config-from-body.js";
 import type { MasterContext } from "./context.js";
 import { type Effects, experimentKey, opKey } from "./effects.js";
 import { checkSourceCheckpoint } from "./experiment-lineage.js";
+import { nextTurn } from "./next-turn.js";
 import { placeInPool } from "./pool-placement.js";
 import { markToStop } from "./stop-requests.js";
 import type { Supervisor } from "./supervisor.js";
@@ -43,6 +44,9 @@ const TRIAL_STOP: Record<string, "close" | "cancel" | "kill"> = {
   STOPPING_KILLED: "kill",
   STOPPING_ERROR: "kill",
 };
+
+/** Rows of a deleted experiment's metrics and logs deleted at a time (`deleteTrialOutput`). */
+const DELETE_PART = 5000;
 
 /** Stopping states whose trials' processes are stopped at once (see the experiment lifecycle). */
 const STOPPED_AT_ONCE = new Set(["STOPPING_KILLED", "STOPPING_ERROR"]);
@@ -219,6 +223,10 @@ export class ExperimentService {
         root,
         all.map((c) => c.uuid),
       );
+      // Its trials' metric rows and log lines, most of a big experiment's rows, go first in
+      // parts, the event loop turning between them: in the one transaction of the rest they
+      // held SQLite's one connection, and every other request, for seconds.
+      while ((await this.ctx.store.deleteTrialOutput(id, DELETE_PART)) > 0) await nextTurn();
       const deleted = await this.ctx.store.deleteExperiment(id);
       // One registered meanwhile (a run that hands its checkpoint in late) goes too.
       await removeCheckpointFiles(

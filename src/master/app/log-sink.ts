@@ -14,6 +14,7 @@ import { fullDiskCode } from "../storage/full-disk.js";
 import type { LogLine } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
 import { logKey } from "./effects.js";
+import { nextTurn } from "./next-turn.js";
 
 const FLUSH_MS = 100;
 const FLUSH_LINES = 500;
@@ -122,7 +123,7 @@ export class LogSink {
       while (this.unstored.length > 0) {
         // A backlog of batches is stored one per turn of the event loop, not all
         // before the next request is read (SQLite's inserts block the thread).
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         const batch = this.unstored[0]!;
         let stored: number[];
         try {

@@ -224,6 +224,20 @@ export async function updateExperiment(
   await updateById(db, "experiments", id, set);
 }
 
+/** `Store.deleteTrialOutput`: its trials' log lines first, then their metric rows. */
+export async function deleteTrialOutput(db: Db, id: number, limit: number): Promise<number> {
+  const trialIds = db.selectFrom("trials").select("id").where("experiment_id", "=", id);
+  for (const table of ["trial_logs", "metrics"] as const) {
+    const part = db.selectFrom(table).select("id").where("trial_id", "in", trialIds).limit(limit);
+    const { numDeletedRows } = await db
+      .deleteFrom(table)
+      .where("id", "in", part)
+      .executeTakeFirst();
+    if (numDeletedRows > 0n) return Number(numDeletedRows);
+  }
+  return 0;
+}
+
 /**
  * Deletes the experiment and, children first, every row that belongs to it.
  * Runs inside the caller's transaction; returns the checkpoints (all states)

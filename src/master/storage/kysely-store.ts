@@ -187,6 +187,10 @@ export class KyselyStore implements Store {
     }
   }
 
+  deleteTrialOutput(id: number, limit: number): Promise<number> {
+    return experiments.deleteTrialOutput(this.#db, id, limit);
+  }
+
   // the searcher event log
 
   appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number> {
@@ -343,14 +347,9 @@ export class KyselyStore implements Store {
     return metrics.listMetricSizes(this.#db, query);
   }
 
-  listExperimentValidationValues(query: {
-    experimentId: number;
-    metric: string;
-    /** Only these trials' rows (of the experiment); an empty list matches none. */
-    trialIds?: readonly number[];
-    after?: number;
-    limit: number;
-  }): Promise<ValidationValue[]> {
+  listExperimentValidationValues(
+    query: Parameters<Store["listExperimentValidationValues"]>[0],
+  ): Promise<ValidationValue[]> {
     return metrics.listExperimentValidationValues(this.#db, this.#dialect, query);
   }
 

@@ -100,6 +100,14 @@ export interface Store {
   putSearcherSnapshot(experimentId: number, seq: number, snapshot: string): Promise<void>;
   /** Deletes the experiment and every row that belongs to it; returns what has files elsewhere. */
   deleteExperiment(id: number): Promise<DeletedExperiment>;
+  /**
+   * Deletes at most `limit` of the metric rows and log lines of experiment
+   * `id`'s trials, in one statement, and returns how many: the bulk of what
+   * `deleteExperiment` deletes, taken beforehand in parts so that deleting
+   * a big experiment leaves the database to other requests between them.
+   * 0 when none are left.
+   */
+  deleteTrialOutput(id: number, limit: number): Promise<number>;
 
   // the searcher event log: seq is 1, 2, 3 … per experiment, gapless
   appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number>;

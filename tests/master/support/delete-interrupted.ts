@@ -50,7 +50,10 @@ export function describeDeleteInterrupted(db: "sqlite" | "postgres"): void {
   const folders = async () => (await readdir(join(tm.dataDir, "checkpoints"))).sort();
 
   /** `step` of the store completes, then the master dies before anything else is done. */
-  function dieAfter(store: Store, step: "markCheckpointsDeleted" | "deleteExperiment"): void {
+  function dieAfter(
+    store: Store,
+    step: "markCheckpointsDeleted" | "deleteTrialOutput" | "deleteExperiment",
+  ): void {
     const real = store[step].bind(store) as (...args: unknown[]) => Promise<unknown>;
     (store as unknown as Record<string, unknown>)[step] = async (...args: unknown[]) => {
       await real(...args);
@@ -58,7 +61,7 @@ export function describeDeleteInterrupted(db: "sqlite" | "postgres"): void {
     };
   }
 
-  test.each(["markCheckpointsDeleted", "deleteExperiment"] as const)(
+  test.each(["markCheckpointsDeleted", "deleteTrialOutput", "deleteExperiment"] as const)(
     "a master that dies after %s during a delete leaves nothing behind for good",
     async (step) => {
       const { id, uuids } = await endedWithCheckpoints();

@@ -149,6 +149,44 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     }
   });
 
+  test("an experiment's trials' metric rows and log lines can be deleted a part at a time, its other rows and other experiments' left", async () => {
+    const { store } = ctx;
+    const doomed = await newExperiment(store);
+    const kept = await newExperiment(store);
+    const gone = await populated(store, doomed);
+    const stays = await populated(store, kept);
+    const [trial] = gone.trials;
+    await store.addMetrics(
+      trial!.id,
+      0,
+      Array.from({ length: 5 }, (_, i) => ({
+        group: "training" as const,
+        stepsCompleted: 200 + i,
+        metrics: { loss: i },
+        reportTime: new Date(),
+      })),
+    );
+    // 2 lines, then 2 + 5 + 2 metric rows.
+    const parts = [];
+    for (let n = await store.deleteTrialOutput(doomed.id, 3); n > 0; ) {
+      parts.push(n);
+      n = await store.deleteTrialOutput(doomed.id, 3);
+    }
+    expect(parts).toEqual([2, 3, 3, 3]);
+    for (const t of gone.trials) {
+      expect(await store.listMetrics({ trialId: t.id, limit: 10 })).toEqual([]);
+      expect(await store.listLogs({ trialId: t.id, limit: 10 })).toEqual([]);
+      expect(await store.listTrialOps(t.id)).toHaveLength(1);
+    }
+    expect(await store.listCheckpoints({ experimentId: doomed.id })).toHaveLength(2);
+    for (const t of stays.trials) {
+      expect(await store.listMetrics({ trialId: t.id, limit: 10 })).toHaveLength(2);
+      expect(await store.listLogs({ trialId: t.id, limit: 10 })).toHaveLength(1);
+    }
+    await store.deleteExperiment(doomed.id);
+    expect(await store.getExperiment(doomed.id)).toBeNull();
+  });
+
   test("deleting an empty or unknown experiment returns no checkpoints and no runs", async () => {
     const { store } = ctx;
     const empty = await newExperiment(store);
