@@ -4,75 +4,30 @@
  * row of their experiment (30,000 trials, 50,000 checkpoints and millions of
  * metric rows make the difference between milliseconds and a second).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type CompiledQuery, Kysely } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { KyselyStore } from "../../src/master/storage/kysely-store.js";
-import { migrate } from "../../src/master/storage/migrations.js";
-import type { Database } from "../../src/master/storage/schema.js";
-import {
-  KeepingErrorsSqliteDialect,
-  openSqlite,
-} from "../../src/master/storage/sqlite-database.js";
 import type { Store } from "../../src/master/storage/store.js";
-import { parseExperimentConfig } from "../../src/protocol/config/index.js";
+import { type LoggedStore, loggedSqliteStore, newSearch } from "./support/logged-sqlite-store.js";
 
-const dir = mkdtempSync(join(tmpdir(), "pushtune-query-plans-"));
-let db: Kysely<Database>;
+let logged: LoggedStore;
 let store: Store;
-let seen: CompiledQuery[] = [];
 let experimentId: number;
 let trialId: number;
 
 beforeAll(async () => {
-  db = new Kysely<Database>({
-    dialect: new KeepingErrorsSqliteDialect(openSqlite(join(dir, "plans.db"))),
-    log: (event) => {
-      if (event.level === "query") seen.push(event.query);
-    },
-  });
-  await migrate(db, "sqlite");
-  store = new KyselyStore(db, "sqlite");
-  const user = await store.createUser({ username: "ada", passwordHash: null, admin: true });
-  const parsed = parseExperimentConfig({
-    entrypoint: "true",
-    searcher: { name: "random", metric: "loss", max_length: 10, max_trials: 3 },
-  });
-  if (!parsed.ok) throw new Error("config");
-  const exp = await store.createExperiment({
-    name: "plans",
-    config: parsed.config,
-    configYaml: null,
-    workdir: "/tmp",
-    ownerId: user.id,
-  });
+  logged = await loggedSqliteStore();
+  store = logged.store;
+  const exp = await newSearch(store, "plans");
   experimentId = exp.id;
   for (let requestId = 1; requestId <= 3; requestId++) {
     const t = await store.createTrial({ experimentId, requestId, hparams: {}, trialSeed: 1 });
     trialId = t.id;
   }
 });
-afterAll(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => logged.close());
 
-/** SQLite's plan of each SELECT `fn` runs, one line per step. */
+/** SQLite's plan of each SELECT `fn` runs. */
 async function plansOf(fn: () => Promise<unknown>): Promise<string[]> {
-  seen = [];
-  await fn();
-  const selects = seen.filter((q) => /^\s*select/i.test(q.sql));
-  const plans: string[] = [];
-  for (const q of selects) {
-    const { rows } = await db.executeQuery<{ detail: string }>({
-      ...q,
-      sql: `explain query plan ${q.sql}`,
-    });
-    plans.push(rows.map((r) => r.detail).join("; "));
-  }
-  seen = [];
+  const plans = (await logged.statementsOf(fn)).flatMap((s) => (s.plan === null ? [] : [s.plan]));
   expect(plans.length).toBeGreaterThan(0);
   return plans;
 }

@@ -32,10 +32,9 @@ export async function checkpointsUsedBy(store: Store, exp: ExperimentRow): Promi
   const used = new Set<string>();
   const source = exp.config.searcher.source_checkpoint_uuid;
   if (typeof source === "string") used.add(source);
-  for (const t of await store.listTrials({ experimentId: exp.id })) {
-    if (t.latestCheckpointUuid !== null) used.add(t.latestCheckpointUuid);
-    if (t.warmStartCheckpointUuid !== null) used.add(t.warmStartCheckpointUuid);
-  }
+  // Not the trials' rows: every experiment not yet ended is asked, and its trials can be
+  // thousands, with hyperparameters of hundreds of KB.
+  for (const uuid of await store.listTrialStartCheckpoints(exp.id)) used.add(uuid);
   return used;
 }
 

@@ -248,6 +248,10 @@ export class KyselyStore implements Store {
     return trials.listTrialStubs(this.#db, filter);
   }
 
+  listTrialStartCheckpoints(experimentId: number): Promise<string[]> {
+    return trials.listTrialStartCheckpoints(this.#db, experimentId);
+  }
+
   countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>> {
     return trials.countTrials(this.#db, experimentIds);
   }
@@ -284,14 +288,7 @@ export class KyselyStore implements Store {
 
   // allocations
 
-  createAllocation(input: {
-    id: string;
-    trialId: number;
-    experimentId: number;
-    runId: number;
-    slots: number;
-    tokenHash: string;
-  }): Promise<AllocationRow> {
+  createAllocation(input: Parameters<Store["createAllocation"]>[0]): Promise<AllocationRow> {
     return allocations.createAllocation(this.#db, this.#nowMs(), input);
   }
 

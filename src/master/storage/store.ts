@@ -157,6 +157,11 @@ export interface Store {
    * trial holding a slot).
    */
   listTrialStubs(filter: TrialFilter): Promise<TrialStub[]>;
+  /**
+   * The checkpoints the experiment's trials start, or will start, from —
+   * each one's latest and warm-start checkpoint — once each, in no order.
+   */
+  listTrialStartCheckpoints(experimentId: number): Promise<string[]>;
   /** Each experiment's trials counted by state name (a state with none is left out; so is an unknown experiment). */
   countTrials(experimentIds: readonly number[]): Promise<Map<number, Record<string, number>>>;
   updateTrial(

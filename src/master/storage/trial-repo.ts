@@ -164,6 +164,20 @@ export async function listTrialStubs(db: Db, filter: TrialFilter): Promise<Trial
   }));
 }
 
+/** Two columns of each trial: nothing of its hyperparameters is read. */
+export async function listTrialStartCheckpoints(db: Db, experimentId: number): Promise<string[]> {
+  const rows = await trialsOf(db, experimentId)
+    .select("latest_checkpoint_uuid as uuid")
+    .where("latest_checkpoint_uuid", "is not", null)
+    .union(
+      trialsOf(db, experimentId)
+        .select("warm_start_checkpoint_uuid as uuid")
+        .where("warm_start_checkpoint_uuid", "is not", null),
+    )
+    .execute();
+  return rows.map((r) => r.uuid!);
+}
+
 export async function countTrials(
   db: Db,
   experimentIds: readonly number[],

@@ -63,6 +63,32 @@ export function trialTests(ctx: ConformanceContext): void {
     });
   });
 
+  test("the checkpoints an experiment's trials start from are each one's latest and warm start, once each", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const other = await newExperiment(store);
+    const parent = await newTrial(store, experiment, 1);
+    await newTrial(store, experiment, 2);
+    await store.updateTrial(parent.id, { latestCheckpointUuid: "parent-latest" });
+    for (const requestId of [3, 4])
+      await store.createTrial({
+        experimentId: experiment.id,
+        requestId,
+        hparams: {},
+        trialSeed: 1,
+        warmStart: { parentTrialId: parent.id, checkpointUuid: "parent-latest" },
+      });
+    const own = await store.getTrialByRequestId(experiment.id, 4);
+    await store.updateTrial(own!.id, { latestCheckpointUuid: "own-latest" });
+    const elsewhere = await newTrial(store, other, 1);
+    await store.updateTrial(elsewhere.id, { latestCheckpointUuid: "elsewhere" });
+    expect((await store.listTrialStartCheckpoints(experiment.id)).sort()).toEqual([
+      "own-latest",
+      "parent-latest",
+    ]);
+    expect(await store.listTrialStartCheckpoints(987_654_321)).toEqual([]);
+  });
+
   test("hyperparameters round-trip exactly: nesting, unicode, extremes", async () => {
     const { store } = ctx;
     const experiment = await newExperiment(store);
