@@ -45,7 +45,7 @@ const TRIAL_STOP: Record<string, "close" | "cancel" | "kill"> = {
   STOPPING_ERROR: "kill",
 };
 
-/** Rows of a deleted experiment's metrics and logs deleted at a time (`deleteTrialOutput`). */
+/** Rows of a deleted experiment's metrics and logs deleted at a time, about (`deleteTrialOutput`). */
 const DELETE_PART = 5000;
 
 /** Stopping states whose trials' processes are stopped at once (see the experiment lifecycle). */
@@ -226,7 +226,8 @@ export class ExperimentService {
       // Its trials' metric rows and log lines, most of a big experiment's rows, go first in
       // parts, the event loop turning between them: in the one transaction of the rest they
       // held SQLite's one connection, and every other request, for seconds.
-      while ((await this.ctx.store.deleteTrialOutput(id, DELETE_PART)) > 0) await nextTurn();
+      for (let after: number | null = 0; after !== null; await nextTurn())
+        after = (await this.ctx.store.deleteTrialOutput(id, DELETE_PART, after)).lastTrial;
       const deleted = await this.ctx.store.deleteExperiment(id);
       // One registered meanwhile (a run that hands its checkpoint in late) goes too.
       await removeCheckpointFiles(

@@ -15,6 +15,9 @@ import type {
   Store,
 } from "./store.js";
 
+/** Trials named in one statement of `deleteTrialOutput`. */
+const TRIALS_PER_DELETE = 500;
+
 /** The columns a summary reads: all but the config, its YAML and the workdir. */
 const SUMMARY_COLUMNS = [
   "id",
@@ -224,18 +227,43 @@ export async function updateExperiment(
   await updateById(db, "experiments", id, set);
 }
 
-/** `Store.deleteTrialOutput`: its trials' log lines first, then their metric rows. */
-export async function deleteTrialOutput(db: Db, id: number, limit: number): Promise<number> {
-  const trialIds = db.selectFrom("trials").select("id").where("experiment_id", "=", id);
-  for (const table of ["trial_logs", "metrics"] as const) {
-    const part = db.selectFrom(table).select("id").where("trial_id", "in", trialIds).limit(limit);
-    const { numDeletedRows } = await db
-      .deleteFrom(table)
-      .where("id", "in", part)
-      .executeTakeFirst();
-    if (numDeletedRows > 0n) return Number(numDeletedRows);
+/**
+ * `Store.deleteTrialOutput`: whole trials' log lines and metric rows, by
+ * the trials' own indexes, a few trials a statement (twice as many each
+ * time). Not `LIMIT`ed parts of the rows: PostgreSQL walked every row a part
+ * before had deleted again at every part (a 5,000-trial experiment took
+ * minutes instead of seconds).
+ */
+export async function deleteTrialOutput(
+  db: Db,
+  id: number,
+  limit: number,
+  afterTrial: number,
+): Promise<{ deleted: number; lastTrial: number | null }> {
+  let deleted = 0;
+  let lastTrial = afterTrial;
+  for (let trials = 1; deleted < limit; trials = Math.min(trials * 2, TRIALS_PER_DELETE)) {
+    const ids = (
+      await db
+        .selectFrom("trials")
+        .select("id")
+        .where("experiment_id", "=", id)
+        .where("id", ">", lastTrial)
+        .orderBy("id")
+        .limit(trials)
+        .execute()
+    ).map((t) => t.id);
+    if (ids.length === 0) return { deleted, lastTrial: null };
+    for (const table of ["trial_logs", "metrics"] as const) {
+      const { numDeletedRows } = await db
+        .deleteFrom(table)
+        .where("trial_id", "in", ids)
+        .executeTakeFirst();
+      deleted += Number(numDeletedRows);
+    }
+    lastTrial = ids.at(-1)!;
   }
-  return 0;
+  return { deleted, lastTrial };
 }
 
 /**

@@ -187,8 +187,8 @@ export class KyselyStore implements Store {
     }
   }
 
-  deleteTrialOutput(id: number, limit: number): Promise<number> {
-    return experiments.deleteTrialOutput(this.#db, id, limit);
+  deleteTrialOutput(...args: Parameters<Store["deleteTrialOutput"]>) {
+    return experiments.deleteTrialOutput(this.#db, ...args);
   }
 
   // the searcher event log

@@ -101,13 +101,18 @@ export interface Store {
   /** Deletes the experiment and every row that belongs to it; returns what has files elsewhere. */
   deleteExperiment(id: number): Promise<DeletedExperiment>;
   /**
-   * Deletes at most `limit` of the metric rows and log lines of experiment
-   * `id`'s trials, in one statement, and returns how many: the bulk of what
-   * `deleteExperiment` deletes, taken beforehand in parts so that deleting
-   * a big experiment leaves the database to other requests between them.
-   * 0 when none are left.
+   * Deletes the metric rows and log lines of experiment `id`'s trials with
+   * ids past `afterTrial`, whole trials in id order, until at least `limit`
+   * rows are gone or no trial is left; returns how many, and the last trial
+   * done (null when none is left). The bulk of what `deleteExperiment`
+   * deletes, taken beforehand in parts, so that deleting a big experiment
+   * leaves the database to other requests between them.
    */
-  deleteTrialOutput(id: number, limit: number): Promise<number>;
+  deleteTrialOutput(
+    id: number,
+    limit: number,
+    afterTrial: number,
+  ): Promise<{ deleted: number; lastTrial: number | null }>;
 
   // the searcher event log: seq is 1, 2, 3 … per experiment, gapless
   appendSearcherEvent(experimentId: number, event: SearcherEvent): Promise<number>;

@@ -149,7 +149,7 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     }
   });
 
-  test("an experiment's trials' metric rows and log lines can be deleted a part at a time, its other rows and other experiments' left", async () => {
+  test("an experiment's trials' metric rows and log lines can be deleted some trials at a time, its other rows and other experiments' left", async () => {
     const { store } = ctx;
     const doomed = await newExperiment(store);
     const kept = await newExperiment(store);
@@ -166,13 +166,18 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
         reportTime: new Date(),
       })),
     );
-    // 2 lines, then 2 + 5 + 2 metric rows.
+    // The first trial's 7 metric rows and line, then the second's 2 and line.
     const parts = [];
-    for (let n = await store.deleteTrialOutput(doomed.id, 3); n > 0; ) {
-      parts.push(n);
-      n = await store.deleteTrialOutput(doomed.id, 3);
+    for (let after: number | null = 0; after !== null; ) {
+      const part = await store.deleteTrialOutput(doomed.id, 3, after);
+      parts.push([part.deleted, part.lastTrial]);
+      after = part.lastTrial;
     }
-    expect(parts).toEqual([2, 3, 3, 3]);
+    expect(parts).toEqual([
+      [8, gone.trials[0]!.id],
+      [3, gone.trials[1]!.id],
+      [0, null],
+    ]);
     for (const t of gone.trials) {
       expect(await store.listMetrics({ trialId: t.id, limit: 10 })).toEqual([]);
       expect(await store.listLogs({ trialId: t.id, limit: 10 })).toEqual([]);
@@ -185,6 +190,7 @@ export function deleteExperimentTests(ctx: ConformanceContext): void {
     }
     await store.deleteExperiment(doomed.id);
     expect(await store.getExperiment(doomed.id)).toBeNull();
+    expect(await store.deleteTrialOutput(doomed.id, 3, 0)).toEqual({ deleted: 0, lastTrial: null });
   });
 
   test("deleting an empty or unknown experiment returns no checkpoints and no runs", async () => {
