@@ -41,6 +41,6 @@ test("a launch that could not reach the cluster is a lost run, started again wit
     "could not start: sbatch: Unable to contact slurm controller (connect failure)",
   );
   expect((await tm.store.getAllocation(first.allocationId!))?.exitReason).toBe(
-    "lost (its process could not be reached or found; the trial's logs say why)",
+    "lost (its launch could not reach the cluster; the trial's logs say why)",
   );
 });

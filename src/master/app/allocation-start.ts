@@ -143,6 +143,7 @@ export async function launchRun(
       exitCode: unreachable ? null : 127,
       signal: null,
       lost: unreachable,
+      ...(unreachable ? { unreachable } : {}),
     });
     return unreachable ? "unreachable" : "refused";
   }

@@ -6,7 +6,12 @@
  * supervisor calls it once the allocation's timers and logs are settled.
  */
 import { plural } from "../../protocol/counts.js";
-import { classifyExit, decideAfterExit, endedTrialState } from "../domain/index.js";
+import {
+  CLUSTER_UNREACHABLE,
+  classifyExit,
+  decideAfterExit,
+  endedTrialState,
+} from "../domain/index.js";
 import type { ExitInfo } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
 import type { MasterContext } from "./context.js";
@@ -143,10 +148,12 @@ function describeExit(kind: string, info: ExitInfo): string {
     ? "its process asked for the next trial"
     : info.endedByCluster !== undefined
       ? `ended by the cluster: ${info.endedByCluster}`
-      : info.lost
-        ? "its process could not be reached or found; the trial's logs say why"
-        : info.signal
-          ? `killed by ${info.signal}`
-          : `exit code ${info.exitCode}`;
+      : info.unreachable
+        ? CLUSTER_UNREACHABLE
+        : info.lost
+          ? "its process could not be reached or found; the trial's logs say why"
+          : info.signal
+            ? `killed by ${info.signal}`
+            : `exit code ${info.exitCode}`;
   return `${kind} (${how})`;
 }

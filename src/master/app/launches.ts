@@ -124,7 +124,7 @@ export class Launches {
           ...this.lc,
           exitRead: (id, info) => {
             // Noted before the end is read: the pass that reading asks for must see the wait.
-            if (info.lost) this.backoff.lost(trialId);
+            if (info.unreachable) this.backoff.lost(trialId);
             return this.lc.queueExitRead(id, info);
           },
         },

@@ -30,7 +30,12 @@ export {
   PREEMPTION_IGNORED_AFTER_MS,
   preemptionSchedule,
 } from "./leases.js";
-export { relaunchDelayMs, relaunchWait, type StoredRun } from "./relaunch-delay.js";
+export {
+  CLUSTER_UNREACHABLE,
+  relaunchDelayMs,
+  relaunchWait,
+  type StoredRun,
+} from "./relaunch-delay.js";
 export {
   isStopping,
   isTerminal,

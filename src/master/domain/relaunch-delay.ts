@@ -7,6 +7,10 @@
  * run that starts ends the series.
  */
 
+/** How the end of a run whose launch could not reach the cluster is stored (`lost (…)`). */
+export const CLUSTER_UNREACHABLE =
+  "its launch could not reach the cluster; the trial's logs say why";
+
 const FIRST_MS = 1_000;
 const MOST_MS = 60_000;
 
@@ -25,7 +29,8 @@ export interface StoredRun {
 
 /**
  * After a restart: how many of a trial's last runs (in run order) ended lost
- * without having been started, and the time still to wait at `now` before
+ * because their launch could not reach the cluster (not those a stopping
+ * master never launched), and the time still to wait at `now` before
  * the next launch, as if the master had not restarted. A run that started
  * ends the series.
  */
@@ -37,7 +42,7 @@ export function relaunchWait(
   let last: Date | null = null;
   for (let i = runs.length - 1; i >= 0; i--) {
     const run = runs[i]!;
-    if (run.launched || !run.exitReason?.startsWith("lost") || !run.endedAt) break;
+    if (run.launched || run.exitReason !== `lost (${CLUSTER_UNREACHABLE})` || !run.endedAt) break;
     failures++;
     last ??= run.endedAt;
   }

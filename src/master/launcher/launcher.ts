@@ -23,6 +23,11 @@ export interface ExitInfo {
   signal: string | null;
   /** The infrastructure lost it (node gone, launcher died): not the trial's fault. */
   lost: boolean;
+  /**
+   * Lost because its launch could not reach the cluster (`ClusterUnreachableError`):
+   * its trial's next launch waits (`relaunchDelayMs`).
+   */
+  unreachable?: boolean;
   /** The process did not exit: it finished its trial and asked for another. */
   askedForNext?: boolean;
   /**
