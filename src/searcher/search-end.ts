@@ -8,16 +8,11 @@
  */
 import type { ExperimentConfig } from "../protocol/config/types.js";
 import { plural } from "../protocol/counts.js";
+import type { SearcherState } from "./searcher.js";
 import type { SearcherOp } from "./types.js";
 
-/** What the rule needs of the searcher's state (`SearcherState`). */
-export interface TrialCounts {
-  trials: readonly unknown[];
-  openTrials: number;
-  failedTrials: number;
-  /** Whether any trial has reported a validation; absent (older snapshots): unknown. */
-  validated?: boolean;
-}
+/** What the rule reads of the searcher's state. */
+type TrialCounts = Pick<SearcherState, "trials" | "openTrials" | "failedTrials" | "validated">;
 
 /** The shutdown the search calls for now, or null while it goes on. */
 export function searchEnd(
