@@ -1,10 +1,12 @@
 /**
  * What the master keeps in memory per experiment does not grow with every
  * experiment it ever ran: the configs the push path caches keep only the
- * recent ones (an ended or deleted experiment's goes out in time), and the
+ * recent ones (an ended or deleted experiment's goes out in time), the
+ * rungs tallied for the web UI are bounded by what they hold, and the
  * answers to next_trial kept for retried asks go with their processes.
  */
 import { afterEach, expect, test } from "vitest";
+import { ExperimentRungs } from "../../src/master/app/experiment-rungs.js";
 import { keepNewest } from "../../src/master/app/keep-newest.js";
 import { ashaConfig } from "./support/configs.js";
 import { createExperiment, startTestMaster, type TestMaster } from "./support/harness.js";
@@ -55,6 +57,21 @@ test("a deleted experiment's config is not kept for the push path", async () => 
     expect((await m.admin.del(`/experiments/${id}`)).status).toBe(204);
   });
   expect(configs.size).toBe(0);
+});
+
+test("the rungs kept hold at most their bound of validations and trials, the least recently read going first", async () => {
+  let rungs: ExperimentRungs | null = null;
+  const ids: number[] = [];
+  await runExperiments(5, async (id, m) => {
+    rungs ??= new ExperimentRungs(m.store, 5);
+    // One trial, validated once: two things held.
+    expect((await rungs.get(id)).map((r) => r.reached.length)).toEqual([1]);
+    ids.push(id);
+  });
+  expect(rungs!.size).toEqual({ experiments: 2, held: 4 });
+  // One read again is tallied afresh, and the same.
+  expect((await rungs!.get(ids[0]!)).map((r) => r.reached.length)).toEqual([1]);
+  expect(rungs!.size).toEqual({ experiments: 2, held: 4 });
 });
 
 test("an answer to next_trial is kept while its process may ask again, and goes once the process has moved on or exited", async () => {

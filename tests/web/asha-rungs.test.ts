@@ -1,6 +1,6 @@
 /** The rungs of a successive-halving search: who reached each length and who went on. */
 import { afterEach, describe, expect, test } from "vitest";
-import { ashaRungs } from "../../src/master/http/routes/experiment-charts.js";
+import { ashaRungs } from "../../src/master/domain/asha-rungs.js";
 import type { AshaRungs } from "../../src/protocol/api/charts.js";
 import { ashaConfig, syntheticLoss } from "../master/support/configs.js";
 import { startTestMaster, type TestMaster } from "../master/support/harness.js";

@@ -12,6 +12,7 @@ import type { ExperimentRow, Store } from "../storage/store.js";
 import { Effects } from "./effects.js";
 import { ExperimentConfigs } from "./experiment-configs.js";
 import { ExperimentDriver } from "./experiment-driver.js";
+import { ExperimentRungs } from "./experiment-rungs.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { Notifier } from "./notifier.js";
 
@@ -52,6 +53,8 @@ export class MasterContext {
   readonly driver: ExperimentDriver;
   /** Recent experiments' configs, for the push path. */
   readonly configs: ExperimentConfigs;
+  /** Recent experiments' rungs, tallied from their event logs, for the web UI's polls. */
+  readonly rungs: ExperimentRungs;
   readonly locks = new KeyedLock();
   hooks: Hooks = {
     schedule: () => {},
@@ -69,6 +72,7 @@ export class MasterContext {
   ) {
     this.driver = new ExperimentDriver(store);
     this.configs = new ExperimentConfigs(store);
+    this.rungs = new ExperimentRungs(store);
   }
 
   /** The pool an experiment runs in: its `resources.resource_pool`, else the default pool. */

@@ -253,6 +253,7 @@ export class ExperimentService {
     }
     this.ctx.driver.forget(id);
     this.ctx.configs.forget(id);
+    this.ctx.rungs.forget(id);
   }
 
   /**
