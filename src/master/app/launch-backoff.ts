@@ -6,7 +6,7 @@
  * asked for. The waits live in memory: a restarted master takes them up again
  * from the trials' stored runs (`resume`).
  */
-import { relaunchDelayMs, relaunchWait } from "../domain/index.js";
+import { relaunchDelayMs, relaunchWait, type StoredRun } from "../domain/index.js";
 import type { MasterContext } from "./context.js";
 
 interface Waiting {
@@ -52,14 +52,21 @@ export class LaunchBackoff {
    * After a restart: the trials waiting for slots whose last runs were lost
    * before they started wait what is left of their wait.
    */
-  async resume(ctx: MasterContext, waitingTrials: Iterable<number>): Promise<void> {
-    for (const trialId of waitingTrials) {
-      const runs = (await ctx.store.listAllocations(trialId)).map((a) => ({
+  async resume(ctx: MasterContext, waitingTrials: readonly number[]): Promise<void> {
+    // Their runs read at once: a restart with thousands of trials waiting makes a few reads, not one each.
+    const runs = new Map<number, StoredRun[]>();
+    for (const a of await ctx.store.listAllocationsOfTrials(waitingTrials)) {
+      const ofTrial = runs.get(a.trialId) ?? [];
+      if (ofTrial.length === 0) runs.set(a.trialId, ofTrial);
+      ofTrial.push({
         launched: a.launcherHandle !== null,
         exitReason: a.exitReason,
         endedAt: a.endedAt,
-      }));
-      const { failures, waitMs } = relaunchWait(runs, ctx.now());
+      });
+    }
+    const now = ctx.now();
+    for (const [trialId, ofTrial] of runs) {
+      const { failures, waitMs } = relaunchWait(ofTrial, now);
       if (failures > 0) this.wait(trialId, failures, waitMs);
     }
   }

@@ -4,6 +4,7 @@ import {
   type Db,
   fromBool,
   fromDateOrNull,
+  inParts,
   toBool,
   toDate,
   toDateOrNull,
@@ -193,16 +194,23 @@ export async function listLiveAllocationStubs(db: Db): Promise<AllocationStub[]>
   }));
 }
 
-/** Every allocation of a trial, live or not, in run order. */
-export async function listAllocations(db: Db, trialId: number): Promise<AllocationRow[]> {
-  const rows = await db
-    .selectFrom("allocations")
-    .selectAll()
-    .where("trial_id", "=", trialId)
-    .orderBy("run_id")
-    .orderBy("created_at")
-    .orderBy("id")
-    .execute();
+/** Every allocation of these trials, live or not, by trial id and in run order. */
+export async function listAllocationsOfTrials(
+  db: Db,
+  trialIds: readonly number[],
+): Promise<AllocationRow[]> {
+  const ids = [...new Set(trialIds)].sort((a, b) => a - b);
+  const rows = await inParts(ids, (part) =>
+    db
+      .selectFrom("allocations")
+      .selectAll()
+      .where("trial_id", "in", part)
+      .orderBy("trial_id")
+      .orderBy("run_id")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute(),
+  );
   return rows.map(toAllocation);
 }
 

@@ -86,6 +86,19 @@ export function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * `read`'s rows for `ids`, read 500 ids at a time: a statement binds a
+ * bounded number of values (SQLite's and PostgreSQL's limits).
+ */
+export async function inParts<R>(
+  ids: readonly number[],
+  read: (part: number[]) => Promise<R[]>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await read(ids.slice(i, i + 500))));
+  return rows;
+}
+
 /** Kysely reports affected rows as bigint. */
 export function count(n: bigint | undefined): number {
   return Number(n ?? 0n);

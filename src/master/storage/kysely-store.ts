@@ -308,7 +308,11 @@ export class KyselyStore implements Store {
   }
 
   listAllocations(trialId: number): Promise<AllocationRow[]> {
-    return allocations.listAllocations(this.#db, trialId);
+    return allocations.listAllocationsOfTrials(this.#db, [trialId]);
+  }
+
+  listAllocationsOfTrials(trialIds: readonly number[]): Promise<AllocationRow[]> {
+    return allocations.listAllocationsOfTrials(this.#db, trialIds);
   }
 
   listLingeringAllocations(): Promise<AllocationRow[]> {

@@ -2,7 +2,15 @@
 import type { Selectable, Updateable } from "kysely";
 import type { HParams } from "../../protocol/config/types.js";
 import type { RequestId } from "../../searcher/types.js";
-import { type Db, fromBool, fromDateOrNull, toBool, toDate, toDateOrNull } from "./codec.js";
+import {
+  type Db,
+  fromBool,
+  fromDateOrNull,
+  inParts,
+  toBool,
+  toDate,
+  toDateOrNull,
+} from "./codec.js";
 import { reusedQuery, updateById } from "./reused-query.js";
 import type { TrialsTable } from "./schema.js";
 import type { Store, TrialFilter, TrialRow, TrialState, TrialStub } from "./store.js";
@@ -88,19 +96,6 @@ export async function getTrialByRequestId(
         .where("request_id", "=", requestId),
   );
   return rows[0] ? toTrial(rows[0]) : null;
-}
-
-/**
- * `read`'s rows for `ids`, read 500 ids at a time: a statement binds a
- * bounded number of values (SQLite's and PostgreSQL's limits).
- */
-async function inParts<R>(
-  ids: readonly number[],
-  read: (part: number[]) => Promise<R[]>,
-): Promise<R[]> {
-  const rows: R[] = [];
-  for (let i = 0; i < ids.length; i += 500) rows.push(...(await read(ids.slice(i, i + 500))));
-  return rows;
 }
 
 const trialsOf = (db: Db, experimentId: number) =>

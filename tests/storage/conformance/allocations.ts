@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import type { Store, TrialRow } from "../../../src/master/storage/store.js";
+import type { AllocationRow, Store, TrialRow } from "../../../src/master/storage/store.js";
 import { type ConformanceContext, newExperiment, newTrial, rejection } from "./context.js";
 
 function newAllocation(store: Store, trial: TrialRow, runId = trial.runId, slots = 1) {
@@ -191,6 +191,32 @@ export function allocationTests(ctx: ConformanceContext): void {
       runs.map((a, i) => [a.id, i]),
     );
     expect(await store.listAllocations(987_654_321)).toEqual([]);
+  });
+
+  test("the allocations of many trials are listed at once, by trial and in run order, past the 500 trials a statement binds", async () => {
+    const { store } = ctx;
+    const experiment = await newExperiment(store);
+    const trials = await store.transaction(async (tx) => {
+      const made = [];
+      for (let r = 1; r <= 520; r++) made.push(await newTrial(tx, experiment, r));
+      return made;
+    });
+    const runs: AllocationRow[] = [];
+    // Run 1 made after run 2: run order, not creation order.
+    for (const [t, run] of [
+      [0, 2],
+      [0, 1],
+      [519, 0],
+      [300, 0],
+      [300, 1],
+    ] as const)
+      runs.push(await newAllocation(store, trials[t]!, run));
+    await store.updateAllocation(runs[0]!.id, { state: "TERMINATED" });
+    const asked = [trials[519]!.id, trials[0]!.id, trials[300]!.id, trials[5]!.id, 987_654_321];
+    const listed = await store.listAllocationsOfTrials([...asked, trials[0]!.id]);
+    expect(listed.map((a) => a.id)).toEqual([1, 0, 3, 4, 2].map((i) => runs[i]!.id));
+    expect(listed[1]).toEqual((await store.listAllocations(trials[0]!.id))[1]);
+    expect(await store.listAllocationsOfTrials([])).toEqual([]);
   });
 
   test("ended allocations whose processes are marked lingering are listed until the mark is cleared", async () => {
