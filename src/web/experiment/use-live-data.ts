@@ -60,18 +60,22 @@ export function useCurves(experimentId: number, finished: boolean) {
 }
 
 /**
- * Reloads `load` when `changeKey` changes, never more than one request at a
- * time and never sooner than `minGapMs` after the last answer.
+ * Loads `load` once `changeKey` is known (not null), and again when it
+ * changes, never more than one request at a time and never sooner than
+ * `minGapMs` after the last answer. A key is what was seen of the data's
+ * sources before the load began: unknown while they are still being read,
+ * since a load made before them could be older than what they then show,
+ * and would be made again.
  */
 export function useReloadOnChange<T>(
   load: (signal: AbortSignal) => Promise<T>,
-  changeKey: string,
+  changeKey: string | null,
   minGapMs: (last: T | null) => number,
   deps: unknown[],
 ) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<Error | null>(null);
-  const wanted = useRef(changeKey);
+  const wanted = useRef<string | null>(changeKey);
   wanted.current = changeKey;
   const loaded = useRef<string | null>(null);
   const busy = useRef(false);
@@ -86,7 +90,8 @@ export function useReloadOnChange<T>(
 
   const run = useRef(() => {});
   run.current = () => {
-    if (busy.current || loaded.current === wanted.current || !controller.current) return;
+    const due = wanted.current !== null && loaded.current !== wanted.current;
+    if (!due || busy.current || !controller.current) return;
     const wait = lastAt.current + gapRef.current(last.current) - Date.now();
     if (wait > 0) {
       clearTimeout(timer.current);
@@ -135,7 +140,7 @@ export function useReloadOnChange<T>(
 }
 
 /** Trials of an experiment, reloaded when the curves or the experiment moved. */
-export function useTrials(experimentId: number, changeKey: string) {
+export function useTrials(experimentId: number, changeKey: string | null) {
   const { data, error } = useReloadOnChange<{ trials: TrialSummary[]; bytes: number }>(
     (signal) => api.trials(experimentId, signal),
     changeKey,
@@ -148,7 +153,7 @@ export function useTrials(experimentId: number, changeKey: string) {
   return { data: data?.trials ?? null, error };
 }
 
-export function useRungs(experimentId: number, changeKey: string, enabled: boolean) {
+export function useRungs(experimentId: number, changeKey: string | null, enabled: boolean) {
   return useReloadOnChange<AshaRung[]>(
     async (signal) => (enabled ? (await api.rungs(experimentId, signal)).rungs : []),
     changeKey,

@@ -72,9 +72,14 @@ export function ExperimentPage(props: { id: number }) {
   const exp = detail.data;
   const finished = !!exp && isTerminal(exp.state);
   const curves = useCurves(id, finished);
-  // Rungs move only with validations and trial states; the table also with progress.
-  const validated = exp ? `${curves.version}|${exp.state}|${JSON.stringify(exp.trialCounts)}` : "";
-  const trials = useTrials(id, `${validated}|${exp?.progress}`);
+  // Rungs move only with validations and trial states; the table also with progress. Both are
+  // read once the experiment and every curve are (or the curves cannot be): read before,
+  // they would be read again then.
+  const validated =
+    exp && (curves.complete || curves.error)
+      ? `${curves.version}|${exp.state}|${JSON.stringify(exp.trialCounts)}`
+      : null;
+  const trials = useTrials(id, validated && `${validated}|${exp?.progress}`);
   const asha = !!exp && ASHA.has(exp.searcher);
   const rungs = useRungs(id, validated, asha);
 
