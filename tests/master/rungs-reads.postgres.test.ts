@@ -1,0 +1,3 @@
+import { rungsReadsTests } from "./rungs-reads.js";
+
+rungsReadsTests("postgres");
