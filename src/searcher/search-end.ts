@@ -4,7 +4,12 @@
  * failed, or when `max_initial_failures` trials failed before any trial
  * reported a validation: the script most likely fails for every trial (a
  * typo, a missing package), and the trials still open are stopped with the
- * search rather than each run to its `max_restarts`.
+ * search rather than each run to its `max_restarts`. Under the same limit, a
+ * search whose first `FIRST_TRIALS_INVALID` trials all exited with invalid
+ * hyperparameters, none having reported a validation, has failed too: the
+ * script refuses every point (a misread hyperparameter, a check the wrong way
+ * round), and since invalid trials are replaced it would otherwise create
+ * trials for ever.
  */
 import type { ExperimentConfig } from "../protocol/config/types.js";
 import { plural } from "../protocol/counts.js";
@@ -13,6 +18,14 @@ import type { SearcherOp } from "./types.js";
 
 /** What the rule reads of the searcher's state. */
 type TrialCounts = Pick<SearcherState, "trials" | "openTrials" | "failedTrials" | "validated">;
+
+/**
+ * How many trials, the search's first in creation order, must all have exited
+ * INVALID_HP. A trial still open among them (one that is training) keeps the
+ * search going whatever comes after it; a space where one point in twenty is
+ * valid gets this far by chance less than once in a hundred searches.
+ */
+export const FIRST_TRIALS_INVALID = 100;
 
 /** The shutdown the search calls for now, or null while it goes on. */
 export function searchEnd(
@@ -33,5 +46,15 @@ function failure(config: ExperimentConfig, counts: TrialCounts): string | null {
   if (limit > 0 && counts.validated === false && counts.failedTrials >= limit) {
     return `${plural(counts.failedTrials, "trial", "trials")} failed before any trial reported a validation (max_initial_failures ${limit})`;
   }
+  if (limit > 0 && counts.validated === false && firstTrialsInvalid(counts.trials)) {
+    return `the first ${FIRST_TRIALS_INVALID} trials all exited with invalid hyperparameters (INVALID_HP) before any trial reported a validation`;
+  }
   return null;
+}
+
+/** Whether the search's first `FIRST_TRIALS_INVALID` trials all exited INVALID_HP. */
+function firstTrialsInvalid(trials: TrialCounts["trials"]): boolean {
+  if (trials.length < FIRST_TRIALS_INVALID) return false;
+  for (let i = 0; i < FIRST_TRIALS_INVALID; i++) if (trials[i]!.invalid !== true) return false;
+  return true;
 }

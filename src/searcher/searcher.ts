@@ -57,6 +57,8 @@ export interface TrialRecord {
   trained: number;
   /** A warm-started trial's checkpoint length (see `TrainedTrial`); absent: 0. */
   start?: number;
+  /** Set when the trial exited with INVALID_HP (absent otherwise, and in older snapshots). */
+  invalid?: true;
 }
 
 export interface SearcherState {
@@ -219,8 +221,10 @@ function exitTrial(
   if (reason === "ERRORED") state.failedTrials++;
   // A closing trial with nothing left to do is only finishing; the method is done with it.
   const methodCares = trial.op !== null || trial.status === "open";
-  if (reason === "INVALID_HP") discardTrial(state.progress, trial);
-  else creditOp(state.progress, trial);
+  if (reason === "INVALID_HP") {
+    discardTrial(state.progress, trial);
+    trial.invalid = true;
+  } else creditOp(state.progress, trial);
   finishTrial(state, trial, status);
   if (!methodCares) return [];
   return stepMethod(ctx, state.method, { type: "trialExitedEarly", requestId, reason });

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ExperimentConfig } from "../../src/protocol/config/types.js";
+import { FIRST_TRIALS_INVALID } from "../../src/searcher/search-end.js";
+import { advanceSearcher, newSearcher } from "../../src/searcher/searcher.js";
 import type { SearcherOp } from "../../src/searcher/types.js";
 import {
   adaptiveAsha,
@@ -85,5 +87,65 @@ describe("max_initial_failures", () => {
     expect(exits.filter((e) => e === "ERRORED")).toHaveLength(3);
     expect(exits.slice(exits.lastIndexOf("ERRORED") + 1).every((e) => e === null)).toBe(true);
     expect(shutdownOf(noneValidated.ops)).toMatchObject({ failure: true });
+  });
+});
+
+describe("a search whose first trials all have invalid hyperparameters", () => {
+  const reason = `the first ${FIRST_TRIALS_INVALID} trials all exited with invalid hyperparameters (INVALID_HP) before any trial reported a validation`;
+  const invalidUntil = (last: number) => (id: number) =>
+    id <= last ? { exit: "INVALID_HP" as const } : 0.5;
+
+  for (const name of ["random", "tpe", "async_halving", "adaptive_asha"]) {
+    it(`stops a ${name} search at its ${FIRST_TRIALS_INVALID}th invalid trial instead of replacing them for ever`, () => {
+      const all = () => ({ exit: "INVALID_HP" as const });
+      const run = runTable(withLimit(searches[name]!, 3), all, 10 * FIRST_TRIALS_INVALID);
+      expect(shutdownOf(run.ops)).toEqual({
+        type: "shutdown",
+        cancel: false,
+        failure: true,
+        reason,
+      });
+      expect(run.trials.filter((t) => t.exited === "INVALID_HP")).toHaveLength(
+        FIRST_TRIALS_INVALID,
+      );
+    });
+  }
+
+  it("goes on when a valid trial comes among the first, or with the limit 0 or absent", () => {
+    const config = searches.random!;
+    for (const limit of [0, undefined]) {
+      const run = runTable(withLimit(config, limit), invalidUntil(FIRST_TRIALS_INVALID + 20));
+      expect(shutdownOf(run.ops)).toEqual({ type: "shutdown", cancel: false, failure: false });
+    }
+    const oneValid = runTable(withLimit(config, 3), (id) =>
+      id === 50 || id > 2 * FIRST_TRIALS_INVALID ? 0.5 : { exit: "INVALID_HP" as const },
+    );
+    expect(oneValid.trials.find((t) => t.lengths.length > 0)?.requestId).toBe(50);
+    expect(oneValid.trials.length).toBeGreaterThan(2 * FIRST_TRIALS_INVALID);
+    expect(shutdownOf(oneValid.ops)).toEqual({ type: "shutdown", cancel: false, failure: false });
+  });
+
+  it("goes on while one of the first trials is still training, however many invalid ones follow", () => {
+    const config = withLimit(searches.random!, 3);
+    const state = newSearcher(config);
+    let ops = advanceSearcher(config, state, { type: "initialize" });
+    // Trial 1 trains on; every other slot's trial exits INVALID_HP and is replaced.
+    for (let i = 0; i < 3 * FIRST_TRIALS_INVALID; i++) {
+      const create = ops.find((op) => op.type === "create" && op.requestId !== 1);
+      expect(create).toBeDefined();
+      const requestId = (create as { requestId: number }).requestId;
+      advanceSearcher(config, state, { type: "trialCreated", requestId });
+      ops = advanceSearcher(config, state, {
+        type: "trialExitedEarly",
+        requestId,
+        reason: "INVALID_HP",
+      });
+      expect(ops.find((op) => op.type === "shutdown")).toBeUndefined();
+    }
+    // Still at its first operation (random gives it, and its close, at once).
+    expect(state.trials[0]).toMatchObject({
+      status: "closing",
+      op: config.searcher.max_length.value,
+    });
   });
 });

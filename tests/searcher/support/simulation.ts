@@ -39,13 +39,16 @@ export function expandPlan(plan: Plan): Plan {
   return out;
 }
 
+/** `trialLimit`: fail past that many trials (a search that would never end) instead of running on. */
 export function runTable(
   config: ExperimentConfig,
   report: (requestId: number, length: number, hparams: HParams) => TrialOutcome,
+  trialLimit?: number,
 ): TableRun {
   const events: SearcherEvent[] = [];
   const ops: SearcherOp[][] = [];
   const result = simulate(config, {
+    ...(trialLimit === undefined ? {} : { trialLimit }),
     report: ({ requestId, length, hparams }) => report(requestId, length, hparams),
     afterEvent(state, event, stepOps) {
       events.push(event);
