@@ -7,7 +7,8 @@
  * `experiment describe` names the reason and quotes a trial that did fail.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { running } from "../master/support/trial.js";
+import { FIRST_TRIALS_INVALID } from "../../src/searcher/search-end.js";
+import { running, trial } from "../master/support/trial.js";
 import { type CliMaster, startCliMaster } from "./support/cli-master.js";
 import { createExperiment } from "./support/experiments.js";
 import { runInProcess } from "./support/fake-io.js";
@@ -56,4 +57,34 @@ test("experiment describe says why the search failed and quotes a failed trial",
     "reason  crashed (exit code 1); failed 2 times (max_restarts 1); last log lines:",
   );
   expect(lines[at + 3]).toBe("        ReferenceError: consol is not defined");
+});
+
+test("a script that refuses every trial's hyperparameters stops at its hundredth trial", async () => {
+  const id = await createExperiment(m.tm, { max_trials: 12 }, { max_restarts: 1 });
+  // Every trial says its hyperparameters are invalid (a check the wrong way round) and exits 0.
+  for (let runs = 0; running(m.tm).some((s) => s.experimentId === id); runs++) {
+    if (runs > 3 * FIRST_TRIALS_INVALID) throw new Error("the search did not stop");
+    const spec = running(m.tm).find((s) => s.experimentId === id)!;
+    const t = trial(m.tm, spec.trialId);
+    expect((await t.api.post(`/trials/${t.id}/early_exit`, { reason: "INVALID_HP" })).status).toBe(
+      200,
+    );
+    await t.exit(0);
+  }
+  const exp = await m.tm.store.getExperiment(id);
+  expect(exp).toMatchObject({
+    state: "ERROR",
+    endReason: `the first ${FIRST_TRIALS_INVALID} trials all exited with invalid hyperparameters (INVALID_HP) before any trial reported a validation`,
+  });
+  const trials = await m.tm.store.listTrials({ experimentId: id });
+  // Each ends as it reported, the last one too, whose process the failed search stopped.
+  const invalid = trials.filter((t) => t.endReason === "early exit: INVALID_HP");
+  expect(invalid.map((t) => t.state)).toEqual(Array(FIRST_TRIALS_INVALID).fill("COMPLETED"));
+  // Those it had open then (one of them created to replace the last) are stopped with it.
+  expect(trials.length - FIRST_TRIALS_INVALID).toBeLessThanOrEqual(4);
+  expect(
+    trials
+      .filter((t) => t.endReason !== "early exit: INVALID_HP")
+      .every((t) => t.state === "CANCELED"),
+  ).toBe(true);
 });

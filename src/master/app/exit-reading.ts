@@ -62,7 +62,9 @@ export async function settleExit(
     if (!LIVE_TRIAL.has(trial.state)) return;
     const stopping =
       exp.state.startsWith("STOPPING") || exp.state === "CANCELED" || exp.state === "COMPLETED";
-    if (stopping && kind !== "completed") return; // the experiment's end settles the trial
+    // A trial done before the stop (all its work, or an early exit the searcher took) ends
+    // as it is; the experiment's end settles the others.
+    if (stopping && kind !== "completed" && kind !== "exitedEarly") return;
     const decision = decideAfterExit(kind, {
       restarts: trial.restarts,
       maxRestarts: exp.config.max_restarts,
