@@ -111,7 +111,7 @@ describe("Slurm's answers", () => {
         ],
       }),
     );
-    expect(old.get("4")).toEqual({ state: "FAILED", waitStatus: 7 << 8 });
+    expect(old.get("4")).toEqual({ state: "FAILED", waitStatus: 7 << 8, stdout: null });
     expect(later.get("4")).toEqual(old.get("4"));
   });
 

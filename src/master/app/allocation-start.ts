@@ -148,3 +148,22 @@ export async function launchRun(
     return unreachable ? "unreachable" : "refused";
   }
 }
+
+/**
+ * The launcher found the process of an allocation whose master died after
+ * launching it, before storing its handle: the handle is stored as
+ * `launchRun` would have, and one still STARTING is RUNNING. Nothing for an
+ * allocation that has ended meanwhile, or has a handle.
+ */
+export async function recordFound(
+  ctx: MasterContext,
+  allocationId: string,
+  handle: unknown,
+): Promise<void> {
+  const a = await ctx.store.getAllocation(allocationId);
+  if (!a || a.state === "TERMINATED" || a.launcherHandle !== null) return;
+  await ctx.store.updateAllocation(allocationId, {
+    launcherHandle: handle,
+    ...(a.state === "STARTING" ? { state: "RUNNING" as const } : {}),
+  });
+}

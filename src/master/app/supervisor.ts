@@ -10,6 +10,7 @@ import { decideSchedule } from "../domain/index.js";
 import type { ExitInfo, LauncherEvents } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
 import type { AllocationRow } from "../storage/store.js";
+import { recordFound } from "./allocation-start.js";
 import { removeRunStaging } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import { Drain } from "./drain.js";
@@ -264,10 +265,7 @@ export class Supervisor implements LauncherEvents {
     return this.ctx.options.preemptionTimeoutSeconds ?? config.preemption_timeout;
   }
 
-  /**
-   * Tells an allocation to checkpoint and exit; SIGTERM and SIGKILL follow if
-   * it does not (`StopRequests`).
-   */
+  /** Tells an allocation to checkpoint and exit; SIGTERM and SIGKILL follow if it does not. */
   requestPreemption(
     a: Pick<AllocationRow, "id">,
     timeoutSeconds: number,
@@ -281,10 +279,7 @@ export class Supervisor implements LauncherEvents {
     return this.stops.kill(a);
   }
 
-  /**
-   * Stops at once the processes of the experiment that were told there is no
-   * next trial and have not exited: a killed experiment's processes all stop.
-   */
+  /** Stops at once the experiment's processes told there is no next trial (a kill stops all). */
   killLingering(experimentId: number): Promise<void> {
     return this.lingering.kill(experimentId);
   }
@@ -324,6 +319,10 @@ export class Supervisor implements LauncherEvents {
 
   logsStored(): Promise<void> {
     return this.logs.stored();
+  }
+
+  found(allocationId: string, handle: unknown): void {
+    this.enqueue(() => recordFound(this.ctx, allocationId, handle));
   }
 
   /**

@@ -65,10 +65,12 @@ export class FakeLauncher implements Launcher {
   /** Those still running (`adopts`): they end with `exit` or `kill`. */
   readonly adopted = new Set<string>();
 
-  async recover(allocationId: string): Promise<"adopted" | "stopped"> {
+  /** One whose master died before it stored its handle is found, as Slurm's launcher finds its job. */
+  async recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
     this.recovered.push(allocationId);
     if (!this.adopts) return "stopped";
     this.adopted.add(allocationId);
+    if (handle === null) this.events?.found?.(allocationId, { fake: allocationId });
     return "adopted";
   }
 

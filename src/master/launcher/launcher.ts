@@ -63,6 +63,12 @@ export interface LauncherEvents {
    * the master.
    */
   logsStored?(): Promise<void>;
+  /**
+   * The launcher found the process of an allocation recovered without a
+   * handle (its master died after starting it, before storing its handle):
+   * `handle` is its handle, for the master to store.
+   */
+  found?(allocationId: string, handle: unknown): void;
 }
 
 export interface Launcher {
@@ -95,10 +101,13 @@ export interface Launcher {
    */
   kill(allocationId: string, handle: unknown): Promise<void>;
   /**
-   * After a master restart: an allocation recorded by a previous master.
-   * Returns "adopted" when it still runs, or has ended in a way the launcher
-   * can still read, and will report its exit here; "stopped" when it was
-   * stopped (or was already gone, its end unknown).
+   * After a master restart: an allocation recorded by a previous master,
+   * with the handle it stored, or null when that master died before storing
+   * one (its process may have been started all the same). Returns "adopted"
+   * when it still runs, or has ended in a way the launcher can still read,
+   * and will report its exit here (a process found without a handle is
+   * reported with `found`); "stopped" when it was stopped (or was already
+   * gone, its end unknown, or never started).
    */
   recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped">;
   /**

@@ -7,7 +7,9 @@
  * output files the jobs write on the shared file system, and reads a job's
  * exit record as soon as its batch script writes it. Jobs do not depend on the
  * master: one that restarts adopts the jobs still queued or running and reads
- * the end of those that finished meanwhile from their exit records.
+ * the end of those that finished meanwhile from their exit records. A job
+ * whose master died between `sbatch` and storing its id is adopted too: it is
+ * the allocation's own (its token, its directory), found by its output file.
  */
 import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
@@ -15,27 +17,27 @@ import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
 import { type CommandRunner, execRunner, runRetried } from "./command-runner.js";
-import { FileTail, READ_PIECE_BYTES } from "./file-tail.js";
-import { sweepForgottenJobs } from "./forgotten-jobs.js";
-import { ENDED_STATES, jobExit, type Requested, type SlurmJobState } from "./job-end.js";
 import {
-  type JobFiles,
+  asHandle,
+  followedJob,
+  type Job,
+  readJobOutput,
+  type SlurmHandle,
+} from "./followed-job.js";
+import { sweepForgottenJobs } from "./forgotten-jobs.js";
+import { ENDED_STATES, jobExit, type SlurmJobState } from "./job-end.js";
+import {
   jobFiles,
   readExitRecord,
   readTailOffsets,
+  type TailOffsets,
   writeJobFiles,
-  writeTailOffsets,
 } from "./job-files.js";
-import { nextPollDelay, parseScontrolJob, SlurmQueue } from "./job-queue.js";
+import { nextPollDelay, SlurmQueue } from "./job-queue.js";
 import { jobName, type SlurmPoolSettings, sbatchArgs } from "./sbatch-args.js";
 import { submitBatchJob } from "./sbatch-submit.js";
 
-/** What the master stores for a job: plain JSON. */
-export interface SlurmHandle {
-  jobId: string;
-  /** The job's directory (its environment, script, output and exit record). */
-  dir: string;
-}
+export type { SlurmHandle } from "./followed-job.js";
 
 export interface SlurmLauncherOptions extends SlurmPoolSettings {
   /** Slots of the pool: CPUs, or GPUs when `slotType` is "gpu". */
@@ -56,22 +58,6 @@ export interface SlurmLauncherOptions extends SlurmPoolSettings {
   tailIntervalMs?: number;
   /** Waits before running `sbatch` again while it cannot connect to the controller (default 1 s, 2 s). */
   sbatchRetryDelaysMs?: readonly number[];
-}
-
-/** A job this master follows, under the allocation it runs now. */
-interface Job {
-  allocationId: string;
-  handle: SlurmHandle;
-  files: JobFiles;
-  stdout: FileTail;
-  stderr: FileTail;
-  requested: Requested;
-  /** Its end is being read: it takes no other allocation. */
-  ending: boolean;
-  /** Its experiment was deleted while it ran: its directory goes once it ends. */
-  forgotten: boolean;
-  /** Seen running (by Slurm, by its output, by a handover): a stop must signal it, not cancel it. */
-  started: boolean;
 }
 
 export class SlurmLauncher implements Launcher {
@@ -114,8 +100,13 @@ export class SlurmLauncher implements Launcher {
   /** The first look at `jobsDir` for the directories of forgotten jobs that have ended. */
   swept: Promise<void> = Promise.resolve();
 
+  /** The directory of an allocation's job: written before `sbatch` runs. */
+  private dirOf(allocationId: string): string {
+    return join(this.options.jobsDir, encodeURIComponent(allocationId));
+  }
+
   async launch(spec: LaunchSpec): Promise<SlurmHandle> {
-    const files = jobFiles(join(this.options.jobsDir, encodeURIComponent(spec.allocationId)));
+    const files = jobFiles(this.dirOf(spec.allocationId));
     let jobId: string;
     try {
       await writeJobFiles(files, spec.entrypoint, { ...this.baseEnv, ...spec.env });
@@ -131,28 +122,17 @@ export class SlurmLauncher implements Launcher {
       await rm(files.dir, { recursive: true, force: true }).catch(() => {});
       throw err;
     }
-    const handle = { jobId, dir: files.dir };
-    this.follow(spec.allocationId, handle, { stdout: 0, stderr: 0 });
-    return handle;
+    this.follow(spec.allocationId, jobId, files.dir, { stdout: 0, stderr: 0 });
+    return { jobId, dir: files.dir };
   }
 
   private follow(
     allocationId: string,
-    handle: SlurmHandle,
-    offsets: { stdout: number; stderr: number },
+    jobId: string | null,
+    dir: string,
+    offsets: TailOffsets,
   ): void {
-    const files = jobFiles(handle.dir);
-    this.jobs.set(allocationId, {
-      allocationId,
-      handle,
-      files,
-      stdout: new FileTail(files.stdout, offsets.stdout),
-      stderr: new FileTail(files.stderr, offsets.stderr),
-      requested: { terminate: false, kill: false },
-      ending: false,
-      forgotten: false,
-      started: offsets.stdout + offsets.stderr > 0,
-    });
+    this.jobs.set(allocationId, followedJob(allocationId, jobId, dir, offsets));
     if (this.closed) return;
     this.pollTimer ??= this.schedulePoll(this.minPollMs);
     if (!this.tailTimer) {
@@ -167,22 +147,25 @@ export class SlurmLauncher implements Launcher {
   settleOutput(allocationId: string): Promise<void> {
     return this.serially(async () => {
       const job = this.jobs.get(allocationId);
-      if (job) await this.readOutput(job, false);
+      if (job) await readJobOutput(job, this.events, false);
     });
   }
 
-  /** The job goes on as allocation `to`: its later lines and its exit are `to`'s. */
+  /**
+   * The job goes on as allocation `to`: its later lines and its exit are `to`'s.
+   * Not one still looked for: `to` would have no job id to store.
+   */
   handOver(from: string, to: LaunchSpec): SlurmHandle | null {
     const job = this.jobs.get(from);
-    if (!job || job.ending) return null;
+    if (!job?.jobId || job.ending) return null;
     this.jobs.delete(from);
     job.allocationId = to.allocationId;
     job.requested = { terminate: false, kill: false };
     job.started = true;
     this.jobs.set(to.allocationId, job);
     // Only a name, for people reading squeue: nothing depends on it.
-    void this.run("scontrol", ["update", `JobId=${job.handle.jobId}`, `JobName=${jobName(to)}`]);
-    return job.handle;
+    void this.run("scontrol", ["update", `JobId=${job.jobId}`, `JobName=${jobName(to)}`]);
+    return { jobId: job.jobId, dir: job.files.dir };
   }
 
   async terminate(allocationId: string, handle: unknown): Promise<void> {
@@ -192,7 +175,7 @@ export class SlurmLauncher implements Launcher {
     // to start: it is cancelled, having done little. One Slurm cannot tell about (squeue
     // failing, or not listing it yet) is cancelled only if it was never seen running.
     const job = this.jobs.get(allocationId);
-    const state = (await this.lookUp(jobId).catch(() => null))?.state;
+    const state = (await this.queue.lookUp(jobId).catch(() => null))?.state;
     if (state === "PENDING" || (state === undefined && !job?.started)) {
       if (job) job.requested.cancelledQueued = true;
       await this.scancel(allocationId, [jobId]);
@@ -226,7 +209,10 @@ export class SlurmLauncher implements Launcher {
     });
   }
 
-  /** The job of an allocation, noting what was asked of it; null for one whose job runs another now. */
+  /**
+   * The job of an allocation, noting what was asked of it; null for one whose
+   * job runs another now, and for one still looked for (asked once found).
+   */
   private jobIdOf(
     allocationId: string,
     handle: unknown,
@@ -235,23 +221,31 @@ export class SlurmLauncher implements Launcher {
     const job = this.jobs.get(allocationId);
     if (job) {
       job.requested[what] = true;
-      return job.handle.jobId;
+      return job.jobId;
     }
     const id = asHandle(handle)?.jobId;
     if (!id) return null;
-    for (const other of this.jobs.values()) if (other.handle.jobId === id) return null;
+    for (const other of this.jobs.values()) if (other.jobId === id) return null;
     return id;
   }
 
+  /**
+   * A job stored without its id (its master died between `sbatch` and storing
+   * it) is adopted when its directory is there: `sbatch` may have run. The
+   * poll looks for it (`find`) and reads its end as any job's.
+   */
   async recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
-    const h = asHandle(handle);
-    if (!h) return "stopped";
+    const h = asHandle(handle) ?? { jobId: null, dir: this.dirOf(allocationId) };
     const files = jobFiles(h.dir);
+    if (h.jobId === null && !existsSync(files.dir)) return "stopped"; // sbatch never ran
     // Slurm out of reach says nothing of the job: it is followed until Slurm answers.
-    const known = await this.lookUp(h.jobId).catch(() => "unreachable" as const);
+    const known =
+      h.jobId === null
+        ? "looked for"
+        : await this.queue.lookUp(h.jobId).catch(() => "unreachable" as const);
     if (known === null && !(await readExitRecord(files))) return "stopped";
     // Running or not, its end is read by the next poll, and its logs go on from where they were.
-    this.follow(allocationId, h, await readTailOffsets(files));
+    this.follow(allocationId, h.jobId, h.dir, await readTailOffsets(files));
     // Its experiment was deleted under an earlier master: its directory goes once it ends.
     this.jobs.get(allocationId)!.forgotten = existsSync(files.forgotten);
     return "adopted";
@@ -268,7 +262,7 @@ export class SlurmLauncher implements Launcher {
     // `launch` names it by its allocation; never the file system's root, whatever `jobsDir` is.
     const dir = resolve(h.dir);
     if (dirname(dir) !== this.options.jobsDir || dir === dirname(dir)) return;
-    const followed = [...this.jobs.values()].find((job) => job.handle.dir === h.dir);
+    const followed = [...this.jobs.values()].find((job) => job.files.dir === h.dir);
     if (!followed) return rm(h.dir, { recursive: true, force: true });
     followed.forgotten = true;
     // Should this master stop before the job ends, the next one removes the directory.
@@ -298,7 +292,7 @@ export class SlurmLauncher implements Launcher {
     try {
       for (const job of [...this.jobs.values()]) {
         if (job.ending) continue;
-        const state = await this.lookUp(job.handle.jobId);
+        const state = job.jobId ? await this.queue.lookUp(job.jobId) : await this.find(job);
         if (this.closed) return;
         if (state && state.state !== "PENDING") job.started = true;
         // Its exit record may have ended it meanwhile.
@@ -316,28 +310,34 @@ export class SlurmLauncher implements Launcher {
     this.pollTimer = this.closed || this.jobs.size === 0 ? null : this.schedulePoll(this.pollDelay);
   }
 
-  /** What Slurm says of a job: from the shared `squeue` answer, else from `scontrol`. */
-  private async lookUp(jobId: string): Promise<SlurmJobState | null> {
-    return (await this.queue.jobs()).get(jobId) ?? (await this.forgottenJob(jobId));
-  }
-
-  /** A job squeue does not list: `scontrol` may still remember it; null when Slurm does not. */
-  private async forgottenJob(jobId: string): Promise<SlurmJobState | null> {
-    const shown = await this.run("scontrol", ["show", "job", jobId]);
-    if (shown.code !== 0) {
-      if (/invalid job id/i.test(shown.stderr)) return null;
-      throw new Error(`scontrol show job ${jobId}: ${shown.stderr.trim()}`);
-    }
-    return parseScontrolJob(shown.stdout);
+  /**
+   * The job of an allocation stored without its id: the one squeue lists
+   * with the allocation's output file. Found, its id is the master's to store
+   * (`found`), and a stop asked meanwhile is sent. Null when Slurm lists none:
+   * `sbatch` never ran, or the job ended long enough ago for Slurm to forget
+   * it (its exit record tells how).
+   */
+  private async find(job: Job): Promise<SlurmJobState | null> {
+    const jobId = await this.queue.findByOutput(job.files.stdout);
+    if (!jobId) return null;
+    job.jobId = jobId;
+    this.events?.found?.(job.allocationId, { jobId, dir: job.files.dir } satisfies SlurmHandle);
+    if (job.requested.kill) await this.kill(job.allocationId, null);
+    else if (job.requested.terminate) await this.terminate(job.allocationId, null);
+    return this.queue.lookUp(jobId);
   }
 
   /** The job is over: its last lines, then its exit. */
   private async finish(job: Job, state: SlurmJobState | null): Promise<void> {
-    await this.readOutput(job, true);
+    await readJobOutput(job, this.events, true);
     const info = jobExit(state, await readExitRecord(job.files), job.requested);
     this.jobs.delete(job.allocationId);
     this.events?.exited(job.allocationId, info);
-    if (job.forgotten) await rm(job.handle.dir, { recursive: true, force: true }).catch(() => {});
+    // A job never found has no id stored anywhere: nothing will read or remove its directory.
+    // Gone, it also stops a job an `sbatch` still under way for a dead master would start:
+    // that job finds neither its environment nor where to write.
+    if (job.forgotten || !job.jobId)
+      await rm(job.files.dir, { recursive: true, force: true }).catch(() => {});
   }
 
   /**
@@ -351,7 +351,7 @@ export class SlurmLauncher implements Launcher {
   private async readAllOutput(): Promise<void> {
     for (const job of [...this.jobs.values()]) {
       if (job.ending) continue;
-      await this.readOutput(job, false);
+      await readJobOutput(job, this.events, false);
       const record = await readExitRecord(job.files);
       if (!record || job.ending) continue;
       if (record.terminated && !job.requested.terminate && !job.requested.kill) continue;
@@ -360,34 +360,9 @@ export class SlurmLauncher implements Launcher {
     }
   }
 
-  private async readOutput(job: Job, final: boolean): Promise<void> {
-    const before = job.stdout.offset + job.stderr.offset;
-    const moved = () => job.stdout.offset + job.stderr.offset !== before;
-    for (const stream of ["stdout", "stderr"] as const) {
-      do {
-        await this.events?.logRoom?.();
-        const lines = await job[stream].read(final, READ_PIECE_BYTES);
-        // Output proves the job runs: a stop that follows a line signals it, not cancels it.
-        if (moved()) job.started = true;
-        for (const line of lines) this.events?.log(job.allocationId, stream, line, new Date());
-      } while (!job[stream].atEnd);
-    }
-    if (moved()) {
-      await this.events?.logsStored?.();
-      await writeTailOffsets(job.files, { stdout: job.stdout.offset, stderr: job.stderr.offset });
-    }
-  }
-
   private serially(fn: () => Promise<void>): Promise<void> {
     const next = this.work.then(fn).catch(() => {});
     this.work = next;
     return next;
   }
-}
-
-function asHandle(handle: unknown): SlurmHandle | null {
-  const h = handle as Partial<SlurmHandle> | null;
-  return h && typeof h.jobId === "string" && typeof h.dir === "string"
-    ? { jobId: h.jobId, dir: h.dir }
-    : null;
 }
