@@ -7,9 +7,9 @@
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { type MasterProcess, startMasterProcess } from "../support/master-process.js";
+import type { MasterProcess } from "../support/master-process.js";
 import { freePort, slurmClusterForFile } from "../support/slurm-cluster.js";
 import { ensureSdkBuilt, SYNTHETIC_DIR } from "./support/build.js";
 import {
@@ -22,8 +22,8 @@ import {
   waitForEnd,
 } from "./support/cluster.js";
 import { syntheticConfig, syntheticRandomSearch, withChanges } from "./support/configs.js";
+import { slurmMasterProcess } from "./support/slurm.js";
 
-const MASTER = resolve(import.meta.dirname, "fixtures/slurm-master.ts");
 const slurm = slurmClusterForFile();
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,10 +32,7 @@ afterEach(async () => {
 
 /** A master process on `port` with 2 slots of the test cluster. */
 async function master(dataDir: string, port: number): Promise<MasterProcess> {
-  const m = await startMasterProcess(dataDir, [], {
-    script: [MASTER, dataDir, String(port), "2"],
-    env: slurm().env,
-  });
+  const m = await slurmMasterProcess(slurm(), { dataDir, port, slots: 2 });
   cleanups.push(async () => {
     await m.kill("SIGKILL");
   });

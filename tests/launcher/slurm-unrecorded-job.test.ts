@@ -129,6 +129,22 @@ test("a running job whose id was never stored is adopted, and a kill asked while
   expect(next.exits).toEqual([{ exitCode: null, signal: "SIGKILL", lost: false }]);
 });
 
+test("a job that ends while Slurm is out of reach waits for Slurm to find it, so that its handle is reported", async () => {
+  const { slurm, dir, next } = await masterDiedAtSubmission();
+  slurm.down = true;
+  expect(await next.launcher.recover("a", null)).toBe("adopted");
+  await writeFile(join(dir, "exit"), "0 0\n");
+  const squeues = () => slurm.commands.filter(([c]) => c === "squeue").length;
+  await until(() => next.exits.length > 0 || squeues() >= 3);
+  expect(next.exits).toEqual([]);
+  slurm.state = "COMPLETED";
+  slurm.down = false;
+  await until(() => next.exits.length > 0);
+  expect(next.found).toEqual([{ jobId: "7", dir }]);
+  expect(next.exits).toEqual([{ exitCode: 0, signal: null, lost: false }]);
+  expect(existsSync(dir)).toBe(true);
+});
+
 test("a job that ended, and that Slurm has forgotten, is read from its exit record", async () => {
   const { slurm, dir, next } = await masterDiedAtSubmission();
   slurm.state = null;

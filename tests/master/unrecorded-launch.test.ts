@@ -42,3 +42,16 @@ test("a run whose handle was never stored and that its launcher does not find is
   const trials = await tm.store.listTrials({ experimentId: id });
   expect(trials.map((t) => [t.runId, t.restarts])).toEqual([[2, 0]]);
 });
+
+test("a run whose handle was never stored, ended before its launcher found it, still has its handle stored", async () => {
+  tm = await startTestMaster({ slots: 1 });
+  await createExperiment(tm, singleConfig("ended-unrecorded"));
+  await tm.settle();
+  const [spec] = running(tm);
+  await tm.store.updateAllocation(spec!.allocationId, { state: "STARTING", launcherHandle: null });
+  await tm.restart(); // read as lost
+  tm.master.supervisor.found(spec!.allocationId, { fake: "found late" });
+  await tm.settle();
+  const a = await tm.store.getAllocation(spec!.allocationId);
+  expect([a?.state, a?.launcherHandle]).toEqual(["TERMINATED", { fake: "found late" }]);
+});

@@ -152,8 +152,10 @@ export async function launchRun(
 /**
  * The launcher found the process of an allocation whose master died after
  * launching it, before storing its handle: the handle is stored as
- * `launchRun` would have, and one still STARTING is RUNNING. Nothing for an
- * allocation that has ended meanwhile, or has a handle.
+ * `launchRun` would have, and one still STARTING is RUNNING. Stored for one
+ * that has ended meanwhile too (its process asked for a next trial before it
+ * was found): the handle names its job, and removes its files with its
+ * experiment (`forget`).
  */
 export async function recordFound(
   ctx: MasterContext,
@@ -161,7 +163,7 @@ export async function recordFound(
   handle: unknown,
 ): Promise<void> {
   const a = await ctx.store.getAllocation(allocationId);
-  if (!a || a.state === "TERMINATED" || a.launcherHandle !== null) return;
+  if (!a || a.launcherHandle !== null) return;
   await ctx.store.updateAllocation(allocationId, {
     launcherHandle: handle,
     ...(a.state === "STARTING" ? { state: "RUNNING" as const } : {}),

@@ -1,8 +1,9 @@
 /** What the end-to-end tests on a Slurm cluster share: a master's launcher and its jobs. */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import type { SlurmLauncherOptions } from "../../../src/master/launcher/slurm/slurm-launcher.js";
 import { SlurmLauncher } from "../../../src/master/launcher/slurm/slurm-launcher.js";
+import { type MasterProcess, startMasterProcess } from "../../support/master-process.js";
 import type { SlurmCluster } from "../../support/slurm-cluster.js";
 import { type Cluster, metricsOf } from "./cluster.js";
 
@@ -19,6 +20,31 @@ export function slurmLauncher(
       runCommand: cluster().runCommand,
       ...options,
     });
+}
+
+/**
+ * A master process on `port` whose trials are jobs of the test cluster, on
+ * `slots` of it (fixtures/slurm-master.ts), `env` added to its environment:
+ * for tests that kill it hard. The caller kills it when done.
+ */
+export function slurmMasterProcess(
+  cluster: SlurmCluster,
+  {
+    dataDir,
+    port,
+    slots,
+    env = {},
+  }: { dataDir: string; port: number; slots: number; env?: NodeJS.ProcessEnv },
+): Promise<MasterProcess> {
+  return startMasterProcess(dataDir, [], {
+    script: [
+      resolve(import.meta.dirname, "../fixtures/slurm-master.ts"),
+      dataDir,
+      String(port),
+      String(slots),
+    ],
+    env: { ...cluster.env, ...env },
+  });
 }
 
 /** The Slurm job id the master stored for an allocation. */

@@ -231,8 +231,9 @@ export class SlurmLauncher implements Launcher {
 
   /**
    * A job stored without its id (its master died between `sbatch` and storing
-   * it) is adopted when its directory is there: `sbatch` may have run. The
-   * poll looks for it (`find`) and reads its end as any job's.
+   * it) is adopted when its directory is there: `sbatch` may have run. It is
+   * looked for (`find`) now and, until Slurm answers, by the poll, which reads
+   * its end as any job's (not found: lost).
    */
   async recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
     const h = asHandle(handle) ?? { jobId: null, dir: this.dirOf(allocationId) };
@@ -246,8 +247,11 @@ export class SlurmLauncher implements Launcher {
     if (known === null && !(await readExitRecord(files))) return "stopped";
     // Running or not, its end is read by the next poll, and its logs go on from where they were.
     this.follow(allocationId, h.jobId, h.dir, await readTailOffsets(files));
+    const job = this.jobs.get(allocationId)!;
     // Its experiment was deleted under an earlier master: its directory goes once it ends.
-    this.jobs.get(allocationId)!.forgotten = existsSync(files.forgotten);
+    job.forgotten = existsSync(files.forgotten);
+    // Looked for at once, so that its handle is stored before the master goes on.
+    if (h.jobId === null) await this.find(job).catch(() => null);
     return "adopted";
   }
 
@@ -353,7 +357,8 @@ export class SlurmLauncher implements Launcher {
       if (job.ending) continue;
       await readJobOutput(job, this.events, false);
       const record = await readExitRecord(job.files);
-      if (!record || job.ending) continue;
+      // One still looked for ends at the poll, which finds it first: its id is stored then.
+      if (!record || job.ending || !job.jobId) continue;
       if (record.terminated && !job.requested.terminate && !job.requested.kill) continue;
       job.ending = true;
       await this.finish(job, null);
