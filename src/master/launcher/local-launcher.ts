@@ -7,7 +7,7 @@
  * killed then, whether or not it still holds the pipes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Readable } from "node:stream";
 import { passable } from "../../protocol/long-variables.js";
@@ -160,10 +160,14 @@ export class LocalLauncher implements Launcher {
   /**
    * A process group left by a previous master cannot report to this one
    * (its pipes died with the old master), so it is stopped, never adopted.
+   * One whose master died before it stored the pid is found by the
+   * allocation id in its environment.
    */
-  async recover(_allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
+  async recover(allocationId: string, handle: unknown): Promise<"adopted" | "stopped"> {
     const h = handle as Handle | null;
-    if (h?.pid && processStartTime(h.pid) === h.startedAt) killGroup(h.pid);
+    if (h?.pid) {
+      if (processStartTime(h.pid) === h.startedAt) killGroup(h.pid);
+    } else for (const pid of processesOf(allocationId)) killGroup(pid);
     return "stopped";
   }
 
@@ -209,15 +213,48 @@ function readLines(
   );
 }
 
-/** Field 22 of /proc/<pid>/stat (start time in clock ticks), or null where there is no /proc. */
-function processStartTime(pid: number): number | null {
+/** Fields from 3 on of /proc/<pid>/stat, or null where there is no such process or no /proc. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[19]);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks), or null. */
+function processStartTime(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[19]) : null;
+}
+
+/**
+ * The process groups of the processes whose environment names allocation
+ * `allocationId` (`PUSHTUNE_ALLOCATION_ID`, which all its trial's processes
+ * inherit), read from /proc: none where there is none, and only this user's.
+ */
+function processesOf(allocationId: string): number[] {
+  const entry = Buffer.from(`\0PUSHTUNE_ALLOCATION_ID=${allocationId}\0`);
+  const groups = new Set<number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  for (const pid of pids) {
+    try {
+      const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${pid}/environ`)]);
+      const group = environ.includes(entry) ? Number(statFields(Number(pid))?.[2]) : 0;
+      if (group > 1) groups.add(group);
+    } catch {
+      // gone, or another user's
+    }
+  }
+  // Never the master's own, whatever its environment holds.
+  groups.delete(Number(statFields(process.pid)?.[2]));
+  return [...groups];
 }
 
 /**
