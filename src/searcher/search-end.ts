@@ -1,10 +1,11 @@
 /**
  * When a search other than a custom one is over: once every trial is
  * finished, or as soon as it has failed. It has failed when every trial
- * failed, or when `max_initial_failures` trials failed before any trial
- * reported a validation: the script most likely fails for every trial (a
- * typo, a missing package), and the trials still open are stopped with the
- * search rather than each run to its `max_restarts`. Under the same limit, a
+ * failed, or failed or exited with invalid hyperparameters before any
+ * reported a validation; or when `max_initial_failures` trials failed before
+ * any trial reported a validation: the script most likely fails for every
+ * trial (a typo, a missing package), and the trials still open are stopped
+ * with the search rather than each run to its `max_restarts`. Under the same limit, a
  * search whose first `FIRST_TRIALS_INVALID` trials all exited with invalid
  * hyperparameters, none having reported a validation, has failed too: the
  * script refuses every point (a misread hyperparameter, a check the wrong way
@@ -39,8 +40,17 @@ export function searchEnd(
 
 function failure(config: ExperimentConfig, counts: TrialCounts): string | null {
   const created = counts.trials.length;
-  if (counts.openTrials === 0 && created > 0 && counts.failedTrials >= created)
-    return "every trial failed";
+  if (counts.openTrials === 0 && created > 0) {
+    if (counts.failedTrials >= created) return "every trial failed";
+    // Read once: the search ends now either way. One that does not replace invalid trials
+    // (grid, pbt) and had only those, and failed ones, has nothing to show: it failed too.
+    const invalid = counts.validated ? 0 : counts.trials.filter((t) => t.invalid).length;
+    if (invalid > 0 && counts.failedTrials + invalid >= created) {
+      return counts.failedTrials === 0
+        ? "every trial exited with invalid hyperparameters (INVALID_HP)"
+        : "every trial failed or exited with invalid hyperparameters (INVALID_HP)";
+    }
+  }
   // Absent from configs stored before it existed: no limit, as those searches ran.
   const limit = config.max_initial_failures ?? 0;
   if (limit > 0 && counts.validated === false && counts.failedTrials >= limit) {

@@ -15,6 +15,7 @@ import {
   asyncHalving,
   batches,
   experimentConfig,
+  grid,
   random,
   tpe,
 } from "./support/config.js";
@@ -147,5 +148,41 @@ describe("a search whose first trials all have invalid hyperparameters", () => {
       status: "closing",
       op: config.searcher.max_length.value,
     });
+  });
+});
+
+describe("a search that does not replace invalid trials", () => {
+  const gridSearch = experimentConfig(grid({ max_concurrent_trials: 2 }), {
+    hyperparameters: { lr: { type: "double", minval: 0.1, maxval: 0.2, count: 4 } },
+  });
+  const cases: [string, ExperimentConfig][] = [
+    ["grid", gridSearch],
+    ["pbt", searches.pbt!],
+  ];
+  for (const [name, config] of cases) {
+    it(`fails a ${name} search all of whose trials exited INVALID_HP, with or without the limit`, () => {
+      for (const limit of [0, undefined, 3]) {
+        const run = runTable(withLimit(config, limit), () => ({ exit: "INVALID_HP" }), 100);
+        expect(shutdownOf(run.ops)).toEqual({
+          type: "shutdown",
+          cancel: false,
+          failure: true,
+          reason: "every trial exited with invalid hyperparameters (INVALID_HP)",
+        });
+      }
+    });
+  }
+
+  it("says so when the others failed, and completes when one trial validated", () => {
+    const config = withLimit(gridSearch, 0);
+    const mixed = runTable(config, (id) =>
+      id === 2 ? { exit: "ERRORED" } : { exit: "INVALID_HP" },
+    );
+    expect(shutdownOf(mixed.ops)).toMatchObject({
+      failure: true,
+      reason: "every trial failed or exited with invalid hyperparameters (INVALID_HP)",
+    });
+    const oneValid = runTable(config, (id) => (id === 3 ? 0.5 : { exit: "INVALID_HP" }));
+    expect(shutdownOf(oneValid.ops)).toEqual({ type: "shutdown", cancel: false, failure: false });
   });
 });
