@@ -185,7 +185,28 @@ describe("follow rendering", () => {
       "        ModuleNotFoundError: No module named 'torch2'",
       "output  pushtune trial logs 2",
     ]);
-    // With one failed trial, and with none.
+    // None failed, some said their hyperparameters were invalid: the last of those, and its logs.
+    const invalid = [4, 5].map((id) =>
+      trial({
+        id,
+        state: "COMPLETED",
+        endedAt: `2026-01-01T10:0${id}:00.000Z`,
+        endReason: "early exit: INVALID_HP",
+      }),
+    );
+    expect(
+      finalSummary({ ...ended, trials: [...invalid, ended.trials[2]!] }, null).slice(3),
+    ).toEqual([
+      "",
+      "the last of 2 trials with invalid hyperparameters",
+      "trial   5 (0 restarts)",
+      "reason  early exit: INVALID_HP",
+      "output  pushtune trial logs 5",
+    ]);
+    // A failed trial is quoted before them; with one failed trial, and with none.
+    expect(finalSummary({ ...ended, trials: [...invalid, failed[0]!] }, null)[4]).toBe(
+      "failed trial",
+    );
     expect(finalSummary({ ...ended, trials: [failed[0]!] }, null)[4]).toBe("failed trial");
     expect(finalSummary({ ...ended, trials: [ended.trials[2]!] }, null)).toEqual([
       "experiment 7 ERROR in 3m00s · 1 trial",

@@ -211,16 +211,23 @@ export function describeTrial(
 
 /**
  * Why a search has no best trial: the trial that failed last, its end reason
- * (the failing run's last log lines) and where to read the rest. Empty when
- * no trial ended in ERROR.
+ * (the failing run's last log lines) and where to read the rest; else the
+ * last that said its hyperparameters were invalid. Empty when neither.
  */
 export function lastFailure(trials: readonly TrialSummary[], style: Style = NO_STYLE): string[] {
   const last = lastFailedTrial(trials);
   if (last === null) return [];
-  const { trial: t, failed } = last;
+  const { trial: t, failed, invalid } = last;
+  const heading = invalid
+    ? failed > 1
+      ? `the last of ${failed} trials with invalid hyperparameters`
+      : "trial with invalid hyperparameters"
+    : failed > 1
+      ? `the last of ${failed} failed trials`
+      : "failed trial";
   return [
     "",
-    style.bold(failed > 1 ? `the last of ${failed} failed trials` : "failed trial"),
+    style.bold(heading),
     ...renderFields(
       [
         ["trial", `${t.id} (${t.restarts} restarts)`],

@@ -5,6 +5,7 @@
  * ended in ERROR. The
  * supervisor calls it once the allocation's timers and logs are settled.
  */
+import { earlyExitReason } from "../../protocol/api/last-failure.js";
 import { plural } from "../../protocol/counts.js";
 import {
   CLUSTER_UNREACHABLE,
@@ -75,7 +76,7 @@ export async function settleExit(
         break;
       case "exitedEarly": {
         // The searcher heard trialExitedEarly when the trial reported it.
-        const errored = trial.endReason === "early exit: ERRORED";
+        const errored = trial.endReason === earlyExitReason("ERRORED");
         await closeTrial(
           ctx,
           tx,

@@ -4,6 +4,7 @@
  */
 
 import { ApiError } from "../../protocol/api/errors.js";
+import { earlyExitReason } from "../../protocol/api/last-failure.js";
 import type {
   CheckpointBody,
   CompletedOperationBody,
@@ -159,7 +160,7 @@ export class PushService {
     await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
       const current = (await tx.getTrial(trialId))!;
       if (current.endReason?.startsWith("early exit")) return; // reported already
-      await tx.updateTrial(trialId, { endReason: `early exit: ${body.reason}` });
+      await tx.updateTrial(trialId, { endReason: earlyExitReason(body.reason) });
       await this.ctx.driver.apply(
         tx,
         exp,

@@ -39,17 +39,21 @@ import { href, navigate } from "../router.js";
 
 const ASHA = new Set(["async_halving", "adaptive_asha"]);
 
-/** Why no trial reported the metric: the last failed trial's end reason, with its log lines. */
+/**
+ * Why no trial reported the metric: the last failed trial's end reason, with
+ * its log lines (else the last with invalid hyperparameters: its page has its logs).
+ */
 function LastFailure(props: { trials: readonly TrialSummary[] }) {
   const last = lastFailedTrial(props.trials);
   if (!last) return null;
-  const { trial, failed } = last;
+  const { trial, failed, invalid } = last;
+  const what = invalid ? "had invalid hyperparameters" : "failed";
   return (
     <div class="last-failure">
       <a href={href.trial(trial.id)}>
         {failed > 1
-          ? `Trial ${trial.id}, the last of ${failed} that failed`
-          : `Trial ${trial.id} failed`}
+          ? `Trial ${trial.id}, the last of ${failed} that ${what}`
+          : `Trial ${trial.id} ${what}`}
       </a>
       <p class="end-reason">{trial.endReason}</p>
     </div>
