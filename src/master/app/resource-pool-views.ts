@@ -2,6 +2,7 @@
 import type { ResourcePoolView } from "../../protocol/api/resource-pools.js";
 import { NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { MasterContext } from "./context.js";
+import { slotsOf } from "./scheduling-state.js";
 
 export async function resourcePoolViews(ctx: MasterContext): Promise<ResourcePoolView[]> {
   const live = await ctx.store.listLiveAllocations();
@@ -17,7 +18,7 @@ export async function resourcePoolViews(ctx: MasterContext): Promise<ResourcePoo
       configured: true,
       slotType: pool.slotType,
       slotsTotal: pool.launcher.totalSlots,
-      slotsUsed: held.reduce((n, a) => n + a.slots, 0),
+      slotsUsed: slotsOf(held),
       experiments: experiments
         .filter((e) => ctx.poolNameOf(e) === pool.name)
         .map((e) => ({ id: e.id, name: e.name, state: e.state })),

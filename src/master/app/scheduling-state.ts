@@ -103,15 +103,13 @@ function rankPromotionWaiters(
 }
 
 /**
- * One resource pool's part of the state: its slots (less `unavailable`, held
- * by processes on their way out), the experiments that run in it, their
- * waiting trials, and the trials holding slots of it.
+ * One resource pool's part of the state: its slots, the experiments that run
+ * in it, their waiting trials, and the trials holding slots of it.
  */
 export function poolSchedulingInput(
   ctx: MasterContext,
   state: SchedulingState,
   pool: { name: string; totalSlots: number },
-  unavailable: number,
 ): { input: SchedulingInput; live: AllocationStub[]; experiments: ExperimentRow[] } {
   const experiments = state.experiments.filter((e) => ctx.poolNameOf(e) === pool.name);
   const ids = new Set(experiments.map((e) => e.id));
@@ -119,7 +117,7 @@ export function poolSchedulingInput(
   const holders = new Set(live.map((a) => a.trialId));
   return {
     input: {
-      totalSlots: pool.totalSlots - unavailable,
+      totalSlots: pool.totalSlots,
       experiments: experiments.map(schedulingExperimentOf),
       waiting: state.waiting.filter((t) => ids.has(t.experimentId)),
       holding: state.holding.filter((t) => holders.has(t.trialId)),
@@ -127,4 +125,9 @@ export function poolSchedulingInput(
     live,
     experiments,
   };
+}
+
+/** The slots these allocations hold between them. */
+export function slotsOf(allocations: readonly { slots: number }[]): number {
+  return allocations.reduce((n, a) => n + a.slots, 0);
 }

@@ -23,6 +23,7 @@ import {
   poolSchedulingInput,
   readSchedulingState,
   type SchedulingState,
+  slotsOf,
 } from "./scheduling-state.js";
 import { StopRequests } from "./stop-requests.js";
 
@@ -236,12 +237,10 @@ export class Supervisor implements LauncherEvents {
     /** Gains the trials this pass started. */
     started: Set<number>,
   ): Promise<Record<string, string> | null> {
-    const { input, live, experiments } = poolSchedulingInput(
-      this.ctx,
-      state,
-      { name: pool.name, totalSlots: pool.launcher.totalSlots },
-      this.lingering.slotsIn(pool.name),
-    );
+    const { input, live, experiments } = poolSchedulingInput(this.ctx, state, {
+      name: pool.name,
+      totalSlots: pool.launcher.totalSlots,
+    });
     const decision = decideSchedule(input);
     for (const trialId of decision.preempt) {
       const a = state.liveByTrial.get(trialId);
@@ -251,7 +250,9 @@ export class Supervisor implements LauncherEvents {
     }
     return this.launches.startDecided(pool, decision.start, {
       // A start that waits on a preemption launches once that trial has exited (its exit reschedules).
-      free: input.totalSlots - live.reduce((n, a) => n + a.slots, 0),
+      // Processes told there is no next trial delay launches until they exit, as preempted
+      // trials do; the decision counts on their slots (no trial is preempted to make up for them).
+      free: input.totalSlots - this.lingering.slotsIn(pool.name) - slotsOf(live),
       trialsById: state.trialsById,
       experiments,
       masterUrl,
