@@ -4,7 +4,7 @@
  * variables.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ashaConfig } from "./support/configs.js";
+import { ashaConfig, customConfig } from "./support/configs.js";
 import { type Client, startTestMaster, type TestMaster } from "./support/harness.js";
 
 let tm: TestMaster;
@@ -68,6 +68,39 @@ describe("experiment ownership", () => {
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: "FORBIDDEN" } });
     expect(await tm.store.getExperiment(id)).not.toBeNull();
+  });
+
+  test("another user is told that a custom search's events and operations are its owner's to read and post", async () => {
+    const created = await alice.post<{ id: number }>("/experiments", {
+      config: customConfig(),
+      workdir: "/tmp",
+    });
+    const id = created.body.id;
+    const read = await bob.get(`/experiments/${id}/searcher/events?after=0`);
+    expect(read).toMatchObject({
+      status: 403,
+      body: {
+        error: {
+          code: "FORBIDDEN",
+          message: `experiment ${id} belongs to another user: only its owner or an admin may read its searcher events`,
+        },
+      },
+    });
+    const post = await bob.post(`/experiments/${id}/searcher/operations`, {
+      lastEventId: 1,
+      operations: [{ type: "shutdown" }],
+    });
+    expect(post).toMatchObject({
+      status: 403,
+      body: {
+        error: {
+          code: "FORBIDDEN",
+          message: expect.stringMatching(
+            /only its owner or an admin may post its searcher operations$/,
+          ),
+        },
+      },
+    });
   });
 
   test("the owner pauses, activates and kills their own experiment, and deletes it", async () => {

@@ -118,10 +118,15 @@ async function eventPage(
 export class CustomSearcherService {
   constructor(private readonly ctx: MasterContext) {}
 
-  private async owned(principal: Principal, experimentId: number): Promise<ExperimentRow> {
+  /** The experiment, if `principal` may drive its search (`what` it asked to do, if not). */
+  private async owned(
+    principal: Principal,
+    experimentId: number,
+    what: string,
+  ): Promise<ExperimentRow> {
     const exp = await this.ctx.store.getExperiment(experimentId);
     if (!exp) throw new ApiError("EXPERIMENT_NOT_FOUND", `no experiment ${experimentId}`);
-    requireExperimentOwner(principal, exp);
+    requireExperimentOwner(principal, exp, what);
     return exp;
   }
 
@@ -136,7 +141,7 @@ export class CustomSearcherService {
     query: { after?: number; waitSeconds?: number; limit?: number },
     signal?: AbortSignal,
   ): Promise<SearcherEventsResponse> {
-    await this.owned(principal, experimentId);
+    await this.owned(principal, experimentId, "read its searcher events");
     const after = query.after ?? 0;
     const limit = query.limit ?? DEFAULT_LIMIT;
     const deadline = Date.now() + (query.waitSeconds ?? 0) * 1000;
@@ -177,7 +182,7 @@ export class CustomSearcherService {
     experimentId: number,
     body: PostOperationsBody,
   ): Promise<PostOperationsResponse> {
-    await this.owned(principal, experimentId);
+    await this.owned(principal, experimentId, "post its searcher operations");
     const operations = body.operations.map(posted);
     const eventId = body.lastEventId;
     return this.ctx.transact(experimentId, async (tx, exp, effects) => {

@@ -93,19 +93,21 @@ export function requireUser(principal: Principal): UserRow {
 }
 
 /**
- * A change to an experiment (pause, activate, cancel, kill, delete, …): its
- * owner or an admin. Everyone may read every experiment (Determined's
+ * A change to an experiment (pause, activate, cancel, kill, delete, …), or
+ * driving its custom search: its owner or an admin. Everyone may read every experiment (Determined's
  * default); only changes are the owner's.
  */
 export function requireExperimentOwner(
   principal: Principal,
   exp: { id: number; ownerId: number },
+  /** What is refused, as in "only its owner or an admin may …". */
+  what = "change it",
 ): UserRow {
   const user = requireUser(principal);
   if (!mayChange(user, exp))
     throw new ApiError(
       "FORBIDDEN",
-      `experiment ${exp.id} belongs to another user: only its owner or an admin may change it`,
+      `experiment ${exp.id} belongs to another user: only its owner or an admin may ${what}`,
     );
   return user;
 }
