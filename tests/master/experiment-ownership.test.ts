@@ -181,3 +181,24 @@ describe("environment variables", () => {
     expect(res.body.variablesRedacted).toBe(false);
   });
 });
+
+describe("who stopped an experiment", () => {
+  test("its end reason names the user who canceled or killed it, an admin or its owner", async () => {
+    const root = await newUser("root", true);
+    const killed = await aliceExperiment();
+    expect((await root.post(`/experiments/${killed}/kill`)).status).toBe(200);
+    const canceled = await aliceExperiment();
+    expect((await alice.post(`/experiments/${canceled}/cancel`)).status).toBe(200);
+    await tm.settle();
+    expect(await tm.store.getExperiment(killed)).toMatchObject({
+      state: "CANCELED",
+      endReason: "killed by root",
+    });
+    const detail = await bob.get<{ state: string; endReason: string }>(`/experiments/${canceled}`);
+    expect(detail.body).toMatchObject({ endReason: "canceled by alice" });
+    // A pause says nothing of who paused it: it has not ended.
+    const paused = await aliceExperiment();
+    expect((await root.post(`/experiments/${paused}/pause`)).status).toBe(200);
+    expect((await tm.store.getExperiment(paused))?.endReason).toBeNull();
+  });
+});

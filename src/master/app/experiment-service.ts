@@ -34,9 +34,8 @@ import { markToStop } from "./stop-requests.js";
 import type { Supervisor } from "./supervisor.js";
 
 /**
- * How the trials left of a stopping experiment end. Those of a failed search
- * are stopped as by a kill: they end CANCELED, since they did not fail
- * themselves (ERROR is for the trials that did).
+ * How the trials left of a stopping experiment end; those of a failed search as
+ * by a kill: CANCELED, since they did not fail themselves (ERROR is for those that did).
  */
 const TRIAL_STOP: Record<string, "close" | "cancel" | "kill"> = {
   STOPPING_COMPLETED: "close",
@@ -116,6 +115,7 @@ export class ExperimentService {
     exp: ExperimentRow,
     action: ExperimentAction,
     effects: Effects,
+    endReason?: string,
   ): Promise<ExperimentState> {
     const next = nextExperimentState(exp.state, action);
     if (!next.ok)
@@ -127,6 +127,7 @@ export class ExperimentService {
       await tx.updateExperiment(exp.id, {
         state: next.state,
         ...(isTerminal(next.state) ? { endedAt: this.ctx.now() } : {}),
+        ...(endReason === undefined ? {} : { endReason }),
       });
       exp.state = next.state;
     }
@@ -150,14 +151,14 @@ export class ExperimentService {
     return this.get(id);
   }
 
-  async cancel(id: number): Promise<ExperimentRow> {
-    await this.act(id, "cancel", null);
+  async cancel(id: number, endReason?: string): Promise<ExperimentRow> {
+    await this.act(id, "cancel", null, endReason);
     return this.get(id);
   }
 
-  async kill(id: number): Promise<ExperimentRow> {
+  async kill(id: number, endReason?: string): Promise<ExperimentRow> {
     await this.ctx.transact(id, async (tx, exp, effects) => {
-      await this.transition(tx, exp, "kill", effects);
+      await this.transition(tx, exp, "kill", effects, endReason);
       effects.finishCheck.add(id);
     });
     for (const a of await this.ctx.store.listLiveAllocations({ experimentId: id }))
@@ -170,10 +171,11 @@ export class ExperimentService {
     id: number,
     action: "pause" | "cancel",
     trialState: "PAUSED" | null,
+    endReason?: string,
   ): Promise<void> {
     let timeout = 300;
     await this.ctx.transact(id, async (tx, exp, effects) => {
-      await this.transition(tx, exp, action, effects);
+      await this.transition(tx, exp, action, effects, endReason);
       timeout = this.supervisor.preemptionTimeout(exp.config);
       if (trialState) {
         for (const t of await tx.listTrials({ experimentId: id, states: ["ACTIVE"] })) {

@@ -143,8 +143,17 @@ export async function experimentRoutes(base: FastifyInstance, master: Master): P
         },
       },
       async (req) => {
-        requireExperimentOwner(req.principal, await master.experiments.get(req.params.id));
-        await master.experiments[action](req.params.id);
+        const user = requireExperimentOwner(
+          req.principal,
+          await master.experiments.get(req.params.id),
+        );
+        // Who stopped it is its end reason: on a shared master, not always its owner.
+        if (action === "cancel" || action === "kill")
+          await master.experiments[action](
+            req.params.id,
+            `${action === "kill" ? "killed" : "canceled"} by ${user.username}`,
+          );
+        else await master.experiments[action](req.params.id);
         return detail(req.params.id, req.principal);
       },
     );
