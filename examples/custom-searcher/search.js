@@ -12,7 +12,7 @@
  * by the request id, never from Math.random: given the same events, it must
  * decide the same operations.
  */
-import { SearchRunner } from "pushtune";
+import { RequestError, SearchRunner } from "pushtune";
 
 const TRIALS = 8;
 const RUNGS = [32, 128, 256];
@@ -111,5 +111,12 @@ const runner = new SearchRunner(new SuccessiveHalving(), {
       `${replayed ? "replayed" : "event"} ${event.id} ${event.type}${"requestId" in event ? ` trial ${event.requestId}` : ""}`,
     ),
 });
-const state = await runner.run();
-console.log(`search over: experiment ${experimentId} is ${state}`);
+try {
+  const state = await runner.run();
+  console.log(`search over: experiment ${experimentId} is ${state}`);
+} catch (err) {
+  // The master refused (a token revoked or unknown, the experiment deleted): one line says why.
+  if (!(err instanceof RequestError)) throw err;
+  console.error(`search.js: ${err.message}`);
+  process.exit(1);
+}

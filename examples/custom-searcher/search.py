@@ -12,7 +12,7 @@ import random
 import sys
 from typing import Dict, List
 
-from pushtune import SearchMethod, SearchRunner, SearchState, close, shutdown, validate_after
+from pushtune import RequestError, SearchMethod, SearchRunner, SearchState, close, shutdown, validate_after
 
 TRIALS = 8
 RUNGS = [32, 128, 256]
@@ -79,7 +79,11 @@ def main() -> None:
         trial = f" trial {event['requestId']}" if "requestId" in event else ""
         print(f"{'replayed' if replayed else 'event'} {event['id']} {event['type']}{trial}", flush=True)
 
-    final = SearchRunner(SuccessiveHalving(), experiment_id, on_event=show).run()
+    try:
+        final = SearchRunner(SuccessiveHalving(), experiment_id, on_event=show).run()
+    except RequestError as err:
+        # The master refused (a token revoked or unknown, the experiment deleted): one line says why.
+        sys.exit(f"search.py: {err}")
     print(f"search over: experiment {experiment_id} is {final}", flush=True)
 
 

@@ -164,3 +164,21 @@ for (const script of Object.keys(COMMANDS) as Script[]) {
     expect(trials.map((t) => t.state).sort()).toEqual([...Array(7).fill("COMPLETED"), "ERROR"]);
   }, 240_000);
 }
+
+for (const script of Object.keys(COMMANDS) as Script[]) {
+  test(`${script} refused by the master (a token it does not know) says why in one line and exits 1`, async () => {
+    const c = await startCluster({ slots: 1 });
+    const token = (await readFile(join(c.dataDir, "admin.token"), "utf8")).trim();
+    const configYaml = await readFile(join(DIR, "experiment.yaml"), "utf8");
+    const { id } = await c.api<{ id: number }>("POST", "/experiments", {
+      configYaml,
+      workdir: DIR,
+    });
+    const search = startSearch(script, c.url, `${token}x`, id);
+    expect(await search.exited).toBe(1);
+    const stderr = search.lines.find((l) => l.startsWith("stderr: "))!;
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^stderr: ${script}: .*token`, "i")),
+    ]);
+  });
+}
