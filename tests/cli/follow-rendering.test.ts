@@ -7,6 +7,7 @@ import {
   rungCounts,
 } from "../../src/cli/follow/render.js";
 import { ANSI_STYLE, stripAnsi } from "../../src/cli/format/style.js";
+import { parseExperimentConfig } from "../../src/protocol/config/index.js";
 import { ashaConfig, experiment, randomConfig, trial } from "./support/snapshots.js";
 
 // 12 trials of a 3-rung ASHA (1,000 / 3,000 / 9,000 batches): 8 done at rung 1,
@@ -118,6 +119,26 @@ describe("follow rendering", () => {
     const random = randomConfig();
     const lines = followFrame({ ...snapshot, config: random }, { width: 100 });
     expect(lines.some((l) => l.startsWith("rungs"))).toBe(false);
+  });
+
+  it("counts a grid's points and a single trial as the trials to do, before they exist", () => {
+    const parsed = (searcher: Record<string, unknown>) => {
+      const result = parseExperimentConfig({
+        entrypoint: "node train.js",
+        hyperparameters: {
+          lr: { type: "log", minval: -4, maxval: -1, count: 3 },
+          width: { type: "categorical", vals: [16, 64] },
+        },
+        searcher: { metric: "loss", max_length: 100, ...searcher },
+      });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return result.config;
+    };
+    const started = { ...snapshot, trials: [trial({ id: 1 }), trial({ id: 2 })] };
+    expect(followLine({ ...started, config: parsed({ name: "grid" }) })).toContain("0/6 done");
+    const none = { ...snapshot, trials: [] };
+    expect(followLine({ ...none, config: parsed({ name: "single" }) })).toContain("0/1 done");
+    expect(followLine({ ...started, config: randomConfig() })).toContain("0/4 done");
   });
 
   it("the best trial follows the experiment's direction", () => {

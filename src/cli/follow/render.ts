@@ -10,6 +10,7 @@ import { isEnded, shownProgress } from "../../protocol/api/run-states.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { plural } from "../../protocol/counts.js";
 import { formatLength } from "../../searcher/format-preview.js";
+import { gridSize } from "../../searcher/grid.js";
 import { ashaRungLengths, lengthUnit } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
 import { NO_STYLE, type Style, styleState } from "../format/style.js";
@@ -83,9 +84,16 @@ export function tallyTrials(snapshot: FollowSnapshot): TrialTally {
   const running = trials.filter((t) => t.running).length;
   const done = trials.filter((t) => isEnded(t.state)).length;
   const queued = trials.filter((t) => !t.running && !isEnded(t.state)).length;
+  return { running, queued, done, total: Math.max(plannedTrials(config), trials.length) };
+}
+
+/** The trials a searcher plans: its `max_trials`, a grid's points, a single trial; else 0. */
+function plannedTrials(config: ExperimentConfig | null): number {
   const s = config?.searcher;
-  const planned = s && "max_trials" in s ? s.max_trials : 0;
-  return { running, queued, done, total: Math.max(planned, trials.length) };
+  if (!s) return 0;
+  if (s.name === "grid") return gridSize(config.hyperparameters);
+  if (s.name === "single") return 1;
+  return "max_trials" in s ? s.max_trials : 0;
 }
 
 function bestText(snapshot: FollowSnapshot): string {
