@@ -30,6 +30,7 @@ import type {
   TrialDetail,
   TrialList,
   TrialSummary,
+  UserActivationResponse,
   UserSchema,
 } from "../protocol/api/resources.js";
 import { formatConfigErrors } from "../protocol/config/errors.js";
@@ -215,6 +216,12 @@ export class MasterClient {
 
   revokeTokens(username: string): Promise<RevokeResponse> {
     return this.request("POST", `/users/${encodeURIComponent(username)}/revoke_tokens`, {});
+  }
+
+  /** Deactivates (`active` false) or activates a user. */
+  setUserActive(username: string, active: boolean): Promise<UserActivationResponse> {
+    const action = active ? "activate" : "deactivate";
+    return this.request("POST", `/users/${encodeURIComponent(username)}/${action}`, {});
   }
 
   me(): Promise<UserSchema> {

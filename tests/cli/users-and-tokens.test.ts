@@ -146,6 +146,38 @@ describe("users and tokens", () => {
     expect(after.code).toBe(1);
   });
 
+  it("user deactivate takes a user's access away and user activate gives it back (admins only)", async () => {
+    await runCli(["user", "create", "ivy", "--password", "correct-horse"], { env: m.env });
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: await freshHome() };
+    const login = await runCli(["user", "login", "ivy"], { env, input: "correct-horse\n" });
+    expect(login.code).toBe(0);
+    const denied = await runCli(["user", "deactivate", "admin"], { env });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toBe("pushtune: only an admin deactivates users\n");
+    const off = await runCli(["user", "deactivate", "ivy"], { env: m.env });
+    expect(off.code).toBe(0);
+    expect(off.stdout).toBe("deactivated ivy; their experiments go on\n");
+    expect((await runCli(["user", "deactivate", "ivy"], { env: m.env })).stdout).toBe(
+      "already deactivated ivy; their experiments go on\n",
+    );
+    const refused = await runCli(["experiment", "list"], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("user ivy is deactivated");
+    expect(refused.stderr).toContain("pushtune user activate ivy");
+    const again = await runCli(["user", "login", "ivy"], { env, input: "correct-horse\n" });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("user ivy is deactivated");
+    const on = await runCli(["user", "activate", "ivy", "--json"], { env: m.env });
+    expect(on.code).toBe(0);
+    expect(parseJson(on)).toMatchObject({ user: { username: "ivy", active: true }, changed: true });
+    const back = await runCli(["user", "login", "ivy"], { env, input: "correct-horse\n" });
+    expect(back.code).toBe(0);
+    expect((await runCli(["experiment", "list"], { env })).code).toBe(0);
+    const unknown = await runCli(["user", "activate", "nobody"], { env: m.env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('pushtune: no user "nobody"\n');
+  });
+
   it("user logout will not revoke a local master's first admin token", async () => {
     const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir };
     const r = await runCli(["user", "logout"], { env });

@@ -4,7 +4,7 @@
  * new route without a row here fails the first test.
  *
  * Callers: no token, a garbage token, an expired and a revoked user token,
- * another (non-admin) user, the experiment's owner (non-admin), an admin,
+ * a token of a deactivated user, another (non-admin) user, the experiment's owner (non-admin), an admin,
  * the trial's own current allocation, another experiment's trial, and the
  * trial's superseded (stale) allocation. Each cell runs in a fresh scene, so
  * a call that changes state changes nothing another cell sees.
@@ -32,6 +32,7 @@ let otherId: number;
 let adminId: number;
 let expiredToken: string;
 let revokedToken: string;
+let deactivatedToken: string;
 let n = 0;
 
 /** A fresh user token, straight into the store (the login route is tested elsewhere). */
@@ -57,6 +58,7 @@ async function scene(): Promise<{
   tokens: Record<Caller, string | null>;
   cleanUp: () => Promise<void>;
 }> {
+  const k = ++n;
   const owner = tm.as(await mint(ownerId));
   const create = async () => {
     const res = await owner.post<{ id: number }>("/experiments", {
@@ -67,6 +69,8 @@ async function scene(): Promise<{
     return res.body.id;
   };
   const [a, b, ended] = [await create(), await create(), await create()];
+  const spareUsername = `spare${k}`;
+  expect((await tm.admin.post("/users", { username: spareUsername })).status).toBe(201);
   expect((await owner.post(`/experiments/${ended}/kill`)).status).toBe(200);
   await tm.settle();
   const [target] = await tm.store.listTrials({ experimentId: a });
@@ -77,7 +81,7 @@ async function scene(): Promise<{
   await tm.settle();
   const current = runningOne(tm, target!.id);
   const own = tm.as(current.env.PUSHTUNE_TOKEN!);
-  const uuid = `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`;
+  const uuid = `00000000-0000-4000-8000-${String(k).padStart(12, "0")}`;
   const stored = await own.post("/checkpoints", {
     uuid,
     trialId: target!.id,
@@ -97,12 +101,14 @@ async function scene(): Promise<{
       runId: Number(current.env.PUSHTUNE_TRIAL_RUN_ID),
       checkpointUuid: uuid,
       otherUsername: "other",
+      spareUsername,
     },
     tokens: {
       none: null,
       garbage: "not-a-token",
       expired: expiredToken,
       revoked: revokedToken,
+      deactivated: deactivatedToken,
       otherUser: await mint(otherId),
       owner: await mint(ownerId),
       admin: await mint(adminId),
@@ -128,6 +134,10 @@ export function authorizationMatrix(db: "sqlite" | "postgres"): void {
     expiredToken = await mint(otherId, new Date(Date.now() - 1000));
     revokedToken = await mint(otherId);
     await tm.store.revokeUserToken(hashToken(revokedToken));
+    // A deactivated admin: its token is refused everywhere, admin-only calls included.
+    const gone = await newUser("gone", true);
+    deactivatedToken = await mint(gone);
+    expect((await tm.admin.post("/users/gone/deactivate")).status).toBe(200);
   });
   afterAll(async () => tm.close());
 

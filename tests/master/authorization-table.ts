@@ -12,6 +12,7 @@ export const CALLERS = [
   "garbage",
   "expired",
   "revoked",
+  "deactivated",
   "otherUser",
   "owner",
   "admin",
@@ -31,6 +32,8 @@ export interface Scene {
   runId: number;
   checkpointUuid: string;
   otherUsername: string;
+  /** A user of this scene alone, for calls that change a user (deactivate). */
+  spareUsername: string;
 }
 
 export interface Row {
@@ -38,12 +41,13 @@ export interface Row {
   expect: Statuses;
 }
 
-/** Shorthands for the usual patterns; each row still lists its ten statuses. */
+/** Shorthands for the usual patterns; each row still lists its eleven statuses. */
 const s = (
   none: number,
   garbage: number,
   expired: number,
   revoked: number,
+  deactivated: number,
   otherUser: number,
   owner: number,
   admin: number,
@@ -55,6 +59,7 @@ const s = (
   garbage,
   expired,
   revoked,
+  deactivated,
   otherUser,
   owner,
   admin,
@@ -64,19 +69,19 @@ const s = (
 });
 
 /** Any user may call it; a trial's token may not. */
-const userRead = s(401, 401, 401, 401, 200, 200, 200, 403, 403, 409);
+const userRead = s(401, 401, 401, 401, 401, 200, 200, 200, 403, 403, 409);
 /** Only the experiment's owner or an admin. */
-const ownerOnly = s(401, 401, 401, 401, 403, 200, 200, 403, 403, 409);
+const ownerOnly = s(401, 401, 401, 401, 401, 403, 200, 200, 403, 403, 409);
 /** Any user, or the trial's own allocation. */
-const trialRead = s(401, 401, 401, 401, 200, 200, 200, 200, 403, 409);
+const trialRead = s(401, 401, 401, 401, 401, 200, 200, 200, 200, 403, 409);
 /** Only the trial's own current allocation. */
-const trialWrite = s(401, 401, 401, 401, 403, 403, 403, 200, 403, 409);
+const trialWrite = s(401, 401, 401, 401, 401, 403, 403, 403, 200, 403, 409);
 /** Only an admin. */
-const adminOnly = s(401, 401, 401, 401, 403, 403, 200, 403, 403, 409);
+const adminOnly = s(401, 401, 401, 401, 401, 403, 403, 200, 403, 403, 409);
 /** Any valid token, a user's or a current allocation's. */
-const anyToken = s(401, 401, 401, 401, 200, 200, 200, 200, 200, 409);
+const anyToken = s(401, 401, 401, 401, 401, 200, 200, 200, 200, 200, 409);
 /** No token needed: every caller gets the same answer. */
-const open = s(200, 200, 200, 200, 200, 200, 200, 200, 200, 200);
+const open = s(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200);
 
 export const PASSWORD = "correct-horse";
 
@@ -116,6 +121,14 @@ export const ROWS: Record<string, Row> = {
   },
   "POST /users/{username}/revoke_tokens": {
     call: (c, x) => c.post(`/users/${x.otherUsername}/revoke_tokens`),
+    expect: adminOnly,
+  },
+  "POST /users/{username}/deactivate": {
+    call: (c, x) => c.post(`/users/${x.spareUsername}/deactivate`),
+    expect: adminOnly,
+  },
+  "POST /users/{username}/activate": {
+    call: (c, x) => c.post(`/users/${x.spareUsername}/activate`),
     expect: adminOnly,
   },
   "GET /me": { call: (c) => c.get("/me"), expect: userRead },

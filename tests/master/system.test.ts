@@ -50,7 +50,7 @@ describe("the master's own endpoints", () => {
     expect(info.mode & 0o777).toBe(0o600);
     expect(tm.adminToken.length).toBeGreaterThanOrEqual(32);
     const me = await tm.admin.get<{ username: string; admin: boolean }>("/me");
-    expect(me.body).toEqual({ id: 1, username: "admin", admin: true });
+    expect(me.body).toEqual({ id: 1, username: "admin", admin: true, active: true });
   });
 
   test("an admin creates a user who logs in with a password and gets a token of their own", async () => {

@@ -1,9 +1,10 @@
 /**
- * `pushtune user create|login|logout|revoke` and `pushtune token`. A login's token is saved
+ * `pushtune user create|login|logout|revoke|deactivate|activate` and `pushtune token`. A login's token is saved
  * per master URL in `<data-dir>/logins.json` (owner-only), so later commands
  * against that master use it without flags.
  */
 import type { Command } from "commander";
+import type { MasterClient } from "../client.js";
 import {
   forgetLogin,
   type GlobalFlags,
@@ -96,19 +97,44 @@ export function userCommand(program: Command, ctx: CommandContext): void {
       );
     });
 
-  user
-    .command("revoke")
-    .description("revoke every token of a user (admins only); they log in again for a new one")
-    .argument("<name>", "user name")
-    .option("--json", "print the answer as JSON")
-    .action(async (name: string, _o, cmd: Command) => {
-      const flags = flagsOf<{ json?: boolean }>(cmd);
-      checkUsername(name);
-      const client = await ctx.connect(flags);
-      const answer = await client.revokeTokens(name);
-      if (flags.json) return ctx.printJson(answer);
-      ctx.print(`revoked ${answer.revoked} token${answer.revoked === 1 ? "" : "s"} of ${name}`);
-    });
+  /** An admin's command on one user by name: the master's answer, as JSON or as one line. */
+  const onUser = <T>(
+    command: string,
+    description: string,
+    call: (client: MasterClient, name: string) => Promise<T>,
+    line: (answer: T, name: string) => string,
+  ) =>
+    user
+      .command(command)
+      .description(description)
+      .argument("<name>", "user name")
+      .option("--json", "print the answer as JSON")
+      .action(async (name: string, _o, cmd: Command) => {
+        const flags = flagsOf<{ json?: boolean }>(cmd);
+        checkUsername(name);
+        const answer = await call(await ctx.connect(flags), name);
+        if (flags.json) return ctx.printJson(answer);
+        ctx.print(line(answer, name));
+      });
+
+  onUser(
+    "revoke",
+    "revoke every token of a user (admins only); they log in again for a new one",
+    (client, name) => client.revokeTokens(name),
+    (a, name) => `revoked ${a.revoked} token${a.revoked === 1 ? "" : "s"} of ${name}`,
+  );
+  onUser(
+    "deactivate",
+    "take a user's access away (admins only): their tokens and logins are refused",
+    (client, name) => client.setUserActive(name, false),
+    (a, name) => `${a.changed ? "" : "already "}deactivated ${name}; their experiments go on`,
+  );
+  onUser(
+    "activate",
+    "let a deactivated user log in again (admins only); their old tokens stay revoked",
+    (client, name) => client.setUserActive(name, true),
+    (a, name) => `${a.changed ? "" : "already "}activated ${name}`,
+  );
 
   program
     .command("token")

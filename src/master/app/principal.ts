@@ -15,8 +15,10 @@ export type Principal =
 /**
  * Resolves a bearer token, or throws UNAUTHENTICATED. An ended allocation's
  * token is STALE_ALLOCATION unless `allowEnded` (the one call that may
- * repeat after the allocation ended: asking for the next trial). A user token
- * revoked is TOKEN_REVOKED, one past its expiry at `now` TOKEN_EXPIRED.
+ * repeat after the allocation ended: asking for the next trial). A token of a
+ * deactivated user is USER_DEACTIVATED (whatever else is true of it: its holder
+ * learns why logging in again will not help), a user token revoked is
+ * TOKEN_REVOKED, one past its expiry at `now` TOKEN_EXPIRED.
  */
 export async function authenticate(
   store: Store,
@@ -44,6 +46,7 @@ export async function authenticate(
   }
   const found = await store.findUserToken(hash);
   if (!found) throw new ApiError("UNAUTHENTICATED", "invalid token");
+  if (found.user.deactivatedAt) throw deactivated(found.user.username);
   if (found.revokedAt)
     throw new ApiError("TOKEN_REVOKED", "this token was revoked; log in again for a new one");
   if (found.expiresAt && found.expiresAt.getTime() <= options.now.getTime())
@@ -52,6 +55,14 @@ export async function authenticate(
       `this token expired at ${found.expiresAt.toISOString()}; log in again for a new one`,
     );
   return { kind: "user", user: found.user, tokenHash: hash };
+}
+
+/** The refusal of anything done as `username` while an admin has deactivated them. */
+export function deactivated(username: string): ApiError {
+  return new ApiError(
+    "USER_DEACTIVATED",
+    `user ${username} is deactivated: an admin can activate them again (pushtune user activate ${username})`,
+  );
 }
 
 /**

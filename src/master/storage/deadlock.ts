@@ -16,14 +16,17 @@ export function isDeadlock(err: unknown): boolean {
 
 /**
  * Runs `attempt` (a whole transaction, nothing outside the database) again
- * when PostgreSQL aborted it for a deadlock, up to DEADLOCK_ATTEMPTS times.
+ * when PostgreSQL aborted it for a deadlock, up to `attempts` times in all.
  */
-export async function retryDeadlocks<T>(attempt: () => Promise<T>): Promise<T> {
+export async function retryDeadlocks<T>(
+  attempt: () => Promise<T>,
+  attempts = DEADLOCK_ATTEMPTS,
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (err) {
-      if (n >= DEADLOCK_ATTEMPTS || !isDeadlock(err)) throw err;
+      if (n >= attempts || !isDeadlock(err)) throw err;
     }
   }
 }

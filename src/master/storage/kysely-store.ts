@@ -9,6 +9,7 @@ import type { PostedOperation, RequestId, SearcherEvent } from "../../searcher/t
 import * as allocations from "./allocation-repo.js";
 import * as checkpoints from "./checkpoint-repo.js";
 import type { Db } from "./codec.js";
+import { retryDeadlocks } from "./deadlock.js";
 import * as experiments from "./experiment-repo.js";
 import * as logs from "./log-repo.js";
 import * as metrics from "./metric-repo.js";
@@ -36,6 +37,7 @@ import type {
   TrialOpRow,
   TrialRow,
   TrialStub,
+  UserActivation,
   UserRow,
   UserTokenRow,
   ValidationValue,
@@ -115,8 +117,8 @@ export class KyselyStore implements Store {
     return users.getUser(this.#db, id);
   }
 
-  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<void> {
-    return users.addUserToken(this.#db, this.#nowMs(), userId, tokenHash, expiresAt);
+  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<boolean> {
+    return users.addUserToken(this.#db, this.#dialect, this.#nowMs(), userId, tokenHash, expiresAt);
   }
 
   findUserToken(tokenHash: string): Promise<UserTokenRow | null> {
@@ -129,6 +131,11 @@ export class KyselyStore implements Store {
 
   revokeUserTokens(userId: number): Promise<number> {
     return users.revokeUserTokens(this.#db, this.#nowMs(), { userId });
+  }
+
+  setUserActive(userId: number, active: boolean): Promise<UserActivation> {
+    const now = this.#nowMs();
+    return this.#atomic((db) => users.setUserActive(db, this.#dialect, now, userId, active));
   }
 
   // experiments
@@ -172,19 +179,12 @@ export class KyselyStore implements Store {
     return experiments.updateExperiment(this.#db, id, patch);
   }
 
-  async deleteExperiment(id: number): Promise<DeletedExperiment> {
+  deleteExperiment(id: number): Promise<DeletedExperiment> {
     const once = () => this.#atomic((db) => experiments.deleteExperiment(db, this.#dialect, id));
     // On PostgreSQL the delete's row locks can deadlock with a write still naming the
     // experiment's trials (a log flush of several trials); PostgreSQL then aborts one
     // of the two. A delete in a transaction of its own is tried again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await once();
-      } catch (err) {
-        if (this.#inTransaction || attempt === 5 || (err as { code?: string }).code !== "40P01")
-          throw err;
-      }
-    }
+    return this.#inTransaction ? once() : retryDeadlocks(once, 5);
   }
 
   deleteTrialOutput(...args: Parameters<Store["deleteTrialOutput"]>) {

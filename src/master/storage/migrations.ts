@@ -252,6 +252,14 @@ const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // An admin can take a user's access away and give it back: a deactivated user's tokens
+    // are refused and their logins too. Every user so far is active (null).
+    version: 14,
+    async up(db) {
+      await db.schema.alterTable("users").addColumn("deactivated_at", "bigint").execute();
+    },
+  },
 ];
 
 /** The schema version this code writes and understands. */

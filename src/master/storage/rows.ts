@@ -25,7 +25,17 @@ export interface UserRow {
   passwordHash: string | null;
   admin: boolean;
   createdAt: Date;
+  /** When an admin deactivated the user; null while the user is active. */
+  deactivatedAt: Date | null;
 }
+
+/** What deactivating or activating a user did (`Store.setUserActive`). */
+export type UserActivation =
+  /** `changed` false: the user was in that state already (tokens are revoked again all the same). */
+  | { outcome: "done"; user: UserRow; changed: boolean }
+  /** Refused: the user is the only active admin; nothing changed. */
+  | { outcome: "last-active-admin" }
+  | { outcome: "no-user" };
 
 /** What a list of experiments shows of one: its row without the config. */
 export interface ExperimentSummaryRow {

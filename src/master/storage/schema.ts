@@ -30,6 +30,8 @@ export interface UsersTable {
   password_hash: string | null;
   admin: IntBool;
   created_at: EpochMs;
+  /** When an admin deactivated the user (no token of theirs works, no login); null: active. */
+  deactivated_at: EpochMs | null;
 }
 
 export interface UserTokensTable {

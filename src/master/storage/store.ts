@@ -29,6 +29,7 @@ import type {
   TrialOpRow,
   TrialRow,
   TrialStub,
+  UserActivation,
   UserRow,
   UserTokenRow,
   ValidationValue,
@@ -54,14 +55,23 @@ export interface Store {
   }): Promise<UserRow>;
   getUserByName(username: string): Promise<UserRow | null>;
   getUser(id: number): Promise<UserRow | null>;
-  /** Stores a token's hash; `expiresAt` null: it never expires (it may still be revoked). */
-  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<void>;
+  /**
+   * Stores a token's hash; `expiresAt` null: it never expires (it may still be
+   * revoked). False, storing nothing, when the user is unknown or deactivated.
+   */
+  addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<boolean>;
   /** A token by its sha256 hex, with its user, whether or not it still works. */
   findUserToken(tokenHash: string): Promise<UserTokenRow | null>;
   /** Revokes one token; false when there is no such token or it was revoked already. */
   revokeUserToken(tokenHash: string): Promise<boolean>;
   /** Revokes every token of a user that is not revoked yet; returns how many. */
   revokeUserTokens(userId: number): Promise<number>;
+  /**
+   * Deactivates a user (stamps `deactivatedAt`, revokes all their tokens) or
+   * activates them again, in one transaction; idempotent. Deactivating the
+   * only active admin is refused.
+   */
+  setUserActive(userId: number, active: boolean): Promise<UserActivation>;
 
   // experiments
   createExperiment(input: {

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   TOKEN_EXPIRED: 401,
   /** A user token revoked by a logout or by an admin. */
   TOKEN_REVOKED: 401,
+  /** A token of a user an admin has deactivated: none of theirs works until an admin activates them. */
+  USER_DEACTIVATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   USER_NOT_FOUND: 404,

@@ -339,6 +339,8 @@ export const UserSchema = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   admin: Type.Boolean(),
+  /** False once an admin has deactivated the user: no token of theirs works, no login. */
+  active: Type.Boolean(),
 });
 export type UserSchema = Static<typeof UserSchema>;
 
@@ -359,5 +361,13 @@ export const RevokeResponse = Type.Object({
   revoked: Type.Integer(),
 });
 export type RevokeResponse = Static<typeof RevokeResponse>;
+
+/** The answer to deactivating or activating a user. */
+export const UserActivationResponse = Type.Object({
+  user: UserSchema,
+  /** False when the user was in that state already (the call is idempotent). */
+  changed: Type.Boolean(),
+});
+export type UserActivationResponse = Static<typeof UserActivationResponse>;
 
 export const HealthResponse = Type.Object({ status: Type.Literal("ok"), version: Type.String() });

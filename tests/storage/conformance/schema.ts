@@ -48,6 +48,11 @@ async function beforeVersion8(db: ReturnType<typeof connect>["db"]): Promise<voi
   await db.schema.alterTable("searcher_events").dropColumn("answers").execute();
 }
 
+/** Takes version 14 back: users cannot be deactivated. */
+async function beforeVersion14(db: ReturnType<typeof connect>["db"]): Promise<void> {
+  await db.schema.alterTable("users").dropColumn("deactivated_at").execute();
+}
+
 /** Takes version 13 back: no index of an experiment's trials in id order. */
 async function beforeVersion13(db: ReturnType<typeof connect>["db"]): Promise<void> {
   await db.schema.dropIndex("trials_experiment_id").execute();
@@ -119,6 +124,7 @@ export function schemaTests(ctx: ConformanceContext): void {
       await db.schema.alterTable("allocations").dropColumn("resource_pool").execute();
       await beforeVersion7(db);
       await beforeVersion8(db);
+      await beforeVersion14(db);
       await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
@@ -149,6 +155,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     const snapshot = JSON.stringify({ version: 1, rng: [5, 6, 7, 8] });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion14(db);
       await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
@@ -185,6 +192,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion14(db);
       await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
@@ -214,6 +222,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     await store.putSearcherSnapshot(experiment.id, 2, JSON.stringify({ version: 1 }));
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion14(db);
       await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
@@ -261,6 +270,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     }
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion14(db);
       await beforeVersion13(db);
       await beforeVersion11(db);
       await beforeVersion10(db);
@@ -300,6 +310,7 @@ export function schemaTests(ctx: ConformanceContext): void {
     });
     const { db } = connect(fixture.url);
     try {
+      await beforeVersion14(db);
       await beforeVersion13(db);
     } finally {
       await db.destroy();

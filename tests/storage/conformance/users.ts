@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { type ConformanceContext, rejection, unique } from "./context.js";
+import { type ConformanceContext, newUser, rejection, unique } from "./context.js";
 
 export function userTests(ctx: ConformanceContext): void {
   test("a created user is found by id and by name with every field intact", async () => {
@@ -91,8 +91,60 @@ export function userTests(ctx: ConformanceContext): void {
 
   test("a token for an unknown user is refused", async () => {
     const { store } = ctx;
-    expect(
-      await rejection(() => store.addUserToken(987_654_321, unique("t"), null)),
-    ).toBeInstanceOf(Error);
+    const hash = unique("t");
+    expect(await store.addUserToken(987_654_321, hash, null)).toBe(false);
+    expect(await store.findUserToken(hash)).toBeNull();
+  });
+
+  test("a deactivated user's tokens are revoked, none is added, and activating brings none back", async () => {
+    const { store } = ctx;
+    const dora = await store.createUser({
+      username: unique("dora"),
+      passwordHash: null,
+      admin: false,
+    });
+    expect(dora.deactivatedAt).toBeNull();
+    const [t1, t2, t3, t4] = [unique("t1"), unique("t2"), unique("t3"), unique("t4")];
+    expect(await store.addUserToken(dora.id, t1, null)).toBe(true);
+    await store.addUserToken(dora.id, t2, new Date("2031-01-01T00:00:00.000Z"));
+    const done = await store.setUserActive(dora.id, false);
+    expect(done).toMatchObject({ outcome: "done", changed: true });
+    const stamp = done.outcome === "done" ? done.user.deactivatedAt : null;
+    expect(stamp).toBeInstanceOf(Date);
+    expect(await store.getUser(dora.id)).toEqual({ ...dora, deactivatedAt: stamp });
+    for (const t of [t1, t2]) {
+      const found = await store.findUserToken(t);
+      expect(found?.revokedAt).toBeInstanceOf(Date);
+      expect(found?.user.deactivatedAt).toEqual(stamp);
+    }
+    expect(await store.addUserToken(dora.id, t3, null)).toBe(false);
+    expect(await store.findUserToken(t3)).toBeNull();
+    // Again: nothing changes, the first stamp stays.
+    expect(await store.setUserActive(dora.id, false)).toEqual({
+      outcome: "done",
+      changed: false,
+      user: { ...dora, deactivatedAt: stamp },
+    });
+    expect(await store.setUserActive(dora.id, true)).toEqual({
+      outcome: "done",
+      changed: true,
+      user: dora,
+    });
+    expect(await store.setUserActive(dora.id, true)).toMatchObject({ changed: false });
+    expect((await store.findUserToken(t1))?.revokedAt).toBeInstanceOf(Date);
+    expect(await store.addUserToken(dora.id, t4, null)).toBe(true);
+    expect(await store.findUserToken(t4)).toMatchObject({ user: dora, revokedAt: null });
+  });
+
+  test("an admin among other active admins can be deactivated; an unknown user cannot", async () => {
+    const { store } = ctx;
+    const [a, b] = [await newUser(store, true), await newUser(store, true)];
+    expect(await store.setUserActive(a.id, false)).toMatchObject({
+      outcome: "done",
+      user: { id: a.id, admin: true },
+    });
+    expect((await store.getUser(b.id))?.deactivatedAt).toBeNull();
+    expect(await store.setUserActive(987_654_321, false)).toEqual({ outcome: "no-user" });
+    expect(await store.setUserActive(987_654_321, true)).toEqual({ outcome: "no-user" });
   });
 }

@@ -1,4 +1,4 @@
-/** Users and their tokens: create, log in and out, revoke. */
+/** Users and their tokens: create, log in and out, revoke, deactivate and activate. */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -9,29 +9,36 @@ import {
   LoginBody,
   RevokeResponse,
   TokenResponse,
+  UserActivationResponse,
   UsernameParams,
   UserSchema,
 } from "../../../protocol/api/resources.js";
 import { LoginThrottle } from "../../app/login-throttle.js";
 import { firstAdminTokenHash, type Master, retireAdminToken } from "../../app/master.js";
-import { requireUser } from "../../app/principal.js";
+import { deactivated, requireUser } from "../../app/principal.js";
 import { hashPassword, hashToken, newSecret, verifyPassword } from "../../app/tokens.js";
 import type { UserRow } from "../../storage/store.js";
 
 const errors = ErrorResponses;
 const tags = ["users"];
-const view = (u: UserRow) => ({ id: u.id, username: u.username, admin: u.admin });
+const view = (u: UserRow) => ({
+  id: u.id,
+  username: u.username,
+  admin: u.admin,
+  active: u.deactivatedAt === null,
+});
 
 export async function userRoutes(base: FastifyInstance, master: Master): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { store, ctx } = master;
   const throttle = new LoginThrottle();
 
-  /** A new token for `user`, lasting the master's token lifetime. */
+  /** A new token for `user`, lasting the master's token lifetime; none for a deactivated user. */
   const issue = async (user: UserRow) => {
     const token = newSecret();
     const expiresAt = ctx.tokenExpiry();
-    await store.addUserToken(user.id, hashToken(token), expiresAt);
+    if (!(await store.addUserToken(user.id, hashToken(token), expiresAt)))
+      throw deactivated(user.username);
     return { token, user: view(user), expiresAt: expiresAt.toISOString() };
   };
 
@@ -73,7 +80,9 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
    * Password login: a new token for the user. Failed logins are throttled per
    * user name and per client address (429 TOO_MANY_REQUESTS with
    * Retry-After). An admin's first password login retires the first admin
-   * token (see `retireAdminToken`).
+   * token (see `retireAdminToken`). A deactivated user is told so only after
+   * the right password: anyone else hears what a wrong password hears, so the
+   * answer tells a stranger nothing about the account.
    */
   app.post(
     "/auth/login",
@@ -93,6 +102,7 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
       const stored = user?.passwordHash ?? (await decoyHash());
       const ok = (await verifyPassword(password, stored)) && !!user?.passwordHash;
       if (!user || !ok) throw new ApiError("UNAUTHENTICATED", "wrong user name or password");
+      if (user.deactivatedAt) throw deactivated(user.username);
       throttle.succeeded(username, req.ip);
       const answer = await issue(user);
       if (user.admin && ctx.options.adminTokenFile)
@@ -132,6 +142,21 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
   );
 
+  const noUser = (username: string) => new ApiError("USER_NOT_FOUND", `no user "${username}"`);
+  /** A user by the name in the path, or USER_NOT_FOUND. */
+  const namedUser = async (username: string) => {
+    const user = await store.getUserByName(username);
+    if (!user) throw noUser(username);
+    return user;
+  };
+
+  /** Refuses to take away the first admin token with all of `user`'s tokens. */
+  const keepFirstAdminTokenOf = (user: UserRow) =>
+    keepFirstAdminToken(
+      async (first) => (await store.findUserToken(first))?.user.id === user.id,
+      `user ${user.username} holds`,
+    );
+
   /** An admin revokes every token of a user (the user logs in again for a new one). */
   app.post(
     "/users/:username/revoke_tokens",
@@ -145,15 +170,50 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
     },
     async (req) => {
       requireAdmin(req.principal, "revokes a user's tokens");
-      const user = await store.getUserByName(req.params.username);
-      if (!user) throw new ApiError("USER_NOT_FOUND", `no user "${req.params.username}"`);
-      await keepFirstAdminToken(
-        async (first) => (await store.findUserToken(first))?.user.id === user.id,
-        `user ${user.username} holds`,
-      );
+      const user = await namedUser(req.params.username);
+      await keepFirstAdminTokenOf(user);
       return { revoked: await store.revokeUserTokens(user.id) };
     },
   );
+
+  /**
+   * An admin deactivates a user: every token of theirs is refused at once
+   * (USER_DEACTIVATED) and revoked, their logins are refused, and no token
+   * is issued for them; their experiments and trials go on (trials push with
+   * their allocations' tokens) and admins still manage them. Activating lets
+   * them log in again; their old tokens stay revoked. Both are idempotent.
+   * An admin cannot deactivate themselves, nor the last active admin.
+   */
+  for (const [action, active] of [
+    ["deactivate", false],
+    ["activate", true],
+  ] as const)
+    app.post(
+      `/users/:username/${action}`,
+      {
+        schema: {
+          tags,
+          params: UsernameParams,
+          body: Type.Optional(Type.Object({})),
+          response: { 200: UserActivationResponse, ...errors },
+        },
+      },
+      async (req) => {
+        const me = requireAdmin(req.principal, `${action}s users`);
+        const user = await namedUser(req.params.username);
+        if (!active && user.id === me.id)
+          throw new ApiError("BAD_REQUEST", "an admin cannot deactivate themselves: ask another");
+        if (!active) await keepFirstAdminTokenOf(user);
+        const done = await store.setUserActive(user.id, active);
+        if (done.outcome === "last-active-admin")
+          throw new ApiError(
+            "INVALID_TRANSITION",
+            `${user.username} is the last active admin: make another admin first`,
+          );
+        if (done.outcome === "no-user") throw noUser(user.username);
+        return { user: view(done.user), changed: done.changed };
+      },
+    );
 
   app.get("/me", { schema: { tags, response: { 200: UserSchema, ...errors } } }, async (req) =>
     view(requireUser(req.principal)),

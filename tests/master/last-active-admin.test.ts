@@ -1,0 +1,3 @@
+import { lastActiveAdmin } from "./last-active-admin.js";
+
+lastActiveAdmin("sqlite");
