@@ -31,6 +31,7 @@ import type {
   TrialList,
   TrialSummary,
   UserActivationResponse,
+  UserList,
   UserSchema,
 } from "../protocol/api/resources.js";
 import { formatConfigErrors } from "../protocol/config/errors.js";
@@ -222,6 +223,10 @@ export class MasterClient {
   setUserActive(username: string, active: boolean): Promise<UserActivationResponse> {
     const action = active ? "activate" : "deactivate";
     return this.request("POST", `/users/${encodeURIComponent(username)}/${action}`, {});
+  }
+
+  listUsers(): Promise<UserList> {
+    return this.request("GET", "/users");
   }
 
   me(): Promise<UserSchema> {

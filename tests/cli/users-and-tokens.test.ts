@@ -178,6 +178,24 @@ describe("users and tokens", () => {
     expect(unknown.stderr).toBe('pushtune: no user "nobody"\n');
   });
 
+  it("user list shows every user, an admin and a deactivated one among them", async () => {
+    await runCli(["user", "create", "jude"], { env: m.env });
+    await runCli(["user", "deactivate", "jude"], { env: m.env });
+    const table = await runCli(["user", "list"], { env: m.env });
+    expect(table.code).toBe(0);
+    const rows = table.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.split(/\s{2,}/));
+    expect(rows[0]).toEqual(["NAME", "ADMIN", "ACTIVE", "ID"]);
+    expect(rows.find((r) => r[0] === "admin")?.slice(1, 3)).toEqual(["yes", "yes"]);
+    expect(rows.find((r) => r[0] === "jude")?.slice(1, 3)).toEqual(["no", "no (deactivated)"]);
+    const json = parseJson<{ users: { username: string; active: boolean }[] }>(
+      await runCli(["user", "list", "--json"], { env: m.env }),
+    );
+    expect(json.users.find((u) => u.username === "jude")).toMatchObject({ active: false });
+  });
+
   it("user logout will not revoke a local master's first admin token", async () => {
     const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: m.tm.dataDir };
     const r = await runCli(["user", "logout"], { env });

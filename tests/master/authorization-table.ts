@@ -132,6 +132,7 @@ export const ROWS: Record<string, Row> = {
     expect: adminOnly,
   },
   "GET /me": { call: (c) => c.get("/me"), expect: userRead },
+  "GET /users": { call: (c) => c.get("/users"), expect: userRead },
   "GET /resource-pools": { call: (c) => c.get("/resource-pools"), expect: userRead },
   "POST /experiments": {
     call: (c) => c.post("/experiments", { config: ashaConfig(), workdir: "/tmp" }),

@@ -155,3 +155,21 @@ describe("deactivating a user", () => {
     expect((await m.admin.post(`/experiments/${id}/pause`)).status).toBe(200);
   });
 });
+
+describe("the list of users", () => {
+  test("every user sees every user, oldest first, with whether each is an admin and active", async () => {
+    const m = await start();
+    const bob = m.as(await newUser(m, "bob"));
+    await newUser(m, "alice", true);
+    await newUser(m, "carol");
+    expect((await m.admin.post("/users/carol/deactivate")).status).toBe(200);
+    const res = await bob.get<{ users: unknown[] }>("/users");
+    expect(res.status).toBe(200);
+    expect(res.body.users).toEqual([
+      { id: expect.any(Number), username: "admin", admin: true, active: true },
+      { id: expect.any(Number), username: "bob", admin: false, active: true },
+      { id: expect.any(Number), username: "alice", admin: true, active: true },
+      { id: expect.any(Number), username: "carol", admin: false, active: false },
+    ]);
+  });
+});

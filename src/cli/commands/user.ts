@@ -1,5 +1,5 @@
 /**
- * `pushtune user create|login|logout|revoke|deactivate|activate` and `pushtune token`. A login's token is saved
+ * `pushtune user create|login|logout|list|revoke|deactivate|activate` and `pushtune token`. A login's token is saved
  * per master URL in `<data-dir>/logins.json` (owner-only), so later commands
  * against that master use it without flags.
  */
@@ -14,6 +14,7 @@ import {
 } from "../connection.js";
 import type { CommandContext } from "../context.js";
 import { CliError, usageError } from "../errors.js";
+import { userTable } from "../format/users.js";
 import { ADMIN_TOKEN_FILE } from "../paths.js";
 
 type Flags<T> = T & GlobalFlags;
@@ -95,6 +96,17 @@ export function userCommand(program: Command, ctx: CommandContext): void {
       ctx.io.err(
         `token revoked at ${client.url}${forgot ? "; its saved login is forgotten" : ""}\n`,
       );
+    });
+
+  user
+    .command("list")
+    .description("list the users, with whether each is an admin and active")
+    .option("--json", "print the users as JSON")
+    .action(async (_o, cmd: Command) => {
+      const flags = flagsOf<{ json?: boolean }>(cmd);
+      const { users } = await (await ctx.connect(flags)).listUsers();
+      if (flags.json) return ctx.printJson({ users });
+      ctx.print(userTable(users, ctx.io.columns(), ctx.style));
     });
 
   /** An admin's command on one user by name: the master's answer, as JSON or as one line. */

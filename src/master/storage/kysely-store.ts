@@ -117,6 +117,10 @@ export class KyselyStore implements Store {
     return users.getUser(this.#db, id);
   }
 
+  listUsers(): Promise<UserRow[]> {
+    return users.listUsers(this.#db);
+  }
+
   addUserToken(userId: number, tokenHash: string, expiresAt: Date | null): Promise<boolean> {
     return users.addUserToken(this.#db, this.#dialect, this.#nowMs(), userId, tokenHash, expiresAt);
   }

@@ -55,6 +55,8 @@ export interface Store {
   }): Promise<UserRow>;
   getUserByName(username: string): Promise<UserRow | null>;
   getUser(id: number): Promise<UserRow | null>;
+  /** Every user, in the order they were created. */
+  listUsers(): Promise<UserRow[]>;
   /**
    * Stores a token's hash; `expiresAt` null: it never expires (it may still be
    * revoked). False, storing nothing, when the user is unknown or deactivated.

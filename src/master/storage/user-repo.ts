@@ -42,6 +42,12 @@ export async function getUserByName(db: Db, username: string): Promise<UserRow |
   return row ? toUser(row) : null;
 }
 
+/** Every user, in the order they were created. */
+export async function listUsers(db: Db): Promise<UserRow[]> {
+  const rows = await db.selectFrom("users").selectAll().orderBy("id").execute();
+  return rows.map(toUser);
+}
+
 export async function getUser(db: Db, id: number): Promise<UserRow | null> {
   const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toUser(row) : null;

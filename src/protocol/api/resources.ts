@@ -344,6 +344,9 @@ export const UserSchema = Type.Object({
 });
 export type UserSchema = Static<typeof UserSchema>;
 
+export const UserList = Type.Object({ users: Type.Array(UserSchema) });
+export type UserList = Static<typeof UserList>;
+
 export const TokenResponse = Type.Object({
   token: Type.String(),
   user: UserSchema,

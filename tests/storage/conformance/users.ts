@@ -29,6 +29,26 @@ export function userTests(ctx: ConformanceContext): void {
     expect(await store.getUser(user.id)).toMatchObject({ passwordHash: null, admin: false });
   });
 
+  test("the users are listed in the order they were created, each as found by id", async () => {
+    const { store } = ctx;
+    const zed = await store.createUser({
+      username: unique("zed"),
+      passwordHash: null,
+      admin: false,
+    });
+    const abe = await store.createUser({
+      username: unique("abe"),
+      passwordHash: null,
+      admin: true,
+    });
+    const listed = await store.listUsers();
+    const ids = listed.map((u) => u.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids.indexOf(zed.id)).toBeLessThan(ids.indexOf(abe.id));
+    expect(listed.find((u) => u.id === zed.id)).toEqual(await store.getUser(zed.id));
+    expect(listed.find((u) => u.id === abe.id)).toEqual(await store.getUser(abe.id));
+  });
+
   test("usernames are unique", async () => {
     const { store } = ctx;
     const username = unique("twin");

@@ -10,6 +10,7 @@ import {
   RevokeResponse,
   TokenResponse,
   UserActivationResponse,
+  UserList,
   UsernameParams,
   UserSchema,
 } from "../../../protocol/api/resources.js";
@@ -214,6 +215,12 @@ export async function userRoutes(base: FastifyInstance, master: Master): Promise
         return { user: view(done.user), changed: done.changed };
       },
     );
+
+  /** Every user, oldest first, with whether they are an admin and active: any user may see who is there. */
+  app.get("/users", { schema: { tags, response: { 200: UserList, ...errors } } }, async (req) => {
+    requireUser(req.principal);
+    return { users: (await store.listUsers()).map(view) };
+  });
 
   app.get("/me", { schema: { tags, response: { 200: UserSchema, ...errors } } }, async (req) =>
     view(requireUser(req.principal)),
