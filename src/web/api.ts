@@ -62,10 +62,10 @@ export class ApiError extends Error {
   }
 }
 
-const unauthorizedListeners = new Set<() => void>();
+const unauthorizedListeners = new Set<(err: ApiError) => void>();
 
-/** Called when the master refuses the token (401): the UI goes back to sign-in. */
-export function onUnauthorized(fn: () => void): () => void {
+/** Called when the master refuses the token (401): the UI goes back to sign-in, saying why. */
+export function onUnauthorized(fn: (err: ApiError) => void): () => void {
   unauthorizedListeners.add(fn);
   return () => unauthorizedListeners.delete(fn);
 }
@@ -118,10 +118,21 @@ async function answer(
       body.error?.message ?? `${res.status} ${res.statusText}`,
       body.error?.details,
     );
-    if (res.status === 401 && token) for (const fn of unauthorizedListeners) fn();
+    // The session's token only: not one being tried at sign-in, nor one signed out meanwhile.
+    if (res.status === 401 && token && token === storedToken())
+      for (const fn of unauthorizedListeners) fn(err);
     throw err;
   }
   return res;
+}
+
+/**
+ * What to tell someone the master refused (401): a token or password that is
+ * wrong says no more than that; one revoked, expired, or of a deactivated
+ * user says which (the master tells only the holder of the right password).
+ */
+export function refusalNote(err: ApiError): string {
+  return err.code === "UNAUTHENTICATED" ? "Wrong username, password or token." : err.message;
 }
 
 const query = (params: Record<string, string | number | undefined>) => {

@@ -1,7 +1,7 @@
 /** The shell: who is signed in, the top bar, and which page the hash names. */
 import { useEffect, useState } from "preact/hooks";
 import type { UserSchema } from "../protocol/api/resources.js";
-import { api, onUnauthorized, signOut, storedToken, storeToken } from "./api.js";
+import { api, onUnauthorized, refusalNote, signOut, storedToken, storeToken } from "./api.js";
 import { ExperimentPage } from "./pages/experiment-page.js";
 import { ExperimentsPage } from "./pages/experiments-page.js";
 import { PoolsPage } from "./pages/pools-page.js";
@@ -15,6 +15,8 @@ export function App() {
   // any 401 (from it or from the page's own calls) goes back to sign-in.
   const [signedIn, setSignedIn] = useState(() => storedToken() !== null);
   const [user, setUser] = useState<UserSchema | null>(null);
+  /** Why the master ended the session, shown on the sign-in page. */
+  const [ended, setEnded] = useState<string | null>(null);
 
   useEffect(() => {
     const token = storedToken();
@@ -23,7 +25,8 @@ export function App() {
 
   useEffect(
     () =>
-      onUnauthorized(() => {
+      onUnauthorized((err) => {
+        setEnded(refusalNote(err));
         storeToken(null);
         setUser(null);
         setSignedIn(false);
@@ -34,7 +37,9 @@ export function App() {
   if (!signedIn)
     return (
       <SignInPage
+        note={ended}
         onSignedIn={(u) => {
+          setEnded(null);
           setUser(u);
           setSignedIn(true);
           if (route.page === "sign-in") navigate(href.experiments());

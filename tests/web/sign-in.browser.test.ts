@@ -41,6 +41,8 @@ describe("signing in", () => {
       expect(await page.evaluate(TOKEN)).toBeNull();
       expect((await loggedOut).status()).toBe(204);
       expect((await tm.as(token).get("/me")).status).toBe(401);
+      // Signed out by choice: nothing to explain.
+      expect(await page.getByRole("alert").count()).toBe(0);
     },
     BROWSER_TEST_TIMEOUT,
   );
@@ -68,6 +70,36 @@ describe("signing in", () => {
       await page.evaluate(`sessionStorage.setItem("pushtune.token", "revoked")`);
       await page.reload();
       await page.getByLabel("Token").waitFor();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  test(
+    "a session the master ends says why, and so does a deactivated user's sign-in with the right password",
+    async () => {
+      const tm = await ui.master();
+      const created = await tm.admin.post("/users", { username: "bea", password: "correct horse" });
+      expect(created.status).toBe(201);
+      const { page } = await ui.browser({ signedIn: false });
+      await page.goto(tm.url);
+      const signIn = async (password: string) => {
+        await page.getByLabel("Username").fill("bea");
+        await page.getByLabel("Password").fill(password);
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      };
+      await signIn("correct horse");
+      await page.getByRole("heading", { name: "Experiments" }).waitFor();
+
+      // An admin deactivates her: the page's next call is refused and says why.
+      expect((await tm.admin.post("/users/bea/deactivate")).status).toBe(200);
+      await page.getByRole("alert").getByText("user bea is deactivated").waitFor();
+      await page.getByLabel("Username").waitFor();
+      await screenshot(page, "sign-in-deactivated");
+
+      await signIn("wrong password");
+      await page.getByRole("alert").getByText("Wrong username, password or token.").waitFor();
+      await signIn("correct horse");
+      await page.getByRole("alert").getByText("user bea is deactivated").waitFor();
     },
     BROWSER_TEST_TIMEOUT,
   );

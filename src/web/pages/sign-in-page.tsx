@@ -1,13 +1,17 @@
 /** Sign in with a username and password, or paste a token. */
 import { useState } from "preact/hooks";
 import type { UserSchema } from "../../protocol/api/resources.js";
-import { ApiError, api, storeToken } from "../api.js";
+import { ApiError, api, refusalNote, storeToken } from "../api.js";
 
-export function SignInPage(props: { onSignedIn: (user: UserSchema) => void }) {
+/** `note`: why the last session ended, when the master ended it (a token revoked, a user deactivated). */
+export function SignInPage(props: {
+  onSignedIn: (user: UserSchema) => void;
+  note?: string | null;
+}) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [token, setToken] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(props.note ?? null);
   const [busy, setBusy] = useState(false);
 
   /** `own`: a password sign-in, whose token this tab may revoke when it signs out. */
@@ -21,7 +25,7 @@ export function SignInPage(props: { onSignedIn: (user: UserSchema) => void }) {
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 401
-          ? "Wrong username, password or token."
+          ? refusalNote(err)
           : err instanceof Error
             ? err.message
             : String(err),
