@@ -21,6 +21,8 @@ import type {
   TokenResponse,
   TrialDetail,
   TrialList,
+  UserActivationResponse,
+  UserList,
   UserSchema,
 } from "../protocol/api/resources.js";
 
@@ -218,6 +220,14 @@ export const api = {
   /** A trial's kept checkpoints, read page by page, and the size of the pages read. */
   checkpoints: (trialId: number, signal?: AbortSignal) =>
     checkpointPages(`/trials/${trialId}/checkpoints`, {}, signal),
+  users: (signal?: AbortSignal) => call<UserList>("GET", "/users", { signal }),
+  /** Deactivates (`active` false) or activates a user (admins only). */
+  setUserActive: (username: string, active: boolean) =>
+    call<UserActivationResponse>(
+      "POST",
+      `/users/${encodeURIComponent(username)}/${active ? "activate" : "deactivate"}`,
+      { body: {} },
+    ),
   resourcePools: (signal?: AbortSignal) =>
     call<ResourcePoolList>("GET", "/resource-pools", { signal }),
   /** Every checkpoint of an experiment, deleted ones too, read page by page, and the size of the pages read. */

@@ -7,6 +7,7 @@ import { ExperimentsPage } from "./pages/experiments-page.js";
 import { PoolsPage } from "./pages/pools-page.js";
 import { SignInPage } from "./pages/sign-in-page.js";
 import { TrialPage } from "./pages/trial-page.js";
+import { UsersPage } from "./pages/users-page.js";
 import { href, navigate, useRoute } from "./router.js";
 
 export function App() {
@@ -51,7 +52,7 @@ export function App() {
     <div class="shell">
       <header class="topbar">
         <a class="brand" href={href.experiments()}>
-          <span class="logo">◢</span> pushtune
+          <span class="logo">◢</span> <span class="brand-name">pushtune</span>
         </a>
         <nav>
           <a href={href.experiments()} class={route.page === "experiments" ? "current" : ""}>
@@ -59,6 +60,9 @@ export function App() {
           </a>
           <a href={href.pools()} class={route.page === "pools" ? "current" : ""}>
             Pools
+          </a>
+          <a href={href.users()} class={route.page === "users" ? "current" : ""}>
+            Users
           </a>
         </nav>
         <span class="user">
@@ -84,6 +88,8 @@ export function App() {
           <TrialPage id={route.id} key={`t${route.id}`} />
         ) : route.page === "pools" ? (
           <PoolsPage />
+        ) : route.page === "users" ? (
+          <UsersPage me={user} />
         ) : (
           <ExperimentsPage />
         )}
