@@ -34,6 +34,17 @@ class HttpTransportTest(unittest.TestCase):
             self.transport.request("GET", "/nowhere")
         self.assertEqual(caught.exception.code, "NOT_FOUND")
 
+    def test_every_refusal_of_a_user_s_token_arrives_with_its_own_code_not_retried(self):
+        # A search process pushes with its owner's token: it learns why it was refused.
+        for code in ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_REVOKED", "USER_DEACTIVATED"):
+            with self.subTest(code=code):
+                self.server.overrides.append((401, {}, {"error": {"code": code, "message": "no"}}))
+                before = len(self.server.received)
+                with self.assertRaises(RequestError) as caught:
+                    self.transport.request("GET", "/experiments/1/searcher/events?after=0")
+                self.assertEqual((caught.exception.status, caught.exception.code), (401, code))
+                self.assertEqual(len(self.server.received), before + 1)
+
     def test_429_and_5xx_are_retryable_and_retry_after_is_read(self):
         self.server.overrides.append((429, {"retry-after": "2"}, {"error": {"code": "TOO_MANY_REQUESTS", "message": "slow down"}}))
         with self.assertRaises(RetryableError) as caught:

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { ERROR_STATUS } from "../../src/protocol/api/errors.js";
 import { HttpTransport, RequestError, RetryableError } from "../../src/sdk/index.js";
 
 let server: Server;
@@ -16,6 +17,9 @@ beforeAll(async () => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(text);
     };
+    // A user token the master refuses, for the reason the path names.
+    const refused = req.url?.match(/^\/api\/v1\/refused\/([A-Z_]+)$/);
+    if (refused) return send(401, JSON.stringify({ error: { code: refused[1], message: "no" } }));
     switch (req.url) {
       case "/api/v1/ok":
         return send(200, '{"op":null,"completed":true}');
@@ -77,6 +81,18 @@ test("a 4xx with an error body is a final RequestError with the master's code", 
     status: 409,
     details: { stepsCompleted: 3 },
   });
+});
+
+test("every refusal of a user's token (a search process's) arrives with its own code, not retried", async () => {
+  const codes = Object.entries(ERROR_STATUS)
+    .filter(([, status]) => status === 401)
+    .map(([code]) => code);
+  expect(codes).toContain("USER_DEACTIVATED");
+  for (const code of codes) {
+    const error = await failure(transport().request("GET", `/refused/${code}`));
+    expect(error).toBeInstanceOf(RequestError);
+    expect(error).toMatchObject({ code, status: 401 });
+  }
 });
 
 test("a 4xx without an error body still gets a code from its status", async () => {
