@@ -5,7 +5,7 @@
  * ended in ERROR. The
  * supervisor calls it once the allocation's timers and logs are settled.
  */
-import { earlyExitReason } from "../../protocol/api/last-failure.js";
+import { earlyExitReason, reportedEarlyExit } from "../../protocol/api/last-failure.js";
 import { plural } from "../../protocol/counts.js";
 import {
   CLUSTER_UNREACHABLE,
@@ -48,7 +48,7 @@ export async function settleExit(
       lostByInfrastructure: info.lost || info.endedByCluster !== undefined,
       opsRemaining: next !== null,
       closeRequested: trial.closeRequested,
-      earlyExitReported: trial.endReason?.startsWith("early exit") ?? false,
+      earlyExitReported: reportedEarlyExit(trial.endReason),
     });
     const reason = describeExit(kind, info);
     await tx.updateAllocation(a.id, {

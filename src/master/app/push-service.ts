@@ -4,7 +4,7 @@
  */
 
 import { ApiError } from "../../protocol/api/errors.js";
-import { earlyExitReason } from "../../protocol/api/last-failure.js";
+import { earlyExitReason, reportedEarlyExit } from "../../protocol/api/last-failure.js";
 import type {
   CheckpointBody,
   CompletedOperationBody,
@@ -159,7 +159,7 @@ export class PushService {
     const { trial } = await this.writer(principal, trialId);
     await this.ctx.transact(trial.experimentId, async (tx, exp, effects) => {
       const current = (await tx.getTrial(trialId))!;
-      if (current.endReason?.startsWith("early exit")) return; // reported already
+      if (reportedEarlyExit(current.endReason)) return; // reported already
       await tx.updateTrial(trialId, { endReason: earlyExitReason(body.reason) });
       await this.ctx.driver.apply(
         tx,

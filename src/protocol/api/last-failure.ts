@@ -12,9 +12,16 @@ interface Ended {
   endReason: string | null;
 }
 
+const EARLY_EXIT = "early exit: ";
+
 /** The end reason of a trial that reported an early exit (`POST /trials/{id}/early_exit`). */
 export function earlyExitReason(reason: string): string {
-  return `early exit: ${reason}`;
+  return `${EARLY_EXIT}${reason}`;
+}
+
+/** Whether a trial's end reason says it reported an early exit. */
+export function reportedEarlyExit(endReason: string | null): boolean {
+  return endReason?.startsWith(EARLY_EXIT) ?? false;
 }
 
 const INVALID = earlyExitReason("INVALID_HP");
