@@ -8,6 +8,16 @@ import { MAX_LINE_BYTES } from "../../src/master/launcher/line-splitter.js";
 import { endTrial, type LocalTrial, startTrial, within } from "./support/local-trial.js";
 
 let trial: LocalTrial | null = null;
+
+/** Whether the trial said, within 20 s, that its whole line is written. */
+async function written(t: LocalTrial): Promise<boolean> {
+  const until = Date.now() + 20_000;
+  while (!t.stderr.includes("written")) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
 afterEach(async () => {
   await endTrial(trial);
   trial = null;
@@ -15,9 +25,10 @@ afterEach(async () => {
 
 test("a line without its newline reaches the logs in pieces of at most 64 KiB while it is still written", async () => {
   const length = 300_000;
-  // No newline until the trial is told to stop.
+  // No newline until the trial is told to stop; "written" on stderr once the whole line
+  // is in the pipe, since the stop signal goes to the whole group and would cut `tr` short.
   trial = await startTrial(
-    `trap 'echo; echo after; exit 0' TERM; head -c ${length} /dev/zero | tr '\\0' x; while :; do sleep 0.05; done`,
+    `trap 'echo; echo after; exit 0' TERM; head -c ${length} /dev/zero | tr '\\0' x; echo written >&2; while :; do sleep 0.05; done`,
   );
   const t = trial;
   let received = 0;
@@ -26,6 +37,7 @@ test("a line without its newline reaches the logs in pieces of at most 64 KiB wh
     return received >= 4 * MAX_LINE_BYTES;
   });
   expect(await within(pieces, 20_000)).not.toBe("timed out");
+  expect(await written(t)).toBe(true);
   await t.launcher.terminate("a1", { pid: t.pid });
   expect(await t.exit).toMatchObject({ exitCode: 0 });
   for (const line of t.stdout) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
