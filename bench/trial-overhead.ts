@@ -17,6 +17,7 @@
  *
  *   npm run build && node --import tsx bench/trial-overhead.ts
  *   TRIALS=50 SLOTS=10 node --import tsx bench/trial-overhead.ts
+ *   BENCH_DB=postgres node --import tsx bench/trial-overhead.ts   (a fresh database on 127.0.0.1:5432)
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";

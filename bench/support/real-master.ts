@@ -2,6 +2,8 @@
  * A real master for the benchmarks that run real trial processes
  * (`startMaster`: SQLite in a temporary data directory, the local launcher),
  * with a second handle on its database to read what the trials did.
+ * `BENCH_DB=postgres`: the master's database is a fresh PostgreSQL one
+ * instead (on 127.0.0.1:5432, or PUSHTUNE_TEST_PG's server), dropped at the end.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,9 +13,12 @@ import { startMaster } from "../../src/cli/commands/master.js";
 import type { Launcher } from "../../src/master/launcher/launcher.js";
 import { openStore } from "../../src/master/storage/open-store.js";
 import type { Store } from "../../src/master/storage/store.js";
+import { createPostgresDatabase } from "../../tests/master/support/postgres.js";
 
 export interface RealMaster {
   store: Store;
+  /** "SQLite" or "PostgreSQL", for the printed figures. */
+  database: string;
   /** Where the master listens, and its admin token (for a CLI run against it). */
   url: string;
   token: string;
@@ -34,18 +39,22 @@ export async function startRealMaster(
   launcher?: (dataDir: string) => Launcher,
 ): Promise<RealMaster> {
   const dataDir = await mkdtemp(join(tmpdir(), "pushtune-bench-trials-"));
+  const postgres = process.env.BENCH_DB === "postgres" ? await createPostgresDatabase() : null;
+  const db = postgres?.url ?? join(dataDir, "pushtune.db");
   const master = await startMaster({
     dataDir,
+    db,
     port: 0,
     slots,
     quiet: true,
     ...(launcher ? { launcher: launcher(dataDir) } : {}),
   });
   const token = (await readFile(join(dataDir, "admin.token"), "utf8")).trim();
-  const store = await openStore(join(dataDir, "pushtune.db"));
+  const store = await openStore(db);
   const client = new MasterClient(master.url, token);
   return {
     store,
+    database: postgres ? "PostgreSQL" : "SQLite",
     url: master.url,
     token,
     async create(config, workdir) {
@@ -67,6 +76,7 @@ export async function startRealMaster(
     async close() {
       await store.close();
       await master.close();
+      await postgres?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -143,6 +143,7 @@ export async function measureTrialOverhead(
     `${trials.length} trials (${state}) of ${TRIAL_SECONDS} s on ${SLOTS} slots: wall ${fmt(wall, 2)} s, ideal ${fmt(ideal, 2)} s → ${fmt(ratio, 3)}×${options.showAim === false ? "" : " (aim < 1.10×)"}`,
   );
   for (const note of options.notes ?? []) console.log(`  (${note})`);
+  if (master.database !== "SQLite") console.log(`  (the master's database: ${master.database})`);
   console.log(
     `  experiment create → first trial's first metric: ${fmt(toFirstMetric * 1000, 0)} ms (its first batch sleeps ${sleepMs} ms)`,
   );
