@@ -1,7 +1,9 @@
 /**
  * A POST that takes no body may be sent with none at all, as `curl -X POST
- * …/pause` sends it (no content-type, no bytes): it does what it does with
- * `{}`. A body in another media type than JSON is refused naming the type.
+ * …/pause` sends it (no content-type, no bytes), or as a client that puts
+ * `content-type: application/json` on every request sends it (no bytes): it
+ * does what it does with `{}`. A body in another media type than JSON is
+ * refused naming the type.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { TestMaster } from "./support/harness.js";
@@ -18,11 +20,15 @@ beforeAll(async () => {
 afterAll(async () => tm?.close());
 
 /** `url` POSTed with no body and no content-type, with the bearer `token`. */
-async function postNothing(url: string, token = tm.adminToken) {
+async function postNothing(
+  url: string,
+  token = tm.adminToken,
+  headers: Record<string, string> = {},
+) {
   const res = await tm.app.inject({
     method: "POST",
     url: `/api/v1${url}`,
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${token}`, ...headers },
   });
   return { status: res.statusCode, body: res.body ? res.json() : null };
 }
@@ -59,6 +65,37 @@ describe("a POST with no body", () => {
     const res = await postNothing("/experiments");
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/body/);
+  });
+});
+
+describe("a POST with content-type application/json and no bytes", () => {
+  const json = { "content-type": "application/json" };
+
+  test("pauses and activates an experiment", async () => {
+    const paused = await postNothing(`/experiments/${experimentId}/pause`, tm.adminToken, json);
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200);
+    expect(paused.body.state).toMatch(/PAUS/);
+    await tm.settle();
+    const active = await postNothing(`/experiments/${experimentId}/activate`, tm.adminToken, json);
+    expect(active.status, JSON.stringify(active.body)).toBe(200);
+    expect(active.body.state).toBe("ACTIVE");
+  });
+
+  test("is still refused where a body is needed, naming it", async () => {
+    const res = await postNothing("/experiments", tm.adminToken, json);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/body/i);
+  });
+
+  test("with bytes that are not JSON is refused as before", async () => {
+    const res = await tm.app.inject({
+      method: "POST",
+      url: `/api/v1/experiments/${experimentId}/pause`,
+      headers: { authorization: `Bearer ${tm.adminToken}`, ...json },
+      payload: "{",
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe("BAD_REQUEST");
   });
 });
 

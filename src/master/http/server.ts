@@ -18,7 +18,7 @@ import pino, { type Logger } from "pino";
 import type { Master } from "../app/master.js";
 import { authenticate, type Principal } from "../app/principal.js";
 import { PureWorkPool } from "../app/pure-work-pool.js";
-import { acceptAbsentBody } from "./absent-body.js";
+import { acceptAbsentBody, readEmptyJsonAsAbsent } from "./absent-body.js";
 import {
   type ConnectionLimits,
   defaultMaxConnections,
@@ -131,6 +131,7 @@ export async function buildServer(
   });
 
   app.addHook("onRoute", acceptAbsentBody);
+  readEmptyJsonAsAbsent(app);
 
   const pureWork = new PureWorkPool({ budgetMs: options.previewBudgetMs ?? 20_000 });
   app.addHook("onClose", async () => pureWork.close());
