@@ -121,16 +121,24 @@ const withConfigs = (db: Db) =>
     .selectAll("experiments")
     .select(["experiment_configs.config", "experiment_configs.config_yaml"]);
 
-/** With `lockOn` "postgres", the experiment's row is locked first, until the transaction ends. */
+/**
+ * With `lockOn` "postgres", the experiment's row (not its config's) is locked
+ * by the same statement, until the transaction ends.
+ */
 export async function getExperiment(
   db: Db,
   id: number,
   lockOn: Dialect | null = null,
 ): Promise<ExperimentRow | null> {
-  if (lockOn === "postgres")
-    await db.selectFrom("experiments").select("id").where("id", "=", id).forNoKeyUpdate().execute();
-  const { rows } = await reusedQuery(db, "getExperiment", [id], (id) =>
-    withConfigs(db).where("experiments.id", "=", id),
+  const lock = lockOn === "postgres";
+  const { rows } = await reusedQuery(
+    db,
+    lock ? "getLockedExperiment" : "getExperiment",
+    [id],
+    (id) => {
+      const q = withConfigs(db).where("experiments.id", "=", id);
+      return lock ? q.forNoKeyUpdate("experiments") : q;
+    },
   );
   return rows[0] ? toExperiment(rows[0]) : null;
 }
