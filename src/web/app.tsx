@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { UserSchema } from "../protocol/api/resources.js";
 import { api, onUnauthorized, refusalNote, signOut, storedToken, storeToken } from "./api.js";
+import { MeContext } from "./me.js";
 import { ExperimentPage } from "./pages/experiment-page.js";
 import { ExperimentsPage } from "./pages/experiments-page.js";
 import { PoolsPage } from "./pages/pools-page.js";
@@ -49,51 +50,53 @@ export function App() {
     );
 
   return (
-    <div class="shell">
-      <header class="topbar">
-        <a class="brand" href={href.experiments()}>
-          <span class="logo">◢</span> <span class="brand-name">pushtune</span>
-        </a>
-        <nav>
-          <a href={href.experiments()} class={route.page === "experiments" ? "current" : ""}>
-            Experiments
+    <MeContext.Provider value={user}>
+      <div class="shell">
+        <header class="topbar">
+          <a class="brand" href={href.experiments()}>
+            <span class="logo">◢</span> <span class="brand-name">pushtune</span>
           </a>
-          <a href={href.pools()} class={route.page === "pools" ? "current" : ""}>
-            Pools
-          </a>
-          <a href={href.users()} class={route.page === "users" ? "current" : ""}>
-            Users
-          </a>
-        </nav>
-        <span class="user">
-          {user?.username}
-          <button
-            type="button"
-            class="link"
-            onClick={() => {
-              void signOut();
-              setUser(null);
-              setSignedIn(false);
-              navigate(href.signIn());
-            }}
-          >
-            Sign out
-          </button>
-        </span>
-      </header>
-      <main>
-        {route.page === "experiment" ? (
-          <ExperimentPage id={route.id} key={`e${route.id}`} />
-        ) : route.page === "trial" ? (
-          <TrialPage id={route.id} key={`t${route.id}`} />
-        ) : route.page === "pools" ? (
-          <PoolsPage />
-        ) : route.page === "users" ? (
-          <UsersPage me={user} />
-        ) : (
-          <ExperimentsPage />
-        )}
-      </main>
-    </div>
+          <nav>
+            <a href={href.experiments()} class={route.page === "experiments" ? "current" : ""}>
+              Experiments
+            </a>
+            <a href={href.pools()} class={route.page === "pools" ? "current" : ""}>
+              Pools
+            </a>
+            <a href={href.users()} class={route.page === "users" ? "current" : ""}>
+              Users
+            </a>
+          </nav>
+          <span class="user">
+            {user?.username}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                void signOut();
+                setUser(null);
+                setSignedIn(false);
+                navigate(href.signIn());
+              }}
+            >
+              Sign out
+            </button>
+          </span>
+        </header>
+        <main>
+          {route.page === "experiment" ? (
+            <ExperimentPage id={route.id} key={`e${route.id}`} />
+          ) : route.page === "trial" ? (
+            <TrialPage id={route.id} key={`t${route.id}`} />
+          ) : route.page === "pools" ? (
+            <PoolsPage />
+          ) : route.page === "users" ? (
+            <UsersPage />
+          ) : (
+            <ExperimentsPage />
+          )}
+        </main>
+      </div>
+    </MeContext.Provider>
   );
 }

@@ -1,15 +1,21 @@
-/** Pause / activate / cancel buttons for one experiment, as its state allows. */
+/**
+ * Pause / activate / cancel buttons for one experiment, as its state allows,
+ * for its owner or an admin only.
+ */
 import { useState } from "preact/hooks";
 import { api, type ExperimentAction } from "../api.js";
 import { isTerminal } from "../format.js";
+import { mayChange, useMe } from "../me.js";
 
 export function ExperimentActions(props: {
   id: number;
   state: string;
+  owner: { id: number };
   onDone: () => void;
   onError: (err: Error) => void;
 }) {
   const [busy, setBusy] = useState(false);
+  const me = useMe();
   const { state } = props;
   const act = async (action: ExperimentAction) => {
     if (action === "cancel" && !confirm(`Cancel experiment ${props.id}? This cannot be undone.`))
@@ -24,7 +30,7 @@ export function ExperimentActions(props: {
       setBusy(false);
     }
   };
-  if (isTerminal(state) || state.startsWith("STOPPING")) return null;
+  if (isTerminal(state) || state.startsWith("STOPPING") || !mayChange(me, props.owner)) return null;
   return (
     <span class="actions">
       {state === "ACTIVE" && (

@@ -136,6 +136,7 @@ export function ExperimentPage(props: { id: number }) {
         <ExperimentActions
           id={exp.id}
           state={exp.state}
+          owner={exp.owner}
           onDone={() => {
             setActionError(null);
             detail.refresh();

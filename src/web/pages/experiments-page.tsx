@@ -106,6 +106,7 @@ export function ExperimentsPage() {
                       <ExperimentActions
                         id={e.id}
                         state={e.state}
+                        owner={e.owner}
                         onDone={() => {
                           setActionError(null);
                           list.refresh();

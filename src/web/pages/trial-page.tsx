@@ -187,7 +187,7 @@ export function TrialPage(props: { id: number }) {
       </div>
       <ErrorNote error={trial.error} />
       {t.endReason && <p class="end-reason">{t.endReason}</p>}
-      <ContinueForm trial={t} />
+      <ContinueForm trial={t} variablesHidden={experiment.data?.variablesRedacted === true} />
 
       <div class="cards">
         <div class="card">

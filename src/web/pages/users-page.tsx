@@ -8,15 +8,17 @@ import type { UserSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote } from "../components/badges.js";
 import { usePoll } from "../hooks.js";
+import { useMe } from "../me.js";
 
-export function UsersPage(props: { me: UserSchema | null }) {
+export function UsersPage() {
+  const me = useMe();
   const users = usePoll((signal) => api.users(signal), 10_000, []);
   const [actionError, setActionError] = useState<Error | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   useEffect(() => {
     document.title = "Users · pushtune";
   }, []);
-  const admin = props.me?.admin === true;
+  const admin = me?.admin === true;
 
   const setActive = async (u: UserSchema, active: boolean) => {
     if (!active && !confirm(`Deactivate ${u.username}? Their tokens and sign-ins stop working.`))
@@ -57,7 +59,7 @@ export function UsersPage(props: { me: UserSchema | null }) {
                 <td class={u.active ? "" : "muted"}>{u.active ? "active" : "deactivated"}</td>
                 {admin && (
                   <td>
-                    {u.id !== props.me?.id && (
+                    {u.id !== me?.id && (
                       <button
                         type="button"
                         disabled={busy !== null}

@@ -9,12 +9,26 @@ import { ErrorNote } from "../components/badges.js";
 import { isTerminal } from "../format.js";
 import { href, navigate } from "../router.js";
 
-export function ContinueForm(props: { trial: TrialDetail }) {
+export function ContinueForm(props: {
+  trial: TrialDetail;
+  /**
+   * The experiment's environment.variables are hidden from this user: the
+   * master refuses to copy them into a new experiment of theirs (403).
+   */
+  variablesHidden: boolean;
+}) {
   const t = props.trial;
   const [length, setLength] = useState(String(Math.max(1, t.lengthTrained) * 2));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   if (!isTerminal(t.state) || t.latestCheckpoint === null) return null;
+  if (props.variablesHidden)
+    return (
+      <p class="muted continue-form">
+        Only experiment {t.experimentId}'s owner or an admin can continue this trial: its
+        environment.variables are hidden from you.
+      </p>
+    );
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);

@@ -1,0 +1,20 @@
+/**
+ * Who is signed in, for the pages that offer changes only their owner or an
+ * admin may make: the master refuses the others with 403, so they are not
+ * offered. Null while /me has not answered: then everything is offered and
+ * the master decides.
+ */
+import { createContext } from "preact";
+import { useContext } from "preact/hooks";
+import type { UserSchema } from "../protocol/api/resources.js";
+
+export const MeContext = createContext<UserSchema | null>(null);
+
+export function useMe(): UserSchema | null {
+  return useContext(MeContext);
+}
+
+/** Whether `me` may change an experiment owned by `owner` (the master's `mayChange`). */
+export function mayChange(me: UserSchema | null, owner: { id: number }): boolean {
+  return me === null || me.admin || me.id === owner.id;
+}
