@@ -11,8 +11,8 @@
 import {
   type AshaBracketState,
   bracketTrial,
-  dropInvalidTrial,
   EXITED_METRIC,
+  exitTrial,
   normaliseMetric,
   stopPending,
 } from "./asha-state.js";
@@ -96,16 +96,8 @@ export function promotionExit(
   reason: ExitedReason,
   ops: SearcherOp[],
 ): void {
-  if (reason === "INVALID_HP") {
-    dropInvalidTrial(state, requestId);
-    return;
-  }
-  const trial = bracketTrial(state, requestId);
-  const wasPending = trial.status === "pending";
-  stopPending(state, trial);
-  trial.status = "dead";
   // A parked trial already has its result in its rung; a pending one gets the worst.
-  if (wasPending) record(state, requestId, EXITED_METRIC, ops);
+  if (exitTrial(state, requestId, reason)) record(state, requestId, EXITED_METRIC, ops);
 }
 
 /**

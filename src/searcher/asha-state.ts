@@ -5,7 +5,7 @@
  */
 import type { BracketParams } from "./asha-bracket.js";
 import { emptyResults, type RankedResults, removeResult } from "./ranked-results.js";
-import type { MethodContext, RequestId, SearcherOp } from "./types.js";
+import type { ExitedReason, MethodContext, RequestId, SearcherOp } from "./types.js";
 
 /**
  * pending: training toward `rung` (an op is outstanding);
@@ -123,4 +123,25 @@ export function dropInvalidTrial(state: AshaBracketState, requestId: RequestId):
   });
   state.invalid++;
   delete state.trials[requestId];
+}
+
+/**
+ * A trial exited early: an invalid one is dropped (`dropInvalidTrial`), any
+ * other stops where it is. Returns the trial when it was training toward its
+ * rung (it has no result there yet), otherwise null.
+ */
+export function exitTrial(
+  state: AshaBracketState,
+  requestId: RequestId,
+  reason: ExitedReason,
+): AshaTrial | null {
+  if (reason === "INVALID_HP") {
+    dropInvalidTrial(state, requestId);
+    return null;
+  }
+  const trial = bracketTrial(state, requestId);
+  const wasPending = trial.status === "pending";
+  stopPending(state, trial);
+  trial.status = "dead";
+  return wasPending ? trial : null;
 }

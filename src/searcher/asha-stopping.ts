@@ -12,8 +12,8 @@
 import {
   type AshaBracketState,
   bracketTrial,
-  dropInvalidTrial,
   EXITED_METRIC,
+  exitTrial,
   normaliseMetric,
   stopPending,
 } from "./asha-state.js";
@@ -62,20 +62,13 @@ export function stoppingExit(
   reason: ExitedReason,
   ties: "after" | "before",
 ): void {
-  if (reason === "INVALID_HP") {
-    dropInvalidTrial(state, requestId);
-    return;
-  }
-  const trial = bracketTrial(state, requestId);
-  const wasPending = trial.status === "pending";
-  stopPending(state, trial);
-  trial.status = "dead";
-  if (wasPending) {
+  const pending = exitTrial(state, requestId, reason);
+  if (pending) {
     insertResult(
-      state.rungs[trial.rung]!.results,
+      state.rungs[pending.rung]!.results,
       { metric: EXITED_METRIC, requestId, promoted: false },
       ties,
     );
-    trial.metrics.push(EXITED_METRIC);
+    pending.metrics.push(EXITED_METRIC);
   }
 }
