@@ -48,6 +48,9 @@ export interface KnownTrial {
 
 const show = (v: unknown) => JSON.stringify(v);
 
+/** The end reason of an experiment whose search method posted Shutdown with `failure`. */
+const FAILED = "the search method shut the search down as failed";
+
 /** Problems with `value` as a value of `spec`, each naming its path. */
 function hparamProblems(
   spec: HyperparameterSpec,
@@ -235,6 +238,12 @@ export function postedOperations(
         ops.push(op);
         break;
       case "shutdown":
+        // A failed search has no use for its trials: the master stops those still open
+        // and they end CANCELED, rather than closed here and a waiting one COMPLETED.
+        if (op.failure) {
+          ops.push({ type: "shutdown", cancel: op.cancel, failure: true, reason: FAILED });
+          break;
+        }
         known.forEach((t, i) => {
           if (t.status === "open" && !closed.has(i + 1))
             ops.push({ type: "close", requestId: i + 1 });
@@ -243,12 +252,7 @@ export function postedOperations(
           if (o.type === "create" && !closed.has(o.requestId))
             ops.push({ type: "close", requestId: o.requestId });
         }
-        ops.push({
-          type: "shutdown",
-          cancel: op.cancel,
-          failure: op.failure,
-          ...(op.failure ? { reason: "the search method shut the search down as failed" } : {}),
-        });
+        ops.push({ type: "shutdown", cancel: op.cancel, failure: false });
         break;
     }
   }
