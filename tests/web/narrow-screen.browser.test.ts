@@ -1,7 +1,7 @@
 /** At a phone's width (420 px) pages fit the screen: wide tables scroll within themselves. */
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
-import { randomConfig, syntheticLoss } from "../master/support/configs.js";
+import { ashaConfig, randomConfig, syntheticLoss } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
 import { uiPages } from "./support/seeded-page.js";
@@ -91,6 +91,25 @@ describe("a narrow screen", () => {
       await page.locator(".pc").scrollIntoViewIfNeeded();
       await screenshot(page, "parallel-coordinates-narrow");
       expect(await pageWidth(page)).toBeLessThanOrEqual(420);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  test(
+    "the Pools page fits a phone's width: its table scrolls within itself",
+    async () => {
+      const tm = await ui.master({ slots: 4 });
+      await tm.admin.post("/experiments", {
+        config: { ...ashaConfig(), name: "a-rather-long-experiment-name" },
+        workdir: "/tmp",
+      });
+      await tm.settle();
+      const { page } = await ui.browser({ width: 390 });
+      await page.goto(`${tm.url}#/pools`);
+      await page.locator(".pools-page[data-ready]").waitFor();
+      await page.locator('tr[data-pool="default"]').getByRole("link").first().waitFor();
+      await screenshot(page, "pools-narrow");
+      expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     },
     BROWSER_TEST_TIMEOUT,
   );

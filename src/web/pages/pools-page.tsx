@@ -19,63 +19,65 @@ export function PoolsPage() {
       </div>
       <ErrorNote error={pools.error} />
       {list.length > 0 && (
-        <table class="table pools">
-          <thead>
-            <tr>
-              <th>Pool</th>
-              <th>Launcher</th>
-              <th class="num">Slots in use</th>
-              <th>Experiments</th>
-              <th>Running trials</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((p) => (
-              <tr key={p.name} data-pool={p.name}>
-                <td>
-                  {p.name}
-                  {/* Marked only where its name does not say so already. */}
-                  {p.default && p.name !== "default" && <div class="muted small">default</div>}
-                </td>
-                <td>
-                  {p.configured ? (
-                    p.launcher
-                  ) : (
-                    <span
-                      class="pool-missing"
-                      title="its experiments' trials wait for a master with this pool"
-                    >
-                      not in this master's config
-                    </span>
-                  )}
-                </td>
-                <td class="num">
-                  {p.slotsUsed} / {p.slotsTotal} {p.slotType}
-                </td>
-                <td>
-                  {p.experiments.length === 0
-                    ? "–"
-                    : p.experiments.map((e, i) => (
-                        <span key={e.id}>
-                          {i > 0 && ", "}
-                          <a href={href.experiment(e.id)}>{e.name}</a>
-                        </span>
-                      ))}
-                </td>
-                <td>
-                  {p.trials.length === 0
-                    ? "–"
-                    : p.trials.map((t, i) => (
-                        <span key={t.allocationId}>
-                          {i > 0 && ", "}
-                          <a href={href.trial(t.trialId)}>{t.trialId}</a>
-                        </span>
-                      ))}
-                </td>
+        <div class="table-wrap">
+          <table class="table pools">
+            <thead>
+              <tr>
+                <th>Pool</th>
+                <th>Launcher</th>
+                <th class="num">Slots in use</th>
+                <th>Experiments</th>
+                <th>Running trials</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.map((p) => (
+                <tr key={p.name} data-pool={p.name}>
+                  <td>
+                    {p.name}
+                    {/* Marked only where its name does not say so already. */}
+                    {p.default && p.name !== "default" && <div class="muted small">default</div>}
+                  </td>
+                  <td>
+                    {p.configured ? (
+                      p.launcher
+                    ) : (
+                      <span
+                        class="pool-missing"
+                        title="its experiments' trials wait for a master with this pool"
+                      >
+                        not in this master's config
+                      </span>
+                    )}
+                  </td>
+                  <td class="num">
+                    {p.slotsUsed} / {p.slotsTotal} {p.slotType}
+                  </td>
+                  <td>
+                    {p.experiments.length === 0
+                      ? "–"
+                      : p.experiments.map((e, i) => (
+                          <span key={e.id}>
+                            {i > 0 && ", "}
+                            <a href={href.experiment(e.id)}>{e.name}</a>
+                          </span>
+                        ))}
+                  </td>
+                  <td>
+                    {p.trials.length === 0
+                      ? "–"
+                      : p.trials.map((t, i) => (
+                          <span key={t.allocationId}>
+                            {i > 0 && ", "}
+                            <a href={href.trial(t.trialId)}>{t.trialId}</a>
+                          </span>
+                        ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
