@@ -2,7 +2,8 @@
  * An experiment's ETA (`etaSeconds`): elapsed time scaled by the progress
  * still to make, unknown (null) before any progress and when the progress
  * is so small that the estimate would not be a finite number; the experiment
- * reads either way.
+ * reads either way. A paused or stopping experiment has none: it is not
+ * heading for done.
  */
 import { expect, test } from "vitest";
 import { ashaConfig } from "./support/configs.js";
@@ -38,6 +39,36 @@ test("a progress too small to divide by leaves the ETA unknown, and the experime
     expect(later.status).toBe(200);
     expect(later.body.etaSeconds).toBeGreaterThan(0);
     expect(Number.isFinite(later.body.etaSeconds)).toBe(true);
+  } finally {
+    await tm.close();
+  }
+});
+
+test("a paused or stopping experiment has no ETA; activated again it has one", async () => {
+  const tm = await startTestMaster({ slots: 1 });
+  try {
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: ashaConfig(),
+      workdir: "/tmp",
+    });
+    const id = created.body.id;
+    await tm.settle();
+    const spec = [...tm.launcher.live.values()][0]!;
+    await tm.as(spec.env.PUSHTUNE_TOKEN!).post(`/trials/${spec.trialId}/progress`, {
+      progress: 10,
+    });
+    const read = async () =>
+      (await tm.admin.get<{ state: string; etaSeconds: number | null }>(`/experiments/${id}`)).body;
+    expect((await read()).etaSeconds).toBeGreaterThan(0);
+
+    expect((await tm.admin.post(`/experiments/${id}/pause`)).status).toBe(200);
+    expect(await read()).toMatchObject({ state: "PAUSED", etaSeconds: null });
+    expect((await tm.admin.post(`/experiments/${id}/activate`)).status).toBe(200);
+    expect((await read()).etaSeconds).toBeGreaterThan(0);
+
+    // Its trial still runs, so the cancel waits for it.
+    expect((await tm.admin.post(`/experiments/${id}/cancel`)).status).toBe(200);
+    expect(await read()).toMatchObject({ state: "STOPPING_CANCELED", etaSeconds: null });
   } finally {
     await tm.close();
   }

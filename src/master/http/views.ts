@@ -64,8 +64,9 @@ export function experimentDetail(
   const summary = experimentSummary(exp, trialCounts, owner);
   const elapsed = (now.getTime() - exp.createdAt.getTime()) / 1000;
   const p = summary.progress;
-  // Unknown before any progress, and when so little was made that the estimate overflows.
-  const eta = p > 0 ? (elapsed * (1 - p)) / p : Number.NaN;
+  // Unknown before any progress, and when so little was made that the estimate overflows;
+  // none while paused or stopping, since the experiment is not heading for done then.
+  const eta = p > 0 && exp.state === "ACTIVE" ? (elapsed * (1 - p)) / p : Number.NaN;
   const etaSeconds = exp.endedAt ? 0 : Number.isFinite(eta) ? Math.max(0, eta) : null;
   return {
     ...summary,

@@ -85,7 +85,7 @@ export const ExperimentDetail = Type.Evaluate(
       /** True when `environment.variables` were redacted for this caller. */
       variablesRedacted: Type.Boolean(),
       workdir: Type.String(),
-      /** Seconds until done, estimated from progress; null when unknown. */
+      /** Seconds until done, estimated from progress; null when unknown, and while paused or stopping. */
       etaSeconds: Nullable(Type.Number()),
     }),
   ]),

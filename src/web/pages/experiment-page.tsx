@@ -157,7 +157,9 @@ export function ExperimentPage(props: { id: number }) {
               ? `ended ${formatTime(exp.endedAt)}`
               : exp.state === "PAUSED"
                 ? "paused"
-                : `ETA ${formatDuration(exp.etaSeconds)}`}
+                : exp.state.startsWith("STOPPING")
+                  ? "stopping"
+                  : `ETA ${formatDuration(exp.etaSeconds)}`}
           </div>
         </div>
         <div class="card">
