@@ -53,19 +53,24 @@ export function LogsPanel(props: { trialId: number; ended: boolean }) {
     setWhole(false);
     void (async () => {
       let after: number | null = null;
+      // After a failure the next read does not wait for new lines, so that the
+      // error goes as soon as the master answers again (a restart, a network gap).
+      let failed = false;
       while (!signal.aborted) {
         try {
           const page = await api.logs(
             props.trialId,
-            after === null ? { tail: TAIL } : { after, waitSeconds: 20 },
+            after === null ? { tail: TAIL } : { after, waitSeconds: failed ? 0 : 20 },
             signal,
           );
+          failed = false;
           setError(null);
           if (after === null && page.logs.length < TAIL && !page.truncated) setWhole(true);
           if (page.logs.length > 0) setLines((old) => appendNew(old, page.logs, keep.current));
           after = page.next ?? after ?? 0;
         } catch (err) {
           if (signal.aborted) return;
+          failed = true;
           setError(err instanceof Error ? err.message : String(err));
           await new Promise((r) => setTimeout(r, 2000));
         }
