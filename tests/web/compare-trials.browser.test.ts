@@ -43,6 +43,11 @@ describe("comparing trials", () => {
       expect(bestRow.map(Number)).toEqual(
         [first, second].map((t) => Number(t.bestValidation!.toPrecision(5))),
       );
+      // States read as everywhere else on the page: "completed", not COMPLETED.
+      expect(await compare.locator('tr[data-key="state"] td').allTextContents()).toEqual([
+        "completed",
+        "completed",
+      ]);
       await screenshot(page, "compare-trials");
 
       // A line of the parallel coordinates picks its trial too.
