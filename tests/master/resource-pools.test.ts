@@ -127,6 +127,35 @@ test("more slots per trial than the pool has is a 400 naming resources.slots_per
   );
 });
 
+test("a Slurm time limit no longer than the pool's warning is a 400 naming resources.slurm.time_limit", async () => {
+  tm = await startTestMaster({
+    pools: [
+      { name: "cpu", slots: 2 },
+      { name: "gpu", slots: 3, warningSeconds: 120 },
+    ],
+  });
+  const post = (resources: Record<string, unknown>) =>
+    tm.admin.post<{ error: { details: { errors: unknown[] } } }>("/experiments", {
+      config: config(resources),
+      workdir: "/tmp",
+    });
+  const res = await post({ resource_pool: "gpu", slurm: { time_limit: "2" } });
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.errors).toEqual([
+    {
+      path: "resources.slurm.time_limit",
+      message:
+        'must be longer than resource pool "gpu"\'s warning_seconds (120 s: a job is told to stop that long before its time limit), or every trial would be told to stop as it starts, got "2"',
+    },
+  ]);
+  expect((await tm.admin.get<{ experiments: unknown[] }>("/experiments")).body.experiments).toEqual(
+    [],
+  );
+  // Longer than the warning, or in a pool whose trials are not Slurm jobs: taken.
+  expect((await post({ resource_pool: "gpu", slurm: { time_limit: "3" } })).status).toBe(201);
+  expect((await post({ resource_pool: "cpu", slurm: { time_limit: "1" } })).status).toBe(201);
+});
+
 test("GET /resource-pools lists each pool's launcher, slots, experiments and running trials", async () => {
   tm = await twoPools();
   const exp = await create({ resource_pool: "gpu" }, 2);

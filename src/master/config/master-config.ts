@@ -23,6 +23,7 @@ import {
   readSlurmOptions,
   SLURM_OPTION_FIELDS,
   type SlurmResourcesConfig,
+  slurmTimeLimitSeconds,
 } from "../../protocol/config/slurm-resources.js";
 
 /** Trials run as child processes of the master, on its machine. */
@@ -42,8 +43,28 @@ export interface SlurmPoolConfig extends SlurmResourcesConfig {
   slot_type: "cpu" | "gpu";
   /** A directory on the file system the master and the compute nodes share; jobs' files go under it. */
   jobs_dir?: string;
-  /** Seconds before its time limit a job's trial is sent SIGTERM to checkpoint. */
+  /** Seconds before its time limit a job's trial is sent SIGTERM to checkpoint (default 60). */
   warning_seconds?: number;
+}
+
+/** A Slurm pool's `warning_seconds` when it sets none. */
+export const DEFAULT_WARNING_SECONDS = 60;
+
+/**
+ * Why `timeLimit` leaves a job no time before its warning, or null: Slurm
+ * sends the warning at once, so every trial would be told to stop as it
+ * starts. `pool`: whose warning it is, when not the same pool's config.
+ */
+export function timeLimitTooShort(
+  timeLimit: string,
+  warningSeconds: number,
+  pool?: string,
+): string | null {
+  const seconds = slurmTimeLimitSeconds(timeLimit);
+  if (seconds === null || seconds === undefined || seconds > warningSeconds) return null;
+  const whose =
+    pool === undefined ? "warning_seconds" : `resource pool "${pool}"'s warning_seconds`;
+  return `must be longer than ${whose} (${warningSeconds} s: a job is told to stop that long before its time limit), or every trial would be told to stop as it starts, got "${timeLimit}"`;
 }
 
 export type PoolConfig = LocalPoolConfig | SlurmPoolConfig;
@@ -183,6 +204,9 @@ function readPool(m: Mapping, path: string, errors: ErrorList): PoolConfig | und
   const jobsDir = optional(m, "jobs_dir", path, nonEmptyString, errors, null);
   const warning = optional(m, "warning_seconds", path, integer({ min: 1 }), errors, null);
   const options = readSlurmOptions(m, path, errors);
+  const short =
+    options.time_limit && timeLimitTooShort(options.time_limit, warning ?? DEFAULT_WARNING_SECONDS);
+  if (short) errors.add(childPath(path, "time_limit"), short);
   if (name === undefined || slots === undefined) return undefined;
   return {
     name,

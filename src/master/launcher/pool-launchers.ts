@@ -3,7 +3,7 @@
  * pool runs child processes, a Slurm pool submits `sbatch` jobs.
  */
 import { join } from "node:path";
-import type { PoolConfig } from "../config/master-config.js";
+import { DEFAULT_WARNING_SECONDS, type PoolConfig } from "../config/master-config.js";
 import type { Launcher } from "./launcher.js";
 import { LocalLauncher } from "./local-launcher.js";
 import { type ResourcePool, ResourcePools } from "./resource-pools.js";
@@ -57,7 +57,13 @@ export function buildResourcePools(
       runCommand: runSlurm,
       queue,
     });
-    return { name: config.name, kind: "slurm", slotType: config.slot_type, launcher };
+    return {
+      name: config.name,
+      kind: "slurm",
+      slotType: config.slot_type,
+      launcher,
+      warningSeconds: config.warning_seconds ?? DEFAULT_WARNING_SECONDS,
+    };
   });
   return new ResourcePools(pools);
 }

@@ -13,6 +13,8 @@ export interface ResourcePool {
   /** What a slot is. */
   readonly slotType: "cpu" | "gpu";
   readonly launcher: Launcher;
+  /** A Slurm pool's: its jobs are told to stop this long before their time limit. */
+  readonly warningSeconds?: number;
 }
 
 export class ResourcePools {

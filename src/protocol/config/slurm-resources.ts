@@ -18,7 +18,7 @@ export interface SlurmResourcesConfig {
   partition?: string;
   account?: string;
   qos?: string;
-  /** `sbatch --time`, as Slurm reads it ("4:00:00", "2-00:00:00"). */
+  /** `sbatch --time`, as Slurm reads it ("4:00:00", "2-00:00:00"; a number is minutes). */
   time_limit?: string;
   /** More `sbatch` options, passed as they are after the pool's. */
   sbatch_args?: string[];
@@ -87,6 +87,49 @@ const sbatchArg: Rule<string> = {
   },
 };
 
+/**
+ * Seconds of a time limit as `sbatch --time` reads it ("minutes",
+ * "minutes:seconds", "hours:minutes:seconds", "days-hours",
+ * "days-hours:minutes" or "days-hours:minutes:seconds"), rounded up to whole
+ * minutes as Slurm does; null for no limit (0, "UNLIMITED", "INFINITE");
+ * undefined for text Slurm would refuse.
+ */
+export function slurmTimeLimitSeconds(text: string): number | null | undefined {
+  const t = text.trim();
+  if (/^(-1|infinite|unlimited)$/i.test(t)) return null;
+  const dayed = /^(\d+)-(\d+)(?::(\d+)(?::(\d+))?)?$/.exec(t);
+  const plain = /^(\d+)(?::(\d+)(?::(\d+))?)?$/.exec(t);
+  let seconds: number;
+  if (dayed) {
+    const [, d, h, m, s] = dayed.map(Number) as number[];
+    seconds = ((d! * 24 + h!) * 60 + (m || 0)) * 60 + (s || 0);
+  } else if (plain) {
+    const parts = plain
+      .slice(1)
+      .filter((p) => p !== undefined)
+      .map(Number);
+    // minutes; minutes:seconds; hours:minutes:seconds
+    const [h, m, s] = parts.length === 3 ? parts : [0, parts[0]!, parts[1] ?? 0];
+    seconds = (h! * 60 + m!) * 60 + s!;
+  } else return undefined;
+  if (!Number.isSafeInteger(seconds)) return undefined;
+  return seconds === 0 ? null : Math.ceil(seconds / 60) * 60;
+}
+
+/** `time_limit`: text `sbatch --time` takes, or a whole number of minutes (kept as text). */
+const slurmTimeLimit: Rule<string> = {
+  expected: "a Slurm time limit",
+  read(value, path, errors) {
+    const text = Number.isSafeInteger(value) && (value as number) >= 0 ? String(value) : value;
+    if (typeof text === "string" && slurmTimeLimitSeconds(text) !== undefined) return text.trim();
+    errors.add(
+      path,
+      `must be a Slurm time limit as sbatch --time reads it (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS; UNLIMITED), got ${describeValue(value)}`,
+    );
+    return undefined;
+  },
+};
+
 /** The fields a pool's and an experiment's Slurm settings share. */
 export const SLURM_OPTION_FIELDS = [
   "partition",
@@ -103,10 +146,12 @@ export function readSlurmOptions(
   errors: ErrorList,
 ): SlurmResourcesConfig {
   const out: SlurmResourcesConfig = {};
-  for (const name of ["partition", "account", "qos", "time_limit"] as const) {
+  for (const name of ["partition", "account", "qos"] as const) {
     const v = optional(m, name, path, nonEmptyString, errors, null);
     if (v !== null) out[name] = v;
   }
+  const time = optional(m, "time_limit", path, slurmTimeLimit, errors, null);
+  if (time !== null) out.time_limit = time;
   const args = optional(m, "sbatch_args", path, listOf(sbatchArg), errors, null);
   if (args !== null) out.sbatch_args = args;
   return out;

@@ -118,3 +118,20 @@ test("resource_pools must be a non-empty list", () => {
 test("a document that is not a mapping says so", () => {
   expect(errorsOf("- a\n- b")).toEqual([": must be a mapping (the master config), got a list"]);
 });
+
+test("a Slurm pool's time limit must be one sbatch reads, longer than its warning_seconds", () => {
+  expect(
+    errorsOf(`
+resource_pools:
+  - {name: a, launcher: slurm, slots: 1, time_limit: "4 hours"}
+  - {name: b, launcher: slurm, slots: 1, time_limit: "1"}
+  - {name: c, launcher: slurm, slots: 1, time_limit: "5:00", warning_seconds: 300}
+  - {name: d, launcher: slurm, slots: 1, time_limit: "6:00", warning_seconds: 300}
+  - {name: e, launcher: slurm, slots: 1, time_limit: UNLIMITED, warning_seconds: 300}
+`),
+  ).toEqual([
+    'resource_pools[0].time_limit: must be a Slurm time limit as sbatch --time reads it (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS; UNLIMITED), got "4 hours"',
+    'resource_pools[1].time_limit: must be longer than warning_seconds (60 s: a job is told to stop that long before its time limit), or every trial would be told to stop as it starts, got "1"',
+    'resource_pools[2].time_limit: must be longer than warning_seconds (300 s: a job is told to stop that long before its time limit), or every trial would be told to stop as it starts, got "5:00"',
+  ]);
+});

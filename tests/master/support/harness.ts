@@ -69,8 +69,11 @@ export async function startTestMaster(
   options: {
     db?: "sqlite" | "postgres";
     slots?: number;
-    /** Resource pools of fake launchers, the first the default (default: one, "default", of `slots`). */
-    pools?: { name: string; slots: number }[];
+    /**
+     * Resource pools of fake launchers, the first the default (default: one, "default", of
+     * `slots`); one with `warningSeconds` stands for a Slurm pool's.
+     */
+    pools?: { name: string; slots: number; warningSeconds?: number }[];
     preemptionTimeoutSeconds?: number;
     /** After a restart, live allocations are still running and adopted (as Slurm jobs are). */
     adopts?: boolean;
@@ -105,6 +108,7 @@ export async function startTestMaster(
         kind: "fake",
         slotType: "cpu" as const,
         launcher: launchers.get(p.name)!,
+        ...(p.warningSeconds === undefined ? {} : { warningSeconds: p.warningSeconds }),
       })),
     );
     const master = createMaster(store, pools, {

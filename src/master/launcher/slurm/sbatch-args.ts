@@ -8,7 +8,9 @@
  * loads the user's login environment (`su -`) before every job, which
  * delays each start by seconds.
  */
+
 import type { SlurmResourcesConfig } from "../../../protocol/config/slurm-resources.js";
+import { DEFAULT_WARNING_SECONDS } from "../../config/master-config.js";
 import type { LaunchSpec } from "../launcher.js";
 import type { JobFiles } from "./job-files.js";
 
@@ -62,7 +64,7 @@ export function sbatchArgs(spec: LaunchSpec, files: JobFiles, pool: SlurmPoolSet
     "--ntasks=1",
     pool.slotType === "gpu" ? `--gres=gpu:${spec.slots}` : `--cpus-per-task=${spec.slots}`,
     // Only the batch shell, which passes it on once: the trial checkpoints before the end.
-    `--signal=B:TERM@${pool.warningSeconds ?? 60}`,
+    `--signal=B:TERM@${pool.warningSeconds ?? DEFAULT_WARNING_SECONDS}`,
     // The master reschedules a job the cluster ended; Slurm must not run it again on its own.
     "--no-requeue",
     ...(partition ? [`--partition=${partition}`] : []),
