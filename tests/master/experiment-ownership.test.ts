@@ -3,7 +3,10 @@
  * only the owner and admins may change them or see their environment
  * variables.
  */
+
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { experimentConfigToInput } from "../../src/protocol/config/to-input.js";
+import type { ExperimentConfig } from "../../src/protocol/config/types.js";
 import { ashaConfig, customConfig } from "./support/configs.js";
 import { type Client, startTestMaster, type TestMaster } from "./support/harness.js";
 
@@ -166,6 +169,40 @@ describe("environment variables", () => {
     expect(res.body.configYaml).toBeNull();
     expect(res.body.variablesRedacted).toBe(true);
     expect(JSON.stringify(res.body)).not.toContain("s3cret-key");
+  });
+
+  test("a copy of the config as another user sees it is refused until the hidden values are written in", async () => {
+    const created = await alice.post<{ id: number }>("/experiments", {
+      config: {
+        name: "with-secrets",
+        entrypoint: "node train.js",
+        searcher: { name: "single", metric: "loss", max_length: 10 },
+        environment: { variables: { WANDB_API_KEY: "s3cret-key", MODE: "fast" } },
+      },
+      workdir: "/tmp",
+    });
+    const shown = await bob.get<{ config: unknown }>(`/experiments/${created.body.id}`);
+    // Written back as a config a user would write, as the web UI's Fork editor does.
+    const copy = experimentConfigToInput(shown.body.config as unknown as ExperimentConfig);
+    const refused = await bob.post<{
+      error: { code: string; details: { errors: { path: string }[] } };
+    }>(`/experiments/${created.body.id}/fork`, { config: copy });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe("INVALID_CONFIG");
+    expect(refused.body.error.details.errors.map((e) => e.path)).toEqual([
+      "environment.variables.WANDB_API_KEY",
+      "environment.variables.MODE",
+    ]);
+    // As a new experiment too, the way `experiment config` output comes back.
+    const created2 = await bob.post("/experiments", { config: copy, workdir: "/tmp" });
+    expect(created2.status).toBe(400);
+
+    const own = {
+      ...copy,
+      environment: { variables: { WANDB_API_KEY: "bobs-key", MODE: "fast" } },
+    };
+    const forked = await bob.post(`/experiments/${created.body.id}/fork`, { config: own });
+    expect(forked.status).toBe(201);
   });
 
   test("an experiment without variables keeps its YAML for everyone", async () => {

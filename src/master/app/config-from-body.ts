@@ -3,6 +3,7 @@
  * parsed. Pure, so it can also run off the event loop (pure-work-worker.ts).
  */
 import { ApiError } from "../../protocol/api/errors.js";
+import { REDACTED } from "../../protocol/api/resources.js";
 import type { ConfigError } from "../../protocol/config/errors.js";
 import { parseExperimentConfig, parseExperimentConfigYaml } from "../../protocol/config/index.js";
 import type { ExperimentConfig } from "../../protocol/config/types.js";
@@ -27,6 +28,16 @@ export function configFromBody(
       ? parseExperimentConfigYaml(body.configYaml, options)
       : parseExperimentConfig(body.config, options);
   if (!result.ok) throw invalidConfig(result.errors);
+  const hidden = Object.entries(result.config.environment.variables).filter(
+    ([, value]) => value === REDACTED,
+  );
+  if (hidden.length > 0)
+    throw invalidConfig(
+      hidden.map(([name]) => ({
+        path: `environment.variables.${name}`,
+        message: `reads "${REDACTED}", the mark of a value hidden from you: write its value, or leave the variable out`,
+      })),
+    );
   return { config: result.config, yaml: body.configYaml ?? null };
 }
 

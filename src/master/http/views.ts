@@ -1,12 +1,13 @@
 /** Stored rows → the API's shapes (src/protocol/api). The one place that knows both. */
-import type {
-  AllocationSummary,
-  CheckpointSchema,
-  ExperimentDetail,
-  ExperimentSummary,
-  LogLineSchema,
-  MetricPoint,
-  TrialSummary,
+import {
+  type AllocationSummary,
+  type CheckpointSchema,
+  type ExperimentDetail,
+  type ExperimentSummary,
+  type LogLineSchema,
+  type MetricPoint,
+  REDACTED,
+  type TrialSummary,
 } from "../../protocol/api/resources.js";
 import { ignoredPreemptionSeconds } from "../domain/index.js";
 import type {
@@ -26,9 +27,6 @@ export interface OwnerView {
   id: number;
   username: string;
 }
-
-/** What a redacted environment variable's value reads as. */
-export const REDACTED = "[redacted]";
 
 export function experimentSummary(
   exp: ExperimentSummaryRow,

@@ -71,6 +71,13 @@ export const ExperimentSummary = Type.Object({
 });
 export type ExperimentSummary = Static<typeof ExperimentSummary>;
 
+/**
+ * What a hidden environment variable's value reads as. A config that still
+ * carries it is refused (INVALID_CONFIG): it is a copy of a config whose
+ * values its author could not see, not a value anyone means.
+ */
+export const REDACTED = "[redacted]";
+
 export const ExperimentDetail = Type.Evaluate(
   Type.Intersect([
     ExperimentSummary,
