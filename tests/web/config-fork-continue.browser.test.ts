@@ -36,6 +36,8 @@ describe("config, fork and continue in the web UI", () => {
 
       const { page } = await ui.browser();
       await page.goto(`${tm.url}#/experiments/${body.id}`);
+      // One trial's curve is counted in the singular.
+      await page.locator(".legend").getByText("1 trial · 2 points ·").waitFor();
       const panel = page.locator(".config-panel");
       await panel.getByText("Config", { exact: true }).click();
       // Every default as the master holds it, the seed it drew included.

@@ -1,5 +1,6 @@
 /** Every trial's validation curve (searcher metric against length), the best one highlighted. */
 import { useState } from "preact/hooks";
+import { plural } from "../../protocol/counts.js";
 import { EmptyPlot } from "../components/badges.js";
 import { CanvasPlot, type HoverPoint, type PixelMap } from "../components/canvas-plot.js";
 import { useFrameHover } from "../components/use-frame-hover.js";
@@ -211,8 +212,8 @@ export function CurvesChart(props: {
           {bestTrialId !== null ? ` ${bestTrialId}` : ""}
           <span class="swatch" style={{ background: "var(--accent)" }} /> hovered
           <span class="muted">
-            {count} trials · {curves.points.toLocaleString("en-US")} points · drag to zoom,
-            double-click to reset, click a curve to open its trial
+            {plural(count, "trial", "trials")} · {plural(curves.points, "point", "points")} · drag
+            to zoom, double-click to reset, click a curve to open its trial
           </span>
         </div>
       )}
