@@ -1,7 +1,7 @@
 /**
- * A YAML config's keys are text (or numbers, booleans): a mapping or list as
- * a key is an error naming it and its line, and the YAML package prints no
- * warning.
+ * A YAML config's keys are text (or numbers, booleans): a mapping, a list or
+ * null as a key is an error naming it and its line, and the YAML package
+ * prints no warning.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { formatConfigErrors, parseExperimentConfigYaml } from "../../src/protocol/config/index.js";
@@ -29,6 +29,18 @@ function errorsOf(text: string): string {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("YAML keys", () => {
+  test("a null key (~, null, or none at all) is an error naming it and its line", async () => {
+    const message = (line: number, column: number) =>
+      `hyperparameters: a key must be text, a number or a boolean, got null (line ${line}, column ${column})`;
+    expect(errorsOf(`${HEAD}hyperparameters: {~: 1}\n`)).toBe(message(3, 19));
+    expect(errorsOf(`${HEAD}hyperparameters:\n  null: 1\n`)).toBe(message(4, 3));
+    expect(errorsOf(`${HEAD}hyperparameters:\n  : 1\n`)).toBe(message(4, 3));
+    // Quoted, it is text: a hyperparameter named "~".
+    const quoted = parseExperimentConfigYaml(`${HEAD}hyperparameters: {"~": 1}\n`);
+    expect(quoted.ok && quoted.config.hyperparameters).toEqual({ "~": { type: "const", val: 1 } });
+    await tick();
+  });
+
   test("a list as a key is an error naming it, and nothing is printed", async () => {
     expect(errorsOf(`${HEAD}hyperparameters:\n  ? [a, b]\n  : 1\n`)).toBe(
       "hyperparameters: a key must be text, a number or a boolean, got a list (line 4, column 5)",

@@ -116,11 +116,15 @@ export function yamlDocumentIssues(
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const key = resolve(pair.key);
-        if (isCollection(key) && before === undefined) {
-          const offset = (pair.key as Node).range?.[0] ?? 0;
+        // `~: 1`, `null: 1` or `: 1`: YAML reads the key as null, which no field is named.
+        const nullKey = key === null || (isScalar(key) && key.value === null);
+        if ((isCollection(key) || nullKey) && before === undefined) {
+          const offset =
+            (pair.key as Node | null)?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? 0;
+          const got = nullKey ? "null" : isMap(key) ? "a mapping" : "a list";
           issues.push({
             path,
-            message: `a key must be text, a number or a boolean, got ${isMap(key) ? "a mapping" : "a list"} (${at(offset)})`,
+            message: `a key must be text, a number or a boolean, got ${got} (${at(offset)})`,
           });
         }
         if (isMergeKey(key)) {
