@@ -1,7 +1,9 @@
 /**
  * The trials of an experiment: hparams as columns, sortable and filterable,
  * and virtualised: only the rows in view are in the DOM, so thousands of
- * trials scroll as smoothly as ten.
+ * trials scroll as smoothly as ten. The sort, state and filter are kept in
+ * the page's address (`sort=-best&state=COMPLETED&filter=lr<0.01`), so a
+ * reload or a shared link shows the same rows.
  */
 import type { ComponentChild } from "preact";
 import { useMemo, useState } from "preact/hooks";
@@ -13,6 +15,7 @@ import { formatMetric, formatValue, STATES, stateLabel } from "../format.js";
 import { href } from "../router.js";
 import type { HParamColumn } from "./hparams.js";
 import { type FilterRow, parseFilter } from "./trial-filter.js";
+import { useUrlParam } from "./url-state.js";
 
 const ROW = 30;
 const VIEW = 440;
@@ -33,6 +36,17 @@ interface Column {
 
 type Sort = { key: string; desc: boolean };
 
+/** `best` sorts by that column, `-best` the other way round; none is by id. */
+function readSort(text: string | null): Sort {
+  if (!text) return { key: "id", desc: false };
+  return text.startsWith("-") ? { key: text.slice(1), desc: true } : { key: text, desc: false };
+}
+
+function writeSort(sort: Sort): string | null {
+  if (sort.key === "id" && !sort.desc) return null;
+  return `${sort.desc ? "-" : ""}${sort.key}`;
+}
+
 function compareValues(a: number | string | null, b: number | string | null): number {
   if (a === null) return b === null ? 0 : 1;
   if (b === null) return -1;
@@ -52,9 +66,12 @@ export function TrialsTable(props: {
   onSelect?: (trialId: number) => void;
 }) {
   const { trials, hparams, specs, bestTrialId } = props;
-  const [sort, setSort] = useState<Sort>({ key: "id", desc: false });
-  const [state, setState] = useState("");
-  const [filter, setFilter] = useState("");
+  const [sortText, setSortText] = useUrlParam("sort");
+  const sort = readSort(sortText);
+  const [stateParam, setState] = useUrlParam("state");
+  const state = stateParam ?? "";
+  const [filterParam, setFilter] = useUrlParam("filter");
+  const filter = filterParam ?? "";
   const [scrollTop, setScrollTop] = useState(0);
 
   const rows = useMemo<Row[]>(
@@ -184,7 +201,7 @@ export function TrialsTable(props: {
       return (sort.desc ? -c : c) || a.id - b.id;
     });
     return out;
-  }, [rows, columns, sort, state, filter]);
+  }, [rows, columns, sort.key, sort.desc, state, filter]);
 
   const template = columns.map((c) => `minmax(${c.width}px, 1fr)`).join(" ");
   const totalWidth = columns.reduce((s, c) => s + c.width, 0);
@@ -243,7 +260,9 @@ export function TrialsTable(props: {
               class={`vt-th${c.numeric ? " num" : ""}${sort.key === c.key ? " sorted" : ""}`}
               title={`sort by ${c.label}`}
               onClick={() =>
-                setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))
+                setSortText(
+                  writeSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : false }),
+                )
               }
             >
               {c.label}
