@@ -1,9 +1,13 @@
-/** Every experiment: state, progress, best metric, trial counts, times; pause, activate, cancel. */
+/**
+ * Every experiment: state, progress, best metric, trial counts, times; pause,
+ * activate, cancel. The state shown is kept in the page's address (`?state=ACTIVE`).
+ */
 import { useEffect, useState } from "preact/hooks";
 import { rereadGapMs } from "../../protocol/api/paging.js";
 import { api } from "../api.js";
 import { ErrorNote, ProgressBar, StateBadge, TrialCounts } from "../components/badges.js";
 import { ExperimentActions } from "../components/experiment-actions.js";
+import { useUrlParam } from "../experiment/url-state.js";
 import {
   elapsedSeconds,
   formatDuration,
@@ -16,7 +20,8 @@ import { useNow, usePoll } from "../hooks.js";
 import { href } from "../router.js";
 
 export function ExperimentsPage() {
-  const [state, setState] = useState("");
+  const [stateParam, setState] = useUrlParam("state");
+  const state = stateParam ?? "";
   const [actionError, setActionError] = useState<Error | null>(null);
   // A long list is read again less often: building and parsing a MB of it takes some 70 ms.
   const list = usePoll(

@@ -1,11 +1,15 @@
-/** The trials table's sort, state and filter live in the page's address: a reload or a shared link shows the same rows. */
+/**
+ * What a page's lists show lives in its address: the trials table's sort,
+ * state and filter, the experiments list's state. A reload or a shared link
+ * shows the same rows.
+ */
 import { describe, expect, test } from "vitest";
 import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
 
-describe("the trials table's view in the address", () => {
+describe("views in the address", () => {
   test(
     "a link with sort and filter opens sorted and filtered; what is changed on the page survives a reload",
     async () => {
@@ -37,6 +41,26 @@ describe("the trials table's view in the address", () => {
       expect(await page.getByLabel("Filter trials").inputValue()).toBe("optimizer=adam");
       expect(await page.getByLabel("Trial state").inputValue()).toBe("COMPLETED");
       expect(await page.locator(".vt-th.sorted").textContent()).toBe("Best ▾");
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  test(
+    "the experiments list opens on the state its link names, and keeps the one picked over a reload",
+    async () => {
+      const tm = await ui.master();
+      await ui.seed({ trials: 2, points: 2 });
+      const { page } = await ui.browser({ width: 1280, height: 900 });
+      await page.goto(`${tm.url}#/experiments?state=ACTIVE`);
+      await page.getByText("No active experiments.").waitFor();
+      expect(await page.getByLabel("Experiment state").inputValue()).toBe("ACTIVE");
+
+      await page.getByLabel("Experiment state").selectOption("COMPLETED");
+      await page.getByRole("link", { name: "seeded-2" }).waitFor();
+      expect(page.url()).toContain("state=COMPLETED");
+      await page.reload();
+      await page.getByRole("link", { name: "seeded-2" }).waitFor();
+      expect(await page.getByLabel("Experiment state").inputValue()).toBe("COMPLETED");
     },
     BROWSER_TEST_TIMEOUT,
   );
