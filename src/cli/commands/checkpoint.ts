@@ -1,6 +1,6 @@
 /** `pushtune checkpoint …`: list an experiment's or a trial's checkpoints, download one. */
 import { createWriteStream } from "node:fs";
-import { mkdir, rm, stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
@@ -11,6 +11,7 @@ import { type CommandContext, parseId } from "../context.js";
 import { CliError, usageError } from "../errors.js";
 import { checkpointTable } from "../format/checkpoints.js";
 import { formatBytes } from "../format/values.js";
+import { makeDirectory } from "../make-directory.js";
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
@@ -65,16 +66,17 @@ export function checkpointCommand(program: Command, ctx: CommandContext): void {
       if (c.state !== "ACTIVE")
         throw new CliError(`checkpoint ${uuid} is ${c.state}: its files are gone`);
       const dir = resolve(ctx.io.cwd(), dirArg ?? join("checkpoints", uuid));
-      await mkdir(dir, { recursive: true });
+      const into = "cannot download into";
+      await makeDirectory(dir, into);
       let files = 0;
       let bytes = 0;
       for (const [rel, size] of Object.entries(c.resources)) {
         const target = safeTarget(dir, rel);
         if (rel.endsWith("/")) {
-          await mkdir(target, { recursive: true });
+          await makeDirectory(target, into);
           continue;
         }
-        await mkdir(dirname(target), { recursive: true });
+        await makeDirectory(dirname(target), into);
         const body = await client.checkpointFile(uuid, rel);
         try {
           await pipeline(body, createWriteStream(target));
