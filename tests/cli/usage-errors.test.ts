@@ -45,6 +45,17 @@ describe.concurrent("usage errors exit with 2 and say what was wrong", () => {
     expect(r.stderr).toContain("--json and --follow do not go together");
   });
 
+  it("--interval without --follow, which it would pace", async () => {
+    const r = await runCli(
+      ["experiment", "create", "examples/configs/asha.yaml", "--interval", "5"],
+      {
+        env,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--interval is the time between updates of --follow");
+  });
+
   it("checkpoint list needs an experiment or a trial, not both", async () => {
     const none = await runCli(["checkpoint", "list"], { env });
     expect(none.code).toBe(2);

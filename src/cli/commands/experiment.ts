@@ -48,6 +48,10 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
     .action(async (path: string, workdir: string | undefined, _o, cmd: Command) => {
       const flags = flagsOf<{ name?: string; follow?: boolean; interval?: number } & JsonFlag>(cmd);
       if (flags.json && flags.follow) throw usageError("--json and --follow do not go together");
+      if (flags.interval !== undefined && !flags.follow)
+        throw usageError(
+          "--interval is the time between updates of --follow: give both or neither",
+        );
       const { text } = await readConfigFile(resolve(ctx.io.cwd(), path));
       const client = await ctx.connect(flags);
       const created = await client.createExperiment({
