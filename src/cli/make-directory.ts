@@ -9,9 +9,9 @@ import { CliError } from "./errors.js";
  * `mkdir(dir, {recursive: true})`, which never returns on Node 20 where a
  * parent exists yet its child is "not found" (anything under /proc).
  */
-export async function makeDirectory(dir: string, purpose: string): Promise<void> {
+export async function makeDirectory(dir: string, purpose: string, mode?: number): Promise<void> {
   try {
-    await makeParents(dir);
+    await makeParents(dir, mode);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const what = e.code === "EEXIST" ? `${e.path ?? dir} exists and is not a directory` : e.message;
@@ -19,22 +19,22 @@ export async function makeDirectory(dir: string, purpose: string): Promise<void>
   }
 }
 
-async function makeParents(dir: string): Promise<void> {
-  const made = await makeOne(dir);
+async function makeParents(dir: string, mode: number | undefined): Promise<void> {
+  const made = await makeOne(dir, mode);
   if (made !== "ENOENT") return;
   const parent = dirname(dir);
   if (parent === dir) throw Object.assign(new Error(`ENOENT: ${dir}`), { code: "ENOENT" });
-  await makeParents(parent);
+  await makeParents(parent, mode);
   // The parent is there now: a second "not found" is final.
-  const again = await makeOne(dir);
+  const again = await makeOne(dir, mode);
   if (again === "ENOENT")
     throw Object.assign(new Error(`cannot create a directory there (ENOENT)`), { code: "ENOENT" });
 }
 
 /** Creates one directory; "ENOENT" when its parent is missing, an error for anything else. */
-async function makeOne(dir: string): Promise<"done" | "ENOENT"> {
+async function makeOne(dir: string, mode: number | undefined): Promise<"done" | "ENOENT"> {
   try {
-    await mkdir(dir);
+    await mkdir(dir, mode === undefined ? {} : { mode });
     return "done";
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -1,4 +1,5 @@
 /** `pushtune master`: runs a master with its REST API and web UI. */
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -20,6 +21,7 @@ import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
 import { resourcePoolTable } from "../format/resource-pools.js";
 import { keepRunningWhenOutputCloses } from "../io.js";
+import { makeDirectory } from "../make-directory.js";
 import { defaultDataDir } from "../paths.js";
 
 export interface RunningMaster {
@@ -162,14 +164,19 @@ export async function startMaster(flags: MasterFlags): Promise<RunningMaster> {
   ]);
   const { openStore, redactUrl, sqlitePath } = storage;
   const dataDir = resolve(given.dataDir ?? defaultDataDir());
+  await makeDirectory(dataDir, "cannot use the data directory", 0o700);
   dataDirs.preparePrivateDir(dataDir);
   const dbUrl = given.db ?? join(dataDir, "pushtune.db");
   const sqliteFile = sqlitePath(dbUrl);
+  const dbDir = sqliteFile && sqliteFile !== ":memory:" ? dirname(resolve(sqliteFile)) : null;
+  if (dbDir !== null && !existsSync(dbDir))
+    throw new CliError(
+      `cannot open the database ${redactUrl(dbUrl)}: there is no directory ${dbDir}`,
+    );
   const evidence = dataDirs.usedEvidence(dataDir);
   const dirHold = await holds.holdDataDir(dataDir);
   // The database's own hold: PostgreSQL's advisory lock, or a SQLite file's directory when it
   // lies outside the data dir (two data dirs must not share one database either).
-  const dbDir = sqliteFile && sqliteFile !== ":memory:" ? dirname(resolve(sqliteFile)) : null;
   const dbHold =
     sqliteFile === null
       ? await holds.holdPostgres(dbUrl).catch(releasing(dirHold))
