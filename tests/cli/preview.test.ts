@@ -9,11 +9,12 @@ interface PreviewJson {
   totalLength: number;
 }
 
-/** `pushtune preview <config>` succeeds and prints each of `lines`. */
+/** `pushtune preview <config>` succeeds and prints each of `lines`, the last of them last. */
 async function expectPlan(config: string, lines: string[]) {
   const r = await runCli(["preview", config]);
   expect(r.code).toBe(0);
   for (const line of lines) expect(r.stdout).toContain(line);
+  expect(r.stdout.endsWith(`\n${lines.at(-1)}\n`), "no blank line after the total").toBe(true);
 }
 
 describe.concurrent("pushtune preview", () => {

@@ -35,6 +35,6 @@ export function previewCommand(program: Command, ctx: CommandContext): void {
       });
       if (opts.json)
         ctx.print(JSON.stringify({ trials: result.trials, totalLength: result.totalLength }));
-      else ctx.print(formatPreview(config, result));
+      else ctx.print(formatPreview(config, result).trimEnd());
     });
 }
