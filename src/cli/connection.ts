@@ -24,7 +24,11 @@ export interface ResolvedToken {
   source: string;
 }
 
-/** The master's base URL without a trailing slash; a bare `host:port` gets `http://`. */
+/**
+ * The master's base URL without a trailing slash; a bare `host:port` gets
+ * `http://`, and the REST API's own URL (`…/api/v1`, which the client adds) is
+ * taken for its master's.
+ */
 export function masterUrl(flags: GlobalFlags, env: Env): string {
   const given = flags.master ?? env.PUSHTUNE_MASTER ?? DEFAULT_MASTER;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(given) ? given : `http://${given}`;
@@ -36,7 +40,7 @@ export function masterUrl(flags: GlobalFlags, env: Env): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw usageError(`the master URL "${given}" must start with http:// or https://`);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  return `${url.origin}${url.pathname.replace(/\/+$/, "").replace(/\/api\/v1$/, "")}`;
 }
 
 /** A master on this machine, whose data directory the CLI can read. */

@@ -18,6 +18,13 @@ describe("which master and which token", () => {
     );
   });
 
+  it("the REST API's URL stands for its master's, which the client adds /api/v1 to", () => {
+    expect(masterUrl({ master: "http://a:1/api/v1" }, {})).toBe("http://a:1");
+    expect(masterUrl({}, { PUSHTUNE_MASTER: "https://b/pushtune/api/v1/" })).toBe(
+      "https://b/pushtune",
+    );
+  });
+
   it("a master URL that is not http(s) is a usage error", () => {
     expect(() => masterUrl({ master: "ftp://x" }, {})).toThrow(CliError);
     try {
