@@ -6,12 +6,13 @@
  * of it is kept, and a read costs what is new: the events past the last one
  * tallied, the trials created since when those name one, and the trials'
  * operations not yet completed (few, by an index). Bounded by the
- * validations and trials kept across experiments, least recently read out
- * first; a deleted experiment's go at once.
+ * validations and trials kept across experiments (`RefreshedCache`); a
+ * deleted experiment's go at once.
  */
 import type { AshaRung } from "../../protocol/api/charts.js";
 import { RungTally } from "../domain/asha-rungs.js";
 import type { Store } from "../storage/store.js";
+import { RefreshedCache } from "./refreshed-cache.js";
 
 /** Validations and trials kept across experiments (tens of bytes each). */
 const KEPT = 1_000_000;
@@ -23,8 +24,6 @@ class Tallied {
   readonly trialOf = new Map<number, number>();
   lastSeq = 0;
   lastTrialId = 0;
-  /** The refresh in progress: one at a time per experiment. */
-  refreshing: Promise<void> = Promise.resolve();
 
   get size(): number {
     return this.tally.size + this.trialOf.size;
@@ -32,36 +31,34 @@ class Tallied {
 }
 
 export class ExperimentRungs {
-  /** In least-recently-read-first order. */
-  private readonly kept = new Map<number, Tallied>();
+  private readonly kept: RefreshedCache<number, Tallied>;
 
   constructor(
     private readonly store: Store,
-    private readonly bound = KEPT,
-  ) {}
+    bound = KEPT,
+  ) {
+    this.kept = new RefreshedCache((t) => t.size, bound);
+  }
 
   /** The experiment's rungs as its log and its trials' operations stand now. */
   async get(experimentId: number): Promise<AshaRung[]> {
-    const tallied = this.kept.get(experimentId) ?? new Tallied();
-    this.kept.delete(experimentId);
-    this.kept.set(experimentId, tallied);
-    const refreshed = tallied.refreshing.then(() => this.refresh(experimentId, tallied));
-    tallied.refreshing = refreshed.catch(() => undefined);
-    await refreshed;
-    this.evict();
+    const tallied = await this.kept.read(
+      experimentId,
+      () => new Tallied(),
+      (t) => this.refresh(experimentId, t),
+    );
     return tallied.tally.rungs(await this.store.listNextTrialOps(experimentId));
   }
 
   /** The experiment is deleted: its tally is read no more. */
   forget(experimentId: number): void {
-    this.kept.delete(experimentId);
+    this.kept.forget(experimentId);
   }
 
   /** Experiments kept, and the validations and trials their tallies hold: what the bound is on. */
   get size(): { experiments: number; held: number } {
-    let held = 0;
-    for (const t of this.kept.values()) held += t.size;
-    return { experiments: this.kept.size, held };
+    const { entries, weight } = this.kept.size;
+    return { experiments: entries, held: weight };
   }
 
   private async refresh(experimentId: number, tallied: Tallied): Promise<void> {
@@ -82,15 +79,5 @@ export class ExperimentRungs {
     }
     tallied.tally.add(events, (requestId) => tallied.trialOf.get(requestId));
     tallied.lastSeq = rows[rows.length - 1]!.seq;
-  }
-
-  /** Drops least recently read experiments while their tallies hold more than the bound. */
-  private evict(): void {
-    let held = this.size.held;
-    for (const [id, t] of this.kept) {
-      if (held <= this.bound) break;
-      this.kept.delete(id);
-      held -= t.size;
-    }
   }
 }

@@ -12,6 +12,7 @@
  */
 
 import { ownValue } from "../../../protocol/own-value.js";
+import { RefreshedCache } from "../../app/refreshed-cache.js";
 import type { MetricRow, Store } from "../../storage/store.js";
 
 const PAGE = 100_000;
@@ -30,7 +31,6 @@ class Columns {
   /** Highest run id seen per trial. */
   readonly runs = new Map<number, number>();
   /** The refresh in progress: one at a time per experiment. */
-  refreshing: Promise<void> = Promise.resolve();
 
   constructor(readonly metric: string) {}
 
@@ -124,11 +124,13 @@ export function columnsJson(metric: string, page: ColumnsPage): string {
 }
 
 export class ValidationColumnsCache {
-  /** In least-recently-used-first order. */
-  private readonly entries = new Map<number, Columns>();
+  /** Weighed by the room the columns take (not the points they hold: a column has room to grow). */
+  private readonly kept: RefreshedCache<number, Columns>;
 
   /** @param maxPoints points kept across all experiments; a bigger experiment is read but not kept. */
-  constructor(private readonly maxPoints = 1_000_000) {}
+  constructor(maxPoints = 1_000_000) {
+    this.kept = new RefreshedCache((c) => c.ids.length, maxPoints);
+  }
 
   /** Points with row id > `after`, at most `limit`, after reading what is new. */
   async page(
@@ -138,16 +140,12 @@ export class ValidationColumnsCache {
     after: number,
     limit: number,
   ): Promise<ColumnsPage> {
-    let cols = this.entries.get(experimentId);
-    if (!cols || cols.metric !== metric) cols = new Columns(metric);
-    this.entries.delete(experimentId);
-    this.entries.set(experimentId, cols);
-    const c = cols;
-    const refreshed = c.refreshing.then(() => this.refresh(store, experimentId, c));
-    c.refreshing = refreshed.catch(() => undefined);
-    await refreshed;
-    if (cols.ids.length > this.maxPoints) this.entries.delete(experimentId);
-    else this.evict();
+    const cols = await this.kept.read(
+      experimentId,
+      () => new Columns(metric),
+      (c) => this.refresh(store, experimentId, c),
+      (c) => c.metric === metric,
+    );
     const start = cols.indexAfter(after);
     const end = Math.min(cols.length, start + limit);
     const more = end < cols.length;
@@ -191,25 +189,9 @@ export class ValidationColumnsCache {
     }
   }
 
-  /**
-   * Drops least recently used experiments while the room the columns take
-   * (not the points they hold: a column has room to grow, and an experiment
-   * with no validations yet has room but no points) exceeds `maxPoints`.
-   */
-  private evict(): void {
-    let total = 0;
-    for (const c of this.entries.values()) total += c.ids.length;
-    for (const [id, c] of this.entries) {
-      if (total <= this.maxPoints) break;
-      this.entries.delete(id);
-      total -= c.ids.length;
-    }
-  }
-
   /** Experiments kept, and the room (in points) their columns take: what the bound is on. */
   get size(): { experiments: number; room: number } {
-    let room = 0;
-    for (const c of this.entries.values()) room += c.ids.length;
-    return { experiments: this.entries.size, room };
+    const { entries, weight } = this.kept.size;
+    return { experiments: entries, room: weight };
   }
 }
