@@ -6,6 +6,7 @@
  */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { ownsOrAdmin } from "../protocol/api/ownership.js";
 import type { UserSchema } from "../protocol/api/resources.js";
 
 export const MeContext = createContext<UserSchema | null>(null);
@@ -14,7 +15,7 @@ export function useMe(): UserSchema | null {
   return useContext(MeContext);
 }
 
-/** Whether `me` may change an experiment owned by `owner` (the master's `mayChange`). */
+/** Whether `me` may change an experiment owned by `owner`, as the master decides it. */
 export function mayChange(me: UserSchema | null, owner: { id: number }): boolean {
-  return me === null || me.admin || me.id === owner.id;
+  return me === null || ownsOrAdmin(me, owner.id);
 }

@@ -5,6 +5,7 @@
  * trial's current one.
  */
 import { ApiError } from "../../protocol/api/errors.js";
+import { ownsOrAdmin } from "../../protocol/api/ownership.js";
 import type { AllocationRow, Store, UserRow } from "../storage/store.js";
 import { allocationIdOf, hashToken, sameHash } from "./tokens.js";
 
@@ -125,5 +126,5 @@ export function requireExperimentOwner(
 
 /** Whether `user` owns `exp` or is an admin: who may change it and see its secrets. */
 export function mayChange(user: UserRow, exp: { ownerId: number }): boolean {
-  return user.admin || user.id === exp.ownerId;
+  return ownsOrAdmin(user, exp.ownerId);
 }
