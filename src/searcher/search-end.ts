@@ -1,16 +1,16 @@
 /**
  * When a search other than a custom one is over: once every trial is
- * finished, or as soon as it has failed. It has failed when every trial
- * failed, or failed or exited with invalid hyperparameters before any
- * reported a validation; or when `max_initial_failures` trials failed before
- * any trial reported a validation: the script most likely fails for every
- * trial (a typo, a missing package), and the trials still open are stopped
- * with the search rather than each run to its `max_restarts`. Under the same limit, a
- * search whose first `FIRST_TRIALS_INVALID` trials all exited with invalid
- * hyperparameters, none having reported a validation, has failed too: the
- * script refuses every point (a misread hyperparameter, a check the wrong way
- * round), and since invalid trials are replaced it would otherwise create
- * trials for ever.
+ * finished, or as soon as it has failed. It has failed
+ * - when every trial failed, or, none having reported a validation, every
+ *   trial failed or exited with invalid hyperparameters;
+ * - under `max_initial_failures`, none having reported a validation: when
+ *   that many trials failed (the script most likely fails for every trial: a
+ *   typo, a missing package; the trials still open are stopped with the
+ *   search rather than each run to its `max_restarts`), or when the first
+ *   `FIRST_TRIALS_INVALID` trials all exited with invalid hyperparameters
+ *   (the script refuses every point: a misread hyperparameter, a check the
+ *   wrong way round; invalid trials are replaced, so such a search would
+ *   otherwise create trials for ever).
  */
 import type { ExperimentConfig } from "../protocol/config/types.js";
 import { plural } from "../protocol/counts.js";

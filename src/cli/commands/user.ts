@@ -4,6 +4,7 @@
  * against that master use it without flags.
  */
 import type { Command } from "commander";
+import { plural } from "../../protocol/counts.js";
 import type { MasterClient } from "../client.js";
 import {
   forgetLogin,
@@ -133,7 +134,7 @@ export function userCommand(program: Command, ctx: CommandContext): void {
     "revoke",
     "revoke every token of a user (admins only); they log in again for a new one",
     (client, name) => client.revokeTokens(name),
-    (a, name) => `revoked ${a.revoked} token${a.revoked === 1 ? "" : "s"} of ${name}`,
+    (a, name) => `revoked ${plural(a.revoked, "token", "tokens")} of ${name}`,
   );
   onUser(
     "deactivate",
