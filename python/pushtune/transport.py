@@ -104,7 +104,9 @@ class HttpTransport:
         # A pool's master is an http(s) URL (its constructor checks it).
         self._pool = ConnectionPool(master) if pool is None else pool
         parts = urlsplit(master.rstrip("/"))
-        self._root = f"{parts.path}/api/v1"
+        # The REST API's own URL (``…/api/v1``) is taken for its master's, as the CLI takes it.
+        path = parts.path[: -len("/api/v1")] if parts.path.endswith("/api/v1") else parts.path
+        self._root = f"{path}/api/v1"
         self._base = f"{parts.scheme}://{parts.netloc}{self._root}"
         self._token = token
         self._timeout = timeout

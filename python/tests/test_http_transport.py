@@ -25,6 +25,14 @@ class HttpTransportTest(unittest.TestCase):
         self.assertEqual(self.transport.request("GET", path), {"metric": None})
         self.assertEqual(self.server.received, [f"GET /api/v1{path}"] * 2)
 
+    def test_the_rest_api_s_own_url_is_taken_for_the_master_s(self):
+        path = "/experiments/1/searcher/best_searcher_validation_metric"
+        for given in (f"{self.server.url}/api/v1", f"{self.server.url}/api/v1/"):
+            transport = HttpTransport(given, "fake-token")
+            self.addCleanup(transport.close)
+            self.assertEqual(transport.request("GET", path), {"metric": None})
+        self.assertEqual(self.server.received, [f"GET /api/v1{path}"] * 2)
+
     def test_a_4xx_is_a_request_error_with_the_master_s_code(self):
         with self.assertRaises(RequestError) as caught:
             self.transport.request("POST", "/trials/2/progress", {"progress": 1})

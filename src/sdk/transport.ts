@@ -33,7 +33,10 @@ export interface Transport {
 }
 
 export interface HttpTransportOptions {
-  /** The master's address, e.g. `http://10.0.0.5:8080` (`/api/v1` is appended). */
+  /**
+   * The master's address, e.g. `http://10.0.0.5:8080` (`/api/v1` is appended);
+   * the REST API's own URL (`…/api/v1`) is taken for its master's, as the CLI takes it.
+   */
   master: string;
   token: string;
   /** Per-request timeout unless a request gives its own. Default 30 s. */
@@ -48,7 +51,7 @@ export class HttpTransport implements Transport {
   private readonly fetchFn: FetchLike;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.root = `${options.master.replace(/\/+$/, "")}/api/v1`;
+    this.root = `${options.master.replace(/\/+$/, "").replace(/\/api\/v1$/, "")}/api/v1`;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetchFn = options.fetch ?? httpFetch;
   }

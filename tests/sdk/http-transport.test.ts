@@ -73,6 +73,14 @@ test("a request carries the bearer token and a JSON body, and resolves with the 
   expect(await transport().request("GET", "/empty")).toBeNull();
 });
 
+test("the REST API's own URL (…/api/v1, as the README shows it) is taken for the master's", async () => {
+  for (const given of [`${master}/api/v1`, `${master}/api/v1/`]) {
+    const t = new HttpTransport({ master: given, token: "t0k3n", timeoutMs: 500 });
+    expect(await t.request("POST", "/ok", {})).toEqual({ op: null, completed: true });
+    expect(seen.at(-1)?.url).toBe("/api/v1/ok");
+  }
+});
+
 test("a 4xx with an error body is a final RequestError with the master's code", async () => {
   const error = await failure(transport().request("POST", "/conflict", {}));
   expect(error).toBeInstanceOf(RequestError);
