@@ -5,10 +5,11 @@
  * `pushtune user login`, then — for a master on this machine — the admin
  * token the master wrote into its data directory.
  */
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isTokenText } from "./client.js";
 import { CliError, usageError } from "./errors.js";
+import { makeDirectory } from "./make-directory.js";
 import { ADMIN_TOKEN_FILE, DEFAULT_MASTER, defaultDataDir, LOGINS_FILE } from "./paths.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -118,7 +119,7 @@ export async function forgetLogin(env: Env, url: string): Promise<boolean> {
 
 async function writeLogins(env: Env, file: LoginsFile): Promise<string> {
   const path = loginsPath(env);
-  await mkdir(defaultDataDir(env), { recursive: true });
+  await makeDirectory(defaultDataDir(env), "cannot save the login in");
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   await chmod(tmp, 0o600);

@@ -55,6 +55,20 @@ describe("users and tokens", () => {
     expect(parseJson<ExperimentList>(list).experiments).toEqual([]);
   });
 
+  it("a login that cannot be saved says where, in one line, and returns", async () => {
+    const created = await runCli(["user", "create", "blake", "--password", "correct-horse"], {
+      env: m.env,
+    });
+    expect(created.code).toBe(0);
+    // A folder that cannot be made: on Node 20, mkdir(…, {recursive: true}) never returned there.
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: "/proc/self/pushtune" };
+    const login = await runCli(["user", "login", "blake"], { env, input: "correct-horse\n" });
+    expect(login.code).toBe(1);
+    expect(login.stderr).toMatch(
+      /^pushtune: cannot save the login in \/proc\/self\/pushtune: .+\n$/,
+    );
+  });
+
   it("a wrong password fails with the master's reason", async () => {
     const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: await freshHome() };
     const r = await runCli(["user", "login", "admin", "--password", "not-it"], { env });
