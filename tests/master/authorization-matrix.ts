@@ -6,8 +6,9 @@
  * Callers: no token, a garbage token, an expired and a revoked user token,
  * a token of a deactivated user, another (non-admin) user, the experiment's owner (non-admin), an admin,
  * the trial's own current allocation, another experiment's trial, and the
- * trial's superseded (stale) allocation. Each cell runs in a fresh scene, so
- * a call that changes state changes nothing another cell sees.
+ * trial's superseded (stale) allocation. A cell runs in a fresh scene unless
+ * the call before it was a GET or refused (401, 403), so a call that changes
+ * state changes nothing another cell sees.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -164,16 +165,22 @@ export function authorizationMatrix(db: "sqlite" | "postgres"): void {
     for (const [route, row] of Object.entries(ROWS)) {
       test(`${route} answers each caller as its row says`, async () => {
         const seen = {} as Statuses;
-        // A GET changes nothing, so its callers share one scene; any other call gets a fresh one each.
-        let shared: Awaited<ReturnType<typeof scene>> | null = null;
+        // A GET changes nothing, so its callers share one scene. Any other call gets a fresh
+        // scene unless the call before it was refused as unauthenticated or forbidden (401,
+        // 403), which the master answers before it touches anything.
+        const changesNothing = (status: number) =>
+          route.startsWith("GET ") || status === 401 || status === 403;
+        let cell: Awaited<ReturnType<typeof scene>> | null = null;
         for (const caller of CALLERS) {
-          if (route.startsWith("GET ") && !shared) shared = await scene();
-          const cell: Awaited<ReturnType<typeof scene>> =
-            route.startsWith("GET ") && shared ? shared : await scene();
-          seen[caller] = (await row.call(tm.as(cell.tokens[caller]), cell.scene)).status;
-          if (cell !== shared) await cell.cleanUp();
+          cell ??= await scene();
+          const status = (await row.call(tm.as(cell.tokens[caller]), cell.scene)).status;
+          seen[caller] = status;
+          if (!changesNothing(status)) {
+            await cell.cleanUp();
+            cell = null;
+          }
         }
-        await shared?.cleanUp();
+        await cell?.cleanUp();
         expect(seen).toEqual(row.expect);
       });
     }
