@@ -55,7 +55,7 @@ export function buildProgram(ctx: CommandContext = new CommandContext(processIo(
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const ctx = new CommandContext(io);
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    await buildProgram(ctx).parseAsync(subcommandHelp(argv));
     return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
@@ -67,4 +67,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.err(`pushtune: ${printableLines((err as Error).message ?? String(err))}\n`);
     return 1;
   }
+}
+
+/**
+ * `pushtune help experiment pause` as `pushtune experiment help pause`:
+ * commander's help command reads one name, and showed the help of
+ * `experiment` for it.
+ */
+function subcommandHelp(argv: string[]): string[] {
+  const [node, script, first, name, ...rest] = argv;
+  if (first !== "help" || name === undefined || rest.length === 0) return argv;
+  return [node!, script!, name, "help", ...rest];
 }

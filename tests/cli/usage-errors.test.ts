@@ -70,4 +70,15 @@ describe.concurrent("usage errors exit with 2 and say what was wrong", () => {
     expect(r.stdout).toContain("create");
     expect(r.stdout).toContain("follow");
   });
+
+  it("help NAME SUBCOMMAND shows that subcommand's help, as NAME SUBCOMMAND --help does", async () => {
+    for (const args of [
+      ["help", "experiment", "pause"],
+      ["help", "e", "pause"],
+    ]) {
+      const r = await runCli(args, { env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: pushtune experiment pause \[options\] <id>\n/);
+    }
+  });
 });
