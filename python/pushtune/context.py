@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import operator
 import os
+import sys
 import threading
 import time
 import weakref
@@ -75,6 +76,8 @@ def init(
         fake, variables = start_dry_run(environ, dict(dry_run or {}), log)
         return context(read_trial_environment(variables), fake, True)
     trial = trial_environment_or_exit(environ, own)
+    if own:
+        _line_buffered_output()
     # Taken once: a later context in this process, or a process it starts, asks the master.
     environ.pop("PUSHTUNE_OPERATION", None)
     http: Optional[HttpTransport] = None
@@ -90,6 +93,21 @@ def init(
     if http is not None:
         ctx._on_close = http.close
     return ctx
+
+
+def _line_buffered_output() -> None:
+    """A launched trial's stdout and stderr go to the master through pipes, which
+    Python buffers by the block: its lines would reach the logs late, be lost to a
+    kill -9, and under ``trials()`` be logged under a later trial. Line-buffered,
+    each line is there as it is printed, as a TypeScript trial's is (what was
+    printed before, say while loading data, is written now)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(line_buffering=True)
+            except (OSError, ValueError):
+                pass  # closed, or a reader gone: nothing to buffer for
 
 
 def _check_long_poll(value: float, name: str) -> None:
