@@ -64,6 +64,14 @@ export class ApiFailure extends CliError {
   }
 }
 
+/** How to give the CLI a token: said when the master refuses one or needs one. */
+export const LOGIN_ADVICE =
+  "log in with `pushtune user login NAME`, or give one with --token or PUSHTUNE_TOKEN";
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export type Method = "GET" | "POST" | "DELETE";
 
 /** Visible ASCII only: what a bearer token is made of (the master's are base64url). */
@@ -76,6 +84,8 @@ export class MasterClient {
     readonly url: string,
     private readonly token: string | null,
     private readonly fetchImpl: FetchLike = httpFetch,
+    /** What to do about a missing token, said when the master asks for one. */
+    private readonly noTokenAdvice = LOGIN_ADVICE,
   ) {
     // A header could not carry it; the message must not show it either.
     if (token !== null && !isTokenText(token))
@@ -349,14 +359,10 @@ export class MasterClient {
     const refused =
       code === "UNAUTHENTICATED" || code === "TOKEN_EXPIRED" || code === "TOKEN_REVOKED";
     if (refused && path !== "/auth/login") {
-      const hint = this.token
-        ? `the master at ${this.url} refused the token (${message})`
-        : `the master at ${this.url} needs a token`;
-      return new ApiFailure(
-        `${hint}.\nLog in with \`pushtune user login NAME\`, or give one with --token or PUSHTUNE_TOKEN.`,
-        code,
-        status,
-      );
+      const text = this.token
+        ? `the master at ${this.url} refused the token (${message}).\n${capitalized(LOGIN_ADVICE)}.`
+        : `the master at ${this.url} needs a token.\n${capitalized(this.noTokenAdvice)}.`;
+      return new ApiFailure(text, code, status);
     }
     return new ApiFailure(message, code, status);
   }

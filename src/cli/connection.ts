@@ -7,7 +7,7 @@
  */
 import { chmod, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isTokenText } from "./client.js";
+import { isTokenText, LOGIN_ADVICE } from "./client.js";
 import { CliError, usageError } from "./errors.js";
 import { makeDirectory } from "./make-directory.js";
 import { ADMIN_TOKEN_FILE, DEFAULT_MASTER, defaultDataDir, LOGINS_FILE } from "./paths.js";
@@ -141,6 +141,17 @@ export async function resolveToken(
   if (found && !isTokenText(found.token))
     throw usageError(`${found.source}: contains characters not allowed in a token`);
   return found;
+}
+
+/**
+ * What to do when no token was found for `url`. For a master on this machine it
+ * also says where its admin token was looked for: a master started with
+ * `--data-dir` keeps it there, where the CLI looks only if told.
+ */
+export function noTokenAdvice(url: string, env: Env): string {
+  if (!isLocalMaster(url)) return LOGIN_ADVICE;
+  const path = join(defaultDataDir(env), ADMIN_TOKEN_FILE);
+  return `${LOGIN_ADVICE}; no admin token at ${path} (for a master started with --data-dir DIR, set PUSHTUNE_DATA_DIR=DIR)`;
 }
 
 async function findToken(url: string, flags: GlobalFlags, env: Env): Promise<ResolvedToken | null> {

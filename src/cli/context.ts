@@ -3,7 +3,7 @@ import { ErrorList } from "../protocol/config/errors.js";
 import type { Rule } from "../protocol/config/fields.js";
 import { type FetchLike, httpFetch } from "../protocol/http-request.js";
 import { MasterClient } from "./client.js";
-import { type GlobalFlags, masterUrl, resolveToken } from "./connection.js";
+import { type GlobalFlags, masterUrl, noTokenAdvice, resolveToken } from "./connection.js";
 import { usageError } from "./errors.js";
 import { styleFor } from "./format/style.js";
 import type { Io } from "./io.js";
@@ -25,7 +25,12 @@ export class CommandContext {
   async connect(flags: GlobalFlags): Promise<MasterClient> {
     const url = masterUrl(flags, this.io.env);
     const token = await resolveToken(url, flags, this.io.env);
-    return new MasterClient(url, token?.token ?? null, this.fetchImpl);
+    return new MasterClient(
+      url,
+      token?.token ?? null,
+      this.fetchImpl,
+      noTokenAdvice(url, this.io.env),
+    );
   }
 
   print(lines: string | readonly string[]): void {

@@ -119,6 +119,17 @@ describe("users and tokens", () => {
     expect(list.stderr).toContain(`the master at ${m.url} needs a token`);
   });
 
+  it("with no token for a master on this machine, says where its admin token was looked for", async () => {
+    const home = await freshHome();
+    const env = { PUSHTUNE_MASTER: m.url, PUSHTUNE_DATA_DIR: home };
+    const said = `no admin token at ${join(home, "admin.token")} (for a master started with --data-dir DIR, set PUSHTUNE_DATA_DIR=DIR)`;
+    const list = await runCli(["experiment", "list"], { env });
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain(said);
+    const token = await runCli(["token"], { env });
+    expect(token.stderr).toContain(said);
+  });
+
   it("a token the master does not know is refused with a hint", async () => {
     const r = await runCli(["experiment", "list"], {
       env: { ...m.env, PUSHTUNE_TOKEN: "not-a-real-token" },

@@ -10,6 +10,7 @@ import {
   forgetLogin,
   type GlobalFlags,
   masterUrl,
+  noTokenAdvice,
   resolveToken,
   saveLogin,
 } from "../connection.js";
@@ -159,10 +160,7 @@ export function userCommand(program: Command, ctx: CommandContext): void {
       const url = masterUrl(flags, ctx.io.env);
       const found = await resolveToken(url, flags, ctx.io.env);
       if (!found)
-        throw new CliError(
-          `no token for the master at ${url}: log in with \`pushtune user login NAME\`, ` +
-            "or give one with --token or PUSHTUNE_TOKEN",
-        );
+        throw new CliError(`no token for the master at ${url}: ${noTokenAdvice(url, ctx.io.env)}`);
       ctx.print(found.token);
       if (ctx.io.isTTY) ctx.io.err(`(from ${found.source})\n`);
     });
