@@ -35,6 +35,7 @@ from .exit_signals import FLUSH_DEADLINE
 from .lengths import LengthConverter
 from .metric_window import MetricWindow
 from .metrics import check_finite, check_steps
+from .notices import stderr_line
 from .searcher import SearcherOperation
 
 
@@ -141,7 +142,9 @@ class _WorkloadSequencer:
                 # on is checkpointed now.
                 if not op.ends_run and self._policy_wants_checkpoint(metrics):
                     self._checkpoint()
-        except InvalidHP:
+        except InvalidHP as error:
+            # The master records only the reason's code: what was wrong goes to the trial's log.
+            stderr_line(f"pushtune: trial {self._ctx.trial_id} exits early, its hyperparameters are invalid: {error}")
             self._ctx.train.report_early_exit("INVALID_HP")
             return FitResult("exited_early", self._batches)
         if self._ctx.preempt.should_preempt():

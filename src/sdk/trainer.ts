@@ -31,6 +31,7 @@ import { EventLoopTurns } from "./event-loop.js";
 import { LengthConverter } from "./lengths.js";
 import { MetricWindow } from "./metric-window.js";
 import { checkSteps, type Metrics } from "./metrics.js";
+import { stderrLine } from "./notices.js";
 import type { SearcherOperation } from "./searcher-operations.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -159,6 +160,10 @@ class WorkloadSequencer {
       }
     } catch (error) {
       if (!(error instanceof InvalidHPError)) throw error;
+      // The master records only the reason's code: what was wrong goes to the trial's log.
+      stderrLine(
+        `pushtune: trial ${this.ctx.trialId} exits early, its hyperparameters are invalid: ${error.message}`,
+      );
       await this.ctx.train.reportEarlyExit("INVALID_HP");
       return { outcome: "exitedEarly", batches: this.batches };
     }
