@@ -173,6 +173,38 @@ describe("a custom searcher over REST", () => {
     expect(later.status).toBe(400);
   });
 
+  test("an operation of the wrong shape is refused naming only what is wrong with it", async () => {
+    const zero = await post({
+      lastEventId: 1,
+      operations: [{ type: "validateAfter", requestId: 1, length: 0 }],
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error?.message).toBe("body/operations/0/length: must be >= 1");
+    const unknown = await post({ lastEventId: 1, operations: [{ type: "train", requestId: 1 }] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error?.message).toBe(
+      'body/operations/0/type: must be one of "create", "validateAfter", "close", "shutdown"',
+    );
+    const second = await post({
+      lastEventId: 1,
+      operations: [
+        { type: "create", requestId: 1, hparams: hp(0.01) },
+        { type: "close", requestId: 1, length: 5 },
+      ],
+    });
+    expect(second.body.error?.message).toBe(
+      "body/operations/1/length: is not a property of this object; body/operations/1: must not have additional properties",
+    );
+    for (const [operation, message] of [
+      [{ type: "shutdown", cancel: "yes" }, "body/operations/0/cancel: must be boolean"],
+      [5, "body/operations/0: must be object"],
+    ] as const) {
+      const res = await post({ lastEventId: 1, operations: [operation] });
+      expect(res.body.error?.message).toBe(message);
+    }
+    expect(await tm.store.listTrials({ experimentId: id })).toEqual([]);
+  });
+
   test("a second validateAfter before the first is reported is refused", async () => {
     const ops = [
       { type: "create", requestId: 1, hparams: hp(0.01) },
