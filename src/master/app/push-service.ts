@@ -106,10 +106,18 @@ export class PushService {
       const trial = await tx.getTrial(trialId);
       if (!trial) throw new ApiError("TRIAL_NOT_FOUND", `no trial ${trialId}`);
       const ops = await tx.listTrialOps(trialId);
+      // A retried completion is a no-op, also once the searcher has answered it with the next op.
+      const done = ops.find((o) => o.completed && o.length === body.op.length);
+      if (done) {
+        if (done.searcherMetric === body.searcherMetric) return;
+        throw new ApiError(
+          "OP_MISMATCH",
+          `trial ${trialId} completed length ${done.length} with searcher metric ${done.searcherMetric}, not ${body.searcherMetric}`,
+          { reported: body.op.length, searcherMetric: done.searcherMetric },
+        );
+      }
       const next = ops.find((o) => !o.completed);
       if (!next) {
-        const done = ops.find((o) => o.completed && o.length === body.op.length);
-        if (done && done.searcherMetric === body.searcherMetric) return; // a retried completion
         throw new ApiError("OP_MISMATCH", `trial ${trialId} has no operation to complete`, {
           reported: body.op.length,
         });
