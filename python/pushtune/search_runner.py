@@ -98,7 +98,26 @@ def shutdown(cancel: bool = False, failure: bool = False) -> Operation:
     return {"type": "shutdown", "cancel": cancel, "failure": failure}
 
 
-def _normalised(ops: List[Operation]) -> List[Operation]:
+_HOOKS = {
+    "initialOperations": "initial_operations",
+    "trialCreated": "on_trial_created",
+    "validationCompleted": "on_validation_completed",
+    "trialProgress": "(no hook)",
+    "trialClosed": "on_trial_closed",
+    "trialExitedEarly": "on_trial_exited_early",
+}
+
+
+def _normalised(ops: List[Operation], event: Dict[str, Any]) -> List[Operation]:
+    """Shutdown's defaults spelled out, as the master records operations. A hook that
+    answers anything but a list (a forgotten ``return []``) is named, rather than
+    failing on reading it."""
+    if not isinstance(ops, list):
+        hook = _HOOKS.get(str(event["type"]), str(event["type"]))
+        raise TypeError(
+            f"the search method's {hook} answered {ops!r} for event {event['id']} "
+            f"({event['type']}): a hook returns a list of operations, [] for none"
+        )
     return [
         shutdown(bool(op.get("cancel", False)), bool(op.get("failure", False)))
         if op.get("type") == "shutdown"
@@ -176,7 +195,7 @@ class SearchRunner:
                 recorded = event.get("operations")
                 if self._on_event is not None:
                     self._on_event(event, recorded is not None)
-                ops = _normalised(self._decide(event))
+                ops = _normalised(self._decide(event), event)
                 if recorded is not None:
                     if _canonical(ops) != _canonical(recorded):
                         raise NondeterministicSearchError(

@@ -222,6 +222,19 @@ class SearchRunnerTest(unittest.TestCase):
             SearchRunner(Halving(), 1, transport=master, wait_seconds=0).run()
         self.assertIn("for event 1 (initialOperations)", str(caught.exception))
 
+    def test_a_hook_that_answers_no_list_of_operations_is_named_in_the_error(self):
+        class Forgetful(Halving):
+            def initial_operations(self, state):  # type: ignore[override]
+                super().initial_operations(state)  # a hook without ``return``
+
+        with self.assertRaises(TypeError) as caught:
+            SearchRunner(Forgetful(), 1, transport=FakeCustomMaster(), wait_seconds=0).run()
+        self.assertEqual(
+            str(caught.exception),
+            "the search method's initial_operations answered None for event 1 (initialOperations): "
+            "a hook returns a list of operations, [] for none",
+        )
+
     def test_an_early_exit_reaches_on_trial_exited_early_whose_operations_replace_the_trial(self):
         master = FakeCustomMaster()
         method = Replacing()

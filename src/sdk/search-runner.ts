@@ -101,8 +101,29 @@ class RunnerState implements SearchState {
   }
 }
 
-/** Shutdown's defaults spelled out, as the master records operations. */
-function normalised(ops: SearchOperation[]): SearchOperation[] {
+/** The hook each event is handed to, to name it when its answer is not a list. */
+const HOOKS: Record<SearcherEventsResponse["events"][number]["type"], string> = {
+  initialOperations: "initialOperations",
+  trialCreated: "onTrialCreated",
+  validationCompleted: "onValidationCompleted",
+  trialProgress: "(no hook)",
+  trialClosed: "onTrialClosed",
+  trialExitedEarly: "onTrialExitedEarly",
+};
+
+/**
+ * Shutdown's defaults spelled out, as the master records operations. A hook
+ * that answers anything but a list (a forgotten `return []`) is named, rather
+ * than failing on reading it.
+ */
+function normalised(
+  ops: SearchOperation[],
+  event: SearcherEventsResponse["events"][number],
+): SearchOperation[] {
+  if (!Array.isArray(ops))
+    throw new TypeError(
+      `the search method's ${HOOKS[event.type]} answered ${ops === undefined ? "undefined" : JSON.stringify(ops)} for event ${event.id} (${event.type}): a hook returns a list of operations, [] for none`,
+    );
   return ops.map((op) =>
     op.type === "shutdown"
       ? { type: "shutdown", cancel: op.cancel ?? false, failure: op.failure ?? false }
@@ -154,7 +175,7 @@ export class SearchRunner {
       )) as SearcherEventsResponse;
       for (const event of page.events) {
         this.options.onEvent?.(event, event.operations !== null);
-        const ops = normalised(await this.decide(event));
+        const ops = normalised(await this.decide(event), event);
         if (event.operations !== null) {
           if (canonicalJson(ops) !== canonicalJson(event.operations))
             throw new NondeterministicSearchError(

@@ -346,4 +346,25 @@ describe("SearchRunner", () => {
     await expect(runner.run()).rejects.toThrow(NondeterministicSearchError);
     await expect(runner.run()).rejects.toThrow("for event 1 (initialOperations)");
   });
+
+  test("a hook that answers no list of operations is named in the error", async () => {
+    const created = await tm.admin.post<{ id: number }>("/experiments", {
+      config: customConfig(),
+      workdir: "/tmp",
+    });
+    class Forgetful extends Halving {
+      override initialOperations(): SearchOperation[] {
+        return undefined as unknown as SearchOperation[]; // a JavaScript hook without `return []`
+      }
+    }
+    const transport = injectTransport(tm, () => tm.adminToken);
+    const runner = new SearchRunner(new Forgetful(), {
+      experimentId: created.body.id,
+      transport,
+      waitSeconds: 0,
+    });
+    await expect(runner.run()).rejects.toThrow(
+      "the search method's initialOperations answered undefined for event 1 (initialOperations): a hook returns a list of operations, [] for none",
+    );
+  });
 });
