@@ -189,11 +189,25 @@ class ReportsTest(unittest.TestCase):
             ops = ctx.searcher.operations()
             op = next(ops)
             fm.fail_next(1, after_applying=True)
-            op.report_completed(0.5)  # the retry is refused as a conflict: the first attempt landed
+            op.report_completed(0.5)  # the retry is a no-op, as on the master: the first attempt landed
             self.assertEqual(fm.completed_operations, [{"length": 10, "searcher_metric": 0.5}])
+            completions = [o for _, p, o in fm.requests if p.endswith("/searcher/completed_operation")]
+            self.assertEqual(completions, ["failed", "ok"])
             op2 = next(ops)
             self.assertEqual(op2.length, 20)
             op2.report_completed(0.4)
+
+    def test_a_completion_sent_again_after_the_next_operation_is_a_no_op_and_another_metric_is_refused(self):
+        fm = FakeMaster(ops=[10, 20])
+        path = f"/trials/{fm.env()['PUSHTUNE_TRIAL_ID']}/searcher/completed_operation"
+        fm.request("POST", path, {"op": {"length": 10}, "searcherMetric": 0.5})
+        again = fm.request("POST", path, {"op": {"length": 10}, "searcherMetric": 0.5})
+        self.assertEqual(again, {"op": {"length": 20}, "completed": False})
+        with self.assertRaises(RequestError) as caught:
+            fm.request("POST", path, {"op": {"length": 10}, "searcherMetric": 0.7})
+        self.assertEqual(caught.exception.code, "OP_MISMATCH")
+        self.assertIn("completed length 10 with searcher metric 0.5, not 0.7", str(caught.exception))
+        self.assertEqual(fm.completed_operations, [{"length": 10, "searcher_metric": 0.5}])
 
     def test_a_metric_that_is_not_a_finite_number_is_refused_where_it_is_reported(self):
         fm = FakeMaster()

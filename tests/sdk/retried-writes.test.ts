@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { FakeMaster } from "../../src/sdk/index.js";
 import { openContext } from "./support.js";
 
-test("a completion whose answer was lost is not completed twice: the retry's 409 means it landed", async () => {
+test("a completion whose answer was lost is not completed twice: its retry is a no-op, as on the master", async () => {
   const fm = new FakeMaster({ ops: [100, 200] });
   const ctx = await openContext(fm);
   const seen: number[] = [];
@@ -12,8 +12,26 @@ test("a completion whose answer was lost is not completed twice: the retry's 409
     await op.reportCompleted(0.5);
   }
   expect(seen).toEqual([100, 200]);
-  expect(fm.requests.filter((r) => r.outcome === "OP_MISMATCH")).toHaveLength(1);
+  const completions = fm.requests.filter((r) => r.path.endsWith("/searcher/completed_operation"));
+  expect(completions.map((r) => r.outcome)).toEqual(["failed", "ok", "ok"]);
   expect(fm.completedOperations.map((o) => o.length)).toEqual([100, 200]);
+});
+
+test("the fake master, as the master, takes a completion sent again after the next operation as a no-op, and refuses another metric", async () => {
+  const fm = new FakeMaster({ ops: [100, 200] });
+  const path = `/trials/${fm.env().PUSHTUNE_TRIAL_ID}/searcher/completed_operation`;
+  await fm.request("POST", path, { op: { length: 100 }, searcherMetric: 0.5 });
+  expect(await fm.request("POST", path, { op: { length: 100 }, searcherMetric: 0.5 })).toEqual({
+    op: { length: 200 },
+    completed: false,
+  });
+  await expect(
+    fm.request("POST", path, { op: { length: 100 }, searcherMetric: 0.7 }),
+  ).rejects.toMatchObject({
+    code: "OP_MISMATCH",
+    message: expect.stringContaining("completed length 100 with searcher metric 0.5, not 0.7"),
+  });
+  expect(fm.completedOperations).toEqual([{ length: 100, searcherMetric: 0.5 }]);
 });
 
 test("a checkpoint registration whose answer was lost is registered once and raises nothing", async () => {

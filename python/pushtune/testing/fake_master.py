@@ -3,7 +3,8 @@ it to test trial code -- ``pushtune.init(transport=fm, env=fm.env())`` -- and
 assert on what the trial pushed. It follows the push API's rules: metric pushes
 are idempotent per (group, stepsCompleted) with conflicting values refused
 (METRIC_CONFLICT), a completion must match the current operation
-(OP_MISMATCH), a checkpoint must exist on disk before it is registered, a
+(OP_MISMATCH; one sent again with the same length and metric is a no-op, as
+on the master), a checkpoint must exist on disk before it is registered, a
 superseded allocation gets STALE_ALLOCATION. This module routes each request
 (and plays outages and failures); the trial's store and those rules are
 ``FakeTrialState`` (fake_trial_state.py)."""

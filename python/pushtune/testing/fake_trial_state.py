@@ -106,6 +106,16 @@ class FakeTrialState:
         if body.get("metrics"):
             self.store_metrics(body["metrics"])
         length = body["op"]["length"]
+        # As the master does: a completion sent again (its answer lost) is a no-op, also once
+        # the next operation is handed out; another metric for that length is refused.
+        done = [e for e in self.events if e["type"] == "completedOperation" and e["length"] == length]
+        if done:
+            if done[0]["searcherMetric"] == body["searcherMetric"]:
+                return self.operation_answer()
+            refuse(
+                "OP_MISMATCH",
+                f"completed length {length} with searcher metric {done[0]['searcherMetric']}, not {body['searcherMetric']}",
+            )
         if length != self.current_op:
             refuse("OP_MISMATCH", f"completed {length}, but the current operation is {self.current_op}")
         self.op_index += 1

@@ -4,7 +4,8 @@
  * what the trial pushed. It follows the push API's rules: request bodies are
  * checked against the protocol schemas, metric pushes are idempotent per
  * (group, stepsCompleted) with conflicting values refused (METRIC_CONFLICT),
- * a completion must match the current operation (OP_MISMATCH), a checkpoint
+ * a completion must match the current operation (OP_MISMATCH; one sent again
+ * with the same length and metric is a no-op, as on the master), a checkpoint
  * must exist on disk before it is registered.
  */
 import { existsSync, mkdtempSync } from "node:fs";
@@ -328,6 +329,16 @@ export class FakeMaster implements Transport {
 
   private completeOperation({ op, searcherMetric, metrics }: CompletedOperationBody): unknown {
     if (metrics) this.storeMetrics(metrics);
+    // As the master does: a completion sent again (its answer lost) is a no-op, also once
+    // the next operation is handed out; another metric for that length is refused.
+    const done = this.completedOperations.find((o) => o.length === op.length);
+    if (done) {
+      if (done.searcherMetric === searcherMetric) return this.operationAnswer();
+      refuse(
+        "OP_MISMATCH",
+        `completed length ${done.length} with searcher metric ${done.searcherMetric}, not ${searcherMetric}`,
+      );
+    }
     if (op.length !== this.currentOp) {
       refuse(
         "OP_MISMATCH",
