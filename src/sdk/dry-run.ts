@@ -15,7 +15,8 @@ import {
   localExperimentConfig,
   readExperimentConfig,
 } from "./experiment-config.js";
-import { FakeMaster, type FakeMasterEvent } from "./testing/fake-master.js";
+import { FakeMaster } from "./testing/fake-master.js";
+import type { FakeMasterEvent } from "./testing/fake-master-types.js";
 
 export interface DryRunOptions {
   /** Used unless PUSHTUNE_HPARAMS is set. Default {}. */

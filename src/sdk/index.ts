@@ -41,8 +41,12 @@ export type {
 } from "./search-runner.js";
 export { NondeterministicSearchError, SearchRunner } from "./search-runner.js";
 export type { SearcherOperation } from "./searcher-operations.js";
-export type { FakeMasterEvent, FakeMasterOptions, FakeRequest } from "./testing/fake-master.js";
 export { FakeMaster } from "./testing/fake-master.js";
+export type {
+  FakeMasterEvent,
+  FakeMasterOptions,
+  FakeRequest,
+} from "./testing/fake-master-types.js";
 export type { FitOptions, FitResult, TrainerHooks } from "./trainer.js";
 export { runTrainer, Trainer } from "./trainer.js";
 export type { HttpMethod, HttpTransportOptions, RequestOptions, Transport } from "./transport.js";

@@ -1,11 +1,12 @@
 /**
  * A custom searcher driven over REST: the search process reads the
  * experiment's searcher events and posts operations; posts are fenced by the
- * last event seen, repeats are no-ops, bad operations are 4xx naming what was
- * wrong, and the whole exchange survives a master restart.
+ * last event seen, repeats are no-ops, and the whole exchange survives a
+ * master restart (bad operations: custom-searcher-refusals.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { customConfig } from "./support/configs.js";
+import { newCustomSearch, postOperations } from "./support/custom-search.js";
 import { startTestMaster, type TestMaster } from "./support/harness.js";
 import { trial } from "./support/trial.js";
 
@@ -35,11 +36,7 @@ async function events(after = 0, waitSeconds = 0) {
   return res.body;
 }
 
-const post = (body: Record<string, unknown>) =>
-  tm.admin.post<{ applied?: boolean; error?: { code: string; message: string } }>(
-    `/experiments/${id}/searcher/operations`,
-    body,
-  );
+const post = (body: Record<string, unknown>) => postOperations(tm, id, body);
 
 const hp = (lr: number) => ({ lr, layers: 2, opt: "adam" });
 
@@ -49,20 +46,9 @@ const trainFirst = [
   { type: "validateAfter", requestId: 1, length: 100 },
 ];
 
-/** Creates a custom searcher's experiment; it becomes `id`. */
-async function newExperiment() {
-  const created = await tm.admin.post<{ id: number }>("/experiments", {
-    config: customConfig(),
-    workdir: "/tmp",
-  });
-  expect(created.status).toBe(201);
-  id = created.body.id;
-  await tm.settle();
-}
-
 beforeEach(async () => {
   tm = await startTestMaster({ slots: 4 });
-  await newExperiment();
+  id = await newCustomSearch(tm);
 });
 afterEach(async () => tm.close());
 
@@ -141,79 +127,6 @@ describe("a custom searcher over REST", () => {
     });
     expect(stale.status).toBe(409);
     expect(stale.body.error?.code).toBe("STALE_SEARCHER_EVENT");
-  });
-
-  test("bad operations are refused with every problem named, and change nothing", async () => {
-    const res = await post({
-      lastEventId: 1,
-      operations: [
-        { type: "create", requestId: 3, hparams: { lr: 5, layers: 2.5, opt: "rmsprop", extra: 1 } },
-        { type: "validateAfter", requestId: 3, length: 5000 },
-        { type: "close", requestId: 9 },
-      ],
-    });
-    expect(res.status).toBe(400);
-    expect(res.body.error?.code).toBe("INVALID_OPERATION");
-    const message = res.body.error!.message;
-    for (const part of [
-      "operations[0].requestId: must be 1, the next request id",
-      "operations[0].hparams.lr: must be a number from 10^-4 to 10^-1, got 5",
-      "operations[0].hparams.layers: must be an integer in [1, 4]",
-      'operations[0].hparams.opt: must be one of ["adam","sgd"]',
-      "operations[0].hparams.extra: not a hyperparameter of this experiment",
-      "operations[1].length: 5000 is beyond searcher.max_length (1000 batches)",
-      "operations[2].requestId: no trial with request id 9",
-    ])
-      expect(message).toContain(part);
-    expect(await tm.store.listTrials({ experimentId: id })).toEqual([]);
-    const unknownEvent = await post({ lastEventId: 99, operations: [{ type: "shutdown" }] });
-    expect(unknownEvent.status).toBe(400);
-    expect(unknownEvent.body.error?.message).toContain("lastEventId: 99");
-    const later = await post({ lastEventId: 1, operations: [], progress: 2 });
-    expect(later.status).toBe(400);
-  });
-
-  test("an operation of the wrong shape is refused naming only what is wrong with it", async () => {
-    const zero = await post({
-      lastEventId: 1,
-      operations: [{ type: "validateAfter", requestId: 1, length: 0 }],
-    });
-    expect(zero.status).toBe(400);
-    expect(zero.body.error?.message).toBe("body/operations/0/length: must be >= 1");
-    const unknown = await post({ lastEventId: 1, operations: [{ type: "train", requestId: 1 }] });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error?.message).toBe(
-      'body/operations/0/type: must be one of "create", "validateAfter", "close", "shutdown"',
-    );
-    const second = await post({
-      lastEventId: 1,
-      operations: [
-        { type: "create", requestId: 1, hparams: hp(0.01) },
-        { type: "close", requestId: 1, length: 5 },
-      ],
-    });
-    expect(second.body.error?.message).toBe(
-      "body/operations/1/length: is not a property of this object; body/operations/1: must not have additional properties",
-    );
-    for (const [operation, message] of [
-      [{ type: "shutdown", cancel: "yes" }, "body/operations/0/cancel: must be boolean"],
-      [5, "body/operations/0: must be object"],
-    ] as const) {
-      const res = await post({ lastEventId: 1, operations: [operation] });
-      expect(res.body.error?.message).toBe(message);
-    }
-    expect(await tm.store.listTrials({ experimentId: id })).toEqual([]);
-  });
-
-  test("a second validateAfter before the first is reported is refused", async () => {
-    const ops = [
-      { type: "create", requestId: 1, hparams: hp(0.01) },
-      { type: "validateAfter", requestId: 1, length: 100 },
-      { type: "validateAfter", requestId: 1, length: 200 },
-    ];
-    const res = await post({ lastEventId: 1, operations: ops });
-    expect(res.status).toBe(400);
-    expect(res.body.error?.message).toContain("operations[2]: trial 1 is still training to 100");
   });
 
   test("after Shutdown the search takes no more operations", async () => {
@@ -345,7 +258,7 @@ describe("a custom searcher over REST", () => {
         "the search method shut the search down as failed",
       ],
     ] as const) {
-      await newExperiment();
+      id = await newCustomSearch(tm);
       expect((await post({ lastEventId: 1, operations: [shutdown] })).body).toEqual({
         applied: true,
       });
