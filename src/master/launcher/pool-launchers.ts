@@ -44,6 +44,7 @@ export function buildResourcePools(
       const launcher = new LocalLauncher(slots === undefined ? {} : { slots });
       return { name: config.name, kind: "local", slotType: "cpu", launcher };
     }
+    const warningSeconds = config.warning_seconds ?? DEFAULT_WARNING_SECONDS;
     const launcher = new SlurmLauncher({
       slots: slots ?? config.slots,
       jobsDir: config.jobs_dir ?? join(options.dataDir, "slurm-jobs", config.name),
@@ -53,7 +54,7 @@ export function buildResourcePools(
       ...(config.qos ? { qos: config.qos } : {}),
       ...(config.time_limit ? { timeLimit: config.time_limit } : {}),
       ...(config.sbatch_args ? { sbatchArgs: config.sbatch_args } : {}),
-      ...(config.warning_seconds ? { warningSeconds: config.warning_seconds } : {}),
+      warningSeconds,
       runCommand: runSlurm,
       queue,
     });
@@ -62,7 +63,7 @@ export function buildResourcePools(
       kind: "slurm",
       slotType: config.slot_type,
       launcher,
-      warningSeconds: config.warning_seconds ?? DEFAULT_WARNING_SECONDS,
+      warningSeconds,
     };
   });
   return new ResourcePools(pools);

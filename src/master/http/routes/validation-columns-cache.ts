@@ -30,7 +30,6 @@ class Columns {
   lastId = 0;
   /** Highest run id seen per trial. */
   readonly runs = new Map<number, number>();
-  /** The refresh in progress: one at a time per experiment. */
 
   constructor(readonly metric: string) {}
 

@@ -8,7 +8,6 @@
  * loads the user's login environment (`su -`) before every job, which
  * delays each start by seconds.
  */
-
 import type { SlurmResourcesConfig } from "../../../protocol/config/slurm-resources.js";
 import { DEFAULT_WARNING_SECONDS } from "../../config/master-config.js";
 import type { LaunchSpec } from "../launcher.js";
