@@ -72,14 +72,15 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     }
     return n;
   };
-  const json = <T>(name: string, parse: (raw: string) => T, fallback: T): T => {
+  /** `fallback` is made only when the variable is missing or malformed. */
+  const json = <T>(name: string, parse: (raw: string) => T, fallback: () => T): T => {
     const value = text(name);
-    if (value === "") return fallback;
+    if (value === "") return fallback();
     try {
       return parse(value);
     } catch (error) {
       problems.push(`${name}: ${(error as Error).message}`);
-      return fallback;
+      return fallback();
     }
   };
 
@@ -98,11 +99,11 @@ export function readTrialEnvironment(env: Env): TrialEnvironment {
     experimentId: int("PUSHTUNE_EXPERIMENT_ID", 1),
     allocationId: text("PUSHTUNE_ALLOCATION_ID"),
     runId: int("PUSHTUNE_TRIAL_RUN_ID", 1),
-    hparams: json("PUSHTUNE_HPARAMS", parseHParams, {}),
+    hparams: json("PUSHTUNE_HPARAMS", parseHParams, () => ({})),
     trialSeed: int("PUSHTUNE_TRIAL_SEED", 0),
     latestCheckpoint: env.PUSHTUNE_LATEST_CHECKPOINT || null,
     checkpointDir: text("PUSHTUNE_CHECKPOINT_DIR"),
-    config: json("PUSHTUNE_EXPERIMENT_CONFIG", readExperimentConfig, localExperimentConfig()),
+    config: json("PUSHTUNE_EXPERIMENT_CONFIG", readExperimentConfig, localExperimentConfig),
     operation: readOperation(env.PUSHTUNE_OPERATION),
   };
   if (problems.length > 0) {
