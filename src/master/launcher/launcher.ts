@@ -80,7 +80,8 @@ export interface Launcher {
   attach(events: LauncherEvents): void;
   /**
    * Why trials could not run in `workdir`, or null: a launcher that runs them
-   * on the master's machine can tell when the directory is not there. Asked
+   * on the master's machine, or on nodes that see its files at the same paths,
+   * can tell when the directory is not there. Asked
    * when an experiment is created; launchers that cannot tell leave it out.
    */
   workdirIssue?(workdir: string): Promise<string | null>;

@@ -16,6 +16,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Launcher, LauncherEvents, LaunchSpec } from "../launcher.js";
 import { inheritedEnv } from "../trial-env.js";
+import { localWorkdirIssue } from "../workdir-issue.js";
 import { type CommandRunner, execRunner, runRetried } from "./command-runner.js";
 import {
   asHandle,
@@ -95,6 +96,15 @@ export class SlurmLauncher implements Launcher {
   attach(events: LauncherEvents): void {
     this.events = events;
     this.swept = sweepForgottenJobs(this.options.jobsDir);
+  }
+
+  /**
+   * The nodes see the workdir at the master's path (the shared file system),
+   * so one the master does not see is wrong there too; Slurm would run the
+   * job in /tmp instead (`couldn't chdir … going to /tmp instead`).
+   */
+  workdirIssue(workdir: string): Promise<string | null> {
+    return localWorkdirIssue(workdir);
   }
 
   /** The first look at `jobsDir` for the directories of forgotten jobs that have ended. */
