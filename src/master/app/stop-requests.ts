@@ -85,7 +85,11 @@ export class StopRequests {
     // Marked already (by a pause's or cancel's transaction), it may have been started since.
     if (!a.preemptRequested || a.state !== "TERMINATING")
       await markToStop(this.ctx.store, a, this.ctx.now(), (key) => this.ctx.notifier.notify(key));
+    const told = this.timers.has(a.id);
     this.setTimers(a, timeoutSeconds, since);
+    // A job still queued has nothing to checkpoint, and may wait there for hours: stopped now.
+    if (!told && this.ctx.launcherOf(a)?.queued?.(a.id))
+      this.send(() => this.terminate(a, "still queued when it was told to stop: cancelling it"));
   }
 
   /**
@@ -116,7 +120,12 @@ export class StopRequests {
       const seconds = Math.round(terminateAfterMs / 1000);
       timers.push(
         setLongTimeout(() => {
-          this.send(() => this.terminate(a, seconds));
+          this.send(() =>
+            this.terminate(
+              a,
+              `still running ${seconds} s after it was told to stop: sending SIGTERM`,
+            ),
+          );
         }, terminateAfterMs - elapsed).unref(),
       );
     } else if (since && elapsed >= terminateAfterMs) {
@@ -187,18 +196,13 @@ export class StopRequests {
     this.sending.add(sent);
   }
 
-  /** SIGTERM for a preempted allocation still running after its grace period. */
-  private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
+  /** SIGTERM for a preempted allocation still running after its grace period, or still queued. */
+  private async terminate(a: AllocationRow, why: string): Promise<void> {
     const outlived = this.outlived.has(a.id);
     const current = await this.ctx.store.getAllocation(a.id);
     if (!outlived && (!current || current.state === "TERMINATED")) return;
     // A process that outlived its deleted experiment has no trial to write the line to.
-    if (current)
-      this.logs.master(
-        a.trialId,
-        a.id,
-        `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
-      );
+    if (current) this.logs.master(a.trialId, a.id, why);
     this.terminated.add(a.id);
     try {
       await this.ctx.launcherOf(current ?? a)?.terminate(a.id, (current ?? a).launcherHandle);

@@ -14,6 +14,8 @@ export class FakeLauncher implements Launcher {
   /** Allocations that a live one's process took on instead of a launch, as [from, to]. */
   readonly handedOver: [string, string][] = [];
   readonly live = new Map<string, LaunchSpec>();
+  /** Allocations whose process has not started yet (a job still queued): tests add them. */
+  readonly queuedJobs = new Set<string>();
   private events: LauncherEvents | null = null;
   private readonly listeners = new Set<(spec: LaunchSpec) => void>();
 
@@ -37,6 +39,10 @@ export class FakeLauncher implements Launcher {
     this.live.set(spec.allocationId, spec);
     for (const l of this.listeners) l(spec);
     return { fake: spec.allocationId };
+  }
+
+  queued(allocationId: string): boolean {
+    return this.queuedJobs.has(allocationId);
   }
 
   async terminate(allocationId: string): Promise<void> {

@@ -86,6 +86,13 @@ export interface Launcher {
    */
   workdirIssue?(workdir: string): Promise<string | null>;
   /**
+   * True while the allocation's process is not known to have started (a
+   * Slurm job still in the queue): told to stop, it has nothing to
+   * checkpoint, so the master calls `terminate` at once rather than after
+   * the grace period.
+   */
+  queued?(allocationId: string): boolean;
+  /**
    * Starts an allocation; resolves with a JSON handle the master stores (pid, job id …).
    * Rejects with `ClusterUnreachableError` when the cluster could not be asked.
    */

@@ -107,6 +107,11 @@ export class SlurmLauncher implements Launcher {
     return localWorkdirIssue(workdir);
   }
 
+  queued(allocationId: string): boolean {
+    const job = this.jobs.get(allocationId);
+    return job !== undefined && !job.started;
+  }
+
   /** The first look at `jobsDir` for the directories of forgotten jobs that have ended. */
   swept: Promise<void> = Promise.resolve();
 
