@@ -86,6 +86,7 @@ export function ignoringPreemption(t: TrialSummary): string | null {
 
 function runningNote(t: TrialSummary): string {
   if (!t.running) return "";
+  if (t.queued) return " (queued: its job waits in the cluster's queue)";
   const ignoring = ignoringPreemption(t);
   return ignoring ? ` (running, ${ignoring})` : " (running)";
 }
@@ -104,8 +105,8 @@ export function trialTable(
     {
       header: "STATE",
       value: (t) => {
-        const ignoring = ignoringPreemption(t);
-        return `${t.state}${t.running ? "*" : ""}${ignoring ? ` (${ignoring})` : ""}`;
+        const note = t.queued ? "queued" : ignoringPreemption(t);
+        return `${t.state}${t.running ? "*" : ""}${note ? ` (${note})` : ""}`;
       },
       color: (p, t, s) => styleStateCell(s, t.state, p),
     },

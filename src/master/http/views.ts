@@ -92,12 +92,16 @@ function configView(exp: ExperimentRow, showVariables: boolean) {
   };
 }
 
-/** `live`: the trial's running allocation, if any; `now` dates how long it has ignored a preemption. */
+/**
+ * `live`: the trial's running allocation, if any (`queued`: its launcher has
+ * not seen it start); `now` dates how long it has ignored a preemption.
+ */
 export function trialSummary(
   t: TrialRow,
   currentOpLength: number | null,
   live: AllocationRow | undefined,
   now: Date,
+  queued = false,
 ): TrialSummary {
   return {
     id: t.id,
@@ -115,6 +119,7 @@ export function trialSummary(
     parentTrialId: t.parentTrialId,
     warmStartCheckpoint: t.warmStartCheckpointUuid,
     running: live !== undefined,
+    queued: live !== undefined && queued,
     ignoringPreemptionSeconds: live
       ? ignoredPreemptionSeconds(now.getTime(), {
           preemptRequestedAt: live.preemptRequestedAt?.getTime() ?? null,

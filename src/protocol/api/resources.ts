@@ -139,6 +139,11 @@ export const TrialSummary = Type.Object({
   warmStartCheckpoint: Nullable(Type.String()),
   running: Type.Boolean(),
   /**
+   * Its run holds its slots but has not started: a Slurm job still waiting
+   * in the cluster's queue. Always with `running`.
+   */
+  queued: Type.Boolean(),
+  /**
    * Seconds the trial's process has been ignoring a request to stop (told to,
    * not acknowledged, for at least 10 s); null when it is not. It gets SIGTERM
    * after a grace period and SIGKILL at the end of `preemption_timeout`.

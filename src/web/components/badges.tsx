@@ -12,16 +12,27 @@ import { stateClass, stateLabel } from "../format.js";
 export function StateBadge(props: {
   state: string;
   running?: boolean;
+  /** Its run waits in the cluster's queue (a Slurm job not started): no pulse, a note. */
+  queued?: boolean;
   ignoringPreemptionSeconds?: number | null;
   compact?: boolean;
 }) {
   const ignoring = props.ignoringPreemptionSeconds;
   const badge = (
     <span class={`badge ${stateClass(props.state)}`} title={props.state}>
-      {props.running ? <span class="pulse" role="img" aria-label="running" /> : null}
+      {props.running && !props.queued ? (
+        <span class="pulse" role="img" aria-label="running" />
+      ) : null}
       {stateLabel(props.state)}
     </span>
   );
+  if (props.queued)
+    return (
+      <span class="state-with-note" title="its job waits in the cluster's queue">
+        {badge}
+        <span class="muted">queued</span>
+      </span>
+    );
   if (ignoring === null || ignoring === undefined) return badge;
   const what = `ignoring preemption for ${ignoring} s`;
   return (

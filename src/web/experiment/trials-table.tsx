@@ -138,6 +138,7 @@ export function TrialsTable(props: {
           <StateBadge
             state={r.state}
             running={r.trial.running}
+            queued={r.trial.queued}
             ignoringPreemptionSeconds={r.trial.ignoringPreemptionSeconds}
             compact
           />

@@ -182,6 +182,7 @@ export function TrialPage(props: { id: number }) {
         <StateBadge
           state={t.state}
           running={t.running}
+          queued={t.queued}
           ignoringPreemptionSeconds={t.ignoringPreemptionSeconds}
         />
       </div>

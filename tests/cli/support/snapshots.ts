@@ -76,6 +76,7 @@ export function trial(overrides: Partial<TrialSummary> = {}): TrialSummary {
     parentTrialId: null,
     warmStartCheckpoint: null,
     running: false,
+    queued: false,
     ignoringPreemptionSeconds: null,
     createdAt: "2026-01-01T10:00:00.000Z",
     endedAt: null,

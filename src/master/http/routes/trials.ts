@@ -34,7 +34,11 @@ export async function trialSummaries(master: Master, trials: TrialRow[]): Promis
       next.set(op.trialId, op.length);
   }
   const now = master.ctx.now();
-  return trials.map((t) => trialSummary(t, next.get(t.id) ?? null, live.get(t.id), now));
+  return trials.map((t) => {
+    const a = live.get(t.id);
+    const queued = a !== undefined && master.ctx.launcherOf(a)?.queued?.(a.id) === true;
+    return trialSummary(t, next.get(t.id) ?? null, a, now, queued);
+  });
 }
 
 /** A page of an experiment's trials in id order, within PAGE_BYTES of hyperparameters. */
