@@ -140,10 +140,12 @@ export async function launchRun(
     // A cluster out of reach is not the trial's failure: the run is lost, and started again.
     const unreachable = err instanceof ClusterUnreachableError;
     await exitRead(alloc.id, {
-      exitCode: unreachable ? null : 127,
+      exitCode: null,
       signal: null,
       lost: unreachable,
-      ...(unreachable ? { unreachable } : {}),
+      ...(unreachable
+        ? { unreachable }
+        : { notStarted: (err as Error).message.split("\n", 1)[0]! }),
     });
     return unreachable ? "unreachable" : "refused";
   }

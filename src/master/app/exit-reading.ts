@@ -153,10 +153,12 @@ function describeExit(kind: string, info: ExitInfo): string {
       ? `ended by the cluster: ${info.endedByCluster}`
       : info.unreachable
         ? CLUSTER_UNREACHABLE
-        : info.lost
-          ? "its process could not be reached or found; the trial's logs say why"
-          : info.signal
-            ? `killed by ${info.signal}`
-            : `exit code ${info.exitCode}`;
+        : info.notStarted !== undefined
+          ? `could not start: ${info.notStarted}`
+          : info.lost
+            ? "its process could not be reached or found; the trial's logs say why"
+            : info.signal
+              ? `killed by ${info.signal}`
+              : `exit code ${info.exitCode}`;
   return `${kind} (${how})`;
 }

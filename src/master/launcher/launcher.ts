@@ -28,6 +28,11 @@ export interface ExitInfo {
    * its trial's next launch waits (`relaunchDelayMs`).
    */
   unreachable?: boolean;
+  /**
+   * Its launch failed and no process ran (an `sbatch` refusal: a bad
+   * partition, over a limit): the first line of the launcher's message.
+   */
+  notStarted?: string;
   /** The process did not exit: it finished its trial and asked for another. */
   askedForNext?: boolean;
   /**
