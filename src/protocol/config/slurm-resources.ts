@@ -60,16 +60,26 @@ export const RESERVED_SBATCH_OPTIONS: readonly string[] = [
 ];
 
 /**
+ * Options a field sets, checked there: a time limit no longer than the pool's
+ * warning_seconds is refused (every trial would be told to stop as it
+ * starts), which the same limit given as an sbatch option would escape.
+ */
+const FIELD_OPTIONS: Readonly<Record<string, string>> = {
+  "--time": "time_limit",
+  "-t": "time_limit",
+};
+
+/**
  * The option an argument sets ("--export=ALL" sets "--export"), or null for a
  * value. sbatch takes a long option by any unambiguous start of its name
- * ("--outp=…" is "--output"): one that starts a reserved name is that one.
+ * ("--outp=…" is "--output"): one that starts a checked name is that one.
  */
 function optionOf(arg: string): string | null {
   if (!arg.startsWith("-")) return null;
   if (!arg.startsWith("--")) return arg.slice(0, 2);
   const option = arg.split("=")[0]!;
-  const started =
-    option.length > 3 ? RESERVED_SBATCH_OPTIONS.find((r) => r.startsWith(option)) : undefined;
+  const checked = [...RESERVED_SBATCH_OPTIONS, ...Object.keys(FIELD_OPTIONS)];
+  const started = option.length > 3 ? checked.find((r) => r.startsWith(option)) : undefined;
   return started ?? option;
 }
 
@@ -81,6 +91,14 @@ const sbatchArg: Rule<string> = {
     const option = optionOf(arg);
     if (option !== null && RESERVED_SBATCH_OPTIONS.includes(option)) {
       errors.add(path, `${option} is reserved by pushtune, got ${describeValue(arg)}`);
+      return undefined;
+    }
+    const field = option === null ? undefined : FIELD_OPTIONS[option];
+    if (field) {
+      errors.add(
+        path,
+        `${option} is set by ${field}; give the limit there, got ${describeValue(arg)}`,
+      );
       return undefined;
     }
     return arg;

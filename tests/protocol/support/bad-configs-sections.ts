@@ -69,6 +69,22 @@ export const sectionCases: Case[] = [
     ],
   },
   {
+    title:
+      "a time limit among the Slurm options is refused for time_limit, where it is checked against the warning",
+    input: cfg({ resources: { slurm: { sbatch_args: ["--time=1", "-t", "1", "--tim=5"] } } }),
+    errors: [
+      [
+        "resources.slurm.sbatch_args[0]",
+        `--time is set by time_limit; give the limit there, got "--time=1"`,
+      ],
+      ["resources.slurm.sbatch_args[1]", `-t is set by time_limit; give the limit there, got "-t"`],
+      [
+        "resources.slurm.sbatch_args[3]",
+        `--time is set by time_limit; give the limit there, got "--tim=5"`,
+      ],
+    ],
+  },
+  {
     title: "an unknown field of resources.slurm is named",
     input: cfg({ resources: { slurm: { partitions: "gpu" } } }),
     errors: [["resources.slurm.partitions", "unknown field"]],
