@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ClusterUnreachableError, type ExitInfo, type LaunchSpec } from "../launcher/launcher.js";
 import type { ResourcePool } from "../launcher/resource-pools.js";
-import type { AllocationRow, ExperimentRow, TrialStub } from "../storage/store.js";
+import type { AllocationRow, CheckpointRow, ExperimentRow, TrialStub } from "../storage/store.js";
 import { checkpointDir } from "./checkpoint-files.js";
 import type { MasterContext } from "./context.js";
 import type { LogSink } from "./log-sink.js";
@@ -72,7 +72,7 @@ export async function createRun(
       .filter((o) => o.completed && o.length > from)
       .map((o) => o.length);
     await tx.hideMetricsAfter(t.id, runId, from, decided);
-    return { trial: t, alloc, op: await tx.getNextTrialOp(t.id) };
+    return { trial: t, alloc, op: await tx.getNextTrialOp(t.id), ckpt };
   });
   if (!started) return null;
   const { alloc } = started;
@@ -95,7 +95,22 @@ export async function createRun(
     slots: alloc.slots,
   };
   logs.register(alloc.id, trial.id);
+  if (alloc.runId > 1) logs.master(trial.id, alloc.id, runStartLine(alloc.runId, started.ckpt));
   return { alloc, spec, env };
+}
+
+/**
+ * The master's line where a later run begins in its trial's logs: the runs
+ * before it may have printed the same lines, a traceback each.
+ */
+function runStartLine(runId: number, from: CheckpointRow | null): string {
+  const what = from ? `checkpoint ${from.uuid} (length ${from.stepsCompleted})` : "scratch";
+  return `run ${runId} starts from ${what}`;
+}
+
+/** Whether a log line is a run's start as the master marks it, not the run's own output. */
+export function isRunStartLine(line: { stream: string; line: string }): boolean {
+  return line.stream === "master" && /^run \d+ starts from /.test(line.line);
 }
 
 /**

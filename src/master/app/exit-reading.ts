@@ -15,6 +15,7 @@ import {
 } from "../domain/index.js";
 import type { ExitInfo } from "../launcher/launcher.js";
 import type { AllocationRow, ExperimentRow, Store, TrialRow } from "../storage/store.js";
+import { isRunStartLine } from "./allocation-start.js";
 import type { MasterContext } from "./context.js";
 import type { Effects } from "./effects.js";
 import { opKey } from "./effects.js";
@@ -97,7 +98,7 @@ export async function settleExit(
         // The failing run's own last lines: earlier runs' would repeat the same failure.
         const tail = await tx.listLogs({ trialId: trial.id, limit: 20, tail: 20 });
         const lines = tail
-          .filter((l) => l.allocationId === a.id)
+          .filter((l) => l.allocationId === a.id && !isRunStartLine(l))
           .map((l) => cutLine(l.line))
           .join("\n");
         const why = `${reason}; failed ${plural(trial.restarts + 1, "time", "times")} (max_restarts ${exp.config.max_restarts})${lines ? `; last log lines:\n${lines}` : ""}`;
