@@ -12,10 +12,26 @@ export function formatMetric(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/**
+ * A string is written bare unless it could be read as another value: with a
+ * space or `=`, empty, or a number, `true`, `false` or `null` as JSON reads
+ * it, so a categorical of mixed types shows `1` and `"1"` apart. (A mapping
+ * or a list reaches here as its JSON already.)
+ */
 function formatHparamValue(value: unknown): string {
   if (typeof value === "number") return formatMetric(value);
-  if (typeof value === "string") return /[\s=]/.test(value) ? JSON.stringify(value) : value;
+  if (typeof value === "string") return readsAsScalar(value) ? JSON.stringify(value) : value;
   return JSON.stringify(value);
+}
+
+function readsAsScalar(value: string): boolean {
+  if (value === "" || /[\s=]/.test(value)) return true;
+  try {
+    const read: unknown = JSON.parse(value);
+    return read === null || typeof read !== "object";
+  } catch {
+    return false;
+  }
 }
 
 /**
