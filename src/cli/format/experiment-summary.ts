@@ -1,4 +1,5 @@
 /** `experiment describe`'s best trial, rungs and optimization history, as text. */
+import { plural } from "../../protocol/counts.js";
 import type { ExperimentSummary } from "../experiment-summary.js";
 import { NO_STYLE, type Style } from "./style.js";
 import { renderFields, renderTable } from "./table.js";
@@ -49,7 +50,8 @@ export function describeSummary(
       "",
       style.bold("optimization history"),
       `best ${metric} so far (*) and each validation (·) against the total length trained; ` +
-        `${h.improvements.length} improvements over ${h.values.length} validations`,
+        `${plural(h.improvements.length, "improvement", "improvements")} over ` +
+        plural(h.values.length, "validation", "validations"),
     );
     lines.push(...historyPlot(h, { width: Math.min(72, width ?? 72), height: 8 }));
   }
