@@ -234,8 +234,15 @@ class _WorkloadSequencer:
     def _searcher_metric(self, metrics: Mapping[str, Any]) -> float:
         name = self._ctx.config["searcher"]["metric"]
         if name not in metrics:
+            # A dry run has no experiment config: its metric is the default unless the script names its own.
+            dry = (
+                f' (a dry run\'s metric is "{name}" unless the dry_run option names another:'
+                ' dry_run={"config": {"searcher": {"metric": "..."}}})'
+                if self._ctx.dry_run
+                else ""
+            )
             raise InvalidReportError(
-                f'evaluate() must return the searcher\'s metric "{name}"; it returned {sorted(metrics)}'
+                f'evaluate() must return the searcher\'s metric "{name}"; it returned {sorted(metrics)}{dry}'
             )
         return check_finite(metrics[name], f'the searcher metric "{name}"')
 

@@ -263,8 +263,12 @@ class WorkloadSequencer {
     const name = this.ctx.config.searcher.metric;
     const value = ownValue(metrics, name);
     if (typeof value !== "number") {
+      // A dry run has no experiment config: its metric is the default unless the script names its own.
+      const dry = this.ctx.dryRun
+        ? ` (a dry run's metric is "${name}" unless the dryRun option names another: dryRun: {config: {searcher: {metric: "..."}}})`
+        : "";
       throw new InvalidReportError(
-        `evaluate() must return the searcher's metric "${name}"; it returned ${JSON.stringify(Object.keys(metrics))}`,
+        `evaluate() must return the searcher's metric "${name}"; it returned ${JSON.stringify(Object.keys(metrics))}${dry}`,
       );
     }
     return value;
