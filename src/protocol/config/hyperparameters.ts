@@ -24,6 +24,7 @@ import {
   required,
 } from "./fields.js";
 import { MAX_GRID_COUNT } from "./limits.js";
+import { reportOtherTunersSpec, specFieldHint } from "./other-tuners.js";
 import type { HParamValue, HyperparameterSpec } from "./types.js";
 
 export const HYPERPARAMETER_TYPES = ["const", "int", "double", "log", "categorical"] as const;
@@ -117,6 +118,7 @@ function parseSpec(
   }
   if (!reportMisspeltType(value, path, walk.errors)) return undefined;
   if (!reportMissingType(value, path, walk.errors)) return undefined;
+  if (!reportOtherTunersSpec(value, path, SPEC_FIELDS, walk.errors)) return undefined;
   return { type: "object", fields: parseGroup(value, path, walk, depth + 1) };
 }
 
@@ -177,7 +179,9 @@ function parseTypedSpec(
   const before = errors.count;
   switch (type) {
     case "const": {
-      rejectUnknownFields(spec, path, ["type", "val"], errors);
+      rejectUnknownFields(spec, path, ["type", "val"], errors, (key) =>
+        specFieldHint(key, type, ["type", "val"]),
+      );
       if (!Object.hasOwn(spec, "val")) {
         errors.add(childPath(path, "val"), "is required for a const hyperparameter (any value)");
         return undefined;
@@ -192,7 +196,7 @@ function parseTypedSpec(
         type === "log"
           ? ["type", "minval", "maxval", "base", "count"]
           : ["type", "minval", "maxval", "count"];
-      rejectUnknownFields(spec, path, known, errors);
+      rejectUnknownFields(spec, path, known, errors, (key) => specFieldHint(key, type, known));
       const bound = type === "int" ? integerBound : numberBound;
       const what = `${type === "int" ? "an" : "a"} ${type} hyperparameter`;
       const minval = required(spec, "minval", path, bound, errors, what);
@@ -234,7 +238,9 @@ function parseTypedSpec(
         : { type, minval, maxval, base, count };
     }
     case "categorical": {
-      rejectUnknownFields(spec, path, ["type", "vals"], errors);
+      rejectUnknownFields(spec, path, ["type", "vals"], errors, (key) =>
+        specFieldHint(key, type, ["type", "vals"]),
+      );
       const vals = required(spec, "vals", path, valsRule, errors, "a categorical hyperparameter");
       return vals === undefined || errors.count !== before ? undefined : { type, vals };
     }

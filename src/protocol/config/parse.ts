@@ -20,6 +20,7 @@ import {
 import { globalBatchSize, parseHyperparameters } from "./hyperparameters.js";
 import { checkLengthUnits, type LengthAt, lengthRule } from "./lengths.js";
 import { checkGridSize } from "./limits.js";
+import { topLevelFieldHint } from "./other-tuners.js";
 import { ALL_SEARCHER_FIELDS, parseSearcher } from "./searcher-config.js";
 import {
   parseCheckpointStorage,
@@ -90,7 +91,7 @@ function topLevelHint(key: string): string | undefined {
   if (ALL_SEARCHER_FIELDS.includes(key)) {
     return `unknown field; did you mean "searcher.${key}"?`;
   }
-  return undefined;
+  return topLevelFieldHint(key);
 }
 
 const configChild = (parent: string, key: string | number) =>

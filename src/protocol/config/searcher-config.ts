@@ -22,6 +22,7 @@ import {
 } from "./fields.js";
 import { lengthRule } from "./lengths.js";
 import { MAX_EI_CANDIDATES, MAX_RUNGS, MAX_TRIALS } from "./limits.js";
+import { searcherFieldHint } from "./other-tuners.js";
 import { PBT_FIELDS, readPbtFields } from "./pbt-config.js";
 import type {
   AshaMode,
@@ -156,7 +157,7 @@ export function parseSearcher(
   const allowed =
     method === undefined ? ALL_SEARCHER_FIELDS : [...COMMON_FIELDS, ...METHOD_FIELDS[method]];
   rejectUnknownFields(m, path, allowed, errors, (key) => {
-    if (method === undefined || !ALL_SEARCHER_FIELDS.includes(key)) return undefined;
+    if (method === undefined || !ALL_SEARCHER_FIELDS.includes(key)) return searcherFieldHint(key);
     const owners = SEARCHER_NAMES.filter((n) => METHOD_FIELDS[n].includes(key));
     return `is not a field of the ${method} searcher (it is used by ${owners.join(", ")})`;
   });
