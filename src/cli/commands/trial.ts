@@ -11,6 +11,7 @@ import { usageError } from "../errors.js";
 import { asExperimentConfig, lengthUnit } from "../experiment-config.js";
 import { type ComparedTrial, compareRows, compareTable } from "../format/trial-compare.js";
 import { describeTrial, sortTrials, trialTable } from "../format/trials.js";
+import { trialsCsv } from "../format/trials-csv.js";
 
 const PAGE = 1000;
 const PAGE_METRICS = 10_000;
@@ -37,16 +38,22 @@ export function trialCommand(program: Command, ctx: CommandContext): void {
       "the searcher metric (best value first, the default), latest, id, state, length or restarts",
     )
     .option("--json", "print the trials as JSON, in the same order")
+    .option(
+      "--csv",
+      "print the trials as CSV, in the same order: metric, length, times and a column per hyperparameter",
+    )
     .action(async (idText: string, _o, cmd: Command) => {
       const id = parseId("experiment", idText);
-      const flags = flagsOf<{ sort?: string; json?: boolean }>(cmd);
+      const flags = flagsOf<{ sort?: string; json?: boolean; csv?: boolean }>(cmd);
+      if (flags.json && flags.csv) throw usageError("--json and --csv do not go together");
       const client = await ctx.connect(flags);
       const e = await client.experiment(id);
       const metric = { name: e.metric, smallerIsBetter: e.smallerIsBetter };
       const trials = sortTrials((await client.trials(id)).trials, metric, flags.sort);
       if (flags.json) return ctx.printJson({ trials });
-      if (trials.length === 0) return ctx.print(`experiment ${id} has no trials yet`);
       const specs = hyperparameterSpecs(e.config);
+      if (flags.csv) return ctx.io.out(trialsCsv(trials, e.metric, specs));
+      if (trials.length === 0) return ctx.print(`experiment ${id} has no trials yet`);
       ctx.print(trialTable(trials, metric, specs, ctx.io.columns(), ctx.style));
     });
 
