@@ -1,6 +1,6 @@
 /** `pushtune experiment …`: create, list, describe, pause, activate, cancel, kill, delete, wait, follow. */
 import { dirname, resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
 import { isEnded, NOT_ENDED_STATES } from "../../protocol/api/run-states.js";
 import type { ExperimentAction, MasterClient } from "../client.js";
@@ -38,20 +38,12 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
     .argument("<config>", "experiment config (YAML)")
     .argument("[workdir]", "directory the trials run in (default: the config file's folder)")
     .option("--name <name>", "name of the experiment (default: the config's)")
-    .option("-f, --follow", "follow its progress until it ends")
-    .option(
-      "--interval <seconds>",
-      "seconds between updates with --follow",
-      parseSeconds("--interval"),
-    )
+    .addOption(followOption())
+    .addOption(intervalOption())
     .option("--json", "print the created experiment as JSON")
     .action(async (path: string, workdir: string | undefined, _o, cmd: Command) => {
-      const flags = flagsOf<{ name?: string; follow?: boolean; interval?: number } & JsonFlag>(cmd);
-      if (flags.json && flags.follow) throw usageError("--json and --follow do not go together");
-      if (flags.interval !== undefined && !flags.follow)
-        throw usageError(
-          "--interval is the time between updates of --follow: give both or neither",
-        );
+      const flags = flagsOf<{ name?: string } & FollowFlags & JsonFlag>(cmd);
+      checkFollowFlags(flags);
       const { text } = await readConfigFile(resolve(ctx.io.cwd(), path));
       const client = await ctx.connect(flags);
       const created = await client.createExperiment({
@@ -199,7 +191,27 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
  * Its renderer (and progress bars) load for the commands that follow, not at
  * every start of the CLI.
  */
-async function follow(
+/** `--follow` and `--interval` of a command that creates an experiment. */
+export interface FollowFlags {
+  follow?: boolean;
+  interval?: number;
+  json?: boolean;
+}
+
+export const followOption = () => new Option("-f, --follow", "follow its progress until it ends");
+export const intervalOption = () =>
+  new Option("--interval <seconds>", "seconds between updates with --follow").argParser(
+    parseSeconds("--interval"),
+  );
+
+export function checkFollowFlags(flags: FollowFlags): void {
+  if (flags.json && flags.follow) throw usageError("--json and --follow do not go together");
+  if (flags.interval !== undefined && !flags.follow)
+    throw usageError("--interval is the time between updates of --follow: give both or neither");
+}
+
+/** Follows the experiment until it ends; the exit code `experiment follow` gives. */
+export async function follow(
   ctx: CommandContext,
   client: MasterClient,
   id: number,

@@ -7,12 +7,20 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { ExperimentDetail } from "../../protocol/api/resources.js";
+import type { MasterClient } from "../client.js";
 import { readConfigFile } from "../config-file.js";
 import type { GlobalFlags } from "../connection.js";
 import { type CommandContext, parseId, parsePositiveInt } from "../context.js";
 import { CliError } from "../errors.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { printable } from "../format/printable.js";
+import {
+  checkFollowFlags,
+  type FollowFlags,
+  follow,
+  followOption,
+  intervalOption,
+} from "./experiment.js";
 
 type Flags<T> = T & GlobalFlags;
 const flagsOf = <T>(cmd: Command) => cmd.optsWithGlobals<Flags<T>>();
@@ -27,12 +35,18 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
   const experiment = sub("experiment");
   const trial = sub("trial");
 
-  const created = (e: ExperimentDetail, what: string, json: boolean | undefined) => {
-    if (json) return ctx.printJson(e);
+  const created = async (
+    client: MasterClient,
+    e: ExperimentDetail,
+    what: string,
+    flags: FollowFlags,
+  ) => {
+    if (flags.json) return ctx.printJson(e);
     ctx.print(
       `created experiment ${e.id} (${printable(e.name)}), ${what}: ${e.searcher} on ${printable(e.metric)}`,
     );
-    ctx.print(`follow it with: pushtune experiment follow ${e.id}`);
+    if (!flags.follow) return ctx.print(`follow it with: pushtune experiment follow ${e.id}`);
+    ctx.exitCode = await follow(ctx, client, e.id, flags.interval);
   };
 
   experiment
@@ -61,10 +75,13 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
     .argument("<id>", "experiment id")
     .option("--config <file>", "the config to run instead (start from `experiment config ID`)")
     .option("--name <name>", "name of the new experiment")
+    .addOption(followOption())
+    .addOption(intervalOption())
     .option("--json", "print the created experiment as JSON")
     .action(async (idText: string, _o, cmd: Command) => {
       const id = parseId("experiment", idText);
-      const flags = flagsOf<{ config?: string; name?: string; json?: boolean }>(cmd);
+      const flags = flagsOf<{ config?: string; name?: string } & FollowFlags>(cmd);
+      checkFollowFlags(flags);
       // Read and checked here first, so a bad file is named before the master is asked.
       const file = flags.config ? await readConfigFile(resolve(ctx.io.cwd(), flags.config)) : null;
       const client = await ctx.connect(flags);
@@ -72,7 +89,7 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
         ...(file ? { configYaml: file.text } : {}),
         ...(flags.name ? { name: flags.name } : {}),
       });
-      created(e, `forked from experiment ${id}`, flags.json);
+      await created(client, e, `forked from experiment ${id}`, flags);
     });
 
   trial
@@ -87,15 +104,18 @@ export function lineageCommands(program: Command, ctx: CommandContext): void {
       parsePositiveInt("--length"),
     )
     .option("--name <name>", "name of the new experiment")
+    .addOption(followOption())
+    .addOption(intervalOption())
     .option("--json", "print the created experiment as JSON")
     .action(async (idText: string, _o, cmd: Command) => {
       const id = parseId("trial", idText);
-      const flags = flagsOf<{ length: number; name?: string; json?: boolean }>(cmd);
+      const flags = flagsOf<{ length: number; name?: string } & FollowFlags>(cmd);
+      checkFollowFlags(flags);
       const client = await ctx.connect(flags);
       const e = await client.request<ExperimentDetail>("POST", `/trials/${id}/continue`, {
         length: flags.length,
         ...(flags.name ? { name: flags.name } : {}),
       });
-      created(e, `trial ${id} continued to ${flags.length}`, flags.json);
+      await created(client, e, `trial ${id} continued to ${flags.length}`, flags);
     });
 }
