@@ -1,6 +1,7 @@
 /** Experiments as a table (`experiment list`) and as a description (`experiment describe`). */
 import type { ExperimentDetail, ExperimentSummary } from "../../protocol/api/resources.js";
 import { isEnded } from "../../protocol/api/run-states.js";
+import type { ExperimentConfig } from "../../protocol/config/types.js";
 import { formatLength } from "../../searcher/format-preview.js";
 import { asExperimentConfig } from "../experiment-config.js";
 import { NO_STYLE, type Style, styleStateCell } from "./style.js";
@@ -47,6 +48,12 @@ export function experimentTable(
   );
 }
 
+/** ` with sampler tpe` for an ASHA search that samples with TPE; "" for one that samples at random. */
+function sampledBy(config: ExperimentConfig | null): string {
+  const searcher = config?.searcher;
+  return searcher && "sampler" in searcher && searcher.sampler === "tpe" ? " with sampler tpe" : "";
+}
+
 export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE): string[] {
   const config = asExperimentConfig(e.config);
   const direction = e.smallerIsBetter ? "smaller is better" : "larger is better";
@@ -63,7 +70,7 @@ export function describeExperiment(e: ExperimentDetail, style: Style = NO_STYLE)
     ["name", e.name],
     ["state", e.state, (shown) => styleStateCell(style, e.state, shown)],
     ["owner", e.owner.username],
-    ["searcher", `${e.searcher} on ${e.metric} (${direction})`],
+    ["searcher", `${e.searcher}${sampledBy(config)} on ${e.metric} (${direction})`],
   ];
   if (config)
     fields.push([
