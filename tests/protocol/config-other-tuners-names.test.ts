@@ -93,6 +93,21 @@ const cases: Case[] = [
     ],
   },
   {
+    title: "W&B's bayes method names tpe",
+    input: cfg({}, { name: "bayes" }),
+    errors: [["searcher.name", 'got "bayes"; did you mean "tpe"?']],
+  },
+  {
+    title: "ASHA and Hyperband name pushtune's, whatever their case",
+    input: cfg({}, { name: "ASHA" }),
+    errors: [["searcher.name", 'got "ASHA"; did you mean "async_halving"?']],
+  },
+  {
+    title: "Optuna's TPESampler as an ASHA sampler names tpe",
+    input: cfg({}, { name: "adaptive_asha", sampler: "TPESampler" }),
+    errors: [["searcher.sampler", 'got "TPESampler"; did you mean "tpe"?']],
+  },
+  {
     title: "a W&B sweep's top-level fields name pushtune's",
     input: cfg({ program: "train.py", parameters: {}, run_cap: 20, seed: 1 }),
     errors: [

@@ -103,7 +103,10 @@ export const boolean: Rule<boolean> = rule("true or false", (value) =>
 );
 
 /** One of a fixed set of strings, with a suggestion for near misses (`adaptive-asha`). */
-export function oneOf<const T extends string>(values: readonly T[]): Rule<T> {
+export function oneOf<const T extends string>(
+  values: readonly T[],
+  aliases: Readonly<Record<string, T>> = {},
+): Rule<T> {
   const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(", ")}`;
   return {
     expected,
@@ -111,7 +114,17 @@ export function oneOf<const T extends string>(values: readonly T[]): Rule<T> {
       if (typeof value === "string" && (values as readonly string[]).includes(value)) {
         return value as T;
       }
-      const hint = typeof value === "string" ? didYouMean(value, values) : "";
+      // Another tool's name for a value (`bayes`, `asha`) is suggested as ours, whatever its case.
+      const alias =
+        typeof value === "string" && Object.hasOwn(aliases, value.toLowerCase())
+          ? aliases[value.toLowerCase()]
+          : undefined;
+      const hint =
+        alias !== undefined
+          ? `; did you mean "${alias}"?`
+          : typeof value === "string"
+            ? didYouMean(value, values)
+            : "";
       errors.add(path, `must be ${expected}, got ${describeValue(value)}${hint}`);
       return undefined;
     },

@@ -103,6 +103,27 @@ export function searcherFieldHint(key: string): string | undefined {
   return own(SEARCHER_FIELDS, key);
 }
 
+/** A search method under another tuner's name (lower case) → ours. */
+export const SEARCHER_NAME_ALIASES = {
+  bayes: "tpe",
+  tpesampler: "tpe",
+  randomsampler: "random",
+  random_search: "random",
+  gridsampler: "grid",
+  grid_search: "grid",
+  asha: "async_halving",
+  successive_halving: "async_halving",
+  hyperband: "adaptive_asha",
+  population_based_training: "pbt",
+} as const;
+
+/** A sampler under another tuner's name (lower case) → ours. */
+export const SAMPLER_NAME_ALIASES = {
+  bayes: "tpe",
+  tpesampler: "tpe",
+  randomsampler: "random",
+} as const;
+
 /** A top-level field under another tuner's name (W&B Sweeps' mostly) → why it is unknown here. */
 const TOP_LEVEL_FIELDS: Readonly<Record<string, string>> = {
   parameters: `unknown field; did you mean "hyperparameters"?`,

@@ -22,7 +22,7 @@ import {
 } from "./fields.js";
 import { lengthRule } from "./lengths.js";
 import { MAX_EI_CANDIDATES, MAX_RUNGS, MAX_TRIALS } from "./limits.js";
-import { searcherFieldHint } from "./other-tuners.js";
+import { SAMPLER_NAME_ALIASES, SEARCHER_NAME_ALIASES, searcherFieldHint } from "./other-tuners.js";
 import { PBT_FIELDS, readPbtFields } from "./pbt-config.js";
 import type {
   AshaMode,
@@ -116,7 +116,7 @@ export const ALL_SEARCHER_FIELDS: readonly string[] = [
 const trialCount = atMost(integer({ min: 1 }), MAX_TRIALS);
 const startupCount = atMost(integer({ min: 0 }), MAX_TRIALS);
 const rungCount = atMost(integer({ min: 1 }), MAX_RUNGS);
-const name = oneOf(SEARCHER_NAMES);
+const name = oneOf(SEARCHER_NAMES, SEARCHER_NAME_ALIASES);
 const candidateCount = atMost(integer({ min: 1 }), MAX_EI_CANDIDATES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidRule: Rule<string> = {
@@ -206,7 +206,11 @@ export function parseSearcher(
     SEARCHER_DEFAULTS.bracket_rungs,
   );
   const stop_once = own("stop_once", boolean, SEARCHER_DEFAULTS.stop_once);
-  const sampler = own("sampler", oneOf(SAMPLER_NAMES), SEARCHER_DEFAULTS.sampler);
+  const sampler = own(
+    "sampler",
+    oneOf(SAMPLER_NAMES, SAMPLER_NAME_ALIASES),
+    SEARCHER_DEFAULTS.sampler,
+  );
   const tpe: TpeSettings = {
     n_startup_trials: own("n_startup_trials", startupCount, SEARCHER_DEFAULTS.n_startup_trials),
     gamma: own("gamma", gammaRule, SEARCHER_DEFAULTS.gamma),
