@@ -61,6 +61,14 @@ describe("a POST with no body", () => {
     expect((await tm.as(dave.body.token).get("/me")).status).toBe(401);
   });
 
+  test("forks an experiment as {} does", async () => {
+    const fork = await postNothing(`/experiments/${experimentId}/fork`);
+    expect(fork.status, JSON.stringify(fork.body)).toBe(201);
+    expect(fork.body.id).not.toBe(experimentId);
+    await tm.admin.post(`/experiments/${fork.body.id}/kill`);
+    await tm.settle();
+  });
+
   test("is still refused where a body is needed, naming it", async () => {
     const res = await postNothing("/experiments");
     expect(res.status).toBe(400);

@@ -1,6 +1,7 @@
 /** New experiments from old ones: fork an experiment, continue an ended trial (experiment-lineage.ts). */
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { ErrorResponses, IdParams } from "../../../protocol/api/common.js";
 import {
   ContinueTrialBody,
@@ -36,13 +37,14 @@ export async function lineageRoutes(base: FastifyInstance, master: Master): Prom
         tags: ["experiments"],
         summary: "a new experiment from this one's config, or from an edited config",
         params: IdParams,
-        body: ForkExperimentBody,
+        // Every field is optional, so `curl -X POST …/fork` (no body) forks as {} does.
+        body: Type.Optional(ForkExperimentBody),
         response: { 201: ExperimentDetail, ...errors },
       },
     },
     async (req, reply) => {
       const user = requireUser(req.principal);
-      const exp = await master.lineage.fork(req.params.id, req.body, user);
+      const exp = await master.lineage.fork(req.params.id, req.body ?? {}, user);
       return reply.status(201).send(await created(exp.id));
     },
   );
