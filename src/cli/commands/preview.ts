@@ -4,6 +4,7 @@ import { EXPERIMENT_SEED } from "../../protocol/config/sections.js";
 import { readConfigFile } from "../config-file.js";
 import { type CommandContext, integerOption } from "../context.js";
 import { CliError } from "../errors.js";
+import { logRangeLines } from "../format/log-ranges.js";
 
 export function previewCommand(program: Command, ctx: CommandContext): void {
   program
@@ -35,6 +36,6 @@ export function previewCommand(program: Command, ctx: CommandContext): void {
       });
       if (opts.json)
         ctx.print(JSON.stringify({ trials: result.trials, totalLength: result.totalLength }));
-      else ctx.print(formatPreview(config, result).trimEnd());
+      else ctx.print([...logRangeLines(config), formatPreview(config, result).trimEnd()]);
     });
 }
