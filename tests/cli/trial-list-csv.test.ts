@@ -22,6 +22,7 @@ function trial(id: number, hparams: Record<string, unknown>, best: number | null
     latestValidation: best,
     lengthTrained: 100,
     restarts: 0,
+    parentTrialId: id === 4 ? 3 : null,
     createdAt: "2026-01-01T00:00:00.000Z",
     endedAt: best === null ? null : "2026-01-01T00:01:00.000Z",
   } as unknown as TrialSummary;
@@ -46,9 +47,9 @@ describe("trials as CSV", () => {
       mappingSpecs,
     );
     expect(csv.split("\r\n")).toEqual([
-      "id,state,best_loss,latest_loss,length,restarts,created,ended,lr,optimizer,model.depth,model.head",
-      '3,COMPLETED,0.25,0.25,100,0,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,0.000123456789,"{""name"":""adam"",""beta"":0.9}",2,null',
-      '4,ACTIVE,,,100,0,2026-01-01T00:00:00.000Z,,0.1,"a, ""b""",3,null',
+      "id,state,best_loss,latest_loss,length,restarts,parent,created,ended,lr,optimizer,model.depth,model.head",
+      '3,COMPLETED,0.25,0.25,100,0,,2026-01-01T00:00:00.000Z,2026-01-01T00:01:00.000Z,0.000123456789,"{""name"":""adam"",""beta"":0.9}",2,null',
+      '4,ACTIVE,,,100,0,3,2026-01-01T00:00:00.000Z,,0.1,"a, ""b""",3,null',
       "",
     ]);
   });
@@ -61,7 +62,7 @@ describe("trials as CSV", () => {
     );
     const [header, first, second] = csv.split("\r\n");
     expect(header).toBe(
-      "id,state,best_m,latest_m,length,restarts,created,ended,lr,optimizer,model.depth,model.head,extra",
+      "id,state,best_m,latest_m,length,restarts,parent,created,ended,lr,optimizer,model.depth,model.head,extra",
     );
     expect(first!.endsWith(",0.1,,,,")).toBe(true);
     expect(second!.endsWith(",0.2,,,,7")).toBe(true);
@@ -85,7 +86,7 @@ describe("trial list --csv", () => {
     const json = parseJson<TrialList>(
       await runCli(["trial", "list", String(id), "--json"], { env: m.env }),
     );
-    expect(lines[0]).toMatch(/^id,state,best_\w+,latest_\w+,length,restarts,created,ended,/);
+    expect(lines[0]).toMatch(/^id,state,best_\w+,latest_\w+,length,restarts,parent,created,ended,/);
     expect(lines.slice(1).map((l) => Number(l.split(",")[0]))).toEqual(
       json.trials.map((t) => t.id),
     );

@@ -2,7 +2,7 @@
  * `trial list --csv`: an experiment's trials as one table for a spreadsheet
  * or pandas, as a W&B project's export is. A row per trial with its id,
  * state, the searcher metric's best and latest value, length trained,
- * restarts and times, then a column per hyperparameter (`model.depth` for a
+ * restarts, the trial it was copied from (pbt) and times, then a column per hyperparameter (`model.depth` for a
  * nested group's, in the config's order, then any other a trial has), every
  * number unrounded. RFC 4180: a field with a comma, a quote or a line break
  * is quoted, and lines end with CRLF.
@@ -32,6 +32,7 @@ export function trialsCsv(
     `latest_${metric}`,
     "length",
     "restarts",
+    "parent",
     "created",
     "ended",
     ...names,
@@ -43,6 +44,7 @@ export function trialsCsv(
     t.latestValidation ?? undefined,
     t.lengthTrained,
     t.restarts,
+    t.parentTrialId ?? undefined,
     t.createdAt,
     t.endedAt ?? undefined,
     ...names.map((name) => (Object.hasOwn(flat[i]!, name) ? flat[i]![name] : undefined)),
@@ -50,7 +52,7 @@ export function trialsCsv(
   return [header, ...rows].map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
 }
 
-/** A missing value (no validation yet, not ended) is empty; a null hyperparameter value is `null`, as its JSON. */
+/** A missing value (no validation yet, no parent, not ended) is empty; a null hyperparameter value is `null`, as its JSON. */
 function csvField(value: Cell): string {
   if (value === undefined) return "";
   const text = value === null ? "null" : String(value);
