@@ -1,5 +1,6 @@
 /** How numbers, times and states read in the UI. */
 
+import { readsAsScalar } from "../protocol/analysis/flat-hparams.js";
 import { isEnded, RUN_STATES } from "../protocol/api/run-states.js";
 
 export function formatMetric(value: number | null | undefined): string {
@@ -86,9 +87,10 @@ export function elapsedSeconds(start: string, end: string | null, now: number): 
   return ((end ? Date.parse(end) : now) - Date.parse(start)) / 1000;
 }
 
+/** A hyperparameter's value; a string that would read as a number, true, false or null is quoted. */
 export function formatValue(value: unknown): string {
   if (typeof value === "number") return formatMetric(value);
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return readsAsScalar(value) ? JSON.stringify(value) : value;
   return JSON.stringify(value);
 }
 

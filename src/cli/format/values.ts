@@ -1,6 +1,10 @@
 /** Numbers, hyperparameters, durations and sizes, written short for tables and progress lines. */
 
-import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-hparams.js";
+import {
+  flattenHparams,
+  type HParamSpecs,
+  readsAsScalar,
+} from "../../protocol/analysis/flat-hparams.js";
 import { shownProgress } from "../../protocol/api/run-states.js";
 
 /** A metric with four significant digits; "–" when there is none. */
@@ -20,18 +24,11 @@ export function formatMetric(value: number | null | undefined): string {
  */
 function formatHparamValue(value: unknown): string {
   if (typeof value === "number") return formatMetric(value);
-  if (typeof value === "string") return readsAsScalar(value) ? JSON.stringify(value) : value;
+  if (typeof value === "string")
+    return value === "" || /[\s=]/.test(value) || readsAsScalar(value)
+      ? JSON.stringify(value)
+      : value;
   return JSON.stringify(value);
-}
-
-function readsAsScalar(value: string): boolean {
-  if (value === "" || /[\s=]/.test(value)) return true;
-  try {
-    const read: unknown = JSON.parse(value);
-    return read === null || typeof read !== "object";
-  } catch {
-    return false;
-  }
 }
 
 /**

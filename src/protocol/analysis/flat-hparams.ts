@@ -18,6 +18,20 @@ export type FlatValue = string | number | boolean | null;
 
 export type FlatHparams = Record<string, FlatValue>;
 
+/**
+ * Whether a string value would read as another value were it shown bare: a
+ * number, `true`, `false` or `null` as JSON reads it. A categorical of mixed
+ * types (`[1, "1"]`) shows such strings quoted, so each choice reads as itself.
+ */
+export function readsAsScalar(text: string): boolean {
+  try {
+    const read: unknown = JSON.parse(text);
+    return read === null || typeof read !== "object";
+  } catch {
+    return false;
+  }
+}
+
 /** The `hyperparameters` of a config as the API sends it (an opaque document); none when absent. */
 export function hyperparameterSpecs(config: unknown): HParamSpecs {
   const specs = isMapping(config) ? config.hyperparameters : undefined;
