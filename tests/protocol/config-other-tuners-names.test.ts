@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { type ConfigError, parseExperimentConfig } from "../../src/protocol/config/index.js";
+import { experimentConfigToInput } from "../../src/protocol/config/to-input.js";
 import { type Case, cfg, hp } from "./support/config-builders.js";
 
 const cases: Case[] = [
@@ -135,5 +136,20 @@ describe("another tuner's names in a config", () => {
   test("a group of constants whose names are another tuner's, but no range nor values, is still a group", () => {
     const result = parseExperimentConfig(hp({ model: { value: 3, step: 2 } }));
     expect(result.ok).toBe(true);
+  });
+
+  test("a group whose members are specs is a group, whatever their names, and a normalised config reads again", () => {
+    const space = {
+      thresholds: {
+        low: { type: "const", val: 0.2 },
+        high: { type: "double", minval: 0.5, maxval: 0.9 },
+      },
+      choice: { values: { type: "categorical", vals: [1, 2] } },
+    };
+    const result = parseExperimentConfig(hp(space));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.hyperparameters.thresholds).toMatchObject({ type: "object" });
+    const again = parseExperimentConfig(experimentConfigToInput(result.config));
+    expect(again.ok && again.config.hyperparameters).toEqual(result.config.hyperparameters);
   });
 });

@@ -5,7 +5,7 @@
  * far from `minval`), and a hyperparameter written their way is not taken
  * for a group of constants.
  */
-import { childPath, type ErrorList } from "./errors.js";
+import { childPath, type ErrorList, isMapping } from "./errors.js";
 import type { Mapping } from "./fields.js";
 
 /** A hyperparameter spec's field under another tuner's name → ours. */
@@ -49,9 +49,9 @@ export function specFieldHint(
  * `{low: 0.0001, high: 0.1, log: true}` or `{distribution: log_uniform_values,
  * min: …, max: …}` or `{values: [adam, sgd]}`, with no type, would otherwise
  * silently be a group of constants, and every trial the same. A mapping of
- * nothing but spec fields, at least one of them another tuner's, that holds a
- * range, a list of values or a log scale is reported instead. Returns false
- * when it reported.
+ * nothing but spec fields, at least one of them another tuner's, none of them
+ * a mapping, that holds a range, a list of values or a log scale is reported
+ * instead. Returns false when it reported.
  */
 export function reportOtherTunersSpec(
   mapping: Mapping,
@@ -66,6 +66,9 @@ export function reportOtherTunersSpec(
   if (theirs.length === 0) return true;
   if (!keys.every((k) => k === "type" || ownSpecFields.includes(k) || theirs.includes(k)))
     return true;
+  // A member that is itself a mapping (a spec, a group) makes this a group: the normalised
+  // form of every group of constants, {low: {type: const, val: 0.2}, …}, is one.
+  if (Object.values(mapping).some(isMapping)) return true;
   const ours = new Set(keys.map((k) => own(SPEC_FIELD_NAMES, k) ?? k));
   const range = ours.has("minval") && ours.has("maxval");
   if (!range && !ours.has("vals") && !ours.has("distribution")) return true;
