@@ -11,7 +11,7 @@ import {
   roundRange,
 } from "../../src/web/experiment/brush.js";
 import { hparamColumns } from "../../src/web/experiment/hparams.js";
-import { importances, ranks } from "../../src/web/experiment/importance.js";
+import { directionNote, importances, ranks } from "../../src/web/experiment/importance.js";
 import { seeded } from "./support/seed-experiment.js";
 
 describe("optimization history", () => {
@@ -137,6 +137,16 @@ describe("hyperparameter importance", () => {
     expect(rows.find((r) => r.key === "noise")!.explained).toBeLessThan(0.01);
     expect(rows.find((r) => r.key === "dropout")!.rho).toBeGreaterThan(0);
     expect(rows.find((r) => r.key === "opt")!.rho).toBeNull();
+  });
+
+  test("says higher is worse when the metric moves the wrong way with the hyperparameter", () => {
+    // ρ > 0: the metric rises with the hyperparameter.
+    expect(directionNote(0.42, true)).toBe("higher is worse (ρ 0.42)");
+    expect(directionNote(0.42, false)).toBe("higher is better (ρ 0.42)");
+    expect(directionNote(-0.79, true)).toBe("higher is better (ρ -0.79)");
+    expect(directionNote(-0.79, false)).toBe("higher is worse (ρ -0.79)");
+    expect(directionNote(0.05, true)).toBe("");
+    expect(directionNote(null, true)).toBe("");
   });
 
   test("a continuous hyperparameter of a few trials is binned, not one trial a group", () => {

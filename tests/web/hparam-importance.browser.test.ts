@@ -20,7 +20,10 @@ describe("hyperparameter importance", () => {
       expect(keys.slice(0, 2)).toEqual(["lr", "dropout"]);
       expect(shares[0]).toBeGreaterThan(0.5);
       expect(Math.max(...shares.slice(2))).toBeLessThan(0.02);
-      await view.getByText("higher is worse", { exact: false }).first().waitFor();
+      // The seeded metric rises with dropout, and smaller is better: higher dropout is worse.
+      await expect(view.locator('[data-key="dropout"] .imp-dir').textContent()).resolves.toMatch(
+        /^higher is worse \(ρ 0\.\d\d\)$/,
+      );
       await view.getByText(/not fANOVA/).waitFor();
       await view.getByText(/300 trials' rank by best validation_loss/).waitFor();
     },

@@ -1,7 +1,7 @@
 /** Hyperparameter importance as bars, with the method named (see importance.ts). */
 import { useMemo } from "preact/hooks";
 import type { Axis } from "./brush.js";
-import { importances } from "./importance.js";
+import { directionNote, importances } from "./importance.js";
 import { timed } from "./timing.js";
 
 export function ImportanceView(props: {
@@ -20,11 +20,6 @@ export function ImportanceView(props: {
       </p>
     );
   const widest = Math.max(0.01, ...rows.map((r) => r.explained));
-  const direction = (rho: number | null) => {
-    if (rho === null || Math.abs(rho) < 0.1) return "";
-    const better = rho < 0 === props.smallerIsBetter ? "worse" : "better";
-    return `higher is ${better} (ρ ${rho.toFixed(2)})`;
-  };
   return (
     <div class="importance" data-rows={rows.length}>
       {rows.map((r) => (
@@ -36,7 +31,7 @@ export function ImportanceView(props: {
             <span style={{ width: `${(r.explained / widest) * 100}%` }} />
           </span>
           <span class="imp-value">{(r.explained * 100).toFixed(1)}%</span>
-          <span class="imp-dir muted">{direction(r.rho)}</span>
+          <span class="imp-dir muted">{directionNote(r.rho, props.smallerIsBetter)}</span>
         </div>
       ))}
       <p class="muted small imp-method">

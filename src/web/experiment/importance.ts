@@ -105,6 +105,17 @@ function omegaSquared(ys: Float64Array, bin: Int32Array, count: number): number 
   return Math.max(0, (between - (groups - 1) * within) / (total + within));
 }
 
+/**
+ * What a numeric hyperparameter's ρ says in words: with a metric that is
+ * better smaller, a positive ρ (the metric rises with the hyperparameter)
+ * means higher is worse. Empty when |ρ| < 0.1, too weak to say.
+ */
+export function directionNote(rho: number | null, smallerIsBetter: boolean): string {
+  if (rho === null || Math.abs(rho) < 0.1) return "";
+  const better = rho > 0 === smallerIsBetter ? "worse" : "better";
+  return `higher is ${better} (ρ ${rho.toFixed(2)})`;
+}
+
 /** Importance of each hyperparameter axis for the metric (the last axis, `buildAxes`), most important first. */
 export function importances(axes: readonly Axis[]): Importance[] {
   const metric = axes.at(-1);
