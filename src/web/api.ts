@@ -111,6 +111,11 @@ async function answer(
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     ...(options.signal ? { signal: options.signal } : {}),
+  }).catch((err: unknown) => {
+    if (options.signal?.aborted) throw err;
+    // The browser's own words ("Failed to fetch") do not say whose fault it is.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot reach the master (${why}): it may be restarting or stopped.`);
   });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as ErrorBody;
