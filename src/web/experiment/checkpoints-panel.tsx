@@ -11,7 +11,7 @@ import { rereadGapMs } from "../../protocol/api/paging.js";
 import type { CheckpointSchema } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote } from "../components/badges.js";
-import { columnTitle, formatBytes, formatMetric, formatTime } from "../format.js";
+import { columnTitle, formatBytes, formatMetric, formatNumber, formatTime } from "../format.js";
 import { usePoll } from "../hooks.js";
 import { href } from "../router.js";
 
@@ -125,7 +125,7 @@ function CheckpointsTable(props: {
                   <td class="num">
                     <a href={href.trial(c.trialId)}>{c.trialId}</a>
                   </td>
-                  <td class="num">{c.stepsCompleted}</td>
+                  <td class="num">{formatNumber(c.stepsCompleted)}</td>
                   <td class="num">{formatMetric(c.validationMetric)}</td>
                   <td class="num">{formatBytes(c.sizeBytes)}</td>
                   <td>

@@ -9,7 +9,7 @@ import { nextPageAfter } from "../../protocol/api/paging.js";
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { CanvasPlot } from "../components/canvas-plot.js";
-import { formatMetric, formatValue, stateLabel } from "../format.js";
+import { formatMetric, formatNumber, formatValue, stateLabel } from "../format.js";
 import { href } from "../router.js";
 import { addPoints, type Series } from "../trial/use-metrics.js";
 import { cssColor, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
@@ -148,7 +148,7 @@ export function CompareTrials(props: {
   const rows: [string, string[]][] = [
     ...keys.map((k): [string, string[]] => [k, flats.map((f) => text(f[k]))]),
     [`best ${props.metric}`, picked.map((t) => formatMetric(t?.bestValidation))],
-    ["length trained", picked.map((t) => (t ? String(t.lengthTrained) : "–"))],
+    ["length trained", picked.map((t) => (t ? formatNumber(t.lengthTrained) : "–"))],
     ["state", picked.map((t) => (t ? stateLabel(t.state) : "–"))],
   ];
 

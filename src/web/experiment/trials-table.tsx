@@ -11,7 +11,7 @@ import { flattenHparams, type HParamSpecs } from "../../protocol/analysis/flat-h
 import type { TrialSummary } from "../../protocol/api/resources.js";
 import { plural } from "../../protocol/counts.js";
 import { StateBadge } from "../components/badges.js";
-import { formatMetric, formatValue, STATES, stateLabel } from "../format.js";
+import { formatMetric, formatNumber, formatValue, STATES, stateLabel } from "../format.js";
 import { href } from "../router.js";
 import type { HParamColumn } from "./hparams.js";
 import { type FilterRow, parseFilter } from "./trial-filter.js";
@@ -163,8 +163,8 @@ export function TrialsTable(props: {
         value: (r) => r.trial.lengthTrained,
         cell: (r) =>
           r.trial.currentOpLength !== null
-            ? `${r.trial.lengthTrained} / ${r.trial.currentOpLength}`
-            : String(r.trial.lengthTrained),
+            ? `${formatNumber(r.trial.lengthTrained)} / ${formatNumber(r.trial.currentOpLength)}`
+            : formatNumber(r.trial.lengthTrained),
       },
       {
         key: "restarts",

@@ -111,7 +111,7 @@ function CheckpointsTable(props: {
             <td class="mono" title={c.uuid}>
               {c.uuid.slice(0, 8)}
             </td>
-            <td class="num">{c.stepsCompleted}</td>
+            <td class="num">{formatNumber(c.stepsCompleted)}</td>
             <td class="num">{formatBytes(c.sizeBytes)}</td>
             <td class="num" title={Object.keys(c.resources).join("\n")}>
               {Object.keys(c.resources).length}
@@ -196,7 +196,7 @@ export function TrialPage(props: { id: number }) {
           <div class="card-value">{formatNumber(t.lengthTrained)}</div>
           {t.currentOpLength !== null && (
             <div class="muted">
-              {OP_WORDS[currentOpStatus(t)]} {t.currentOpLength}
+              {OP_WORDS[currentOpStatus(t)]} {formatNumber(t.currentOpLength)}
             </div>
           )}
         </div>
@@ -272,7 +272,7 @@ export function TrialPage(props: { id: number }) {
               <tbody>
                 {t.ops.map((op) => (
                   <tr key={op.length}>
-                    <td class="num">{op.length}</td>
+                    <td class="num">{formatNumber(op.length)}</td>
                     <td>
                       {op.completed
                         ? "done"

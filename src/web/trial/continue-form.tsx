@@ -6,7 +6,7 @@ import { useState } from "preact/hooks";
 import type { TrialDetail } from "../../protocol/api/resources.js";
 import { api } from "../api.js";
 import { ErrorNote } from "../components/badges.js";
-import { isTerminal } from "../format.js";
+import { formatNumber, isTerminal } from "../format.js";
 import { href, navigate } from "../router.js";
 
 export function ContinueForm(props: {
@@ -57,7 +57,8 @@ export function ContinueForm(props: {
         {busy ? "Creating…" : "Continue"}
       </button>
       <span class="muted">
-        a new experiment trains this trial on from its latest checkpoint ({t.lengthTrained} trained)
+        a new experiment trains this trial on from its latest checkpoint (
+        {formatNumber(t.lengthTrained)} trained)
       </span>
       <ErrorNote error={error} />
     </form>
