@@ -72,6 +72,16 @@ export function lengthWord(config: unknown): string {
   return unit === "batches" || unit === "records" || unit === "epochs" ? unit : "length";
 }
 
+/**
+ * The word for a metric's or a checkpoint's step (`stepsCompleted`): the
+ * Trainers count them in batches whatever unit the searcher's lengths are in
+ * (an epochs search validates at batch 100, 200, …), so "batches", or
+ * "length" for a unitless config.
+ */
+export function stepWord(config: unknown): string {
+  return lengthWord(config) === "length" ? "length" : "batches";
+}
+
 /** A length's word as a table column's title: "Batches", "Length". */
 export function columnTitle(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);

@@ -22,7 +22,7 @@ export function AnalysisPanels(props: {
   smallerIsBetter: boolean;
   bestTrialId: number | null;
   logY: boolean;
-  /** The config's length unit, or "length". */
+  /** The word for a step (`stepWord`): batches, or "length". */
   lengthWord: string;
   /** Every curve point has been read. */
   loaded: boolean;

@@ -53,7 +53,7 @@ function CheckpointsTable(props: {
   metric: string;
   smallerIsBetter: boolean;
   live: boolean;
-  /** The length column's word: the config's length unit, or "length". */
+  /** The length column's word (`stepWord`): batches, or "length". */
   lengthWord: string;
 }) {
   const list = usePoll(

@@ -121,7 +121,7 @@ export function CompareTrials(props: {
   trials: readonly TrialSummary[];
   specs: HParamSpecs;
   metric: string;
-  /** The x axis's word: the config's length unit, or "length". */
+  /** The x axis's word (`stepWord`): batches, or "length". */
   lengthWord: string;
   onRemove: (id: number) => void;
   onClear: () => void;

@@ -110,7 +110,7 @@ export function CurvesChart(props: {
   /** A trial to highlight (hovered in the table). */
   highlight: number | null;
   logY: boolean;
-  /** The x axis's word: the config's length unit, or "length". */
+  /** The x axis's word (`stepWord`): batches, or "length". */
   lengthWord: string;
   /** Every point has been read (until then an empty chart is loading). */
   loaded: boolean;

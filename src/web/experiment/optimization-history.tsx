@@ -53,7 +53,7 @@ export function OptimizationHistoryView(props: {
   metric: string;
   smallerIsBetter: boolean;
   logY: boolean;
-  /** The config's length unit, or "length". */
+  /** The word for a step (`stepWord`): batches, or "length". */
   lengthWord: string;
   /** Every point has been read (until then an empty chart is loading). */
   loaded: boolean;

@@ -33,6 +33,7 @@ import {
   formatTime,
   isTerminal,
   lengthWord,
+  stepWord,
 } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href, navigate } from "../router.js";
@@ -123,6 +124,7 @@ export function ExperimentPage(props: { id: number }) {
 
   const varying = columns.filter((c) => !c.constant);
   const word = lengthWord(exp.config);
+  const steps = stepWord(exp.config);
   return (
     <div class="page experiment-page" data-ready={ready ? "true" : undefined}>
       <div class="page-head">
@@ -211,7 +213,7 @@ export function ExperimentPage(props: { id: number }) {
             bestTrialId={bestId}
             highlight={highlight}
             logY={logY}
-            lengthWord={word}
+            lengthWord={steps}
             loaded={curves.complete}
             ended={finished}
             visible={analysis.visible}
@@ -243,7 +245,7 @@ export function ExperimentPage(props: { id: number }) {
         smallerIsBetter={exp.smallerIsBetter}
         bestTrialId={bestId}
         logY={logY}
-        lengthWord={word}
+        lengthWord={steps}
         loaded={curves.complete}
         ended={finished}
       />
@@ -304,7 +306,7 @@ export function ExperimentPage(props: { id: number }) {
         metric={exp.metric}
         smallerIsBetter={exp.smallerIsBetter}
         live={!finished}
-        lengthWord={word}
+        lengthWord={steps}
       />
       <ConfigPanel exp={exp} />
     </div>

@@ -22,6 +22,7 @@ import {
   formatValue,
   isTerminal,
   lengthWord,
+  stepWord,
 } from "../format.js";
 import { useNow, usePoll } from "../hooks.js";
 import { href } from "../router.js";
@@ -168,6 +169,7 @@ export function TrialPage(props: { id: number }) {
 
   const specs = hyperparameterSpecs(experiment.data?.config);
   const word = lengthWord(experiment.data?.config);
+  const steps = stepWord(experiment.data?.config);
   const hparams =
     experiment.data || experiment.error ? Object.entries(flattenHparams(t.hparams, specs)) : null;
   return (
@@ -293,7 +295,7 @@ export function TrialPage(props: { id: number }) {
         <div class="panel-head">
           <h2>Metrics</h2>
         </div>
-        <MetricCharts metrics={metrics} ended={finished} lengthWord={word} />
+        <MetricCharts metrics={metrics} ended={finished} lengthWord={steps} />
       </section>
 
       <section class="panel">
@@ -322,7 +324,7 @@ export function TrialPage(props: { id: number }) {
           <CheckpointsTable
             checkpoints={checkpoints.data?.checkpoints ?? []}
             ended={finished}
-            lengthWord={word}
+            lengthWord={steps}
           />
         </div>
       </section>
