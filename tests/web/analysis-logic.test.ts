@@ -12,6 +12,7 @@ import {
 } from "../../src/web/experiment/brush.js";
 import { hparamColumns } from "../../src/web/experiment/hparams.js";
 import { directionNote, importances, ranks } from "../../src/web/experiment/importance.js";
+import { fitText, titleWidths } from "../../src/web/experiment/pc-titles.js";
 import { seeded } from "./support/seed-experiment.js";
 
 describe("optimization history", () => {
@@ -194,5 +195,26 @@ describe("hyperparameter importance", () => {
     expect(lr.rho).toBeCloseTo(1);
     const brush = parseBrush(formatBrush(new Map([["loss (metric)", { lo: 0, hi: 0.35 }]])));
     expect([...brushMask(axes, brush)]).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe("parallel-coordinates axis titles", () => {
+  test("centred titles share each gap; the metric's keeps up to two thirds of its gap", () => {
+    // Gaps of 158 px leave 150 for two facing halves; 56 px left of the first axis.
+    expect(titleWidths([40, 60, 140, 70], 158, 56)).toEqual([40, 60, 140, 70]);
+    expect(titleWidths([40, 300, 60, 90], 158, 56)).toEqual([40, 150, 60, 90]);
+    // The first title may reach 52 px left of its axis: 104 px in all.
+    expect(titleWidths([200, 60, 90], 158, 56)).toEqual([104, 60, 90]);
+    // A metric name that fits in two thirds keeps all of it; its neighbour has the rest.
+    expect(titleWidths([40, 300, 90], 158, 56)).toEqual([40, 120, 90]);
+    // Two long names: the metric has two thirds, its neighbour a third on each side.
+    expect(titleWidths([40, 300, 300], 158, 56)).toEqual([40, 100, 100]);
+    expect(titleWidths([500], 0, 56)).toEqual([0]);
+  });
+
+  test("a label wider than its room ends in an ellipsis", () => {
+    const ctx = { measureText: (t: string) => ({ width: 10 * t.length }) };
+    expect(fitText(ctx, "relu", 40)).toBe("relu");
+    expect(fitText(ctx, "a_very_long_name", 60)).toBe("a_ver…");
   });
 });

@@ -11,6 +11,7 @@ import { formatLogTick, formatMetric } from "../format.js";
 import { useWidth } from "../hooks.js";
 import type { Axis, AxisBrush, Brush } from "./brush.js";
 import { roundRange } from "./brush.js";
+import { fitText, titleText, titleWidths } from "./pc-titles.js";
 import { cssColor, mix, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
 import { mark } from "./timing.js";
 
@@ -127,6 +128,17 @@ export function ParallelCoordinates(props: {
   const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
   const [drag, setDrag] = useState<{ k: number; y0: number; y1: number } | null>(null);
   const g = useMemo(() => geometry(axes, width), [axes, width]);
+  const gap = axes.length > 1 ? g.xs[1]! - g.xs[0]! : width;
+  // Each title's widest, measured as CSS draws it (.pc-axis), a brushed one's clear button included.
+  const fits = useMemo(() => {
+    const ruler = width > 0 ? document.createElement("canvas").getContext("2d") : null;
+    if (!ruler) return null;
+    ruler.font = `600 12px ${getComputedStyle(document.body).fontFamily}`;
+    const widths = axes.map(
+      (a) => ruler.measureText(titleText(a)).width + (brush.has(a.key) ? 16 : 0),
+    );
+    return titleWidths(widths.map(Math.ceil), gap, SIDE);
+  }, [axes, gap, width, brush]);
   const metric = axes[axes.length - 1];
   const ratio = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
 
@@ -217,7 +229,8 @@ export function ParallelCoordinates(props: {
         ctx.moveTo(x - 3, y);
         ctx.lineTo(x + 3, y);
         ctx.stroke();
-        const label = tickLabel(a, v);
+        // A category's label stops short of the next axis (the metric's, of the one before).
+        const label = fitText(ctx, tickLabel(a, v), gap - 12);
         const tx = k === axes.length - 1 ? x - 6 : x + 6;
         const w = ctx.measureText(label).width;
         ctx.fillStyle = halo;
@@ -304,11 +317,13 @@ export function ParallelCoordinates(props: {
               data-x={Math.round(g.xs[k] ?? 0)}
               data-min={a.kind === "categorical" || unscaled(a) ? undefined : a.min}
               data-max={a.kind === "categorical" || unscaled(a) ? undefined : a.max}
-              style={{ left: `${g.xs[k] ?? 0}px` }}
+              style={{
+                left: `${g.xs[k] ?? 0}px`,
+                ...(fits ? { maxWidth: `${fits[k]}px` } : {}),
+              }}
               title={a.kind === "log" ? `${a.key} (log scale)` : a.key}
             >
-              {a.key}
-              {a.kind === "log" ? " (log)" : ""}
+              <span class="pc-title">{titleText(a)}</span>
               {brush.has(a.key) && (
                 <button
                   type="button"
