@@ -1,10 +1,32 @@
 /** A trial's logs: a search shows only the matching lines, and "First error" finds the first error line even before the lines loaded. */
+import type { Locator } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { ashaConfig } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
+
+/** WCAG's contrast ratio of an element's text against its own background. */
+function contrast(el: Locator): Promise<number> {
+  return el.evaluate((e) => {
+    const style = e.ownerDocument.defaultView!.getComputedStyle(e);
+    const luminance = (css: string) => {
+      const [r, g, b] = css
+        .match(/\d+(\.\d+)?/g)!
+        .slice(0, 3)
+        .map((c) => {
+          const v = Number(c) / 255;
+          return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [hi, lo] = [luminance(style.color), luminance(style.backgroundColor)].sort(
+      (a, b) => b - a,
+    );
+    return (hi! + 0.05) / (lo! + 0.05);
+  });
+}
 
 describe("searching a trial's logs", () => {
   test(
@@ -36,6 +58,11 @@ describe("searching a trial's logs", () => {
       // Only the loaded lines (steps 502…1500) are searched until the log is loaded whole.
       await expect.poll(() => logs.locator(".log-line").count()).toBe(100);
       expect((await logs.locator("mark").first().textContent()) ?? "").toBe("step 14");
+      // A match reads as well as the text around it, on the dark log panel of either theme.
+      expect(await contrast(logs.locator("mark").first())).toBeGreaterThanOrEqual(4.5);
+      await page.emulateMedia({ colorScheme: "dark" });
+      expect(await contrast(logs.locator("mark").first())).toBeGreaterThanOrEqual(4.5);
+      await page.emulateMedia({ colorScheme: "light" });
       await search.fill("/^step 1[0-4]00:/");
       await expect.poll(() => logs.locator(".log-line").count()).toBe(5);
       await screenshot(page, "logs-search");
