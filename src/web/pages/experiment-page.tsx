@@ -168,7 +168,9 @@ export function ExperimentPage(props: { id: number }) {
           <div class="card-label">
             Best {exp.metric} {exp.smallerIsBetter ? "↓" : "↑"}
           </div>
-          <div class="card-value">{formatMetric(exp.bestMetric)}</div>
+          {/* The best trial's own value: the experiment's summary and its trials are read
+              apart, and a value from one beside a trial from the other would not agree. */}
+          <div class="card-value">{formatMetric(best ? best.bestValidation : exp.bestMetric)}</div>
           {bestId !== null && (
             <a class="muted" href={href.trial(bestId)}>
               trial {bestId}
