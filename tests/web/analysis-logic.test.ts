@@ -4,6 +4,7 @@ import type { HParamSpecs } from "../../src/protocol/analysis/flat-hparams.js";
 import { optimizationHistory } from "../../src/protocol/analysis/optimization-history.js";
 import {
   type Axis,
+  axisTicks,
   brushMask,
   buildAxes,
   formatBrush,
@@ -216,5 +217,26 @@ describe("parallel-coordinates axis titles", () => {
     const ctx = { measureText: (t: string) => ({ width: 10 * t.length }) };
     expect(fitText(ctx, "relu", 40)).toBe("relu");
     expect(fitText(ctx, "a_very_long_name", 60)).toBe("a_ver…");
+  });
+});
+
+describe("parallel-coordinates ticks", () => {
+  const axis = (kind: Axis["kind"], values: number[], min: number, max: number): Axis => ({
+    key: "x",
+    kind,
+    categories: [],
+    values: Float64Array.from(values),
+    min,
+    max,
+  });
+
+  test("an axis of whole numbers has whole-number ticks; others their quarters", () => {
+    expect(axisTicks(axis("linear", [1, 3, 4, Number.NaN], 1, 4))).toEqual([1, 2, 3, 4]);
+    expect(axisTicks(axis("linear", [16, 300], 16, 512))).toEqual([16, 140, 264, 388, 512]);
+    expect(axisTicks(axis("linear", [0.2, 0.7], 0, 1))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    // No value yet: nothing says the axis is of whole numbers.
+    expect(axisTicks(axis("linear", [Number.NaN], 0, 1))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    const decades = axisTicks(axis("log", [0.001], 1e-4, 0.1));
+    expect(decades.map((v) => Number(v.toPrecision(6)))).toEqual([1e-4, 0.001, 0.01, 0.1]);
   });
 });

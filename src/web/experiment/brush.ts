@@ -59,6 +59,31 @@ function axisOf(
 }
 
 /**
+ * Where an axis has ticks: each category; a log axis's decades (or its two
+ * ends when it spans less than two); else its ends and quarters, whole
+ * numbers only on an axis of whole numbers (an int hyperparameter of 1 to 4
+ * has no tick at 1.75).
+ */
+export function axisTicks(a: Axis): number[] {
+  if (a.kind === "categorical") return a.categories.map((_, i) => i);
+  if (Number.isNaN(a.min)) return [];
+  if (a.min === a.max) return [a.min];
+  if (a.kind === "log") {
+    const out = [];
+    for (let e = Math.ceil(Math.log10(a.min)); e <= Math.floor(Math.log10(a.max)); e++)
+      out.push(10 ** e);
+    return out.length >= 2 ? out : [a.min, a.max];
+  }
+  const quarters = [0, 0.25, 0.5, 0.75, 1].map((f) => a.min + f * (a.max - a.min));
+  const whole =
+    Number.isInteger(a.min) &&
+    Number.isInteger(a.max) &&
+    a.values.some((v) => !Number.isNaN(v)) &&
+    a.values.every((v) => Number.isNaN(v) || Number.isInteger(v));
+  return whole ? [...new Set(quarters.map(Math.round))] : quarters;
+}
+
+/**
  * One axis per varying hyperparameter, then the metric (each trial's best
  * validation), always last. A hyperparameter may have the metric's name (`loss`
  * for the loss function, searching on `loss`): the metric's axis is then keyed

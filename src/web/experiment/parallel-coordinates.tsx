@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { formatLogTick, formatMetric } from "../format.js";
 import { useWidth } from "../hooks.js";
 import type { Axis, AxisBrush, Brush } from "./brush.js";
-import { roundRange } from "./brush.js";
+import { axisTicks, roundRange } from "./brush.js";
 import { fitText, titleText, titleWidths } from "./pc-titles.js";
 import { cssColor, mix, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
 import { mark } from "./timing.js";
@@ -59,19 +59,6 @@ function geometry(axes: readonly Axis[], width: number): Geometry {
 
 /** A numeric axis with nothing on it (the metric before any validation) has no scale. */
 const unscaled = (a: Axis) => a.kind !== "categorical" && Number.isNaN(a.min);
-
-function ticks(a: Axis): number[] {
-  if (a.kind === "categorical") return a.categories.map((_, i) => i);
-  if (unscaled(a)) return [];
-  if (a.min === a.max) return [a.min];
-  if (a.kind === "log") {
-    const out = [];
-    for (let e = Math.ceil(Math.log10(a.min)); e <= Math.floor(Math.log10(a.max)); e++)
-      out.push(10 ** e);
-    return out.length >= 2 ? out : [a.min, a.max];
-  }
-  return [0, 0.25, 0.5, 0.75, 1].map((f) => a.min + f * (a.max - a.min));
-}
 
 function tickLabel(a: Axis, v: number): string {
   if (a.kind === "categorical") return a.categories[v] ?? "";
@@ -223,7 +210,7 @@ export function ParallelCoordinates(props: {
           (TOP + HEIGHT - BOTTOM) / 2,
         );
       }
-      for (const v of ticks(a)) {
+      for (const v of axisTicks(a)) {
         const y = g.y(a, v);
         ctx.beginPath();
         ctx.moveTo(x - 3, y);
