@@ -1,7 +1,8 @@
-/** The summary cards at the head of the experiment and trial pages stand in one row on a laptop's screen. */
+/** The summary cards at the head of the experiment and trial pages stand in one row on a laptop's screen, and hold what they say. */
 
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
+import { randomConfig } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT } from "./support/browser.js";
 import { uiPages } from "./support/seeded-page.js";
 
@@ -32,6 +33,26 @@ describe("the summary cards", () => {
 
       await page.setViewportSize({ width: 400, height: 800 });
       expect((await cardRows(page)).length).toBeGreaterThan(1);
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  test(
+    "hold a long metric name within the Best card, wrapped",
+    async () => {
+      const tm = await ui.master({ slots: 1 });
+      const base = randomConfig(100, 1);
+      const metric = "validation_accuracy_of_the_held_out_split";
+      const { body } = await tm.admin.post<{ id: number }>("/experiments", {
+        config: { ...base, searcher: { ...base.searcher, metric, max_trials: 1 } },
+        workdir: "/tmp",
+      });
+      const { page } = await ui.browser({ width: 1280, height: 800 });
+      await page.goto(`${tm.url}#/experiments/${body.id}`);
+      const label = page.locator(".card-label", { hasText: metric });
+      await label.waitFor();
+      const fits = await label.evaluate((e) => e.scrollWidth <= e.clientWidth);
+      expect(fits).toBe(true);
     },
     BROWSER_TEST_TIMEOUT,
   );
