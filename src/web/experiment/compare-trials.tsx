@@ -12,6 +12,7 @@ import { CanvasPlot } from "../components/canvas-plot.js";
 import { formatMetric, formatNumber, formatValue, stateLabel } from "../format.js";
 import { href } from "../router.js";
 import { addPoints, type Series } from "../trial/use-metrics.js";
+import { rangeFromZero } from "./curves.js";
 import { cssColor, rgba, seriesVar, useColorScheme } from "./plot-colors.js";
 
 const PAGE = 10_000;
@@ -87,7 +88,7 @@ function MetricOverlay(props: {
       <CanvasPlot
         x={{ label: props.lengthWord }}
         y={{ label: rest.join("/") }}
-        xRange={x0 <= x1 ? [x0, x1] : [0, 1]}
+        xRange={x0 <= x1 ? rangeFromZero([x0, x1]) : [0, 1]}
         yRange={y0 <= y1 ? [y0, y1] : [0, 1]}
         height={200}
         drawKey={`${props.ids.join(",")}|${scheme}|${lines.map((s) => s?.steps.length).join(",")}`}
