@@ -1,4 +1,11 @@
 /** Builders for the bad-config tables: a valid base config, broken one way per case. */
+import { expect } from "vitest";
+import {
+  type ConfigError,
+  parseExperimentConfig,
+  parseExperimentConfigYaml,
+} from "../../../src/protocol/config/index.js";
+
 /** A valid config; each case below breaks it in one way (or several, on purpose). */
 export function base() {
   return {
@@ -39,4 +46,27 @@ export interface Case {
   input: unknown;
   /** Every error expected: its exact path and a fragment of its message. */
   errors: [path: string, fragment: string][];
+}
+
+/** A case's input parsed: YAML text as a file's, data as a request body's. */
+export function parseInput(input: unknown) {
+  return typeof input === "string"
+    ? parseExperimentConfigYaml(input)
+    : parseExperimentConfig(input);
+}
+
+/**
+ * Checks a case: its input (YAML text or data) is refused with exactly the
+ * errors' paths, each with a message holding its fragment.
+ */
+export function expectCaseErrors({ input, errors }: Case): void {
+  const result = parseInput(input);
+  const got: ConfigError[] = result.ok ? [] : result.errors;
+  expect(got.map((e) => e.path).sort()).toEqual(errors.map(([path]) => path).sort());
+  for (const [path, fragment] of errors) {
+    const messages = got.filter((e) => e.path === path).map((e) => e.message);
+    expect(messages, `messages at ${JSON.stringify(path)}`).toContainEqual(
+      expect.stringContaining(fragment),
+    );
+  }
 }
