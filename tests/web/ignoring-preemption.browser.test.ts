@@ -1,7 +1,7 @@
 /** The trials table and the trial page show a trial whose process ignores a request to stop. */
 import { expect, test } from "vitest";
-import { ashaConfig } from "../master/support/configs.js";
 import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { trialRow, twoRunningTrials } from "./support/running-trials.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
@@ -13,30 +13,22 @@ test(
   "a trial told to stop 45 s ago that has not acknowledged shows it is ignoring its preemption",
   async () => {
     const tm = await ui.master({ slots: 4 });
-    const { body } = await tm.admin.post<{ id: number }>("/experiments", {
-      config: ashaConfig(),
-      workdir: "/tmp",
-    });
-    await tm.settle();
-    const [spec, other] = [...tm.launcher.live.values()].sort((a, b) => a.trialId - b.trialId);
-    await tm.admin.post(`/experiments/${body.id}/pause`);
-    await tm.store.updateAllocation(spec!.allocationId, {
+    const { experimentId, first: spec, second: other } = await twoRunningTrials(tm);
+    await tm.admin.post(`/experiments/${experimentId}/pause`);
+    await tm.store.updateAllocation(spec.allocationId, {
       preemptRequestedAt: new Date(Date.now() - 45_000),
     });
 
     const { page } = await ui.browser();
-    await page.goto(`${tm.url}#/experiments/${body.id}`);
-    const row = (trialId: number) =>
-      page.locator(".vt-row").filter({
-        has: page.getByRole("link", { name: String(trialId), exact: true }),
-      });
-    await row(spec!.trialId).getByRole("img", { name: IGNORING_45_S_OR_MORE }).waitFor();
+    await page.goto(`${tm.url}#/experiments/${experimentId}`);
+    const row = (trialId: number) => trialRow(page, trialId);
+    await row(spec.trialId).getByRole("img", { name: IGNORING_45_S_OR_MORE }).waitFor();
     // Told to stop just now: not (yet) ignoring it.
-    expect(await row(other!.trialId).locator(".ignoring-preemption").count()).toBe(0);
+    expect(await row(other.trialId).locator(".ignoring-preemption").count()).toBe(0);
     await screenshot(page, "trials-table-ignoring-preemption");
 
-    await page.goto(`${tm.url}#/trials/${spec!.trialId}`);
-    await page.getByRole("heading", { name: `Trial ${spec!.trialId}` }).waitFor();
+    await page.goto(`${tm.url}#/trials/${spec.trialId}`);
+    await page.getByRole("heading", { name: `Trial ${spec.trialId}` }).waitFor();
     await page.locator(".page-head").getByText(IGNORING_45_S_OR_MORE).waitFor();
     await screenshot(page, "trial-page-ignoring-preemption");
   },
