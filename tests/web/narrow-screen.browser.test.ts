@@ -2,7 +2,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { ashaConfig, randomConfig, syntheticLoss } from "../master/support/configs.js";
-import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, expectSideBySide, screenshot } from "./support/browser.js";
 import { LiveTrials } from "./support/live-trials.js";
 import { uiPages } from "./support/seeded-page.js";
 
@@ -80,14 +80,7 @@ describe("a narrow screen", () => {
       await page.locator(".experiment-page[data-ready]").waitFor();
       const titles = page.locator(".pc-axis");
       await expect.poll(() => titles.count()).toBe(5);
-      const boxes = await titles.evaluateAll((els) =>
-        els.map((e) => {
-          const r = e.getBoundingClientRect();
-          return { left: r.left, right: r.right };
-        }),
-      );
-      for (let k = 1; k < boxes.length; k++)
-        expect(boxes[k]!.left, `title ${k}`).toBeGreaterThan(boxes[k - 1]!.right);
+      await expectSideBySide(titles);
       await page.locator(".pc").scrollIntoViewIfNeeded();
       await screenshot(page, "parallel-coordinates-narrow");
       expect(await pageWidth(page)).toBeLessThanOrEqual(420);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { randomConfig } from "../master/support/configs.js";
-import { BROWSER_TEST_TIMEOUT, screenshot } from "./support/browser.js";
+import { BROWSER_TEST_TIMEOUT, expectSideBySide, screenshot } from "./support/browser.js";
 import { uiPages } from "./support/seeded-page.js";
 
 const ui = uiPages();
@@ -43,14 +43,7 @@ describe("long axis titles", () => {
       await expect.poll(() => titles.count()).toBe(5);
       await page.locator(".pc").scrollIntoViewIfNeeded();
       await screenshot(page, "parallel-coordinates-long-titles");
-      const boxes = await titles.evaluateAll((els) =>
-        els.map((e) => {
-          const r = e.getBoundingClientRect();
-          return { left: r.left, right: r.right };
-        }),
-      );
-      for (let k = 1; k < boxes.length; k++)
-        expect(boxes[k]!.left, `title ${k}`).toBeGreaterThan(boxes[k - 1]!.right);
+      await expectSideBySide(titles);
       const cut = await page
         .locator(".pc-title")
         .evaluateAll((els) => els.map((e) => e.scrollWidth > e.clientWidth));

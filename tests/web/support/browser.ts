@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Per browser test: `npm test` runs every file at once, Chromiums included, on few cores. */
@@ -75,4 +76,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Each element `items` finds starts right of where the one before it ends: none overlap. */
+export async function expectSideBySide(items: Locator): Promise<void> {
+  const boxes = await items.evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    }),
+  );
+  for (let k = 1; k < boxes.length; k++)
+    expect(boxes[k]!.left, `item ${k}`).toBeGreaterThan(boxes[k - 1]!.right);
 }
