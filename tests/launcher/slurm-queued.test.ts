@@ -1,7 +1,6 @@
 /**
- * Whether a job is still queued, as the master asks when it tells its trial
- * to stop (a queued job has nothing to checkpoint, and is cancelled at once):
- * queued until a poll sees it leave PENDING or its output appears.
+ * Whether a job is still queued, as a trial's views show it: queued until a
+ * poll sees it leave PENDING or its output appears.
  */
 import { afterEach, expect, test } from "vitest";
 import { type FakeSlurm, fakeSlurm, until } from "./support/fake-slurm.js";

@@ -85,11 +85,7 @@ export class StopRequests {
     // Marked already (by a pause's or cancel's transaction), it may have been started since.
     if (!a.preemptRequested || a.state !== "TERMINATING")
       await markToStop(this.ctx.store, a, this.ctx.now(), (key) => this.ctx.notifier.notify(key));
-    const told = this.timers.has(a.id);
     this.setTimers(a, timeoutSeconds, since);
-    // A job still queued has nothing to checkpoint, and may wait there for hours: stopped now.
-    if (!told && this.ctx.launcherOf(a)?.queued?.(a.id))
-      this.send(() => this.terminate(a, "still queued when it was told to stop: cancelling it"));
   }
 
   /**
@@ -196,7 +192,7 @@ export class StopRequests {
     this.sending.add(sent);
   }
 
-  /** SIGTERM for a preempted allocation still running after its grace period, or still queued. */
+  /** SIGTERM for a preempted allocation still running after its grace period. */
   private async terminate(a: AllocationRow, why: string): Promise<void> {
     const outlived = this.outlived.has(a.id);
     const current = await this.ctx.store.getAllocation(a.id);

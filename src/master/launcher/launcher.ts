@@ -92,9 +92,8 @@ export interface Launcher {
   workdirIssue?(workdir: string): Promise<string | null>;
   /**
    * True while the allocation's process is not known to have started (a
-   * Slurm job still in the queue): told to stop, it has nothing to
-   * checkpoint, so the master calls `terminate` at once rather than after
-   * the grace period.
+   * Slurm job still in the queue): its trial's views say it is queued, not
+   * training.
    */
   queued?(allocationId: string): boolean;
   /**
