@@ -20,6 +20,8 @@ describe("a metric chart of one point", () => {
       await page.locator(".trial-page[data-ready]").waitFor();
       const chart = page.locator('.metric-chart[data-metric="validation/validation_loss"]');
       const over = chart.locator(".u-over");
+      // The chart draws after the page is ready: its plot has a box once it is visible.
+      await over.waitFor();
       const box = (await over.boundingBox())!;
       // The cursor's point snaps to the one validation, wherever the pointer is.
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
