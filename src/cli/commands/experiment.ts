@@ -186,11 +186,6 @@ export function experimentCommand(program: Command, ctx: CommandContext): void {
     });
 }
 
-/**
- * `experiment follow`'s live view, every `intervalSeconds`; its exit status.
- * Its renderer (and progress bars) load for the commands that follow, not at
- * every start of the CLI.
- */
 /** `--follow` and `--interval` of a command that creates an experiment. */
 export interface FollowFlags {
   follow?: boolean;
@@ -210,7 +205,11 @@ export function checkFollowFlags(flags: FollowFlags): void {
     throw usageError("--interval is the time between updates of --follow: give both or neither");
 }
 
-/** Follows the experiment until it ends; the exit code `experiment follow` gives. */
+/**
+ * `experiment follow`'s live view, every `intervalSeconds`; its exit status.
+ * Its renderer (and progress bars) load for the commands that follow, not at
+ * every start of the CLI.
+ */
 export async function follow(
   ctx: CommandContext,
   client: MasterClient,

@@ -116,12 +116,7 @@ export class StopRequests {
       const seconds = Math.round(terminateAfterMs / 1000);
       timers.push(
         setLongTimeout(() => {
-          this.send(() =>
-            this.terminate(
-              a,
-              `still running ${seconds} s after it was told to stop: sending SIGTERM`,
-            ),
-          );
+          this.send(() => this.terminate(a, seconds));
         }, terminateAfterMs - elapsed).unref(),
       );
     } else if (since && elapsed >= terminateAfterMs) {
@@ -193,12 +188,17 @@ export class StopRequests {
   }
 
   /** SIGTERM for a preempted allocation still running after its grace period. */
-  private async terminate(a: AllocationRow, why: string): Promise<void> {
+  private async terminate(a: AllocationRow, graceSeconds: number): Promise<void> {
     const outlived = this.outlived.has(a.id);
     const current = await this.ctx.store.getAllocation(a.id);
     if (!outlived && (!current || current.state === "TERMINATED")) return;
     // A process that outlived its deleted experiment has no trial to write the line to.
-    if (current) this.logs.master(a.trialId, a.id, why);
+    if (current)
+      this.logs.master(
+        a.trialId,
+        a.id,
+        `still running ${graceSeconds} s after it was told to stop: sending SIGTERM`,
+      );
     this.terminated.add(a.id);
     try {
       await this.ctx.launcherOf(current ?? a)?.terminate(a.id, (current ?? a).launcherHandle);

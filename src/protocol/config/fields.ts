@@ -114,17 +114,14 @@ export function oneOf<const T extends string>(
       if (typeof value === "string" && (values as readonly string[]).includes(value)) {
         return value as T;
       }
-      // Another tool's name for a value (`bayes`, `asha`) is suggested as ours, whatever its case.
-      const alias =
-        typeof value === "string" && Object.hasOwn(aliases, value.toLowerCase())
-          ? aliases[value.toLowerCase()]
-          : undefined;
-      const hint =
-        alias !== undefined
-          ? `; did you mean "${alias}"?`
-          : typeof value === "string"
-            ? didYouMean(value, values)
-            : "";
+      let hint = "";
+      if (typeof value === "string") {
+        // Another tool's name for a value (`bayes`, `asha`) is suggested as ours, whatever its case.
+        const key = value.toLowerCase();
+        hint = Object.hasOwn(aliases, key)
+          ? `; did you mean "${aliases[key]}"?`
+          : didYouMean(value, values);
+      }
       errors.add(path, `must be ${expected}, got ${describeValue(value)}${hint}`);
       return undefined;
     },

@@ -6,17 +6,6 @@ import { rangeFromZero } from "../experiment/curves.js";
 import { plotColors, useScheme } from "../theme.js";
 import type { Series, TrialMetrics } from "./use-metrics.js";
 
-/** The lowest and highest of `xs` ([0, 0] when empty). */
-function extent(xs: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < xs.length; i++) {
-    lo = Math.min(lo, xs[i]!);
-    hi = Math.max(hi, xs[i]!);
-  }
-  return lo <= hi ? [lo, hi] : [0, 0];
-}
-
 function MetricChart(props: { series: Series; version: number; lengthWord: string }) {
   const { series } = props;
   const scheme = useScheme();
@@ -26,9 +15,9 @@ function MetricChart(props: { series: Series; version: number; lengthWord: strin
     return {
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
-      // From the steps themselves: uPlot widens a single step (240) to twice it (0 to 480)
-      // before a range function sees it.
-      scales: { x: { time: false, range: (u) => rangeFromZero(extent(u.data[0])) } },
+      // To the last step (the steps are in order), read from the data: uPlot widens a
+      // single step (240) to twice it (0 to 480) before a range function sees it.
+      scales: { x: { time: false, range: (u) => rangeFromZero([0, u.data[0].at(-1) ?? 0]) } },
       axes: [
         {
           label: props.lengthWord,
